@@ -1,0 +1,225 @@
+"""Official election data: seats, polls, people standing, counts, census aggregates and postcodes.
+
+Every imported row points at the `DataSource` it came from (file, publisher, licence, checksum), so any
+public figure can show where it came from. Demographics attach to seats only, as aggregate statistics:
+no person or candidacy has a religion, ethnicity or similar field.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class BoundarySet(models.TextChoices):
+    PCON2010 = "pcon2010", "2010-review boundaries (GE2010–GE2019)"
+    PCON2024 = "pcon2024", "2023-review boundaries (GE2024 on)"
+
+
+class Nation(models.TextChoices):
+    ENGLAND = "E", "England"
+    WALES = "W", "Wales"
+    SCOTLAND = "S", "Scotland"
+    NORTHERN_IRELAND = "N", "Northern Ireland"
+
+
+class DataSource(models.Model):
+    """One official file as imported: what it is, who published it, and the exact bytes (sha256)."""
+
+    key = models.SlugField(max_length=120, unique=True, help_text="Stable name of the file kind and edition.")
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200)
+    url = models.URLField(max_length=500, blank=True)
+    licence = models.CharField(max_length=200, blank=True)
+    file_name = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    published = models.DateField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.publisher})"
+
+
+class Election(models.Model):
+    """One poll, named by its Democracy Club id (`parl.2024-07-04`). Notional results (a past election
+    recomputed on newer boundaries) are separate elections with `notional=True` and their own id."""
+
+    id = models.CharField(max_length=80, primary_key=True)
+    name = models.CharField(max_length=200)
+    poll_date = models.DateField()
+    boundary_set = models.CharField(max_length=10, choices=BoundarySet.choices)
+    notional = models.BooleanField(default=False)
+    source = models.ForeignKey(DataSource, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["poll_date", "id"]
+
+    def __str__(self) -> str:
+        return self.id
+
+
+class Constituency(models.Model):
+    """A seat, identified by its GSS code within a boundary set (five Scottish codes exist in both sets)."""
+
+    gss_code = models.CharField(max_length=9)
+    boundary_set = models.CharField(max_length=10, choices=BoundarySet.choices)
+    name = models.CharField(max_length=200)
+    nation = models.CharField(max_length=1, choices=Nation.choices)
+    region_code = models.CharField(max_length=9, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    constituency_type = models.CharField(max_length=20, blank=True, help_text="Borough, County or Burgh")
+    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["boundary_set", "name"]
+        verbose_name_plural = "constituencies"
+        constraints = [
+            models.UniqueConstraint(fields=["boundary_set", "gss_code"], name="constituency_unique_code"),
+            models.CheckConstraint(
+                condition=Q(gss_code__regex=r"^[EWSN][0-9]{8}$"), name="constituency_gss_code_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.gss_code})"
+
+
+class Party(models.Model):
+    """A registered party, or the pseudo-party 'Independent'. `ec_id` is the Electoral Commission's PPnn."""
+
+    name = models.CharField(max_length=200, unique=True)
+    abbreviation = models.CharField(max_length=40, blank=True)
+    ec_id = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+
+    def __str__(self) -> str:
+        return self.abbreviation or self.name
+
+
+class Person(models.Model):
+    """Someone who stood for election. Identity only: no religion, ethnicity or similar field, ever."""
+
+    name = models.CharField(max_length=200)
+    dc_person_id = models.PositiveIntegerField(null=True, blank=True, unique=True, help_text="Democracy Club id")
+    mnis_id = models.PositiveIntegerField(null=True, blank=True, unique=True, help_text="UK Parliament member id")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Candidacy(models.Model):
+    """One person standing in one seat at one election. Notional elections have party rows and no person."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="candidacies")
+    constituency = models.ForeignKey(Constituency, on_delete=models.PROTECT, related_name="candidacies")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="candidacies")
+    person_name = models.CharField(max_length=200, blank=True)
+    party = models.ForeignKey(Party, null=True, blank=True, on_delete=models.PROTECT, related_name="candidacies")
+    votes = models.PositiveIntegerField(null=True, blank=True, help_text="Blank before the count.")
+    elected = models.BooleanField(default=False)
+    sitting_mp = models.BooleanField(default=False)
+    former_mp = models.BooleanField(default=False)
+    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["election", "constituency", "-votes"]
+        verbose_name_plural = "candidacies"
+        indexes = [models.Index(fields=["election", "constituency"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_name or self.party} — {self.constituency.name} ({self.election_id})"
+
+
+class Result(models.Model):
+    """One seat's count at one election. Majority is the winner's votes minus the runner-up's, in votes."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="results")
+    constituency = models.ForeignKey(Constituency, on_delete=models.PROTECT, related_name="results")
+    electorate = models.PositiveIntegerField()
+    valid_votes = models.PositiveIntegerField()
+    invalid_votes = models.PositiveIntegerField(null=True, blank=True)
+    majority = models.PositiveIntegerField()
+    winner = models.ForeignKey(Candidacy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    runner_up = models.ForeignKey(Candidacy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    winner_party = models.ForeignKey(Party, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    runner_up_party = models.ForeignKey(Party, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    result_text = models.CharField(max_length=100, blank=True, help_text='e.g. "Ind gain from Lab"')
+    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["election", "constituency"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "constituency"], name="result_unique_seat"),
+            models.CheckConstraint(condition=Q(majority__lte=models.F("valid_votes")), name="result_majority_le_valid"),
+        ]
+
+    @property
+    def turnout(self) -> float | None:
+        """Share of the electorate that cast a ballot, valid or not (0–1)."""
+        if not self.electorate:
+            return None
+        return (self.valid_votes + (self.invalid_votes or 0)) / self.electorate
+
+    def __str__(self) -> str:
+        return f"{self.constituency.name} {self.election_id}"
+
+
+class DemographicStat(models.Model):
+    """An aggregate census statistic of a seat (never of a person), with the file it came from.
+
+    `topic`/`category` are slugs (`religion`/`muslim`, `ethnicity`/`black`, `population`/`all`); `census`
+    names the census (`census2021`, `census2011`, `scotland2022`); `unit` says whether `value` is a count
+    of people or a percentage (0–100) of `base`.
+    """
+
+    class Unit(models.TextChoices):
+        COUNT = "count", "count"
+        PERCENT = "percent", "percent"
+
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="demographics")
+    census = models.CharField(max_length=30)
+    topic = models.CharField(max_length=50)
+    category = models.CharField(max_length=80)
+    label = models.CharField(max_length=200, blank=True)
+    value = models.FloatField()
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    base = models.CharField(max_length=100, default="all usual residents")
+    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["constituency", "topic", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["constituency", "census", "topic", "category", "unit"], name="demographicstat_unique"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="demographicstat_non_negative"),
+        ]
+        indexes = [models.Index(fields=["topic", "category"])]
+
+    def __str__(self) -> str:
+        return f"{self.constituency.gss_code} {self.topic}:{self.category} = {self.value} {self.unit}"
+
+
+class Postcode(models.Model):
+    """Postcode → constituency for one boundary set. `postcode` is uppercased without spaces (`SW1A2AA`)."""
+
+    postcode = models.CharField(max_length=8)
+    boundary_set = models.CharField(max_length=10, choices=BoundarySet.choices)
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="+")
+    terminated = models.BooleanField(default=False)
+    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["boundary_set", "postcode"], name="postcode_unique_per_set"),
+        ]
+
+    def __str__(self) -> str:
+        return self.postcode

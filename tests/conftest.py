@@ -7,6 +7,21 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.official import *  # noqa: F403  (session fixtures over the official files)
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 def official_data_dir() -> Path:
     """The folder of official files. A missing folder is a set-up error, never a silent skip."""
@@ -22,3 +37,25 @@ def official_data_dir() -> Path:
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return official_data_dir()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real headless Debian Chromium driven by Playwright. A missing browser fails the test, never skips it."""
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("SWINGFUND_CHROMIUM", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        raise RuntimeError(f"Chromium not found at {executable}: install Debian's chromium (.ci/run does).")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,83 @@
+"""`swingfund demo`: import the official data, run every capability once on it, then serve the site.
+
+Each step calls the owning app's own command or demo function, in the order of DESIGN.md's flow
+(elections → targeting → scorecards → committee → funding), so the demo is also a smoke test of the
+whole pipeline. `--no-serve` stops before serving, for scripts.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+DEMO_ELECTION = "parl.2024-07-04"
+DEMO_BLOC = "religion:muslim"
+ORGANISER = "organiser"
+
+
+class Command(BaseCommand):
+    help = "Import the official data, run targeting, scorecards, committee and funding once, then serve the site."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Do everything except serve the site.")
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument("--election", default=DEMO_ELECTION)
+        parser.add_argument("--bloc", default=DEMO_BLOC)
+
+    def handle(self, *args, no_serve: bool, addrport: str, election: str, bloc: str, **options):
+        folder = self._data_folder()
+        self._step("1/6 Importing the official files", "data", "import", str(folder))
+        self._step(f"2/6 Top 25 target seats for {election}, bloc {bloc}", "targets",
+                   "--election", election, "--bloc", bloc, "--top", "25")
+        self._demo_functions(election=election, bloc=bloc)
+        self._organiser_login()
+        if no_serve:
+            self.stdout.write(self.style.SUCCESS("Demo data ready. Run `swingfund serve` to browse it."))
+            return
+        call_command("serve", addrport)
+
+    def _data_folder(self) -> Path:
+        if settings.SWINGFUND_DATA:
+            folder = Path(settings.SWINGFUND_DATA)
+            if not folder.is_dir():
+                raise CommandError(f"SWINGFUND_DATA={folder} is not a folder of official files")
+            return folder
+        self.stdout.write("SWINGFUND_DATA is not set: downloading the official files into the cache.")
+        call_command("data", "fetch")
+        return Path(settings.SWINGFUND_CACHE)
+
+    def _step(self, title: str, *command: str) -> None:
+        self.stdout.write(self.style.MIGRATE_HEADING(f"\n== {title}"))
+        call_command(*command, stdout=self.stdout, stderr=self.stderr)
+
+    def _demo_functions(self, *, election: str, bloc: str) -> None:
+        from swingfund.committee.demo import demo_run as committee_demo
+        from swingfund.funding.demo import demo_run as funding_demo
+        from swingfund.scorecards.demo import demo_seed
+
+        self.stdout.write(self.style.MIGRATE_HEADING("\n== 3/6 Demo organisation, statements and evidence"))
+        organisation = demo_seed()
+        self._step(f"4/6 Recommendations for {election}", "recommend", "--election", election, "--bloc", bloc,
+                   "--organisation", organisation.slug, "--top", "15")
+        self.stdout.write(self.style.MIGRATE_HEADING("\n== 5/6 Committee: proposals, votes, decisions"))
+        summary = committee_demo(organisation=organisation, election_id=election, bloc=bloc)
+        self.stdout.write(str(summary))
+        self.stdout.write(self.style.MIGRATE_HEADING("\n== 6/6 Funding: a campaign, gifts, grants, the ledger"))
+        summary = funding_demo(organisation=organisation)
+        self.stdout.write(str(summary))
+        self._step("Ledger check", "ledger", "verify")
+
+    def _organiser_login(self) -> None:
+        user_model = get_user_model()
+        if user_model.objects.filter(username=ORGANISER).exists():
+            self.stdout.write(f"Organiser login: {ORGANISER} (password as printed on the first demo run).")
+            return
+        password = os.environ.get("SWINGFUND_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+        user_model.objects.create_superuser(ORGANISER, "organiser@localhost", password)
+        self.stdout.write(f"Organiser login for /admin/ and the committee pages: {ORGANISER} / {password}")

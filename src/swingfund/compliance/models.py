@@ -1,1 +1,117 @@
-from django.db import models  # noqa: F401
+"""UK electoral-law figures as dated data.
+
+Each row is one legal figure (a threshold, a limit, a period) with the dates it is in force, the Act or
+Electoral Commission page it comes from, and whether it was confirmed from a primary source. Code never
+holds these numbers as literals: it asks `selectors.figure(key, on=…, nation=…)`. An administrator edits
+them in the Django admin when the law or the Commission's guidance changes.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from swingfund.elections.models import Nation
+
+
+class FigureKey(models.TextChoices):
+    # Situation 1: giving money to a candidate.
+    CANDIDATE_DONATION_THRESHOLD = "candidate_donation_threshold", "Candidate donation threshold (gifts over it)"
+    CANDIDATE_SPENDING_LIMIT_BASE = "candidate_spending_limit_base", "Candidate spending limit: fixed part"
+    CANDIDATE_SPENDING_PER_ELECTOR_BOROUGH = (
+        "candidate_spending_per_elector_borough",
+        "Candidate spending limit: per elector, borough/burgh seat",
+    )
+    CANDIDATE_SPENDING_PER_ELECTOR_COUNTY = (
+        "candidate_spending_per_elector_county",
+        "Candidate spending limit: per elector, county seat",
+    )
+    RETURN_IMPERMISSIBLE_DAYS = "return_impermissible_days", "Days to check and return an impermissible gift"
+    UA_REGISTRATION_THRESHOLD = "ua_registration_threshold", "Unincorporated association: registration threshold"
+    UA_GIFT_REPORTING_THRESHOLD = "ua_gift_reporting_threshold", "Unincorporated association: gift reporting threshold"
+    UA_FURTHER_GIFT_THRESHOLD = "ua_further_gift_threshold", "Unincorporated association: further gift threshold"
+    # Situation 2: local campaigning about a named candidate (s.75 RPA 1983).
+    LOCAL_PERMITTED_SUM = "local_permitted_sum", "Local permitted sum per candidate (without agent's authority)"
+    LOCAL_AUTHORISED_RETURN_DAYS = "local_authorised_return_days", "Days to report authorised local spending"
+    # Situation 3: general non-party campaign (PPERA 2000 Part VI).
+    REGULATED_PERIOD_DAYS = "regulated_period_days", "Regulated period (days up to and including polling day)"
+    NON_PARTY_UNREGISTRABLE_LIMIT = "non_party_unregistrable_limit", "Spending limit for anyone not eligible to notify"
+    NON_PARTY_NOTIFICATION_THRESHOLD = "non_party_notification_threshold", "Non-party notification threshold (UK)"
+    NON_PARTY_REPORTING_THRESHOLD = "non_party_reporting_threshold", "Non-party reporting threshold"
+    NON_PARTY_LIMIT = "non_party_limit", "Non-party spending limit (registered campaigner)"
+    NON_PARTY_CONSTITUENCY_LIMIT = "non_party_constituency_limit", "Non-party spending limit per constituency"
+    NON_PARTY_CONSTITUENCY_ITEMISE_THRESHOLD = (
+        "non_party_constituency_itemise_threshold",
+        "Constituency spend above which items are listed in the return",
+    )
+    TARGETED_SPENDING_LIMIT = "targeted_spending_limit", "Targeted spending limit (unauthorised by the party)"
+    NON_PARTY_PERMISSIBILITY_THRESHOLD = "non_party_permissibility_threshold", "Non-party permissibility threshold"
+    NON_PARTY_DONATION_REPORT_THRESHOLD = (
+        "non_party_donation_report_threshold",
+        "Non-party: gifts from one source reported individually above",
+    )
+    INVOICE_KEEP_THRESHOLD = "invoice_keep_threshold", "Keep invoices and receipts for payments over"
+    PUBLIC_DONOR_NAME_THRESHOLD = "public_donor_name_threshold", "Donor names published above"
+
+
+class Unit(models.TextChoices):
+    PENCE = "pence", "pence"
+    PENCE_PER_ELECTOR = "pence_per_elector", "pence per elector"
+    DAYS = "days", "days"
+
+
+NATION_CHOICES = [("", "UK-wide"), *Nation.choices]
+
+FIGURE_PERIODS_OVERLAP = "{key}{nation} already has a figure in force between {start} and {end} (id {other})."
+
+
+class LegalFigure(models.Model):
+    """One legal figure in force over a date range: money in pence, per-elector amounts in pence, periods in days."""
+
+    key = models.CharField(max_length=60, choices=FigureKey.choices)
+    nation = models.CharField(max_length=1, choices=NATION_CHOICES, blank=True, default="",
+                              help_text="Blank for UK-wide; a nation's own figure takes precedence over the UK one.")
+    value = models.BigIntegerField(help_text="Integer: pence for money and per-elector amounts, days for periods.")
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True, help_text="Last day in force; blank while current.")
+    citation = models.CharField(max_length=300, help_text="The Act and section, or the Commission's guidance page.")
+    source_url = models.URLField(max_length=500)
+    verified = models.BooleanField(default=True, help_text="Untick when not confirmed from a primary source.")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["key", "nation", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "nation", "effective_from"], name="legalfigure_unique_start"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="legalfigure_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
+                name="legalfigure_dates_ordered",
+            ),
+            models.CheckConstraint(condition=Q(nation__in=["", "E", "W", "S", "N"]), name="legalfigure_nation"),
+            models.CheckConstraint(condition=Q(unit__in=[u.value for u in Unit]), name="legalfigure_unit"),
+            models.CheckConstraint(condition=~Q(citation=""), name="legalfigure_citation_required"),
+        ]
+
+    def __str__(self) -> str:
+        nation = f" [{self.nation}]" if self.nation else ""
+        return f"{self.key}{nation} from {self.effective_from}"
+
+    def clean(self) -> None:
+        """Refuse a second figure for the same key and nation over overlapping dates (the admin form calls this)."""
+        if not (self.key and self.effective_from):
+            return
+        overlapping = LegalFigure.objects.filter(key=self.key, nation=self.nation).exclude(pk=self.pk)
+        overlapping = overlapping.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=self.effective_from))
+        if self.effective_to:
+            overlapping = overlapping.filter(effective_from__lte=self.effective_to)
+        other = overlapping.first()
+        if other is not None:
+            raise ValidationError(
+                FIGURE_PERIODS_OVERLAP.format(
+                    key=self.key, nation=f" [{self.nation}]" if self.nation else "",
+                    start=other.effective_from, end=other.effective_to or "now", other=other.pk,
+                )
+            )

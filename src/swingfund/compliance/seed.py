@@ -1,0 +1,132 @@
+"""The figures of LAW.md (4 July 2024 general election), and the 2019 candidate limits, as seed rows.
+
+A data migration loads them into `LegalFigure`; `services.legal_figures_seed()` re-loads missing rows (never
+overwriting an administrator's edit). `effective_from` is the earliest date our sources confirm for the value:
+the uprated money figures apply from 1 January 2024 (the 2023 uprating order); figures unchanged since the
+2019 election carry 2019-01-01. Earlier elections need their own rows, added in the admin.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+EC = "https://www.electoralcommission.org.uk"
+NP = f"{EC}/non-party-campaigners-uk-parliamentary-general-elections"
+CAND = f"{EC}/guidance-candidates-and-agents-uk-parliamentary-elections-great-britain"
+PPERA = "https://www.legislation.gov.uk/ukpga/2000/41"
+RPA = "https://www.legislation.gov.uk/ukpga/1983/2"
+
+Y2019 = date(2019, 1, 1)
+Y2024 = date(2024, 1, 1)
+END_2023 = date(2023, 12, 31)
+
+
+def _row(key: str, value: int, unit: str, start: date, citation: str, url: str, *, nation: str = "",
+         end: date | None = None, verified: bool = True, note: str = "") -> dict[str, Any]:
+    return {"key": key, "nation": nation, "value": value, "unit": unit, "effective_from": start, "effective_to": end,
+            "citation": citation, "source_url": url, "verified": verified, "note": note}
+
+
+SEED_FIGURES: list[dict[str, Any]] = [
+    # --- Situation 1: giving money to a candidate -------------------------------------------------
+    _row("candidate_donation_threshold", 5_000, "pence", Y2019,
+         "Representation of the People Act 1983, Schedule 2A (a gift of £50 or less is not a donation)",
+         f"{CAND}/candidate-donations/what-records-do-you-need-keep"),
+    _row("candidate_spending_limit_base", 870_000, "pence", date(2015, 1, 1),
+         "Representation of the People Act 1983, s.76 (limits as varied in 2014)", f"{RPA}/section/76",
+         end=END_2023, note="GE2015–GE2019 short-campaign limit. Start date approximate (covers GE2015 onwards)."),
+    _row("candidate_spending_per_elector_borough", 6, "pence_per_elector", date(2015, 1, 1),
+         "Representation of the People Act 1983, s.76 (limits as varied in 2014)", f"{RPA}/section/76", end=END_2023),
+    _row("candidate_spending_per_elector_county", 9, "pence_per_elector", date(2015, 1, 1),
+         "Representation of the People Act 1983, s.76 (limits as varied in 2014)", f"{RPA}/section/76", end=END_2023),
+    _row("candidate_spending_limit_base", 1_139_000, "pence", Y2024,
+         "Representation of the People Act 1983, s.76 (as uprated for 2024; short campaign)",
+         f"{CAND}/spending-and-donations"),
+    _row("candidate_spending_per_elector_borough", 8, "pence_per_elector", Y2024,
+         "Representation of the People Act 1983, s.76 (as uprated for 2024; short campaign)",
+         f"{CAND}/spending-and-donations"),
+    _row("candidate_spending_per_elector_county", 12, "pence_per_elector", Y2024,
+         "Representation of the People Act 1983, s.76 (as uprated for 2024; short campaign)",
+         f"{CAND}/spending-and-donations"),
+    _row("return_impermissible_days", 30, "days", Y2019,
+         "PPERA 2000, Schedule 11 para 7; RPA 1983, Schedule 2A (return within 30 days of receipt)",
+         f"{NP}/donations/what-do-you-need-do-when-you-receive-a-donation"),
+    _row("ua_registration_threshold", 3_727_000, "pence", Y2024,
+         "PPERA 2000, Schedule 19A (unincorporated associations; as uprated from 1 January 2024)",
+         f"{EC}/unincorporated-associations"),
+    _row("ua_gift_reporting_threshold", 1_118_000, "pence", Y2024,
+         "PPERA 2000, Schedule 19A (unincorporated associations; as uprated from 1 January 2024)",
+         f"{EC}/unincorporated-associations"),
+    _row("ua_further_gift_threshold", 223_000, "pence", Y2024,
+         "PPERA 2000, Schedule 19A (unincorporated associations; as uprated from 1 January 2024)",
+         f"{EC}/unincorporated-associations"),
+    # --- Situation 2: local campaigning about a named candidate ---------------------------------------
+    _row("local_permitted_sum", 70_000, "pence", Y2019,
+         "Representation of the People Act 1983, s.75(1ZZB) (permitted sum, UK Parliamentary elections)",
+         f"{EC}/non-party-campaigners-local-campaigning-great-britain-uk-parliamentary-general-elections-and/"
+         "local-campaigns"),
+    _row("local_authorised_return_days", 21, "days", Y2019,
+         "Representation of the People Act 1983, s.75(2) (return of authorised expenses to the Returning Officer)",
+         f"{RPA}/section/75"),
+    # --- Situation 3: general non-party campaign ------------------------------------------------------
+    _row("regulated_period_days", 365, "days", Y2019,
+         "PPERA 2000, Schedule 10 para 3 (365 days ending with the date of the poll)",
+         f"{NP}/regulated-period"),
+    _row("non_party_unregistrable_limit", 70_000, "pence", Y2024,
+         "PPERA 2000, s.94 as amended by the Elections Act 2022 (anyone may spend up to £700)",
+         f"{NP}/overview-non-party-campaigner-requirements/who-covered-law"),
+    _row("non_party_notification_threshold", 1_000_000, "pence", Y2024,
+         "PPERA 2000, s.94 as amended by the Elections Act 2022 (notify above £10,000 UK-wide)",
+         f"{NP}/overview-non-party-campaigner-requirements/who-covered-law"),
+    *[
+        _row("non_party_reporting_threshold", value, "pence", Y2024,
+             "PPERA 2000, s.94(5)–(6) (UKPGE reporting threshold per part of the UK)",
+             f"{NP}/overview-non-party-campaigner-requirements", nation=nation)
+        for nation, value in (("E", 2_000_000), ("S", 1_000_000), ("W", 1_000_000), ("N", 1_000_000))
+    ],
+    _row("non_party_limit", 58_654_800, "pence", Y2024,
+         "PPERA 2000, Schedule 10 Part 3 (as uprated from 1 January 2024)",
+         f"{NP}/spending-limits/examples-attributing-spending", nation="E"),
+    _row("non_party_constituency_limit", 1_755_300, "pence", Y2024,
+         "PPERA 2000, Schedule 10 Part 3 (constituency limit, as uprated from 1 January 2024)",
+         f"{NP}/spending-limits/examples-attributing-spending", verified=False,
+         note="The Commission's key-terms page also shows £17,533; the lower of the two is the safe reading."),
+    _row("non_party_constituency_itemise_threshold", 1_404_200, "pence", Y2024,
+         "PPERA 2000, s.96 (constituencies with spending over this are listed, items itemised, in the return)",
+         f"{NP}/after-election/reporting-requirements-after-election/spending"),
+    *[
+        _row("targeted_spending_limit", value, "pence", Y2024,
+             "PPERA 2000, s.94(5ZA) and Schedule 10 (targeted spending not authorised by the party)",
+             f"{NP}/targeted-spending/limits-targeted-spending", nation=nation)
+        for nation, value in (("E", 5_865_400), ("S", 615_700), ("W", 345_600), ("N", 194_400))
+    ],
+    _row("non_party_permissibility_threshold", 50_000, "pence", Y2019,
+         "PPERA 2000, Schedule 11 (anything worth £500 or less is not a donation)",
+         f"{NP}/donations/what-a-donation"),
+    _row("non_party_donation_report_threshold", 750_000, "pence", Y2024,
+         "PPERA 2000, Schedule 11 para 10 (accepted gifts over £7,500 from one source reported individually)",
+         f"{NP}/after-election/reporting-requirements-after-election/donations"),
+    _row("invoice_keep_threshold", 20_000, "pence", Y2019,
+         "PPERA 2000, s.97 (invoices or receipts for payments over £200)",
+         f"{NP}/notifications-and-registration/what-do-you-need-do-after-your-notification-place"),
+    _row("public_donor_name_threshold", 750_000, "pence", Y2024,
+         "swingfund policy: names are published where the Commission would publish them (gifts over £7,500)",
+         f"{NP}/after-election/reporting-requirements-after-election/donations",
+         note="A policy choice of the group, not a legal limit; donors must also consent."),
+]
+
+
+def seed_rows(model: Any) -> int:
+    """Insert every seed row missing from `model`'s table (matched on key, nation, effective_from); return the count.
+
+    Existing rows are left as they are, so an administrator's correction survives a re-seed. Takes the model
+    class so the data migration can pass its historical model.
+    """
+    created = 0
+    for row in SEED_FIGURES:
+        lookup = {k: row[k] for k in ("key", "nation", "effective_from")}
+        defaults = {k: v for k, v in row.items() if k not in lookup}
+        _, was_created = model.objects.get_or_create(**lookup, defaults=defaults)
+        created += int(was_created)
+    return created

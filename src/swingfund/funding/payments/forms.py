@@ -1,0 +1,87 @@
+"""The donate form: who is giving, how much, and the permissibility declaration the law needs over the threshold."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from swingfund.compliance.limits import format_pence
+
+AMOUNT_INVALID = "Enter an amount in pounds, like 25 or 25.50."
+AMOUNT_TOO_SMALL = "The smallest card gift is {minimum}."
+AMOUNT_TOO_LARGE = "Card gifts are limited to {maximum}; for more, please contact the treasurer."
+DECLARATION_NEEDED = (
+    "A gift over {threshold} must come from a permissible source ({citation}): say which kind of donor you are and "
+    "confirm the declaration."
+)
+ADDRESS_NEEDED = "A gift over {threshold} needs your home address (the law requires the donor's name and address)."
+MINIMUM_PENCE = 100
+MAXIMUM_PENCE = 10_000_00  # a fraud-control ceiling for a single card gift, not a legal figure
+
+# The categories a giver may declare (PPERA 2000 s.54); 'not yet checked' and 'impermissible' are the treasurer's.
+DECLARABLE = [
+    ("uk_elector", "I am on a UK electoral register (including as an overseas elector)"),
+    ("uk_company", "A UK-registered company carrying on business in the UK"),
+    ("trade_union", "A UK trade union"),
+    ("building_society", "A UK building society"),
+    ("llp", "A UK limited liability partnership carrying on business in the UK"),
+    ("friendly_society", "A UK friendly society"),
+    ("unincorporated_association", "An unincorporated association based and carrying on business in the UK"),
+]
+
+
+def pence_from_pounds(text: str) -> int:
+    """'25.50' → 2550. Money is integer pence from the moment it is read."""
+    try:
+        value = Decimal(text.strip().lstrip("£").replace(",", ""))
+    except (InvalidOperation, AttributeError) as err:
+        raise forms.ValidationError(AMOUNT_INVALID) from err
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        raise forms.ValidationError(AMOUNT_INVALID)
+    return int(value * 100)
+
+
+class DonateForm(forms.Form):
+    amount = forms.CharField(label="Amount (£)", max_length=12)
+    name = forms.CharField(label="Full name", max_length=200)
+    email = forms.EmailField(label="Email")
+    address = forms.CharField(label="Home address", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    category = forms.ChoiceField(label="I am giving as", choices=[("", "—"), *DECLARABLE], required=False)
+    declaration = forms.BooleanField(
+        label="I declare that this gift is my own money (I am the true donor) and that the category above is true.",
+        required=False,
+    )
+    consent_publish = forms.BooleanField(label="You may publish my name with my gift.", required=False)
+    candidacy = forms.TypedChoiceField(label="For candidate", coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, threshold_pence: int, threshold_citation: str,
+                 candidacies: list[tuple[int, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.threshold_pence, self.threshold_citation = threshold_pence, threshold_citation
+        if candidacies:
+            self.fields["candidacy"].choices = candidacies
+            self.fields["candidacy"].required = True
+        else:
+            del self.fields["candidacy"]
+
+    def clean_amount(self) -> int:
+        pence = pence_from_pounds(self.cleaned_data["amount"])
+        if pence < MINIMUM_PENCE:
+            raise forms.ValidationError(AMOUNT_TOO_SMALL.format(minimum=format_pence(MINIMUM_PENCE)))
+        if pence > MAXIMUM_PENCE:
+            raise forms.ValidationError(AMOUNT_TOO_LARGE.format(maximum=format_pence(MAXIMUM_PENCE)))
+        return pence
+
+    def clean(self) -> dict:
+        data = super().clean()
+        amount = data.get("amount")
+        if amount is not None and amount > self.threshold_pence:
+            threshold = format_pence(self.threshold_pence)
+            if not data.get("category") or not data.get("declaration"):
+                self.add_error("category", DECLARATION_NEEDED.format(threshold=threshold,
+                                                                     citation=self.threshold_citation))
+            if not data.get("address", "").strip() or not data.get("postcode", "").strip():
+                self.add_error("address", ADDRESS_NEEDED.format(threshold=threshold))
+        return data

@@ -1,0 +1,174 @@
+"""What each Stripe event type does to the ledger. Called by `services.stripe_event_receive` inside its transaction;
+every write goes through the ledger's own services (`swingfund.funding.services`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from swingfund.funding.payments.stripe import PaymentFee
+
+PAYMENT_EVENTS = {"checkout.session.completed", "checkout.session.async_payment_succeeded", "payment_intent.succeeded"}
+REFUND_EVENTS = {"charge.refunded"}
+DISPUTE_EVENTS = {"charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed",
+                  "charge.dispute.funds_withdrawn", "charge.dispute.funds_reinstated"}
+
+NOT_SWINGFUND = "Not a swingfund payment: its metadata names no campaign."
+UNKNOWN_CAMPAIGN = "The payment names campaign '{slug}', which does not exist."
+UNKNOWN_CANDIDACY = "The payment is earmarked for candidacy {pk}, which does not exist."
+NOT_GBP = "The payment is in {currency}, not GBP: swingfund records pounds only."
+NO_PAYMENT_INTENT = "The event names no payment intent."
+REFUSED_BY_LEDGER = "The ledger refused the gift: {detail}"
+NOT_PAID = "The checkout session is not paid yet (payment_status={status})."
+
+
+class EventRefused(Exception):
+    """The event is genuine but swingfund cannot act on it; stored as failed with this message."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    error: str = ""
+    waiting_for: str = ""
+    payment_intent: str = ""  # set when a gift was recorded: waiting refunds/disputes for it are then applied
+
+
+def _payment(event: dict[str, Any]) -> tuple[str, int, str, dict[str, str]]:
+    """(payment intent id, amount in pence, currency, metadata) of a payment event."""
+    obj = event["data"]["object"]
+    if event["type"] == "payment_intent.succeeded":
+        return obj["id"], int(obj.get("amount_received") or obj["amount"]), obj.get("currency", ""), obj["metadata"]
+    return obj.get("payment_intent") or "", int(obj.get("amount_total") or 0), obj.get("currency", ""), obj["metadata"]
+
+
+def fee_needed(event: dict[str, Any], fee_lookup: Callable[..., PaymentFee]) -> PaymentFee | None:
+    """Stripe's fee for a swingfund payment event not yet recorded (asks Stripe: events do not carry it)."""
+    if event.get("type") not in PAYMENT_EVENTS:
+        return None
+    intent, _amount, _currency, metadata = _payment(event)
+    if not intent or not (metadata or {}).get("campaign"):
+        return None
+    if event["type"] != "payment_intent.succeeded" and event["data"]["object"].get("payment_status") != "paid":
+        return None
+    from swingfund.funding.models import Donation, Method
+
+    if Donation.objects.filter(method=Method.CARD, external_id=intent).exists():
+        return None
+    return fee_lookup(payment_intent_id=intent)
+
+
+def handle(event: dict[str, Any], *, fee: PaymentFee | None) -> Outcome:
+    kind = event["type"]
+    if kind in PAYMENT_EVENTS:
+        return payment_succeeded(event, fee=fee)
+    if kind in REFUND_EVENTS:
+        return charge_refunded(event)
+    if kind in DISPUTE_EVENTS:
+        return dispute_changed(event)
+    return Outcome("ignored")
+
+
+def _when(event: dict[str, Any]) -> datetime:
+    return datetime.fromtimestamp(int(event["created"]), tz=UTC)
+
+
+def payment_succeeded(event: dict[str, Any], *, fee: PaymentFee | None) -> Outcome:
+    from swingfund.elections.models import Candidacy
+    from swingfund.funding import services as funding
+    from swingfund.funding.models import Campaign, Donation, Method
+
+    obj = event["data"]["object"]
+    intent, amount, currency, metadata = _payment(event)
+    metadata = metadata or {}
+    if not metadata.get("campaign"):
+        return Outcome("ignored", error=NOT_SWINGFUND)
+    if event["type"] != "payment_intent.succeeded" and obj.get("payment_status") != "paid":
+        return Outcome("ignored", error=NOT_PAID.format(status=obj.get("payment_status")))
+    if not intent:
+        raise EventRefused(NO_PAYMENT_INTENT)
+    if currency.lower() != "gbp":
+        raise EventRefused(NOT_GBP.format(currency=currency))
+    if Donation.objects.filter(method=Method.CARD, external_id=intent).exists():
+        return Outcome("handled", payment_intent=intent)  # the other event for this payment recorded it
+    campaign = Campaign.objects.filter(slug=metadata["campaign"]).first()
+    if campaign is None:
+        raise EventRefused(UNKNOWN_CAMPAIGN.format(slug=metadata["campaign"]))
+    candidacy = None
+    if metadata.get("earmarked_candidacy"):
+        candidacy = Candidacy.objects.filter(pk=metadata["earmarked_candidacy"]).first()
+        if candidacy is None:
+            raise EventRefused(UNKNOWN_CANDIDACY.format(pk=metadata["earmarked_candidacy"]))
+    details = obj.get("customer_details") or {}
+    try:
+        donor = funding.donor_get_or_create(
+            name=metadata.get("donor_name") or details.get("name") or "",
+            email=metadata.get("donor_email") or details.get("email") or "",
+            address=metadata.get("donor_address", ""),
+            postcode=metadata.get("donor_postcode", ""),
+        )
+        funding.donation_record(
+            campaign=campaign, donor=donor, amount_pence=amount, fee_pence=fee.fee_pence if fee else 0,
+            method=Method.CARD, reference=obj["id"], external_id=intent, received_at=_when(event),
+            earmarked_candidacy=candidacy,
+        )
+    except ValidationError as err:
+        raise EventRefused(REFUSED_BY_LEDGER.format(detail="; ".join(err.messages))) from err
+    return Outcome("handled", payment_intent=intent)
+
+
+def _donation(intent: str):  # -> Donation | None
+    from swingfund.funding.models import Donation, Method
+
+    return Donation.objects.filter(method=Method.CARD, external_id=intent).first() if intent else None
+
+
+def charge_refunded(event: dict[str, Any]) -> Outcome:
+    """Refunds are cumulative on the charge: each refund listed is applied once (by its id); without the list,
+    the difference between the charge's ``amount_refunded`` and what is already recorded is applied."""
+    from swingfund.funding import services as funding
+    from swingfund.funding.models import Refund
+
+    charge = event["data"]["object"]
+    intent = charge.get("payment_intent") or ""
+    if not intent:
+        raise EventRefused(NO_PAYMENT_INTENT)
+    donation = _donation(intent)
+    if donation is None:
+        return Outcome("waiting", waiting_for=intent)
+    listed = (charge.get("refunds") or {}).get("data") or []
+    if listed:
+        known = set(Refund.objects.filter(external_id__in=[r["id"] for r in listed]).values_list("external_id",
+                                                                                                flat=True))
+        for refund in sorted(listed, key=lambda r: (r.get("created", 0), r["id"])):
+            if refund["id"] in known or refund.get("status") not in (None, "succeeded", "pending"):
+                continue
+            funding.donation_refund(donation=donation, amount_pence=int(refund["amount"]),
+                                    reason=f"Stripe refund ({refund.get('reason') or 'no reason given'})",
+                                    external_id=refund["id"])
+        return Outcome("handled")
+    recorded = sum(r.amount_pence for r in donation.refunds.all())
+    missing = int(charge.get("amount_refunded") or 0) - recorded
+    if missing > 0:
+        funding.donation_refund(donation=donation, amount_pence=missing, reason="Stripe refund",
+                                external_id=f"{event['id']}")
+    return Outcome("handled")
+
+
+def dispute_changed(event: dict[str, Any]) -> Outcome:
+    from swingfund.funding import services as funding
+
+    dispute = event["data"]["object"]
+    intent = dispute.get("payment_intent") or ""
+    if not intent:
+        raise EventRefused(NO_PAYMENT_INTENT)
+    donation = _donation(intent)
+    if donation is None:
+        return Outcome("waiting", waiting_for=intent)
+    funding.donation_dispute(donation=donation, amount_pence=int(dispute["amount"]), external_id=dispute["id"],
+                             status=dispute["status"])
+    return Outcome("handled")

@@ -1,0 +1,103 @@
+"""Talking to Stripe through its Python library: Checkout Sessions for card gifts, and the fee of a payment.
+
+Card payments are off until ``STRIPE_SECRET_KEY`` is set. ``STRIPE_API_BASE`` points the library at another
+address speaking Stripe's wire format (the local stand-in in tests and the offline demo); empty means Stripe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import stripe
+from django.conf import settings
+
+CARD_PAYMENTS_OFF = "Card payments are switched off: the organiser has not set STRIPE_SECRET_KEY."
+WEBHOOKS_OFF = "Stripe webhooks are switched off: STRIPE_WEBHOOK_SECRET is not set."
+STRIPE_UNAVAILABLE = "Stripe could not create the payment page just now ({detail}). Nothing was charged; try again."
+CURRENCY = "gbp"
+# Stripe limits each metadata value to 500 characters.
+METADATA_VALUE_LIMIT = 500
+
+
+class CardPaymentsOff(RuntimeError):
+    pass
+
+
+class StripeUnavailable(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    id: str
+    url: str
+    amount_pence: int
+
+
+@dataclass(frozen=True)
+class PaymentFee:
+    charge_id: str
+    fee_pence: int
+    balance_transaction_id: str
+
+
+def card_payments_enabled() -> bool:
+    return bool(settings.STRIPE_SECRET_KEY)
+
+
+def stripe_client() -> stripe.StripeClient:
+    if not settings.STRIPE_SECRET_KEY:
+        raise CardPaymentsOff(CARD_PAYMENTS_OFF)
+    base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    return stripe.StripeClient(settings.STRIPE_SECRET_KEY, base_addresses=base, max_network_retries=2)
+
+
+def checkout_session_create(
+    *,
+    campaign_slug: str,
+    campaign_title: str,
+    amount_pence: int,
+    donor_email: str,
+    metadata: dict[str, str],
+    success_url: str,
+    cancel_url: str,
+    idempotency_key: str,
+) -> CheckoutSession:
+    """Create a Stripe Checkout Session for one card gift of ``amount_pence`` (GBP).
+
+    The metadata (campaign, donor details, declaration, earmarked candidacy) is set on the session and on its
+    payment intent, so whichever of ``checkout.session.completed`` / ``payment_intent.succeeded`` arrives first can
+    record the gift."""
+    if isinstance(amount_pence, bool) or not isinstance(amount_pence, int) or amount_pence <= 0:
+        raise ValueError(f"amount_pence must be a positive integer, got {amount_pence!r}")
+    clean = {k: str(v)[:METADATA_VALUE_LIMIT] for k, v in {"campaign": campaign_slug, **metadata}.items()}
+    params = {
+        "mode": "payment",
+        "line_items": [{
+            "quantity": 1,
+            "price_data": {"currency": CURRENCY, "unit_amount": amount_pence,
+                           "product_data": {"name": f"Gift to {campaign_title}"[:250]}},
+        }],
+        "customer_email": donor_email or None,
+        "client_reference_id": campaign_slug,
+        "metadata": clean,
+        "payment_intent_data": {"metadata": clean, "description": f"Gift to {campaign_title}"[:250]},
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+    }
+    params = {k: v for k, v in params.items() if v is not None}
+    try:
+        session = stripe_client().v1.checkout.sessions.create(params, {"idempotency_key": idempotency_key})
+    except stripe.StripeError as err:
+        raise StripeUnavailable(STRIPE_UNAVAILABLE.format(detail=err.user_message or str(err))) from err
+    return CheckoutSession(id=session.id, url=session.url, amount_pence=session.amount_total)
+
+
+def payment_fee_fetch(*, payment_intent_id: str) -> PaymentFee:
+    """Stripe's fee on a payment: its latest charge's balance transaction (``expand`` saves a round trip)."""
+    intent = stripe_client().v1.payment_intents.retrieve(
+        payment_intent_id, {"expand": ["latest_charge.balance_transaction"]}
+    )
+    charge = intent.latest_charge
+    txn = charge.balance_transaction
+    return PaymentFee(charge_id=charge.id, fee_pence=int(txn.fee), balance_transaction_id=txn.id)

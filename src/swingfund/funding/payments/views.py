@@ -1,0 +1,105 @@
+"""Card gifts on the web: the donate form (→ Stripe Checkout), the thank-you page, the webhook, the event log.
+Views parse input, call `stripe.py` / `services.py` / `selectors.py`, and render."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from swingfund.compliance.limits import format_pence
+from swingfund.compliance.selectors import FigureNotInForce
+from swingfund.funding.models import Campaign, Donation, Method
+from swingfund.funding.payments import selectors
+from swingfund.funding.payments.forms import DonateForm
+from swingfund.funding.payments.services import WebhookRefused, WebhooksOff, stripe_event_receive
+from swingfund.funding.payments.stripe import (
+    CARD_PAYMENTS_OFF,
+    StripeUnavailable,
+    card_payments_enabled,
+    checkout_session_create,
+)
+
+CAMPAIGN_CLOSED = "This campaign is not taking gifts: it runs from {start:%d %B %Y} to {end:%d %B %Y}."
+
+
+def checkout(request: HttpRequest, campaign_slug: str) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, slug=campaign_slug)
+    now = timezone.now()
+    context: dict = {"campaign": campaign}
+    if not card_payments_enabled():
+        context["closed"] = CARD_PAYMENTS_OFF
+        return render(request, "payments/checkout.html", context, status=503)
+    if not campaign.starts_at <= now < campaign.ends_at:
+        context["closed"] = CAMPAIGN_CLOSED.format(start=campaign.starts_at, end=campaign.ends_at)
+        return render(request, "payments/checkout.html", context, status=409)
+    try:
+        threshold = selectors.declaration_threshold(mode=campaign.mode, on=now.date())
+    except FigureNotInForce as err:
+        context["closed"] = str(err)
+        return render(request, "payments/checkout.html", context, status=503)
+    choices = selectors.earmark_choices(campaign=campaign) if campaign.mode == "earmarked" else None
+    form = DonateForm(request.POST or None, threshold_pence=threshold.value, threshold_citation=threshold.citation,
+                      candidacies=choices)
+    context.update(form=form, threshold=threshold, threshold_display=format_pence(threshold.value))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        over = data["amount"] > threshold.value
+        metadata = {
+            "donor_name": data["name"], "donor_email": data["email"], "donor_address": data["address"],
+            "donor_postcode": data["postcode"].upper(), "category": data["category"] if over else "",
+            "declared": "yes" if data["declaration"] else "no", "consent_publish": "yes" if data[
+                "consent_publish"] else "no", "declaration_threshold_pence": str(threshold.value),
+        }
+        if data.get("candidacy"):
+            metadata["earmarked_candidacy"] = str(data["candidacy"])
+        base = request.build_absolute_uri(reverse("payments:thanks", args=[campaign.slug]))
+        try:
+            session = checkout_session_create(
+                campaign_slug=campaign.slug, campaign_title=campaign.title, amount_pence=data["amount"],
+                donor_email=data["email"], metadata=metadata, success_url=f"{base}?session={{CHECKOUT_SESSION_ID}}",
+                cancel_url=request.build_absolute_uri(reverse("payments:checkout", args=[campaign.slug])),
+                idempotency_key=f"swingfund-checkout-{uuid.uuid4()}",
+            )
+        except StripeUnavailable as err:
+            context["error"] = str(err)
+            return render(request, "payments/checkout.html", context, status=502)
+        return redirect(session.url)
+    return render(request, "payments/checkout.html", context, status=400 if form.is_bound else 200)
+
+
+def checkout_thanks(request: HttpRequest, campaign_slug: str) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, slug=campaign_slug)
+    session_id = request.GET.get("session", "")
+    donation = (Donation.objects.filter(method=Method.CARD, reference=session_id).first() if session_id else None)
+    return render(request, "payments/thanks.html", {
+        "campaign": campaign, "donation": donation, "session_id": session_id,
+        "amount_display": format_pence(donation.amount_pence) if donation else "",
+    })
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    try:
+        receipt = stripe_event_receive(payload=request.body, signature=request.headers.get("Stripe-Signature"))
+    except WebhookRefused as err:
+        return JsonResponse({"error": str(err)}, status=400)
+    except WebhooksOff as err:
+        return JsonResponse({"error": str(err)}, status=503)
+    return JsonResponse({"received": receipt.event_id, "status": receipt.status, "duplicate": receipt.duplicate})
+
+
+@staff_member_required
+def stripe_events(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or None
+    return render(request, "payments/events.html", {
+        "events": selectors.stripe_event_list(status=status), "counts": selectors.stripe_event_counts(),
+        "status": status,
+    })

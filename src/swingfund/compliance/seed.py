@@ -17,6 +17,7 @@ CAND = f"{EC}/guidance-candidates-and-agents-uk-parliamentary-elections-great-br
 PPERA = "https://www.legislation.gov.uk/ukpga/2000/41"
 RPA = "https://www.legislation.gov.uk/ukpga/1983/2"
 
+PPERA_PART_VI = date(2001, 2, 16)
 Y2019 = date(2019, 1, 1)
 Y2024 = date(2024, 1, 1)
 END_2023 = date(2023, 12, 31)
@@ -70,9 +71,9 @@ SEED_FIGURES: list[dict[str, Any]] = [
          "Representation of the People Act 1983, s.75(2) (return of authorised expenses to the Returning Officer)",
          f"{RPA}/section/75"),
     # --- Situation 3: general non-party campaign ------------------------------------------------------
-    _row("regulated_period_days", 365, "days", Y2019,
+    _row("regulated_period_days", 365, "days", PPERA_PART_VI,
          "PPERA 2000, Schedule 10 para 3 (365 days ending with the date of the poll)",
-         f"{NP}/regulated-period"),
+         f"{NP}/regulated-period", note="Unchanged since PPERA 2000 Part VI came into force."),
     _row("non_party_unregistrable_limit", 70_000, "pence", Y2024,
          "PPERA 2000, s.94 as amended by the Elections Act 2022 (anyone may spend up to £700)",
          f"{NP}/overview-non-party-campaigner-requirements/who-covered-law"),

@@ -1,0 +1,173 @@
+"""The refusing checks and the warnings, on hand-worked figures from LAW.md (4 July 2024 general election)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from swingfund.compliance import checks
+from swingfund.compliance.checks import ComplianceRefusal, Situation
+
+POLL_2024 = date(2024, 7, 4)
+POLL_2019 = date(2019, 12, 12)
+pytestmark = pytest.mark.usefixtures("figures")
+
+
+def test_spend_that_would_pass_a_seats_constituency_limit_is_refused_naming_limit_amount_and_source():
+    with pytest.raises(ComplianceRefusal) as refused:
+        checks.check_constituency_spend(nation="E", spent_pence=1_700_000, additional_pence=55_400, on=POLL_2024)
+    message = str(refused.value)
+    assert "£17,554" in message  # the total it would reach
+    assert "non-party spending limit per constituency of £17,553" in message
+    assert "PPERA 2000, Schedule 10" in message
+    assert "https://www.electoralcommission.org.uk/" in message
+    assert "[verify]" in message  # LAW.md could not confirm £17,553 vs £17,533
+    assert refused.value.code == "constituency_limit"
+    assert refused.value.figure.value == 1_755_300
+
+
+def test_spend_exactly_up_to_the_constituency_limit_is_allowed_with_a_warning():
+    warning = checks.check_constituency_spend(nation="S", spent_pence=1_000_000, additional_pence=755_300, on=POLL_2024)
+    assert warning is not None and warning.percent == 100 and not warning.exceeded
+
+
+def test_constituency_spend_below_80_percent_has_no_warning_and_at_80_percent_warns():
+    limit = 1_755_300
+    below = limit * 80 // 100 - 1
+    assert checks.check_constituency_spend(nation="E", spent_pence=0, additional_pence=below, on=POLL_2024) is None
+    at = -(-limit * 80 // 100)  # ceiling of 80 %
+    warning = checks.check_constituency_spend(nation="E", spent_pence=0, additional_pence=at, on=POLL_2024)
+    assert warning is not None
+    assert warning.code == "constituency_limit" and warning.percent == 80
+
+
+def test_candidate_limit_is_base_plus_per_elector_and_changes_with_the_election_date():
+    # 2024: £11,390 + 8p × 72,000 (borough) = £17,150; + 12p (county) = £20,030.
+    assert checks.candidate_spending_limit(electorate=72_000, constituency_type="Borough", on=POLL_2024)[0] == 1_715_000
+    assert checks.candidate_spending_limit(electorate=72_000, constituency_type="County", on=POLL_2024)[0] == 2_003_000
+    # 2019: £8,700 + 6p × 72,000 = £13,020; + 9p = £15,180.
+    assert checks.candidate_spending_limit(electorate=72_000, constituency_type="Borough", on=POLL_2019)[0] == 1_302_000
+    assert checks.candidate_spending_limit(electorate=72_000, constituency_type="County", on=POLL_2019)[0] == 1_518_000
+    # Scottish burghs use the borough rate.
+    assert checks.candidate_spending_limit(electorate=72_000, constituency_type="Burgh", on=POLL_2024)[0] == 1_715_000
+
+
+def test_grant_that_fits_2024_candidate_limit_is_refused_under_2019_figures():
+    kwargs = {"electorate": 72_000, "constituency_type": "Borough", "spent_pence": 1_300_000,
+              "additional_pence": 100_000}
+    checks.check_candidate_spend(**kwargs, on=POLL_2024)  # £14,000 of £17,150: allowed
+    with pytest.raises(ComplianceRefusal) as refused:
+        checks.check_candidate_spend(**kwargs, on=POLL_2019)  # £14,000 of £13,020: refused
+    assert "£13,020" in str(refused.value)
+    assert "6p per elector × 72,000 electors" in str(refused.value)
+    assert "Representation of the People Act 1983, s.76" in str(refused.value)
+
+
+def test_unknown_constituency_type_is_a_clear_error():
+    with pytest.raises(ValueError, match="Unknown constituency type 'City'"):
+        checks.check_candidate_spend(electorate=1000, constituency_type="City", spent_pence=0, additional_pence=1,
+                                     on=POLL_2024)
+
+
+def test_negative_amounts_are_refused_as_bad_input():
+    with pytest.raises(ValueError, match=r"additional_pence must not be negative \(got -1 pence\)"):
+        checks.check_constituency_spend(nation="E", spent_pence=0, additional_pence=-1, on=POLL_2024)
+
+
+def test_local_spend_about_a_candidate_is_capped_at_700_unless_the_agent_authorised_it():
+    checks.check_local_spend_about_candidate(spent_pence=60_000, additional_pence=10_000, agent_authorised=False,
+                                             on=POLL_2024)
+    with pytest.raises(ComplianceRefusal) as refused:
+        checks.check_local_spend_about_candidate(spent_pence=60_000, additional_pence=10_001, agent_authorised=False,
+                                                 on=POLL_2024)
+    assert "£700" in str(refused.value) and "s.75" in str(refused.value)
+    assert checks.check_local_spend_about_candidate(spent_pence=60_000, additional_pence=500_000,
+                                                    agent_authorised=True, on=POLL_2024) is None
+
+
+def test_targeted_spending_limit_is_per_nation_and_lifted_by_party_authorisation():
+    checks.check_targeted_spend(nation="W", spent_pence=0, additional_pence=345_600, party_authorised=False,
+                                on=POLL_2024)
+    with pytest.raises(ComplianceRefusal, match="£3,456"):
+        checks.check_targeted_spend(nation="W", spent_pence=0, additional_pence=345_601, party_authorised=False,
+                                    on=POLL_2024)
+    checks.check_targeted_spend(nation="E", spent_pence=0, additional_pence=345_601, party_authorised=False,
+                                on=POLL_2024)
+    assert checks.check_targeted_spend(nation="W", spent_pence=0, additional_pence=9_000_000, party_authorised=True,
+                                       on=POLL_2024) is None
+
+
+def test_unregistered_campaigner_may_not_pass_the_notification_threshold():
+    checks.check_unregistered_spend(spent_pence=900_000, additional_pence=100_000, registered=False, on=POLL_2024)
+    with pytest.raises(ComplianceRefusal, match="£10,000"):
+        checks.check_unregistered_spend(spent_pence=900_000, additional_pence=100_001, registered=False, on=POLL_2024)
+    assert checks.check_unregistered_spend(spent_pence=900_000, additional_pence=100_001, registered=True,
+                                           on=POLL_2024) is None
+
+
+@pytest.mark.parametrize(
+    ("situation", "amount", "aggregate", "required"),
+    [
+        (Situation.CANDIDATE_GIFT, 5_000, 5_000, False),  # £50 is not over £50
+        (Situation.CANDIDATE_GIFT, 5_001, 5_001, True),
+        (Situation.NON_PARTY_CAMPAIGN, 50_000, 50_000, False),  # £500 is not over £500
+        (Situation.NON_PARTY_CAMPAIGN, 50_001, 50_001, True),
+        (Situation.NON_PARTY_CAMPAIGN, 30_000, 60_000, True),  # second £300 gift: the donor's aggregate counts
+        (Situation.LOCAL_CANDIDATE_CAMPAIGN, 6_000, 6_000, True),
+    ],
+)
+def test_gift_requires_permissibility_per_situation(situation, amount, aggregate, required):
+    assert checks.gift_requires_permissibility(amount_pence=amount, aggregate_pence=aggregate, situation=situation,
+                                               on=POLL_2024) is required
+
+
+def test_return_is_due_30_days_after_receipt():
+    assert checks.return_due_date(received_on=date(2024, 6, 20)) == date(2024, 7, 20)
+    assert checks.return_due_date(received_on=date(2024, 2, 15)) == date(2024, 3, 16)  # leap year
+
+
+def test_impermissible_gift_over_threshold_is_held_with_its_return_date():
+    with pytest.raises(ComplianceRefusal) as refused:
+        checks.check_gift_spendable(permissible=False, amount_pence=100_000, aggregate_pence=100_000,
+                                    situation=Situation.NON_PARTY_CAMPAIGN, on=date(2024, 6, 1),
+                                    received_on=date(2024, 6, 1))
+    assert refused.value.code == "gift_impermissible"
+    assert "must be returned by 2024-07-01" in str(refused.value)
+    assert "£500" in str(refused.value) and "Schedule 11" in str(refused.value)
+
+
+def test_unverified_gift_is_held_until_checked_and_permissible_or_small_gifts_may_be_spent():
+    with pytest.raises(ComplianceRefusal) as refused:
+        checks.check_gift_spendable(permissible=None, amount_pence=10_000, aggregate_pence=10_000,
+                                    situation=Situation.CANDIDATE_GIFT, on=POLL_2024)
+    assert refused.value.code == "gift_unverified"
+    assert "not confirmed permissible" in str(refused.value)
+    checks.check_gift_spendable(permissible=True, amount_pence=10_000, aggregate_pence=10_000,
+                                situation=Situation.CANDIDATE_GIFT, on=POLL_2024)
+    checks.check_gift_spendable(permissible=False, amount_pence=4_000, aggregate_pence=4_000,
+                                situation=Situation.CANDIDATE_GIFT, on=POLL_2024)
+
+
+def test_splitting_a_gift_under_the_threshold_is_flagged():
+    assert checks.splitting_suspected(amounts_pence=[40_000, 40_000], situation=Situation.NON_PARTY_CAMPAIGN,
+                                      on=POLL_2024)
+    assert not checks.splitting_suspected(amounts_pence=[20_000, 20_000], situation=Situation.NON_PARTY_CAMPAIGN,
+                                          on=POLL_2024)
+    assert not checks.splitting_suspected(amounts_pence=[60_000], situation=Situation.NON_PARTY_CAMPAIGN, on=POLL_2024)
+
+
+def test_registration_warning_at_80_percent_of_the_unincorporated_association_threshold():
+    threshold = 3_727_000
+    assert checks.registration_warning(contributions_pence=threshold * 80 // 100 - 1, on=POLL_2024) is None
+    warning = checks.registration_warning(contributions_pence=threshold * 80 // 100 + 1, on=POLL_2024)
+    assert warning is not None and warning.percent == 80 and not warning.exceeded
+    assert "£37,270" in warning.message and "Schedule 19A" in warning.message
+    over = checks.registration_warning(contributions_pence=threshold + 1, on=POLL_2024)
+    assert over is not None and over.exceeded and "register as an unincorporated association" in over.message
+
+
+def test_notification_warning_at_80_percent_of_the_non_party_notification_threshold():
+    assert checks.notification_warning(spent_pence=799_999, on=POLL_2024) is None
+    warning = checks.notification_warning(spent_pence=800_000, on=POLL_2024)
+    assert warning is not None and "£10,000" in warning.message and warning.percent == 80

@@ -1,0 +1,213 @@
+"""What every importer shares: reading a CSV strictly (UTF-8, field counts, line numbers), typed cell access
+that fails with `FILE:LINE: column X: …`, the importer interface and the summary of one import."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+from swingfund.elections import errors
+from swingfund.elections.errors import ImportFailure
+from swingfund.elections.models import DataSource
+
+GSS_CODE = re.compile(r"^[EWSN][0-9]{8}$")
+
+# The elections swingfund knows by Democracy Club id (built with uk-election-ids, see `elections.py`).
+ProgressHook = Callable[[int], None]
+
+
+@dataclass
+class ImportSummary:
+    """What one file import did: rows read, seats touched, elections touched and any warnings."""
+
+    file: str
+    importer: str
+    title: str
+    rows: int = 0
+    seats: set[str] = field(default_factory=set)
+    elections: set[str] = field(default_factory=set)
+    written: int = 0
+    warnings: list[str] = field(default_factory=list)
+    source_key: str = ""
+    skipped: bool = False
+
+    def paragraph(self) -> str:
+        elections = f" ({', '.join(sorted(self.elections))})" if self.elections else ""
+        text = (
+            f"{self.file}: read {self.rows:,} rows as {self.title}; wrote {self.written:,} records "
+            f"covering {len(self.seats):,} seats{elections}; {len(self.warnings)} warning(s)."
+        )
+        if self.warnings:
+            shown = self.warnings[:5]
+            more = f" … and {len(self.warnings) - 5} more" if len(self.warnings) > 5 else ""
+            text += " " + " ".join(shown) + more
+        return text
+
+
+@dataclass
+class Row:
+    """One CSV record: its line number, its cells by header name, and the table it came from (for errors)."""
+
+    line: int
+    cells: dict[str, str]
+    table: CsvTable
+
+    def fail(self, column: str, message: str) -> ImportFailure:
+        return ImportFailure(file=self.table.display, line=self.line, column=column, message=message)
+
+    def text(self, column: str) -> str:
+        return self.cells[column].strip()
+
+    def int(self, column: str, *, blank: int | None = None) -> int:
+        value = self.cells[column].strip()
+        if value == "" or value == "NA":
+            if blank is not None:
+                return blank
+            raise self.fail(column, errors.BLANK_VALUE)
+        try:
+            number = int(value)
+        except ValueError:
+            raise self.fail(column, errors.NOT_A_NUMBER.format(value=value)) from None
+        if number < 0:
+            raise self.fail(column, errors.NEGATIVE.format(value=value))
+        return number
+
+    def float(self, column: str) -> float | None:
+        """A decimal cell; blank, `NA` or a lone space mean "no value" (None)."""
+        value = self.cells[column].strip()
+        if value in {"", "NA"}:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            raise self.fail(column, errors.NOT_A_DECIMAL.format(value=value)) from None
+        if number < 0:
+            raise self.fail(column, errors.NEGATIVE.format(value=value))
+        return number
+
+    def gss(self, column: str) -> str:
+        value = self.cells[column].strip()
+        if not GSS_CODE.match(value):
+            raise self.fail(column, errors.INVALID_GSS.format(value=value))
+        return value
+
+
+def _decode(path: Path, data: bytes, display: str) -> str:
+    """Decode strictly as UTF-8 (a BOM is tolerated); on failure name the line and column of the bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_no = data[: exc.start].count(b"\n") + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8", "replace")]), [])
+        before = data[line_start : exc.start].decode("utf-8", "replace")
+        index = len(next(csv.reader([before]), [""])) - 1 if before else 0
+        column = header[index] if 0 <= index < len(header) else f"#{index + 1}"
+        raise ImportFailure(
+            file=display, line=line_no, column=column, message=errors.NOT_UTF8.format(byte=data[exc.start])
+        ) from None
+
+
+class CsvTable:
+    """A whole (small) CSV file read strictly: UTF-8, one header row, every record the header's width."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.display = path.name
+        if not path.is_file():
+            raise ImportFailure(file=str(path), line=0, column="-", message=errors.NOT_A_FILE)
+        self.data = path.read_bytes()
+        self.text = _decode(path, self.data, self.display)
+        reader = csv.reader(self.text.splitlines(keepends=True))
+        try:
+            self.header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            self.header = []
+        self._reader = reader
+
+    def rows(self) -> Iterator[Row]:
+        reader = self._reader
+        expected = len(self.header)
+        start = reader.line_num + 1
+        for record in reader:
+            line = start
+            start = reader.line_num + 1
+            if not record or (len(record) == 1 and not record[0].strip()):
+                continue
+            if len(record) < expected:
+                raise ImportFailure(
+                    file=self.display,
+                    line=line,
+                    column=self.header[len(record)],
+                    message=errors.TOO_FEW_FIELDS.format(got=len(record), expected=expected),
+                )
+            if len(record) > expected:
+                raise ImportFailure(
+                    file=self.display,
+                    line=line,
+                    column=f"#{expected + 1}",
+                    message=errors.TOO_MANY_FIELDS.format(got=len(record), expected=expected),
+                )
+            yield Row(line=line, cells=dict(zip(self.header, record, strict=True)), table=self)
+
+    def fail(self, line: int, column: str, message: str) -> ImportFailure:
+        return ImportFailure(file=self.display, line=line, column=column, message=message)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """One edition's header: the columns it must have (`required`) and canonical name → column name."""
+
+    name: str
+    required: frozenset[str]
+    columns: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def col(self, canonical: str) -> str:
+        return self.columns.get(canonical, canonical)
+
+
+class Importer:
+    """One official format. Subclasses list their schemas; `run` writes inside the caller's transaction."""
+
+    key: ClassVar[str]
+    title: ClassVar[str]
+    publisher: ClassVar[str]
+    licence: ClassVar[str]
+    url: ClassVar[str] = ""
+    order: ClassVar[int] = 50  # dependency order in a folder import: lower runs first
+    schemas: ClassVar[tuple[Schema, ...]]
+    streaming: ClassVar[bool] = False
+
+    def __init__(self, *, path: Path, schema: Schema, table: CsvTable | None) -> None:
+        self.path = path
+        self.schema = schema
+        self.table = table
+        self.summary = ImportSummary(file=path.name, importer=self.key, title=self.title)
+
+    def source_key(self) -> str:
+        """The stable DataSource key of this file's edition; a re-import replaces rows under the same key."""
+        return self.key
+
+    def source_defaults(self) -> dict[str, object]:
+        return {"title": self.title, "publisher": self.publisher, "licence": self.licence, "url": self.url}
+
+    def count_rows(self) -> int | None:
+        return None
+
+    def run(self, *, source: DataSource, tick: ProgressHook) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def election_year_hint(path: Path) -> int | None:
+    """The general-election year named in a file name (`HoC-GE2019-…` → 2019), if any."""
+    match = re.search(r"(?:GE|parl\.)[-_ ]?(20\d\d)", path.name, re.IGNORECASE)
+    return int(match.group(1)) if match else None
+
+
+def parse_date(value: str) -> date:
+    return date.fromisoformat(value[:10])

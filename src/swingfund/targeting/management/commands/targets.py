@@ -1,0 +1,138 @@
+"""`swingfund targets`: the seats where a bloc's vote outweighs the majority, for every seat of an election.
+
+    swingfund targets --election parl.2024-07-04 --bloc religion:muslim --top 25
+    swingfund targets --bloc ethnicity:black+ethnicity:mixed --cohesion 0.6:0.4:0.8 --count-twice --format csv
+    swingfund targets --election parl.2019-12-12 --bloc religion:muslim --swing uniform --shares Lab=0.40,Con=0.30
+
+Each assumption flag takes `central` (fixed) or `central:low:high` (a range for the Monte Carlo draws);
+see `swingfund/targeting/bloc.py` for what each means and why its default is what it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from swingfund.targeting.bloc import (
+    ASSUMPTION_DEFAULTS,
+    SEAT_ADULT_SHARE_DEFAULT,
+    BlocError,
+    assumptions_build,
+    bloc_parse,
+)
+from swingfund.targeting.display import leverage_text, mp_text, probability_text, votes_text
+from swingfund.targeting.selectors import TargetingError
+from swingfund.targeting.simulate import DEFAULT_DRAWS, DEFAULT_SEED
+from swingfund.targeting.swing import METHODS, SwingError
+from swingfund.targeting.targets import SORT_KEYS, TargetRow, TargetTable, targets_compute
+
+USAGE_ERROR = 2
+LENSES = ("both", "swing", "own")
+CSV_COLUMNS = ["code", "name", "region", "mp", "party", "majority", "population", "bloc_voters", "bloc_vote",
+               "leverage", "own_leverage", "seed_flag", "p_swing", "p_own"]
+
+
+class Command(BaseCommand):
+    help = "Rank every seat of an election by a bloc's leverage and P(decisive) (swing and own-candidate lenses)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--election", default="parl.2024-07-04", help="Democracy Club id (parl.2024-07-04).")
+        parser.add_argument("--bloc", required=True, help="topic:category, several joined by + (religion:muslim).")
+        parser.add_argument("--census", help="Pin one census (census2021, scotland2022, census2011).")
+        parser.add_argument("--top", type=int, default=25, help="How many seats to list (0 = all).")
+        parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+        parser.add_argument("--lens", choices=LENSES, default="both",
+                            help="Rank by the swing lens, the own-candidate lens, or show both ranked by swing.")
+        parser.add_argument("--sort", choices=list(SORT_KEYS), help="Override the ranking column.")
+        parser.add_argument("--region", help="Only seats of this region (e.g. 'London').")
+        for name, (central, low, high) in ASSUMPTION_DEFAULTS.items():
+            parser.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar="C[:LOW:HIGH]",
+                                help=f"Default {central:g}:{low:g}:{high:g}.")
+        parser.add_argument("--adult-share", type=float, default=SEAT_ADULT_SHARE_DEFAULT,
+                            help="Seat adult share where the census gives none (default %(default)s).")
+        twice = parser.add_mutually_exclusive_group()
+        twice.add_argument("--count-twice", dest="count_twice", action="store_true",
+                           help="A bloc vote switches from the winner to the challenger (closes the gap by 2).")
+        twice.add_argument("--count-once", dest="count_twice", action="store_false",
+                           help="A bloc vote turns out or stays at home (closes the gap by 1; default).")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+        parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS)
+        parser.add_argument("--swing", choices=METHODS, help="Project the result by national swing first.")
+        parser.add_argument("--shares", help="Target national shares for --swing, e.g. Lab=0.34,Con=0.24.")
+
+    def handle(self, *args, **o):
+        overrides = {name: o[name] for name in ASSUMPTION_DEFAULTS if o.get(name)}
+        err = Console(stderr=True)
+        try:
+            bloc = bloc_parse(text=o["bloc"], census=o["census"])
+            assumptions = assumptions_build(overrides=overrides, count_twice=o["count_twice"],
+                                            seat_adult_share_default=o["adult_share"])
+            if o["shares"] and not o["swing"]:
+                o["swing"] = "uniform"
+            if o["swing"] and not o["shares"]:
+                raise SwingError("--swing needs --shares (e.g. --shares Lab=0.34,Con=0.24).")
+            with Progress(TextColumn("Monte Carlo"), BarColumn(), TextColumn("{task.completed}/{task.total} seats"),
+                          TimeElapsedColumn(), console=err, transient=True,
+                          disable=not err.is_terminal or o["format"] != "table") as bar:
+                task = bar.add_task("seats", total=None)
+                table = targets_compute(
+                    election_id=o["election"], bloc=bloc, assumptions=assumptions, draws=o["draws"],
+                    seed=o["seed"], swing=o["swing"], shares=o["shares"],
+                    progress=lambda done, total: bar.update(task, completed=done, total=total))
+            sort = o["sort"] or ("own_leverage" if o["lens"] == "own" else "leverage")
+            rows = table.rows(sort=sort, region=o["region"], top=o["top"] or None,
+                              include_no_data=not o["top"] or bool(o["region"]))
+        except (BlocError, TargetingError, SwingError, ValueError) as exc:
+            raise CommandError(str(exc), returncode=USAGE_ERROR) from exc
+        if o["format"] == "json":
+            self.stdout.write(json.dumps(table.as_dict(rows), indent=2, ensure_ascii=False))
+        elif o["format"] == "csv":
+            self.stdout.write(self._csv(rows), ending="")
+        else:
+            self.stdout.write(self._table(table, rows, lens=o["lens"], top=o["top"]), ending="")
+
+    @staticmethod
+    def _csv(rows: list[TargetRow]) -> str:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: ("" if v is None else v) for k, v in r.as_dict().items()})
+        return out.getvalue()
+
+    @staticmethod
+    def _table(table: TargetTable, rows: list[TargetRow], *, lens: str, top: int) -> str:
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=170, force_terminal=False, color_system=None)
+        title = f"{'Top ' + str(top) if top else 'All'} seats for bloc {table.bloc} — {table.seats.election_id}"
+        grid = Table(title=title, title_justify="left")
+        grid.add_column("#", justify="right")
+        grid.add_column("Seat")
+        grid.add_column("Region")
+        grid.add_column("MP (party)" if not table.projection else "Projected winner")
+        grid.add_column("Majority", justify="right")
+        grid.add_column("Bloc voters", justify="right")
+        if lens in ("both", "swing"):
+            grid.add_column("Leverage", justify="right")
+            grid.add_column("P(decisive) swing", justify="right")
+        if lens in ("both", "own"):
+            grid.add_column("Own lev.", justify="right")
+            grid.add_column("P(decisive) own", justify="right")
+        for i, r in enumerate(rows, 1):
+            cells = [str(i), r.name, r.region, mp_text(r.mp, r.party), votes_text(r.majority),
+                     votes_text(r.bloc_voters)]
+            if lens in ("both", "swing"):
+                cells += [leverage_text(r.leverage), probability_text(r.p_swing)]
+            if lens in ("both", "own"):
+                cells += [leverage_text(r.own_leverage), probability_text(r.p_own)]
+            grid.add_row(*cells)
+        console.print(grid)
+        for line in table.notes():
+            console.print(line, highlight=False, markup=False)
+        return buffer.getvalue()

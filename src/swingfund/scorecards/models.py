@@ -228,3 +228,19 @@ class Score(models.Model):
                 name="score_distance_range",
             ),
         ]
+
+
+class StandDown(models.Model):
+    """A candidacy withdrawn or stood down (e.g. in favour of another candidate). The rule leaves it out."""
+
+    candidacy = models.OneToOneField("elections.Candidacy", on_delete=models.CASCADE, related_name="+")
+    announced = models.DateField()
+    source_url = models.URLField(max_length=500)
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~Q(source_url=""), name="standdown_has_source")]
+
+    def __str__(self) -> str:
+        return f"stand-down of candidacy {self.candidacy_id}"

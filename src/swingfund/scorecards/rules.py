@@ -209,7 +209,7 @@ def decide_seat(
         if config.tie_break == "stay_out" or not ranked:
             why = "" if ranked else " (no result or projection to tell who is better placed)"
             return out(
-                f"We stay out of {seat_name}: {_join([c.label for c in aligned])} all agree with {what} "
+                f"We stay out of {seat_name}: {_join([c.label for c in aligned])} {'both' if len(aligned) == 2 else 'all'} agree with {what} "
                 f"and {others_text}; we do not choose between aligned candidates{why}.",
                 competitive,
             )

@@ -1,0 +1,61 @@
+"""`swingfund evidence import pledges|divisions FILE …`: import sourced evidence about candidates.
+
+A malformed file stops with `FILE:LINE: column X: what is wrong`, exit status 2, and nothing written.
+Unmatched rows are listed in the summary, never guessed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from swingfund.scorecards.importers.common import ImportFailure
+from swingfund.scorecards.importers.divisions import import_divisions
+from swingfund.scorecards.importers.pledges import import_pledges
+from swingfund.scorecards.services import organisation_get
+
+
+class Command(BaseCommand):
+    help = "Import evidence: pledge-survey answers or Commons division votes."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="import an evidence file")
+        kinds = imp.add_subparsers(dest="kind", required=True)
+        pledges = kinds.add_parser("pledges", help="pledge-survey CSV (one row per candidate × statement)")
+        pledges.add_argument("file", type=Path)
+        pledges.add_argument("--organisation", required=True, help="organisation slug")
+        pledges.add_argument("--election", required=True, help="e.g. parl.2024-07-04")
+        pledges.add_argument("--statement", help="statement slug, when the file has no statement column")
+        divisions = kinds.add_parser("divisions", help="Commons division votes CSV (one row per member × division)")
+        divisions.add_argument("file", type=Path)
+        divisions.add_argument("--organisation", required=True, help="organisation slug")
+        divisions.add_argument("--statement", help="statement slug, when the file has no statement column")
+        divisions.add_argument("--agree-when", choices=["aye", "no"], help="the vote that counts as agreement")
+        divisions.add_argument("--important", default="", help="comma-separated ids of important divisions")
+        divisions.add_argument("--all-important", action="store_true", help="treat every division as important")
+
+    def handle(self, *args, action: str, kind: str, file: Path, organisation: str, **options):
+        try:
+            org = organisation_get(slug=organisation)
+            if kind == "pledges":
+                report = import_pledges(
+                    path=file, organisation=org, election_id=options["election"], statement_slug=options["statement"]
+                )
+            else:
+                report = import_divisions(
+                    path=file,
+                    organisation=org,
+                    statement_slug=options["statement"],
+                    agree_when=options["agree_when"],
+                    all_important=options["all_important"],
+                    important=[i.strip() for i in options["important"].split(",") if i.strip()],
+                )
+        except ImportFailure as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        except (ValueError, ValidationError) as exc:
+            message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            raise CommandError(f"{file}: {message}", returncode=2) from None
+        self.stdout.write(report.summary())

@@ -1,0 +1,131 @@
+"""Recommendations: target seats (from targeting) × the intervention rule, sorted by expected impact.
+
+**Expected impact** of a seat is the chance the bloc's cohesive vote decides the seat (targeting's
+P(decisive)) when the rule backs a candidate there, and 0 when it stays out: backing where the bloc cannot
+decide anything, or staying out, changes nothing. Ties (and seats without a P(decisive)) are ordered by
+leverage, then by the smaller majority. Which seats are targets depends on the bloc's size (that is what
+targeting measures); what we do in a seat never does — the rule sees only places and stances.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from swingfund.elections.models import Constituency
+
+from . import scoring
+from .models import Organisation
+from .rules import Intervention, RuleConfig
+from .selectors import election_get, seat_intervention
+from .targets import TargetRow, target_rows
+
+ERROR_THRESHOLD = "{name} must be between 0 and {top}"
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    intervention: Intervention
+    gss_code: str
+    seat_name: str
+    election_id: str
+    majority: int | None
+    bloc_voters: float | None
+    leverage: float | None
+    p_decisive: float | None
+    expected_impact: float
+    backed_label: str = ""
+
+    @property
+    def action(self) -> str:
+        return self.intervention.action
+
+    @property
+    def reason(self) -> str:
+        return self.intervention.reason
+
+
+def expected_impact(*, action: str, p_decisive: float | None) -> float:
+    """P(decisive) when we back a candidate; 0 when we stay out or P(decisive) is not known."""
+    if action != "back" or p_decisive is None or math.isnan(p_decisive):
+        return 0.0
+    return float(p_decisive)
+
+
+def _sort_key(rec: Recommendation) -> tuple:
+    leverage = rec.leverage if rec.leverage is not None and not math.isnan(rec.leverage) else -1.0
+    return (-rec.expected_impact, rec.action != "back", -leverage, rec.majority or 0, rec.gss_code)
+
+
+def _target_key(row: TargetRow) -> tuple:
+    def num(x: float | None) -> float:
+        return -1.0 if x is None or math.isnan(x) else x
+
+    return (-num(row.p_decisive), -num(row.leverage), row.majority if row.majority is not None else 10**9)
+
+
+def recommendations(
+    *,
+    organisation: Organisation,
+    election_id: str,
+    bloc: str | None = None,
+    top: int | None = None,
+    min_leverage: float | None = None,
+    min_p_decisive: float | None = None,
+    config: RuleConfig | None = None,
+    method: scoring.Method = scoring.DEFAULT_METHOD,
+    targets: Sequence[TargetRow] | None = None,
+) -> list[Recommendation]:
+    """Target seats × rule outcome, sorted by expected impact (module docs).
+
+    Target seats come from `targets` when given, else from targeting for `bloc` (every seat of the election when
+    `bloc` is None). `min_leverage` / `min_p_decisive` keep only seats at or above the threshold; `top` keeps the
+    N best target seats (by P(decisive), then leverage) before the rule runs."""
+    if min_p_decisive is not None and not 0 <= min_p_decisive <= 1:
+        raise ValueError(ERROR_THRESHOLD.format(name="min_p_decisive", top=1))
+    election = election_get(election_id=election_id)
+    rows = list(targets) if targets is not None else target_rows(election_id=election.pk, bloc=bloc)
+    if min_leverage is not None:
+        rows = [r for r in rows if r.leverage is not None and r.leverage >= min_leverage]
+    if min_p_decisive is not None:
+        rows = [r for r in rows if r.p_decisive is not None and r.p_decisive >= min_p_decisive]
+    rows.sort(key=_target_key)
+    if top:
+        rows = rows[:top]
+    seats = Constituency.objects.in_bulk([r.constituency_id for r in rows])
+    config = config or RuleConfig()
+    out = []
+    for row in rows:
+        seat = seats[row.constituency_id]
+        try:
+            intervention = seat_intervention(
+                organisation=organisation, election_id=election.pk, constituency=seat, config=config, method=method
+            )
+        except ValueError:
+            continue  # a seat with no candidacies recorded for this election: nothing to decide
+        label = ""
+        if intervention.candidacy_id is not None:
+            from swingfund.elections.models import Candidacy
+
+            from .selectors import candidacy_label
+
+            label = candidacy_label(
+                Candidacy.objects.select_related("person", "party").get(pk=intervention.candidacy_id)
+            )
+        out.append(
+            Recommendation(
+                intervention=intervention,
+                gss_code=seat.gss_code,
+                seat_name=seat.name,
+                election_id=election.pk,
+                majority=row.majority,
+                bloc_voters=row.bloc_voters,
+                leverage=row.leverage,
+                p_decisive=row.p_decisive,
+                expected_impact=expected_impact(action=intervention.action, p_decisive=row.p_decisive),
+                backed_label=label,
+            )
+        )
+    out.sort(key=_sort_key)
+    return out

@@ -1,0 +1,15 @@
+"""Django's `flush`, allowed to empty the append-only ledger tables (see `funding.dbguard`).
+
+Emptying the whole database (a fresh start, or between transactional tests) is the one operation that
+may remove ledger rows; `ledger verify` on an empty ledger then starts a new chain.
+"""
+
+from django.core.management.commands.flush import Command as DjangoFlush
+
+from swingfund.funding.dbguard import ledger_maintenance
+
+
+class Command(DjangoFlush):
+    def handle(self, **options):
+        with ledger_maintenance():
+            return super().handle(**options)

@@ -1,0 +1,109 @@
+"""Grants to candidates (from committee decisions), what each passes on, and spending about a candidate."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class Grant(models.Model):
+    """Money the committee decided to give a candidacy's campaign. Created payable (posted to grants
+    payable), then paid with a bank reference. In earmarked mode `allocations` say whose gifts it passes on."""
+
+    class Status(models.TextChoices):
+        PAYABLE = "payable", "Payable"
+        PAID = "paid", "Paid"
+
+    decision_id = models.BigIntegerField(
+        null=True, blank=True, unique=True, help_text="The committee decision this grant carries out."
+    )
+    campaign = models.ForeignKey("funding.Campaign", on_delete=models.PROTECT, related_name="grants")
+    candidacy = models.ForeignKey("elections.Candidacy", on_delete=models.PROTECT, related_name="+")
+    amount_pence = models.BigIntegerField()
+    reason = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PAYABLE)
+    created_at = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    bank_reference = models.CharField(max_length=200, blank=True)
+    agent_name = models.CharField(max_length=200, blank=True)
+    agent_address = models.TextField(blank=True)
+    approval = models.OneToOneField("funding.LedgerTransaction", on_delete=models.PROTECT, related_name="grant")
+    payment = models.OneToOneField(
+        "funding.LedgerTransaction", null=True, blank=True, on_delete=models.PROTECT, related_name="grant_payment"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="grant_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status="payable", payment__isnull=True)
+                | Q(status="paid", payment__isnull=False, paid_at__isnull=False),
+                name="grant_paid_has_payment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Grant £{self.amount_pence / 100:,.2f} to {self.candidacy}"
+
+
+class GrantAllocation(models.Model):
+    """In earmarked mode: how much of one true donor's gift a grant passes on."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="allocations")
+    donation = models.ForeignKey("funding.Donation", on_delete=models.PROTECT, related_name="allocations")
+    amount_pence = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["grant", "donation"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "donation"], name="grantallocation_unique"),
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="grantallocation_amount_positive"),
+        ]
+
+
+class AgentAuthorisation(models.Model):
+    """A candidate's election agent's written authorisation to spend more than the permitted sum
+    (s.75 RPA 1983). The spending then counts against the candidate's own limit."""
+
+    candidacy = models.ForeignKey("elections.Candidacy", on_delete=models.PROTECT, related_name="+")
+    agent_name = models.CharField(max_length=200)
+    authorised_on = models.DateField()
+    limit_pence = models.BigIntegerField(help_text="Total the agent authorised, including the permitted sum.")
+    document_reference = models.CharField(max_length=300, help_text="Where the signed letter is kept.")
+    recorded_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-authorised_on"]
+        constraints = [models.CheckConstraint(condition=Q(limit_pence__gt=0), name="agentauth_limit_positive")]
+
+
+class CandidateSpend(models.Model):
+    """Money spent *about* a named candidate (ads, leaflets, messages), capped at the local permitted sum
+    unless the agent authorised more in writing."""
+
+    class Kind(models.TextChoices):
+        ADVERT = "advert", "Advert"
+        LEAFLET = "leaflet", "Leaflet"
+        MESSAGE = "message", "Messages"
+        OTHER = "other", "Other"
+
+    candidacy = models.ForeignKey("elections.Candidacy", on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey("funding.Campaign", on_delete=models.PROTECT, related_name="candidate_spends")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    description = models.CharField(max_length=300)
+    amount_pence = models.BigIntegerField()
+    spent_at = models.DateTimeField()
+    supplier = models.CharField(max_length=200, blank=True)
+    invoice_reference = models.CharField(max_length=200, blank=True)
+    authorisation = models.ForeignKey(
+        AgentAuthorisation, null=True, blank=True, on_delete=models.PROTECT, related_name="spends"
+    )
+    transaction = models.OneToOneField(
+        "funding.LedgerTransaction", on_delete=models.PROTECT, related_name="candidate_spend"
+    )
+
+    class Meta:
+        ordering = ["-spent_at"]
+        constraints = [models.CheckConstraint(condition=Q(amount_pence__gt=0), name="candidatespend_positive")]

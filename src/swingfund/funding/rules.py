@@ -1,0 +1,62 @@
+"""Pure rules of the money side: which legal situation a giving mode is in, whether a donor is confirmed
+permissible, why a gift is held, and the heuristics for spotting a split gift. Legal figures are not here:
+they come from `swingfund.compliance` with their citations."""
+
+from __future__ import annotations
+
+import re
+
+from swingfund.compliance.checks import Situation
+
+# Heuristic of swingfund (not a legal figure): gifts from one donor, address or card within this many days
+# are looked at together when spotting a gift split to stay under a threshold.
+SPLIT_WINDOW_DAYS = 30
+
+PERMISSIBLE_CATEGORIES = frozenset({
+    "uk_elector", "uk_company", "trade_union", "registered_party", "building_society", "llp", "friendly_society",
+    "unincorporated_association",
+})
+
+HOLD_ANONYMOUS = "Anonymous or unidentifiable giver: over the threshold, so it cannot be accepted and must be returned."
+HOLD_IMPERMISSIBLE = "Donor recorded as an impermissible source: the gift must be returned."
+HOLD_UNVERIFIED = "Over the permissibility threshold and the donor is not yet confirmed permissible."
+
+
+def situation_for(mode: str) -> str:
+    """Earmarked gifts are passed on to a candidate (situation 1, the candidate's £50 threshold); pooled gifts
+    fund a group's own campaigning and grants (situation 3, the non-party permissibility threshold)."""
+    return Situation.CANDIDATE_GIFT if mode == "earmarked" else Situation.NON_PARTY_CAMPAIGN
+
+
+def donor_permissible(donor) -> bool | None:
+    """True when checked and in a permissible category; False when anonymous or recorded impermissible;
+    None while not yet checked (a self-declared category does not count until the treasurer checks it)."""
+    if donor is None or donor.category == "impermissible":
+        return False
+    if donor.category in PERMISSIBLE_CATEGORIES and donor.checked_at is not None:
+        return True
+    return None
+
+
+def hold_reason(*, donor, permissible: bool | None) -> str:
+    if donor is None:
+        return HOLD_ANONYMOUS
+    return HOLD_IMPERMISSIBLE if permissible is False else HOLD_UNVERIFIED
+
+
+def normalise_postcode(value: str) -> str:
+    """Upper case, single space before the inward code: ' sw1a2aa ' → 'SW1A 2AA'."""
+    compact = re.sub(r"\s+", "", value or "").upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def public_name(*, name: str, consent: bool, amount_pence: int, threshold_pence: int) -> str | None:
+    """A donor's name may be shown publicly only with consent and for a gift over the public threshold."""
+    return name if consent and amount_pence > threshold_pence else None
+
+
+def percent_of(amount_pence: int, goal_pence: int) -> int:
+    """Whole percent of the goal reached, capped at 100 for drawing a bar."""
+    if goal_pence <= 0:
+        return 0
+    return max(0, min(100, amount_pence * 100 // goal_pence))

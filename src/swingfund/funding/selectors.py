@@ -1,0 +1,216 @@
+"""Reads of the money side: campaign totals (from the records and from the ledger, which must agree),
+spendable and held funds, recent gifts with public names, the public ledger, tasks, chart series."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from swingfund.compliance.limits import Figure
+from swingfund.compliance.selectors import figure
+from swingfund.funding import rules
+from swingfund.funding.models import (
+    Campaign,
+    CandidateSpend,
+    ComplianceTask,
+    Dispute,
+    Donation,
+    Entry,
+    GivingMode,
+    Grant,
+    LedgerTransaction,
+    Refund,
+)
+
+CASH_ACCOUNTS = ("bank", "card_clearing")
+INCOME_ROLES = ("donations", "refunds", "disputes")
+
+
+def _sum(qs: QuerySet, field: str = "amount_pence") -> int:
+    return qs.aggregate(total=Sum(field))["total"] or 0
+
+
+def campaign_raised_pence(campaign: Campaign) -> int:
+    """Raised, from the gift records: accepted gifts, less refunds and disputes not won."""
+    accepted = Donation.objects.filter(campaign=campaign, status=Donation.Status.ACCEPTED)
+    refunded = _sum(Refund.objects.filter(donation__in=accepted))
+    disputed = _sum(Dispute.objects.filter(donation__in=accepted).exclude(status=Dispute.Status.WON))
+    return _sum(accepted) - refunded - disputed
+
+
+def campaign_ledger_raised_pence(campaign: Campaign) -> int:
+    """Raised, from the ledger: the credit balance of the campaign's donations, refunds and disputes accounts."""
+    codes = [f"campaign:{campaign.pk}:{role}" for role in INCOME_ROLES]
+    return -_sum(Entry.objects.filter(account__code__in=codes))
+
+
+def campaign_held_pence(campaign: Campaign) -> int:
+    """Gifts held pending permissibility (or return): not spendable."""
+    return -_sum(Entry.objects.filter(account__code=f"campaign:{campaign.pk}:held"))
+
+
+def campaign_committed_pence(campaign: Campaign) -> int:
+    """Grants made and spending about candidates, charged to this campaign."""
+    return _sum(Grant.objects.filter(campaign=campaign)) + _sum(CandidateSpend.objects.filter(campaign=campaign))
+
+
+def campaign_spendable_pence(campaign: Campaign) -> int:
+    """What the campaign may still give or spend: raised (held gifts excluded) less what it has committed."""
+    return campaign_raised_pence(campaign) - campaign_committed_pence(campaign)
+
+
+def political_contributions_pence(*, organisation, year: int) -> int:
+    """Pooled mode: the group's political contributions (grants and spending about candidates) in a year,
+    counted against the unincorporated-association registration threshold."""
+    pooled = Q(campaign__mode=GivingMode.POOLED)
+    if organisation is not None:
+        pooled &= Q(campaign__organisation=organisation)
+    grants = _sum(Grant.objects.filter(pooled, created_at__year=year))
+    spends = _sum(CandidateSpend.objects.filter(pooled, spent_at__year=year))
+    return grants + spends
+
+
+def public_name_threshold(*, on: dt.date | None = None) -> Figure:
+    """Donor names are published only above this figure (and with the donor's consent)."""
+    return figure("public_donor_name_threshold", on=on or timezone.now().date())
+
+
+@dataclass(frozen=True)
+class CampaignTotals:
+    raised_pence: int
+    ledger_pence: int
+    held_pence: int
+    committed_pence: int
+    spendable_pence: int
+    goal_pence: int
+    gifts: int
+    donors: int
+
+    @property
+    def percent(self) -> int:
+        return rules.percent_of(self.raised_pence, self.goal_pence)
+
+    @property
+    def reconciles(self) -> bool:
+        return self.raised_pence == self.ledger_pence
+
+
+def campaign_totals(campaign: Campaign) -> CampaignTotals:
+    accepted = Donation.objects.filter(campaign=campaign, status=Donation.Status.ACCEPTED)
+    raised = campaign_raised_pence(campaign)
+    committed = campaign_committed_pence(campaign)
+    return CampaignTotals(
+        raised_pence=raised, ledger_pence=campaign_ledger_raised_pence(campaign),
+        held_pence=campaign_held_pence(campaign), committed_pence=committed, spendable_pence=raised - committed,
+        goal_pence=campaign.goal_pence, gifts=accepted.count(),
+        donors=accepted.exclude(donor=None).values("donor").distinct().count() + accepted.filter(donor=None).count(),
+    )
+
+
+def campaigns_open(*, now: dt.datetime | None = None) -> QuerySet[Campaign]:
+    now = now or timezone.now()
+    return Campaign.objects.filter(starts_at__lte=now).order_by("-starts_at")
+
+
+def gift_display_name(gift: Donation, *, threshold_pence: int) -> str:
+    """What the public sees for a gift's giver: the name only with consent and above the threshold."""
+    if gift.donor is None:
+        return "Anonymous"
+    name = rules.public_name(name=gift.donor.name, consent=gift.donor.consent_publish,
+                             amount_pence=gift.amount_pence, threshold_pence=threshold_pence)
+    return name or "A donor"
+
+
+def recent_gifts(campaign: Campaign, *, limit: int = 20) -> list[dict]:
+    threshold = public_name_threshold().value
+    gifts = (Donation.objects.filter(campaign=campaign, status=Donation.Status.ACCEPTED)
+             .select_related("donor", "earmarked_candidacy").order_by("-received_at", "-id")[:limit])
+    return [{"name": gift_display_name(g, threshold_pence=threshold), "amount_pence": g.amount_pence,
+             "received_at": g.received_at, "method": g.get_method_display(),
+             "for": str(g.earmarked_candidacy) if g.earmarked_candidacy_id else ""} for g in gifts]
+
+
+def public_ledger_rows(*, campaign: Campaign | None = None) -> list[dict]:
+    """Every ledger transaction with its entries, as the public sees it: amounts always; a giver's name only
+    above the public threshold and with consent."""
+    threshold = public_name_threshold().value
+    txs = LedgerTransaction.objects.order_by("id").prefetch_related("entries__account")
+    if campaign is not None:
+        txs = txs.filter(campaign=campaign)
+    gifts = {g.transaction_id: g for g in Donation.objects.select_related("donor").filter(
+        transaction_id__in=[t.pk for t in txs])}
+    rows = []
+    for tx in txs:
+        gift = gifts.get(tx.pk)
+        entries = [{"account": e.account.code, "account_name": e.account.name, "amount_pence": e.amount_pence}
+                   for e in sorted(tx.entries.all(), key=lambda e: e.pk)]
+        cash = sum(e["amount_pence"] for e in entries if e["account"] in CASH_ACCOUNTS)
+        rows.append({
+            "id": tx.pk, "posted_at": tx.posted_at, "kind": tx.kind, "description": tx.description,
+            "campaign": tx.campaign.slug if tx.campaign_id else "", "reverses": tx.reverses_id or "",
+            "giver": gift_display_name(gift, threshold_pence=threshold) if gift else "",
+            "cash_pence": cash, "entries": entries, "prev_hash": tx.prev_hash, "hash": tx.hash,
+        })
+    return rows
+
+
+def public_ledger_totals(rows: list[dict]) -> dict[str, int]:
+    """Totals of the public ledger: money in, money out, and the campaign income net (reconciles with the
+    campaign pages)."""
+    income = 0
+    for row in rows:
+        income -= sum(e["amount_pence"] for e in row["entries"]
+                      if e["account"].startswith("campaign:") and e["account"].rsplit(":", 1)[1] in INCOME_ROLES)
+    money_in = sum(r["cash_pence"] for r in rows if r["cash_pence"] > 0)
+    money_out = -sum(r["cash_pence"] for r in rows if r["cash_pence"] < 0)
+    return {"income_pence": income, "in_pence": money_in, "out_pence": money_out}
+
+
+def cash_series(*, campaign: Campaign | None = None) -> list[tuple[dt.date, int, int]]:
+    """Money in and out of the bank and card balances per day: [(date, in pence, out pence)]."""
+    entries = Entry.objects.filter(account__code__in=CASH_ACCOUNTS)
+    if campaign is not None:
+        entries = entries.filter(transaction__campaign=campaign)
+    days: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+    for moment, amount in entries.values_list("transaction__posted_at", "amount_pence"):
+        bucket = days[moment.astimezone(dt.UTC).date()]
+        if amount > 0:
+            bucket[0] += amount
+        else:
+            bucket[1] -= amount
+    return [(day, values[0], values[1]) for day, values in sorted(days.items())]
+
+
+def open_tasks() -> QuerySet[ComplianceTask]:
+    return ComplianceTask.objects.filter(done_at=None).select_related("donation", "donation__donor", "campaign") \
+        .order_by(F("due_on").asc(nulls_last=True), "id")
+
+
+def held_gifts() -> QuerySet[Donation]:
+    return Donation.objects.filter(status=Donation.Status.HELD).select_related("donor", "campaign")
+
+
+def split_flagged_gifts() -> QuerySet[Donation]:
+    return Donation.objects.filter(split_suspected=True).select_related("donor", "campaign")
+
+
+def grants_for_notice(grant: Grant) -> list[dict]:
+    """The donation notice's lines for a candidate's agent: in earmarked mode each true donor (name, address,
+    amount passed on, date received, permissibility); in pooled mode the group itself as the donor."""
+    if grant.campaign.mode == GivingMode.EARMARKED:
+        lines = []
+        for allocation in grant.allocations.select_related("donation", "donation__donor").order_by("donation__id"):
+            gift, donor = allocation.donation, allocation.donation.donor
+            lines.append({
+                "name": donor.name if donor else "Anonymous", "address": donor.address if donor else "",
+                "postcode": donor.postcode if donor else "", "amount_pence": allocation.amount_pence,
+                "received_on": gift.received_at.date(),
+                "permissibility": donor.get_category_display() if donor else "Unidentifiable",
+                "evidence": donor.evidence if donor else "", "checked_at": donor.checked_at if donor else None,
+            })
+        return lines
+    return []

@@ -1,0 +1,38 @@
+"""Writes of the money side (keyword-only functions named `<noun>_<verb>`). Import from here:
+`from swingfund.funding.services import donation_record, donation_refund, donation_dispute, …`."""
+
+from swingfund.funding.services.gifts import (
+    donation_dispute,
+    donation_record,
+    donation_refund,
+    donation_release,
+    donation_return,
+    donation_void,
+    donor_declare,
+    donor_get_or_create,
+)
+from swingfund.funding.services.grants import (
+    agent_authorisation_record,
+    campaign_create,
+    candidate_spend_record,
+    grant_create,
+    grant_create_from_decision,
+    grant_pay,
+)
+
+__all__ = [
+    "agent_authorisation_record",
+    "campaign_create",
+    "candidate_spend_record",
+    "donation_dispute",
+    "donation_record",
+    "donation_refund",
+    "donation_release",
+    "donation_return",
+    "donation_void",
+    "donor_declare",
+    "donor_get_or_create",
+    "grant_create",
+    "grant_create_from_decision",
+    "grant_pay",
+]

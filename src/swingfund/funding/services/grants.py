@@ -1,0 +1,242 @@
+"""Writes for money going out: campaigns, grants from committee decisions, paying them, and spending about
+a named candidate (capped at the local permitted sum unless the agent authorised more in writing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from swingfund.compliance import checks
+from swingfund.elections.models import Candidacy, Result
+from swingfund.funding import ledger, selectors
+from swingfund.funding.ledger import Line
+from swingfund.funding.models import (
+    AgentAuthorisation,
+    Campaign,
+    CandidateSpend,
+    ComplianceTask,
+    Donation,
+    GivingMode,
+    Grant,
+    GrantAllocation,
+)
+from swingfund.funding.services.gifts import _require_amount, _require_aware, remaining_pence
+
+NOT_A_GRANT = "Decision #{id} is not an approved grant: only approved grant decisions become payable grants."
+NO_CAMPAIGN = "No campaign of {organisation} can pay this grant: create a campaign first."
+INSUFFICIENT_FUNDS = (
+    "Refused: campaign '{campaign}' has {available} pence spendable{held_note}, less than the {amount} pence asked."
+)
+HELD_NOTE = " ({held} pence more is held pending permissibility checks and may not be spent)"
+EARMARK_SHORT = (
+    "Refused: only {available} pence of gifts earmarked for {candidacy} remain to pass on, less than {amount} pence."
+)
+ALREADY_PAID = "Grant #{id} was already paid (bank reference {reference})."
+REFERENCE_REQUIRED = "Paying a grant needs the bank reference of the payment."
+AUTHORISATION_EXCEEDED = (
+    "Refused: spending about {candidacy} would reach {total} pence, over the {limit} pence the agent "
+    "{agent} authorised in writing on {on} ({document})."
+)
+SLUG_TAKEN = "A campaign with the slug '{slug}' already exists."
+BAD_MODE = "Giving mode must be 'pooled' or 'earmarked' (got {mode!r})."
+BAD_DATES = "A campaign must end after it starts."
+
+
+def campaign_create(*, organisation, slug: str, title: str, description: str, purpose: str, mode: str,
+                    goal_pence: int, starts_at: dt.datetime, ends_at: dt.datetime, election=None) -> Campaign:
+    """Open a campaign. `purpose` says who the money is for and what for (shown with the crowdfunding notice)."""
+    if mode not in GivingMode.values:
+        raise ValueError(BAD_MODE.format(mode=mode))
+    goal_pence = _require_amount(goal_pence)
+    starts_at, ends_at = _require_aware(starts_at), _require_aware(ends_at)
+    if ends_at <= starts_at:
+        raise ValueError(BAD_DATES)
+    try:
+        with transaction.atomic():
+            return Campaign.objects.create(organisation=organisation, slug=slug, title=title, description=description,
+                                           purpose=purpose, mode=mode, goal_pence=goal_pence, starts_at=starts_at,
+                                           ends_at=ends_at, election=election)
+    except IntegrityError as error:
+        if Campaign.objects.filter(slug=slug).exists():
+            raise ValueError(SLUG_TAKEN.format(slug=slug)) from error
+        raise
+
+
+def _candidate_limit_check(*, candidacy: Candidacy, additional_pence: int) -> checks.ComplianceWarning | None:
+    """A grant becomes the candidate's money to spend: refuse one that would take the candidate's spending past
+    their legal limit (counting every grant from this group), when the seat's electorate is known."""
+    result = Result.objects.filter(election=candidacy.election, constituency=candidacy.constituency).first()
+    if result is None or not candidacy.constituency.constituency_type:
+        return None
+    granted = Grant.objects.filter(candidacy=candidacy).aggregate(t=Sum("amount_pence"))["t"] or 0
+    return checks.check_candidate_spend(electorate=result.electorate,
+                                        constituency_type=candidacy.constituency.constituency_type,
+                                        spent_pence=granted, additional_pence=additional_pence,
+                                        on=candidacy.election.poll_date)
+
+
+def _pick_campaign(*, organisation, candidacy: Candidacy) -> Campaign:
+    campaigns = Campaign.objects.filter(organisation=organisation)
+    earmarked = campaigns.filter(mode=GivingMode.EARMARKED, donations__earmarked_candidacy=candidacy).first()
+    chosen = earmarked or campaigns.filter(mode=GivingMode.POOLED).order_by("-starts_at", "-id").first()
+    if chosen is None:
+        raise ValueError(NO_CAMPAIGN.format(organisation=organisation))
+    return chosen
+
+
+def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int, reason: str,
+                 decision_id: int | None = None, created_at: dt.datetime | None = None) -> Grant:
+    """A payable grant: refused when the campaign's spendable funds (held gifts excluded) — or, in earmarked
+    mode, the gifts earmarked for this candidacy — do not cover it, or when it would take the candidate past
+    their spending limit. Posts Dr grants to the candidacy / Cr grants payable. In earmarked mode it allocates
+    the oldest earmarked gifts first, so the donation notice names each true donor."""
+    amount_pence = _require_amount(amount_pence)
+    moment = _require_aware(created_at or timezone.now())
+    with transaction.atomic():
+        ledger.chain_lock()
+        if decision_id is not None:
+            existing = Grant.objects.filter(decision_id=decision_id).first()
+            if existing is not None:
+                return existing
+        allocations: list[tuple[Donation, int]] = []
+        if campaign.mode == GivingMode.EARMARKED:
+            allocations = _allocate_earmarked(campaign=campaign, candidacy=candidacy, amount_pence=amount_pence)
+        else:
+            available = selectors.campaign_spendable_pence(campaign)
+            if amount_pence > available:
+                held = selectors.campaign_held_pence(campaign)
+                raise ValueError(INSUFFICIENT_FUNDS.format(
+                    campaign=campaign.slug, available=available, amount=amount_pence,
+                    held_note=HELD_NOTE.format(held=held) if held else ""))
+        _candidate_limit_check(candidacy=candidacy, additional_pence=amount_pence)
+        approval = ledger.transaction_post(
+            kind="grant", description=f"Grant of £{amount_pence / 100:,.2f} to {candidacy}"[:300],
+            lines=[Line(ledger.account_for_grants_to(candidacy), amount_pence, reason[:200]),
+                   Line(ledger.account_shared("grants_payable"), -amount_pence, f"candidacy #{candidacy.pk}")],
+            campaign=campaign, posted_at=moment,
+        )
+        grant = Grant.objects.create(decision_id=decision_id, campaign=campaign, candidacy=candidacy,
+                                     amount_pence=amount_pence, reason=reason, created_at=moment, approval=approval)
+        GrantAllocation.objects.bulk_create(
+            [GrantAllocation(grant=grant, donation=gift, amount_pence=share) for gift, share in allocations])
+        if campaign.mode == GivingMode.POOLED:
+            _registration_task(campaign=campaign, on=moment.date())
+    return grant
+
+
+def _allocate_earmarked(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int) -> list[tuple[Donation, int]]:
+    gifts = Donation.objects.select_for_update().filter(
+        campaign=campaign, earmarked_candidacy=candidacy, status=Donation.Status.ACCEPTED).order_by("received_at", "id")
+    allocations, needed = [], amount_pence
+    for gift in gifts:
+        passed_on = gift.allocations.aggregate(t=Sum("amount_pence"))["t"] or 0
+        free = remaining_pence(gift) - passed_on
+        if free <= 0:
+            continue
+        share = min(free, needed)
+        allocations.append((gift, share))
+        needed -= share
+        if needed == 0:
+            return allocations
+    raise ValueError(EARMARK_SHORT.format(available=amount_pence - needed, candidacy=candidacy, amount=amount_pence))
+
+
+def _registration_task(*, campaign: Campaign, on: dt.date) -> None:
+    """Pooled mode: warn (a dashboard task) at 80 % of the unincorporated-association registration threshold."""
+    total = selectors.political_contributions_pence(organisation=campaign.organisation, year=on.year)
+    warning = checks.registration_warning(contributions_pence=total, on=on)
+    if warning is not None:
+        ComplianceTask.objects.get_or_create(
+            kind=ComplianceTask.Kind.REGISTER, campaign=campaign, done_at=None,
+            defaults={"description": warning.message[:400], "citation": warning.figure.source[:400], "due_on": None},
+        )
+
+
+def grant_create_from_decision(*, decision, campaign: Campaign | None = None) -> Grant:
+    """The payable grant of an approved committee grant decision (idempotent: one grant per decision)."""
+    proposal = decision.proposal
+    if decision.outcome != "approved" or proposal.kind != "grant" or proposal.candidacy_id is None:
+        raise ValueError(NOT_A_GRANT.format(id=decision.pk))
+    existing = Grant.objects.filter(decision_id=decision.pk).first()
+    if existing is not None:
+        return existing
+    if campaign is None:
+        campaign = _pick_campaign(organisation=proposal.organisation, candidacy=proposal.candidacy)
+    return grant_create(campaign=campaign, candidacy=proposal.candidacy, amount_pence=int(proposal.amount_pence),
+                        reason=proposal.reason, decision_id=decision.pk)
+
+
+def grant_pay(*, grant: Grant, bank_reference: str, paid_at: dt.datetime | None = None, agent_name: str = "",
+              agent_address: str = "") -> Grant:
+    """Record the bank payment of a grant: Dr grants payable / Cr bank, with the bank reference."""
+    bank_reference = (bank_reference or "").strip()
+    if not bank_reference:
+        raise ValueError(REFERENCE_REQUIRED)
+    moment = _require_aware(paid_at or timezone.now())
+    with transaction.atomic():
+        ledger.chain_lock()
+        grant = Grant.objects.select_for_update().get(pk=grant.pk)
+        if grant.status == Grant.Status.PAID:
+            if grant.bank_reference == bank_reference:
+                return grant
+            raise ValueError(ALREADY_PAID.format(id=grant.pk, reference=grant.bank_reference))
+        grant.payment = ledger.transaction_post(
+            kind="grant_paid", description=f"Grant #{grant.pk} paid to {grant.candidacy} ({bank_reference})"[:300],
+            lines=[Line(ledger.account_shared("grants_payable"), grant.amount_pence, f"grant #{grant.pk}"),
+                   Line(ledger.account_shared("bank"), -grant.amount_pence, bank_reference[:200])],
+            campaign=grant.campaign, posted_at=moment,
+        )
+        grant.status, grant.paid_at, grant.bank_reference = Grant.Status.PAID, moment, bank_reference
+        grant.agent_name = agent_name or grant.agent_name
+        grant.agent_address = agent_address or grant.agent_address
+        grant.save(update_fields=["payment", "status", "paid_at", "bank_reference", "agent_name", "agent_address"])
+    return grant
+
+
+def agent_authorisation_record(*, candidacy: Candidacy, agent_name: str, authorised_on: dt.date, limit_pence: int,
+                               document_reference: str, recorded_by: str = "") -> AgentAuthorisation:
+    """Record an election agent's written authorisation to spend up to `limit_pence` about their candidate."""
+    return AgentAuthorisation.objects.create(
+        candidacy=candidacy, agent_name=agent_name, authorised_on=authorised_on,
+        limit_pence=_require_amount(limit_pence), document_reference=document_reference, recorded_by=recorded_by)
+
+
+def candidate_spend_record(*, campaign: Campaign, candidacy: Candidacy, kind: str, description: str,
+                           amount_pence: int, spent_at: dt.datetime, supplier: str = "",
+                           invoice_reference: str = "") -> CandidateSpend:
+    """Spending about a named candidate. Without the agent's written authorisation the total per candidate is
+    capped at the local permitted sum (refused, naming the figure and its source); with it, at the authorised
+    amount. Also refused beyond the campaign's spendable funds. Posts Dr candidate spend / Cr bank."""
+    amount_pence = _require_amount(amount_pence)
+    moment = _require_aware(spent_at)
+    with transaction.atomic():
+        ledger.chain_lock()
+        spent = CandidateSpend.objects.filter(candidacy=candidacy).aggregate(t=Sum("amount_pence"))["t"] or 0
+        authorisation = AgentAuthorisation.objects.filter(candidacy=candidacy).order_by("-authorised_on", "-id").first()
+        if authorisation is None:
+            checks.check_local_spend_about_candidate(spent_pence=spent, additional_pence=amount_pence,
+                                                     agent_authorised=False, on=moment.date())
+        elif spent + amount_pence > authorisation.limit_pence:
+            raise ValueError(AUTHORISATION_EXCEEDED.format(
+                candidacy=candidacy, total=spent + amount_pence, limit=authorisation.limit_pence,
+                agent=authorisation.agent_name, on=authorisation.authorised_on,
+                document=authorisation.document_reference))
+        available = selectors.campaign_spendable_pence(campaign)
+        if amount_pence > available:
+            held = selectors.campaign_held_pence(campaign)
+            raise ValueError(INSUFFICIENT_FUNDS.format(campaign=campaign.slug, available=available,
+                                                       amount=amount_pence,
+                                                       held_note=HELD_NOTE.format(held=held) if held else ""))
+        posted = ledger.transaction_post(
+            kind="candidate_spend", description=f"{kind} about {candidacy}: {description}"[:300],
+            lines=[Line(ledger.account_shared("candidate_spend"), amount_pence, f"candidacy #{candidacy.pk}"),
+                   Line(ledger.account_shared("bank"), -amount_pence, invoice_reference[:200])],
+            campaign=campaign, posted_at=moment,
+        )
+        return CandidateSpend.objects.create(
+            candidacy=candidacy, campaign=campaign, kind=kind, description=description, amount_pence=amount_pence,
+            spent_at=moment, supplier=supplier, invoice_reference=invoice_reference, authorisation=authorisation,
+            transaction=posted)

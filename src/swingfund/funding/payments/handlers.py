@@ -10,7 +10,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from swingfund.elections.models import Candidacy
+from swingfund.funding.models import Campaign, Donation, Method, Refund
 from swingfund.funding.payments.stripe import PaymentFee
+from swingfund.funding.services import gifts as funding
 
 PAYMENT_EVENTS = {"checkout.session.completed", "checkout.session.async_payment_succeeded", "payment_intent.succeeded"}
 REFUND_EVENTS = {"charge.refunded"}
@@ -23,6 +26,7 @@ UNKNOWN_CANDIDACY = "The payment is earmarked for candidacy {pk}, which does not
 NOT_GBP = "The payment is in {currency}, not GBP: swingfund records pounds only."
 NO_PAYMENT_INTENT = "The event names no payment intent."
 REFUSED_BY_LEDGER = "The ledger refused the gift: {detail}"
+REFUND_COUNTS = {None, "succeeded", "pending"}  # a failed or cancelled refund gave nothing back
 NOT_PAID = "The checkout session is not paid yet (payment_status={status})."
 
 
@@ -55,8 +59,6 @@ def fee_needed(event: dict[str, Any], fee_lookup: Callable[..., PaymentFee]) -> 
         return None
     if event["type"] != "payment_intent.succeeded" and event["data"]["object"].get("payment_status") != "paid":
         return None
-    from swingfund.funding.models import Donation, Method
-
     if Donation.objects.filter(method=Method.CARD, external_id=intent).exists():
         return None
     return fee_lookup(payment_intent_id=intent)
@@ -78,10 +80,6 @@ def _when(event: dict[str, Any]) -> datetime:
 
 
 def payment_succeeded(event: dict[str, Any], *, fee: PaymentFee | None) -> Outcome:
-    from swingfund.elections.models import Candidacy
-    from swingfund.funding import services as funding
-    from swingfund.funding.models import Campaign, Donation, Method
-
     obj = event["data"]["object"]
     intent, amount, currency, metadata = _payment(event)
     metadata = metadata or {}
@@ -104,35 +102,37 @@ def payment_succeeded(event: dict[str, Any], *, fee: PaymentFee | None) -> Outco
         if candidacy is None:
             raise EventRefused(UNKNOWN_CANDIDACY.format(pk=metadata["earmarked_candidacy"]))
     details = obj.get("customer_details") or {}
+    declared = metadata.get("declared") == "yes" and metadata.get("category") or None
     try:
         donor = funding.donor_get_or_create(
             name=metadata.get("donor_name") or details.get("name") or "",
             email=metadata.get("donor_email") or details.get("email") or "",
             address=metadata.get("donor_address", ""),
             postcode=metadata.get("donor_postcode", ""),
+            consent_publish=metadata.get("consent_publish") == "yes",
+            category=declared,
         )
         funding.donation_record(
             campaign=campaign, donor=donor, amount_pence=amount, fee_pence=fee.fee_pence if fee else 0,
             method=Method.CARD, reference=obj["id"], external_id=intent, received_at=_when(event),
             earmarked_candidacy=candidacy,
         )
-    except ValidationError as err:
-        raise EventRefused(REFUSED_BY_LEDGER.format(detail="; ".join(err.messages))) from err
+    except (ValidationError, ValueError) as err:
+        raise EventRefused(REFUSED_BY_LEDGER.format(detail=_detail(err))) from err
     return Outcome("handled", payment_intent=intent)
 
 
-def _donation(intent: str):  # -> Donation | None
-    from swingfund.funding.models import Donation, Method
+def _detail(err: Exception) -> str:
+    return "; ".join(err.messages) if isinstance(err, ValidationError) else str(err)
 
+
+def _donation(intent: str) -> Donation | None:
     return Donation.objects.filter(method=Method.CARD, external_id=intent).first() if intent else None
 
 
 def charge_refunded(event: dict[str, Any]) -> Outcome:
     """Refunds are cumulative on the charge: each refund listed is applied once (by its id); without the list,
     the difference between the charge's ``amount_refunded`` and what is already recorded is applied."""
-    from swingfund.funding import services as funding
-    from swingfund.funding.models import Refund
-
     charge = event["data"]["object"]
     intent = charge.get("payment_intent") or ""
     if not intent:
@@ -140,28 +140,29 @@ def charge_refunded(event: dict[str, Any]) -> Outcome:
     donation = _donation(intent)
     if donation is None:
         return Outcome("waiting", waiting_for=intent)
-    listed = (charge.get("refunds") or {}).get("data") or []
-    if listed:
-        known = set(Refund.objects.filter(external_id__in=[r["id"] for r in listed]).values_list("external_id",
-                                                                                                flat=True))
-        for refund in sorted(listed, key=lambda r: (r.get("created", 0), r["id"])):
-            if refund["id"] in known or refund.get("status") not in (None, "succeeded", "pending"):
-                continue
-            funding.donation_refund(donation=donation, amount_pence=int(refund["amount"]),
-                                    reason=f"Stripe refund ({refund.get('reason') or 'no reason given'})",
-                                    external_id=refund["id"])
-        return Outcome("handled")
-    recorded = sum(r.amount_pence for r in donation.refunds.all())
-    missing = int(charge.get("amount_refunded") or 0) - recorded
-    if missing > 0:
-        funding.donation_refund(donation=donation, amount_pence=missing, reason="Stripe refund",
-                                external_id=f"{event['id']}")
+    listed = [r for r in (charge.get("refunds") or {}).get("data") or [] if r.get("status") in REFUND_COUNTS]
+    try:
+        if listed:
+            known = set(Refund.objects.filter(external_id__in=[r["id"] for r in listed])
+                        .values_list("external_id", flat=True))
+            for refund in sorted(listed, key=lambda r: (r.get("created", 0), r["id"])):
+                if refund["id"] not in known:
+                    funding.donation_refund(
+                        donation=donation, amount_pence=int(refund["amount"]), external_id=refund["id"],
+                        reason=f"Stripe refund ({refund.get('reason') or 'no reason given'})",
+                        refunded_at=datetime.fromtimestamp(int(refund.get("created") or event["created"]), tz=UTC))
+            return Outcome("handled")
+        recorded = sum(r.amount_pence for r in donation.refunds.all())
+        missing = int(charge.get("amount_refunded") or 0) - recorded
+        if missing > 0:
+            funding.donation_refund(donation=donation, amount_pence=missing, reason="Stripe refund",
+                                    external_id=event["id"], refunded_at=_when(event))
+    except ValueError as err:
+        raise EventRefused(REFUSED_BY_LEDGER.format(detail=err)) from err
     return Outcome("handled")
 
 
 def dispute_changed(event: dict[str, Any]) -> Outcome:
-    from swingfund.funding import services as funding
-
     dispute = event["data"]["object"]
     intent = dispute.get("payment_intent") or ""
     if not intent:
@@ -169,6 +170,9 @@ def dispute_changed(event: dict[str, Any]) -> Outcome:
     donation = _donation(intent)
     if donation is None:
         return Outcome("waiting", waiting_for=intent)
-    funding.donation_dispute(donation=donation, amount_pence=int(dispute["amount"]), external_id=dispute["id"],
-                             status=dispute["status"])
+    try:
+        funding.donation_dispute(donation=donation, amount_pence=int(dispute["amount"]), external_id=dispute["id"],
+                                 status=dispute["status"], at=_when(event))
+    except ValueError as err:
+        raise EventRefused(REFUSED_BY_LEDGER.format(detail=err)) from err
     return Outcome("handled")

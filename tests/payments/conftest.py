@@ -1,0 +1,36 @@
+"""Fixtures for card gifts: the Stripe stand-in (real `stripe` library on the client side) and a campaign."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from swingfund.funding.payments.standin import StandIn
+
+API_KEY = "sk_test_swingfund_tests"
+WEBHOOK_SECRET = "whsec_swingfund_tests"
+WEBHOOK_PATH = "/payments/stripe/webhook/"
+
+
+@pytest.fixture
+def standin(settings):
+    """A running stand-in; the settings point the `stripe` library at it and share its webhook secret."""
+    with StandIn(api_key=API_KEY, webhook_secret=WEBHOOK_SECRET) as server:
+        settings.STRIPE_SECRET_KEY = API_KEY
+        settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+        settings.STRIPE_API_BASE = server.url
+        yield server
+
+
+@pytest.fixture
+def campaign(db):
+    from swingfund.funding.models import Campaign
+
+    now = timezone.now()
+    return Campaign.objects.create(
+        slug="keep-the-library-open", title="Keep the library open", description="A campaign for tests.",
+        purpose="Grants to candidates who pledge to keep the central library open.", mode="pooled",
+        goal_pence=2_000_000, starts_at=now - timedelta(days=10), ends_at=now + timedelta(days=30),
+    )

@@ -17,8 +17,14 @@ def cand(i: int, name: str, place: int | None, stances: tuple[str, ...], standin
 
 
 def decide(cands, config=None, count=5):
-    return decide_seat(constituency_id=7, election_id="parl.2024-07-04", seat_name="Testford", candidates=cands,
-                       config=config or RuleConfig(), statement_count=count)
+    return decide_seat(
+        constituency_id=7,
+        election_id="parl.2024-07-04",
+        seat_name="Testford",
+        candidates=cands,
+        config=config or RuleConfig(),
+        statement_count=count,
+    )
 
 
 def test_one_of_two_aligned_backs_the_aligned_one():
@@ -38,7 +44,9 @@ def test_both_aligned_stays_out():
 def test_none_aligned_stays_out():
     out = decide([cand(1, "Ann Lee", 1, D), cand(2, "Bo Chan", 2, FOUR), cand(3, "Cy Doe", 3, A)])
     assert out.action == "stay_out"
-    assert out.reason == "We stay out of Testford: neither of the two leading candidates agrees with all five statements."
+    assert out.reason == (
+        "We stay out of Testford: neither of the two leading candidates agrees with all five statements."
+    )
 
 
 def test_several_aligned_tie_break_most_likely_to_win():
@@ -53,15 +61,18 @@ def test_several_aligned_tie_break_stay_out():
     cands = [cand(1, "Ann Lee", 1, D), cand(2, "Bo Chan", 2, A), cand(3, "Cy Doe", 3, A)]
     out = decide(cands, RuleConfig(competitive="all", tie_break="stay_out"))
     assert out.action == "stay_out"
-    assert out.reason == ("We stay out of Testford: Bo Chan and Cy Doe both agree with all five statements and Ann Lee "
-                          "does not; we do not choose between aligned candidates.")
+    assert out.reason == (
+        "We stay out of Testford: Bo Chan and Cy Doe both agree with all five statements and Ann Lee "
+        "does not; we do not choose between aligned candidates."
+    )
 
 
 def test_unknown_stance_is_never_disagreement_we_wait():
     out = decide([cand(1, "Ann Lee", 1, A), cand(2, "Bo Chan", 2, UNSURE)])
     assert out.action == "stay_out"
-    assert out.reason == ("We stay out of Testford for now: we do not yet know whether Bo Chan agrees with all five "
-                          "statements.")
+    assert out.reason == (
+        "We stay out of Testford for now: we do not yet know whether Bo Chan agrees with all five statements."
+    )
 
 
 def test_unknown_that_cannot_reach_the_threshold_counts_as_not_aligned():
@@ -72,8 +83,9 @@ def test_unknown_that_cannot_reach_the_threshold_counts_as_not_aligned():
 
 def test_min_agree_threshold():
     out = decide([cand(1, "Ann Lee", 1, FOUR), cand(2, "Bo Chan", 2, D)], RuleConfig(min_agree=4))
-    assert out.reason == ("We back Ann Lee in Testford: Ann Lee agrees with at least four of the five statements and "
-                          "Bo Chan does not.")
+    assert out.reason == (
+        "We back Ann Lee in Testford: Ann Lee agrees with at least four of the five statements and Bo Chan does not."
+    )
 
 
 def test_stood_down_candidates_are_left_out():
@@ -93,10 +105,14 @@ def test_split_vote_default_stays_out():
     cands = [cand(1, "Ann Lee", 1, D), cand(2, "Bo Chan", 2, D), cand(3, "Cy Doe", 3, A)]
     out = decide(cands, RuleConfig(competitive="all"))
     assert out.action == "stay_out"
-    assert out.reason == ("We stay out of Testford: the best-placed aligned candidate, Cy Doe, is 3rd, and backing "
-                          "them could split the vote and let Ann Lee or Bo Chan win.")
-    assert out.warnings == ("Backing Cy Doe (3rd) could split the vote and let Ann Lee or Bo Chan, who do not agree "
-                            "with all five statements, win.",)
+    assert out.reason == (
+        "We stay out of Testford: the best-placed aligned candidate, Cy Doe, is 3rd, and backing "
+        "them could split the vote and let Ann Lee or Bo Chan win."
+    )
+    assert out.warnings == (
+        "Backing Cy Doe (3rd) could split the vote and let Ann Lee or Bo Chan, who do not agree "
+        "with all five statements, win.",
+    )
 
 
 def test_split_vote_warn_backs_with_warning():
@@ -110,14 +126,17 @@ def test_aligned_candidate_further_back_warns_of_split_support():
     cands = [cand(1, "Ann Lee", 1, D), cand(2, "Bo Chan", 2, A), cand(3, "Cy Doe", 3, A)]
     out = decide(cands)  # top two only: Cy is not competitive, but may split Bo's support
     assert (out.action, out.candidacy_id) == ("back", 2)
-    assert out.warnings == ("Cy Doe (3rd) also agrees with all five statements; votes for them could split support "
-                            "for Bo Chan.",)
+    assert out.warnings == (
+        "Cy Doe (3rd) also agrees with all five statements; votes for them could split support for Bo Chan.",
+    )
 
 
 def test_places_unknown_top_n_cannot_choose():
     out = decide([cand(1, "Ann Lee", None, D), cand(2, "Bo Chan", None, A)])
-    assert out.reason == ("We stay out of Testford for now: without a result or projection we cannot tell which "
-                          "candidates are competitive.")
+    assert out.reason == (
+        "We stay out of Testford for now: without a result or projection we cannot tell which "
+        "candidates are competitive."
+    )
 
 
 def test_places_unknown_all_standing_backs_with_warning():

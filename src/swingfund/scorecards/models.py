@@ -25,6 +25,7 @@ class Organisation(models.Model):
     standard_grant_pence = models.PositiveIntegerField(
         default=100_000, help_text="The standard grant to a backed candidate, in pence (100000 = £1,000)."
     )
+    demo = models.BooleanField(default=False, help_text="Demo data: pages say the codings are illustrative.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -76,6 +76,7 @@ def recommendations(
     config: RuleConfig | None = None,
     method: scoring.Method = scoring.DEFAULT_METHOD,
     targets: Sequence[TargetRow] | None = None,
+    lens: str = "swing",
 ) -> list[Recommendation]:
     """Target seats × rule outcome, sorted by expected impact (module docs).
 
@@ -85,7 +86,7 @@ def recommendations(
     if min_p_decisive is not None and not 0 <= min_p_decisive <= 1:
         raise ValueError(ERROR_THRESHOLD.format(name="min_p_decisive", top=1))
     election = election_get(election_id=election_id)
-    rows = list(targets) if targets is not None else target_rows(election_id=election.pk, bloc=bloc)
+    rows = list(targets) if targets is not None else target_rows(election_id=election.pk, bloc=bloc, lens=lens)
     if min_leverage is not None:
         rows = [r for r in rows if r.leverage is not None and r.leverage >= min_leverage]
     if min_p_decisive is not None:

@@ -207,9 +207,10 @@ def decide_seat(
     others_text = f"{_join([c.label for c in others])} {'does' if len(others) == 1 else 'do'} not"
     if len(aligned) > 1:
         if config.tie_break == "stay_out" or not ranked:
+            every = "both" if len(aligned) == 2 else "all"
             why = "" if ranked else " (no result or projection to tell who is better placed)"
             return out(
-                f"We stay out of {seat_name}: {_join([c.label for c in aligned])} {'both' if len(aligned) == 2 else 'all'} agree with {what} "
+                f"We stay out of {seat_name}: {_join([c.label for c in aligned])} {every} agree with {what} "
                 f"and {others_text}; we do not choose between aligned candidates{why}.",
                 competitive,
             )

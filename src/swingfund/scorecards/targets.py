@@ -6,9 +6,13 @@ other way round. Every figure here is targeting's; this module only reshapes it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from swingfund.elections.models import Result
+
+LENSES = ("swing", "own")
+ERROR_LENS = "unknown lens {lens!r}: choose swing (decide between the leading two) or own (elect our own candidate)"
 
 
 @dataclass(frozen=True)
@@ -35,21 +39,29 @@ def all_seats(*, election_id: str) -> list[TargetRow]:
     ]
 
 
-def target_rows(*, election_id: str, bloc: str | None) -> list[TargetRow]:
-    """Target seats for a bloc from targeting (leverage and P(decisive) per seat); every seat when bloc is None."""
+def target_rows(*, election_id: str, bloc: str | None, lens: str = "swing") -> list[TargetRow]:
+    """Target seats for a bloc from targeting, with its central leverage and P(decisive) for the chosen lens
+    (`swing`: can the bloc decide between the two leading candidates; `own`: could it elect its own candidate).
+    Every seat, without bloc figures, when bloc is None."""
     if bloc is None:
         return all_seats(election_id=election_id)
-    from swingfund.targeting import selectors as targeting  # the targeting app's public reads
+    if lens not in LENSES:
+        raise ValueError(ERROR_LENS.format(lens=lens))
+    from swingfund.targeting.bloc import bloc_parse
+    from swingfund.targeting.targets import targets_compute
 
+    table = targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc))
+    leverage, p_decisive = (table.leverage, table.p_swing) if lens == "swing" else (table.own_leverage, table.p_own)
+    seats = table.seats
     return [
         TargetRow(
-            constituency_id=row.constituency_id,
-            gss_code=row.gss_code,
-            seat_name=row.name,
-            majority=row.majority,
-            bloc_voters=row.bloc_voters,
-            leverage=row.leverage,
-            p_decisive=row.p_decisive,
+            constituency_id=int(seats.constituency_ids[i]),
+            gss_code=seats.codes[i],
+            seat_name=seats.names[i],
+            majority=int(table.majority[i]) if math.isfinite(table.majority[i]) else None,
+            bloc_voters=float(table.bloc_voters[i]),
+            leverage=float(leverage[i]),
+            p_decisive=float(p_decisive[i]),
         )
-        for row in targeting.target_rows(election_id=election_id, bloc=bloc)
+        for i in range(len(seats))
     ]

@@ -63,6 +63,12 @@ class Command(BaseCommand):
         parser.add_argument("--election", required=True, help="e.g. parl.2024-07-04")
         parser.add_argument("--bloc", help="e.g. religion:muslim (omit for every seat, without bloc figures)")
         parser.add_argument("--organisation", help="organisation slug (default: the only one)")
+        parser.add_argument(
+            "--lens",
+            choices=["swing", "own"],
+            default="swing",
+            help="swing: decide between the leading two; own: elect our own candidate",
+        )
         parser.add_argument("--top", type=int, help="only the N best target seats")
         parser.add_argument("--min-leverage", type=float)
         parser.add_argument("--min-p-decisive", type=float)

@@ -1,0 +1,148 @@
+"""A demo organisation: the five statements of the real group that inspired swingfund, and ILLUSTRATIVE
+evidence for a handful of real 2024 candidacies in seats that targeting ranks highly.
+
+Honesty first: the stances below are invented for the demo. They are NOT a coding of what these candidates
+said or did. Every demo evidence row says so in its summary and note ("DEMO DATA"), the organisation is marked
+`demo=True` (pages show a banner), and each source URL is the candidate's public Democracy Club page on
+WhoCanIVoteFor — a real page where a reader can see the candidate, not a source for the invented stance.
+The seats and candidacies are real (House of Commons Library 2024 results, with Democracy Club ids).
+
+`demo_seed()` is idempotent: running it again updates the same rows and adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from swingfund.elections.models import Candidacy
+
+from . import services
+from .models import Organisation, Statement, StatementVersion
+
+DEMO_SLUG = "demo-community-group"
+DEMO_NAME = "Demo Community Group"
+DEMO_ELECTION = "parl.2024-07-04"
+DEMO_DATE = dt.date(2024, 6, 20)
+DEMO_NOTE = (
+    "DEMO DATA — an illustrative coding invented for the swingfund demo. It is not a real assessment "
+    "of this candidate's views or record; the link is the candidate's public profile, not a source."
+)
+PROFILE_URL = "https://whocanivotefor.co.uk/person/{dc_id}/"
+ERROR_NOT_IMPORTED = (
+    "the demo needs the 2024 results by candidate: run `swingfund data import` on "
+    "HoC-GE2024-results-by-candidate.csv first (missing: {missing})"
+)
+
+STATEMENTS = [
+    (
+        "anti-minority-sentiment",
+        "Tackle rising anti-minority sentiment",
+        "Hatred and hostility towards minorities are rising. We ask candidates to commit to tackling it: in what "
+        "they say, how they vote and what they fund.",
+        "The candidate commits publicly, or votes, to tackle anti-minority hostility.",
+    ),
+    (
+        "minority-rights",
+        "Stand up for minority rights",
+        "Equal rights for minorities — to worship, dress, organise and speak — are not negotiable.",
+        "The candidate commits to defend minority rights when they are challenged, including by their own party.",
+    ),
+    (
+        "socio-economic-reform",
+        "Socio-economic reform",
+        "Deprivation falls hardest on our communities. We ask for reform of the economy that serves them.",
+        "The candidate supports concrete measures to reduce poverty and deprivation in the seat.",
+    ),
+    (
+        "fair-media-reporting",
+        "Fair media reporting of minorities",
+        "Misreporting feeds hostility. We ask candidates to support fair, accurate reporting of minorities.",
+        "The candidate supports stronger standards against inaccurate reporting about minorities.",
+    ),
+    (
+        "independent-review",
+        "An independent review of a government programme",
+        "A government programme that targets communities should be independently reviewed.",
+        "The candidate supports an independent review of the programme.",
+    ),
+]
+
+A, M, U = "agree", "mixed", "unknown"
+ALL = (A, A, A, A, A)
+# (GSS code, Democracy Club person id, name on the ballot, stances on the five statements). ILLUSTRATIVE ONLY.
+DEMO_CODINGS = [
+    ("E14001305", 1120, "Jeremy Corbyn", ALL),
+    ("E14001305", 90828, "Praful Nargund", ALL),
+    ("E14001120", 6528, "Naz Shah", ALL),
+    ("E14001120", 94087, "Muhammed Islam", (A, A, M, A, M)),
+    ("E14001096", 216, "Shabana Mahmood", (A, M, A, M, A)),
+    ("E14001096", 111512, "Akhmed Yakoob", ALL),
+    ("E14001098", 3670, "Ayoub Khan", ALL),
+    ("E14001098", 3367, "Khalid Mahmood", ALL),
+    ("E14001327", 113373, "Shockat Adam", ALL),
+    ("E14001327", 5545, "Jonathan Ashworth", (A, A, M, M, A)),
+    ("E14001102", 117062, "Adnan Hussain", ALL),
+    ("E14001102", 4269, "Kate Hollern", ALL),
+    ("E14001102", 116127, "Craig Murray", ALL),
+    ("E14001196", 117203, "Iqbal Mohamed", (A, A, U, A, U)),
+    ("E14001196", 116853, "Heather Iqbal", ALL),
+    ("E14001300", 4360, "Wes Streeting", (A, M, A, M, M)),
+    ("E14001300", 116038, "Leanne Mohamad", ALL),
+]
+
+
+def _statements(organisation: Organisation) -> list[StatementVersion]:
+    versions = []
+    for position, (slug, title, text, agreement) in enumerate(STATEMENTS):
+        statement = Statement.objects.filter(organisation=organisation, slug=slug).first()
+        if statement is None:
+            versions.append(
+                services.statement_create(
+                    organisation=organisation, slug=slug, title=title, text=text, agreement=agreement, position=position
+                )
+            )
+        else:
+            versions.append(services.statement_current(organisation=organisation, slug=slug))
+    return versions
+
+
+@transaction.atomic
+def demo_seed(*, election_id: str = DEMO_ELECTION) -> Organisation:
+    """Create (or refresh) the demo organisation, its five statements and the illustrative evidence."""
+    organisation, _ = Organisation.objects.get_or_create(
+        slug=DEMO_SLUG, defaults={"name": DEMO_NAME, "demo": True, "standard_grant_pence": 100_000}
+    )
+    versions = _statements(organisation)
+    candidacies = {
+        c.person.dc_person_id: c
+        for c in Candidacy.objects.filter(
+            election_id=election_id, person__dc_person_id__in=[d[1] for d in DEMO_CODINGS]
+        ).select_related("person", "constituency")
+    }
+    missing = [name for _, dc_id, name, _ in DEMO_CODINGS if dc_id not in candidacies]
+    if missing:
+        raise ValueError(ERROR_NOT_IMPORTED.format(missing=", ".join(missing)))
+    persons = set()
+    for gss, dc_id, name, stances in DEMO_CODINGS:
+        candidacy = candidacies[dc_id]
+        if candidacy.constituency.gss_code != gss:
+            raise ValueError(f"demo data out of date: {name} (DC {dc_id}) does not stand in {gss}")
+        for version, stance in zip(versions, stances, strict=True):
+            services.evidence_record(
+                statement_version=version,
+                person=candidacy.person,
+                candidacy=candidacy,
+                kind="pledge",
+                stance=stance,
+                date=DEMO_DATE,
+                source_url=PROFILE_URL.format(dc_id=dc_id),
+                summary=f"DEMO DATA: illustrative pledge-survey answer ({stance}).",
+                note=DEMO_NOTE,
+                recorded_via="scorecards.demo.demo_seed",
+                replace_same_source=True,
+            )
+        persons.add(candidacy.person_id)
+    services.scores_recompute(organisation=organisation, persons=persons)
+    return organisation

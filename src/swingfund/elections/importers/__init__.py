@@ -13,15 +13,24 @@ from pathlib import Path
 from swingfund.elections import errors
 from swingfund.elections.errors import ImportFailure
 from swingfund.elections.importers.base import CsvTable, Importer, ImportSummary, Schema
+from swingfund.elections.importers.bes import Bes2019Census2011
 from swingfund.elections.importers.census import Census2021EW, ScotlandCensus2022
+from swingfund.elections.importers.democracy_club import DemocracyClub2019, DemocracyClub2024Snapshot
+from swingfund.elections.importers.ge2024_summary import GbSummaryNotional2019
 from swingfund.elections.importers.hoc_candidates import HocCandidateResults
 from swingfund.elections.importers.hoc_results import HocConstituencyResults
+from swingfund.elections.importers.postcodes import OnsPostcodeDirectory
 
 IMPORTERS: tuple[type[Importer], ...] = (
     HocConstituencyResults,
     HocCandidateResults,
+    GbSummaryNotional2019,
+    DemocracyClub2019,
+    DemocracyClub2024Snapshot,
     Census2021EW,
     ScotlandCensus2022,
+    Bes2019Census2011,
+    OnsPostcodeDirectory,
 )
 MATCH_THRESHOLD = 0.6  # a header sharing this share of a schema's columns is "that format, with columns missing"
 

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from swingfund.targeting import views
 
 app_name = "targeting"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.targets_page, name="targets"),
+]

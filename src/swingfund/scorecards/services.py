@@ -390,3 +390,22 @@ def stand_down_record(*, candidacy: Candidacy, announced: dt.date, source_url: s
         defaults={"announced": announced, "source_url": source_url, "note": note, "recorded_at": timezone.now()},
     )
     return stand_down
+
+
+@transaction.atomic
+def evidence_correct(*, evidence: Evidence, recorded_by=None) -> Evidence:
+    """Save an organiser's correction of a (non-vote) evidence row, re-checking it and recording who and when."""
+    if evidence.kind == EvidenceKind.DIVISION:
+        raise ValidationError(ERROR_DIVISION_EVIDENCE)
+    if evidence.kind not in EvidenceKind.values:
+        raise ValidationError(ERROR_BAD_KIND.format(value=evidence.kind))
+    _check_evidence(
+        person=evidence.person,
+        candidacy=evidence.candidacy,
+        stance=evidence.stance,
+        source_url=evidence.source_url,
+        public=evidence.public,
+    )
+    evidence.recorded_by, evidence.recorded_at = recorded_by, timezone.now()
+    evidence.save()
+    return evidence

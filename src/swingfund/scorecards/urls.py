@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "scorecards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("person/<int:person_id>/", views.scorecard, name="scorecard"),
+    path("seat/<str:election_id>/<str:gss_code>/", views.seat, name="seat"),
+    path("recommendations/", views.recommendations_page, name="recommendations"),
+]

@@ -1,0 +1,223 @@
+"""Organisers manage statements, evidence, disputes and stand-downs here. Saves go through `services.py`:
+a published statement version is read-only (adding a version makes the next number), evidence records who
+entered it and when, and answering a dispute records the response."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+
+from . import services
+from .models import (
+    Dispute,
+    Division,
+    DivisionMapping,
+    Evidence,
+    Organisation,
+    Score,
+    StandDown,
+    Statement,
+    StatementVersion,
+)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "standard_grant_pence", "publishes_committee_names", "demo")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class VersionInline(admin.TabularInline):
+    model = StatementVersion
+    fields = ("number", "title", "published_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    list_display = ("slug", "organisation", "position")
+    list_filter = ("organisation",)
+    inlines = [VersionInline]
+
+
+class StatementVersionForm(forms.ModelForm):
+    publish = forms.BooleanField(required=False, initial=True, help_text="Publish now (then it can no longer change).")
+
+    class Meta:
+        model = StatementVersion
+        fields = ("statement", "title", "text", "agreement")
+
+
+@admin.register(StatementVersion)
+class StatementVersionAdmin(admin.ModelAdmin):
+    """Adding a version of a statement = editing it: the service freezes published versions."""
+
+    form = StatementVersionForm
+    list_display = ("title", "statement", "number", "published_at")
+    list_filter = ("statement__organisation",)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.published_at is not None:
+            return ("statement", "number", "title", "text", "agreement", "published_at")
+        return ()
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or obj.published_at is None)
+
+    def save_model(self, request, obj, form, change):
+        version = services.statement_edit(
+            statement=form.cleaned_data["statement"] if not change else obj.statement,
+            title=obj.title,
+            text=obj.text,
+            agreement=obj.agreement,
+            publish=form.cleaned_data.get("publish", False),
+        )
+        obj.pk, obj.number, obj.published_at, obj.created_at = (
+            version.pk,
+            version.number,
+            version.published_at,
+            version.created_at,
+        )
+
+
+class DisputeInline(admin.StackedInline):
+    model = Dispute
+    fields = ("candidate_text", "status", "organiser_response", "opened_at", "responded_at", "responded_by")
+    readonly_fields = ("status", "organiser_response", "opened_at", "responded_at", "responded_by")
+    extra = 0
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ("person", "statement_version", "kind", "stance", "date", "public", "recorded_at")
+    list_filter = ("kind", "stance", "public", "statement_version__statement__organisation")
+    search_fields = ("person__name", "source_url", "summary")
+    raw_id_fields = ("person", "candidacy", "division")
+    readonly_fields = ("recorded_by", "recorded_via", "recorded_at")
+    fields = (
+        "statement_version",
+        "person",
+        "candidacy",
+        "kind",
+        "stance",
+        "division",
+        "vote",
+        "date",
+        "source_url",
+        "public",
+        "summary",
+        "note",
+        "recorded_by",
+        "recorded_via",
+        "recorded_at",
+    )
+
+    def save_model(self, request, obj, form, change):
+        if obj.kind == "division":
+            saved = services.evidence_record_vote(
+                statement_version=obj.statement_version,
+                person=obj.person,
+                division=obj.division,
+                vote=obj.vote,
+                source_url=obj.source_url,
+                candidacy=obj.candidacy,
+                note=obj.note,
+                recorded_by=request.user,
+            )
+        elif change:
+            saved = services.evidence_correct(evidence=obj, recorded_by=request.user)
+        else:
+            saved = services.evidence_record(
+                statement_version=obj.statement_version,
+                person=obj.person,
+                candidacy=obj.candidacy,
+                kind=obj.kind,
+                stance=obj.stance,
+                date=obj.date,
+                source_url=obj.source_url,
+                public=obj.public,
+                summary=obj.summary,
+                note=obj.note,
+                recorded_by=request.user,
+            )
+        obj.pk, obj.recorded_at = saved.pk, saved.recorded_at
+        services.scores_recompute(organisation=obj.statement_version.statement.organisation, persons=[obj.person_id])
+
+
+@admin.register(Dispute)
+class DisputeAdmin(admin.ModelAdmin):
+    list_display = ("evidence", "status", "opened_at", "responded_at")
+    list_filter = ("status",)
+    fields = ("evidence", "candidate_text", "status", "organiser_response", "opened_at", "responded_at", "responded_by")
+    readonly_fields = ("opened_at", "responded_at", "responded_by")
+    raw_id_fields = ("evidence",)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != Dispute.Status.OPEN:
+            return self.fields
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            saved = services.dispute_open(evidence=obj.evidence, candidate_text=obj.candidate_text)
+            obj.pk, obj.opened_at, obj.status = saved.pk, saved.opened_at, saved.status
+            if form.cleaned_data.get("status") not in (None, Dispute.Status.OPEN):
+                saved = services.dispute_respond(
+                    dispute=saved,
+                    status=form.cleaned_data["status"],
+                    response=obj.organiser_response,
+                    responded_by=request.user,
+                )
+        elif "status" in form.changed_data:
+            saved = services.dispute_respond(
+                dispute=obj, status=obj.status, response=obj.organiser_response, responded_by=request.user
+            )
+        else:
+            return
+        services.scores_recompute(
+            organisation=saved.evidence.statement_version.statement.organisation, persons=[saved.evidence.person_id]
+        )
+
+
+@admin.register(Division)
+class DivisionAdmin(admin.ModelAdmin):
+    list_display = ("division_id", "date", "title")
+    search_fields = ("division_id", "title")
+
+
+@admin.register(DivisionMapping)
+class DivisionMappingAdmin(admin.ModelAdmin):
+    list_display = ("division", "statement_version", "agree_when", "important")
+    raw_id_fields = ("division",)
+
+
+@admin.register(StandDown)
+class StandDownAdmin(admin.ModelAdmin):
+    list_display = ("candidacy", "announced", "source_url")
+    raw_id_fields = ("candidacy",)
+    readonly_fields = ("recorded_at",)
+
+    def save_model(self, request, obj, form, change):
+        saved = services.stand_down_record(
+            candidacy=obj.candidacy, announced=obj.announced, source_url=obj.source_url, note=obj.note
+        )
+        obj.pk, obj.recorded_at = saved.pk, saved.recorded_at
+
+
+@admin.register(Score)
+class ScoreAdmin(admin.ModelAdmin):
+    """Stored scores are computed, never typed in."""
+
+    list_display = ("person", "statement_version", "method", "stance", "vote_distance", "band", "computed_at")
+    list_filter = ("method", "stance")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

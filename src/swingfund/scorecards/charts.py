@@ -1,0 +1,73 @@
+"""Server-side SVG charts for scorecard pages (no scripts, no network). Pure functions returning markup."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+STANCE_VALUE = {"agree": 1.0, "mixed": 0.5, "disagree": 0.0}
+STANCE_COLOUR = {"agree": "#0b6e4f", "mixed": "#c98a12", "disagree": "#a4330d", "unknown": "#9aa3b2"}
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    stance: str  # agree | disagree | mixed | unknown
+    agreement: float | None  # 0–1, from votes (1 − distance) when there are votes, else from the stance
+    detail: str = ""
+
+
+def bar_for(*, label: str, stance: str, vote_distance: float | None, band: str = "") -> Bar:
+    """Agreement shown as 1 − vote distance when there are votes, else agree = 1, mixed = ½, disagree = 0."""
+    if vote_distance is not None:
+        return Bar(label, stance, 1.0 - vote_distance, band)
+    return Bar(label, stance, STANCE_VALUE.get(stance), "")
+
+
+def agreement_chart(*, bars: Sequence[Bar], width: int = 640, row: int = 30) -> str:
+    """A horizontal bar per statement: length = agreement (0–100%), colour = stance; unknown = an outline."""
+    label_w, pad = 250, 8
+    plot_w = width - label_w - 70
+    height = row * len(bars) + 28
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="agreement-chart" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="Agreement with each statement">'
+    ]
+    for tick in (0, 0.5, 1):
+        x = label_w + tick * plot_w
+        out.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 20}" stroke="#d9dee7"/>')
+        out.append(
+            f'<text x="{x:.1f}" y="{height - 6}" font-size="11" text-anchor="middle" fill="#5b6475">'
+            f"{int(tick * 100)}%</text>"
+        )
+    for i, bar in enumerate(bars):
+        y = i * row + 4
+        label = bar.label if len(bar.label) <= 38 else bar.label[:37] + "…"
+        out.append(
+            f'<text x="{label_w - pad}" y="{y + row / 2 + 4:.1f}" font-size="12" text-anchor="end" '
+            f'fill="#1d2433">{escape(label)}</text>'
+        )
+        colour = STANCE_COLOUR.get(bar.stance, STANCE_COLOUR["unknown"])
+        title = f"{bar.label}: {bar.stance}" + (f" — {bar.detail}" if bar.detail else "")
+        if bar.agreement is None:
+            out.append(
+                f'<rect x="{label_w}" y="{y + 4}" width="{plot_w}" height="{row - 12}" fill="none" '
+                f'stroke="{colour}" stroke-dasharray="4 3" data-stance="unknown"><title>{escape(title)}</title>'
+                f"</rect>"
+            )
+            out.append(
+                f'<text x="{label_w + 6}" y="{y + row / 2 + 4:.1f}" font-size="11" fill="#5b6475">unknown</text>'
+            )
+            continue
+        w = max(bar.agreement * plot_w, 2)
+        out.append(
+            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 12}" fill="{colour}" '
+            f'data-stance="{escape(bar.stance)}"><title>{escape(title)}</title></rect>'
+        )
+        out.append(
+            f'<text x="{label_w + w + 4:.1f}" y="{y + row / 2 + 4:.1f}" font-size="11" fill="#1d2433">'
+            f"{bar.agreement * 100:.0f}%</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)

@@ -1,0 +1,178 @@
+"""Public pages: the statements, a candidate's scorecard, a seat's intervention, the recommendations.
+
+Views parse the request, call selectors and the rule, and render. Only public evidence is shown.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+
+from swingfund.elections.models import Election, Person, Result
+
+from . import scoring
+from .charts import agreement_chart, bar_for
+from .models import Evidence, Organisation
+from .recommendations import recommendations
+from .rules import RuleConfig
+from .selectors import (
+    candidacy_label,
+    current_versions,
+    places,
+    seat_candidacies,
+    seat_get,
+    seat_intervention,
+    seat_view,
+    stances_by_person,
+)
+from .targets import LENSES
+
+DEFAULT_TOP = 25
+MAX_TOP = 650
+
+
+def _organisation(request: HttpRequest) -> Organisation:
+    slug = request.GET.get("org")
+    qs = Organisation.objects.order_by("id")
+    org = qs.filter(slug=slug).first() if slug else qs.first()
+    if org is None:
+        raise Http404("No organisation yet: run `swingfund demo`, or create one in the admin.")
+    return org
+
+
+def _method(request: HttpRequest) -> str:
+    method = request.GET.get("method", scoring.DEFAULT_METHOD)
+    return method if method in scoring.SCORERS else scoring.DEFAULT_METHOD
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    org = _organisation(request)
+    versions = current_versions(organisation=org)
+    people_ids = (
+        Evidence.objects.filter(statement_version__in=versions, public=True)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    people = list(Person.objects.filter(pk__in=people_ids).order_by("name"))
+    _, stances = stances_by_person(organisation=org, persons=[p.pk for p in people], method=_method(request))
+    rows = [{"person": p, "stances": stances[p.pk]} for p in people]
+    return render(request, "scorecards/index.html", {"org": org, "versions": versions, "rows": rows})
+
+
+def scorecard(request: HttpRequest, person_id: int) -> HttpResponse:
+    from .selectors import person_scorecard
+
+    org = _organisation(request)
+    person = get_object_or_404(Person, pk=person_id)
+    method = _method(request)
+    card = person_scorecard(person=person, organisation=org, method=method, public_only=True)
+    chart = agreement_chart(
+        bars=[
+            bar_for(
+                label=line.version.title,
+                stance=line.score.stance,
+                vote_distance=line.score.vote_distance,
+                band=line.score.band,
+            )
+            for line in card.lines
+        ]
+    )
+    return render(
+        request,
+        "scorecards/scorecard.html",
+        {
+            "org": org,
+            "card": card,
+            "chart": mark_safe(chart),
+            "method": method,  # noqa: S308 (built by charts.py)
+            "method_name": scoring.METHOD_NAMES[method],
+            "methods": scoring.METHOD_NAMES,
+        },
+    )
+
+
+def seat(request: HttpRequest, election_id: str, gss_code: str) -> HttpResponse:
+    org = _organisation(request)
+    try:
+        constituency = seat_get(election_id=election_id, code=gss_code)
+        intervention = seat_intervention(
+            organisation=org, election_id=election_id, constituency=constituency, method=_method(request)
+        )
+    except ValueError as exc:
+        raise Http404(str(exc)) from None
+    candidacies = seat_candidacies(election_id=election_id, constituency=constituency)
+    view, _ = seat_view(organisation=org, election_id=election_id, constituency=constituency, method=_method(request))
+    by_id = {c.candidacy_id: c for c in view}
+    place = places(candidacies=candidacies)
+    rows = [
+        {
+            "candidacy": c,
+            "label": candidacy_label(c),
+            "place": place[c.pk],
+            "view": by_id[c.pk],
+            "considered": c.pk in intervention.considered,
+            "backed": c.pk == intervention.candidacy_id,
+        }
+        for c in candidacies
+    ]
+    backed = next((r for r in rows if r["backed"]), None)
+    result = Result.objects.filter(election_id=election_id, constituency=constituency).select_related("source").first()
+    return render(
+        request,
+        "scorecards/seat.html",
+        {
+            "org": org,
+            "seat": constituency,
+            "election": Election.objects.get(pk=election_id),
+            "intervention": intervention,
+            "rows": rows,
+            "backed": backed,
+            "versions": current_versions(organisation=org),
+            "result": result,
+            "sources": {c.source for c in candidacies},
+        },
+    )
+
+
+def recommendations_page(request: HttpRequest) -> HttpResponse:
+    org = _organisation(request)
+    elections = list(Election.objects.filter(results__isnull=False).distinct().order_by("-poll_date"))
+    election_id = request.GET.get("election") or (elections[0].pk if elections else "")
+    bloc = request.GET.get("bloc", "").strip() or None
+    lens = request.GET.get("lens", "swing")
+    lens = lens if lens in LENSES else "swing"
+    try:
+        top = min(max(int(request.GET.get("top", DEFAULT_TOP)), 1), MAX_TOP)
+    except ValueError:
+        top = DEFAULT_TOP
+    recs, error = [], ""
+    if election_id:
+        try:
+            recs = recommendations(
+                organisation=org,
+                election_id=election_id,
+                bloc=bloc,
+                top=top,
+                lens=lens,
+                config=RuleConfig(),
+                method=_method(request),
+            )
+        except ValueError as exc:
+            error = str(exc)
+    return render(
+        request,
+        "scorecards/recommendations.html",
+        {
+            "org": org,
+            "recs": recs,
+            "error": error,
+            "elections": elections,
+            "election_id": election_id,
+            "bloc": bloc or "",
+            "top": top,
+            "lens": lens,
+            "backed": sum(1 for r in recs if r.action == "back"),
+            "stayed": sum(1 for r in recs if r.action != "back"),
+        },
+    )

@@ -41,6 +41,7 @@ REFUSE_IMPERMISSIBLE_GIFT = (
 )
 WARN_NEAR = "{subject}: {total}, {percent}% of the {limit_name} of {limit} (source: {citation}{verify})."
 WARN_OVER_THRESHOLD = "{subject}: {total}, over the {limit_name} of {limit}; {action} (source: {citation}{verify})."
+CANDIDATE_LIMIT_NAME = "candidate's spending limit"
 UNKNOWN_CONSTITUENCY_TYPE = "Unknown constituency type '{value}': expected Borough, Burgh or County."
 NEGATIVE_AMOUNT = "{name} must not be negative (got {value} pence)."
 NEGATIVE_ELECTORATE = "Electorate must be a positive number of electors (got {value})."
@@ -93,8 +94,8 @@ class ComplianceWarning:
         return self.amount_pence > self.threshold_pence
 
 
-def _parts(fig: Figure) -> dict[str, str]:
-    return {"limit_name": fig.label.lower(), "limit": fig.display, "citation": fig.citation,
+def _parts(fig: Figure, limit_name: str | None = None) -> dict[str, str]:
+    return {"limit_name": limit_name or fig.label.lower(), "limit": fig.display, "citation": fig.citation,
             "source_url": fig.source_url, "verify": "" if fig.verified else f" {VERIFY_FLAG}"}
 
 
@@ -104,18 +105,20 @@ def _not_negative(**amounts: int) -> None:
             raise ValueError(NEGATIVE_AMOUNT.format(name=name, value=value))
 
 
-def _near(*, code: str, subject: str, total: int, limit: int, fig: Figure) -> ComplianceWarning | None:
+def _near(*, code: str, subject: str, total: int, limit: int, fig: Figure,
+          limit_name: str | None = None) -> ComplianceWarning | None:
     if limit <= 0 or total * 100 < limit * WARN_AT_PERCENT:
         return None
     message = WARN_NEAR.format(subject=subject, total=format_pence(total), percent=total * 100 // limit,
-                               **{**_parts(fig), "limit": format_pence(limit)})
+                               **{**_parts(fig, limit_name), "limit": format_pence(limit)})
     return ComplianceWarning(code=code, message=message, figure=fig, amount_pence=total, threshold_pence=limit)
 
 
-def _refuse_over(*, code: str, subject: str, total: int, limit: int, fig: Figure) -> None:
+def _refuse_over(*, code: str, subject: str, total: int, limit: int, fig: Figure,
+                 limit_name: str | None = None) -> None:
     if total > limit:
         message = REFUSE_OVER_LIMIT.format(subject=subject, total=format_pence(total),
-                                           **{**_parts(fig), "limit": format_pence(limit)})
+                                           **{**_parts(fig, limit_name), "limit": format_pence(limit)})
         raise ComplianceRefusal(message, code=code, figure=fig, total_pence=total)
 
 
@@ -192,9 +195,9 @@ def check_candidate_spend(*, electorate: int, constituency_type: str, spent_penc
                       citation=f"{base.citation}: {base.display} + {rate.display} × {electorate:,} electors",
                       source_url=base.source_url, verified=base.verified and rate.verified)
     total = spent_pence + additional_pence
-    subject = "the candidate's spending"
-    _refuse_over(code="candidate_limit", subject=subject, total=total, limit=limit, fig=combined)
-    return _near(code="candidate_limit", subject=subject, total=total, limit=limit, fig=combined)
+    subject, name = "the candidate's spending", CANDIDATE_LIMIT_NAME
+    _refuse_over(code="candidate_limit", subject=subject, total=total, limit=limit, fig=combined, limit_name=name)
+    return _near(code="candidate_limit", subject=subject, total=total, limit=limit, fig=combined, limit_name=name)
 
 
 def check_local_spend_about_candidate(*, spent_pence: int, additional_pence: int, agent_authorised: bool,

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from swingfund.compliance import views
 
 app_name = "compliance"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.compliance_index, name="index"),
+    path("reports/<str:kind>.csv", views.report_csv, name="report"),
+]

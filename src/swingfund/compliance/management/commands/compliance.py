@@ -1,0 +1,116 @@
+"""`swingfund compliance …`: the legal figures in force, an election's dates, and the Electoral Commission returns.
+
+    swingfund compliance figures [--election parl.2024-07-04 | --on 2024-07-04] [--nation E]
+    swingfund compliance dates --election parl.2024-07-04
+    swingfund compliance report donations|spending --election parl.2024-07-04 --out FILE.csv
+    swingfund compliance seed
+
+Bad input (an unknown election id, a date in the wrong format, no figure in force) prints one line naming the
+problem on stderr and exits with status 2; a report file is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandParser
+from rich.console import Console
+from rich.table import Table
+
+from swingfund.compliance.limits import VERIFY_FLAG
+from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figures_in_force
+from swingfund.compliance.services import legal_figures_seed
+from swingfund.compliance.timetables import election_dates, poll_date
+
+EXIT_BAD_INPUT = 2
+BAD_DATE = "--on {value!r} is not a date in YYYY-MM-DD form"
+DEFAULT_ELECTION = "parl.2024-07-04"
+
+
+class Command(BaseCommand):
+    help = "UK electoral-law figures in force, an election's regulated period and timetable, and the EC returns."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True, parser_class=CommandParser)
+        figs = sub.add_parser("figures", help="Table of the figures in force on a date, with citations.")
+        figs.add_argument("--election", default=None, help=f"Election id (default {DEFAULT_ELECTION}).")
+        figs.add_argument("--on", default=None, help="A date YYYY-MM-DD instead of an election's polling day.")
+        figs.add_argument("--nation", default=None, choices=["E", "W", "S", "N"], help="Only UK-wide and this nation.")
+        dates = sub.add_parser("dates", help="The regulated period and statutory timetable of an election.")
+        dates.add_argument("--election", default=DEFAULT_ELECTION)
+        dates.add_argument("--nation", default=None, choices=["E", "W", "S", "N"])
+        report = sub.add_parser("report", help="Write the donations or spending report (CSV) for the regulated period.")
+        report.add_argument("kind", choices=["donations", "spending"])
+        report.add_argument("--election", required=True)
+        report.add_argument("--out", required=True, type=Path)
+        report.add_argument("--no-progress", action="store_true")
+        sub.add_parser("seed", help="Add any figure from LAW.md missing from the table (edits are kept).")
+
+    def handle(self, *args, **options) -> None:
+        try:
+            getattr(self, f"_{options['action']}")(options)
+        except (ValueError, FigureNotInForce) as exc:
+            self.stderr.write(str(exc))
+            raise SystemExit(EXIT_BAD_INPUT) from None
+
+    def _console(self) -> Console:
+        return Console(file=self.stdout, width=160, force_terminal=False, color_system=None)
+
+    def _figures(self, options: dict) -> None:
+        if options["on"]:
+            try:
+                on = date.fromisoformat(options["on"])
+            except ValueError:
+                raise ValueError(BAD_DATE.format(value=options["on"])) from None
+            title = f"Legal figures in force on {on.isoformat()}"
+        else:
+            election = options["election"] or DEFAULT_ELECTION
+            on = poll_date(election_id=election)
+            title = f"Legal figures in force for {election} (polling day {on.isoformat()})"
+        table = Table(title=title, show_lines=False)
+        for column in ("Figure", "Nation", "Value", "In force", "Citation", "Source"):
+            table.add_column(column, overflow="fold")
+        rows = [f for f in figures_in_force(on=on) if not options["nation"] or f.nation in {"", options["nation"]}]
+        for fig in rows:
+            flag = "" if fig.verified else f" {VERIFY_FLAG}"
+            period = f"{fig.effective_from.isoformat()} – {fig.effective_to.isoformat() if fig.effective_to else 'now'}"
+            table.add_row(fig.key, fig.nation or "UK", fig.display + flag, period, fig.citation, fig.source_url)
+        console = self._console()
+        console.print(table)
+        missing = figure_keys_missing(on=on)
+        if missing:
+            console.print(f"No figure in force for: {', '.join(missing)} (add them in the admin).")
+
+    def _dates(self, options: dict) -> None:
+        dates = election_dates(election_id=options["election"], nation=options["nation"])
+        table = Table(title=f"{dates.election_id}: regulated period {dates.regulated_period_start.isoformat()} – "
+                            f"{dates.regulated_period_end.isoformat()}")
+        for column in ("Date", "Event", "Source"):
+            table.add_column(column)
+        for row in dates.timetable:
+            table.add_row(row.date.isoformat(), row.label, row.source)
+        self._console().print(table)
+
+    def _report(self, options: dict) -> None:
+        from swingfund.compliance.returns_data import donations_report, spending_report
+
+        build = donations_report if options["kind"] == "donations" else spending_report
+        report = build(election_id=options["election"], progress=not options["no_progress"])
+        out: Path = options["out"]
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # Write beside the target and rename, so a failure never leaves half a report.
+        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(report.csv_text())
+        os.replace(tmp, out)
+        items = sum(1 for r in report.rows if r.get("LedgerTransaction"))
+        self.stdout.write(f"Wrote {out} ({len(report.rows)} rows, {items} from the ledger). Figures used:")
+        for fig in report.figures:
+            self.stdout.write(f"  {fig.label}: {fig.display} ({fig.source})")
+
+    def _seed(self, options: dict) -> None:
+        added = legal_figures_seed()
+        self.stdout.write(f"Added {added} legal figure(s) from LAW.md; existing rows unchanged.")

@@ -1,0 +1,126 @@
+"""Reads the funding records of an election's regulated period into the plain records `returns.py` reports on.
+
+Donations: gifts to *pooled* campaigns (the group's own funds, which pay for its campaigning) received in the
+regulated period. Earmarked gifts are donations to the candidate they are passed on to: they appear in that
+candidate's donation notice, not in the group's non-party return. Refunded amounts are netted; voided records
+(recorded in error, reversed in the ledger) are left out. Spending: spending about named candidates incurred in the
+regulated period, and grants to candidates made in it (reported in their own section).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from django.db.models import Prefetch
+from rich.progress import track
+
+from swingfund.compliance.returns import (
+    SECTION_GRANT,
+    SECTION_SPEND,
+    GiftRecord,
+    Report,
+    SpendRecord,
+    donation_rows,
+    spending_rows,
+)
+from swingfund.compliance.timetables import parse_election_id, regulated_period
+
+T = TypeVar("T")
+
+# The Commission's expense categories for non-party campaigners, for the kinds of spending funding records.
+EXPENSE_CATEGORY = {
+    "advert": "Advertising",
+    "leaflet": "Unsolicited material sent to electors",
+    "message": "Unsolicited material sent to electors",
+    "other": "Other",
+}
+
+
+def _each(items: Iterable[T], *, progress: bool, total: int, what: str) -> Iterator[T]:
+    yield from (track(items, total=total, description=what) if progress else items)
+
+
+def donations_report(*, election_id: str, progress: bool = True) -> Report:
+    """The donations report for `election_id`'s regulated period."""
+    from swingfund.funding.models import Donation, GivingMode, PermissibilityCategory, Refund
+
+    start, polling = regulated_period(election_id=election_id)
+    gifts = (
+        Donation.objects.filter(campaign__mode=GivingMode.POOLED, received_at__date__gte=start,
+                                received_at__date__lte=polling)
+        .exclude(status=Donation.Status.VOIDED)
+        .select_related("donor")
+        .prefetch_related(Prefetch("refunds", queryset=Refund.objects.order_by("created_at")))
+        .order_by("received_at", "id")
+    )
+    records: list[GiftRecord] = []
+    for gift in _each(gifts, progress=progress, total=gifts.count(), what="Donations"):
+        donor = gift.donor
+        refunded = sum(r.amount_pence for r in gift.refunds.all() if r.kind == Refund.Kind.REFUND)
+        returned = [r for r in gift.refunds.all() if r.kind == Refund.Kind.RETURN]
+        amount = gift.amount_pence if gift.status == Donation.Status.RETURNED else gift.amount_pence - refunded
+        if amount <= 0:
+            continue
+        impermissible = donor is None or donor.category == PermissibilityCategory.IMPERMISSIBLE
+        status = {
+            Donation.Status.ACCEPTED: "accepted",
+            Donation.Status.RETURNED: "returned",
+            Donation.Status.HELD: "impermissible" if impermissible and donor is not None else "held",
+        }[gift.status]
+        received = gift.received_at.date()
+        checked = donor.checked_at.date() if donor and donor.checked_at else None
+        records.append(GiftRecord(
+            donor_key=f"donor:{donor.pk}" if donor else f"gift:{gift.pk}",
+            donor_name=donor.name if donor else "",
+            donor_status=donor.get_category_display() if donor else "Unidentifiable",
+            address=donor.address if donor else f"Given by {gift.get_method_display().lower()}",
+            postcode=donor.postcode if donor else "",
+            company_number=donor.evidence if donor and donor.category == PermissibilityCategory.UK_COMPANY else "",
+            amount_pence=amount, received_on=received,
+            accepted_on=max(received, checked) if status == "accepted" and checked else
+            (received if status == "accepted" else None),
+            status=status, returned_on=returned[-1].created_at.date() if returned else None,
+            reference=gift.reference, ledger_transaction=str(gift.transaction_id),
+        ))
+    return donation_rows(gifts=records, poll_date=polling)
+
+
+def spending_report(*, election_id: str, progress: bool = True) -> Report:
+    """The spending report for `election_id`'s regulated period (spending about candidates, then grants)."""
+    from swingfund.funding.models import CandidateSpend, Grant
+
+    start, polling = regulated_period(election_id=election_id)
+    group = parse_election_id(election_id).election_group_id
+    spends = (CandidateSpend.objects.filter(spent_at__date__gte=start, spent_at__date__lte=polling)
+              .select_related("candidacy__constituency", "candidacy__person").order_by("spent_at", "id"))
+    grants = (Grant.objects.filter(candidacy__election_id=group, created_at__date__gte=start,
+                                   created_at__date__lte=polling)
+              .select_related("candidacy__constituency", "candidacy__person").order_by("created_at", "id"))
+    items: list[SpendRecord] = []
+    for spend in _each(spends, progress=progress, total=spends.count(), what="Spending"):
+        seat = spend.candidacy.constituency
+        items.append(SpendRecord(
+            section=SECTION_SPEND, category=EXPENSE_CATEGORY.get(spend.kind, "Other"), description=spend.description,
+            amount_pence=spend.amount_pence, incurred_on=spend.spent_at.date(), paid_on=spend.spent_at.date(),
+            supplier_name=spend.supplier, supplier_address="", invoice_reference=spend.invoice_reference,
+            nation=seat.nation, constituency_code=seat.gss_code, constituency_name=seat.name,
+            candidate_name=_candidate_name(spend.candidacy), agent_authorised=spend.authorisation_id is not None,
+            ledger_transaction=str(spend.transaction_id),
+        ))
+    for grant in _each(grants, progress=progress, total=grants.count(), what="Grants"):
+        seat = grant.candidacy.constituency
+        items.append(SpendRecord(
+            section=SECTION_GRANT, category="Donation to a candidate", description=grant.reason[:300],
+            amount_pence=grant.amount_pence, incurred_on=grant.created_at.date(),
+            paid_on=grant.paid_at.date() if grant.paid_at else None,
+            supplier_name=grant.agent_name or _candidate_name(grant.candidacy), supplier_address=grant.agent_address,
+            invoice_reference=grant.bank_reference, nation=seat.nation, constituency_code=seat.gss_code,
+            constituency_name=seat.name, candidate_name=_candidate_name(grant.candidacy), agent_authorised=False,
+            ledger_transaction=str(grant.approval_id),
+        ))
+    return spending_rows(items=items, poll_date=polling)
+
+
+def _candidate_name(candidacy) -> str:
+    return candidacy.person_name or (candidacy.person.name if candidacy.person else "")

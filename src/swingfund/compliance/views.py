@@ -1,0 +1,65 @@
+"""Compliance pages: parse the request, call selectors/computations, render. No rules here."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from swingfund.compliance.charts import gauges_svg
+from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figures_in_force
+from swingfund.compliance.timetables import election_dates
+from swingfund.elections.models import Election
+
+DEFAULT_ELECTION = "parl.2024-07-04"
+REPORT_KINDS = ("donations", "spending")
+
+
+def _election_choices() -> list[str]:
+    ids = list(Election.objects.filter(id__startswith="parl.", notional=False).values_list("id", flat=True))
+    return sorted({*ids, DEFAULT_ELECTION}, reverse=True)
+
+
+def compliance_index(request: HttpRequest) -> HttpResponse:
+    """Figures in force for an election (with citations and [verify] flags), its dates, and the organisation's
+    position against each threshold as SVG gauges."""
+    from swingfund.compliance.position import organisation_position
+
+    election_id = request.GET.get("election") or DEFAULT_ELECTION
+    context: dict = {"election_id": election_id, "elections": _election_choices()}
+    try:
+        dates = election_dates(election_id=election_id)
+        position = organisation_position(election_id=election_id)
+    except (ValueError, FigureNotInForce) as exc:
+        context["error"] = str(exc)
+        return render(request, "compliance/index.html", context, status=400)
+    context.update(
+        dates=dates,
+        figures=figures_in_force(on=dates.poll_date),
+        missing=figure_keys_missing(on=dates.poll_date),
+        position=position,
+        organisation_svg=mark_safe(gauges_svg(position.organisation, title="The organisation against thresholds"))
+        if position.organisation else "",
+        seat_svgs=[(seat, mark_safe(gauges_svg(seat.gauges, title=f"{seat.constituency}: limits")))
+                   for seat in position.seats if seat.gauges],
+    )
+    return render(request, "compliance/index.html", context)
+
+
+@login_required
+def report_csv(request: HttpRequest, kind: str) -> HttpResponse:
+    """The donations or spending return as CSV (organisers only: it carries donors' addresses)."""
+    from swingfund.compliance.returns_data import donations_report, spending_report
+
+    if kind not in REPORT_KINDS:
+        raise Http404(kind)
+    election_id = request.GET.get("election") or DEFAULT_ELECTION
+    build = donations_report if kind == "donations" else spending_report
+    try:
+        report = build(election_id=election_id, progress=False)
+    except (ValueError, FigureNotInForce) as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(report.csv_text(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{election_id}.csv"'
+    return response

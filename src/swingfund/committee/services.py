@@ -59,6 +59,10 @@ class CommitteeError(Exception):
     """A refused committee action; the message says why and is safe to show to the member."""
 
 
+class CommitteeForbidden(CommitteeError):
+    """Refused because of who is acting (not a member, recused, not the chair), not the proposal's state."""
+
+
 def _audit(*, organisation: Organisation, actor, action: str, obj, summary: str, details: dict | None = None,
            now: datetime | None = None) -> AuditEvent:
     return AuditEvent.objects.create(
@@ -117,7 +121,7 @@ def policy_set(*, organisation: Organisation, quorum: int, approvals_required: i
             organisation=organisation, defaults={"quorum": quorum, "approvals_required": approvals_required}
         )
         _audit(organisation=organisation, actor=None, action="policy.set", obj=policy,
-               summary=f"Voting rule set: quorum {quorum}, approvals {approvals_required or 'majority'}",
+               summary=f"set the voting rule: quorum {quorum}, approvals {approvals_required or 'majority'}",
                details={"quorum": quorum, "approvals_required": approvals_required})
     return policy
 
@@ -136,7 +140,7 @@ def member_add(*, organisation: Organisation, user, role: str = CommitteeMember.
         elif not created:
             return member
         _audit(organisation=organisation, actor=actor, action="member.seated", obj=member,
-               summary=f"{member.display_name} joined the committee as {role}",
+               summary=f"joined the committee as {role}",
                details={"user": user.pk, "role": role})
     return member
 
@@ -190,7 +194,7 @@ def proposal_create(
         proposal.content_hash = _hash(proposal)
         proposal.save()
         _audit(organisation=organisation, actor=proposer, action="proposal.created", obj=proposal, now=now,
-               summary=f"Proposal #{proposal.pk}: {proposal.get_kind_display()} in {constituency.name}",
+               summary=f"proposed #{proposal.pk}: {proposal.get_kind_display()} in {constituency.name}",
                details=_proposal_snapshot(proposal))
     return proposal
 
@@ -257,7 +261,7 @@ def proposal_edit(
         proposal.updated_at = timezone.now()
         proposal.save()
         _audit(organisation=proposal.organisation, actor=actor, action="proposal.edited", obj=proposal,
-               summary=f"Proposal #{proposal.pk} edited",
+               summary=f"edited proposal #{proposal.pk}",
                details={"before": before, "after": _proposal_snapshot(proposal)})
     return proposal
 
@@ -265,7 +269,7 @@ def proposal_edit(
 def _member_or_refuse(*, proposal: Proposal, user) -> CommitteeMember:
     member = selectors.member_for(organisation=proposal.organisation, user=user)
     if member is None:
-        raise CommitteeError(ERROR_NOT_MEMBER.format(user=user, organisation=proposal.organisation))
+        raise CommitteeForbidden(ERROR_NOT_MEMBER.format(user=user, organisation=proposal.organisation))
     return member
 
 
@@ -280,7 +284,7 @@ def interest_declare(*, proposal: Proposal, user, note: str = "") -> Interest:
             raise CommitteeError(ERROR_ALREADY_DECLARED.format(member=member.display_name, id=proposal.pk))
         interest = Interest.objects.create(proposal=proposal, member=member, note=note, declared_at=timezone.now())
         _audit(organisation=proposal.organisation, actor=user, action="interest.declared", obj=proposal,
-               summary=f"{member.display_name} declared an interest in proposal #{proposal.pk} and is recused",
+               summary=f"declared an interest in proposal #{proposal.pk} and is recused",
                details={"member": member.pk, "note": note})
         _decide_if_determined(proposal)
     return interest
@@ -298,13 +302,13 @@ def vote_cast(*, proposal: Proposal, user, choice: str, proposal_hash: str) -> V
         if proposal_hash != proposal.content_hash:
             raise CommitteeError(ERROR_STALE.format(id=proposal.pk))
         if Interest.objects.filter(proposal=proposal, member=member).exists():
-            raise CommitteeError(ERROR_RECUSED.format(member=member.display_name))
+            raise CommitteeForbidden(ERROR_RECUSED.format(member=member.display_name))
         if Vote.objects.filter(proposal=proposal, member=member).exists():
             raise CommitteeError(ERROR_ALREADY_VOTED.format(member=member.display_name, id=proposal.pk))
         vote = Vote.objects.create(proposal=proposal, member=member, choice=choice,
                                    proposal_hash=proposal_hash, cast_at=timezone.now())
         _audit(organisation=proposal.organisation, actor=user, action="vote.cast", obj=proposal,
-               summary=f"{member.display_name} voted on proposal #{proposal.pk}",
+               summary=f"voted on proposal #{proposal.pk}",
                details={"member": member.pk, "choice": choice, "proposal_hash": proposal_hash})
         _decide_if_determined(proposal)
     return vote
@@ -337,7 +341,7 @@ def _record_decision(*, proposal: Proposal, count: rules.Tally, closed_by) -> De
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.DECIDED, updated_at=now)
     proposal.status = Proposal.Status.DECIDED
     _audit(organisation=proposal.organisation, actor=closed_by, action=f"decision.{count.outcome}", obj=proposal,
-           now=now, summary=f"Proposal #{proposal.pk} {count.outcome}: {proposal.constituency.name}",
+           now=now, summary=f"proposal #{proposal.pk} {count.outcome}: {proposal.constituency.name}",
            details={"decision": decision.pk, "tally": count.as_dict()})
     return decision
 
@@ -352,7 +356,7 @@ def proposal_decide(*, proposal: Proposal, closed_by=None, now: datetime | None 
         if closed_by is not None:
             member = _member_or_refuse(proposal=proposal, user=closed_by)
             if member.role != CommitteeMember.Role.CHAIR:
-                raise CommitteeError(ERROR_NOT_CHAIR.format(member=member.display_name))
+                raise CommitteeForbidden(ERROR_NOT_CHAIR.format(member=member.display_name))
             if proposal.deadline is None:
                 raise CommitteeError(ERROR_NO_DEADLINE.format(id=proposal.pk))
             if (now or timezone.now()) < proposal.deadline:

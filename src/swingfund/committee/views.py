@@ -1,0 +1,191 @@
+"""Committee pages. Members (Django auth) see proposals, vote, declare interests; the chair closes votes after a
+deadline. The public sees decisions (names only when the organisation publishes them) and recent changes.
+Views only parse input, call services/selectors and render; refusals come back as the service's message."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from swingfund.committee import charts, selectors, services
+from swingfund.committee.forms import EditForm, InterestForm, VoteForm
+from swingfund.committee.models import Proposal
+from swingfund.committee.services import CommitteeError, CommitteeForbidden
+
+MESSAGE_NOT_ON_COMMITTEE = "You are not a member of any committee. Ask your organisation's administrator for a seat."
+MESSAGE_NOT_ON_THIS_COMMITTEE = "Only members of {organisation}'s committee can see its proposals."
+MESSAGE_VOTE_RECORDED = "Your vote ({choice}) on proposal #{id} is recorded."
+MESSAGE_DECIDED = "Proposal #{id} is decided: {outcome}."
+MESSAGE_INTEREST_RECORDED = "Your interest is recorded; you are recused from proposal #{id}."
+MESSAGE_EDITED = "Proposal #{id} updated."
+MESSAGE_INVALID_FORM = "The form was incomplete: {errors}"
+
+
+def _can_view(request: HttpRequest, proposal: Proposal) -> bool:
+    user = request.user
+    return user.is_staff or selectors.member_for(organisation=proposal.organisation, user=user) is not None
+
+
+@login_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    seats = list(selectors.seats_for(user=request.user))
+    if not seats and not request.user.is_staff:
+        return render(request, "committee/refused.html", {"message": MESSAGE_NOT_ON_COMMITTEE}, status=403)
+    proposals = selectors.proposal_list()
+    if not request.user.is_staff:
+        proposals = proposals.filter(organisation__in=[s.organisation_id for s in seats])
+    voted = set(
+        request.user.committee_seats.values_list("votes__proposal_id", flat=True)
+    )
+    rows = [{"proposal": p, "voted": p.pk in voted} for p in proposals]
+    return render(request, "committee/proposal_list.html", {"rows": rows, "seats": seats})
+
+
+def _detail(request: HttpRequest, proposal: Proposal, *, error: str | None = None, status: int = 200,
+            vote_form: VoteForm | None = None) -> HttpResponse:
+    proposal.refresh_from_db()
+    member = selectors.member_for(organisation=proposal.organisation, user=request.user)
+    count = selectors.proposal_tally(proposal=proposal)
+    decision = getattr(proposal, "decision", None) if proposal.status == Proposal.Status.DECIDED else None
+    votes = list(selectors.proposal_votes(proposal=proposal))
+    recused_ids = selectors.recused_member_ids(proposal=proposal)
+    context = {
+        "proposal": proposal,
+        "member": member,
+        "count": count,
+        "bar": charts.tally_bar(count),
+        "decision": decision,
+        "votes": votes,
+        "interests": proposal.interests.select_related("member__user"),
+        "my_vote": next((v for v in votes if member and v.member_id == member.pk), None),
+        "recused": member is not None and member.pk in recused_ids,
+        "vote_form": vote_form or VoteForm(initial={"proposal_hash": proposal.content_hash}),
+        "interest_form": InterestForm(),
+        "edit_form": EditForm(initial={
+            "reason": proposal.reason,
+            "amount_pounds": Decimal(proposal.amount_pence) / 100 if proposal.kind == Proposal.Kind.GRANT else None,
+        }),
+        "error": error,
+    }
+    return render(request, "committee/proposal_detail.html", context, status=status)
+
+
+def _proposal_or_refuse(request: HttpRequest, pk: int) -> tuple[Proposal, HttpResponse | None]:
+    proposal = get_object_or_404(Proposal.objects.select_related("organisation"), pk=pk)
+    if not _can_view(request, proposal):
+        message = MESSAGE_NOT_ON_THIS_COMMITTEE.format(organisation=proposal.organisation)
+        return proposal, render(request, "committee/refused.html", {"message": message}, status=403)
+    return proposal, None
+
+
+@login_required
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal, refused = _proposal_or_refuse(request, pk)
+    return refused or _detail(request, proposal)
+
+
+def _refusal_status(error: CommitteeError) -> int:
+    """403 when the person may not do this; 409 when the proposal's state refuses it (decided, stale, …)."""
+    return 403 if isinstance(error, CommitteeForbidden) else 409
+
+
+@login_required
+@require_POST
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal, refused = _proposal_or_refuse(request, pk)
+    if refused:
+        return refused
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, proposal, error=MESSAGE_INVALID_FORM.format(errors=form.errors.as_text()),
+                       status=400, vote_form=form)
+    try:
+        services.vote_cast(proposal=proposal, user=request.user, choice=form.cleaned_data["choice"],
+                           proposal_hash=form.cleaned_data["proposal_hash"])
+    except CommitteeError as error:
+        return _detail(request, proposal, error=str(error), status=_refusal_status(error))
+    messages.success(request, MESSAGE_VOTE_RECORDED.format(choice=form.cleaned_data["choice"], id=proposal.pk))
+    proposal.refresh_from_db()
+    if proposal.status == Proposal.Status.DECIDED:
+        messages.success(request, MESSAGE_DECIDED.format(id=proposal.pk, outcome=proposal.decision.outcome))
+    return redirect("committee:proposal", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def interest(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal, refused = _proposal_or_refuse(request, pk)
+    if refused:
+        return refused
+    form = InterestForm(request.POST)
+    form.is_valid()
+    try:
+        services.interest_declare(proposal=proposal, user=request.user, note=form.cleaned_data.get("note", ""))
+    except CommitteeError as error:
+        return _detail(request, proposal, error=str(error), status=_refusal_status(error))
+    messages.success(request, MESSAGE_INTEREST_RECORDED.format(id=proposal.pk))
+    return redirect("committee:proposal", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal, refused = _proposal_or_refuse(request, pk)
+    if refused:
+        return refused
+    if selectors.member_for(organisation=proposal.organisation, user=request.user) is None:
+        error = CommitteeError(services.ERROR_NOT_MEMBER.format(user=request.user, organisation=proposal.organisation))
+        return _detail(request, proposal, error=str(error), status=403)
+    form = EditForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, proposal, error=MESSAGE_INVALID_FORM.format(errors=form.errors.as_text()),
+                       status=400)
+    try:
+        services.proposal_edit(proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"],
+                               amount_pence=form.amount_pence())
+    except CommitteeError as error:
+        return _detail(request, proposal, error=str(error), status=_refusal_status(error))
+    messages.success(request, MESSAGE_EDITED.format(id=proposal.pk))
+    return redirect("committee:proposal", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal, refused = _proposal_or_refuse(request, pk)
+    if refused:
+        return refused
+    try:
+        decision = services.proposal_decide(proposal=proposal, closed_by=request.user)
+    except CommitteeError as error:
+        return _detail(request, proposal, error=str(error), status=_refusal_status(error))
+    messages.success(request, MESSAGE_DECIDED.format(id=proposal.pk, outcome=decision.outcome))
+    return redirect("committee:proposal", pk=proposal.pk)
+
+
+def decisions(request: HttpRequest) -> HttpResponse:
+    """Public: every decision with its reason and tally; names only where the organisation publishes them."""
+    groups = [
+        {"organisation": org, "decisions": list(selectors.public_decisions(organisation=org))}
+        for org in selectors.organisations_with_committee()
+    ]
+    return render(request, "committee/decisions.html", {"groups": groups})
+
+
+def recent_changes(request: HttpRequest) -> HttpResponse:
+    """Public view over the audit log; who acted is shown only where the organisation publishes names."""
+    rows = []
+    for event in selectors.recent_changes(limit=200):
+        if event.actor is None:
+            who = "The committee's count" if event.action.startswith("decision.") else "An administrator"
+        elif event.organisation.publishes_committee_names:
+            who = event.actor.get_full_name() or event.actor.get_username()
+        else:
+            who = "A committee member"
+        rows.append({"event": event, "who": who})
+    return render(request, "committee/changes.html", {"rows": rows})

@@ -60,3 +60,18 @@ def percent_of(amount_pence: int, goal_pence: int) -> int:
     if goal_pence <= 0:
         return 0
     return max(0, min(100, amount_pence * 100 // goal_pence))
+
+
+AMOUNT_FORMAT = "Amount {value!r} is not a sum of money in pounds and pence (e.g. 25 or 25.50)."
+
+
+def parse_pounds(value: str) -> int:
+    """'£1,025.50' → 102550 pence, exactly (no floats). Refuses fractions of a penny and non-positive sums."""
+    text = (value or "").strip().replace("£", "").replace(",", "")
+    match = re.fullmatch(r"(\d+)(?:\.(\d{1,2}))?", text)
+    if not match:
+        raise ValueError(AMOUNT_FORMAT.format(value=value))
+    pence = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    if pence <= 0:
+        raise ValueError(AMOUNT_FORMAT.format(value=value))
+    return pence

@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from swingfund.funding import views
 
 app_name = "funding"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.campaign_list, name="campaigns"),
+    path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign"),
+    path("ledger/", views.ledger_page, name="ledger"),
+    path("ledger.csv", views.ledger_csv, name="ledger-csv"),
+    path("ledger.json", views.ledger_json, name="ledger-json"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/gift/", views.gift_new, name="gift-new"),
+    path("dashboard/gifts/<int:pk>/return/", views.held_return, name="held-return"),
+    path("grants/<int:pk>/pay/", views.grant_pay, name="grant-pay"),
+    path("grants/<int:pk>/notice/", views.grant_notice, name="grant-notice"),
+    path("grants/<int:pk>/notice.pdf", views.grant_notice_pdf, name="grant-notice-pdf"),
+]

@@ -1,16 +1,7 @@
 """Writes of the money side (keyword-only functions named `<noun>_<verb>`). Import from here:
 `from swingfund.funding.services import donation_record, donation_refund, donation_dispute, …`."""
 
-from swingfund.funding.services.gifts import (
-    donation_dispute,
-    donation_record,
-    donation_refund,
-    donation_release,
-    donation_return,
-    donation_void,
-    donor_declare,
-    donor_get_or_create,
-)
+from swingfund.funding.services.gifts import donation_record, donor_declare, donor_get_or_create
 from swingfund.funding.services.grants import (
     agent_authorisation_record,
     campaign_create,
@@ -18,6 +9,13 @@ from swingfund.funding.services.grants import (
     grant_create,
     grant_create_from_decision,
     grant_pay,
+)
+from swingfund.funding.services.refunds import (
+    donation_dispute,
+    donation_refund,
+    donation_release,
+    donation_return,
+    donation_void,
 )
 
 __all__ = [

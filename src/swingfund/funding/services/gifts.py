@@ -20,13 +20,11 @@ from swingfund.funding.ledger import Line
 from swingfund.funding.models import (
     Campaign,
     ComplianceTask,
-    Dispute,
     Donation,
     Donor,
     GivingMode,
     Method,
     PermissibilityCategory,
-    Refund,
 )
 
 AMOUNT_NOT_POSITIVE = "The amount must be a positive whole number of pence (got {value!r})."
@@ -35,16 +33,9 @@ UNKNOWN_METHOD = "Unknown payment method {method!r}: use one of {known}."
 NAIVE_TIME = "Times must be timezone-aware (UTC); got {value!r}."
 EARMARK_REQUIRED = "Campaign '{campaign}' is earmarked: each gift must name the backed candidacy it is for."
 EARMARK_FORBIDDEN = "Campaign '{campaign}' is pooled: a gift to it cannot be earmarked for a candidacy."
-REFUND_TOO_LARGE = "A refund of {amount} pence is more than remains of this gift ({remaining} pence)."
-DISPUTE_TOO_LARGE = "A dispute of {amount} pence is more than remains of this gift ({remaining} pence)."
-NOT_HELD = "This gift is not held (status: {status}); only a held gift can be released or returned."
-NOTHING_TO_RETURN = "Nothing remains of this gift to return."
-VOID_HAS_MOVEMENTS = "This gift has later refunds, disputes, releases or grants; correct those first or refund it."
-ALREADY_VOIDED = "This gift was already voided."
 DONOR_NAME_REQUIRED = "A donor needs a name."
 UNKNOWN_CATEGORY = "Unknown permissibility category {category!r}: use one of {known}."
 
-DISPUTE_STATUS = {"won": Dispute.Status.WON, "warning_closed": Dispute.Status.WON, "lost": Dispute.Status.LOST}
 
 
 def _require_amount(value: object) -> int:
@@ -276,156 +267,4 @@ def _donation_create(*, campaign, donor, amount_pence, fee_pence, method, refere
                                      f"{rules.SPLIT_WINDOW_DAYS} days pass the threshold together: review them",
                       "citation": "PPERA 2000 s.61 (evading the controls on donations)"},
         )
-    return gift
-
-
-def remaining_pence(gift: Donation) -> int:
-    """What is left of a gift after refunds and disputes not won."""
-    refunded = gift.refunds.aggregate(t=Sum("amount_pence"))["t"] or 0
-    disputed = gift.disputes.exclude(status=Dispute.Status.WON).aggregate(t=Sum("amount_pence"))["t"] or 0
-    return gift.amount_pence - refunded - disputed
-
-
-def _income_or_held(gift: Donation, role: str):
-    return ledger.account_for_campaign(gift.campaign, "held" if gift.status == Donation.Status.HELD else role)
-
-
-def donation_refund(*, donation: Donation, amount_pence: int, reason: str, external_id: str | None = None,
-                    refunded_at: dt.datetime | None = None) -> Refund:
-    """Give back part or all of a gift. Idempotent on `external_id`; never more than remains of the gift."""
-    amount_pence = _require_amount(amount_pence)
-    moment = _require_aware(refunded_at or timezone.now())
-    with transaction.atomic():
-        ledger.chain_lock()
-        if external_id:
-            existing = Refund.objects.filter(external_id=external_id).first()
-            if existing is not None:
-                return existing
-        gift = Donation.objects.select_for_update().get(pk=donation.pk)
-        remaining = remaining_pence(gift)
-        if amount_pence > remaining:
-            raise ValueError(REFUND_TOO_LARGE.format(amount=amount_pence, remaining=remaining))
-        posted = ledger.transaction_post(
-            kind="refund", description=f"Refund of £{amount_pence / 100:,.2f}: {reason}"[:300],
-            lines=[Line(_income_or_held(gift, "refunds"), amount_pence, f"gift #{gift.pk}"),
-                   Line(_cash_account(gift.method), -amount_pence, external_id or "")],
-            campaign=gift.campaign, posted_at=moment,
-        )
-        refund = Refund.objects.create(donation=gift, amount_pence=amount_pence, reason=reason[:300],
-                                       external_id=external_id or None, created_at=moment, transaction=posted)
-        if gift.status == Donation.Status.HELD and amount_pence == remaining:
-            _close_held(gift, status=Donation.Status.RETURNED, note=f"Refunded in full: {reason}")
-    return refund
-
-
-def donation_dispute(*, donation: Donation, amount_pence: int, external_id: str, status: str,
-                     at: dt.datetime | None = None) -> Dispute:
-    """A card dispute opened, or its status changed. Opening withdraws the amount (capped at what remains);
-    winning puts it back; losing closes it. Repeats of the same status write nothing."""
-    amount_pence = _require_amount(amount_pence)
-    moment = _require_aware(at or timezone.now())
-    outcome = DISPUTE_STATUS.get(status, Dispute.Status.OPEN)
-    with transaction.atomic():
-        ledger.chain_lock()
-        dispute = Dispute.objects.select_for_update().filter(external_id=external_id).first()
-        if dispute is None:
-            gift = Donation.objects.select_for_update().get(pk=donation.pk)
-            amount = min(amount_pence, remaining_pence(gift))
-            if amount <= 0:
-                raise ValueError(DISPUTE_TOO_LARGE.format(amount=amount_pence, remaining=0))
-            withdrawal = ledger.transaction_post(
-                kind="dispute", description=f"Card dispute {external_id}: £{amount / 100:,.2f} withdrawn"[:300],
-                lines=[Line(_income_or_held(gift, "disputes"), amount, f"gift #{gift.pk}"),
-                       Line(ledger.account_shared("card_clearing"), -amount, external_id)],
-                campaign=gift.campaign, posted_at=moment,
-            )
-            dispute = Dispute.objects.create(donation=gift, amount_pence=amount, external_id=external_id,
-                                             stripe_status=status, opened_at=moment, withdrawal=withdrawal)
-        if dispute.status != Dispute.Status.OPEN or outcome == Dispute.Status.OPEN:
-            if dispute.stripe_status != status and dispute.status == Dispute.Status.OPEN:
-                dispute.stripe_status = status
-                dispute.save(update_fields=["stripe_status"])
-            return dispute
-        if outcome == Dispute.Status.WON:
-            gift = dispute.donation
-            dispute.reinstatement = ledger.transaction_post(
-                kind="dispute_won", description=f"Card dispute {external_id} won: funds reinstated"[:300],
-                lines=[Line(ledger.account_shared("card_clearing"), dispute.amount_pence, external_id),
-                       Line(_income_or_held(gift, "disputes"), -dispute.amount_pence, f"gift #{gift.pk}")],
-                campaign=gift.campaign, posted_at=moment,
-            )
-        dispute.status, dispute.stripe_status, dispute.closed_at = outcome, status, moment
-        dispute.save(update_fields=["status", "stripe_status", "closed_at", "reinstatement"])
-    return dispute
-
-
-def _close_held(gift: Donation, *, status: str, note: str) -> None:
-    gift.status = status
-    gift.save(update_fields=["status"])
-    ComplianceTask.objects.filter(donation=gift, done_at=None).exclude(kind=ComplianceTask.Kind.SPLIT).update(
-        done_at=timezone.now(), done_note=note[:300])
-
-
-def donation_release(*, donation: Donation, by: str = "") -> Donation:
-    """A held gift whose donor is now confirmed permissible becomes spendable income. Refused (with the
-    compliance message naming the threshold and its source) while the donor is not confirmed permissible."""
-    with transaction.atomic():
-        ledger.chain_lock()
-        gift = Donation.objects.select_for_update().select_related("donor", "campaign").get(pk=donation.pk)
-        if gift.status != Donation.Status.HELD:
-            raise ValueError(NOT_HELD.format(status=gift.status))
-        checks.check_gift_spendable(
-            permissible=rules.donor_permissible(gift.donor), amount_pence=gift.amount_pence,
-            aggregate_pence=gift.amount_pence, situation=rules.situation_for(gift.campaign.mode),
-            on=gift.received_at.date(), received_on=gift.received_at.date())
-        net = remaining_pence(gift)
-        if net > 0:
-            gift.release = ledger.transaction_post(
-                kind="gift_released", description=f"Gift #{gift.pk} released: donor confirmed permissible"[:300],
-                lines=[Line(ledger.account_for_campaign(gift.campaign, "held"), net, f"gift #{gift.pk}"),
-                       Line(ledger.account_for_campaign(gift.campaign, "donations"), -net, f"released by {by}")],
-                campaign=gift.campaign,
-            )
-            gift.save(update_fields=["release"])
-        _close_held(gift, status=Donation.Status.ACCEPTED, note=f"Donor confirmed permissible ({by})")
-    return gift
-
-
-def donation_return(*, donation: Donation, reference: str, by: str = "",
-                    returned_at: dt.datetime | None = None) -> Refund:
-    """Send a held gift back to the giver (what remains of it) and close its tasks."""
-    moment = _require_aware(returned_at or timezone.now())
-    with transaction.atomic():
-        ledger.chain_lock()
-        gift = Donation.objects.select_for_update().get(pk=donation.pk)
-        if gift.status != Donation.Status.HELD:
-            raise ValueError(NOT_HELD.format(status=gift.status))
-        amount = remaining_pence(gift)
-        if amount <= 0:
-            raise ValueError(NOTHING_TO_RETURN)
-        posted = ledger.transaction_post(
-            kind="gift_returned", description=f"Held gift #{gift.pk} returned ({reference})"[:300],
-            lines=[Line(ledger.account_for_campaign(gift.campaign, "held"), amount, f"gift #{gift.pk}"),
-                   Line(_cash_account(gift.method), -amount, reference[:200])],
-            campaign=gift.campaign, posted_at=moment,
-        )
-        returned = Refund.objects.create(donation=gift, kind=Refund.Kind.RETURN, amount_pence=amount,
-                                         reason=f"Returned: {gift.hold_reason}"[:300], created_at=moment,
-                                         transaction=posted)
-        _close_held(gift, status=Donation.Status.RETURNED, note=f"Returned by {by}, reference {reference}")
-    return returned
-
-
-def donation_void(*, donation: Donation, reason: str) -> Donation:
-    """Correct a gift recorded in error: post the reversing transaction of its posting and mark it voided.
-    Only for a gift with no later movements (refund or dispute it instead)."""
-    with transaction.atomic():
-        ledger.chain_lock()
-        gift = Donation.objects.select_for_update().get(pk=donation.pk)
-        if gift.status == Donation.Status.VOIDED:
-            raise ValueError(ALREADY_VOIDED)
-        if gift.refunds.exists() or gift.disputes.exists() or gift.release_id or gift.allocations.exists():
-            raise ValueError(VOID_HAS_MOVEMENTS)
-        ledger.transaction_reverse(original=gift.transaction, reason=reason)
-        _close_held(gift, status=Donation.Status.VOIDED, note=f"Voided: {reason}")
     return gift

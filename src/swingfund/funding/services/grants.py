@@ -23,7 +23,8 @@ from swingfund.funding.models import (
     Grant,
     GrantAllocation,
 )
-from swingfund.funding.services.gifts import _require_amount, _require_aware, remaining_pence
+from swingfund.funding.services.gifts import _require_amount, _require_aware
+from swingfund.funding.services.refunds import remaining_pence
 
 NOT_A_GRANT = "Decision #{id} is not an approved grant: only approved grant decisions become payable grants."
 NO_CAMPAIGN = "No campaign of {organisation} can pay this grant: create a campaign first."

@@ -1,0 +1,53 @@
+"""Forms of the treasurer's pages: they only parse input; the services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from swingfund.funding import rules
+from swingfund.funding.models import Campaign, Method
+
+ANONYMOUS_WITH_NAME = "Leave the name empty for an anonymous gift, or untick 'anonymous'."
+NAME_REQUIRED = "Give the donor's name (and address), or tick 'anonymous' for a gift at or under the threshold."
+OFFLINE_METHODS = [(m.value, m.label) for m in Method if m != Method.CARD]
+
+
+class OfflineGiftForm(forms.Form):
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.all(), to_field_name="slug")
+    amount = forms.CharField(help_text="In pounds, e.g. 25 or 25.50")
+    method = forms.ChoiceField(choices=OFFLINE_METHODS)
+    reference = forms.CharField(max_length=200, help_text="Bank reference, cheque number or receipt number")
+    received_on = forms.DateField(initial=lambda: timezone.now().date(), widget=forms.DateInput(attrs={"type": "date"}))
+    anonymous = forms.BooleanField(required=False)
+    name = forms.CharField(max_length=200, required=False)
+    email = forms.EmailField(required=False)
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    postcode = forms.CharField(max_length=10, required=False)
+    consent_publish = forms.BooleanField(required=False, label="Donor agreed to have their name published")
+    for_candidacy = forms.IntegerField(required=False, help_text="Earmarked campaigns: the candidacy id")
+
+    def clean_amount(self) -> int:
+        try:
+            return rules.parse_pounds(self.cleaned_data["amount"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean(self):
+        data = super().clean()
+        if data.get("anonymous") and data.get("name"):
+            raise forms.ValidationError(ANONYMOUS_WITH_NAME)
+        if not data.get("anonymous") and not data.get("name"):
+            raise forms.ValidationError(NAME_REQUIRED)
+        return data
+
+    def received_at(self) -> dt.datetime:
+        """Now when received today; else midday UTC on the day (a bank or cheque date has no time of day)."""
+        day, now = self.cleaned_data["received_on"], timezone.now()
+        return now if day >= now.date() else dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
+
+
+class ReferenceForm(forms.Form):
+    reference = forms.CharField(max_length=200, help_text="The bank reference of the payment")

@@ -1,0 +1,135 @@
+"""`swingfund funding …`: the treasurer's commands.
+
+    swingfund funding gift --campaign SLUG --amount 25.00 --method cheque --reference CHQ 100234 \\
+        --name "Ann Smith" --address "1 High St, Leeds" --postcode LS1 1AA [--email …] [--consent] \\
+        [--received 2024-06-01] [--for-candidacy ID] [--anonymous]
+    swingfund funding grants [--organisation SLUG] [--campaign SLUG]   # payable grants from committee decisions
+    swingfund funding pay --grant ID --reference BANKREF
+    swingfund funding tasks                                               # open compliance tasks
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from swingfund.compliance.checks import ComplianceRefusal
+from swingfund.compliance.limits import format_pence
+from swingfund.funding import rules, selectors, services
+from swingfund.funding.models import Campaign, Grant, Method
+
+UNKNOWN_CAMPAIGN = "No campaign with slug '{slug}'."
+UNKNOWN_GRANT = "No grant #{id}."
+DONOR_NEEDED = "Give the donor's --name (and address), or --anonymous for a gift at or under the threshold."
+BAD_DATE = "--received must be a date (YYYY-MM-DD) or an ISO date-time; got {value!r}."
+OFFLINE_ONLY = "Card gifts arrive through Stripe; record only bank transfers, cheques and cash here."
+
+
+def _received(value: str | None) -> dt.datetime:
+    if not value:
+        return timezone.now()
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(BAD_DATE.format(value=value)) from error
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
+class Command(BaseCommand):
+    help = "Record offline gifts, turn committee decisions into payable grants, pay them, list compliance tasks."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        gift = sub.add_parser("gift", help="Record a bank transfer, cheque or cash gift.")
+        gift.add_argument("--campaign", required=True)
+        gift.add_argument("--amount", required=True, help="In pounds, e.g. 25 or 25.50")
+        gift.add_argument("--method", required=True,
+                          choices=[m for m in Method.values if m != Method.CARD])
+        gift.add_argument("--reference", required=True, help="Bank reference, cheque number or receipt number")
+        gift.add_argument("--name", default="")
+        gift.add_argument("--email", default="")
+        gift.add_argument("--address", default="")
+        gift.add_argument("--postcode", default="")
+        gift.add_argument("--consent", action="store_true", help="The donor agreed to have their name published.")
+        gift.add_argument("--anonymous", action="store_true")
+        gift.add_argument("--received", help="Date received (UTC), default now")
+        gift.add_argument("--for-candidacy", type=int, help="Earmarked campaigns: the candidacy id the gift is for")
+        gift.add_argument("--by", default="treasurer", help="Who is recording it")
+        grants = sub.add_parser("grants", help="Create payable grants from the committee's approved decisions.")
+        grants.add_argument("--organisation", help="Organisation slug (default: all)")
+        grants.add_argument("--campaign", help="Campaign slug that pays (default: chosen per decision)")
+        pay = sub.add_parser("pay", help="Record the bank payment of a grant.")
+        pay.add_argument("--grant", type=int, required=True)
+        pay.add_argument("--reference", required=True)
+        pay.add_argument("--agent-name", default="")
+        sub.add_parser("tasks", help="List open compliance tasks (held gifts to verify or return, splitting, …).")
+
+    def handle(self, *args, action: str, **options):
+        try:
+            getattr(self, f"_{action}")(**options)
+        except (ValueError, ComplianceRefusal) as error:
+            raise CommandError(str(error)) from error
+
+    def _campaign(self, slug: str) -> Campaign:
+        campaign = Campaign.objects.filter(slug=slug).first()
+        if campaign is None:
+            raise CommandError(UNKNOWN_CAMPAIGN.format(slug=slug))
+        return campaign
+
+    def _gift(self, *, campaign, amount, method, reference, name, email, address, postcode, consent, anonymous,
+              received, for_candidacy, by, **_):
+        from swingfund.elections.models import Candidacy
+
+        target = self._campaign(campaign)
+        pence = rules.parse_pounds(amount)
+        if not anonymous and not name.strip():
+            raise CommandError(DONOR_NEEDED)
+        donor = None if anonymous else services.donor_get_or_create(
+            name=name, email=email, address=address, postcode=postcode, consent_publish=consent)
+        candidacy = Candidacy.objects.get(pk=for_candidacy) if for_candidacy else None
+        gift = services.donation_record(campaign=target, donor=donor, amount_pence=pence, method=method,
+                                        reference=reference, received_at=_received(received),
+                                        earmarked_candidacy=candidacy, recorded_by=by)
+        self.stdout.write(f"Recorded gift #{gift.pk}: {format_pence(gift.amount_pence)} by {gift.method}, "
+                          f"ledger transaction #{gift.transaction_id}, status {gift.status}.")
+        if gift.status == gift.Status.HELD:
+            self.stdout.write(self.style.WARNING(f"HELD: {gift.hold_reason}"))
+            for task in gift.tasks.all():
+                self.stdout.write(self.style.WARNING(f"  task: {task.description} (source: {task.citation})"))
+        if gift.split_suspected:
+            self.stdout.write(self.style.WARNING("Flagged: possible splitting of a gift to stay under a threshold."))
+
+    def _grants(self, *, organisation, campaign, **_):
+        from swingfund.committee.selectors import decided_grants
+        from swingfund.scorecards.models import Organisation
+
+        org = Organisation.objects.get(slug=organisation) if organisation else None
+        payer = self._campaign(campaign) if campaign else None
+        for decision in decided_grants(organisation=org):
+            try:
+                grant = services.grant_create_from_decision(decision=decision, campaign=payer)
+            except (ValueError, ComplianceRefusal) as error:
+                self.stdout.write(self.style.ERROR(f"Decision #{decision.pk}: {error}"))
+                continue
+            self.stdout.write(f"Grant #{grant.pk}: {format_pence(grant.amount_pence)} to {grant.candidacy} "
+                              f"({grant.status})")
+
+    def _pay(self, *, grant, reference, agent_name, **_):
+        row = Grant.objects.filter(pk=grant).first()
+        if row is None:
+            raise CommandError(UNKNOWN_GRANT.format(id=grant))
+        paid = services.grant_pay(grant=row, bank_reference=reference, agent_name=agent_name)
+        self.stdout.write(f"Grant #{paid.pk} paid ({paid.bank_reference}); ledger transaction #{paid.payment_id}. "
+                          f"Donation notice: /funding/grants/{paid.pk}/notice/ (PDF: …/notice.pdf)")
+
+    def _tasks(self, **_):
+        tasks = list(selectors.open_tasks())
+        if not tasks:
+            self.stdout.write("No open compliance tasks.")
+        for task in tasks:
+            due = f"due {task.due_on}" if task.due_on else "no deadline"
+            self.stdout.write(f"[{task.kind}] {due}: {task.description}")

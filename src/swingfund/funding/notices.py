@@ -1,0 +1,114 @@
+"""The donation notice for a candidate's election agent: what the agent needs for the candidate's return.
+
+For a grant from pooled funds the donor is the group itself; in earmarked mode each true donor whose gift the
+grant passes on is listed with name, address, amount, date received and permissibility (gifts over the
+candidate donation threshold must be checked and reported by the agent). Built as data (`notice_for_grant`),
+rendered as a printable HTML page by the view and as a PDF here (fpdf2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from fpdf import FPDF
+
+from swingfund.compliance.limits import Figure, format_pence
+from swingfund.compliance.selectors import figure
+from swingfund.funding import selectors
+from swingfund.funding.models import GivingMode, Grant
+
+UNICODE_FONTS = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
+)
+
+
+@dataclass
+class DonationNotice:
+    grant: Grant
+    organisation_name: str
+    organisation_address: str
+    candidate: str
+    seat: str
+    election: str
+    threshold: Figure
+    donors: list[dict] = field(default_factory=list)
+    earmarked: bool = False
+
+    @property
+    def total_pence(self) -> int:
+        return sum(d["amount_pence"] for d in self.donors)
+
+
+def notice_for_grant(grant: Grant) -> DonationNotice:
+    candidacy = grant.candidacy
+    campaign = grant.campaign
+    org_name = campaign.organisation.name if campaign.organisation_id else settings.SWINGFUND_ORG_NAME
+    on = candidacy.election.poll_date if candidacy.election_id else (grant.paid_at or grant.created_at).date()
+    threshold = figure("candidate_donation_threshold", on=on)
+    earmarked = campaign.mode == GivingMode.EARMARKED
+    if earmarked:
+        donors = selectors.grants_for_notice(grant)
+    else:
+        donors = [{"name": org_name, "address": settings.SWINGFUND_ORG_ADDRESS, "postcode": "",
+                   "amount_pence": grant.amount_pence, "received_on": (grant.paid_at or grant.created_at).date(),
+                   "permissibility": "Unincorporated association based and carrying on activities in the UK",
+                   "evidence": "the group's own funds (pooled gifts)", "checked_at": None}]
+    for donor in donors:
+        donor["over_threshold"] = donor["amount_pence"] > threshold.value
+    return DonationNotice(
+        grant=grant, organisation_name=org_name, organisation_address=settings.SWINGFUND_ORG_ADDRESS,
+        candidate=candidacy.person_name or str(candidacy.person or ""), seat=str(candidacy.constituency),
+        election=candidacy.election_id, threshold=threshold, donors=donors, earmarked=earmarked,
+    )
+
+
+def _date(value: dt.date | dt.datetime | None) -> str:
+    return value.strftime("%d %B %Y") if value else "—"
+
+
+def notice_pdf(notice: DonationNotice) -> bytes:
+    """The notice as an A4 PDF (fpdf2), in a Unicode font when one is installed so names print as written."""
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    font_path = next((p for p in UNICODE_FONTS if p.exists()), None)
+    family = "Helvetica"
+    if font_path is not None:
+        pdf.add_font("Notice", "", str(font_path))
+        family = "Notice"
+
+    def text(value: str) -> str:
+        return value if font_path is not None else value.encode("latin-1", "replace").decode("latin-1")
+
+    def line(value: str, size: int = 10, height: float = 6) -> None:
+        pdf.set_font(family, size=size)
+        pdf.multi_cell(0, height, text(value), new_x="LMARGIN", new_y="NEXT")
+
+    grant = notice.grant
+    line("Donation notice for the candidate's election agent", 15, 9)
+    line(f"From {notice.organisation_name}, {notice.organisation_address}")
+    line(f"Candidate: {notice.candidate} — {notice.seat}, election {notice.election}")
+    line(f"Grant #{grant.pk}: {format_pence(grant.amount_pence)}; paid {_date(grant.paid_at)}"
+         f"{'; bank reference ' + grant.bank_reference if grant.bank_reference else ' (not yet paid)'}")
+    mode = ("Earmarked gifts passed on as agent for the true donors listed below."
+            if notice.earmarked else "A gift from the group's own funds: the group is the donor.")
+    line(mode)
+    line(f"Gifts over {notice.threshold.display} must be checked for permissibility and recorded in the "
+         f"candidate's return (source: {notice.threshold.source}).", 8, 5)
+    pdf.ln(3)
+    for donor in notice.donors:
+        flag = " — over the threshold: check and report" if donor["over_threshold"] else ""
+        line(f"{donor['name']}: {format_pence(donor['amount_pence'])}, received {_date(donor['received_on'])}{flag}",
+             11, 7)
+        address = ", ".join(part for part in (donor["address"], donor["postcode"]) if part) or "address not given"
+        line(f"    Address: {address}")
+        checked = f", checked {_date(donor['checked_at'])}" if donor.get("checked_at") else ""
+        evidence = f" ({donor['evidence']})" if donor.get("evidence") else ""
+        line(f"    Permissibility: {donor['permissibility']}{evidence}{checked}")
+    pdf.ln(3)
+    line(f"Total: {format_pence(notice.total_pence)}", 11, 7)
+    return bytes(pdf.output())

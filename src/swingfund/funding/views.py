@@ -1,0 +1,181 @@
+"""Pages of the money side. Views parse input, call services/selectors, render; nothing is decided here."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from swingfund.compliance.checks import ComplianceRefusal, registration_warning
+from swingfund.compliance.limits import format_pence
+from swingfund.compliance.selectors import figure
+from swingfund.elections.models import Candidacy
+from swingfund.funding import charts, notices, selectors, services
+from swingfund.funding.forms import OfflineGiftForm, ReferenceForm
+from swingfund.funding.models import Campaign, Donation, Grant
+
+LEDGER_SOURCE = "swingfund ledger: append-only, SHA-256 chained; verify with `swingfund ledger verify`"
+CSV_COLUMNS = ["id", "posted_at", "kind", "description", "campaign", "giver", "account", "account_name",
+               "amount_pence", "amount", "reverses", "prev_hash", "hash"]
+
+
+def _checkout_url(campaign: Campaign) -> str:
+    try:
+        return reverse("payments:checkout", args=[campaign.slug])
+    except NoReverseMatch:
+        return ""
+
+
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    rows = [{"campaign": c, "totals": selectors.campaign_totals(c)} for c in Campaign.objects.order_by("-starts_at")]
+    for row in rows:
+        row["bar"] = mark_safe(charts.progress_svg(raised_pence=row["totals"].raised_pence,
+                                                   goal_pence=row["totals"].goal_pence))
+    return render(request, "funding/campaign_list.html", {"rows": rows})
+
+
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.select_related("organisation", "election"), slug=slug)
+    totals = selectors.campaign_totals(campaign)
+    threshold = selectors.public_name_threshold()
+    permissibility = figure("candidate_donation_threshold" if campaign.mode == "earmarked"
+                            else "non_party_permissibility_threshold", on=campaign.starts_at.date())
+    backed = Candidacy.objects.filter(pk__in=campaign.grants.values("candidacy")).select_related(
+        "constituency", "party")
+    return render(request, "funding/campaign_detail.html", {
+        "campaign": campaign, "totals": totals, "gifts": selectors.recent_gifts(campaign),
+        "bar": mark_safe(charts.progress_svg(raised_pence=totals.raised_pence, goal_pence=totals.goal_pence)),
+        "chart": mark_safe(charts.money_flow_svg(selectors.cash_series(campaign=campaign),
+                                                 title=f"Money in and out — {campaign.title}")),
+        "threshold": threshold, "permissibility": permissibility, "checkout_url": _checkout_url(campaign),
+        "grants": campaign.grants.select_related("candidacy", "candidacy__constituency").order_by("created_at"),
+        "backed": backed,
+    })
+
+
+def ledger_page(request: HttpRequest) -> HttpResponse:
+    rows = selectors.public_ledger_rows()
+    totals = selectors.public_ledger_totals(rows)
+    campaigns = [{"campaign": c, "raised": selectors.campaign_raised_pence(c)} for c in Campaign.objects.all()]
+    return render(request, "funding/ledger.html", {
+        "rows": list(reversed(rows)), "totals": totals, "campaigns": campaigns,
+        "threshold": selectors.public_name_threshold(),
+        "head": rows[-1]["hash"] if rows else "",
+        "chart": mark_safe(charts.money_flow_svg(selectors.cash_series(), title="Money in and out — all campaigns")),
+    })
+
+
+def ledger_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="swingfund-ledger.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for row in selectors.public_ledger_rows():
+        for entry in row["entries"]:
+            writer.writerow([row["id"], row["posted_at"].isoformat(), row["kind"], row["description"], row["campaign"],
+                             row["giver"], entry["account"], entry["account_name"], entry["amount_pence"],
+                             format_pence(entry["amount_pence"]), row["reverses"], row["prev_hash"], row["hash"]])
+    return response
+
+
+def ledger_json(request: HttpRequest) -> JsonResponse:
+    rows = selectors.public_ledger_rows()
+    for row in rows:
+        row["posted_at"] = row["posted_at"].isoformat()
+    return JsonResponse({"transactions": rows, "totals": selectors.public_ledger_totals(rows),
+                         "campaigns": {c.slug: selectors.campaign_raised_pence(c) for c in Campaign.objects.all()},
+                         "source": LEDGER_SOURCE},
+                        json_dumps_params={"indent": 1})
+
+
+@staff_member_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    from django.utils import timezone
+
+    today = timezone.now().date()
+    contributions = selectors.political_contributions_pence(organisation=None, year=today.year)
+    return render(request, "funding/dashboard.html", {
+        "tasks": selectors.open_tasks(), "held": selectors.held_gifts(), "split": selectors.split_flagged_gifts(),
+        "grants": Grant.objects.select_related("candidacy", "campaign").order_by("status", "-created_at"),
+        "contributions": contributions, "registration": registration_warning(contributions_pence=contributions,
+                                                                              on=today),
+        "registration_figure": figure("ua_registration_threshold", on=today), "reference_form": ReferenceForm(),
+    })
+
+
+@staff_member_required
+def gift_new(request: HttpRequest) -> HttpResponse:
+    form = OfflineGiftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            donor = None if data["anonymous"] else services.donor_get_or_create(
+                name=data["name"], email=data["email"], address=data["address"], postcode=data["postcode"],
+                consent_publish=data["consent_publish"])
+            candidacy = Candidacy.objects.get(pk=data["for_candidacy"]) if data["for_candidacy"] else None
+            gift = services.donation_record(
+                campaign=data["campaign"], donor=donor, amount_pence=data["amount"], method=data["method"],
+                reference=data["reference"], received_at=form.received_at(), earmarked_candidacy=candidacy,
+                recorded_by=request.user.get_username())
+        except (ValueError, ComplianceRefusal, Candidacy.DoesNotExist) as error:
+            form.add_error(None, str(error))
+        else:
+            note = f" It is HELD: {gift.hold_reason}" if gift.status == Donation.Status.HELD else ""
+            messages.success(request, f"Recorded gift #{gift.pk} of {format_pence(gift.amount_pence)}.{note}")
+            return redirect("funding:dashboard")
+    return render(request, "funding/gift_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@staff_member_required
+@require_POST
+def held_return(request: HttpRequest, pk: int) -> HttpResponse:
+    gift = get_object_or_404(Donation, pk=pk)
+    form = ReferenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the bank reference of the return.")
+        return redirect("funding:dashboard")
+    try:
+        services.donation_return(donation=gift, reference=form.cleaned_data["reference"],
+                                 by=request.user.get_username())
+        messages.success(request, f"Gift #{gift.pk} returned.")
+    except ValueError as error:
+        messages.error(request, str(error))
+    return redirect("funding:dashboard")
+
+
+@staff_member_required
+@require_POST
+def grant_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = get_object_or_404(Grant, pk=pk)
+    form = ReferenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the bank reference of the payment.")
+        return redirect("funding:dashboard")
+    try:
+        services.grant_pay(grant=grant, bank_reference=form.cleaned_data["reference"])
+        messages.success(request, f"Grant #{grant.pk} paid.")
+    except ValueError as error:
+        messages.error(request, str(error))
+    return redirect("funding:dashboard")
+
+
+@staff_member_required
+def grant_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = get_object_or_404(Grant.objects.select_related("candidacy", "campaign"), pk=pk)
+    return render(request, "funding/notice.html", {"notice": notices.notice_for_grant(grant)})
+
+
+@staff_member_required
+def grant_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = get_object_or_404(Grant.objects.select_related("candidacy", "campaign"), pk=pk)
+    response = HttpResponse(notices.notice_pdf(notices.notice_for_grant(grant)), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="donation-notice-grant-{grant.pk}.pdf"'
+    return response
+
+

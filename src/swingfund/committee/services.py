@@ -117,6 +117,9 @@ def policy_set(*, organisation: Organisation, quorum: int, approvals_required: i
     """Set the organisation's quorum and N-of-M rule (validated by `rules.ApprovalPolicy`)."""
     rules.ApprovalPolicy(quorum=quorum, approvals_required=approvals_required)
     with transaction.atomic():
+        current = CommitteePolicy.objects.select_for_update().filter(organisation=organisation).first()
+        if current and (current.quorum, current.approvals_required) == (quorum, approvals_required):
+            return current
         policy, _ = CommitteePolicy.objects.update_or_create(
             organisation=organisation, defaults={"quorum": quorum, "approvals_required": approvals_required}
         )

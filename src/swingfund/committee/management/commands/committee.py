@@ -1,0 +1,188 @@
+"""`swingfund committee …`: seat members, turn recommendations into proposals, vote, decide, list.
+
+    swingfund committee member --organisation demo-community-group --user alice [--role chair]
+    swingfund committee policy --organisation demo-community-group --quorum 2 --approvals 2
+    swingfund committee propose --election parl.2024-07-04 --bloc religion:muslim --top 15 --proposer alice
+    swingfund committee list [--organisation …] [--status open|decided]
+    swingfund committee show 3
+    swingfund committee vote 3 --user bob --choice for [--hash <content hash you read>]
+    swingfund committee interest 3 --user carol --note "…"
+    swingfund committee decide 3 [--close --user alice]
+    swingfund committee demo --election parl.2024-07-04 --bloc religion:muslim
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+
+from swingfund.committee import rules, selectors, services
+from swingfund.committee.models import CommitteeMember, Proposal
+from swingfund.committee.services import CommitteeError
+from swingfund.committee.templatetags.committee_format import pounds
+from swingfund.scorecards.models import Organisation
+
+ERROR_NO_ORGANISATION = "No organisation {slug!r}: create one in /admin/ or run `swingfund demo`."
+ERROR_ONE_ORGANISATION = "There are {n} organisations; say which with --organisation SLUG."
+ERROR_NO_USER = "No user {username!r}: create it with `swingfund createsuperuser` or in /admin/."
+ERROR_NO_PROPOSAL = "No proposal #{id}."
+
+
+class Command(BaseCommand):
+    help = "Committee: members, proposals from recommendations, votes, decisions."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        member = sub.add_parser("member", help="seat a user on the committee")
+        member.add_argument("--organisation")
+        member.add_argument("--user", required=True)
+        member.add_argument("--role", choices=CommitteeMember.Role.values, default=CommitteeMember.Role.MEMBER)
+        policy = sub.add_parser("policy", help="set the quorum and N-of-M rule")
+        policy.add_argument("--organisation")
+        policy.add_argument("--quorum", type=int, required=True)
+        policy.add_argument("--approvals", type=int, help="N of M; omit for a strict majority of eligible members")
+        propose = sub.add_parser("propose", help="one proposal per recommended seat")
+        propose.add_argument("--organisation")
+        propose.add_argument("--election", required=True)
+        propose.add_argument("--bloc")
+        propose.add_argument("--top", type=int, default=15)
+        propose.add_argument("--proposer", required=True, help="username of the proposing member")
+        listing = sub.add_parser("list", help="proposals and their state")
+        listing.add_argument("--organisation")
+        listing.add_argument("--status", choices=Proposal.Status.values)
+        show = sub.add_parser("show", help="one proposal, its reason, hash and tally")
+        show.add_argument("proposal", type=int)
+        vote = sub.add_parser("vote", help="cast a vote (final once cast)")
+        vote.add_argument("proposal", type=int)
+        vote.add_argument("--user", required=True)
+        vote.add_argument("--choice", choices=rules.CHOICES, required=True)
+        vote.add_argument("--hash", help="the content hash you read (`show`); default: the current one")
+        interest = sub.add_parser("interest", help="declare an interest and be recused")
+        interest.add_argument("proposal", type=int)
+        interest.add_argument("--user", required=True)
+        interest.add_argument("--note", default="")
+        decide = sub.add_parser("decide", help="record the decision of a conclusive count, or close after deadline")
+        decide.add_argument("proposal", type=int)
+        decide.add_argument("--close", action="store_true", help="the chair closes voting after the deadline")
+        decide.add_argument("--user", help="the chair, with --close")
+        demo = sub.add_parser("demo", help="the committee step of the demo (idempotent)")
+        demo.add_argument("--organisation")
+        demo.add_argument("--election", default="parl.2024-07-04")
+        demo.add_argument("--bloc", default="religion:muslim")
+
+    def handle(self, *args, action: str, **o):
+        self.console = Console(file=self.stdout, width=160)
+        try:
+            getattr(self, f"_{action}")(**o)
+        except (CommitteeError, ValueError) as error:
+            raise CommandError(str(error), returncode=2) from None
+
+    # --- lookups ---------------------------------------------------------------------------------
+    def _organisation(self, slug: str | None) -> Organisation:
+        if slug:
+            org = Organisation.objects.filter(slug=slug).first()
+            if org is None:
+                raise CommandError(ERROR_NO_ORGANISATION.format(slug=slug), returncode=2)
+            return org
+        orgs = list(Organisation.objects.all()[:2])
+        if len(orgs) != 1:
+            raise CommandError(ERROR_ONE_ORGANISATION.format(n=Organisation.objects.count()), returncode=2)
+        return orgs[0]
+
+    def _user(self, username: str):
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(ERROR_NO_USER.format(username=username), returncode=2)
+        return user
+
+    def _proposal(self, pk: int) -> Proposal:
+        proposal = Proposal.objects.select_related("organisation", "constituency", "candidacy").filter(pk=pk).first()
+        if proposal is None:
+            raise CommandError(ERROR_NO_PROPOSAL.format(id=pk), returncode=2)
+        return proposal
+
+    # --- actions ---------------------------------------------------------------------------------
+    def _member(self, *, organisation, user, role, **_):
+        member = services.member_add(organisation=self._organisation(organisation), user=self._user(user), role=role)
+        self.stdout.write(f"{member.display_name} sits on {member.organisation}'s committee as {member.role}.")
+
+    def _policy(self, *, organisation, quorum, approvals, **_):
+        org = self._organisation(organisation)
+        services.policy_set(organisation=org, quorum=quorum, approvals_required=approvals)
+        self.stdout.write(f"{org}: quorum {quorum}, approvals needed {approvals or 'a strict majority'}.")
+
+    def _propose(self, *, organisation, election, bloc, top, proposer, **_):
+        from swingfund.scorecards.recommendations import recommendations
+
+        org = self._organisation(organisation)
+        user = self._user(proposer)
+        recs = recommendations(organisation=org, election_id=election, bloc=bloc, top=top)
+        created = services.proposals_from_recommendations(
+            organisation=org, proposer=user,
+            recommendations=track(recs, description="Proposals", console=self.console, transient=True),
+        )
+        self.stdout.write(f"{len(created)} new proposals from {len(recs)} recommended seats "
+                          f"({len(recs) - len(created)} already proposed).")
+        self._table(created)
+
+    def _list(self, *, organisation, status, **_):
+        org = self._organisation(organisation) if organisation else None
+        self._table(list(selectors.proposal_list(organisation=org, status=status)))
+
+    def _table(self, proposals) -> None:
+        table = Table(title="Committee proposals")
+        for col in ("#", "Seat", "Proposal", "Amount", "State", "Tally"):
+            table.add_column(col, justify="right" if col in ("#", "Amount") else "left")
+        for p in proposals:
+            count = selectors.proposal_tally(proposal=p)
+            state = p.decision.outcome if p.status == Proposal.Status.DECIDED else "open"
+            what = f"grant to {p.candidacy.person_name}" if p.kind == Proposal.Kind.GRANT else "stay out"
+            table.add_row(str(p.pk), f"{p.constituency.name}\n[dim]{p.constituency.gss_code}[/]", what,
+                          pounds(p.amount_pence) if p.amount_pence else "—", state,
+                          f"{count.votes_for} for / {count.votes_against} against / {count.abstentions} abstain")
+        self.console.print(table)
+
+    def _show(self, *, proposal, **_):
+        p = self._proposal(proposal)
+        count = selectors.proposal_tally(proposal=p)
+        what = f"grant of {pounds(p.amount_pence)} to {p.candidacy}" if p.kind == Proposal.Kind.GRANT else "stay out"
+        self.stdout.write(f"Proposal #{p.pk} ({p.status}): {what} in {p.constituency}")
+        self.stdout.write(f"Reason: {p.reason}")
+        for warning in p.warnings:
+            self.stdout.write(f"Warning: {warning}")
+        self.stdout.write(f"Content hash: {p.content_hash}")
+        self.stdout.write(count.explanation)
+        if p.status == Proposal.Status.DECIDED:
+            d = p.decision
+            self.stdout.write(f"Decision: {d.outcome} at {d.decided_at:%Y-%m-%d %H:%M:%S} UTC — {d.explanation}")
+            for b in d.ballots:
+                self.stdout.write(f"  {b['name']}: {b['choice']} at {b['cast_at']}")
+
+    def _vote(self, *, proposal, user, choice, hash, **_):
+        p = self._proposal(proposal)
+        services.vote_cast(proposal=p, user=self._user(user), choice=choice, proposal_hash=hash or p.content_hash)
+        p.refresh_from_db()
+        self.stdout.write(f"{user} voted {choice} on proposal #{p.pk}.")
+        self.stdout.write(selectors.proposal_tally(proposal=p).explanation if p.status == "open"
+                          else f"Decided: {p.decision.outcome}. {p.decision.explanation}")
+
+    def _interest(self, *, proposal, user, note, **_):
+        p = self._proposal(proposal)
+        services.interest_declare(proposal=p, user=self._user(user), note=note)
+        self.stdout.write(f"{user} declared an interest in proposal #{p.pk} and is recused.")
+
+    def _decide(self, *, proposal, close, user, **_):
+        p = self._proposal(proposal)
+        if close and not user:
+            raise CommandError("--close needs --user (the chair).", returncode=2)
+        decision = services.proposal_decide(proposal=p, closed_by=self._user(user) if close else None)
+        self.stdout.write(f"Proposal #{p.pk} {decision.outcome}: {decision.explanation}")
+
+    def _demo(self, *, organisation, election, bloc, **_):
+        from swingfund.committee.demo import demo_run
+
+        org = self._organisation(organisation)
+        self.stdout.write(str(demo_run(organisation=org, election_id=election, bloc=bloc)))

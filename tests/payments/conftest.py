@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from swingfund.funding.payments.standin import StandIn
+from swingfund.funding.services import campaign_create
 
 API_KEY = "sk_test_swingfund_tests"
 WEBHOOK_SECRET = "whsec_swingfund_tests"
@@ -21,16 +22,16 @@ def standin(settings):
         settings.STRIPE_SECRET_KEY = API_KEY
         settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
         settings.STRIPE_API_BASE = server.url
+        settings.STRIPE_WEBHOOK_PROCESSING = "inline"  # deterministic in-process tests; servers use "background"
         yield server
 
 
 @pytest.fixture
 def campaign(db):
-    from swingfund.funding.models import Campaign
-
     now = timezone.now()
-    return Campaign.objects.create(
-        slug="keep-the-library-open", title="Keep the library open", description="A campaign for tests.",
+    return campaign_create(
+        organisation=None, slug="keep-the-library-open", title="Keep the library open",
+        description="A campaign for tests.",
         purpose="Grants to candidates who pledge to keep the central library open.", mode="pooled",
         goal_pence=2_000_000, starts_at=now - timedelta(days=10), ends_at=now + timedelta(days=30),
     )

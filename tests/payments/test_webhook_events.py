@@ -7,6 +7,11 @@ import pytest
 from swingfund.funding.models import Dispute, Donation, Refund
 from swingfund.funding.payments.handlers import UNKNOWN_CAMPAIGN
 from swingfund.funding.payments.models import StripeEvent
+from swingfund.funding.payments.services import (
+    MAX_ATTEMPTS,
+    stripe_event_receive,
+    stripe_events_apply_pending,
+)
 from swingfund.funding.payments.standin import fee_for
 from tests.payments.helpers import deliver, intent_of, pay
 
@@ -18,7 +23,7 @@ def test_paid_session_records_one_gift_with_stripes_fee(client, standin, campaig
     response = deliver(client, standin, event)
 
     assert response.status_code == 200
-    assert response.json() == {"received": event["id"], "status": "handled", "duplicate": False}
+    assert response.json() == {"received": event["id"], "status": "pending", "duplicate": False}
     gift = Donation.objects.get()
     assert (gift.amount_pence, gift.fee_pence, gift.method) == (2500, fee_for(2500), "card")
     assert gift.external_id == intent_of(event) and gift.reference == event["data"]["object"]["id"]
@@ -122,3 +127,32 @@ def test_events_swingfund_does_not_act_on_are_stored_as_ignored(client, standin)
     event = standin.event("customer.created", {"id": "cus_1", "object": "customer"})
     assert deliver(client, standin, event).status_code == 200
     assert StripeEvent.objects.get().status == "ignored"
+
+
+def test_stripe_unreachable_for_the_fee_keeps_the_event_pending_then_applies_it(client, standin, campaign, settings):
+    event = pay(standin, amount=2000)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    assert deliver(client, standin, event).status_code == 200  # stored: Stripe need not retry
+    row = StripeEvent.objects.get()
+    assert (row.status, row.attempts) == ("pending", 1) and "APIConnectionError" in row.error
+    assert Donation.objects.count() == 0
+
+    settings.STRIPE_API_BASE = standin.url
+    assert stripe_events_apply_pending() == 1
+    row.refresh_from_db()
+    assert row.status == "handled" and Donation.objects.get().fee_pence == fee_for(2000)
+
+
+def test_an_event_that_keeps_failing_is_marked_failed_after_the_last_attempt(client, standin, campaign, settings):
+    body, signature = standin.signed(pay(standin))
+    stripe_event_receive(payload=body, signature=signature)  # stored only; applied by hand below
+
+    def broken(**_):
+        raise ConnectionError("Stripe is down")
+
+    for _ in range(MAX_ATTEMPTS):
+        stripe_events_apply_pending(fee_lookup=broken)
+    row = StripeEvent.objects.get()
+    assert (row.status, row.attempts) == ("failed", MAX_ATTEMPTS)
+    assert row.error == f"Attempt {MAX_ATTEMPTS} failed: ConnectionError: Stripe is down"
+    assert stripe_events_apply_pending(fee_lookup=broken) == 0  # failed events wait for an organiser or Stripe

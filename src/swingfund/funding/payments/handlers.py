@@ -11,9 +11,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from swingfund.elections.models import Candidacy
+from swingfund.funding import services as funding
 from swingfund.funding.models import Campaign, Donation, Method, Refund
 from swingfund.funding.payments.stripe import PaymentFee
-from swingfund.funding.services import gifts as funding
 
 PAYMENT_EVENTS = {"checkout.session.completed", "checkout.session.async_payment_succeeded", "payment_intent.succeeded"}
 REFUND_EVENTS = {"charge.refunded"}

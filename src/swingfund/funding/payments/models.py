@@ -8,10 +8,12 @@ from django.db.models import Q
 
 class StripeEvent(models.Model):
     """One webhook event. The unique event id makes delivery idempotent (Stripe retries, and may deliver an event
-    more than once or out of order). `waiting_for` names the payment intent a refund or dispute is waiting for when it
-    arrived before the payment itself; it is applied in the transaction that records that payment."""
+    more than once or out of order). Stored PENDING by the webhook, then applied in its own transaction.
+    `waiting_for` names the payment intent a refund or dispute is waiting for when it arrived before the payment
+    itself; it is applied in the transaction that records that payment."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", "Received, not yet applied"
         HANDLED = "handled", "Handled"
         WAITING = "waiting", "Waiting for its payment to arrive"
         IGNORED = "ignored", "Not a type swingfund acts on"
@@ -28,6 +30,7 @@ class StripeEvent(models.Model):
     waiting_for = models.CharField(max_length=255, blank=True, help_text="Payment intent id this event waits for.")
     error = models.TextField(blank=True)
     deliveries = models.PositiveIntegerField(default=1, help_text="How many times Stripe delivered it.")
+    attempts = models.PositiveIntegerField(default=0, help_text="Times applying it hit an unexpected error.")
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -39,7 +42,10 @@ class StripeEvent(models.Model):
                 condition=~Q(status="failed") | ~Q(error=""), name="stripeevent_failed_has_error"
             ),
         ]
-        indexes = [models.Index(fields=["waiting_for"], condition=Q(status="waiting"), name="stripeevent_waiting")]
+        indexes = [
+            models.Index(fields=["waiting_for"], condition=Q(status="waiting"), name="stripeevent_waiting"),
+            models.Index(fields=["id"], condition=Q(status="pending"), name="stripeevent_pending"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.type} ({self.status})"

@@ -1,22 +1,28 @@
-"""Receiving Stripe webhook events: verify, store once by event id, act on the payment, all in one transaction.
+"""Stripe webhook events: verified, stored once by event id, then applied to the ledger in their own transaction.
 
-Stripe delivers each event at least once, possibly several times at the same moment, and in any order. So:
+Stripe delivers each event at least once, possibly several times at the same moment, and in any order, and it
+asks endpoints to answer quickly. So receiving and applying are two steps:
 
-* the signature is checked with the `stripe` library's own verification before anything is read or written;
-* the event row is inserted first, inside the transaction; its unique event id makes a concurrent second delivery
-  wait for the first and then see it (a duplicate is acknowledged with 200 and not processed again);
-* a refund or dispute whose payment has not arrived yet is stored as *waiting* and applied in the same transaction
-  that later records the payment;
-* a gift is recorded through the ledger's `donation_record`, itself idempotent on the payment intent id, so a
-  ``checkout.session.completed`` and a ``payment_intent.succeeded`` for the same payment record one gift.
+* `stripe_event_receive` (the webhook) checks the signature with the `stripe` library's own verification, then
+  inserts the event as PENDING in one short transaction; the unique event id makes a concurrent or later
+  redelivery a no-op (acknowledged with 200, counted in `deliveries`). Once it has answered 200, the event is
+  durable: a crash after that loses nothing.
+* `stripe_event_apply` applies one pending event in one transaction: the row is locked and re-checked, the gift is
+  recorded through the ledger's `donation_record` (itself idempotent on the payment intent, so
+  ``checkout.session.completed`` and ``payment_intent.succeeded`` for one payment make one gift), and a refund or
+  dispute whose payment has not arrived yet is stored as WAITING and applied in the transaction that later
+  records that payment. `stripe_events_apply_pending` drains the queue in arrival order; `processor.py` runs it
+  in the background of the web process, and ``swingfund stripe process`` runs it by hand.
 
-An unexpected error rolls everything back and answers 500, so Stripe retries; a payment swingfund cannot place
-(say, a campaign that no longer exists) is stored as *failed* with its reason, for an organiser to see.
+A payment swingfund cannot place (say, a campaign that no longer exists) is stored as FAILED with its reason, for an
+organiser to see; Stripe's next redelivery of it puts it back in the queue. An unexpected error (Stripe unreachable
+for the fee) leaves the event pending for the next pass, up to `MAX_ATTEMPTS`.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,13 +31,15 @@ from typing import Any
 import stripe as stripe_library
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from swingfund.funding.payments import handlers
 from swingfund.funding.payments.models import StripeEvent
 from swingfund.funding.payments.stripe import WEBHOOKS_OFF, PaymentFee, payment_fee_fetch
 
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
 SIGNATURE_TOLERANCE_SECONDS = 300  # Stripe's default: a signed timestamp older than 5 minutes is refused (replays)
 SIGNATURE_REFUSED = "Stripe signature refused: {detail}"
 NOT_AN_EVENT = "The body is not a Stripe event: {detail}"
@@ -72,49 +80,82 @@ def stripe_event_verify(*, payload: bytes, signature: str | None) -> dict[str, A
     return event
 
 
-def stripe_event_receive(
-    *, payload: bytes, signature: str | None, fee_lookup: FeeLookup = payment_fee_fetch
-) -> Receipt:
-    """Verify one delivery and record it exactly once; act on it in the same transaction."""
+def stripe_event_receive(*, payload: bytes, signature: str | None) -> Receipt:
+    """Verify one delivery and store it once (PENDING). Nothing else happens in the request."""
     event = stripe_event_verify(payload=payload, signature=signature)
-    event_id = event["id"]
-    seen = StripeEvent.objects.filter(event_id=event_id).exclude(status=StripeEvent.Status.FAILED)
-    if seen.update(deliveries=F("deliveries") + 1):
-        row = seen.values_list("status", flat=True).first()
-        return Receipt(event_id=event_id, type=event["type"], status=row or "", duplicate=True)
-    # Anything that needs the network (Stripe's fee) happens before the transaction opens.
-    fee = handlers.fee_needed(event, fee_lookup)
-    with transaction.atomic():
-        row, duplicate = _event_claim(event)
-        if duplicate:
-            return Receipt(event_id=event_id, type=row.type, status=row.status, duplicate=True)
-        _event_handle(row, event, fee)
-    return Receipt(event_id=event_id, type=row.type, status=row.status, duplicate=False)
-
-
-def _event_claim(event: dict[str, Any]) -> tuple[StripeEvent, bool]:
-    """Insert the event row, or lock the existing one. A failed event is claimed again (it is retried)."""
     now = timezone.now()
     try:
         with transaction.atomic():
-            row = StripeEvent.objects.create(
+            StripeEvent.objects.create(
                 event_id=event["id"], type=event["type"], livemode=bool(event.get("livemode")),
                 created=datetime.fromtimestamp(int(event.get("created") or now.timestamp()), tz=UTC),
-                payload=event, received_at=now, status=StripeEvent.Status.HANDLED,
+                payload=event, received_at=now, status=StripeEvent.Status.PENDING,
             )
-        return row, False
+        return Receipt(event_id=event["id"], type=event["type"], status=StripeEvent.Status.PENDING, duplicate=False)
     except IntegrityError:
+        pass
+    with transaction.atomic():
         row = StripeEvent.objects.select_for_update().get(event_id=event["id"])
-    row.deliveries += 1
-    if row.status != StripeEvent.Status.FAILED:
-        row.save(update_fields=["deliveries"])
-        return row, True
-    return row, False
+        row.deliveries += 1
+        fields = ["deliveries"]
+        if row.status == StripeEvent.Status.FAILED:  # a redelivery of a failed event is a retry
+            row.status, row.error, row.attempts = StripeEvent.Status.PENDING, "", 0
+            fields += ["status", "error", "attempts"]
+        row.save(update_fields=fields)
+    return Receipt(event_id=row.event_id, type=row.type, status=row.status, duplicate=True)
+
+
+def stripe_event_apply(*, event_id: str, fee_lookup: FeeLookup = payment_fee_fetch) -> str:
+    """Apply one pending event in one transaction; returns its status afterwards. Safe to call concurrently from
+    several processes: the row is locked and re-checked, so an event is applied once."""
+    payload = StripeEvent.objects.filter(event_id=event_id, status=StripeEvent.Status.PENDING).values_list(
+        "payload", flat=True).first()
+    if payload is None:
+        return StripeEvent.objects.filter(event_id=event_id).values_list("status", flat=True).first() or ""
+    try:
+        fee = handlers.fee_needed(payload, fee_lookup)  # network, so before the transaction opens
+        with transaction.atomic():
+            row = StripeEvent.objects.select_for_update().get(event_id=event_id)
+            if row.status != StripeEvent.Status.PENDING:
+                return row.status
+            _event_handle(row, row.payload, fee)
+            return row.status
+    except Exception as err:  # noqa: BLE001 — kept pending (or failed after MAX_ATTEMPTS) with the reason
+        _attempt_failed(event_id, err)
+        raise
+
+
+def _attempt_failed(event_id: str, err: Exception) -> None:
+    with transaction.atomic():
+        row = StripeEvent.objects.select_for_update().get(event_id=event_id)
+        if row.status != StripeEvent.Status.PENDING:
+            return
+        row.attempts += 1
+        row.error = f"Attempt {row.attempts} failed: {type(err).__name__}: {err}"[:2000]
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status = StripeEvent.Status.FAILED
+        row.save(update_fields=["attempts", "error", "status"])
+
+
+def stripe_events_apply_pending(*, limit: int | None = None, fee_lookup: FeeLookup = payment_fee_fetch) -> int:
+    """Apply pending events in arrival order; returns how many were applied. An event whose attempt raised is
+    left for the next pass."""
+    ids = StripeEvent.objects.filter(status=StripeEvent.Status.PENDING).order_by("id").values_list(
+        "event_id", flat=True)
+    applied = 0
+    for event_id in list(ids[:limit] if limit else ids):
+        try:
+            stripe_event_apply(event_id=event_id, fee_lookup=fee_lookup)
+        except Exception:  # noqa: BLE001 — recorded on the row by stripe_event_apply
+            logger.exception("Stripe event %s could not be applied", event_id)
+            continue
+        applied += 1
+    return applied
 
 
 def _event_handle(row: StripeEvent, event: dict[str, Any], fee: PaymentFee | None) -> None:
     """Run the event's handler in a savepoint: a refusal (bad metadata, unknown campaign) is stored as failed;
-    anything else unexpected propagates and rolls the whole delivery back."""
+    anything else unexpected propagates and rolls the whole attempt back."""
     try:
         with transaction.atomic():
             outcome = handlers.handle(event, fee=fee)
@@ -122,7 +163,7 @@ def _event_handle(row: StripeEvent, event: dict[str, Any], fee: PaymentFee | Non
         outcome = handlers.Outcome(StripeEvent.Status.FAILED, error=str(err))
     row.status, row.error, row.waiting_for = outcome.status, outcome.error, outcome.waiting_for
     row.handled_at = timezone.now() if outcome.status == StripeEvent.Status.HANDLED else None
-    row.save(update_fields=["status", "error", "waiting_for", "handled_at", "deliveries"])
+    row.save(update_fields=["status", "error", "waiting_for", "handled_at"])
     if outcome.status == StripeEvent.Status.HANDLED and outcome.payment_intent:
         _waiting_apply(payment_intent=outcome.payment_intent)
 

@@ -289,6 +289,7 @@ RETRIEVABLE = {"checkout/sessions": "checkout.session", "payment_intents": "paym
 def _handler_for(standin: StandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # one response = one segment: no 40 ms delayed-ACK stall on keep-alive
 
         def log_message(self, *args: object) -> None:  # quiet
             return

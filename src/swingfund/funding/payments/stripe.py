@@ -6,6 +6,7 @@ address speaking Stripe's wire format (the local stand-in in tests and the offli
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import stripe
@@ -48,8 +49,15 @@ def card_payments_enabled() -> bool:
 def stripe_client() -> stripe.StripeClient:
     if not settings.STRIPE_SECRET_KEY:
         raise CardPaymentsOff(CARD_PAYMENTS_OFF)
-    base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
-    return stripe.StripeClient(settings.STRIPE_SECRET_KEY, base_addresses=base, max_network_retries=2)
+    return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
+
+
+@functools.lru_cache(maxsize=4)
+def _client(api_key: str, api_base: str) -> stripe.StripeClient:
+    """One client per key and address, so its HTTP connections are reused (the library's HTTP client keeps a
+    session per thread)."""
+    base = {"api": api_base} if api_base else None
+    return stripe.StripeClient(api_key, base_addresses=base, max_network_retries=2)
 
 
 def checkout_session_create(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +19,13 @@ from swingfund.compliance.selectors import FigureNotInForce
 from swingfund.funding.models import Campaign, Donation, Method
 from swingfund.funding.payments import selectors
 from swingfund.funding.payments.forms import DonateForm
-from swingfund.funding.payments.services import WebhookRefused, WebhooksOff, stripe_event_receive
+from swingfund.funding.payments.processor import processor_kick
+from swingfund.funding.payments.services import (
+    WebhookRefused,
+    WebhooksOff,
+    stripe_event_receive,
+    stripe_events_apply_pending,
+)
 from swingfund.funding.payments.stripe import (
     CARD_PAYMENTS_OFF,
     StripeUnavailable,
@@ -93,6 +100,10 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": str(err)}, status=400)
     except WebhooksOff as err:
         return JsonResponse({"error": str(err)}, status=503)
+    if settings.STRIPE_WEBHOOK_PROCESSING == "inline":
+        stripe_events_apply_pending()
+    else:
+        processor_kick()
     return JsonResponse({"received": receipt.event_id, "status": receipt.status, "duplicate": receipt.duplicate})
 
 

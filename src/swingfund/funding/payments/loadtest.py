@@ -1,0 +1,251 @@
+"""Driving the webhook end to end, as Stripe would: a real server process on its own database, signed events fired
+from many threads, retries of every delivery that was not acknowledged, and the counts that prove no gift was lost
+or counted twice. Used by ``benchmarks/donations.py`` and the crash test.
+
+Database-side steps run in a child process with ``DATABASE_URL`` set, so the caller's own Django set-up (a test
+database, say) is never touched:
+
+    python -m swingfund.funding.payments.loadtest prepare --campaign SLUG     # migrate + open a campaign
+    python -m swingfund.funding.payments.loadtest counts --campaign SLUG      # JSON: events, gifts, duplicates
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from swingfund.funding.payments.standin import StandIn
+
+WEBHOOK_PATH = "/payments/stripe/webhook/"
+SERVER_START_TIMEOUT = 120
+
+
+def _env(database_url: str, standin: StandIn | None = None) -> dict[str, str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "swingfund.settings"}
+    if standin is not None:
+        env.update(STRIPE_SECRET_KEY=standin.api_key, STRIPE_WEBHOOK_SECRET=standin.webhook_secret,
+                   STRIPE_API_BASE=standin.url)
+    return env
+
+
+def _run(args: Sequence[str], database_url: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], env=_env(database_url), capture_output=True, text=True,
+                          timeout=600, check=False)
+
+
+def database_prepare(*, database_url: str, campaign: str) -> None:
+    done = _run(["-m", "swingfund.funding.payments.loadtest", "prepare", "--campaign", campaign], database_url)
+    if done.returncode:
+        raise RuntimeError(f"preparing {database_url} failed:\n{done.stderr[-3000:]}")
+
+
+def database_counts(*, database_url: str, campaign: str) -> dict[str, int]:
+    done = _run(["-m", "swingfund.funding.payments.loadtest", "counts", "--campaign", campaign], database_url)
+    if done.returncode:
+        raise RuntimeError(f"counting in {database_url} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout)
+
+
+def ledger_verify(*, database_url: str) -> subprocess.CompletedProcess:
+    """``swingfund ledger verify`` on that database (exit status 0 when the chain and balances hold)."""
+    return _run(["-m", "swingfund", "ledger", "verify"], database_url)
+
+
+@contextlib.contextmanager
+def scratch_database(kind: str, *, postgres_url: str = "") -> Iterator[str]:
+    """A new empty database for one run: a SQLite file in a temporary folder, or a PostgreSQL database created
+    next to ``postgres_url`` (the role needs CREATEDB) and dropped afterwards."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="swingfund-load-") as folder:
+            yield f"sqlite:///{Path(folder) / 'load.sqlite3'}"
+        return
+    import psycopg
+
+    parts = urlsplit(postgres_url)
+    name = f"swingfund_scratch_{uuid.uuid4().hex[:10]}"
+    admin = postgres_url
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield parts._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class AppServer:
+    """swingfund served by ``swingfund.funding.payments.serve`` in its own process group (so SIGKILL takes all of
+    it), with Stripe settings pointing at the stand-in."""
+
+    def __init__(self, *, database_url: str, standin: StandIn, threads: int = 8, processes: int = 1):
+        self.database_url, self.standin, self.threads, self.processes = database_url, standin, threads, processes
+        self.process: subprocess.Popen | None = None
+        self.url = ""
+
+    def start(self) -> str:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "swingfund.funding.payments.serve", "--port", "0", "--threads", str(self.threads),
+             "--processes", str(self.processes)],
+            env=_env(self.database_url, self.standin), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            start_new_session=True,
+        )
+        line: list[str] = []
+        reader = threading.Thread(target=lambda: line.append(self.process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(SERVER_START_TIMEOUT)
+        if not line or not line[0].startswith("listening on "):
+            self.kill()
+            raise RuntimeError(f"the server did not start (said {line!r})")
+        self.url = line[0].split()[2]
+        return self.url
+
+    @property
+    def webhook_url(self) -> str:
+        return self.url + WEBHOOK_PATH
+
+    def kill(self) -> None:
+        """SIGKILL the whole server (every pre-forked process): no clean shutdown, no last commit."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def __enter__(self) -> AppServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@dataclass
+class Signed:
+    event_id: str
+    body: bytes
+    signature: str
+
+
+def paid_events(standin: StandIn, *, campaign: str, count: int, amount: Callable[[int], int]) -> list[dict]:
+    """``count`` paid Checkout Sessions in the stand-in, each with its ``checkout.session.completed`` event."""
+    events = []
+    for i in range(count):
+        metadata = {"campaign": campaign, "donor_name": f"Giver {i}", "donor_email": f"giver{i}@example.org",
+                    "donor_address": f"{i} Load Street", "donor_postcode": "N1 1AA"}
+        session = standin.session_create({
+            "mode": "payment", "success_url": "http://127.0.0.1/thanks/", "metadata": metadata,
+            "payment_intent_data": {"metadata": metadata},
+            "line_items": [{"quantity": 1, "price_data": {"currency": "gbp", "unit_amount": amount(i),
+                                                          "product_data": {"name": "Gift"}}}],
+        })
+        events.append(standin.session_complete(session["id"]))
+    return events
+
+
+def sign_all(standin: StandIn, events: Sequence[dict]) -> list[Signed]:
+    return [Signed(e["id"], *standin.signed(e)) for e in events]
+
+
+def post(url: str, item: Signed, timeout: float = 30) -> int | None:
+    """One delivery; the HTTP status, or None when the connection failed (not acknowledged)."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.request("POST", parts.path, body=item.body, headers={
+            "Content-Type": "application/json; charset=utf-8", "Stripe-Signature": item.signature})
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    except OSError:
+        return None
+    finally:
+        conn.close()
+
+
+def fire(url: str, items: Sequence[Signed], *, threads: int = 16,
+         on_result: Callable[[int, int | None], None] | None = None) -> list[int | None]:
+    """Deliver every item once from a pool of threads; statuses in input order."""
+    statuses: list[int | None] = [None] * len(items)
+
+    def send(index: int) -> None:
+        statuses[index] = post(url, items[index])
+        if on_result:
+            on_result(index, statuses[index])
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(send, range(len(items))))
+    return statuses
+
+
+def _prepare(campaign: str) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from swingfund.cli import ensure_migrated
+    from swingfund.funding.models import Campaign
+    from swingfund.funding.services import campaign_create
+
+    ensure_migrated()
+    if not Campaign.objects.filter(slug=campaign).exists():
+        now = timezone.now()
+        campaign_create(organisation=None, slug=campaign, title=f"Load test {campaign}", description="Load test",
+                        purpose="Testing the card-gift pipeline under load.", mode="pooled", goal_pence=10**9,
+                        starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=30))
+
+
+def _counts(campaign: str) -> dict[str, int]:
+    from django.db.models import Count, Sum
+
+    from swingfund.funding.models import Donation, LedgerTransaction
+    from swingfund.funding.payments.models import StripeEvent
+
+    gifts = Donation.objects.filter(campaign__slug=campaign)
+    by_status = dict(StripeEvent.objects.values_list("status").annotate(n=Count("id")))
+    repeated = gifts.values("external_id").annotate(n=Count("id")).filter(n__gt=1).count()
+    return {
+        "events": StripeEvent.objects.count(), **{f"events_{k}": v for k, v in by_status.items()},
+        "deliveries": StripeEvent.objects.aggregate(t=Sum("deliveries"))["t"] or 0,
+        "gifts": gifts.count(), "gift_pence": gifts.aggregate(t=Sum("amount_pence"))["t"] or 0,
+        "distinct_payments": gifts.values("external_id").distinct().count(), "payments_repeated": repeated,
+        "ledger_gift_transactions": LedgerTransaction.objects.filter(kind__in=["gift", "gift_held"]).count(),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Load-test helpers run against DATABASE_URL")
+    parser.add_argument("step", choices=["prepare", "counts"])
+    parser.add_argument("--campaign", required=True)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "swingfund.settings")
+    import django
+
+    django.setup()
+    if args.step == "prepare":
+        _prepare(args.campaign)
+    else:
+        print(json.dumps(_counts(args.campaign)))
+
+
+if __name__ == "__main__":
+    main()

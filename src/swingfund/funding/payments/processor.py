@@ -1,0 +1,48 @@
+"""Applying stored Stripe events in the background of the web process, so the webhook can answer at once.
+
+One daemon thread per process, started by the first webhook delivery and woken by each later one; it also
+wakes every `IDLE_SECONDS` to pick up anything left pending (an event stored just before a crash, or one whose
+attempt failed). Several processes may each run one: `services.stripe_event_apply` locks and re-checks each row.
+With ``STRIPE_WEBHOOK_PROCESSING=inline`` the webhook applies pending events itself before answering instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.db import close_old_connections
+
+from swingfund.funding.payments.services import stripe_events_apply_pending
+
+logger = logging.getLogger(__name__)
+
+IDLE_SECONDS = 5.0
+_lock = threading.Lock()
+_wake = threading.Event()
+_thread: threading.Thread | None = None
+
+
+def processor_kick() -> None:
+    """Make sure this process's processor thread runs, and wake it."""
+    global _thread
+    _wake.set()
+    if _thread is not None and _thread.is_alive():
+        return
+    with _lock:
+        if _thread is None or not _thread.is_alive():
+            _thread = threading.Thread(target=_loop, name="stripe-events", daemon=True)
+            _thread.start()
+
+
+def _loop() -> None:
+    while True:
+        _wake.wait(IDLE_SECONDS)
+        _wake.clear()
+        try:
+            while stripe_events_apply_pending(limit=500):
+                pass
+        except Exception:  # noqa: BLE001 — the thread must survive a database hiccup; it retries next wake
+            logger.exception("Applying pending Stripe events failed")
+        finally:
+            close_old_connections()

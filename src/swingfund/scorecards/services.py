@@ -360,9 +360,14 @@ def scores_recompute(
     methods = [method] if method else list(scoring.SCORERS)
     now = timezone.now()
     written = 0
-    for version in current_versions(organisation=organisation):
+    versions = current_versions(organisation=organisation)
+    if persons is None:
+        persons = Evidence.objects.filter(statement_version__in=versions).values_list("person_id", flat=True)
+    persons = sorted(set(persons))
+    for version in versions:
         items_by_person = evidence_items(statement_version=version, persons=persons)
-        for person_id, items in items_by_person.items():
+        for person_id in persons:
+            items = items_by_person.get(person_id, [])
             for m in methods:
                 result = scoring.statement_score(items=items, method=m)
                 Score.objects.update_or_create(

@@ -137,7 +137,9 @@ class Checker:
     def choice(self, row: Row, column: str, choices: dict[str, str]) -> str:
         value = self.required(row, column).lower()
         if value not in choices:
-            raise self.fail(row, column, BAD_CHOICE.format(value=value, choices=", ".join(sorted(set(choices)))))
+            raise self.fail(
+                row, column, BAD_CHOICE.format(value=value, choices=", ".join(sorted(k for k in choices if k)))
+            )
         return choices[value]
 
     def integer(self, row: Row, column: str) -> int | None:

@@ -105,3 +105,15 @@ def test_an_administrator_edits_a_figure_in_the_admin_and_checks_use_it(admin_cl
     overlapping = {**form, "effective_from": "2024-03-01"}
     response = admin_client.post("/admin/compliance/legalfigure/add/", overlapping)
     assert response.status_code == 200 and "already has a figure in force" in response.content.decode()
+
+
+def test_figures_come_back_after_a_flush(transactional_db):
+    """A `flush` (as after any transactional test) empties the table; the post-migrate hook re-adds LAW.md's."""
+    from django.core.management import call_command
+
+    from swingfund.compliance.seed import SEED_FIGURES
+
+    LegalFigure.objects.all().delete()
+    call_command("flush", interactive=False, verbosity=0)
+    assert LegalFigure.objects.count() == len(SEED_FIGURES)
+    assert figure("local_permitted_sum", on=date(2024, 7, 4)).display == "£700"

@@ -118,16 +118,17 @@ SEED_FIGURES: list[dict[str, Any]] = [
 ]
 
 
-def seed_rows(model: Any) -> int:
+def seed_rows(model: Any, *, using: str | None = None) -> int:
     """Insert every seed row missing from `model`'s table (matched on key, nation, effective_from); return the count.
 
     Existing rows are left as they are, so an administrator's correction survives a re-seed. Takes the model
-    class so the data migration can pass its historical model.
+    class so the data migration and the post-migrate hook can pass their historical model.
     """
+    manager = model._default_manager.db_manager(using) if using else model._default_manager
     created = 0
     for row in SEED_FIGURES:
         lookup = {k: row[k] for k in ("key", "nation", "effective_from")}
         defaults = {k: v for k, v in row.items() if k not in lookup}
-        _, was_created = model.objects.get_or_create(**lookup, defaults=defaults)
+        _, was_created = manager.get_or_create(**lookup, defaults=defaults)
         created += int(was_created)
     return created

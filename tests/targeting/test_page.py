@@ -1,0 +1,88 @@
+"""/targets/ on the real files: the table, the two SVG figures with their sources, errors, and a real browser."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from swingfund.targeting.charts import LEVERAGE_COLOURS, NO_DATA_COLOUR, leverage_colour
+
+pytestmark = pytest.mark.django_db
+SCREENSHOT = Path("/tmp/swingfund-targets.png")
+
+
+def test_page_shows_every_seat_table_chart_and_hex_map(official_db, client):
+    response = client.get("/targets/", {"election": "parl.2024-07-04", "bloc": "religion:muslim", "draws": "2000"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="hex"') == 650
+    assert html.count("<tr class=") == 650
+    assert html.count('class="bar"') == 20
+    grey = re.findall(rf'<polygon class="hex" data-code="(\w+)"[^>]*fill="{NO_DATA_COLOUR}"', html)
+    assert len(grey) == 18 and {code[0] for code in grey} == {"N"}  # Northern Ireland, grey
+    assert "Bradford West: leverage" in html  # hover titles
+    assert "Hex map layout: Open Innovations" in html and "Bloc from census2021, scotland2022" in html
+    assert "Source: House of Commons Library general election results by constituency 2024" in html
+    assert "Assumption — cohesion: 0.5 (0.3–0.7)" in html
+
+
+def test_page_for_2019_uses_the_2010_hex_layout(official_db, client):
+    response = client.get("/targets/", {"election": "parl.2019-12-12", "bloc": "ethnicity:black", "draws": "500"})
+    html = response.content.decode()
+    assert response.status_code == 200 and html.count('class="hex"') == 650
+    assert 'data-code="E14000589"' in html and "census2011" in html
+
+
+def test_assumptions_from_get_parameters_change_the_numbers(official_db, client):
+    low = client.get("/targets/", {"bloc": "religion:muslim", "cohesion": "0.2", "draws": "200"}).content.decode()
+    high = client.get("/targets/", {"bloc": "religion:muslim", "cohesion": "0.9", "draws": "200"}).content.decode()
+    assert "cohesion: 0.2" in low and "cohesion: 0.9" in high
+    hot = f'fill="{LEVERAGE_COLOURS[-1]}" stroke="#fff"'  # hexes (not bars or legend) at leverage ≥ 4
+    assert high.count(hot) > low.count(hot) > 0
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"bloc": "religion:nonsense"}, "Unknown census category &#x27;religion:nonsense&#x27;"),
+        ({"bloc": "religion:muslim", "cohesion": "1.5"}, "Assumption cohesion: values must lie between 0.0 and 1.0"),
+        ({"bloc": "religion:muslim", "swing": "uniform"}, "A swing projection needs national shares"),
+        ({"bloc": "religion:muslim", "election": "parl.1997-05-01"}, "Select a valid choice"),
+    ],
+)
+def test_bad_queries_are_400_with_the_reason(official_db, client, params, message):
+    response = client.get("/targets/", params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_leverage_colours():
+    assert leverage_colour(float("nan")) == NO_DATA_COLOUR
+    assert leverage_colour(0.1) == LEVERAGE_COLOURS[0] and leverage_colour(1.0) == LEVERAGE_COLOURS[3]
+    assert leverage_colour(float("inf")) == LEVERAGE_COLOURS[-1]
+
+
+@pytest.mark.browser
+def test_browser_sorts_filters_and_draws_650_hexes(official_db, live_server, page):
+    page.goto(f"{live_server.url}/targets/?election=parl.2024-07-04&bloc=religion:muslim&draws=2000")
+    assert page.locator("svg.hexmap polygon.hex").count() == 650
+    assert page.locator("#targets tbody tr").count() == 650
+
+    page.click("th[data-key=majority]")  # ascending: the smallest majority first
+    majorities = [float(v) for v in page.eval_on_selector_all(
+        "#targets tbody tr", "rows => rows.map(r => r.dataset.majority)")]
+    assert majorities == sorted(majorities) and majorities[0] == 15  # Hendon, 15 votes
+    page.click("th[data-key=leverage]")  # numeric columns sort highest first
+    first = page.locator("#targets tbody tr").first
+    assert first.get_attribute("data-name") == "Hendon"  # leverage highest: a 15-vote majority
+    page.click("th[data-key=leverage]")
+    assert page.locator("th[data-key=leverage]").get_attribute("aria-sort") == "ascending"
+
+    page.select_option("#region-filter", "London")
+    visible = page.eval_on_selector_all("#targets tbody tr", "rows => rows.filter(r => !r.hidden)"
+                                        ".map(r => r.dataset.region)")
+    assert len(visible) == 75 and set(visible) == {"London"}
+    assert page.locator("#row-count").inner_text() == "75"
+    assert "region=London" in page.url
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert SCREENSHOT.stat().st_size > 50_000

@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
+from django.db import models
+
 from swingfund.elections import errors
 from swingfund.elections.errors import ImportFailure
 from swingfund.elections.models import DataSource
@@ -201,6 +203,22 @@ class Importer:
 
     def run(self, *, source: DataSource, tick: ProgressHook) -> None:  # pragma: no cover - interface
         raise NotImplementedError
+
+
+def assign(obj: models.Model, fields: dict[str, object]) -> bool:
+    """Set `fields` on a model instance; True if any value changed (so unchanged rows skip the UPDATE)."""
+    changed = False
+    for attr, value in fields.items():
+        field = obj._meta.get_field(attr)
+        if field.is_relation:
+            new = value.pk if isinstance(value, models.Model) else value
+            if getattr(obj, field.attname) != new:
+                setattr(obj, attr, value)
+                changed = True
+        elif getattr(obj, attr) != value:
+            setattr(obj, attr, value)
+            changed = True
+    return changed
 
 
 def election_year_hint(path: Path) -> int | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from swingfund.elections import errors
-from swingfund.elections.importers.base import Importer, Schema
+from swingfund.elections.importers.base import Importer, Schema, assign
 from swingfund.elections.importers.census import pcon2024_seats, seat_or_fail
 from swingfund.elections.importers.elections import GE2019_NOTIONAL, election_ensure
 from swingfund.elections.models import Candidacy, DataSource, Party, Result
@@ -121,16 +121,14 @@ class GbSummaryNotional2019(Importer):
                 if candidacy is None:
                     candidacy = Candidacy(election=election, constituency=seat, party=party, **fields)
                     new_candidacies.append(candidacy)
-                else:
-                    for attr, value in fields.items():
-                        setattr(candidacy, attr, value)
+                elif assign(candidacy, fields):
                     changed_candidacies.append(candidacy)
                 placed[seat.pk][stem] = candidacy
             summary.seats.add(seat.gss_code)
         Candidacy.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
         Candidacy.objects.bulk_create(new_candidacies, batch_size=500)
         Candidacy.objects.bulk_update(
-            changed_candidacies, ["votes", "elected", "source", "person_name"], batch_size=500
+            changed_candidacies, ["votes", "elected", "source", "person_name"], batch_size=100
         )
 
         new_results, changed_results = [], []
@@ -152,11 +150,24 @@ class GbSummaryNotional2019(Importer):
             result = results.pop(seat.pk, None)
             if result is None:
                 new_results.append(Result(election=election, constituency=seat, **fields))
-            else:
-                for attr, value in fields.items():
-                    setattr(result, attr, value)
+            elif assign(result, fields):
                 changed_results.append(result)
         Result.objects.filter(pk__in=[r.pk for r in results.values()]).delete()
         Result.objects.bulk_create(new_results, batch_size=500)
-        Result.objects.bulk_update(changed_results, list(fields), batch_size=500)
+        Result.objects.bulk_update(
+            changed_results,
+            [
+                "electorate",
+                "valid_votes",
+                "invalid_votes",
+                "majority",
+                "winner",
+                "runner_up",
+                "winner_party",
+                "runner_up_party",
+                "result_text",
+                "source",
+            ],
+            batch_size=100,
+        )
         summary.written = len(new_candidacies) + len(changed_candidacies) + len(new_results) + len(changed_results)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from swingfund.elections import errors
-from swingfund.elections.importers.base import CsvTable, Importer, Row, Schema, election_year_hint
+from swingfund.elections.importers.base import CsvTable, Importer, Row, Schema, assign, election_year_hint
 from swingfund.elections.importers.elections import BY_YEAR, GE2024, KnownElection
 from swingfund.elections.importers.hoc_results import HOC_LICENCE, HOC_PUBLISHER, HOC_URLS
 from swingfund.elections.models import Candidacy, Constituency, DataSource, Election, Party, Person, Result
@@ -166,14 +166,15 @@ class HocCandidateResults(Importer):
                 person = Person(name=name, dc_person_id=dc_id, mnis_id=mnis if mnis not in taken_mnis else None)
                 new.append(person)
             else:
-                person.name = name
+                fields: dict[str, object] = {"name": name}
                 if mnis and person.mnis_id is None and mnis not in taken_mnis:
-                    person.mnis_id = mnis
-                changed.append(person)
+                    fields["mnis_id"] = mnis
+                if assign(person, fields):
+                    changed.append(person)
             if mnis:
                 taken_mnis.add(mnis)
         Person.objects.bulk_create(new, batch_size=500)
-        Person.objects.bulk_update(changed, ["name", "mnis_id"], batch_size=500)
+        Person.objects.bulk_update(changed, ["name", "mnis_id"], batch_size=100)
         return {p.dc_person_id: p for p in Person.objects.filter(dc_person_id__in=people)}
 
     def run(self, *, source: DataSource, tick) -> None:
@@ -229,9 +230,7 @@ class HocCandidateResults(Importer):
                         **fields,
                     )
                     to_create.append(candidacy)
-                else:
-                    for attr, value in fields.items():
-                        setattr(candidacy, attr, value)
+                elif assign(candidacy, fields):
                     to_update.append(candidacy)
                 placed.append(candidacy)
                 summary.rows += 1
@@ -241,15 +240,23 @@ class HocCandidateResults(Importer):
         Candidacy.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
         Candidacy.objects.bulk_create(to_create, batch_size=500)
         Candidacy.objects.bulk_update(
-            to_update, ["person", "votes", "elected", "sitting_mp", "former_mp", "source"], batch_size=500
+            to_update, ["person", "votes", "elected", "sitting_mp", "former_mp", "source"], batch_size=100
         )
-        for code, (winner, runner_up) in winners.items():
-            result = results[code]
-            result.winner, result.runner_up = winner, runner_up
-            result.winner_party = winner.party
-            result.runner_up_party = runner_up.party if runner_up else None
+        changed_results = [
+            results[code]
+            for code, (winner, runner_up) in winners.items()
+            if assign(
+                results[code],
+                {
+                    "winner": winner,
+                    "runner_up": runner_up,
+                    "winner_party": winner.party,
+                    "runner_up_party": runner_up.party if runner_up else None,
+                },
+            )
+        ]
         Result.objects.bulk_update(
-            list(results.values()), ["winner", "runner_up", "winner_party", "runner_up_party"], batch_size=500
+            changed_results, ["winner", "runner_up", "winner_party", "runner_up_party"], batch_size=100
         )
         summary.elections.add(election.id)
         summary.written = len(to_create) + len(to_update)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from swingfund.elections import errors
-from swingfund.elections.importers.base import CsvTable, Importer, Row, Schema, election_year_hint
+from swingfund.elections.importers.base import CsvTable, Importer, Row, Schema, assign, election_year_hint
 from swingfund.elections.importers.elections import BY_YEAR, GE2024, KnownElection, election_ensure
 from swingfund.elections.models import Constituency, DataSource, Result
 
@@ -142,14 +142,11 @@ class HocConstituencyResults(Importer):
             seat = existing.get(code)
             if seat is None:
                 to_create.append(Constituency(gss_code=code, boundary_set=boundary_set, source=source, **fields))
-            else:
-                for name, value in fields.items():
-                    setattr(seat, name, value)
-                seat.source = source
+            elif assign(seat, {**fields, "source": source}):
                 to_update.append(seat)
         Constituency.objects.bulk_create(to_create, batch_size=500)
         fields_to_update = ["name", "nation", "region_code", "region", "constituency_type", "source"]
-        Constituency.objects.bulk_update(to_update, fields_to_update, batch_size=500)
+        Constituency.objects.bulk_update(to_update, fields_to_update, batch_size=100)
         seats = {c.gss_code: c for c in Constituency.objects.filter(boundary_set=boundary_set)}
 
         results = {
@@ -160,13 +157,10 @@ class HocConstituencyResults(Importer):
             result = results.pop(code, None)
             if result is None:
                 new_results.append(Result(election=election, constituency=seats[code], source=source, **numbers))
-            else:
-                for name, value in numbers.items():
-                    setattr(result, name, value)
-                result.source = source
+            elif assign(result, {**numbers, "source": source}):
                 changed.append(result)
             summary.seats.add(code)
         Result.objects.filter(pk__in=[r.pk for r in results.values()]).delete()
         Result.objects.bulk_create(new_results, batch_size=500)
-        Result.objects.bulk_update(changed, [*parsed[0][3].keys(), "source"], batch_size=500)
+        Result.objects.bulk_update(changed, [*parsed[0][3].keys(), "source"], batch_size=100)
         summary.written = len(parsed) * 2

@@ -1,0 +1,53 @@
+"""Reads from the elections tables, and where the official files are."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from swingfund.elections import errors
+from swingfund.elections.errors import LookupFailure
+from swingfund.elections.fetch import BY_NAME
+from swingfund.elections.importers.postcodes import normalise_postcode
+from swingfund.elections.models import Constituency, DataSource, Postcode
+
+# A UK postcode once spaces are removed and letters uppercased (outward code 2–4 characters, inward 3); GIR 0AA.
+POSTCODE = re.compile(r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}|GIR0AA)$")
+
+
+def official_file(name: str) -> Path:
+    """The local copy of an official file: the one in SWINGFUND_DATA if present, else the download cache.
+
+    Raises LookupFailure for a name the manifest does not list, or a file that is in neither place.
+    """
+    if name not in BY_NAME:
+        raise LookupFailure(errors.UNKNOWN_OFFICIAL_FILE.format(name=name))
+    data = getattr(settings, "SWINGFUND_DATA", "") or ""
+    cache = Path(settings.SWINGFUND_CACHE)
+    if data and (Path(data) / name).is_file():
+        return Path(data) / name
+    if (cache / name).is_file():
+        return cache / name
+    raise LookupFailure(errors.OFFICIAL_FILE_MISSING.format(name=name, data=data or "not set", cache=cache))
+
+
+def constituency_for_postcode(postcode: str, *, boundary_set: str) -> Constituency:
+    """The constituency a postcode lies in, on one boundary set (from the imported ONS postcode directory).
+
+    Raises LookupFailure naming the problem: not a valid postcode, or not in the imported lookup.
+    """
+    key = normalise_postcode(postcode or "")
+    if not POSTCODE.match(key):
+        raise LookupFailure(errors.INVALID_POSTCODE.format(postcode=postcode))
+    row = Postcode.objects.filter(postcode=key, boundary_set=boundary_set).select_related("constituency").first()
+    if row is None:
+        raise LookupFailure(errors.UNKNOWN_POSTCODE.format(postcode=postcode, boundary_set=boundary_set))
+    return row.constituency
+
+
+def data_sources() -> QuerySet[DataSource]:
+    """Every imported official file, newest import first (for "where does this number come from" pages)."""
+    return DataSource.objects.order_by("-imported_at")

@@ -1,0 +1,172 @@
+"""Importers beyond the HoC results: census, notional 2019, BES 2011, Democracy Club, re-import, sources."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+
+import pytest
+from django.core.management import call_command
+
+from swingfund.elections.importers import IMPORTERS, detect
+from swingfund.elections.importers.hoc_candidates import HocCandidateResults
+from swingfund.elections.importers.hoc_results import HocConstituencyResults
+from swingfund.elections.models import Candidacy, DataSource, DemographicStat, Election, Person, Result
+from swingfund.elections.services import file_import, folder_import
+
+
+def stat(code: str, census: str, topic: str, category: str, unit: str = "count") -> float:
+    return DemographicStat.objects.get(
+        constituency__gss_code=code, census=census, topic=topic, category=category, unit=unit
+    ).value
+
+
+def share(code: str, census: str, category: str) -> float:
+    return stat(code, census, "religion", category) / stat(code, census, "population", "all") * 100
+
+
+def test_census2021_religion_matches_published_percentages(official_db):
+    bradford_west = Result.objects.get(election_id="parl.2024-07-04", constituency__name="Bradford West").constituency
+    leicester_east = Result.objects.get(election_id="parl.2024-07-04", constituency__name="Leicester East").constituency
+    assert round(share(bradford_west.gss_code, "census2021", "muslim"), 1) == 58.7
+    assert round(share(leicester_east.gss_code, "census2021", "hindu"), 1) == 37.6
+    assert not DemographicStat.objects.filter(label="Does not apply").exists()
+    total = sum(DemographicStat.objects.filter(census="census2021", topic="population").values_list("value", flat=True))
+    assert total == 59_597_533  # README: the perturbed E&W total
+
+
+def test_census2021_every_row_of_the_official_table(official_db, data_dir):
+    expected = {}
+    with (data_dir / "census2021-ethnicity6-by-pcon2024-EW.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["Ethnic group (6 categories) Code"] != "-8":
+                key = (
+                    row["Post-2019 Westminster Parliamentary constituencies Code"],
+                    row["Ethnic group (6 categories)"],
+                )
+                expected[key] = int(row["Observation"])
+    stored = {
+        (code, label): value
+        for code, label, value in DemographicStat.objects.filter(census="census2021", topic="ethnicity").values_list(
+            "constituency__gss_code", "label", "value"
+        )
+    }
+    assert stored == expected
+    assert set(
+        DemographicStat.objects.filter(census="census2021", topic="ethnicity").values_list("category", flat=True)
+    ) == {"asian", "black", "mixed", "white", "other"}
+
+
+def test_scotland2022_religion_and_aggregated_christian(official_db):
+    values = {
+        s.category: s.value
+        for s in DemographicStat.objects.filter(constituency__gss_code="S14000021", census="scotland2022")
+        if s.topic in {"religion", "population"}
+    }
+    assert values["all"] == 96817
+    assert values["church_of_scotland"] == 20371
+    assert values["christian"] == 20371 + 19980 + 3756
+    assert values["muslim"] == 5290
+    eth = DemographicStat.objects.filter(constituency__gss_code="S14000021", census="scotland2022", topic="ethnicity")
+    assert {s.category: s.value for s in eth}["black"] == 451 + 56  # African + Caribbean or Black
+    assert DemographicStat.objects.filter(census="scotland2022", topic="population").count() == 57
+
+
+def test_bes_2011_percentages_population_and_adult_share(official_db):
+    bradford_west = "E14000589"
+    assert stat(bradford_west, "census2011", "religion", "muslim", "percent") == pytest.approx(51.3, abs=0.05)
+    assert stat("E14000768", "census2011", "population", "all") > 100_000  # Kensington, a count
+    adult = stat(bradford_west, "census2011", "age", "adult_share", "percent")
+    assert 60 < adult < 80
+    assert DemographicStat.objects.filter(census="census2011", topic="age").count() == 632
+    assert DemographicStat.objects.filter(census="census2011", topic="population", unit="count").count() == 632
+
+
+def test_notional_2019_election(official_db):
+    election = Election.objects.get(id="parl.2019-12-12.notional")
+    assert (election.notional, election.boundary_set) == (True, "pcon2024")
+    assert Result.objects.filter(election=election).count() == 632
+    islington = Result.objects.get(election=election, constituency__name="Islington North")
+    assert islington.winner.party.name == "Labour" and islington.winner.person is None
+    assert islington.majority == islington.winner.votes - islington.runner_up.votes
+    chorley = Result.objects.get(election=election, constituency__name="Chorley")
+    assert chorley.winner.person_name == "Other candidates (combined)"
+    assert chorley.majority == round(43.62 * chorley.valid_votes / 100)
+
+
+def test_democracy_club_2019_links_people(official_db):
+    chingford = Candidacy.objects.get(election_id="parl.2019-12-12", person_name="Iain Duncan Smith")
+    assert chingford.person is not None and chingford.person.dc_person_id
+    linked = Candidacy.objects.filter(election_id="parl.2019-12-12").exclude(person=None).count()
+    assert linked > 3200  # 3,293 of 3,320 match by name; the rest are reported, never guessed
+
+
+def test_democracy_club_2024_snapshot_never_guesses(official_db, data_dir):
+    before = Person.objects.count()
+    summary = file_import(
+        path=data_dir / "democracyclub-candidates-parl.2024-07-04-snapshot-2024-05-22.csv", progress=False
+    )
+    assert summary.rows == 2570
+    assert summary.written + int(summary.warnings[0].split()[0]) == 2570
+    assert Person.objects.count() == before  # matches only: creates nobody
+
+
+def test_reimport_is_idempotent(official_db, data_dir):
+    def state():
+        return (
+            sorted(Candidacy.objects.filter(election_id="parl.2024-07-04").values_list("pk", "votes")),
+            Result.objects.count(),
+            DemographicStat.objects.count(),
+            DataSource.objects.count(),
+        )
+
+    before = state()
+    for name in (
+        "HoC-GE2024-results-by-constituency.csv",
+        "HoC-GE2024-results-by-candidate.csv",
+        "census2021-religion-by-pcon2024-EW.csv",
+        "BES-2019-General-Election-results-file-v1.1.csv",
+    ):
+        file_import(path=data_dir / name, progress=False)
+    assert state() == before
+
+
+def test_every_row_keeps_its_source(official_db):
+    source = DataSource.objects.get(key="hoc-results-by-candidate-parl.2024-07-04")
+    assert source.sha256 == "2e06832dbeb5ddbea940ea841211c608950ab9d4819379d5669b6cd583182dc7"
+    assert source.rows == 4515 and source.publisher == "House of Commons Library"
+    assert "cbp-10009" in source.url
+    assert Candidacy.objects.filter(source=source).count() == 4515
+    assert not DemographicStat.objects.filter(source=None).exists()
+
+
+def test_detect_picks_one_importer_per_kind(data_dir):
+    assert detect(data_dir / "HoC-GE2017-results-by-candidate.csv")[0] is HocCandidateResults
+    assert detect(data_dir / "HoC-GE2024-results-by-candidate.csv")[0] is HocCandidateResults
+    assert detect(data_dir / "HoC-GE2019-results-by-constituency.csv")[0] is HocConstituencyResults
+    assert len({cls.key for cls in IMPORTERS}) == len(IMPORTERS)
+
+
+def test_folder_import_orders_files_and_reports_skipped(official_db, data_dir, tmp_path):
+    for name in ("HoC-GE2024-results-by-candidate.csv", "HoC-GE2024-results-by-constituency.csv", "README.md"):
+        (tmp_path / name).write_bytes((data_dir / name).read_bytes())
+    summaries = folder_import(folder=tmp_path, progress=False)
+    assert [s.file for s in summaries if not s.skipped] == [
+        "HoC-GE2024-results-by-constituency.csv",
+        "HoC-GE2024-results-by-candidate.csv",
+    ]
+    assert [s.file for s in summaries if s.skipped] == ["README.md"]
+    out = io.StringIO()
+    call_command("data", "import", str(tmp_path), "--no-progress", stdout=out)
+    text = out.getvalue()
+    assert "skipped (unrecognised): README.md" in text
+    assert "read 4,515 rows" in text and "650 seats (parl.2024-07-04)" in text
+
+
+def test_seat_totals_by_party_2024(official_db):
+    winners = defaultdict(int)
+    for result in Result.objects.filter(election_id="parl.2024-07-04").select_related("winner__party"):
+        winners[result.winner.party.name] += 1
+    assert winners["Independent"] == 6
+    assert winners["Labour"] + winners["Labour and Co-operative"] == 411

@@ -1,0 +1,80 @@
+"""Postcode lookup from the ONS Postcode Directory (the Aberdeen sample) and where official files are found."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from swingfund.elections import errors
+from swingfund.elections.errors import LookupFailure
+from swingfund.elections.models import Postcode
+from swingfund.elections.selectors import constituency_for_postcode, official_file
+from swingfund.elections.services import file_import
+
+SAMPLE = "onspd-sample-postcodes-aberdeen.csv"
+
+
+@pytest.fixture
+def postcodes(official_db, data_dir):
+    return file_import(path=data_dir / SAMPLE, progress=False)
+
+
+def test_every_sample_postcode_maps_to_its_pcon(postcodes, data_dir):
+    with (data_dir / SAMPLE).open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["pcon"] and not r["pcon"].endswith("99999999")]
+    assert postcodes.written == len(rows) == Postcode.objects.filter(boundary_set="pcon2024").count()
+    for row in rows[::97]:
+        assert constituency_for_postcode(row["pcds"], boundary_set="pcon2024").gss_code == row["pcon"]
+    assert postcodes.warnings == ["2 rows have no constituency (blank or pseudo pcon code) and were skipped"]
+
+
+def test_lookup_normalises_and_marks_terminated(postcodes):
+    first = constituency_for_postcode("ab10 1aa", boundary_set="pcon2024")
+    assert first == constituency_for_postcode("AB101AA", boundary_set="pcon2024")
+    assert first.name.startswith("Aberdeen")
+    assert Postcode.objects.filter(terminated=True).count() > 3000
+
+
+def test_unknown_and_invalid_postcodes(postcodes):
+    with pytest.raises(LookupFailure) as unknown:
+        constituency_for_postcode("SW1A 2AA", boundary_set="pcon2024")
+    assert str(unknown.value) == errors.UNKNOWN_POSTCODE.format(postcode="SW1A 2AA", boundary_set="pcon2024")
+    with pytest.raises(LookupFailure) as invalid:
+        constituency_for_postcode("not a postcode", boundary_set="pcon2024")
+    assert str(invalid.value) == errors.INVALID_POSTCODE.format(postcode="not a postcode")
+    with pytest.raises(LookupFailure):
+        constituency_for_postcode("AB10 1AA", boundary_set="pcon2010")
+
+
+def test_reimport_replaces_the_lookup(postcodes, data_dir):
+    again = file_import(path=data_dir / SAMPLE, progress=False)
+    assert again.written == postcodes.written == Postcode.objects.count()
+
+
+def test_duplicate_postcode_is_rejected(official_db, data_dir, tmp_path):
+    lines = (data_dir / SAMPLE).read_text(encoding="utf-8").splitlines(keepends=True)
+    bad = tmp_path / SAMPLE
+    bad.write_text("".join([*lines[:50], lines[10], *lines[50:]]), encoding="utf-8")
+    from swingfund.elections.errors import ImportFailure
+
+    with pytest.raises(ImportFailure) as failure:
+        file_import(path=bad, progress=False)
+    postcode = lines[10].split(",")[2].replace(" ", "")
+    assert str(failure.value) == f"{SAMPLE}:51: column pcds: " + errors.DUPLICATE_POSTCODE.format(postcode=postcode)
+    assert Postcode.objects.count() == 0
+
+
+def test_official_file_prefers_swingfund_data(settings, data_dir, tmp_path):
+    settings.SWINGFUND_DATA = str(data_dir)
+    settings.SWINGFUND_CACHE = tmp_path
+    assert official_file(SAMPLE) == data_dir / SAMPLE
+    settings.SWINGFUND_DATA = str(tmp_path / "empty")
+    (tmp_path / SAMPLE).write_text("cached")
+    assert official_file(SAMPLE) == tmp_path / SAMPLE
+    with pytest.raises(LookupFailure) as missing:
+        official_file("HoC-GE2024-results-by-candidate.csv")
+    assert "run `swingfund data fetch`" in str(missing.value)
+    with pytest.raises(LookupFailure) as unknown:
+        official_file("nonsense.csv")
+    assert str(unknown.value) == errors.UNKNOWN_OFFICIAL_FILE.format(name="nonsense.csv")

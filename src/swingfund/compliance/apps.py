@@ -8,8 +8,8 @@ def _figures_ensure(sender, app_config=None, using="default", apps=None, **kwarg
     to retire a figure, give it an end date rather than deleting it."""
     from swingfund.compliance.seed import seed_rows
 
-    if apps is None:
-        return
+    if apps is None:  # `flush` sends the signal without a migration state: use the live registry
+        from django.apps import apps
     try:
         model = apps.get_model("compliance", "LegalFigure")
     except LookupError:  # migrating backwards past the table

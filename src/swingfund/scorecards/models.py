@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+PUBLIC_NEEDS_SOURCE = "Evidence shown publicly needs a source URL."
+
 
 class Organisation(models.Model):
     """The group running swingfund: publishes statements, runs a committee, awards grants."""
@@ -154,7 +156,11 @@ class Evidence(models.Model):
         ordering = ["statement_version", "person", "date", "id"]
         verbose_name_plural = "evidence"
         constraints = [
-            models.CheckConstraint(condition=Q(public=False) | ~Q(source_url=""), name="evidence_public_has_source"),
+            models.CheckConstraint(
+                condition=Q(public=False) | ~Q(source_url=""),
+                name="evidence_public_has_source",
+                violation_error_message=PUBLIC_NEEDS_SOURCE,
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="division") | (Q(division__isnull=False) & ~Q(vote="")),
                 name="evidence_division_has_vote",

@@ -1,0 +1,122 @@
+"""The demo organisation on the real 2024 results: seed → `swingfund recommend` → `swingfund scorecard`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from swingfund.elections.models import Person
+from swingfund.scorecards.demo import DEMO_CODINGS, DEMO_NOTE, demo_seed
+from swingfund.scorecards.models import Evidence, Score
+
+pytestmark = pytest.mark.django_db
+
+
+def command(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_demo_seed_is_idempotent_and_labelled(official_db):
+    org = demo_seed()
+    counts = (Evidence.objects.count(), Score.objects.count())
+    assert counts[0] == len(DEMO_CODINGS) * 5
+    assert demo_seed().pk == org.pk
+    assert (Evidence.objects.count(), Score.objects.count()) == counts
+    assert org.demo and org.standard_grant_pence == 100_000
+    assert set(Evidence.objects.values_list("note", flat=True)) == {DEMO_NOTE}
+    assert all(
+        url.startswith("https://whocanivotefor.co.uk/person/")
+        for url in Evidence.objects.values_list("source_url", flat=True)
+    )
+
+
+def test_recommend_for_the_top_target_seats(official_db):
+    org = demo_seed()
+    data = json.loads(
+        command(
+            "recommend",
+            "--election",
+            "parl.2024-07-04",
+            "--bloc",
+            "religion:muslim",
+            "--organisation",
+            org.slug,
+            "--top",
+            "15",
+            "--format",
+            "json",
+        )
+    )
+    recs = data["recommendations"]
+    assert len(recs) == 15
+    by_seat = {r["seat"]: r for r in recs}
+    # illustrative codings: the aligned candidate is backed where the leading two differ …
+    assert by_seat["Bradford West"]["action"] == "back"
+    assert by_seat["Bradford West"]["reason"] == (
+        "We back Naz Shah (Labour) in Bradford West: Naz Shah (Labour) agrees with all five statements and "
+        "Muhammed Islam (Independent) does not."
+    )
+    assert by_seat["Ilford North"]["backed"] == "Leanne Mohamad (Independent)"
+    # … we stay out where both agree, and wait where we have no evidence
+    assert (
+        by_seat["Blackburn"]["reason"]
+        == "We stay out of Blackburn: both leading candidates agree with all five statements."
+    )
+    waiting = [r for r in recs if r["reason"].startswith("We stay out of") and "do not yet know" in r["reason"]]
+    assert waiting, "seats with no evidence must wait, never count unknown as disagreement"
+    impacts = [r["expected_impact"] for r in recs]
+    assert impacts == sorted(impacts, reverse=True)
+    assert all(r["expected_impact"] == 0 for r in recs if r["action"] == "stay_out")
+    # the CSV carries the same rows
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                command(
+                    "recommend",
+                    "--election",
+                    "parl.2024-07-04",
+                    "--bloc",
+                    "religion:muslim",
+                    "--organisation",
+                    org.slug,
+                    "--top",
+                    "15",
+                    "--format",
+                    "csv",
+                )
+            )
+        )
+    )
+    assert [r["gss_code"] for r in rows] == [r["gss_code"] for r in recs]
+    table = command("recommend", "--election", "parl.2024-07-04", "--bloc", "religion:muslim", "--top", "15")
+    assert "Bradford West" in table and "back Naz Shah" in table
+
+
+def test_recommend_refuses_bad_input(official_db):
+    demo_seed()
+    with pytest.raises(CommandError, match="religion:nonsense") as err:
+        command("recommend", "--election", "parl.2024-07-04", "--bloc", "religion:nonsense")
+    assert err.value.returncode == 2
+    with pytest.raises(CommandError, match="swingfund data import"):
+        command("recommend", "--election", "parl.2030-01-01", "--bloc", "religion:muslim")
+
+
+def test_scorecard_command(official_db):
+    demo_seed()
+    text = command("scorecard", "6528", "--organisation", "demo-community-group")
+    assert "Naz Shah" in text and "Tackle rising anti-minority sentiment" in text
+    data = json.loads(command("scorecard", "Wes Streeting", "--format", "json"))
+    assert [s["stance"] for s in data["statements"]] == ["agree", "mixed", "agree", "mixed", "mixed"]
+    assert data["statements"][1]["evidence"][0]["source_url"] == "https://whocanivotefor.co.uk/person/4360/"
+    with pytest.raises(CommandError, match="no person matches") as err:
+        command("scorecard", "Nobody At All Zzz")
+    assert err.value.returncode == 2
+    shah = Person.objects.filter(name__icontains="Shah").count()
+    with pytest.raises(CommandError, match=f"{min(shah, 20)} people match"):
+        command("scorecard", "Shah")

@@ -1,0 +1,175 @@
+"""Recommendations: target seats × the rule, by expected impact; and the rule's blindness to names and demographics."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from swingfund.elections.models import Candidacy, Constituency, DemographicStat, Party, Person
+from swingfund.scorecards import services
+from swingfund.scorecards.recommendations import recommendations
+from swingfund.scorecards.rules import RuleConfig
+from swingfund.scorecards.selectors import seat_intervention
+from swingfund.scorecards.targets import TargetRow
+
+from .conftest import TEST_ELECTION
+
+pytestmark = pytest.mark.django_db
+ALL = ["agree"] * 5
+SOME = ["agree", "disagree", "agree", "mixed", "agree"]
+
+
+@pytest.fixture
+def three_seats(make_seat, code_stances):
+    a = make_seat("E14009011", "Alpha", [("Ann One", "Party A", 20_000, None), ("Bo Two", "Party B", 19_000, None)])
+    b = make_seat("E14009012", "Beta", [("Cy Three", "Party A", 15_000, None), ("Di Four", "Party B", 9_000, None)])
+    c = make_seat("E14009013", "Gamma", [("Ed Five", "Party A", 30_000, None), ("Flo Six", "Party C", 2_000, None)])
+    for seat, stances in ((a, (SOME, ALL)), (b, (ALL, SOME)), (c, (ALL, ALL))):
+        for candidacy, s in zip(seat.candidacies, stances, strict=True):
+            code_stances(candidacy.person, s)
+    return a, b, c
+
+
+def rows(a, b, c):
+    return [
+        TargetRow(a.constituency.pk, "E14009011", "Alpha", 1_000, 3_000.0, 3.0, 0.9),
+        TargetRow(b.constituency.pk, "E14009012", "Beta", 6_000, 2_400.0, 0.4, 0.4),
+        TargetRow(c.constituency.pk, "E14009013", "Gamma", 28_000, 140_000.0, 5.0, 0.95),
+    ]
+
+
+def test_sorted_by_expected_impact(organisation, three_seats):
+    a, b, c = three_seats
+    recs = recommendations(organisation=organisation, election_id=TEST_ELECTION, targets=rows(a, b, c))
+    assert [(r.seat_name, r.action, r.expected_impact) for r in recs] == [
+        ("Alpha", "back", 0.9),
+        ("Beta", "back", 0.4),
+        ("Gamma", "stay_out", 0.0),
+    ]
+    assert recs[0].intervention.candidacy_id == a.candidacies[1].pk
+    assert recs[0].backed_label == "Bo Two (Party B)"
+    assert recs[2].reason == "We stay out of Gamma: both leading candidates agree with all five statements."
+
+
+def test_top_takes_the_best_target_seats_before_the_rule(organisation, three_seats):
+    a, b, c = three_seats
+    recs = recommendations(organisation=organisation, election_id=TEST_ELECTION, targets=rows(a, b, c), top=2)
+    assert [r.seat_name for r in recs] == ["Alpha", "Gamma"]  # Gamma is a top target even though we stay out
+    recs = recommendations(
+        organisation=organisation, election_id=TEST_ELECTION, targets=rows(a, b, c), min_p_decisive=0.5
+    )
+    assert {r.seat_name for r in recs} == {"Alpha", "Gamma"}
+    recs = recommendations(
+        organisation=organisation, election_id=TEST_ELECTION, targets=rows(a, b, c), min_leverage=1.0
+    )
+    assert {r.seat_name for r in recs} == {"Alpha", "Gamma"}
+
+
+def test_every_seat_without_a_bloc(organisation, three_seats):
+    recs = recommendations(organisation=organisation, election_id=TEST_ELECTION)
+    assert {r.seat_name for r in recs} == {"Alpha", "Beta", "Gamma"}
+    assert all(r.p_decisive is None and r.expected_impact == 0.0 for r in recs)
+    assert [r.action for r in recs] == ["back", "back", "stay_out"]  # backed seats first, then by majority
+
+
+def test_unknown_election_says_how_to_import_it(organisation):
+    with pytest.raises(ValueError, match="swingfund data import"):
+        recommendations(organisation=organisation, election_id="parl.1900-01-01")
+
+
+def test_stand_down_changes_the_decision(organisation, make_seat, code_stances):
+    seat = make_seat(
+        "E14009021", "Delta", [("Al", "P1", 9_000, None), ("Bea", "P2", 8_000, None), ("Cas", "P3", 7_000, None)]
+    )
+    for candidacy, s in zip(seat.candidacies, (SOME, ALL, ALL), strict=True):
+        code_stances(candidacy.person, s)
+    assert (
+        seat_intervention(
+            organisation=organisation, election_id=TEST_ELECTION, constituency=seat.constituency
+        ).candidacy_id
+        == seat.candidacies[1].pk
+    )
+    services.stand_down_record(
+        candidacy=seat.candidacies[0],
+        announced=dt.date(2024, 6, 1),
+        source_url="https://example.org/news/al-stands-down",
+    )
+    out = seat_intervention(organisation=organisation, election_id=TEST_ELECTION, constituency=seat.constituency)
+    assert out.action == "stay_out"
+    assert out.reason == "We stay out of Delta: both leading candidates agree with all five statements."
+    assert out.warnings == ("Al (P1) has stood down and is not considered.",)
+
+
+@pytest.mark.parametrize("change", ["person_name", "candidacy_name", "party_name", "seat_name", "demographics"])
+def test_decision_does_not_depend_on_names_or_demographics(organisation, three_seats, change):
+    a, b, c = three_seats
+    for seat in (a, b, c):
+        for topic, category, value in (("religion", "muslim", 12.0), ("ethnicity", "black", 7.5)):
+            DemographicStat.objects.create(
+                constituency=seat.constituency,
+                census="census2021",
+                topic=topic,
+                category=category,
+                value=value,
+                unit="percent",
+                source=seat.result.source,
+            )
+    config = RuleConfig(competitive="all", split_vote="warn")
+
+    def decide():
+        return [
+            seat_intervention(
+                organisation=organisation, election_id=TEST_ELECTION, constituency=s.constituency, config=config
+            )
+            for s in (a, b, c)
+        ]
+
+    before = decide()
+    renames: dict[str, str] = {}
+    if change == "person_name":
+        for p in Person.objects.filter(candidacies__election_id=TEST_ELECTION):
+            renames[p.name] = p.name[::-1]
+            p.name = p.name[::-1]
+            p.save()
+    elif change == "candidacy_name":
+        for cand in Candidacy.objects.filter(election_id=TEST_ELECTION):
+            renames[cand.person_name] = "Zed " + cand.person_name
+            cand.person_name = "Zed " + cand.person_name
+            cand.save()
+    elif change == "party_name":
+        for party in Party.objects.filter(candidacies__election_id=TEST_ELECTION).distinct():
+            renames[party.name] = "The " + party.name + " Alliance"
+            party.name = "The " + party.name + " Alliance"
+            party.save()
+    elif change == "seat_name":
+        for seat in Constituency.objects.filter(gss_code__startswith="E1400901"):
+            renames[seat.name] = seat.name + " and District"
+            seat.name = seat.name + " and District"
+            seat.save()
+    else:
+        DemographicStat.objects.filter(constituency__gss_code__startswith="E1400901").update(value=99.0)
+        DemographicStat.objects.filter(topic="ethnicity", constituency__gss_code__startswith="E1400901").delete()
+    after = decide()
+    for old, new in zip(before, after, strict=True):
+        assert (old.action, old.candidacy_id, old.considered, len(old.warnings)) == (
+            new.action,
+            new.candidacy_id,
+            new.considered,
+            len(new.warnings),
+        )
+        reason = new.reason
+        for was, now in renames.items():
+            reason = reason.replace(now, was)
+        assert reason == old.reason  # the sentence differs only by the renamed words
+
+
+def test_recorded_at_is_utc(organisation, make_seat, code_stances):
+    seat = make_seat("E14009031", "Eps", [("Al", "P1", 9_000, None), ("Bea", "P2", 8_000, None)])
+    code_stances(seat.candidacies[0].person, ALL)
+    from swingfund.scorecards.models import Evidence
+
+    ev = Evidence.objects.first()
+    assert ev.recorded_at.utcoffset() == dt.timedelta(0)
+    assert abs((timezone.now() - ev.recorded_at).total_seconds()) < 60

@@ -39,8 +39,8 @@ def gauges_svg(gauges: list[Gauge], *, title: str) -> str:
         parts += [
             f'<g class="gauge gauge-{gauge.state}" data-key="{escape(gauge.figure.key)}" '
             f'data-percent="{gauge.percent}">',
-            f'<text x="0" y="{y + 14}" font-size="12" fill="#1d2433">{escape(gauge.label[:48])}</text>',
-            f'<text x="0" y="{y + 30}" font-size="10" fill="#5b6475">{escape(gauge.figure.label[:56])}</text>',
+            f'<text x="0" y="{y + 14}" font-size="12" fill="#1d2433">{escape(gauge.label[:42])}</text>',
+            f'<text x="0" y="{y + 30}" font-size="10" fill="#5b6475">{escape(gauge.name[:50])}</text>',
             f'<rect x="{LABEL_W}" y="{y + 4}" width="{BAR_W}" height="20" fill="#eef1f5" rx="3"/>',
             f'<rect x="{LABEL_W}" y="{y + 4}" width="{_x(exact) - LABEL_W:.1f}" height="20" fill="{colour}" rx="3"/>',
             f'<line x1="{_x(WARN_AT_PERCENT):.1f}" x2="{_x(WARN_AT_PERCENT):.1f}" y1="{y}" y2="{y + 28}" '

@@ -32,6 +32,11 @@ class Gauge:
     figure: Figure
     kind: str
     detail: str = ""
+    limit_name: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.limit_name or self.figure.label
 
     @property
     def percent(self) -> int:
@@ -82,7 +87,7 @@ def organisation_position(*, election_id: str) -> Position:
     spent_total = spends.aggregate(t=Sum("amount_pence"))["t"] or 0
     for label, amount, key, kind in (
         (f"Political contributions in {polling.year}", contributions, "ua_registration_threshold", "threshold"),
-        ("Spending about candidates, regulated period", spent_total, "non_party_notification_threshold", "threshold"),
+        ("Spending, regulated period", spent_total, "non_party_notification_threshold", "threshold"),
     ):
         _add(position.organisation, position.gaps, label=label, amount=amount, key=key, kind=kind, on=polling)
 
@@ -104,23 +109,26 @@ def organisation_position(*, election_id: str) -> Position:
             try:
                 limit, base_fig, rate = candidate_spending_limit(
                     electorate=result.electorate, constituency_type=c.constituency.constituency_type, on=polling)
-                gauges.append(Gauge(label="Grants against the candidate's spending limit",
+                gauges.append(Gauge(label="Grants to the candidate",
                                     amount_pence=grants.get(c.pk, 0), threshold_pence=limit, figure=base_fig,
-                                    kind="limit", detail=f"{base_fig.display} + {rate.display} × "
+                                    kind="limit", limit_name="Candidate's spending limit (base + per elector)",
+                                    detail=f"{base_fig.display} + {rate.display} × "
                                                          f"{result.electorate:,} electors"))
             except FigureNotInForce as exc:
                 position.gaps.append(str(exc))
         auth = authorised.get(c.pk)
         if auth is None:
-            _add(gauges, position.gaps, label="Spending about the candidate (no agent authorisation)",
-                 amount=spent.get(c.pk, 0), key="local_permitted_sum", kind="limit", on=polling)
+            _add(gauges, position.gaps, label="Spending about the candidate",
+                 amount=spent.get(c.pk, 0), key="local_permitted_sum", kind="limit", on=polling,
+                 limit_name="Local permitted sum (no written authority)")
         else:
             fig = figure("local_permitted_sum", on=polling)
-            gauges.append(Gauge(label="Spending about the candidate (authorised by the agent)",
+            gauges.append(Gauge(label="Spending about the candidate",
                                 amount_pence=spent.get(c.pk, 0), threshold_pence=auth.limit_pence, figure=fig,
-                                kind="limit", detail=f"written authorisation by {auth.agent_name}, "
+                                kind="limit", limit_name="Limit the agent authorised in writing",
+                                detail=f"written authorisation by {auth.agent_name}, "
                                                      f"{auth.authorised_on.isoformat()}"))
-        _add(gauges, position.gaps, label="Spending in this seat against the constituency limit",
+        _add(gauges, position.gaps, label="Spending in this seat",
              amount=seat_spend[c.constituency_id], key="non_party_constituency_limit", kind="limit", on=polling,
              nation=c.constituency.nation)
         position.seats.append(SeatPosition(candidacy=c.person_name or str(c.person or c.party or ""),
@@ -130,10 +138,11 @@ def organisation_position(*, election_id: str) -> Position:
 
 
 def _add(gauges: list[Gauge], gaps: list[str], *, label: str, amount: int, key: str, kind: str, on: date,
-         nation: str | None = None) -> None:
+         nation: str | None = None, limit_name: str = "") -> None:
     try:
         fig = figure(key, on=on, nation=nation)
     except FigureNotInForce as exc:
         gaps.append(str(exc))
         return
-    gauges.append(Gauge(label=label, amount_pence=amount, threshold_pence=fig.value, figure=fig, kind=kind))
+    gauges.append(Gauge(label=label, amount_pence=amount, threshold_pence=fig.value, figure=fig, kind=kind,
+                        limit_name=limit_name))

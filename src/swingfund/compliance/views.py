@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from swingfund.compliance.charts import gauges_svg
+from swingfund.compliance.checks import WARN_AT_PERCENT
 from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figures_in_force
 from swingfund.compliance.timetables import election_dates
 from swingfund.elections.models import Election
@@ -27,7 +28,7 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
     from swingfund.compliance.position import organisation_position
 
     election_id = request.GET.get("election") or DEFAULT_ELECTION
-    context: dict = {"election_id": election_id, "elections": _election_choices()}
+    context: dict = {"election_id": election_id, "elections": _election_choices(), "warn_at": WARN_AT_PERCENT}
     try:
         dates = election_dates(election_id=election_id)
         position = organisation_position(election_id=election_id)

@@ -12,11 +12,14 @@ zero is never decisive. With every range of zero width each draw is the point es
 exactly 0 or 1 and equals the seed flag (leverage > 1).
 
 Speed (see `benchmarks/targeting.py`): the work is arranged so each seat-draw costs little more than its
-random numbers. Only assumptions with a non-zero range are drawn; fixed ones fold into a per-seat constant.
-A factor `low + width × u` is written `width × (low/width + u)`, and every constant is moved into the
-per-seat threshold, so each random factor costs one add and one multiply, in float32, on blocks small enough
-to stay in the CPU cache. The generator is `numpy.random.default_rng(seed)` (PCG64) and the blocks are
-visited in a fixed order, so the same seed gives the same numbers.
+random numbers, and those are made cheap. Only assumptions with a non-zero range are drawn; fixed ones fold
+into a per-seat constant. Each draw of an assumption is a 16-bit integer k (the midpoint of one of 65,536
+equal slices of its range), so one 64-bit output of the generator serves four draws, and no float conversion
+or scaling pass is needed: `low + width × (k + ½)/65,536` is written `(width/65,536) × (k + offset)`, every
+constant moves into the per-seat threshold, and each random factor costs one add (which also converts k to
+float32) and one multiply, on blocks small enough to stay in the CPU cache. The generator is
+`numpy.random.default_rng(seed)` (PCG64, raw 64-bit outputs read as four little-endian 16-bit integers) and
+the blocks are visited in a fixed order, so the same seed gives the same numbers.
 """
 
 from __future__ import annotations
@@ -36,6 +39,13 @@ DEFAULT_DRAWS = 20_000
 DEFAULT_SEED = 2024
 DRAWS_OUT_OF_RANGE = "Draws must be between 1 and {max} (got {draws})."
 MAX_DRAWS = 10_000_000
+LEVELS = 65_536
+"""Each assumption is drawn as a 16-bit integer k, i.e. at the midpoint (k + ½)/65,536 of one of 65,536 equal slices
+of its range: four draws per 64-bit output of the generator. The discretisation (1/65,536 of a range) is far
+below the Monte Carlo error of any feasible number of draws."""
+OFFSET_FORM_MAX = 16.0
+"""Up to low/width = 16 a factor is kept as (k + offset), whose values stay below 2^21: four such factors
+multiply to less than 2^84, well inside float32's range, at float32's 24-bit precision."""
 
 
 @dataclass(frozen=True)
@@ -69,31 +79,33 @@ def p_decisive(
     if not 1 <= draws <= MAX_DRAWS:
         raise ValueError(DRAWS_OUT_OF_RANGE.format(max=MAX_DRAWS, draws=draws))
     base = np.asarray(base, dtype=np.float64)
-    random_factors = [a for a in assumptions.multipliers() if a.width > 0]
-    fixed = 1.0
+    fixed = 1.0  # every constant factor of the effect, so that effect = k × base × fixed × Π(factor_i)
+    factors: list[tuple[bool, float, float]] = []  # (offset form?, offset or step, constant) per random factor
     for a in assumptions.multipliers():
-        fixed *= a.central if a.width == 0 else a.width
-    offsets = np.array([a.low / a.width for a in random_factors], dtype=np.float32)
-    scale = vote_weight(count_twice=assumptions.count_twice) * base * fixed  # effect = scale × Π(offset + u)
+        if a.width == 0:
+            fixed *= a.central
+        elif a.low / a.width <= OFFSET_FORM_MAX:
+            # low + width × (k + ½)/L  =  (width/L) × (k + ½ + L × low/width): one add per draw.
+            fixed *= a.width / LEVELS
+            factors.append((True, 0.5 + LEVELS * a.low / a.width, 0.0))
+        else:  # a narrow range far from zero: keep the factor near 1 so float32 keeps its precision
+            factors.append((False, a.width / LEVELS, a.low + 0.5 * a.width / LEVELS))
+    scale = vote_weight(count_twice=assumptions.count_twice) * base * fixed
 
     other = assumptions.other_support
     valid = np.asarray(valid_votes, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         t_swing = np.asarray(majority, dtype=np.float64) / scale
-        t_own = (np.asarray(winner_votes, dtype=np.float64) - other.low * valid) / scale
-        gain = other.width * valid / scale
+        # effect + (low + width (k + ½)/L) × valid > winner  ⇔  Π + g × k > t_own − g/2, g = width × valid / (L × scale)
+        gain = other.width * valid / (LEVELS * scale)
+        t_own = (np.asarray(winner_votes, dtype=np.float64) - other.low * valid) / scale - 0.5 * gain
     live = np.flatnonzero(~np.isnan(base) & (scale > 0))
 
     p_swing = np.where(np.isnan(base), np.nan, 0.0)
     p_own = p_swing.copy()
-    rng = np.random.default_rng(seed)
-    buffers: dict[tuple[str, tuple[int, ...]], np.ndarray] = {}
-
-    def buffer(name: str, shape: tuple[int, ...]) -> np.ndarray:
-        """A reused float32 work array, so the loop allocates nothing after its first block."""
-        if (name, shape) not in buffers:
-            buffers[(name, shape)] = np.empty(shape, dtype=np.float32)
-        return buffers[(name, shape)]
+    bits = np.random.default_rng(seed).bit_generator
+    n_random = len(factors) + (other.width > 0)
+    work = _Buffers()
 
     for start in range(0, live.size, SEAT_BLOCK):
         rows = live[start:start + SEAT_BLOCK]
@@ -104,16 +116,29 @@ def p_decisive(
         hits_own = np.zeros(rows.size, dtype=np.int64)
         for d0 in range(0, draws, DRAW_BLOCK):
             d = min(DRAW_BLOCK, draws - d0)
-            product = _draw_product(rng, offsets, buffer, rows.size, d)
-            hits_swing += np.count_nonzero(product > ts, axis=1)
+            shape = (rows.size, d)
+            count = n_random * rows.size * d
+            k = bits.random_raw(-(-count // 4)).view(np.uint16)[:count].reshape(n_random, *shape)
+            product = work.get("product", shape)
+            if not factors:
+                product.fill(1.0)
+            for i, (offset_form, a, b) in enumerate(factors):
+                target = product if i == 0 else work.get("factor", shape)
+                if offset_form:
+                    np.add(k[i], np.float32(a), out=target)
+                else:
+                    np.multiply(k[i], np.float32(a), out=target)
+                    target += np.float32(b)
+                if i:
+                    product *= target
+            _count_above(product, ts, hits_swing, work.mask(shape))
             if other.width > 0:
-                extra = buffer("extra", (rows.size, d))
-                rng.random(out=extra, dtype=np.float32)
-                extra *= g
+                extra = work.get("extra", shape)
+                np.multiply(k[-1], g, out=extra)
                 extra += product
-                hits_own += np.count_nonzero(extra > to, axis=1)
+                _count_above(extra, to, hits_own, work.mask(shape))
             else:
-                hits_own += np.count_nonzero(product > to, axis=1)
+                _count_above(product, to, hits_own, work.mask(shape))
         p_swing[rows] = hits_swing / draws
         p_own[rows] = hits_own / draws
         if progress is not None:
@@ -121,21 +146,26 @@ def p_decisive(
     return Decisiveness(swing=p_swing, own=p_own, draws=draws, seed=seed)
 
 
-def _draw_product(
-    rng: np.random.Generator, offsets: np.ndarray, buffer: Callable[[str, tuple[int, ...]], np.ndarray],
-    seats: int, draws: int,
-) -> np.ndarray:
-    """Π_i (offset_i + u_i) over the random factors, shape (seats, draws), float32; ones if none is random."""
-    if offsets.size == 0:
-        product = buffer("ones", (seats, draws))
-        product.fill(1.0)
-        return product
-    uniforms = buffer("uniforms", (offsets.size, seats, draws))
-    rng.random(out=uniforms, dtype=np.float32)
-    product = uniforms[0]
-    product += offsets[0]
-    for i in range(1, offsets.size):
-        factor = uniforms[i]
-        factor += offsets[i]
-        product *= factor
-    return product
+def _count_above(values: np.ndarray, threshold: np.ndarray, hits: np.ndarray, mask: np.ndarray) -> None:
+    """hits[r] += number of values[r] above threshold[r]. Row by row, because `count_nonzero` over a flat
+    row is a fast popcount while its `axis=` form sums through an integer array (six times slower)."""
+    np.greater(values, threshold, out=mask)
+    for r in range(mask.shape[0]):
+        hits[r] += np.count_nonzero(mask[r])
+
+
+class _Buffers:
+    """Reused float32 work arrays, so the loop allocates (almost) nothing after its first block."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple[str, tuple[int, ...]], np.ndarray] = {}
+
+    def get(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        if (name, shape) not in self._arrays:
+            self._arrays[(name, shape)] = np.empty(shape, dtype=np.float32)
+        return self._arrays[(name, shape)]
+
+    def mask(self, shape: tuple[int, ...]) -> np.ndarray:
+        if ("mask", shape) not in self._arrays:
+            self._arrays[("mask", shape)] = np.empty(shape, dtype=bool)
+        return self._arrays[("mask", shape)]

@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from swingfund.elections.models import Candidacy, Constituency, DemographicStat, Party, Person
+from swingfund.elections.models import Candidacy, Constituency, DemographicStat, Election, Party, Person, Result
 from swingfund.scorecards import services
 from swingfund.scorecards.recommendations import recommendations
 from swingfund.scorecards.rules import RuleConfig
-from swingfund.scorecards.selectors import seat_intervention
+from swingfund.scorecards.selectors import places_with_basis, seat_intervention
 from swingfund.scorecards.targets import TargetRow
 
 from .conftest import TEST_ELECTION
@@ -173,3 +173,60 @@ def test_recorded_at_is_utc(organisation, make_seat, code_stances):
     ev = Evidence.objects.first()
     assert ev.recorded_at.utcoffset() == dt.timedelta(0)
     assert abs((timezone.now() - ev.recorded_at).total_seconds()) < 60
+
+
+def test_places_before_the_count_come_from_the_last_result(organisation, source, election, code_stances):
+    """A future poll with no votes yet: places come from the seat's last result (own votes, else the party's)."""
+    later = Election.objects.create(
+        id="parl.2034-05-04",
+        name="Later poll (tests)",
+        poll_date=dt.date(2034, 5, 4),
+        boundary_set="pcon2024",
+        source=source,
+    )
+    seat = Constituency.objects.create(
+        gss_code="E14009051", boundary_set="pcon2024", name="Zeta", nation="E", source=source
+    )
+    red = Party.objects.create(name="Red (tests)", ec_id="PP9001")
+    blue = Party.objects.create(name="Blue (tests)", ec_id="PP9002")
+    ind, _ = Party.objects.get_or_create(name="Independent", defaults={"ec_id": ""})
+    old = {}
+    for name, party, votes in (("Old Red", red, 20_000), ("Old Blue", blue, 5_000), ("Indie", ind, 12_000)):
+        person = Person.objects.create(name=name)
+        old[name] = Candidacy.objects.create(
+            election=election,
+            constituency=seat,
+            person=person,
+            person_name=name,
+            party=party,
+            votes=votes,
+            source=source,
+        )
+    Result.objects.create(
+        election=election,
+        constituency=seat,
+        electorate=70_000,
+        valid_votes=37_000,
+        majority=8_000,
+        winner=old["Old Red"],
+        runner_up=old["Indie"],
+        source=source,
+    )
+    new = {}
+    for name, party, person in (
+        ("New Red", red, None),
+        ("New Blue", blue, None),
+        ("Indie", ind, old["Indie"].person),
+        ("Other Ind", ind, None),
+    ):
+        person = person or Person.objects.create(name=name)
+        new[name] = Candidacy.objects.create(
+            election=later, constituency=seat, person=person, person_name=name, party=party, source=source
+        )
+    places, basis = places_with_basis(candidacies=list(new.values()))
+    assert basis == f"the last result in the seat ({TEST_ELECTION})"
+    assert {name: places[c.pk] for name, c in new.items()} == {"New Red": 1, "Indie": 2, "New Blue": 3, "Other Ind": 4}
+    code_stances(new["New Red"].person, SOME)
+    code_stances(old["Indie"].person, ALL)
+    out = seat_intervention(organisation=organisation, election_id=later.pk, constituency=seat)
+    assert (out.action, out.candidacy_id) == ("back", new["Indie"].pk)

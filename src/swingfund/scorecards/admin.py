@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 
 from . import services
 from .models import (
@@ -19,6 +20,9 @@ from .models import (
     Statement,
     StatementVersion,
 )
+
+
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Organisation)
@@ -94,6 +98,7 @@ class DisputeInline(admin.StackedInline):
 
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("person", "statement_version", "kind", "stance", "date", "public", "recorded_at")
     list_filter = ("kind", "stance", "public", "statement_version__statement__organisation")
     search_fields = ("person__name", "source_url", "summary")
@@ -186,6 +191,7 @@ class DisputeAdmin(admin.ModelAdmin):
 
 @admin.register(Division)
 class DivisionAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("division_id", "date", "title")
     search_fields = ("division_id", "title")
 
@@ -198,6 +204,7 @@ class DivisionMappingAdmin(admin.ModelAdmin):
 
 @admin.register(StandDown)
 class StandDownAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("candidacy", "announced", "source_url")
     raw_id_fields = ("candidacy",)
     readonly_fields = ("recorded_at",)

@@ -19,7 +19,7 @@ from .rules import RuleConfig
 from .selectors import (
     candidacy_label,
     current_versions,
-    places,
+    places_with_basis,
     seat_candidacies,
     seat_get,
     seat_intervention,
@@ -104,7 +104,7 @@ def seat(request: HttpRequest, election_id: str, gss_code: str) -> HttpResponse:
     candidacies = seat_candidacies(election_id=election_id, constituency=constituency)
     view, _ = seat_view(organisation=org, election_id=election_id, constituency=constituency, method=_method(request))
     by_id = {c.candidacy_id: c for c in view}
-    place = places(candidacies=candidacies)
+    place, basis = places_with_basis(candidacies=candidacies)
     rows = [
         {
             "candidacy": c,

@@ -21,7 +21,6 @@ from .models import (
     StatementVersion,
 )
 
-
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 

@@ -16,6 +16,12 @@ from swingfund.scorecards.models import Organisation
 PASSWORD = "a-long-test-password-1"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Test users need no slow key stretching: the real hasher costs ~0.5 s per user on a loaded machine."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     source = DataSource.objects.create(

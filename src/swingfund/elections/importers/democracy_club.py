@@ -20,7 +20,7 @@ from collections import defaultdict
 from typing import ClassVar
 
 from swingfund.elections import errors
-from swingfund.elections.importers.base import Importer, Row, Schema
+from swingfund.elections.importers.base import Importer, Row, Schema, rows_update
 from swingfund.elections.importers.elections import GE2019, GE2024
 from swingfund.elections.models import BoundarySet, Candidacy, Constituency, DataSource, Election, Person
 
@@ -116,7 +116,7 @@ class DemocracyClub2019(Importer):
         linked = list(Candidacy.objects.filter(pk__in=links))
         for candidacy in linked:
             candidacy.person = persons[links[candidacy.pk][0]]
-        Candidacy.objects.bulk_update(linked, ["person"], batch_size=500)
+        rows_update(Candidacy, linked, ["person"])
         summary.elections.add(election.id)
         summary.written = len(linked)
         summary.warnings.extend(unmatched[:SHOWN_UNMATCHED])

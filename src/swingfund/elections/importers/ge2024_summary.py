@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from swingfund.elections import errors
-from swingfund.elections.importers.base import Importer, Schema, assign
+from swingfund.elections.importers.base import Importer, Schema, assign, rows_update
 from swingfund.elections.importers.census import pcon2024_seats, seat_or_fail
 from swingfund.elections.importers.elections import GE2019_NOTIONAL, election_ensure
 from swingfund.elections.models import Candidacy, DataSource, Party, Result
@@ -127,9 +127,7 @@ class GbSummaryNotional2019(Importer):
             summary.seats.add(seat.gss_code)
         Candidacy.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
         Candidacy.objects.bulk_create(new_candidacies, batch_size=500)
-        Candidacy.objects.bulk_update(
-            changed_candidacies, ["votes", "elected", "source", "person_name"], batch_size=100
-        )
+        rows_update(Candidacy, changed_candidacies, ["votes", "elected", "source", "person_name"])
 
         new_results, changed_results = [], []
         for seat, row, _votes, ranked, total, majority in parsed:
@@ -154,7 +152,8 @@ class GbSummaryNotional2019(Importer):
                 changed_results.append(result)
         Result.objects.filter(pk__in=[r.pk for r in results.values()]).delete()
         Result.objects.bulk_create(new_results, batch_size=500)
-        Result.objects.bulk_update(
+        rows_update(
+            Result,
             changed_results,
             [
                 "electorate",
@@ -168,6 +167,5 @@ class GbSummaryNotional2019(Importer):
                 "result_text",
                 "source",
             ],
-            batch_size=100,
         )
         summary.written = len(new_candidacies) + len(changed_candidacies) + len(new_results) + len(changed_results)

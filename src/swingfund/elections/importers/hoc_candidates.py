@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from swingfund.elections import errors
-from swingfund.elections.importers.base import CsvTable, Importer, Row, Schema, assign, election_year_hint
+from swingfund.elections.importers.base import CsvTable, Importer, Row, Schema, assign, election_year_hint, rows_update
 from swingfund.elections.importers.elections import BY_YEAR, GE2024, KnownElection
 from swingfund.elections.importers.hoc_results import HOC_LICENCE, HOC_PUBLISHER, HOC_URLS
 from swingfund.elections.models import Candidacy, Constituency, DataSource, Election, Party, Person, Result
@@ -43,6 +43,8 @@ CANDIDATE_COLUMNS_SNAKE = {
 
 def parties_ensure(rows: list[tuple[str, str, str]]) -> dict[str, Party]:
     """Party rows by name, created when new; fills a blank abbreviation or Electoral Commission id."""
+    # Field widths of Party: some files use a long name as the "abbreviation".
+    rows = [(name[:200], abbreviation[:40], ec_id[:40]) for name, abbreviation, ec_id in rows]
     by_name = {p.name: p for p in Party.objects.filter(name__in={name for name, _, _ in rows})}
     for name, abbreviation, ec_id in rows:
         party = by_name.get(name)
@@ -53,6 +55,10 @@ def parties_ensure(rows: list[tuple[str, str, str]]) -> dict[str, Party]:
             party.ec_id = party.ec_id or ec_id
             party.save(update_fields=["abbreviation", "ec_id"])
     return by_name
+
+
+def party_for(parties: dict[str, Party], name: str) -> Party:
+    return parties[name[:200]]
 
 
 class HocCandidateResults(Importer):
@@ -174,7 +180,7 @@ class HocCandidateResults(Importer):
             if mnis:
                 taken_mnis.add(mnis)
         Person.objects.bulk_create(new, batch_size=500)
-        Person.objects.bulk_update(changed, ["name", "mnis_id"], batch_size=100)
+        rows_update(Person, changed, ["name", "mnis_id"])
         return {p.dc_person_id: p for p in Person.objects.filter(dc_person_id__in=people)}
 
     def run(self, *, source: DataSource, tick) -> None:
@@ -211,7 +217,7 @@ class HocCandidateResults(Importer):
             placed: list[Candidacy] = []
             for position, (row, votes) in enumerate(ranked):
                 name = f"{row.text(s.col('first'))} {row.text(s.col('surname'))}"
-                party = parties[row.text(s.col("party"))]
+                party = party_for(parties, row.text(s.col("party")))
                 fields = {
                     "person": persons.get(row.int(s.col("dc_id"))) if persons else None,
                     "votes": votes,
@@ -239,9 +245,7 @@ class HocCandidateResults(Importer):
             summary.seats.add(code)
         Candidacy.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
         Candidacy.objects.bulk_create(to_create, batch_size=500)
-        Candidacy.objects.bulk_update(
-            to_update, ["person", "votes", "elected", "sitting_mp", "former_mp", "source"], batch_size=100
-        )
+        rows_update(Candidacy, to_update, ["person", "votes", "elected", "sitting_mp", "former_mp", "source"])
         changed_results = [
             results[code]
             for code, (winner, runner_up) in winners.items()
@@ -255,8 +259,6 @@ class HocCandidateResults(Importer):
                 },
             )
         ]
-        Result.objects.bulk_update(
-            changed_results, ["winner", "runner_up", "winner_party", "runner_up_party"], batch_size=100
-        )
+        rows_update(Result, changed_results, ["winner", "runner_up", "winner_party", "runner_up_party"])
         summary.elections.add(election.id)
         summary.written = len(to_create) + len(to_update)

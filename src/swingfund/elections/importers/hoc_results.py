@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from swingfund.elections import errors
-from swingfund.elections.importers.base import CsvTable, Importer, Row, Schema, assign, election_year_hint
+from swingfund.elections.importers.base import CsvTable, Importer, Row, Schema, assign, election_year_hint, rows_update
 from swingfund.elections.importers.elections import BY_YEAR, GE2024, KnownElection, election_ensure
 from swingfund.elections.models import Constituency, DataSource, Result
 
@@ -146,7 +146,7 @@ class HocConstituencyResults(Importer):
                 to_update.append(seat)
         Constituency.objects.bulk_create(to_create, batch_size=500)
         fields_to_update = ["name", "nation", "region_code", "region", "constituency_type", "source"]
-        Constituency.objects.bulk_update(to_update, fields_to_update, batch_size=100)
+        rows_update(Constituency, to_update, fields_to_update)
         seats = {c.gss_code: c for c in Constituency.objects.filter(boundary_set=boundary_set)}
 
         results = {
@@ -162,5 +162,5 @@ class HocConstituencyResults(Importer):
             summary.seats.add(code)
         Result.objects.filter(pk__in=[r.pk for r in results.values()]).delete()
         Result.objects.bulk_create(new_results, batch_size=500)
-        Result.objects.bulk_update(changed, [*parsed[0][3].keys(), "source"], batch_size=100)
+        rows_update(Result, changed, [*parsed[0][3].keys(), "source"])
         summary.written = len(parsed) * 2

@@ -155,7 +155,11 @@ class OnsPostcodeDirectory(Importer):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
-                    with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                    # psycopg's COPY, wrapped so its errors arrive as Django's IntegrityError like executemany's.
+                    with (
+                        connection.wrap_database_errors,
+                        cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+                    ):
                         for row in batch:
                             copy.write_row(row)
                 else:

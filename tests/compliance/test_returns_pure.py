@@ -61,6 +61,8 @@ def test_donations_report_itemises_aggregates_and_totals():
     assert summary["Total of gifts of £500 or less (not donations in law)"] == "800.00"
     assert summary["Total of gifts held awaiting a permissibility check"] == "600.00"
     assert summary["Total received in the regulated period"] == "19300.00"
+    sources = [r["Reference"] for r in rows if r["ReportSection"].startswith("Figure applied: ")]
+    assert len(sources) == 2 and "PPERA 2000, Schedule 11" in sources[0]
     t = report.totals
     assert t["itemised"] + t["impermissible"] + t["other"] + t["small"] + t["held"] == t["received"] == 1_930_000
 

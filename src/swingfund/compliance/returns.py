@@ -51,6 +51,7 @@ SECTION_SPEND = "Spending about a named candidate"
 SECTION_GRANT = "Grant to a candidate's campaign (a donation to the candidate, not campaign spending)"
 SECTION_SEAT_TOTAL = "Constituency total"
 SECTION_SPEND_TOTAL = "Total spending"
+SECTION_FIGURE = "Figure applied: {label} = {value}"
 SECTION_GRANT_TOTAL = "Total grants"
 NATION_COLUMNS = {"E": "AmountInEngland", "S": "AmountInScotland", "W": "AmountInWales", "N": "AmountInNorthernIreland"}
 
@@ -126,6 +127,17 @@ def _summary(columns: list[str], section: str, pence: int, value_column: str) ->
     return row
 
 
+def _figure_rows(columns: list[str], figures: list[Figure], *, source_column: str) -> list[dict[str, str]]:
+    """One closing row per legal figure the report applied, with its citation, so the file shows its sources."""
+    rows = []
+    for fig in figures:
+        row = dict.fromkeys(columns, "")
+        row["ReportSection"] = SECTION_FIGURE.format(label=fig.label, value=fig.display)
+        row[source_column] = fig.source
+        rows.append(row)
+    return rows
+
+
 def donation_rows(*, gifts: list[GiftRecord], poll_date: date) -> Report:
     """The donations report for gifts received in the regulated period, classified by the figures in force on
     polling day. Totals: itemised, impermissible, other (aggregate only), small, held, received."""
@@ -162,6 +174,7 @@ def donation_rows(*, gifts: list[GiftRecord], poll_date: date) -> Report:
     rows.append(_summary(DONATION_COLUMNS, SECTION_SMALL_TOTAL.format(low=low.display), totals["small"], "Value"))
     rows.append(_summary(DONATION_COLUMNS, SECTION_HELD_TOTAL, totals["held"], "Value"))
     rows.append(_summary(DONATION_COLUMNS, SECTION_RECEIVED_TOTAL, totals["received"], "Value"))
+    rows += _figure_rows(DONATION_COLUMNS, [low, high], source_column="Reference")
     return Report(columns=DONATION_COLUMNS, rows=rows, figures=[low, high], totals=totals)
 
 
@@ -219,4 +232,5 @@ def spending_rows(*, items: list[SpendRecord], poll_date: date) -> Report:
         spend_total[column] = pounds(totals[f"spending_{nation}"])
     rows.append(spend_total)
     rows.append(_summary(SPENDING_COLUMNS, SECTION_GRANT_TOTAL, totals["grants"], "TotalExpenditure"))
+    rows += _figure_rows(SPENDING_COLUMNS, [invoice, itemise], source_column="Description")
     return Report(columns=SPENDING_COLUMNS, rows=rows, figures=[invoice, itemise], totals=dict(totals))

@@ -18,7 +18,7 @@ import requests
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-from swingfund.elections.errors import CHECKSUM_MISMATCH, DOWNLOAD_FAILED, FetchFailure
+from swingfund.elections.errors import CHECKSUM_MISMATCH, DOWNLOAD_FAILED, UNKNOWN_OFFICIAL_FILE, FetchFailure
 
 CHUNK = 1 << 16
 TIMEOUT_SECONDS = 60
@@ -259,6 +259,9 @@ def files_fetch(
     *, dest: Path, base_url: str | None = None, names: list[str] | None = None, progress: bool = True
 ) -> list[str]:
     """Fetch the manifest's files (or only `names`) into `dest`; returns one line per file."""
+    unknown = [n for n in names or [] if n not in BY_NAME]
+    if unknown:
+        raise FetchFailure(UNKNOWN_OFFICIAL_FILE.format(name=unknown[0]))
     entries = [BY_NAME[n] for n in names] if names else list(MANIFEST)
     lines: list[str] = []
     columns = [TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn()]

@@ -141,3 +141,23 @@ def test_scorecard_and_seat_pages_in_a_real_browser(live_server, page, seat):
         page.locator("section[data-statement='rights'] a.source").first.get_attribute("href")
         == f"https://example.org/survey/{ann.pk}"
     )
+
+
+def test_admin_answers_a_dispute_and_the_page_shows_it(client, organisation, seat):
+    admin = get_user_model().objects.create_superuser("org", "org@example.org", "pw-for-tests-only")
+    client.force_login(admin)
+    bo = seat.candidacies[1].person
+    evidence = Evidence.objects.filter(person=bo).order_by("id").first()
+    dispute = services.dispute_open(evidence=evidence, candidate_text="My answer was misread.")
+    form = {
+        "evidence": evidence.pk,
+        "candidate_text": dispute.candidate_text,
+        "status": "upheld",
+        "organiser_response": "Re-read the survey: we agree, and withdrew the coding.",
+    }
+    assert client.post(f"/admin/scorecards/dispute/{dispute.pk}/change/", form).status_code == 302
+    dispute.refresh_from_db()
+    assert (dispute.status, dispute.responded_by) == ("upheld", admin)
+    html = client.get(f"/scorecards/person/{bo.pk}/").content.decode()
+    assert "Re-read the survey: we agree, and withdrew the coding." in html
+    assert "My answer was misread." in html

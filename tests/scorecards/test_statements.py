@@ -155,6 +155,8 @@ def test_dispute_upheld_withdraws_the_coding_and_keeps_the_record(organisation, 
     services.dispute_respond(dispute=dispute, status="upheld", response="Checked the leaflet: we were wrong.")
     card = person_scorecard(person=ann, organisation=organisation)
     assert card.lines[0].score.stance == "unknown"  # withdrawn, not flipped to agree
+    stored = Score.objects.get(person=ann, statement_version=evidence.statement_version, method="twfy2024")
+    assert stored.stance == "unknown" and stored.evidence_ids == [evidence.pk]
     assert card.lines[0].evidence == [evidence]  # still listed, with its dispute
     with pytest.raises(ValidationError, match="already been answered"):
         services.dispute_respond(dispute=dispute, status="rejected", response="changed our mind")

@@ -171,21 +171,16 @@ class DisputeAdmin(admin.ModelAdmin):
             saved = services.dispute_open(evidence=obj.evidence, candidate_text=obj.candidate_text)
             obj.pk, obj.opened_at, obj.status = saved.pk, saved.opened_at, saved.status
             if form.cleaned_data.get("status") not in (None, Dispute.Status.OPEN):
-                saved = services.dispute_respond(
+                services.dispute_respond(
                     dispute=saved,
                     status=form.cleaned_data["status"],
                     response=obj.organiser_response,
                     responded_by=request.user,
                 )
         elif "status" in form.changed_data:
-            saved = services.dispute_respond(
+            services.dispute_respond(
                 dispute=obj, status=obj.status, response=obj.organiser_response, responded_by=request.user
             )
-        else:
-            return
-        services.scores_recompute(
-            organisation=saved.evidence.statement_version.statement.organisation, persons=[saved.evidence.person_id]
-        )
 
 
 @admin.register(Division)

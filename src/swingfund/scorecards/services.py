@@ -17,8 +17,16 @@ from django.utils.text import slugify
 from swingfund.elections.models import Candidacy, Person
 
 from . import scoring
+from .disputes import (  # noqa: F401  (re-exported: services.py is where writes are found)
+    ERROR_DISPUTE_CLOSED,
+    ERROR_DISPUTE_EMPTY,
+    ERROR_DISPUTE_STATUS,
+    ERROR_RESPONSE_EMPTY,
+    dispute_open,
+    dispute_respond,
+    stand_down_record,
+)
 from .models import (
-    Dispute,
     Division,
     DivisionMapping,
     Evidence,
@@ -26,7 +34,6 @@ from .models import (
     Organisation,
     Score,
     Stance,
-    StandDown,
     Statement,
     StatementVersion,
     Vote,
@@ -40,9 +47,6 @@ ERROR_BAD_VOTE = "vote {value!r} is not one of aye, no, abstain, absent"
 ERROR_DIVISION_EVIDENCE = "use evidence_record_vote for Commons division votes"
 ERROR_CANDIDACY_PERSON = "candidacy {candidacy} is not a candidacy of {person}"
 ERROR_NOT_MAPPED = "division {division} is not mapped to statement '{statement}' version {version}"
-ERROR_DISPUTE_CLOSED = "this dispute has already been answered ({status})"
-ERROR_DISPUTE_STATUS = "a response must uphold or reject the dispute"
-ERROR_RESPONSE_EMPTY = "the organiser's response must say why"
 ERROR_NO_PUBLISHED = "statement '{slug}' has no published version"
 ERROR_UNKNOWN_STATEMENT = "organisation '{org}' has no statement '{slug}'"
 ERROR_UNKNOWN_ORGANISATION = "no organisation '{slug}'"
@@ -322,29 +326,6 @@ def evidence_record_vote(
 
 
 @transaction.atomic
-def dispute_open(*, evidence: Evidence, candidate_text: str) -> Dispute:
-    if not candidate_text.strip():
-        raise ValidationError("the candidate's dispute needs a text")
-    return Dispute.objects.create(evidence=evidence, candidate_text=candidate_text, opened_at=timezone.now())
-
-
-@transaction.atomic
-def dispute_respond(*, dispute: Dispute, status: str, response: str, responded_by=None) -> Dispute:
-    """Answer a dispute: uphold it (the coding no longer counts) or reject it (the coding stands)."""
-    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
-    if dispute.status != Dispute.Status.OPEN:
-        raise ValidationError(ERROR_DISPUTE_CLOSED.format(status=dispute.get_status_display()))
-    if status not in (Dispute.Status.UPHELD, Dispute.Status.REJECTED):
-        raise ValidationError(ERROR_DISPUTE_STATUS)
-    if not response.strip():
-        raise ValidationError(ERROR_RESPONSE_EMPTY)
-    dispute.status, dispute.organiser_response = status, response
-    dispute.responded_at, dispute.responded_by = timezone.now(), responded_by
-    dispute.save()
-    return dispute
-
-
-@transaction.atomic
 def scores_recompute(
     *,
     organisation: Organisation,
@@ -384,17 +365,6 @@ def scores_recompute(
                 )
                 written += 1
     return written
-
-
-@transaction.atomic
-def stand_down_record(*, candidacy: Candidacy, announced: dt.date, source_url: str, note: str = "") -> StandDown:
-    """Record that a candidate has stood down; the intervention rule then leaves them out."""
-    check_url(source_url)
-    stand_down, _ = StandDown.objects.update_or_create(
-        candidacy=candidacy,
-        defaults={"announced": announced, "source_url": source_url, "note": note, "recorded_at": timezone.now()},
-    )
-    return stand_down
 
 
 @transaction.atomic

@@ -133,3 +133,14 @@ def test_summed_bloc_is_the_sum_of_its_parts(official_db):
                            draws=10, assumptions=assumptions_build())
     assert np.allclose(both.population, black.population + mixed.population, equal_nan=True)
     assert math.isnan(both.population[both.seats.codes.index("N05000001")])
+
+
+def test_own_candidate_lens_finds_the_seats_independents_won_in_2024(official_db):
+    """On the notional 2019 results, the four seats won in 2024 by community-backed independents sit far down the
+    swing ranking (safe seats) but near the top of the own-candidate ranking — the reason for the second lens."""
+    table = targets_compute(election_id="parl.2019-12-12.notional", bloc=MUSLIM, draws=1_000)
+    swing = [r.name for r in table.rows(sort="leverage")]
+    own = [r.name for r in table.rows(sort="own_leverage")]
+    for seat in ("Blackburn", "Leicester South", "Dewsbury and Batley", "Birmingham Perry Barr"):
+        assert swing.index(seat) + 1 > 40, (seat, swing.index(seat) + 1)
+        assert own.index(seat) + 1 <= 25, (seat, own.index(seat) + 1)

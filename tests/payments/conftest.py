@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from swingfund.funding.payments import loadtest
 from swingfund.funding.payments.standin import StandIn
 from swingfund.funding.services import campaign_create
 
@@ -35,3 +37,24 @@ def campaign(db):
         purpose="Grants to candidates who pledge to keep the central library open.", mode="pooled",
         goal_pence=2_000_000, starts_at=now - timedelta(days=10), ends_at=now + timedelta(days=30),
     )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "crash: kills a real server process with SIGKILL mid-load (tests/payments)")
+
+
+@pytest.fixture
+def scratch_url():
+    """A fresh database of the kind this test run uses (a SQLite file, or a new PostgreSQL database next to the
+    test database), for a server running in its own process."""
+    url = os.environ.get("DATABASE_URL", "")
+    kind = "postgres" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    with loadtest.scratch_database(kind, postgres_url=url) as scratch:
+        yield scratch
+
+
+@pytest.fixture
+def server_standin():
+    """A stand-in for a server in another process: that process gets the key, secret and address by environment."""
+    with StandIn(api_key=API_KEY, webhook_secret=WEBHOOK_SECRET) as server:
+        yield server

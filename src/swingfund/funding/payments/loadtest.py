@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -34,11 +35,11 @@ WEBHOOK_PATH = "/payments/stripe/webhook/"
 SERVER_START_TIMEOUT = 120
 
 
-def _env(database_url: str, standin: StandIn | None = None) -> dict[str, str]:
+def _env(database_url: str, standin: StandIn | None = None, processing: str = "background") -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "swingfund.settings"}
     if standin is not None:
         env.update(STRIPE_SECRET_KEY=standin.api_key, STRIPE_WEBHOOK_SECRET=standin.webhook_secret,
-                   STRIPE_API_BASE=standin.url)
+                   STRIPE_API_BASE=standin.url, STRIPE_WEBHOOK_PROCESSING=processing)
     return env
 
 
@@ -60,6 +61,30 @@ def database_counts(*, database_url: str, campaign: str) -> dict[str, int]:
     return json.loads(done.stdout)
 
 
+def pending_count(*, database_url: str) -> int:
+    """Events stored but not yet applied, read with the bare driver (cheap enough to poll)."""
+    sql = "SELECT count(*) FROM payments_stripeevent WHERE status = 'pending'"
+    if database_url.startswith("sqlite:"):
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(urlsplit(database_url).path, timeout=30)) as conn:
+            return conn.execute(sql).fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(sql).fetchone()[0]
+
+
+def wait_until_applied(*, database_url: str, timeout: float, poll: float = 0.25) -> float:
+    """Seconds until no event is pending; raises TimeoutError after ``timeout``."""
+    start = time.perf_counter()
+    while pending_count(database_url=database_url):
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError(f"events still pending after {timeout:.0f} s")
+        time.sleep(poll)
+    return time.perf_counter() - start
+
+
 def ledger_verify(*, database_url: str) -> subprocess.CompletedProcess:
     """``swingfund ledger verify`` on that database (exit status 0 when the chain and balances hold)."""
     return _run(["-m", "swingfund", "ledger", "verify"], database_url)
@@ -77,7 +102,7 @@ def scratch_database(kind: str, *, postgres_url: str = "") -> Iterator[str]:
 
     parts = urlsplit(postgres_url)
     name = f"swingfund_scratch_{uuid.uuid4().hex[:10]}"
-    admin = postgres_url
+    admin = parts._replace(path="/postgres").geturl()  # the maintenance database always exists
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
@@ -91,17 +116,20 @@ class AppServer:
     """swingfund served by ``swingfund.funding.payments.serve`` in its own process group (so SIGKILL takes all of
     it), with Stripe settings pointing at the stand-in."""
 
-    def __init__(self, *, database_url: str, standin: StandIn, threads: int = 8, processes: int = 1):
+    def __init__(self, *, database_url: str, standin: StandIn, threads: int = 8, processes: int = 1,
+                 processing: str = "background"):
         self.database_url, self.standin, self.threads, self.processes = database_url, standin, threads, processes
+        self.processing = processing
         self.process: subprocess.Popen | None = None
+        self.worker: subprocess.Popen | None = None
         self.url = ""
 
     def start(self) -> str:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "swingfund.funding.payments.serve", "--port", "0", "--threads", str(self.threads),
              "--processes", str(self.processes)],
-            env=_env(self.database_url, self.standin), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-            start_new_session=True,
+            env=_env(self.database_url, self.standin, self.processing), stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, text=True, start_new_session=True,
         )
         line: list[str] = []
         reader = threading.Thread(target=lambda: line.append(self.process.stdout.readline()), daemon=True)
@@ -111,6 +139,12 @@ class AppServer:
             self.kill()
             raise RuntimeError(f"the server did not start (said {line!r})")
         self.url = line[0].split()[2]
+        if self.processing == "worker":  # a separate process applies the events the web process stores
+            self.worker = subprocess.Popen(
+                [sys.executable, "-m", "swingfund", "stripe", "process", "--follow"],
+                env=_env(self.database_url, self.standin, self.processing), stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, start_new_session=True,
+            )
         return self.url
 
     @property
@@ -118,18 +152,21 @@ class AppServer:
         return self.url + WEBHOOK_PATH
 
     def kill(self) -> None:
-        """SIGKILL the whole server (every pre-forked process): no clean shutdown, no last commit."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        """SIGKILL the whole server (every pre-forked process, and the worker): no clean shutdown, no last commit."""
+        for process in (self.process, self.worker):
+            if process is not None and process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        for process in (self.process, self.worker):
+            if process is not None and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
 
     def __enter__(self) -> AppServer:
         self.start()

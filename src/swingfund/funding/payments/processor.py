@@ -3,7 +3,8 @@
 One daemon thread per process, started by the first webhook delivery and woken by each later one; it also
 wakes every `IDLE_SECONDS` to pick up anything left pending (an event stored just before a crash, or one whose
 attempt failed). Several processes may each run one: `services.stripe_event_apply` locks and re-checks each row.
-With ``STRIPE_WEBHOOK_PROCESSING=inline`` the webhook applies pending events itself before answering instead.
+With ``STRIPE_WEBHOOK_PROCESSING=inline`` the webhook applies pending events itself before answering instead; with
+``worker`` it only stores them and ``swingfund stripe process --follow`` (a separate process) applies them.
 """
 
 from __future__ import annotations
@@ -35,14 +36,29 @@ def processor_kick() -> None:
             _thread.start()
 
 
+def processor_drain() -> int:
+    """Apply everything pending now; returns how many events were applied. Never raises."""
+    total = 0
+    try:
+        while applied := stripe_events_apply_pending(limit=500):
+            total += applied
+    except Exception:  # noqa: BLE001 — a loop must survive a database hiccup; it retries next time
+        logger.exception("Applying pending Stripe events failed")
+    finally:
+        close_old_connections()
+    return total
+
+
+def processor_follow(*, poll_seconds: float = 0.2, stop: threading.Event | None = None) -> None:
+    """The worker loop of ``swingfund stripe process --follow``: drain, sleep briefly, repeat."""
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        if not processor_drain():
+            stop.wait(poll_seconds)
+
+
 def _loop() -> None:
     while True:
         _wake.wait(IDLE_SECONDS)
         _wake.clear()
-        try:
-            while stripe_events_apply_pending(limit=500):
-                pass
-        except Exception:  # noqa: BLE001 — the thread must survive a database hiccup; it retries next wake
-            logger.exception("Applying pending Stripe events failed")
-        finally:
-            close_old_connections()
+        processor_drain()

@@ -102,7 +102,7 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": str(err)}, status=503)
     if settings.STRIPE_WEBHOOK_PROCESSING == "inline":
         stripe_events_apply_pending()
-    else:
+    elif settings.STRIPE_WEBHOOK_PROCESSING == "background":
         processor_kick()
     return JsonResponse({"received": receipt.event_id, "status": receipt.status, "duplicate": receipt.duplicate})
 

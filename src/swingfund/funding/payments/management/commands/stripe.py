@@ -1,0 +1,62 @@
+"""`swingfund stripe …`: the Stripe webhook event queue.
+
+    swingfund stripe events [--status failed]     list received events and their status
+    swingfund stripe process [--follow]           apply pending events (with --follow: keep doing so, a worker)
+    swingfund stripe standin [--port 12111]       run the local Stripe stand-in (offline demo and development)
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.table import Table
+
+from swingfund.funding.payments import selectors
+from swingfund.funding.payments.models import StripeEvent
+from swingfund.funding.payments.processor import processor_drain, processor_follow
+
+
+class Command(BaseCommand):
+    help = "Stripe webhook events: list them, apply pending ones, or run the local Stripe stand-in."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        events = sub.add_parser("events", help="List received events")
+        events.add_argument("--status", choices=StripeEvent.Status.values)
+        events.add_argument("--limit", type=int, default=50)
+        process = sub.add_parser("process", help="Apply pending events")
+        process.add_argument("--follow", action="store_true", help="Keep applying new events until stopped")
+        standin = sub.add_parser("standin", help="Run the local Stripe stand-in")
+        standin.add_argument("--port", type=int, default=12111)
+        standin.add_argument("--webhook-url", default="http://127.0.0.1:8000/payments/stripe/webhook/")
+
+    def handle(self, *args, action: str, **options):
+        if action == "events":
+            self._events(options["status"], options["limit"])
+        elif action == "process":
+            if options["follow"]:
+                self.stdout.write("Applying Stripe events as they arrive (Ctrl-C to stop)…")
+                try:
+                    processor_follow()
+                except KeyboardInterrupt:
+                    return
+            applied = processor_drain()
+            counts = selectors.stripe_event_counts()
+            self.stdout.write(f"Applied {applied} event(s). Now: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            if counts["failed"]:
+                raise CommandError(f"{counts['failed']} event(s) failed: see `swingfund stripe events --status failed`")
+        else:
+            from swingfund.funding.payments.standin import main as standin_main
+
+            standin_main(["--port", str(options["port"]), "--webhook-url", options["webhook_url"]])
+
+    def _events(self, status: str | None, limit: int) -> None:
+        table = Table(title="Stripe webhook events (newest first)")
+        for column in ("received (UTC)", "event", "type", "status", "deliveries", "waiting for / error"):
+            table.add_column(column)
+        for e in selectors.stripe_event_list(status=status, limit=limit):
+            table.add_row(f"{e.received_at:%Y-%m-%d %H:%M:%S}", e.event_id, e.type, e.status, str(e.deliveries),
+                          e.waiting_for or e.error)
+        Console(file=self.stdout, width=160).print(table)
+        counts = selectors.stripe_event_counts()
+        self.stdout.write("Totals: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

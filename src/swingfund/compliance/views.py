@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -48,9 +48,9 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
     return render(request, "compliance/index.html", context)
 
 
-@login_required
+@staff_member_required
 def report_csv(request: HttpRequest, kind: str) -> HttpResponse:
-    """The donations or spending return as CSV (organisers only: it carries donors' addresses)."""
+    """The donations or spending return as CSV (staff only: it carries donors' names and addresses)."""
     from swingfund.compliance.returns_data import donations_report, spending_report
 
     if kind not in REPORT_KINDS:

@@ -139,7 +139,11 @@ class TargetTable:
                  f"boundaries; bloc {self.bloc} from {', '.join(self.censuses) or 'no census'}."]
         if self.projection:
             lines.append(f"Majorities projected by {self.projection}.")
-        lines.append(f"P(decisive): {self.draws:,} Monte Carlo draws per seat, seed {self.seed}.")
+        twice = " × 2" if self.assumptions.count_twice else ""
+        lines.append(f"Leverage = bloc voters × cohesion{twice} ÷ majority (swing lens) or ÷ (winner's votes − other "
+                     "support) (own-candidate lens); above 1, the bloc's cohesive vote is the larger.")
+        lines.append(f"P(decisive): share of {self.draws:,} Monte Carlo draws per seat (seed {self.seed}), each "
+                     "assumption drawn uniformly from its range, in which the bloc's cohesive vote is the larger.")
         lines += [f"Assumption — {line}" for line in self.assumptions.describe()]
         if self.no_data_count:
             lines.append(f"{self.no_data_count} seats have no census figures for this bloc: shown as 'no data'.")

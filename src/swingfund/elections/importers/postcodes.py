@@ -35,6 +35,7 @@ from swingfund.elections.models import BoundarySet, Constituency, DataSource, Po
 BATCH_SIZE = 20_000
 PEEK_ROWS = 20_000
 PSEUDO_CODE = re.compile(r"^[A-Z]99999999$")
+SKIPPED_ROWS = "{count:,} rows have no constituency (blank or pseudo pcon code) and were skipped"
 COLUMNS = ("postcode", "boundary_set", "constituency_id", "terminated", "source_id")
 
 
@@ -101,56 +102,76 @@ class OnsPostcodeDirectory(Importer):
         return ImportFailure(file=self.path.name, line=line, column=column, message=message)
 
     def run(self, *, source: DataSource, tick) -> None:
-        summary, boundary_set = self.summary, self.boundary_set
+        summary, boundary_set, source_id = self.summary, self.boundary_set, source.pk
         codes = self.codes[boundary_set]
-        i_pcon, i_pcds, i_doterm = (self.header.index(c) for c in ("pcon", "pcds", "doterm"))
-        width = len(self.header)
         Postcode.objects.filter(boundary_set=boundary_set).delete()
         batch: list[tuple] = []
         lines: list[int] = []
-        skipped = 0
-        position = 0
-        for line, record, pos in self._records():
-            summary.rows += 1
-            if pos - position >= 1 << 16:
-                tick(pos - position)
-                position = pos
-            if len(record) != width:
-                if not record:
-                    continue
-                column = self.header[len(record)] if len(record) < width else f"#{width + 1}"
-                template = errors.TOO_FEW_FIELDS if len(record) < width else errors.TOO_MANY_FIELDS
-                raise self._fail(line, column, template.format(got=len(record), expected=width))
-            pcon = record[i_pcon].strip()
-            if not pcon or PSEUDO_CODE.match(pcon):
-                skipped += 1
-                continue
-            if not GSS_CODE.match(pcon):
-                raise self._fail(line, "pcon", errors.INVALID_GSS.format(value=pcon))
-            constituency_id = codes.get(pcon)
-            if constituency_id is None:
-                raise self._fail(line, "pcon", errors.UNKNOWN_SEAT.format(code=pcon, boundary_set=boundary_set))
-            postcode = normalise_postcode(record[i_pcds])
-            if not postcode or len(postcode) > 8:
-                raise self._fail(line, "pcds", errors.INVALID_POSTCODE.format(postcode=record[i_pcds]))
-            batch.append((postcode, boundary_set, constituency_id, bool(record[i_doterm].strip()), source.pk))
-            lines.append(line)
-            summary.seats.add(pcon)
-            if len(batch) >= BATCH_SIZE:
-                self._write(batch, lines)
-                summary.written += len(batch)
-                batch, lines = [], []
-        if batch:
-            self._write(batch, lines)
-            summary.written += len(batch)
+        skipped = position = 0
+        with self.path.open("rb") as raw:
+            reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
+            try:
+                header = next(reader)
+                i_pcon, i_pcds, i_doterm = (header.index(c) for c in ("pcon", "pcds", "doterm"))
+                width = len(header)
+                for record in reader:
+                    summary.rows += 1
+                    if not summary.rows & 0x1FFF:
+                        tick(raw.tell() - position)
+                        position = raw.tell()
+                    if len(record) != width:
+                        if record:
+                            self._wrong_width(reader.line_num, record, header)
+                        continue
+                    pcon = record[i_pcon]
+                    constituency_id = codes.get(pcon)
+                    if constituency_id is None:
+                        if self._no_constituency(reader.line_num, pcon.strip(), boundary_set):
+                            skipped += 1
+                            continue
+                        constituency_id = codes[pcon.strip()]
+                    postcode = record[i_pcds].replace(" ", "").upper()
+                    if not 5 <= len(postcode) <= 7:
+                        raise self._fail(
+                            reader.line_num, "pcds", errors.INVALID_POSTCODE.format(postcode=record[i_pcds])
+                        )
+                    batch.append((postcode, boundary_set, constituency_id, record[i_doterm] != "", source_id))
+                    lines.append(reader.line_num)
+                    if len(batch) >= BATCH_SIZE:
+                        summary.written += self._write(batch, lines)
+                        batch, lines = [], []
+            except UnicodeDecodeError as exc:
+                raise self._fail(reader.line_num + 1, "-", errors.NOT_UTF8.format(byte=exc.object[exc.start])) from None
+        summary.written += self._write(batch, lines)
+        summary.seats.update(
+            Constituency.objects.filter(
+                pk__in=Postcode.objects.filter(source=source).values("constituency")
+            ).values_list("gss_code", flat=True)
+        )
         tick(self.path.stat().st_size - position)
         if skipped:
-            summary.warnings.append(
-                f"{skipped:,} rows have no constituency (blank or pseudo pcon code) and were skipped"
-            )
+            summary.warnings.append(SKIPPED_ROWS.format(count=skipped))
 
-    def _write(self, batch: list[tuple], lines: list[int]) -> None:
+    def _wrong_width(self, line: int, record: list[str], header: list[str]) -> None:
+        width = len(header)
+        column = header[len(record)] if len(record) < width else f"#{width + 1}"
+        template = errors.TOO_FEW_FIELDS if len(record) < width else errors.TOO_MANY_FIELDS
+        raise self._fail(line, column, template.format(got=len(record), expected=width))
+
+    def _no_constituency(self, line: int, pcon: str, boundary_set: str) -> bool:
+        """True for a row to skip (blank or pseudo code); raises for a malformed or unknown code."""
+        if not pcon or PSEUDO_CODE.match(pcon):
+            return True
+        if not GSS_CODE.match(pcon):
+            raise self._fail(line, "pcon", errors.INVALID_GSS.format(value=pcon))
+        if pcon not in self.codes[boundary_set]:
+            raise self._fail(line, "pcon", errors.UNKNOWN_SEAT.format(code=pcon, boundary_set=boundary_set))
+        return False
+
+    def _write(self, batch: list[tuple], lines: list[int]) -> int:
         """Insert one batch in a savepoint; a duplicate postcode is reported with the line it is on."""
+        if not batch:
+            return 0
         table = Postcode._meta.db_table
         try:
             with transaction.atomic(), connection.cursor() as cursor:
@@ -177,3 +198,4 @@ class OnsPostcodeDirectory(Importer):
                     raise self._fail(line, "pcds", errors.DUPLICATE_POSTCODE.format(postcode=row[0])) from None
                 first_seen[row[0]] = line
             raise
+        return len(batch)

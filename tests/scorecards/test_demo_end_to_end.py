@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -120,3 +121,15 @@ def test_scorecard_command(official_db):
     shah = Person.objects.filter(name__icontains="Shah").count()
     with pytest.raises(CommandError, match=f"{min(shah, 20)} people match"):
         command("scorecard", "Shah")
+
+
+def test_recommendations_page_with_a_bloc_has_a_chart(official_db, client):
+    org = demo_seed()
+    html = client.get(
+        f"/scorecards/recommendations/?org={org.slug}&election=parl.2024-07-04&bloc=religion:muslim&top=15"
+    ).content.decode()
+    svg = re.search(r'<svg[^>]*class="decisions-chart".*?</svg>', html, re.S).group()
+    actions = re.findall(r'data-action="(\w+)"', svg)
+    assert len(actions) == 15
+    assert actions.count("back") == html.count('data-action="back"') - actions.count("back") > 0  # chart = table
+    assert "Demo organisation: every stance shown here is an" in html

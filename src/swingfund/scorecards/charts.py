@@ -43,7 +43,7 @@ def agreement_chart(*, bars: Sequence[Bar], width: int = 640, row: int = 30) -> 
         )
     for i, bar in enumerate(bars):
         y = i * row + 4
-        label = bar.label if len(bar.label) <= 38 else bar.label[:37] + "…"
+        label = bar.label if len(bar.label) <= 34 else bar.label[:33] + "…"
         out.append(
             f'<text x="{label_w - pad}" y="{y + row / 2 + 4:.1f}" font-size="12" text-anchor="end" '
             f'fill="#1d2433">{escape(label)}</text>'
@@ -69,5 +69,51 @@ def agreement_chart(*, bars: Sequence[Bar], width: int = 640, row: int = 30) -> 
             f'<text x="{label_w + w + 4:.1f}" y="{y + row / 2 + 4:.1f}" font-size="11" fill="#1d2433">'
             f"{bar.agreement * 100:.0f}%</text>"
         )
+    out.append("</svg>")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class SeatBar:
+    seat: str
+    action: str  # back | stay_out
+    p_decisive: float | None
+    leverage: float | None = None
+
+
+def decisions_chart(*, seats: Sequence[SeatBar], width: int = 640, row: int = 20) -> str:
+    """One bar per seat: length = P(decisive); green where we back a candidate, grey where we stay out."""
+    label_w = 220
+    plot_w = width - label_w - 110
+    height = row * len(seats) + 40
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="decisions-chart" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="P(decisive) of each target seat and our decision">'
+    ]
+    for i, s in enumerate(seats):
+        y = i * row + 2
+        name = s.seat if len(s.seat) <= 32 else s.seat[:31] + "…"
+        out.append(
+            f'<text x="{label_w - 6}" y="{y + row / 2 + 4:.1f}" font-size="11" text-anchor="end" '
+            f'fill="#1d2433">{escape(name)}</text>'
+        )
+        value = 0.0 if s.p_decisive is None else max(0.0, min(1.0, s.p_decisive))
+        colour = STANCE_COLOUR["agree"] if s.action == "back" else STANCE_COLOUR["unknown"]
+        words = "back a candidate" if s.action == "back" else "stay out"
+        shown = "no figure" if s.p_decisive is None else f"{value:.2f}"
+        out.append(
+            f'<rect x="{label_w}" y="{y + 3}" width="{max(value * plot_w, 1):.1f}" height="{row - 6}" '
+            f'fill="{colour}" data-action="{escape(s.action)}"><title>{escape(s.seat)}: P(decisive) {shown}, '
+            f"{words}</title></rect>"
+        )
+    y = len(seats) * row + 16
+    out.append(
+        f'<rect x="{label_w}" y="{y - 9}" width="10" height="10" fill="{STANCE_COLOUR["agree"]}"/>'
+        f'<text x="{label_w + 14}" y="{y}" font-size="11" fill="#1d2433">we back a candidate</text>'
+        f'<rect x="{label_w + 150}" y="{y - 9}" width="10" height="10" fill="{STANCE_COLOUR["unknown"]}"/>'
+        f'<text x="{label_w + 164}" y="{y}" font-size="11" fill="#1d2433">we stay out</text>'
+        f'<text x="{label_w + plot_w}" y="{y}" font-size="11" text-anchor="end" fill="#5b6475">'
+        f"bar = P(decisive), 0–1</text>"
+    )
     out.append("</svg>")
     return "".join(out)

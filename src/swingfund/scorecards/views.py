@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from swingfund.elections.models import Election, Person, Result
 
 from . import scoring
-from .charts import agreement_chart, bar_for
+from .charts import SeatBar, agreement_chart, bar_for, decisions_chart
 from .models import Evidence, Organisation
 from .recommendations import recommendations
 from .rules import RuleConfig
@@ -160,10 +160,16 @@ def recommendations_page(request: HttpRequest) -> HttpResponse:
             )
         except ValueError as exc:
             error = str(exc)
+    chart = (
+        decisions_chart(seats=[SeatBar(r.seat_name, r.action, r.p_decisive, r.leverage) for r in recs])
+        if bloc and recs
+        else ""
+    )
     return render(
         request,
         "scorecards/recommendations.html",
         {
+            "chart": mark_safe(chart),  # built by charts.py, every text escaped
             "org": org,
             "recs": recs,
             "error": error,

@@ -38,6 +38,8 @@ def test_all_seats_show_no_data_rows_for_northern_ireland(official_db):
     ni = [r for r in rows if r["code"].startswith("N")]
     assert len(ni) == 18 and all(r["leverage"] == "" and r["p_swing"] == "" for r in ni)
     assert rows[-1]["code"].startswith("N")  # no data sorts last, never as zero
+    assert rows[0]["assumptions"].startswith("adult_ratio=0.9:0.8:1;registration=0.85:0.75:0.95;")
+    assert "count_twice=0;draws=200;seed=2024;census=census2021+scotland2022" in rows[0]["assumptions"]
     table = run("--bloc", "religion:muslim", "--top", "0", "--draws", "200", "--region", "Northern Ireland")
     assert table.count("no data") >= 18 * 5
 

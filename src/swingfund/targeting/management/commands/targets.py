@@ -35,7 +35,7 @@ from swingfund.targeting.targets import SORT_KEYS, TargetRow, TargetTable, targe
 USAGE_ERROR = 2
 LENSES = ("both", "swing", "own")
 CSV_COLUMNS = ["code", "name", "region", "mp", "party", "majority", "population", "bloc_voters", "bloc_vote",
-               "leverage", "own_leverage", "seed_flag", "p_swing", "p_own"]
+               "leverage", "own_leverage", "seed_flag", "p_swing", "p_own", "assumptions"]
 
 
 class Command(BaseCommand):
@@ -93,17 +93,30 @@ class Command(BaseCommand):
         if o["format"] == "json":
             self.stdout.write(json.dumps(table.as_dict(rows), indent=2, ensure_ascii=False))
         elif o["format"] == "csv":
-            self.stdout.write(self._csv(rows), ending="")
+            self.stdout.write(self._csv(rows, assumptions=self._assumptions_text(table)), ending="")
         else:
             self.stdout.write(self._table(table, rows, lens=o["lens"], top=o["top"]), ending="")
 
     @staticmethod
-    def _csv(rows: list[TargetRow]) -> str:
+    def _assumptions_text(table: TargetTable) -> str:
+        """Every assumption and setting of the run in one cell, so each CSV row carries what it assumed."""
+        a = table.assumptions
+        parts = [f"{name}={v.central:g}:{v.low:g}:{v.high:g}" for name, v in
+                 ((n, getattr(a, n)) for n in ASSUMPTION_DEFAULTS)]
+        parts += [f"seat_adult_share_default={a.seat_adult_share_default:g}", f"count_twice={int(a.count_twice)}",
+                  f"draws={table.draws}", f"seed={table.seed}", f"census={'+'.join(table.censuses)}"]
+        if table.projection:
+            parts.append(f"projection={table.projection}")
+        return ";".join(parts)
+
+    @staticmethod
+    def _csv(rows: list[TargetRow], *, assumptions: str) -> str:
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for r in rows:
-            writer.writerow({k: ("" if v is None else v) for k, v in r.as_dict().items()})
+            writer.writerow({**{k: ("" if v is None else v) for k, v in r.as_dict().items()},
+                             "assumptions": assumptions})
         return out.getvalue()
 
     @staticmethod

@@ -171,3 +171,10 @@ def test_notification_warning_at_80_percent_of_the_non_party_notification_thresh
     assert checks.notification_warning(spent_pence=799_999, on=POLL_2024) is None
     warning = checks.notification_warning(spent_pence=800_000, on=POLL_2024)
     assert warning is not None and "£10,000" in warning.message and warning.percent == 80
+
+
+def test_unincorporated_association_gift_reporting_thresholds():
+    assert not checks.ua_gift_reportable(aggregate_pence=1_118_000, already_reported=False, on=POLL_2024)
+    assert checks.ua_gift_reportable(aggregate_pence=1_118_001, already_reported=False, on=POLL_2024)  # over £11,180
+    assert not checks.ua_gift_reportable(aggregate_pence=223_000, already_reported=True, on=POLL_2024)
+    assert checks.ua_gift_reportable(aggregate_pence=223_001, already_reported=True, on=POLL_2024)  # over £2,230

@@ -282,3 +282,12 @@ def notification_warning(*, spent_pence: int, on: date) -> ComplianceWarning | N
     return _threshold_warning(code="non_party_notification", key="non_party_notification_threshold",
                               subject="Regulated spending this regulated period", amount_pence=spent_pence,
                               action="notify the Electoral Commission before spending more", on=on)
+
+
+def ua_gift_reportable(*, aggregate_pence: int, already_reported: bool, on: date) -> bool:
+    """A registered unincorporated association reports gifts from one source over the gift reporting threshold in
+    the calendar year; once one is reported, further gifts from that source over the further-gift threshold.
+    `aggregate_pence` is that source's total not yet reported (PPERA 2000 Schedule 19A)."""
+    _not_negative(aggregate_pence=aggregate_pence)
+    key = "ua_further_gift_threshold" if already_reported else "ua_gift_reporting_threshold"
+    return aggregate_pence > figure(key, on=on).value

@@ -1,0 +1,136 @@
+"""The public pages (campaign, ledger, exports) and the treasurer's pages (dashboard, offline gift form, grant
+payment, donation notice), through Django's test client on the real URLs and templates."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from swingfund.compliance.selectors import figure
+from swingfund.funding import selectors, services
+from swingfund.funding.forms import NAME_REQUIRED
+from swingfund.funding.models import Donation, Grant
+from tests.funding.conftest import at, make_donor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filled(pooled, candidacy):
+    """Three gifts (one named with consent over the public threshold, one with consent under it, one without
+    consent), a refund, a held anonymous gift, and a paid grant."""
+    threshold = figure("public_donor_name_threshold", on=at("06-01").date()).value
+    big = make_donor("Rana Big", consent=True)
+    small = make_donor("Sol Small", consent=True)
+    shy = make_donor("Una Shy", consent=False)
+    services.donation_record(campaign=pooled, donor=big, amount_pence=threshold + 100, method="bank_transfer",
+                             reference="b1", received_at=at("06-01"))
+    gift = services.donation_record(campaign=pooled, donor=small, amount_pence=2_500, method="card", fee_pence=60,
+                                    external_id="pi_small", received_at=at("06-02"))
+    services.donation_record(campaign=pooled, donor=shy, amount_pence=threshold + 200, method="cheque",
+                             reference="c1", received_at=at("06-03"))
+    services.donation_refund(donation=gift, amount_pence=500, reason="asked", refunded_at=at("06-04"))
+    services.donation_record(campaign=pooled, donor=None, amount_pence=90_000, method="cash", reference="env",
+                             received_at=at("06-05"))
+    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="backed")
+    services.grant_pay(grant=grant, bank_reference="FPS-1")
+    return pooled
+
+
+def test_campaign_page_shows_progress_notice_gifts_and_chart_reconciled_with_the_ledger(client, filled):
+    page = client.get(f"/funding/campaigns/{filled.slug}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    raised = selectors.campaign_raised_pence(filled)
+    assert f'data-pence="{raised}"' in html and "reconciled with the gift records" in html
+    assert '<svg' in html and 'class="progress"' in html and 'class="chart money-flow"' in html
+    assert "Who the money is for" in html and "Permissibility checks will be made" in html
+    assert "Details of gifts may be published" in html and filled.purpose in html
+    assert "Rana Big" in html  # over the public threshold, with consent
+    assert "Sol Small" not in html and "Una Shy" not in html  # under it / no consent
+    assert "A donor" in html
+    assert "is held until the givers' permissibility is checked" in html
+
+
+def test_public_ledger_exports_every_transaction_and_totals_reconcile_with_campaign_pages(client, filled):
+    page = client.get("/funding/ledger/").content.decode()
+    data = client.get("/funding/ledger.json").json()
+    rows = list(csv.DictReader(io.StringIO(client.get("/funding/ledger.csv").content.decode())))
+    transactions = {t.pk for t in filled.ledger_transactions.all()}
+    assert {t["id"] for t in data["transactions"]} == transactions == {int(r["id"]) for r in rows}
+    assert all(sum(e["amount_pence"] for e in t["entries"]) == 0 for t in data["transactions"])
+    campaign_page = client.get(f"/funding/campaigns/{filled.slug}/").content.decode()
+    shown = int(re.search(r'id="raised" data-pence="(-?\d+)"', campaign_page).group(1))
+    assert data["campaigns"][filled.slug] == shown == data["totals"]["income_pence"]
+    assert f'data-campaign="{filled.slug}" data-pence="{shown}"' in page
+    assert f'id="income" data-pence="{shown}"' in page
+    givers = {t["giver"] for t in data["transactions"] if t["giver"]}
+    assert givers == {"Rana Big", "A donor", "Anonymous"}
+    assert "Una Shy" not in page and "Sol Small" not in page and "Una Shy" not in str(rows)
+    assert sum(int(r["amount_pence"]) for r in rows) == 0
+
+
+def test_dashboard_is_staff_only_and_lists_tasks_held_gifts_and_grants(staff_client, filled):
+    assert Client().get("/funding/dashboard/").status_code == 302
+    html = staff_client.get("/funding/dashboard/").content.decode()
+    held = Donation.objects.get(status=Donation.Status.HELD)
+    assert 'class="task-return"' in html and str(held.tasks.get().due_on) in html
+    assert f"/funding/dashboard/gifts/{held.pk}/return/" in html
+    assert "Political contributions this calendar year" in html
+    response = staff_client.post(f"/funding/dashboard/gifts/{held.pk}/return/", {"reference": "RET-9"})
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert held.status == Donation.Status.RETURNED
+
+
+def test_offline_gift_form_records_a_cheque_and_refuses_bad_input(staff_client, pooled):
+    assert Client().get("/funding/dashboard/gift/").status_code == 302
+    form = {"campaign": pooled.slug, "amount": "1,250.50", "method": "cheque", "reference": "CHQ 000123",
+            "received_on": "2024-06-10", "name": "Vic Cheque", "address": "4 Bank St", "postcode": "ls1 4ab"}
+    response = staff_client.post("/funding/dashboard/gift/", form)
+    assert response.status_code == 302
+    gift = Donation.objects.get(reference="CHQ 000123")
+    assert (gift.amount_pence, gift.method, gift.donor.name, gift.recorded_by) == (125_050, "cheque", "Vic Cheque",
+                                                                                  "treasurer")
+    assert gift.status == Donation.Status.HELD  # £1,250.50 from an unchecked donor is over £500
+    bad = staff_client.post("/funding/dashboard/gift/", {**form, "amount": "12.345", "reference": "X"})
+    assert bad.status_code == 400 and "is not a sum of money" in bad.content.decode()
+    nameless = staff_client.post("/funding/dashboard/gift/", {**form, "name": "", "reference": "Y"})
+    assert nameless.status_code == 400 and NAME_REQUIRED in nameless.content.decode().replace("&#x27;", "'")
+    assert Donation.objects.count() == 1
+
+
+def test_grant_payment_form_and_donation_notice_page_and_pdf(staff_client, pooled, candidacy):
+    services.donation_record(campaign=pooled, donor=make_donor("Wyn Rich"), amount_pence=100_000,
+                             method="bank_transfer", reference="w", received_at=at("06-01"))
+    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="backed")
+    assert staff_client.post(f"/funding/grants/{grant.pk}/pay/", {"reference": "FPS 777"}).status_code == 302
+    grant.refresh_from_db()
+    assert (grant.status, grant.bank_reference) == (Grant.Status.PAID, "FPS 777")
+    assert Client().get(f"/funding/grants/{grant.pk}/notice/").status_code == 302  # donors' addresses: staff only
+    notice = staff_client.get(f"/funding/grants/{grant.pk}/notice/").content.decode()
+    assert "FPS 777" in notice and candidacy.person_name in notice and "the group is the donor" in notice
+    pdf = staff_client.get(f"/funding/grants/{grant.pk}/notice.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+
+
+def test_funding_gift_command_and_ledger_verify_command(pooled, capsys):
+    call_command("funding", "gift", "--campaign", pooled.slug, "--amount", "40", "--method", "cash",
+                 "--reference", "receipt 17", "--name", "Xan Cash", "--postcode", "LS6 1AA",
+                 "--received", "2024-06-12")
+    gift = Donation.objects.get(reference="receipt 17")
+    assert (gift.amount_pence, gift.status, gift.received_at.date().isoformat()) == (4_000, "accepted", "2024-06-12")
+    call_command("ledger", "verify")
+    assert "Ledger OK: 1 transactions" in capsys.readouterr().out
+    with pytest.raises(Exception, match="not a sum of money"):
+        call_command("funding", "gift", "--campaign", pooled.slug, "--amount", "forty", "--method", "cash",
+                     "--reference", "r", "--name", "Y")
+    with pytest.raises(Exception, match="No campaign with slug 'nope'"):
+        call_command("funding", "gift", "--campaign", "nope", "--amount", "1", "--method", "cash",
+                     "--reference", "r", "--name", "Y")
+    assert Donation.objects.count() == 1

@@ -132,3 +132,28 @@ def test_unknown_choice_is_refused():
 def test_majority_default_for_m():
     policy = ApprovalPolicy()
     assert [policy.approvals_needed(m) for m in (1, 2, 3, 4, 5, 6)] == [1, 2, 2, 3, 3, 4]
+
+
+def test_tally_bar_geometry_scales_to_eligible_members():
+    from swingfund.committee.charts import tally_bar
+
+    # 5 eligible: proposer and member 2 for (2 approvals), member 3 against, 2 still to vote; N = 2.
+    bar = tally_bar(count({1: FOR, 2: FOR, 3: AGAINST}, quorum=3, n=2), width=500)
+    assert [(s.key, s.count, s.x, s.width) for s in bar.segments] == [
+        ("approvals", 2, 0.0, 200.0),
+        ("against", 1, 200.0, 100.0),
+        ("not_voted", 2, 300.0, 200.0),
+    ]
+    assert (bar.needed_x, bar.quorum_x) == (200.0, 300.0)
+
+
+def test_tally_bar_shows_a_discounted_proposer_vote_separately():
+    from swingfund.committee.charts import tally_bar
+
+    bar = tally_bar(count({1: FOR}, eligible=THREE, quorum=2, n=2), width=300)
+    assert [(s.key, s.count) for s in bar.segments] == [("for_not_counted", 1), ("not_voted", 2)]
+
+
+def test_stored_tally_round_trips():
+    result = count({1: FOR, 2: FOR, 3: AGAINST}, quorum=3, n=2)
+    assert rules.Tally.from_dict({**result.as_dict(), "added_later": 1}) == result

@@ -69,6 +69,9 @@ if __name__ == "__main__":
     import django
 
     django.setup()
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # test users: no key stretching
     if sys.argv[1] == "setup":
         setup()
     else:

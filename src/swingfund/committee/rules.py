@@ -83,6 +83,11 @@ class Tally:
     def as_dict(self) -> dict[str, int | bool | str]:
         return dict(self.__dict__)
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, int | bool | str]) -> Tally:
+        """Rebuild a stored tally (a decision's snapshot), ignoring keys this version does not know."""
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+
 
 def tally(
     *,

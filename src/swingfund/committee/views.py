@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from swingfund.committee import charts, selectors, services
+from swingfund.committee import charts, rules, selectors, services
 from swingfund.committee.forms import EditForm, InterestForm, VoteForm
 from swingfund.committee.models import Proposal
 from swingfund.committee.services import CommitteeError, CommitteeForbidden
@@ -171,7 +171,13 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 def decisions(request: HttpRequest) -> HttpResponse:
     """Public: every decision with its reason and tally; names only where the organisation publishes them."""
     groups = [
-        {"organisation": org, "decisions": list(selectors.public_decisions(organisation=org))}
+        {
+            "organisation": org,
+            "rows": [
+                {"decision": d, "bar": charts.tally_bar(rules.Tally.from_dict(d.tally), width=160, height=14)}
+                for d in selectors.public_decisions(organisation=org)
+            ],
+        }
         for org in selectors.organisations_with_committee()
     ]
     return render(request, "committee/decisions.html", {"groups": groups})

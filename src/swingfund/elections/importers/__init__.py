@@ -20,6 +20,7 @@ from swingfund.elections.importers.ge2024_summary import GbSummaryNotional2019
 from swingfund.elections.importers.hoc_candidates import HocCandidateResults
 from swingfund.elections.importers.hoc_results import HocConstituencyResults
 from swingfund.elections.importers.postcodes import OnsPostcodeDirectory
+from swingfund.elections.importers.scotland_xlsx import ScotlandCensus2022Workbook, read_workbook_header
 
 IMPORTERS: tuple[type[Importer], ...] = (
     HocConstituencyResults,
@@ -79,8 +80,12 @@ def detect(path: Path) -> tuple[type[Importer], Schema]:
     """The importer class and schema whose header this file has; ImportFailure names the missing column
     (header close to a known format) or says the format is unknown."""
     path = Path(path)
-    header = read_header(path)
-    candidates = IMPORTERS
+    if path.suffix.lower() == ".xlsx":
+        header = read_workbook_header(path)
+        candidates: tuple[type[Importer], ...] = (ScotlandCensus2022Workbook,)
+    else:
+        header = read_header(path)
+        candidates = IMPORTERS
     try:
         found = _match(header, candidates)
     except ImportFailure as exc:
@@ -98,6 +103,6 @@ def importer_for(path: Path) -> Importer:
     """The importer for this file, ready to run."""
     path = Path(path)
     importer, schema = detect(path)
-    if importer.streaming:
+    if importer.streaming or importer is ScotlandCensus2022Workbook:
         return importer(path=path, schema=schema, table=None)
     return importer(path=path, schema=schema, table=CsvTable(path))

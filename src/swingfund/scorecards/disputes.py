@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +30,9 @@ def dispute_open(*, evidence: Evidence, candidate_text: str) -> Dispute:
 
 
 @transaction.atomic
-def dispute_respond(*, dispute: Dispute, status: str, response: str, responded_by=None) -> Dispute:
+def dispute_respond(
+    *, dispute: Dispute, status: str, response: str, responded_by: AbstractBaseUser | None = None
+) -> Dispute:
     """Answer a dispute: uphold it (the coding no longer counts) or reject it (the coding stands). The person's
     stored scores are recomputed at once."""
     from .services import scores_recompute

@@ -102,7 +102,7 @@ class VoteTally:
     important_absent: float | np.ndarray = 0.0
 
 
-def _finish(points, available):
+def _finish(points: float | np.ndarray, available: float | np.ndarray) -> float | np.ndarray:
     points = np.asarray(points, dtype=float)
     available = np.asarray(available, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):

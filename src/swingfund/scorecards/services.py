@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -202,7 +203,7 @@ def evidence_record(
     public: bool = True,
     summary: str = "",
     note: str = "",
-    recorded_by=None,
+    recorded_by: AbstractBaseUser | None = None,
     recorded_via: str = "",
     replace_same_source: bool = False,
 ) -> Evidence:
@@ -286,7 +287,7 @@ def evidence_record_vote(
     source_url: str,
     candidacy: Candidacy | None = None,
     note: str = "",
-    recorded_by=None,
+    recorded_by: AbstractBaseUser | None = None,
     recorded_via: str = "",
 ) -> Evidence:
     """Record (or correct) how a person voted in a division mapped to the statement version."""
@@ -368,7 +369,7 @@ def scores_recompute(
 
 
 @transaction.atomic
-def evidence_correct(*, evidence: Evidence, recorded_by=None) -> Evidence:
+def evidence_correct(*, evidence: Evidence, recorded_by: AbstractBaseUser | None = None) -> Evidence:
     """Save an organiser's correction of a (non-vote) evidence row, re-checking it and recording who and when."""
     if evidence.kind == EvidenceKind.DIVISION:
         raise ValidationError(ERROR_DIVISION_EVIDENCE)

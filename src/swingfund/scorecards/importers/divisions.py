@@ -18,6 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from swingfund.elections.models import Person
@@ -151,7 +152,7 @@ def import_divisions(
     agree_when: str | None = None,
     important: Collection[str] = (),
     all_important: bool = False,
-    recorded_by=None,
+    recorded_by: AbstractBaseUser | None = None,
 ) -> ImportReport:
     """Check the whole file, map its divisions and match members, then write the votes in one transaction."""
     if agree_when is not None and agree_when not in DIRECTIONS:

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from swingfund.elections.models import Candidacy
@@ -121,7 +122,7 @@ def import_pledges(
     organisation: Organisation,
     election_id: str,
     statement_slug: str | None = None,
-    recorded_by=None,
+    recorded_by: AbstractBaseUser | None = None,
 ) -> ImportReport:
     """Check the whole file, match each row to a candidacy, then write the matched rows in one transaction."""
     election = election_get(election_id=election_id)

@@ -50,16 +50,22 @@ def _payment(event: dict[str, Any]) -> tuple[str, int, str, dict[str, str]]:
     return obj.get("payment_intent") or "", int(obj.get("amount_total") or 0), obj.get("currency", ""), obj["metadata"]
 
 
-def fee_needed(event: dict[str, Any], fee_lookup: Callable[..., PaymentFee]) -> PaymentFee | None:
-    """Stripe's fee for a swingfund payment event not yet recorded (asks Stripe: events do not carry it)."""
+def fee_intent(event: dict[str, Any]) -> str:
+    """The payment intent whose fee must be asked of Stripe for this event ('' when none is needed)."""
     if event.get("type") not in PAYMENT_EVENTS:
-        return None
+        return ""
     intent, _amount, _currency, metadata = _payment(event)
     if not intent or not (metadata or {}).get("campaign"):
-        return None
+        return ""
     if event["type"] != "payment_intent.succeeded" and event["data"]["object"].get("payment_status") != "paid":
-        return None
-    if Donation.objects.filter(method=Method.CARD, external_id=intent).exists():
+        return ""
+    return intent
+
+
+def fee_needed(event: dict[str, Any], fee_lookup: Callable[..., PaymentFee]) -> PaymentFee | None:
+    """Stripe's fee for a swingfund payment event not yet recorded (asks Stripe: events do not carry it)."""
+    intent = fee_intent(event)
+    if not intent or Donation.objects.filter(method=Method.CARD, external_id=intent).exists():
         return None
     return fee_lookup(payment_intent_id=intent)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +41,7 @@ from swingfund.funding.payments.stripe import WEBHOOKS_OFF, PaymentFee, payment_
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+FEE_LOOKUP_THREADS = 8
 SIGNATURE_TOLERANCE_SECONDS = 300  # Stripe's default: a signed timestamp older than 5 minutes is refused (replays)
 SIGNATURE_REFUSED = "Stripe signature refused: {detail}"
 NOT_AN_EVENT = "The body is not a Stripe event: {detail}"
@@ -138,19 +140,43 @@ def _attempt_failed(event_id: str, err: Exception) -> None:
 
 
 def stripe_events_apply_pending(*, limit: int | None = None, fee_lookup: FeeLookup = payment_fee_fetch) -> int:
-    """Apply pending events in arrival order; returns how many were applied. An event whose attempt raised is
-    left for the next pass."""
-    ids = StripeEvent.objects.filter(status=StripeEvent.Status.PENDING).order_by("id").values_list(
-        "event_id", flat=True)
+    """Apply pending events in arrival order; returns how many were applied. Stripe's fees for the batch are
+    fetched concurrently first (network only); each event is then applied in its own transaction. An event whose
+    attempt raised is left for the next pass."""
+    rows = list(StripeEvent.objects.filter(status=StripeEvent.Status.PENDING).order_by("id")
+                .values_list("event_id", "payload")[: limit or None])
+    fees = _fees_prefetch([payload for _, payload in rows], fee_lookup)
+
+    def lookup(*, payment_intent_id: str) -> PaymentFee:
+        fee = fees.get(payment_intent_id)
+        return fee if fee is not None else fee_lookup(payment_intent_id=payment_intent_id)
+
     applied = 0
-    for event_id in list(ids[:limit] if limit else ids):
+    for event_id, _payload in rows:
         try:
-            stripe_event_apply(event_id=event_id, fee_lookup=fee_lookup)
+            stripe_event_apply(event_id=event_id, fee_lookup=lookup)
         except Exception:  # noqa: BLE001 — recorded on the row by stripe_event_apply
             logger.exception("Stripe event %s could not be applied", event_id)
             continue
         applied += 1
     return applied
+
+
+def _fees_prefetch(payloads: list[dict[str, Any]], fee_lookup: FeeLookup) -> dict[str, PaymentFee]:
+    """Fees for the payment events in a batch, asked of Stripe in parallel; a failed lookup is simply missing
+    (the event's own attempt asks again and records the error)."""
+    intents = sorted({i for i in map(handlers.fee_intent, payloads) if i})
+    if len(intents) < 2:
+        return {}
+
+    def one(intent: str) -> tuple[str, PaymentFee | None]:
+        try:
+            return intent, fee_lookup(payment_intent_id=intent)
+        except Exception:  # noqa: BLE001
+            return intent, None
+
+    with ThreadPoolExecutor(FEE_LOOKUP_THREADS) as pool:
+        return {intent: fee for intent, fee in pool.map(one, intents) if fee is not None}
 
 
 def _event_handle(row: StripeEvent, event: dict[str, Any], fee: PaymentFee | None) -> None:

@@ -149,11 +149,11 @@ def decide_seat(
         if len(c.stances) != statement_count:
             raise ValueError(ERROR_STANCES_LENGTH.format(id=c.candidacy_id, got=len(c.stances), want=statement_count))
     what = _threshold_words(need=need, statement_count=statement_count)
+    # A fixed order (place, then id) so the outcome never depends on the order the candidates were listed in.
+    candidates = sorted(candidates, key=lambda c: (c.place is None, c.place or 0, c.candidacy_id))
     warnings = [f"{c.label} has stood down and is not considered." for c in candidates if not c.standing]
     standing = [c for c in candidates if c.standing]
     ranked = all(c.place is not None for c in standing)
-    if ranked:
-        standing.sort(key=lambda c: (c.place, c.candidacy_id))
     position = {c.candidacy_id: i + 1 for i, c in enumerate(standing)} if ranked else {}
 
     def out(reason: str, considered: Sequence[SeatCandidate] = ()) -> Intervention:

@@ -157,6 +157,8 @@ class Command(BaseCommand):
                 reason,
             )
         console.print(table)
+        if org.demo:
+            console.print("[bold red]Demo organisation: stances are illustrative codings, not real assessments.[/]")
         backed = sum(1 for r in recs if r.action == "back")
         console.print(
             f"{len(recs)} seats: back a candidate in {backed}, stay out of {len(recs) - backed}. "

@@ -15,6 +15,7 @@ from swingfund.scorecards.services import organisation_get
 
 ERROR_NO_PERSON = "no person matches {query!r} (give a Democracy Club id, mnis:ID, or a name)"
 ERROR_MANY = "{count} people match {query!r}: {names}. Use the Democracy Club id."
+DEMO_WARNING = "Demo organisation: these stances are illustrative codings invented for the demo, not real assessments."
 ERROR_NO_ORGANISATION = "no organisation yet: run `swingfund demo` or create one in /admin/"
 
 
@@ -68,6 +69,8 @@ class Command(BaseCommand):
                 f"{line.version.title} (v{line.version.number})", line.score.stance, distance, by_kind, evidence
             )
         console.print(table)
+        if org.demo:
+            console.print(f"[bold red]{DEMO_WARNING}[/]")
         counts = card.counts
         console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
 

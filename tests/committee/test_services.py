@@ -181,3 +181,19 @@ def test_proposals_from_recommendations_is_idempotent(world):
                                                     proposer=world.users["alice"])
     assert again == []
     assert Proposal.objects.count() == 2
+
+
+def test_interest_declared_after_voting_sets_the_vote_aside_and_recounts(world, grant):
+    # bob votes for, then realises he has an interest: his vote stays on record but no longer counts.
+    vote(grant, world.users["bob"], "for")
+    services.interest_declare(proposal=grant, user=world.users["bob"], note="Realised I advise this campaign")
+    count = selectors.proposal_tally(proposal=grant)
+    assert (count.eligible, count.voted, count.votes_for) == (2, 0, 0)
+    vote(grant, world.users["alice"], "for")
+    assert not Decision.objects.exists(), "the proposer alone still cannot approve"
+    vote(grant, world.users["carol"], "for")
+    decision = Decision.objects.get(proposal=grant)
+    assert decision.outcome == "approved"
+    assert decision.tally["eligible"] == 2
+    assert [b["name"] for b in decision.ballots] == ["bob", "alice", "carol"]
+    assert [r["name"] for r in decision.recused] == ["bob"]

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from swingfund.committee import rules
-from swingfund.committee.models import AuditEvent, CommitteeMember, CommitteePolicy, Decision, Proposal, Vote
+from swingfund.committee.models import (
+    AuditEvent,
+    CommitteeMember,
+    CommitteePolicy,
+    Decision,
+    Interest,
+    Proposal,
+    Vote,
+)
 from swingfund.scorecards.models import Organisation
 
 
@@ -34,15 +43,24 @@ def policy_for(*, organisation: Organisation) -> rules.ApprovalPolicy:
     return row.as_rule() if row else rules.ApprovalPolicy()
 
 
-def member_for(*, organisation: Organisation, user) -> CommitteeMember | None:
+def member_for(*, organisation: Organisation, user: AbstractBaseUser | AnonymousUser | None) -> CommitteeMember | None:
     """The user's active seat on the organisation's committee, or None."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return CommitteeMember.objects.filter(organisation=organisation, user=user, active=True).first()
 
 
-def seats_for(*, user) -> QuerySet[CommitteeMember]:
+def seats_for(*, user: AbstractBaseUser) -> QuerySet[CommitteeMember]:
     return CommitteeMember.objects.filter(user=user, active=True).select_related("organisation")
+
+
+def voted_proposal_ids(*, user: AbstractBaseUser) -> set[int]:
+    """Proposals on which the user has voted, on any committee they sit on."""
+    return set(Vote.objects.filter(member__user=user).values_list("proposal_id", flat=True))
+
+
+def proposal_interests(*, proposal: Proposal) -> QuerySet[Interest]:
+    return proposal.interests.select_related("member__user").order_by("declared_at", "id")
 
 
 def recused_member_ids(*, proposal: Proposal) -> set[int]:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -63,8 +64,8 @@ class CommitteeForbidden(CommitteeError):
     """Refused because of who is acting (not a member, recused, not the chair), not the proposal's state."""
 
 
-def _audit(*, organisation: Organisation, actor, action: str, obj, summary: str, details: dict | None = None,
-           now: datetime | None = None) -> AuditEvent:
+def _audit(*, organisation: Organisation, actor: AbstractBaseUser | None, action: str, obj: Any, summary: str,
+           details: dict | None = None, now: datetime | None = None) -> AuditEvent:
     return AuditEvent.objects.create(
         organisation=organisation,
         actor=actor,
@@ -129,8 +130,8 @@ def policy_set(*, organisation: Organisation, quorum: int, approvals_required: i
     return policy
 
 
-def member_add(*, organisation: Organisation, user, role: str = CommitteeMember.Role.MEMBER,
-               actor=None) -> CommitteeMember:
+def member_add(*, organisation: Organisation, user: AbstractBaseUser, role: str = CommitteeMember.Role.MEMBER,
+               actor: AbstractBaseUser | None = None) -> CommitteeMember:
     """Seat `user` on the committee (or re-activate their seat with `role`). Safe to repeat."""
     with transaction.atomic():
         member, created = CommitteeMember.objects.get_or_create(
@@ -155,7 +156,7 @@ def proposal_create(
     election: Election,
     constituency: Constituency,
     reason: str,
-    proposer,
+    proposer: AbstractBaseUser,
     candidacy: Candidacy | None = None,
     amount_pence: int | None = None,
     warnings: Sequence[str] = (),
@@ -203,7 +204,7 @@ def proposal_create(
 
 
 def proposals_from_recommendations(
-    *, organisation: Organisation, recommendations: Iterable[Any], proposer
+    *, organisation: Organisation, recommendations: Iterable[Any], proposer: AbstractBaseUser
 ) -> list[Proposal]:
     """One proposal per recommended seat: a grant of the standard amount to the backed candidacy, or a stay-out,
     each carrying the rule's written reason. Seats that already have a proposal of this organisation at this
@@ -236,7 +237,7 @@ def proposals_from_recommendations(
 def proposal_edit(
     *,
     proposal: Proposal,
-    actor,
+    actor: AbstractBaseUser,
     reason: str | None = None,
     amount_pence: int | None = None,
     deadline: datetime | None = None,
@@ -269,14 +270,14 @@ def proposal_edit(
     return proposal
 
 
-def _member_or_refuse(*, proposal: Proposal, user) -> CommitteeMember:
+def _member_or_refuse(*, proposal: Proposal, user: AbstractBaseUser) -> CommitteeMember:
     member = selectors.member_for(organisation=proposal.organisation, user=user)
     if member is None:
         raise CommitteeForbidden(ERROR_NOT_MEMBER.format(user=user, organisation=proposal.organisation))
     return member
 
 
-def interest_declare(*, proposal: Proposal, user, note: str = "") -> Interest:
+def interest_declare(*, proposal: Proposal, user: AbstractBaseUser, note: str = "") -> Interest:
     """Record the member's interest in the proposal: they are recused from it from now on. A vote they already
     cast stays on the record but is no longer counted; the count is re-run, which may decide the proposal."""
     with transaction.atomic():
@@ -293,7 +294,7 @@ def interest_declare(*, proposal: Proposal, user, note: str = "") -> Interest:
     return interest
 
 
-def vote_cast(*, proposal: Proposal, user, choice: str, proposal_hash: str) -> Vote:
+def vote_cast(*, proposal: Proposal, user: AbstractBaseUser, choice: str, proposal_hash: str) -> Vote:
     """Cast `user`'s vote on the version of the proposal whose hash is `proposal_hash`; decides the proposal
     in the same transaction when the count reaches an outcome."""
     if choice not in rules.CHOICES:
@@ -324,7 +325,7 @@ def _decide_if_determined(proposal: Proposal) -> Decision | None:
     return _record_decision(proposal=proposal, count=count, closed_by=None)
 
 
-def _record_decision(*, proposal: Proposal, count: rules.Tally, closed_by) -> Decision:
+def _record_decision(*, proposal: Proposal, count: rules.Tally, closed_by: AbstractBaseUser | None) -> Decision:
     now = timezone.now()
     ballots = [
         {"member": v.member_id, "user": v.member.user_id, "name": v.member.display_name, "choice": v.choice,
@@ -333,7 +334,7 @@ def _record_decision(*, proposal: Proposal, count: rules.Tally, closed_by) -> De
     ]
     recused = [
         {"member": i.member_id, "name": i.member.display_name, "declared_at": i.declared_at.isoformat()}
-        for i in proposal.interests.select_related("member__user").order_by("declared_at", "id")
+        for i in selectors.proposal_interests(proposal=proposal)
     ]
     decision = Decision.objects.create(
         proposal=proposal, outcome=count.outcome,
@@ -349,7 +350,9 @@ def _record_decision(*, proposal: Proposal, count: rules.Tally, closed_by) -> De
     return decision
 
 
-def proposal_decide(*, proposal: Proposal, closed_by=None, now: datetime | None = None) -> Decision:
+def proposal_decide(
+    *, proposal: Proposal, closed_by: AbstractBaseUser | None = None, now: datetime | None = None
+) -> Decision:
     """Decide the proposal from its count. Without `closed_by` the count must already be conclusive
     (approval reached, or approval or quorum unreachable). With `closed_by`, the chair closes voting after the
     deadline and whatever is not approved is rejected."""

@@ -39,9 +39,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     proposals = selectors.proposal_list()
     if not request.user.is_staff:
         proposals = proposals.filter(organisation__in=[s.organisation_id for s in seats])
-    voted = set(
-        request.user.committee_seats.values_list("votes__proposal_id", flat=True)
-    )
+    voted = selectors.voted_proposal_ids(user=request.user)
     rows = [{"proposal": p, "voted": p.pk in voted} for p in proposals]
     return render(request, "committee/proposal_list.html", {"rows": rows, "seats": seats})
 
@@ -61,7 +59,7 @@ def _detail(request: HttpRequest, proposal: Proposal, *, error: str | None = Non
         "bar": charts.tally_bar(count),
         "decision": decision,
         "votes": votes,
-        "interests": proposal.interests.select_related("member__user"),
+        "interests": selectors.proposal_interests(proposal=proposal),
         "my_vote": next((v for v in votes if member and v.member_id == member.pk), None),
         "recused": member is not None and member.pk in recused_ids,
         "vote_form": vote_form or VoteForm(initial={"proposal_hash": proposal.content_hash}),

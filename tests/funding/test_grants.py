@@ -13,34 +13,9 @@ from swingfund.compliance.selectors import figure
 from swingfund.funding import ledger, notices, selectors, services
 from swingfund.funding.models import ComplianceTask, Grant
 from swingfund.funding.services import grants
-from tests.funding.conftest import at, make_donor
+from tests.funding.conftest import approved_decision, at, make_donor
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organisation(db):
-    from swingfund.scorecards.models import Organisation
-
-    return Organisation.objects.create(name="Leeds Fair Vote", slug="leeds-fair-vote")
-
-
-def approved_decision(organisation, candidacy, django_user_model, amount_pence=100_000):
-    """A real committee decision, made through the committee's own services (a proposer and one approving
-    member, quorum one)."""
-    from swingfund.committee import services as committee
-
-    proposer = django_user_model.objects.create_user(f"chair{candidacy.pk}", password="pw-chair-12345")
-    voter = django_user_model.objects.create_user(f"member{candidacy.pk}", password="pw-member-12345")
-    committee.policy_set(organisation=organisation, quorum=1, approvals_required=1)
-    committee.member_add(organisation=organisation, user=proposer, role="chair")
-    committee.member_add(organisation=organisation, user=voter)
-    proposal = committee.proposal_create(organisation=organisation, kind="grant", election=candidacy.election,
-                                         constituency=candidacy.constituency, reason="Backs our statement; marginal.",
-                                         proposer=proposer, candidacy=candidacy, amount_pence=amount_pence)
-    committee.vote_cast(proposal=proposal, user=voter, choice="for", proposal_hash=proposal.content_hash)
-    proposal.refresh_from_db()
-    return proposal.decision
 
 
 def fund(campaign, pence, name="Big Giver"):

@@ -15,7 +15,7 @@ from swingfund.compliance.selectors import figure
 from swingfund.funding import selectors, services
 from swingfund.funding.forms import NAME_REQUIRED
 from swingfund.funding.models import Donation, Grant
-from tests.funding.conftest import at, make_donor
+from tests.funding.conftest import approved_decision, at, make_donor
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +134,17 @@ def test_funding_gift_command_and_ledger_verify_command(pooled, capsys):
         call_command("funding", "gift", "--campaign", "nope", "--amount", "1", "--method", "cash",
                      "--reference", "r", "--name", "Y")
     assert Donation.objects.count() == 1
+
+
+def test_demo_run_is_idempotent_and_leaves_a_verified_ledger(organisation, candidacies, django_user_model):
+    from swingfund.funding.demo import demo_run
+
+    decision = approved_decision(organisation, candidacies[0], django_user_model)
+    first = demo_run(organisation=organisation)
+    again = demo_run(organisation=organisation)
+    assert str(first) == str(again) and first.transactions == again.transactions
+    assert first.grants == 1 and Grant.objects.get(decision_id=decision.pk).status == Grant.Status.PAID
+    assert first.held_pence == 60_000  # the anonymous £600 in cash is held, its return scheduled
+    earmarked = Grant.objects.exclude(decision_id=decision.pk).get()
+    assert earmarked.campaign.mode == "earmarked" and earmarked.allocations.count() == 2
+    call_command("ledger", "verify")

@@ -20,7 +20,8 @@ class OfflineGiftForm(forms.Form):
     amount = forms.CharField(help_text="In pounds, e.g. 25 or 25.50")
     method = forms.ChoiceField(choices=OFFLINE_METHODS)
     reference = forms.CharField(max_length=200, help_text="Bank reference, cheque number or receipt number")
-    received_on = forms.DateField(initial=lambda: timezone.now().date(), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(initial=lambda: timezone.now().date(),
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     anonymous = forms.BooleanField(required=False)
     name = forms.CharField(max_length=200, required=False)
     email = forms.EmailField(required=False)

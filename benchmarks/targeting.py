@@ -4,7 +4,8 @@
     python benchmarks/targeting.py --draws 100000 --synthetic
 
 Prints, for the same seats and draws:
-  * the kernel (`swingfund.targeting.simulate.p_decisive`), best of --repeat runs;
+  * the kernel (`swingfund.targeting.simulate.p_decisive`) simulating every seat (`prune=False`), best of
+    --repeat runs; and, for information, the kernel as the app runs it, skipping seats whose answer is settled;
   * the floor: the time just to draw the same count of random numbers from the same generator, in the same
     blocks, the way the kernel draws them (16-bit integers, four per raw 64-bit output); the kernel cannot be
     faster than its random numbers. For comparison, also the time to draw that many float32 uniforms with
@@ -31,6 +32,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "swingfund.settings")
 GOAL_SECONDS = 1.0
 GOAL_FLOOR_RATIO = 2.0
 GOAL_PANDAS_RATIO = 50.0
+CLOCK = time.process_time  # CPU time of this (single-threaded) process: one core, unaffected by other processes' load
 
 
 def real_seats() -> dict[str, np.ndarray] | None:
@@ -100,11 +102,11 @@ def pandas_rowwise(seats: dict[str, np.ndarray], assumptions, *, live: np.ndarra
         return pd.Series({"swing": effect > row["majority"],
                           "own": effect + row["other"] * row["valid"] > row["winner"]})
 
-    start = time.perf_counter()
+    start = CLOCK()
     flags = frame.apply(decide, axis=1)
     flags["seat"] = frame["seat"]
     result = flags.groupby("seat")[["swing", "own"]].mean()
-    return time.perf_counter() - start, live, result
+    return CLOCK() - start, live, result
 
 
 def main() -> None:
@@ -129,41 +131,49 @@ def main() -> None:
     n_seats = len(seats["base"])
     live = int((~np.isnan(seats["base"])).sum())
     n_random = sum(x.width > 0 for x in a.multipliers()) + (a.other_support.width > 0)
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (figures are best of {args.repeat})")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; times are CPU seconds of this "
+          f"single-threaded process (time.process_time), best of {args.repeat}")
     print(f"{source}: {n_seats} seats ({live} with data) × {args.draws:,} draws, {n_random} random assumptions "
           f"per seat-draw; blocks of {SEAT_BLOCK} seats × {DRAW_BLOCK} draws, float32, PCG64")
 
-    def kernel() -> float:
-        start = time.perf_counter()
-        p_decisive(base=seats["base"], majority=seats["majority"], winner_votes=seats["winner"],
-                   valid_votes=seats["valid"], assumptions=a, draws=args.draws, seed=1)
-        return time.perf_counter() - start
+    def kernel(prune: bool = False) -> float:
+        start = CLOCK()
+        result = p_decisive(base=seats["base"], majority=seats["majority"], winner_votes=seats["winner"],
+                            valid_votes=seats["valid"], assumptions=a, draws=args.draws, seed=1, prune=prune)
+        simulated[prune] = result.simulated
+        return CLOCK() - start
+
+    simulated: dict[bool, int] = {}
 
     total = live * args.draws * n_random
     per_block = n_random * SEAT_BLOCK * DRAW_BLOCK
 
     def floor() -> float:
         bits = np.random.default_rng(1).bit_generator
-        start = time.perf_counter()
+        start = CLOCK()
         for _ in range(0, total, per_block):
             bits.random_raw(per_block // 4).view(np.uint16)
-        return time.perf_counter() - start
+        return CLOCK() - start
 
     def floor_float32() -> float:
         rng = np.random.default_rng(1)
         buffer = np.empty((n_random, SEAT_BLOCK, DRAW_BLOCK), dtype=np.float32)
-        start = time.perf_counter()
+        start = CLOCK()
         for _ in range(0, total, per_block):
             rng.random(out=buffer, dtype=np.float32)
-        return time.perf_counter() - start
+        return CLOCK() - start
 
     kernel()  # warm-up
-    runs: dict[str, list[float]] = {"kernel": [], "floor": [], "floor32": []}
+    runs: dict[str, list[float]] = {"kernel": [], "pruned": [], "floor": [], "floor32": [], "wall": []}
     for _ in range(args.repeat):  # interleaved, best of each: fair when other processes share the machine
+        wall = time.perf_counter()
         runs["kernel"].append(kernel())
+        runs["wall"].append(time.perf_counter() - wall)
+        runs["pruned"].append(kernel(prune=True))
         runs["floor"].append(floor())
         runs["floor32"].append(floor_float32())
-    t_kernel, t_floor, t_floor32 = (min(runs[k]) for k in ("kernel", "floor", "floor32"))
+    t_kernel, t_pruned, t_floor, t_floor32, t_wall = (
+        min(runs[k]) for k in ("kernel", "pruned", "floor", "floor32", "wall"))
     subset = uncertain_seats(seats, a, args.pandas_seats)
     t_sub, subset, pandas_p = pandas_rowwise(seats, a, live=subset, draws=args.pandas_draws, seed=2)
     scale = (live * args.draws) / (subset.size * args.pandas_draws)
@@ -176,7 +186,9 @@ def main() -> None:
     diff = float(np.max(np.abs(ours.swing - pandas_p["swing"].to_numpy())))
     mc_error = float(np.max(np.sqrt(2 * ours.swing * (1 - ours.swing) / args.pandas_draws)))
 
-    print(f"kernel:              {t_kernel:8.3f} s   ({t_kernel / (live * args.draws) * 1e9:.2f} ns per seat-draw)")
+    print(f"kernel, every seat:  {t_kernel:8.3f} s   ({t_kernel / (live * args.draws) * 1e9:.2f} ns per seat-draw; "
+          f"wall clock {t_wall:.3f} s)")
+    print(f"kernel as used:      {t_pruned:8.3f} s   (settled seats skipped: {simulated[True]} of {live} simulated)")
     print(f"random-number floor: {t_floor:8.3f} s   ({total:,} 16-bit draws, as the kernel makes them)")
     print(f"  float32 uniforms:  {t_floor32:8.3f} s   (the same count drawn as float32 uniforms, for comparison)")
     print(f"pandas row-by-row:   {t_pandas:8.1f} s   (measured {t_sub:.2f} s on {subset.size} seats × "

@@ -17,9 +17,9 @@ WINNER = MAJORITY + RNG.integers(5_000, 20_000, N)
 VALID = WINNER * 2.1
 
 
-def run(assumptions, draws=2_000, seed=1, base=BASE):
+def run(assumptions, draws=2_000, seed=1, base=BASE, prune=True):
     return p_decisive(base=base, majority=MAJORITY, winner_votes=WINNER, valid_votes=VALID,
-                      assumptions=assumptions, draws=draws, seed=seed)
+                      assumptions=assumptions, draws=draws, seed=seed, prune=prune)
 
 
 def point_estimates(a: Assumptions):
@@ -31,15 +31,29 @@ def point_estimates(a: Assumptions):
     return swing, own
 
 
+@pytest.mark.parametrize("prune", [False, True])
 @pytest.mark.parametrize("count_twice", [False, True])
-def test_zero_width_is_exactly_the_seed_flag(count_twice):
+def test_zero_width_is_exactly_the_seed_flag(count_twice, prune):
     a = Assumptions(count_twice=count_twice).fixed()
-    result = run(a, draws=DRAW_BLOCK + 17)
+    result = run(a, draws=DRAW_BLOCK + 17, prune=prune)
+    assert result.simulated == (0 if prune else N)  # fixed assumptions settle every seat without drawing
     swing, own = point_estimates(a)
     assert set(np.unique(result.swing)) <= {0.0, 1.0} and set(np.unique(result.own)) <= {0.0, 1.0}
     assert np.array_equal(result.swing, lev.seed_flag(swing))
     assert np.array_equal(result.own, lev.seed_flag(own))
     assert 0 < result.swing.sum() < N  # the fixture has both kinds of seat, so the check can fail
+
+
+def test_pruning_settles_certain_seats_exactly_and_agrees_with_full_simulation():
+    a = Assumptions()
+    pruned, full = run(a, draws=20_000), run(a, draws=20_000, prune=False)
+    assert 0 < pruned.simulated < full.simulated == N
+    for lens in ("swing", "own"):
+        p, f = getattr(pruned, lens), getattr(full, lens)
+        certain = (f == 0) | (f == 1)
+        # (a seat could go either way yet show 0 in 20,000 draws, so "almost all", not "all")
+        assert certain.sum() > N // 3 and (p[certain] == f[certain]).mean() > 0.9
+        assert np.max(np.abs(p - f)) < 5 * np.sqrt(0.25 * 2 / 20_000)
 
 
 def test_same_seed_same_numbers_other_seed_other_numbers():

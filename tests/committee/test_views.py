@@ -6,6 +6,7 @@ import html
 
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from swingfund.committee import services, views
 from swingfund.committee.models import AuditEvent, Decision, Interest, Vote
@@ -133,6 +134,8 @@ def test_public_decisions_hide_names_unless_published(client, world, grant):
     page = text(client.get(reverse("committee:decisions")))
     assert "<strong>approved</strong>: grant to Jeremy Corbyn" in page
     assert "We back Jeremy Corbyn: he agrees" in page and "£1,000" in page
+    assert ("1 decision: 1 grant approved totalling £1,000, 0 decisions to stay out, 0 proposals rejected."
+            in " ".join(strip_tags(page).split()))
     assert "alice" not in page and "bob" not in page
     assert "has chosen not to publish the names" in page
     changes = text(client.get(reverse("committee:changes")))

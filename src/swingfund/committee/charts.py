@@ -42,6 +42,7 @@ class TallyBar:
     segments: tuple[Segment, ...]
     needed_x: float | None
     quorum_x: float | None
+    needed_anchor: str = "middle"
 
 
 def tally_bar(count: Tally, *, width: int = BAR_WIDTH, height: int = BAR_HEIGHT) -> TallyBar:
@@ -65,4 +66,10 @@ def tally_bar(count: Tally, *, width: int = BAR_WIDTH, height: int = BAR_HEIGHT)
         x += n * unit
     needed_x = round(count.approvals_needed * unit, 2) if count.approvals_needed <= m else None
     quorum_x = round(count.quorum * unit, 2) if count.quorum <= m else None
-    return TallyBar(width=width, height=height, segments=tuple(segments), needed_x=needed_x, quorum_x=quorum_x)
+    anchor = "middle"
+    if needed_x is not None and needed_x > width - 40:
+        anchor = "end"
+    elif needed_x is not None and needed_x < 40:
+        anchor = "start"
+    return TallyBar(width=width, height=height, segments=tuple(segments), needed_x=needed_x, quorum_x=quorum_x,
+                    needed_anchor=anchor)

@@ -111,6 +111,19 @@ def public_decisions(*, organisation: Organisation) -> QuerySet[Decision]:
     )
 
 
+def decision_totals(*, organisation: Organisation) -> dict[str, int]:
+    """Counts of the organisation's decisions and the pence of approved grants, for the public headline."""
+    decisions = Decision.objects.filter(proposal__organisation=organisation)
+    grants = decided_grants(organisation=organisation)
+    return {
+        "decisions": decisions.count(),
+        "grants_approved": grants.count(),
+        "grant_pence": sum(grants.values_list("proposal__amount_pence", flat=True)),
+        "stay_out_approved": decisions.filter(outcome="approved", proposal__kind="stay_out").count(),
+        "rejected": decisions.filter(outcome="rejected").count(),
+    }
+
+
 def recent_changes(*, organisation: Organisation | None = None, limit: int = 100) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.select_related("actor", "organisation")
     if organisation is not None:

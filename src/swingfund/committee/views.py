@@ -171,6 +171,7 @@ def decisions(request: HttpRequest) -> HttpResponse:
     groups = [
         {
             "organisation": org,
+            "totals": selectors.decision_totals(organisation=org),
             "rows": [
                 {"decision": d, "bar": charts.tally_bar(rules.Tally.from_dict(d.tally), width=160, height=14)}
                 for d in selectors.public_decisions(organisation=org)

@@ -17,8 +17,9 @@ from swingfund.elections.models import Constituency
 
 from . import scoring
 from .models import Organisation
-from .rules import Intervention, RuleConfig
-from .selectors import election_get, seat_intervention
+from .rules import Intervention, RuleConfig, decide_seat
+from .seats import seat_views
+from .selectors import election_get
 from .targets import TargetRow, target_rows
 
 ERROR_THRESHOLD = "{name} must be between 0 and {top}"
@@ -96,24 +97,23 @@ def recommendations(
         rows = rows[:top]
     seats = Constituency.objects.in_bulk([r.constituency_id for r in rows])
     config = config or RuleConfig()
+    views, count = seat_views(
+        organisation=organisation, election_id=election.pk, constituency_ids=list(seats), method=method
+    )
     out = []
     for row in rows:
-        seat = seats[row.constituency_id]
-        try:
-            intervention = seat_intervention(
-                organisation=organisation, election_id=election.pk, constituency=seat, config=config, method=method
-            )
-        except ValueError:
-            continue  # a seat with no candidacies recorded for this election: nothing to decide
-        label = ""
-        if intervention.candidacy_id is not None:
-            from swingfund.elections.models import Candidacy
-
-            from .selectors import candidacy_label
-
-            label = candidacy_label(
-                Candidacy.objects.select_related("person", "party").get(pk=intervention.candidacy_id)
-            )
+        seat, candidates = seats[row.constituency_id], views.get(row.constituency_id)
+        if not candidates:
+            continue  # no candidacies recorded in this seat for this election: nothing to decide
+        intervention = decide_seat(
+            constituency_id=seat.pk,
+            election_id=election.pk,
+            seat_name=seat.name,
+            candidates=candidates,
+            config=config,
+            statement_count=count,
+        )
+        labels = {c.candidacy_id: c.label for c in candidates}
         out.append(
             Recommendation(
                 intervention=intervention,
@@ -125,7 +125,7 @@ def recommendations(
                 leverage=row.leverage,
                 p_decisive=row.p_decisive,
                 expected_impact=expected_impact(action=intervention.action, p_decisive=row.p_decisive),
-                backed_label=label,
+                backed_label=labels.get(intervention.candidacy_id, ""),
             )
         )
     out.sort(key=_sort_key)

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from swingfund.elections.models import Candidacy, Constituency, Election, Person
 
 from . import scoring
-from .models import Dispute, DivisionMapping, Evidence, Organisation, StandDown, Statement, StatementVersion
+from .models import Dispute, DivisionMapping, Evidence, Organisation, Statement, StatementVersion
 from .rules import Intervention, RuleConfig, SeatCandidate, decide_seat
 
 ERROR_UNKNOWN_ELECTION = "election {election_id!r} is not imported: run `swingfund data import` on its files first"
@@ -208,22 +208,12 @@ def seat_view(
     method: scoring.Method = scoring.DEFAULT_METHOD,
 ) -> tuple[list[SeatCandidate], int]:
     """The rule's view of a seat: each candidacy's id, place, standing flag and stances; and the statement count."""
-    candidacies = seat_candidacies(election_id=election_id, constituency=constituency)
-    person_ids = [c.person_id for c in candidacies if c.person_id]
-    versions, stances = stances_by_person(organisation=organisation, persons=person_ids, method=method)
-    stood_down = set(StandDown.objects.filter(candidacy__in=candidacies).values_list("candidacy_id", flat=True))
-    place = places(candidacies=candidacies)
-    unknown = tuple("unknown" for _ in versions)
-    return [
-        SeatCandidate(
-            candidacy_id=c.pk,
-            label=candidacy_label(c),
-            place=place[c.pk],
-            stances=stances.get(c.person_id, unknown) if c.person_id else unknown,
-            standing=c.pk not in stood_down,
-        )
-        for c in candidacies
-    ], len(versions)
+    from .seats import seat_views
+
+    views, count = seat_views(
+        organisation=organisation, election_id=election_id, constituency_ids=[constituency.pk], method=method
+    )
+    return views.get(constituency.pk, []), count
 
 
 def election_get(*, election_id: str) -> Election:

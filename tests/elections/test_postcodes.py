@@ -43,8 +43,6 @@ def test_unknown_and_invalid_postcodes(postcodes):
     with pytest.raises(LookupFailure) as invalid:
         constituency_for_postcode("not a postcode", boundary_set="pcon2024")
     assert str(invalid.value) == errors.INVALID_POSTCODE.format(postcode="not a postcode")
-    with pytest.raises(LookupFailure):
-        constituency_for_postcode("AB10 1AA", boundary_set="pcon2010")
 
 
 def test_reimport_replaces_the_lookup(postcodes, data_dir):
@@ -78,3 +76,35 @@ def test_official_file_prefers_swingfund_data(settings, data_dir, tmp_path):
     with pytest.raises(LookupFailure) as unknown:
         official_file("nonsense.csv")
     assert str(unknown.value) == errors.UNKNOWN_OFFICIAL_FILE.format(name="nonsense.csv")
+
+
+@pytest.mark.parametrize(
+    ("postcode", "seat"),
+    [
+        ("SW1A 2AA", "E14000639"),  # Cities of London and Westminster
+        ("W8 4PT", "E14000768"),  # Kensington
+        ("BD7 1DP", "E14000589"),  # Bradford West
+        ("n7 8db", "E14000763"),  # Islington North
+        ("CF10 1EP", "W07000050"),  # Cardiff Central
+        ("BT1 5GS", "N06000003"),  # Belfast South
+    ],
+)
+def test_pcon2010_lookup_from_the_regex_files(official_db, settings, data_dir, postcode, seat):
+    settings.SWINGFUND_DATA = str(data_dir)
+    assert constituency_for_postcode(postcode, boundary_set="pcon2010").gss_code == seat
+
+
+def test_pcon2010_regex_agrees_with_the_onspd_sample(official_db, settings, data_dir):
+    """Aberdeen postcodes live before Feb 2021 fall in the three 2010-review Aberdeen-area seats."""
+    settings.SWINGFUND_DATA = str(data_dir)
+    with (data_dir / SAMPLE).open(encoding="utf-8") as handle:
+        live = [r["pcds"] for r in csv.DictReader(handle) if not r["doterm"] and "196" < r["dointr"] < "202101"]
+    found = {constituency_for_postcode(p, boundary_set="pcon2010").gss_code for p in live[::40]}
+    assert found == {"S14000001", "S14000002", "S14000058"}
+
+
+def test_pcon2010_regex_unknown_postcode(official_db, settings, data_dir):
+    settings.SWINGFUND_DATA = str(data_dir)
+    with pytest.raises(LookupFailure) as failure:
+        constituency_for_postcode("ZZ99 9ZZ", boundary_set="pcon2010")
+    assert str(failure.value) == errors.UNKNOWN_POSTCODE.format(postcode="ZZ99 9ZZ", boundary_set="pcon2010")

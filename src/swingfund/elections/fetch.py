@@ -205,6 +205,42 @@ MANIFEST: tuple[OfficialFile, ...] = (
         "https://open-innovations.org/projects/hexmaps/",
     ),
 )
+# Postcode → 2010-review constituency as regular expressions (one JSON file per first letter), derived from the
+# ONSPD February 2021 edition by John Noel.
+REGEX_FOLDER = "postcode-regex-pcon2010"
+REGEX_REPO = ("johnnoel/uk-parliamentary-constituency-postcode-lookup", "4734ba55232dbfeff1c6de807af74aa244f12886")
+REGEX_SHA256 = {
+    "A": "6463d1bba083655b33924f3511ecaa7cccc8d5fbe07df3a1cfe4af96e43d2fa1",
+    "B": "3e4062914d12ce04264f57a31df210ce71784a693fc0ff825de241e6a16e8e34",
+    "C": "3b1071affd32fe41a4503868e262fed53bae10c3a873ea92adb62102807c3dda",
+    "D": "c069c7135d3f75f2fc5a0f5cfb7c2ce179262d7b849b27f1c393d0a7921ac0d9",
+    "E": "6f7984840f8689f026ef54353515bbc8ffd7cb39581ea28068a71620ae55f676",
+    "F": "58bdc1263427e228b0429d0bb1edc97833cdfce2d051c89df51378a87f15d3a3",
+    "G": "9f6f83d7cadcbbd0d2e3103ce60eb3a1387cfa37955a63612b76a4e21575d6da",
+    "H": "b567039015739f7815261f79fa061138db75771f157389ac4736d072a646fec8",
+    "I": "3f038723c144bff046034cb8e754f94da6bd412d923c11c2eed0116a10667f06",
+    "J": "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+    "K": "335cc2782613916aa671c054214523e5382dc433f605707b87046521499cac32",
+    "L": "fd7fed63c3ce46563d32403e6daf680d010d826257e102f81c77a7eed4c0590b",
+    "M": "7b3f14a55ac4bb72b54bd0707f4e4600467eddc7f8dffc014594a84e9c368c0d",
+    "N": "8ff24b36cecd226dc18760e5c7e9a535be5bfc5945a957a6d8a5dc804493bc17",
+    "O": "ff5d8a16baf88e01a3d501ba097f6d9cb3bd9f23993dba9d4f8fe2dcc68fd283",
+    "P": "14c34862b3a36354a08c9306ae574dff2e65e981503f277400c0db03eae598fb",
+    "Q": "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+    "R": "6f22be432312f63c115ccd88edd8327a7585d933a8333f84044982c8e8901485",
+    "S": "4241a226d7a4aa9bb5fe078443b5cb960528eebce0b2b18ec857dbf40e50d2d4",
+    "T": "6dc7677c8a77c738e3d684e6259dfd2a56361752e194b7934c3587442310d6a3",
+    "U": "97915bfc403c3bd9f03a81f80a7c0b5956ac295d7ae045d803746afda5f70c3a",
+    "V": "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+    "W": "08c43f0b2e2a2ce8ec0392497c0533ee76f6fe9a97e5bb8cbbdb8b6f6ac614b4",
+    "X": "ca3d163bab055381827226140568f3bef7eaac187cebd76878e0b63e9e442356",
+    "Y": "850beda6b406c5cfc48ea6bd016f35ad7cd1ce4f082633923579da86c5dc51b3",
+    "Z": "5aaffbca5f1bdf833c56fdd92a2af55deb88c8515a3cd68f9081cebae245b037",
+}
+MANIFEST += tuple(
+    OfficialFile(f"{REGEX_FOLDER}/{letter}.json", sha, _gh(*REGEX_REPO, f"public/data/{letter}.json"), ONSPD)
+    for letter, sha in REGEX_SHA256.items()
+)
 BY_NAME = {entry.name: entry for entry in MANIFEST}
 
 
@@ -228,9 +264,9 @@ def file_fetch(*, entry: OfficialFile, dest: Path, base_url: str | None, progres
                 reason=f"no public copy: {entry.note}; use --base-url with a mirror, or SWINGFUND_DATA",
             )
         )
-    dest.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
-    fd, tmp_name = tempfile.mkstemp(dir=dest, prefix=f".{entry.name}.")
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         try:
             with requests.get(url, stream=True, timeout=TIMEOUT_SECONDS) as response:

@@ -10,9 +10,10 @@ from django.db.models import QuerySet
 
 from swingfund.elections import errors
 from swingfund.elections.errors import LookupFailure
-from swingfund.elections.fetch import BY_NAME
+from swingfund.elections.fetch import BY_NAME, REGEX_FOLDER
 from swingfund.elections.importers.postcodes import normalise_postcode
-from swingfund.elections.models import Constituency, DataSource, Postcode
+from swingfund.elections.models import BoundarySet, Constituency, DataSource, Postcode
+from swingfund.elections.postcode_regex import regex_lookup
 
 # A UK postcode once spaces are removed and letters uppercased (outward code 2–4 characters, inward 3); GIR 0AA.
 POSTCODE = re.compile(r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}|GIR0AA)$")
@@ -35,7 +36,8 @@ def official_file(name: str) -> Path:
 
 
 def constituency_for_postcode(postcode: str, *, boundary_set: str) -> Constituency:
-    """The constituency a postcode lies in, on one boundary set (from the imported ONS postcode directory).
+    """The constituency a postcode lies in, on one boundary set (from the imported ONS postcode directory; for
+    the 2010-review set, when no ONSPD edition on those boundaries is imported, from the regex files).
 
     Raises LookupFailure naming the problem: not a valid postcode, or not in the imported lookup.
     """
@@ -43,9 +45,19 @@ def constituency_for_postcode(postcode: str, *, boundary_set: str) -> Constituen
     if not POSTCODE.match(key):
         raise LookupFailure(errors.INVALID_POSTCODE.format(postcode=postcode))
     row = Postcode.objects.filter(postcode=key, boundary_set=boundary_set).select_related("constituency").first()
-    if row is None:
-        raise LookupFailure(errors.UNKNOWN_POSTCODE.format(postcode=postcode, boundary_set=boundary_set))
-    return row.constituency
+    if row is not None:
+        return row.constituency
+    if boundary_set == BoundarySet.PCON2010 and not Postcode.objects.filter(boundary_set=boundary_set).exists():
+        code = regex_lookup(folder=_regex_folder(), postcode=key)
+        seat = Constituency.objects.filter(boundary_set=boundary_set, gss_code=code).first() if code else None
+        if seat is not None:
+            return seat
+    raise LookupFailure(errors.UNKNOWN_POSTCODE.format(postcode=postcode, boundary_set=boundary_set))
+
+
+def _regex_folder() -> Path:
+    """The postcode-regex-pcon2010 folder (SWINGFUND_DATA, else the cache); its files are in the fetch manifest."""
+    return official_file(f"{REGEX_FOLDER}/A.json").parent
 
 
 def data_sources() -> QuerySet[DataSource]:

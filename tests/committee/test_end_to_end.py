@@ -75,7 +75,7 @@ def test_command_line_recommend_propose_vote_decide(demo_org, django_user_model,
     call_command("recommend", "--election", ELECTION, "--bloc", BLOC, "--organisation", demo_org.slug,
                  "--top", "15", "--format", "csv")
     call_command("committee", "propose", "--organisation", demo_org.slug, "--election", ELECTION, "--bloc", BLOC,
-                 "--top", "15", "--proposer", "chair")
+                 "--top", "15", "--proposer", "chair", "--days", "7")
     out = capsys.readouterr().out
     assert "15 new proposals from 15 recommended seats (0 already proposed)." in out
 
@@ -93,6 +93,9 @@ def test_command_line_recommend_propose_vote_decide(demo_org, django_user_model,
     other = Proposal.objects.filter(organisation=demo_org, status="open").first()
     with pytest.raises(CommandError, match=services.ERROR_STILL_OPEN.format(id=other.pk, explanation="Open")):
         call_command("committee", "decide", str(other.pk))
+    assert 6.9 < (other.deadline - other.created_at).total_seconds() / 86400 <= 7
+    with pytest.raises(CommandError, match=f"Proposal #{other.pk} cannot be closed before its deadline"):
+        call_command("committee", "decide", str(other.pk), "--close", "--user", "chair")
     call_command("committee", "interest", str(other.pk), "--user", "m2", "--note", "family member")
     with pytest.raises(CommandError, match=services.ERROR_RECUSED.format(member="m2")):
         call_command("committee", "vote", str(other.pk), "--user", "m2", "--choice", "for")

@@ -152,6 +152,10 @@ def test_proposal_validation_messages(world):
     with pytest.raises(CommitteeError, match=r"got -5"):
         services.proposal_create(kind="grant", constituency=world.seat, candidacy=world.corbyn, reason="x",
                                  amount_pence=-5, **base)
+    with pytest.raises(CommitteeError) as refused:
+        services.proposal_create(kind="stay_out", constituency=world.seat, reason="We stay out.",
+                                 **{**base, "proposer": world.users["outsider"]})
+    assert str(refused.value) == services.ERROR_NOT_MEMBER.format(user="outsider", organisation="Test Group")
     assert not Proposal.objects.exists()
     services.proposal_create(kind="stay_out", constituency=world.seat, reason="We stay out.", **base)
     with pytest.raises(CommitteeError, match="is already open for Testham North"):

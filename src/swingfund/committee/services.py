@@ -180,6 +180,8 @@ def proposal_create(
         if candidacy is not None or amount_pence:
             raise CommitteeError(ERROR_STAY_OUT_NO_CANDIDACY)
         amount_pence = 0
+    if selectors.member_for(organisation=organisation, user=proposer) is None:
+        raise CommitteeForbidden(ERROR_NOT_MEMBER.format(user=proposer, organisation=organisation))
     now = timezone.now()
     with transaction.atomic():
         existing = (
@@ -204,11 +206,16 @@ def proposal_create(
 
 
 def proposals_from_recommendations(
-    *, organisation: Organisation, recommendations: Iterable[Any], proposer: AbstractBaseUser
+    *,
+    organisation: Organisation,
+    recommendations: Iterable[Any],
+    proposer: AbstractBaseUser,
+    deadline: datetime | None = None,
 ) -> list[Proposal]:
     """One proposal per recommended seat: a grant of the standard amount to the backed candidacy, or a stay-out,
     each carrying the rule's written reason. Seats that already have a proposal of this organisation at this
-    election are skipped, so running it again changes nothing. Returns the proposals created."""
+    election are skipped, so running it again changes nothing. `deadline` (optional) lets the chair close voting
+    after it. Returns the proposals created."""
     created: list[Proposal] = []
     with transaction.atomic():
         for item in recommendations:
@@ -230,6 +237,7 @@ def proposals_from_recommendations(
                 reason=intervention.reason,
                 warnings=[str(w) for w in getattr(intervention, "warnings", ()) or ()],
                 proposer=proposer,
+                deadline=deadline,
             ))
     return created
 

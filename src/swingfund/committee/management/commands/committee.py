@@ -2,7 +2,7 @@
 
     swingfund committee member --organisation demo-community-group --user alice [--role chair]
     swingfund committee policy --organisation demo-community-group --quorum 2 --approvals 2
-    swingfund committee propose --election parl.2024-07-04 --bloc religion:muslim --top 15 --proposer alice
+    swingfund committee propose --election parl.2024-07-04 --bloc religion:muslim --top 15 --proposer alice [--days 7]
     swingfund committee list [--organisation …] [--status open|decided]
     swingfund committee show 3
     swingfund committee vote 3 --user bob --choice for [--hash <content hash you read>]
@@ -13,8 +13,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from rich.console import Console
 from rich.progress import track
 from rich.table import Table
@@ -50,6 +53,7 @@ class Command(BaseCommand):
         propose.add_argument("--bloc")
         propose.add_argument("--top", type=int, default=15)
         propose.add_argument("--proposer", required=True, help="username of the proposing member")
+        propose.add_argument("--days", type=int, help="voting deadline N days from now (the chair may then close)")
         listing = sub.add_parser("list", help="proposals and their state")
         listing.add_argument("--organisation")
         listing.add_argument("--status", choices=Proposal.Status.values)
@@ -114,14 +118,14 @@ class Command(BaseCommand):
         services.policy_set(organisation=org, quorum=quorum, approvals_required=approvals)
         self.stdout.write(f"{org}: quorum {quorum}, approvals needed {approvals or 'a strict majority'}.")
 
-    def _propose(self, *, organisation, election, bloc, top, proposer, **_):
+    def _propose(self, *, organisation, election, bloc, top, proposer, days, **_):
         from swingfund.scorecards.recommendations import recommendations
 
         org = self._organisation(organisation)
         user = self._user(proposer)
         recs = recommendations(organisation=org, election_id=election, bloc=bloc, top=top)
         created = services.proposals_from_recommendations(
-            organisation=org, proposer=user,
+            organisation=org, proposer=user, deadline=timezone.now() + dt.timedelta(days=days) if days else None,
             recommendations=track(recs, description="Proposals", console=self.console, transient=True),
         )
         self.stdout.write(f"{len(created)} new proposals from {len(recs)} recommended seats "

@@ -108,3 +108,19 @@ def test_list_shows_publisher_urls():
     assert status == 0
     assert "raw.githubusercontent.com/InductiveStep/colm-test" in out
     assert len(out.strip().splitlines()) == len(MANIFEST)
+
+
+def test_default_sources_skip_files_without_a_public_copy(monkeypatch, tmp_path):
+    """Without a mirror, conversions made for this project are skipped with a note, never half-fetched."""
+    from swingfund.elections import fetch as fetch_module
+
+    converted = [e.name for e in MANIFEST if e.url is None]
+    assert converted == [
+        "scotland-census2022-religion-by-pcon2024.csv",
+        "scotland-census2022-ethnicity-by-pcon2024.csv",
+        "BES-2019-General-Election-results-file-v1.1.csv",
+    ]
+    monkeypatch.delenv("SWINGFUND_FETCH_BASE_URL", raising=False)
+    lines = fetch_module.files_fetch(dest=tmp_path, names=converted, progress=False)
+    assert lines == [fetch_module.NO_PUBLIC_COPY.format(name=n, note=BY_NAME[n].note) for n in converted]
+    assert list(tmp_path.iterdir()) == []

@@ -170,3 +170,13 @@ def test_seat_totals_by_party_2024(official_db):
         winners[result.winner.party.name] += 1
     assert winners["Independent"] == 6
     assert winners["Labour"] + winners["Labour and Co-operative"] == 411
+
+
+def test_official_db_fixture_reimports_after_a_flush(official_db):
+    from tests.fixtures.official import official_import, official_loaded
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert not official_loaded()
+    official_import()
+    assert official_loaded()
+    assert Result.objects.filter(election_id="parl.2019-12-12").count() == 650

@@ -21,6 +21,9 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, Trans
 from swingfund.elections.errors import CHECKSUM_MISMATCH, DOWNLOAD_FAILED, UNKNOWN_OFFICIAL_FILE, FetchFailure
 
 CHUNK = 1 << 16
+NO_PUBLIC_COPY = (
+    "{name}: skipped, no public copy ({note}); fetch it from a mirror with --base-url or use SWINGFUND_DATA"
+)
 TIMEOUT_SECONDS = 60
 
 
@@ -303,6 +306,9 @@ def files_fetch(
     columns = [TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn()]
     with Progress(*columns, console=Console(stderr=True), disable=not progress) as bar:
         for entry in entries:
+            if entry_url(entry, base_url=base_url) is None and not (dest / entry.name).is_file():
+                lines.append(NO_PUBLIC_COPY.format(name=entry.name, note=entry.note))
+                continue
             path = file_fetch(entry=entry, dest=dest, base_url=base_url, progress=bar)
             lines.append(f"{entry.name}: sha256 ok → {path}")
     return lines

@@ -6,6 +6,7 @@ Parses arguments, calls `elections.services` / `elections.fetch`, prints summari
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -64,7 +65,10 @@ class Command(BaseCommand):
             return
         fetched = fetch.files_fetch(
             dest=options["dest"] or Path(settings.SWINGFUND_CACHE),
-            base_url=options["base_url"] or getattr(settings, "SWINGFUND_FETCH_BASE_URL", "") or None,
+            base_url=options["base_url"]
+            or getattr(settings, "SWINGFUND_FETCH_BASE_URL", "")
+            or os.environ.get("SWINGFUND_FETCH_BASE_URL")
+            or None,
             names=options["names"] or None,
             progress=progress,
         )

@@ -134,8 +134,9 @@ class Evidence(models.Model):
 
     statement_version = models.ForeignKey(StatementVersion, on_delete=models.PROTECT, related_name="evidence")
     person = models.ForeignKey("elections.Person", on_delete=models.PROTECT, related_name="+")
+    # Evidence is about the person; the candidacy is context. A re-import that drops a candidacy keeps the evidence.
     candidacy = models.ForeignKey(
-        "elections.Candidacy", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "elections.Candidacy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
     stance = models.CharField(max_length=10, choices=Stance.choices)

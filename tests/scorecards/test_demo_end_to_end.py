@@ -56,6 +56,9 @@ def test_recommend_for_the_top_target_seats(official_db):
     )
     recs = data["recommendations"]
     assert len(recs) == 15
+    # the target figures show their working: targeting's assumptions and the official sources behind them
+    assert any(n.startswith("Assumption") for n in data["notes"])
+    assert any("House of Commons Library" in n for n in data["notes"] if n.startswith("Source:"))
     by_seat = {r["seat"]: r for r in recs}
     # illustrative codings: the aligned candidate is backed where the leading two differ …
     assert by_seat["Bradford West"]["action"] == "back"
@@ -133,3 +136,4 @@ def test_recommendations_page_with_a_bloc_has_a_chart(official_db, client):
     assert len(actions) == 15
     assert actions.count("back") == html.count('data-action="back"') - actions.count("back") > 0  # chart = table
     assert "Demo organisation: every stance shown here is an" in html
+    assert re.search(r"<ul class=\"source\" data-notes><li>Lens: swing.</li>.*Source: ", html, re.S)

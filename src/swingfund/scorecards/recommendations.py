@@ -20,7 +20,7 @@ from .models import Organisation
 from .rules import Intervention, RuleConfig, decide_seat
 from .seats import seat_views
 from .selectors import election_get
-from .targets import TargetRow, target_rows
+from .targets import TargetRow, target_table
 
 ERROR_THRESHOLD = "{name} must be between 0 and {top}"
 
@@ -79,7 +79,36 @@ def recommendations(
     targets: Sequence[TargetRow] | None = None,
     lens: str = "swing",
 ) -> list[Recommendation]:
-    """Target seats × rule outcome, sorted by expected impact (module docs).
+    """Target seats × rule outcome, sorted by expected impact (`recommendations_with_notes` without the notes)."""
+    return recommendations_with_notes(
+        organisation=organisation,
+        election_id=election_id,
+        bloc=bloc,
+        top=top,
+        min_leverage=min_leverage,
+        min_p_decisive=min_p_decisive,
+        config=config,
+        method=method,
+        targets=targets,
+        lens=lens,
+    )[0]
+
+
+def recommendations_with_notes(
+    *,
+    organisation: Organisation,
+    election_id: str,
+    bloc: str | None = None,
+    top: int | None = None,
+    min_leverage: float | None = None,
+    min_p_decisive: float | None = None,
+    config: RuleConfig | None = None,
+    method: scoring.Method = scoring.DEFAULT_METHOD,
+    targets: Sequence[TargetRow] | None = None,
+    lens: str = "swing",
+) -> tuple[list[Recommendation], list[str]]:
+    """Target seats × rule outcome, sorted by expected impact (module docs), and the notes on where the target
+    figures come from (targeting's assumptions and sources).
 
     Target seats come from `targets` when given, else from targeting for `bloc` (every seat of the election when
     `bloc` is None). `min_leverage` / `min_p_decisive` keep only seats at or above the threshold; `top` keeps the
@@ -87,7 +116,10 @@ def recommendations(
     if min_p_decisive is not None and not 0 <= min_p_decisive <= 1:
         raise ValueError(ERROR_THRESHOLD.format(name="min_p_decisive", top=1))
     election = election_get(election_id=election_id)
-    rows = list(targets) if targets is not None else target_rows(election_id=election.pk, bloc=bloc, lens=lens)
+    if targets is not None:
+        rows, notes = list(targets), ["Target seats given by the caller."]
+    else:
+        rows, notes = target_table(election_id=election.pk, bloc=bloc, lens=lens)
     if min_leverage is not None:
         rows = [r for r in rows if r.leverage is not None and r.leverage >= min_leverage]
     if min_p_decisive is not None:
@@ -129,4 +161,4 @@ def recommendations(
             )
         )
     out.sort(key=_sort_key)
-    return out
+    return out, notes

@@ -40,11 +40,19 @@ def all_seats(*, election_id: str) -> list[TargetRow]:
 
 
 def target_rows(*, election_id: str, bloc: str | None, lens: str = "swing") -> list[TargetRow]:
+    """Target seats for a bloc (see `target_table`)."""
+    return target_table(election_id=election_id, bloc=bloc, lens=lens)[0]
+
+
+def target_table(*, election_id: str, bloc: str | None, lens: str = "swing") -> tuple[list[TargetRow], list[str]]:
     """Target seats for a bloc from targeting, with its central leverage and P(decisive) for the chosen lens
-    (`swing`: can the bloc decide between the two leading candidates; `own`: could it elect its own candidate).
+    (`swing`: can the bloc decide between the two leading candidates; `own`: could it elect its own candidate),
+    and targeting's notes: the assumptions it used and the sources of its numbers, one line each.
     Every seat, without bloc figures, when bloc is None."""
     if bloc is None:
-        return all_seats(election_id=election_id)
+        rows = all_seats(election_id=election_id)
+        sources = Result.objects.filter(election_id=election_id).values_list("source__title", "source__publisher")
+        return rows, [f"Source: {title} — {publisher}" for title, publisher in sorted(set(sources))]
     if lens not in LENSES:
         raise ValueError(ERROR_LENS.format(lens=lens))
     from swingfund.targeting.bloc import bloc_parse
@@ -53,7 +61,7 @@ def target_rows(*, election_id: str, bloc: str | None, lens: str = "swing") -> l
     table = targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc))
     leverage, p_decisive = (table.leverage, table.p_swing) if lens == "swing" else (table.own_leverage, table.p_own)
     seats = table.seats
-    return [
+    rows = [
         TargetRow(
             constituency_id=int(seats.constituency_ids[i]),
             gss_code=seats.codes[i],
@@ -65,3 +73,4 @@ def target_rows(*, election_id: str, bloc: str | None, lens: str = "swing") -> l
         )
         for i in range(len(seats))
     ]
+    return rows, [f"Lens: {lens}.", *table.notes()]

@@ -14,7 +14,7 @@ from swingfund.elections.models import Election, Person, Result
 from . import scoring
 from .charts import SeatBar, agreement_chart, bar_for, decisions_chart
 from .models import Evidence, Organisation
-from .recommendations import recommendations
+from .recommendations import recommendations_with_notes
 from .rules import RuleConfig
 from .selectors import (
     candidacy_label,
@@ -146,10 +146,10 @@ def recommendations_page(request: HttpRequest) -> HttpResponse:
         top = min(max(int(request.GET.get("top", DEFAULT_TOP)), 1), MAX_TOP)
     except ValueError:
         top = DEFAULT_TOP
-    recs, error = [], ""
+    recs, notes, error = [], [], ""
     if election_id:
         try:
-            recs = recommendations(
+            recs, notes = recommendations_with_notes(
                 organisation=org,
                 election_id=election_id,
                 bloc=bloc,
@@ -171,6 +171,7 @@ def recommendations_page(request: HttpRequest) -> HttpResponse:
         {
             "chart": mark_safe(chart),  # built by charts.py, every text escaped
             "org": org,
+            "notes": notes,
             "recs": recs,
             "error": error,
             "elections": elections,

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from swingfund.scorecards import scoring
 from swingfund.scorecards.models import Organisation
-from swingfund.scorecards.recommendations import Recommendation, recommendations
+from swingfund.scorecards.recommendations import Recommendation, recommendations_with_notes
 from swingfund.scorecards.rules import RuleConfig
 from swingfund.scorecards.services import organisation_get
 
@@ -97,7 +97,7 @@ class Command(BaseCommand):
             org = organisation_get(slug=o["organisation"]) if o["organisation"] else Organisation.objects.first()
             if org is None:
                 raise ValueError("no organisation yet: run `swingfund demo` or create one in /admin/")
-            recs = recommendations(
+            recs, notes = recommendations_with_notes(
                 organisation=org,
                 election_id=o["election"],
                 bloc=o["bloc"],
@@ -115,7 +115,13 @@ class Command(BaseCommand):
         if o["format"] == "json":
             self.stdout.write(
                 json.dumps(
-                    {"organisation": org.slug, "election": o["election"], "bloc": o["bloc"], "recommendations": rows},
+                    {
+                        "organisation": org.slug,
+                        "election": o["election"],
+                        "bloc": o["bloc"],
+                        "notes": notes,
+                        "recommendations": rows,
+                    },
                     indent=2,
                 )
             )
@@ -124,9 +130,9 @@ class Command(BaseCommand):
             writer.writeheader()
             writer.writerows(rows)
         else:
-            self._table(org, o, recs)
+            self._table(org, o, recs, notes)
 
-    def _table(self, org, o, recs) -> None:
+    def _table(self, org, o, recs, notes) -> None:
         console = Console(file=self.stdout, width=160)
         table = Table(
             title=f"{org.name}: recommendations for {o['election']}"
@@ -159,6 +165,8 @@ class Command(BaseCommand):
         console.print(table)
         if org.demo:
             console.print("[bold red]Demo organisation: stances are illustrative codings, not real assessments.[/]")
+        for note in notes:
+            console.print(f"[dim]{note}[/]")
         backed = sum(1 for r in recs if r.action == "back")
         console.print(
             f"{len(recs)} seats: back a candidate in {backed}, stay out of {len(recs) - backed}. "

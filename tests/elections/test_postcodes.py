@@ -108,3 +108,45 @@ def test_pcon2010_regex_unknown_postcode(official_db, settings, data_dir):
     with pytest.raises(LookupFailure) as failure:
         constituency_for_postcode("ZZ99 9ZZ", boundary_set="pcon2010")
     assert str(failure.value) == errors.UNKNOWN_POSTCODE.format(postcode="ZZ99 9ZZ", boundary_set="pcon2010")
+
+
+def _sample_head(data_dir, lines: int = 60) -> list[str]:
+    return (data_dir / SAMPLE).read_text(encoding="utf-8").splitlines(keepends=True)[:lines]
+
+
+def test_onspd_truncated_row(official_db, data_dir, tmp_path):
+    from swingfund.elections.errors import ImportFailure
+
+    lines = _sample_head(data_dir)
+    lines[30] = ",".join(lines[30].split(",")[:19]) + "\n"  # stops just before the pcon column
+    (tmp_path / SAMPLE).write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(ImportFailure) as failure:
+        file_import(path=tmp_path / SAMPLE, progress=False)
+    message = errors.TOO_FEW_FIELDS.format(got=19, expected=52)
+    assert str(failure.value) == f"{SAMPLE}:31: column pcon: {message}"
+    assert Postcode.objects.count() == 0
+
+
+def test_onspd_wrong_encoding(official_db, data_dir, tmp_path):
+    from swingfund.elections.errors import ImportFailure
+
+    lines = _sample_head(data_dir)
+    data = "".join(lines).encode("utf-8").replace(lines[40].split(",")[0].encode(), "AB1 0\xe9A".encode("latin-1"), 1)
+    (tmp_path / SAMPLE).write_bytes(data)
+    with pytest.raises(ImportFailure) as failure:
+        file_import(path=tmp_path / SAMPLE, progress=False)
+    assert str(failure.value).startswith(f"{SAMPLE}:")
+    assert str(failure.value).endswith(errors.NOT_UTF8.format(byte=0xE9))
+    assert Postcode.objects.count() == 0
+
+
+def test_onspd_unknown_constituency_code(official_db, data_dir, tmp_path):
+    from swingfund.elections.errors import ImportFailure
+
+    lines = _sample_head(data_dir)
+    lines[5] = lines[5].replace(lines[5].split(",")[19], "S14009999", 1)
+    (tmp_path / SAMPLE).write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(ImportFailure) as failure:
+        file_import(path=tmp_path / SAMPLE, progress=False)
+    message = errors.UNKNOWN_SEAT.format(code="S14009999", boundary_set="pcon2024")
+    assert str(failure.value) == f"{SAMPLE}:6: column pcon: {message}"

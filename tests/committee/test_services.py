@@ -201,3 +201,24 @@ def test_interest_declared_after_voting_sets_the_vote_aside_and_recounts(world, 
     assert decision.tally["eligible"] == 2
     assert [b["name"] for b in decision.ballots] == ["bob", "alice", "carol"]
     assert [r["name"] for r in decision.recused] == ["bob"]
+
+
+def test_database_constraints_refuse_inconsistent_rows(world):
+    from django.db import IntegrityError, transaction
+
+    from swingfund.committee.models import CommitteeMember
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CommitteeMember.objects.create(organisation=world.org, user=world.users["dave"], role="king",
+                                       joined_at=timezone.now())
+    now = timezone.now()
+    with pytest.raises(IntegrityError), transaction.atomic():  # a stay-out carries no money
+        Proposal.objects.create(organisation=world.org, kind="stay_out", election=world.election,
+                                constituency=world.seat, amount_pence=100, reason="x", proposer=world.users["alice"],
+                                created_at=now, updated_at=now, content_hash="0" * 64)
+    with pytest.raises(IntegrityError), transaction.atomic():  # a grant names its candidacy
+        Proposal.objects.create(organisation=world.org, kind="grant", election=world.election,
+                                constituency=world.seat, amount_pence=100, reason="x", proposer=world.users["alice"],
+                                created_at=now, updated_at=now, content_hash="0" * 64)
+    assert not Proposal.objects.exists()
+    assert not CommitteeMember.objects.filter(user=world.users["dave"]).exists()

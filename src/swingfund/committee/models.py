@@ -83,7 +83,10 @@ class CommitteeMember(models.Model):
 
     class Meta:
         ordering = ["organisation", "user__username"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="committeemember_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="committeemember_unique"),
+            models.CheckConstraint(condition=Q(role__in=["member", "chair"]), name="committeemember_role_valid"),
+        ]
 
     @property
     def display_name(self) -> str:
@@ -199,6 +202,11 @@ class Decision(AppendOnlyModel):
         ordering = ["-decided_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(outcome__in=["approved", "rejected"]), name="decision_outcome_valid"),
+            models.CheckConstraint(condition=Q(trigger__in=["count", "closed"]), name="decision_trigger_valid"),
+            models.CheckConstraint(
+                condition=Q(trigger="count", closed_by__isnull=True) | Q(trigger="closed", closed_by__isnull=False),
+                name="decision_closed_by_chair",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -118,7 +118,7 @@ def donation_release(*, donation: Donation, by: str = "") -> Donation:
     compliance message naming the threshold and its source) while the donor is not confirmed permissible."""
     with transaction.atomic():
         ledger.chain_lock()
-        gift = Donation.objects.select_for_update().select_related("donor", "campaign").get(pk=donation.pk)
+        gift = Donation.objects.select_for_update(of=("self",)).select_related("donor", "campaign").get(pk=donation.pk)
         if gift.status != Donation.Status.HELD:
             raise ValueError(NOT_HELD.format(status=gift.status))
         checks.check_gift_spendable(

@@ -35,6 +35,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from swingfund.funding.payments import handlers
+from swingfund.funding.payments.gate import gate
 from swingfund.funding.payments.models import StripeEvent
 from swingfund.funding.payments.stripe import WEBHOOKS_OFF, PaymentFee, payment_fee_fetch
 
@@ -85,6 +86,11 @@ def stripe_event_verify(*, payload: bytes, signature: str | None) -> dict[str, A
 def stripe_event_receive(*, payload: bytes, signature: str | None) -> Receipt:
     """Verify one delivery and store it once (PENDING). Nothing else happens in the request."""
     event = stripe_event_verify(payload=payload, signature=signature)
+    with gate.delivery():
+        return _event_store(event)
+
+
+def _event_store(event: dict[str, Any]) -> Receipt:
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -116,14 +122,15 @@ def stripe_event_apply(*, event_id: str, fee_lookup: FeeLookup = payment_fee_fet
         return StripeEvent.objects.filter(event_id=event_id).values_list("status", flat=True).first() or ""
     try:
         fee = handlers.fee_needed(payload, fee_lookup)  # network, so before the transaction opens
-        with transaction.atomic():
+        with gate.apply(), transaction.atomic():
             row = StripeEvent.objects.select_for_update().get(event_id=event_id)
             if row.status != StripeEvent.Status.PENDING:
                 return row.status
             _event_handle(row, row.payload, fee)
             return row.status
     except Exception as err:  # noqa: BLE001 — kept pending (or failed after MAX_ATTEMPTS) with the reason
-        _attempt_failed(event_id, err)
+        with gate.apply():
+            _attempt_failed(event_id, err)
         raise
 
 

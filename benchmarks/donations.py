@@ -1,0 +1,161 @@
+"""Benchmark: signed Stripe webhook events per second, end to end, on SQLite (WAL) and PostgreSQL, against the raw
+single-row commit rate of the same database measured in the same run.
+
+    python benchmarks/donations.py                                   # SQLite only
+    python benchmarks/donations.py --database-url postgres://swingfund:swingfund@127.0.0.1:5433/postgres
+    python benchmarks/donations.py --events 5000 --processes 2 --processing worker
+
+For each database, in a fresh scratch database:
+
+* **baseline** — N single-row ``INSERT`` + ``COMMIT`` through the bare driver (sqlite3 with swingfund's pragmas:
+  WAL, synchronous=NORMAL; psycopg with PostgreSQL's defaults, synchronous_commit=on), one connection, in a loop;
+* **webhook** — swingfund served by a real multi-threaded WSGI server (`swingfund.funding.payments.serve`:
+  stdlib wsgiref with a pool of threads, optionally pre-forked) in its own process on 127.0.0.1, the Stripe
+  stand-in answering its fee look-ups, and N ``checkout.session.completed`` events, signed as Stripe signs them,
+  fired from a pool of client threads. Two rates: **acknowledged** (every delivery answered 200: the event is
+  verified and durably stored) and **applied** (every gift recorded in the ledger with its fee);
+* **check** — events lost (paid but not recorded) and double-counted (recorded twice), and ``swingfund ledger
+  verify`` on the result.
+
+Everything (client, stand-in, server) shares this machine's cores, as it would on a one-box deployment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sqlite3
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from swingfund.funding.payments import loadtest  # noqa: E402
+from swingfund.funding.payments.standin import StandIn  # noqa: E402
+
+CAMPAIGN = "benchmark"
+GOAL_EVENTS_PER_SECOND = 500
+GOAL_RATIO_OF_RAW = 0.5
+console = Console(width=max(Console().width, 150))
+
+
+def raw_commit_rate(database_url: str, rows: int) -> float:
+    """Single-row INSERT + COMMIT per row, one connection, bare driver: the database's own commit rate."""
+    if database_url.startswith("sqlite:"):
+        conn = sqlite3.connect(urlsplit(database_url).path, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_commit (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)")
+        start = time.perf_counter()
+        for i in range(rows):
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO bench_commit (payload) VALUES (?)", (f"row {i}",))
+            conn.execute("COMMIT")
+        elapsed = time.perf_counter() - start
+        conn.execute("DROP TABLE bench_commit")
+        conn.close()
+        return rows / elapsed
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_commit (id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL)")
+        start = time.perf_counter()
+        for i in range(rows):
+            conn.execute("INSERT INTO bench_commit (payload) VALUES (%s)", (f"row {i}",))  # autocommit: 1 commit
+        elapsed = time.perf_counter() - start
+        conn.execute("DROP TABLE bench_commit")
+    return rows / elapsed
+
+
+def run_one(kind: str, args: argparse.Namespace) -> dict:
+    with StandIn() as standin, loadtest.scratch_database(kind, postgres_url=args.database_url) as url:
+        console.print(f"[bold]{kind}[/]: preparing a scratch database and {args.events:,} paid Checkout Sessions…")
+        loadtest.database_prepare(database_url=url, campaign=CAMPAIGN)
+        raw = raw_commit_rate(url, args.raw_rows)
+        events = loadtest.paid_events(standin, campaign=CAMPAIGN, count=args.events, amount=lambda i: 500 + i % 20000)
+        signed = loadtest.sign_all(standin, events)  # signing is the sender's work: outside the timing
+        expected_pence = sum(500 + i % 20000 for i in range(args.events))
+        server = loadtest.AppServer(database_url=url, standin=standin, threads=args.server_threads,
+                                    processes=args.processes, processing=args.processing)
+        with server, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                              TimeElapsedColumn(), console=console) as progress:
+            task = progress.add_task(f"{kind}: delivering", total=args.events)
+            lock = threading.Lock()
+
+            def advance(_: int, __: int | None) -> None:
+                with lock:
+                    progress.advance(task)
+
+            start = time.perf_counter()
+            statuses = loadtest.fire(server.webhook_url, signed, threads=args.client_threads, on_result=advance)
+            acked_at = time.perf_counter() - start
+            applying = progress.add_task(f"{kind}: applying", total=args.events)
+            while (pending := loadtest.pending_count(database_url=url)) > 0:
+                progress.update(applying, completed=args.events - pending)
+                if time.perf_counter() - start > args.timeout:
+                    raise TimeoutError(f"{pending} events still pending after {args.timeout} s")
+                time.sleep(0.2)
+            progress.update(applying, completed=args.events)
+            applied_at = time.perf_counter() - start
+        counts = loadtest.database_counts(database_url=url, campaign=CAMPAIGN)
+        verify = loadtest.ledger_verify(database_url=url)
+    not_acked = sum(1 for s in statuses if s != 200)
+    return {
+        "kind": kind, "raw": raw, "acked": args.events / acked_at, "applied": args.events / applied_at,
+        "not_acked": not_acked, "lost": args.events - counts["distinct_payments"],
+        "double": counts["gifts"] - counts["distinct_payments"] + counts["payments_repeated"],
+        "pence_ok": counts["gift_pence"] == expected_pence, "verify": verify.returncode == 0,
+        "verify_text": (verify.stdout or verify.stderr).strip().splitlines()[-1:],
+    }
+
+
+def report(results: list[dict], args: argparse.Namespace) -> None:
+    table = Table(title=f"Signed webhook events, {args.events:,} per database "
+                        f"({args.client_threads} client threads → {args.processes} server process(es) × "
+                        f"{args.server_threads} threads, processing={args.processing}, {os.cpu_count()} CPUs)")
+    for column in ("database", "raw commits/s", "acknowledged/s", "ack ÷ raw", "applied/s", "applied ÷ raw",
+                   "not 2xx", "lost", "double", "£ total", "ledger verify"):
+        table.add_column(column, justify="right")
+    for r in results:
+        table.add_row(r["kind"], f"{r['raw']:,.0f}", f"{r['acked']:,.0f}", f"{r['acked'] / r['raw']:.3f}",
+                      f"{r['applied']:,.0f}", f"{r['applied'] / r['raw']:.3f}", str(r["not_acked"]), str(r["lost"]),
+                      str(r["double"]), "ok" if r["pence_ok"] else "WRONG", "ok" if r["verify"] else "FAILED")
+    console.print(table)
+    for r in results:
+        goals = [f"≥ {GOAL_EVENTS_PER_SECOND} events/s acknowledged: {'met' if r['acked'] >= 500 else 'NOT met'}",
+                 f"≥ {GOAL_RATIO_OF_RAW:.0%} of raw commit rate: "
+                 f"{'met' if r['acked'] >= GOAL_RATIO_OF_RAW * r['raw'] else 'NOT met'}",
+                 f"0 lost / 0 double: {'met' if r['lost'] == r['double'] == 0 else 'NOT met'}"]
+        console.print(f"{r['kind']}: " + "; ".join(goals) + f". Ledger: {' '.join(r['verify_text'])}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--raw-rows", type=int, default=2000)
+    parser.add_argument("--database-url", default=os.environ.get("SWINGFUND_BENCH_POSTGRES", ""),
+                        help="a PostgreSQL URL whose server can host a scratch database (role needs CREATEDB)")
+    parser.add_argument("--client-threads", type=int, default=16)
+    parser.add_argument("--server-threads", type=int, default=8)
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--processing", choices=["background", "worker", "inline"], default="background")
+    parser.add_argument("--timeout", type=float, default=1800)
+    args = parser.parse_args()
+    kinds = ["sqlite"] + (["postgres"] if args.database_url else [])
+    results = [run_one(kind, args) for kind in kinds]
+    report(results, args)
+    if any(r["lost"] or r["double"] or not r["verify"] for r in results):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        main()

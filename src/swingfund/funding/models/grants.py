@@ -14,8 +14,9 @@ class Grant(models.Model):
         PAYABLE = "payable", "Payable"
         PAID = "paid", "Paid"
 
-    decision_id = models.BigIntegerField(
-        null=True, blank=True, unique=True, help_text="The committee decision this grant carries out."
+    decision = models.OneToOneField(
+        "committee.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="grant",
+        help_text="The committee decision this grant carries out (blank for a grant passing on earmarked gifts).",
     )
     campaign = models.ForeignKey("funding.Campaign", on_delete=models.PROTECT, related_name="grants")
     candidacy = models.ForeignKey("elections.Candidacy", on_delete=models.PROTECT, related_name="+")

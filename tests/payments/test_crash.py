@@ -15,7 +15,7 @@ import pytest
 from swingfund.funding.payments import loadtest
 
 CAMPAIGN = "crash"
-DEFAULT_EVENTS = 1000
+DEFAULT_EVENTS = 600
 RETRY_ROUNDS = 5
 ACKED_SAMPLE = 0.05  # also redeliver 5 % of the acknowledged events: Stripe may resend those too
 

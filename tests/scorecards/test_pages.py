@@ -93,6 +93,9 @@ def test_admin_edit_of_a_published_statement_creates_a_version(client, organisat
         (1, "Stand up for minority rights"),
         (2, "Stand up for everyone's rights"),
     ]
+    html = client.get("/scorecards/").content.decode()
+    block = re.search(r'data-statement="rights">.*?</li>', html, re.S).group()
+    assert "Stand up for everyone&#x27;s rights" in block and "v1, published" in block  # the old wording stays on view
 
 
 def test_admin_records_evidence_with_recorder_and_source_rule(client, organisation, seat):

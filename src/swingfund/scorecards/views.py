@@ -13,7 +13,7 @@ from swingfund.elections.models import Election, Person, Result
 
 from . import scoring
 from .charts import SeatBar, agreement_chart, bar_for, decisions_chart
-from .models import Evidence, Organisation
+from .models import Evidence, Organisation, StatementVersion
 from .recommendations import recommendations_with_notes
 from .rules import RuleConfig
 from .selectors import (
@@ -57,7 +57,16 @@ def index(request: HttpRequest) -> HttpResponse:
     people = list(Person.objects.filter(pk__in=people_ids).order_by("name"))
     _, stances = stances_by_person(organisation=org, persons=[p.pk for p in people], method=_method(request))
     rows = [{"person": p, "stances": stances[p.pk]} for p in people]
-    return render(request, "scorecards/index.html", {"org": org, "versions": versions, "rows": rows})
+    earlier = StatementVersion.objects.filter(statement__organisation=org, published_at__isnull=False).exclude(
+        pk__in=[v.pk for v in versions]
+    )
+    history: dict[int, list[StatementVersion]] = {}
+    for v in earlier.order_by("-number"):
+        history.setdefault(v.statement_id, []).append(v)
+    statements = [{"version": v, "earlier": history.get(v.statement_id, [])} for v in versions]
+    return render(
+        request, "scorecards/index.html", {"org": org, "versions": versions, "statements": statements, "rows": rows}
+    )
 
 
 def scorecard(request: HttpRequest, person_id: int) -> HttpResponse:

@@ -148,3 +148,32 @@ def test_demo_run_is_idempotent_and_leaves_a_verified_ledger(organisation, candi
     earmarked = Grant.objects.exclude(decision_id=decision.pk).get()
     assert earmarked.campaign.mode == "earmarked" and earmarked.allocations.count() == 2
     call_command("ledger", "verify")
+
+
+def test_treasurer_checks_a_held_donor_on_the_dashboard_and_the_gift_is_released(staff_client, pooled):
+    donor = make_donor("Yan Held", checked=False)
+    gift = services.donation_record(campaign=pooled, donor=donor, amount_pence=80_000, method="bank_transfer",
+                                    reference="h", received_at=at("06-01"))
+    assert gift.status == Donation.Status.HELD and selectors.campaign_spendable_pence(pooled) == 0
+    assert f"/funding/dashboard/gifts/{gift.pk}/check/" in staff_client.get("/funding/dashboard/").content.decode()
+    staff_client.post(f"/funding/dashboard/gifts/{gift.pk}/check/",
+                      {"category": "uk_elector", "evidence": "Leeds register 2024, ref 12/345"})
+    gift.refresh_from_db()
+    donor.refresh_from_db()
+    assert gift.status == Donation.Status.ACCEPTED and donor.checked_by == "treasurer"
+    assert selectors.campaign_spendable_pence(pooled) == 80_000
+
+
+def test_funding_check_and_return_commands(pooled, capsys):
+    held = [services.donation_record(campaign=pooled, donor=make_donor(name, checked=False), amount_pence=60_000,
+                                     method="cheque", reference=name, received_at=at("06-01"))
+            for name in ("Zed One", "Zoe Two")]
+    call_command("funding", "check", "--gift", str(held[0].pk), "--category", "uk_company",
+                 "--evidence", "Companies House 0765")
+    call_command("funding", "check", "--gift", str(held[1].pk), "--category", "impermissible",
+                 "--evidence", "overseas, not on any register")
+    call_command("funding", "tasks")
+    assert "Return £600 (Cheque Zoe Two) by 2024-07-01" in capsys.readouterr().out
+    call_command("funding", "return", "--gift", str(held[1].pk), "--reference", "CHQ back 1")
+    assert [Donation.objects.get(pk=g.pk).status for g in held] == ["accepted", "returned"]
+    call_command("ledger", "verify")

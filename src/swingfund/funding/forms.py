@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from swingfund.funding import rules
-from swingfund.funding.models import Campaign, Method
+from swingfund.funding.models import Campaign, Method, PermissibilityCategory
 
 ANONYMOUS_WITH_NAME = "Leave the name empty for an anonymous gift, or untick 'anonymous'."
 NAME_REQUIRED = "Give the donor's name (and address), or tick 'anonymous' for a gift at or under the threshold."
@@ -52,3 +52,11 @@ class OfflineGiftForm(forms.Form):
 
 class ReferenceForm(forms.Form):
     reference = forms.CharField(max_length=200, help_text="The bank reference of the payment")
+
+
+class DonorCheckForm(forms.Form):
+    """The treasurer's permissibility check of a held gift's donor."""
+
+    category = forms.ChoiceField(choices=[(c.value, c.label) for c in PermissibilityCategory
+                                          if c != PermissibilityCategory.UNKNOWN])
+    evidence = forms.CharField(max_length=300, help_text="e.g. electoral register entry, company number")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/gift/", views.gift_new, name="gift-new"),
     path("dashboard/gifts/<int:pk>/return/", views.held_return, name="held-return"),
+    path("dashboard/gifts/<int:pk>/check/", views.held_check, name="held-check"),
     path("grants/<int:pk>/pay/", views.grant_pay, name="grant-pay"),
     path("grants/<int:pk>/notice/", views.grant_notice, name="grant-notice"),
     path("grants/<int:pk>/notice.pdf", views.grant_notice_pdf, name="grant-notice-pdf"),

@@ -17,9 +17,11 @@ from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import figure
 from swingfund.elections.models import Candidacy
 from swingfund.funding import charts, notices, selectors, services
-from swingfund.funding.forms import OfflineGiftForm, ReferenceForm
+from swingfund.funding.forms import DonorCheckForm, OfflineGiftForm, ReferenceForm
 from swingfund.funding.models import Campaign, Donation, Grant
 
+NO_DONOR_TO_CHECK = "An anonymous gift cannot be checked: it must be returned."
+PAGE_ROWS = 500
 LEDGER_SOURCE = "swingfund ledger: append-only, SHA-256 chained; verify with `swingfund ledger verify`"
 CSV_COLUMNS = ["id", "posted_at", "kind", "description", "campaign", "giver", "account", "account_name",
                "amount_pence", "amount", "reverses", "prev_hash", "hash"]
@@ -64,7 +66,8 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
     totals = selectors.public_ledger_totals(rows)
     campaigns = [{"campaign": c, "raised": selectors.campaign_raised_pence(c)} for c in Campaign.objects.all()]
     return render(request, "funding/ledger.html", {
-        "rows": list(reversed(rows)), "totals": totals, "campaigns": campaigns,
+        "rows": list(reversed(rows))[:PAGE_ROWS], "all_rows": len(rows), "page_rows": PAGE_ROWS,
+        "totals": totals, "campaigns": campaigns,
         "threshold": selectors.public_name_threshold(),
         "head": rows[-1]["hash"] if rows else "",
         "chart": mark_safe(charts.money_flow_svg(selectors.cash_series(), title="Money in and out — all campaigns")),
@@ -103,6 +106,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/dashboard.html", {
         "tasks": selectors.open_tasks(), "held": selectors.held_gifts(), "split": selectors.split_flagged_gifts(),
         "grants": Grant.objects.select_related("candidacy", "campaign").order_by("status", "-created_at"),
+        "campaigns": [{"campaign": c, "totals": selectors.campaign_totals(c)} for c in Campaign.objects.all()],
+        "check_form": DonorCheckForm(),
         "contributions": contributions, "registration": registration_warning(contributions_pence=contributions,
                                                                               on=today),
         "registration_figure": figure("ua_registration_threshold", on=today), "reference_form": ReferenceForm(),
@@ -145,6 +150,25 @@ def held_return(request: HttpRequest, pk: int) -> HttpResponse:
                                  by=request.user.get_username())
         messages.success(request, f"Gift #{gift.pk} returned.")
     except ValueError as error:
+        messages.error(request, str(error))
+    return redirect("funding:dashboard")
+
+
+@staff_member_required
+@require_POST
+def held_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the donor's permissibility check; a permissible donor's held gift is then released."""
+    gift = get_object_or_404(Donation.objects.select_related("donor"), pk=pk)
+    form = DonorCheckForm(request.POST)
+    if gift.donor is None or not form.is_valid():
+        messages.error(request, NO_DONOR_TO_CHECK if gift.donor is None else "Give the category and the evidence.")
+        return redirect("funding:dashboard")
+    services.donor_declare(donor=gift.donor, category=form.cleaned_data["category"],
+                           evidence=form.cleaned_data["evidence"], checked_by=request.user.get_username())
+    try:
+        services.donation_release(donation=gift, by=request.user.get_username())
+        messages.success(request, f"Gift #{gift.pk} released: its donor is permissible.")
+    except (ValueError, ComplianceRefusal) as error:
         messages.error(request, str(error))
     return redirect("funding:dashboard")
 

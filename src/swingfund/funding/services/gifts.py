@@ -14,6 +14,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from swingfund.compliance import checks
+from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import figure
 from swingfund.funding import ledger, rules
 from swingfund.funding.ledger import Line
@@ -130,10 +131,10 @@ def _task_open(gift: Donation, *, kind: str, permissible: bool | None) -> Compli
     due = checks.return_due_date(received_on=received_on)
     days = figure("return_impermissible_days", on=received_on)
     if kind == ComplianceTask.Kind.RETURN:
-        text = f"Return £{gift.amount_pence / 100:,.2f} ({gift.get_method_display()} {gift.reference}) by {due}"
+        text = f"Return {format_pence(gift.amount_pence)} ({gift.get_method_display()} {gift.reference}) by {due}"
     else:
         text = (f"Check the permissibility of {gift.donor or 'an anonymous giver'} for "
-                f"£{gift.amount_pence / 100:,.2f} received {received_on}; return it by {due} if it is not")
+                f"{format_pence(gift.amount_pence)} received {received_on}; return it by {due} if it is not")
     task, _ = ComplianceTask.objects.get_or_create(
         kind=kind, donation=gift, done_at=None,
         defaults={"campaign": gift.campaign, "description": text[:400], "due_on": due,

@@ -5,6 +5,8 @@
         [--received 2024-06-01] [--for-candidacy ID] [--anonymous]
     swingfund funding grants [--organisation SLUG] [--campaign SLUG]   # payable grants from committee decisions
     swingfund funding pay --grant ID --reference BANKREF
+    swingfund funding check --gift ID --category uk_elector --evidence "register 2024"   # release a held gift
+    swingfund funding return --gift ID --reference BANKREF                # return a held gift
     swingfund funding tasks                                               # open compliance tasks
 """
 
@@ -18,10 +20,12 @@ from django.utils import timezone
 from swingfund.compliance.checks import ComplianceRefusal
 from swingfund.compliance.limits import format_pence
 from swingfund.funding import rules, selectors, services
-from swingfund.funding.models import Campaign, Grant, Method
+from swingfund.funding.models import Campaign, Donation, Grant, Method, PermissibilityCategory
 
 UNKNOWN_CAMPAIGN = "No campaign with slug '{slug}'."
 UNKNOWN_GRANT = "No grant #{id}."
+UNKNOWN_GIFT = "No gift #{id}."
+ANONYMOUS_CANNOT_BE_CHECKED = "An anonymous gift cannot be checked: it must be returned (`swingfund funding return`)."
 DONOR_NEEDED = "Give the donor's --name (and address), or --anonymous for a gift at or under the threshold."
 BAD_DATE = "--received must be a date (YYYY-MM-DD) or an ISO date-time; got {value!r}."
 OFFLINE_ONLY = "Card gifts arrive through Stripe; record only bank transfers, cheques and cash here."
@@ -66,6 +70,16 @@ class Command(BaseCommand):
         pay.add_argument("--grant", type=int, required=True)
         pay.add_argument("--reference", required=True)
         pay.add_argument("--agent-name", default="")
+        check = sub.add_parser("check", help="Record a held gift's donor check; releases a permissible donor's gift.")
+        check.add_argument("--gift", type=int, required=True)
+        check.add_argument("--category", required=True, choices=[c for c in PermissibilityCategory.values
+                                                                 if c != PermissibilityCategory.UNKNOWN])
+        check.add_argument("--evidence", required=True)
+        check.add_argument("--by", default="treasurer")
+        give_back = sub.add_parser("return", help="Record the return of a held gift to its giver.")
+        give_back.add_argument("--gift", type=int, required=True)
+        give_back.add_argument("--reference", required=True)
+        give_back.add_argument("--by", default="treasurer")
         sub.add_parser("tasks", help="List open compliance tasks (held gifts to verify or return, splitting, …).")
 
     def handle(self, *args, action: str, **options):
@@ -125,6 +139,28 @@ class Command(BaseCommand):
         paid = services.grant_pay(grant=row, bank_reference=reference, agent_name=agent_name)
         self.stdout.write(f"Grant #{paid.pk} paid ({paid.bank_reference}); ledger transaction #{paid.payment_id}. "
                           f"Donation notice: /funding/grants/{paid.pk}/notice/ (PDF: …/notice.pdf)")
+
+    def _held(self, pk: int) -> Donation:
+        gift = Donation.objects.select_related("donor").filter(pk=pk).first()
+        if gift is None:
+            raise CommandError(UNKNOWN_GIFT.format(id=pk))
+        return gift
+
+    def _check(self, *, gift, category, evidence, by, **_):
+        held = self._held(gift)
+        if held.donor is None:
+            raise CommandError(ANONYMOUS_CANNOT_BE_CHECKED)
+        services.donor_declare(donor=held.donor, category=category, evidence=evidence, checked_by=by)
+        if category == PermissibilityCategory.IMPERMISSIBLE:
+            self.stdout.write(self.style.WARNING(f"Gift #{held.pk} must be returned: see `swingfund funding tasks`."))
+            return
+        released = services.donation_release(donation=held, by=by)
+        self.stdout.write(f"Gift #{released.pk} released to {released.campaign.slug}; ledger #{released.release_id}.")
+
+    def _return(self, *, gift, reference, by, **_):
+        refund = services.donation_return(donation=self._held(gift), reference=reference, by=by)
+        self.stdout.write(f"Gift #{gift} returned ({format_pence(refund.amount_pence)}, {reference}); "
+                          f"ledger #{refund.transaction_id}.")
 
     def _tasks(self, **_):
         tasks = list(selectors.open_tasks())

@@ -11,6 +11,7 @@ from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import figure
 from swingfund.funding.payments.forms import AMOUNT_INVALID, DECLARATION_NEEDED
 from swingfund.funding.payments.stripe import CARD_PAYMENTS_OFF
+from swingfund.funding.payments.views import NO_BACKED_CANDIDATE
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,9 @@ def test_closed_campaign_takes_no_gifts(client, standin, campaign):
                                                              starts_at=timezone.now() - timedelta(days=20))
     response = client.post(URL, {**GIVER, "amount": "10"})
     assert response.status_code == 409 and standin.requests == []
+
+
+def test_earmarked_campaign_without_a_backed_candidate_takes_no_card_gifts(client, standin, campaign):
+    campaign.__class__.objects.filter(pk=campaign.pk).update(mode="earmarked")
+    response = client.get(URL)
+    assert response.status_code == 409 and NO_BACKED_CANDIDATE in response.content.decode()

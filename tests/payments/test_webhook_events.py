@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from swingfund.funding.models import Dispute, Donation, Refund
-from swingfund.funding.payments.handlers import UNKNOWN_CAMPAIGN
+from swingfund.funding.payments.handlers import UNKNOWN_CAMPAIGN, UNKNOWN_CANDIDACY
 from swingfund.funding.payments.models import StripeEvent
 from swingfund.funding.payments.services import (
     MAX_ATTEMPTS,
@@ -156,3 +156,19 @@ def test_an_event_that_keeps_failing_is_marked_failed_after_the_last_attempt(cli
     assert (row.status, row.attempts) == ("failed", MAX_ATTEMPTS)
     assert row.error == f"Attempt {MAX_ATTEMPTS} failed: ConnectionError: Stripe is down"
     assert stripe_events_apply_pending(fee_lookup=broken) == 0  # failed events wait for an organiser or Stripe
+
+
+def test_payment_earmarked_for_an_unknown_candidacy_fails_with_the_reason(client, standin, campaign):
+    event = pay(standin, earmarked_candidacy="999999")
+    deliver(client, standin, event)
+    row = StripeEvent.objects.get()
+    assert (row.status, row.error) == ("failed", UNKNOWN_CANDIDACY.format(pk="999999"))
+    assert Donation.objects.count() == 0
+
+
+def test_payment_the_ledger_refuses_is_failed_with_the_ledgers_reason(client, standin, campaign):
+    event = pay(standin, name="")  # a donor needs a name
+    event["data"]["object"]["customer_details"] = None
+    deliver(client, standin, event)
+    row = StripeEvent.objects.get()
+    assert row.status == "failed" and row.error.startswith("The ledger refused the gift: ")

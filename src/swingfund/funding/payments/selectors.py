@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Count, QuerySet
 
+from swingfund.committee.selectors import decided_grants
 from swingfund.compliance.limits import Figure
 from swingfund.compliance.selectors import figure
 from swingfund.elections.models import Candidacy
@@ -38,7 +39,10 @@ def stripe_event_counts() -> dict[str, int]:
 
 
 def earmark_choices(*, campaign: Campaign) -> list[tuple[int, str]]:
-    """The candidacies a gift to an earmarked campaign may be for: those the committee backs with a grant."""
-    ids = Grant.objects.filter(campaign=campaign).values_list("candidacy_id", flat=True)
+    """The candidacies a gift to an earmarked campaign may be for: those backed with a grant from this campaign,
+    or by an approved grant decision of the campaign's organisation's committee."""
+    ids = set(Grant.objects.filter(campaign=campaign).values_list("candidacy_id", flat=True))
+    if campaign.organisation_id:
+        ids |= {d.proposal.candidacy_id for d in decided_grants(organisation=campaign.organisation)}
     rows = Candidacy.objects.filter(pk__in=ids).select_related("constituency").order_by("constituency__name")
     return [(c.pk, f"{c.person_name} ({c.constituency.name})") for c in rows]

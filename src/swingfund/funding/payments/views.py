@@ -33,6 +33,7 @@ from swingfund.funding.payments.stripe import (
     checkout_session_create,
 )
 
+NO_BACKED_CANDIDATE = "This campaign passes gifts on to backed candidates, and none is backed yet."
 CAMPAIGN_CLOSED = "This campaign is not taking gifts: it runs from {start:%d %B %Y} to {end:%d %B %Y}."
 
 
@@ -52,6 +53,9 @@ def checkout(request: HttpRequest, campaign_slug: str) -> HttpResponse:
         context["closed"] = str(err)
         return render(request, "payments/checkout.html", context, status=503)
     choices = selectors.earmark_choices(campaign=campaign) if campaign.mode == "earmarked" else None
+    if choices == []:
+        context["closed"] = NO_BACKED_CANDIDATE
+        return render(request, "payments/checkout.html", context, status=409)
     form = DonateForm(request.POST or None, threshold_pence=threshold.value, threshold_citation=threshold.citation,
                       candidacies=choices)
     context.update(form=form, threshold=threshold, threshold_display=format_pence(threshold.value))

@@ -14,7 +14,15 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from swingfund.elections.errors import ImportFailure
 from swingfund.elections.importers import detect, importer_for
@@ -33,12 +41,16 @@ def file_sha256(path: Path) -> str:
 
 
 @contextmanager
-def progress_ticker(*, label: str, total: int | None, enabled: bool) -> Iterator[Callable[[int], None]]:
-    """A `tick(n)` callable advancing a rich progress bar on stderr (a no-op when disabled)."""
+def progress_ticker(
+    *, label: str, total: int | None, enabled: bool, in_bytes: bool = False
+) -> Iterator[Callable[[int], None]]:
+    """A `tick(n)` callable advancing a rich progress bar on stderr (a no-op when disabled). Streaming
+    importers count bytes read (`in_bytes`), the others rows."""
     if not enabled:
         yield lambda n: None
         return
-    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    counter = DownloadColumn() if in_bytes else MofNCompleteColumn()
+    columns = [TextColumn("{task.description}"), BarColumn(), counter, TimeElapsedColumn(), TimeRemainingColumn()]
     with Progress(*columns, console=Console(stderr=True), transient=False) as progress:
         task = progress.add_task(label, total=total)
         pending = 0
@@ -63,7 +75,9 @@ def file_import(*, path: Path, progress: bool = True) -> ImportSummary:
     importer = importer_for(path)
     sha256 = file_sha256(path)
     with (
-        progress_ticker(label=f"{path.name}", total=importer.count_rows(), enabled=progress) as tick,
+        progress_ticker(
+            label=path.name, total=importer.count_rows(), enabled=progress, in_bytes=importer.streaming
+        ) as tick,
         transaction.atomic(),
     ):
         source, _ = DataSource.objects.update_or_create(

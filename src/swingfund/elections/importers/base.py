@@ -41,7 +41,7 @@ class ImportSummary:
     def paragraph(self) -> str:
         elections = f" ({', '.join(sorted(self.elections))})" if self.elections else ""
         text = (
-            f"{self.file}: read {self.rows:,} rows as {self.title}; wrote {self.written:,} records "
+            f"{self.file}: read {self.rows:,} rows as {self.title}; created or changed {self.written:,} records "
             f"covering {len(self.seats):,} seats{elections}; {len(self.warnings)} warning(s)."
         )
         if self.warnings:

@@ -163,4 +163,4 @@ class HocConstituencyResults(Importer):
         Result.objects.filter(pk__in=[r.pk for r in results.values()]).delete()
         Result.objects.bulk_create(new_results, batch_size=500)
         rows_update(Result, changed, [*parsed[0][3].keys(), "source"])
-        summary.written = len(parsed) * 2
+        summary.written = len(to_create) + len(to_update) + len(new_results) + len(changed)

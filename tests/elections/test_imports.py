@@ -180,3 +180,14 @@ def test_official_db_fixture_reimports_after_a_flush(official_db):
     official_import()
     assert official_loaded()
     assert Result.objects.filter(election_id="parl.2019-12-12").count() == 650
+
+
+def test_import_without_paths_reads_swingfund_data(official_db, settings, data_dir, tmp_path):
+    (tmp_path / "HoC-GE2017-results-by-constituency.csv").write_bytes(
+        (data_dir / "HoC-GE2017-results-by-constituency.csv").read_bytes()
+    )
+    settings.SWINGFUND_DATA = str(tmp_path)
+    out = io.StringIO()
+    call_command("data", "import", "--no-progress", stdout=out)
+    assert out.getvalue().splitlines()[0] == f"Importing the official files in {tmp_path}"
+    assert "read 650 rows" in out.getvalue() and "(parl.2017-06-08)" in out.getvalue()

@@ -25,7 +25,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, parser_class=CommandParser)
         imp = sub.add_parser("import", help="Import files or folders (folders in dependency order).")
-        imp.add_argument("paths", nargs="+", type=Path)
+        imp.add_argument(
+            "paths", nargs="*", type=Path, help="Files or folders (default: SWINGFUND_DATA, else the fetch cache)."
+        )
         imp.add_argument("--no-progress", action="store_true", help="No progress bars (for scripts).")
         get = sub.add_parser("fetch", help="Download the official files into the cache, verifying checksums.")
         get.add_argument("--base-url", default=None, help="Fetch every file from BASE_URL/<file name> instead.")
@@ -46,6 +48,9 @@ class Command(BaseCommand):
             raise SystemExit(EXIT_BAD_INPUT) from None
 
     def _import(self, paths: list[Path], *, progress: bool) -> None:
+        if not paths:
+            paths = [Path(settings.SWINGFUND_DATA or settings.SWINGFUND_CACHE)]
+            self.stdout.write(f"Importing the official files in {paths[0]}")
         for path in paths:
             summaries = (
                 folder_import(folder=path, progress=progress)

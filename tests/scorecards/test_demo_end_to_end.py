@@ -98,6 +98,23 @@ def test_recommend_for_the_top_target_seats(official_db):
         )
     )
     assert [r["gss_code"] for r in rows] == [r["gss_code"] for r in recs]
+    own = json.loads(
+        command(
+            "recommend",
+            "--election",
+            "parl.2024-07-04",
+            "--bloc",
+            "religion:muslim",
+            "--lens",
+            "own",
+            "--top",
+            "15",
+            "--format",
+            "json",
+        )
+    )
+    assert "Lens: own." in own["notes"]
+    assert [r["gss_code"] for r in own["recommendations"]] != [r["gss_code"] for r in recs]  # another lens, other seats
     table = command("recommend", "--election", "parl.2024-07-04", "--bloc", "religion:muslim", "--top", "15")
     assert "Bradford West" in table and "back Naz Shah" in table
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from swingfund.elections.models import Candidacy, Constituency, DemographicStat, Election, Party, Person, Result
 from swingfund.scorecards import services
-from swingfund.scorecards.recommendations import recommendations
+from swingfund.scorecards.recommendations import recommendations, recommendations_with_notes
 from swingfund.scorecards.rules import RuleConfig
 from swingfund.scorecards.selectors import places_with_basis, seat_intervention
 from swingfund.scorecards.targets import TargetRow
@@ -230,3 +230,71 @@ def test_places_before_the_count_come_from_the_last_result(organisation, source,
     code_stances(old["Indie"].person, ALL)
     out = seat_intervention(organisation=organisation, election_id=later.pk, constituency=seat)
     assert (out.action, out.candidacy_id) == ("back", new["Indie"].pk)
+
+
+def test_projection_places_candidates_before_the_count(organisation, source, election, code_stances):
+    """Last time Red won Omega 20,000 to Blue's 17,000; a uniform swing of 5 points from Red to Blue reverses it."""
+    later = Election.objects.create(
+        id="parl.2034-05-04",
+        name="Later poll (tests)",
+        poll_date=dt.date(2034, 5, 4),
+        boundary_set="pcon2024",
+        source=source,
+    )
+    seat = Constituency.objects.create(
+        gss_code="E14009061", boundary_set="pcon2024", name="Omega", nation="E", source=source
+    )
+    red = Party.objects.create(name="Red (tests)", abbreviation="RedT", ec_id="PP9001")
+    blue = Party.objects.create(name="Blue (tests)", abbreviation="BlueT", ec_id="PP9002")
+    old = [
+        Candidacy.objects.create(
+            election=election,
+            constituency=seat,
+            person_name=n,
+            party=p,
+            votes=v,
+            person=Person.objects.create(name=n),
+            source=source,
+        )
+        for n, p, v in (("Old Red", red, 20_000), ("Old Blue", blue, 17_000), ("Old Other", None, 3_000))
+    ]
+    Result.objects.create(
+        election=election,
+        constituency=seat,
+        electorate=60_000,
+        valid_votes=40_000,
+        majority=3_000,
+        winner=old[0],
+        runner_up=old[1],
+        source=source,
+    )
+    new_red, new_blue, new_green = (
+        Candidacy.objects.create(
+            election=later,
+            constituency=seat,
+            person_name=n,
+            party=p,
+            source=source,
+            person=Person.objects.create(name=n),
+        )
+        for n, p in (("New Red", red), ("New Blue", blue), ("New Green", None))
+    )
+    code_stances(new_red.person, ALL)
+    code_stances(new_blue.person, SOME)
+    rows = [TargetRow(seat.pk, "E14009061", "Omega", 3_000, 4_000.0, 1.3, 0.7)]
+    by_last = recommendations(organisation=organisation, election_id=later.pk, targets=rows)[0]
+    assert by_last.intervention.considered == (new_red.pk, new_blue.pk)  # places from the last result
+    # national shares last time: Red 50%, Blue 42.5%; project Red 45%, Blue 47.5%
+    recs, notes = recommendations_with_notes(
+        organisation=organisation, election_id=later.pk, targets=rows, project_shares="RedT=0.45,blue (tests)=0.475"
+    )
+    assert recs[0].intervention.considered == (new_blue.pk, new_red.pk)  # Blue now leads
+    assert (recs[0].action, recs[0].intervention.candidacy_id) == ("back", new_red.pk)
+    assert (
+        notes[-1] == f"Places before the count: a uniform swing projection from {TEST_ELECTION} to "
+        "RedT=0.45,blue (tests)=0.475."
+    )
+    with pytest.raises(ValueError, match="no party 'purple'"):
+        recommendations(organisation=organisation, election_id=later.pk, targets=rows, project_shares="Purple=0.2")
+    with pytest.raises(ValueError, match="national shares must look like"):
+        recommendations(organisation=organisation, election_id=later.pk, targets=rows, project_shares="Red:0.2")

@@ -17,6 +17,7 @@ from swingfund.elections.models import Constituency
 
 from . import scoring
 from .models import Organisation
+from .places import projection
 from .rules import Intervention, RuleConfig, decide_seat
 from .seats import seat_views
 from .selectors import election_get
@@ -78,6 +79,8 @@ def recommendations(
     method: scoring.Method = scoring.DEFAULT_METHOD,
     targets: Sequence[TargetRow] | None = None,
     lens: str = "swing",
+    project_shares: str | None = None,
+    swing: str = "uniform",
 ) -> list[Recommendation]:
     """Target seats × rule outcome, sorted by expected impact (`recommendations_with_notes` without the notes)."""
     return recommendations_with_notes(
@@ -91,6 +94,8 @@ def recommendations(
         method=method,
         targets=targets,
         lens=lens,
+        project_shares=project_shares,
+        swing=swing,
     )[0]
 
 
@@ -106,13 +111,17 @@ def recommendations_with_notes(
     method: scoring.Method = scoring.DEFAULT_METHOD,
     targets: Sequence[TargetRow] | None = None,
     lens: str = "swing",
+    project_shares: str | None = None,
+    swing: str = "uniform",
 ) -> tuple[list[Recommendation], list[str]]:
     """Target seats × rule outcome, sorted by expected impact (module docs), and the notes on where the target
     figures come from (targeting's assumptions and sources).
 
     Target seats come from `targets` when given, else from targeting for `bloc` (every seat of the election when
     `bloc` is None). `min_leverage` / `min_p_decisive` keep only seats at or above the threshold; `top` keeps the
-    N best target seats (by P(decisive), then leverage) before the rule runs."""
+    N best target seats (by P(decisive), then leverage) before the rule runs. Before the count, places come
+    from each seat's last result, or from a national-swing projection when `project_shares` is given
+    (`Lab=0.30,Con=0.25`, by `swing`: uniform or proportional)."""
     if min_p_decisive is not None and not 0 <= min_p_decisive <= 1:
         raise ValueError(ERROR_THRESHOLD.format(name="min_p_decisive", top=1))
     election = election_get(election_id=election_id)
@@ -129,8 +138,15 @@ def recommendations_with_notes(
         rows = rows[:top]
     seats = Constituency.objects.in_bulk([r.constituency_id for r in rows])
     config = config or RuleConfig()
+    projected = projection(election=election, shares=project_shares, method=swing) if project_shares else None
+    if projected is not None:
+        notes.append(f"Places before the count: {projected.basis}.")
     views, count = seat_views(
-        organisation=organisation, election_id=election.pk, constituency_ids=list(seats), method=method
+        organisation=organisation,
+        election_id=election.pk,
+        constituency_ids=list(seats),
+        method=method,
+        projected=projected,
     )
     out = []
     for row in rows:

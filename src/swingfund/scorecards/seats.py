@@ -13,8 +13,9 @@ from swingfund.elections.models import Candidacy
 
 from . import scoring
 from .models import Organisation, StandDown
+from .places import PastVotes, places
 from .rules import SeatCandidate
-from .selectors import candidacy_label, places, stances_by_person
+from .selectors import candidacy_label, stances_by_person
 
 
 def seat_views(
@@ -23,9 +24,11 @@ def seat_views(
     election_id: str,
     constituency_ids: Iterable[int],
     method: scoring.Method = scoring.DEFAULT_METHOD,
+    projected: PastVotes | None = None,
 ) -> tuple[dict[int, list[SeatCandidate]], int]:
     """{constituency id: the rule's view of its candidacies}, and the number of current statements.
-    Seats without candidacies in the election are absent from the result."""
+    Seats without candidacies in the election are absent from the result. Places come from `places.py`
+    (this election's count, else `projected`, else each seat's last result)."""
     by_seat: dict[int, list[Candidacy]] = defaultdict(list)
     for c in (
         Candidacy.objects.filter(election_id=election_id, constituency_id__in=list(constituency_ids))
@@ -45,7 +48,7 @@ def seat_views(
     unknown = tuple("unknown" for _ in versions)
     out = {}
     for seat_id, group in by_seat.items():
-        place = places(candidacies=group)
+        place = places(candidacies=group, projected=projected)
         out[seat_id] = [
             SeatCandidate(
                 candidacy_id=c.pk,

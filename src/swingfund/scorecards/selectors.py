@@ -5,7 +5,7 @@ shows exactly what `scores_recompute` stores."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch
@@ -14,6 +14,7 @@ from swingfund.elections.models import Candidacy, Constituency, Election, Person
 
 from . import scoring
 from .models import Dispute, DivisionMapping, Evidence, Organisation, Statement, StatementVersion
+from .places import places, places_with_basis  # noqa: F401  (re-exported for pages and tests)
 from .rules import Intervention, RuleConfig, SeatCandidate, decide_seat
 
 ERROR_UNKNOWN_ELECTION = "election {election_id!r} is not imported: run `swingfund data import` on its files first"
@@ -140,64 +141,6 @@ def seat_candidacies(*, election_id: str, constituency: Constituency) -> list[Ca
         .select_related("person", "party")
         .order_by("-votes", "id")
     )
-
-
-def previous_counts(*, candidacies: Sequence[Candidacy]) -> tuple[dict[int, int], str]:
-    """Votes each candidacy (or, failing that, its party) won in the seat at the latest earlier election on the
-    same boundaries — the "last result" a place is read from before the count. Returns ({candidacy: votes}, id
-    of the election used, or "")."""
-    if not candidacies:
-        return {}, ""
-    first = candidacies[0]
-    election = Election.objects.get(pk=first.election_id)
-    earlier = (
-        Election.objects.filter(
-            boundary_set=election.boundary_set,
-            poll_date__lt=election.poll_date,
-            results__constituency_id=first.constituency_id,
-        )
-        .order_by("-poll_date")
-        .first()
-    )
-    if earlier is None:
-        return {}, ""
-    past = list(
-        Candidacy.objects.filter(
-            election=earlier, constituency_id=first.constituency_id, votes__isnull=False
-        ).select_related("party")
-    )
-    by_person = {c.person_id: c.votes for c in past if c.person_id}
-    by_party: dict[int, int] = {}
-    for c in past:
-        if c.party_id and c.party.ec_id:  # a registered party; independents (no EC id) carry nothing over
-            by_party[c.party_id] = max(by_party.get(c.party_id, 0), c.votes)
-    out = {}
-    for c in candidacies:
-        if c.person_id in by_person:
-            out[c.pk] = by_person[c.person_id]
-        elif c.party_id in by_party:
-            out[c.pk] = by_party[c.party_id]
-        else:
-            out[c.pk] = 0
-    return out, earlier.pk
-
-
-def places_with_basis(*, candidacies: Sequence[Candidacy]) -> tuple[dict[int, int | None], str]:
-    """1 = most votes, and where the places come from. This election's count when every candidacy has one; else
-    the last result in the seat on the same boundaries (the candidate's own votes, else their party's; a
-    newcomer counts as 0); else unknown (None) — the rule then cannot tell who is competitive."""
-    if candidacies and all(c.votes is not None for c in candidacies):
-        ordered = sorted(candidacies, key=lambda c: (-c.votes, c.pk))
-        return {c.pk: i + 1 for i, c in enumerate(ordered)}, "this election's count"
-    prior, election_id = previous_counts(candidacies=candidacies)
-    if election_id:
-        ordered = sorted(candidacies, key=lambda c: (-prior[c.pk], c.pk))
-        return {c.pk: i + 1 for i, c in enumerate(ordered)}, f"the last result in the seat ({election_id})"
-    return {c.pk: None for c in candidacies}, "no result or projection"
-
-
-def places(*, candidacies: Sequence[Candidacy]) -> dict[int, int | None]:
-    return places_with_basis(candidacies=candidacies)[0]
 
 
 def seat_view(

@@ -69,6 +69,12 @@ class Command(BaseCommand):
             default="swing",
             help="swing: decide between the leading two; own: elect our own candidate",
         )
+        parser.add_argument(
+            "--project",
+            metavar="SHARES",
+            help="before the count, place candidates by a national swing projection, e.g. Lab=0.30",
+        )
+        parser.add_argument("--swing", choices=["uniform", "proportional"], default="uniform")
         parser.add_argument("--top", type=int, help="only the N best target seats")
         parser.add_argument("--min-leverage", type=float)
         parser.add_argument("--min-p-decisive", type=float)
@@ -106,6 +112,9 @@ class Command(BaseCommand):
                 min_p_decisive=o["min_p_decisive"],
                 config=config,
                 method=o["method"],
+                lens=o["lens"],
+                project_shares=o["project"],
+                swing=o["swing"],
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages), returncode=2) from None

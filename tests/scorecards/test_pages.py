@@ -57,6 +57,7 @@ def test_seat_page_explains_the_decision(client, seat):
         "(Party A) does not." in html
     )
     assert "Hand-built test rows" in html  # the source of the places and votes
+    assert "Places from this election&#x27;s count." in html
     assert client.get(f"/scorecards/seat/{TEST_ELECTION}/E99999999/").status_code == 404
 
 

@@ -81,6 +81,12 @@ class SeatBar:
     leverage: float | None = None
 
 
+def _leverage_words(leverage: float | None) -> str:
+    if leverage is None or leverage != leverage:  # NaN: no census figures for the seat
+        return ""
+    return "leverage ∞" if leverage == float("inf") else f"leverage {leverage:.1f}"
+
+
 def decisions_chart(*, seats: Sequence[SeatBar], width: int = 640, row: int = 20) -> str:
     """One bar per seat: length = P(decisive); green where we back a candidate, grey where we stay out."""
     label_w = 220
@@ -105,6 +111,11 @@ def decisions_chart(*, seats: Sequence[SeatBar], width: int = 640, row: int = 20
             f'<rect x="{label_w}" y="{y + 3}" width="{max(value * plot_w, 1):.1f}" height="{row - 6}" '
             f'fill="{colour}" data-action="{escape(s.action)}"><title>{escape(s.seat)}: P(decisive) {shown}, '
             f"{words}</title></rect>"
+        )
+        lev = _leverage_words(s.leverage)
+        out.append(
+            f'<text x="{label_w + max(value * plot_w, 1) + 4:.1f}" y="{y + row / 2 + 4:.1f}" font-size="10" '
+            f'fill="#5b6475">{shown}{" · " + lev if lev else ""}</text>'
         )
     y = len(seats) * row + 16
     out.append(

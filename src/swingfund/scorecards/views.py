@@ -140,6 +140,7 @@ def seat(request: HttpRequest, election_id: str, gss_code: str) -> HttpResponse:
             "versions": current_versions(organisation=org),
             "result": result,
             "sources": {c.source for c in candidacies},
+            "basis": basis,
         },
     )
 

@@ -115,7 +115,7 @@ def test_democracy_club_2024_snapshot_never_guesses(official_db, data_dir):
 def test_reimport_is_idempotent(official_db, data_dir):
     def state():
         return (
-            sorted(Candidacy.objects.filter(election_id="parl.2024-07-04").values_list("pk", "votes")),
+            sorted(Candidacy.objects.values_list("pk", "votes", "person_id", "elected")),
             Result.objects.count(),
             DemographicStat.objects.count(),
             DataSource.objects.count(),

@@ -218,14 +218,15 @@ class HocCandidateResults(Importer):
             for position, (row, votes) in enumerate(ranked):
                 name = f"{row.text(s.col('first'))} {row.text(s.col('surname'))}"
                 party = party_for(parties, row.text(s.col("party")))
-                fields = {
-                    "person": persons.get(row.int(s.col("dc_id"))) if persons else None,
+                fields: dict[str, object] = {
                     "votes": votes,
                     "elected": position == 0,
                     "sitting_mp": row.text(s.col("sitting")).lower() == "yes",
                     "former_mp": row.text(s.col("former")).lower() == "yes",
                     "source": source,
                 }
+                if persons:  # the GE2024 file names people by Democracy Club id; older files leave links alone
+                    fields["person"] = persons.get(row.int(s.col("dc_id")))
                 candidacy = existing.pop((result.constituency_id, name, party.pk), None)
                 if candidacy is None:
                     candidacy = Candidacy(

@@ -88,6 +88,17 @@ def test_recompute_is_reproducible(organisation, code_stances):
     second = services.scores_recompute(organisation=organisation)
     assert first == second == 2 * 5 * 2  # persons × statements × methods
     assert (scores_of(ann), scores_of(bo)) == snapshot
+    # the stored scores are exactly what the public scorecard computes from the evidence
+    for person in (ann, bo):
+        for method in ("publicwhip", "twfy2024"):
+            for line in person_scorecard(person=person, organisation=organisation, method=method).lines:
+                stored = Score.objects.get(person=person, statement_version=line.version, method=method)
+                assert (stored.stance, stored.vote_distance, stored.band, tuple(stored.evidence_ids)) == (
+                    line.score.stance,
+                    line.score.vote_distance,
+                    line.score.band,
+                    line.score.evidence_ids,
+                )
 
 
 def test_public_evidence_needs_a_source(organisation):

@@ -61,6 +61,21 @@ CAMPAIGN_ACCOUNTS: dict[str, tuple[str, str]] = {
 }
 
 
+def accounts_for(*, campaign=None, shared: Sequence[str] = (), roles: Sequence[str] = ()) -> dict[str, Account]:
+    """Several accounts in one query ({code or role: Account}), creating any missing: the shared codes and the
+    campaign's own accounts for `roles`."""
+    wanted = {code: code for code in shared}
+    wanted.update({f"campaign:{campaign.pk}:{role}": role for role in roles})
+    found = {a.code: a for a in Account.objects.filter(code__in=list(wanted))}
+    result = {}
+    for code, key in wanted.items():
+        account = found.get(code)
+        if account is None:
+            account = account_shared(code) if code in SHARED_ACCOUNTS else account_for_campaign(campaign, key)
+        result[key] = account
+    return result
+
+
 def account_shared(code: str) -> Account:
     """One of the organisation-wide accounts in `SHARED_ACCOUNTS`, created on first use."""
     name, kind = SHARED_ACCOUNTS[code]
@@ -144,8 +159,11 @@ def validate_lines(lines: Sequence[Line]) -> None:
 
 def chain_lock() -> ChainHead:
     """Lock the chain head until the surrounding transaction ends (call inside `transaction.atomic`)."""
-    ChainHead.objects.get_or_create(pk=1, defaults={"last_id": 0, "last_hash": GENESIS_HASH})
-    return ChainHead.objects.select_for_update().get(pk=1)
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        ChainHead.objects.get_or_create(pk=1, defaults={"last_id": 0, "last_hash": GENESIS_HASH})
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    return head
 
 
 def transaction_post(
@@ -156,13 +174,16 @@ def transaction_post(
     campaign=None,
     reverses: LedgerTransaction | None = None,
     posted_at: dt.datetime | None = None,
+    head: ChainHead | None = None,
 ) -> LedgerTransaction:
-    """Append one balanced transaction to the chain and return it. Zero-pence lines are dropped first."""
+    """Append one balanced transaction to the chain and return it. Zero-pence lines are dropped first.
+    `head` is the chain head the caller already locked in this database transaction (saves a query)."""
     lines = [line for line in lines if line.amount_pence != 0]
     validate_lines(lines)
     moment = (posted_at or timezone.now()).astimezone(dt.UTC)
-    with db_transaction.atomic():
-        head = chain_lock()
+    # No savepoint: any failure here aborts the caller's whole transaction, which is what we want.
+    with db_transaction.atomic(savepoint=False):
+        head = head if head is not None and db_transaction.get_connection().in_atomic_block else chain_lock()
         position = head.last_id + 1
         digest = transaction_hash(
             position=position,

@@ -145,9 +145,9 @@ def _task_open(gift: Donation, *, kind: str, permissible: bool | None) -> Compli
 
 def _recent_related_amounts(*, campaign: Campaign, donor: Donor | None, fingerprint: str,
                             received_at: dt.datetime) -> list[int]:
-    since = received_at - dt.timedelta(days=rules.SPLIT_WINDOW_DAYS)
-    gifts = Donation.objects.filter(received_at__gte=since, received_at__lte=received_at).exclude(
-        status=Donation.Status.VOIDED)
+    """Amounts of recent gifts from the same donor, the same address or the same card (for splitting)."""
+    if donor is None and not fingerprint:
+        return []
     keys = Q(pk__in=[])
     if donor is not None:
         keys |= Q(donor=donor)
@@ -155,7 +155,10 @@ def _recent_related_amounts(*, campaign: Campaign, donor: Donor | None, fingerpr
             keys |= Q(donor__address__iexact=donor.address, donor__postcode=donor.postcode)
     if fingerprint:
         keys |= Q(payer_fingerprint=fingerprint)
-    return list(gifts.filter(keys).values_list("amount_pence", flat=True))
+    since = received_at - dt.timedelta(days=rules.SPLIT_WINDOW_DAYS)
+    gifts = Donation.objects.filter(keys, received_at__gte=since, received_at__lte=received_at).exclude(
+        status=Donation.Status.VOIDED)
+    return list(gifts.values_list("amount_pence", flat=True))
 
 
 def donor_aggregate_pence(*, donor: Donor, campaign: Campaign, year: int, candidacy=None) -> int:
@@ -205,12 +208,13 @@ def donation_record(
         raise ValueError(EARMARK_FORBIDDEN.format(campaign=campaign.slug))
     try:
         with transaction.atomic():
-            ledger.chain_lock()
+            head = ledger.chain_lock()
             if external_id:
-                existing = Donation.objects.filter(method=method, external_id=external_id).first()
-                if existing is not None:
-                    return existing
+                existing = Donation.objects.filter(method=method, external_id=external_id).order_by()[:1]
+                if existing:
+                    return existing[0]
             return _donation_create(
+                head=head,
                 campaign=campaign, donor=donor, amount_pence=amount_pence, fee_pence=fee_pence, method=method,
                 reference=reference, external_id=external_id or None, received_at=received_at,
                 candidacy=earmarked_candidacy, fingerprint=payer_fingerprint, recorded_by=recorded_by,
@@ -223,7 +227,7 @@ def donation_record(
         raise
 
 
-def _donation_create(*, campaign, donor, amount_pence, fee_pence, method, reference, external_id, received_at,
+def _donation_create(*, head, campaign, donor, amount_pence, fee_pence, method, reference, external_id, received_at,
                      candidacy, fingerprint, recorded_by) -> Donation:
     situation = rules.situation_for(campaign.mode)
     on = received_at.date()
@@ -235,18 +239,21 @@ def _donation_create(*, campaign, donor, amount_pence, fee_pence, method, refere
     permissible = rules.donor_permissible(donor)
     held = needs_check and permissible is not True
     related = _recent_related_amounts(campaign=campaign, donor=donor, fingerprint=fingerprint, received_at=received_at)
-    split = checks.splitting_suspected(amounts_pence=[*related, amount_pence], situation=situation, on=on)
-
-    cash = _cash_account(method)
-    credit = ledger.account_for_campaign(campaign, "held" if held else "donations")
+    split = bool(related) and checks.splitting_suspected(amounts_pence=[*related, amount_pence], situation=situation,
+                                                         on=on)
+    cash_code = "card_clearing" if method == Method.CARD else "bank"
+    role = "held" if held else "donations"
+    accounts = ledger.accounts_for(campaign=campaign, shared=[cash_code, "fees"] if fee_pence else [cash_code],
+                                   roles=[role])
+    cash = accounts[cash_code]
     who = "anonymous" if donor is None else f"donor #{donor.pk}"
-    lines = [Line(cash, amount_pence, f"{method} {reference}"[:200]), Line(credit, -amount_pence, who)]
+    lines = [Line(cash, amount_pence, f"{method} {reference}"[:200]), Line(accounts[role], -amount_pence, who)]
     if fee_pence:
-        lines += [Line(ledger.account_shared("fees"), fee_pence, "processing fee"), Line(cash, -fee_pence, "fee")]
+        lines += [Line(accounts["fees"], fee_pence, "processing fee"), Line(cash, -fee_pence, "fee")]
     posted = ledger.transaction_post(
         kind="gift_held" if held else "gift",
         description=f"Gift of £{amount_pence / 100:,.2f} by {method} to {campaign.title}"[:300],
-        lines=lines, campaign=campaign, posted_at=received_at,
+        lines=lines, campaign=campaign, posted_at=received_at, head=head,
     )
     hold_reason = ""
     if held:

@@ -87,11 +87,11 @@ def _leverage_words(leverage: float | None) -> str:
     return "leverage ∞" if leverage == float("inf") else f"leverage {leverage:.1f}"
 
 
-def decisions_chart(*, seats: Sequence[SeatBar], width: int = 640, row: int = 20) -> str:
+def decisions_chart(*, seats: Sequence[SeatBar], width: int = 680, row: int = 20) -> str:
     """One bar per seat: length = P(decisive); green where we back a candidate, grey where we stay out."""
     label_w = 220
-    plot_w = width - label_w - 110
-    height = row * len(seats) + 40
+    plot_w = width - label_w - 130
+    height = row * len(seats) + 56
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="decisions-chart" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="P(decisive) of each target seat and our decision">'
@@ -123,8 +123,8 @@ def decisions_chart(*, seats: Sequence[SeatBar], width: int = 640, row: int = 20
         f'<text x="{label_w + 14}" y="{y}" font-size="11" fill="#1d2433">we back a candidate</text>'
         f'<rect x="{label_w + 150}" y="{y - 9}" width="10" height="10" fill="{STANCE_COLOUR["unknown"]}"/>'
         f'<text x="{label_w + 164}" y="{y}" font-size="11" fill="#1d2433">we stay out</text>'
-        f'<text x="{label_w + plot_w}" y="{y}" font-size="11" text-anchor="end" fill="#5b6475">'
-        f"bar = P(decisive), 0–1</text>"
+        f'<text x="{label_w}" y="{y + 16}" font-size="11" fill="#5b6475">'
+        f"bar length = P(decisive), 0–1; figures: P(decisive) · leverage</text>"
     )
     out.append("</svg>")
     return "".join(out)

@@ -177,3 +177,27 @@ def test_funding_check_and_return_commands(pooled, capsys):
     call_command("funding", "return", "--gift", str(held[1].pk), "--reference", "CHQ back 1")
     assert [Donation.objects.get(pk=g.pk).status for g in held] == ["accepted", "returned"]
     call_command("ledger", "verify")
+
+
+def test_funding_campaign_command_opens_a_campaign_and_refuses_bad_dates(figures, capsys):
+    from swingfund.funding.models import Campaign
+
+    call_command("funding", "campaign", "--slug", "library", "--title", "Keep the library open", "--goal", "20,000",
+                 "--purpose", "Grants to candidates who pledge to keep it open", "--starts", "2024-05-23",
+                 "--ends", "2024-07-04")
+    made = Campaign.objects.get(slug="library")
+    assert (made.goal_pence, made.mode) == (2_000_000, "pooled")
+    assert made.starts_at.isoformat() == "2024-05-23T00:00:00+00:00"
+    with pytest.raises(Exception, match="must end after it starts"):
+        call_command("funding", "campaign", "--slug", "backwards", "--title", "B", "--goal", "1", "--purpose", "p",
+                     "--starts", "2024-07-04", "--ends", "2024-05-23")
+    assert not Campaign.objects.filter(slug="backwards").exists()
+
+
+def test_admin_shows_the_ledger_read_only(admin_client, pooled):
+    services.donation_record(campaign=pooled, donor=None, amount_pence=1_000, method="cash", reference="a",
+                             received_at=at("06-01"))
+    page = admin_client.get("/admin/funding/ledgertransaction/")
+    assert page.status_code == 200 and "Gift of £10.00 by cash" in page.content.decode()
+    assert admin_client.get("/admin/funding/ledgertransaction/add/").status_code == 403
+    assert admin_client.post("/admin/funding/ledgertransaction/1/delete/", {"post": "yes"}).status_code == 403

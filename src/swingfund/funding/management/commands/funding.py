@@ -1,5 +1,6 @@
 """`swingfund funding …`: the treasurer's commands.
 
+    swingfund funding campaign --slug SLUG --title T --goal 20000 --purpose "…" --starts 2024-05-23 --ends 2024-07-04
     swingfund funding gift --campaign SLUG --amount 25.00 --method cheque --reference CHQ 100234 \\
         --name "Ann Smith" --address "1 High St, Leeds" --postcode LS1 1AA [--email …] [--consent] \\
         [--received 2024-06-01] [--for-candidacy ID] [--anonymous]
@@ -48,6 +49,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
+        campaign = sub.add_parser("campaign", help="Open a campaign.")
+        campaign.add_argument("--slug", required=True)
+        campaign.add_argument("--title", required=True)
+        campaign.add_argument("--goal", required=True, help="In pounds, e.g. 20000")
+        campaign.add_argument("--mode", choices=["pooled", "earmarked"], default="pooled")
+        campaign.add_argument("--purpose", required=True, help="Who the money is for and what it is for")
+        campaign.add_argument("--description", default="")
+        campaign.add_argument("--starts", required=True, help="UTC date or date-time")
+        campaign.add_argument("--ends", required=True, help="UTC date or date-time")
+        campaign.add_argument("--organisation", help="Organisation slug")
         gift = sub.add_parser("gift", help="Record a bank transfer, cheque or cash gift.")
         gift.add_argument("--campaign", required=True)
         gift.add_argument("--amount", required=True, help="In pounds, e.g. 25 or 25.50")
@@ -84,7 +95,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         try:
-            getattr(self, f"_{action}")(**options)
+            getattr(self, "_campaign_open" if action == "campaign" else f"_{action}")(**options)
         except (ValueError, ComplianceRefusal) as error:
             raise CommandError(str(error)) from error
 
@@ -93,6 +104,17 @@ class Command(BaseCommand):
         if campaign is None:
             raise CommandError(UNKNOWN_CAMPAIGN.format(slug=slug))
         return campaign
+
+    def _campaign_open(self, **options):
+        from swingfund.scorecards.models import Organisation
+
+        org = Organisation.objects.get(slug=options["organisation"]) if options["organisation"] else None
+        made = services.campaign_create(
+            organisation=org, slug=options["slug"], title=options["title"],
+            description=options["description"] or options["purpose"], purpose=options["purpose"],
+            mode=options["mode"], goal_pence=rules.parse_pounds(options["goal"]),
+            starts_at=_received(options["starts"]), ends_at=_received(options["ends"]))
+        self.stdout.write(f"Campaign '{made.slug}' open: /funding/campaigns/{made.slug}/")
 
     def _gift(self, *, campaign, amount, method, reference, name, email, address, postcode, consent, anonymous,
               received, for_candidacy, by, **_):

@@ -33,6 +33,7 @@ from swingfund.elections.importers.base import GSS_CODE, Importer, Schema
 from swingfund.elections.models import BoundarySet, Constituency, DataSource, Postcode
 
 BATCH_SIZE = 20_000
+SQLITE_CACHE_KIB = 256 * 1024
 PEEK_ROWS = 20_000
 PSEUDO_CODE = re.compile(r"^[A-Z]99999999$")
 SKIPPED_ROWS = "{count:,} rows have no constituency (blank or pseudo pcon code) and were skipped"
@@ -102,6 +103,22 @@ class OnsPostcodeDirectory(Importer):
         return ImportFailure(file=self.path.name, line=line, column=column, message=message)
 
     def run(self, *, source: DataSource, tick) -> None:
+        if connection.vendor != "sqlite":
+            self._load(source=source, tick=tick)
+            return
+        # SQLite's default page cache (2 MB) is far smaller than the postcode indexes of a full ONSPD; a fixed,
+        # larger cache for the duration of the load keeps index inserts in memory (bounded: SQLITE_CACHE_KIB).
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            previous = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        try:
+            self._load(source=source, tick=tick)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+    def _load(self, *, source: DataSource, tick) -> None:
         summary, boundary_set, source_id = self.summary, self.boundary_set, source.pk
         codes = self.codes[boundary_set]
         Postcode.objects.filter(boundary_set=boundary_set).delete()

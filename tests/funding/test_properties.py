@@ -1,5 +1,5 @@
 """Property: any sequence of gifts (card, offline, anonymous, over and under the threshold), refunds, disputes
-(opened, won, lost), grants, releases, returns and corrections (voids) keeps every ledger transaction
+(opened, won, lost), grants made and paid, releases, returns and corrections (voids) keeps every ledger transaction
 balanced, the hash chain valid, and each campaign's total from the gift records equal to the ledger's — and
 equal to a reference model the test keeps itself."""
 
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from swingfund.compliance.checks import ComplianceRefusal
 from swingfund.funding import ledger, selectors, services
-from swingfund.funding.models import Dispute, Donation, Entry
+from swingfund.funding.models import Dispute, Donation, Entry, Grant
 from swingfund.funding.services.refunds import remaining_pence
 from tests.funding.conftest import make_donor
 
@@ -30,7 +30,9 @@ grant_op = st.tuples(st.just("grant"), st.integers(1, 60_000))
 release_op = st.tuples(st.just("release"), st.integers(0, 50))
 return_op = st.tuples(st.just("return"), st.integers(0, 50))
 void_op = st.tuples(st.just("void"), st.integers(0, 50))
-operations = st.lists(st.one_of(gift_op, gift_op, refund_op, dispute_op, grant_op, release_op, return_op, void_op),
+pay_op = st.tuples(st.just("pay"), st.integers(0, 50))
+operations = st.lists(st.one_of(gift_op, gift_op, refund_op, dispute_op, grant_op, pay_op, release_op, return_op,
+                                void_op),
                       min_size=1, max_size=14)
 
 
@@ -51,6 +53,11 @@ def _apply(op, *, campaign, candidacy, donors, gifts, step):
     if kind == "grant":
         services.grant_create(campaign=campaign, candidacy=candidacy, amount_pence=op[1], reason="p",
                               created_at=moment)
+        return
+    if kind == "pay":
+        payable = list(Grant.objects.filter(status=Grant.Status.PAYABLE).order_by("id"))
+        if payable:
+            services.grant_pay(grant=payable[op[1] % len(payable)], bank_reference=f"FPS{step}", paid_at=moment)
         return
     if not gifts:
         return
@@ -108,8 +115,11 @@ def test_any_sequence_keeps_the_ledger_balanced_chained_and_reconciled(pooled, c
             cash = ledger.account_balance(ledger.account_shared("bank")) + ledger.account_balance(
                 ledger.account_shared("card_clearing"))
             fees = ledger.account_balance(ledger.account_shared("fees"))
-            # grants here are payable, not yet paid, so the cash is money in less fees, refunds, returns, disputes
-            assert cash == raised + held - fees
+            # cash: money in, less fees, refunds, returns, disputes not won, and grants paid
+            paid = sum(g.amount_pence for g in Grant.objects.filter(status=Grant.Status.PAID))
+            assert cash == raised + held - fees - paid
+            payable = sum(g.amount_pence for g in Grant.objects.filter(status=Grant.Status.PAYABLE))
+            assert ledger.account_balance(ledger.account_shared("grants_payable")) == -payable
             raise Rollback
     except Rollback:
         pass

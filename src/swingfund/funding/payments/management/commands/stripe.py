@@ -3,6 +3,7 @@
     swingfund stripe events [--status failed]     list received events and their status
     swingfund stripe process [--follow]           apply pending events (with --follow: keep doing so, a worker)
     swingfund stripe standin [--port 12111]       run the local Stripe stand-in (offline demo and development)
+    swingfund stripe demo --campaign SLUG          card gifts to a campaign through the stand-in, offline
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class Command(BaseCommand):
         standin = sub.add_parser("standin", help="Run the local Stripe stand-in")
         standin.add_argument("--port", type=int, default=12111)
         standin.add_argument("--webhook-url", default="http://127.0.0.1:8000/payments/stripe/webhook/")
+        demo = sub.add_parser("demo", help="Card gifts to a pooled campaign through the stand-in")
+        demo.add_argument("--campaign", required=True, help="the campaign's slug")
 
     def handle(self, *args, action: str, **options):
         if action == "events":
@@ -45,6 +48,17 @@ class Command(BaseCommand):
             self.stdout.write(f"Applied {applied} event(s). Now: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
             if counts["failed"]:
                 raise CommandError(f"{counts['failed']} event(s) failed: see `swingfund stripe events --status failed`")
+        elif action == "demo":
+            from swingfund.funding.models import Campaign
+            from swingfund.funding.payments.demo import card_gifts_demo
+
+            campaign = Campaign.objects.filter(slug=options["campaign"]).first()
+            if campaign is None:
+                raise CommandError(f"No campaign '{options['campaign']}': see /funding/ for the campaigns.")
+            try:
+                self.stdout.write(str(card_gifts_demo(campaign=campaign)))
+            except ValueError as err:
+                raise CommandError(str(err)) from err
         else:
             from swingfund.funding.payments.standin import main as standin_main
 

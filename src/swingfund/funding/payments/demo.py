@@ -1,0 +1,78 @@
+"""Card gifts for the demo, through the real `stripe` library against the local stand-in, offline.
+
+Each gift goes the whole way a real one does: a Checkout Session is created by the library (form-encoded POST to
+the stand-in), the stand-in takes the "card" and signs the ``checkout.session.completed`` event, the webhook service
+verifies and stores it, and the processor records the gift with Stripe's fee. One refund is delivered *before* its
+payment, as Stripe sometimes does, and is applied when the payment arrives. Safe to repeat: a campaign that already
+has card gifts is left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.test.utils import override_settings
+
+from swingfund.compliance.limits import format_pence
+from swingfund.funding.models import Campaign, Donation, Method
+from swingfund.funding.payments.services import stripe_event_receive, stripe_events_apply_pending
+from swingfund.funding.payments.standin import StandIn
+from swingfund.funding.payments.stripe import checkout_session_create
+
+DEMO_KEY = "sk_test_swingfund_demo"
+DEMO_SECRET = "whsec_swingfund_demo"
+# (name, email, address, postcode, pence)
+DEMO_CARD_GIFTS = [
+    ("Priya Shah", "priya@example.org", "21 Orchard Way, Leicester", "LE4 6AB", 2_500),
+    ("Callum Reid", "callum@example.org", "4 Harbour View, Dewsbury", "WF13 2AA", 1_000),
+    ("Fatima Noor", "fatima@example.org", "9 Station Road, Batley", "WF17 5AA", 5_000),
+    ("Owen Davies", "owen@example.org", "30 Chapel St, Blackburn", "BB2 1AA", 1_500),
+]
+REFUNDED_PENCE = 500  # part of the last gift, refunded — and delivered before the payment itself
+
+
+@dataclass
+class CardDemoSummary:
+    campaign: str
+    gifts: int
+    gross_pence: int
+    fees_pence: int
+    refunded_pence: int
+
+    def __str__(self) -> str:
+        return (f"Card gifts to '{self.campaign}' via the Stripe stand-in: {self.gifts} gifts, "
+                f"{format_pence(self.gross_pence)} gross, {format_pence(self.fees_pence)} Stripe fees, "
+                f"{format_pence(self.refunded_pence)} refunded. See /payments/stripe/events/.")
+
+
+def _summary(campaign: Campaign) -> CardDemoSummary:
+    gifts = Donation.objects.filter(campaign=campaign, method=Method.CARD)
+    return CardDemoSummary(campaign=campaign.slug, gifts=gifts.count(),
+                           gross_pence=sum(g.amount_pence for g in gifts), fees_pence=sum(g.fee_pence for g in gifts),
+                           refunded_pence=sum(r.amount_pence for g in gifts for r in g.refunds.all()))
+
+
+def card_gifts_demo(*, campaign: Campaign) -> CardDemoSummary:
+    if campaign.mode != "pooled":
+        raise ValueError(f"The card demo gives to a pooled campaign; '{campaign.slug}' is {campaign.mode}.")
+    if Donation.objects.filter(campaign=campaign, method=Method.CARD).exists():
+        return _summary(campaign)
+    with StandIn(api_key=DEMO_KEY, webhook_secret=DEMO_SECRET) as standin, override_settings(
+        STRIPE_SECRET_KEY=DEMO_KEY, STRIPE_WEBHOOK_SECRET=DEMO_SECRET, STRIPE_API_BASE=standin.url,
+    ):
+        events = []
+        for i, (name, email, address, postcode, pence) in enumerate(DEMO_CARD_GIFTS):
+            session = checkout_session_create(
+                campaign_slug=campaign.slug, campaign_title=campaign.title, amount_pence=pence, donor_email=email,
+                metadata={"donor_name": name, "donor_email": email, "donor_address": address,
+                          "donor_postcode": postcode, "declared": "no", "consent_publish": "no"},
+                success_url="http://127.0.0.1:8000/", cancel_url="http://127.0.0.1:8000/",
+                idempotency_key=f"swingfund-demo-{campaign.slug}-{i}",
+            )
+            events.append(standin.session_complete(session.id, name=name, email=email))
+        refund = standin.refund(events[-1]["data"]["object"]["payment_intent"], REFUNDED_PENCE)
+        for event in [refund, *events]:  # out of order, as Stripe may deliver
+            body, signature = standin.signed(event)
+            stripe_event_receive(payload=body, signature=signature)
+        stripe_events_apply_pending()
+    return _summary(campaign)

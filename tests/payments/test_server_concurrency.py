@@ -4,6 +4,7 @@ on a fresh database of the kind this test run uses (SQLite file or PostgreSQL)."
 from __future__ import annotations
 
 import threading
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from swingfund.funding.payments import loadtest
@@ -39,3 +40,18 @@ def test_concurrent_deliveries_record_each_event_once(scratch_url, server_standi
     assert counts["gift_pence"] == 2000 + sum(1000 + i for i in range(COPIES))
     verify = loadtest.ledger_verify(database_url=scratch_url)
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_events_stored_before_a_restart_are_applied_once_the_new_process_serves_any_page(scratch_url, server_standin):
+    loadtest.database_prepare(database_url=scratch_url, campaign=CAMPAIGN)
+    events = loadtest.sign_all(server_standin, loadtest.paid_events(
+        server_standin, campaign=CAMPAIGN, count=5, amount=lambda i: 700))
+    with loadtest.AppServer(database_url=scratch_url, standin=server_standin, processing="none") as server:
+        assert loadtest.fire(server.webhook_url, events) == [200] * 5  # acknowledged: Stripe will not resend
+    assert loadtest.pending_count(database_url=scratch_url) == 5
+
+    with loadtest.AppServer(database_url=scratch_url, standin=server_standin) as server:
+        assert urllib.request.urlopen(server.url + "/funding/", timeout=30).status == 200  # noqa: S310
+        loadtest.wait_until_applied(database_url=scratch_url, timeout=60)
+    counts = loadtest.database_counts(database_url=scratch_url, campaign=CAMPAIGN)
+    assert counts["gifts"] == counts["events_handled"] == 5

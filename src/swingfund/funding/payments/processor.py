@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from django.conf import settings
+from django.core.signals import request_started
 from django.db import close_old_connections
 
 from swingfund.funding.payments.services import stripe_events_apply_pending
@@ -19,9 +21,19 @@ from swingfund.funding.payments.services import stripe_events_apply_pending
 logger = logging.getLogger(__name__)
 
 IDLE_SECONDS = 5.0
+START_SIGNAL_UID = "payments-processor-start"
 _lock = threading.Lock()
 _wake = threading.Event()
 _thread: threading.Thread | None = None
+
+
+def processor_start_on_request(**_: object) -> None:
+    """`request_started` receiver: the first request a web process serves (any page) starts its processor, so
+    events stored but not yet applied when the previous process died are applied without waiting for new ones."""
+    if settings.STRIPE_WEBHOOK_PROCESSING != "background" or not settings.STRIPE_WEBHOOK_SECRET:
+        return
+    request_started.disconnect(dispatch_uid=START_SIGNAL_UID)
+    processor_kick()
 
 
 def processor_kick() -> None:

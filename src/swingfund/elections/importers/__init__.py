@@ -20,7 +20,8 @@ from swingfund.elections.importers.ge2024_summary import GbSummaryNotional2019
 from swingfund.elections.importers.hoc_candidates import HocCandidateResults
 from swingfund.elections.importers.hoc_results import HocConstituencyResults
 from swingfund.elections.importers.postcodes import OnsPostcodeDirectory
-from swingfund.elections.importers.scotland_xlsx import ScotlandCensus2022Workbook, read_workbook_header
+from swingfund.elections.importers.scotland_xlsx import ScotlandCensus2022Workbook
+from swingfund.elections.importers.workbooks import Bes2019Workbook, sheet_as_csv_text, workbook_header
 
 IMPORTERS: tuple[type[Importer], ...] = (
     HocConstituencyResults,
@@ -81,11 +82,9 @@ def detect(path: Path) -> tuple[type[Importer], Schema]:
     (header close to a known format) or says the format is unknown."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        header = read_workbook_header(path)
-        candidates: tuple[type[Importer], ...] = (ScotlandCensus2022Workbook,)
+        header, candidates = workbook_header(path)
     else:
-        header = read_header(path)
-        candidates = IMPORTERS
+        header, candidates = read_header(path), IMPORTERS
     try:
         found = _match(header, candidates)
     except ImportFailure as exc:
@@ -105,4 +104,6 @@ def importer_for(path: Path) -> Importer:
     importer, schema = detect(path)
     if importer.streaming or importer is ScotlandCensus2022Workbook:
         return importer(path=path, schema=schema, table=None)
+    if importer is Bes2019Workbook:
+        return importer(path=path, schema=schema, table=CsvTable(path, text=sheet_as_csv_text(path)))
     return importer(path=path, schema=schema, table=CsvTable(path))

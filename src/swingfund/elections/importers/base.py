@@ -118,13 +118,15 @@ def _decode(path: Path, data: bytes, display: str) -> str:
 class CsvTable:
     """A whole (small) CSV file read strictly: UTF-8, one header row, every record the header's width."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, text: str | None = None) -> None:
+        """Read `path`, or take `text` as its CSV content (a workbook sheet converted to CSV)."""
         self.path = path
         self.display = path.name
-        if not path.is_file():
-            raise ImportFailure(file=str(path), line=0, column="-", message=errors.NOT_A_FILE)
-        self.data = path.read_bytes()
-        self.text = _decode(path, self.data, self.display)
+        if text is None:
+            if not path.is_file():
+                raise ImportFailure(file=str(path), line=0, column="-", message=errors.NOT_A_FILE)
+            text = _decode(path, path.read_bytes(), self.display)
+        self.text = text
         reader = csv.reader(self.text.splitlines(keepends=True))
         try:
             self.header = [h.strip() for h in next(reader)]

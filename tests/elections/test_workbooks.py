@@ -1,4 +1,4 @@
-"""Scotland's Census 2022 TableBuilder workbooks (.xlsx) give exactly the statistics of their CSV conversions."""
+"""Official Excel workbooks (Scotland 2022 TableBuilder, BES 2019) give the statistics of their CSV conversions."""
 
 from __future__ import annotations
 
@@ -42,3 +42,18 @@ def test_a_csv_renamed_xlsx_is_refused(official_db, data_dir, tmp_path):
     assert scotland_stats() == before
     with pytest.raises(ImportFailure):
         file_import(path=fake, progress=False)
+
+
+def test_bes_workbook_matches_its_csv_conversion(official_db, data_dir):
+    def census2011() -> set[tuple]:
+        return set(
+            DemographicStat.objects.filter(census="census2011").values_list(
+                "constituency__gss_code", "topic", "category", "value", "unit"
+            )
+        )
+
+    from_csv = census2011()
+    assert len(from_csv) == 10_112
+    summary = file_import(path=data_dir / "BES-2019-General-Election-results-file-v1.1.xlsx", progress=False)
+    assert summary.rows == 632
+    assert census2011() == from_csv

@@ -149,18 +149,27 @@ def test_detect_picks_one_importer_per_kind(data_dir):
 
 
 def test_folder_import_orders_files_and_reports_skipped(official_db, data_dir, tmp_path):
-    for name in ("HoC-GE2024-results-by-candidate.csv", "HoC-GE2024-results-by-constituency.csv", "README.md"):
+    names = (
+        "HoC-GE2024-results-by-candidate.csv",
+        "HoC-GE2024-results-by-constituency.csv",
+        "README.md",
+        "scotland-census2022-religion-by-pcon2024.csv",
+        "scotland-census2022-religion-by-pcon2024.xlsx",
+    )
+    for name in names:
         (tmp_path / name).write_bytes((data_dir / name).read_bytes())
     summaries = folder_import(folder=tmp_path, progress=False)
     assert [s.file for s in summaries if not s.skipped] == [
         "HoC-GE2024-results-by-constituency.csv",
         "HoC-GE2024-results-by-candidate.csv",
+        "scotland-census2022-religion-by-pcon2024.csv",
     ]
-    assert [s.file for s in summaries if s.skipped] == ["README.md"]
+    assert [s.file for s in summaries if s.skipped] == ["README.md", "scotland-census2022-religion-by-pcon2024.xlsx"]
     out = io.StringIO()
     call_command("data", "import", str(tmp_path), "--no-progress", stdout=out)
     text = out.getvalue()
-    assert "skipped (unrecognised): README.md" in text
+    assert "skipped: README.md — README.md:1: column header: not a recognised official file" in text
+    assert "skipped: scotland-census2022-religion-by-pcon2024.xlsx — the same table as" in text
     assert "read 4,515 rows" in text and "650 seats (parl.2024-07-04)" in text
 
 

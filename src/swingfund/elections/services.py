@@ -30,6 +30,7 @@ from swingfund.elections.importers.base import ImportSummary
 from swingfund.elections.models import DataSource
 
 HASH_CHUNK = 1 << 20
+SAME_AS_CSV = "the same table as {csv}, which is imported instead (faster to read)"
 
 
 def file_sha256(path: Path) -> str:
@@ -98,11 +99,16 @@ def file_import(*, path: Path, progress: bool = True) -> ImportSummary:
 
 def folder_import(*, folder: Path, progress: bool = True) -> list[ImportSummary]:
     """Import every recognised file in a folder, in dependency order (seats and results first, then candidates,
-    then Democracy Club, census and postcodes). Unrecognised files come back as summaries with `skipped` set."""
+    then Democracy Club, census and postcodes). Unrecognised files come back as summaries with `skipped` set,
+    as does a workbook beside its own CSV conversion (`X.xlsx` next to `X.csv`)."""
     folder = Path(folder)
     planned: list[tuple[int, str, Path]] = []
     skipped: list[ImportSummary] = []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if path.suffix.lower() == ".xlsx" and path.with_suffix(".csv").is_file():
+            note = SAME_AS_CSV.format(csv=path.with_suffix(".csv").name)
+            skipped.append(ImportSummary(file=path.name, importer="", title="", skipped=True, warnings=[note]))
+            continue
         try:
             importer, _schema = detect(path)
         except ImportFailure as exc:

@@ -59,7 +59,7 @@ class Command(BaseCommand):
             )
             for summary in summaries:
                 if summary.skipped:
-                    self.stdout.write(f"skipped (unrecognised): {summary.file} — {summary.warnings[0]}")
+                    self.stdout.write(f"skipped: {summary.file} — {summary.warnings[0]}")
                 else:
                     self.stdout.write(summary.paragraph())
 

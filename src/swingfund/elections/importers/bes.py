@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from swingfund.elections import errors
-from swingfund.elections.importers.base import Importer, Schema
+from swingfund.elections.importers.base import Importer, ProgressHook, Schema
 from swingfund.elections.importers.census import stats_replace
 from swingfund.elections.models import BoundarySet, Constituency, DataSource, DemographicStat
 
@@ -59,7 +59,7 @@ class Bes2019Census2011(Importer):
     def count_rows(self) -> int | None:
         return max(self.table.text.count("\n") - 1, 0)
 
-    def run(self, *, source: DataSource, tick) -> None:
+    def run(self, *, source: DataSource, tick: ProgressHook) -> None:
         seats = {c.gss_code: c for c in Constituency.objects.filter(boundary_set=BoundarySet.PCON2010)}
         stats: list[DemographicStat] = []
         seen: dict[str, int] = {}

@@ -18,7 +18,7 @@ from typing import ClassVar
 from django.utils.text import slugify
 
 from swingfund.elections import errors
-from swingfund.elections.importers.base import Importer, Row, Schema
+from swingfund.elections.importers.base import Importer, ProgressHook, Row, Schema
 from swingfund.elections.models import BoundarySet, Constituency, DataSource, DemographicStat
 
 ONS_PUBLISHER = "Office for National Statistics (compiled by Ralph Scott, UKGE24_wpc_census_summaries)"
@@ -115,7 +115,7 @@ class Census2021EW(Importer):
     def count_rows(self) -> int | None:
         return max(self.table.text.count("\n") - 1, 0)
 
-    def run(self, *, source: DataSource, tick) -> None:
+    def run(self, *, source: DataSource, tick: ProgressHook) -> None:
         s, topic = self.schema, self.schema.name
         seats = pcon2024_seats()
         mapping = self.CATEGORIES.get(topic)
@@ -258,7 +258,7 @@ class ScotlandCensus2022(Importer):
     def count_rows(self) -> int | None:
         return max(self.table.text.count("\n") - 1, 0)
 
-    def run(self, *, source: DataSource, tick) -> None:
+    def run(self, *, source: DataSource, tick: ProgressHook) -> None:
         seats = pcon2024_seats()
         stats: list[DemographicStat] = []
         seen: dict[str, int] = {}

@@ -20,7 +20,7 @@ from collections import defaultdict
 from typing import ClassVar
 
 from swingfund.elections import errors
-from swingfund.elections.importers.base import Importer, Row, Schema, rows_update
+from swingfund.elections.importers.base import Importer, ProgressHook, Row, Schema, rows_update
 from swingfund.elections.importers.elections import GE2019, GE2024
 from swingfund.elections.models import BoundarySet, Candidacy, Constituency, DataSource, Election, Person
 
@@ -71,7 +71,7 @@ class DemocracyClub2019(Importer):
             raise row.fail("post_id", errors.UNKNOWN_SEAT.format(code=code, boundary_set=BoundarySet.PCON2010))
         return code
 
-    def run(self, *, source: DataSource, tick) -> None:
+    def run(self, *, source: DataSource, tick: ProgressHook) -> None:
         summary = self.summary
         election = election_or_fail(self, GE2019.id, "election")
         seats = set(Constituency.objects.filter(boundary_set=election.boundary_set).values_list("gss_code", flat=True))
@@ -135,7 +135,7 @@ class DemocracyClub2024Snapshot(Importer):
         Schema("snapshot", frozenset({"person_id", "person_name", "election_id", "party_id", "post_label"})),
     )
 
-    def run(self, *, source: DataSource, tick) -> None:
+    def run(self, *, source: DataSource, tick: ProgressHook) -> None:
         summary = self.summary
         election = election_or_fail(self, GE2024.id, "election_id")
         seats = {c.name: c for c in Constituency.objects.filter(boundary_set=BoundarySet.PCON2024)}

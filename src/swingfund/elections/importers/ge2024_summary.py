@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from swingfund.elections import errors
-from swingfund.elections.importers.base import Importer, Schema, assign, rows_update
+from swingfund.elections.importers.base import Importer, ProgressHook, Schema, assign, rows_update
 from swingfund.elections.importers.census import pcon2024_seats, seat_or_fail
 from swingfund.elections.importers.elections import GE2019_NOTIONAL, election_ensure
 from swingfund.elections.models import Candidacy, DataSource, Party, Result
@@ -53,7 +53,7 @@ class GbSummaryNotional2019(Importer):
     def count_rows(self) -> int | None:
         return max(self.table.text.count("\n") - 1, 0)
 
-    def run(self, *, source: DataSource, tick) -> None:
+    def run(self, *, source: DataSource, tick: ProgressHook) -> None:
         summary = self.summary
         seats = pcon2024_seats()
         election = election_ensure(GE2019_NOTIONAL, source=source)

@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import ClassVar
 
 from swingfund.elections import errors
-from swingfund.elections.importers.base import CsvTable, Importer, Row, Schema, assign, election_year_hint, rows_update
+from swingfund.elections.importers.base import (
+    CsvTable,
+    Importer,
+    ProgressHook,
+    Row,
+    Schema,
+    assign,
+    election_year_hint,
+    rows_update,
+)
 from swingfund.elections.importers.elections import BY_YEAR, GE2024, KnownElection
 from swingfund.elections.importers.hoc_results import HOC_LICENCE, HOC_PUBLISHER, HOC_URLS
 from swingfund.elections.models import Candidacy, Constituency, DataSource, Election, Party, Person, Result
@@ -183,7 +192,7 @@ class HocCandidateResults(Importer):
         rows_update(Person, changed, ["name", "mnis_id"])
         return {p.dc_person_id: p for p in Person.objects.filter(dc_person_id__in=people)}
 
-    def run(self, *, source: DataSource, tick) -> None:
+    def run(self, *, source: DataSource, tick: ProgressHook) -> None:
         s, summary = self.schema, self.summary
         try:
             election = Election.objects.get(id=self.known.id)

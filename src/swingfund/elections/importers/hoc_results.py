@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import ClassVar
 
 from swingfund.elections import errors
-from swingfund.elections.importers.base import CsvTable, Importer, Row, Schema, assign, election_year_hint, rows_update
+from swingfund.elections.importers.base import (
+    CsvTable,
+    Importer,
+    ProgressHook,
+    Row,
+    Schema,
+    assign,
+    election_year_hint,
+    rows_update,
+)
 from swingfund.elections.importers.elections import BY_YEAR, GE2024, KnownElection, election_ensure
 from swingfund.elections.models import Constituency, DataSource, Result
 
@@ -107,7 +116,7 @@ class HocConstituencyResults(Importer):
     def count_rows(self) -> int | None:
         return max(self.table.text.count("\n") - 1, 0)
 
-    def run(self, *, source: DataSource, tick) -> None:
+    def run(self, *, source: DataSource, tick: ProgressHook) -> None:
         schema, summary = self.schema, self.summary
         parsed: list[tuple[Row, str, dict[str, str], dict[str, int | str | None]]] = []
         seen: dict[str, int] = {}

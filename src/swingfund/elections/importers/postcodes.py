@@ -23,13 +23,14 @@ import io
 import itertools
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import ClassVar
 
 from django.db import IntegrityError, connection, transaction
 
 from swingfund.elections import errors
 from swingfund.elections.errors import ImportFailure
-from swingfund.elections.importers.base import GSS_CODE, Importer, Schema
+from swingfund.elections.importers.base import GSS_CODE, CsvTable, Importer, ProgressHook, Schema
 from swingfund.elections.models import BoundarySet, Constituency, DataSource, Postcode
 
 BATCH_SIZE = 20_000
@@ -55,7 +56,7 @@ class OnsPostcodeDirectory(Importer):
     streaming = True
     schemas: ClassVar[tuple[Schema, ...]] = (Schema("onspd", frozenset({"pcd7", "pcds", "dointr", "doterm", "pcon"})),)
 
-    def __init__(self, *, path, schema, table) -> None:
+    def __init__(self, *, path: Path, schema: Schema, table: CsvTable | None) -> None:
         super().__init__(path=path, schema=schema, table=table)
         self.codes = {
             bs: {c.gss_code: c.pk for c in Constituency.objects.filter(boundary_set=bs)}
@@ -102,7 +103,7 @@ class OnsPostcodeDirectory(Importer):
     def _fail(self, line: int, column: str, message: str) -> ImportFailure:
         return ImportFailure(file=self.path.name, line=line, column=column, message=message)
 
-    def run(self, *, source: DataSource, tick) -> None:
+    def run(self, *, source: DataSource, tick: ProgressHook) -> None:
         if connection.vendor != "sqlite":
             self._load(source=source, tick=tick)
             return
@@ -118,7 +119,7 @@ class OnsPostcodeDirectory(Importer):
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
-    def _load(self, *, source: DataSource, tick) -> None:
+    def _load(self, *, source: DataSource, tick: ProgressHook) -> None:
         summary, boundary_set, source_id = self.summary, self.boundary_set, source.pk
         codes = self.codes[boundary_set]
         Postcode.objects.filter(boundary_set=boundary_set).delete()

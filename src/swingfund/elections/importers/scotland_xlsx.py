@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from swingfund.elections import errors
 from swingfund.elections.errors import ImportFailure
+from swingfund.elections.importers.base import ProgressHook
 from swingfund.elections.importers.census import ScotlandCensus2022, scotland_stats, stats_replace
 from swingfund.elections.models import BoundarySet, Constituency, DataSource, DemographicStat, Nation
 
@@ -62,7 +63,7 @@ class ScotlandCensus2022Workbook(ScotlandCensus2022):
     def count_rows(self) -> int | None:
         return None
 
-    def run(self, *, source: DataSource, tick) -> None:
+    def run(self, *, source: DataSource, tick: ProgressHook) -> None:
         header_line, categories = _find_header(self.path)
         seats = {
             c.name: c for c in Constituency.objects.filter(boundary_set=BoundarySet.PCON2024, nation=Nation.SCOTLAND)

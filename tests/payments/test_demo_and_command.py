@@ -40,3 +40,11 @@ def test_command_demo_events_and_process(campaign):
     assert "Applied 0 event(s)" in out.getvalue()
     with pytest.raises(CommandError, match="No campaign 'nope'"):
         call_command("stripe", "demo", "--campaign", "nope")
+
+
+def test_event_log_page_is_for_staff_and_lists_events(client, admin_client, campaign):
+    card_gifts_demo(campaign=campaign)
+    assert client.get("/payments/stripe/events/").status_code == 302  # to the login page
+    page = admin_client.get("/payments/stripe/events/?status=handled").content.decode()
+    assert "checkout.session.completed" in page and "charge.refunded" in page
+    assert "Source: Stripe webhook deliveries" in page

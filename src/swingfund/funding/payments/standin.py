@@ -199,7 +199,7 @@ class StandIn:
                 "currency": "gbp", "created": now, "latest_charge": ch_id, "livemode": False,
                 "metadata": session["_payment_intent_metadata"], "status": "succeeded",
             }
-            session.update(status="complete", payment_status="paid", payment_intent=pi_id,
+            session.update(status="complete", payment_status="paid", payment_intent=pi_id, url=None,
                            customer_details={"email": email or session["customer_email"], "name": name or None,
                                              "address": None})
             snapshot = public(session)

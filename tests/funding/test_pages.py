@@ -201,3 +201,14 @@ def test_admin_shows_the_ledger_read_only(admin_client, pooled):
     assert page.status_code == 200 and "Gift of £10.00 by cash" in page.content.decode()
     assert admin_client.get("/admin/funding/ledgertransaction/add/").status_code == 403
     assert admin_client.post("/admin/funding/ledgertransaction/1/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_earmarked_campaign_page_shows_gifts_per_candidate(client, earmarked, candidacies):
+    for pence, who in ((2_000, candidacies[0]), (3_000, candidacies[0]), (1_000, candidacies[1])):
+        services.donation_record(campaign=earmarked, donor=make_donor("Abe Mark"), amount_pence=pence,
+                                 method="bank_transfer", reference="e", received_at=at("06-01"),
+                                 earmarked_candidacy=who)
+    html = client.get(f"/funding/campaigns/{earmarked.slug}/").content.decode()
+    table = html[html.index('id="earmarked"'):]
+    assert table.index(candidacies[0].person_name) < table.index(candidacies[1].person_name)
+    assert "£50" in table and "£10" in table and "passed on to that candidate" in html

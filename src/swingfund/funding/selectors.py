@@ -111,6 +111,18 @@ def campaign_totals(campaign: Campaign) -> CampaignTotals:
     )
 
 
+def earmarked_totals(campaign: Campaign) -> list[dict]:
+    """Earmarked mode: accepted gifts per backed candidacy (before refunds), largest first."""
+    rows = (Donation.objects.filter(campaign=campaign, status=Donation.Status.ACCEPTED)
+            .exclude(earmarked_candidacy=None).values("earmarked_candidacy")
+            .annotate(total=Sum("amount_pence")).order_by("-total"))
+    from swingfund.elections.models import Candidacy
+
+    names = {c.pk: c for c in Candidacy.objects.filter(pk__in=[r["earmarked_candidacy"] for r in rows])
+             .select_related("constituency", "party")}
+    return [{"candidacy": names[r["earmarked_candidacy"]], "pence": r["total"]} for r in rows]
+
+
 def campaigns_open(*, now: dt.datetime | None = None) -> QuerySet[Campaign]:
     now = now or timezone.now()
     return Campaign.objects.filter(starts_at__lte=now).order_by("-starts_at")

@@ -9,6 +9,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -48,8 +49,6 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     threshold = selectors.public_name_threshold()
     permissibility = figure("candidate_donation_threshold" if campaign.mode == "earmarked"
                             else "non_party_permissibility_threshold", on=campaign.starts_at.date())
-    backed = Candidacy.objects.filter(pk__in=campaign.grants.values("candidacy")).select_related(
-        "constituency", "party")
     return render(request, "funding/campaign_detail.html", {
         "campaign": campaign, "totals": totals, "gifts": selectors.recent_gifts(campaign),
         "bar": mark_safe(charts.progress_svg(raised_pence=totals.raised_pence, goal_pence=totals.goal_pence)),
@@ -57,7 +56,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
                                                  title=f"Money in and out — {campaign.title}")),
         "threshold": threshold, "permissibility": permissibility, "checkout_url": _checkout_url(campaign),
         "grants": campaign.grants.select_related("candidacy", "candidacy__constituency").order_by("created_at"),
-        "backed": backed,
+        "earmarked": selectors.earmarked_totals(campaign) if campaign.mode == "earmarked" else [],
     })
 
 
@@ -99,8 +98,6 @@ def ledger_json(request: HttpRequest) -> JsonResponse:
 
 @staff_member_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    from django.utils import timezone
-
     today = timezone.now().date()
     contributions = selectors.political_contributions_pence(organisation=None, year=today.year)
     return render(request, "funding/dashboard.html", {

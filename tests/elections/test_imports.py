@@ -200,3 +200,17 @@ def test_import_without_paths_reads_swingfund_data(official_db, settings, data_d
     call_command("data", "import", "--no-progress", stdout=out)
     assert out.getvalue().splitlines()[0] == f"Importing the official files in {tmp_path}"
     assert "read 650 rows" in out.getvalue() and "(parl.2017-06-08)" in out.getvalue()
+
+
+def test_candidate_file_without_a_year_is_matched_by_its_totals(official_db, data_dir, tmp_path):
+    from swingfund.elections import errors
+    from swingfund.elections.errors import ImportFailure
+
+    renamed = tmp_path / "results-by-candidate.csv"
+    renamed.write_bytes((data_dir / "HoC-GE2017-results-by-candidate.csv").read_bytes())
+    assert file_import(path=renamed, progress=False).elections == {"parl.2017-06-08"}
+    lines = renamed.read_text(encoding="utf-8").splitlines(keepends=True)
+    renamed.write_text("".join(lines[:-1]), encoding="utf-8")  # totals now match no imported election
+    with pytest.raises(ImportFailure) as failure:
+        file_import(path=renamed, progress=False)
+    assert str(failure.value) == f"{renamed.name}:1: column -: {errors.ELECTION_UNKNOWN}"

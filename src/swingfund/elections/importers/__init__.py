@@ -87,8 +87,7 @@ def detect(path: Path) -> tuple[type[Importer], Schema]:
         header, candidates = read_header(path), IMPORTERS
     try:
         found = _match(header, candidates)
-    except ImportFailure as exc:
-        exc.file = path.name
+    except ImportFailure as exc:  # _match does not know the file name
         raise ImportFailure(file=path.name, line=exc.line, column=exc.column, message=exc.message) from None
     if found is None:
         shown = ", ".join(header[:4]) + (", …" if len(header) > 4 else "")

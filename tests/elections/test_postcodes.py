@@ -150,3 +150,14 @@ def test_onspd_unknown_constituency_code(official_db, data_dir, tmp_path):
         file_import(path=tmp_path / SAMPLE, progress=False)
     message = errors.UNKNOWN_SEAT.format(code="S14009999", boundary_set="pcon2024")
     assert str(failure.value) == f"{SAMPLE}:6: column pcon: {message}"
+
+
+def test_onspd_2025_column_names(official_db, data_dir, tmp_path):
+    """ONSPD editions from 2025 call the constituency column `pcon24cd`; the same rows import the same way."""
+    text = (data_dir / SAMPLE).read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    renamed = tmp_path / "ONSPD_FEB_2025_UK.csv"
+    renamed.write_text(header.replace(",pcon,", ",pcon24cd,") + "\n" + rest, encoding="utf-8")
+    summary = file_import(path=renamed, progress=False)
+    assert summary.written == 8046
+    assert constituency_for_postcode("AB10 1AA", boundary_set="pcon2024").name.startswith("Aberdeen")

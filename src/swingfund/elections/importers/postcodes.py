@@ -54,7 +54,11 @@ class OnsPostcodeDirectory(Importer):
     url = "https://geoportal.statistics.gov.uk/search?q=ONSPD"
     order = 60
     streaming = True
-    schemas: ClassVar[tuple[Schema, ...]] = (Schema("onspd", frozenset({"pcd7", "pcds", "dointr", "doterm", "pcon"})),)
+    schemas: ClassVar[tuple[Schema, ...]] = (
+        Schema("onspd", frozenset({"pcd7", "pcds", "dointr", "doterm", "pcon"}), {"pcon": "pcon"}),
+        # From 2025 ONSPD names its geography columns with their vintage (uk-geo-utils tracks the same rename).
+        Schema("onspd-2025", frozenset({"pcd7", "pcds", "dointr", "doterm", "pcon24cd"}), {"pcon": "pcon24cd"}),
+    )
 
     def __init__(self, *, path: Path, schema: Schema, table: CsvTable | None) -> None:
         super().__init__(path=path, schema=schema, table=table)
@@ -87,7 +91,7 @@ class OnsPostcodeDirectory(Importer):
         only24 = self.codes[BoundarySet.PCON2024].keys() - self.codes[BoundarySet.PCON2010].keys()
         only10 = self.codes[BoundarySet.PCON2010].keys() - self.codes[BoundarySet.PCON2024].keys()
         for _line, record, _pos in itertools.islice(self._records(), PEEK_ROWS):
-            code = record[self.header.index("pcon")] if len(record) == len(self.header) else ""
+            code = record[self.header.index(self.schema.col("pcon"))] if len(record) == len(self.header) else ""
             if code in only24:
                 return BoundarySet.PCON2024
             if code in only10:
@@ -130,7 +134,7 @@ class OnsPostcodeDirectory(Importer):
             reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
             try:
                 header = next(reader)
-                i_pcon, i_pcds, i_doterm = (header.index(c) for c in ("pcon", "pcds", "doterm"))
+                i_pcon, i_pcds, i_doterm = (header.index(c) for c in (self.schema.col("pcon"), "pcds", "doterm"))
                 width = len(header)
                 for record in reader:
                     summary.rows += 1
@@ -181,9 +185,11 @@ class OnsPostcodeDirectory(Importer):
         if not pcon or PSEUDO_CODE.match(pcon):
             return True
         if not GSS_CODE.match(pcon):
-            raise self._fail(line, "pcon", errors.INVALID_GSS.format(value=pcon))
+            raise self._fail(line, self.schema.col("pcon"), errors.INVALID_GSS.format(value=pcon))
         if pcon not in self.codes[boundary_set]:
-            raise self._fail(line, "pcon", errors.UNKNOWN_SEAT.format(code=pcon, boundary_set=boundary_set))
+            raise self._fail(
+                line, self.schema.col("pcon"), errors.UNKNOWN_SEAT.format(code=pcon, boundary_set=boundary_set)
+            )
         return False
 
     def _write(self, batch: list[tuple], lines: list[int]) -> int:

@@ -214,3 +214,12 @@ def test_candidate_file_without_a_year_is_matched_by_its_totals(official_db, dat
     with pytest.raises(ImportFailure) as failure:
         file_import(path=renamed, progress=False)
     assert str(failure.value) == f"{renamed.name}:1: column -: {errors.ELECTION_UNKNOWN}"
+
+
+def test_data_sources_command_lists_every_imported_file(official_db):
+    out = io.StringIO()
+    call_command("data", "sources", stdout=out)
+    text = out.getvalue()
+    for source in DataSource.objects.all():
+        assert source.file_name in text and source.sha256[:12] in text
+    assert "House of Commons Library" in text and "4,515" in text

@@ -11,9 +11,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from rich.console import Console
+from rich.table import Table
 
 from swingfund.elections import fetch
 from swingfund.elections.errors import FetchFailure, ImportFailure
+from swingfund.elections.selectors import data_sources
 from swingfund.elections.services import file_import, folder_import
 
 EXIT_BAD_INPUT = 2
@@ -35,14 +38,16 @@ class Command(BaseCommand):
         get.add_argument("--list", action="store_true", help="List the manifest and exit.")
         get.add_argument("--no-progress", action="store_true")
         get.add_argument("names", nargs="*", help="Only these file names.")
+        sub.add_parser("sources", help="List the imported official files: publisher, licence, rows, sha256.")
 
     def handle(self, *args, **options) -> None:
-        progress = not options["no_progress"]
         try:
             if options["action"] == "import":
-                self._import(options["paths"], progress=progress)
+                self._import(options["paths"], progress=not options["no_progress"])
+            elif options["action"] == "fetch":
+                self._fetch(options, progress=not options["no_progress"])
             else:
-                self._fetch(options, progress=progress)
+                self._sources()
         except (ImportFailure, FetchFailure) as exc:
             self.stderr.write(str(exc))
             raise SystemExit(EXIT_BAD_INPUT) from None
@@ -62,6 +67,15 @@ class Command(BaseCommand):
                     self.stdout.write(f"skipped: {summary.file} — {summary.warnings[0]}")
                 else:
                     self.stdout.write(summary.paragraph())
+
+    def _sources(self) -> None:
+        table = Table("file", "publisher", "licence", "rows", "imported (UTC)", "sha256", box=None)
+        for source in data_sources():
+            table.add_row(
+                source.file_name, source.publisher, source.licence, f"{source.rows:,}",
+                source.imported_at.strftime("%Y-%m-%d %H:%M"), source.sha256[:12],
+            )  # fmt: skip
+        Console(file=self.stdout, width=200).print(table)
 
     def _fetch(self, options: dict, *, progress: bool) -> None:
         if options["list"]:

@@ -212,3 +212,18 @@ def test_earmarked_campaign_page_shows_gifts_per_candidate(client, earmarked, ca
     table = html[html.index('id="earmarked"'):]
     assert table.index(candidacies[0].person_name) < table.index(candidacies[1].person_name)
     assert "£50" in table and "£10" in table and "passed on to that candidate" in html
+
+
+def test_spend_and_authorise_commands_enforce_the_permitted_sum(pooled, candidacy, capsys):
+    services.donation_record(campaign=pooled, donor=make_donor("Bo Fund"), amount_pence=300_000,
+                             method="bank_transfer", reference="f", received_at=at("06-01"))
+    base = ["funding", "spend", "--campaign", pooled.slug, "--candidacy", str(candidacy.pk), "--kind", "leaflet",
+            "--description", "leaflets about the candidate", "--spent", "2024-06-10"]
+    call_command(*base, "--amount", "700")
+    with pytest.raises(Exception, match=r"over the local permitted sum .* of £700 \(source: Representation of the"):
+        call_command(*base, "--amount", "0.01")
+    call_command("funding", "authorise", "--candidacy", str(candidacy.pk), "--agent", "Pat Agent", "--on",
+                 "2024-06-11", "--limit", "1500", "--document", "signed letter, file 3")
+    call_command(*base, "--amount", "800")
+    assert "Recorded £800 leaflet" in capsys.readouterr().out
+    assert selectors.campaign_committed_pence(pooled) == 150_000

@@ -8,6 +8,8 @@
     swingfund funding pay --grant ID --reference BANKREF
     swingfund funding check --gift ID --category uk_elector --evidence "register 2024"   # release a held gift
     swingfund funding return --gift ID --reference BANKREF                # return a held gift
+    swingfund funding spend --campaign SLUG --candidacy ID --kind leaflet --description "…" --amount 350
+    swingfund funding authorise --candidacy ID --agent "Name" --on 2024-06-11 --limit 1500 --document "file 3"
     swingfund funding tasks                                               # open compliance tasks
 """
 
@@ -91,6 +93,21 @@ class Command(BaseCommand):
         give_back.add_argument("--gift", type=int, required=True)
         give_back.add_argument("--reference", required=True)
         give_back.add_argument("--by", default="treasurer")
+        spend = sub.add_parser("spend", help="Record spending about a named candidate (ads, leaflets, messages).")
+        spend.add_argument("--campaign", required=True)
+        spend.add_argument("--candidacy", type=int, required=True)
+        spend.add_argument("--kind", choices=["advert", "leaflet", "message", "other"], required=True)
+        spend.add_argument("--description", required=True)
+        spend.add_argument("--amount", required=True, help="In pounds")
+        spend.add_argument("--spent", help="UTC date or date-time, default now")
+        spend.add_argument("--supplier", default="")
+        spend.add_argument("--invoice", default="")
+        authorise = sub.add_parser("authorise", help="Record an election agent's written authorisation to spend more.")
+        authorise.add_argument("--candidacy", type=int, required=True)
+        authorise.add_argument("--agent", required=True)
+        authorise.add_argument("--on", required=True, help="Date of the written authorisation")
+        authorise.add_argument("--limit", required=True, help="Total authorised, in pounds")
+        authorise.add_argument("--document", required=True, help="Where the signed authorisation is kept")
         sub.add_parser("tasks", help="List open compliance tasks (held gifts to verify or return, splitting, …).")
 
     def handle(self, *args, action: str, **options):
@@ -183,6 +200,24 @@ class Command(BaseCommand):
         refund = services.donation_return(donation=self._held(gift), reference=reference, by=by)
         self.stdout.write(f"Gift #{gift} returned ({format_pence(refund.amount_pence)}, {reference}); "
                           f"ledger #{refund.transaction_id}.")
+
+    def _spend(self, *, campaign, candidacy, kind, description, amount, spent, supplier, invoice, **_):
+        from swingfund.elections.models import Candidacy
+
+        made = services.candidate_spend_record(
+            campaign=self._campaign(campaign), candidacy=Candidacy.objects.get(pk=candidacy), kind=kind,
+            description=description, amount_pence=rules.parse_pounds(amount), spent_at=_received(spent),
+            supplier=supplier, invoice_reference=invoice)
+        self.stdout.write(f"Recorded {format_pence(made.amount_pence)} {kind} about {made.candidacy}; "
+                          f"ledger #{made.transaction_id}.")
+
+    def _authorise(self, *, candidacy, agent, on, limit, document, **_):
+        from swingfund.elections.models import Candidacy
+
+        made = services.agent_authorisation_record(
+            candidacy=Candidacy.objects.get(pk=candidacy), agent_name=agent,
+            authorised_on=_received(on).date(), limit_pence=rules.parse_pounds(limit), document_reference=document)
+        self.stdout.write(f"Recorded {agent}'s authorisation of up to {format_pence(made.limit_pence)}.")
 
     def _tasks(self, **_):
         tasks = list(selectors.open_tasks())

@@ -5,6 +5,10 @@ queryset `.update()`, a raw SQL statement or an admin bulk action would bypass i
 UPDATE or DELETE on the tables below, on SQLite (`RAISE(ABORT, …)`) and on PostgreSQL (a PL/pgSQL function
 raising an exception). They are installed by migration `0002_immutability_triggers`.
 
+On SQLite, a migration that alters one of these tables rebuilds it (new table, copy, drop, rename), which drops
+its triggers: every such migration must be followed by one that calls `statements(..., create=True)` again, as
+`0004_reinstall_immutability_triggers` does. The immutability tests fail if a trigger is missing.
+
 PostgreSQL's TRUNCATE does not fire row triggers, so a test database can still be emptied between tests; on
 SQLite, Django empties tables with DELETE, so test code that commits decisions (browser tests on a live server)
 must lift the triggers around that clean-up with `triggers_lifted()` — the same thing an administrator with

@@ -54,3 +54,17 @@ def test_raw_update_of_the_outcome_is_refused(decision):
             connection.cursor() as cursor:
         cursor.execute("UPDATE committee_decision SET outcome = 'rejected' WHERE id = %s", [decision.pk])
     assert Decision.objects.get(pk=decision.pk).outcome == "approved"
+
+
+def test_every_append_only_table_has_its_triggers_after_all_migrations(db):
+    # A migration that rebuilds a table on SQLite drops its triggers; this names the table if that happens.
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT tbl_name, COUNT(*) FROM sqlite_master WHERE type = 'trigger' "
+                           "AND tbl_name LIKE 'committee_%' GROUP BY tbl_name")
+            expected = dict.fromkeys(immutability.IMMUTABLE_TABLES, 2)  # no-update and no-delete
+        else:
+            cursor.execute("SELECT c.relname, COUNT(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                           "WHERE NOT t.tgisinternal AND c.relname LIKE 'committee_%' GROUP BY c.relname")
+            expected = dict.fromkeys(immutability.IMMUTABLE_TABLES, 1)  # one BEFORE UPDATE OR DELETE
+        assert dict(cursor.fetchall()) == expected

@@ -166,6 +166,12 @@ def test_voiding_a_mistaken_gift_posts_a_reversal(pooled):
     assert selectors.campaign_raised_pence(pooled) == 0 == selectors.campaign_ledger_raised_pence(pooled)
     with pytest.raises(ValueError, match=refunds.ALREADY_VOIDED):
         services.donation_void(donation=gift, reason="again")
+    with pytest.raises(ValueError, match=re.escape(refunds.NOT_REFUNDABLE.format(id=gift.pk, status="voided"))):
+        services.donation_refund(donation=gift, amount_pence=100, reason="from a voided gift")
+    card = give(pooled, make_donor("Jo Bell"), 900, method="card", external_id="pi_v")
+    with pytest.raises(ValueError, match=refunds.CARD_NOT_VOIDABLE):
+        services.donation_void(donation=card, reason="no")
+    assert selectors.campaign_raised_pence(pooled) == 900 == selectors.campaign_ledger_raised_pence(pooled)
 
 
 def test_donor_lookup_is_by_email_case_insensitively_and_fills_blanks(db):

@@ -64,7 +64,7 @@ def _apply(op, *, campaign, candidacy, donors, gifts, step):
     gift = Donation.objects.get(pk=gifts[op[1] % len(gifts)].pk)
     if kind == "refund":
         remaining = remaining_pence(gift)
-        if remaining > 0 and gift.status in (Donation.Status.ACCEPTED, Donation.Status.HELD):
+        if remaining > 0:
             services.donation_refund(donation=gift, amount_pence=max(1, int(remaining * op[2])), reason="asked",
                                      external_id=f"re{step}", refunded_at=moment)
     elif kind == "dispute" and gift.method == "card" and gift.status != Donation.Status.VOIDED:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from swingfund.compliance import checks
 from swingfund.funding import ledger, rules
 from swingfund.funding.ledger import Line
-from swingfund.funding.models import ComplianceTask, Dispute, Donation, Refund
+from swingfund.funding.models import ComplianceTask, Dispute, Donation, Method, Refund
 from swingfund.funding.services.gifts import _cash_account, _require_amount, _require_aware
 
 REFUND_TOO_LARGE = "A refund of {amount} pence is more than remains of this gift ({remaining} pence)."
@@ -22,6 +22,8 @@ NOT_HELD = "This gift is not held (status: {status}); only a held gift can be re
 NOTHING_TO_RETURN = "Nothing remains of this gift to return."
 VOID_HAS_MOVEMENTS = "This gift has later refunds, disputes, releases or grants; correct those first or refund it."
 ALREADY_VOIDED = "This gift was already voided."
+NOT_REFUNDABLE = "Gift #{id} is {status}: nothing of it can be refunded or disputed."
+CARD_NOT_VOIDABLE = "Card gifts are corrected by refunds through Stripe, not voided."
 
 DISPUTE_STATUS = {"won": Dispute.Status.WON, "warning_closed": Dispute.Status.WON, "lost": Dispute.Status.LOST}
 
@@ -49,6 +51,8 @@ def donation_refund(*, donation: Donation, amount_pence: int, reason: str, exter
             if existing is not None:
                 return existing
         gift = Donation.objects.select_for_update().get(pk=donation.pk)
+        if gift.status in (Donation.Status.VOIDED, Donation.Status.RETURNED):
+            raise ValueError(NOT_REFUNDABLE.format(id=gift.pk, status=gift.status))
         remaining = remaining_pence(gift)
         if amount_pence > remaining:
             raise ValueError(REFUND_TOO_LARGE.format(amount=amount_pence, remaining=remaining))
@@ -77,6 +81,8 @@ def donation_dispute(*, donation: Donation, amount_pence: int, external_id: str,
         dispute = Dispute.objects.select_for_update().filter(external_id=external_id).first()
         if dispute is None:
             gift = Donation.objects.select_for_update().get(pk=donation.pk)
+            if gift.status in (Donation.Status.VOIDED, Donation.Status.RETURNED):
+                raise ValueError(NOT_REFUNDABLE.format(id=gift.pk, status=gift.status))
             amount = min(amount_pence, remaining_pence(gift))
             if amount <= 0:
                 raise ValueError(DISPUTE_TOO_LARGE.format(amount=amount_pence, remaining=0))
@@ -171,6 +177,8 @@ def donation_void(*, donation: Donation, reason: str) -> Donation:
         gift = Donation.objects.select_for_update().get(pk=donation.pk)
         if gift.status == Donation.Status.VOIDED:
             raise ValueError(ALREADY_VOIDED)
+        if gift.method == Method.CARD:
+            raise ValueError(CARD_NOT_VOIDABLE)
         if gift.refunds.exists() or gift.disputes.exists() or gift.release_id or gift.allocations.exists():
             raise ValueError(VOID_HAS_MOVEMENTS)
         ledger.transaction_reverse(original=gift.transaction, reason=reason)

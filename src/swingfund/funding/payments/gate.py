@@ -17,7 +17,8 @@ from collections.abc import Iterator
 
 from django.db import connection
 
-APPLY_MAX_WAIT_SECONDS = 0.25
+# How long applying yields to a stream of deliveries before going ahead anyway (so it always progresses).
+APPLY_MAX_WAIT_SECONDS = 1.0
 
 
 class WriteGate:
@@ -48,11 +49,15 @@ class WriteGate:
                 if not self._deliveries:
                     self._idle.notify_all()
 
+    def wait_idle(self, timeout: float = APPLY_MAX_WAIT_SECONDS) -> bool:
+        """Wait until no delivery is being stored in this process (at most `timeout`); True if idle."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._deliveries == 0, timeout=timeout)
+
     @contextlib.contextmanager
     def apply(self) -> Iterator[None]:
         """Around applying one stored event: first let in-flight deliveries finish (at most a moment)."""
-        with self._idle:
-            self._idle.wait_for(lambda: self._deliveries == 0, timeout=APPLY_MAX_WAIT_SECONDS)
+        self.wait_idle()
         with self._serialised():
             yield
 

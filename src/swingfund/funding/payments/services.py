@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 FEE_LOOKUP_THREADS = 8
+APPLY_CHUNK = 50  # events whose fees are fetched together, then applied one by one
 SIGNATURE_TOLERANCE_SECONDS = 300  # Stripe's default: a signed timestamp older than 5 minutes is refused (replays)
 SIGNATURE_REFUSED = "Stripe signature refused: {detail}"
 NOT_AN_EVENT = "The body is not a Stripe event: {detail}"
@@ -154,22 +155,26 @@ def stripe_events_apply_pending(*, limit: int | None = None, fee_lookup: FeeLook
     """Apply pending events in arrival order; returns how many were applied. Stripe's fees for the batch are
     fetched concurrently first (network only); each event is then applied in its own transaction. An event whose
     attempt raised is left for the next pass."""
-    rows = list(StripeEvent.objects.filter(status=StripeEvent.Status.PENDING).order_by("id")
-                .values_list("event_id", "payload")[: limit or None])
-    fees = _fees_prefetch([payload for _, payload in rows], fee_lookup)
-
-    def lookup(*, payment_intent_id: str) -> PaymentFee:
-        fee = fees.get(payment_intent_id)
-        return fee if fee is not None else fee_lookup(payment_intent_id=payment_intent_id)
-
+    ids = list(StripeEvent.objects.filter(status=StripeEvent.Status.PENDING).order_by("id")
+               .values_list("id", flat=True)[: limit or None])
     applied = 0
-    for event_id, _payload in rows:
-        try:
-            stripe_event_apply(event_id=event_id, fee_lookup=lookup)
-        except Exception:  # noqa: BLE001 — recorded on the row by stripe_event_apply
-            logger.exception("Stripe event %s could not be applied", event_id)
-            continue
-        applied += 1
+    for start in range(0, len(ids), APPLY_CHUNK):
+        gate.wait_idle()  # fetching fees costs this process CPU too: deliveries first
+        rows = list(StripeEvent.objects.filter(id__in=ids[start:start + APPLY_CHUNK]).order_by("id")
+                    .values_list("event_id", "payload"))
+        fees = _fees_prefetch([payload for _, payload in rows], fee_lookup)
+
+        def lookup(*, payment_intent_id: str, fees: dict[str, PaymentFee] = fees) -> PaymentFee:
+            fee = fees.get(payment_intent_id)
+            return fee if fee is not None else fee_lookup(payment_intent_id=payment_intent_id)
+
+        for event_id, _payload in rows:
+            try:
+                stripe_event_apply(event_id=event_id, fee_lookup=lookup)
+            except Exception:  # noqa: BLE001 — recorded on the row by stripe_event_apply
+                logger.exception("Stripe event %s could not be applied", event_id)
+                continue
+            applied += 1
     return applied
 
 

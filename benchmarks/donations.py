@@ -148,8 +148,13 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--processing", choices=["background", "worker", "inline"], default="background")
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--only", choices=["sqlite", "postgres"], help="run one database only")
     args = parser.parse_args()
     kinds = ["sqlite"] + (["postgres"] if args.database_url else [])
+    if args.only:
+        if args.only not in kinds:
+            parser.error("--only postgres needs --database-url (or SWINGFUND_BENCH_POSTGRES)")
+        kinds = [args.only]
     results = [run_one(kind, args) for kind in kinds]
     report(results, args)
     if any(r["lost"] or r["double"] or not r["verify"] for r in results):

@@ -56,8 +56,6 @@ def processor_drain() -> int:
             total += applied
     except Exception:  # noqa: BLE001 — a loop must survive a database hiccup; it retries next time
         logger.exception("Applying pending Stripe events failed")
-    finally:
-        close_old_connections()
     return total
 
 
@@ -65,7 +63,9 @@ def processor_follow(*, poll_seconds: float = 0.2, stop: threading.Event | None 
     """The worker loop of ``swingfund stripe process --follow``: drain, sleep briefly, repeat."""
     stop = stop or threading.Event()
     while not stop.is_set():
-        if not processor_drain():
+        applied = processor_drain()
+        close_old_connections()  # a long-lived loop: drop a connection that is broken or past its age
+        if not applied:
             stop.wait(poll_seconds)
 
 
@@ -74,3 +74,4 @@ def _loop() -> None:
         _wake.wait(IDLE_SECONDS)
         _wake.clear()
         processor_drain()
+        close_old_connections()

@@ -213,7 +213,7 @@ def post(url: str, item: Signed, timeout: float = 30) -> int | None:
         response = conn.getresponse()
         response.read()
         return response.status
-    except OSError:
+    except (OSError, http.client.HTTPException):  # refused, reset, or cut off mid-response: not acknowledged
         return None
     finally:
         conn.close()

@@ -60,6 +60,21 @@ def _client(api_key: str, api_base: str) -> stripe.StripeClient:
     return stripe.StripeClient(api_key, base_addresses=base, max_network_retries=2)
 
 
+def gift_metadata(*, name: str, email: str, address: str, postcode: str, category: str, declared: bool,
+                  consent_publish: bool, candidacy_id: int | None, amount_pence: int, threshold_pence: int
+                  ) -> dict[str, str]:
+    """What a Checkout Session carries about the gift, for the webhook to record it: the donor's details, their
+    permissibility declaration (kept only for a gift over the threshold), consent to publish, the earmark."""
+    metadata = {
+        "donor_name": name, "donor_email": email, "donor_address": address, "donor_postcode": postcode.upper(),
+        "category": category if amount_pence > threshold_pence else "", "declared": "yes" if declared else "no",
+        "consent_publish": "yes" if consent_publish else "no", "declaration_threshold_pence": str(threshold_pence),
+    }
+    if candidacy_id:
+        metadata["earmarked_candidacy"] = str(candidacy_id)
+    return metadata
+
+
 def checkout_session_create(
     *,
     campaign_slug: str,

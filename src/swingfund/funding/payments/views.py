@@ -31,6 +31,7 @@ from swingfund.funding.payments.stripe import (
     StripeUnavailable,
     card_payments_enabled,
     checkout_session_create,
+    gift_metadata,
 )
 
 NO_BACKED_CANDIDATE = "This campaign passes gifts on to backed candidates, and none is backed yet."
@@ -61,15 +62,10 @@ def checkout(request: HttpRequest, campaign_slug: str) -> HttpResponse:
     context.update(form=form, threshold=threshold, threshold_display=format_pence(threshold.value))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        over = data["amount"] > threshold.value
-        metadata = {
-            "donor_name": data["name"], "donor_email": data["email"], "donor_address": data["address"],
-            "donor_postcode": data["postcode"].upper(), "category": data["category"] if over else "",
-            "declared": "yes" if data["declaration"] else "no", "consent_publish": "yes" if data[
-                "consent_publish"] else "no", "declaration_threshold_pence": str(threshold.value),
-        }
-        if data.get("candidacy"):
-            metadata["earmarked_candidacy"] = str(data["candidacy"])
+        metadata = gift_metadata(
+            name=data["name"], email=data["email"], address=data["address"], postcode=data["postcode"],
+            category=data["category"], declared=data["declaration"], consent_publish=data["consent_publish"],
+            candidacy_id=data.get("candidacy"), amount_pence=data["amount"], threshold_pence=threshold.value)
         base = request.build_absolute_uri(reverse("payments:thanks", args=[campaign.slug]))
         try:
             session = checkout_session_create(

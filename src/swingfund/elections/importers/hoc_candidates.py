@@ -13,16 +13,14 @@ from typing import ClassVar
 from swingfund.elections import errors
 from swingfund.elections.importers.base import (
     CsvTable,
-    Importer,
     ProgressHook,
     Row,
     Schema,
     assign,
-    election_year_hint,
     rows_update,
 )
-from swingfund.elections.importers.elections import BY_YEAR, GE2024, KnownElection
-from swingfund.elections.importers.hoc_results import HOC_LICENCE, HOC_PUBLISHER, HOC_URLS
+from swingfund.elections.importers.elections import BY_YEAR, KnownElection
+from swingfund.elections.importers.hoc_results import HocImporter
 from swingfund.elections.models import Candidacy, Constituency, DataSource, Election, Party, Person, Result
 
 CANDIDATE_COLUMNS_2024 = {
@@ -70,11 +68,9 @@ def party_for(parties: dict[str, Party], name: str) -> Party:
     return parties[name[:200]]
 
 
-class HocCandidateResults(Importer):
+class HocCandidateResults(HocImporter):
     key = "hoc-results-by-candidate"
     title = "House of Commons Library general election results by candidate"
-    publisher = HOC_PUBLISHER
-    licence = HOC_LICENCE
     order = 20
     schemas: ClassVar[tuple[Schema, ...]] = (
         Schema("ge2024", frozenset(CANDIDATE_COLUMNS_2024.values()), CANDIDATE_COLUMNS_2024),
@@ -82,16 +78,10 @@ class HocCandidateResults(Importer):
     )
 
     def __init__(self, *, path: Path, schema: Schema, table: CsvTable | None) -> None:
+        self.rows = list(table.rows())  # a CSV importer: always given its table
         super().__init__(path=path, schema=schema, table=table)
-        self.rows = list(self.table.rows())
-        self.known = self._election()
 
-    def _election(self) -> KnownElection:
-        year = election_year_hint(self.path)
-        if year in BY_YEAR:
-            return BY_YEAR[year]
-        if self.schema.name == "ge2024":
-            return GE2024
+    def _election_from_content(self) -> KnownElection:
         # No year in the name: pick the imported 2010-boundary election whose valid votes these rows add up to.
         col_code, col_votes = self.schema.col("code"), self.schema.col("votes")
         totals: dict[str, int] = defaultdict(int)
@@ -104,16 +94,6 @@ class HocCandidateResults(Importer):
             if valid and valid == dict(totals):
                 return known
         raise self.table.fail(1, "-", errors.ELECTION_UNKNOWN)
-
-    def source_key(self) -> str:
-        return f"{self.key}-{self.known.id}"
-
-    def source_defaults(self) -> dict[str, object]:
-        return {
-            **super().source_defaults(),
-            "url": HOC_URLS[self.known.year],
-            "title": f"{self.title} {self.known.year}",
-        }
 
     def count_rows(self) -> int | None:
         return len(self.rows)

@@ -75,16 +75,12 @@ def seat_fields(row: Row, schema: Schema) -> dict[str, str]:
     }
 
 
-class HocConstituencyResults(Importer):
-    key = "hoc-results-by-constituency"
-    title = "House of Commons Library general election results by constituency"
+class HocImporter(Importer):
+    """What the two HoC Library importers share: the election a file is for (by the year in its name, its
+    edition, or else `_election_from_content`), its per-election source key and its citation."""
+
     publisher = HOC_PUBLISHER
     licence = HOC_LICENCE
-    order = 10
-    schemas: ClassVar[tuple[Schema, ...]] = (
-        Schema("ge2024", frozenset(RESULT_COLUMNS_2024.values()), RESULT_COLUMNS_2024),
-        Schema("ge2017-2019", frozenset(RESULT_COLUMNS_SNAKE.values()), RESULT_COLUMNS_SNAKE),
-    )
 
     def __init__(self, *, path: Path, schema: Schema, table: CsvTable | None) -> None:
         super().__init__(path=path, schema=schema, table=table)
@@ -96,12 +92,10 @@ class HocConstituencyResults(Importer):
             return BY_YEAR[year]
         if self.schema.name == "ge2024":
             return GE2024
-        header = set(self.table.header)
-        if "brexit" in header:
-            return BY_YEAR[2019]
-        if "ukip" in header:
-            return BY_YEAR[2017]
-        raise self.table.fail(1, "-", errors.ELECTION_UNKNOWN)
+        return self._election_from_content()
+
+    def _election_from_content(self) -> KnownElection:  # pragma: no cover - interface
+        raise NotImplementedError
 
     def source_key(self) -> str:
         return f"{self.key}-{self.known.id}"
@@ -112,6 +106,26 @@ class HocConstituencyResults(Importer):
             "url": HOC_URLS[self.known.year],
             "title": f"{self.title} {self.known.year}",
         }
+
+
+class HocConstituencyResults(HocImporter):
+    key = "hoc-results-by-constituency"
+    title = "House of Commons Library general election results by constituency"
+    publisher = HOC_PUBLISHER
+    licence = HOC_LICENCE
+    order = 10
+    schemas: ClassVar[tuple[Schema, ...]] = (
+        Schema("ge2024", frozenset(RESULT_COLUMNS_2024.values()), RESULT_COLUMNS_2024),
+        Schema("ge2017-2019", frozenset(RESULT_COLUMNS_SNAKE.values()), RESULT_COLUMNS_SNAKE),
+    )
+
+    def _election_from_content(self) -> KnownElection:
+        header = set(self.table.header)
+        if "brexit" in header:
+            return BY_YEAR[2019]
+        if "ukip" in header:
+            return BY_YEAR[2017]
+        raise self.table.fail(1, "-", errors.ELECTION_UNKNOWN)
 
     def count_rows(self) -> int | None:
         return max(self.table.text.count("\n") - 1, 0)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.db.models import Q
@@ -24,6 +27,24 @@ class FigureNotInForce(LookupError):
     """No figure (or more than one) is in force for that key, nation and date."""
 
 
+# Figures looked up inside `figures_memo()` are remembered for the rest of that block only (one gift's
+# transaction): a figure used twice costs one query, and an administrator's edit takes effect for the next block.
+_memo: ContextVar[dict[tuple[str, str, date], Figure] | None] = ContextVar("legal_figures_memo", default=None)
+
+
+@contextmanager
+def figures_memo() -> Iterator[None]:
+    """Within this block, `figure()` asks the database once per (key, nation, date). Nested blocks share it."""
+    if _memo.get() is not None:
+        yield
+        return
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
 def _to_figure(row: LegalFigure) -> Figure:
     return Figure(key=row.key, nation=row.nation, value=row.value, unit=row.unit, effective_from=row.effective_from,
                   effective_to=row.effective_to, citation=row.citation, source_url=row.source_url,
@@ -44,6 +65,16 @@ def figure(key: str, *, on: date, nation: str | None = None) -> Figure:
     nation = nation or ""
     if nation not in {"", "E", "W", "S", "N"}:
         raise FigureNotInForce(UNKNOWN_NATION.format(nation=nation))
+    memo = _memo.get()
+    if memo is not None and (key, nation, on) in memo:
+        return memo[(key, nation, on)]
+    found = _figure_query(key, on=on, nation=nation)
+    if memo is not None:
+        memo[(key, nation, on)] = found
+    return found
+
+
+def _figure_query(key: str, *, on: date, nation: str) -> Figure:
     rows = list(LegalFigure.objects.filter(_in_force(on), key=key, nation__in={nation, ""}))
     own = [r for r in rows if r.nation == nation] or [r for r in rows if r.nation == ""]
     label = f" for nation {nation}" if nation else ""

@@ -128,10 +128,11 @@ def stripe_event_apply(*, event_id: str, fee_lookup: FeeLookup = payment_fee_fet
     try:
         fee = handlers.fee_needed(payload, fee_lookup)  # network, so before the transaction opens
         with gate.apply(), transaction.atomic():
-            row = StripeEvent.objects.select_for_update().get(event_id=event_id)
+            # The payload never changes once stored: lock and re-check the status only, not re-read the JSON.
+            row = StripeEvent.objects.select_for_update().only("id", "event_id", "status").get(event_id=event_id)
             if row.status != StripeEvent.Status.PENDING:
                 return row.status
-            _event_handle(row, row.payload, fee)
+            _event_handle(row, payload, fee)
             return row.status
     except Exception as err:  # noqa: BLE001 — kept pending (or failed after MAX_ATTEMPTS) with the reason
         with gate.apply():

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from swingfund.compliance import checks
 from swingfund.compliance.limits import format_pence
-from swingfund.compliance.selectors import figure
+from swingfund.compliance.selectors import figure, figures_memo
 from swingfund.funding import ledger, rules
 from swingfund.funding.ledger import Line
 from swingfund.funding.models import (
@@ -82,11 +82,14 @@ def donor_get_or_create(
                 "consent_publish": bool(consent_publish), "category": category or PermissibilityCategory.UNKNOWN}
     with transaction.atomic():
         if email:
-            try:
-                with transaction.atomic():
-                    donor, created = Donor.objects.get_or_create(email=email, defaults=defaults)
-            except IntegrityError:
-                donor, created = Donor.objects.get(email=email), False
+            donor = Donor.objects.filter(email=email).first()
+            created = donor is None
+            if created:
+                try:
+                    with transaction.atomic():
+                        donor = Donor.objects.create(email=email, **defaults)
+                except IntegrityError:  # created by a concurrent gift since the look-up
+                    donor, created = Donor.objects.get(email=email), False
         else:
             donor = Donor.objects.filter(email="", name=name, address=address.strip(), postcode=postcode).first()
             created = donor is None
@@ -163,14 +166,14 @@ def _recent_related_amounts(*, campaign: Campaign, donor: Donor | None, fingerpr
 
 def donor_aggregate_pence(*, donor: Donor, campaign: Campaign, year: int, candidacy=None) -> int:
     """The donor's gifts counted together for the thresholds: in the calendar year, to this campaign or (in
-    earmarked mode) to this candidacy — whichever is larger. Voided and returned gifts do not count."""
+    earmarked mode) to this candidacy — whichever is larger. Voided and returned gifts do not count.
+    One query: both sums are conditional aggregates over the donor's gifts of the year."""
     base = Donation.objects.filter(donor=donor, received_at__year=year).exclude(
         status__in=[Donation.Status.VOIDED, Donation.Status.RETURNED])
-    per_campaign = base.filter(campaign=campaign).aggregate(t=Sum("amount_pence"))["t"] or 0
-    per_year = base.aggregate(t=Sum("amount_pence"))["t"] or 0
-    if candidacy is not None:
-        per_year = base.filter(earmarked_candidacy=candidacy).aggregate(t=Sum("amount_pence"))["t"] or 0
-    return max(per_campaign, per_year)
+    other = Q(earmarked_candidacy=candidacy) if candidacy is not None else Q(pk__isnull=False)
+    sums = base.aggregate(per_campaign=Sum("amount_pence", filter=Q(campaign=campaign)),
+                          per_year=Sum("amount_pence", filter=other))
+    return max(sums["per_campaign"] or 0, sums["per_year"] or 0)
 
 
 def donation_record(
@@ -207,7 +210,7 @@ def donation_record(
     if campaign.mode == GivingMode.POOLED and earmarked_candidacy is not None:
         raise ValueError(EARMARK_FORBIDDEN.format(campaign=campaign.slug))
     try:
-        with transaction.atomic():
+        with transaction.atomic(), figures_memo():
             head = ledger.chain_lock()
             if external_id:
                 existing = Donation.objects.filter(method=method, external_id=external_id).order_by()[:1]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 from typing import ClassVar
 
 from django.utils.text import slugify
@@ -81,6 +82,35 @@ def seat_or_fail(row: Row, column: str, seats: dict[str, Constituency]) -> Const
     return seats[code]
 
 
+def count_stat(
+    *, seat: Constituency, census: str, topic: str, category: str, label: str, value: int, source: DataSource
+) -> DemographicStat:
+    """One census count of a seat (usual residents in a category)."""
+    return DemographicStat(
+        constituency=seat,
+        census=census,
+        topic=topic,
+        category=category,
+        label=label,
+        value=value,
+        unit="count",
+        source=source,
+    )
+
+
+class CensusImporter(Importer):
+    """What the census tables share: one DataSource per table (topic), a row count for the progress bar."""
+
+    licence = OGL
+    order = 40
+
+    def source_key(self) -> str:
+        return f"{self.key}-{self.schema.name}"
+
+    def count_rows(self) -> int | None:
+        return max(self.table.text.count("\n") - 1, 0)
+
+
 def _long_schema(name: str, classification: str) -> Schema:
     columns = {
         "code": PCON_CODE,
@@ -92,13 +122,11 @@ def _long_schema(name: str, classification: str) -> Schema:
     return Schema(name, frozenset(columns.values()), columns)
 
 
-class Census2021EW(Importer):
+class Census2021EW(CensusImporter):
     key = "ons-census2021-pcon2024"
     title = "ONS Census 2021 (England and Wales) by 2024 constituency"
     publisher = ONS_PUBLISHER
-    licence = OGL
     url = ONS_URL
-    order = 40
     schemas: ClassVar[tuple[Schema, ...]] = (
         _long_schema("religion", "Religion (10 categories)"),
         _long_schema("ethnicity", "Ethnic group (6 categories)"),
@@ -106,14 +134,8 @@ class Census2021EW(Importer):
     )
     CATEGORIES: ClassVar[dict[str, dict[str, str]]] = {"religion": RELIGION_2021, "ethnicity": ETHNICITY_2021}
 
-    def source_key(self) -> str:
-        return f"{self.key}-{self.schema.name}"
-
     def source_defaults(self) -> dict[str, object]:
         return {**super().source_defaults(), "title": f"{self.title}: {self.schema.columns['category']}"}
-
-    def count_rows(self) -> int | None:
-        return max(self.table.text.count("\n") - 1, 0)
 
     def run(self, *, source: DataSource, tick: ProgressHook) -> None:
         s, topic = self.schema, self.schema.name
@@ -122,6 +144,7 @@ class Census2021EW(Importer):
         stats: list[DemographicStat] = []
         seen: dict[tuple[str, str], int] = {}
         totals: dict[str, int] = defaultdict(int)
+        stat = partial(count_stat, census="census2021", source=source)
         for row in self.table.rows():
             self.summary.rows += 1
             tick(1)
@@ -145,33 +168,13 @@ class Census2021EW(Importer):
                 raise row.fail(s.col("category"), errors.DUPLICATE_ROW.format(what="seat and category", line=seen[key]))
             seen[key] = row.line
             totals[seat.gss_code] += value
-            stats.append(
-                DemographicStat(
-                    constituency=seat,
-                    census="census2021",
-                    topic=topic,
-                    category=category,
-                    label=label,
-                    value=value,
-                    unit="count",
-                    source=source,
-                )
-            )
+            stats.append(stat(seat=seat, topic=topic, category=category, label=label, value=value))
             self.summary.seats.add(seat.gss_code)
         if not seen:
             raise self.table.fail(2, s.col("code"), errors.EMPTY_FILE)
         if topic == "religion":
             stats.extend(
-                DemographicStat(
-                    constituency=seats[code],
-                    census="census2021",
-                    topic="population",
-                    category="all",
-                    label="All usual residents",
-                    value=total,
-                    unit="count",
-                    source=source,
-                )
+                stat(seat=seats[code], topic="population", category="all", label="All usual residents", value=total)
                 for code, total in totals.items()
             )
         self.summary.written = stats_replace(source=source, stats=stats)
@@ -210,15 +213,8 @@ def scotland_stats(
     """The statistics of one Scottish seat from its wide row (`values`: column label → count)."""
 
     def stat(topic: str, category: str, label: str, value: int) -> DemographicStat:
-        return DemographicStat(
-            constituency=seat,
-            census="scotland2022",
-            topic=topic,
-            category=category,
-            label=label,
-            value=value,
-            unit="count",
-            source=source,
+        return count_stat(
+            seat=seat, census="scotland2022", topic=topic, category=category, label=label, value=value, source=source
         )
 
     out: list[DemographicStat] = []
@@ -240,23 +236,15 @@ def scotland_stats(
     return out
 
 
-class ScotlandCensus2022(Importer):
+class ScotlandCensus2022(CensusImporter):
     key = "nrs-census2022-pcon2024"
     title = "Scotland's Census 2022 (NRS) by 2024 constituency"
     publisher = NRS_PUBLISHER
-    licence = OGL
     url = NRS_URL
-    order = 40
     schemas: ClassVar[tuple[Schema, ...]] = (
         Schema("religion", frozenset({"constituency_name", "pcon24cd", *SCOTLAND_RELIGION})),
         Schema("ethnicity", SCOTLAND_ETHNICITY_REQUIRED),
     )
-
-    def source_key(self) -> str:
-        return f"{self.key}-{self.schema.name}"
-
-    def count_rows(self) -> int | None:
-        return max(self.table.text.count("\n") - 1, 0)
 
     def run(self, *, source: DataSource, tick: ProgressHook) -> None:
         seats = pcon2024_seats()

@@ -48,13 +48,18 @@ def election_or_fail(importer: Importer, election_id: str, column: str) -> Elect
         raise importer.table.fail(1, column, errors.ELECTION_NOT_IMPORTED.format(election=election_id)) from None
 
 
-class DemocracyClub2019(Importer):
-    key = "democracyclub-candidates-parl.2019-12-12"
-    title = "Democracy Club candidates, UK general election 2019"
+class DemocracyClubImporter(Importer):
+    """Democracy Club's candidate exports: one publisher, one licence, imported after the HoC results."""
+
     publisher = DC_PUBLISHER
     licence = DC_LICENCE
     url = DC_URL
     order = 30
+
+
+class DemocracyClub2019(DemocracyClubImporter):
+    key = "democracyclub-candidates-parl.2019-12-12"
+    title = "Democracy Club candidates, UK general election 2019"
     schemas: ClassVar[tuple[Schema, ...]] = (
         Schema("export", frozenset({"id", "name", "election", "party_name", "post_id", "post_label", "elected"})),
     )
@@ -124,13 +129,9 @@ class DemocracyClub2019(Importer):
             summary.warnings.append(f"… {len(unmatched) - SHOWN_UNMATCHED} more rows unmatched")
 
 
-class DemocracyClub2024Snapshot(Importer):
+class DemocracyClub2024Snapshot(DemocracyClubImporter):
     key = "democracyclub-candidates-parl.2024-07-04-snapshot"
     title = "Democracy Club prospective candidates, UK general election 2024 (pre-nomination snapshot)"
-    publisher = DC_PUBLISHER
-    licence = DC_LICENCE
-    url = DC_URL
-    order = 30
     schemas: ClassVar[tuple[Schema, ...]] = (
         Schema("snapshot", frozenset({"person_id", "person_name", "election_id", "party_id", "post_label"})),
     )

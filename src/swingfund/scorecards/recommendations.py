@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from swingfund.elections.models import Constituency
 
@@ -67,36 +68,26 @@ def _target_key(row: TargetRow) -> tuple:
     return (-num(row.p_decisive), -num(row.leverage), row.majority if row.majority is not None else 10**9)
 
 
+class RecommendationOptions(TypedDict, total=False):
+    """The optional keyword arguments of `recommendations_with_notes` (see there)."""
+
+    bloc: str | None
+    top: int | None
+    min_leverage: float | None
+    min_p_decisive: float | None
+    config: RuleConfig | None
+    method: scoring.Method
+    targets: Sequence[TargetRow] | None
+    lens: str
+    project_shares: str | None
+    swing: str
+
+
 def recommendations(
-    *,
-    organisation: Organisation,
-    election_id: str,
-    bloc: str | None = None,
-    top: int | None = None,
-    min_leverage: float | None = None,
-    min_p_decisive: float | None = None,
-    config: RuleConfig | None = None,
-    method: scoring.Method = scoring.DEFAULT_METHOD,
-    targets: Sequence[TargetRow] | None = None,
-    lens: str = "swing",
-    project_shares: str | None = None,
-    swing: str = "uniform",
+    *, organisation: Organisation, election_id: str, **options: Unpack[RecommendationOptions]
 ) -> list[Recommendation]:
     """Target seats × rule outcome, sorted by expected impact (`recommendations_with_notes` without the notes)."""
-    return recommendations_with_notes(
-        organisation=organisation,
-        election_id=election_id,
-        bloc=bloc,
-        top=top,
-        min_leverage=min_leverage,
-        min_p_decisive=min_p_decisive,
-        config=config,
-        method=method,
-        targets=targets,
-        lens=lens,
-        project_shares=project_shares,
-        swing=swing,
-    )[0]
+    return recommendations_with_notes(organisation=organisation, election_id=election_id, **options)[0]
 
 
 def recommendations_with_notes(

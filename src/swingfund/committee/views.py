@@ -4,8 +4,10 @@ Views only parse input, call services/selectors and render; refusals come back a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -92,6 +94,23 @@ def _refusal_status(error: CommitteeError) -> int:
     return 403 if isinstance(error, CommitteeForbidden) else 409
 
 
+def _invalid_form(request: HttpRequest, proposal: Proposal, form: forms.Form, **kwargs: object) -> HttpResponse:
+    return _detail(request, proposal, error=MESSAGE_INVALID_FORM.format(errors=form.errors.as_text()), status=400,
+                   **kwargs)
+
+
+def _perform(request: HttpRequest, proposal: Proposal, action: Callable[[], list[str]]) -> HttpResponse:
+    """Run one committee action (a service call returning its success messages) and go back to the proposal; a
+    refusal re-renders the proposal with the service's message (`_refusal_status`)."""
+    try:
+        notes = action()
+    except CommitteeError as error:
+        return _detail(request, proposal, error=str(error), status=_refusal_status(error))
+    for note in notes:
+        messages.success(request, note)
+    return redirect("committee:proposal", pk=proposal.pk)
+
+
 @login_required
 @require_POST
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
@@ -100,18 +119,18 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     form = VoteForm(request.POST)
     if not form.is_valid():
-        return _detail(request, proposal, error=MESSAGE_INVALID_FORM.format(errors=form.errors.as_text()),
-                       status=400, vote_form=form)
-    try:
+        return _invalid_form(request, proposal, form, vote_form=form)
+
+    def cast() -> list[str]:
         services.vote_cast(proposal=proposal, user=request.user, choice=form.cleaned_data["choice"],
                            proposal_hash=form.cleaned_data["proposal_hash"])
-    except CommitteeError as error:
-        return _detail(request, proposal, error=str(error), status=_refusal_status(error))
-    messages.success(request, MESSAGE_VOTE_RECORDED.format(choice=form.cleaned_data["choice"], id=proposal.pk))
-    proposal.refresh_from_db()
-    if proposal.status == Proposal.Status.DECIDED:
-        messages.success(request, MESSAGE_DECIDED.format(id=proposal.pk, outcome=proposal.decision.outcome))
-    return redirect("committee:proposal", pk=proposal.pk)
+        notes = [MESSAGE_VOTE_RECORDED.format(choice=form.cleaned_data["choice"], id=proposal.pk)]
+        proposal.refresh_from_db()
+        if proposal.status == Proposal.Status.DECIDED:
+            notes.append(MESSAGE_DECIDED.format(id=proposal.pk, outcome=proposal.decision.outcome))
+        return notes
+
+    return _perform(request, proposal, cast)
 
 
 @login_required
@@ -122,12 +141,12 @@ def interest(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     form = InterestForm(request.POST)
     form.is_valid()
-    try:
+
+    def declare() -> list[str]:
         services.interest_declare(proposal=proposal, user=request.user, note=form.cleaned_data.get("note", ""))
-    except CommitteeError as error:
-        return _detail(request, proposal, error=str(error), status=_refusal_status(error))
-    messages.success(request, MESSAGE_INTEREST_RECORDED.format(id=proposal.pk))
-    return redirect("committee:proposal", pk=proposal.pk)
+        return [MESSAGE_INTEREST_RECORDED.format(id=proposal.pk)]
+
+    return _perform(request, proposal, declare)
 
 
 @login_required
@@ -141,15 +160,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(request, proposal, error=str(error), status=403)
     form = EditForm(request.POST)
     if not form.is_valid():
-        return _detail(request, proposal, error=MESSAGE_INVALID_FORM.format(errors=form.errors.as_text()),
-                       status=400)
-    try:
+        return _invalid_form(request, proposal, form)
+
+    def change() -> list[str]:
         services.proposal_edit(proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"],
                                amount_pence=form.amount_pence())
-    except CommitteeError as error:
-        return _detail(request, proposal, error=str(error), status=_refusal_status(error))
-    messages.success(request, MESSAGE_EDITED.format(id=proposal.pk))
-    return redirect("committee:proposal", pk=proposal.pk)
+        return [MESSAGE_EDITED.format(id=proposal.pk)]
+
+    return _perform(request, proposal, change)
 
 
 @login_required
@@ -158,12 +176,12 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     proposal, refused = _proposal_or_refuse(request, pk)
     if refused:
         return refused
-    try:
+
+    def decide() -> list[str]:
         decision = services.proposal_decide(proposal=proposal, closed_by=request.user)
-    except CommitteeError as error:
-        return _detail(request, proposal, error=str(error), status=_refusal_status(error))
-    messages.success(request, MESSAGE_DECIDED.format(id=proposal.pk, outcome=decision.outcome))
-    return redirect("committee:proposal", pk=proposal.pk)
+        return [MESSAGE_DECIDED.format(id=proposal.pk, outcome=decision.outcome)]
+
+    return _perform(request, proposal, decide)
 
 
 def decisions(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import wraps
 
 from django import forms
 from django.contrib import messages
@@ -94,6 +95,20 @@ def _refusal_status(error: CommitteeError) -> int:
     return 403 if isinstance(error, CommitteeForbidden) else 409
 
 
+def _proposal_action(view: Callable[[HttpRequest, Proposal], HttpResponse]) -> Callable[..., HttpResponse]:
+    """A POST on one proposal (`view(request, proposal)` at `<pk>/…`): login required, POST only, and a 404 or a
+    403 refusal before `view` runs when the proposal does not exist or the person may not see it."""
+
+    @login_required
+    @require_POST
+    @wraps(view)
+    def wrapped(request: HttpRequest, pk: int) -> HttpResponse:
+        proposal, refused = _proposal_or_refuse(request, pk)
+        return refused or view(request, proposal)
+
+    return wrapped
+
+
 def _invalid_form(request: HttpRequest, proposal: Proposal, form: forms.Form, **kwargs: object) -> HttpResponse:
     return _detail(request, proposal, error=MESSAGE_INVALID_FORM.format(errors=form.errors.as_text()), status=400,
                    **kwargs)
@@ -111,12 +126,8 @@ def _perform(request: HttpRequest, proposal: Proposal, action: Callable[[], list
     return redirect("committee:proposal", pk=proposal.pk)
 
 
-@login_required
-@require_POST
-def vote(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal, refused = _proposal_or_refuse(request, pk)
-    if refused:
-        return refused
+@_proposal_action
+def vote(request: HttpRequest, proposal: Proposal) -> HttpResponse:
     form = VoteForm(request.POST)
     if not form.is_valid():
         return _invalid_form(request, proposal, form, vote_form=form)
@@ -133,12 +144,8 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     return _perform(request, proposal, cast)
 
 
-@login_required
-@require_POST
-def interest(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal, refused = _proposal_or_refuse(request, pk)
-    if refused:
-        return refused
+@_proposal_action
+def interest(request: HttpRequest, proposal: Proposal) -> HttpResponse:
     form = InterestForm(request.POST)
     form.is_valid()
 
@@ -149,12 +156,8 @@ def interest(request: HttpRequest, pk: int) -> HttpResponse:
     return _perform(request, proposal, declare)
 
 
-@login_required
-@require_POST
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal, refused = _proposal_or_refuse(request, pk)
-    if refused:
-        return refused
+@_proposal_action
+def edit(request: HttpRequest, proposal: Proposal) -> HttpResponse:
     if selectors.member_for(organisation=proposal.organisation, user=request.user) is None:
         error = CommitteeError(services.ERROR_NOT_MEMBER.format(user=request.user, organisation=proposal.organisation))
         return _detail(request, proposal, error=str(error), status=403)
@@ -170,12 +173,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _perform(request, proposal, change)
 
 
-@login_required
-@require_POST
-def close(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal, refused = _proposal_or_refuse(request, pk)
-    if refused:
-        return refused
+@_proposal_action
+def close(request: HttpRequest, proposal: Proposal) -> HttpResponse:
 
     def decide() -> list[str]:
         decision = services.proposal_decide(proposal=proposal, closed_by=request.user)

@@ -23,6 +23,11 @@ def command(*args) -> str:
     return out.getvalue()
 
 
+def recommend_muslim_top15(*args: str) -> str:
+    """`swingfund recommend` for the demo's bloc and the top 15 target seats of 2024, plus `args`."""
+    return command("recommend", "--election", "parl.2024-07-04", "--bloc", "religion:muslim", "--top", "15", *args)
+
+
 def test_demo_seed_is_idempotent_and_labelled(official_db):
     org = demo_seed()
     counts = (Evidence.objects.count(), Score.objects.count())
@@ -39,21 +44,7 @@ def test_demo_seed_is_idempotent_and_labelled(official_db):
 
 def test_recommend_for_the_top_target_seats(official_db):
     org = demo_seed()
-    data = json.loads(
-        command(
-            "recommend",
-            "--election",
-            "parl.2024-07-04",
-            "--bloc",
-            "religion:muslim",
-            "--organisation",
-            org.slug,
-            "--top",
-            "15",
-            "--format",
-            "json",
-        )
-    )
+    data = json.loads(recommend_muslim_top15("--organisation", org.slug, "--format", "json"))
     recs = data["recommendations"]
     assert len(recs) == 15
     # the target figures show their working: targeting's assumptions and the official sources behind them
@@ -78,44 +69,12 @@ def test_recommend_for_the_top_target_seats(official_db):
     assert impacts == sorted(impacts, reverse=True)
     assert all(r["expected_impact"] == 0 for r in recs if r["action"] == "stay_out")
     # the CSV carries the same rows
-    rows = list(
-        csv.DictReader(
-            io.StringIO(
-                command(
-                    "recommend",
-                    "--election",
-                    "parl.2024-07-04",
-                    "--bloc",
-                    "religion:muslim",
-                    "--organisation",
-                    org.slug,
-                    "--top",
-                    "15",
-                    "--format",
-                    "csv",
-                )
-            )
-        )
-    )
+    rows = list(csv.DictReader(io.StringIO(recommend_muslim_top15("--organisation", org.slug, "--format", "csv"))))
     assert [r["gss_code"] for r in rows] == [r["gss_code"] for r in recs]
-    own = json.loads(
-        command(
-            "recommend",
-            "--election",
-            "parl.2024-07-04",
-            "--bloc",
-            "religion:muslim",
-            "--lens",
-            "own",
-            "--top",
-            "15",
-            "--format",
-            "json",
-        )
-    )
+    own = json.loads(recommend_muslim_top15("--lens", "own", "--format", "json"))
     assert "Lens: own." in own["notes"]
     assert [r["gss_code"] for r in own["recommendations"]] != [r["gss_code"] for r in recs]  # another lens, other seats
-    table = command("recommend", "--election", "parl.2024-07-04", "--bloc", "religion:muslim", "--top", "15")
+    table = recommend_muslim_top15()
     assert "Bradford West" in table and "back Naz Shah" in table
 
 

@@ -175,15 +175,41 @@ def test_recorded_at_is_utc(organisation, make_seat, code_stances):
     assert abs((timezone.now() - ev.recorded_at).total_seconds()) < 60
 
 
-def test_places_before_the_count_come_from_the_last_result(organisation, source, election, code_stances):
-    """A future poll with no votes yet: places come from the seat's last result (own votes, else the party's)."""
-    later = Election.objects.create(
+def stand(
+    election: Election,
+    seat: Constituency,
+    name: str,
+    party: Party | None,
+    *,
+    votes: int | None = None,
+    person: Person | None = None,
+) -> Candidacy:
+    """`name` stands for `party` in `seat` at `election` (a new Person unless `person` is given)."""
+    return Candidacy.objects.create(
+        election=election,
+        constituency=seat,
+        person=person or Person.objects.create(name=name),
+        person_name=name,
+        party=party,
+        votes=votes,
+        source=election.source,
+    )
+
+
+@pytest.fixture
+def later(source) -> Election:
+    """A future general election on the 2024 boundaries, with no votes yet."""
+    return Election.objects.create(
         id="parl.2034-05-04",
         name="Later poll (tests)",
         poll_date=dt.date(2034, 5, 4),
         boundary_set="pcon2024",
         source=source,
     )
+
+
+def test_places_before_the_count_come_from_the_last_result(organisation, source, election, later, code_stances):
+    """A future poll with no votes yet: places come from the seat's last result (own votes, else the party's)."""
     seat = Constituency.objects.create(
         gss_code="E14009051", boundary_set="pcon2024", name="Zeta", nation="E", source=source
     )
@@ -192,16 +218,7 @@ def test_places_before_the_count_come_from_the_last_result(organisation, source,
     ind, _ = Party.objects.get_or_create(name="Independent", defaults={"ec_id": ""})
     old = {}
     for name, party, votes in (("Old Red", red, 20_000), ("Old Blue", blue, 5_000), ("Indie", ind, 12_000)):
-        person = Person.objects.create(name=name)
-        old[name] = Candidacy.objects.create(
-            election=election,
-            constituency=seat,
-            person=person,
-            person_name=name,
-            party=party,
-            votes=votes,
-            source=source,
-        )
+        old[name] = stand(election, seat, name, party, votes=votes)
     Result.objects.create(
         election=election,
         constituency=seat,
@@ -219,10 +236,7 @@ def test_places_before_the_count_come_from_the_last_result(organisation, source,
         ("Indie", ind, old["Indie"].person),
         ("Other Ind", ind, None),
     ):
-        person = person or Person.objects.create(name=name)
-        new[name] = Candidacy.objects.create(
-            election=later, constituency=seat, person=person, person_name=name, party=party, source=source
-        )
+        new[name] = stand(later, seat, name, party, person=person)
     places, basis = places_with_basis(candidacies=list(new.values()))
     assert basis == f"the last result in the seat ({TEST_ELECTION})"
     assert {name: places[c.pk] for name, c in new.items()} == {"New Red": 1, "Indie": 2, "New Blue": 3, "Other Ind": 4}
@@ -232,30 +246,15 @@ def test_places_before_the_count_come_from_the_last_result(organisation, source,
     assert (out.action, out.candidacy_id) == ("back", new["Indie"].pk)
 
 
-def test_projection_places_candidates_before_the_count(organisation, source, election, code_stances):
+def test_projection_places_candidates_before_the_count(organisation, source, election, later, code_stances):
     """Last time Red won Omega 20,000 to Blue's 17,000; a uniform swing of 5 points from Red to Blue reverses it."""
-    later = Election.objects.create(
-        id="parl.2034-05-04",
-        name="Later poll (tests)",
-        poll_date=dt.date(2034, 5, 4),
-        boundary_set="pcon2024",
-        source=source,
-    )
     seat = Constituency.objects.create(
         gss_code="E14009061", boundary_set="pcon2024", name="Omega", nation="E", source=source
     )
     red = Party.objects.create(name="Red (tests)", abbreviation="RedT", ec_id="PP9001")
     blue = Party.objects.create(name="Blue (tests)", abbreviation="BlueT", ec_id="PP9002")
     old = [
-        Candidacy.objects.create(
-            election=election,
-            constituency=seat,
-            person_name=n,
-            party=p,
-            votes=v,
-            person=Person.objects.create(name=n),
-            source=source,
-        )
+        stand(election, seat, n, p, votes=v)
         for n, p, v in (("Old Red", red, 20_000), ("Old Blue", blue, 17_000), ("Old Other", None, 3_000))
     ]
     Result.objects.create(
@@ -269,15 +268,7 @@ def test_projection_places_candidates_before_the_count(organisation, source, ele
         source=source,
     )
     new_red, new_blue, new_green = (
-        Candidacy.objects.create(
-            election=later,
-            constituency=seat,
-            person_name=n,
-            party=p,
-            source=source,
-            person=Person.objects.create(name=n),
-        )
-        for n, p in (("New Red", red), ("New Blue", blue), ("New Green", None))
+        stand(later, seat, n, p) for n, p in (("New Red", red), ("New Blue", blue), ("New Green", None))
     )
     code_stances(new_red.person, ALL)
     code_stances(new_blue.person, SOME)

@@ -23,7 +23,6 @@ import argparse
 import contextlib
 import datetime as dt
 import os
-import sqlite3
 import sys
 import tempfile
 import time
@@ -37,6 +36,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks._common import raw_commit_rate  # noqa: E402
+
 console = Console()
 
 
@@ -58,33 +60,6 @@ def scratch(database_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def raw_commit_rate(url: str, rows: int) -> float:
-    if url.startswith("sqlite:"):
-        conn = sqlite3.connect(urlsplit(url).path, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("CREATE TABLE bench_commit (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)")
-        start = time.perf_counter()
-        for i in range(rows):
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO bench_commit (payload) VALUES (?)", (f"row {i}",))
-            conn.execute("COMMIT")
-        elapsed = time.perf_counter() - start
-        conn.execute("DROP TABLE bench_commit")
-        conn.close()
-        return rows / elapsed
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("CREATE TABLE bench_commit (id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL)")
-        start = time.perf_counter()
-        for i in range(rows):
-            conn.execute("INSERT INTO bench_commit (payload) VALUES (%s)", (f"row {i}",))
-        elapsed = time.perf_counter() - start
-        conn.execute("DROP TABLE bench_commit")
-    return rows / elapsed
 
 
 def timed(label: str, count: int, step) -> float:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from django.db import connection, models
 
@@ -21,6 +21,7 @@ GSS_CODE = re.compile(r"^[EWSN][0-9]{8}$")
 
 # The elections swingfund knows by Democracy Club id (built with uk-election-ids, see `elections.py`).
 ProgressHook = Callable[[int], None]
+N = TypeVar("N", int, float)
 
 
 @dataclass
@@ -71,23 +72,21 @@ class Row:
             if blank is not None:
                 return blank
             raise self.fail(column, errors.BLANK_VALUE)
-        try:
-            number = int(value)
-        except ValueError:
-            raise self.fail(column, errors.NOT_A_NUMBER.format(value=value)) from None
-        if number < 0:
-            raise self.fail(column, errors.NEGATIVE.format(value=value))
-        return number
+        return self._non_negative(column, value, int, errors.NOT_A_NUMBER)
 
     def float(self, column: str) -> float | None:
         """A decimal cell; blank, `NA` or a lone space mean "no value" (None)."""
         value = self.cells[column].strip()
         if value in {"", "NA"}:
             return None
+        return self._non_negative(column, value, float, errors.NOT_A_DECIMAL)
+
+    def _non_negative(self, column: str, value: str, parse: Callable[[str], N], not_parsed: str) -> N:
+        """`parse(value)`, failing with `not_parsed` (a template with `{value}`) or NEGATIVE."""
         try:
-            number = float(value)
+            number = parse(value)
         except ValueError:
-            raise self.fail(column, errors.NOT_A_DECIMAL.format(value=value)) from None
+            raise self.fail(column, not_parsed.format(value=value)) from None
         if number < 0:
             raise self.fail(column, errors.NEGATIVE.format(value=value))
         return number

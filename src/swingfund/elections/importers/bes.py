@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from swingfund.elections import errors
 from swingfund.elections.importers.base import Importer, ProgressHook, Schema
-from swingfund.elections.importers.census import stats_replace
+from swingfund.elections.importers.census import seat_stat, stats_replace
 from swingfund.elections.models import BoundarySet, Constituency, DataSource, DemographicStat
 
 RELIGION_2011 = {
@@ -65,18 +65,8 @@ class Bes2019Census2011(Importer):
         seen: dict[str, int] = {}
 
         def stat(seat: Constituency, topic: str, category: str, label: str, value: float, unit: str) -> None:
-            stats.append(
-                DemographicStat(
-                    constituency=seat,
-                    census="census2011",
-                    topic=topic,
-                    category=category,
-                    label=label,
-                    value=value,
-                    unit=unit,
-                    source=source,
-                )
-            )
+            fields = {"topic": topic, "category": category, "label": label, "value": value, "unit": unit}
+            stats.append(seat_stat(seat=seat, census="census2011", source=source, **fields))
 
         for row in self.table.rows():
             self.summary.rows += 1

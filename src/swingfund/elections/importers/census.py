@@ -82,10 +82,18 @@ def seat_or_fail(row: Row, column: str, seats: dict[str, Constituency]) -> Const
     return seats[code]
 
 
-def count_stat(
-    *, seat: Constituency, census: str, topic: str, category: str, label: str, value: int, source: DataSource
+def seat_stat(
+    *,
+    seat: Constituency,
+    census: str,
+    topic: str,
+    category: str,
+    label: str,
+    value: float,
+    source: DataSource,
+    unit: str = "count",
 ) -> DemographicStat:
-    """One census count of a seat (usual residents in a category)."""
+    """One census statistic of a seat (by default a count of usual residents in a category)."""
     return DemographicStat(
         constituency=seat,
         census=census,
@@ -93,7 +101,7 @@ def count_stat(
         category=category,
         label=label,
         value=value,
-        unit="count",
+        unit=unit,
         source=source,
     )
 
@@ -144,7 +152,7 @@ class Census2021EW(CensusImporter):
         stats: list[DemographicStat] = []
         seen: dict[tuple[str, str], int] = {}
         totals: dict[str, int] = defaultdict(int)
-        stat = partial(count_stat, census="census2021", source=source)
+        stat = partial(seat_stat, census="census2021", source=source)
         for row in self.table.rows():
             self.summary.rows += 1
             tick(1)
@@ -213,7 +221,7 @@ def scotland_stats(
     """The statistics of one Scottish seat from its wide row (`values`: column label → count)."""
 
     def stat(topic: str, category: str, label: str, value: int) -> DemographicStat:
-        return count_stat(
+        return seat_stat(
             seat=seat, census="scotland2022", topic=topic, category=category, label=label, value=value, source=source
         )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import ClassVar
 
 from swingfund.elections import errors
@@ -56,6 +57,15 @@ class DemocracyClubImporter(Importer):
     url = DC_URL
     order = 30
 
+    def _rows(self, *, tick: ProgressHook, column: str, election_id: str) -> Iterator[Row]:
+        """The file's rows, counted and ticked, each checked to be for `election_id` (in `column`)."""
+        for row in self.table.rows():
+            self.summary.rows += 1
+            tick(1)
+            if row.text(column) != election_id:
+                raise row.fail(column, f"expected {election_id}, found {row.text(column)!r}")
+            yield row
+
 
 class DemocracyClub2019(DemocracyClubImporter):
     key = "democracyclub-candidates-parl.2019-12-12"
@@ -86,11 +96,7 @@ class DemocracyClub2019(DemocracyClubImporter):
         links: dict[int, tuple[int, str]] = {}  # candidacy pk → (DC id, DC name)
         seen: dict[int, int] = {}
         unmatched: list[str] = []
-        for row in self.table.rows():
-            summary.rows += 1
-            tick(1)
-            if row.text("election") != GE2019.id:
-                raise row.fail("election", f"expected {GE2019.id}, found {row.text('election')!r}")
+        for row in self._rows(tick=tick, column="election", election_id=GE2019.id):
             dc_id = row.int("id")
             if dc_id in seen:
                 raise row.fail("id", errors.DUPLICATE_ROW.format(what="Democracy Club person id", line=seen[dc_id]))
@@ -147,11 +153,7 @@ class DemocracyClub2024Snapshot(DemocracyClubImporter):
         unmatched: list[str] = []
         matched_parties = {}
         seen: dict[tuple[int, str], int] = {}
-        for row in self.table.rows():
-            summary.rows += 1
-            tick(1)
-            if row.text("election_id") != GE2024.id:
-                raise row.fail("election_id", f"expected {GE2024.id}, found {row.text('election_id')!r}")
+        for row in self._rows(tick=tick, column="election_id", election_id=GE2024.id):
             dc_id = row.int("person_id")
             key = (dc_id, row.text("post_label"))
             if key in seen:

@@ -122,33 +122,23 @@ class EvidenceAdmin(admin.ModelAdmin):
     )
 
     def save_model(self, request, obj, form, change):
-        if obj.kind == "division":
-            saved = services.evidence_record_vote(
-                statement_version=obj.statement_version,
-                person=obj.person,
-                division=obj.division,
-                vote=obj.vote,
-                source_url=obj.source_url,
-                candidacy=obj.candidacy,
-                note=obj.note,
-                recorded_by=request.user,
-            )
-        elif change:
+        if change and obj.kind != "division":
             saved = services.evidence_correct(evidence=obj, recorded_by=request.user)
         else:
-            saved = services.evidence_record(
-                statement_version=obj.statement_version,
-                person=obj.person,
-                candidacy=obj.candidacy,
-                kind=obj.kind,
-                stance=obj.stance,
-                date=obj.date,
-                source_url=obj.source_url,
-                public=obj.public,
-                summary=obj.summary,
-                note=obj.note,
-                recorded_by=request.user,
-            )
+            common = {
+                "statement_version": obj.statement_version,
+                "person": obj.person,
+                "candidacy": obj.candidacy,
+                "source_url": obj.source_url,
+                "note": obj.note,
+                "recorded_by": request.user,
+            }
+            if obj.kind == "division":
+                saved = services.evidence_record_vote(division=obj.division, vote=obj.vote, **common)
+            else:
+                saved = services.evidence_record(
+                    kind=obj.kind, stance=obj.stance, date=obj.date, public=obj.public, summary=obj.summary, **common
+                )
         obj.pk, obj.recorded_at = saved.pk, saved.recorded_at
         services.scores_recompute(organisation=obj.statement_version.statement.organisation, persons=[obj.person_id])
 

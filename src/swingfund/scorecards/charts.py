@@ -25,15 +25,25 @@ def bar_for(*, label: str, stance: str, vote_distance: float | None, band: str =
     return Bar(label, stance, STANCE_VALUE.get(stance), "")
 
 
+def _svg_open(*, css_class: str, width: int, height: int, label: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{label}">'
+    )
+
+
+def _row_label(*, text: str, limit: int, right: int, y: float, size: int) -> str:
+    """A row's name, right-aligned at `right` and cut to `limit` characters with an ellipsis."""
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f'<text x="{right}" y="{y:.1f}" font-size="{size}" text-anchor="end" fill="#1d2433">{escape(shown)}</text>'
+
+
 def agreement_chart(*, bars: Sequence[Bar], width: int = 640, row: int = 30) -> str:
     """A horizontal bar per statement: length = agreement (0–100%), colour = stance; unknown = an outline."""
     label_w, pad = 250, 8
     plot_w = width - label_w - 70
     height = row * len(bars) + 28
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="agreement-chart" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="Agreement with each statement">'
-    ]
+    out = [_svg_open(css_class="agreement-chart", width=width, height=height, label="Agreement with each statement")]
     for tick in (0, 0.5, 1):
         x = label_w + tick * plot_w
         out.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 20}" stroke="#d9dee7"/>')
@@ -43,11 +53,7 @@ def agreement_chart(*, bars: Sequence[Bar], width: int = 640, row: int = 30) -> 
         )
     for i, bar in enumerate(bars):
         y = i * row + 4
-        label = bar.label if len(bar.label) <= 34 else bar.label[:33] + "…"
-        out.append(
-            f'<text x="{label_w - pad}" y="{y + row / 2 + 4:.1f}" font-size="12" text-anchor="end" '
-            f'fill="#1d2433">{escape(label)}</text>'
-        )
+        out.append(_row_label(text=bar.label, limit=34, right=label_w - pad, y=y + row / 2 + 4, size=12))
         colour = STANCE_COLOUR.get(bar.stance, STANCE_COLOUR["unknown"])
         title = f"{bar.label}: {bar.stance}" + (f" — {bar.detail}" if bar.detail else "")
         if bar.agreement is None:
@@ -92,17 +98,11 @@ def decisions_chart(*, seats: Sequence[SeatBar], width: int = 680, row: int = 20
     label_w = 220
     plot_w = width - label_w - 130
     height = row * len(seats) + 56
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="decisions-chart" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="P(decisive) of each target seat and our decision">'
-    ]
+    label = "P(decisive) of each target seat and our decision"
+    out = [_svg_open(css_class="decisions-chart", width=width, height=height, label=label)]
     for i, s in enumerate(seats):
         y = i * row + 2
-        name = s.seat if len(s.seat) <= 32 else s.seat[:31] + "…"
-        out.append(
-            f'<text x="{label_w - 6}" y="{y + row / 2 + 4:.1f}" font-size="11" text-anchor="end" '
-            f'fill="#1d2433">{escape(name)}</text>'
-        )
+        out.append(_row_label(text=s.seat, limit=32, right=label_w - 6, y=y + row / 2 + 4, size=11))
         value = 0.0 if s.p_decisive is None else max(0.0, min(1.0, s.p_decisive))
         colour = STANCE_COLOUR["agree"] if s.action == "back" else STANCE_COLOUR["unknown"]
         words = "back a candidate" if s.action == "back" else "stay out"

@@ -125,6 +125,11 @@ def stripe_event_apply(*, event_id: str, fee_lookup: FeeLookup = payment_fee_fet
         "payload", flat=True).first()
     if payload is None:
         return StripeEvent.objects.filter(event_id=event_id).values_list("status", flat=True).first() or ""
+    return _event_apply(event_id=event_id, payload=payload, fee_lookup=fee_lookup)
+
+
+def _event_apply(*, event_id: str, payload: dict[str, Any], fee_lookup: FeeLookup) -> str:
+    """`stripe_event_apply` once the stored payload is in hand (the status is re-checked under the row lock)."""
     try:
         fee = handlers.fee_needed(payload, fee_lookup)  # network, so before the transaction opens
         with gate.apply(), transaction.atomic():
@@ -169,9 +174,9 @@ def stripe_events_apply_pending(*, limit: int | None = None, fee_lookup: FeeLook
             fee = fees.get(payment_intent_id)
             return fee if fee is not None else fee_lookup(payment_intent_id=payment_intent_id)
 
-        for event_id, _payload in rows:
+        for event_id, payload in rows:
             try:
-                stripe_event_apply(event_id=event_id, fee_lookup=lookup)
+                _event_apply(event_id=event_id, payload=payload, fee_lookup=lookup)
             except Exception:  # noqa: BLE001 — recorded on the row by stripe_event_apply
                 logger.exception("Stripe event %s could not be applied", event_id)
                 continue

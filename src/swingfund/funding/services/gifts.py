@@ -80,7 +80,9 @@ def donor_get_or_create(
         raise ValueError(UNKNOWN_CATEGORY.format(category=category, known=", ".join(PermissibilityCategory.values)))
     defaults = {"name": name, "address": address.strip(), "postcode": postcode, "evidence": evidence,
                 "consent_publish": bool(consent_publish), "category": category or PermissibilityCategory.UNKNOWN}
-    with transaction.atomic():
+    # No savepoint of its own (a failure aborts the caller's transaction anyway); the insert that may race with a
+    # concurrent gift has one, so losing that race is handled here.
+    with transaction.atomic(savepoint=False):
         if email:
             donor = Donor.objects.filter(email=email).first()
             created = donor is None

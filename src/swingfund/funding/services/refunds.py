@@ -39,13 +39,22 @@ def _income_or_held(gift: Donation, role: str):
     return ledger.account_for_campaign(gift.campaign, "held" if gift.status == Donation.Status.HELD else role)
 
 
+def _gift_accounts(gift: Donation, role: str) -> tuple[ledger.Account, ledger.Account]:
+    """(the campaign's income account for `role`, or its held account while the gift is held; the gift's cash
+    account) in one query."""
+    income_role = "held" if gift.status == Donation.Status.HELD else role
+    cash_code = "card_clearing" if gift.method == Method.CARD else "bank"
+    found = ledger.accounts_for(campaign=gift.campaign, shared=[cash_code], roles=[income_role])
+    return found[income_role], found[cash_code]
+
+
 def donation_refund(*, donation: Donation, amount_pence: int, reason: str, external_id: str | None = None,
                     refunded_at: dt.datetime | None = None) -> Refund:
     """Give back part or all of a gift. Idempotent on `external_id`; never more than remains of the gift."""
     amount_pence = _require_amount(amount_pence)
     moment = _require_aware(refunded_at or timezone.now())
     with transaction.atomic():
-        ledger.chain_lock()
+        head = ledger.chain_lock()
         if external_id:
             existing = Refund.objects.filter(external_id=external_id).first()
             if existing is not None:
@@ -56,11 +65,11 @@ def donation_refund(*, donation: Donation, amount_pence: int, reason: str, exter
         remaining = remaining_pence(gift)
         if amount_pence > remaining:
             raise ValueError(REFUND_TOO_LARGE.format(amount=amount_pence, remaining=remaining))
+        income, cash = _gift_accounts(gift, "refunds")
         posted = ledger.transaction_post(
             kind="refund", description=f"Refund of £{amount_pence / 100:,.2f}: {reason}"[:300],
-            lines=[Line(_income_or_held(gift, "refunds"), amount_pence, f"gift #{gift.pk}"),
-                   Line(_cash_account(gift.method), -amount_pence, external_id or "")],
-            campaign=gift.campaign, posted_at=moment,
+            lines=[Line(income, amount_pence, f"gift #{gift.pk}"), Line(cash, -amount_pence, external_id or "")],
+            campaign=gift.campaign, posted_at=moment, head=head,
         )
         refund = Refund.objects.create(donation=gift, amount_pence=amount_pence, reason=reason[:300],
                                        external_id=external_id or None, created_at=moment, transaction=posted)
@@ -77,7 +86,7 @@ def donation_dispute(*, donation: Donation, amount_pence: int, external_id: str,
     moment = _require_aware(at or timezone.now())
     outcome = DISPUTE_STATUS.get(status, Dispute.Status.OPEN)
     with transaction.atomic():
-        ledger.chain_lock()
+        head = ledger.chain_lock()
         dispute = Dispute.objects.select_for_update().filter(external_id=external_id).first()
         if dispute is None:
             gift = Donation.objects.select_for_update().get(pk=donation.pk)
@@ -90,7 +99,7 @@ def donation_dispute(*, donation: Donation, amount_pence: int, external_id: str,
                 kind="dispute", description=f"Card dispute {external_id}: £{amount / 100:,.2f} withdrawn"[:300],
                 lines=[Line(_income_or_held(gift, "disputes"), amount, f"gift #{gift.pk}"),
                        Line(ledger.account_shared("card_clearing"), -amount, external_id)],
-                campaign=gift.campaign, posted_at=moment,
+                campaign=gift.campaign, posted_at=moment, head=head,
             )
             dispute = Dispute.objects.create(donation=gift, amount_pence=amount, external_id=external_id,
                                              stripe_status=status, opened_at=moment, withdrawal=withdrawal)
@@ -105,7 +114,7 @@ def donation_dispute(*, donation: Donation, amount_pence: int, external_id: str,
                 kind="dispute_won", description=f"Card dispute {external_id} won: funds reinstated"[:300],
                 lines=[Line(ledger.account_shared("card_clearing"), dispute.amount_pence, external_id),
                        Line(_income_or_held(gift, "disputes"), -dispute.amount_pence, f"gift #{gift.pk}")],
-                campaign=gift.campaign, posted_at=moment,
+                campaign=gift.campaign, posted_at=moment, head=head,
             )
         dispute.status, dispute.stripe_status, dispute.closed_at = outcome, status, moment
         dispute.save(update_fields=["status", "stripe_status", "closed_at", "reinstatement"])
@@ -123,7 +132,7 @@ def donation_release(*, donation: Donation, by: str = "") -> Donation:
     """A held gift whose donor is now confirmed permissible becomes spendable income. Refused (with the
     compliance message naming the threshold and its source) while the donor is not confirmed permissible."""
     with transaction.atomic():
-        ledger.chain_lock()
+        head = ledger.chain_lock()
         gift = Donation.objects.select_for_update(of=("self",)).select_related("donor", "campaign").get(pk=donation.pk)
         if gift.status != Donation.Status.HELD:
             raise ValueError(NOT_HELD.format(status=gift.status))
@@ -137,7 +146,7 @@ def donation_release(*, donation: Donation, by: str = "") -> Donation:
                 kind="gift_released", description=f"Gift #{gift.pk} released: donor confirmed permissible"[:300],
                 lines=[Line(ledger.account_for_campaign(gift.campaign, "held"), net, f"gift #{gift.pk}"),
                        Line(ledger.account_for_campaign(gift.campaign, "donations"), -net, f"released by {by}")],
-                campaign=gift.campaign,
+                campaign=gift.campaign, head=head,
             )
             gift.save(update_fields=["release"])
         _close_held(gift, status=Donation.Status.ACCEPTED, note=f"Donor confirmed permissible ({by})")
@@ -149,7 +158,7 @@ def donation_return(*, donation: Donation, reference: str, by: str = "",
     """Send a held gift back to the giver (what remains of it) and close its tasks."""
     moment = _require_aware(returned_at or timezone.now())
     with transaction.atomic():
-        ledger.chain_lock()
+        head = ledger.chain_lock()
         gift = Donation.objects.select_for_update().get(pk=donation.pk)
         if gift.status != Donation.Status.HELD:
             raise ValueError(NOT_HELD.format(status=gift.status))
@@ -160,7 +169,7 @@ def donation_return(*, donation: Donation, reference: str, by: str = "",
             kind="gift_returned", description=f"Held gift #{gift.pk} returned ({reference})"[:300],
             lines=[Line(ledger.account_for_campaign(gift.campaign, "held"), amount, f"gift #{gift.pk}"),
                    Line(_cash_account(gift.method), -amount, reference[:200])],
-            campaign=gift.campaign, posted_at=moment,
+            campaign=gift.campaign, posted_at=moment, head=head,
         )
         returned = Refund.objects.create(donation=gift, kind=Refund.Kind.RETURN, amount_pence=amount,
                                          reason=f"Returned: {gift.hold_reason}"[:300], created_at=moment,

@@ -26,10 +26,7 @@ import os
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -38,28 +35,14 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks._common import raw_commit_rate  # noqa: E402
+from swingfund.funding.payments.loadtest import scratch_database  # noqa: E402
 
 console = Console()
 
 
-@contextlib.contextmanager
-def scratch(database_url: str) -> Iterator[str]:
-    if not database_url.startswith(("postgres://", "postgresql://")):
-        with tempfile.TemporaryDirectory(prefix="swingfund-ledger-bench-") as folder:
-            yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        return
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = f"swingfund_ledger_bench_{uuid.uuid4().hex[:8]}"
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield parts._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def scratch(database_url: str) -> contextlib.AbstractContextManager[str]:
+    kind = "postgresql" if database_url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    return scratch_database(kind, postgres_url=database_url)
 
 
 def timed(label: str, count: int, step) -> float:

@@ -8,12 +8,10 @@ import contextlib
 import os
 import subprocess
 import sys
-import tempfile
 import textwrap
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from swingfund.funding.payments import loadtest
 
 PROCESSES = 4
 GIFTS_EACH = 25
@@ -53,25 +51,10 @@ COUNT = textwrap.dedent("""
 """)
 
 
-@contextlib.contextmanager
-def scratch_database() -> Iterator[str]:
+def scratch_database() -> contextlib.AbstractContextManager[str]:
     url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        with tempfile.TemporaryDirectory(prefix="swingfund-ledger-race-") as folder:
-            yield f"sqlite:///{Path(folder) / 'race.sqlite3'}"
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"swingfund_ledger_race_{uuid.uuid4().hex[:8]}"
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield parts._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    kind = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    return loadtest.scratch_database(kind, postgres_url=url)
 
 
 def _env(url: str, home: str) -> dict[str, str]:

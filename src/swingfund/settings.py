@@ -102,12 +102,20 @@ TEMPLATES = [
 
 # SQLite in WAL mode by default; PostgreSQL (or anything else) through DATABASE_URL.
 _default_sqlite = f"sqlite:///{data_home() / 'swingfund.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_sqlite, conn_max_age=0)}
+# Persistent connections (per thread): opening a SQLite connection and running its pragmas costs more than a
+# webhook's whole insert. Health checks drop a connection that broke between requests.
+DATABASES = {"default": dj_database_url.parse(
+    os.environ.get("DATABASE_URL") or _default_sqlite,
+    conn_max_age=int(os.environ.get("SWINGFUND_CONN_MAX_AGE", "300")), conn_health_checks=True,
+)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while an import or the worker writes; IMMEDIATE avoids
         # "database is locked" upgrades under concurrent writers; the busy timeout waits instead of failing.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        # synchronous=FULL: a commit is on disk before it returns, so a webhook answered 200 (Stripe stops
+        # retrying) survives a power cut too, as on PostgreSQL (synchronous_commit=on); NORMAL would survive
+        # only a crash of the process.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
@@ -127,7 +135,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("SWINGFUND_STATIC_ROOT") or data_home() / "static")
 WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = True
+WHITENOISE_AUTOREFRESH = DEBUG  # rescanning per request is for development only
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -166,6 +166,18 @@ def chain_lock() -> ChainHead:
     return head
 
 
+@dataclass(frozen=True)
+class Posting:
+    """One transaction to append: what `transaction_post` takes, as a value (for posting many at once)."""
+
+    kind: str
+    description: str
+    lines: Sequence[Line]
+    campaign: object = None
+    reverses: LedgerTransaction | None = None
+    posted_at: dt.datetime | None = None
+
+
 def transaction_post(
     *,
     kind: str,
@@ -178,42 +190,51 @@ def transaction_post(
 ) -> LedgerTransaction:
     """Append one balanced transaction to the chain and return it. Zero-pence lines are dropped first.
     `head` is the chain head the caller already locked in this database transaction (saves a query)."""
-    lines = [line for line in lines if line.amount_pence != 0]
-    validate_lines(lines)
-    moment = (posted_at or timezone.now()).astimezone(dt.UTC)
+    posting = Posting(kind=kind, description=description, lines=lines, campaign=campaign, reverses=reverses,
+                      posted_at=posted_at)
+    return transactions_post_many([posting], head=head)[0]
+
+
+def transactions_post_many(postings: Sequence[Posting], *, head: ChainHead | None = None) -> list[LedgerTransaction]:
+    """Append several balanced transactions to the chain, in order, with one insert of all their entries, one of
+    all the transaction rows and one update of the head: the same rows and hashes as posting them one by one.
+    Every posting is validated before anything is written."""
+    prepared = []
+    now = timezone.now()
+    for posting in postings:
+        lines = [line for line in posting.lines if line.amount_pence != 0]
+        validate_lines(lines)
+        prepared.append((posting, lines, (posting.posted_at or now).astimezone(dt.UTC)))
+    if not prepared:
+        return []
     # No savepoint: any failure here aborts the caller's whole transaction, which is what we want.
     with db_transaction.atomic(savepoint=False):
         head = head if head is not None and db_transaction.get_connection().in_atomic_block else chain_lock()
-        position = head.last_id + 1
-        digest = transaction_hash(
-            position=position,
-            posted_at=moment,
-            kind=kind,
-            description=description,
-            campaign_id=campaign.pk if campaign else None,
-            reverses_id=reverses.pk if reverses else None,
-            prev_hash=head.last_hash,
-            entries=[(line.account.code, line.amount_pence, line.memo) for line in lines],
-        )
-        Entry.objects.bulk_create(
-            [
-                Entry(transaction_id=position, account=line.account, amount_pence=line.amount_pence, memo=line.memo)
-                for line in lines
-            ]
-        )
-        posted = LedgerTransaction(
-            id=position,
-            posted_at=moment,
-            kind=kind,
-            description=description,
-            campaign=campaign,
-            reverses=reverses,
-            prev_hash=head.last_hash,
-            hash=digest,
-        )
-        posted.save()
-        head.last_id = position
-        head.last_hash = digest
+        entries, posted = [], []
+        position, prev_hash = head.last_id, head.last_hash
+        for posting, lines, moment in prepared:
+            position += 1
+            campaign, reverses = posting.campaign, posting.reverses
+            digest = transaction_hash(
+                position=position,
+                posted_at=moment,
+                kind=posting.kind,
+                description=posting.description,
+                campaign_id=campaign.pk if campaign else None,
+                reverses_id=reverses.pk if reverses else None,
+                prev_hash=prev_hash,
+                entries=[(line.account.code, line.amount_pence, line.memo) for line in lines],
+            )
+            entries += [Entry(transaction_id=position, account=line.account, amount_pence=line.amount_pence,
+                              memo=line.memo) for line in lines]
+            posted.append(LedgerTransaction(id=position, posted_at=moment, kind=posting.kind,
+                                            description=posting.description, campaign=campaign, reverses=reverses,
+                                            prev_hash=prev_hash, hash=digest))
+            prev_hash = digest
+        # Entries first: the database refuses a transaction row whose entries do not (yet) balance.
+        Entry.objects.bulk_create(entries)
+        LedgerTransaction.objects.bulk_create(posted)
+        head.last_id, head.last_hash = position, prev_hash
         head.save(update_fields=["last_id", "last_hash"])
     return posted
 

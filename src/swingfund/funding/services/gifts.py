@@ -8,6 +8,7 @@ posts its money movement through `funding.ledger.transaction_post`.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
@@ -178,6 +179,23 @@ def donor_aggregate_pence(*, donor: Donor, campaign: Campaign, year: int, candid
     return max(sums["per_campaign"] or 0, sums["per_year"] or 0)
 
 
+def gift_validate(*, campaign: Campaign, amount_pence: int, fee_pence: int, method: str, received_at: dt.datetime,
+                  earmarked_candidacy=None) -> dt.datetime:
+    """Refuse a gift that cannot be recorded as given (amount, fee, method, naive time, earmark against the
+    campaign's mode); returns the time of receipt in UTC."""
+    _require_amount(amount_pence)
+    if not isinstance(fee_pence, int) or isinstance(fee_pence, bool) or not 0 <= fee_pence <= amount_pence:
+        raise ValueError(FEE_OUT_OF_RANGE.format(amount=amount_pence, fee=fee_pence))
+    if method not in Method.values:
+        raise ValueError(UNKNOWN_METHOD.format(method=method, known=", ".join(Method.values)))
+    received_at = _require_aware(received_at)
+    if campaign.mode == GivingMode.EARMARKED and earmarked_candidacy is None:
+        raise ValueError(EARMARK_REQUIRED.format(campaign=campaign.slug))
+    if campaign.mode == GivingMode.POOLED and earmarked_candidacy is not None:
+        raise ValueError(EARMARK_FORBIDDEN.format(campaign=campaign.slug))
+    return received_at
+
+
 def donation_record(
     *,
     campaign: Campaign,
@@ -199,18 +217,11 @@ def donation_record(
     with the donor's other gifts) and whose donor is not confirmed permissible — or is anonymous — is HELD:
     credited to the campaign's held account, not spendable, with a task to verify or return it by the
     legal deadline. Several gifts under the threshold from one donor, address or card that together pass it
-    are flagged as possible splitting, with a review task.
+    are flagged as possible splitting, with a review task. (`donations_record_many` records many at once, with
+    the same outcome as calling this for each in turn.)
     """
-    amount_pence = _require_amount(amount_pence)
-    if not isinstance(fee_pence, int) or isinstance(fee_pence, bool) or not 0 <= fee_pence <= amount_pence:
-        raise ValueError(FEE_OUT_OF_RANGE.format(amount=amount_pence, fee=fee_pence))
-    if method not in Method.values:
-        raise ValueError(UNKNOWN_METHOD.format(method=method, known=", ".join(Method.values)))
-    received_at = _require_aware(received_at)
-    if campaign.mode == GivingMode.EARMARKED and earmarked_candidacy is None:
-        raise ValueError(EARMARK_REQUIRED.format(campaign=campaign.slug))
-    if campaign.mode == GivingMode.POOLED and earmarked_candidacy is not None:
-        raise ValueError(EARMARK_FORBIDDEN.format(campaign=campaign.slug))
+    received_at = gift_validate(campaign=campaign, amount_pence=amount_pence, fee_pence=fee_pence, method=method,
+                                received_at=received_at, earmarked_candidacy=earmarked_candidacy)
     try:
         with transaction.atomic(), figures_memo():
             head = ledger.chain_lock()
@@ -232,52 +243,98 @@ def donation_record(
         raise
 
 
-def _donation_create(*, head, campaign, donor, amount_pence, fee_pence, method, reference, external_id, received_at,
-                     candidacy, fingerprint, recorded_by) -> Donation:
+@dataclass(frozen=True)
+class Assessment:
+    """What the law and the splitting heuristic make of one gift, before anything is written."""
+
+    held: bool
+    permissible: bool | None
+    split: bool
+
+
+def gift_assess(*, campaign: Campaign, donor: Donor | None, amount_pence: int, received_at: dt.datetime,
+                earlier_aggregate_pence: int, related_amounts: list[int]) -> Assessment:
+    """Held or not, and split or not, from the donor's earlier gifts counted for the thresholds
+    (`donor_aggregate_pence`) and the recent related gifts (same donor, address or card)."""
     situation = rules.situation_for(campaign.mode)
     on = received_at.date()
-    aggregate = amount_pence
-    if donor is not None:
-        aggregate += donor_aggregate_pence(donor=donor, campaign=campaign, year=received_at.year, candidacy=candidacy)
+    aggregate = amount_pence + (earlier_aggregate_pence if donor is not None else 0)
     needs_check = checks.gift_requires_permissibility(
         amount_pence=amount_pence, aggregate_pence=aggregate, situation=situation, on=on)
     permissible = rules.donor_permissible(donor)
-    held = needs_check and permissible is not True
-    related = _recent_related_amounts(campaign=campaign, donor=donor, fingerprint=fingerprint, received_at=received_at)
-    split = bool(related) and checks.splitting_suspected(amounts_pence=[*related, amount_pence], situation=situation,
-                                                         on=on)
+    split = bool(related_amounts) and checks.splitting_suspected(
+        amounts_pence=[*related_amounts, amount_pence], situation=situation, on=on)
+    return Assessment(held=needs_check and permissible is not True, permissible=permissible, split=split)
+
+
+def gift_accounts(*, campaign: Campaign, method: str, fee_pence: int, held: bool) -> tuple[str, list[str], list[str]]:
+    """(cash account code, shared codes, campaign roles) a gift posts to."""
     cash_code = "card_clearing" if method == Method.CARD else "bank"
-    role = "held" if held else "donations"
-    accounts = ledger.accounts_for(campaign=campaign, shared=[cash_code, "fees"] if fee_pence else [cash_code],
-                                   roles=[role])
+    return cash_code, [cash_code, "fees"] if fee_pence else [cash_code], ["held" if held else "donations"]
+
+
+def gift_posting(*, campaign: Campaign, donor: Donor | None, amount_pence: int, fee_pence: int, method: str,
+                 reference: str, received_at: dt.datetime, held: bool, accounts: dict) -> ledger.Posting:
+    """The ledger transaction of one gift: cash in, credited to donations (or held), less the fee."""
+    cash_code, _, (role,) = gift_accounts(campaign=campaign, method=method, fee_pence=fee_pence, held=held)
     cash = accounts[cash_code]
     who = "anonymous" if donor is None else f"donor #{donor.pk}"
     lines = [Line(cash, amount_pence, f"{method} {reference}"[:200]), Line(accounts[role], -amount_pence, who)]
     if fee_pence:
         lines += [Line(accounts["fees"], fee_pence, "processing fee"), Line(cash, -fee_pence, "fee")]
-    posted = ledger.transaction_post(
+    return ledger.Posting(
         kind="gift_held" if held else "gift",
         description=f"Gift of £{amount_pence / 100:,.2f} by {method} to {campaign.title}"[:300],
-        lines=lines, campaign=campaign, posted_at=received_at, head=head,
+        lines=lines, campaign=campaign, posted_at=received_at,
     )
-    hold_reason = ""
-    if held:
-        hold_reason = rules.hold_reason(donor=donor, permissible=permissible)
-    gift = Donation.objects.create(
-        campaign=campaign, donor=donor, amount_pence=amount_pence, fee_pence=fee_pence, method=method,
-        reference=reference, external_id=external_id, payer_fingerprint=fingerprint, received_at=received_at,
-        earmarked_candidacy=candidacy, status=Donation.Status.HELD if held else Donation.Status.ACCEPTED,
-        hold_reason=hold_reason, split_suspected=split, recorded_by=recorded_by, transaction=posted,
-    )
-    if held:
-        _task_open(gift, kind=ComplianceTask.Kind.RETURN if permissible is False else ComplianceTask.Kind.VERIFY,
-                   permissible=permissible)
-    if split:
+
+
+def gift_tasks_open(gift: Donation, assessment: Assessment) -> None:
+    """The organiser's tasks a recorded gift needs: verify or return a held gift, review a suspected split."""
+    if assessment.held:
+        kind = ComplianceTask.Kind.RETURN if assessment.permissible is False else ComplianceTask.Kind.VERIFY
+        _task_open(gift, kind=kind, permissible=assessment.permissible)
+    if assessment.split:
         ComplianceTask.objects.get_or_create(
             kind=ComplianceTask.Kind.SPLIT, donation=gift, done_at=None,
-            defaults={"campaign": campaign, "due_on": checks.return_due_date(received_on=on),
+            defaults={"campaign": gift.campaign,
+                      "due_on": checks.return_due_date(received_on=gift.received_at.date()),
                       "description": f"Several gifts from one donor, address or card within "
                                      f"{rules.SPLIT_WINDOW_DAYS} days pass the threshold together: review them",
                       "citation": "PPERA 2000 s.61 (evading the controls on donations)"},
         )
+
+
+def _donation_create(*, head, campaign, donor, amount_pence, fee_pence, method, reference, external_id, received_at,
+                     candidacy, fingerprint, recorded_by) -> Donation:
+    earlier = 0
+    if donor is not None:
+        earlier = donor_aggregate_pence(donor=donor, campaign=campaign, year=received_at.year, candidacy=candidacy)
+    related = _recent_related_amounts(campaign=campaign, donor=donor, fingerprint=fingerprint, received_at=received_at)
+    assessment = gift_assess(campaign=campaign, donor=donor, amount_pence=amount_pence, received_at=received_at,
+                             earlier_aggregate_pence=earlier, related_amounts=related)
+    _, shared, roles = gift_accounts(campaign=campaign, method=method, fee_pence=fee_pence, held=assessment.held)
+    accounts = ledger.accounts_for(campaign=campaign, shared=shared, roles=roles)
+    posting = gift_posting(campaign=campaign, donor=donor, amount_pence=amount_pence, fee_pence=fee_pence,
+                           method=method, reference=reference, received_at=received_at, held=assessment.held,
+                           accounts=accounts)
+    posted = ledger.transactions_post_many([posting], head=head)[0]
+    gift = Donation.objects.create(**gift_row_fields(
+        campaign=campaign, donor=donor, amount_pence=amount_pence, fee_pence=fee_pence, method=method,
+        reference=reference, external_id=external_id, fingerprint=fingerprint, received_at=received_at,
+        candidacy=candidacy, assessment=assessment, recorded_by=recorded_by, posted=posted))
+    gift_tasks_open(gift, assessment)
     return gift
+
+
+def gift_row_fields(*, campaign, donor, amount_pence, fee_pence, method, reference, external_id, fingerprint,
+                    received_at, candidacy, assessment: Assessment, recorded_by, posted) -> dict:
+    """The columns of a recorded gift's `Donation` row."""
+    return {
+        "campaign": campaign, "donor": donor, "amount_pence": amount_pence, "fee_pence": fee_pence, "method": method,
+        "reference": reference, "external_id": external_id, "payer_fingerprint": fingerprint,
+        "received_at": received_at, "earmarked_candidacy": candidacy,
+        "status": Donation.Status.HELD if assessment.held else Donation.Status.ACCEPTED,
+        "hold_reason": rules.hold_reason(donor=donor, permissible=assessment.permissible) if assessment.held else "",
+        "split_suspected": assessment.split, "recorded_by": recorded_by, "transaction": posted,
+    }

@@ -9,6 +9,8 @@ Calls served (https://docs.stripe.com/api):
   GET  /v1/checkout/sessions/{id}
   GET  /v1/payment_intents/{id}         ``expand[]=latest_charge.balance_transaction`` supported
   GET  /v1/charges/{id} · GET /v1/balance_transactions/{id}
+  GET  /v1/charges                      list pages (`standin_lists`): limit, starting_after / ending_before,
+                                        created[gte|gt|lte|lt], payment_intent, ``expand[]=data.balance_transaction``
   GET  /c/pay/{id}                      a plain "hosted checkout" page; POST to it pays and redirects
 
 Run standalone: ``python -m swingfund.funding.payments.standin --port 12111 --webhook-url URL``.
@@ -27,6 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from swingfund.funding.payments.standin_lists import list_page
 from swingfund.funding.payments.standin_objects import (  # noqa: F401 — re-exported
     API_VERSION,
     FEE_BASIS_POINTS,
@@ -129,6 +132,22 @@ class StandIn:
         for path in expand or []:
             obj = self._expand(obj, path.split("."))
         return obj
+
+    def charges_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``GET /v1/charges``: a page of charges, newest first; expansions on a list start with ``data.``."""
+        expand = params.get("expand") or []
+        for path in expand:
+            if not path.startswith("data.") or path == "data.":
+                raise StripeError(400, f"This property cannot be expanded ({path}).", param="expand")
+        intent = params.get("payment_intent")
+        with self.lock:
+            charges = [obj for obj in self.objects.values() if obj["object"] == "charge"]
+            listing = list_page(charges, params, url="/v1/charges", kind="charge",
+                                keep=(lambda charge: charge["payment_intent"] == intent) if intent else None)
+            data = [public(charge) for charge in listing["data"]]
+        for path in expand:
+            data = [self._expand(charge, path.split(".")[1:]) for charge in data]
+        return {**listing, "data": data}
 
     def _expand(self, obj: dict[str, Any], path: list[str]) -> dict[str, Any]:
         head, rest = path[0], path[1:]
@@ -306,6 +325,9 @@ def _handler_for(standin: StandIn) -> type[BaseHTTPRequestHandler]:
                     with standin.lock:
                         standin.idempotent[key] = (200, result)
                 self._reply(200, result)
+                return
+            if method == "GET" and route == "charges":
+                self._reply(200, standin.charges_list(params))
                 return
             collection, _, oid = route.rpartition("/")
             if method == "GET" and collection in RETRIEVABLE:

@@ -1,4 +1,4 @@
-"""Talking to Stripe through its Python library: Checkout Sessions for card gifts, and the fee of a payment.
+"""Talking to Stripe through its Python library: Checkout Sessions for card gifts, and the fees of payments.
 
 Card payments are off until ``STRIPE_SECRET_KEY`` is set. ``STRIPE_API_BASE`` points the library at another
 address speaking Stripe's wire format (the local stand-in in tests and the offline demo); empty means Stripe.
@@ -7,6 +7,7 @@ address speaking Stripe's wire format (the local stand-in in tests and the offli
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import stripe
@@ -15,7 +16,10 @@ from django.conf import settings
 CARD_PAYMENTS_OFF = "Card payments are switched off: the organiser has not set STRIPE_SECRET_KEY."
 WEBHOOKS_OFF = "Stripe webhooks are switched off: STRIPE_WEBHOOK_SECRET is not set."
 STRIPE_UNAVAILABLE = "Stripe could not create the payment page just now ({detail}). Nothing was charged; try again."
+FEES_UNAVAILABLE = "Stripe could not list charges for their fees just now ({kind}: {detail})."
 CURRENCY = "gbp"
+# Stripe's largest list page (https://docs.stripe.com/api/pagination): the fewest round trips per batch of fees.
+CHARGES_PAGE_LIMIT = 100
 # Stripe limits each metadata value to 500 characters.
 METADATA_VALUE_LIMIT = 500
 
@@ -124,3 +128,32 @@ def payment_fee_fetch(*, payment_intent_id: str) -> PaymentFee:
     charge = intent.latest_charge
     txn = charge.balance_transaction
     return PaymentFee(charge_id=charge.id, fee_pence=int(txn.fee), balance_transaction_id=txn.id)
+
+
+def payment_fees_fetch_many(*, payment_intent_ids: Collection[str], created_since: int) -> dict[str, PaymentFee]:
+    """Stripe's fees on many payments at once, from the list of charges created at or after ``created_since`` (a
+    Unix timestamp no later than the oldest payment's charge), each with its balance transaction expanded.
+
+    Stripe lists charges newest first, 100 to a page; the library's ``auto_paging_iter`` asks for the next page
+    (``starting_after`` the last charge) only when the previous one is used up, so paging stops as soon as every
+    requested payment intent has been found. For an intent with several charges the newest one with a balance
+    transaction counts (its ``latest_charge``, as `payment_fee_fetch` reads). Intents not found (older than
+    ``created_since``, or not yet charged) are absent from the result: ask `payment_fee_fetch` for those. A Stripe
+    error on any page raises `StripeUnavailable`."""
+    wanted = set(payment_intent_ids)
+    if not wanted:
+        return {}
+    fees: dict[str, PaymentFee] = {}
+    params = {"created": {"gte": created_since}, "limit": CHARGES_PAGE_LIMIT, "expand": ["data.balance_transaction"]}
+    try:
+        for charge in stripe_client().v1.charges.list(params).auto_paging_iter():
+            intent, txn = charge.payment_intent, charge.balance_transaction
+            if intent not in wanted or intent in fees or not txn:
+                continue
+            fees[intent] = PaymentFee(charge_id=charge.id, fee_pence=int(txn.fee), balance_transaction_id=txn.id)
+            if len(fees) == len(wanted):
+                break
+    except stripe.StripeError as err:
+        raise StripeUnavailable(FEES_UNAVAILABLE.format(kind=type(err).__name__,
+                                                        detail=err.user_message or str(err))) from err
+    return fees

@@ -2,6 +2,7 @@
 `from swingfund.funding.services import donation_record, donation_refund, donation_dispute, …`."""
 
 from swingfund.funding.services.gifts import donation_record, donor_declare, donor_get_or_create
+from swingfund.funding.services.gifts_bulk import DonorDetails, GiftDetails, donations_record_many
 from swingfund.funding.services.grants import (
     agent_authorisation_record,
     campaign_create,
@@ -19,6 +20,9 @@ from swingfund.funding.services.refunds import (
 )
 
 __all__ = [
+    "DonorDetails",
+    "GiftDetails",
+    "donations_record_many",
     "agent_authorisation_record",
     "campaign_create",
     "candidate_spend_record",

@@ -59,6 +59,31 @@ def _cash_account(method: str):
 # --- donors ---------------------------------------------------------------------------------------------
 
 
+def donor_details_clean(*, name: str, email: str, address: str, postcode: str,
+                        category: str | None) -> tuple[str, str, str, str]:
+    """(name, email, address, postcode) as stored: trimmed, email lower-cased, postcode normalised; refuses a
+    blank name or an unknown category."""
+    name = (name or "").strip()
+    if not name:
+        raise ValueError(DONOR_NAME_REQUIRED)
+    if category is not None and category not in PermissibilityCategory.values:
+        raise ValueError(UNKNOWN_CATEGORY.format(category=category, known=", ".join(PermissibilityCategory.values)))
+    return name, (email or "").strip().lower(), (address or "").strip(), rules.normalise_postcode(postcode)
+
+
+def donor_details_widen(donor: Donor, *, address: str, postcode: str, consent_publish: bool | None) -> list[str]:
+    """Fill a known donor's blank address or postcode from a later gift, and widen consent only when given;
+    returns the fields changed (not saved)."""
+    changed = []
+    if address and not donor.address:
+        donor.address, changed = address, [*changed, "address"]
+    if postcode and not donor.postcode:
+        donor.postcode, changed = postcode, [*changed, "postcode"]
+    if consent_publish and not donor.consent_publish:
+        donor.consent_publish, changed = True, [*changed, "consent_publish"]
+    return changed
+
+
 def donor_get_or_create(
     *,
     name: str,
@@ -72,14 +97,9 @@ def donor_get_or_create(
     """The donor with this email (case-insensitive), or with this name, address and postcode when there is
     no email; created if new. Blank address/postcode are filled in from later gifts; consent only widens
     when given. A category given here is the donor's own declaration, not yet checked."""
-    name = (name or "").strip()
-    if not name:
-        raise ValueError(DONOR_NAME_REQUIRED)
-    email = (email or "").strip().lower()
-    postcode = rules.normalise_postcode(postcode)
-    if category is not None and category not in PermissibilityCategory.values:
-        raise ValueError(UNKNOWN_CATEGORY.format(category=category, known=", ".join(PermissibilityCategory.values)))
-    defaults = {"name": name, "address": address.strip(), "postcode": postcode, "evidence": evidence,
+    name, email, address, postcode = donor_details_clean(name=name, email=email, address=address, postcode=postcode,
+                                                         category=category)
+    defaults = {"name": name, "address": address, "postcode": postcode, "evidence": evidence,
                 "consent_publish": bool(consent_publish), "category": category or PermissibilityCategory.UNKNOWN}
     # No savepoint of its own (a failure aborts the caller's transaction anyway); the insert that may race with a
     # concurrent gift has one, so losing that race is handled here.
@@ -94,18 +114,12 @@ def donor_get_or_create(
                 except IntegrityError:  # created by a concurrent gift since the look-up
                     donor, created = Donor.objects.get(email=email), False
         else:
-            donor = Donor.objects.filter(email="", name=name, address=address.strip(), postcode=postcode).first()
+            donor = Donor.objects.filter(email="", name=name, address=address, postcode=postcode).first()
             created = donor is None
             if created:
                 donor = Donor.objects.create(email="", **defaults)
         if not created:
-            changed = []
-            if address.strip() and not donor.address:
-                donor.address, changed = address.strip(), [*changed, "address"]
-            if postcode and not donor.postcode:
-                donor.postcode, changed = postcode, [*changed, "postcode"]
-            if consent_publish and not donor.consent_publish:
-                donor.consent_publish, changed = True, [*changed, "consent_publish"]
+            changed = donor_details_widen(donor, address=address, postcode=postcode, consent_publish=consent_publish)
             if changed:
                 donor.save(update_fields=changed)
     return donor

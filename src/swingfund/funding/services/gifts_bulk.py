@@ -1,0 +1,296 @@
+"""Recording many gifts in one database transaction: what the webhook processor does with a burst of card payments.
+
+`donations_record_many(gifts)` has exactly the outcome of calling `donor_get_or_create` then `donation_record` for
+each gift in turn — the same donors, the same held / split decisions, the same ledger rows and hashes (a test
+compares the two) — but reads what the rules need with a handful of queries for the whole batch and writes with
+bulk inserts, instead of some twenty queries per gift. Each decision is made by the same functions as the one-by-one
+path (`gifts.gift_assess`, `gift_posting`, `gift_row_fields`, `gift_tasks_open`); only the reading is batched, and
+gifts earlier in the batch are counted for later ones, as they would be one by one.
+
+All or nothing: any refused gift raises `ValueError` naming it, and nothing of the batch is written (the caller can
+then record the gifts one by one to find which are at fault).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import ExtractYear
+
+from swingfund.compliance.selectors import figures_memo
+from swingfund.funding import ledger, rules
+from swingfund.funding.models import Campaign, Donation, Donor, PermissibilityCategory
+from swingfund.funding.services import gifts
+
+GIFT_REFUSED = "Gift {number} of {count} ({reference}): {detail}"
+NOT_COUNTED = [Donation.Status.VOIDED, Donation.Status.RETURNED]  # as in gifts.donor_aggregate_pence
+
+
+@dataclass(frozen=True)
+class DonorDetails:
+    """A giver as a payment names them (the arguments of `donor_get_or_create`)."""
+
+    name: str
+    email: str = ""
+    address: str = ""
+    postcode: str = ""
+    consent_publish: bool | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class GiftDetails:
+    """One gift to record (the arguments of `donation_record`, with the donor's details instead of a `Donor`)."""
+
+    campaign: Campaign
+    donor: DonorDetails | None
+    amount_pence: int
+    method: str
+    received_at: dt.datetime
+    fee_pence: int = 0
+    reference: str = ""
+    external_id: str | None = None
+    earmarked_candidacy: Any = None
+    payer_fingerprint: str = ""
+    recorded_by: str = ""
+
+
+def donations_record_many(batch: Sequence[GiftDetails]) -> list[Donation]:
+    """Record every gift of `batch` in order, in one transaction; returns their donations (a gift whose
+    (method, external id) is already recorded, in the database or earlier in the batch, returns that donation)."""
+    times = []
+    for number, gift in enumerate(batch, 1):
+        try:
+            times.append(gifts.gift_validate(
+                campaign=gift.campaign, amount_pence=gift.amount_pence, fee_pence=gift.fee_pence, method=gift.method,
+                received_at=gift.received_at, earmarked_candidacy=gift.earmarked_candidacy))
+        except ValueError as err:
+            raise ValueError(_refused(number, batch, err)) from err
+    if not batch:
+        return []
+    with transaction.atomic(), figures_memo():
+        head = ledger.chain_lock()
+        known = _recorded(batch)
+        donors = _Donors(_first_payments(batch, known))
+        history = _History(batch, times, donors.all())
+        accounts: dict[tuple, dict] = {}
+        results: list[Donation | int] = []
+        pending: list[tuple[GiftDetails, Donor | None, dt.datetime, gifts.Assessment]] = []
+        for number, (gift, received_at) in enumerate(zip(batch, times, strict=True), 1):
+            key = (gift.method, gift.external_id) if gift.external_id else None
+            if key in known:
+                results.append(known[key])
+                continue
+            try:
+                donor = donors.for_gift(gift.donor)
+            except ValueError as err:
+                raise ValueError(_refused(number, batch, err)) from err
+            assessment = gifts.gift_assess(
+                campaign=gift.campaign, donor=donor, amount_pence=gift.amount_pence, received_at=received_at,
+                earlier_aggregate_pence=history.aggregate(donor, gift, received_at),
+                related_amounts=history.related(donor, gift.payer_fingerprint, received_at))
+            history.add(donor, gift, received_at)
+            if key:
+                known[key] = len(pending)  # a repeat later in the batch returns this gift
+            results.append(len(pending))
+            pending.append((gift, donor, received_at, assessment))
+        postings = [gifts.gift_posting(
+            campaign=gift.campaign, donor=donor, amount_pence=gift.amount_pence, fee_pence=gift.fee_pence,
+            method=gift.method, reference=gift.reference, received_at=received_at, held=assessment.held,
+            accounts=_accounts(accounts, gift, assessment)) for gift, donor, received_at, assessment in pending]
+        posted = ledger.transactions_post_many(postings, head=head)
+        donors.save()
+        rows = Donation.objects.bulk_create([Donation(**gifts.gift_row_fields(
+            campaign=gift.campaign, donor=donor, amount_pence=gift.amount_pence, fee_pence=gift.fee_pence,
+            method=gift.method, reference=gift.reference, external_id=gift.external_id or None,
+            fingerprint=gift.payer_fingerprint, received_at=received_at, candidacy=gift.earmarked_candidacy,
+            assessment=assessment, recorded_by=gift.recorded_by, posted=tx))
+            for (gift, donor, received_at, assessment), tx in zip(pending, posted, strict=True)])
+        for row, (_, _, _, assessment) in zip(rows, pending, strict=True):
+            if assessment.held or assessment.split:
+                gifts.gift_tasks_open(row, assessment)
+    return [rows[r] if isinstance(r, int) else r for r in results]
+
+
+def _refused(number: int, batch: Sequence[GiftDetails], err: Exception) -> str:
+    gift = batch[number - 1]
+    return GIFT_REFUSED.format(number=number, count=len(batch), reference=gift.external_id or gift.reference or "-",
+                               detail=err)
+
+
+def _recorded(batch: Sequence[GiftDetails]) -> dict[tuple[str, str], Donation | int]:
+    """Gifts of the batch already in the database, by (method, external id): one query."""
+    wanted = Q(pk__in=[])
+    for method in {g.method for g in batch if g.external_id}:
+        wanted |= Q(method=method, external_id__in=[g.external_id for g in batch if g.external_id and
+                                                    g.method == method])
+    return {(d.method, d.external_id): d for d in Donation.objects.filter(wanted)}
+
+
+def _first_payments(batch: Sequence[GiftDetails], known) -> list[GiftDetails]:
+    """The gifts that will be recorded: not already in the database, and not a repeat of one earlier in the batch
+    (a repeat of a payment records nothing, its donor details included, as the webhook does)."""
+    seen, first = set(known), []
+    for gift in batch:
+        key = (gift.method, gift.external_id) if gift.external_id else None
+        if key is None or key not in seen:
+            first.append(gift)
+            seen.add(key)
+    return first
+
+
+def _accounts(cache: dict[tuple, dict], gift: GiftDetails, assessment: gifts.Assessment) -> dict:
+    _, shared, roles = gifts.gift_accounts(campaign=gift.campaign, method=gift.method, fee_pence=gift.fee_pence,
+                                           held=assessment.held)
+    key = (gift.campaign.pk, tuple(shared), tuple(roles))
+    if key not in cache:
+        cache[key] = ledger.accounts_for(campaign=gift.campaign, shared=shared, roles=roles)
+    return cache[key]
+
+
+class _Donors:
+    """The batch's donors, looked up before any gift is recorded: those with an email in one query and created in
+    one insert, those without one through `donor_get_or_create` (rare: offline gifts). Later gifts fill in blanks as
+    `donor_get_or_create` would, saved in one update at the end."""
+
+    def __init__(self, batch: Sequence[GiftDetails]) -> None:
+        self.by_key: dict[tuple, Donor] = {}
+        self.first_use: set[tuple] = set()  # created by the batch: its first gift's details are the donor's own
+        self.changed: dict[tuple, set[str]] = defaultdict(set)
+        emails = {(d.email or "").strip().lower() for d in (g.donor for g in batch) if d is not None} - {""}
+        if emails:
+            self.by_key = {("email", d.email): d for d in Donor.objects.filter(email__in=emails)}
+        new = []
+        for details in (g.donor for g in batch):
+            cleaned = self._clean(details)
+            if cleaned is None or cleaned[0] in self.by_key:
+                continue
+            key, (name, email, address, postcode) = cleaned
+            if email:
+                donor = Donor(name=name, email=email, address=address, postcode=postcode,
+                              consent_publish=bool(details.consent_publish),
+                              category=details.category or PermissibilityCategory.UNKNOWN)
+                new.append(donor)
+            else:
+                donor = gifts.donor_get_or_create(name=name, address=address, postcode=postcode,
+                                                  consent_publish=details.consent_publish, category=details.category)
+            self.by_key[key] = donor
+            self.first_use.add(key)
+        Donor.objects.bulk_create(new)  # primary keys now set: the ledger names donors by number
+
+    @staticmethod
+    def _clean(details: DonorDetails | None) -> tuple[tuple, tuple[str, str, str, str]] | None:
+        if details is None:
+            return None
+        try:
+            cleaned = gifts.donor_details_clean(name=details.name, email=details.email, address=details.address,
+                                                postcode=details.postcode, category=details.category)
+        except ValueError:
+            return None  # refused, with the gift's number, when its turn comes
+        name, email, address, postcode = cleaned
+        return (("email", email) if email else ("name", name, address, postcode)), cleaned
+
+    def all(self) -> list[Donor]:
+        return list(self.by_key.values())
+
+    def for_gift(self, details: DonorDetails | None) -> Donor | None:
+        if details is None:
+            return None
+        gifts.donor_details_clean(name=details.name, email=details.email, address=details.address,
+                                  postcode=details.postcode, category=details.category)  # raises if refused
+        key, (_, _, address, postcode) = self._clean(details)
+        donor = self.by_key[key]
+        if key in self.first_use:
+            self.first_use.discard(key)  # its first gift created or found it; later ones may fill in blanks
+        else:
+            self.changed[key].update(gifts.donor_details_widen(
+                donor, address=address, postcode=postcode, consent_publish=details.consent_publish))
+        return donor
+
+    def save(self) -> None:
+        by_fields: dict[tuple[str, ...], list[Donor]] = defaultdict(list)
+        for key, fields in self.changed.items():
+            if fields:
+                by_fields[tuple(sorted(fields))].append(self.by_key[key])
+        for fields, donors in by_fields.items():
+            Donor.objects.bulk_update(donors, list(fields))
+
+
+class _History:
+    """The earlier gifts the rules look at, read once for the batch and kept up to date as it is recorded: each
+    donor's gifts per calendar year (for the aggregate thresholds) and recent gifts from the same donor, address
+    or card (for splitting)."""
+
+    def __init__(self, batch: Sequence[GiftDetails], times: Sequence[dt.datetime], donors) -> None:
+        donor_ids = [d.pk for d in donors if d.pk is not None]
+        years = sorted({t.year for t in times})
+        self.totals: dict[tuple[int, int], list[tuple[int, int | None, int]]] = defaultdict(list)
+        rows = (Donation.objects.filter(donor_id__in=donor_ids, received_at__year__in=years)
+                .exclude(status__in=NOT_COUNTED).annotate(year=ExtractYear("received_at"))
+                .values_list("donor_id", "year", "campaign_id", "earmarked_candidacy_id")
+                .annotate(t=Sum("amount_pence")).order_by())
+        for donor_id, year, campaign_id, candidacy_id, total in rows:
+            self.totals[(donor_id, year)].append((campaign_id, candidacy_id, total))
+        since = min(times) - dt.timedelta(days=rules.SPLIT_WINDOW_DAYS)
+        postcodes = {d.postcode for d in donors if d.postcode} | {
+            rules.normalise_postcode(g.donor.postcode) for g in batch if g.donor is not None and g.donor.postcode}
+        prints = {g.payer_fingerprint for g in batch if g.payer_fingerprint}
+        near = Q(donor_id__in=donor_ids) | Q(donor__postcode__in=postcodes) | Q(payer_fingerprint__in=prints)
+        self.recent: list[tuple[int | None, str, int, dt.datetime]] = list(
+            Donation.objects.filter(near, received_at__gte=since, received_at__lte=max(times))
+            .exclude(status=Donation.Status.VOIDED)
+            .values_list("donor_id", "payer_fingerprint", "amount_pence", "received_at").order_by())
+        self.donors: dict[int, Donor] = {d.pk: d for d in donors if d.pk is not None}
+        others = {r[0] for r in self.recent if r[0] is not None} - set(self.donors)
+        rows = Donor.objects.filter(pk__in=others).values_list("pk", "address", "postcode") if others else []
+        self._addresses = {pk: (address, postcode) for pk, address, postcode in rows}
+
+    def aggregate(self, donor: Donor | None, gift: GiftDetails, received_at: dt.datetime) -> int:
+        """`gifts.donor_aggregate_pence` for this donor, campaign, year and candidacy."""
+        if donor is None:
+            return 0
+        per_campaign = per_year = 0
+        for campaign_id, candidacy_id, total in self.totals.get((donor.pk, received_at.year), []):
+            if campaign_id == gift.campaign.pk:
+                per_campaign += total
+            if gift.earmarked_candidacy is None or candidacy_id == gift.earmarked_candidacy.pk:
+                per_year += total
+        return max(per_campaign, per_year)
+
+    def _address_of(self, donor_id: int | None) -> tuple[str, str]:
+        if donor_id in self.donors:
+            donor = self.donors[donor_id]
+            return donor.address, donor.postcode
+        return self._addresses.get(donor_id, ("", ""))
+
+    def related(self, donor: Donor | None, fingerprint: str, received_at: dt.datetime) -> list[int]:
+        """`gifts._recent_related_amounts`: gifts in the window from the same donor, address or card."""
+        if donor is None and not fingerprint:
+            return []
+        since = received_at - dt.timedelta(days=rules.SPLIT_WINDOW_DAYS)
+        by_address = donor is not None and bool(donor.address and donor.postcode)
+        amounts = []
+        for donor_id, print_, amount, at in self.recent:
+            if not since <= at <= received_at:
+                continue
+            same = donor is not None and donor_id == donor.pk
+            if not same and by_address and donor_id is not None:
+                address, postcode = self._address_of(donor_id)
+                same = postcode == donor.postcode and address.upper() == donor.address.upper()
+            if same or (fingerprint and print_ == fingerprint):
+                amounts.append(amount)
+        return amounts
+
+    def add(self, donor: Donor | None, gift: GiftDetails, received_at: dt.datetime) -> None:
+        """Count a gift just recorded for the gifts after it in the batch."""
+        if donor is not None:
+            self.donors.setdefault(donor.pk, donor)
+            candidacy_id = gift.earmarked_candidacy.pk if gift.earmarked_candidacy is not None else None
+            self.totals[(donor.pk, received_at.year)].append((gift.campaign.pk, candidacy_id, gift.amount_pence))
+        self.recent.append((donor.pk if donor else None, gift.payer_fingerprint, gift.amount_pence, received_at))

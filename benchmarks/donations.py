@@ -8,7 +8,7 @@ single-row commit rate of the same database measured in the same run.
 For each database, in a fresh scratch database:
 
 * **baseline** — N single-row ``INSERT`` + ``COMMIT`` through the bare driver (sqlite3 with swingfund's pragmas:
-  WAL, synchronous=NORMAL; psycopg with PostgreSQL's defaults, synchronous_commit=on), one connection, in a loop;
+  WAL, synchronous=FULL; psycopg with PostgreSQL's defaults, synchronous_commit=on), one connection, in a loop;
 * **webhook** — swingfund served by a real multi-threaded WSGI server (`swingfund.funding.payments.serve`:
   stdlib wsgiref with a pool of threads, optionally pre-forked) in its own process on 127.0.0.1, the Stripe
   stand-in answering its fee look-ups, and N ``checkout.session.completed`` events, signed as Stripe signs them,

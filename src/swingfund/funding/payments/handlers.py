@@ -85,7 +85,29 @@ def _when(event: dict[str, Any]) -> datetime:
     return datetime.fromtimestamp(int(event["created"]), tz=UTC)
 
 
-def payment_succeeded(event: dict[str, Any], *, fee: PaymentFee | None) -> Outcome:
+class Lookups:
+    """Campaigns and candidacies named by payments, each read once (a batch of events names few)."""
+
+    def __init__(self) -> None:
+        self._campaigns: dict[str, Campaign | None] = {}
+        self._candidacies: dict[str, Candidacy | None] = {}
+
+    def campaign(self, slug: str) -> Campaign | None:
+        if slug not in self._campaigns:
+            self._campaigns[slug] = Campaign.objects.filter(slug=slug).first()
+        return self._campaigns[slug]
+
+    def candidacy(self, pk: str) -> Candidacy | None:
+        if pk not in self._candidacies:
+            self._candidacies[pk] = Candidacy.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+        return self._candidacies[pk]
+
+
+def payment_gift(event: dict[str, Any], *, fee: PaymentFee | None, lookups: Lookups | None = None
+                 ) -> funding.GiftDetails | Outcome:
+    """The gift a payment event records, or the outcome when it records none (not a swingfund payment, not paid
+    yet); raises `EventRefused` when the event names something swingfund cannot accept."""
+    lookups = lookups or Lookups()
     obj = event["data"]["object"]
     intent, amount, currency, metadata = _payment(event)
     metadata = metadata or {}
@@ -97,35 +119,49 @@ def payment_succeeded(event: dict[str, Any], *, fee: PaymentFee | None) -> Outco
         raise EventRefused(NO_PAYMENT_INTENT)
     if currency.lower() != "gbp":
         raise EventRefused(NOT_GBP.format(currency=currency))
-    if Donation.objects.filter(method=Method.CARD, external_id=intent).exists():
-        return Outcome("handled", payment_intent=intent)  # the other event for this payment recorded it
-    campaign = Campaign.objects.filter(slug=metadata["campaign"]).first()
+    campaign = lookups.campaign(metadata["campaign"])
     if campaign is None:
         raise EventRefused(UNKNOWN_CAMPAIGN.format(slug=metadata["campaign"]))
     candidacy = None
     if metadata.get("earmarked_candidacy"):
-        candidacy = Candidacy.objects.filter(pk=metadata["earmarked_candidacy"]).first()
+        candidacy = lookups.candidacy(metadata["earmarked_candidacy"])
         if candidacy is None:
             raise EventRefused(UNKNOWN_CANDIDACY.format(pk=metadata["earmarked_candidacy"]))
     details = obj.get("customer_details") or {}
     declared = metadata.get("declared") == "yes" and metadata.get("category") or None
+    donor = funding.DonorDetails(
+        name=metadata.get("donor_name") or details.get("name") or "",
+        email=metadata.get("donor_email") or details.get("email") or "",
+        address=metadata.get("donor_address", ""),
+        postcode=metadata.get("donor_postcode", ""),
+        consent_publish=metadata.get("consent_publish") == "yes",
+        category=declared,
+    )
+    return funding.GiftDetails(
+        campaign=campaign, donor=donor, amount_pence=amount, fee_pence=fee.fee_pence if fee else 0,
+        method=Method.CARD, reference=obj["id"], external_id=intent, received_at=_when(event),
+        earmarked_candidacy=candidacy,
+    )
+
+
+def payment_succeeded(event: dict[str, Any], *, fee: PaymentFee | None) -> Outcome:
+    gift = payment_gift(event, fee=fee)
+    if isinstance(gift, Outcome):
+        return gift
+    if _donation(gift.external_id) is not None:
+        return Outcome("handled", payment_intent=gift.external_id)  # the other event for this payment recorded it
     try:
-        donor = funding.donor_get_or_create(
-            name=metadata.get("donor_name") or details.get("name") or "",
-            email=metadata.get("donor_email") or details.get("email") or "",
-            address=metadata.get("donor_address", ""),
-            postcode=metadata.get("donor_postcode", ""),
-            consent_publish=metadata.get("consent_publish") == "yes",
-            category=declared,
-        )
+        d = gift.donor
+        donor = funding.donor_get_or_create(name=d.name, email=d.email, address=d.address, postcode=d.postcode,
+                                            consent_publish=d.consent_publish, category=d.category)
         funding.donation_record(
-            campaign=campaign, donor=donor, amount_pence=amount, fee_pence=fee.fee_pence if fee else 0,
-            method=Method.CARD, reference=obj["id"], external_id=intent, received_at=_when(event),
-            earmarked_candidacy=candidacy,
+            campaign=gift.campaign, donor=donor, amount_pence=gift.amount_pence, fee_pence=gift.fee_pence,
+            method=gift.method, reference=gift.reference, external_id=gift.external_id,
+            received_at=gift.received_at, earmarked_candidacy=gift.earmarked_candidacy,
         )
     except (ValidationError, ValueError) as err:
         raise EventRefused(REFUSED_BY_LEDGER.format(detail=_detail(err))) from err
-    return Outcome("handled", payment_intent=intent)
+    return Outcome("handled", payment_intent=gift.external_id)
 
 
 def _detail(err: Exception) -> str:

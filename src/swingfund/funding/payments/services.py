@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,16 +36,30 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from swingfund.funding import services as funding
+from swingfund.funding.models import Donation, Method
 from swingfund.funding.payments import handlers
 from swingfund.funding.payments.gate import gate
 from swingfund.funding.payments.models import StripeEvent
-from swingfund.funding.payments.stripe import WEBHOOKS_OFF, PaymentFee, payment_fee_fetch
+from swingfund.funding.payments.stripe import (
+    WEBHOOKS_OFF,
+    PaymentFee,
+    StripeUnavailable,
+    payment_fee_fetch,
+    payment_fees_fetch_many,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 FEE_LOOKUP_THREADS = 8
-APPLY_CHUNK = 50  # events whose fees are fetched together, then applied one by one
+APPLY_CHUNK = 200  # events whose fees are fetched together and whose payments are recorded together
+FEE_LISTING_MARGIN_SECONDS = 3600  # a charge is created before its payment's events: list back this far
+# Fees of payments met while listing charges for an earlier chunk (newest first, so a backlog's later payments come
+# up first): kept so that the next chunks need no listing. A fee never changes once its balance transaction exists.
+FEES_SEEN_MAX = 20_000
+_fees_seen: OrderedDict[str, PaymentFee] = OrderedDict()
+_fees_seen_lock = threading.Lock()
 SIGNATURE_TOLERANCE_SECONDS = 300  # Stripe's default: a signed timestamp older than 5 minutes is refused (replays)
 SIGNATURE_REFUSED = "Stripe signature refused: {detail}"
 NOT_AN_EVENT = "The body is not a Stripe event: {detail}"
@@ -158,9 +174,12 @@ def _attempt_failed(event_id: str, err: Exception) -> None:
 
 
 def stripe_events_apply_pending(*, limit: int | None = None, fee_lookup: FeeLookup = payment_fee_fetch) -> int:
-    """Apply pending events in arrival order; returns how many were applied. Stripe's fees for the batch are
-    fetched concurrently first (network only); each event is then applied in its own transaction. An event whose
-    attempt raised is left for the next pass."""
+    """Apply pending events in arrival order; returns how many were applied. For each chunk, Stripe's fees are
+    fetched first (network only, in one listing of charges), then the chunk's payments are recorded together in
+    one transaction (`donations_record_many`) and every other event (refunds, disputes, anything refused) is
+    applied in its own transaction. If the batch fails as a whole, its events are applied one by one, so a bad
+    event is stored as failed with its reason and does not hold back the rest. An event whose attempt raised is
+    left for the next pass."""
     ids = list(StripeEvent.objects.filter(status=StripeEvent.Status.PENDING).order_by("id")
                .values_list("id", flat=True)[: limit or None])
     applied = 0
@@ -174,7 +193,9 @@ def stripe_events_apply_pending(*, limit: int | None = None, fee_lookup: FeeLook
             fee = fees.get(payment_intent_id)
             return fee if fee is not None else fee_lookup(payment_intent_id=payment_intent_id)
 
-        for event_id, payload in rows:
+        rest = _payments_apply_together(rows, fees) if len(rows) > 1 else rows
+        applied += len(rows) - len(rest)
+        for event_id, payload in rest:
             try:
                 _event_apply(event_id=event_id, payload=payload, fee_lookup=lookup)
             except Exception:  # noqa: BLE001 — recorded on the row by stripe_event_apply
@@ -184,12 +205,68 @@ def stripe_events_apply_pending(*, limit: int | None = None, fee_lookup: FeeLook
     return applied
 
 
+def _payments_apply_together(rows: list[tuple[str, dict]], fees: dict[str, PaymentFee]) -> list[tuple[str, dict]]:
+    """Record the chunk's payments in one transaction; returns the events left to apply one by one (not payments,
+    refused, or whose fee is not known yet — or all of them, if the batch failed)."""
+    lookups, batch, rest = handlers.Lookups(), [], []
+    recorded = set(Donation.objects.filter(method=Method.CARD, external_id__in=[
+        handlers.fee_intent(p) for _, p in rows if handlers.fee_intent(p)]).values_list("external_id", flat=True))
+    for event_id, payload in rows:
+        intent = handlers.fee_intent(payload)
+        if not intent or (intent not in fees and intent not in recorded):
+            rest.append((event_id, payload))
+            continue
+        try:
+            gift = handlers.payment_gift(payload, fee=fees.get(intent), lookups=lookups)
+        except handlers.EventRefused:
+            rest.append((event_id, payload))  # stored as failed, with its reason, by the one-by-one path
+            continue
+        batch.append((event_id, gift))
+    if len(batch) < 2:
+        return rows
+    try:
+        with gate.apply(), transaction.atomic():
+            pending = set(StripeEvent.objects.select_for_update().filter(
+                event_id__in=[e for e, _ in batch], status=StripeEvent.Status.PENDING,
+            ).values_list("event_id", flat=True))
+            batch = [(e, gift) for e, gift in batch if e in pending]  # another process applied the others
+            funding.donations_record_many([gift for _, gift in batch])
+            StripeEvent.objects.filter(event_id__in=[e for e, _ in batch]).update(
+                status=StripeEvent.Status.HANDLED, error="", waiting_for="", handled_at=timezone.now())
+            intents = [gift.external_id for _, gift in batch]
+            for intent in set(StripeEvent.objects.filter(status=StripeEvent.Status.WAITING, waiting_for__in=intents)
+                              .values_list("waiting_for", flat=True)):
+                _waiting_apply(payment_intent=intent)
+    except Exception:  # noqa: BLE001 — nothing of the batch was written; each event is tried on its own
+        logger.warning("Recording %d payments together failed; applying them one by one", len(batch), exc_info=True)
+        return rows
+    return rest
+
+
 def _fees_prefetch(payloads: list[dict[str, Any]], fee_lookup: FeeLookup) -> dict[str, PaymentFee]:
-    """Fees for the payment events in a batch, asked of Stripe in parallel; a failed lookup is simply missing
-    (the event's own attempt asks again and records the error)."""
-    intents = sorted({i for i in map(handlers.fee_intent, payloads) if i})
+    """Fees for the payment events in a batch not yet recorded. With Stripe itself (the default look-up), one
+    listing of recent charges with their balance transactions (a page per hundred payments); with another look-up,
+    one call per payment in parallel. A fee not found is simply missing (the event's own attempt asks again and
+    records any error)."""
+    intents = {i for i in map(handlers.fee_intent, payloads) if i}
+    intents -= set(Donation.objects.filter(method=Method.CARD, external_id__in=intents)
+                   .values_list("external_id", flat=True))
     if len(intents) < 2:
         return {}
+    if fee_lookup is payment_fee_fetch:
+        found = {i: _fees_seen[i] for i in intents if i in _fees_seen}
+        since = min(int(p.get("created") or 0) for p in payloads) - FEE_LISTING_MARGIN_SECONDS
+        try:
+            with _fees_seen_lock:
+                others: dict[str, PaymentFee] = {}
+                found |= payment_fees_fetch_many(payment_intent_ids=intents - set(found), created_since=since,
+                                                 others=others) if intents - set(found) else {}
+                _fees_seen.update(others)
+                while len(_fees_seen) > FEES_SEEN_MAX:
+                    _fees_seen.popitem(last=False)
+            return found
+        except StripeUnavailable:
+            logger.warning("Listing charges for their fees failed; asking per payment", exc_info=True)
 
     def one(intent: str) -> tuple[str, PaymentFee | None]:
         try:
@@ -198,7 +275,7 @@ def _fees_prefetch(payloads: list[dict[str, Any]], fee_lookup: FeeLookup) -> dic
             return intent, None
 
     with ThreadPoolExecutor(FEE_LOOKUP_THREADS) as pool:
-        return {intent: fee for intent, fee in pool.map(one, intents) if fee is not None}
+        return {intent: fee for intent, fee in pool.map(one, sorted(intents)) if fee is not None}
 
 
 def _event_handle(row: StripeEvent, event: dict[str, Any], fee: PaymentFee | None) -> None:

@@ -130,7 +130,8 @@ def payment_fee_fetch(*, payment_intent_id: str) -> PaymentFee:
     return PaymentFee(charge_id=charge.id, fee_pence=int(txn.fee), balance_transaction_id=txn.id)
 
 
-def payment_fees_fetch_many(*, payment_intent_ids: Collection[str], created_since: int) -> dict[str, PaymentFee]:
+def payment_fees_fetch_many(*, payment_intent_ids: Collection[str], created_since: int,
+                            others: dict[str, PaymentFee] | None = None) -> dict[str, PaymentFee]:
     """Stripe's fees on many payments at once, from the list of charges created at or after ``created_since`` (a
     Unix timestamp no later than the oldest payment's charge), each with its balance transaction expanded.
 
@@ -139,7 +140,8 @@ def payment_fees_fetch_many(*, payment_intent_ids: Collection[str], created_sinc
     requested payment intent has been found. For an intent with several charges the newest one with a balance
     transaction counts (its ``latest_charge``, as `payment_fee_fetch` reads). Intents not found (older than
     ``created_since``, or not yet charged) are absent from the result: ask `payment_fee_fetch` for those. A Stripe
-    error on any page raises `StripeUnavailable`."""
+    error on any page raises `StripeUnavailable`. The fees of other payments met on the pages read are put in
+    ``others`` when it is given (a caller processing a backlog oldest first can keep them for its next batch)."""
     wanted = set(payment_intent_ids)
     if not wanted:
         return {}
@@ -148,9 +150,16 @@ def payment_fees_fetch_many(*, payment_intent_ids: Collection[str], created_sinc
     try:
         for charge in stripe_client().v1.charges.list(params).auto_paging_iter():
             intent, txn = charge.payment_intent, charge.balance_transaction
-            if intent not in wanted or intent in fees or not txn:
+            if not intent or not txn:
                 continue
-            fees[intent] = PaymentFee(charge_id=charge.id, fee_pence=int(txn.fee), balance_transaction_id=txn.id)
+            fee = PaymentFee(charge_id=charge.id, fee_pence=int(txn.fee), balance_transaction_id=txn.id)
+            if intent not in wanted:
+                if others is not None:
+                    others.setdefault(intent, fee)  # newest first: the first met is the latest charge
+                continue
+            if intent in fees:
+                continue
+            fees[intent] = fee
             if len(fees) == len(wanted):
                 break
     except stripe.StripeError as err:

@@ -246,10 +246,26 @@ class _History:
             Donation.objects.filter(near, received_at__gte=since, received_at__lte=max(times))
             .exclude(status=Donation.Status.VOIDED)
             .values_list("donor_id", "payer_fingerprint", "amount_pence", "received_at").order_by())
-        self.donors: dict[int, Donor] = {d.pk: d for d in donors if d.pk is not None}
-        others = {r[0] for r in self.recent if r[0] is not None} - set(self.donors)
+        # Indexes of `recent` by donor and by card, and of donors by address: each gift looks at its own few.
+        self.by_donor: dict[int | None, list[int]] = defaultdict(list)
+        self.by_print: dict[str, list[int]] = defaultdict(list)
+        for index, (donor_id, print_, _, _) in enumerate(self.recent):
+            self.by_donor[donor_id].append(index)
+            self.by_print[print_].append(index)
+        self.by_place: dict[tuple[str, str], set[int]] = defaultdict(set)
+        ours = {d.pk for d in donors if d.pk is not None}
+        others = {r[0] for r in self.recent if r[0] is not None} - ours
         rows = Donor.objects.filter(pk__in=others).values_list("pk", "address", "postcode") if others else []
-        self._addresses = {pk: (address, postcode) for pk, address, postcode in rows}
+        for donor in [*donors, *(Donor(pk=pk, address=address, postcode=postcode) for pk, address, postcode in rows)]:
+            self._place(donor)
+
+    def _place(self, donor: Donor) -> tuple[str, str] | None:
+        """Index the donor under its address as it stands now (a later gift may only fill in a blank one)."""
+        if not (donor.address and donor.postcode):
+            return None
+        place = (donor.postcode, donor.address.upper())  # the one-by-one query: postcode =, address iexact
+        self.by_place[place].add(donor.pk)
+        return place
 
     def aggregate(self, donor: Donor | None, gift: GiftDetails, received_at: dt.datetime) -> int:
         """`gifts.donor_aggregate_pence` for this donor, campaign, year and candidacy."""
@@ -263,34 +279,25 @@ class _History:
                 per_year += total
         return max(per_campaign, per_year)
 
-    def _address_of(self, donor_id: int | None) -> tuple[str, str]:
-        if donor_id in self.donors:
-            donor = self.donors[donor_id]
-            return donor.address, donor.postcode
-        return self._addresses.get(donor_id, ("", ""))
-
     def related(self, donor: Donor | None, fingerprint: str, received_at: dt.datetime) -> list[int]:
         """`gifts._recent_related_amounts`: gifts in the window from the same donor, address or card."""
         if donor is None and not fingerprint:
             return []
+        indexes: set[int] = set()
+        if donor is not None:
+            place = self._place(donor)
+            for donor_id in {donor.pk, *(self.by_place[place] if place else ())}:
+                indexes.update(self.by_donor.get(donor_id, ()))
+        if fingerprint:
+            indexes.update(self.by_print.get(fingerprint, ()))
         since = received_at - dt.timedelta(days=rules.SPLIT_WINDOW_DAYS)
-        by_address = donor is not None and bool(donor.address and donor.postcode)
-        amounts = []
-        for donor_id, print_, amount, at in self.recent:
-            if not since <= at <= received_at:
-                continue
-            same = donor is not None and donor_id == donor.pk
-            if not same and by_address and donor_id is not None:
-                address, postcode = self._address_of(donor_id)
-                same = postcode == donor.postcode and address.upper() == donor.address.upper()
-            if same or (fingerprint and print_ == fingerprint):
-                amounts.append(amount)
-        return amounts
+        return [self.recent[i][2] for i in sorted(indexes) if since <= self.recent[i][3] <= received_at]
 
     def add(self, donor: Donor | None, gift: GiftDetails, received_at: dt.datetime) -> None:
         """Count a gift just recorded for the gifts after it in the batch."""
         if donor is not None:
-            self.donors.setdefault(donor.pk, donor)
             candidacy_id = gift.earmarked_candidacy.pk if gift.earmarked_candidacy is not None else None
             self.totals[(donor.pk, received_at.year)].append((gift.campaign.pk, candidacy_id, gift.amount_pence))
         self.recent.append((donor.pk if donor else None, gift.payer_fingerprint, gift.amount_pence, received_at))
+        self.by_donor[donor.pk if donor else None].append(len(self.recent) - 1)
+        self.by_print[gift.payer_fingerprint].append(len(self.recent) - 1)

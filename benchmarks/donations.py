@@ -56,7 +56,8 @@ def run_one(kind: str, args: argparse.Namespace) -> dict:
         signed = loadtest.sign_all(standin, events)  # signing is the sender's work: outside the timing
         expected_pence = sum(500 + i % 20000 for i in range(args.events))
         server = loadtest.AppServer(database_url=url, standin=standin, threads=args.server_threads,
-                                    processes=args.processes, processing=args.processing)
+                                    processes=args.processes, processing=args.processing,
+                                    server=args.server)
         with server, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                               TimeElapsedColumn(), console=console) as progress:
             task = progress.add_task(f"{kind}: delivering", total=args.events)
@@ -122,6 +123,7 @@ def main() -> None:
     parser.add_argument("--server-threads", type=int, default=8)
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--processing", choices=["background", "worker", "inline"], default="background")
+    parser.add_argument("--server", choices=["wsgiref", "granian"], default="wsgiref")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--only", choices=["sqlite", "postgres"], help="run one database only")
     args = parser.parse_args()

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from django.db import connection
 
 # How long applying yields to a stream of deliveries before going ahead anyway (so it always progresses).
-APPLY_MAX_WAIT_SECONDS = 1.0
+APPLY_MAX_WAIT_SECONDS = 0.05
 
 
 class WriteGate:

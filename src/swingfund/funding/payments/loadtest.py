@@ -117,14 +117,52 @@ class AppServer:
     it), with Stripe settings pointing at the stand-in."""
 
     def __init__(self, *, database_url: str, standin: StandIn, threads: int = 8, processes: int = 1,
-                 processing: str = "background"):
+                 processing: str = "background", server: str = "wsgiref"):
         self.database_url, self.standin, self.threads, self.processes = database_url, standin, threads, processes
-        self.processing = processing
+        self.processing, self.server = processing, server
         self.process: subprocess.Popen | None = None
         self.worker: subprocess.Popen | None = None
         self.url = ""
 
     def start(self) -> str:
+        if self.server == "granian":
+            self._start_granian()
+        else:
+            self._start_wsgiref()
+        if self.processing == "worker":  # a separate process applies the events the web process stores
+            self.worker = subprocess.Popen(
+                [sys.executable, "-m", "swingfund", "stripe", "process", "--follow"],
+                env=_env(self.database_url, self.standin, self.processing), stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, start_new_session=True,
+            )
+        return self.url
+
+    def _start_granian(self) -> None:
+        """Granian (a Rust HTTP server running the WSGI app in its worker processes), on a free port."""
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+             "--workers", str(self.processes), "--blocking-threads", str(self.threads), "--backlog", "1024",
+             "--log-level", "warning", "--no-ws", "swingfund.wsgi:application"],
+            env=_env(self.database_url, self.standin, self.processing), stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"granian exited with status {self.process.returncode}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                self.url = f"http://127.0.0.1:{port}"
+                return
+            time.sleep(0.1)
+        self.kill()
+        raise RuntimeError("granian did not start listening")
+
+    def _start_wsgiref(self) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "swingfund.funding.payments.serve", "--port", "0", "--threads", str(self.threads),
              "--processes", str(self.processes)],
@@ -139,13 +177,6 @@ class AppServer:
             self.kill()
             raise RuntimeError(f"the server did not start (said {line!r})")
         self.url = line[0].split()[2]
-        if self.processing == "worker":  # a separate process applies the events the web process stores
-            self.worker = subprocess.Popen(
-                [sys.executable, "-m", "swingfund", "stripe", "process", "--follow"],
-                env=_env(self.database_url, self.standin, self.processing), stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, start_new_session=True,
-            )
-        return self.url
 
     @property
     def webhook_url(self) -> str:

@@ -238,10 +238,15 @@ class _History:
         for donor_id, year, campaign_id, candidacy_id, total in rows:
             self.totals[(donor_id, year)].append((campaign_id, candidacy_id, total))
         since = min(times) - dt.timedelta(days=rules.SPLIT_WINDOW_DAYS)
-        postcodes = {d.postcode for d in donors if d.postcode} | {
-            rules.normalise_postcode(g.donor.postcode) for g in batch if g.donor is not None and g.donor.postcode}
+        # Places (postcode, address) the batch's donors have now or will have once its gifts fill in blanks.
+        places = {(d.postcode, d.address.upper()) for d in donors if d.address and d.postcode} | {
+            (rules.normalise_postcode(g.donor.postcode), g.donor.address.strip().upper())
+            for g in batch if g.donor is not None and g.donor.address.strip() and g.donor.postcode}
+        postcodes = {postcode for postcode, _ in places}
+        at_postcodes = Donor.objects.filter(postcode__in=postcodes).values_list("pk", "address", "postcode")
+        neighbours = [row for row in at_postcodes if (row[2], row[1].upper()) in places] if postcodes else []
         prints = {g.payer_fingerprint for g in batch if g.payer_fingerprint}
-        near = Q(donor_id__in=donor_ids) | Q(donor__postcode__in=postcodes) | Q(payer_fingerprint__in=prints)
+        near = Q(donor_id__in=[*donor_ids, *(pk for pk, _, _ in neighbours)]) | Q(payer_fingerprint__in=prints)
         self.recent: list[tuple[int | None, str, int, dt.datetime]] = list(
             Donation.objects.filter(near, received_at__gte=since, received_at__lte=max(times))
             .exclude(status=Donation.Status.VOIDED)
@@ -253,18 +258,15 @@ class _History:
             self.by_donor[donor_id].append(index)
             self.by_print[print_].append(index)
         self.by_place: dict[tuple[str, str], set[int]] = defaultdict(set)
-        ours = {d.pk for d in donors if d.pk is not None}
-        others = {r[0] for r in self.recent if r[0] is not None} - ours
-        rows = Donor.objects.filter(pk__in=others).values_list("pk", "address", "postcode") if others else []
-        for donor in [*donors, *(Donor(pk=pk, address=address, postcode=postcode) for pk, address, postcode in rows)]:
-            self._place(donor)
+        for donor in [*((d.pk, d.address, d.postcode) for d in donors), *neighbours]:
+            self._place(*donor)
 
-    def _place(self, donor: Donor) -> tuple[str, str] | None:
-        """Index the donor under its address as it stands now (a later gift may only fill in a blank one)."""
-        if not (donor.address and donor.postcode):
+    def _place(self, pk: int, address: str, postcode: str) -> tuple[str, str] | None:
+        """Index a donor under its address as it stands now (a later gift may only fill in a blank one)."""
+        if not (address and postcode):
             return None
-        place = (donor.postcode, donor.address.upper())  # the one-by-one query: postcode =, address iexact
-        self.by_place[place].add(donor.pk)
+        place = (postcode, address.upper())  # as the one-by-one query: postcode =, address iexact
+        self.by_place[place].add(pk)
         return place
 
     def aggregate(self, donor: Donor | None, gift: GiftDetails, received_at: dt.datetime) -> int:
@@ -285,7 +287,7 @@ class _History:
             return []
         indexes: set[int] = set()
         if donor is not None:
-            place = self._place(donor)
+            place = self._place(donor.pk, donor.address, donor.postcode)
             for donor_id in {donor.pk, *(self.by_place[place] if place else ())}:
                 indexes.update(self.by_donor.get(donor_id, ()))
         if fingerprint:

@@ -294,6 +294,7 @@ def _counts(campaign: str) -> dict[str, int]:
     return {
         "events": StripeEvent.objects.count(), **{f"events_{k}": v for k, v in by_status.items()},
         "deliveries": StripeEvent.objects.aggregate(t=Sum("deliveries"))["t"] or 0,
+        "receipt_times": StripeEvent.objects.values("received_at").distinct().count(),
         "gifts": gifts.count(), "gift_pence": gifts.aggregate(t=Sum("amount_pence"))["t"] or 0,
         "distinct_payments": gifts.values("external_id").distinct().count(), "payments_repeated": repeated,
         "ledger_gift_transactions": LedgerTransaction.objects.filter(kind__in=["gift", "gift_held"]).count(),

@@ -27,7 +27,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,6 +39,7 @@ from swingfund.funding import services as funding
 from swingfund.funding.models import Donation, Method
 from swingfund.funding.payments import handlers
 from swingfund.funding.payments.gate import gate
+from swingfund.funding.payments.intake import GroupCommit, Receipt, events_store_many
 from swingfund.funding.payments.models import StripeEvent
 from swingfund.funding.payments.stripe import (
     WEBHOOKS_OFF,
@@ -75,14 +75,6 @@ class WebhooksOff(RuntimeError):
     pass
 
 
-@dataclass(frozen=True)
-class Receipt:
-    event_id: str
-    type: str
-    status: str
-    duplicate: bool
-
-
 def stripe_event_verify(*, payload: bytes, signature: str | None) -> dict[str, Any]:
     """The event as a dict, once Stripe's library has verified the signature and its timestamp (tolerance)."""
     secret = settings.STRIPE_WEBHOOK_SECRET
@@ -105,10 +97,10 @@ def stripe_event_verify(*, payload: bytes, signature: str | None) -> dict[str, A
 
 
 def stripe_event_receive(*, payload: bytes, signature: str | None) -> Receipt:
-    """Verify one delivery and store it once (PENDING). Nothing else happens in the request."""
+    """Verify one delivery and store it once (PENDING), with the deliveries arriving at the same moment (group
+    commit, `intake.py`). Nothing else happens in the request."""
     event = stripe_event_verify(payload=payload, signature=signature)
-    with gate.delivery():
-        return _event_store(event)
+    return _intake.store(event)
 
 
 def _event_store(event: dict[str, Any]) -> Receipt:
@@ -132,6 +124,9 @@ def _event_store(event: dict[str, Any]) -> Receipt:
             fields += ["status", "error", "attempts"]
         row.save(update_fields=fields)
     return Receipt(event_id=row.event_id, type=row.type, status=row.status, duplicate=True)
+
+
+_intake = GroupCommit(store_one=_event_store, store_many=events_store_many, around=gate.delivery)
 
 
 def stripe_event_apply(*, event_id: str, fee_lookup: FeeLookup = payment_fee_fetch) -> str:

@@ -1,0 +1,116 @@
+"""Group commit of webhook deliveries (`payments/intake.py`): deliveries that arrive while a commit is under way are
+stored together by the next one; every caller gets its own receipt, only once its event is stored; a failed group
+falls back to storing each on its own, with errors going to their own callers. Then, against a real server process:
+concurrent deliveries are grouped, and every event is stored and applied once."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from swingfund.funding.payments import loadtest
+from swingfund.funding.payments.intake import GroupCommit, Receipt
+
+CALLERS = 24
+
+
+class FakeStore:
+    """Stores events in a dict; the first commit is slow, so that the other callers queue up behind it."""
+
+    def __init__(self, *, fail_groups: bool = False, refuse: str = "") -> None:
+        self.stored: dict[str, int] = {}
+        self.groups: list[int] = []
+        self.singles = 0
+        self.fail_groups, self.refuse = fail_groups, refuse
+        self.lock = threading.Lock()
+        self.first = threading.Event()
+
+    def _put(self, event: dict) -> Receipt:
+        if event["id"] == self.refuse:
+            raise ValueError(f"refused {event['id']}")
+        with self.lock:
+            duplicate = event["id"] in self.stored
+            self.stored[event["id"]] = self.stored.get(event["id"], 0) + 1
+        return Receipt(event_id=event["id"], type=event["type"], status="pending", duplicate=duplicate)
+
+    def one(self, event: dict) -> Receipt:
+        self.singles += 1
+        if not self.first.is_set():
+            self.first.set()
+            time.sleep(0.2)
+        return self._put(event)
+
+    def many(self, events: list[dict]) -> list[Receipt]:
+        self.groups.append(len(events))
+        if self.fail_groups:
+            raise RuntimeError("the group's transaction failed")
+        return [self._put(e) for e in events]
+
+
+def _deliver_all(store: FakeStore, ids: list[str]) -> list[Receipt | Exception]:
+    group = GroupCommit(store_one=store.one, store_many=store.many, around=contextlib.nullcontext)
+
+    def deliver(event_id: str) -> Receipt | Exception:
+        try:
+            return group.store({"id": event_id, "type": "checkout.session.completed"})
+        except Exception as err:  # noqa: BLE001 — returned to the test
+            return err
+
+    with ThreadPoolExecutor(CALLERS) as pool:
+        first = pool.submit(deliver, ids[0])
+        store.first.wait(5)  # the first delivery is committing: the rest queue behind it
+        rest = list(pool.map(deliver, ids[1:]))
+    return [first.result(), *rest]
+
+
+def test_deliveries_waiting_behind_a_commit_are_stored_together_each_with_its_own_receipt():
+    store = FakeStore()
+    ids = [f"evt_{i}" for i in range(CALLERS)] + ["evt_0", "evt_1"]  # two redeliveries among them
+    receipts = _deliver_all(store, ids)
+    assert [r.event_id for r in receipts] == ids
+    assert store.stored == {**{f"evt_{i}": 1 for i in range(2, CALLERS)}, "evt_0": 2, "evt_1": 2}
+    assert sum(r.duplicate for r in receipts) == 2
+    assert store.groups and max(store.groups) > 1  # grouped: fewer commits than deliveries
+    assert store.singles + sum(store.groups) == len(ids)
+    assert 1 + len(store.groups) < len(ids)
+
+
+def test_a_failed_group_is_stored_one_by_one_and_each_error_reaches_its_own_caller():
+    store = FakeStore(fail_groups=True, refuse="evt_7")
+    ids = [f"evt_{i}" for i in range(CALLERS)]
+    results = _deliver_all(store, ids)
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert [str(e) for e in refused] == ["refused evt_7"]
+    assert sorted(store.stored) == sorted(set(ids) - {"evt_7"})
+    assert all(isinstance(r, Receipt) and r.event_id == i for r, i in zip(results, ids, strict=True) if i != "evt_7")
+    assert store.groups  # the groups were tried, then each delivery stored on its own
+
+
+@pytest.mark.django_db
+def test_a_caller_inside_a_transaction_stores_its_own_event_there():
+    store = FakeStore()
+    group = GroupCommit(store_one=store.one, store_many=store.many, around=contextlib.nullcontext)
+    receipt = group.store({"id": "evt_in_tx", "type": "charge.refunded"})  # pytest-django wraps the test in one
+    assert receipt.event_id == "evt_in_tx" and store.groups == [] and store.stored == {"evt_in_tx": 1}
+
+
+def test_a_real_server_groups_concurrent_deliveries_and_stores_and_applies_each_once(scratch_url, server_standin):
+    loadtest.database_prepare(database_url=scratch_url, campaign="grouped")
+    events = loadtest.sign_all(server_standin, loadtest.paid_events(
+        server_standin, campaign="grouped", count=300, amount=lambda i: 1_000 + i))
+    with loadtest.AppServer(database_url=scratch_url, standin=server_standin, threads=16) as server:
+        statuses = loadtest.fire(server.webhook_url, events + events[:30], threads=32)
+        loadtest.wait_until_applied(database_url=scratch_url, timeout=120)
+    assert statuses == [200] * 330
+    counts = loadtest.database_counts(database_url=scratch_url, campaign="grouped")
+    assert counts["events"] == counts["events_handled"] == counts["gifts"] == counts["distinct_payments"] == 300
+    assert counts["deliveries"] == 330 and counts["payments_repeated"] == 0
+    assert counts["gift_pence"] == sum(1_000 + i for i in range(300))
+    # Events stored by one commit share their time of receipt: fewer distinct times than events means grouping.
+    assert counts["receipt_times"] < 300
+    verify = loadtest.ledger_verify(database_url=scratch_url)
+    assert verify.returncode == 0, verify.stdout + verify.stderr

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 def raw_commit_rate(database_url: str, rows: int) -> float:
     """Single-row INSERT + COMMIT per row, one connection, bare driver: sqlite3 with swingfund's pragmas (WAL,
-    synchronous=FULL, as settings.py sets them), or psycopg with PostgreSQL's defaults (synchronous_commit=on, autocommit: one commit each)."""
+    synchronous=FULL, as settings.py sets them), or psycopg with PostgreSQL's defaults (synchronous_commit=on,
+    autocommit: one commit each)."""
     if database_url.startswith("sqlite:"):
         conn = sqlite3.connect(urlsplit(database_url).path, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")

@@ -59,3 +59,15 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def scratch_url():
+    """A fresh database of the kind this test run uses (a SQLite file, or a new PostgreSQL database next to the
+    test database), for a server running in its own process."""
+    from swingfund.funding.payments import loadtest
+
+    url = os.environ.get("DATABASE_URL", "")
+    kind = "postgres" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    with loadtest.scratch_database(kind, postgres_url=url) as scratch:
+        yield scratch

@@ -6,6 +6,7 @@ Each outside integration (Stripe, WhatsApp, SMTP) stays off until its key is set
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -135,6 +136,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("SWINGFUND_STATIC_ROOT") or data_home() / "static")
 WHITENOISE_USE_FINDERS = True
+# Without `collectstatic`, files are served from the apps (WHITENOISE_USE_FINDERS): an empty STATIC_ROOT is normal.
+warnings.filterwarnings("ignore", message="No directory at: ", module="whitenoise.base")
 WHITENOISE_AUTOREFRESH = DEBUG  # rescanning per request is for development only
 
 LOGIN_URL = "/accounts/login/"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from swingfund.funding.payments import loadtest
 from swingfund.funding.payments.standin import StandIn
 from swingfund.funding.services import campaign_create
 
@@ -41,16 +39,6 @@ def campaign(db):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "crash: kills a real server process with SIGKILL mid-load (tests/payments)")
-
-
-@pytest.fixture
-def scratch_url():
-    """A fresh database of the kind this test run uses (a SQLite file, or a new PostgreSQL database next to the
-    test database), for a server running in its own process."""
-    url = os.environ.get("DATABASE_URL", "")
-    kind = "postgres" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
-    with loadtest.scratch_database(kind, postgres_url=url) as scratch:
-        yield scratch
 
 
 @pytest.fixture

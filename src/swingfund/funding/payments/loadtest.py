@@ -20,7 +20,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -113,22 +112,40 @@ def scratch_database(kind: str, *, postgres_url: str = "") -> Iterator[str]:
 
 
 class AppServer:
-    """swingfund served by ``swingfund.funding.payments.serve`` in its own process group (so SIGKILL takes all of
-    it), with Stripe settings pointing at the stand-in."""
+    """swingfund served as it is in production (``swingfund serve``: Granian, worker processes × threads) on a free
+    port, in its own process group (so SIGKILL takes all of it), with Stripe settings pointing at the stand-in."""
 
     def __init__(self, *, database_url: str, standin: StandIn, threads: int = 8, processes: int = 1,
-                 processing: str = "background", server: str = "wsgiref"):
+                 processing: str = "background"):
         self.database_url, self.standin, self.threads, self.processes = database_url, standin, threads, processes
-        self.processing, self.server = processing, server
+        self.processing = processing
         self.process: subprocess.Popen | None = None
         self.worker: subprocess.Popen | None = None
         self.url = ""
 
     def start(self) -> str:
-        if self.server == "granian":
-            self._start_granian()
-        else:
-            self._start_wsgiref()
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.url = ""
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "swingfund", "serve", f"127.0.0.1:{port}", "--workers", str(self.processes),
+             "--threads", str(self.threads)],
+            env=_env(self.database_url, self.standin, self.processing), stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while not self.url:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"swingfund serve exited with status {self.process.returncode}")
+            if time.monotonic() > deadline:
+                self.kill()
+                raise RuntimeError("swingfund serve did not start listening")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                self.url = f"http://127.0.0.1:{port}"
+            time.sleep(0.05)
         if self.processing == "worker":  # a separate process applies the events the web process stores
             self.worker = subprocess.Popen(
                 [sys.executable, "-m", "swingfund", "stripe", "process", "--follow"],
@@ -136,47 +153,6 @@ class AppServer:
                 stderr=subprocess.DEVNULL, start_new_session=True,
             )
         return self.url
-
-    def _start_granian(self) -> None:
-        """Granian (a Rust HTTP server running the WSGI app in its worker processes), on a free port."""
-        import socket
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-             "--workers", str(self.processes), "--blocking-threads", str(self.threads), "--backlog", "1024",
-             "--log-level", "warning", "--no-ws", "swingfund.wsgi:application"],
-            env=_env(self.database_url, self.standin, self.processing), stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True,
-        )
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"granian exited with status {self.process.returncode}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-                self.url = f"http://127.0.0.1:{port}"
-                return
-            time.sleep(0.1)
-        self.kill()
-        raise RuntimeError("granian did not start listening")
-
-    def _start_wsgiref(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "swingfund.funding.payments.serve", "--port", "0", "--threads", str(self.threads),
-             "--processes", str(self.processes)],
-            env=_env(self.database_url, self.standin, self.processing), stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True, start_new_session=True,
-        )
-        line: list[str] = []
-        reader = threading.Thread(target=lambda: line.append(self.process.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(SERVER_START_TIMEOUT)
-        if not line or not line[0].startswith("listening on "):
-            self.kill()
-            raise RuntimeError(f"the server did not start (said {line!r})")
-        self.url = line[0].split()[2]
 
     @property
     def webhook_url(self) -> str:

@@ -1,15 +1,28 @@
-"""`swingfund serve`: run the web site (Django's threaded server; put a proxy in front for the public)."""
+"""`swingfund serve`: run the web site with Granian, a production HTTP server (Rust) running swingfund's WSGI app in
+worker processes, each with a pool of threads. Static files are served by WhiteNoise inside the app, so no proxy is
+needed to try it; put a TLS-terminating proxy in front for the public."""
 
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from swingfund.public.serving import ServeOptions, parse_addrport, serve
 
 
 class Command(BaseCommand):
-    help = "Serve the swingfund site (default 127.0.0.1:8000)."
+    help = "Serve the swingfund site with Granian (default 127.0.0.1:8000)."
 
     def add_arguments(self, parser):
-        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000", help="HOST:PORT or PORT")
+        parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+        parser.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
 
-    def handle(self, *args, addrport: str, **options):
-        self.stdout.write(f"Serving swingfund at http://{addrport}/  (Ctrl-C to stop)")
-        call_command("runserver", addrport, use_reloader=False, use_threading=True)
+    def handle(self, *args, addrport: str, workers: int, threads: int, **options):
+        try:
+            host, port = parse_addrport(addrport)
+        except ValueError as err:
+            raise CommandError(str(err)) from err
+        if workers < 1 or threads < 1:
+            raise CommandError("--workers and --threads must be at least 1.")
+        self.stdout.write(f"Serving swingfund at http://{host}:{port}/  ({workers} worker(s) × {threads} threads; "
+                          "Ctrl-C to stop)")
+        self.stdout.flush()
+        serve(ServeOptions(host=host, port=port, workers=workers, threads=threads))

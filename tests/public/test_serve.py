@@ -1,0 +1,43 @@
+"""`swingfund serve` runs the site with Granian (the server the webhook benchmark and crash test measure): pages and
+static files are served, and a bad address is refused with a clear message."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from swingfund.funding.payments import loadtest
+from swingfund.funding.payments.standin import StandIn
+from swingfund.public.serving import parse_addrport
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("127.0.0.1:8000", ("127.0.0.1", 8000)), ("8001", ("127.0.0.1", 8001)), (":8002", ("127.0.0.1", 8002)),
+    ("0.0.0.0:80", ("0.0.0.0", 80)), ("[::1]:8003", ("::1", 8003)),  # noqa: S104 — a value parsed, not bound
+])
+def test_addresses_are_parsed(value, expected):
+    assert parse_addrport(value) == expected
+
+
+@pytest.mark.parametrize("value", ["localhost", "127.0.0.1:http", "127.0.0.1:70000", "127.0.0.1:0"])
+def test_a_bad_address_is_refused_naming_it(value):
+    with pytest.raises(ValueError, match="is not HOST:PORT or PORT"):
+        parse_addrport(value)
+
+
+def test_the_command_refuses_a_bad_address_with_exit_status_and_message(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "swingfund", "serve", "nowhere"], capture_output=True, text=True,
+                          env={"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PATH": "/usr/bin:/bin"},
+                          timeout=120, check=False)
+    assert done.returncode != 0 and "'nowhere' is not HOST:PORT or PORT" in done.stderr
+
+
+def test_pages_and_static_files_are_served(scratch_url):
+    with StandIn() as standin, loadtest.AppServer(database_url=scratch_url, standin=standin, threads=2) as server:
+        home = urllib.request.urlopen(server.url + "/", timeout=30)  # noqa: S310 — our own loopback server
+        assert home.status == 200 and b"swingfund" in home.read().lower()
+        css = urllib.request.urlopen(server.url + "/static/admin/css/base.css", timeout=30)  # noqa: S310
+        assert css.status == 200 and css.headers["Content-Type"].startswith("text/css")

@@ -137,7 +137,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("SWINGFUND_STATIC_ROOT") or data_home() / "static")
 WHITENOISE_USE_FINDERS = True
 # Without `collectstatic`, files are served from the apps (WHITENOISE_USE_FINDERS): an empty STATIC_ROOT is normal.
-warnings.filterwarnings("ignore", message="No directory at: ", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 WHITENOISE_AUTOREFRESH = DEBUG  # rescanning per request is for development only
 
 LOGIN_URL = "/accounts/login/"

@@ -41,3 +41,18 @@ def test_pages_and_static_files_are_served(scratch_url):
         assert home.status == 200 and b"swingfund" in home.read().lower()
         css = urllib.request.urlopen(server.url + "/static/admin/css/base.css", timeout=30)  # noqa: S310
         assert css.status == 200 and css.headers["Content-Type"].startswith("text/css")
+
+
+def test_the_health_check_reports_the_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["ok"] is True
+
+
+def test_the_health_check_says_503_when_the_database_is_unreachable(tmp_path):
+    broken = tmp_path / "no-such-folder" / "db.sqlite3"  # SQLite cannot create a file in a missing folder
+    code = ("import django, os; django.setup(); from django.test import Client; "
+            "r = Client().get('/healthz', HTTP_HOST='127.0.0.1'); print(r.status_code, r.json()['ok'])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False,
+                          env={"DATABASE_URL": f"sqlite:///{broken}", "DJANGO_SETTINGS_MODULE": "swingfund.settings",
+                               "PATH": "/usr/bin:/bin"})
+    assert done.stdout.split() == ["503", "False"], done.stderr[-2000:]

@@ -26,7 +26,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
+import shutil
+import signal
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -68,7 +73,11 @@ def run_one(kind: str, args: argparse.Namespace) -> dict:
                     progress.advance(task)
 
             start = time.perf_counter()
-            statuses = loadtest.fire(server.webhook_url, signed, threads=args.client_threads, on_result=advance)
+            if args.sender == "wrk":
+                not_acked = fire_wrk(server, signed, args, url, progress=lambda n: progress.update(task, completed=n))
+            else:
+                statuses = loadtest.fire(server.webhook_url, signed, threads=args.client_threads, on_result=advance)
+                not_acked = sum(1 for s in statuses if s != 200)
             acked_at = time.perf_counter() - start
             applying = progress.add_task(f"{kind}: applying", total=args.events)
             while (pending := loadtest.pending_count(database_url=url)) > 0:
@@ -78,11 +87,12 @@ def run_one(kind: str, args: argparse.Namespace) -> dict:
                 time.sleep(0.2)
             progress.update(applying, completed=args.events)
             applied_at = time.perf_counter() - start
+            ceiling = no_database_ceiling(server, args)
         counts = loadtest.database_counts(database_url=url, campaign=CAMPAIGN)
         verify = loadtest.ledger_verify(database_url=url)
-    not_acked = sum(1 for s in statuses if s != 200)
     return {
-        "kind": kind, "raw": raw, "acked": args.events / acked_at, "applied": args.events / applied_at,
+        "kind": kind, "raw": raw, "ceiling": ceiling, "acked": args.events / acked_at,
+        "applied": args.events / applied_at,
         "not_acked": not_acked, "lost": args.events - counts["distinct_payments"],
         "double": counts["gifts"] - counts["distinct_payments"] + counts["payments_repeated"],
         "pence_ok": counts["gift_pence"] == expected_pence, "verify": verify.returncode == 0,
@@ -90,15 +100,62 @@ def run_one(kind: str, args: argparse.Namespace) -> dict:
     }
 
 
+def fire_wrk(server: loadtest.AppServer, signed: list, args: argparse.Namespace, database_url: str,
+             progress) -> int:
+    """Deliver every event once with wrk (a C load generator, `benchmarks/wrk_deliver.lua`), so that the sender
+    takes next to no CPU from the server; returns until every event is stored (acknowledged), and how many
+    deliveries were not answered 200."""
+    with tempfile.TemporaryDirectory(prefix="swingfund-wrk-") as folder:
+        lines = Path(folder) / "deliveries.tsv"
+        lines.write_text("".join(f"{s.signature}\t{s.body.decode()}\n" for s in signed))
+        threads = min(args.wrk_threads, args.client_threads)
+        wrk = subprocess.Popen(
+            ["wrk", "-t", str(threads), "-c", str(args.client_threads), "-d", f"{int(args.timeout)}s", "--timeout",
+             "30s", "-s", str(Path(__file__).with_name("wrk_deliver.lua")), server.url, "--", str(lines),
+             str(threads), loadtest.WEBHOOK_PATH, "/healthz"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            while (stored := loadtest.stored_count(database_url=database_url)) < len(signed):
+                progress(stored)
+                if wrk.poll() is not None:
+                    raise RuntimeError(f"wrk stopped early: {wrk.stdout.read()[-2000:]}")
+                time.sleep(0.05)
+            progress(len(signed))
+        finally:
+            wrk.send_signal(signal.SIGINT)
+            output = wrk.communicate(timeout=60)[0]
+    answered = re.search(r"deliveries answered (\d+), not 200 (\d+), resent (\d+)", output)
+    if answered is None:
+        raise RuntimeError(f"wrk did not report its deliveries:\n{output[-2000:]}")
+    return int(answered.group(2))
+
+
+def no_database_ceiling(server: loadtest.AppServer, args: argparse.Namespace) -> float:
+    """Requests per second the same server and sender manage for `/healthz` (Django's request cycle and a
+    `SELECT 1`, no write): the most any webhook could reach on this machine with this stack."""
+    if args.sender == "wrk":
+        done = subprocess.run(["wrk", "-t", str(min(args.wrk_threads, args.client_threads)), "-c",
+                               str(args.client_threads), "-d", "5s", server.url + "/healthz"],
+                              capture_output=True, text=True, timeout=60, check=False)
+        found = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
+        return float(found.group(1)) if found else float("nan")
+    probes = [loadtest.Signed("healthz", b"", "") for _ in range(args.events)]
+    start = time.perf_counter()
+    loadtest.fire(server.url + "/healthz", probes, threads=args.client_threads, method="GET")
+    return len(probes) / (time.perf_counter() - start)
+
+
 def report(results: list[dict], args: argparse.Namespace) -> None:
     table = Table(title=f"Signed webhook events, {args.events:,} per database "
-                        f"({args.client_threads} client threads → {args.processes} server process(es) × "
+                        f"({args.client_threads} concurrent deliveries from {args.sender} → "
+                        f"{args.processes} server process(es) × "
                         f"{args.server_threads} threads, processing={args.processing}, {os.cpu_count()} CPUs)")
-    for column in ("database", "raw commits/s", "acknowledged/s", "ack ÷ raw", "applied/s", "applied ÷ raw",
-                   "not 2xx", "lost", "double", "£ total", "ledger verify"):
+    for column in ("database", "raw commits/s", "ceiling req/s", "acknowledged/s", "ack ÷ raw", "applied/s",
+                   "applied ÷ raw", "not 2xx", "lost", "double", "£ total", "ledger verify"):
         table.add_column(column, justify="right")
     for r in results:
-        table.add_row(r["kind"], f"{r['raw']:,.0f}", f"{r['acked']:,.0f}", f"{r['acked'] / r['raw']:.3f}",
+        table.add_row(r["kind"], f"{r['raw']:,.0f}", f"{r['ceiling']:,.0f}", f"{r['acked']:,.0f}",
+                      f"{r['acked'] / r['raw']:.3f}",
                       f"{r['applied']:,.0f}", f"{r['applied'] / r['raw']:.3f}", str(r["not_acked"]), str(r["lost"]),
                       str(r["double"]), "ok" if r["pence_ok"] else "WRONG", "ok" if r["verify"] else "FAILED")
     console.print(table)
@@ -119,7 +176,10 @@ def main() -> None:
     parser.add_argument("--raw-rows", type=int, default=2000)
     parser.add_argument("--database-url", default=os.environ.get("SWINGFUND_BENCH_POSTGRES", ""),
                         help="a PostgreSQL URL whose server can host a scratch database (role needs CREATEDB)")
-    parser.add_argument("--client-threads", type=int, default=32)
+    parser.add_argument("--client-threads", type=int, default=32, help="concurrent deliveries (connections)")
+    parser.add_argument("--sender", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python",
+                        help="wrk (Debian package `wrk`; default when installed) or Python threads")
+    parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--server-threads", type=int, default=8)
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--processing", choices=["background", "worker", "inline"], default="background")

@@ -62,7 +62,15 @@ def database_counts(*, database_url: str, campaign: str) -> dict[str, int]:
 
 def pending_count(*, database_url: str) -> int:
     """Events stored but not yet applied, read with the bare driver (cheap enough to poll)."""
-    sql = "SELECT count(*) FROM payments_stripeevent WHERE status = 'pending'"
+    return _count(database_url, "SELECT count(*) FROM payments_stripeevent WHERE status = 'pending'")
+
+
+def stored_count(*, database_url: str) -> int:
+    """Events stored (acknowledged or about to be), read with the bare driver."""
+    return _count(database_url, "SELECT count(*) FROM payments_stripeevent")
+
+
+def _count(database_url: str, sql: str) -> int:
     if database_url.startswith("sqlite:"):
         import sqlite3
 
@@ -210,12 +218,12 @@ def sign_all(standin: StandIn, events: Sequence[dict]) -> list[Signed]:
     return [Signed(e["id"], *standin.signed(e)) for e in events]
 
 
-def post(url: str, item: Signed, timeout: float = 30) -> int | None:
+def post(url: str, item: Signed, timeout: float = 30, method: str = "POST") -> int | None:
     """One delivery; the HTTP status, or None when the connection failed (not acknowledged)."""
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
-        conn.request("POST", parts.path, body=item.body, headers={
+        conn.request(method, parts.path, body=item.body or None, headers={
             "Content-Type": "application/json; charset=utf-8", "Stripe-Signature": item.signature})
         response = conn.getresponse()
         response.read()
@@ -227,12 +235,12 @@ def post(url: str, item: Signed, timeout: float = 30) -> int | None:
 
 
 def fire(url: str, items: Sequence[Signed], *, threads: int = 16,
-         on_result: Callable[[int, int | None], None] | None = None) -> list[int | None]:
+         on_result: Callable[[int, int | None], None] | None = None, method: str = "POST") -> list[int | None]:
     """Deliver every item once from a pool of threads; statuses in input order."""
     statuses: list[int | None] = [None] * len(items)
 
     def send(index: int) -> None:
-        statuses[index] = post(url, items[index])
+        statuses[index] = post(url, items[index], method=method)
         if on_result:
             on_result(index, statuses[index])
 

@@ -1,5 +1,6 @@
-"""What each Stripe event type does to the ledger. Called by `services.stripe_event_receive` inside its transaction;
-every write goes through the ledger's own services (`swingfund.funding.services`)."""
+"""What each Stripe event type does to the ledger. Called by `services.stripe_event_apply` for one event inside its
+transaction, and (`payment_gift` only) by `services._payments_apply_together` for a chunk of payments recorded at
+once; every write goes through the ledger's own services (`swingfund.funding.services`)."""
 
 from __future__ import annotations
 

@@ -93,6 +93,9 @@ def run_one(kind: str, args: argparse.Namespace) -> dict:
             ceiling = no_database_ceiling(server, signed, args)
         counts = loadtest.database_counts(database_url=url, campaign=CAMPAIGN)
         verify = loadtest.ledger_verify(database_url=url)
+        listed = sum(1 for r in standin.requests if r.get("path", "").startswith("/v1/charges"))
+        console.print(f"{kind}: the processor asked the stand-in {listed} charges page(s) and "
+                      f"{len(standin.requests) - listed} other request(s) for fees")
     return {
         "kind": kind, "raw": raw, "ceiling": ceiling, "acked": args.events / acked_at,
         "applied": args.events / applied_at,

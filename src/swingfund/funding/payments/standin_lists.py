@@ -9,7 +9,9 @@ gives the objects after the cursor in that order, ``ending_before`` the ones jus
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 from swingfund.funding.payments.standin_objects import StripeError
@@ -33,19 +35,20 @@ def list_page(objects: list[dict[str, Any]], params: dict[str, Any], *, url: str
         raise StripeError(400, "You may only specify one of these parameters: ending_before, starting_after.",
                           param="ending_before")
     created = created_filter(params.get("created"))
-    ordered = [obj for _, obj in sorted(enumerate(objects), key=lambda pair: (pair[1]["created"], pair[0]),
-                                        reverse=True)]
-    position = {obj["id"]: i for i, obj in enumerate(ordered)}
-    matching = [(i, obj) for i, obj in enumerate(ordered) if created(obj["created"]) and (keep is None or keep(obj))]
+    # Newest first; among objects created in the same second the later one first (a stable sort of the reversed
+    # creation order). Only as many objects are looked at as the page needs.
+    ordered = sorted(objects[::-1], key=itemgetter("created"), reverse=True)  # noqa: C415 — ties keep input order
+
+    def matches(objs: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        return (obj for obj in objs if created(obj["created"]) and (keep is None or keep(obj)))
+
     if before:
-        cursor = _cursor(position, before, kind, "ending_before")
-        rest = [obj for i, obj in matching if i < cursor]
-        page = rest[-limit:]
-    else:
-        cursor = _cursor(position, after, kind, "starting_after") if after else -1
-        rest = [obj for i, obj in matching if i > cursor]
-        page = rest[:limit]
-    return {"object": "list", "url": url, "has_more": len(rest) > limit, "data": page}
+        cursor = _cursor(ordered, before, kind, "ending_before")
+        rest = list(matches(ordered[:cursor]))
+        return {"object": "list", "url": url, "has_more": len(rest) > limit, "data": rest[-limit:]}
+    start = _cursor(ordered, after, kind, "starting_after") + 1 if after else 0
+    page = list(islice(matches(islice(ordered, start, None)), limit + 1))
+    return {"object": "list", "url": url, "has_more": len(page) > limit, "data": page[:limit]}
 
 
 def created_filter(value: Any) -> Callable[[int], bool]:
@@ -55,13 +58,17 @@ def created_filter(value: Any) -> Callable[[int], bool]:
     if not isinstance(value, dict):
         exact = _integer(value, "created")
         return lambda created: created == exact
-    bounds = []
+    low, high = float("-inf"), float("inf")  # inclusive bounds: gt T is gte T+1 for whole seconds
     for op, bound in value.items():
         if op not in RANGE_OPERATORS:
             raise StripeError(400, f"Received unknown parameter: created[{op}]", param=f"created[{op}]",
                               code="parameter_unknown")
-        bounds.append((RANGE_OPERATORS[op], _integer(bound, f"created[{op}]")))
-    return lambda created: all(test(created, b) for test, b in bounds)
+        number = _integer(bound, f"created[{op}]")
+        if op in ("gt", "gte"):
+            low = max(low, number + (op == "gt"))
+        else:
+            high = min(high, number - (op == "lt"))
+    return lambda created: low <= created <= high
 
 
 def _limit(value: Any) -> int:
@@ -84,7 +91,8 @@ def _integer(value: Any, param: str) -> int:
         raise StripeError(400, f"Invalid integer: {value}", param=param, code="parameter_invalid_integer") from None
 
 
-def _cursor(position: dict[str, int], oid: str, kind: str, param: str) -> int:
-    if oid not in position:
-        raise StripeError(400, f"No such {kind}: '{oid}'", param=param, code="resource_missing")
-    return position[oid]
+def _cursor(ordered: list[dict[str, Any]], oid: str, kind: str, param: str) -> int:
+    for index, obj in enumerate(ordered):
+        if obj["id"] == oid:
+            return index
+    raise StripeError(400, f"No such {kind}: '{oid}'", param=param, code="resource_missing")

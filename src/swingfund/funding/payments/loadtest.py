@@ -17,6 +17,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -132,8 +133,6 @@ class AppServer:
         self.url = ""
 
     def start(self) -> str:
-        import socket
-
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]

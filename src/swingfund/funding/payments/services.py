@@ -182,13 +182,16 @@ def stripe_events_apply_pending(*, limit: int | None = None, fee_lookup: FeeLook
         gate.wait_idle()  # fetching fees costs this process CPU too: deliveries first
         rows = list(StripeEvent.objects.filter(id__in=ids[start:start + APPLY_CHUNK]).order_by("id")
                     .values_list("event_id", "payload"))
-        fees = _fees_prefetch([payload for _, payload in rows], fee_lookup)
+        intents = {event_id: handlers.fee_intent(payload) for event_id, payload in rows}  # '' when no fee is asked
+        recorded = set(Donation.objects.filter(method=Method.CARD, external_id__in=set(intents.values()) - {""})
+                       .values_list("external_id", flat=True))
+        fees = _fees_prefetch([payload for _, payload in rows], set(intents.values()) - recorded - {""}, fee_lookup)
 
         def lookup(*, payment_intent_id: str, fees: dict[str, PaymentFee] = fees) -> PaymentFee:
             fee = fees.get(payment_intent_id)
             return fee if fee is not None else fee_lookup(payment_intent_id=payment_intent_id)
 
-        rest = _payments_apply_together(rows, fees) if len(rows) > 1 else rows
+        rest = _payments_apply_together(rows, intents, recorded, fees) if len(rows) > 1 else rows
         applied += len(rows) - len(rest)
         for event_id, payload in rest:
             try:
@@ -200,14 +203,14 @@ def stripe_events_apply_pending(*, limit: int | None = None, fee_lookup: FeeLook
     return applied
 
 
-def _payments_apply_together(rows: list[tuple[str, dict]], fees: dict[str, PaymentFee]) -> list[tuple[str, dict]]:
+def _payments_apply_together(rows: list[tuple[str, dict]], intents: dict[str, str], recorded: set[str],
+                             fees: dict[str, PaymentFee]) -> list[tuple[str, dict]]:
     """Record the chunk's payments in one transaction; returns the events left to apply one by one (not payments,
-    refused, or whose fee is not known yet — or all of them, if the batch failed)."""
+    refused, or whose fee is not known yet — or all of them, if the batch failed). `intents` gives each event's
+    payment intent ('' for none), `recorded` those already in the ledger."""
     lookups, batch, rest = handlers.Lookups(), [], []
-    recorded = set(Donation.objects.filter(method=Method.CARD, external_id__in=[
-        handlers.fee_intent(p) for _, p in rows if handlers.fee_intent(p)]).values_list("external_id", flat=True))
     for event_id, payload in rows:
-        intent = handlers.fee_intent(payload)
+        intent = intents[event_id]
         if not intent or (intent not in fees and intent not in recorded):
             rest.append((event_id, payload))
             continue
@@ -238,27 +241,27 @@ def _payments_apply_together(rows: list[tuple[str, dict]], fees: dict[str, Payme
     return rest
 
 
-def _fees_prefetch(payloads: list[dict[str, Any]], fee_lookup: FeeLookup) -> dict[str, PaymentFee]:
-    """Fees for the payment events in a batch not yet recorded. With Stripe itself (the default look-up), one
-    listing of recent charges with their balance transactions (a page per hundred payments); with another look-up,
-    one call per payment in parallel. A fee not found is simply missing (the event's own attempt asks again and
-    records any error)."""
-    intents = {i for i in map(handlers.fee_intent, payloads) if i}
-    intents -= set(Donation.objects.filter(method=Method.CARD, external_id__in=intents)
-                   .values_list("external_id", flat=True))
+def _fees_prefetch(payloads: list[dict[str, Any]], intents: set[str], fee_lookup: FeeLookup
+                   ) -> dict[str, PaymentFee]:
+    """Fees for the payment `intents` of a batch (those not yet recorded). With Stripe itself (the default look-up),
+    one listing of recent charges with their balance transactions (a page per hundred payments); with another
+    look-up, one call per payment in parallel. A fee not found is simply missing (the event's own attempt asks
+    again and records any error)."""
     if len(intents) < 2:
         return {}
     if fee_lookup is payment_fee_fetch:
-        found = {i: _fees_seen[i] for i in intents if i in _fees_seen}
+        with _fees_seen_lock:
+            found = {i: _fees_seen[i] for i in intents if i in _fees_seen}
+        missing = intents - set(found)
         since = min(int(p.get("created") or 0) for p in payloads) - FEE_LISTING_MARGIN_SECONDS
         try:
-            with _fees_seen_lock:
+            if missing:
                 others: dict[str, PaymentFee] = {}
-                found |= payment_fees_fetch_many(payment_intent_ids=intents - set(found), created_since=since,
-                                                 others=others) if intents - set(found) else {}
-                _fees_seen.update(others)
-                while len(_fees_seen) > FEES_SEEN_MAX:
-                    _fees_seen.popitem(last=False)
+                found |= payment_fees_fetch_many(payment_intent_ids=missing, created_since=since, others=others)
+                with _fees_seen_lock:
+                    _fees_seen.update(others)
+                    while len(_fees_seen) > FEES_SEEN_MAX:
+                        _fees_seen.popitem(last=False)
             return found
         except StripeUnavailable:
             logger.warning("Listing charges for their fees failed; asking per payment", exc_info=True)

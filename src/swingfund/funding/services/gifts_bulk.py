@@ -163,15 +163,20 @@ class _Donors:
         self.by_key: dict[tuple, Donor] = {}
         self.first_use: set[tuple] = set()  # created by the batch: its first gift's details are the donor's own
         self.changed: dict[tuple, set[str]] = defaultdict(set)
+        self._cleaned: dict[DonorDetails, tuple[tuple, tuple[str, str, str, str]]] = {}
         emails = {(d.email or "").strip().lower() for d in (g.donor for g in batch) if d is not None} - {""}
         if emails:
             self.by_key = {("email", d.email): d for d in Donor.objects.filter(email__in=emails)}
         new = []
         for details in (g.donor for g in batch):
-            cleaned = self._clean(details)
-            if cleaned is None or cleaned[0] in self.by_key:
+            if details is None:
                 continue
-            key, (name, email, address, postcode) = cleaned
+            try:
+                key, (name, email, address, postcode) = self._clean(details)
+            except ValueError:
+                continue  # refused, with the gift's number, when its turn comes
+            if key in self.by_key:
+                continue
             if email:
                 donor = Donor(name=name, email=email, address=address, postcode=postcode,
                               consent_publish=bool(details.consent_publish),
@@ -184,17 +189,14 @@ class _Donors:
             self.first_use.add(key)
         Donor.objects.bulk_create(new)  # primary keys now set: the ledger names donors by number
 
-    @staticmethod
-    def _clean(details: DonorDetails | None) -> tuple[tuple, tuple[str, str, str, str]] | None:
-        if details is None:
-            return None
-        try:
+    def _clean(self, details: DonorDetails) -> tuple[tuple, tuple[str, str, str, str]]:
+        """(the donor's key in this batch, its details as stored); raises `ValueError` for refused details."""
+        if details not in self._cleaned:
             cleaned = gifts.donor_details_clean(name=details.name, email=details.email, address=details.address,
                                                 postcode=details.postcode, category=details.category)
-        except ValueError:
-            return None  # refused, with the gift's number, when its turn comes
-        name, email, address, postcode = cleaned
-        return (("email", email) if email else ("name", name, address, postcode)), cleaned
+            name, email, address, postcode = cleaned
+            self._cleaned[details] = (("email", email) if email else ("name", name, address, postcode)), cleaned
+        return self._cleaned[details]
 
     def all(self) -> list[Donor]:
         return list(self.by_key.values())
@@ -202,9 +204,7 @@ class _Donors:
     def for_gift(self, details: DonorDetails | None) -> Donor | None:
         if details is None:
             return None
-        gifts.donor_details_clean(name=details.name, email=details.email, address=details.address,
-                                  postcode=details.postcode, category=details.category)  # raises if refused
-        key, (_, _, address, postcode) = self._clean(details)
+        key, (_, _, address, postcode) = self._clean(details)  # raises for refused details
         donor = self.by_key[key]
         if key in self.first_use:
             self.first_use.discard(key)  # its first gift created or found it; later ones may fill in blanks

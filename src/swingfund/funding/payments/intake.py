@@ -14,6 +14,7 @@ deliveries inside someone else's transaction would acknowledge them before they 
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ class Receipt:
 
 @dataclass
 class _Delivery:
-    event: dict[str, Any]
+    item: Any
     receipt: Receipt | None = None
     error: BaseException | None = None
     done: bool = False
@@ -50,18 +51,18 @@ class GroupCommit:
     nothing), `store_one` a single event in its own (the fallback, and the path of a caller already in a
     transaction); `around` wraps each commit (the write gate)."""
 
-    store_one: Callable[[dict[str, Any]], Receipt]
-    store_many: Callable[[list[dict[str, Any]]], list[Receipt]]
+    store_one: Callable[[Any], Receipt]
+    store_many: Callable[[list[Any]], list[Receipt]]
     around: Callable[[], Any]
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _waiting: list[_Delivery] = field(default_factory=list)
     _committing: bool = False
 
-    def store(self, event: dict[str, Any]) -> Receipt:
+    def store(self, item: Any) -> Receipt:
         if connection.in_atomic_block:
             with self.around():
-                return self.store_one(event)
-        mine = _Delivery(event)
+                return self.store_one(item)
+        mine = _Delivery(item)
         with self._cond:
             self._waiting.append(mine)
             while self._committing and not mine.done:
@@ -84,16 +85,16 @@ class GroupCommit:
         try:
             with self.around():
                 if len(group) == 1:
-                    receipts = [self.store_one(group[0].event)]
+                    receipts = [self.store_one(group[0].item)]
                 else:
-                    receipts = self.store_many([d.event for d in group])
+                    receipts = self.store_many([d.item for d in group])
             for delivery, receipt in zip(group, receipts, strict=True):
                 delivery.receipt = receipt
         except Exception:  # noqa: BLE001 — nothing of the group was stored: each on its own, errors to their owners
             for delivery in group:
                 try:
                     with self.around():
-                        delivery.receipt = self.store_one(delivery.event)
+                        delivery.receipt = self.store_one(delivery.item)
                 except Exception as err:  # noqa: BLE001
                     delivery.error = err
         finally:
@@ -102,34 +103,75 @@ class GroupCommit:
                     delivery.done = True
 
 
-def events_store_many(events: list[dict[str, Any]]) -> list[Receipt]:
-    """Store several verified events in one transaction: new ones inserted PENDING in one statement, known ones
-    counted as redeliveries (a failed one put back in the queue), as storing each on its own would."""
-    with transaction.atomic():
-        return _events_store_many(events)
+@dataclass(frozen=True)
+class Verified:
+    """A delivery whose signature checked out: the event, and its body exactly as Stripe sent it (stored verbatim)."""
+
+    event: dict[str, Any]
+    body: str
+
+    @classmethod
+    def of(cls, event: dict[str, Any], payload: bytes) -> Verified:
+        try:
+            body = payload.decode("utf-8")
+        except UnicodeDecodeError:  # JSON may come in UTF-16/32: store it re-encoded instead
+            body = json.dumps(event)
+        return cls(event=event, body=body)
 
 
-def _events_store_many(events: list[dict[str, Any]]) -> list[Receipt]:
+def events_store_many(items: list[Verified]) -> list[Receipt]:
+    """Store verified deliveries in one statement and one transaction: an upsert on the event id. A new event is
+    inserted PENDING; a known one has its deliveries counted, and if it had FAILED it goes back in the queue (a
+    redelivery is a retry). The database decides, atomically, which is which, so concurrent deliveries of one event
+    from several threads or processes store it once. Receipts come back in the order of `items`."""
+    if not items:
+        return []
+    occurrences: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        occurrences.setdefault(item.event["id"], []).append(index)
+    first = {event_id: items[indexes[0]] for event_id, indexes in occurrences.items()}
     now = timezone.now()
-    ids = list(dict.fromkeys(e["id"] for e in events))
-    known = {row.event_id: row for row in StripeEvent.objects.select_for_update().filter(event_id__in=ids)}
-    new: dict[str, StripeEvent] = {}
-    receipts = []
-    for event in events:
-        event_id = event["id"]
-        row = known.get(event_id)
-        if row is None:
-            row = new[event_id] = known[event_id] = StripeEvent(
-                event_id=event_id, type=event["type"], livemode=bool(event.get("livemode")),
-                created=datetime.fromtimestamp(int(event.get("created") or now.timestamp()), tz=UTC),
-                payload=event, received_at=now, status=StripeEvent.Status.PENDING, deliveries=0)
-        duplicate = row.deliveries > 0
-        row.deliveries += 1
-        if duplicate and row.status == StripeEvent.Status.FAILED:  # a redelivery of a failed event is a retry
-            row.status, row.error, row.attempts = StripeEvent.Status.PENDING, "", 0
-        receipts.append(Receipt(event_id=event_id, type=row.type, status=row.status, duplicate=duplicate))
-    StripeEvent.objects.bulk_create(new.values())
-    again = [row for event_id, row in known.items() if event_id not in new]
-    if again:
-        StripeEvent.objects.bulk_update(again, ["deliveries", "status", "error", "attempts"])
-    return receipts
+    ops = connection.ops
+    received = ops.adapt_datetimefield_value(now)
+    rows, params = [], []
+    for event_id in sorted(first):  # one order for every writer: no deadlock between overlapping groups
+        event = first[event_id].event
+        created = datetime.fromtimestamp(int(event.get("created") or now.timestamp()), tz=UTC)
+        rows.append(_ROW_SQL[connection.vendor == "postgresql"])
+        params += [event_id, event["type"], bool(event.get("livemode")), ops.adapt_datetimefield_value(created),
+                   first[event_id].body, received, len(occurrences[event_id])]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_UPSERT_SQL.format(rows=", ".join(rows)), params)
+        stored = {event_id: (kind, status, deliveries) for event_id, kind, status, deliveries in cursor.fetchall()}
+    receipts: list[Receipt | None] = [None] * len(items)
+    for event_id, indexes in occurrences.items():
+        kind, status, deliveries = stored[event_id]
+        known_before = deliveries > len(indexes)
+        for nth, index in enumerate(indexes):
+            receipts[index] = Receipt(event_id=event_id, type=kind, status=status, duplicate=known_before or nth > 0)
+    return receipts  # type: ignore[return-value]
+
+
+def event_store(item: Verified) -> Receipt:
+    """Store one verified delivery in its own transaction (or the caller's)."""
+    return events_store_many([item])[0]
+
+
+def _upsert_sql() -> tuple[str, tuple[str, str]]:
+    table = StripeEvent._meta.db_table
+    pending, failed = StripeEvent.Status.PENDING.value, StripeEvent.Status.FAILED.value
+    was_failed = f"{table}.status = '{failed}'"
+    sql = (
+        f"INSERT INTO {table} (event_id, type, livemode, created, payload, received_at, deliveries, status, "
+        f"waiting_for, error, attempts) VALUES {{rows}} "
+        f"ON CONFLICT (event_id) DO UPDATE SET deliveries = {table}.deliveries + excluded.deliveries, "
+        f"status = CASE WHEN {was_failed} THEN '{pending}' ELSE {table}.status END, "
+        f"error = CASE WHEN {was_failed} THEN '' ELSE {table}.error END, "
+        f"attempts = CASE WHEN {was_failed} THEN 0 ELSE {table}.attempts END "
+        f"RETURNING event_id, type, status, deliveries"
+    )
+    row = "(%s, %s, %s, %s, {payload}, %s, %s, '" + pending + "', '', '', 0)"
+    return sql, (row.format(payload="%s"), row.format(payload="CAST(%s AS jsonb)"))
+
+
+_UPSERT_SQL, _ROW_SQL = _upsert_sql()

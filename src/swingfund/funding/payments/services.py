@@ -27,19 +27,18 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any
 
 import stripe as stripe_library
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from swingfund.funding import services as funding
 from swingfund.funding.models import Donation, Method
 from swingfund.funding.payments import handlers
 from swingfund.funding.payments.gate import gate
-from swingfund.funding.payments.intake import GroupCommit, Receipt, events_store_many
+from swingfund.funding.payments.intake import GroupCommit, Receipt, Verified, event_store, events_store_many
 from swingfund.funding.payments.models import StripeEvent
 from swingfund.funding.payments.stripe import (
     WEBHOOKS_OFF,
@@ -100,33 +99,10 @@ def stripe_event_receive(*, payload: bytes, signature: str | None) -> Receipt:
     """Verify one delivery and store it once (PENDING), with the deliveries arriving at the same moment (group
     commit, `intake.py`). Nothing else happens in the request."""
     event = stripe_event_verify(payload=payload, signature=signature)
-    return _intake.store(event)
+    return _intake.store(Verified.of(event, payload))
 
 
-def _event_store(event: dict[str, Any]) -> Receipt:
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            StripeEvent.objects.create(
-                event_id=event["id"], type=event["type"], livemode=bool(event.get("livemode")),
-                created=datetime.fromtimestamp(int(event.get("created") or now.timestamp()), tz=UTC),
-                payload=event, received_at=now, status=StripeEvent.Status.PENDING,
-            )
-        return Receipt(event_id=event["id"], type=event["type"], status=StripeEvent.Status.PENDING, duplicate=False)
-    except IntegrityError:
-        pass
-    with transaction.atomic():
-        row = StripeEvent.objects.select_for_update().get(event_id=event["id"])
-        row.deliveries += 1
-        fields = ["deliveries"]
-        if row.status == StripeEvent.Status.FAILED:  # a redelivery of a failed event is a retry
-            row.status, row.error, row.attempts = StripeEvent.Status.PENDING, "", 0
-            fields += ["status", "error", "attempts"]
-        row.save(update_fields=fields)
-    return Receipt(event_id=row.event_id, type=row.type, status=row.status, duplicate=True)
-
-
-_intake = GroupCommit(store_one=_event_store, store_many=events_store_many, around=gate.delivery)
+_intake = GroupCommit(store_one=event_store, store_many=events_store_many, around=gate.delivery)
 
 
 def stripe_event_apply(*, event_id: str, fee_lookup: FeeLookup = payment_fee_fetch) -> str:

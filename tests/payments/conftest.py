@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import json
+import wsgiref.util
 from datetime import timedelta
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 
 from swingfund.funding.payments.standin import StandIn
@@ -46,3 +51,68 @@ def server_standin():
     """A stand-in for a server in another process: that process gets the key, secret and address by environment."""
     with StandIn(api_key=API_KEY, webhook_secret=WEBHOOK_SECRET) as server:
         yield server
+
+
+class Answer:
+    def __init__(self, status_code: int, body: bytes) -> None:
+        self.status_code, self.body = status_code, body
+
+    def json(self) -> dict:
+        return json.loads(self.body)
+
+
+class ServedApplication:
+    """POSTs to the WSGI application `swingfund serve` runs (`swingfund.wsgi.application`, whose webhook hot path
+    answers before Django), called in this process and this database transaction."""
+
+    def post(self, path: str, body: bytes | str, headers: dict[str, str] | None = None,
+             method: str = "POST", content_length: bool = True) -> Answer:
+        from swingfund.wsgi import application
+
+        data = body.encode() if isinstance(body, str) else body
+        environ: dict = {"REQUEST_METHOD": method, "PATH_INFO": path, "CONTENT_TYPE": "application/json",
+                         "wsgi.input": io.BytesIO(data)}
+        if method == "POST" and content_length:
+            environ["CONTENT_LENGTH"] = str(len(data))
+        wsgiref.util.setup_testing_defaults(environ)
+        for name, value in (headers or {}).items():
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+        answer: dict = {}
+
+        def start_response(status: str, response_headers: list, exc_info=None) -> None:
+            answer["status"] = int(status.split()[0])
+
+        # As Django's test client does: the test's connection (and its transaction) must outlive the request.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            chunks = application(environ, start_response)
+            try:
+                content = b"".join(chunks)
+            finally:
+                getattr(chunks, "close", lambda: None)()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+        return Answer(answer["status"], content)
+
+
+class DjangoView:
+    """POSTs through Django's test client (the view `runserver` and the test client reach)."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def post(self, path: str, body: bytes | str, headers: dict[str, str] | None = None,
+             method: str = "POST") -> Answer:
+        extra = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in (headers or {}).items()}
+        call = self.client.post if method == "POST" else self.client.get
+        response = (call(path, data=body, content_type="application/json", **extra) if method == "POST"
+                    else call(path, **extra))
+        return Answer(response.status_code, response.content)
+
+
+@pytest.fixture(params=["served application", "django view"])
+def webhook(request, client):
+    """Both ways a delivery reaches swingfund: the served WSGI application and the Django view."""
+    return ServedApplication() if request.param == "served application" else DjangoView(client)

@@ -6,14 +6,17 @@ concurrent deliveries are grouped, and every event is stored and applied once.""
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.utils import timezone
 
 from swingfund.funding.payments import loadtest
-from swingfund.funding.payments.intake import GroupCommit, Receipt
+from swingfund.funding.payments.intake import GroupCommit, Receipt, Verified, events_store_many
+from swingfund.funding.payments.models import StripeEvent
 
 CALLERS = 24
 
@@ -114,3 +117,45 @@ def test_a_real_server_groups_concurrent_deliveries_and_stores_and_applies_each_
     assert counts["receipt_times"] < 300
     verify = loadtest.ledger_verify(database_url=scratch_url)
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def _verified(event_id: str, kind: str = "checkout.session.completed") -> Verified:
+    event = {"id": event_id, "type": kind, "created": 1_720_000_000, "livemode": False, "data": {"object": {}}}
+    return Verified(event=event, body=json.dumps(event))
+
+
+@pytest.mark.django_db
+def test_one_statement_stores_new_events_once_and_counts_every_delivery():
+    StripeEvent.objects.create(event_id="evt_known", type="charge.refunded", created=timezone.now(), payload={},
+                               received_at=timezone.now(), status="handled", deliveries=1)
+    receipts = events_store_many([_verified("evt_b"), _verified("evt_a"), _verified("evt_b"),
+                                  _verified("evt_known", "charge.refunded")])
+    assert [(r.event_id, r.duplicate, r.status) for r in receipts] == [
+        ("evt_b", False, "pending"), ("evt_a", False, "pending"), ("evt_b", True, "pending"),
+        ("evt_known", True, "handled")]
+    stored = dict(StripeEvent.objects.values_list("event_id", "deliveries"))
+    assert stored == {"evt_a": 1, "evt_b": 2, "evt_known": 2}
+    row = StripeEvent.objects.get(event_id="evt_a")
+    assert row.payload["type"] == "checkout.session.completed" and row.created.year == 2024
+    assert row.received_at.tzinfo is not None
+
+
+@pytest.mark.django_db
+def test_a_redelivered_failed_event_goes_back_in_the_queue_and_a_handled_one_stays_handled():
+    now = timezone.now()
+    StripeEvent.objects.create(event_id="evt_failed", type="checkout.session.completed", created=now, payload={},
+                               received_at=now, status="failed", error="no such campaign", attempts=3)
+    StripeEvent.objects.create(event_id="evt_done", type="checkout.session.completed", created=now, payload={},
+                               received_at=now, status="handled")
+    receipts = events_store_many([_verified("evt_failed"), _verified("evt_done")])
+    assert [(r.status, r.duplicate) for r in receipts] == [("pending", True), ("handled", True)]
+    failed = StripeEvent.objects.get(event_id="evt_failed")
+    assert (failed.status, failed.error, failed.attempts, failed.deliveries) == ("pending", "", 0, 2)
+    assert StripeEvent.objects.get(event_id="evt_done").status == "handled"
+
+
+@pytest.mark.django_db
+def test_a_group_that_breaks_a_rule_writes_nothing():
+    with pytest.raises(KeyError):  # an event without a type is refused before the database is touched
+        events_store_many([_verified("evt_ok"), Verified(event={"id": "evt_bad"}, body="{}")])
+    assert StripeEvent.objects.count() == 0

@@ -5,8 +5,9 @@ database's write lock one by one.
 No extra thread: the first delivery to find no commit under way becomes the *leader*; it takes every delivery
 waiting at that moment (its own included), stores them all, wakes the others and returns. Each caller still gets
 its own `Receipt`, and only once its event is durably stored — so a 200 to Stripe still means "stored". If the
-combined transaction fails (say, another process inserted one of the events a moment earlier), each delivery of the
-group is stored on its own, so one bad delivery never fails the others.
+combined statement fails, each delivery of the group is stored on its own, so one bad delivery never fails the
+others. Which delivery is new and which a redelivery is decided by the database itself (an upsert on the event id),
+so deliveries of one event racing in from several processes are still stored once.
 
 A caller already inside a database transaction stores its event itself, in that transaction: committing other
 deliveries inside someone else's transaction would acknowledge them before they are durable.
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from swingfund.funding.payments.models import StripeEvent
@@ -120,10 +121,10 @@ class Verified:
 
 
 def events_store_many(items: list[Verified]) -> list[Receipt]:
-    """Store verified deliveries in one statement and one transaction: an upsert on the event id. A new event is
-    inserted PENDING; a known one has its deliveries counted, and if it had FAILED it goes back in the queue (a
-    redelivery is a retry). The database decides, atomically, which is which, so concurrent deliveries of one event
-    from several threads or processes store it once. Receipts come back in the order of `items`."""
+    """Store verified deliveries in one statement, so in one transaction with one commit: an upsert on the event id.
+    A new event is inserted PENDING; a known one has its deliveries counted, and if it had FAILED it goes back in
+    the queue (a redelivery is a retry). The database decides, atomically, which is which, so concurrent deliveries
+    of one event from several threads or processes store it once. Receipts come back in the order of `items`."""
     if not items:
         return []
     occurrences: dict[str, list[int]] = {}
@@ -140,7 +141,7 @@ def events_store_many(items: list[Verified]) -> list[Receipt]:
         rows.append(_ROW_SQL[connection.vendor == "postgresql"])
         params += [event_id, event["type"], bool(event.get("livemode")), ops.adapt_datetimefield_value(created),
                    first[event_id].body, received, len(occurrences[event_id])]
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # one statement: atomic on its own, its own transaction in autocommit
         cursor.execute(_UPSERT_SQL.format(rows=", ".join(rows)), params)
         stored = {event_id: (kind, status, deliveries) for event_id, kind, status, deliveries in cursor.fetchall()}
     receipts: list[Receipt | None] = [None] * len(items)

@@ -121,11 +121,12 @@ def fire_wrk(server: loadtest.AppServer, signed: list, args: argparse.Namespace,
              str(threads), loadtest.WEBHOOK_PATH, "/healthz"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
-            while (stored := loadtest.stored_count(database_url=database_url)) < len(signed):
-                progress(stored)
-                if wrk.poll() is not None:
-                    raise RuntimeError(f"wrk stopped early: {wrk.stdout.read()[-2000:]}")
-                time.sleep(0.05)
+            with loadtest.counter(database_url) as count:
+                while (stored := count(loadtest.STORED_SQL)) < len(signed):
+                    progress(stored)
+                    if wrk.poll() is not None:
+                        raise RuntimeError(f"wrk stopped early: {wrk.stdout.read()[-2000:]}")
+                    time.sleep(0.05)
             progress(len(signed))
         finally:
             wrk.send_signal(signal.SIGINT)

@@ -68,19 +68,30 @@ def pending_count(*, database_url: str) -> int:
 
 def stored_count(*, database_url: str) -> int:
     """Events stored (acknowledged or about to be), read with the bare driver."""
-    return _count(database_url, "SELECT count(*) FROM payments_stripeevent")
+    return _count(database_url, STORED_SQL)
 
 
-def _count(database_url: str, sql: str) -> int:
+STORED_SQL = "SELECT count(*) FROM payments_stripeevent"
+
+
+@contextlib.contextmanager
+def counter(database_url: str) -> Iterator[Callable[[str], int]]:
+    """One bare-driver connection for polling counts in a loop (`count(sql)`), closed afterwards."""
     if database_url.startswith("sqlite:"):
         import sqlite3
 
         with contextlib.closing(sqlite3.connect(urlsplit(database_url).path, timeout=30)) as conn:
-            return conn.execute(sql).fetchone()[0]
+            yield lambda sql: conn.execute(sql).fetchone()[0]
+        return
     import psycopg
 
-    with psycopg.connect(database_url) as conn:
-        return conn.execute(sql).fetchone()[0]
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        yield lambda sql: conn.execute(sql).fetchone()[0]
+
+
+def _count(database_url: str, sql: str) -> int:
+    with counter(database_url) as count:
+        return count(sql)
 
 
 def wait_until_applied(*, database_url: str, timeout: float, poll: float = 0.25) -> float:

@@ -37,7 +37,7 @@ from django.utils import timezone
 from swingfund.funding import services as funding
 from swingfund.funding.models import Donation, Method
 from swingfund.funding.payments import handlers
-from swingfund.funding.payments.gate import gate
+from swingfund.funding.payments.gate import CHUNK_MAX_WAIT_SECONDS, gate
 from swingfund.funding.payments.intake import GroupCommit, Receipt, Verified, event_store, events_store_many
 from swingfund.funding.payments.models import StripeEvent
 from swingfund.funding.payments.stripe import (
@@ -98,11 +98,12 @@ def stripe_event_verify(*, payload: bytes, signature: str | None) -> dict[str, A
 def stripe_event_receive(*, payload: bytes, signature: str | None) -> Receipt:
     """Verify one delivery and store it once (PENDING), with the deliveries arriving at the same moment (group
     commit, `intake.py`). Nothing else happens in the request."""
-    event = stripe_event_verify(payload=payload, signature=signature)
-    return _intake.store(Verified.of(event, payload))
+    with gate.delivery():
+        event = stripe_event_verify(payload=payload, signature=signature)
+        return _intake.store(Verified.of(event, payload))
 
 
-_intake = GroupCommit(store_one=event_store, store_many=events_store_many, around=gate.delivery)
+_intake = GroupCommit(store_one=event_store, store_many=events_store_many, around=gate.commit)
 
 
 def stripe_event_apply(*, event_id: str, fee_lookup: FeeLookup = payment_fee_fetch) -> str:
@@ -155,7 +156,8 @@ def stripe_events_apply_pending(*, limit: int | None = None, fee_lookup: FeeLook
                .values_list("id", flat=True)[: limit or None])
     applied = 0
     for start in range(0, len(ids), APPLY_CHUNK):
-        gate.wait_idle()  # fetching fees costs this process CPU too: deliveries first
+        # Deliveries first, in this process (fetching fees costs it CPU too) and any other (SQLite's write lock).
+        gate.wait_idle(other_processes=CHUNK_MAX_WAIT_SECONDS)
         rows = list(StripeEvent.objects.filter(id__in=ids[start:start + APPLY_CHUNK]).order_by("id")
                     .values_list("event_id", "payload"))
         intents = {event_id: handlers.fee_intent(payload) for event_id, payload in rows}  # '' when no fee is asked

@@ -52,6 +52,7 @@ class StandIn:
         self.api_key, self.webhook_secret, self.webhook_url = api_key, webhook_secret, webhook_url
         self.lock = threading.Lock()
         self.objects: dict[str, dict[str, Any]] = {}
+        self.charges: list[dict[str, Any]] = []  # the charges of `objects`, in creation order (for listing)
         self.requests: list[dict[str, Any]] = []  # every API request received, for tests to inspect
         self.idempotent: dict[str, tuple[int, dict[str, Any]]] = {}
         self.server = ThreadingHTTPServer((host, port), _handler_for(self))
@@ -141,8 +142,7 @@ class StandIn:
                 raise StripeError(400, f"This property cannot be expanded ({path}).", param="expand")
         intent = params.get("payment_intent")
         with self.lock:
-            charges = [obj for obj in self.objects.values() if obj["object"] == "charge"]
-            listing = list_page(charges, params, url="/v1/charges", kind="charge",
+            listing = list_page(self.charges, params, url="/v1/charges", kind="charge",
                                 keep=(lambda charge: charge["payment_intent"] == intent) if intent else None)
             data = [public(charge) for charge in listing["data"]]
         for path in expand:
@@ -178,13 +178,14 @@ class StandIn:
                 "fee_details": [{"amount": fee, "currency": "gbp", "description": "Stripe processing fees",
                                  "type": "stripe_fee"}],
             }
-            self.objects[ch_id] = {
+            self.objects[ch_id] = charge = {
                 "id": ch_id, "object": "charge", "amount": amount, "amount_captured": amount, "amount_refunded": 0,
                 "balance_transaction": txn_id, "captured": True, "created": now, "currency": "gbp",
                 "disputed": False, "livemode": False, "metadata": session["_payment_intent_metadata"],
                 "paid": True, "payment_intent": pi_id, "refunded": False, "status": "succeeded",
                 "refunds": {"object": "list", "data": [], "has_more": False, "url": f"/v1/charges/{ch_id}/refunds"},
             }
+            self.charges.append(charge)
             self.objects[pi_id] = {
                 "id": pi_id, "object": "payment_intent", "amount": amount, "amount_received": amount,
                 "currency": "gbp", "created": now, "latest_charge": ch_id, "livemode": False,

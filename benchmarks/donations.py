@@ -15,8 +15,8 @@ For each database, in a fresh scratch database:
   acknowledged; Python threads when wrk is not installed). Two rates: **acknowledged** (every
   delivery answered 200: the event is verified and durably stored, grouped with the deliveries arriving at the same
   moment) and **applied** (every gift recorded in the ledger with its fee, by the background processor);
-* **ceiling** — the same deliveries with a wrong signature: read, verified, refused with 400, no database touched.
-  No webhook that stores anything can beat it on this machine, so it is the yardstick for the ratios;
+* **ceiling** — the same deliveries with a wrong signature: read, verified, refused with 400 (and logged, as a
+  forged delivery is), no database touched: what the server and sender manage before any storing;
 * **check** — events lost (paid but not recorded) and double-counted (recorded twice), and ``swingfund ledger
   verify`` on the result.
 
@@ -139,8 +139,9 @@ def fire_wrk(server: loadtest.AppServer, signed: list, args: argparse.Namespace,
 
 def no_database_ceiling(server: loadtest.AppServer, signed: list, args: argparse.Namespace) -> float:
     """Deliveries per second the same server and sender manage when every delivery is refused at the signature
-    check (a real event body, a wrong signature: read, verified, answered 400, no database touched). No webhook
-    that stores anything can be faster on this machine with this stack: the ceiling the ratios are judged by."""
+    check (a real event body, a wrong signature: read, verified, answered 400 and logged, no database touched):
+    a yardstick for what the server and sender cost before any storing. Measured after the burst, so the
+    processor may still be applying events beside it."""
     forged = [loadtest.Signed(s.event_id, s.body, f"t={int(time.time())},v1={'0' * 64}") for s in signed]
     if args.sender == "wrk":
         with tempfile.TemporaryDirectory(prefix="swingfund-wrk-") as folder:
@@ -176,12 +177,15 @@ def report(results: list[dict], args: argparse.Namespace) -> None:
     for r in results:
         goals = [f"≥ {GOAL_EVENTS_PER_SECOND} events/s acknowledged: "
                  f"{'met' if r['acked'] >= GOAL_EVENTS_PER_SECOND else 'NOT met'}",
-                 f"≥ {GOAL_RATIO_OF_RAW:.0%} of raw commit rate: "
-                 f"{'met' if r['acked'] >= GOAL_RATIO_OF_RAW * r['raw'] else 'NOT met'} (acknowledged = "
-                 f"{r['acked'] / r['ceiling']:.0%} of the no-database ceiling, which is itself "
-                 f"{r['ceiling'] / r['raw']:.0%} of the raw commit rate)",
+                 f"acknowledged ≥ {GOAL_RATIO_OF_RAW:.0%} of raw commit rate: "
+                 f"{'met' if r['acked'] >= GOAL_RATIO_OF_RAW * r['raw'] else 'NOT met'} "
+                 f"({r['acked'] / r['raw']:.0%}; the refused-at-signature yardstick is {r['ceiling'] / r['raw']:.0%})",
                  f"≥ {GOAL_EVENTS_PER_SECOND} events/s applied to the ledger: "
                  f"{'met' if r['applied'] >= GOAL_EVENTS_PER_SECOND else 'NOT met'}",
+                 f"applied ≥ {GOAL_RATIO_OF_RAW:.0%} of raw commit rate: "
+                 f"{'met' if r['applied'] >= GOAL_RATIO_OF_RAW * r['raw'] else 'NOT met'} "
+                 f"({r['applied'] / r['raw']:.0%}: a payment is one gift, a donor and a balanced ledger "
+                 f"transaction, several rows, against one row per raw commit)",
                  f"0 lost / 0 double: {'met' if r['lost'] == r['double'] == 0 else 'NOT met'}"]
         console.print(f"{r['kind']}: " + "; ".join(goals) + f". Ledger: {' '.join(r['verify_text'])}")
 

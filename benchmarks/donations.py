@@ -193,7 +193,7 @@ def report(results: list[dict], args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=2000)
-    parser.add_argument("--raw-rows", type=int, default=2000)
+    parser.add_argument("--raw-rows", type=int, default=5000)
     parser.add_argument("--database-url", default=os.environ.get("SWINGFUND_BENCH_POSTGRES", ""),
                         help="a PostgreSQL URL whose server can host a scratch database (role needs CREATEDB)")
     parser.add_argument("--client-threads", type=int, default=32, help="concurrent deliveries (connections)")

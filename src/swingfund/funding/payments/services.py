@@ -53,6 +53,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 FEE_LOOKUP_THREADS = 8
 APPLY_CHUNK = 200  # events whose fees are fetched together and whose payments are recorded together
+APPLY_CHUNK_BUSY = 50  # … while webhook deliveries keep arriving
 FEE_LISTING_MARGIN_SECONDS = 3600  # a charge is created before its payment's events: list back this far
 # Fees of payments met while listing charges for an earlier chunk (newest first, so a backlog's later payments come
 # up first): kept so that the next chunks need no listing. A fee never changes once its balance transaction exists.
@@ -154,12 +155,14 @@ def stripe_events_apply_pending(*, limit: int | None = None, fee_lookup: FeeLook
     left for the next pass."""
     ids = list(StripeEvent.objects.filter(status=StripeEvent.Status.PENDING).order_by("id")
                .values_list("id", flat=True)[: limit or None])
-    applied = 0
-    for start in range(0, len(ids), APPLY_CHUNK):
-        # Deliveries first, in this process (fetching fees costs it CPU too) and any other (SQLite's write lock).
-        gate.wait_idle(other_processes=CHUNK_MAX_WAIT_SECONDS)
-        rows = list(StripeEvent.objects.filter(id__in=ids[start:start + APPLY_CHUNK]).order_by("id")
-                    .values_list("event_id", "payload"))
+    applied, start = 0, 0
+    while start < len(ids):
+        # Deliveries first, in this process (fetching fees costs it CPU too) and any other (SQLite's write lock);
+        # while they keep coming, a smaller chunk, so that they wait less behind its transaction.
+        quiet = gate.wait_idle(other_processes=CHUNK_MAX_WAIT_SECONDS)
+        chunk = ids[start:start + (APPLY_CHUNK if quiet else APPLY_CHUNK_BUSY)]
+        start += len(chunk)
+        rows = list(StripeEvent.objects.filter(id__in=chunk).order_by("id").values_list("event_id", "payload"))
         intents = {event_id: handlers.fee_intent(payload) for event_id, payload in rows}  # '' when no fee is asked
         recorded = set(Donation.objects.filter(method=Method.CARD, external_id__in=set(intents.values()) - {""})
                        .values_list("external_id", flat=True))

@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from swingfund.funding.payments import loadtest
-from swingfund.funding.payments.intake import GroupCommit, Receipt, Verified, events_store_many
+from swingfund.funding.payments.intake import NOT_STORED, GroupCommit, Receipt, Verified, events_store_many
 from swingfund.funding.payments.models import StripeEvent
 
 CALLERS = 24
@@ -91,6 +91,42 @@ def test_a_failed_group_is_stored_one_by_one_and_each_error_reaches_its_own_call
     assert sorted(store.stored) == sorted(set(ids) - {"evt_7"})
     assert all(isinstance(r, Receipt) and r.event_id == i for r, i in zip(results, ids, strict=True) if i != "evt_7")
     assert store.groups  # the groups were tried, then each delivery stored on its own
+
+
+class Interrupted(BaseException):
+    """Not an Exception: nothing falls back to storing one by one (as with a thread being torn down)."""
+
+
+def test_an_interrupted_commit_wakes_every_caller_of_its_group_with_an_error_and_leaves_none_waiting():
+    store = FakeStore()
+    real_many = store.many
+
+    def many_interrupted_once(events: list[dict]) -> list[Receipt]:
+        if len(store.groups) == 0:
+            store.groups.append(len(events))
+            raise Interrupted
+        return real_many(events)
+
+    store.many = many_interrupted_once
+    group = GroupCommit(store_one=store.one, store_many=store.many, around=contextlib.nullcontext)
+
+    def deliver(event_id: str) -> Receipt | BaseException:
+        try:
+            return group.store({"id": event_id, "type": "checkout.session.completed"})
+        except BaseException as err:  # noqa: BLE001 — returned to the test
+            return err
+
+    with ThreadPoolExecutor(CALLERS) as pool:
+        first = pool.submit(deliver, "evt_0")
+        store.first.wait(5)
+        rest = list(pool.map(deliver, [f"evt_{i}" for i in range(1, CALLERS)]))
+    results = [first.result(timeout=10), *rest]  # nobody is left waiting
+    assert isinstance(results[0], Receipt)  # stored on its own, before the others queued
+    interrupted = [r for r in results if isinstance(r, BaseException)]
+    assert interrupted and all(isinstance(r, (Interrupted, RuntimeError)) for r in interrupted)
+    assert sum(isinstance(r, RuntimeError) and str(r) == NOT_STORED for r in interrupted) == len(interrupted) - 1
+    stored = {r.event_id for r in results if isinstance(r, Receipt)}
+    assert stored == set(store.stored)  # a receipt only for what was stored, and every stored event has one
 
 
 @pytest.mark.django_db

@@ -38,24 +38,37 @@ class Receipt:
     duplicate: bool
 
 
-@dataclass
+NOT_STORED = "The delivery was not stored: its group's commit was interrupted."
+
+
+def _held_lock() -> Any:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
+@dataclass(eq=False)
 class _Delivery:
     item: Any
     receipt: Receipt | None = None
     error: BaseException | None = None
-    done: bool = False
+    lead: bool = False  # set when this caller is to lead the next commit
+    wake: Any = field(default_factory=_held_lock)  # released once: when stored, or to lead the next commit
 
 
 @dataclass
 class GroupCommit:
     """Group commit of deliveries for one process. `store_many` stores several events in one transaction (all or
     nothing), `store_one` a single event in its own (the fallback, and the path of a caller already in a
-    transaction); `around` wraps each commit (the write gate)."""
+    transaction); `around` wraps each commit (the write gate).
+
+    Each waiting caller sleeps on a lock of its own, released once: by the leader that stored its event, or to make
+    it the next leader. So a commit wakes exactly the callers it stored, plus one successor."""
 
     store_one: Callable[[Any], Receipt]
     store_many: Callable[[list[Any]], list[Receipt]]
     around: Callable[[], Any]
-    _cond: threading.Condition = field(default_factory=threading.Condition)
+    _mutex: Any = field(default_factory=threading.Lock)
     _waiting: list[_Delivery] = field(default_factory=list)
     _committing: bool = False
 
@@ -64,23 +77,37 @@ class GroupCommit:
             with self.around():
                 return self.store_one(item)
         mine = _Delivery(item)
-        with self._cond:
+        with self._mutex:
             self._waiting.append(mine)
-            while self._committing and not mine.done:
-                self._cond.wait()
-            if not mine.done:  # no commit under way: lead the next one
-                self._committing = True
-                group, self._waiting = self._waiting[:GROUP_MAX], self._waiting[GROUP_MAX:]
-        if not mine.done:
-            try:
-                self._commit(group)
-            finally:
-                with self._cond:
-                    self._committing = False
-                    self._cond.notify_all()
+            mine.lead = not self._committing  # no commit under way: lead the next one
+            self._committing = True
+        if not mine.lead:
+            mine.wake.acquire()  # until stored, or made the next leader
+        if mine.lead:
+            self._lead(mine)
         if mine.error is not None:
             raise mine.error
-        return mine.receipt
+        return mine.receipt  # type: ignore[return-value]
+
+    def _lead(self, mine: _Delivery) -> None:
+        with self._mutex:
+            group, self._waiting = self._waiting[:GROUP_MAX], self._waiting[GROUP_MAX:]
+        try:
+            self._commit(group)
+        finally:
+            with self._mutex:
+                successor = self._waiting[0] if self._waiting else None
+                if successor is None:
+                    self._committing = False
+                else:
+                    successor.lead = True
+            for delivery in group:
+                if delivery.receipt is None and delivery.error is None:
+                    delivery.error = RuntimeError(NOT_STORED)
+                if delivery is not mine:
+                    delivery.wake.release()
+            if successor is not None:
+                successor.wake.release()
 
     def _commit(self, group: list[_Delivery]) -> None:
         try:
@@ -98,10 +125,6 @@ class GroupCommit:
                         delivery.receipt = self.store_one(delivery.item)
                 except Exception as err:  # noqa: BLE001
                     delivery.error = err
-        finally:
-            with self._cond:
-                for delivery in group:
-                    delivery.done = True
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Every delivery does the same small thing: read the body, check Stripe's signature, store the event once (group
 commit, `intake.py`), answer. Under a burst that is thousands of requests a second, and Django's full request
 cycle (request object, middleware stack, URL resolving, response object) costs several times more than the work
-itself: 1,300 deliveries stored per second through it against 3,000–3,900 here, on the same 2-core machine with
+itself: 1,300 deliveries stored per second through it against 3,000–5,000 here, on the same 2-core machine with
 no processor running beside it (the load of `benchmarks/donations.py`). So `with_webhook_receiver` wraps the
 project's WSGI application and answers a ``POST`` to the webhook's path itself; every other request, and any
 webhook request it does not take (another method, no Content-Length), goes to Django as before.

@@ -54,13 +54,13 @@ class FakeStore:
         return [self._put(e) for e in events]
 
 
-def _deliver_all(store: FakeStore, ids: list[str]) -> list[Receipt | Exception]:
+def _deliver_all(store: FakeStore, ids: list[str]) -> list[Receipt | BaseException]:
     group = GroupCommit(store_one=store.one, store_many=store.many, around=contextlib.nullcontext)
 
-    def deliver(event_id: str) -> Receipt | Exception:
+    def deliver(event_id: str) -> Receipt | BaseException:
         try:
             return group.store({"id": event_id, "type": "checkout.session.completed"})
-        except Exception as err:  # noqa: BLE001 — returned to the test
+        except BaseException as err:  # noqa: BLE001 — returned to the test
             return err
 
     with ThreadPoolExecutor(CALLERS) as pool:
@@ -108,19 +108,7 @@ def test_an_interrupted_commit_wakes_every_caller_of_its_group_with_an_error_and
         return real_many(events)
 
     store.many = many_interrupted_once
-    group = GroupCommit(store_one=store.one, store_many=store.many, around=contextlib.nullcontext)
-
-    def deliver(event_id: str) -> Receipt | BaseException:
-        try:
-            return group.store({"id": event_id, "type": "checkout.session.completed"})
-        except BaseException as err:  # noqa: BLE001 — returned to the test
-            return err
-
-    with ThreadPoolExecutor(CALLERS) as pool:
-        first = pool.submit(deliver, "evt_0")
-        store.first.wait(5)
-        rest = list(pool.map(deliver, [f"evt_{i}" for i in range(1, CALLERS)]))
-    results = [first.result(timeout=10), *rest]  # nobody is left waiting
+    results = _deliver_all(store, [f"evt_{i}" for i in range(CALLERS)])  # returns: nobody is left waiting
     assert isinstance(results[0], Receipt)  # stored on its own, before the others queued
     interrupted = [r for r in results if isinstance(r, BaseException)]
     assert interrupted and all(isinstance(r, (Interrupted, RuntimeError)) for r in interrupted)

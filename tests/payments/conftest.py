@@ -61,6 +61,11 @@ class Answer:
         return json.loads(self.body)
 
 
+def _meta(headers: dict[str, str] | None) -> dict[str, str]:
+    """HTTP headers as WSGI environ keys (``Stripe-Signature`` → ``HTTP_STRIPE_SIGNATURE``)."""
+    return {"HTTP_" + name.upper().replace("-", "_"): value for name, value in (headers or {}).items()}
+
+
 class ServedApplication:
     """POSTs to the WSGI application `swingfund serve` runs (`swingfund.wsgi.application`, whose webhook hot path
     answers before Django), called in this process and this database transaction."""
@@ -75,8 +80,7 @@ class ServedApplication:
         if method == "POST" and content_length:
             environ["CONTENT_LENGTH"] = str(len(data))
         wsgiref.util.setup_testing_defaults(environ)
-        for name, value in (headers or {}).items():
-            environ["HTTP_" + name.upper().replace("-", "_")] = value
+        environ.update(_meta(headers))
         answer: dict = {}
 
         def start_response(status: str, response_headers: list, exc_info=None) -> None:
@@ -105,7 +109,7 @@ class DjangoView:
 
     def post(self, path: str, body: bytes | str, headers: dict[str, str] | None = None,
              method: str = "POST") -> Answer:
-        extra = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in (headers or {}).items()}
+        extra = _meta(headers)
         call = self.client.post if method == "POST" else self.client.get
         response = (call(path, data=body, content_type="application/json", **extra) if method == "POST"
                     else call(path, **extra))

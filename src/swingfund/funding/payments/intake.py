@@ -15,9 +15,10 @@ deliveries inside someone else's transaction would acknowledge them before they 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -164,20 +165,9 @@ def events_store_many(items: list[Verified]) -> list[Receipt]:
         rows.append(_ROW_SQL[connection.vendor == "postgresql"])
         params += [event_id, event["type"], bool(event.get("livemode")), ops.adapt_datetimefield_value(created),
                    first[event_id].body, received, len(occurrences[event_id])]
-    sql = _UPSERT_SQL.format(rows=", ".join(rows))
-    if connection.vendor == "postgresql":
-        # Parameters bound by the server, not quoted into the statement's text by psycopg (Django's client-side
-        # cursor): with a kilobyte of JSON per row that quoting was an eighth of the web process's time.
-        import psycopg
-
-        connection.ensure_connection()
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
-    else:
-        with connection.cursor() as cursor:  # one statement: atomic on its own, its own transaction in autocommit
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
+    with _cursor() as cursor:  # one statement: atomic on its own, its own transaction in autocommit
+        cursor.execute(_UPSERT_SQL.format(rows=", ".join(rows)), params)
+        found = cursor.fetchall()
     stored = {event_id: (kind, status, deliveries) for event_id, kind, status, deliveries in found}
     receipts: list[Receipt | None] = [None] * len(items)
     for event_id, indexes in occurrences.items():
@@ -186,6 +176,22 @@ def events_store_many(items: list[Verified]) -> list[Receipt]:
         for nth, index in enumerate(indexes):
             receipts[index] = Receipt(event_id=event_id, type=kind, status=status, duplicate=known_before or nth > 0)
     return receipts  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _cursor() -> Iterator[Any]:
+    """Django's cursor; on PostgreSQL a psycopg cursor on the same connection whose parameters the server binds,
+    not quoted into the statement's text (Django's client-side cursor): with a kilobyte of JSON per row that
+    quoting was an eighth of the web process's time."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg  # only installed with PostgreSQL support
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        yield cursor
 
 
 def event_store(item: Verified) -> Receipt:

@@ -61,17 +61,13 @@ def database_counts(*, database_url: str, campaign: str) -> dict[str, int]:
     return json.loads(done.stdout)
 
 
+STORED_SQL = "SELECT count(*) FROM payments_stripeevent"  # events stored (acknowledged or about to be)
+PENDING_SQL = STORED_SQL + " WHERE status = 'pending'"  # stored, not yet applied
+
+
 def pending_count(*, database_url: str) -> int:
     """Events stored but not yet applied, read with the bare driver (cheap enough to poll)."""
-    return _count(database_url, "SELECT count(*) FROM payments_stripeevent WHERE status = 'pending'")
-
-
-def stored_count(*, database_url: str) -> int:
-    """Events stored (acknowledged or about to be), read with the bare driver."""
-    return _count(database_url, STORED_SQL)
-
-
-STORED_SQL = "SELECT count(*) FROM payments_stripeevent"
+    return _count(database_url, PENDING_SQL)
 
 
 @contextlib.contextmanager

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
@@ -41,8 +42,6 @@ logger = logging.getLogger("swingfund.funding.payments.receiver")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 TOO_LARGE = "The body is {size:,} bytes; a Stripe event is at most {limit:,} (DATA_UPLOAD_MAX_MEMORY_SIZE)."
 FAILED = "The delivery could not be stored; Stripe will send it again."
-REASONS = {200: "200 OK", 400: "400 Bad Request", 413: "413 Content Too Large", 500: "500 Internal Server Error",
-           503: "503 Service Unavailable"}
 
 
 def webhook_answer(*, payload: bytes, signature: str | None) -> tuple[int, dict[str, Any]]:
@@ -75,7 +74,8 @@ def with_webhook_receiver(django_app: WSGIApp) -> WSGIApp:
         finally:
             signals.request_finished.send(sender=application)
         body = json.dumps(answer).encode()
-        start_response(REASONS[status], [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [body]
 
     return application
@@ -84,8 +84,9 @@ def with_webhook_receiver(django_app: WSGIApp) -> WSGIApp:
 def _receive(environ: dict[str, Any], length: int) -> tuple[int, dict[str, Any]]:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if limit is not None and length > limit:
-        logger.warning("Stripe webhook refused: %s", TOO_LARGE.format(size=length, limit=limit))
-        return 413, {"error": TOO_LARGE.format(size=length, limit=limit)}
+        message = TOO_LARGE.format(size=length, limit=limit)
+        logger.warning("Stripe webhook refused: %s", message)
+        return 413, {"error": message}
     try:
         payload = environ["wsgi.input"].read(length)
         status, answer = webhook_answer(payload=payload, signature=environ.get("HTTP_STRIPE_SIGNATURE"))

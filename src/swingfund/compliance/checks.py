@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 from django.db import models
 
+from swingfund.compliance.errors import ComplianceRefusal, LimitExceeded
 from swingfund.compliance.limits import VERIFY_FLAG, Figure, format_pence
 from swingfund.compliance.selectors import figure
 
@@ -62,17 +63,6 @@ PERMISSIBILITY_FIGURE = {
     Situation.LOCAL_CANDIDATE_CAMPAIGN: "candidate_donation_threshold",
     Situation.NON_PARTY_CAMPAIGN: "non_party_permissibility_threshold",
 }
-
-
-class ComplianceRefusal(Exception):
-    """The action would break the law. `figure` is the limit it would break; nothing may be written."""
-
-    def __init__(self, message: str, *, code: str, figure: Figure, total_pence: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.figure = figure
-        self.total_pence = total_pence
 
 
 @dataclass(frozen=True)
@@ -119,7 +109,7 @@ def _refuse_over(*, code: str, subject: str, total: int, limit: int, fig: Figure
     if total > limit:
         message = REFUSE_OVER_LIMIT.format(subject=subject, total=format_pence(total),
                                            **{**_parts(fig, limit_name), "limit": format_pence(limit)})
-        raise ComplianceRefusal(message, code=code, figure=fig, total_pence=total)
+        raise LimitExceeded(message, code=code, figure=fig, total_pence=total)
 
 
 def _check_limit(*, code: str, subject: str, key: str, nation: str | None, spent_pence: int, additional_pence: int,

@@ -115,3 +115,123 @@ class LegalFigure(models.Model):
                     start=other.effective_from, end=other.effective_to or "now", other=other.pk,
                 )
             )
+
+
+# --- The group's legal situation, and its general-campaign spending (PPERA 2000 Part VI) -----------------
+
+
+class LegalForm(models.TextChoices):
+    """What the group is in law: it decides what it may give, what registers it, and what its notices say."""
+
+    UNINCORPORATED_ASSOCIATION = "unincorporated_association", "Unincorporated association"
+    COMPANY = "company", "Company registered in the UK"
+    CHARITY = "charity", "Registered charity (including a charitable company or CIO)"
+    LLP = "llp", "Limited liability partnership"
+    FRIENDLY_SOCIETY = "friendly_society", "Friendly, industrial or provident society"
+    TRADE_UNION = "trade_union", "Trade union"
+    INDIVIDUAL = "individual", "An individual on a UK electoral register"
+
+
+class GroupLegalStatus(models.Model):
+    """The legal situation of one organisation running swingfund (one row per organisation).
+
+    Kept here, beside the law it decides, rather than on `scorecards.Organisation`. Written through
+    `services.group_legal_status_set`; read through `selectors.legal_status_for`.
+    """
+
+    organisation = models.OneToOneField("scorecards.Organisation", on_delete=models.CASCADE,
+                                        related_name="legal_status")
+    legal_form = models.CharField(max_length=30, choices=LegalForm.choices)
+    uk_based = models.BooleanField(
+        default=True, help_text="Based and carrying on business or other activities in the UK (PPERA 2000 s.88).")
+    company_number = models.CharField(max_length=20, blank=True)
+    charity_number = models.CharField(max_length=20, blank=True)
+    non_party_registered_on = models.DateField(
+        null=True, blank=True, help_text="Date the Electoral Commission registered the group's notification as a "
+                                         "non-party campaigner (PPERA 2000 s.88); blank if not registered.")
+    ua_registered_on = models.DateField(
+        null=True, blank=True, help_text="Date registered with the Commission as an unincorporated association "
+                                         "making political contributions (PPERA 2000 Sch 19A); blank if not.")
+    recorded_by = models.CharField(max_length=150, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(legal_form__in=[f.value for f in LegalForm]),
+                                   name="grouplegalstatus_form"),
+            models.CheckConstraint(condition=~Q(legal_form="company") | ~Q(company_number=""),
+                                   name="grouplegalstatus_company_number"),
+            models.CheckConstraint(condition=~Q(legal_form="charity") | ~Q(charity_number=""),
+                                   name="grouplegalstatus_charity_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_legal_form_display()}"
+
+
+class SpendCategory(models.TextChoices):
+    """The kinds of regulated campaign activity (PPERA 2000 Schedule 8A, Part 1 para 1(2))."""
+
+    MATERIAL = "material", "Election material made available to the public"
+    CANVASSING = "canvassing", "Canvassing or market research"
+    MEDIA = "media", "Press conferences or other dealings with the media"
+    TRANSPORT = "transport", "Transport of persons to obtain publicity"
+    EVENTS = "events", "Public rallies and other public events"
+
+
+class SpendArea(models.TextChoices):
+    UK = "uk", "The whole UK"
+    NATION = "nation", "One part of the UK"
+    CONSTITUENCIES = "constituencies", "Named constituencies"
+
+
+class CampaignSpend(models.Model):
+    """One item of general-campaign spending (regulated campaign activity, PPERA 2000 Part VI) for an election.
+
+    The area it has effect in decides how it is attributed: the whole UK (across the four parts in proportion to
+    their constituencies, and equally across every constituency), one part (equally across its constituencies),
+    or named constituencies (equally across them). Written only by `services.campaign_spending_record`, which
+    checks every limit first and posts the payment to the ledger.
+    """
+
+    organisation = models.ForeignKey("scorecards.Organisation", on_delete=models.PROTECT,
+                                     related_name="campaign_spends")
+    election_id = models.CharField(max_length=80, help_text="Democracy Club election id, e.g. parl.2024-07-04")
+    incurred_on = models.DateField(help_text="When the group became committed to pay (the order confirmed).")
+    paid_on = models.DateField(null=True, blank=True)
+    supplier = models.CharField(max_length=200)
+    supplier_address = models.TextField(blank=True)
+    amount_pence = models.BigIntegerField()
+    category = models.CharField(max_length=20, choices=SpendCategory.choices)
+    area = models.CharField(max_length=20, choices=SpendArea.choices)
+    nation = models.CharField(max_length=1, blank=True, choices=NATION_CHOICES)
+    constituencies = models.ManyToManyField("elections.Constituency", blank=True, related_name="+")
+    targets_party = models.ForeignKey("elections.Party", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", help_text="A party (or its candidates) the item promotes "
+                                                                  "or opposes: targeted spending.")
+    party_authorised = models.BooleanField(default=False, help_text="The party authorised this targeted spending.")
+    description = models.CharField(max_length=300)
+    invoice_reference = models.CharField(max_length=200, blank=True)
+    source_ref = models.CharField(max_length=300, blank=True,
+                                  help_text="The outreach message or material that caused it, where there is one.")
+    recorded_by = models.CharField(max_length=150, blank=True)
+    transaction = models.OneToOneField("funding.LedgerTransaction", on_delete=models.PROTECT,
+                                       related_name="campaign_spend")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["incurred_on", "id"]
+        indexes = [models.Index(fields=["organisation", "election_id", "incurred_on"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="campaignspend_amount_positive"),
+            models.CheckConstraint(condition=Q(paid_on__isnull=True) | Q(paid_on__gte=models.F("incurred_on")),
+                                   name="campaignspend_paid_after_incurred"),
+            models.CheckConstraint(condition=Q(area="nation", nation__in=["E", "W", "S", "N"])
+                                   | (Q(area__in=["uk", "constituencies"]) & Q(nation="")),
+                                   name="campaignspend_nation_matches_area"),
+            models.CheckConstraint(condition=Q(category__in=[c.value for c in SpendCategory]),
+                                   name="campaignspend_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incurred_on} {self.supplier}: {self.amount_pence} pence ({self.get_area_display()})"

@@ -16,6 +16,12 @@ NP = f"{EC}/non-party-campaigners-uk-parliamentary-general-elections"
 CAND = f"{EC}/guidance-candidates-and-agents-uk-parliamentary-elections-great-britain"
 PPERA = "https://www.legislation.gov.uk/ukpga/2000/41"
 RPA = "https://www.legislation.gov.uk/ukpga/1983/2"
+# The order that uprated the 2024 figures (in force 1 January 2024): art. 2 candidates' expenses, art. 3 parties'
+# campaign expenditure (from which the non-party limits are computed), art. 4 donation and UA thresholds.
+SI_2023_1235 = "SI 2023/1235 (Variation of Election Expenses, Expenditure Limits and Donation etc. Thresholds " \
+    "Order)"
+SI_URL = "https://www.legislation.gov.uk/uksi/2023/1235/made"
+SCH10 = "https://www.legislation.gov.uk/ukpga/2000/41/schedule/10/part/II"
 
 PPERA_PART_VI = date(2001, 2, 16)
 Y2019 = date(2019, 1, 1)
@@ -42,25 +48,25 @@ SEED_FIGURES: list[dict[str, Any]] = [
     _row("candidate_spending_per_elector_county", 9, "pence_per_elector", date(2015, 1, 1),
          "Representation of the People Act 1983, s.76 (limits as varied in 2014)", f"{RPA}/section/76", end=END_2023),
     _row("candidate_spending_limit_base", 1_139_000, "pence", Y2024,
-         "Representation of the People Act 1983, s.76 (as uprated for 2024; short campaign)",
+         f"Representation of the People Act 1983, s.76, as varied by {SI_2023_1235}, art. 2 (short campaign)",
          f"{CAND}/spending-and-donations"),
     _row("candidate_spending_per_elector_borough", 8, "pence_per_elector", Y2024,
-         "Representation of the People Act 1983, s.76 (as uprated for 2024; short campaign)",
+         f"Representation of the People Act 1983, s.76, as varied by {SI_2023_1235}, art. 2 (short campaign)",
          f"{CAND}/spending-and-donations"),
     _row("candidate_spending_per_elector_county", 12, "pence_per_elector", Y2024,
-         "Representation of the People Act 1983, s.76 (as uprated for 2024; short campaign)",
+         f"Representation of the People Act 1983, s.76, as varied by {SI_2023_1235}, art. 2 (short campaign)",
          f"{CAND}/spending-and-donations"),
     _row("return_impermissible_days", 30, "days", Y2019,
          "PPERA 2000, Schedule 11 para 7; RPA 1983, Schedule 2A (return within 30 days of receipt)",
          f"{NP}/donations/what-do-you-need-do-when-you-receive-a-donation"),
     _row("ua_registration_threshold", 3_727_000, "pence", Y2024,
-         "PPERA 2000, Schedule 19A (unincorporated associations; as uprated from 1 January 2024)",
+         f"PPERA 2000, Schedule 19A (unincorporated associations), as varied by {SI_2023_1235}, art. 4",
          f"{EC}/unincorporated-associations"),
     _row("ua_gift_reporting_threshold", 1_118_000, "pence", Y2024,
-         "PPERA 2000, Schedule 19A (unincorporated associations; as uprated from 1 January 2024)",
+         f"PPERA 2000, Schedule 19A (unincorporated associations), as varied by {SI_2023_1235}, art. 4",
          f"{EC}/unincorporated-associations"),
     _row("ua_further_gift_threshold", 223_000, "pence", Y2024,
-         "PPERA 2000, Schedule 19A (unincorporated associations; as uprated from 1 January 2024)",
+         f"PPERA 2000, Schedule 19A (unincorporated associations), as varied by {SI_2023_1235}, art. 4",
          f"{EC}/unincorporated-associations"),
     # --- Situation 2: local campaigning about a named candidate ---------------------------------------
     _row("local_permitted_sum", 70_000, "pence", Y2019,
@@ -87,18 +93,35 @@ SEED_FIGURES: list[dict[str, Any]] = [
         for nation, value in (("E", 2_000_000), ("S", 1_000_000), ("W", 1_000_000), ("N", 1_000_000))
     ],
     _row("non_party_limit", 58_654_800, "pence", Y2024,
-         "PPERA 2000, Schedule 10 Part 3 (as uprated from 1 January 2024)",
-         f"{NP}/spending-limits/examples-attributing-spending", nation="E"),
+         f"PPERA 2000, Sch 10 para 3(2)(a): 2% of the maximum campaign expenditure limit in England "
+         f"(543 seats × £54,010, Sch 9 para 3 as varied by {SI_2023_1235}, art. 3)",
+         f"{NP}/spending-limits/examples-attributing-spending", nation="E",
+         note="2% × £29,327,430 = £586,548.60; the Commission states £586,548 (the lower figure is used)."),
+    # Scotland, Wales, Northern Ireland: computed from the statute's formula; no published figure was found to
+    # confirm them, so they stay marked [verify] until an administrator checks the Commission's table.
+    *[
+        _row("non_party_limit", pounds * 100, "pence", Y2024,
+             f"PPERA 2000, Sch 10 para 3(2)({letter}): £20,000 + 2% of the maximum campaign expenditure limit in "
+             f"{name} ({seats} seats × £54,010, Sch 9 para 3 as varied by {SI_2023_1235}, art. 3)",
+             SCH10, nation=nation, verified=False,
+             note=f"Computed: £20,000 + 2% × {seats} × £54,010 = £{pounds:,} (pence dropped). Not confirmed "
+                  "against a figure published by the Electoral Commission.")
+        for nation, letter, name, seats, pounds in (("S", "b", "Scotland", 57, 81_571), ("W", "c", "Wales", 32, 54_566),
+                                                    ("N", "d", "Northern Ireland", 18, 39_443))
+    ],
     _row("non_party_constituency_limit", 1_755_300, "pence", Y2024,
-         "PPERA 2000, Schedule 10 Part 3 (constituency limit, as uprated from 1 January 2024)",
-         f"{NP}/spending-limits/examples-attributing-spending", verified=False,
-         note="The Commission's key-terms page also shows £17,533; the lower of the two is the safe reading."),
+         f"PPERA 2000, Sch 10 para 3(2A): 0.05% of the total of the maximum campaign expenditure limits in the four "
+         f"parts (650 seats × £54,010 = £35,106,500; {SI_2023_1235}, art. 3)",
+         f"{NP}/spending-limits/examples-attributing-spending",
+         note="0.05% × £35,106,500 = £17,553.25. The Commission's worked examples say £17,553; its key-terms page's "
+              "£17,533 is a transposition of the same figure."),
     _row("non_party_constituency_itemise_threshold", 1_404_200, "pence", Y2024,
          "PPERA 2000, s.96 (constituencies with spending over this are listed, items itemised, in the return)",
          f"{NP}/after-election/reporting-requirements-after-election/spending"),
     *[
         _row("targeted_spending_limit", value, "pence", Y2024,
-             "PPERA 2000, s.94(5ZA) and Schedule 10 (targeted spending not authorised by the party)",
+             f"PPERA 2000, s.94(5ZA) and Schedule 10: 0.2% of the part's maximum campaign expenditure limit "
+             f"(targeted spending not authorised by the party; {SI_2023_1235}, art. 3)",
              f"{NP}/targeted-spending/limits-targeted-spending", nation=nation)
         for nation, value in (("E", 5_865_400), ("S", 615_700), ("W", 345_600), ("N", 194_400))
     ],

@@ -10,7 +10,7 @@ from datetime import date
 from django.db.models import Q
 
 from swingfund.compliance.limits import Figure
-from swingfund.compliance.models import FigureKey, LegalFigure
+from swingfund.compliance.models import FigureKey, GroupLegalStatus, LegalFigure
 
 FIGURE_NOT_IN_FORCE = (
     "No legal figure '{key}'{nation} is in force on {on}: an administrator must add it "
@@ -96,3 +96,14 @@ def figure_keys_missing(*, on: date) -> list[str]:
     """Keys with no figure at all (for any nation) in force on `on`: shown to the administrator as gaps."""
     present = set(LegalFigure.objects.filter(_in_force(on)).values_list("key", flat=True))
     return [k for k in FigureKey.values if k not in present]
+
+
+# --- the group's legal status and its general-campaign spending ----------------------------------------------
+
+
+def legal_status_for(organisation) -> GroupLegalStatus | None:
+    """The organisation's recorded legal situation, or None (also for no organisation)."""
+    if organisation is None:
+        return None
+    return GroupLegalStatus.objects.filter(organisation=organisation).first()
+

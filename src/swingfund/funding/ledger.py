@@ -52,6 +52,7 @@ SHARED_ACCOUNTS: dict[str, tuple[str, str]] = {
     "fees": ("Payment processing fees", AccountKind.EXPENSE),
     "grants_payable": ("Grants payable to candidates", AccountKind.LIABILITY),
     "candidate_spend": ("Spending about named candidates", AccountKind.EXPENSE),
+    "campaign_spend": ("General campaign spending (PPERA 2000 Part VI)", AccountKind.EXPENSE),
 }
 CAMPAIGN_ACCOUNTS: dict[str, tuple[str, str]] = {
     "donations": ("Donations income", AccountKind.INCOME),

@@ -1,0 +1,46 @@
+"""Reads for the general campaign: the group's registration status, constituencies per part of the UK, and its
+spending items as the plain records `general.py` computes on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count
+
+from swingfund.compliance.general import NATIONS, NO_SEATS, Item, Status
+from swingfund.compliance.models import CampaignSpend
+from swingfund.compliance.selectors import legal_status_for
+
+
+def limits_status(organisation) -> Status:
+    """The registration status the general-campaign limits apply by."""
+    status = legal_status_for(organisation)
+    if status is None:
+        return Status(recorded=False, eligible=False, registered_on=None)
+    return Status(recorded=True, eligible=status.uk_based, registered_on=status.non_party_registered_on)
+
+
+def seats_per_nation(*, boundary_set: str) -> dict[str, int]:
+    """How many constituencies each part of the UK has in `boundary_set` (from the imported official files)."""
+    from swingfund.elections.models import Constituency
+
+    rows = Constituency.objects.filter(boundary_set=boundary_set).values("nation").annotate(n=Count("id"))
+    counts = dict.fromkeys(NATIONS, 0)
+    counts.update({r["nation"]: r["n"] for r in rows if r["nation"] in counts})
+    if not any(counts.values()):
+        raise ValueError(NO_SEATS.format(boundary_set=boundary_set))
+    return counts
+
+
+def campaign_spends(*, organisation, election_id: str, start: date, end: date):
+    """The organisation's general-campaign items for `election_id` incurred in [start, end], oldest first."""
+    return (CampaignSpend.objects.filter(organisation=organisation, election_id=election_id,
+                                         incurred_on__gte=start, incurred_on__lte=end)
+            .select_related("targets_party", "transaction").prefetch_related("constituencies")
+            .order_by("incurred_on", "id"))
+
+
+def as_item(spend: CampaignSpend) -> Item:
+    return Item(amount_pence=spend.amount_pence, incurred_on=spend.incurred_on, area=spend.area, nation=spend.nation,
+                seats=tuple((c.pk, c.nation) for c in spend.constituencies.all()), party_id=spend.targets_party_id,
+                party_authorised=spend.party_authorised)

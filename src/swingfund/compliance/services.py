@@ -10,7 +10,14 @@ from django.db import transaction
 
 from swingfund.compliance import general
 from swingfund.compliance.checks import ComplianceWarning
-from swingfund.compliance.models import CampaignSpend, GroupLegalStatus, LegalFigure, LegalForm, SpendArea, SpendCategory
+from swingfund.compliance.models import (
+    CampaignSpend,
+    GroupLegalStatus,
+    LegalFigure,
+    LegalForm,
+    SpendArea,
+    SpendCategory,
+)
 from swingfund.compliance.seed import seed_rows
 from swingfund.compliance.selectors_general import as_item, campaign_spends, limits_status, seats_per_nation
 from swingfund.compliance.timetables import parse_election_id, regulated_period

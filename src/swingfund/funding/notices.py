@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Sum
 from fpdf import FPDF
 
 from swingfund.compliance.limits import Figure, format_pence
-from swingfund.compliance.selectors import figure
+from swingfund.compliance.selectors import figure, legal_status_for
 from swingfund.funding import selectors
 from swingfund.funding.models import GivingMode, Grant
 
@@ -43,6 +44,32 @@ class DonationNotice:
         return sum(d["amount_pence"] for d in self.donors)
 
 
+# How the notice describes the group as a donor, by its recorded legal form (the permissible-donor categories of
+# PPERA 2000 s.54(2), which RPA 1983 Sch 2A applies to candidates).
+AS_DONOR = {
+    "unincorporated_association": "Unincorporated association based and carrying on business or other activities "
+                                  "in the UK",
+    "company": "Company registered in the UK, incorporated in the UK and carrying on business in the UK",
+    "llp": "Limited liability partnership registered in the UK and carrying on business in the UK",
+    "friendly_society": "Friendly, industrial or provident society registered in the UK",
+    "trade_union": "Trade union listed under the Trade Union and Labour Relations (Consolidation) Act 1992",
+    "individual": "Individual registered on a UK electoral register",
+    "charity": "Registered charity (a charity may not make political donations)",
+}
+FORM_NOT_RECORDED = "Legal form not recorded: the agent must establish it before accepting (admin → Group legal status)"
+
+
+def group_as_donor(status) -> tuple[str, str]:
+    """(permissibility line, evidence) for the group as the donor of a pooled grant, from its recorded status."""
+    if status is None:
+        return FORM_NOT_RECORDED, "the group's own funds (pooled gifts)"
+    numbers = {"company": f"company no. {status.company_number}", "charity": f"charity no. {status.charity_number}"}
+    evidence = "; ".join(part for part in (numbers.get(status.legal_form, ""),
+                                            "the group's own funds (pooled gifts)") if part)
+    based = "" if status.uk_based else " — recorded as NOT based in the UK: not a permissible donor"
+    return AS_DONOR[status.legal_form] + based, evidence
+
+
 def notice_for_grant(grant: Grant) -> DonationNotice:
     candidacy = grant.candidacy
     campaign = grant.campaign
@@ -53,12 +80,16 @@ def notice_for_grant(grant: Grant) -> DonationNotice:
     if earmarked:
         donors = selectors.grants_for_notice(grant)
     else:
+        pooled = Grant.objects.filter(candidacy=candidacy, campaign__mode=GivingMode.POOLED,
+                                      campaign__organisation=campaign.organisation)
+        permissibility, evidence = group_as_donor(legal_status_for(campaign.organisation))
         donors = [{"name": org_name, "address": settings.SWINGFUND_ORG_ADDRESS, "postcode": "",
-                   "amount_pence": grant.amount_pence, "received_on": (grant.paid_at or grant.created_at).date(),
-                   "permissibility": "Unincorporated association based and carrying on activities in the UK",
-                   "evidence": "the group's own funds (pooled gifts)", "checked_at": None}]
-    for donor in donors:
-        donor["over_threshold"] = donor["amount_pence"] > threshold.value
+                   "amount_pence": grant.amount_pence,
+                   "total_to_candidate_pence": pooled.aggregate(t=Sum("amount_pence"))["t"] or grant.amount_pence,
+                   "received_on": (grant.paid_at or grant.created_at).date(),
+                   "permissibility": permissibility, "evidence": evidence, "checked_at": None}]
+    for donor in donors:  # the test is on each donor's total to this candidate, not on one line of one grant
+        donor["over_threshold"] = donor["total_to_candidate_pence"] > threshold.value
     return DonationNotice(
         grant=grant, organisation_name=org_name, organisation_address=settings.SWINGFUND_ORG_ADDRESS,
         candidate=candidacy.person_name or str(candidacy.person or ""), seat=str(candidacy.constituency),
@@ -102,8 +133,10 @@ def notice_pdf(notice: DonationNotice) -> bytes:
     pdf.ln(3)
     for donor in notice.donors:
         flag = " — over the threshold: check and report" if donor["over_threshold"] else ""
-        line(f"{donor['name']}: {format_pence(donor['amount_pence'])}, received {_date(donor['received_on'])}{flag}",
-             11, 7)
+        total = donor["total_to_candidate_pence"]
+        in_all = f" ({format_pence(total)} to this candidate in all)" if total != donor["amount_pence"] else ""
+        line(f"{donor['name']}: {format_pence(donor['amount_pence'])}{in_all}, received "
+             f"{_date(donor['received_on'])}{flag}", 11, 7)
         address = ", ".join(part for part in (donor["address"], donor["postcode"]) if part) or "address not given"
         line(f"    Address: {address}")
         checked = f", checked {_date(donor['checked_at'])}" if donor.get("checked_at") else ""

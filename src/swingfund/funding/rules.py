@@ -20,6 +20,12 @@ PERMISSIBLE_CATEGORIES = frozenset({
 HOLD_ANONYMOUS = "Anonymous or unidentifiable giver: over the threshold, so it cannot be accepted and must be returned."
 HOLD_IMPERMISSIBLE = "Donor recorded as an impermissible source: the gift must be returned."
 HOLD_UNVERIFIED = "Over the permissibility threshold and the donor is not yet confirmed permissible."
+HOLD_PARTY = (
+    "A registered political party may not give to a non-party campaign (PPERA 2000 Sch 11 para 1(6): a registered "
+    "party is not a permissible donor to a non-party campaigner): the gift must be returned."
+)
+# Donors whose category is permissible for a candidate (RPA 1983 Sch 2A) but not for a non-party campaign.
+NOT_PERMISSIBLE_FOR_NON_PARTY = frozenset({"registered_party"})
 
 
 def situation_for(mode: str) -> str:
@@ -28,10 +34,14 @@ def situation_for(mode: str) -> str:
     return Situation.CANDIDATE_GIFT if mode == "earmarked" else Situation.NON_PARTY_CAMPAIGN
 
 
-def donor_permissible(donor) -> bool | None:
-    """True when checked and in a permissible category; False when anonymous or recorded impermissible;
-    None while not yet checked (a self-declared category does not count until the treasurer checks it)."""
+def donor_permissible(donor, *, situation: str | None = None) -> bool | None:
+    """True when checked and in a permissible category; False when anonymous or recorded impermissible, or a
+    registered party giving to the group's non-party campaign (pooled funds); None while not yet checked (a
+    self-declared category does not count until the treasurer checks it). A registered party may give to a
+    candidate (earmarked gifts passed on), so it stays permissible there."""
     if donor is None or donor.category == "impermissible":
+        return False
+    if situation == Situation.NON_PARTY_CAMPAIGN and donor.category in NOT_PERMISSIBLE_FOR_NON_PARTY:
         return False
     if donor.category in PERMISSIBLE_CATEGORIES and donor.checked_at is not None:
         return True
@@ -41,6 +51,8 @@ def donor_permissible(donor) -> bool | None:
 def hold_reason(*, donor, permissible: bool | None) -> str:
     if donor is None:
         return HOLD_ANONYMOUS
+    if permissible is False and donor.category in NOT_PERMISSIBLE_FOR_NON_PARTY:
+        return HOLD_PARTY
     return HOLD_IMPERMISSIBLE if permissible is False else HOLD_UNVERIFIED
 
 

@@ -22,6 +22,7 @@ from swingfund.funding.models import (
     Entry,
     GivingMode,
     Grant,
+    GrantAllocation,
     LedgerTransaction,
     Refund,
 )
@@ -211,18 +212,28 @@ def split_flagged_gifts() -> QuerySet[Donation]:
 
 
 def grants_for_notice(grant: Grant) -> list[dict]:
-    """The donation notice's lines for a candidate's agent: in earmarked mode each true donor (name, address,
-    amount passed on, date received, permissibility); in pooled mode the group itself as the donor."""
-    if grant.campaign.mode == GivingMode.EARMARKED:
-        lines = []
-        for allocation in grant.allocations.select_related("donation", "donation__donor").order_by("donation__id"):
-            gift, donor = allocation.donation, allocation.donation.donor
-            lines.append({
-                "name": donor.name if donor else "Anonymous", "address": donor.address if donor else "",
-                "postcode": donor.postcode if donor else "", "amount_pence": allocation.amount_pence,
-                "received_on": gift.received_at.date(),
-                "permissibility": donor.get_category_display() if donor else "Unidentifiable",
-                "evidence": donor.evidence if donor else "", "checked_at": donor.checked_at if donor else None,
-            })
-        return lines
-    return []
+    """The donation notice's lines for a candidate's agent, one per true donor (earmarked mode): name, address,
+    the amount this grant passes on from them, the total passed on from them to this candidacy by every grant so
+    far (`total_to_candidate_pence`, what the over-£50 test is applied to), the date of their latest gift and
+    permissibility. An anonymous gift is its own line. In pooled mode, an empty list (the group is the donor)."""
+    if grant.campaign.mode != GivingMode.EARMARKED:
+        return []
+    allocations = (GrantAllocation.objects
+                   .filter(grant__candidacy=grant.candidacy, grant__campaign__mode=GivingMode.EARMARKED)
+                   .select_related("donation", "donation__donor").order_by("donation__received_at", "donation__id"))
+    lines: dict[str, dict] = {}
+    for allocation in allocations:
+        gift, donor = allocation.donation, allocation.donation.donor
+        key = f"donor:{donor.pk}" if donor else f"gift:{gift.pk}"
+        line = lines.setdefault(key, {
+            "name": donor.name if donor else "Anonymous", "address": donor.address if donor else "",
+            "postcode": donor.postcode if donor else "", "amount_pence": 0, "total_to_candidate_pence": 0,
+            "received_on": gift.received_at.date(),
+            "permissibility": donor.get_category_display() if donor else "Unidentifiable",
+            "evidence": donor.evidence if donor else "", "checked_at": donor.checked_at if donor else None,
+        })
+        line["total_to_candidate_pence"] += allocation.amount_pence
+        line["received_on"] = max(line["received_on"], gift.received_at.date())
+        if allocation.grant_id == grant.pk:
+            line["amount_pence"] += allocation.amount_pence
+    return [line for line in lines.values() if line["amount_pence"]]

@@ -135,8 +135,11 @@ def donor_declare(*, donor: Donor, category: str, evidence: str, checked_by: str
         donor.category, donor.evidence, donor.checked_by = category, evidence, checked_by
         donor.checked_at = _require_aware(checked_at or timezone.now())
         donor.save(update_fields=["category", "evidence", "checked_by", "checked_at"])
-        if category == PermissibilityCategory.IMPERMISSIBLE:
-            for gift in donor.donations.filter(status=Donation.Status.HELD):
+        refused = donor.donations.filter(status=Donation.Status.HELD)
+        if category != PermissibilityCategory.IMPERMISSIBLE:  # a party: only its gifts to the pooled fund
+            refused = refused.filter(campaign__mode=GivingMode.POOLED)
+        if category == PermissibilityCategory.IMPERMISSIBLE or category in rules.NOT_PERMISSIBLE_FOR_NON_PARTY:
+            for gift in refused:
                 ComplianceTask.objects.filter(donation=gift, kind=ComplianceTask.Kind.VERIFY, done_at=None).update(
                     done_at=timezone.now(), done_note="Donor found impermissible: the gift must be returned.")
                 _task_open(gift, kind=ComplianceTask.Kind.RETURN, permissible=False)
@@ -275,7 +278,7 @@ def gift_assess(*, campaign: Campaign, donor: Donor | None, amount_pence: int, r
     aggregate = amount_pence + (earlier_aggregate_pence if donor is not None else 0)
     needs_check = checks.gift_requires_permissibility(
         amount_pence=amount_pence, aggregate_pence=aggregate, situation=situation, on=on)
-    permissible = rules.donor_permissible(donor)
+    permissible = rules.donor_permissible(donor, situation=situation)
     split = bool(related_amounts) and checks.splitting_suspected(
         amounts_pence=[*related_amounts, amount_pence], situation=situation, on=on)
     return Assessment(held=needs_check and permissible is not True, permissible=permissible, split=split)

@@ -10,7 +10,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from swingfund.compliance import checks
-from swingfund.elections.models import Candidacy, Result
+from swingfund.compliance.models import LegalForm
+from swingfund.compliance.selectors import legal_status_for
+from swingfund.elections.models import Candidacy
 from swingfund.funding import ledger, selectors
 from swingfund.funding.ledger import Line
 from swingfund.funding.models import (
@@ -41,6 +43,15 @@ AUTHORISATION_EXCEEDED = (
     "Refused: spending about {candidacy} would reach {total} pence, over the {limit} pence the agent "
     "{agent} authorised in writing on {on} ({document})."
 )
+CHARITY_REFUSED = (
+    "Refused: {organisation} is recorded as a charity (no. {number}), and a charity may not give money to a "
+    "candidate or party (Charity Commission, CC9 'Speaking out: guidance on campaigning and political activity by "
+    "charities'). Change the group's legal status only if it is wrong."
+)
+NOT_STANDING = (
+    "Refused: {candidacy} is not standing at {election} ({reason}). A grant is a donation to a candidate at that "
+    "election (Representation of the People Act 1983, Schedule 2A)."
+)
 SLUG_TAKEN = "A campaign with the slug '{slug}' already exists."
 BAD_MODE = "Giving mode must be 'pooled' or 'earmarked' (got {mode!r})."
 BAD_DATES = "A campaign must end after it starts."
@@ -66,17 +77,22 @@ def campaign_create(*, organisation, slug: str, title: str, description: str, pu
         raise
 
 
-def _candidate_limit_check(*, candidacy: Candidacy, additional_pence: int) -> checks.ComplianceWarning | None:
-    """A grant becomes the candidate's money to spend: refuse one that would take the candidate's spending past
-    their legal limit (counting every grant from this group), when the seat's electorate is known."""
-    result = Result.objects.filter(election=candidacy.election, constituency=candidacy.constituency).first()
-    if result is None or not candidacy.constituency.constituency_type:
-        return None
-    granted = Grant.objects.filter(candidacy=candidacy).aggregate(t=Sum("amount_pence"))["t"] or 0
-    return checks.check_candidate_spend(electorate=result.electorate,
-                                        constituency_type=candidacy.constituency.constituency_type,
-                                        spent_pence=granted, additional_pence=additional_pence,
-                                        on=candidacy.election.poll_date)
+def grant_refusal(*, campaign: Campaign, candidacy: Candidacy, election_id: str | None = None) -> str | None:
+    """Why the law refuses this grant, or None. A grant is a donation to the candidate (not spending: it is not
+    tested against the candidate's spending limit), so: the group must be able to make political donations (a
+    charity generally may not), and the recipient must be standing at that election — the campaign's election, or
+    the committee proposal's (`election_id`) — not at a notional or different one."""
+    status = legal_status_for(campaign.organisation)
+    if status is not None and status.legal_form == LegalForm.CHARITY:
+        return CHARITY_REFUSED.format(organisation=campaign.organisation, number=status.charity_number)
+    if candidacy.election.notional:
+        return NOT_STANDING.format(candidacy=candidacy, election=candidacy.election_id,
+                                   reason="that is a notional result on new boundaries, not a poll")
+    for expected in (campaign.election_id, election_id):
+        if expected and candidacy.election_id != expected:
+            return NOT_STANDING.format(candidacy=candidacy, election=expected,
+                                       reason=f"their candidacy is at {candidacy.election_id}")
+    return None
 
 
 def _pick_campaign(*, organisation, candidacy: Candidacy) -> Campaign:
@@ -89,13 +105,17 @@ def _pick_campaign(*, organisation, candidacy: Candidacy) -> Campaign:
 
 
 def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int, reason: str,
-                 decision_id: int | None = None, created_at: dt.datetime | None = None) -> Grant:
-    """A payable grant: refused when the campaign's spendable funds (held gifts excluded) — or, in earmarked
-    mode, the gifts earmarked for this candidacy — do not cover it, or when it would take the candidate past
-    their spending limit. Posts Dr grants to the candidacy / Cr grants payable. In earmarked mode it allocates
-    the oldest earmarked gifts first, so the donation notice names each true donor."""
+                 decision_id: int | None = None, created_at: dt.datetime | None = None,
+                 election_id: str | None = None) -> Grant:
+    """A payable grant: refused when the group may not make it (`grant_refusal`: a charity; a recipient not
+    standing at that election), or when the campaign's spendable funds (held gifts excluded) — or, in earmarked
+    mode, the gifts earmarked for this candidacy — do not cover it. Posts Dr grants to the candidacy / Cr grants
+    payable. In earmarked mode it allocates the oldest earmarked gifts first, so the notice names each true donor."""
     amount_pence = _require_amount(amount_pence)
     moment = _require_aware(created_at or timezone.now())
+    refusal = grant_refusal(campaign=campaign, candidacy=candidacy, election_id=election_id)
+    if refusal:
+        raise ValueError(refusal)
     with transaction.atomic():
         ledger.chain_lock()
         if decision_id is not None:
@@ -112,7 +132,6 @@ def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int,
                 raise ValueError(INSUFFICIENT_FUNDS.format(
                     campaign=campaign.slug, available=available, amount=amount_pence,
                     held_note=HELD_NOTE.format(held=held) if held else ""))
-        _candidate_limit_check(candidacy=candidacy, additional_pence=amount_pence)
         approval = ledger.transaction_post(
             kind="grant", description=f"Grant of £{amount_pence / 100:,.2f} to {candidacy}"[:300],
             lines=[Line(ledger.account_for_grants_to(candidacy), amount_pence, reason[:200]),
@@ -167,7 +186,7 @@ def grant_create_from_decision(*, decision, campaign: Campaign | None = None) ->
     if campaign is None:
         campaign = _pick_campaign(organisation=proposal.organisation, candidacy=proposal.candidacy)
     return grant_create(campaign=campaign, candidacy=proposal.candidacy, amount_pence=int(proposal.amount_pence),
-                        reason=proposal.reason, decision_id=decision.pk)
+                        reason=proposal.reason, decision_id=decision.pk, election_id=proposal.election_id)
 
 
 def grant_pay(*, grant: Grant, bank_reference: str, paid_at: dt.datetime | None = None, agent_name: str = "",

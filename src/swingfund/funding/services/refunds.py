@@ -137,7 +137,8 @@ def donation_release(*, donation: Donation, by: str = "") -> Donation:
         if gift.status != Donation.Status.HELD:
             raise ValueError(NOT_HELD.format(status=gift.status))
         checks.check_gift_spendable(
-            permissible=rules.donor_permissible(gift.donor), amount_pence=gift.amount_pence,
+            permissible=rules.donor_permissible(gift.donor, situation=rules.situation_for(gift.campaign.mode)),
+            amount_pence=gift.amount_pence,
             aggregate_pence=gift.amount_pence, situation=rules.situation_for(gift.campaign.mode),
             on=gift.received_at.date(), received_on=gift.received_at.date())
         net = remaining_pence(gift)

@@ -20,9 +20,9 @@ def test_spend_that_would_pass_a_seats_constituency_limit_is_refused_naming_limi
     message = str(refused.value)
     assert "£17,554" in message  # the total it would reach
     assert "non-party spending limit per constituency of £17,553" in message
-    assert "PPERA 2000, Schedule 10" in message
+    assert "PPERA 2000, Sch 10 para 3(2A)" in message and "SI 2023/1235" in message
     assert "https://www.electoralcommission.org.uk/" in message
-    assert "[verify]" in message  # LAW.md could not confirm £17,553 vs £17,533
+    assert "[verify]" not in message  # confirmed: 0.05% × 650 × £54,010 = £17,553.25, as the Commission's examples
     assert refused.value.code == "constituency_limit"
     assert refused.value.figure.value == 1_755_300
 

@@ -39,15 +39,29 @@ def test_every_figure_carries_its_citation_source_and_verify_flag():
     assert len(rows) >= 25
     assert all(f.citation and f.source_url.startswith("https://") for f in rows)
     constituency = figure("non_party_constituency_limit", on=date(2024, 7, 4))
-    assert constituency.verified is False and constituency.source.endswith("[verify]")
+    assert constituency.verified is True and "Sch 10 para 3(2A)" in constituency.citation
+    scotland = figure("non_party_limit", on=date(2024, 7, 4), nation="S")
+    assert scotland.verified is False and scotland.source.endswith("[verify]") and "Computed" in scotland.note
+
+
+def test_the_registered_campaigners_limits_follow_the_statutes_formula():
+    """Sch 10 para 3(2): England 2% of the party limit for all its seats; the other parts £20,000 + 2%, with the
+    party limit £54,010 a seat (Sch 9 para 3 as varied by SI 2023/1235); para 3(2A): 0.05% of all four."""
+    per_seat, seats = 5_401_000, {"E": 543, "S": 57, "W": 32, "N": 18}
+    for nation, count in seats.items():
+        expected = (0 if nation == "E" else 2_000_000) + per_seat * count * 2 // 100
+        assert figure("non_party_limit", on=date(2024, 7, 4), nation=nation).value == expected // 100 * 100
+        assert "SI 2023/1235" in figure("non_party_limit", on=date(2024, 7, 4), nation=nation).citation
+    total = per_seat * sum(seats.values())
+    assert figure("non_party_constituency_limit", on=date(2024, 7, 4)).value == total * 5 // 10_000 // 100 * 100
 
 
 def test_no_figure_in_force_is_a_clear_error_naming_key_nation_and_date():
-    # LAW.md marks the Scottish national limit [verify] without a value, so none is seeded.
+    # Only the 2024 non-party limits are seeded: none is in force for Scotland in 2019.
     with pytest.raises(FigureNotInForce) as missing:
-        figure("non_party_limit", on=date(2024, 7, 4), nation="S")
+        figure("non_party_limit", on=date(2019, 12, 12), nation="S")
     assert str(missing.value) == FIGURE_NOT_IN_FORCE.format(key="non_party_limit", nation=" for nation S",
-                                                             on="2024-07-04")
+                                                             on="2019-12-12")
     with pytest.raises(FigureNotInForce, match="in force on 1990-01-01"):
         figure("regulated_period_days", on=date(1990, 1, 1))
     with pytest.raises(FigureNotInForce, match="Unknown legal figure 'spend_cap'"):

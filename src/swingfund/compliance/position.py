@@ -1,25 +1,33 @@
-"""The organisation's position against each threshold and limit for an election, from the funding records.
+"""Where the organisation stands for an election, one legal regime at a time, each with its own gauges, figure,
+deadline and return — never one regime's money measured against another's figure.
 
-Reads only (funding selectors and models, elections models): the group-level gauges (political contributions in
-the polling year against the unincorporated-association registration threshold; spending about candidates in the
-regulated period against the non-party notification threshold) and, per backed candidacy, grants against the
-candidate's spending limit, spending about the candidate against the local permitted sum (or the agent's written
-authorisation), and the seat's spending against the non-party constituency limit.
+1. Candidate donations (grants): each candidacy's grants against the candidate donation threshold (over it, the
+   agent must record the group, or each true donor, and check permissibility within 30 days).
+2. Local spending about a named candidate (s.75 RPA 1983): against the permitted sum, or the agent's written
+   authorisation.
+3. The general campaign (PPERA 2000 Part VI): the recorded general-campaign items, by registration status (the
+   £700 / £10,000 figures, or each part of the UK's limit once registered), the busiest constituencies against the
+   constituency limit, and targeted spending per party and part of the UK.
+4. Unincorporated-association registration (PPERA 2000 Sch 19A): political contributions in the calendar year.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import calendar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Sum
 
-from swingfund.compliance.checks import WARN_AT_PERCENT, candidate_spending_limit
+from swingfund.compliance import general
+from swingfund.compliance.checks import WARN_AT_PERCENT
 from swingfund.compliance.limits import Figure, format_pence
-from swingfund.compliance.selectors import FigureNotInForce, figure
+from swingfund.compliance.selectors import FigureNotInForce, figure, legal_status_for
+from swingfund.compliance.selectors_general import as_item, campaign_spends, limits_status, seats_per_nation
 from swingfund.compliance.timetables import parse_election_id, regulated_period
-from swingfund.elections.models import Candidacy, Result
+from swingfund.elections.models import Candidacy, Election
+
+TOP_SEATS = 5
 
 
 @dataclass(frozen=True)
@@ -52,97 +60,248 @@ class Gauge:
     def summary(self) -> str:
         return f"{format_pence(self.amount_pence)} of {format_pence(self.threshold_pence)} ({self.percent}%)"
 
+    @property
+    def warning(self) -> str:
+        """The warning the page shows at 80 % and over ('' below it)."""
+        if self.state == "ok":
+            return ""
+        verify = "" if self.figure.verified else " [verify]"
+        what = "over" if self.state == "over" else f"{self.percent}% of"
+        return (f"{self.label}: {format_pence(self.amount_pence)}, {what} the {self.name} of "
+                f"{format_pence(self.threshold_pence)} (source: {self.figure.citation}{verify}).")
 
-@dataclass(frozen=True)
-class SeatPosition:
-    candidacy: str
-    constituency: str
-    gss_code: str
-    gauges: list[Gauge]
+
+@dataclass
+class Regime:
+    key: str
+    title: str
+    law: str
+    gauges: list[Gauge] = field(default_factory=list)
+    deadline: str = ""
+    returns: str = ""
+    notes: list[str] = field(default_factory=list)
+    extra_warnings: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [g.warning for g in self.gauges if g.warning] + self.extra_warnings
 
 
-@dataclass(frozen=True)
+@dataclass
 class Position:
     election_id: str
     poll_date: date
     period: tuple[date, date]
-    organisation: list[Gauge] = field(default_factory=list)
-    seats: list[SeatPosition] = field(default_factory=list)
+    organisation: object = None
+    status: object = None
+    regimes: list[Regime] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
+
+    def regime(self, key: str) -> Regime:
+        return next(r for r in self.regimes if r.key == key)
+
+
+def _months_after(day: date, months: int) -> date:
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _gauge(gaps: list[str], *, label: str, amount: int, key: str, kind: str, on: date, nation: str | None = None,
+           limit_name: str = "", detail: str = "") -> Gauge | None:
+    try:
+        fig = figure(key, on=on, nation=nation)
+    except FigureNotInForce as exc:
+        gaps.append(str(exc))
+        return None
+    return Gauge(label=label, amount_pence=amount, threshold_pence=fig.value, figure=fig, kind=kind,
+                 limit_name=limit_name, detail=detail)
+
+
+def _add(regime: Regime, gauge: Gauge | None) -> None:
+    if gauge is not None:
+        regime.gauges.append(gauge)
 
 
 def _sum_by(queryset, key: str) -> dict[int, int]:
     return {row[key]: row["total"] or 0 for row in queryset.values(key).annotate(total=Sum("amount_pence"))}
 
 
-def organisation_position(*, election_id: str) -> Position:
-    """Every gauge for `election_id`. A figure not in force is listed in `gaps` instead of silently skipped."""
-    from swingfund.funding import selectors as funding
+def _name(c: Candidacy) -> str:
+    return f"{c.person_name or c.person or c.party or ''} ({c.constituency.name})"
+
+
+def default_organisation():
+    from swingfund.scorecards.models import Organisation
+
+    return Organisation.objects.order_by("-demo", "pk").first()
+
+
+def organisation_position(*, election_id: str, organisation=None) -> Position:
+    """Every regime's gauges for `election_id`. A figure not in force is listed in `gaps`, never skipped silently."""
     from swingfund.funding.models import AgentAuthorisation, CandidateSpend, Grant
 
+    organisation = organisation or default_organisation()
     start, polling = regulated_period(election_id=election_id)
-    position = Position(election_id=election_id, poll_date=polling, period=(start, polling))
-    contributions = funding.political_contributions_pence(organisation=None, year=polling.year)
-    spends = CandidateSpend.objects.filter(spent_at__date__gte=start, spent_at__date__lte=polling)
-    spent_total = spends.aggregate(t=Sum("amount_pence"))["t"] or 0
-    for label, amount, key, kind in (
-        (f"Political contributions in {polling.year}", contributions, "ua_registration_threshold", "threshold"),
-        ("Spending, regulated period", spent_total, "non_party_notification_threshold", "threshold"),
-    ):
-        _add(position.organisation, position.gaps, label=label, amount=amount, key=key, kind=kind, on=polling)
-
+    position = Position(election_id=election_id, poll_date=polling, period=(start, polling),
+                        organisation=organisation, status=legal_status_for(organisation))
     group = parse_election_id(election_id).election_group_id
-    grants = _sum_by(Grant.objects.filter(candidacy__election_id=group), "candidacy")
-    spent = _sum_by(spends.filter(candidacy__election_id=group), "candidacy")
-    authorised = {a.candidacy_id: a for a in AgentAuthorisation.objects.order_by("authorised_on", "id")}
-    ids = set(grants) | set(spent)
-    candidacies = Candidacy.objects.filter(pk__in=ids).select_related("constituency", "election")
-    seat_spend: dict[int, int] = defaultdict(int)
-    for c in candidacies:
-        seat_spend[c.constituency_id] += spent.get(c.pk, 0)
-    results = {(r.election_id, r.constituency_id): r for r in Result.objects.filter(
-        constituency_id__in={c.constituency_id for c in candidacies})}
-    for c in sorted(candidacies, key=lambda c: (c.constituency.name, c.pk)):
-        gauges: list[Gauge] = []
-        result = results.get((c.election_id, c.constituency_id))
-        if result is not None and c.constituency.constituency_type:
-            try:
-                limit, base_fig, rate = candidate_spending_limit(
-                    electorate=result.electorate, constituency_type=c.constituency.constituency_type, on=polling)
-                gauges.append(Gauge(label="Grants to the candidate",
-                                    amount_pence=grants.get(c.pk, 0), threshold_pence=limit, figure=base_fig,
-                                    kind="limit", limit_name="Candidate's spending limit (base + per elector)",
-                                    detail=f"{base_fig.display} + {rate.display} × "
-                                                         f"{result.electorate:,} electors"))
-            except FigureNotInForce as exc:
-                position.gaps.append(str(exc))
-        auth = authorised.get(c.pk)
-        if auth is None:
-            _add(gauges, position.gaps, label="Spending about the candidate",
-                 amount=spent.get(c.pk, 0), key="local_permitted_sum", kind="limit", on=polling,
-                 limit_name="Local permitted sum (no written authority)")
-        else:
-            fig = figure("local_permitted_sum", on=polling)
-            gauges.append(Gauge(label="Spending about the candidate",
-                                amount_pence=spent.get(c.pk, 0), threshold_pence=auth.limit_pence, figure=fig,
-                                kind="limit", limit_name="Limit the agent authorised in writing",
-                                detail=f"written authorisation by {auth.agent_name}, "
-                                                     f"{auth.authorised_on.isoformat()}"))
-        _add(gauges, position.gaps, label="Spending in this seat",
-             amount=seat_spend[c.constituency_id], key="non_party_constituency_limit", kind="limit", on=polling,
-             nation=c.constituency.nation)
-        position.seats.append(SeatPosition(candidacy=c.person_name or str(c.person or c.party or ""),
-                                           constituency=c.constituency.name, gss_code=c.constituency.gss_code,
-                                           gauges=gauges))
+    grants_qs = Grant.objects.filter(candidacy__election_id=group)
+    spends_qs = CandidateSpend.objects.filter(candidacy__election_id=group)
+    if organisation is not None:
+        grants_qs = grants_qs.filter(campaign__organisation=organisation)
+        spends_qs = spends_qs.filter(campaign__organisation=organisation)
+    grants, spent = _sum_by(grants_qs, "candidacy"), _sum_by(spends_qs, "candidacy")
+    candidacies = {c.pk: c for c in Candidacy.objects.filter(pk__in=set(grants) | set(spent))
+                   .select_related("constituency", "person", "party")}
+    order = sorted(candidacies.values(), key=lambda c: (c.constituency.name, c.pk))
+    position.regimes = [
+        _grants_regime(position, order, grants, grants_qs),
+        _local_regime(position, order, spent, AgentAuthorisation),
+        _general_regime(position, organisation, group),
+        _ua_regime(position, organisation),
+    ]
     return position
 
 
-def _add(gauges: list[Gauge], gaps: list[str], *, label: str, amount: int, key: str, kind: str, on: date,
-         nation: str | None = None, limit_name: str = "") -> None:
+def _grants_regime(position: Position, order: list, grants: dict[int, int], grants_qs) -> Regime:
+    from swingfund.funding.notices import group_as_donor
+
+    regime = Regime(key="grants", title="1. Candidate donations: grants to candidates",
+                    law="Representation of the People Act 1983, Schedule 2A (donations to candidates)")
+    on = position.poll_date
+    for c in (c for c in order if grants.get(c.pk)):
+        _add(regime, _gauge(position.gaps, label=_name(c), amount=grants[c.pk], key="candidate_donation_threshold",
+                            kind="threshold", on=on, limit_name="candidate donation threshold (agent must record "
+                                                                 "and check the donor)"))
+    regime.notes.append(f"The group as donor: {group_as_donor(position.status)[0]}.")
     try:
-        fig = figure(key, on=on, nation=nation)
+        days = figure("return_impermissible_days", on=on)
+        last = grants_qs.order_by("-paid_at").values_list("paid_at", flat=True).first()
+        when = f"; latest grant paid {last.date().isoformat()}, so by {(last.date() + timedelta(days=days.value))}" \
+            if last else ""
+        regime.deadline = (f"The candidate's agent checks each donation over the threshold and returns an "
+                           f"impermissible one within {days.display} of receipt{when} ({days.citation}).")
     except FigureNotInForce as exc:
-        gaps.append(str(exc))
-        return
-    gauges.append(Gauge(label=label, amount_pence=amount, threshold_pence=fig.value, figure=fig, kind=kind,
-                        limit_name=limit_name))
+        position.gaps.append(str(exc))
+    regime.returns = "A donation notice for each grant (Funding → dashboard → grants), for the agent's return."
+    return regime
+
+
+def _local_regime(position: Position, order: list, spent: dict[int, int], authorisation_model) -> Regime:
+    regime = Regime(key="local", title="2. Local spending about a named candidate",
+                    law="Representation of the People Act 1983, s.75 (enforced by the police)")
+    on = position.poll_date
+    authorised = {a.candidacy_id: a for a in authorisation_model.objects.order_by("authorised_on", "id")}
+    for c in (c for c in order if spent.get(c.pk)):
+        auth = authorised.get(c.pk)
+        if auth is None:
+            _add(regime, _gauge(position.gaps, label=_name(c), amount=spent[c.pk], key="local_permitted_sum",
+                                kind="limit", on=on, limit_name="local permitted sum (no written authority)"))
+            continue
+        fig = _gauge(position.gaps, label=_name(c), amount=0, key="local_permitted_sum", kind="limit", on=on)
+        if fig is not None:
+            regime.gauges.append(Gauge(
+                label=_name(c), amount_pence=spent[c.pk], threshold_pence=auth.limit_pence, figure=fig.figure,
+                kind="limit", limit_name="limit the agent authorised in writing",
+                detail=f"written authorisation by {auth.agent_name}, {auth.authorised_on.isoformat()}"))
+    try:
+        days = figure("local_authorised_return_days", on=on)
+        regime.deadline = (f"Spending the agent authorised is reported to the Returning Officer within {days.display} "
+                           f"of the declaration of the result (about {on + timedelta(days=1 + days.value)}; "
+                           f"{days.citation}).")
+    except FigureNotInForce as exc:
+        position.gaps.append(str(exc))
+    regime.returns = "The spending report's 'Spending about a named candidate' section; the agent's own return."
+    return regime
+
+
+def _general_regime(position: Position, organisation, group: str) -> Regime:
+    from swingfund.elections.models import Constituency
+
+    regime = Regime(key="general", title="3. The general campaign (regulated campaign activity)",
+                    law="Political Parties, Elections and Referendums Act 2000, Part VI and Schedule 10")
+    on, start = position.poll_date, position.period[0]
+    status = limits_status(organisation)
+    rows = list(campaign_spends(organisation=organisation, election_id=position.election_id, start=start, end=on)) \
+        if organisation is not None else []
+    election = Election.objects.filter(pk=group).first()
+    try:
+        seats = seats_per_nation(boundary_set=election.boundary_set if election else "pcon2024")
+    except ValueError as exc:
+        position.gaps.append(str(exc))
+        return regime
+    totals = general.attribute([as_item(r) for r in rows], seats_per_nation=seats)
+    if not status.registered(on):
+        key = "non_party_notification_threshold" if status.eligible else "non_party_unregistrable_limit"
+        name = ("limit without registering with the Commission" if status.eligible
+                else "limit for anyone not registered (status not recorded or not UK-based)")
+        _add(regime, _gauge(position.gaps, label="Regulated spending across the UK", amount=totals.total, key=key,
+                            kind="limit", on=on, limit_name=name))
+    else:
+        regime.notes.append(f"Registered with the Electoral Commission as a non-party campaigner on "
+                            f"{status.registered_on.isoformat()}.")
+        for nation in general.NATIONS:
+            _add(regime, _gauge(position.gaps, label=f"Regulated spending in {general.NATION_NAMES[nation]}",
+                                amount=totals.by_nation[nation], key="non_party_limit", kind="limit", on=on,
+                                nation=nation, limit_name=f"registered campaigner's limit, "
+                                                          f"{general.NATION_NAMES[nation]}"))
+    names = {c.pk: f"{c.name} ({c.gss_code})" for c in Constituency.objects.filter(pk__in=list(totals.seat_nation))}
+    if totals.total:
+        for seat_id, nation, amount in totals.busiest_seats()[:TOP_SEATS]:
+            label = names.get(seat_id) or f"Every other constituency in {general.NATION_NAMES[nation]}"
+            _add(regime, _gauge(position.gaps, label=label, amount=round(amount),
+                                key="non_party_constituency_limit", kind="limit", on=on,
+                                limit_name="constituency limit (attributed share)"))
+    parties = {r.targets_party_id: r.targets_party.name for r in rows if r.targets_party_id}
+    for (party_id, nation), amount in sorted(totals.targeted.items()):
+        _add(regime, _gauge(position.gaps, label=f"For or against {parties[party_id]} in "
+                                                 f"{general.NATION_NAMES[nation]}",
+                            amount=amount, key="targeted_spending_limit", kind="limit", on=on, nation=nation,
+                            limit_name=f"targeted spending limit, {general.NATION_NAMES[nation]}"))
+    try:
+        invoice = figure("invoice_keep_threshold", on=on)
+        missing = [r for r in rows if r.amount_pence > invoice.value and not r.invoice_reference]
+        if missing:
+            regime.extra_warnings.append(
+                f"{len(missing)} item(s) over {invoice.display} have no invoice or receipt recorded: keep one for "
+                f"each ({invoice.citation}).")
+    except FigureNotInForce as exc:
+        position.gaps.append(str(exc))
+    regime.notes.append(f"{len(rows)} item(s) recorded, {format_pence(totals.total)} in all, incurred in the "
+                        f"regulated period {start.isoformat()} to {on.isoformat()} (applied retrospectively).")
+    if status.registered(on):
+        regime.deadline = (f"Spending return due by {_months_after(on, 3).isoformat()} (3 months after polling day) "
+                           f"if regulated spending is £250,000 or less, else by {_months_after(on, 6).isoformat()} "
+                           "(PPERA 2000 s.98).")
+    else:
+        regime.deadline = "No return while unregistered; notify the Commission before passing the figure above " \
+                          "(PPERA 2000 ss.88, 94)."
+    regime.returns = "swingfund compliance report spending --election … (general campaign section, by part of the " \
+                     "UK and constituency)."
+    return regime
+
+
+def _ua_regime(position: Position, organisation) -> Regime:
+    from swingfund.funding import selectors as funding
+
+    regime = Regime(key="ua", title="4. Unincorporated-association registration",
+                    law="Political Parties, Elections and Referendums Act 2000, Schedule 19A")
+    status = position.status
+    if status is not None and status.legal_form != "unincorporated_association":
+        regime.notes.append(f"The group is recorded as: {status.get_legal_form_display()}. Schedule 19A applies "
+                            "only to unincorporated associations.")
+        return regime
+    year = position.poll_date.year
+    amount = funding.political_contributions_pence(organisation=organisation, year=year)
+    _add(regime, _gauge(position.gaps, label=f"Political contributions in {year}", amount=amount,
+                        key="ua_registration_threshold", kind="threshold", on=position.poll_date))
+    if status is not None and status.ua_registered_on:
+        regime.notes.append(f"Registered as an unincorporated association on {status.ua_registered_on.isoformat()}.")
+    regime.deadline = ("Past the threshold in a calendar year: notify the Commission, then report gifts received "
+                       "over the gift reporting threshold quarterly (PPERA 2000 Sch 19A).")
+    regime.returns = "Quarterly gift reports to the Electoral Commission once registered."
+    if status is None:
+        regime.notes.append("Legal form not recorded: shown as if the group were an unincorporated association.")
+    return regime
+

@@ -26,12 +26,15 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
     """Figures in force for an election (with citations and [verify] flags), its dates, and the organisation's
     position against each threshold as SVG gauges."""
     from swingfund.compliance.position import organisation_position
+    from swingfund.scorecards.models import Organisation
 
     election_id = request.GET.get("election") or DEFAULT_ELECTION
-    context: dict = {"election_id": election_id, "elections": _election_choices(), "warn_at": WARN_AT_PERCENT}
+    organisation = Organisation.objects.filter(slug=request.GET.get("organisation") or "").first()
+    context: dict = {"election_id": election_id, "elections": _election_choices(), "warn_at": WARN_AT_PERCENT,
+                     "organisations": Organisation.objects.order_by("name")}
     try:
         dates = election_dates(election_id=election_id)
-        position = organisation_position(election_id=election_id)
+        position = organisation_position(election_id=election_id, organisation=organisation)
     except (ValueError, FigureNotInForce) as exc:
         context["error"] = str(exc)
         return render(request, "compliance/index.html", context, status=400)
@@ -40,10 +43,8 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
         figures=figures_in_force(on=dates.poll_date),
         missing=figure_keys_missing(on=dates.poll_date),
         position=position,
-        organisation_svg=mark_safe(gauges_svg(position.organisation, title="The organisation against thresholds"))
-        if position.organisation else "",
-        seat_svgs=[(seat, mark_safe(gauges_svg(seat.gauges, title=f"{seat.constituency}: limits")))
-                   for seat in position.seats if seat.gauges],
+        regimes=[(regime, mark_safe(gauges_svg(regime.gauges, title=regime.title)) if regime.gauges else "")
+                 for regime in position.regimes],
     )
     return render(request, "compliance/index.html", context)
 

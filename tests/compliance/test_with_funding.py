@@ -1,4 +1,5 @@
-"""Compliance over real funding records (funding services write them): the returns' columns and totals from the command, and the compliance page's gauges."""
+"""Compliance over real funding records (funding services write them): the returns' columns and totals from the
+command, and the compliance page's gauges."""
 
 from __future__ import annotations
 

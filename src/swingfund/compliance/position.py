@@ -234,8 +234,9 @@ def _general_regime(position: Position, organisation, group: str) -> Regime:
     totals = general.attribute([as_item(r) for r in rows], seats_per_nation=seats)
     if not status.registered(on):
         key = "non_party_notification_threshold" if status.eligible else "non_party_unregistrable_limit"
-        name = ("limit without registering with the Commission" if status.eligible
-                else "limit for anyone not registered (status not recorded or not UK-based)")
+        name = ("limit for a campaigner not registered with the Commission" if status.eligible
+                else "limit for anyone not eligible to register (not UK-based)" if status.recorded
+                else "limit for anyone who is not a registered campaigner")
         _add(regime, _gauge(position.gaps, label="Regulated spending across the UK", amount=totals.total, key=key,
                             kind="limit", on=on, limit_name=name))
     else:

@@ -1,0 +1,57 @@
+"""`demo_run`: the demo group's legal status and a few general-campaign items for the 2024 general election (a
+UK-wide advert, leaflets in three target seats, a Scottish newspaper advert). Safe to repeat: each item carries a
+fixed `source_ref` and is recorded once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from swingfund.compliance.limits import format_pence
+from swingfund.compliance.models import CampaignSpend
+from swingfund.compliance.services import campaign_spending_record, group_legal_status_set
+
+ELECTION = "parl.2024-07-04"
+
+
+def _target_seats(organisation, limit: int = 3) -> list:
+    from swingfund.committee.selectors import decided_grants
+    from swingfund.elections.models import Constituency
+
+    seats = [d.proposal.constituency for d in decided_grants(organisation=organisation)
+             if d.proposal.constituency.boundary_set == "pcon2024"][:limit]
+    if len(seats) < limit:
+        seats += list(Constituency.objects.filter(boundary_set="pcon2024", nation="E")
+                      .exclude(pk__in=[s.pk for s in seats]).order_by("gss_code")[:limit - len(seats)])
+    return seats
+
+
+def demo_run(*, organisation) -> str:
+    with transaction.atomic():
+        if not hasattr(organisation, "legal_status"):
+            group_legal_status_set(organisation=organisation, legal_form="unincorporated_association",
+                                   recorded_by="demo treasurer")
+        seats = _target_seats(organisation)
+        items = [
+            ("demo:uk-ads", dict(incurred_on=dt.date(2024, 6, 3), paid_on=dt.date(2024, 6, 5),
+                                 supplier="Example Digital Ads Ltd", amount_pence=120_000, category="material",
+                                 description="Online adverts across the UK: 'Ask every candidate where they stand'",
+                                 invoice_reference="EDA-2024-118")),
+            ("demo:leaflets", dict(incurred_on=dt.date(2024, 6, 10), paid_on=dt.date(2024, 6, 12),
+                                   supplier="Canal Print Co-operative", amount_pence=90_000, category="material",
+                                   constituencies=seats, invoice_reference="CPC-5531",
+                                   description="Scorecard leaflets in our target seats")),
+            ("demo:scotland-press", dict(incurred_on=dt.date(2024, 6, 20), supplier="Example Scottish Weekly",
+                                         amount_pence=40_000, category="material", nation="S",
+                                         invoice_reference="ESW-77",
+                                         description="Newspaper advert in Scotland: the statements and scorecards")),
+        ]
+        for ref, fields in items:
+            if not CampaignSpend.objects.filter(organisation=organisation, source_ref=ref).exists():
+                campaign_spending_record(organisation=organisation, election=ELECTION, source_ref=ref,
+                                         recorded_by="demo treasurer", **fields)
+    spends = CampaignSpend.objects.filter(organisation=organisation, election_id=ELECTION)
+    total = sum(s.amount_pence for s in spends)
+    return (f"General campaign: {spends.count()} items, {format_pence(total)} recorded for {ELECTION}. "
+            "See /compliance/.")

@@ -34,18 +34,18 @@ def demo_run(*, organisation) -> str:
                                    recorded_by="demo treasurer")
         seats = _target_seats(organisation)
         items = [
-            ("demo:uk-ads", dict(incurred_on=dt.date(2024, 6, 3), paid_on=dt.date(2024, 6, 5),
-                                 supplier="Example Digital Ads Ltd", amount_pence=120_000, category="material",
-                                 description="Online adverts across the UK: 'Ask every candidate where they stand'",
-                                 invoice_reference="EDA-2024-118")),
-            ("demo:leaflets", dict(incurred_on=dt.date(2024, 6, 10), paid_on=dt.date(2024, 6, 12),
-                                   supplier="Canal Print Co-operative", amount_pence=90_000, category="material",
-                                   constituencies=seats, invoice_reference="CPC-5531",
-                                   description="Scorecard leaflets in our target seats")),
-            ("demo:scotland-press", dict(incurred_on=dt.date(2024, 6, 20), supplier="Example Scottish Weekly",
-                                         amount_pence=40_000, category="material", nation="S",
-                                         invoice_reference="ESW-77",
-                                         description="Newspaper advert in Scotland: the statements and scorecards")),
+            ("demo:uk-ads", {"incurred_on": dt.date(2024, 6, 3), "paid_on": dt.date(2024, 6, 5),
+                             "supplier": "Example Digital Ads Ltd", "amount_pence": 120_000, "category": "material",
+                             "description": "Online adverts across the UK: 'Ask every candidate where they stand'",
+                             "invoice_reference": "EDA-2024-118"}),
+            ("demo:leaflets", {"incurred_on": dt.date(2024, 6, 10), "paid_on": dt.date(2024, 6, 12),
+                               "supplier": "Canal Print Co-operative", "amount_pence": 90_000,
+                               "category": "material", "constituencies": seats, "invoice_reference": "CPC-5531",
+                               "description": "Scorecard leaflets in our target seats"}),
+            ("demo:scotland-press", {"incurred_on": dt.date(2024, 6, 20), "supplier": "Example Scottish Weekly",
+                                     "amount_pence": 40_000, "category": "material", "nation": "S",
+                                     "invoice_reference": "ESW-77",
+                                     "description": "Newspaper advert in Scotland: the statements and scorecards"}),
         ]
         for ref, fields in items:
             if not CampaignSpend.objects.filter(organisation=organisation, source_ref=ref).exists():

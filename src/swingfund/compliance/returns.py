@@ -53,6 +53,9 @@ SECTION_SEAT_TOTAL = "Constituency total"
 SECTION_SPEND_TOTAL = "Total spending"
 SECTION_FIGURE = "Figure applied: {label} = {value}"
 SECTION_GRANT_TOTAL = "Total grants"
+SECTION_GENERAL = "Regulated campaign spending (PPERA 2000 Part VI)"
+SECTION_GENERAL_SEAT = "Regulated campaign spending attributed to a named constituency"
+SECTION_GENERAL_TOTAL = "Total regulated campaign spending"
 NATION_COLUMNS = {"E": "AmountInEngland", "S": "AmountInScotland", "W": "AmountInWales", "N": "AmountInNorthernIreland"}
 
 
@@ -94,6 +97,7 @@ class SpendRecord:
     candidate_name: str
     agent_authorised: bool
     ledger_transaction: str = ""
+    nation_amounts: tuple[tuple[str, int], ...] = ()  # general campaign: the item's pence in each part of the UK
 
 
 @dataclass(frozen=True)
@@ -192,9 +196,13 @@ def _gift_row(gift: GiftRecord, section: str, *, action: str, aggregation: bool 
     }
 
 
-def spending_rows(*, items: list[SpendRecord], poll_date: date) -> Report:
-    """The spending report: every item, by date, with the amount in its part of the UK; then a total per
-    constituency (the return lists constituencies over the itemisation threshold) and section totals."""
+def spending_rows(*, items: list[SpendRecord], poll_date: date,
+                  general_seats: list[tuple[str, str, str, int]] = ()) -> Report:
+    """The spending report: every item, by date, with the amount in each part of the UK; then the general
+    campaign's spending attributed to each named constituency (`general_seats`: code, name, nation, pence) and its
+    total by part of the UK; then the total per constituency of spending about named candidates (the return lists
+    constituencies over the itemisation threshold) and section totals. Grants are listed apart: a grant is a
+    donation to the candidate, not the group's spending."""
     invoice = figure("invoice_keep_threshold", on=poll_date)
     itemise = figure("non_party_constituency_itemise_threshold", on=poll_date)
     rows: list[dict[str, str]] = []
@@ -212,6 +220,13 @@ def spending_rows(*, items: list[SpendRecord], poll_date: date) -> Report:
             "AgentAuthorised": "True" if item.agent_authorised else "False",
             "LedgerTransaction": item.ledger_transaction,
         })
+        if item.section == SECTION_GENERAL:
+            for nation, pence in item.nation_amounts:
+                row[NATION_COLUMNS[nation]] = pounds(pence)
+                totals[f"general_{nation}"] += pence
+            rows.append(row)
+            totals["general"] += item.amount_pence
+            continue
         if item.nation in NATION_COLUMNS:
             row[NATION_COLUMNS[item.nation]] = pounds(item.amount_pence)
         rows.append(row)
@@ -227,6 +242,14 @@ def spending_rows(*, items: list[SpendRecord], poll_date: date) -> Report:
         if nation in NATION_COLUMNS:
             row[NATION_COLUMNS[nation]] = pounds(pence)
         rows.append(row)
+    for code, name, nation, pence in general_seats:
+        row = _summary(SPENDING_COLUMNS, SECTION_GENERAL_SEAT, pence, "TotalExpenditure")
+        row.update({"ConstituencyCode": code, "ConstituencyName": name, NATION_COLUMNS[nation]: pounds(pence)})
+        rows.append(row)
+    general_total = _summary(SPENDING_COLUMNS, SECTION_GENERAL_TOTAL, totals["general"], "TotalExpenditure")
+    for nation, column in NATION_COLUMNS.items():
+        general_total[column] = pounds(totals[f"general_{nation}"])
+    rows.append(general_total)
     spend_total = _summary(SPENDING_COLUMNS, SECTION_SPEND_TOTAL, totals["spending"], "TotalExpenditure")
     for nation, column in NATION_COLUMNS.items():
         spend_total[column] = pounds(totals[f"spending_{nation}"])

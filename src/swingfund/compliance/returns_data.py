@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from rich.progress import track
 
 from swingfund.compliance.returns import (
+    SECTION_GENERAL,
     SECTION_GRANT,
     SECTION_SPEND,
     GiftRecord,
@@ -86,8 +87,46 @@ def donations_report(*, election_id: str, progress: bool = True) -> Report:
     return donation_rows(gifts=records, poll_date=polling)
 
 
-def spending_report(*, election_id: str, progress: bool = True) -> Report:
-    """The spending report for `election_id`'s regulated period (spending about candidates, then grants)."""
+def _general_items(*, election_id: str, start, polling, organisation, progress: bool):
+    """The general campaign's items as report records, and the spending attributed to each named constituency."""
+    from swingfund.compliance import general
+    from swingfund.compliance.models import CampaignSpend
+    from swingfund.compliance.selectors_general import as_item, seats_per_nation
+    from swingfund.elections.models import Constituency, Election
+
+    rows = (CampaignSpend.objects.filter(election_id=election_id, incurred_on__gte=start, incurred_on__lte=polling)
+            .select_related("targets_party").prefetch_related("constituencies").order_by("incurred_on", "id"))
+    if organisation is not None:
+        rows = rows.filter(organisation=organisation)
+    election = Election.objects.filter(pk=parse_election_id(election_id).election_group_id).first()
+    if not rows.exists() or election is None:
+        return [], []
+    seats = seats_per_nation(boundary_set=election.boundary_set)
+    records, items = [], []
+    for row in _each(rows, progress=progress, total=rows.count(), what="General campaign"):
+        item = as_item(row)
+        items.append(item)
+        named = list(row.constituencies.all())
+        party = f" (for or against {row.targets_party.name}{', authorised' if row.party_authorised else ''})" \
+            if row.targets_party_id else ""
+        records.append(SpendRecord(
+            section=SECTION_GENERAL, category=row.get_category_display(), description=row.description + party,
+            amount_pence=row.amount_pence, incurred_on=row.incurred_on, paid_on=row.paid_on,
+            supplier_name=row.supplier, supplier_address=row.supplier_address,
+            invoice_reference=row.invoice_reference, nation=row.nation,
+            constituency_code=";".join(c.gss_code for c in named), constituency_name=";".join(c.name for c in named),
+            candidate_name="", agent_authorised=False, ledger_transaction=str(row.transaction_id),
+            nation_amounts=tuple(general.nation_split(item, seats).items())))
+    totals = general.attribute(items, seats_per_nation=seats)
+    names = {c.pk: c for c in Constituency.objects.filter(pk__in=list(totals.seat_nation))}
+    attributed = [(names[sid].gss_code, names[sid].name, nation, round(totals.seat_total(sid, nation)))
+                  for sid, nation in totals.seat_nation.items()]
+    return records, sorted(attributed)
+
+
+def spending_report(*, election_id: str, progress: bool = True, organisation=None) -> Report:
+    """The spending report for `election_id`'s regulated period: the general campaign's items (by part of the UK
+    and named constituency), spending about candidates, then grants."""
     from swingfund.funding.models import CandidateSpend, Grant
 
     start, polling = regulated_period(election_id=election_id)
@@ -119,7 +158,9 @@ def spending_report(*, election_id: str, progress: bool = True) -> Report:
             constituency_name=seat.name, candidate_name=_candidate_name(grant.candidacy), agent_authorised=False,
             ledger_transaction=str(grant.approval_id),
         ))
-    return spending_rows(items=items, poll_date=polling)
+    general_records, general_seats = _general_items(election_id=election_id, start=start, polling=polling,
+                                                    organisation=organisation, progress=progress)
+    return spending_rows(items=general_records + items, poll_date=polling, general_seats=general_seats)
 
 
 def _candidate_name(candidacy) -> str:

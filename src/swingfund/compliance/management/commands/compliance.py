@@ -4,6 +4,9 @@
     swingfund compliance dates --election parl.2024-07-04
     swingfund compliance report donations|spending --election parl.2024-07-04 --out FILE.csv
     swingfund compliance seed
+    swingfund compliance status --organisation SLUG --form unincorporated_association [--registered-on DATE] …
+    swingfund compliance spend --organisation SLUG --election parl.2024-07-04 --incurred DATE --supplier NAME
+        --amount POUNDS --category material --description TEXT [--nation S | --constituency GSS …] [--party NAME]
 
 Bad input (an unknown election id, a date in the wrong format, no figure in force) prints one line naming the
 problem on stderr and exits with status 2; a report file is written whole or not at all.
@@ -20,14 +23,16 @@ from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.table import Table
 
-from swingfund.compliance.limits import VERIFY_FLAG
+from swingfund.compliance.limits import VERIFY_FLAG, format_pence
+from swingfund.compliance.models import LegalForm, SpendCategory
 from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figures_in_force
-from swingfund.compliance.services import legal_figures_seed
+from swingfund.compliance.services import campaign_spending_record, group_legal_status_set, legal_figures_seed
 from swingfund.compliance.timetables import election_dates, poll_date
 
 EXIT_BAD_INPUT = 2
 BAD_DATE = "--on {value!r} is not a date in YYYY-MM-DD form"
 DEFAULT_ELECTION = "parl.2024-07-04"
+UNKNOWN_ORGANISATION = "No organisation with the slug {slug!r}."
 
 
 class Command(BaseCommand):
@@ -48,6 +53,29 @@ class Command(BaseCommand):
         report.add_argument("--out", required=True, type=Path)
         report.add_argument("--no-progress", action="store_true")
         sub.add_parser("seed", help="Add any figure from LAW.md missing from the table (edits are kept).")
+        status = sub.add_parser("status", help="Record the group's legal form and registrations.")
+        status.add_argument("--organisation", required=True, help="Organisation slug.")
+        status.add_argument("--form", required=True, choices=LegalForm.values)
+        status.add_argument("--company-number", default="")
+        status.add_argument("--charity-number", default="")
+        status.add_argument("--not-uk-based", action="store_true")
+        status.add_argument("--registered-on", default=None, help="Date registered as a non-party campaigner.")
+        status.add_argument("--ua-registered-on", default=None, help="Date registered as a UA.")
+        spend = sub.add_parser("spend", help="Record one item of general-campaign spending (limits checked first).")
+        spend.add_argument("--organisation", required=True)
+        spend.add_argument("--election", required=True)
+        spend.add_argument("--incurred", required=True, help="YYYY-MM-DD the group became committed to pay.")
+        spend.add_argument("--paid", default=None)
+        spend.add_argument("--supplier", required=True)
+        spend.add_argument("--amount", required=True, help="Pounds, e.g. 250 or 1,025.50.")
+        spend.add_argument("--category", required=True, choices=SpendCategory.values)
+        spend.add_argument("--description", required=True)
+        spend.add_argument("--nation", default=None, choices=["E", "W", "S", "N"])
+        spend.add_argument("--constituency", action="append", default=[], help="GSS code; repeat for several.")
+        spend.add_argument("--party", default=None, help="The party it promotes or opposes (targeted spending).")
+        spend.add_argument("--party-authorised", action="store_true")
+        spend.add_argument("--invoice", default="")
+        spend.add_argument("--source-ref", default="")
 
     def handle(self, *args, **options) -> None:
         try:
@@ -114,3 +142,42 @@ class Command(BaseCommand):
     def _seed(self, options: dict) -> None:
         added = legal_figures_seed()
         self.stdout.write(f"Added {added} legal figure(s) from LAW.md; existing rows unchanged.")
+
+    def _organisation(self, slug: str):
+        from swingfund.scorecards.models import Organisation
+
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            raise ValueError(UNKNOWN_ORGANISATION.format(slug=slug))
+        return organisation
+
+    def _status(self, options: dict) -> None:
+        status = group_legal_status_set(
+            organisation=self._organisation(options["organisation"]), legal_form=options["form"],
+            uk_based=not options["not_uk_based"], company_number=options["company_number"],
+            charity_number=options["charity_number"],
+            non_party_registered_on=_date("--registered-on", options["registered_on"]),
+            ua_registered_on=_date("--ua-registered-on", options["ua_registered_on"]), recorded_by="command line")
+        self.stdout.write(f"Recorded: {status}.")
+
+    def _spend(self, options: dict) -> None:
+        from swingfund.funding.rules import parse_pounds
+
+        item = campaign_spending_record(
+            organisation=self._organisation(options["organisation"]), election=options["election"],
+            incurred_on=_date("--incurred", options["incurred"]), paid_on=_date("--paid", options["paid"]),
+            supplier=options["supplier"], amount_pence=parse_pounds(options["amount"]), category=options["category"],
+            constituencies=options["constituency"], nation=options["nation"], targets_party=options["party"],
+            party_authorised=options["party_authorised"], description=options["description"],
+            invoice_reference=options["invoice"], source_ref=options["source_ref"], recorded_by="command line")
+        self.stdout.write(f"Recorded general-campaign item #{item.pk}: {format_pence(item.amount_pence)} "
+                          f"({item.get_area_display()}), ledger transaction #{item.transaction_id}.")
+
+
+def _date(flag: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(BAD_DATE.format(value=value).replace("--on", flag)) from None

@@ -33,3 +33,19 @@ def test_status_then_spend_records_and_a_refusal_exits_2_naming_the_limit(org, c
     assert exited.value.code == 2
     assert "over the limit for a campaigner not registered with the Commission of £10,000" in capsys.readouterr().err
     assert CampaignSpend.objects.count() == 1
+
+
+def test_the_admin_adds_an_item_through_the_service_and_shows_a_refusal_as_a_form_error(org, admin_client):
+    from swingfund.elections.models import Constituency
+
+    seat = Constituency.objects.get(gss_code="E14001063", boundary_set="pcon2024")
+    form = {"organisation": org.pk, "election_id": ELECTION, "incurred_on": "2024-06-01", "supplier": "Print Co",
+            "amount_pence": "70001", "category": "material", "nation": "", "constituencies": [seat.pk],
+            "description": "Leaflets"}
+    response = admin_client.post("/admin/compliance/campaignspend/add/", form)
+    assert response.status_code == 200 and CampaignSpend.objects.count() == 0
+    assert "over the limit for anyone who is not a registered campaigner of £700" in response.content.decode()
+    response = admin_client.post("/admin/compliance/campaignspend/add/", {**form, "amount_pence": "70000"})
+    assert response.status_code == 302
+    item = CampaignSpend.objects.get()
+    assert item.transaction.kind == "campaign_spend" and list(item.constituencies.all()) == [seat]

@@ -87,7 +87,7 @@ def test_spending_report_allocates_to_nations_totals_seats_and_flags_invoices():
     assert seats["E14000001"]["Description"] == "Over the itemisation threshold"  # over £14,042
     assert seats["S14000002"]["Description"] == ""
     assert "W07000003" not in seats  # a grant is not the group's campaign spending
-    total = next(r for r in rows if r["ReportSection"] == "Total spending")
+    total = next(r for r in rows if r["ReportSection"] == "Total spending about named candidates")
     assert (total["TotalExpenditure"], total["AmountInEngland"], total["AmountInScotland"]) == (
         "14950.00", "14650.00", "300.00")
     assert next(r for r in rows if r["ReportSection"] == "Total grants")["TotalExpenditure"] == "1000.00"

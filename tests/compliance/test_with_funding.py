@@ -110,7 +110,7 @@ def test_spending_report_command_columns_and_totals(funded, tmp_path):
                                                                                                "Ads Ltd")
     assert advert["InvoiceRequired"] == "True" and advert["ConstituencyCode"] == "E14001001"
     by_section = {r["ReportSection"]: r for r in rows}
-    assert by_section["Total spending"]["TotalExpenditure"] == "650.00"
+    assert by_section["Total spending about named candidates"]["TotalExpenditure"] == "650.00"
     assert by_section["Total grants"]["TotalExpenditure"] == "5000.00"
     assert by_section["Constituency total"]["ConstituencyName"] == "Testford"
 

@@ -50,7 +50,7 @@ SECTION_RECEIVED_TOTAL = "Total received in the regulated period"
 SECTION_SPEND = "Spending about a named candidate"
 SECTION_GRANT = "Grant to a candidate's campaign (a donation to the candidate, not campaign spending)"
 SECTION_SEAT_TOTAL = "Constituency total"
-SECTION_SPEND_TOTAL = "Total spending"
+SECTION_SPEND_TOTAL = "Total spending about named candidates"
 SECTION_FIGURE = "Figure applied: {label} = {value}"
 SECTION_GRANT_TOTAL = "Total grants"
 SECTION_GENERAL = "Regulated campaign spending (PPERA 2000 Part VI)"
@@ -244,7 +244,8 @@ def spending_rows(*, items: list[SpendRecord], poll_date: date,
         rows.append(row)
     for code, name, nation, pence in general_seats:
         row = _summary(SPENDING_COLUMNS, SECTION_GENERAL_SEAT, pence, "TotalExpenditure")
-        row.update({"ConstituencyCode": code, "ConstituencyName": name, NATION_COLUMNS[nation]: pounds(pence)})
+        row.update({"ConstituencyCode": code, "ConstituencyName": name, NATION_COLUMNS[nation]: pounds(pence),
+                    "Description": "Over the itemisation threshold" if pence > itemise.value else ""})
         rows.append(row)
     general_total = _summary(SPENDING_COLUMNS, SECTION_GENERAL_TOTAL, totals["general"], "TotalExpenditure")
     for nation, column in NATION_COLUMNS.items():

@@ -15,7 +15,12 @@ ROW = 46
 LABEL_W = 280
 BAR_W = 280
 SCALE_PERCENT = 125  # the bar's full width is 125 % of the figure, so "over" stays visible
-COLOURS = {"ok": "#0b6e4f", "near": "#b7791f", "over": "#a4330d"}
+COLOURS = {"ok": "#0b6e4f", "near": "#b7791f", "over": "#a4330d", "passed": "#2b5f9e"}
+
+
+def _state(gauge: Gauge) -> str:
+    """'passed' for a threshold crossed lawfully with its action named (a grant over £50): not an alarm."""
+    return "passed" if gauge.kind == "threshold" and gauge.action and gauge.state == "over" else gauge.state
 
 
 def _x(percent: float) -> float:
@@ -35,9 +40,10 @@ def gauges_svg(gauges: list[Gauge], *, title: str) -> str:
     for i, gauge in enumerate(gauges):
         y = 20 + i * ROW
         exact = gauge.amount_pence * 100 / gauge.threshold_pence if gauge.threshold_pence else 0
-        colour = COLOURS[gauge.state]
+        state = _state(gauge)
+        colour = COLOURS[state]
         parts += [
-            f'<g class="gauge gauge-{gauge.state}" data-key="{escape(gauge.figure.key)}" '
+            f'<g class="gauge gauge-{state}" data-key="{escape(gauge.figure.key)}" '
             f'data-percent="{gauge.percent}">',
             f'<text x="0" y="{y + 14}" font-size="12" fill="#1d2433">{escape(gauge.label[:42])}</text>',
             f'<text x="0" y="{y + 30}" font-size="10" fill="#5b6475">{escape(gauge.name[:50])}</text>',

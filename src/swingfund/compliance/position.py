@@ -41,6 +41,7 @@ class Gauge:
     kind: str
     detail: str = ""
     limit_name: str = ""
+    action: str = ""  # a threshold passed lawfully: what must now be done (shown as an action, not a warning)
 
     @property
     def name(self) -> str:
@@ -84,7 +85,15 @@ class Regime:
 
     @property
     def warnings(self) -> list[str]:
-        return [g.warning for g in self.gauges if g.warning] + self.extra_warnings
+        return [g.warning for g in self.gauges if g.warning and not self._routine(g)] + self.extra_warnings
+
+    @property
+    def actions(self) -> list[str]:
+        return [f"{g.label}: {format_pence(g.amount_pence)} — {g.action}." for g in self.gauges if self._routine(g)]
+
+    @staticmethod
+    def _routine(gauge: Gauge) -> bool:
+        return gauge.kind == "threshold" and gauge.state == "over" and bool(gauge.action)
 
 
 @dataclass
@@ -108,14 +117,14 @@ def _months_after(day: date, months: int) -> date:
 
 
 def _gauge(gaps: list[str], *, label: str, amount: int, key: str, kind: str, on: date, nation: str | None = None,
-           limit_name: str = "", detail: str = "") -> Gauge | None:
+           limit_name: str = "", detail: str = "", action: str = "") -> Gauge | None:
     try:
         fig = figure(key, on=on, nation=nation)
     except FigureNotInForce as exc:
         gaps.append(str(exc))
         return None
     return Gauge(label=label, amount_pence=amount, threshold_pence=fig.value, figure=fig, kind=kind,
-                 limit_name=limit_name, detail=detail)
+                 limit_name=limit_name, detail=detail, action=action)
 
 
 def _add(regime: Regime, gauge: Gauge | None) -> None:
@@ -172,8 +181,9 @@ def _grants_regime(position: Position, order: list, grants: dict[int, int], gran
     on = position.poll_date
     for c in (c for c in order if grants.get(c.pk)):
         _add(regime, _gauge(position.gaps, label=_name(c), amount=grants[c.pk], key="candidate_donation_threshold",
-                            kind="threshold", on=on, limit_name="candidate donation threshold (agent must record "
-                                                                 "and check the donor)"))
+                            kind="threshold", on=on, limit_name="candidate donation threshold",
+                            action="a donation to the candidate: send the agent the donation notice; the agent "
+                                   "records the donor and checks permissibility"))
     regime.notes.append(f"The group as donor: {group_as_donor(position.status)[0]}.")
     try:
         days = figure("return_impermissible_days", on=on)

@@ -171,3 +171,13 @@ def test_each_item_posts_to_the_ledger_and_keeps_its_dates_supplier_invoice_and_
         spend(registered, 1, nation="W", constituencies=[seat("E")])
     with pytest.raises(ValueError, match="not in boundary set pcon2024"):
         spend(registered, 1, constituencies=["E99999999"])
+
+
+def test_a_second_general_election_within_a_year_starts_its_period_the_day_after_the_first(official_db, figures):
+    from swingfund.compliance.selectors_general import regulated_period_for
+    from swingfund.elections.models import Election
+
+    assert regulated_period_for(election_id=ELECTION) == (dt.date(2023, 7, 6), dt.date(2024, 7, 4))
+    Election.objects.create(id="parl.2025-03-06", name="A snap election", poll_date=dt.date(2025, 3, 6),
+                            boundary_set="pcon2024")
+    assert regulated_period_for(election_id="parl.2025-03-06") == (dt.date(2024, 7, 5), dt.date(2025, 3, 6))

@@ -23,8 +23,14 @@ from swingfund.compliance import general
 from swingfund.compliance.checks import WARN_AT_PERCENT
 from swingfund.compliance.limits import Figure, format_pence
 from swingfund.compliance.selectors import FigureNotInForce, figure, legal_status_for
-from swingfund.compliance.selectors_general import as_item, campaign_spends, limits_status, seats_per_nation
-from swingfund.compliance.timetables import parse_election_id, regulated_period
+from swingfund.compliance.selectors_general import (
+    as_item,
+    campaign_spends,
+    limits_status,
+    regulated_period_for,
+    seats_per_nation,
+)
+from swingfund.compliance.timetables import parse_election_id
 from swingfund.elections.models import Candidacy, Election
 
 TOP_SEATS = 5
@@ -151,7 +157,7 @@ def organisation_position(*, election_id: str, organisation=None) -> Position:
     from swingfund.funding.models import AgentAuthorisation, CandidateSpend, Grant
 
     organisation = organisation or default_organisation()
-    start, polling = regulated_period(election_id=election_id)
+    start, polling = regulated_period_for(election_id=election_id)
     position = Position(election_id=election_id, poll_date=polling, period=(start, polling),
                         organisation=organisation, status=legal_status_for(organisation))
     group = parse_election_id(election_id).election_group_id

@@ -25,7 +25,8 @@ from swingfund.compliance.returns import (
     donation_rows,
     spending_rows,
 )
-from swingfund.compliance.timetables import parse_election_id, regulated_period
+from swingfund.compliance.selectors_general import regulated_period_for
+from swingfund.compliance.timetables import parse_election_id
 
 T = TypeVar("T")
 
@@ -46,7 +47,7 @@ def donations_report(*, election_id: str, progress: bool = True) -> Report:
     """The donations report for `election_id`'s regulated period."""
     from swingfund.funding.models import Donation, GivingMode, PermissibilityCategory, Refund
 
-    start, polling = regulated_period(election_id=election_id)
+    start, polling = regulated_period_for(election_id=election_id)
     gifts = (
         Donation.objects.filter(campaign__mode=GivingMode.POOLED, received_at__date__gte=start,
                                 received_at__date__lte=polling)
@@ -129,7 +130,7 @@ def spending_report(*, election_id: str, progress: bool = True, organisation=Non
     and named constituency), spending about candidates, then grants."""
     from swingfund.funding.models import CandidateSpend, Grant
 
-    start, polling = regulated_period(election_id=election_id)
+    start, polling = regulated_period_for(election_id=election_id)
     group = parse_election_id(election_id).election_group_id
     spends = (CandidateSpend.objects.filter(spent_at__date__gte=start, spent_at__date__lte=polling)
               .select_related("candidacy__constituency", "candidacy__person").order_by("spent_at", "id"))

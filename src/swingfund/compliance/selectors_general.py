@@ -10,6 +10,7 @@ from django.db.models import Count
 from swingfund.compliance.general import NATIONS, NO_SEATS, Item, Status
 from swingfund.compliance.models import CampaignSpend
 from swingfund.compliance.selectors import legal_status_for
+from swingfund.compliance.timetables import regulated_period
 
 
 def limits_status(organisation) -> Status:
@@ -44,3 +45,14 @@ def as_item(spend: CampaignSpend) -> Item:
     return Item(amount_pence=spend.amount_pence, incurred_on=spend.incurred_on, area=spend.area, nation=spend.nation,
                 seats=tuple((c.pk, c.nation) for c in spend.constituencies.all()), party_id=spend.targets_party_id,
                 party_authorised=spend.party_authorised)
+
+
+def regulated_period_for(*, election_id: str) -> tuple[date, date]:
+    """The regulated period of `election_id`, starting the day after an earlier general election's poll when that
+    was less than 365 days before (PPERA 2000 Sch 10 para 3(3)(b)), from the imported elections."""
+    from swingfund.elections.models import Election
+
+    polling = regulated_period(election_id=election_id)[1]
+    previous = (Election.objects.filter(pk__startswith="parl.", notional=False, poll_date__lt=polling)
+                .order_by("-poll_date").values_list("poll_date", flat=True).first())
+    return regulated_period(election_id=election_id, previous_poll=previous)

@@ -19,8 +19,14 @@ from swingfund.compliance.models import (
     SpendCategory,
 )
 from swingfund.compliance.seed import seed_rows
-from swingfund.compliance.selectors_general import as_item, campaign_spends, limits_status, seats_per_nation
-from swingfund.compliance.timetables import parse_election_id, regulated_period
+from swingfund.compliance.selectors_general import (
+    as_item,
+    campaign_spends,
+    limits_status,
+    regulated_period_for,
+    seats_per_nation,
+)
+from swingfund.compliance.timetables import parse_election_id
 
 UNKNOWN_FORM = "Unknown legal form {value!r}: use one of {known}."
 FORM_NEEDS_NUMBER = "A {form} needs its {what} number recorded."
@@ -110,9 +116,7 @@ def _prepare(*, election, incurred_on: dt.date, paid_on: dt.date | None, amount_
     row = Election.objects.filter(pk=election_id).first()
     if row is None:
         raise ValueError(ELECTION_NOT_IMPORTED.format(election_id=election_id))
-    previous = (Election.objects.filter(pk__startswith="parl.", notional=False, poll_date__lt=row.poll_date)
-                .order_by("-poll_date").values_list("poll_date", flat=True).first())
-    start, poll = regulated_period(election_id=election_id, previous_poll=previous)
+    start, poll = regulated_period_for(election_id=election_id)
     if not start <= incurred_on <= poll:
         raise ValueError(OUTSIDE_PERIOD.format(on=incurred_on, election_id=election_id, start=start, end=poll))
     nation = (nation or "").strip().upper()

@@ -181,3 +181,10 @@ def test_a_second_general_election_within_a_year_starts_its_period_the_day_after
     Election.objects.create(id="parl.2025-03-06", name="A snap election", poll_date=dt.date(2025, 3, 6),
                             boundary_set="pcon2024")
     assert regulated_period_for(election_id="parl.2025-03-06") == (dt.date(2024, 7, 5), dt.date(2025, 3, 6))
+
+
+def test_an_item_recorded_late_with_an_earlier_date_still_counts_against_the_10000(org):
+    group_legal_status_set(organisation=org, legal_form="unincorporated_association")
+    spend(org, 900_000, incurred_on=dt.date(2024, 6, 20))
+    message = refused(org, 150_000, incurred_on=dt.date(2024, 6, 1))  # £10,500 incurred while not registered
+    assert "to £10,500, over the limit for a campaigner not registered with the Commission of £10,000" in message

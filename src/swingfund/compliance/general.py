@@ -184,7 +184,8 @@ def check_item(*, item: Item, earlier: list[Item], status: Status, seats_per_nat
     if not status.registered(item.incurred_on):
         key = "non_party_notification_threshold" if status.eligible else "non_party_unregistrable_limit"
         fig = figure(key, on=on)
-        upto = sum(i.amount_pence for i in earlier if i.incurred_on <= item.incurred_on) + item.amount_pence
+        # Everything incurred while not registered counts together, whatever order it is recorded in.
+        upto = sum(i.amount_pence for i in (*earlier, item) if not status.registered(i.incurred_on))
         if status.eligible:
             hint, name = HINT_NOTIFY, "limit for a campaigner not registered with the Commission"
         else:

@@ -6,40 +6,57 @@ from datetime import date
 
 import pytest
 
-from swingfund.compliance import checks
+from swingfund.compliance import checks, general
 from swingfund.compliance.checks import ComplianceRefusal, Situation
+from swingfund.compliance.errors import LimitExceeded
 
 POLL_2024 = date(2024, 7, 4)
 POLL_2019 = date(2019, 12, 12)
 pytestmark = pytest.mark.usefixtures("figures")
 
 
+SEATS = {"E": 543, "S": 57, "W": 32, "N": 18}
+REGISTERED = general.Status(recorded=True, eligible=True, registered_on=date(2024, 1, 1))
+NOT_REGISTERED = general.Status(recorded=True, eligible=True, registered_on=None)
+
+
+def named(pence: int, *, seat: int = 1, nation: str = "E") -> general.Item:
+    return general.Item(amount_pence=pence, incurred_on=date(2024, 6, 1), area="constituencies",
+                        seats=((seat, nation),))
+
+
+def in_part(pence: int, nation: str, **extra) -> general.Item:
+    return general.Item(amount_pence=pence, incurred_on=date(2024, 6, 1), area="nation", nation=nation, **extra)
+
+
+def check(item: general.Item, *earlier: general.Item, status: general.Status = REGISTERED):
+    return general.check_item(item=item, earlier=list(earlier), status=status, seats_per_nation=SEATS, on=POLL_2024,
+                              seat_names={1: "Testford (E14000001)"})
+
+
 def test_spend_that_would_pass_a_seats_constituency_limit_is_refused_naming_limit_amount_and_source():
-    with pytest.raises(ComplianceRefusal) as refused:
-        checks.check_constituency_spend(nation="E", spent_pence=1_700_000, additional_pence=55_400, on=POLL_2024)
+    with pytest.raises(LimitExceeded) as refused:
+        check(named(55_400), named(1_700_000))
     message = str(refused.value)
-    assert "£17,554" in message  # the total it would reach
-    assert "non-party spending limit per constituency of £17,553" in message
+    assert "spending attributed to Testford (E14000001) to £17,554" in message  # the total it would reach
+    assert "constituency limit of £17,553" in message
     assert "PPERA 2000, Sch 10 para 3(2A)" in message and "SI 2023/1235" in message
     assert "https://www.electoralcommission.org.uk/" in message
     assert "[verify]" not in message  # confirmed: 0.05% × 650 × £54,010 = £17,553.25, as the Commission's examples
-    assert refused.value.code == "constituency_limit"
+    assert refused.value.code == "non_party_constituency_limit"
     assert refused.value.figure.value == 1_755_300
 
 
 def test_spend_exactly_up_to_the_constituency_limit_is_allowed_with_a_warning():
-    warning = checks.check_constituency_spend(nation="S", spent_pence=1_000_000, additional_pence=755_300, on=POLL_2024)
-    assert warning is not None and warning.percent == 100 and not warning.exceeded
+    (warning,) = check(named(755_300, seat=7, nation="S"), named(1_000_000, seat=7, nation="S"))
+    assert warning.percent == 100 and not warning.exceeded
 
 
 def test_constituency_spend_below_80_percent_has_no_warning_and_at_80_percent_warns():
     limit = 1_755_300
-    below = limit * 80 // 100 - 1
-    assert checks.check_constituency_spend(nation="E", spent_pence=0, additional_pence=below, on=POLL_2024) is None
-    at = -(-limit * 80 // 100)  # ceiling of 80 %
-    warning = checks.check_constituency_spend(nation="E", spent_pence=0, additional_pence=at, on=POLL_2024)
-    assert warning is not None
-    assert warning.code == "constituency_limit" and warning.percent == 80
+    assert check(named(limit * 80 // 100 - 1)) == []
+    (warning,) = check(named(-(-limit * 80 // 100)))  # ceiling of 80 %
+    assert warning.code == "non_party_constituency_limit" and warning.percent == 80
 
 
 def test_candidate_limit_is_base_plus_per_elector_and_changes_with_the_election_date():
@@ -72,7 +89,10 @@ def test_unknown_constituency_type_is_a_clear_error():
 
 def test_negative_amounts_are_refused_as_bad_input():
     with pytest.raises(ValueError, match=r"additional_pence must not be negative \(got -1 pence\)"):
-        checks.check_constituency_spend(nation="E", spent_pence=0, additional_pence=-1, on=POLL_2024)
+        checks.check_local_spend_about_candidate(spent_pence=0, additional_pence=-1, agent_authorised=False,
+                                                 on=POLL_2024)
+    with pytest.raises(ValueError, match=r"positive number of pence \(got -1\)"):
+        check(named(-1))
 
 
 def test_local_spend_about_a_candidate_is_capped_at_700_unless_the_agent_authorised_it():
@@ -87,23 +107,18 @@ def test_local_spend_about_a_candidate_is_capped_at_700_unless_the_agent_authori
 
 
 def test_targeted_spending_limit_is_per_nation_and_lifted_by_party_authorisation():
-    checks.check_targeted_spend(nation="W", spent_pence=0, additional_pence=345_600, party_authorised=False,
-                                on=POLL_2024)
-    with pytest.raises(ComplianceRefusal, match="£3,456"):
-        checks.check_targeted_spend(nation="W", spent_pence=0, additional_pence=345_601, party_authorised=False,
-                                    on=POLL_2024)
-    checks.check_targeted_spend(nation="E", spent_pence=0, additional_pence=345_601, party_authorised=False,
-                                on=POLL_2024)
-    assert checks.check_targeted_spend(nation="W", spent_pence=0, additional_pence=9_000_000, party_authorised=True,
-                                       on=POLL_2024) is None
+    check(in_part(345_600, "W", party_id=9))
+    with pytest.raises(LimitExceeded, match="targeted spending limit for Wales of £3,456"):
+        check(in_part(345_601, "W", party_id=9))
+    check(in_part(345_601, "E", party_id=9))  # England's targeted limit is £58,654
+    check(in_part(5_000_000, "W", party_id=9, party_authorised=True))  # within Wales's own limit
 
 
 def test_unregistered_campaigner_may_not_pass_the_notification_threshold():
-    checks.check_unregistered_spend(spent_pence=900_000, additional_pence=100_000, registered=False, on=POLL_2024)
-    with pytest.raises(ComplianceRefusal, match="£10,000"):
-        checks.check_unregistered_spend(spent_pence=900_000, additional_pence=100_001, registered=False, on=POLL_2024)
-    assert checks.check_unregistered_spend(spent_pence=900_000, additional_pence=100_001, registered=True,
-                                           on=POLL_2024) is None
+    check(in_part(100_000, "E"), in_part(900_000, "S"), status=NOT_REGISTERED)
+    with pytest.raises(LimitExceeded, match="£10,000"):
+        check(in_part(100_001, "E"), in_part(900_000, "S"), status=NOT_REGISTERED)
+    assert check(in_part(100_001, "E"), in_part(900_000, "S")) == []  # registered: each part's own limit
 
 
 @pytest.mark.parametrize(
@@ -168,9 +183,9 @@ def test_registration_warning_at_80_percent_of_the_unincorporated_association_th
 
 
 def test_notification_warning_at_80_percent_of_the_non_party_notification_threshold():
-    assert checks.notification_warning(spent_pence=799_999, on=POLL_2024) is None
-    warning = checks.notification_warning(spent_pence=800_000, on=POLL_2024)
-    assert warning is not None and "£10,000" in warning.message and warning.percent == 80
+    assert check(in_part(799_999, "E"), status=NOT_REGISTERED) == []
+    (warning,) = check(in_part(800_000, "E"), status=NOT_REGISTERED)
+    assert "£10,000" in warning.message and warning.percent == 80
 
 
 def test_unincorporated_association_gift_reporting_thresholds():

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from swingfund.compliance import checks
+from swingfund.compliance import checks, general
 from swingfund.compliance.returns import GiftRecord, donation_rows
 
 POLL = date(2024, 7, 4)
@@ -19,17 +19,25 @@ fast = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 pence = st.integers(min_value=0, max_value=3 * LIMIT)
 
 
+def seat(pence_: int) -> general.Item:
+    return general.Item(amount_pence=pence_, incurred_on=POLL, area="constituencies", seats=((1, "E"),))
+
+
 @fast
-@given(spent=pence, additional=pence)
+@given(spent=pence, additional=st.integers(min_value=1, max_value=3 * LIMIT))
 def test_refused_exactly_when_the_total_passes_the_limit_and_warned_from_80_percent(spent, additional):
     total = spent + additional
+    earlier = [seat(spent)] if spent else []
+    status = general.Status(recorded=True, eligible=True, registered_on=date(2024, 1, 1))
     try:
-        warning = checks.check_constituency_spend(nation="E", spent_pence=spent, additional_pence=additional, on=POLL)
+        warnings = general.check_item(item=seat(additional), earlier=earlier, status=status, on=POLL,
+                                      seats_per_nation={"E": 543, "S": 57, "W": 32, "N": 18})
     except checks.ComplianceRefusal as refusal:
         assert total > LIMIT and refusal.total_pence == total
         return
     assert total <= LIMIT
-    assert (warning is not None) == (total * 100 >= LIMIT * checks.WARN_AT_PERCENT)
+    warned = [w for w in warnings if w.code == "non_party_constituency_limit"]
+    assert bool(warned) == (total * 100 >= LIMIT * checks.WARN_AT_PERCENT)
 
 
 @fast

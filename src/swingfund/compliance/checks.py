@@ -5,14 +5,12 @@ returns (possibly a `ComplianceWarning`) or raises `ComplianceRefusal`, whose me
 amount and its source. Callers (funding services) run them inside their `transaction.atomic` block before
 writing, so a refused action writes nothing. No funding imports: funding imports this module.
 
-The rules, as in LAW.md:
-- a seat's non-party spending may not pass the constituency limit; a part of the UK's, the national limit;
+The rules, as in LAW.md (the general campaign's limits are in `general.py`, which works on attributed totals):
 - a candidate's spending may not pass base + per-elector × electorate (borough/burgh or county rate);
 - spending about one named candidate may not pass the local permitted sum without the agent's written authority;
-- an unregistered campaigner may not pass the notification threshold;
 - a gift over the permissibility threshold (aggregated per donor) may not be spent until its donor is confirmed
   permissible; an impermissible one is returned within the return period of its receipt;
-- warnings at `WARN_AT_PERCENT` of a limit or threshold (UA registration, non-party notification, limits).
+- warnings at `WARN_AT_PERCENT` of a limit or threshold (UA registration, limits).
 """
 
 from __future__ import annotations
@@ -119,41 +117,6 @@ def _check_limit(*, code: str, subject: str, key: str, nation: str | None, spent
     total = spent_pence + additional_pence
     _refuse_over(code=code, subject=subject, total=total, limit=fig.value, fig=fig)
     return _near(code=code, subject=subject, total=total, limit=fig.value, fig=fig)
-
-
-def check_constituency_spend(*, nation: str, spent_pence: int, additional_pence: int,
-                             on: date) -> ComplianceWarning | None:
-    """Refuse non-party spending that would take one seat past the constituency limit; warn at 80 %."""
-    return _check_limit(code="constituency_limit", subject="spending in this constituency",
-                        key="non_party_constituency_limit", nation=nation, spent_pence=spent_pence,
-                        additional_pence=additional_pence, on=on)
-
-
-def check_national_spend(*, nation: str, spent_pence: int, additional_pence: int, on: date) -> ComplianceWarning | None:
-    """Refuse regulated spending that would take one part of the UK past the registered campaigner's limit."""
-    return _check_limit(code="national_limit", subject=f"regulated spending in nation {nation}",
-                        key="non_party_limit", nation=nation, spent_pence=spent_pence,
-                        additional_pence=additional_pence, on=on)
-
-
-def check_targeted_spend(*, nation: str, spent_pence: int, additional_pence: int, party_authorised: bool,
-                         on: date) -> ComplianceWarning | None:
-    """Spending for one party or its candidates is capped unless the party authorised it (then its own cap)."""
-    if party_authorised:
-        return None
-    return _check_limit(code="targeted_limit", subject=f"targeted spending in nation {nation}",
-                        key="targeted_spending_limit", nation=nation, spent_pence=spent_pence,
-                        additional_pence=additional_pence, on=on)
-
-
-def check_unregistered_spend(*, spent_pence: int, additional_pence: int, registered: bool,
-                             on: date) -> ComplianceWarning | None:
-    """Without a notification to the Commission, UK-wide regulated spending may not pass the notification threshold."""
-    if registered:
-        return None
-    return _check_limit(code="notification_threshold", subject="regulated spending without notifying the Commission",
-                        key="non_party_notification_threshold", nation=None, spent_pence=spent_pence,
-                        additional_pence=additional_pence, on=on)
 
 
 def per_elector_key(constituency_type: str) -> str:
@@ -265,13 +228,6 @@ def registration_warning(*, contributions_pence: int, on: date) -> ComplianceWar
                               subject=f"Political contributions in {on.year}", amount_pence=contributions_pence,
                               action="register as an unincorporated association with the Electoral Commission",
                               on=on)
-
-
-def notification_warning(*, spent_pence: int, on: date) -> ComplianceWarning | None:
-    """Warn at 80 % of the non-party notification threshold (regulated spending UK-wide in the regulated period)."""
-    return _threshold_warning(code="non_party_notification", key="non_party_notification_threshold",
-                              subject="Regulated spending this regulated period", amount_pence=spent_pence,
-                              action="notify the Electoral Commission before spending more", on=on)
 
 
 def ua_gift_reportable(*, aggregate_pence: int, already_reported: bool, on: date) -> bool:

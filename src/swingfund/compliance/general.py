@@ -39,6 +39,7 @@ REFUSE = ("Refused: this would take {subject} to {total}, over the {limit_name} 
 WARN = "{subject}: {total}, {percent}% of the {limit_name} of {limit} (source: {citation}{verify})."
 HINT_UNRECORDED = " The group's legal status is not recorded, so only the amount anyone may spend applies: record it."
 HINT_NOTIFY = " Notify the Electoral Commission (register as a non-party campaigner) before spending more."
+NOT_POSITIVE = "A spending item must be a positive number of pence (got {value})."
 NO_SEATS = "No constituencies of boundary set '{boundary_set}' are imported: import the official files first."
 
 
@@ -177,6 +178,8 @@ def check_item(*, item: Item, earlier: list[Item], status: Status, seats_per_nat
     """Refuse `item` (raising `LimitExceeded`, naming the figure and its citation) if, added to the `earlier`
     items of the same regulated period, it would pass any limit; return the warnings at 80 % it raises.
     `on` is the polling day (the figures in force for the election)."""
+    if item.amount_pence <= 0:
+        raise ValueError(NOT_POSITIVE.format(value=item.amount_pence))
     seat_names = seat_names or {}
     party_names = party_names or {}
     warnings: list[ComplianceWarning] = []
@@ -206,7 +209,8 @@ def check_item(*, item: Item, earlier: list[Item], status: Status, seats_per_nat
     for seat_id, nation, total in after.busiest_seats(affected):
         if item.area == "constituencies" and seat_id not in touched:
             continue
-        name = seat_names.get(seat_id, f"each constituency in {NATION_NAMES[nation]} with no named spending")
+        name = (f"each constituency in {NATION_NAMES[nation]} with no named spending" if seat_id is None
+                else seat_names.get(seat_id, f"constituency #{seat_id}"))
         _test(code="non_party_constituency_limit", subject=f"spending attributed to {name}", total=total,
               fig=figure("non_party_constituency_limit", on=on, nation=nation),
               limit_name="constituency limit", warnings=warnings)

@@ -45,7 +45,9 @@ def _each(items: Iterable[T], *, progress: bool, total: int, what: str) -> Itera
 
 def donations_report(*, election_id: str, progress: bool = True) -> Report:
     """The donations report for `election_id`'s regulated period."""
+    from swingfund.compliance.checks import Situation
     from swingfund.funding.models import Donation, GivingMode, PermissibilityCategory, Refund
+    from swingfund.funding.rules import donor_permissible
 
     start, polling = regulated_period_for(election_id=election_id)
     gifts = (
@@ -64,7 +66,8 @@ def donations_report(*, election_id: str, progress: bool = True) -> Report:
         amount = gift.amount_pence if gift.status == Donation.Status.RETURNED else gift.amount_pence - refunded
         if amount <= 0:
             continue
-        impermissible = donor is None or donor.category == PermissibilityCategory.IMPERMISSIBLE
+        # A registered party is impermissible here too: these are gifts to the group's non-party campaign.
+        impermissible = donor_permissible(donor, situation=Situation.NON_PARTY_CAMPAIGN) is False
         status = {
             Donation.Status.ACCEPTED: "accepted",
             Donation.Status.RETURNED: "returned",

@@ -52,6 +52,7 @@ class Command(BaseCommand):
         report.add_argument("--election", required=True)
         report.add_argument("--out", required=True, type=Path)
         report.add_argument("--no-progress", action="store_true")
+        report.add_argument("--organisation", default=None, help="Only this organisation's general campaign (slug).")
         sub.add_parser("seed", help="Add any figure from LAW.md missing from the table (edits are kept).")
         status = sub.add_parser("status", help="Record the group's legal form and registrations.")
         status.add_argument("--organisation", required=True, help="Organisation slug.")
@@ -125,8 +126,12 @@ class Command(BaseCommand):
     def _report(self, options: dict) -> None:
         from swingfund.compliance.returns_data import donations_report, spending_report
 
-        build = donations_report if options["kind"] == "donations" else spending_report
-        report = build(election_id=options["election"], progress=not options["no_progress"])
+        progress = not options["no_progress"]
+        if options["kind"] == "donations":
+            report = donations_report(election_id=options["election"], progress=progress)
+        else:
+            organisation = self._organisation(options["organisation"]) if options["organisation"] else None
+            report = spending_report(election_id=options["election"], progress=progress, organisation=organisation)
         out: Path = options["out"]
         out.parent.mkdir(parents=True, exist_ok=True)
         # Write beside the target and rename, so a failure never leaves half a report.

@@ -78,8 +78,8 @@ def lift_triggers_at_teardown(transactional_db):
     yield
     from django.db import connection
 
-    from swingfund.committee.models import AuditEvent, Decision, Vote
+    from swingfund.committee.models import AuditEvent, Decision, Interest, Proposal, Vote
 
     with immutability.triggers_lifted(connection):
-        for model in (Decision, Vote, AuditEvent):
+        for model in (Decision, Vote, AuditEvent, Interest, Proposal):
             model.objects.all()._raw_delete(using="default")

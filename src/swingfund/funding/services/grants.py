@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from swingfund.committee.content import proposal_hash
 from swingfund.compliance import checks
 from swingfund.elections.models import Candidacy, Result
 from swingfund.funding import ledger, selectors
@@ -27,6 +28,10 @@ from swingfund.funding.services.gifts import _require_amount, _require_aware
 from swingfund.funding.services.refunds import remaining_pence
 
 NOT_A_GRANT = "Decision #{id} is not an approved grant: only approved grant decisions become payable grants."
+PROPOSAL_CHANGED = (
+    "Refused: proposal #{proposal} no longer matches what decision #{id} approved (recorded hash {recorded}, "
+    "the proposal now hashes to {now}); a grant is made only from the proposal exactly as decided."
+)
 NO_CAMPAIGN = "No campaign of {organisation} can pay this grant: create a campaign first."
 INSUFFICIENT_FUNDS = (
     "Refused: campaign '{campaign}' has {available} pence spendable{held_note}, less than the {amount} pence asked."
@@ -161,6 +166,11 @@ def grant_create_from_decision(*, decision, campaign: Campaign | None = None) ->
     proposal = decision.proposal
     if decision.outcome != "approved" or proposal.kind != "grant" or proposal.candidacy_id is None:
         raise ValueError(NOT_A_GRANT.format(id=decision.pk))
+    proposal.refresh_from_db()
+    current = proposal_hash(proposal)
+    if current != decision.proposal_hash:
+        raise ValueError(PROPOSAL_CHANGED.format(proposal=proposal.pk, id=decision.pk,
+                                                 recorded=decision.proposal_hash[:12], now=current[:12]))
     existing = Grant.objects.filter(decision_id=decision.pk).first()
     if existing is not None:
         return existing

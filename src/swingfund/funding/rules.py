@@ -5,6 +5,7 @@ they come from `swingfund.compliance` with their citations."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from swingfund.compliance.checks import Situation
 
@@ -50,9 +51,51 @@ def normalise_postcode(value: str) -> str:
     return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
-def public_name(*, name: str, consent: bool, amount_pence: int, threshold_pence: int) -> str | None:
-    """A donor's name may be shown publicly only with consent and for a gift over the public threshold."""
-    return name if consent and amount_pence > threshold_pence else None
+def public_name(*, name: str, consent: bool, amount_pence: int, threshold_pence: int,
+                checked: bool = True) -> str | None:
+    """A donor's name may be shown publicly only when the donor has been checked and found permissible (`checked`),
+    gave consent with this gift, and the gift is over the public threshold."""
+    return name if checked and consent and amount_pence > threshold_pence else None
+
+
+def _fold(value: str) -> str:
+    """Case-folded, accents and punctuation dropped, spaces collapsed: "Ann  O'Neill-Smith" → 'ann oneill smith'."""
+    text = unicodedata.normalize("NFKD", value or "").casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"['’`.]", "", text)
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+ADDRESS_WORDS = {"street": "st", "road": "rd", "avenue": "ave", "av": "ave", "lane": "ln", "drive": "dr",
+                 "close": "cl", "court": "ct", "place": "pl", "flat": "flat", "apartment": "flat", "apt": "flat"}
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev"})
+
+
+def normalise_name(name: str) -> str:
+    """A person's or body's name for matching: folded, without a leading title ('Mrs Ann Smith' → 'ann smith')."""
+    words = _fold(name).split()
+    while len(words) > 1 and words[0] in TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def normalise_address(address: str) -> str:
+    """An address for matching: folded, common street words abbreviated ('14 Acacia Avenue,' → '14 acacia ave')."""
+    return " ".join(ADDRESS_WORDS.get(word, word) for word in _fold(address).split())
+
+
+def donor_identity(*, name: str, email: str, address: str, postcode: str) -> str | None:
+    """The key on which a gift joins an existing donor: name and address (with postcode), normalised. Without an
+    address, the name together with the email (both must agree); with neither, no key (always a new donor). Never
+    the email alone."""
+    who = normalise_name(name)
+    if not who:
+        return None
+    if address.strip() and postcode.strip():
+        return f"a:{who}|{normalise_address(address)}|{normalise_postcode(postcode)}"
+    if email.strip():
+        return f"e:{who}|{email.strip().lower()}"
+    return None
 
 
 def percent_of(amount_pence: int, goal_pence: int) -> int:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("ledger/", views.ledger_page, name="ledger"),
     path("ledger.csv", views.ledger_csv, name="ledger-csv"),
     path("ledger.json", views.ledger_json, name="ledger-json"),
+    path("ledger/checkpoints.json", views.ledger_checkpoints, name="ledger-checkpoints"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/gift/", views.gift_new, name="gift-new"),
     path("dashboard/gifts/<int:pk>/return/", views.held_return, name="held-return"),

@@ -2,7 +2,12 @@
 `from swingfund.funding.services import donation_record, donation_refund, donation_dispute, …`."""
 
 from swingfund.funding.services.gifts import donation_record, donor_declare, donor_get_or_create
-from swingfund.funding.services.gifts_bulk import DonorDetails, GiftDetails, donations_record_many
+from swingfund.funding.services.gifts_bulk import (
+    DonorDetails,
+    GiftDetails,
+    donation_record_with_donor,
+    donations_record_many,
+)
 from swingfund.funding.services.grants import (
     agent_authorisation_record,
     campaign_create,
@@ -23,6 +28,7 @@ __all__ = [
     "DonorDetails",
     "GiftDetails",
     "donations_record_many",
+    "donation_record_with_donor",
     "agent_authorisation_record",
     "campaign_create",
     "candidate_spend_record",

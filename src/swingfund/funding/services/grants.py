@@ -120,7 +120,8 @@ def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int,
         _candidate_limit_check(candidacy=candidacy, additional_pence=amount_pence)
         approval = ledger.transaction_post(
             kind="grant", description=f"Grant of £{amount_pence / 100:,.2f} to {candidacy}"[:300],
-            lines=[Line(ledger.account_for_grants_to(candidacy), amount_pence, reason[:200]),
+            lines=[Line(ledger.account_for_grants_to(candidacy), amount_pence,
+                        f"decision #{decision_id}" if decision_id else "grant"),
                    Line(ledger.account_shared("grants_payable"), -amount_pence, f"candidacy #{candidacy.pk}")],
             campaign=campaign, posted_at=moment,
         )
@@ -195,9 +196,9 @@ def grant_pay(*, grant: Grant, bank_reference: str, paid_at: dt.datetime | None 
                 return grant
             raise ValueError(ALREADY_PAID.format(id=grant.pk, reference=grant.bank_reference))
         grant.payment = ledger.transaction_post(
-            kind="grant_paid", description=f"Grant #{grant.pk} paid to {grant.candidacy} ({bank_reference})"[:300],
+            kind="grant_paid", description=f"Grant #{grant.pk} paid to {grant.candidacy}"[:300],
             lines=[Line(ledger.account_shared("grants_payable"), grant.amount_pence, f"grant #{grant.pk}"),
-                   Line(ledger.account_shared("bank"), -grant.amount_pence, bank_reference[:200])],
+                   Line(ledger.account_shared("bank"), -grant.amount_pence, f"grant #{grant.pk}")],
             campaign=grant.campaign, posted_at=moment,
         )
         grant.status, grant.paid_at, grant.bank_reference = Grant.Status.PAID, moment, bank_reference
@@ -242,9 +243,11 @@ def candidate_spend_record(*, campaign: Campaign, candidacy: Candidacy, kind: st
                                                        amount=amount_pence,
                                                        held_note=HELD_NOTE.format(held=held) if held else ""))
         posted = ledger.transaction_post(
-            kind="candidate_spend", description=f"{kind} about {candidacy}: {description}"[:300],
+            kind="candidate_spend",
+            description=f"{CandidateSpend.Kind(kind).label if kind in CandidateSpend.Kind.values else 'Spending'} "
+                        f"about {candidacy}"[:300],
             lines=[Line(ledger.account_shared("candidate_spend"), amount_pence, f"candidacy #{candidacy.pk}"),
-                   Line(ledger.account_shared("bank"), -amount_pence, invoice_reference[:200])],
+                   Line(ledger.account_shared("bank"), -amount_pence, f"candidacy #{candidacy.pk}")],
             campaign=campaign, posted_at=moment,
         )
         return CandidateSpend.objects.create(

@@ -141,12 +141,12 @@ class Command(BaseCommand):
         pence = rules.parse_pounds(amount)
         if not anonymous and not name.strip():
             raise CommandError(DONOR_NEEDED)
-        donor = None if anonymous else services.donor_get_or_create(
-            name=name, email=email, address=address, postcode=postcode, consent_publish=consent)
         candidacy = Candidacy.objects.get(pk=for_candidacy) if for_candidacy else None
-        gift = services.donation_record(campaign=target, donor=donor, amount_pence=pence, method=method,
-                                        reference=reference, received_at=_received(received),
-                                        earmarked_candidacy=candidacy, recorded_by=by)
+        donor = None if anonymous else services.DonorDetails(
+            name=name, email=email, address=address, postcode=postcode, consent_publish=consent)
+        gift = services.donation_record_with_donor(services.GiftDetails(
+            campaign=target, donor=donor, amount_pence=pence, method=method, reference=reference,
+            received_at=_received(received), earmarked_candidacy=candidacy, recorded_by=by))
         self.stdout.write(f"Recorded gift #{gift.pk}: {format_pence(gift.amount_pence)} by {gift.method}, "
                           f"ledger transaction #{gift.transaction_id}, status {gift.status}.")
         if gift.status == gift.Status.HELD:

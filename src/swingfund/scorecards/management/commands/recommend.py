@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 
@@ -11,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from swingfund import csvsafe
 from swingfund.scorecards import scoring
 from swingfund.scorecards.models import Organisation
 from swingfund.scorecards.recommendations import Recommendation, recommendations_with_notes
@@ -135,7 +135,7 @@ class Command(BaseCommand):
                 )
             )
         elif o["format"] == "csv":
-            writer = csv.DictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
+            writer = csvsafe.dict_writer(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
         else:

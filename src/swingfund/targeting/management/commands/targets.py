@@ -10,7 +10,6 @@ see `swingfund/targeting/bloc.py` for what each means and why its default is wha
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -19,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from swingfund import csvsafe
 from swingfund.targeting.bloc import (
     ASSUMPTION_DEFAULTS,
     SEAT_ADULT_SHARE_DEFAULT,
@@ -112,7 +112,7 @@ class Command(BaseCommand):
     @staticmethod
     def _csv(rows: list[TargetRow], *, assumptions: str) -> str:
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        writer = csvsafe.dict_writer(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for r in rows:
             writer.writerow({**{k: ("" if v is None else v) for k, v in r.as_dict().items()},

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
 
+from swingfund import dbroles
 from swingfund.committee import immutability, services
 from swingfund.committee.models import AuditEvent, CommitteeMember, CommitteePolicy, Decision, Proposal
 from swingfund.funding import services as funding
@@ -58,16 +59,18 @@ def test_an_open_proposal_still_changes_through_its_service(world, grant):
     assert Proposal.objects.get(pk=grant.pk).amount_pence == 5_000
 
 
-def test_a_grant_is_refused_when_the_decided_proposal_was_changed_behind_the_triggers(approved, funded):
+def test_a_grant_is_refused_when_the_decided_proposal_was_changed_behind_the_triggers(lift_triggers_at_teardown,
+                                                                                     approved, funded):
     # The attack: someone with owner rights lifts the trigger and raises the approved amount £1,000 → £58,000.
-    with immutability.triggers_lifted(connection):
+    with dbroles.as_owner(), immutability.triggers_lifted(connection):
         Proposal.objects.filter(pk=approved.proposal_id).update(amount_pence=5_800_000)
     with pytest.raises(ValueError) as refused:
         funding.grant_create_from_decision(decision=approved, campaign=funded)
     assert str(refused.value).startswith(PROPOSAL_CHANGED.split("{")[0] + str(approved.proposal_id))
     assert Grant.objects.count() == 0
+    Decision.objects.get(pk=approved.pk)  # the decision itself is untouched
     # Put back exactly as decided, the same decision is paid at the amount approved.
-    with immutability.triggers_lifted(connection):
+    with dbroles.as_owner(), immutability.triggers_lifted(connection):
         Proposal.objects.filter(pk=approved.proposal_id).update(amount_pence=100_000)
     grant = funding.grant_create_from_decision(decision=approved, campaign=funded)
     assert grant.amount_pence == 100_000

@@ -4,6 +4,7 @@ they come from `swingfund.compliance` with their citations."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -12,6 +13,12 @@ from swingfund.compliance.checks import Situation
 # Heuristic of swingfund (not a legal figure): gifts from one donor, address or card within this many days
 # are looked at together when spotting a gift split to stay under a threshold.
 SPLIT_WINDOW_DAYS = 30
+
+# Sanity bounds of swingfund (not legal figures): no one movement of money is over £10 million, no gift is received
+# before 2000 or later than now (allowing another machine's clock — Stripe's — to run up to an hour fast).
+MAX_AMOUNT_PENCE = 1_000_000_000
+EARLIEST_GIFT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+CLOCK_SLACK = dt.timedelta(hours=1)
 
 PERMISSIBLE_CATEGORIES = frozenset({
     "uk_elector", "uk_company", "trade_union", "registered_party", "building_society", "llp", "friendly_society",
@@ -105,7 +112,8 @@ def percent_of(amount_pence: int, goal_pence: int) -> int:
     return max(0, min(100, amount_pence * 100 // goal_pence))
 
 
-AMOUNT_FORMAT = "Amount {value!r} is not a sum of money in pounds and pence (e.g. 25 or 25.50)."
+AMOUNT_FORMAT = ("Amount {value!r} is not a sum of money in pounds and pence from £0.01 to £10,000,000 "
+                 "(e.g. 25 or 25.50).")
 
 
 def parse_pounds(value: str) -> int:
@@ -114,7 +122,7 @@ def parse_pounds(value: str) -> int:
     match = re.fullmatch(r"(\d+)(?:\.(\d{1,2}))?", text)
     if not match:
         raise ValueError(AMOUNT_FORMAT.format(value=value))
-    pence = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
-    if pence <= 0:
+    pence = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0")) if len(match.group(1)) < 15 else -1
+    if not 0 < pence <= MAX_AMOUNT_PENCE:
         raise ValueError(AMOUNT_FORMAT.format(value=value))
     return pence

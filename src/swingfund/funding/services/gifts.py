@@ -30,6 +30,9 @@ from swingfund.funding.models import (
 )
 
 AMOUNT_NOT_POSITIVE = "The amount must be a positive whole number of pence (got {value!r})."
+AMOUNT_TOO_LARGE = "The amount {value!r} pence is over the most swingfund records in one movement ({limit:,} pence)."
+RECEIVED_IN_FUTURE = "A gift cannot be received in the future: {value} is after now ({now}, UTC)."
+RECEIVED_TOO_EARLY = "A gift received on {value} is before {earliest}: check the date."
 FEE_OUT_OF_RANGE = "The fee must be between 0 and the gift's amount ({amount} pence); got {fee!r}."
 UNKNOWN_METHOD = "Unknown payment method {method!r}: use one of {known}."
 NAIVE_TIME = "Times must be timezone-aware (UTC); got {value!r}."
@@ -43,6 +46,8 @@ UNKNOWN_CATEGORY = "Unknown permissibility category {category!r}: use one of {kn
 def _require_amount(value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
         raise ValueError(AMOUNT_NOT_POSITIVE.format(value=value))
+    if value > rules.MAX_AMOUNT_PENCE:
+        raise ValueError(AMOUNT_TOO_LARGE.format(value=value, limit=rules.MAX_AMOUNT_PENCE))
     return value
 
 
@@ -223,6 +228,11 @@ def gift_validate(*, campaign: Campaign, amount_pence: int, fee_pence: int, meth
     if method not in Method.values:
         raise ValueError(UNKNOWN_METHOD.format(method=method, known=", ".join(Method.values)))
     received_at = _require_aware(received_at)
+    now = timezone.now()
+    if received_at > now + rules.CLOCK_SLACK:
+        raise ValueError(RECEIVED_IN_FUTURE.format(value=received_at.isoformat(), now=now.isoformat()))
+    if received_at < rules.EARLIEST_GIFT:
+        raise ValueError(RECEIVED_TOO_EARLY.format(value=received_at.date(), earliest=rules.EARLIEST_GIFT.date()))
     if campaign.mode == GivingMode.EARMARKED and earmarked_candidacy is None:
         raise ValueError(EARMARK_REQUIRED.format(campaign=campaign.slug))
     if campaign.mode == GivingMode.POOLED and earmarked_candidacy is not None:

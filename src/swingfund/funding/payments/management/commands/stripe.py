@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from swingfund.cliargs import int_range
 from swingfund.funding.payments import selectors
 from swingfund.funding.payments.models import StripeEvent
 from swingfund.funding.payments.processor import processor_drain, processor_follow
@@ -24,11 +25,11 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         events = sub.add_parser("events", help="List received events")
         events.add_argument("--status", choices=StripeEvent.Status.values)
-        events.add_argument("--limit", type=int, default=50)
+        events.add_argument("--limit", type=int_range(1, 100_000), default=50)
         process = sub.add_parser("process", help="Apply pending events")
         process.add_argument("--follow", action="store_true", help="Keep applying new events until stopped")
         standin = sub.add_parser("standin", help="Run the local Stripe stand-in")
-        standin.add_argument("--port", type=int, default=12111)
+        standin.add_argument("--port", type=int_range(0, 65535), default=12111)
         standin.add_argument("--webhook-url", default="http://127.0.0.1:8000/payments/stripe/webhook/")
         demo = sub.add_parser("demo", help="Card gifts to a pooled campaign through the stand-in")
         demo.add_argument("--campaign", required=True, help="the campaign's slug")

@@ -96,14 +96,20 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's set-up (as the owner), then on PostgreSQL the switch to the application's role, then the
+    official files imported once for the session (tests/fixtures/official.py, whose own `django_db_setup` this
+    replaces)."""
     import secrets
 
     from django.db import connections
 
     from swingfund import dbroles
+    from tests.fixtures.official import official_import
 
     connection = connections["default"]
     if connection.vendor != "postgresql":
+        with django_db_blocker.unblock():
+            official_import()
         yield
         return
     settings_dict = connection.settings_dict
@@ -120,6 +126,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         settings_dict.update(app)
         dbroles.grant(app_role=app["USER"])
         connection.close()
+        official_import()
     yield
     connection.close()
     settings_dict.update(owner)

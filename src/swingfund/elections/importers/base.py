@@ -156,9 +156,6 @@ class CsvTable:
         except csv.Error as exc:
             raise ImportFailure(file=self.display, line=reader.line_num, column="header",
                                 message=errors.BAD_QUOTING.format(detail=exc)) from None
-        if reader.line_num > 1:
-            raise ImportFailure(file=self.display, line=1, column="header",
-                                message=errors.RUNAWAY_QUOTE.format(line=1, lines=reader.line_num))
         self._reader = reader
 
     def _records(self) -> Iterator[list[str]]:
@@ -180,9 +177,6 @@ class CsvTable:
         for record in self._records():
             line = start
             start = reader.line_num + 1
-            if start - line > 1:  # one record read over several lines: official files have no multi-line cells
-                raise ImportFailure(file=self.display, line=line, column="-",
-                                    message=errors.RUNAWAY_QUOTE.format(line=line, lines=start - line))
             if not record or (len(record) == 1 and not record[0].strip()):
                 continue
             if len(record) < expected:

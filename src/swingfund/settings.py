@@ -133,6 +133,11 @@ if os.environ.get("DATABASE_OWNER_URL"):
 # `swingfund ledger checkpoint`). Whoever can rewrite the database must not be able to re-sign its history.
 LEDGER_SIGNING_KEY = os.environ.get("SWINGFUND_LEDGER_KEY") or str(data_home() / "ledger-signing-key.pem")
 
+# Donor data rights (funding/services/donors.py, funding/payments/retention.py): how long a regulated donation's
+# record is kept (years after the year received), and how long applied Stripe events keep personal data (days).
+DONATION_RECORD_YEARS = int(os.environ.get("SWINGFUND_DONATION_RECORD_YEARS", "6"))
+STRIPE_PAYLOAD_RETENTION_DAYS = int(os.environ.get("SWINGFUND_STRIPE_PAYLOAD_RETENTION_DAYS", "90"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

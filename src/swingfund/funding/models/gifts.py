@@ -80,6 +80,7 @@ class Donor(models.Model):
     identity_key = models.CharField(max_length=600, null=True, blank=True, editable=False)
     name_key = models.CharField(max_length=200, blank=True, editable=False)
     erased_at = models.DateTimeField(null=True, blank=True)
+    erased_by = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

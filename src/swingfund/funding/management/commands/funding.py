@@ -16,6 +16,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.base import BaseCommand, CommandError
@@ -115,6 +117,12 @@ class Command(BaseCommand):
         authorise.add_argument("--limit", required=True, help="Total authorised, in pounds")
         authorise.add_argument("--document", required=True, help="Where the signed authorisation is kept")
         sub.add_parser("tasks", help="List open compliance tasks (held gifts to verify or return, splitting, …).")
+        export = sub.add_parser("export", help="Everything held on a donor, as JSON (a subject access request).")
+        export.add_argument("--donor", type=positive_id, required=True)
+        export.add_argument("--out", help="Write to this file (default: standard output)")
+        erase = sub.add_parser("erase", help="Erase a donor's personal data (refused while the law keeps the record).")
+        erase.add_argument("--donor", type=positive_id, required=True)
+        erase.add_argument("--by", required=True, help="Who is erasing it")
 
     def handle(self, *args, action: str, **options):
         try:
@@ -163,6 +171,25 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.WARNING(f"  task: {task.description} (source: {task.citation})"))
         if gift.split_suspected:
             self.stdout.write(self.style.WARNING("Flagged: possible splitting of a gift to stay under a threshold."))
+
+    def _export(self, *, donor, out, **_):
+        from swingfund.funding.models import Donor
+
+        text = json.dumps(services.donor_export(donor=Donor.objects.get(pk=donor)), indent=1, ensure_ascii=False)
+        if out:
+            Path(out).write_text(text + "\n", encoding="utf-8")
+            self.stdout.write(f"Wrote everything held on donor #{donor} to {out}.")
+        else:
+            self.stdout.write(text)
+
+    def _erase(self, *, donor, by, **_):
+        from swingfund.funding.models import Donor
+
+        try:
+            erased = services.donor_erase(donor=Donor.objects.get(pk=donor), by=by)
+        except services.ErasureRefused as refused:
+            raise CommandError(str(refused), returncode=2) from refused
+        self.stdout.write(f"Donor #{erased.pk} erased: now '{erased.name}'; their gifts stay in the ledger by number.")
 
     def _grants(self, *, organisation, campaign, **_):
         from swingfund.committee.selectors import decided_grants

@@ -21,17 +21,18 @@ import dj_database_url
 from django.db import connections
 
 OWNER_KEY = "OWNER"  # settings.DATABASES["default"]["OWNER"]: {"USER": …, "PASSWORD": …} when a separate owner is set
-NOT_SAME_DATABASE = ("DATABASE_OWNER_URL must name the same server and database as DATABASE_URL, with the owner's "
-                     "role: {owner} vs {app}.")
+NOT_SAME_SERVER = ("DATABASE_OWNER_URL must name the same PostgreSQL server as DATABASE_URL, with the owner's role: "
+                   "{owner} vs {app}.")
 
 
 def owner_settings(*, app: dict, owner_url: str) -> dict[str, str]:
-    """The owner's credentials from `DATABASE_OWNER_URL`, refused unless it names the same server and database."""
+    """The owner's credentials from `DATABASE_OWNER_URL`, refused unless it names the same server. (The database is
+    DATABASE_URL's: a test run or a scratch database renames it, and the owner follows.)"""
     owner = dj_database_url.parse(owner_url)
-    same = [(owner.get(k) or "") == (app.get(k) or "") for k in ("ENGINE", "HOST", "PORT", "NAME")]
+    same = [str(owner.get(k) or "") == str(app.get(k) or "") for k in ("ENGINE", "HOST", "PORT")]
     if not all(same):
-        where = lambda d: f"{d.get('HOST')}:{d.get('PORT')}/{d.get('NAME')}"  # noqa: E731
-        raise ValueError(NOT_SAME_DATABASE.format(owner=where(owner), app=where(app)))
+        where = lambda d: f"{d.get('HOST')}:{d.get('PORT')}"  # noqa: E731
+        raise ValueError(NOT_SAME_SERVER.format(owner=where(owner), app=where(app)))
     return {"USER": owner["USER"], "PASSWORD": owner.get("PASSWORD") or ""}
 
 

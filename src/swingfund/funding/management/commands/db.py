@@ -34,6 +34,10 @@ class Command(BaseCommand):
                 raise CommandError(NO_OWNER)
             self._grant(verbosity)
             return
+        if connection.vendor != "postgresql":
+            self.stdout.write(f"{connection.vendor}: one file and no roles; the ledger's triggers refuse updates and "
+                              "deletes, and checkpoints (`swingfund ledger checkpoint`) anchor its history.")
+            return
         problems = dbroles.role_problems()
         if problems:
             raise CommandError("The application's database role could rewrite the ledger: " + "; ".join(problems))

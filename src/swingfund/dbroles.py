@@ -21,6 +21,8 @@ import dj_database_url
 from django.db import connections
 
 OWNER_KEY = "OWNER"  # settings.DATABASES["default"]["OWNER"]: {"USER": …, "PASSWORD": …} when a separate owner is set
+IN_TRANSACTION = ("Switching to the owner's role needs a new connection, so it cannot happen inside a transaction "
+                  "(in a test, use transactional_db).")
 NOT_SAME_SERVER = ("DATABASE_OWNER_URL must name the same PostgreSQL server as DATABASE_URL, with the owner's role: "
                    "{owner} vs {app}.")
 
@@ -49,6 +51,8 @@ def as_owner(alias: str = "default") -> Iterator[None]:
     if not has_owner(alias):
         yield
         return
+    if connection.in_atomic_block:
+        raise RuntimeError(IN_TRANSACTION)
     settings_dict = connection.settings_dict
     app = {"USER": settings_dict["USER"], "PASSWORD": settings_dict["PASSWORD"]}
     connection.close()

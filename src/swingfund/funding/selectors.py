@@ -161,9 +161,7 @@ def public_description(tx: LedgerTransaction, entries: list[dict]) -> str:
         parts.append(grants[0])
     if tx.campaign_id:
         parts.append(f"campaign '{tx.campaign.slug}'")
-    if tx.reverses_id:
-        parts.append(f"reverses #{tx.reverses_id}")
-    return " — ".join(parts)
+    return " — ".join(parts)  # a reversal's original is its own column ("reverses")
 
 
 def recent_gifts(campaign: Campaign, *, limit: int = 20) -> list[dict]:

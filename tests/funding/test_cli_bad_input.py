@@ -69,7 +69,6 @@ def test_committee_propose_refuses_out_of_range_counts(db, args, refusal):
 
 
 @pytest.mark.parametrize(("command", "args", "refusal"), [
-    ("targets", ["--bloc", "religion:muslim", "--draws", "0"], "argument --draws: must be a whole number from 1"),
     ("targets", ["--bloc", "religion:muslim", "--top", "-1"], "argument --top: must be a whole number from 0"),
     ("targets", ["--bloc", "religion:muslim", "--adult-share", "nan"], "argument --adult-share: must be a number"),
     ("recommend", ["--min-p-decisive", "2"], "argument --min-p-decisive: must be a number from 0.0 to 1.0"),

@@ -56,6 +56,10 @@ def test_another_persons_gift_never_widens_a_donors_consent_to_publish(client, p
     big = gift(pooled, ELECTOR, 800_000, day="06-03")  # over the £7,500 public threshold, no consent given
     # The attack: a £1 gift with the elector's own name, email and address, ticking "publish my name".
     gift(pooled, DonorDetails(**{**ELECTOR.__dict__, "consent_publish": True}), 100, day="06-04")
+    # And the literal attack: another person's £1 gift with only the elector's email, ticking consent.
+    intruder = gift(pooled, DonorDetails(name="Someone Else", email="ann@example.org", consent_publish=True), 100,
+                    day="06-04")
+    assert intruder.donor_id != checked_elector.pk
     big.refresh_from_db()
     assert big.consent_publish is False
     assert Donor.objects.get(pk=checked_elector.pk).consent_publish is False

@@ -62,8 +62,8 @@ class Command(BaseCommand):
                            help="A bloc vote switches from the winner to the challenger (closes the gap by 2).")
         twice.add_argument("--count-once", dest="count_twice", action="store_false",
                            help="A bloc vote turns out or stays at home (closes the gap by 1; default).")
-        parser.add_argument("--seed", type=int_range(0, 2**32 - 1), default=DEFAULT_SEED)
-        parser.add_argument("--draws", type=int_range(1, 10_000_000), default=DEFAULT_DRAWS)
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+        parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS)
         parser.add_argument("--swing", choices=METHODS, help="Project the result by national swing first.")
         parser.add_argument("--shares", help="Target national shares for --swing, e.g. Lab=0.34,Con=0.24.")
 

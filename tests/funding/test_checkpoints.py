@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import io
 import json
 
 import pytest
@@ -171,3 +172,11 @@ def test_the_applications_role_cannot_truncate_the_ledger_or_touch_its_triggers(
         cursor.execute(statement)
     assert LedgerTransaction.objects.count() == before == 5
     call_command("ledger", "verify", "--against", str(books))
+
+
+def test_verify_against_a_published_url(books, live_server):
+    out = io.StringIO()
+    call_command("ledger", "verify", "--against", f"{live_server.url}/funding/ledger/checkpoints.json", stdout=out)
+    assert "extends all 1 published checkpoint(s)" in out.getvalue()
+    with pytest.raises(CommandError, match="not a swingfund checkpoints document"):
+        call_command("ledger", "verify", "--against", f"{live_server.url}/funding/ledger.csv")

@@ -71,3 +71,63 @@ def scratch_url():
     kind = "postgres" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
     with loadtest.scratch_database(kind, postgres_url=url) as scratch:
         yield scratch
+
+
+# --- PostgreSQL: the tests run as the application's role, which owns nothing (see swingfund/dbroles.py) -----------
+# The owner (DATABASE_OWNER_URL, else DATABASE_URL's role) creates and migrates the test database and flushes it
+# between transactional tests; every test then connects as a role granted data rights only, as the site does in
+# production: no TRUNCATE, no trigger changes. Without DATABASE_OWNER_URL an application role named after the test
+# database is created for the run (DATABASE_URL's role needs CREATEROLE, as the dev server's and CI's have).
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    from django.db import connections
+
+    from swingfund import dbroles
+
+    settings_dict = connections["default"].settings_dict
+    owner = settings_dict.get(dbroles.OWNER_KEY)
+    if owner:  # set up as the owner; django_db_setup below switches to the application's role
+        app = {"USER": settings_dict["USER"], "PASSWORD": settings_dict["PASSWORD"]}
+        settings_dict.update(owner)
+        settings_dict["_APP"] = app
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's set-up (as the owner), then on PostgreSQL the switch to the application's role, then the
+    official files imported once for the session (tests/fixtures/official.py, whose own `django_db_setup` this
+    replaces)."""
+    import secrets
+
+    from django.db import connections
+
+    from swingfund import dbroles
+    from tests.fixtures.official import official_import
+
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        with django_db_blocker.unblock():
+            official_import()
+        yield
+        return
+    settings_dict = connection.settings_dict
+    owner = {"USER": settings_dict["USER"], "PASSWORD": settings_dict["PASSWORD"]}
+    app = settings_dict.pop("_APP", None)
+    with django_db_blocker.unblock():
+        if app is None:
+            app = {"USER": f"{settings_dict['NAME']}_app", "PASSWORD": secrets.token_hex(16)}
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [app["USER"]])
+                verb = "ALTER" if cursor.fetchone() else "CREATE"
+                cursor.execute(f'{verb} ROLE "{app["USER"]}" LOGIN NOSUPERUSER PASSWORD %s', [app["PASSWORD"]])
+        settings_dict[dbroles.OWNER_KEY] = owner
+        settings_dict.update(app)
+        dbroles.grant(app_role=app["USER"])
+        connection.close()
+        official_import()
+    yield
+    connection.close()
+    settings_dict.update(owner)
+    settings_dict.pop(dbroles.OWNER_KEY, None)

@@ -12,7 +12,7 @@ import os
 import sys
 
 # Commands that must not trigger an automatic migration first.
-NO_AUTO_MIGRATE = {"migrate", "makemigrations", "check", "help", "--help", "-h", "version", "--version", "shell"}
+NO_AUTO_MIGRATE = {"migrate", "db", "makemigrations", "check", "help", "--help", "-h", "version", "--version", "shell"}
 
 
 def ensure_migrated() -> None:
@@ -22,7 +22,12 @@ def ensure_migrated() -> None:
 
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-        call_command("migrate", interactive=False, verbosity=0)
+        from swingfund import dbroles
+
+        if dbroles.has_owner():  # migrate as the owner, then grant the application's role (see dbroles.py)
+            call_command("db", "migrate", verbosity=0)
+        else:
+            call_command("migrate", interactive=False, verbosity=0)
 
 
 def main(argv: list[str] | None = None) -> None:

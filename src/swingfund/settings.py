@@ -121,6 +121,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
     }
 
+# PostgreSQL with two roles: the app connects as DATABASE_URL's role (owns nothing: no TRUNCATE, no trigger
+# changes); migrations run as DATABASE_OWNER_URL's role (same server and database). See swingfund/dbroles.py.
+if os.environ.get("DATABASE_OWNER_URL"):
+    from swingfund.dbroles import owner_settings as _owner_settings
+
+    DATABASES["default"]["OWNER"] = _owner_settings(app=DATABASES["default"],
+                                                    owner_url=os.environ["DATABASE_OWNER_URL"])
+
+# The Ed25519 key that signs ledger checkpoints: a file outside the database (created 0600 on first
+# `swingfund ledger checkpoint`). Whoever can rewrite the database must not be able to re-sign its history.
+LEDGER_SIGNING_KEY = os.environ.get("SWINGFUND_LEDGER_KEY") or str(data_home() / "ledger-signing-key.pem")
+
+# Donor data rights (funding/services/donors.py, funding/payments/retention.py): how long a regulated donation's
+# record is kept (years after the year received), and how long applied Stripe events keep personal data (days).
+DONATION_RECORD_YEARS = int(os.environ.get("SWINGFUND_DONATION_RECORD_YEARS", "6"))
+STRIPE_PAYLOAD_RETENTION_DAYS = int(os.environ.get("SWINGFUND_STRIPE_PAYLOAD_RETENTION_DAYS", "90"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

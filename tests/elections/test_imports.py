@@ -181,7 +181,9 @@ def test_seat_totals_by_party_2024(official_db):
     assert winners["Labour"] + winners["Labour and Co-operative"] == 411
 
 
-def test_official_db_fixture_reimports_after_a_flush(official_db):
+def test_official_db_fixture_reimports_after_a_flush(transactional_db, official_db):
+    # Transactional: a whole-database flush is the owner's job (on PostgreSQL the tests' own role cannot TRUNCATE),
+    # done on its own connection, which cannot happen inside a test's rolled-back transaction.
     from tests.fixtures.official import official_import, official_loaded
 
     call_command("flush", interactive=False, verbosity=0)

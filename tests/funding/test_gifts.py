@@ -174,11 +174,17 @@ def test_voiding_a_mistaken_gift_posts_a_reversal(pooled):
     assert selectors.campaign_raised_pence(pooled) == 900 == selectors.campaign_ledger_raised_pence(pooled)
 
 
-def test_donor_lookup_is_by_email_case_insensitively_and_fills_blanks(db):
+def test_donor_lookup_needs_name_and_address_or_name_and_email_and_never_widens_consent(db):
     first = services.donor_get_or_create(name="Kim Park", email="Kim@Example.org")
-    second = services.donor_get_or_create(name="Kim Park", email="kim@example.org", address="2 Low Rd",
-                                          postcode="ls2 9jt", consent_publish=True)
-    assert first.pk == second.pk and Donor.objects.count() == 1
-    assert (second.address, second.postcode, second.consent_publish) == ("2 Low Rd", "LS2 9JT", True)
+    same = services.donor_get_or_create(name="kim  park", email="kim@example.org", postcode="ls2 9jt",
+                                        consent_publish=True)
+    assert first.pk == same.pk and Donor.objects.count() == 1  # name and email agree, no address to compare
+    assert (same.postcode, same.consent_publish) == ("LS2 9JT", False)
+    other = services.donor_get_or_create(name="Kim Parker", email="kim@example.org")
+    assert other.pk != first.pk, "the email alone never joins a gift to a donor"
+    at_home = services.donor_get_or_create(name="Kim Park", email="", address="2 Low Road", postcode="ls2 9jt")
+    again = services.donor_get_or_create(name="Mr Kim Park", email="new@example.org", address="2 low rd.",
+                                         postcode="LS29JT")
+    assert at_home.pk == again.pk != first.pk
     with pytest.raises(ValueError, match=gifts.DONOR_NAME_REQUIRED):
         services.donor_get_or_create(name="  ")

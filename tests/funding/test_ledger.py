@@ -4,10 +4,14 @@ DATABASE_URL): balanced transactions only, append-only in the model AND in the d
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from swingfund import dbroles
 from swingfund.funding import ledger
 from swingfund.funding.ledger import Line
 from swingfund.funding.management.commands.ledger import VERIFY_FAILED
@@ -118,29 +122,35 @@ def test_reversal_is_a_new_linked_transaction_and_only_once(accounts):
     assert ledger.ledger_verify().ok
 
 
-def _drop_update_guard() -> None:
-    """What an attacker with database access does first: remove the trigger that refuses updates. (On
-    PostgreSQL the commit-time balance checks of the rows posted so far run first, as if they had been
-    committed long ago, which is when an attacker would come.)"""
-    with connection.cursor() as cursor:
+@contextlib.contextmanager
+def _update_guard_dropped():
+    """What an attacker with the owner's rights (PostgreSQL) or the database file (SQLite) does first: remove the
+    trigger that refuses updates; put back afterwards. The tests run as the application's role, which cannot, so on
+    PostgreSQL this is done as the owner (the tests using it are transactional: their rows are committed, as an
+    attacker would find them)."""
+    migration = importlib.import_module("swingfund.funding.migrations.0002_ledger_triggers")
+    with dbroles.as_owner(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute("DROP TRIGGER funding_entry_append_only ON funding_entry")
+            restore = next(sql for sql in migration.POSTGRES_FORWARD if "funding_entry_append_only" in sql)
         else:
             cursor.execute("DROP TRIGGER funding_entry_no_update")
+            restore = next(sql for sql in migration.SQLITE_FORWARD if "funding_entry_no_update" in sql)
+        try:
+            yield cursor
+        finally:
+            cursor.execute(restore)
 
 
-def test_tampering_with_a_stored_amount_is_named_by_ledger_verify(accounts):
-    """Changing an amount directly in the database (after dropping the trigger, inside this test's
-    transaction, which rolls the trigger back afterwards) makes `ledger verify` fail naming that transaction."""
+def test_tampering_with_a_stored_amount_is_named_by_ledger_verify(transactional_db, accounts):
+    """Changing an amount directly in the database (after dropping the trigger) makes `ledger verify` fail naming
+    that transaction."""
     for pence in (100, 200, 300, 400):
         post(accounts, pence)
     call_command("ledger", "verify")
     target = LedgerTransaction.objects.get(pk=3)
     entry = target.entries.order_by("id").first()
-    _drop_update_guard()
-    with connection.cursor() as cursor:
+    with _update_guard_dropped() as cursor:
         cursor.execute("UPDATE funding_entry SET amount_pence = %s WHERE id = %s", [entry.amount_pence + 1, entry.pk])
     report = ledger.ledger_verify()
     assert not report.ok and report.bad_transaction == 3
@@ -150,14 +160,13 @@ def test_tampering_with_a_stored_amount_is_named_by_ledger_verify(accounts):
     assert "#3" in str(failure.value)
 
 
-def test_tampering_that_keeps_the_balance_is_still_caught(accounts):
+def test_tampering_that_keeps_the_balance_is_still_caught(transactional_db, accounts):
     """An attacker who moves money between accounts, keeping the transaction balanced, breaks the hash."""
     post(accounts, 100)
     post(accounts, 200)
     bank, fees = accounts
     other = ledger.account_shared("grants_payable")
-    _drop_update_guard()
-    with connection.cursor() as cursor:
+    with _update_guard_dropped() as cursor:
         cursor.execute("UPDATE funding_entry SET account_id = %s WHERE transaction_id = 2 AND account_id = %s",
                        [other.pk, fees.pk])
     report = ledger.ledger_verify()

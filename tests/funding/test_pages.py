@@ -29,9 +29,9 @@ def filled(pooled, candidacy):
     small = make_donor("Sol Small", consent=True)
     shy = make_donor("Una Shy", consent=False)
     services.donation_record(campaign=pooled, donor=big, amount_pence=threshold + 100, method="bank_transfer",
-                             reference="b1", received_at=at("06-01"))
+                             reference="b1", received_at=at("06-01"), consent_publish=True)  # consent with the gift
     gift = services.donation_record(campaign=pooled, donor=small, amount_pence=2_500, method="card", fee_pence=60,
-                                    external_id="pi_small", received_at=at("06-02"))
+                                    external_id="pi_small", received_at=at("06-02"), consent_publish=True)
     services.donation_record(campaign=pooled, donor=shy, amount_pence=threshold + 200, method="cheque",
                              reference="c1", received_at=at("06-03"))
     services.donation_refund(donation=gift, amount_pence=500, reason="asked", refunded_at=at("06-04"))

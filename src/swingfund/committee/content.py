@@ -37,3 +37,18 @@ def content_hash(
     }
     encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     return hashlib.sha256(encoded).hexdigest()
+
+
+def proposal_hash(proposal) -> str:
+    """`content_hash` of a proposal as it stands now in its row (recomputed, never the stored `content_hash`)."""
+    return content_hash(
+        organisation_id=proposal.organisation_id,
+        kind=proposal.kind,
+        election_id=proposal.election_id,
+        constituency_id=proposal.constituency_id,
+        candidacy_id=proposal.candidacy_id,
+        amount_pence=proposal.amount_pence,
+        reason=proposal.reason,
+        warnings=list(proposal.warnings),
+        deadline=proposal.deadline,
+    )

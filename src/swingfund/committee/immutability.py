@@ -1,4 +1,5 @@
-"""Database triggers that make decisions, votes and audit events append-only, whoever writes to the database.
+"""Database triggers that make decisions, votes and audit events append-only, and a decided proposal final,
+whoever writes to the database.
 
 The model layer already refuses `save()` on an existing row and `delete()` (`models.AppendOnlyModel`), but a
 queryset `.update()`, a raw SQL statement or an admin bulk action would bypass it. These triggers refuse any
@@ -24,6 +25,9 @@ from django.db import connection as default_connection
 
 IMMUTABLE_TABLES = ("committee_decision", "committee_vote", "committee_auditevent")
 TRIGGER_MESSAGE = "swingfund: committee records are append-only"
+# A proposal may change while it is open; once decided (status 'decided') it is as final as its decision.
+DECIDED_TABLE = "committee_proposal"
+DECIDED_MESSAGE = "swingfund: a decided proposal is final"
 
 
 def _sqlite_create(table: str) -> list[str]:
@@ -39,6 +43,21 @@ def _sqlite_drop(table: str) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {table}_no_update;", f"DROP TRIGGER IF EXISTS {table}_no_delete;"]
 
 
+def _sqlite_decided_create() -> list[str]:
+    t = DECIDED_TABLE
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {t}_decided_no_update BEFORE UPDATE ON {t} WHEN OLD.status = 'decided' "
+        f"BEGIN SELECT RAISE(ABORT, '{DECIDED_MESSAGE} ({t}: update refused)'); END;",
+        f"CREATE TRIGGER IF NOT EXISTS {t}_decided_no_delete BEFORE DELETE ON {t} WHEN OLD.status = 'decided' "
+        f"BEGIN SELECT RAISE(ABORT, '{DECIDED_MESSAGE} ({t}: delete refused)'); END;",
+    ]
+
+
+def _sqlite_decided_drop() -> list[str]:
+    t = DECIDED_TABLE
+    return [f"DROP TRIGGER IF EXISTS {t}_decided_no_update;", f"DROP TRIGGER IF EXISTS {t}_decided_no_delete;"]
+
+
 POSTGRES_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION committee_refuse_change() RETURNS trigger AS $$
 BEGIN
@@ -47,6 +66,30 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 """
+
+
+POSTGRES_DECIDED_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION committee_refuse_decided_change() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION '{DECIDED_MESSAGE} (%: % refused)', TG_TABLE_NAME, lower(TG_OP)
+    USING ERRCODE = 'integrity_constraint_violation';
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def _postgres_decided_create() -> list[str]:
+    t = DECIDED_TABLE
+    return [
+        POSTGRES_DECIDED_FUNCTION,
+        f"DROP TRIGGER IF EXISTS {t}_decided_final ON {t};",
+        f"CREATE TRIGGER {t}_decided_final BEFORE UPDATE OR DELETE ON {t} FOR EACH ROW "
+        f"WHEN (OLD.status = 'decided') EXECUTE FUNCTION committee_refuse_decided_change();",
+    ]
+
+
+def _postgres_decided_drop() -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS {DECIDED_TABLE}_decided_final ON {DECIDED_TABLE};"]
 
 
 def _postgres_create(table: str) -> list[str]:
@@ -65,11 +108,13 @@ def statements(vendor: str, *, create: bool) -> list[str]:
     """The SQL that installs (`create=True`) or removes the triggers on this database vendor."""
     if vendor == "sqlite":
         build = _sqlite_create if create else _sqlite_drop
-        return [sql for table in IMMUTABLE_TABLES for sql in build(table)]
+        decided = _sqlite_decided_create() if create else _sqlite_decided_drop()
+        return [sql for table in IMMUTABLE_TABLES for sql in build(table)] + decided
     if vendor == "postgresql":
         build = _postgres_create if create else _postgres_drop
         head = [POSTGRES_FUNCTION] if create else []
-        return head + [sql for table in IMMUTABLE_TABLES for sql in build(table)]
+        decided = _postgres_decided_create() if create else _postgres_decided_drop()
+        return head + [sql for table in IMMUTABLE_TABLES for sql in build(table)] + decided
     return []
 
 

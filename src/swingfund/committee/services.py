@@ -20,8 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from swingfund.committee import rules, selectors
-from swingfund.committee.content import content_hash
+from swingfund.committee import content, rules, selectors
 from swingfund.committee.models import (
     AuditEvent,
     CommitteeMember,
@@ -34,6 +33,7 @@ from swingfund.committee.models import (
 from swingfund.elections.models import Candidacy, Constituency, Election
 from swingfund.scorecards.models import Organisation
 
+ERROR_UNKNOWN_ROLE = "Unknown committee role {role!r}: use one of {known}."
 ERROR_NOT_MEMBER = "{user} is not an active member of {organisation}'s committee."
 ERROR_RECUSED = "{member} has declared an interest in this proposal and is recused."
 ERROR_DECIDED = "Proposal #{id} has already been decided ({outcome}); it can no longer be voted on or changed."
@@ -79,17 +79,7 @@ def _audit(*, organisation: Organisation, actor: AbstractBaseUser | None, action
 
 
 def _hash(proposal: Proposal) -> str:
-    return content_hash(
-        organisation_id=proposal.organisation_id,
-        kind=proposal.kind,
-        election_id=proposal.election_id,
-        constituency_id=proposal.constituency_id,
-        candidacy_id=proposal.candidacy_id,
-        amount_pence=proposal.amount_pence,
-        reason=proposal.reason,
-        warnings=list(proposal.warnings),
-        deadline=proposal.deadline,
-    )
+    return content.proposal_hash(proposal)
 
 
 def _proposal_snapshot(proposal: Proposal) -> dict[str, Any]:
@@ -114,19 +104,22 @@ def _refuse_if_decided(proposal: Proposal) -> None:
         raise CommitteeError(ERROR_DECIDED.format(id=proposal.pk, outcome=proposal.decision.outcome))
 
 
-def policy_set(*, organisation: Organisation, quorum: int, approvals_required: int | None) -> CommitteePolicy:
-    """Set the organisation's quorum and N-of-M rule (validated by `rules.ApprovalPolicy`)."""
+def policy_set(*, organisation: Organisation, quorum: int, approvals_required: int | None,
+               actor: AbstractBaseUser | None = None) -> CommitteePolicy:
+    """Set the organisation's quorum and N-of-M rule (validated by `rules.ApprovalPolicy`); the change, with who made
+    it and the rule before, goes on the public change log (the admin screen calls this too)."""
     rules.ApprovalPolicy(quorum=quorum, approvals_required=approvals_required)
     with transaction.atomic():
         current = CommitteePolicy.objects.select_for_update().filter(organisation=organisation).first()
         if current and (current.quorum, current.approvals_required) == (quorum, approvals_required):
             return current
+        before = ({"quorum": current.quorum, "approvals_required": current.approvals_required} if current else None)
         policy, _ = CommitteePolicy.objects.update_or_create(
             organisation=organisation, defaults={"quorum": quorum, "approvals_required": approvals_required}
         )
-        _audit(organisation=organisation, actor=None, action="policy.set", obj=policy,
+        _audit(organisation=organisation, actor=actor, action="policy.set", obj=policy,
                summary=f"set the voting rule: quorum {quorum}, approvals {approvals_required or 'majority'}",
-               details={"quorum": quorum, "approvals_required": approvals_required})
+               details={"quorum": quorum, "approvals_required": approvals_required, "before": before})
     return policy
 
 
@@ -146,6 +139,25 @@ def member_add(*, organisation: Organisation, user: AbstractBaseUser, role: str 
         _audit(organisation=organisation, actor=actor, action="member.seated", obj=member,
                summary=f"joined the committee as {role}",
                details={"user": user.pk, "role": role})
+    return member
+
+
+def member_update(*, member: CommitteeMember, role: str, active: bool,
+                  actor: AbstractBaseUser | None = None) -> CommitteeMember:
+    """Change a seat's role or stand a member down (`active=False`), on the public change log. Safe to repeat."""
+    if role not in CommitteeMember.Role.values:
+        raise CommitteeError(ERROR_UNKNOWN_ROLE.format(role=role, known=", ".join(CommitteeMember.Role.values)))
+    with transaction.atomic():
+        member = CommitteeMember.objects.select_for_update().get(pk=member.pk)
+        if (member.role, member.active) == (role, active):
+            return member
+        before = {"role": member.role, "active": member.active}
+        member.role, member.active = role, active
+        member.save(update_fields=["role", "active"])
+        what = f"now {role}" if active else "stood down from the committee"
+        _audit(organisation=member.organisation, actor=actor, action="member.changed", obj=member,
+               summary=f"{member.display_name}: {what}",
+               details={"user": member.user_id, "role": role, "active": active, "before": before})
     return member
 
 

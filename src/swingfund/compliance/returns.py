@@ -20,12 +20,12 @@ The pure part (`donation_rows`, `spending_rows`) works on plain records and is t
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from swingfund import csvsafe
 from swingfund.compliance.checks import return_due_date
 from swingfund.compliance.limits import Figure
 from swingfund.compliance.selectors import figure
@@ -109,7 +109,7 @@ class Report:
 
     def csv_text(self) -> str:
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=self.columns, lineterminator="\n")
+        writer = csvsafe.dict_writer(out, fieldnames=self.columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(self.rows)
         return out.getvalue()

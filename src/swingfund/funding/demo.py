@@ -54,7 +54,8 @@ def _gift(campaign: Campaign, reference: str, *, donor, pounds: int, method: str
     return services.donation_record(
         campaign=campaign, donor=donor, amount_pence=pounds * 100, method=method, reference=reference,
         external_id=reference, received_at=dt.datetime(2024, 6, day, 12, 0, tzinfo=dt.UTC),
-        earmarked_candidacy=candidacy, recorded_by="demo treasurer")
+        earmarked_candidacy=candidacy, recorded_by="demo treasurer",
+        consent_publish=bool(donor and donor.consent_publish))  # the demo's donors consent with each gift
 
 
 def _donor(name: str, email: str, address: str, postcode: str, *, consent: bool, checked: bool):

@@ -240,8 +240,9 @@ def transactions_post_many(postings: Sequence[Posting], *, head: ChainHead | Non
     return posted
 
 
-def transaction_reverse(*, original: LedgerTransaction, reason: str) -> LedgerTransaction:
-    """Post the exact opposite of `original`, linked to it: the only way to correct the ledger."""
+def transaction_reverse(*, original: LedgerTransaction, reason: str = "") -> LedgerTransaction:
+    """Post the exact opposite of `original`, linked to it: the only way to correct the ledger. The ledger is public
+    and unerasable, so it carries no free text: `reason` is kept by the caller on its own record."""
     with db_transaction.atomic():
         original = LedgerTransaction.objects.select_for_update().get(pk=original.pk)
         existing = LedgerTransaction.objects.filter(reverses=original).first()
@@ -250,7 +251,7 @@ def transaction_reverse(*, original: LedgerTransaction, reason: str) -> LedgerTr
         lines = [Line(e.account, -e.amount_pence, e.memo) for e in original.entries.select_related("account")]
         return transaction_post(
             kind="reversal",
-            description=f"Reversal of #{original.pk}: {reason}"[:300],
+            description=f"Reversal of #{original.pk}",  # the reason stays on the erasable record that asked for it
             lines=lines,
             campaign=original.campaign,
             reverses=original,

@@ -4,13 +4,21 @@ they come from `swingfund.compliance` with their citations."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
 
 from swingfund.compliance.checks import Situation
 
 # Heuristic of swingfund (not a legal figure): gifts from one donor, address or card within this many days
 # are looked at together when spotting a gift split to stay under a threshold.
 SPLIT_WINDOW_DAYS = 30
+
+# Sanity bounds of swingfund (not legal figures): no one movement of money is over £10 million, no gift is received
+# before 2000 or later than now (allowing another machine's clock — Stripe's — to run up to an hour fast).
+MAX_AMOUNT_PENCE = 1_000_000_000
+EARLIEST_GIFT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+CLOCK_SLACK = dt.timedelta(hours=1)
 
 PERMISSIBLE_CATEGORIES = frozenset({
     "uk_elector", "uk_company", "trade_union", "registered_party", "building_society", "llp", "friendly_society",
@@ -62,9 +70,51 @@ def normalise_postcode(value: str) -> str:
     return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
-def public_name(*, name: str, consent: bool, amount_pence: int, threshold_pence: int) -> str | None:
-    """A donor's name may be shown publicly only with consent and for a gift over the public threshold."""
-    return name if consent and amount_pence > threshold_pence else None
+def public_name(*, name: str, consent: bool, amount_pence: int, threshold_pence: int,
+                checked: bool = True) -> str | None:
+    """A donor's name may be shown publicly only when the donor has been checked and found permissible (`checked`),
+    gave consent with this gift, and the gift is over the public threshold."""
+    return name if checked and consent and amount_pence > threshold_pence else None
+
+
+def _fold(value: str) -> str:
+    """Case-folded, accents and punctuation dropped, spaces collapsed: "Ann  O'Neill-Smith" → 'ann oneill smith'."""
+    text = unicodedata.normalize("NFKD", value or "").casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"['’`.]", "", text)
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+ADDRESS_WORDS = {"street": "st", "road": "rd", "avenue": "ave", "av": "ave", "lane": "ln", "drive": "dr",
+                 "close": "cl", "court": "ct", "place": "pl", "flat": "flat", "apartment": "flat", "apt": "flat"}
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev"})
+
+
+def normalise_name(name: str) -> str:
+    """A person's or body's name for matching: folded, without a leading title ('Mrs Ann Smith' → 'ann smith')."""
+    words = _fold(name).split()
+    while len(words) > 1 and words[0] in TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def normalise_address(address: str) -> str:
+    """An address for matching: folded, common street words abbreviated ('14 Acacia Avenue,' → '14 acacia ave')."""
+    return " ".join(ADDRESS_WORDS.get(word, word) for word in _fold(address).split())
+
+
+def donor_identity(*, name: str, email: str, address: str, postcode: str) -> str | None:
+    """The key on which a gift joins an existing donor: name and address (with postcode), normalised. Without an
+    address, the name together with the email (both must agree); with neither, no key (always a new donor). Never
+    the email alone."""
+    who = normalise_name(name)
+    if not who:
+        return None
+    if address.strip() and postcode.strip():
+        return f"a:{who}|{normalise_address(address)}|{normalise_postcode(postcode)}"
+    if email.strip():
+        return f"e:{who}|{email.strip().lower()}"
+    return None
 
 
 def percent_of(amount_pence: int, goal_pence: int) -> int:
@@ -74,7 +124,8 @@ def percent_of(amount_pence: int, goal_pence: int) -> int:
     return max(0, min(100, amount_pence * 100 // goal_pence))
 
 
-AMOUNT_FORMAT = "Amount {value!r} is not a sum of money in pounds and pence (e.g. 25 or 25.50)."
+AMOUNT_FORMAT = ("Amount {value!r} is not a sum of money in pounds and pence from £0.01 to £10,000,000 "
+                 "(e.g. 25 or 25.50).")
 
 
 def parse_pounds(value: str) -> int:
@@ -83,7 +134,7 @@ def parse_pounds(value: str) -> int:
     match = re.fullmatch(r"(\d+)(?:\.(\d{1,2}))?", text)
     if not match:
         raise ValueError(AMOUNT_FORMAT.format(value=value))
-    pence = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
-    if pence <= 0:
+    pence = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0")) if len(match.group(1)) < 15 else -1
+    if not 0 < pence <= MAX_AMOUNT_PENCE:
         raise ValueError(AMOUNT_FORMAT.format(value=value))
     return pence

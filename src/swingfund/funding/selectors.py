@@ -130,12 +130,39 @@ def campaigns_open(*, now: dt.datetime | None = None) -> QuerySet[Campaign]:
 
 
 def gift_display_name(gift: Donation, *, threshold_pence: int) -> str:
-    """What the public sees for a gift's giver: the name only with consent and above the threshold."""
+    """What the public sees for a gift's giver: the name only when the donor has been checked and found
+    permissible, the gift is accepted (not held, returned or voided), the giver consented with this very gift, and
+    it is over the public threshold. Another gift's consent never counts."""
     if gift.donor is None:
         return "Anonymous"
-    name = rules.public_name(name=gift.donor.name, consent=gift.donor.consent_publish,
+    checked = rules.donor_permissible(gift.donor) is True and gift.status == Donation.Status.ACCEPTED \
+        and gift.donor.erased_at is None
+    name = rules.public_name(name=gift.donor.name, consent=gift.consent_publish, checked=checked,
                              amount_pence=gift.amount_pence, threshold_pence=threshold_pence)
     return name or "A donor"
+
+
+PUBLIC_KINDS = {
+    "gift": "Gift received", "gift_held": "Gift received, held until its donor is checked",
+    "gift_released": "Held gift released: donor confirmed permissible", "gift_returned": "Held gift returned",
+    "refund": "Refund to a donor", "dispute": "Card dispute: funds withdrawn",
+    "dispute_won": "Card dispute won: funds reinstated", "grant": "Grant approved", "grant_paid": "Grant paid",
+    "candidate_spend": "Spending about a candidate", "reversal": "Correction: reverses an earlier transaction",
+}
+
+
+def public_description(tx: LedgerTransaction, entries: list[dict]) -> str:
+    """What the public reads for a ledger transaction, built from its structured fields only (kind, amounts,
+    accounts, campaign), never from text typed by staff: £ in or out, what kind of movement, for whom."""
+    label = PUBLIC_KINDS.get(tx.kind, tx.kind.replace("_", " ").capitalize())
+    moved = max((abs(e["amount_pence"]) for e in entries), default=0)
+    parts = [f"{label}: £{moved / 100:,.2f}"]
+    grants = [e["account_name"] for e in entries if e["account"].startswith("grant:")]
+    if grants:
+        parts.append(grants[0])
+    if tx.campaign_id:
+        parts.append(f"campaign '{tx.campaign.slug}'")
+    return " — ".join(parts)  # a reversal's original is its own column ("reverses")
 
 
 def recent_gifts(campaign: Campaign, *, limit: int = 20) -> list[dict]:
@@ -151,7 +178,7 @@ def public_ledger_rows(*, campaign: Campaign | None = None) -> list[dict]:
     """Every ledger transaction with its entries, as the public sees it: amounts always; a giver's name only
     above the public threshold and with consent."""
     threshold = public_name_threshold().value
-    txs = LedgerTransaction.objects.order_by("id").prefetch_related("entries__account")
+    txs = LedgerTransaction.objects.order_by("id").select_related("campaign").prefetch_related("entries__account")
     if campaign is not None:
         txs = txs.filter(campaign=campaign)
     gifts = {g.transaction_id: g for g in Donation.objects.select_related("donor").filter(
@@ -163,7 +190,7 @@ def public_ledger_rows(*, campaign: Campaign | None = None) -> list[dict]:
                    for e in sorted(tx.entries.all(), key=lambda e: e.pk)]
         cash = sum(e["amount_pence"] for e in entries if e["account"] in CASH_ACCOUNTS)
         rows.append({
-            "id": tx.pk, "posted_at": tx.posted_at, "kind": tx.kind, "description": tx.description,
+            "id": tx.pk, "posted_at": tx.posted_at, "kind": tx.kind, "description": public_description(tx, entries),
             "campaign": tx.campaign.slug if tx.campaign_id else "", "reverses": tx.reverses_id or "",
             "giver": gift_display_name(gift, threshold_pence=threshold) if gift else "",
             "cash_pence": cash, "entries": entries, "prev_hash": tx.prev_hash, "hash": tx.hash,

@@ -1,5 +1,6 @@
 from django.urls import path
 
+import swingfund.urlconverters  # noqa: F401  (registers <id:…>)
 from swingfund.funding import views
 
 app_name = "funding"
@@ -9,11 +10,12 @@ urlpatterns = [
     path("ledger/", views.ledger_page, name="ledger"),
     path("ledger.csv", views.ledger_csv, name="ledger-csv"),
     path("ledger.json", views.ledger_json, name="ledger-json"),
+    path("ledger/checkpoints.json", views.ledger_checkpoints, name="ledger-checkpoints"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/gift/", views.gift_new, name="gift-new"),
-    path("dashboard/gifts/<int:pk>/return/", views.held_return, name="held-return"),
-    path("dashboard/gifts/<int:pk>/check/", views.held_check, name="held-check"),
-    path("grants/<int:pk>/pay/", views.grant_pay, name="grant-pay"),
-    path("grants/<int:pk>/notice/", views.grant_notice, name="grant-notice"),
-    path("grants/<int:pk>/notice.pdf", views.grant_notice_pdf, name="grant-notice-pdf"),
+    path("dashboard/gifts/<id:pk>/return/", views.held_return, name="held-return"),
+    path("dashboard/gifts/<id:pk>/check/", views.held_check, name="held-check"),
+    path("grants/<id:pk>/pay/", views.grant_pay, name="grant-pay"),
+    path("grants/<id:pk>/notice/", views.grant_notice, name="grant-notice"),
+    path("grants/<id:pk>/notice.pdf", views.grant_notice_pdf, name="grant-notice-pdf"),
 ]

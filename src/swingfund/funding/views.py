@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,11 +11,12 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from swingfund import csvsafe
 from swingfund.compliance.checks import ComplianceRefusal, registration_warning
 from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import figure
 from swingfund.elections.models import Candidacy
-from swingfund.funding import charts, notices, selectors, services
+from swingfund.funding import charts, checkpoints, notices, selectors, services
 from swingfund.funding.forms import DonorCheckForm, OfflineGiftForm, ReferenceForm
 from swingfund.funding.models import Campaign, Donation, Grant
 
@@ -76,14 +75,25 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
 def ledger_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="swingfund-ledger.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(CSV_COLUMNS)
     for row in selectors.public_ledger_rows():
         for entry in row["entries"]:
             writer.writerow([row["id"], row["posted_at"].isoformat(), row["kind"], row["description"], row["campaign"],
                              row["giver"], entry["account"], entry["account_name"], entry["amount_pence"],
                              format_pence(entry["amount_pence"]), row["reverses"], row["prev_hash"], row["hash"]])
+    # The signed checkpoints travel with every export: id = the transaction count signed, hash = the head signed.
+    document = checkpoints.checkpoints_document()
+    for c in document["checkpoints"]:
+        writer.writerow([c["tree_size"], c["signed_at"], "checkpoint",
+                         f"{checkpoints.FORMAT} key {c['key_id']} ({document['keys'][c['key_id']]}) "
+                         f"signature {c['signature']}", "", "", "", "", "", "", "", "", c["head_hash"]])
     return response
+
+
+def ledger_checkpoints(request: HttpRequest) -> JsonResponse:
+    """The signed checkpoints of the ledger (`swingfund ledger checkpoint`), for `ledger verify --against`."""
+    return JsonResponse(checkpoints.checkpoints_document(), json_dumps_params={"indent": 1})
 
 
 def ledger_json(request: HttpRequest) -> JsonResponse:
@@ -92,7 +102,7 @@ def ledger_json(request: HttpRequest) -> JsonResponse:
         row["posted_at"] = row["posted_at"].isoformat()
     return JsonResponse({"transactions": rows, "totals": selectors.public_ledger_totals(rows),
                          "campaigns": {c.slug: selectors.campaign_raised_pence(c) for c in Campaign.objects.all()},
-                         "source": LEDGER_SOURCE},
+                         "checkpoints": checkpoints.checkpoints_document(), "source": LEDGER_SOURCE},
                         json_dumps_params={"indent": 1})
 
 
@@ -117,14 +127,14 @@ def gift_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            donor = None if data["anonymous"] else services.donor_get_or_create(
+            donor = None if data["anonymous"] else services.DonorDetails(
                 name=data["name"], email=data["email"], address=data["address"], postcode=data["postcode"],
                 consent_publish=data["consent_publish"])
             candidacy = Candidacy.objects.get(pk=data["for_candidacy"]) if data["for_candidacy"] else None
-            gift = services.donation_record(
+            gift = services.donation_record_with_donor(services.GiftDetails(
                 campaign=data["campaign"], donor=donor, amount_pence=data["amount"], method=data["method"],
                 reference=data["reference"], received_at=form.received_at(), earmarked_candidacy=candidacy,
-                recorded_by=request.user.get_username())
+                recorded_by=request.user.get_username()))
         except (ValueError, ComplianceRefusal, Candidacy.DoesNotExist) as error:
             form.add_error(None, str(error))
         else:

@@ -1,11 +1,13 @@
 from django.urls import path
 
+import swingfund.urlconverters  # noqa: F401  (registers <id:…>)
+
 from . import views
 
 app_name = "scorecards"
 urlpatterns = [
     path("", views.index, name="index"),
-    path("person/<int:person_id>/", views.scorecard, name="scorecard"),
+    path("person/<id:person_id>/", views.scorecard, name="scorecard"),
     path("seat/<str:election_id>/<str:gss_code>/", views.seat, name="seat"),
     path("recommendations/", views.recommendations_page, name="recommendations"),
 ]

@@ -4,6 +4,7 @@ that fails with `FILE:LINE: column X: …`, the importer interface and the summa
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -89,6 +90,8 @@ class Row:
             raise self.fail(column, not_parsed.format(value=value)) from None
         if number < 0:
             raise self.fail(column, errors.NEGATIVE.format(value=value))
+        if not math.isfinite(number) or number > MAX_FIGURE:
+            raise self.fail(column, errors.OUT_OF_RANGE.format(value=value, limit=MAX_FIGURE))
         return number
 
     def gss(self, column: str) -> str:
@@ -98,17 +101,32 @@ class Row:
         return value
 
 
+# The largest count or figure an official file can hold (well inside a 32-bit integer column): more votes, people
+# or postcodes than this in one cell means a corrupt file, refused with FILE:LINE instead of failing in the database.
+MAX_FIGURE = 1_000_000_000
+
+
+def _column_at(data: bytes, offset: int) -> tuple[int, str]:
+    """(line number, header column) of a byte offset in a CSV file's bytes."""
+    line_no = data[:offset].count(b"\n") + 1
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8", "replace")]), [])
+    before = data[line_start:offset].decode("utf-8", "replace")
+    index = len(next(csv.reader([before]), [""])) - 1 if before else 0
+    return line_no, header[index] if 0 <= index < len(header) else f"#{index + 1}"
+
+
 def _decode(path: Path, data: bytes, display: str) -> str:
-    """Decode strictly as UTF-8 (a BOM is tolerated); on failure name the line and column of the bad byte."""
+    """Decode strictly as UTF-8 (a BOM is tolerated); on failure name the line and column of the bad byte. A NUL
+    byte is refused too: Python's csv module would read it as text and store it."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line_no, column = _column_at(data, nul)
+        raise ImportFailure(file=display, line=line_no, column=column, message=errors.NUL_BYTE)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line_no = data[: exc.start].count(b"\n") + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8", "replace")]), [])
-        before = data[line_start : exc.start].decode("utf-8", "replace")
-        index = len(next(csv.reader([before]), [""])) - 1 if before else 0
-        column = header[index] if 0 <= index < len(header) else f"#{index + 1}"
+        line_no, column = _column_at(data, exc.start)
         raise ImportFailure(
             file=display, line=line_no, column=column, message=errors.NOT_UTF8.format(byte=data[exc.start])
         ) from None
@@ -126,18 +144,37 @@ class CsvTable:
                 raise ImportFailure(file=str(path), line=0, column="-", message=errors.NOT_A_FILE)
             text = _decode(path, path.read_bytes(), self.display)
         self.text = text
-        reader = csv.reader(self.text.splitlines(keepends=True))
+        if "\x00" in text:  # a workbook sheet's text (files are checked byte-wise in _decode)
+            line_no = text[: text.index("\x00")].count("\n") + 1
+            raise ImportFailure(file=self.display, line=line_no, column="-", message=errors.NUL_BYTE)
+        # strict: a quote closed in the middle of a field, or never closed, is an error, not a guess.
+        reader = csv.reader(self.text.splitlines(keepends=True), strict=True)
         try:
             self.header = [h.strip() for h in next(reader)]
         except StopIteration:
             self.header = []
+        except csv.Error as exc:
+            raise ImportFailure(file=self.display, line=reader.line_num, column="header",
+                                message=errors.BAD_QUOTING.format(detail=exc)) from None
         self._reader = reader
+
+    def _records(self) -> Iterator[list[str]]:
+        """The records after the header; broken quoting raises `FILE:LINE`."""
+        reader = self._reader
+        while True:
+            try:
+                yield next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise ImportFailure(file=self.display, line=reader.line_num, column="-",
+                                    message=errors.BAD_QUOTING.format(detail=exc)) from None
 
     def rows(self) -> Iterator[Row]:
         reader = self._reader
         expected = len(self.header)
         start = reader.line_num + 1
-        for record in reader:
+        for record in self._records():
             line = start
             start = reader.line_num + 1
             if not record or (len(record) == 1 and not record[0].strip()):

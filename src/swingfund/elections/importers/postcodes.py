@@ -72,13 +72,15 @@ class OnsPostcodeDirectory(Importer):
         """(line, record, bytes read so far) for every data record, decoding strictly."""
         with self.path.open("rb") as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            reader = csv.reader(text)
+            reader = csv.reader(text, strict=True)
             try:
                 self.header = next(reader)
                 start = reader.line_num + 1
                 for record in reader:
                     yield start, record, raw.tell()
                     start = reader.line_num + 1
+            except csv.Error as exc:
+                raise self._fail(reader.line_num, "-", errors.BAD_QUOTING.format(detail=exc)) from None
             except UnicodeDecodeError as exc:
                 raise ImportFailure(
                     file=self.path.name,
@@ -131,7 +133,7 @@ class OnsPostcodeDirectory(Importer):
         lines: list[int] = []
         skipped = position = 0
         with self.path.open("rb") as raw:
-            reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
+            reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""), strict=True)
             try:
                 header = next(reader)
                 i_pcon, i_pcds, i_doterm = (header.index(c) for c in (self.schema.col("pcon"), "pcds", "doterm"))
@@ -145,7 +147,12 @@ class OnsPostcodeDirectory(Importer):
                         if record:
                             self._wrong_width(reader.line_num, record, header)
                         continue
+                    if reader.line_num - summary.rows > 1:  # a record over several lines: an unclosed quote
+                        raise self._fail(reader.line_num, "-", errors.RUNAWAY_QUOTE.format(
+                            line=summary.rows + 1, lines=reader.line_num - summary.rows))
                     pcon = record[i_pcon]
+                    if "\x00" in pcon or "\x00" in record[i_pcds] or "\x00" in record[i_doterm]:
+                        raise self._fail(reader.line_num, "-", errors.NUL_BYTE)
                     constituency_id = codes.get(pcon)
                     if constituency_id is None:
                         if self._no_constituency(reader.line_num, pcon.strip(), boundary_set):
@@ -162,6 +169,8 @@ class OnsPostcodeDirectory(Importer):
                     if len(batch) >= BATCH_SIZE:
                         summary.written += self._write(batch, lines)
                         batch, lines = [], []
+            except csv.Error as exc:
+                raise self._fail(reader.line_num, "-", errors.BAD_QUOTING.format(detail=exc)) from None
             except UnicodeDecodeError as exc:
                 raise self._fail(reader.line_num + 1, "-", errors.NOT_UTF8.format(byte=exc.object[exc.start])) from None
         summary.written += self._write(batch, lines)

@@ -50,7 +50,7 @@ def sheet_as_csv_text(path: Path, sheet: str = TABLE_SHEET) -> str:
     workbook = _open(path)
     try:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\n")  # not an export: the importer reads this text back
         for row in workbook[sheet].iter_rows(values_only=True):
             writer.writerow([_cell(v) for v in row])
         return out.getvalue()

@@ -22,6 +22,7 @@ from swingfund.funding.models.ledger import (
     AccountKind,
     ChainHead,
     Entry,
+    LedgerCheckpoint,
     LedgerImmutableError,
     LedgerTransaction,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "GivingMode",
     "Grant",
     "GrantAllocation",
+    "LedgerCheckpoint",
     "LedgerImmutableError",
     "LedgerTransaction",
     "Method",

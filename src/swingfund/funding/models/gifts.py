@@ -58,7 +58,11 @@ class PermissibilityCategory(models.TextChoices):
 
 class Donor(models.Model):
     """A person or body who gives. The permissibility declaration is checked (evidence, who, when) before
-    a gift over the threshold is spent. No religion, ethnicity or similar field, ever."""
+    a gift over the threshold is spent. No religion, ethnicity or similar field, ever.
+
+    A gift joins an existing donor only on `identity_key` (name and address, normalised: `rules.donor_identity`),
+    never on the email alone. An erased donor keeps its row (the ledger and returns refer to it by number) with
+    its personal data removed, `erased_at` set and no identity key."""
 
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
@@ -70,14 +74,22 @@ class Donor(models.Model):
     evidence = models.CharField(max_length=300, blank=True, help_text="e.g. electoral register entry, company no.")
     checked_at = models.DateTimeField(null=True, blank=True)
     checked_by = models.CharField(max_length=150, blank=True)
-    consent_publish = models.BooleanField(default=False, help_text="Agreed to have their name published.")
+    consent_publish = models.BooleanField(
+        default=False, help_text="Agreed, with their first gift, to have their name published (each gift records "
+                                 "its own consent: Donation.consent_publish).")
+    identity_key = models.CharField(max_length=600, null=True, blank=True, editable=False)
+    name_key = models.CharField(max_length=200, blank=True, editable=False)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    erased_by = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["email"], condition=~Q(email=""), name="donor_unique_email"),
+            models.UniqueConstraint(fields=["identity_key"], condition=Q(identity_key__isnull=False),
+                                    name="donor_unique_identity"),
         ]
+        indexes = [models.Index(fields=["email"]), models.Index(fields=["name_key", "postcode"])]
 
     def __str__(self) -> str:
         return self.name
@@ -115,6 +127,8 @@ class Donation(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACCEPTED)
     hold_reason = models.CharField(max_length=300, blank=True)
     split_suspected = models.BooleanField(default=False)
+    consent_publish = models.BooleanField(default=False, help_text="The giver agreed, with this gift, to have "
+                                                                   "their name published with it.")
     recorded_by = models.CharField(max_length=150, blank=True)
     transaction = models.OneToOneField(
         "funding.LedgerTransaction", on_delete=models.PROTECT, related_name="donation"
@@ -198,10 +212,12 @@ class ComplianceTask(models.Model):
         RETURN = "return", "Return the gift"
         SPLIT = "split", "Review possible splitting of a gift"
         REGISTER = "register", "Registration threshold approaching"
+        DUPLICATE = "duplicate", "Possible duplicate donor: check whether two records are one person"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     donation = models.ForeignKey(Donation, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
+    donor = models.ForeignKey(Donor, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
     description = models.CharField(max_length=400)
     citation = models.CharField(max_length=400, blank=True)
     due_on = models.DateField(null=True, blank=True)

@@ -119,6 +119,27 @@ class Entry(AppendOnlyModel):
         return f"{self.account.code} {self.amount_pence:+d}"
 
 
+class LedgerCheckpoint(AppendOnlyModel):
+    """A signed statement of the ledger's head (after RFC 9162's signed tree heads): after `tree_size` transactions
+    the head hash was `head_hash`, signed with the Ed25519 key `key_id` kept outside the database. Published at
+    /funding/ledger/checkpoints.json and in every ledger export, so anyone holding a copy can later check that the
+    chain still extends it (`swingfund ledger verify --against`)."""
+
+    tree_size = models.BigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    key_id = models.CharField(max_length=64)
+    public_key = models.CharField(max_length=64, help_text="Raw Ed25519 public key, base64.")
+    signature = models.CharField(max_length=128, help_text="Ed25519 signature of the statement, base64.")
+
+    class Meta:
+        ordering = ["tree_size", "id"]
+        constraints = [models.CheckConstraint(condition=Q(tree_size__gte=0), name="checkpoint_size_nonnegative")]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.tree_size} {self.head_hash[:12]}"
+
+
 class ChainHead(models.Model):
     """The single row locked (`select_for_update`) while a transaction is appended, so concurrent writers
     cannot fork the chain. `last_id`/`last_hash` describe the newest transaction."""

@@ -152,14 +152,7 @@ def payment_succeeded(event: dict[str, Any], *, fee: PaymentFee | None) -> Outco
     if _donation(gift.external_id) is not None:
         return Outcome("handled", payment_intent=gift.external_id)  # the other event for this payment recorded it
     try:
-        d = gift.donor
-        donor = funding.donor_get_or_create(name=d.name, email=d.email, address=d.address, postcode=d.postcode,
-                                            consent_publish=d.consent_publish, category=d.category)
-        funding.donation_record(
-            campaign=gift.campaign, donor=donor, amount_pence=gift.amount_pence, fee_pence=gift.fee_pence,
-            method=gift.method, reference=gift.reference, external_id=gift.external_id,
-            received_at=gift.received_at, earmarked_candidacy=gift.earmarked_candidacy,
-        )
+        funding.donation_record_with_donor(gift)
     except (ValidationError, ValueError) as err:
         raise EventRefused(REFUSED_BY_LEDGER.format(detail=_detail(err))) from err
     return Outcome("handled", payment_intent=gift.external_id)

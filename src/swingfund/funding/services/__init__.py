@@ -1,8 +1,14 @@
 """Writes of the money side (keyword-only functions named `<noun>_<verb>`). Import from here:
 `from swingfund.funding.services import donation_record, donation_refund, donation_dispute, …`."""
 
+from swingfund.funding.services.donors import ErasureRefused, donor_erase, donor_export
 from swingfund.funding.services.gifts import donation_record, donor_declare, donor_get_or_create
-from swingfund.funding.services.gifts_bulk import DonorDetails, GiftDetails, donations_record_many
+from swingfund.funding.services.gifts_bulk import (
+    DonorDetails,
+    GiftDetails,
+    donation_record_with_donor,
+    donations_record_many,
+)
 from swingfund.funding.services.grants import (
     agent_authorisation_record,
     campaign_create,
@@ -21,8 +27,12 @@ from swingfund.funding.services.refunds import (
 
 __all__ = [
     "DonorDetails",
+    "ErasureRefused",
+    "donor_erase",
+    "donor_export",
     "GiftDetails",
     "donations_record_many",
+    "donation_record_with_donor",
     "agent_authorisation_record",
     "campaign_create",
     "candidate_spend_record",

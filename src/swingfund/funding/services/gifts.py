@@ -30,6 +30,9 @@ from swingfund.funding.models import (
 )
 
 AMOUNT_NOT_POSITIVE = "The amount must be a positive whole number of pence (got {value!r})."
+AMOUNT_TOO_LARGE = "The amount {value!r} pence is over the most swingfund records in one movement ({limit:,} pence)."
+RECEIVED_IN_FUTURE = "A gift cannot be received in the future: {value} is after now ({now}, UTC)."
+RECEIVED_TOO_EARLY = "A gift received on {value} is before {earliest}: check the date."
 FEE_OUT_OF_RANGE = "The fee must be between 0 and the gift's amount ({amount} pence); got {fee!r}."
 UNKNOWN_METHOD = "Unknown payment method {method!r}: use one of {known}."
 NAIVE_TIME = "Times must be timezone-aware (UTC); got {value!r}."
@@ -43,6 +46,8 @@ UNKNOWN_CATEGORY = "Unknown permissibility category {category!r}: use one of {kn
 def _require_amount(value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
         raise ValueError(AMOUNT_NOT_POSITIVE.format(value=value))
+    if value > rules.MAX_AMOUNT_PENCE:
+        raise ValueError(AMOUNT_TOO_LARGE.format(value=value, limit=rules.MAX_AMOUNT_PENCE))
     return value
 
 
@@ -71,17 +76,38 @@ def donor_details_clean(*, name: str, email: str, address: str, postcode: str,
     return name, (email or "").strip().lower(), (address or "").strip(), rules.normalise_postcode(postcode)
 
 
-def donor_details_widen(donor: Donor, *, address: str, postcode: str, consent_publish: bool | None) -> list[str]:
-    """Fill a known donor's blank address or postcode from a later gift, and widen consent only when given;
-    returns the fields changed (not saved)."""
+def donor_details_widen(donor: Donor, *, address: str, postcode: str, consent_publish: bool | None = None) -> list[str]:
+    """Fill a known donor's blank address or postcode from a later gift of the same identity; returns the fields
+    changed (not saved). Consent is never widened here: each gift carries its own (`Donation.consent_publish`)."""
     changed = []
     if address and not donor.address:
         donor.address, changed = address, [*changed, "address"]
     if postcode and not donor.postcode:
         donor.postcode, changed = postcode, [*changed, "postcode"]
-    if consent_publish and not donor.consent_publish:
-        donor.consent_publish, changed = True, [*changed, "consent_publish"]
     return changed
+
+
+def donor_duplicate_task(donor: Donor, *, others: list[Donor]) -> ComplianceTask | None:
+    """A task for the treasurer when a new donor shares an email, or a name and postcode, with donors already
+    recorded: they may be one person (merge only with evidence) or someone using another's details."""
+    if not others:
+        return None
+    named = ", ".join(f"#{o.pk} {o.name}" for o in others[:5])
+    text = (f"New donor #{donor.pk} {donor.name} shares an email or a name and postcode with {named}: check whether "
+            f"they are one person before counting their gifts together; never on the email alone")
+    task, _ = ComplianceTask.objects.get_or_create(kind=ComplianceTask.Kind.DUPLICATE, donor=donor, done_at=None,
+                                                   defaults={"description": text[:400], "due_on": None})
+    return task
+
+
+def donor_lookalikes(donor: Donor) -> list[Donor]:
+    """Other live donors with this donor's email, or its name and postcode (possible duplicates)."""
+    near = Q(pk__in=[])
+    if donor.email:
+        near |= Q(email=donor.email)
+    if donor.name_key and donor.postcode:
+        near |= Q(name_key=donor.name_key, postcode=donor.postcode)
+    return list(Donor.objects.filter(near, erased_at=None).exclude(pk=donor.pk).order_by("id"))
 
 
 def donor_get_or_create(
@@ -94,34 +120,33 @@ def donor_get_or_create(
     category: str | None = None,
     evidence: str = "",
 ) -> Donor:
-    """The donor with this email (case-insensitive), or with this name, address and postcode when there is
-    no email; created if new. Blank address/postcode are filled in from later gifts; consent only widens
-    when given. A category given here is the donor's own declaration, not yet checked."""
+    """The donor whose identity agrees — the same name and address (with postcode), normalised, or without an
+    address the same name and email (`rules.donor_identity`) — else a new donor. Never joined on the email alone:
+    a new donor sharing another's email (or name and postcode) gets a possible-duplicate task for the treasurer,
+    and starts unchecked, so a gift over the threshold is held. Blank address/postcode are filled from later gifts.
+    `consent_publish` is recorded on a new donor only; publication follows each gift's own consent. A category
+    given here is the donor's own declaration, not yet checked. Call inside the gift's transaction
+    (`donation_record_with_donor`), so a refused gift leaves no donor behind."""
     name, email, address, postcode = donor_details_clean(name=name, email=email, address=address, postcode=postcode,
                                                          category=category)
-    defaults = {"name": name, "address": address, "postcode": postcode, "evidence": evidence,
-                "consent_publish": bool(consent_publish), "category": category or PermissibilityCategory.UNKNOWN}
-    # No savepoint of its own (a failure aborts the caller's transaction anyway); the insert that may race with a
-    # concurrent gift has one, so losing that race is handled here.
+    key = rules.donor_identity(name=name, email=email, address=address, postcode=postcode)
+    fields = {"name": name, "email": email, "address": address, "postcode": postcode, "evidence": evidence,
+              "consent_publish": bool(consent_publish), "category": category or PermissibilityCategory.UNKNOWN,
+              "identity_key": key, "name_key": rules.normalise_name(name)}
     with transaction.atomic(savepoint=False):
-        if email:
-            donor = Donor.objects.filter(email=email).first()
-            created = donor is None
-            if created:
-                try:
-                    with transaction.atomic():
-                        donor = Donor.objects.create(email=email, **defaults)
-                except IntegrityError:  # created by a concurrent gift since the look-up
-                    donor, created = Donor.objects.get(email=email), False
-        else:
-            donor = Donor.objects.filter(email="", name=name, address=address, postcode=postcode).first()
-            created = donor is None
-            if created:
-                donor = Donor.objects.create(email="", **defaults)
-        if not created:
-            changed = donor_details_widen(donor, address=address, postcode=postcode, consent_publish=consent_publish)
-            if changed:
-                donor.save(update_fields=changed)
+        donor = Donor.objects.filter(identity_key=key).first() if key else None
+        if donor is None:
+            try:
+                with transaction.atomic():
+                    donor = Donor.objects.create(**fields)
+            except IntegrityError:  # the same identity created by a concurrent gift since the look-up
+                donor = Donor.objects.get(identity_key=key)
+            else:
+                donor_duplicate_task(donor, others=donor_lookalikes(donor))
+                return donor
+        changed = donor_details_widen(donor, address=address, postcode=postcode)
+        if changed:
+            donor.save(update_fields=changed)
     return donor
 
 
@@ -206,6 +231,11 @@ def gift_validate(*, campaign: Campaign, amount_pence: int, fee_pence: int, meth
     if method not in Method.values:
         raise ValueError(UNKNOWN_METHOD.format(method=method, known=", ".join(Method.values)))
     received_at = _require_aware(received_at)
+    now = timezone.now()
+    if received_at > now + rules.CLOCK_SLACK:
+        raise ValueError(RECEIVED_IN_FUTURE.format(value=received_at.isoformat(), now=now.isoformat()))
+    if received_at < rules.EARLIEST_GIFT:
+        raise ValueError(RECEIVED_TOO_EARLY.format(value=received_at.date(), earliest=rules.EARLIEST_GIFT.date()))
     if campaign.mode == GivingMode.EARMARKED and earmarked_candidacy is None:
         raise ValueError(EARMARK_REQUIRED.format(campaign=campaign.slug))
     if campaign.mode == GivingMode.POOLED and earmarked_candidacy is not None:
@@ -226,8 +256,10 @@ def donation_record(
     earmarked_candidacy=None,
     payer_fingerprint: str = "",
     recorded_by: str = "",
+    consent_publish: bool = False,
 ) -> Donation:
-    """Record one gift and post it to the ledger. Idempotent on (method, external_id): a repeat returns the
+    """Record one gift and post it to the ledger. `consent_publish` is this gift's own consent to publish the
+    giver's name with it. Idempotent on (method, external_id): a repeat returns the
     donation already recorded and writes nothing.
 
     A gift that needs a permissibility check (over the threshold for the campaign's situation, alone or
@@ -251,6 +283,7 @@ def donation_record(
                 campaign=campaign, donor=donor, amount_pence=amount_pence, fee_pence=fee_pence, method=method,
                 reference=reference, external_id=external_id or None, received_at=received_at,
                 candidacy=earmarked_candidacy, fingerprint=payer_fingerprint, recorded_by=recorded_by,
+                consent_publish=consent_publish,
             )
     except IntegrityError:
         if external_id:
@@ -296,7 +329,8 @@ def gift_posting(*, campaign: Campaign, donor: Donor | None, amount_pence: int, 
     cash_code, _, (role,) = gift_accounts(campaign=campaign, method=method, fee_pence=fee_pence, held=held)
     cash = accounts[cash_code]
     who = "anonymous" if donor is None else f"donor #{donor.pk}"
-    lines = [Line(cash, amount_pence, f"{method} {reference}"[:200]), Line(accounts[role], -amount_pence, who)]
+    # No free text in the unerasable ledger: the gift's own reference stays on its (erasable) Donation row.
+    lines = [Line(cash, amount_pence, method), Line(accounts[role], -amount_pence, who)]
     if fee_pence:
         lines += [Line(accounts["fees"], fee_pence, "processing fee"), Line(cash, -fee_pence, "fee")]
     return ledger.Posting(
@@ -323,7 +357,7 @@ def gift_tasks_open(gift: Donation, assessment: Assessment) -> None:
 
 
 def _donation_create(*, head, campaign, donor, amount_pence, fee_pence, method, reference, external_id, received_at,
-                     candidacy, fingerprint, recorded_by) -> Donation:
+                     candidacy, fingerprint, recorded_by, consent_publish=False) -> Donation:
     earlier = 0
     if donor is not None:
         earlier = donor_aggregate_pence(donor=donor, campaign=campaign, year=received_at.year, candidacy=candidacy)
@@ -339,13 +373,14 @@ def _donation_create(*, head, campaign, donor, amount_pence, fee_pence, method, 
     gift = Donation.objects.create(**gift_row_fields(
         campaign=campaign, donor=donor, amount_pence=amount_pence, fee_pence=fee_pence, method=method,
         reference=reference, external_id=external_id, fingerprint=fingerprint, received_at=received_at,
-        candidacy=candidacy, assessment=assessment, recorded_by=recorded_by, posted=posted))
+        candidacy=candidacy, assessment=assessment, recorded_by=recorded_by, posted=posted,
+        consent_publish=consent_publish))
     gift_tasks_open(gift, assessment)
     return gift
 
 
 def gift_row_fields(*, campaign, donor, amount_pence, fee_pence, method, reference, external_id, fingerprint,
-                    received_at, candidacy, assessment: Assessment, recorded_by, posted) -> dict:
+                    received_at, candidacy, assessment: Assessment, recorded_by, posted, consent_publish=False) -> dict:
     """The columns of a recorded gift's `Donation` row."""
     return {
         "campaign": campaign, "donor": donor, "amount_pence": amount_pence, "fee_pence": fee_pence, "method": method,
@@ -354,4 +389,5 @@ def gift_row_fields(*, campaign, donor, amount_pence, fee_pence, method, referen
         "status": Donation.Status.HELD if assessment.held else Donation.Status.ACCEPTED,
         "hold_reason": rules.hold_reason(donor=donor, permissible=assessment.permissible) if assessment.held else "",
         "split_suspected": assessment.split, "recorded_by": recorded_by, "transaction": posted,
+        "consent_publish": bool(consent_publish) and donor is not None,
     }

@@ -1,7 +1,7 @@
 """Recording many gifts in one database transaction: what the webhook processor does with a burst of card payments.
 
-`donations_record_many(gifts)` has exactly the outcome of calling `donor_get_or_create` then `donation_record` for
-each gift in turn — the same donors, the same held / split decisions, the same ledger rows and hashes (a test
+`donations_record_many(gifts)` has exactly the outcome of calling `donation_record_with_donor` for each gift in turn —
+the same donors, the same held / split decisions, the same ledger rows and hashes (a test
 compares the two) — but reads what the rules need with a handful of queries for the whole batch and writes with
 bulk inserts, instead of some twenty queries per gift. Each decision is made by the same functions as the one-by-one
 path (`gifts.gift_assess`, `gift_posting`, `gift_row_fields`, `gift_tasks_open`); only the reading is batched, and
@@ -61,6 +61,29 @@ class GiftDetails:
     recorded_by: str = ""
 
 
+def donation_record_with_donor(gift: GiftDetails) -> Donation:
+    """Record one gift and its donor in one database transaction: the donor found or created
+    (`donor_get_or_create`) and the gift (`donation_record`, with the gift's own consent to publish). A refused gift
+    leaves no donor behind; a repeat of a recorded payment writes nothing."""
+    received_at = gifts.gift_validate(campaign=gift.campaign, amount_pence=gift.amount_pence, fee_pence=gift.fee_pence,
+                                      method=gift.method, received_at=gift.received_at,
+                                      earmarked_candidacy=gift.earmarked_candidacy)
+    with transaction.atomic():
+        if gift.external_id:
+            existing = Donation.objects.filter(method=gift.method, external_id=gift.external_id).first()
+            if existing is not None:
+                return existing
+        d = gift.donor
+        donor = None if d is None else gifts.donor_get_or_create(
+            name=d.name, email=d.email, address=d.address, postcode=d.postcode, consent_publish=d.consent_publish,
+            category=d.category)
+        return gifts.donation_record(
+            campaign=gift.campaign, donor=donor, amount_pence=gift.amount_pence, fee_pence=gift.fee_pence,
+            method=gift.method, reference=gift.reference, external_id=gift.external_id, received_at=received_at,
+            earmarked_candidacy=gift.earmarked_candidacy, payer_fingerprint=gift.payer_fingerprint,
+            recorded_by=gift.recorded_by, consent_publish=bool(d and d.consent_publish))
+
+
 def donations_record_many(batch: Sequence[GiftDetails]) -> list[Donation]:
     """Record every gift of `batch` in order, in one transaction; returns their donations (a gift whose
     (method, external id) is already recorded, in the database or earlier in the batch, returns that donation)."""
@@ -110,7 +133,8 @@ def donations_record_many(batch: Sequence[GiftDetails]) -> list[Donation]:
             campaign=gift.campaign, donor=donor, amount_pence=gift.amount_pence, fee_pence=gift.fee_pence,
             method=gift.method, reference=gift.reference, external_id=gift.external_id or None,
             fingerprint=gift.payer_fingerprint, received_at=received_at, candidacy=gift.earmarked_candidacy,
-            assessment=assessment, recorded_by=gift.recorded_by, posted=tx))
+            assessment=assessment, recorded_by=gift.recorded_by, posted=tx,
+            consent_publish=bool(gift.donor and gift.donor.consent_publish)))
             for (gift, donor, received_at, assessment), tx in zip(pending, posted, strict=True)])
         for row, (_, _, _, assessment) in zip(rows, pending, strict=True):
             if assessment.held or assessment.split:
@@ -155,47 +179,66 @@ def _accounts(cache: dict[tuple, dict], gift: GiftDetails, assessment: gifts.Ass
 
 
 class _Donors:
-    """The batch's donors, looked up before any gift is recorded: those with an email in one query and created in
-    one insert, those without one through `donor_get_or_create` (rare: offline gifts). Later gifts fill in blanks as
+    """The batch's donors, looked up before any gift is recorded: those with an identity (name and address, or name
+    and email: `rules.donor_identity`) in one query and the new ones created in one insert, with a possible-duplicate
+    task for each new donor sharing an email or a name and postcode with another; those with no identity (name
+    only) through `donor_get_or_create` when their gift's turn comes. Later gifts fill in blanks as
     `donor_get_or_create` would, saved in one update at the end."""
 
     def __init__(self, batch: Sequence[GiftDetails]) -> None:
-        self.by_key: dict[tuple, Donor] = {}
-        self.first_use: set[tuple] = set()  # created by the batch: its first gift's details are the donor's own
-        self.changed: dict[tuple, set[str]] = defaultdict(set)
-        self._cleaned: dict[DonorDetails, tuple[tuple, tuple[str, str, str, str]]] = {}
-        emails = {(d.email or "").strip().lower() for d in (g.donor for g in batch) if d is not None} - {""}
-        if emails:
-            self.by_key = {("email", d.email): d for d in Donor.objects.filter(email__in=emails)}
-        new = []
+        self.by_key: dict[str, Donor] = {}
+        self.first_use: set[str] = set()  # created by the batch: its first gift's details are the donor's own
+        self.changed: dict[str, set[str]] = defaultdict(set)
+        self._cleaned: dict[DonorDetails, tuple[str | None, tuple[str, str, str, str]]] = {}
+        wanted = []
         for details in (g.donor for g in batch):
             if details is None:
                 continue
             try:
-                key, (name, email, address, postcode) = self._clean(details)
+                wanted.append((details, *self._clean(details)))
             except ValueError:
                 continue  # refused, with the gift's number, when its turn comes
-            if key in self.by_key:
+        keys = {key for _, key, _ in wanted if key}
+        if keys:
+            self.by_key = {d.identity_key: d for d in Donor.objects.filter(identity_key__in=keys)}
+        new = []
+        for details, key, (name, email, address, postcode) in wanted:
+            if not key or key in self.by_key:
                 continue
-            if email:
-                donor = Donor(name=name, email=email, address=address, postcode=postcode,
-                              consent_publish=bool(details.consent_publish),
-                              category=details.category or PermissibilityCategory.UNKNOWN)
-                new.append(donor)
-            else:
-                donor = gifts.donor_get_or_create(name=name, address=address, postcode=postcode,
-                                                  consent_publish=details.consent_publish, category=details.category)
+            donor = Donor(name=name, email=email, address=address, postcode=postcode,
+                          consent_publish=bool(details.consent_publish),
+                          category=details.category or PermissibilityCategory.UNKNOWN,
+                          identity_key=key, name_key=rules.normalise_name(name))
+            new.append(donor)
             self.by_key[key] = donor
             self.first_use.add(key)
         Donor.objects.bulk_create(new)  # primary keys now set: the ledger names donors by number
+        self._duplicates(new)
 
-    def _clean(self, details: DonorDetails) -> tuple[tuple, tuple[str, str, str, str]]:
-        """(the donor's key in this batch, its details as stored); raises `ValueError` for refused details."""
+    @staticmethod
+    def _duplicates(new: list[Donor]) -> None:
+        """`gifts.donor_duplicate_task` for each new donor, against donors recorded before it: one query."""
+        if not new:
+            return
+        emails = {d.email for d in new if d.email}
+        places = {(d.name_key, d.postcode) for d in new if d.name_key and d.postcode}
+        near = Q(email__in=emails) | Q(name_key__in={n for n, _ in places}, postcode__in={p for _, p in places})
+        earlier = list(Donor.objects.filter(near, erased_at=None).exclude(pk__in=[d.pk for d in new]).order_by("id"))
+        for donor in sorted(new, key=lambda d: d.pk):
+            others = [o for o in earlier if (donor.email and o.email == donor.email)
+                      or (donor.name_key and donor.postcode and (o.name_key, o.postcode) == (donor.name_key,
+                                                                                           donor.postcode))]
+            gifts.donor_duplicate_task(donor, others=others)
+            earlier.append(donor)
+
+    def _clean(self, details: DonorDetails) -> tuple[str | None, tuple[str, str, str, str]]:
+        """(the donor's identity key or None, its details as stored); raises `ValueError` for refused details."""
         if details not in self._cleaned:
             cleaned = gifts.donor_details_clean(name=details.name, email=details.email, address=details.address,
                                                 postcode=details.postcode, category=details.category)
             name, email, address, postcode = cleaned
-            self._cleaned[details] = (("email", email) if email else ("name", name, address, postcode)), cleaned
+            key = rules.donor_identity(name=name, email=email, address=address, postcode=postcode)
+            self._cleaned[details] = key, cleaned
         return self._cleaned[details]
 
     def all(self) -> list[Donor]:
@@ -204,13 +247,15 @@ class _Donors:
     def for_gift(self, details: DonorDetails | None) -> Donor | None:
         if details is None:
             return None
-        key, (_, _, address, postcode) = self._clean(details)  # raises for refused details
+        key, (name, email, address, postcode) = self._clean(details)  # raises for refused details
+        if key is None:  # no identity to join on: a new donor, as one by one
+            return gifts.donor_get_or_create(name=name, email=email, address=address, postcode=postcode,
+                                             consent_publish=details.consent_publish, category=details.category)
         donor = self.by_key[key]
         if key in self.first_use:
             self.first_use.discard(key)  # its first gift created or found it; later ones may fill in blanks
         else:
-            self.changed[key].update(gifts.donor_details_widen(
-                donor, address=address, postcode=postcode, consent_publish=details.consent_publish))
+            self.changed[key].update(gifts.donor_details_widen(donor, address=address, postcode=postcode))
         return donor
 
     def save(self) -> None:

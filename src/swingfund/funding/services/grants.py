@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from swingfund.committee.content import proposal_hash
 from swingfund.compliance import checks
 from swingfund.compliance.models import LegalForm
 from swingfund.compliance.selectors import legal_status_for
@@ -29,6 +30,10 @@ from swingfund.funding.services.gifts import _require_amount, _require_aware
 from swingfund.funding.services.refunds import remaining_pence
 
 NOT_A_GRANT = "Decision #{id} is not an approved grant: only approved grant decisions become payable grants."
+PROPOSAL_CHANGED = (
+    "Refused: proposal #{proposal} no longer matches what decision #{id} approved (recorded hash {recorded}, "
+    "the proposal now hashes to {now}); a grant is made only from the proposal exactly as decided."
+)
 NO_CAMPAIGN = "No campaign of {organisation} can pay this grant: create a campaign first."
 INSUFFICIENT_FUNDS = (
     "Refused: campaign '{campaign}' has {available} pence spendable{held_note}, less than the {amount} pence asked."
@@ -134,7 +139,8 @@ def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int,
                     held_note=HELD_NOTE.format(held=held) if held else ""))
         approval = ledger.transaction_post(
             kind="grant", description=f"Grant of £{amount_pence / 100:,.2f} to {candidacy}"[:300],
-            lines=[Line(ledger.account_for_grants_to(candidacy), amount_pence, reason[:200]),
+            lines=[Line(ledger.account_for_grants_to(candidacy), amount_pence,
+                        f"decision #{decision_id}" if decision_id else "grant"),
                    Line(ledger.account_shared("grants_payable"), -amount_pence, f"candidacy #{candidacy.pk}")],
             campaign=campaign, posted_at=moment,
         )
@@ -180,6 +186,11 @@ def grant_create_from_decision(*, decision, campaign: Campaign | None = None) ->
     proposal = decision.proposal
     if decision.outcome != "approved" or proposal.kind != "grant" or proposal.candidacy_id is None:
         raise ValueError(NOT_A_GRANT.format(id=decision.pk))
+    proposal.refresh_from_db()
+    current = proposal_hash(proposal)
+    if current != decision.proposal_hash:
+        raise ValueError(PROPOSAL_CHANGED.format(proposal=proposal.pk, id=decision.pk,
+                                                 recorded=decision.proposal_hash[:12], now=current[:12]))
     existing = Grant.objects.filter(decision_id=decision.pk).first()
     if existing is not None:
         return existing
@@ -204,9 +215,9 @@ def grant_pay(*, grant: Grant, bank_reference: str, paid_at: dt.datetime | None 
                 return grant
             raise ValueError(ALREADY_PAID.format(id=grant.pk, reference=grant.bank_reference))
         grant.payment = ledger.transaction_post(
-            kind="grant_paid", description=f"Grant #{grant.pk} paid to {grant.candidacy} ({bank_reference})"[:300],
+            kind="grant_paid", description=f"Grant #{grant.pk} paid to {grant.candidacy}"[:300],
             lines=[Line(ledger.account_shared("grants_payable"), grant.amount_pence, f"grant #{grant.pk}"),
-                   Line(ledger.account_shared("bank"), -grant.amount_pence, bank_reference[:200])],
+                   Line(ledger.account_shared("bank"), -grant.amount_pence, f"grant #{grant.pk}")],
             campaign=grant.campaign, posted_at=moment,
         )
         grant.status, grant.paid_at, grant.bank_reference = Grant.Status.PAID, moment, bank_reference
@@ -251,9 +262,11 @@ def candidate_spend_record(*, campaign: Campaign, candidacy: Candidacy, kind: st
                                                        amount=amount_pence,
                                                        held_note=HELD_NOTE.format(held=held) if held else ""))
         posted = ledger.transaction_post(
-            kind="candidate_spend", description=f"{kind} about {candidacy}: {description}"[:300],
+            kind="candidate_spend",
+            description=f"{CandidateSpend.Kind(kind).label if kind in CandidateSpend.Kind.values else 'Spending'} "
+                        f"about {candidacy}"[:300],
             lines=[Line(ledger.account_shared("candidate_spend"), amount_pence, f"candidacy #{candidacy.pk}"),
-                   Line(ledger.account_shared("bank"), -amount_pence, invoice_reference[:200])],
+                   Line(ledger.account_shared("bank"), -amount_pence, f"candidacy #{candidacy.pk}")],
             campaign=campaign, posted_at=moment,
         )
         return CandidateSpend.objects.create(

@@ -67,8 +67,8 @@ def donation_refund(*, donation: Donation, amount_pence: int, reason: str, exter
             raise ValueError(REFUND_TOO_LARGE.format(amount=amount_pence, remaining=remaining))
         income, cash = _gift_accounts(gift, "refunds")
         posted = ledger.transaction_post(
-            kind="refund", description=f"Refund of £{amount_pence / 100:,.2f}: {reason}"[:300],
-            lines=[Line(income, amount_pence, f"gift #{gift.pk}"), Line(cash, -amount_pence, external_id or "")],
+            kind="refund", description=f"Refund of £{amount_pence / 100:,.2f} of gift #{gift.pk}",
+            lines=[Line(income, amount_pence, f"gift #{gift.pk}"), Line(cash, -amount_pence, f"gift #{gift.pk}")],
             campaign=gift.campaign, posted_at=moment, head=head,
         )
         refund = Refund.objects.create(donation=gift, amount_pence=amount_pence, reason=reason[:300],
@@ -167,13 +167,13 @@ def donation_return(*, donation: Donation, reference: str, by: str = "",
         if amount <= 0:
             raise ValueError(NOTHING_TO_RETURN)
         posted = ledger.transaction_post(
-            kind="gift_returned", description=f"Held gift #{gift.pk} returned ({reference})"[:300],
+            kind="gift_returned", description=f"Held gift #{gift.pk} returned",
             lines=[Line(ledger.account_for_campaign(gift.campaign, "held"), amount, f"gift #{gift.pk}"),
-                   Line(_cash_account(gift.method), -amount, reference[:200])],
+                   Line(_cash_account(gift.method), -amount, f"gift #{gift.pk}")],
             campaign=gift.campaign, posted_at=moment, head=head,
         )
         returned = Refund.objects.create(donation=gift, kind=Refund.Kind.RETURN, amount_pence=amount,
-                                         reason=f"Returned: {gift.hold_reason}"[:300], created_at=moment,
+                                         reason=f"Returned ({reference}): {gift.hold_reason}"[:300], created_at=moment,
                                          transaction=posted)
         _close_held(gift, status=Donation.Status.RETURNED, note=f"Returned by {by}, reference {reference}")
     return returned

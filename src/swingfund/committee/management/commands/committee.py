@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from swingfund.cliargs import SEATS, int_range, positive_id
 from swingfund.committee import rules, selectors, services
 from swingfund.committee.models import CommitteeMember, Proposal
 from swingfund.committee.services import CommitteeError
@@ -45,31 +46,33 @@ class Command(BaseCommand):
         member.add_argument("--role", choices=CommitteeMember.Role.values, default=CommitteeMember.Role.MEMBER)
         policy = sub.add_parser("policy", help="set the quorum and N-of-M rule")
         policy.add_argument("--organisation")
-        policy.add_argument("--quorum", type=int, required=True)
-        policy.add_argument("--approvals", type=int, help="N of M; omit for a strict majority of eligible members")
+        policy.add_argument("--quorum", type=int_range(1, 100), required=True)
+        policy.add_argument("--approvals", type=int_range(1, 100),
+                            help="N of M; omit for a strict majority of eligible members")
         propose = sub.add_parser("propose", help="one proposal per recommended seat")
         propose.add_argument("--organisation")
         propose.add_argument("--election", required=True)
         propose.add_argument("--bloc")
-        propose.add_argument("--top", type=int, default=15)
+        propose.add_argument("--top", type=int_range(1, SEATS), default=15)
         propose.add_argument("--proposer", required=True, help="username of the proposing member")
-        propose.add_argument("--days", type=int, help="voting deadline N days from now (the chair may then close)")
+        propose.add_argument("--days", type=int_range(1, 366),
+                             help="voting deadline N days from now (the chair may then close)")
         listing = sub.add_parser("list", help="proposals and their state")
         listing.add_argument("--organisation")
         listing.add_argument("--status", choices=Proposal.Status.values)
         show = sub.add_parser("show", help="one proposal, its reason, hash and tally")
-        show.add_argument("proposal", type=int)
+        show.add_argument("proposal", type=positive_id)
         vote = sub.add_parser("vote", help="cast a vote (final once cast)")
-        vote.add_argument("proposal", type=int)
+        vote.add_argument("proposal", type=positive_id)
         vote.add_argument("--user", required=True)
         vote.add_argument("--choice", choices=rules.CHOICES, required=True)
         vote.add_argument("--hash", help="the content hash you read (`show`); default: the current one")
         interest = sub.add_parser("interest", help="declare an interest and be recused")
-        interest.add_argument("proposal", type=int)
+        interest.add_argument("proposal", type=positive_id)
         interest.add_argument("--user", required=True)
         interest.add_argument("--note", default="")
         decide = sub.add_parser("decide", help="record the decision of a conclusive count, or close after deadline")
-        decide.add_argument("proposal", type=int)
+        decide.add_argument("proposal", type=positive_id)
         decide.add_argument("--close", action="store_true", help="the chair closes voting after the deadline")
         decide.add_argument("--user", help="the chair, with --close")
         demo = sub.add_parser("demo", help="the committee step of the demo (idempotent)")

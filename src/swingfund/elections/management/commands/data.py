@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from swingfund.elections import fetch
-from swingfund.elections.errors import FetchFailure, ImportFailure
+from swingfund.elections.errors import NOTHING_IMPORTED, FetchFailure, ImportFailure
 from swingfund.elections.selectors import data_sources
 from swingfund.elections.services import file_import, folder_import
 
@@ -67,6 +67,9 @@ class Command(BaseCommand):
                     self.stdout.write(f"skipped: {summary.file} — {summary.warnings[0]}")
                 else:
                     self.stdout.write(summary.paragraph())
+            if path.is_dir() and all(s.skipped for s in summaries):
+                self.stderr.write(f"{path}: " + NOTHING_IMPORTED.format(skipped=len(summaries)))
+                raise SystemExit(EXIT_BAD_INPUT)
 
     def _sources(self) -> None:
         table = Table("file", "publisher", "licence", "rows", "imported (UTC)", "sha256", box=None)

@@ -6,10 +6,12 @@ may remove ledger rows; `ledger verify` on an empty ledger then starts a new cha
 
 from django.core.management.commands.flush import Command as DjangoFlush
 
+from swingfund import dbroles
 from swingfund.funding.dbguard import ledger_maintenance
 
 
 class Command(DjangoFlush):
     def handle(self, **options):
-        with ledger_maintenance():
+        # On PostgreSQL with two roles, only the owner may TRUNCATE: flushing is the owner's job, never the app's.
+        with dbroles.as_owner(options.get("database") or "default"), ledger_maintenance():
             return super().handle(**options)

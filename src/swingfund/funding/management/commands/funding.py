@@ -16,10 +16,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from swingfund.cliargs import past_moment, positive_id
 from swingfund.compliance.checks import ComplianceRefusal
 from swingfund.compliance.limits import format_pence
 from swingfund.funding import rules, selectors, services
@@ -27,6 +31,7 @@ from swingfund.funding.models import Campaign, Donation, Grant, Method, Permissi
 
 UNKNOWN_CAMPAIGN = "No campaign with slug '{slug}'."
 UNKNOWN_GRANT = "No grant #{id}."
+NOT_FOUND = "No such {what}: check the slug or id given."
 UNKNOWN_GIFT = "No gift #{id}."
 ANONYMOUS_CANNOT_BE_CHECKED = "An anonymous gift cannot be checked: it must be returned (`swingfund funding return`)."
 DONOR_NEEDED = "Give the donor's --name (and address), or --anonymous for a gift at or under the threshold."
@@ -34,9 +39,11 @@ BAD_DATE = "--received must be a date (YYYY-MM-DD) or an ISO date-time; got {val
 OFFLINE_ONLY = "Card gifts arrive through Stripe; record only bank transfers, cheques and cash here."
 
 
-def _received(value: str | None) -> dt.datetime:
+def _received(value: str | dt.datetime | None) -> dt.datetime:
     if not value:
         return timezone.now()
+    if isinstance(value, dt.datetime):  # already parsed and range-checked (cliargs.past_moment)
+        return value
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError as error:
@@ -73,48 +80,57 @@ class Command(BaseCommand):
         gift.add_argument("--postcode", default="")
         gift.add_argument("--consent", action="store_true", help="The donor agreed to have their name published.")
         gift.add_argument("--anonymous", action="store_true")
-        gift.add_argument("--received", help="Date received (UTC), default now")
-        gift.add_argument("--for-candidacy", type=int, help="Earmarked campaigns: the candidacy id the gift is for")
+        gift.add_argument("--received", type=past_moment, help="Date received (UTC, 2000 to now), default now")
+        gift.add_argument("--for-candidacy", type=positive_id,
+                          help="Earmarked campaigns: the candidacy id the gift is for")
         gift.add_argument("--by", default="treasurer", help="Who is recording it")
         grants = sub.add_parser("grants", help="Create payable grants from the committee's approved decisions.")
         grants.add_argument("--organisation", help="Organisation slug (default: all)")
         grants.add_argument("--campaign", help="Campaign slug that pays (default: chosen per decision)")
         pay = sub.add_parser("pay", help="Record the bank payment of a grant.")
-        pay.add_argument("--grant", type=int, required=True)
+        pay.add_argument("--grant", type=positive_id, required=True)
         pay.add_argument("--reference", required=True)
         pay.add_argument("--agent-name", default="")
         check = sub.add_parser("check", help="Record a held gift's donor check; releases a permissible donor's gift.")
-        check.add_argument("--gift", type=int, required=True)
+        check.add_argument("--gift", type=positive_id, required=True)
         check.add_argument("--category", required=True, choices=[c for c in PermissibilityCategory.values
                                                                  if c != PermissibilityCategory.UNKNOWN])
         check.add_argument("--evidence", required=True)
         check.add_argument("--by", default="treasurer")
         give_back = sub.add_parser("return", help="Record the return of a held gift to its giver.")
-        give_back.add_argument("--gift", type=int, required=True)
+        give_back.add_argument("--gift", type=positive_id, required=True)
         give_back.add_argument("--reference", required=True)
         give_back.add_argument("--by", default="treasurer")
         spend = sub.add_parser("spend", help="Record spending about a named candidate (ads, leaflets, messages).")
         spend.add_argument("--campaign", required=True)
-        spend.add_argument("--candidacy", type=int, required=True)
+        spend.add_argument("--candidacy", type=positive_id, required=True)
         spend.add_argument("--kind", choices=["advert", "leaflet", "message", "other"], required=True)
         spend.add_argument("--description", required=True)
         spend.add_argument("--amount", required=True, help="In pounds")
-        spend.add_argument("--spent", help="UTC date or date-time, default now")
+        spend.add_argument("--spent", type=past_moment, help="UTC date or date-time (2000 to now), default now")
         spend.add_argument("--supplier", default="")
         spend.add_argument("--invoice", default="")
         authorise = sub.add_parser("authorise", help="Record an election agent's written authorisation to spend more.")
-        authorise.add_argument("--candidacy", type=int, required=True)
+        authorise.add_argument("--candidacy", type=positive_id, required=True)
         authorise.add_argument("--agent", required=True)
         authorise.add_argument("--on", required=True, help="Date of the written authorisation")
         authorise.add_argument("--limit", required=True, help="Total authorised, in pounds")
         authorise.add_argument("--document", required=True, help="Where the signed authorisation is kept")
         sub.add_parser("tasks", help="List open compliance tasks (held gifts to verify or return, splitting, …).")
+        export = sub.add_parser("export", help="Everything held on a donor, as JSON (a subject access request).")
+        export.add_argument("--donor", type=positive_id, required=True)
+        export.add_argument("--out", help="Write to this file (default: standard output)")
+        erase = sub.add_parser("erase", help="Erase a donor's personal data (refused while the law keeps the record).")
+        erase.add_argument("--donor", type=positive_id, required=True)
+        erase.add_argument("--by", required=True, help="Who is erasing it")
 
     def handle(self, *args, action: str, **options):
         try:
             getattr(self, "_campaign_open" if action == "campaign" else f"_{action}")(**options)
         except (ValueError, ComplianceRefusal) as error:
             raise CommandError(str(error)) from error
+        except ObjectDoesNotExist as error:  # an organisation slug or candidacy id that names nothing
+            raise CommandError(NOT_FOUND.format(what=str(error).split(" matching")[0]), returncode=2) from error
 
     def _campaign(self, slug: str) -> Campaign:
         campaign = Campaign.objects.filter(slug=slug).first()
@@ -141,12 +157,12 @@ class Command(BaseCommand):
         pence = rules.parse_pounds(amount)
         if not anonymous and not name.strip():
             raise CommandError(DONOR_NEEDED)
-        donor = None if anonymous else services.donor_get_or_create(
-            name=name, email=email, address=address, postcode=postcode, consent_publish=consent)
         candidacy = Candidacy.objects.get(pk=for_candidacy) if for_candidacy else None
-        gift = services.donation_record(campaign=target, donor=donor, amount_pence=pence, method=method,
-                                        reference=reference, received_at=_received(received),
-                                        earmarked_candidacy=candidacy, recorded_by=by)
+        donor = None if anonymous else services.DonorDetails(
+            name=name, email=email, address=address, postcode=postcode, consent_publish=consent)
+        gift = services.donation_record_with_donor(services.GiftDetails(
+            campaign=target, donor=donor, amount_pence=pence, method=method, reference=reference,
+            received_at=_received(received), earmarked_candidacy=candidacy, recorded_by=by))
         self.stdout.write(f"Recorded gift #{gift.pk}: {format_pence(gift.amount_pence)} by {gift.method}, "
                           f"ledger transaction #{gift.transaction_id}, status {gift.status}.")
         if gift.status == gift.Status.HELD:
@@ -155,6 +171,25 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.WARNING(f"  task: {task.description} (source: {task.citation})"))
         if gift.split_suspected:
             self.stdout.write(self.style.WARNING("Flagged: possible splitting of a gift to stay under a threshold."))
+
+    def _export(self, *, donor, out, **_):
+        from swingfund.funding.models import Donor
+
+        text = json.dumps(services.donor_export(donor=Donor.objects.get(pk=donor)), indent=1, ensure_ascii=False)
+        if out:
+            Path(out).write_text(text + "\n", encoding="utf-8")
+            self.stdout.write(f"Wrote everything held on donor #{donor} to {out}.")
+        else:
+            self.stdout.write(text)
+
+    def _erase(self, *, donor, by, **_):
+        from swingfund.funding.models import Donor
+
+        try:
+            erased = services.donor_erase(donor=Donor.objects.get(pk=donor), by=by)
+        except services.ErasureRefused as refused:
+            raise CommandError(str(refused), returncode=2) from refused
+        self.stdout.write(f"Donor #{erased.pk} erased: now '{erased.name}'; their gifts stay in the ledger by number.")
 
     def _grants(self, *, organisation, campaign, **_):
         from swingfund.committee.selectors import decided_grants

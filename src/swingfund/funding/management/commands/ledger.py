@@ -1,11 +1,17 @@
-"""`swingfund ledger verify`: recompute the hash chain and the balances; name the first bad transaction."""
+"""`swingfund ledger verify [--against FILE|URL] [--key PUBKEY]`: recompute the hash chain and the balances, name the
+first bad transaction, and (with --against) check the chain still extends every published checkpoint.
+`swingfund ledger checkpoint`: sign the head hash and length with the Ed25519 key kept outside the database."""
 
 from __future__ import annotations
 
+import base64
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from swingfund.funding import ledger, selectors
+from swingfund.funding import checkpoints, ledger, selectors
 from swingfund.funding.models import Campaign, LedgerTransaction
 
 VERIFY_FAILED = "Ledger verification FAILED at transaction #{id}: {problem}"
@@ -18,9 +24,43 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("verify", help="Recompute the hash chain and balances; exit 1 naming the first bad transaction.")
+        verify = sub.add_parser("verify", help="Recompute the hash chain and balances; exit 1 naming the first bad "
+                                               "transaction.")
+        verify.add_argument("--against", metavar="FILE|URL",
+                            help="a published checkpoints.json (or ledger export): fail unless the chain extends each")
+        verify.add_argument("--key", metavar="BASE64|FILE",
+                            help="the public key checkpoints must be signed with (default: the local signing key's)")
+        sub.add_parser("checkpoint", help="Sign the head hash and transaction count (Ed25519, key outside the DB).")
 
     def handle(self, *args, action: str, **options):
+        if action == "checkpoint":
+            key = checkpoints.signing_key(create=True)
+            try:
+                made = checkpoints.checkpoint_sign(key=key)
+            except ValueError as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(self.style.SUCCESS(
+                f"Checkpoint {made.pk}: {made.tree_size} transactions, head {made.head_hash}, signed by key "
+                f"{made.key_id[:16]}… Published at /funding/ledger/checkpoints.json; keep a copy elsewhere."))
+            return
+        self._verify(**options)
+        if options.get("against"):
+            self._anchor(options["against"], options.get("key"))
+
+    def _anchor(self, source: str, key: str | None) -> None:
+        try:
+            document = checkpoints.document_load(source)
+            pinned = _public_key(key)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        report = checkpoints.verify_against(document, pinned=pinned)
+        if not report.ok:
+            raise CommandError(f"Ledger does NOT extend the published checkpoints of {source}:\n  "
+                               + "\n  ".join(report.problems))
+        self.stdout.write(self.style.SUCCESS(
+            f"Ledger extends all {report.checked} published checkpoint(s) of {source}."))
+
+    def _verify(self, **options):
         total = LedgerTransaction.objects.count()
         with Progress(TextColumn("Verifying ledger"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       transient=True, disable=total < 500) as progress:
@@ -38,3 +78,18 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Ledger OK: {report.checked} transactions, chain intact, every transaction balanced, "
             f"trial balance zero, {Campaign.objects.count()} campaign(s) reconciled. Head hash {head}"))
+
+
+def _public_key(given: str | None) -> Ed25519PublicKey | None:
+    """The key to pin: given (base64 of the raw key, or a file holding it), else the local signing key's public half,
+    else none (the document's own keys)."""
+    if given:
+        text = Path(given).read_text().strip() if Path(given).is_file() else given.strip()
+        try:
+            return Ed25519PublicKey.from_public_bytes(base64.b64decode(text, validate=True))
+        except ValueError as error:
+            raise ValueError(f"--key {given!r} is not a base64 Ed25519 public key") from error
+    try:
+        return checkpoints.signing_key().public_key()
+    except FileNotFoundError:
+        return None

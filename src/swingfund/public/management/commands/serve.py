@@ -4,6 +4,7 @@ needed to try it; put a TLS-terminating proxy in front for the public."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from swingfund.cliargs import int_range
 from swingfund.public.serving import ServeOptions, parse_addrport, serve
 
 
@@ -12,8 +13,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000", help="HOST:PORT or PORT")
-        parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-        parser.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
+        parser.add_argument("--workers", type=int_range(1, 256), default=1, help="worker processes (default 1)")
+        parser.add_argument("--threads", type=int_range(1, 1024), default=8, help="threads per worker (default 8)")
 
     def handle(self, *args, addrport: str, workers: int, threads: int, **options):
         try:

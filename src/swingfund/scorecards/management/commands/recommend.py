@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 
@@ -11,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from swingfund import csvsafe
+from swingfund.cliargs import SEATS, float_range, int_range
 from swingfund.scorecards import scoring
 from swingfund.scorecards.models import Organisation
 from swingfund.scorecards.recommendations import Recommendation, recommendations_with_notes
@@ -75,11 +76,12 @@ class Command(BaseCommand):
             help="before the count, place candidates by a national swing projection, e.g. Lab=0.30",
         )
         parser.add_argument("--swing", choices=["uniform", "proportional"], default="uniform")
-        parser.add_argument("--top", type=int, help="only the N best target seats")
-        parser.add_argument("--min-leverage", type=float)
-        parser.add_argument("--min-p-decisive", type=float)
+        parser.add_argument("--top", type=int_range(1, SEATS), help="only the N best target seats")
+        parser.add_argument("--min-leverage", type=float_range(0.0, 1e9))
+        parser.add_argument("--min-p-decisive", type=float_range(0.0, 1.0))
         parser.add_argument("--competitive", default="2", help="N (top N of the last result) or 'all'")
-        parser.add_argument("--min-agree", type=int, help="statements a candidate must agree with (default: all)")
+        parser.add_argument("--min-agree", type=int_range(0, 1000),
+                            help="statements a candidate must agree with (default: all)")
         parser.add_argument("--tie-break", choices=["most_likely_to_win", "stay_out"], default="most_likely_to_win")
         parser.add_argument("--split-vote", choices=["stay_out", "warn"], default="stay_out")
         parser.add_argument("--method", choices=sorted(scoring.SCORERS), default=scoring.DEFAULT_METHOD)
@@ -135,7 +137,7 @@ class Command(BaseCommand):
                 )
             )
         elif o["format"] == "csv":
-            writer = csv.DictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
+            writer = csvsafe.dict_writer(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
         else:

@@ -10,7 +10,6 @@ see `swingfund/targeting/bloc.py` for what each means and why its default is wha
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -19,6 +18,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from swingfund import csvsafe
+from swingfund.cliargs import SEATS, float_range, int_range
 from swingfund.targeting.bloc import (
     ASSUMPTION_DEFAULTS,
     SEAT_ADULT_SHARE_DEFAULT,
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--election", default="parl.2024-07-04", help="Democracy Club id (parl.2024-07-04).")
         parser.add_argument("--bloc", required=True, help="topic:category, several joined by + (religion:muslim).")
         parser.add_argument("--census", help="Pin one census (census2021, scotland2022, census2011).")
-        parser.add_argument("--top", type=int, default=25, help="How many seats to list (0 = all).")
+        parser.add_argument("--top", type=int_range(0, SEATS), default=25, help="How many seats to list (0 = all).")
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
         parser.add_argument("--lens", choices=LENSES, default="both",
                             help="Rank by the swing lens, the own-candidate lens, or show both ranked by swing.")
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         for name, (central, low, high) in ASSUMPTION_DEFAULTS.items():
             parser.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar="C[:LOW:HIGH]",
                                 help=f"Default {central:g}:{low:g}:{high:g}.")
-        parser.add_argument("--adult-share", type=float, default=SEAT_ADULT_SHARE_DEFAULT,
+        parser.add_argument("--adult-share", type=float_range(0.0, 1.0), default=SEAT_ADULT_SHARE_DEFAULT,
                             help="Seat adult share where the census gives none (default %(default)s).")
         twice = parser.add_mutually_exclusive_group()
         twice.add_argument("--count-twice", dest="count_twice", action="store_true",
@@ -112,7 +113,7 @@ class Command(BaseCommand):
     @staticmethod
     def _csv(rows: list[TargetRow], *, assumptions: str) -> str:
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        writer = csvsafe.dict_writer(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for r in rows:
             writer.writerow({**{k: ("" if v is None else v) for k, v in r.as_dict().items()},

@@ -4,6 +4,7 @@
     swingfund stripe process [--follow]           apply pending events (with --follow: keep doing so, a worker)
     swingfund stripe standin [--port 12111]       run the local Stripe stand-in (offline demo and development)
     swingfund stripe demo --campaign SLUG          card gifts to a campaign through the stand-in, offline
+    swingfund stripe retention [--days 90]        strip personal data from applied events older than the period
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from swingfund.cliargs import int_range
 from swingfund.funding.payments import selectors
 from swingfund.funding.payments.models import StripeEvent
 from swingfund.funding.payments.processor import processor_drain, processor_follow
@@ -24,12 +26,15 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         events = sub.add_parser("events", help="List received events")
         events.add_argument("--status", choices=StripeEvent.Status.values)
-        events.add_argument("--limit", type=int, default=50)
+        events.add_argument("--limit", type=int_range(1, 100_000), default=50)
         process = sub.add_parser("process", help="Apply pending events")
         process.add_argument("--follow", action="store_true", help="Keep applying new events until stopped")
         standin = sub.add_parser("standin", help="Run the local Stripe stand-in")
-        standin.add_argument("--port", type=int, default=12111)
+        standin.add_argument("--port", type=int_range(0, 65535), default=12111)
         standin.add_argument("--webhook-url", default="http://127.0.0.1:8000/payments/stripe/webhook/")
+        retention = sub.add_parser("retention", help="Strip personal data from applied events past retention")
+        retention.add_argument("--days", type=int_range(0, 36_500), default=None,
+                               help="retention period in days (default SWINGFUND_STRIPE_PAYLOAD_RETENTION_DAYS, 90)")
         demo = sub.add_parser("demo", help="Card gifts to a pooled campaign through the stand-in")
         demo.add_argument("--campaign", required=True, help="the campaign's slug")
 
@@ -48,6 +53,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Applied {applied} event(s). Now: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
             if counts["failed"]:
                 raise CommandError(f"{counts['failed']} event(s) failed: see `swingfund stripe events --status failed`")
+        elif action == "retention":
+            from django.conf import settings
+
+            from swingfund.funding.payments.retention import payloads_expire
+
+            days = settings.STRIPE_PAYLOAD_RETENTION_DAYS if options["days"] is None else options["days"]
+            stripped = payloads_expire(older_than_days=days)
+            self.stdout.write(f"Removed personal data from {stripped} applied event(s) received over {days} days ago.")
         elif action == "demo":
             from swingfund.funding.models import Campaign
             from swingfund.funding.payments.demo import card_gifts_demo

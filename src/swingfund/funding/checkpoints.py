@@ -1,0 +1,187 @@
+"""Anchoring the ledger, as Certificate Transparency anchors its logs (RFC 9162 §4.10, signed tree heads).
+
+The hash chain (`funding.ledger`) shows that no stored transaction was changed *without recomputing the hashes after
+it*; someone able to rewrite the database could change a transaction and recompute every later hash, or drop the last
+transactions, and the chain would check out. A checkpoint closes that gap: it signs (Ed25519, with a key kept in a file
+outside the database, `settings.LEDGER_SIGNING_KEY`) the statement "after N transactions the head hash was H". Once
+published (/funding/ledger/checkpoints.json, and inside every ledger export), anyone holding a copy can check that the
+live chain still extends it: transaction #N must still exist and still hash to H, and the chain up to the head must
+recompute. A rewrite with recomputed hashes changes H; truncation removes #N; a forged checkpoint fails its signature.
+
+The statement signed is the canonical JSON (sorted keys, no spaces) of
+`{"format": FORMAT, "key_id", "tree_size", "head_hash", "signed_at"}`; `key_id` is the SHA-256 (hex) of the raw public
+key. Verification pins the key: the local signing key's public half when there is one, else one given explicitly
+(`--key`), else the keys named in the document (which proves only that the document is self-consistent).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from swingfund.funding import ledger
+from swingfund.funding.models import ChainHead, LedgerCheckpoint, LedgerTransaction
+
+FORMAT = "swingfund-ledger-checkpoint/1"
+NO_KEY = ("No ledger signing key at {path}: run `swingfund ledger checkpoint` once on the machine that keeps it "
+          "(it creates one), or set SWINGFUND_LEDGER_KEY to its file.")
+LEDGER_BROKEN = "Refused: the ledger does not verify ({problem}); a checkpoint is signed only over an intact chain."
+BAD_DOCUMENT = "{source} is not a swingfund checkpoints document: {detail}"
+BAD_SIGNATURE = "checkpoint {size} ({head}…): the signature does not verify with key {key}"
+UNKNOWN_KEY = "checkpoint {size}: signed by key {key}, which is not the pinned key {pinned}"
+TRUNCATED = ("checkpoint {size}: the ledger now has only {have} transactions — it was truncated after the checkpoint "
+             "was published")
+REWRITTEN = ("checkpoint {size}: transaction #{size} now hashes to {now}…, not the {then}… signed at {when} — history "
+             "up to it was rewritten (hashes recomputed)")
+CHAIN_BROKEN = "the chain itself does not verify: {problem}"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def public_raw(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def key_id_of(key: Ed25519PublicKey) -> str:
+    return hashlib.sha256(public_raw(key)).hexdigest()
+
+
+def signing_key(*, path: str | os.PathLike | None = None, create: bool = False) -> Ed25519PrivateKey:
+    """The signing key from its PEM file (PKCS#8); created, readable by its owner only, when `create` is set."""
+    path = Path(path or settings.LEDGER_SIGNING_KEY)
+    if not path.exists():
+        if not create:
+            raise FileNotFoundError(NO_KEY.format(path=path))
+        key = Ed25519PrivateKey.generate()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(pem)
+        return key
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} holds a {type(key).__name__}, not an Ed25519 private key")
+    return key
+
+
+def statement_bytes(*, key_id: str, tree_size: int, head_hash: str, signed_at: str) -> bytes:
+    """The exact bytes signed (see the module docstring)."""
+    document = {"format": FORMAT, "key_id": key_id, "tree_size": tree_size, "head_hash": head_hash,
+                "signed_at": signed_at}
+    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def checkpoint_sign(*, key: Ed25519PrivateKey, now: dt.datetime | None = None) -> LedgerCheckpoint:
+    """Verify the whole chain, then sign and store a checkpoint of its head (under the chain lock, so no transaction
+    is appended between reading the head and signing it)."""
+    with transaction.atomic():
+        head = ledger.chain_lock()
+        report = ledger.ledger_verify()
+        if not report.ok:
+            raise ValueError(LEDGER_BROKEN.format(problem=report.problem))
+        head = ChainHead.objects.get(pk=1)
+        public = key.public_key()
+        key_id = key_id_of(public)
+        signed_at = _utc(now or timezone.now())
+        signature = key.sign(statement_bytes(key_id=key_id, tree_size=head.last_id, head_hash=head.last_hash,
+                                             signed_at=signed_at))
+        return LedgerCheckpoint.objects.create(
+            tree_size=head.last_id, head_hash=head.last_hash, signed_at=dt.datetime.fromisoformat(signed_at),
+            key_id=key_id, public_key=_b64(public_raw(public)), signature=_b64(signature))
+
+
+def checkpoint_dict(c: LedgerCheckpoint) -> dict:
+    return {"tree_size": c.tree_size, "head_hash": c.head_hash, "signed_at": _utc(c.signed_at), "key_id": c.key_id,
+            "signature": c.signature}
+
+
+def checkpoints_document() -> dict:
+    """Every checkpoint with the public keys that signed them: what /funding/ledger/checkpoints.json publishes."""
+    rows = list(LedgerCheckpoint.objects.order_by("tree_size", "id"))
+    return {"format": FORMAT, "keys": {c.key_id: c.public_key for c in rows},
+            "checkpoints": [checkpoint_dict(c) for c in rows]}
+
+
+def document_load(source: str) -> dict:
+    """A checkpoints document from a file path or an http(s) URL (a full ledger export carries one under
+    "checkpoints")."""
+    try:
+        if source.startswith(("http://", "https://")):
+            with urllib.request.urlopen(source, timeout=30) as response:  # noqa: S310 (an http(s) URL only)
+                raw = response.read()
+        else:
+            raw = Path(source).read_bytes()
+        document = json.loads(raw)
+    except (OSError, ValueError) as error:
+        raise ValueError(BAD_DOCUMENT.format(source=source, detail=error)) from error
+    if isinstance(document, dict) and isinstance(document.get("checkpoints"), dict):
+        document = document["checkpoints"]  # a ledger export
+    if not (isinstance(document, dict) and document.get("format") == FORMAT
+            and isinstance(document.get("checkpoints"), list) and isinstance(document.get("keys"), dict)):
+        raise ValueError(BAD_DOCUMENT.format(source=source, detail=f"no {FORMAT!r} checkpoints in it"))
+    return document
+
+
+@dataclass
+class AnchorReport:
+    checked: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_against(document: dict, *, pinned: Ed25519PublicKey | None = None) -> AnchorReport:
+    """Check every checkpoint of `document`: signed by the pinned key (when given), the signature valid, and the live
+    chain extending it (transaction #N present and hashing to the signed head). Also recomputes the chain."""
+    problems: list[str] = []
+    report = ledger.ledger_verify()
+    if not report.ok:
+        problems.append(CHAIN_BROKEN.format(problem=report.problem))
+    have = LedgerTransaction.objects.count()
+    pinned_id = key_id_of(pinned) if pinned is not None else None
+    for c in document["checkpoints"]:
+        size, head, key_id = int(c["tree_size"]), str(c["head_hash"]), str(c["key_id"])
+        if pinned_id is not None and key_id != pinned_id:
+            problems.append(UNKNOWN_KEY.format(size=size, key=key_id[:16], pinned=pinned_id[:16]))
+            continue
+        try:
+            public = pinned or Ed25519PublicKey.from_public_bytes(base64.b64decode(document["keys"][key_id]))
+            if key_id_of(public) != key_id:
+                raise InvalidSignature
+            public.verify(base64.b64decode(c["signature"]), statement_bytes(
+                key_id=key_id, tree_size=size, head_hash=head, signed_at=str(c["signed_at"])))
+        except (InvalidSignature, KeyError, ValueError):
+            problems.append(BAD_SIGNATURE.format(size=size, head=head[:12], key=key_id[:16]))
+            continue
+        if size == 0:
+            continue
+        if size > have:
+            problems.append(TRUNCATED.format(size=size, have=have))
+            continue
+        now = LedgerTransaction.objects.filter(pk=size).values_list("hash", flat=True).first() or "(missing)"
+        if now != head:
+            problems.append(REWRITTEN.format(size=size, now=now[:12], then=head[:12], when=c["signed_at"]))
+    return AnchorReport(checked=len(document["checkpoints"]), problems=problems)

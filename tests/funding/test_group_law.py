@@ -13,7 +13,7 @@ from swingfund.compliance.services import group_legal_status_set
 from swingfund.funding import ledger, notices, rules, services
 from swingfund.funding.models import ComplianceTask, Donation, Grant
 from swingfund.funding.services import grants
-from tests.funding.conftest import approved_decision, at, make_donor
+from tests.funding.conftest import at, make_donor
 
 pytestmark = pytest.mark.django_db
 
@@ -91,10 +91,19 @@ def test_a_grant_to_someone_not_standing_at_that_election_is_refused(pooled, can
     # A committee decision about a 2024 seat whose candidacy is from another election is refused too.
     pooled.election = None
     pooled.save(update_fields=["election"])
-    decision = approved_decision(organisation, candidacy, django_user_model)
-    decision.proposal.candidacy = old
-    with pytest.raises(ValueError, match=re.escape("is not standing at parl.2024-07-04")):
-        services.grant_create_from_decision(decision=decision, campaign=pooled)
+    from swingfund.committee import services as committee
+
+    chair = django_user_model.objects.create_user("chair-old", password="pw-chair-12345")
+    voter = django_user_model.objects.create_user("member-old", password="pw-member-12345")
+    committee.policy_set(organisation=organisation, quorum=1, approvals_required=1)
+    committee.member_add(organisation=organisation, user=chair, role="chair")
+    committee.member_add(organisation=organisation, user=voter)
+    # A decided proposal can no longer change (its hash is checked), and the committee refuses to propose a
+    # candidacy that is not standing at the proposal's election, so no decision can carry one to a grant.
+    with pytest.raises(committee.CommitteeError, match=re.escape("does not stand in")):
+        committee.proposal_create(organisation=organisation, kind="grant", election=candidacy.election,
+                                  constituency=candidacy.constituency, reason="r", proposer=chair,
+                                  candidacy=old, amount_pence=100_000)
     assert Grant.objects.count() == 0
 
 

@@ -65,7 +65,7 @@ def page(browser):
 def scratch_url():
     """A fresh database of the kind this test run uses (a SQLite file, or a new PostgreSQL database next to the
     test database), for a server running in its own process."""
-    from swingfund.funding.payments import loadtest
+    from swingfund.testing import loadtest
 
     url = os.environ.get("DATABASE_URL", "")
     kind = "postgres" if url.startswith(("postgres://", "postgresql://")) else "sqlite"

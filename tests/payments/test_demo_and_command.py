@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from swingfund.funding.models import Donation, Refund
 from swingfund.funding.payments.demo import DEMO_CARD_GIFTS, REFUNDED_PENCE, card_gifts_demo
 from swingfund.funding.payments.models import StripeEvent
-from swingfund.funding.payments.standin import fee_for
+from swingfund.testing.stripe_standin import fee_for
 
 pytestmark = pytest.mark.django_db
 

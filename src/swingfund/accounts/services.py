@@ -1,4 +1,4 @@
-"""Granting and revoking roles, and second factors. Keyword-only functions; the admin and `swingfund roles` call them."""
+"""Granting and revoking roles, and second factors: keyword-only functions called by the admin and `swingfund roles`."""
 
 from __future__ import annotations
 

@@ -20,13 +20,12 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                                            require_https=request.is_secure()):
         target = "/"
     form = OTPTokenForm(request.user, request, request.POST or None)
-    choices = form.fields["otp_device"].choices
-    if choices:
-        form.fields["otp_device"].initial = choices[0][0]
+    devices = [value for value, _ in form.fields["otp_device"].choices if value]  # past django-otp's blank entry
     if request.method == "POST" and form.is_valid():
         otp_login(request, request.user.otp_device)
         return redirect(target)
-    has_device = bool(choices)
+    has_device = bool(devices)
     return render(request, "accounts/two_factor.html",
-                  {"form": form, "next": target, "no_device": None if has_device else NO_DEVICE},
+                  {"form": form, "next": target, "device": devices[0] if has_device else "",
+                   "no_device": None if has_device else NO_DEVICE},
                   status=400 if form.errors else 200)

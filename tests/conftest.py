@@ -34,6 +34,14 @@ def official_data_dir() -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def heavy_pages_forgotten():
+    """Each test starts without the pages and fingerprints a web process keeps in memory (swingfund/heavy.py)."""
+    from swingfund import heavy
+
+    heavy.local_clear()
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return official_data_dir()

@@ -13,7 +13,10 @@ of 650 hexes). Pages that show one:
 - let each anonymous address start at most `ANONYMOUS_RUNS_PER_MINUTE` computations that are not in the cache
   (429 with Retry-After beyond that). Signed-in people are not rate-limited.
 
-Views call `fragment(...)` with a `compute()` that renders the heavy part of the page to HTML.
+Views call `fragment(...)` with a `compute()` that renders the heavy part of the page to HTML. On top of the shared
+cache each process keeps the last few results in memory (`LOCAL_ENTRIES`), and for anonymous visitors without a
+session the whole rendered page (`anonymous_page`): served again with the request's own CSP nonce put back, it costs
+about as much as the health check, so a crowd on the heaviest page cannot hold the rest of the site up.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ import hashlib
 import json
 import os
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 COMPUTE_SLOTS = int(os.environ.get("SWINGFUND_COMPUTE_SLOTS", "2"))
 WAIT_SECONDS = float(os.environ.get("SWINGFUND_COMPUTE_WAIT_SECONDS", "20"))
@@ -37,7 +43,36 @@ RATE_LIMITED = ("Too many new calculations from your address: at most {limit} a 
                 "The usual analyses are ready at once; try yours again in a minute.")
 BUSY = "The site is busy calculating other analyses; try again in a few seconds."
 
+LOCAL_ENTRIES = 32
+FINGERPRINT_SECONDS = 2.0  # a new import is seen within this long
+NONCE_PLACEHOLDER = b"\x00swingfund-csp-nonce\x00"
+
 _slots = threading.BoundedSemaphore(COMPUTE_SLOTS)
+_local: OrderedDict[str, object] = OrderedDict()
+_local_lock = threading.Lock()
+_fingerprints: dict[tuple, tuple[float, str]] = {}
+
+
+def _local_get(key: str):
+    with _local_lock:
+        value = _local.get(key)
+        if value is not None:
+            _local.move_to_end(key)
+        return value
+
+
+def _local_set(key: str, value: object) -> None:
+    with _local_lock:
+        _local[key] = value
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+
+
+def local_clear() -> None:
+    with _local_lock:
+        _local.clear()
+    _fingerprints.clear()
 
 
 class Refused(Exception):
@@ -52,12 +87,18 @@ def fingerprint(models: Iterable[type[Model] | tuple[type[Model], str]]) -> str:
     """A cheap summary of the data a result depends on — each table's row count and highest id, and for a
     `(model, field)` pair also the latest value of that field (e.g. when a file was last imported) — so a result
     computed from older data is not served again. Name small tables here: it runs on every request."""
+    models = tuple(models)
+    now = time.monotonic()
+    memo = _fingerprints.get(models)
+    if memo is not None and now - memo[0] < FINGERPRINT_SECONDS:
+        return memo[1]
     parts = []
     for item in models:
         model, field = item if isinstance(item, tuple) else (item, None)
         summary = model.objects.aggregate(n=Count("pk"), top=Max("pk"), **({"last": Max(field)} if field else {}))
         parts.append(f"{model._meta.label}:{summary['n']}:{summary['top']}:{summary.get('last')}")
-    return "|".join(parts)
+    _fingerprints[models] = (now, "|".join(parts))
+    return _fingerprints[models][1]
 
 
 def cache_key(*, page: str, params: dict, version: str) -> str:
@@ -87,8 +128,11 @@ def fragment(*, request: HttpRequest, page: str, params: dict, version: str, com
              timeout: int | None = None) -> str:
     """The heavy part of a page, from the shared cache or computed now (within the limits above)."""
     key = cache_key(page=page, params=params, version=version)
-    html = cache.get(key)
+    html = _local_get(key)
+    if html is None:
+        html = cache.get(key)
     if html is not None:
+        _local_set(key, html)
         return html
     if not request.user.is_authenticated:
         _rate_check(request)
@@ -101,4 +145,30 @@ def fragment(*, request: HttpRequest, page: str, params: dict, version: str, com
             cache.set(key, html, timeout)
     finally:
         _slots.release()
+    _local_set(key, html)
     return html
+
+
+def _plain_anonymous(request: HttpRequest) -> bool:
+    return (request.method == "GET" and not request.user.is_authenticated
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES)
+
+
+def anonymous_page(*, request: HttpRequest, page: str, params: dict, version: str,
+                   render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The whole page for an anonymous visitor without a session, from this process's memory when it was rendered
+    before for the same parameters and data (with this request's CSP nonce in place of the one it was rendered
+    with); otherwise `render()`, kept for next time when it is a 200."""
+    if not _plain_anonymous(request):
+        return render()
+    key = "page:" + cache_key(page=page, params=params, version=version)
+    stored = _local_get(key)
+    if stored is not None:
+        body, content_type = stored
+        return HttpResponse(body.replace(NONCE_PLACEHOLDER, str(request.csp_nonce).encode()),
+                            content_type=content_type)
+    response = render()
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        nonce = str(request.csp_nonce).encode()
+        _local_set(key, (response.content.replace(nonce, NONCE_PLACEHOLDER), response["Content-Type"]))
+    return response

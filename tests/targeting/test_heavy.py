@@ -56,8 +56,11 @@ def test_each_script_keeps_its_own_nonce_when_the_table_comes_from_the_cache(off
         assert f'<script nonce="{nonce}">' in page.content.decode()
 
 
-def test_a_new_import_changes_the_fingerprint_and_the_table_is_computed_again(official_db, client, computations):
+def test_a_new_import_changes_the_fingerprint_and_the_table_is_computed_again(official_db, client, computations,
+                                                                              monkeypatch):
     from django.utils import timezone
+
+    monkeypatch.setattr(heavy, "FINGERPRINT_SECONDS", 0)  # a web process looks again every 2 s
 
     from swingfund.elections.models import DataSource
 
@@ -103,6 +106,17 @@ def test_when_every_compute_slot_is_busy_a_request_is_told_to_come_back(official
     assert busy.status_code == 503 and busy["Retry-After"] == "5" and computations == []
     assert "busy calculating" in busy.content.decode()
     assert Client().get("/targets/", QUERY).status_code == 200
+
+
+def test_an_anonymous_page_from_memory_is_the_page_a_signed_in_person_gets(official_db, computations,
+                                                                          django_user_model):
+    first, second = Client().get("/targets/", QUERY), Client().get("/targets/", QUERY)  # the second from memory
+    member = Client()
+    member.force_login(django_user_model.objects.create_user("reader", password="a-long-password-9"))
+    signed_in = member.get("/targets/", QUERY).content.decode()
+    body = lambda html: html.split("<main>")[1].split("<script")[0]  # noqa: E731
+    assert body(first.content.decode()) == body(second.content.decode()) == body(signed_in)
+    assert len(computations) == 1
 
 
 def test_recommendations_are_cached_per_parameters_too(official_db, monkeypatch):

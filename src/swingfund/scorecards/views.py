@@ -154,6 +154,14 @@ def seat(request: HttpRequest, election_id: str, gss_code: str) -> HttpResponse:
 
 
 def recommendations_page(request: HttpRequest) -> HttpResponse:
+    """Anonymous visitors get the page whole from memory when it was rendered before for the same query and data."""
+    version = heavy.fingerprint(RECOMMENDATION_DATA)
+    return heavy.anonymous_page(request=request, page="recommendations", version=version,
+                                params={"query": sorted(request.GET.lists())},
+                                render=lambda: _recommendations_page(request, version=version))
+
+
+def _recommendations_page(request: HttpRequest, *, version: str) -> HttpResponse:
     org = _organisation(request)
     elections = list(Election.objects.filter(results__isnull=False).distinct().order_by("-poll_date"))
     election_id = request.GET.get("election") or (elections[0].pk if elections else "")
@@ -200,7 +208,7 @@ def recommendations_page(request: HttpRequest) -> HttpResponse:
     try:
         context["results"] = mark_safe(heavy.fragment(  # rendered by Django's templates (autoescaped)
             request=request, page="recommendations", params=params, compute=compute,
-            version=heavy.fingerprint(RECOMMENDATION_DATA), timeout=RECOMMENDATIONS_CACHE_SECONDS))
+            version=version, timeout=RECOMMENDATIONS_CACHE_SECONDS))
     except heavy.Refused as refused:
         context["heavy_error"] = str(refused)
         response = render(request, "scorecards/recommendations.html", context, status=refused.status)

@@ -30,6 +30,14 @@ NO_ELECTIONS = "No election results are imported yet: run `swingfund data import
 
 
 def targets_page(request: HttpRequest) -> HttpResponse:
+    """The page. Anonymous visitors get it whole from memory when it was rendered before for the same query and data
+    (`heavy.anonymous_page`), before any form or query runs."""
+    version = heavy.fingerprint(DATA_TABLES)
+    return heavy.anonymous_page(request=request, page="targets", params={"query": sorted(request.GET.lists())},
+                                version=version, render=lambda: _targets_page(request, version=version))
+
+
+def _targets_page(request: HttpRequest, *, version: str) -> HttpResponse:
     elections = [e.id for e in elections_with_results()]
     if not elections:
         return render(request, "targeting/targets.html", {"error": NO_ELECTIONS}, status=200)
@@ -58,8 +66,7 @@ def targets_page(request: HttpRequest) -> HttpResponse:
         return render_to_string("targeting/_results.html", _table_context(table, region=params["region"]))
 
     try:
-        results = heavy.fragment(request=request, page="targets", params=params, compute=compute,
-                                 version=heavy.fingerprint(DATA_TABLES))
+        results = heavy.fragment(request=request, page="targets", params=params, compute=compute, version=version)
     except (TargetingError, BlocError, SwingError) as exc:
         context["error"] = str(exc)
         return render(request, "targeting/targets.html", context, status=400)

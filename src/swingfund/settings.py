@@ -52,7 +52,7 @@ SWINGFUND_DATA = os.environ.get("SWINGFUND_DATA", "")
 SWINGFUND_CACHE = Path(os.environ.get("SWINGFUND_CACHE") or data_home() / "cache")
 
 INSTALLED_APPS = [
-    "swingfund.accounts.admin_site.RoleAdminConfig",  # Django's admin, for the site administrator only
+    "swingfund.accounts.admin_apps.RoleAdminConfig",  # Django's admin, for the site administrator only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

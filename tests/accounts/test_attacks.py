@@ -84,7 +84,8 @@ def test_only_the_administrator_reaches_the_voting_rule_in_the_admin(world):
         client = Client()
         sign_in(client, users[role])
         response = client.post(url, {"organisation": policy.organisation_id, "quorum": 1, "approvals_required": 1})
-        assert response.status_code == 302 and "/admin/login/" in response["Location"], role
+        refused = response.status_code == 403 or (response.status_code == 302 and "/admin/login/" in response["Location"])
+        assert refused, role  # the organiser may use the admin, for statements and evidence only: 403 here
     policy.refresh_from_db()
     assert (policy.quorum, policy.approvals_required) == (2, 2)
     admin = Client()
@@ -182,3 +183,28 @@ def test_the_sqlite_file_is_created_readable_by_its_owner_only(tmp_path):
         path = tmp_path / name
         if path.exists() or name == "swingfund.sqlite3":
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, name
+
+
+def test_an_organiser_edits_only_their_own_organisations_statements_in_the_admin(world):
+    from swingfund.scorecards.models import Statement, StatementVersion
+
+    users, _ = world
+    organiser = Client()
+    sign_in(organiser, users["organiser_a"])
+    mine = Statement.objects.get(organisation__slug="group-a")
+    theirs = Statement.objects.get(organisation__slug="group-b")
+    listing = organiser.get("/admin/scorecards/statement/")
+    assert listing.status_code == 200
+    assert f"/admin/scorecards/statement/{mine.pk}/change/" in listing.content.decode()
+    assert f"/admin/scorecards/statement/{theirs.pk}/change/" not in listing.content.decode()
+    assert organiser.get(f"/admin/scorecards/statement/{theirs.pk}/change/").status_code == 302  # "doesn't exist"
+    new_version = {"statement": theirs.pk, "title": "Hijacked", "text": "Words B never published.",
+                   "agreement": "Agrees", "publish": "on"}
+    refused = organiser.post("/admin/scorecards/statementversion/add/", new_version)
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert not StatementVersion.objects.filter(title="Hijacked").exists()
+    assert organiser.post("/admin/scorecards/statementversion/add/", {**new_version, "statement": mine.pk}
+                          ).status_code == 302
+    assert StatementVersion.objects.filter(title="Hijacked", statement=mine).exists()
+    assert organiser.get("/admin/funding/donor/").status_code == 403  # donors are not the organiser's
+    assert organiser.get("/admin/committee/committeepolicy/").status_code == 403

@@ -189,9 +189,9 @@ def under_load(host: str, port: int, *, path: str, clients: int, seconds: float)
 
 
 def cache_clear(home: Path) -> None:
-    subprocess.run([sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='swingfund.settings';"
-                    " django.setup(); from django.core.cache import cache; cache.clear()"],
-                   env=_env(home), check=True)
+    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'swingfund.settings'; django.setup(); "
+            "from django.core.cache import cache; cache.clear()")
+    subprocess.run([sys.executable, "-c", code], env=_env(home), check=True)
 
 
 # --- scenarios ---------------------------------------------------------------------------------------------------

@@ -84,7 +84,8 @@ def test_only_the_administrator_reaches_the_voting_rule_in_the_admin(world):
         client = Client()
         sign_in(client, users[role])
         response = client.post(url, {"organisation": policy.organisation_id, "quorum": 1, "approvals_required": 1})
-        refused = response.status_code == 403 or (response.status_code == 302 and "/admin/login/" in response["Location"])
+        refused = response.status_code == 403 or (response.status_code == 302
+                                                   and "/admin/login/" in response["Location"])
         assert refused, role  # the organiser may use the admin, for statements and evidence only: 403 here
     policy.refresh_from_db()
     assert (policy.quorum, policy.approvals_required) == (2, 2)

@@ -7,9 +7,9 @@ of 650 hexes). Pages that show one:
   the worker and the CLI share it), keyed by everything the result depends on — the page, its parameters (election,
   bloc, assumptions, draws, seed …) and a fingerprint of the data it was computed from — so the defaults are computed
   once and then served from the cache by every process;
-- compute at most `COMPUTE_SLOTS` results at a time per process; a request that finds every slot busy waits up to
-  `WAIT_SECONDS` (then looks in the cache again: another request may have computed the same result), else is told
-  to come back (503 with Retry-After);
+- compute each result once per process at a time (a request for a result being computed waits for it), and at most
+  `COMPUTE_SLOTS` results at a time per process; a request that finds every slot busy waits up to `WAIT_SECONDS`,
+  else is told to come back (503 with Retry-After);
 - let each anonymous address start at most `ANONYMOUS_RUNS_PER_MINUTE` computations that are not in the cache
   (429 with Retry-After beyond that). Signed-in people are not rate-limited.
 
@@ -51,6 +51,8 @@ _slots = threading.BoundedSemaphore(COMPUTE_SLOTS)
 _local: OrderedDict[str, object] = OrderedDict()
 _local_lock = threading.Lock()
 _fingerprints: dict[tuple, tuple[float, str]] = {}
+_inflight: dict[str, threading.Event] = {}
+_inflight_lock = threading.Lock()
 
 
 def _local_get(key: str):
@@ -126,27 +128,43 @@ def _rate_check(request: HttpRequest) -> None:
 
 def fragment(*, request: HttpRequest, page: str, params: dict, version: str, compute: Callable[[], str],
              timeout: int | None = None) -> str:
-    """The heavy part of a page, from the shared cache or computed now (within the limits above)."""
+    """The heavy part of a page, from the shared cache or computed now (within the limits above). Requests for a
+    result another request of this process is already computing wait for it instead (single flight) and do not
+    count against the anonymous rate limit."""
     key = cache_key(page=page, params=params, version=version)
-    html = _local_get(key)
-    if html is None:
-        html = cache.get(key)
+    html = _local_get(key) or cache.get(key)
     if html is not None:
         _local_set(key, html)
         return html
-    if not request.user.is_authenticated:
-        _rate_check(request)
-    if not _slots.acquire(timeout=WAIT_SECONDS):
-        raise Refused(BUSY, status=503, retry_after=5)
-    try:
-        html = cache.get(key)  # computed by another request while this one waited for a slot
+    with _inflight_lock:
+        done = _inflight.get(key)
+        leader = done is None
+        if leader:
+            done = _inflight[key] = threading.Event()
+    if not leader:
+        done.wait(WAIT_SECONDS)
+        html = _local_get(key) or cache.get(key)
         if html is None:
-            html = compute()
-            cache.set(key, html, timeout)
+            raise Refused(BUSY, status=503, retry_after=5)
+        return html
+    try:
+        if not request.user.is_authenticated:
+            _rate_check(request)
+        if not _slots.acquire(timeout=WAIT_SECONDS):
+            raise Refused(BUSY, status=503, retry_after=5)
+        try:
+            html = cache.get(key)  # computed by another process meanwhile
+            if html is None:
+                html = compute()
+                cache.set(key, html, timeout)
+        finally:
+            _slots.release()
+        _local_set(key, html)
+        return html
     finally:
-        _slots.release()
-    _local_set(key, html)
-    return html
+        with _inflight_lock:
+            _inflight.pop(key, None)
+        done.set()
 
 
 def _plain_anonymous(request: HttpRequest) -> bool:

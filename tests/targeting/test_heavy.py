@@ -133,3 +133,31 @@ def test_recommendations_are_cached_per_parameters_too(official_db, monkeypatch)
     assert [p.status_code for p in pages] == [200, 200] and len(calls) == 1
     Client().get("/scorecards/recommendations/", {**query, "top": "6"})
     assert len(calls) == 2
+
+
+def test_a_crowd_asking_for_the_same_new_table_waits_for_one_computation_and_is_not_rate_limited(official_db,
+                                                                                                  monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection as thread_connection
+
+    monkeypatch.setattr(heavy, "ANONYMOUS_RUNS_PER_MINUTE", 1)
+    calls = []
+    real = targeting_views.targets_compute
+
+    def slow(**kwargs):
+        calls.append(kwargs)
+        threading.Event().wait(0.5)  # the others arrive while this one computes
+        return real(**kwargs)
+
+    monkeypatch.setattr(targeting_views, "targets_compute", slow)
+
+    def visit(_):
+        try:
+            return Client(REMOTE_ADDR="203.0.113.5").get("/targets/", {**QUERY, "seed": "99"}).status_code
+        finally:
+            thread_connection.close()  # each thread's own connection (PostgreSQL must drop the test database)
+
+    with ThreadPoolExecutor(6) as pool:
+        statuses = list(pool.map(visit, range(6)))
+    assert statuses == [200] * 6 and len(calls) == 1

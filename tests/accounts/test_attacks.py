@@ -55,6 +55,20 @@ def test_the_treasurer_of_another_organisation_cannot_pay_this_ones_grant(world)
     assert Grant.objects.get(pk=ids["grant"]).status == Grant.Status.PAYABLE
 
 
+def test_the_treasurer_of_another_organisation_cannot_record_a_gift_to_this_ones_campaign(world):
+    users, ids = world
+    other = Client()
+    sign_in(other, users["treasurer_b"])
+    second_factor(other, users["treasurer_b"])
+    before = Donation.objects.count()
+    form = {"campaign": ids["campaign"], "amount": "10", "method": "cheque", "reference": "CHQ 9",
+            "received_on": "2026-01-01", "name": "Eve Other", "address": "1 Side St", "postcode": "LS1 1AA"}
+    response = other.post("/funding/dashboard/gift/", form)
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+    assert Donation.objects.count() == before
+    assert ids["campaign"] not in other.get("/funding/dashboard/gift/").content.decode()
+
+
 def test_a_treasurer_without_the_second_factor_is_sent_to_it_and_a_wrong_code_does_not_pass(world):
     from swingfund.accounts.services import totp_device_create
 

@@ -47,8 +47,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import raw_commit_rate  # noqa: E402
-from swingfund.funding.payments import loadtest  # noqa: E402
-from swingfund.funding.payments.standin import StandIn  # noqa: E402
+from swingfund.testing import loadtest  # noqa: E402
+from swingfund.testing.stripe_standin import StandIn  # noqa: E402
 
 CAMPAIGN = "benchmark"
 GOAL_EVENTS_PER_SECOND = 500

@@ -37,7 +37,7 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks._common import raw_commit_rate  # noqa: E402
-from swingfund.funding.payments.loadtest import scratch_database  # noqa: E402
+from swingfund.testing.loadtest import scratch_database  # noqa: E402
 
 console = Console()
 

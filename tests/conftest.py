@@ -34,6 +34,14 @@ def official_data_dir() -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def heavy_pages_forgotten():
+    """Each test starts without the pages and fingerprints a web process keeps in memory (swingfund/heavy.py)."""
+    from swingfund import heavy
+
+    heavy.local_clear()
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return official_data_dir()
@@ -65,7 +73,7 @@ def page(browser):
 def scratch_url():
     """A fresh database of the kind this test run uses (a SQLite file, or a new PostgreSQL database next to the
     test database), for a server running in its own process."""
-    from swingfund.funding.payments import loadtest
+    from swingfund.testing import loadtest
 
     url = os.environ.get("DATABASE_URL", "")
     kind = "postgres" if url.startswith(("postgres://", "postgresql://")) else "sqlite"

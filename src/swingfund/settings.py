@@ -52,7 +52,7 @@ SWINGFUND_DATA = os.environ.get("SWINGFUND_DATA", "")
 SWINGFUND_CACHE = Path(os.environ.get("SWINGFUND_CACHE") or data_home() / "cache")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "swingfund.accounts.admin_apps.RoleAdminConfig",  # Django's admin, for the site administrator only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,6 +69,11 @@ INSTALLED_APPS = [
     "swingfund.funding.payments",
     "swingfund.compliance",
     "swingfund.public",
+    "swingfund.accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +85,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "swingfund.urls"
@@ -102,7 +110,11 @@ TEMPLATES = [
 ]
 
 # SQLite in WAL mode by default; PostgreSQL (or anything else) through DATABASE_URL.
-_default_sqlite = f"sqlite:///{data_home() / 'swingfund.sqlite3'}"
+_sqlite_file = data_home() / "swingfund.sqlite3"
+# Created readable by its owner only (0600), before SQLite opens it; its -wal and -shm files take the same mode.
+if not _sqlite_file.exists():
+    os.close(os.open(_sqlite_file, os.O_CREAT | os.O_WRONLY, 0o600))
+_default_sqlite = f"sqlite:///{_sqlite_file}"
 # Persistent connections (per thread): opening a SQLite connection and running its pragmas costs more than a
 # webhook's whole insert. Health checks drop a connection that broke between requests.
 DATABASES = {"default": dj_database_url.parse(
@@ -197,4 +209,65 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SWINGFUND_LOG_LEVEL", "WARNING")},
+}
+
+# --- Accounts and security (see `.env.example`; `swingfund check --deploy` is clean with the production values) ----
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: after this many wrong passwords for one username from one address, sign-in is refused until the
+# cool-off passes (or `swingfund axes_reset`).
+AXES_FAILURE_LIMIT = int(os.environ.get("SWINGFUND_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = float(os.environ.get("SWINGFUND_LOGIN_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Behind a TLS proxy: how many proxies add to X-Forwarded-For (0 = use the socket address).
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SWINGFUND_PROXY_COUNT", "0")) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+OTP_TOTP_ISSUER = os.environ.get("SWINGFUND_ORG_NAME", "swingfund")
+
+# HTTPS: off by default (a laptop serves plain HTTP on loopback); production turns each on by environment.
+SECURE_SSL_REDIRECT = env_bool("SWINGFUND_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's health check may speak plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("SWINGFUND_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SWINGFUND_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SWINGFUND_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SWINGFUND_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+if env_bool("SWINGFUND_BEHIND_TLS_PROXY", False):
+    # The proxy terminates TLS and says so in this header (it must strip the header from clients' requests).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp): scripts only from this site or inline with the per-response nonce; styles
+# inline (the charts are SVG with style attributes); no frames, plugins or foreign form targets besides Stripe's page.
+from csp.constants import NONCE  # noqa: E402  (the sentinel django-csp replaces with each response's nonce)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# A cache shared by every process (web workers, the worker, the CLI): computed target tables and recommendations
+# are kept here per (election, bloc, assumptions, seed). It is a table in the database, so it follows DATABASE_URL.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "swingfund_cache",
+        "TIMEOUT": int(os.environ.get("SWINGFUND_CACHE_SECONDS", str(7 * 24 * 3600))),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
 }

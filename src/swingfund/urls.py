@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("swingfund.accounts.urls")),
     path("targets/", include("swingfund.targeting.urls")),
     path("scorecards/", include("swingfund.scorecards.urls")),
     path("committee/", include("swingfund.committee.urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import strip_tags
 
@@ -16,7 +17,8 @@ from tests.committee.conftest import PASSWORD
 @pytest.fixture
 def login(client):
     def as_user(name):
-        assert client.login(username=name, password=PASSWORD)
+        # django-axes checks every sign-in against its throttle, which needs the request
+        assert client.login(request=HttpRequest(), username=name, password=PASSWORD)
         return client
 
     return as_user

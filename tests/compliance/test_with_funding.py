@@ -148,11 +148,18 @@ def test_compliance_page_bad_election_is_a_clear_400(figures, client):
     assert "is not a Democracy Club election id" in response.content.decode()
 
 
-def test_report_download_is_for_staff_only_and_serves_csv(funded, client, admin_client, django_user_model):
+def test_report_download_is_for_the_administrator_only_and_serves_csv(funded, client, admin_user, django_user_model):
+    from django.test import Client
+
+    from tests.accounts.helpers import PASSWORD, administrator_client
+
     assert client.get("/compliance/reports/donations.csv").status_code == 302
-    supporter = django_user_model.objects.create_user("supporter", password="not-staff-pw-123")
-    client.force_login(supporter)
-    assert client.get("/compliance/reports/donations.csv").status_code == 302  # to the admin login
-    response = admin_client.get("/compliance/reports/spending.csv", {"election": ELECTION})
+    staff = django_user_model.objects.create_user("staff", password="not-admin-pw-123", is_staff=True)
+    client.force_login(staff)
+    assert client.get("/compliance/reports/donations.csv").status_code == 403  # staff is no role
+    admin_user.set_password(PASSWORD)
+    admin_user.save()
+    response = administrator_client(Client(), admin_user).get("/compliance/reports/spending.csv",
+                                                                {"election": ELECTION})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert response.content.decode().splitlines()[0] == ",".join(SPENDING_COLUMNS)

@@ -1,5 +1,5 @@
 """Fixtures of the money tests: the seeded legal figures, a real GE2024 candidacy from the official files,
-campaigns in each giving mode, donors, and a staff client."""
+campaigns in each giving mode, donors, and the organisation's treasurer signed in."""
 
 from __future__ import annotations
 
@@ -43,17 +43,17 @@ def candidacy(candidacies):
 
 
 @pytest.fixture
-def pooled(figures):
+def pooled(figures, organisation):
     return services.campaign_create(
-        organisation=None, slug="pooled", title="Pooled fund", description="Gifts for grants.",
+        organisation=organisation, slug="pooled", title="Pooled fund", description="Gifts for grants.",
         purpose="Grants to the candidates our committee backs.", mode="pooled", goal_pence=2_000_000,
         starts_at=at("05-01"), ends_at=at("07-04"))
 
 
 @pytest.fixture
-def earmarked(figures):
+def earmarked(figures, organisation):
     return services.campaign_create(
-        organisation=None, slug="earmarked", title="Earmarked", description="Gifts passed on.",
+        organisation=organisation, slug="earmarked", title="Earmarked", description="Gifts passed on.",
         purpose="Passed on to the candidate each donor chooses.", mode="earmarked", goal_pence=500_000,
         starts_at=at("05-01"), ends_at=at("07-04"))
 
@@ -68,10 +68,11 @@ def make_donor(name: str, *, checked: bool = True, category: str = "uk_elector",
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user("treasurer", "t@example.org", "pw-treasurer-123", is_staff=True)
-    client.force_login(user)
-    return client
+def staff_client(client, organisation):
+    """The treasurer of the campaigns' organisation, signed in with their second factor."""
+    from tests.accounts.helpers import treasurer_client, user_make
+
+    return treasurer_client(client, user_make("treasurer"), organisation)
 
 
 @pytest.fixture

@@ -1,11 +1,15 @@
-"""In a real Chromium: the treasurer signs in, records a cheque through the form, sees it on the dashboard;
+"""In a real Chromium: the treasurer signs in (password, then the code from their authenticator), records a cheque
+through the form, sees it on the dashboard;
 the public campaign page then draws the progress bar and the money chart, and the ledger shows the gift."""
 
 from __future__ import annotations
 
 import pytest
 
+from swingfund.accounts.services import role_grant, totp_device_create
 from swingfund.funding import services
+from swingfund.scorecards.models import Organisation
+from tests.accounts.helpers import totp_now
 from tests.funding.conftest import at
 
 
@@ -15,16 +19,22 @@ def test_treasurer_records_a_cheque_and_the_public_sees_it(live_server, page, dj
     from swingfund.compliance.services import legal_figures_seed
 
     legal_figures_seed()  # transactional tests start from a flushed database
+    organisation = Organisation.objects.create(name="Browser Group", slug="browser-group")
     campaign = services.campaign_create(
-        organisation=None, slug="browser-fund", title="Browser fund", description="Gifts for grants.",
+        organisation=organisation, slug="browser-fund", title="Browser fund", description="Gifts for grants.",
         purpose="Grants to candidates our committee backs.", mode="pooled", goal_pence=100_000,
         starts_at=at("05-01"), ends_at=at("2030-01-01"))
-    django_user_model.objects.create_user("treasurer", "t@example.org", "pw-treasurer-123", is_staff=True)
+    treasurer = django_user_model.objects.create_user("treasurer", "t@example.org", "pw-treasurer-123")
+    role_grant(user=treasurer, organisation=organisation, role="treasurer")
+    device = totp_device_create(user=treasurer)
 
-    page.goto(f"{live_server.url}/admin/login/?next=/funding/dashboard/gift/")
+    page.goto(f"{live_server.url}/accounts/login/?next=/funding/dashboard/gift/")
     page.fill("#id_username", "treasurer")
     page.fill("#id_password", "pw-treasurer-123")
-    page.click("input[type=submit]")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/accounts/two-factor/**")  # a role that moves money: the second factor first
+    page.fill("#id_otp_token", totp_now(device.key))
+    page.click("button[type=submit]")
     page.wait_for_url("**/funding/dashboard/gift/")
     page.select_option("#id_campaign", "browser-fund")
     page.fill("#id_amount", "250")

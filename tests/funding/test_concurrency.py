@@ -11,7 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from swingfund.funding.payments import loadtest
+from swingfund.testing import loadtest
 
 PROCESSES = 4
 GIFTS_EACH = 25

@@ -96,7 +96,7 @@ def test_pooled_notice_names_the_group_as_donor(pooled, candidacy, settings):
     grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="r")
     notice = notices.notice_for_grant(grant)
     assert [(d["name"], d["address"], d["amount_pence"]) for d in notice.donors] == [
-        (settings.SWINGFUND_ORG_NAME, settings.SWINGFUND_ORG_ADDRESS, 100_000)]
+        (pooled.organisation.name, settings.SWINGFUND_ORG_ADDRESS, 100_000)]
 
 
 def test_pooled_contributions_warn_at_80_percent_of_registration(pooled, candidacies):

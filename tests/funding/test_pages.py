@@ -75,7 +75,7 @@ def test_public_ledger_exports_every_transaction_and_totals_reconcile_with_campa
     assert sum(int(r["amount_pence"]) for r in rows) == 0
 
 
-def test_dashboard_is_staff_only_and_lists_tasks_held_gifts_and_grants(staff_client, filled):
+def test_dashboard_is_the_treasurers_and_lists_tasks_held_gifts_and_grants(staff_client, filled):
     assert Client().get("/funding/dashboard/").status_code == 302
     html = staff_client.get("/funding/dashboard/").content.decode()
     held = Donation.objects.get(status=Donation.Status.HELD)
@@ -112,7 +112,7 @@ def test_grant_payment_form_and_donation_notice_page_and_pdf(staff_client, poole
     assert staff_client.post(f"/funding/grants/{grant.pk}/pay/", {"reference": "FPS 777"}).status_code == 302
     grant.refresh_from_db()
     assert (grant.status, grant.bank_reference) == (Grant.Status.PAID, "FPS 777")
-    assert Client().get(f"/funding/grants/{grant.pk}/notice/").status_code == 302  # donors' addresses: staff only
+    assert Client().get(f"/funding/grants/{grant.pk}/notice/").status_code == 302  # donors' addresses: the treasurer's
     notice = staff_client.get(f"/funding/grants/{grant.pk}/notice/").content.decode()
     assert "FPS 777" in notice and candidacy.person_name in notice and "the group is the donor" in notice
     pdf = staff_client.get(f"/funding/grants/{grant.pk}/notice.pdf")

@@ -12,8 +12,8 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.utils import timezone
 
-from swingfund.funding.payments.standin import StandIn
 from swingfund.funding.services import campaign_create
+from swingfund.testing.stripe_standin import StandIn
 
 API_KEY = "sk_test_swingfund_tests"
 WEBHOOK_SECRET = "whsec_swingfund_tests"

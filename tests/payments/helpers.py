@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from swingfund.funding.payments.standin import StandIn
+from swingfund.testing.stripe_standin import StandIn
 from tests.payments.conftest import WEBHOOK_PATH
 
 CAMPAIGN = "keep-the-library-open"

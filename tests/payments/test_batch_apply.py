@@ -14,7 +14,7 @@ from swingfund.funding.payments import services
 from swingfund.funding.payments.handlers import UNKNOWN_CAMPAIGN
 from swingfund.funding.payments.models import StripeEvent
 from swingfund.funding.payments.services import stripe_event_receive, stripe_events_apply_pending
-from swingfund.funding.payments.standin import StandIn, fee_for
+from swingfund.testing.stripe_standin import StandIn, fee_for
 from tests.payments.helpers import intent_of, pay
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 
 from swingfund.funding.models import Donation
 from swingfund.funding.payments.models import StripeEvent
-from swingfund.funding.payments.standin import fee_for
+from swingfund.testing.stripe_standin import fee_for
 from tests.payments.conftest import WEBHOOK_PATH
 
 

@@ -6,7 +6,6 @@ import pytest
 import stripe
 from django.conf import settings
 
-from swingfund.funding.payments.standin import StandIn, fee_for
 from swingfund.funding.payments.stripe import (
     CARD_PAYMENTS_OFF,
     CardPaymentsOff,
@@ -15,6 +14,7 @@ from swingfund.funding.payments.stripe import (
     payment_fee_fetch,
 )
 from swingfund.funding.payments.wire import WireFormatError, decode_form
+from swingfund.testing.stripe_standin import StandIn, fee_for
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from swingfund.funding.payments import loadtest
+from swingfund.testing import loadtest
 
 CAMPAIGN = "crash"
 DEFAULT_EVENTS = 1000

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from swingfund.funding.models import Donation, Refund
 from swingfund.funding.payments.demo import DEMO_CARD_GIFTS, REFUNDED_PENCE, card_gifts_demo
 from swingfund.funding.payments.models import StripeEvent
-from swingfund.funding.payments.standin import fee_for
+from swingfund.testing.stripe_standin import fee_for
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +42,18 @@ def test_command_demo_events_and_process(campaign):
         call_command("stripe", "demo", "--campaign", "nope")
 
 
-def test_event_log_page_is_for_staff_and_lists_events(client, admin_client, campaign):
+def test_event_log_page_is_for_the_administrator_and_lists_events(client, admin_user, campaign):
+    from django.test import Client
+
+    from tests.accounts.helpers import PASSWORD, administrator_client
+
     card_gifts_demo(campaign=campaign)
     assert client.get("/payments/stripe/events/").status_code == 302  # to the login page
-    page = admin_client.get("/payments/stripe/events/?status=handled").content.decode()
+    admin_user.set_password(PASSWORD)
+    admin_user.save()
+    admin = Client()
+    admin.force_login(admin_user)
+    assert admin.get("/payments/stripe/events/").status_code == 302  # the second factor first
+    page = administrator_client(admin, admin_user).get("/payments/stripe/events/?status=handled").content.decode()
     assert "checkout.session.completed" in page and "charge.refunded" in page
     assert "Source: Stripe webhook deliveries" in page

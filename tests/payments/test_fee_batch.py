@@ -8,7 +8,6 @@ import time
 import pytest
 import stripe
 
-from swingfund.funding.payments.standin import StandIn, fee_for
 from swingfund.funding.payments.stripe import (
     CHARGES_PAGE_LIMIT,
     PaymentFee,
@@ -16,6 +15,7 @@ from swingfund.funding.payments.stripe import (
     payment_fees_fetch_many,
     stripe_client,
 )
+from swingfund.testing.stripe_standin import StandIn, fee_for
 from tests.payments.helpers import intent_of, pay
 
 

@@ -14,9 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.utils import timezone
 
-from swingfund.funding.payments import loadtest
 from swingfund.funding.payments.intake import NOT_STORED, GroupCommit, Receipt, Verified, events_store_many
 from swingfund.funding.payments.models import StripeEvent
+from swingfund.testing import loadtest
 
 CALLERS = 24
 

@@ -12,7 +12,7 @@ from django.db import connection
 from swingfund.funding.models import Donation
 from swingfund.funding.payments import receiver
 from swingfund.funding.payments.models import StripeEvent
-from swingfund.funding.payments.standin import sign_payload
+from swingfund.testing.stripe_standin import sign_payload
 from tests.payments.conftest import WEBHOOK_PATH, WEBHOOK_SECRET, ServedApplication
 from tests.payments.helpers import as_json, pay
 

@@ -7,7 +7,7 @@ import threading
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from swingfund.funding.payments import loadtest
+from swingfund.testing import loadtest
 
 COPIES = 50
 CAMPAIGN = "concurrency"

@@ -12,7 +12,7 @@ from swingfund.funding.payments.services import (
     stripe_event_receive,
     stripe_events_apply_pending,
 )
-from swingfund.funding.payments.standin import fee_for
+from swingfund.testing.stripe_standin import fee_for
 from tests.payments.helpers import deliver, intent_of, pay
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import pytest
 from swingfund.funding.models import Donation
 from swingfund.funding.payments.models import StripeEvent
 from swingfund.funding.payments.services import SIGNATURE_TOLERANCE_SECONDS
-from swingfund.funding.payments.standin import sign_payload
 from swingfund.funding.payments.stripe import WEBHOOKS_OFF
+from swingfund.testing.stripe_standin import sign_payload
 from tests.payments.conftest import WEBHOOK_PATH, WEBHOOK_SECRET
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import urllib.request
 
 import pytest
 
-from swingfund.funding.payments import loadtest
-from swingfund.funding.payments.standin import StandIn
 from swingfund.public.serving import parse_addrport
+from swingfund.testing import loadtest
+from swingfund.testing.stripe_standin import StandIn
 
 
 @pytest.mark.parametrize(("value", "expected"), [

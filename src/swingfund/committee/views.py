@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from swingfund.accounts.roles import COMMITTEE_MEMBER, organisations_for, user_has_role
 from swingfund.committee import charts, rules, selectors, services
 from swingfund.committee.forms import EditForm, InterestForm, VoteForm
 from swingfund.committee.models import Proposal
@@ -30,18 +31,25 @@ MESSAGE_INVALID_FORM = "The form was incomplete: {errors}"
 
 
 def _can_view(request: HttpRequest, proposal: Proposal) -> bool:
-    user = request.user
-    return user.is_staff or selectors.member_for(organisation=proposal.organisation, user=user) is not None
+    """Only the committee of the proposal's own organisation sees it (never staff, never another organisation)."""
+    return user_has_role(user=request.user, organisation=proposal.organisation, role=COMMITTEE_MEMBER)
+
+
+def _interests_shown(proposal: Proposal, member) -> list[dict]:
+    """Declared interests: everyone on the committee sees who is recused; the private note only the member who
+    wrote it and the chair (who manages conflicts of interest) read."""
+    chair = member is not None and member.role == member.Role.CHAIR
+    return [{"member": i.member, "note": i.note if chair or (member and i.member_id == member.pk) else ""}
+            for i in selectors.proposal_interests(proposal=proposal)]
 
 
 @login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     seats = list(selectors.seats_for(user=request.user))
-    if not seats and not request.user.is_staff:
+    organisations = organisations_for(user=request.user, role=COMMITTEE_MEMBER)
+    if not seats or not organisations.exists():
         return render(request, "committee/refused.html", {"message": MESSAGE_NOT_ON_COMMITTEE}, status=403)
-    proposals = selectors.proposal_list()
-    if not request.user.is_staff:
-        proposals = proposals.filter(organisation__in=[s.organisation_id for s in seats])
+    proposals = selectors.proposal_list().filter(organisation__in=organisations)
     voted = selectors.voted_proposal_ids(user=request.user)
     rows = [{"proposal": p, "voted": p.pk in voted} for p in proposals]
     return render(request, "committee/proposal_list.html", {"rows": rows, "seats": seats})
@@ -62,7 +70,7 @@ def _detail(request: HttpRequest, proposal: Proposal, *, error: str | None = Non
         "bar": charts.tally_bar(count),
         "decision": decision,
         "votes": votes,
-        "interests": selectors.proposal_interests(proposal=proposal),
+        "interests": _interests_shown(proposal, member),
         "my_vote": next((v for v in votes if member and v.member_id == member.pk), None),
         "recused": member is not None and member.pk in recused_ids,
         "vote_form": vote_form or VoteForm(initial={"proposal_hash": proposal.content_hash}),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from swingfund.accounts.access import administrator_required
 from swingfund.compliance.charts import gauges_svg
 from swingfund.compliance.checks import WARN_AT_PERCENT
 from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figures_in_force
@@ -49,9 +49,10 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
     return render(request, "compliance/index.html", context)
 
 
-@staff_member_required
+@administrator_required
 def report_csv(request: HttpRequest, kind: str) -> HttpResponse:
-    """The donations or spending return as CSV (staff only: it carries donors' names and addresses)."""
+    """The donations or spending return as CSV. It carries donors' names and addresses and covers every organisation
+    of the instance, so it is the site administrator's (with their second factor)."""
     from swingfund.compliance.returns_data import donations_report, spending_report
 
     if kind not in REPORT_KINDS:

@@ -26,8 +26,11 @@ class CampaignAdmin(ReadOnlyAdmin):
 
 @admin.register(models.Donor)
 class DonorAdmin(ReadOnlyAdmin):
-    list_display = ["name", "email", "postcode", "category", "checked_at", "consent_publish"]
-    search_fields = ["name", "email", "postcode"]
+    """The administrator sees who gave, not where they live: addresses and emails are the treasurer's."""
+
+    list_display = ["name", "category", "checked_at", "consent_publish"]
+    search_fields = ["name"]
+    exclude = ["address", "email", "postcode"]
 
 
 @admin.register(models.Donation)

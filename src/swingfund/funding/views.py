@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -12,6 +12,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from swingfund import csvsafe
+from swingfund.accounts.access import refusal, refusal_any, visible_organisations
+from swingfund.accounts.roles import TREASURER
 from swingfund.compliance.checks import ComplianceRefusal, registration_warning
 from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import figure
@@ -106,14 +108,29 @@ def ledger_json(request: HttpRequest) -> JsonResponse:
                         json_dumps_params={"indent": 1})
 
 
-@staff_member_required
+def _treasurer_campaigns(request: HttpRequest):
+    """The campaigns whose money `request.user` handles: those of organisations where they are treasurer (and, for
+    the site administrator, the campaigns of no organisation)."""
+    orgs, unowned = visible_organisations(request, role=TREASURER)
+    scope = Q(organisation__in=orgs) | Q(organisation__isnull=True) if unowned else Q(organisation__in=orgs)
+    return Campaign.objects.filter(scope)
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if refused := refusal_any(request, role=TREASURER):
+        return refused
     today = timezone.now().date()
-    contributions = selectors.political_contributions_pence(organisation=None, year=today.year)
+    campaigns = _treasurer_campaigns(request)
+    orgs, _ = visible_organisations(request, role=TREASURER)
+    contributions = selectors.political_contributions_pence(organisation=orgs[0] if len(orgs) == 1 else None,
+                                                            year=today.year)
     return render(request, "funding/dashboard.html", {
-        "tasks": selectors.open_tasks(), "held": selectors.held_gifts(), "split": selectors.split_flagged_gifts(),
-        "grants": Grant.objects.select_related("candidacy", "campaign").order_by("status", "-created_at"),
-        "campaigns": [{"campaign": c, "totals": selectors.campaign_totals(c)} for c in Campaign.objects.all()],
+        "tasks": selectors.open_tasks().filter(Q(campaign__in=campaigns) | Q(donation__campaign__in=campaigns)),
+        "held": selectors.held_gifts().filter(campaign__in=campaigns),
+        "split": selectors.split_flagged_gifts().filter(campaign__in=campaigns),
+        "grants": Grant.objects.filter(campaign__in=campaigns).select_related("candidacy", "campaign")
+        .order_by("status", "-created_at"),
+        "campaigns": [{"campaign": c, "totals": selectors.campaign_totals(c)} for c in campaigns],
         "check_form": DonorCheckForm(),
         "contributions": contributions, "registration": registration_warning(contributions_pence=contributions,
                                                                               on=today),
@@ -121,11 +138,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })
 
 
-@staff_member_required
 def gift_new(request: HttpRequest) -> HttpResponse:
+    if refused := refusal_any(request, role=TREASURER):
+        return refused
     form = OfflineGiftForm(request.POST or None)
+    form.fields["campaign"].queryset = _treasurer_campaigns(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if refused := refusal(request, organisation=data["campaign"].organisation, role=TREASURER):
+            return refused
         try:
             donor = None if data["anonymous"] else services.DonorDetails(
                 name=data["name"], email=data["email"], address=data["address"], postcode=data["postcode"],
@@ -144,10 +165,11 @@ def gift_new(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/gift_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@staff_member_required
 @require_POST
 def held_return(request: HttpRequest, pk: int) -> HttpResponse:
-    gift = get_object_or_404(Donation, pk=pk)
+    gift = get_object_or_404(Donation.objects.select_related("campaign"), pk=pk)
+    if refused := refusal(request, organisation=gift.campaign.organisation, role=TREASURER):
+        return refused
     form = ReferenceForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the bank reference of the return.")
@@ -161,11 +183,12 @@ def held_return(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("funding:dashboard")
 
 
-@staff_member_required
 @require_POST
 def held_check(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the donor's permissibility check; a permissible donor's held gift is then released."""
-    gift = get_object_or_404(Donation.objects.select_related("donor"), pk=pk)
+    gift = get_object_or_404(Donation.objects.select_related("donor", "campaign"), pk=pk)
+    if refused := refusal(request, organisation=gift.campaign.organisation, role=TREASURER):
+        return refused
     form = DonorCheckForm(request.POST)
     if gift.donor is None or not form.is_valid():
         messages.error(request, NO_DONOR_TO_CHECK if gift.donor is None else "Give the category and the evidence.")
@@ -180,10 +203,11 @@ def held_check(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("funding:dashboard")
 
 
-@staff_member_required
 @require_POST
 def grant_pay(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = get_object_or_404(Grant, pk=pk)
+    grant = get_object_or_404(Grant.objects.select_related("campaign"), pk=pk)
+    if refused := refusal(request, organisation=grant.campaign.organisation, role=TREASURER):
+        return refused
     form = ReferenceForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the bank reference of the payment.")
@@ -196,15 +220,18 @@ def grant_pay(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("funding:dashboard")
 
 
-@staff_member_required
 def grant_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice for the candidate's agent: it names donors and their addresses, so it is the treasurer's."""
     grant = get_object_or_404(Grant.objects.select_related("candidacy", "campaign"), pk=pk)
+    if refused := refusal(request, organisation=grant.campaign.organisation, role=TREASURER):
+        return refused
     return render(request, "funding/notice.html", {"notice": notices.notice_for_grant(grant)})
 
 
-@staff_member_required
 def grant_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(Grant.objects.select_related("candidacy", "campaign"), pk=pk)
+    if refused := refusal(request, organisation=grant.campaign.organisation, role=TREASURER):
+        return refused
     response = HttpResponse(notices.notice_pdf(notices.notice_for_grant(grant)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="donation-notice-grant-{grant.pk}.pdf"'
     return response

@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
+from swingfund.accounts.admin_scope import OrganiserScopedAdmin
+
 from . import services
 from .models import (
     Dispute,
@@ -42,7 +44,8 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(OrganiserScopedAdmin, admin.ModelAdmin):
+    organisation_path = "organisation"
     list_display = ("slug", "organisation", "position")
     list_filter = ("organisation",)
     inlines = [VersionInline]
@@ -57,8 +60,13 @@ class StatementVersionForm(forms.ModelForm):
 
 
 @admin.register(StatementVersion)
-class StatementVersionAdmin(admin.ModelAdmin):
+class StatementVersionAdmin(OrganiserScopedAdmin, admin.ModelAdmin):
     """Adding a version of a statement = editing it: the service freezes published versions."""
+
+    organisation_path = "statement__organisation"
+
+    def _still_editable(self, request, obj) -> bool:
+        return obj is None or obj.published_at is None
 
     form = StatementVersionForm
     list_display = ("title", "statement", "number", "published_at")
@@ -96,7 +104,8 @@ class DisputeInline(admin.StackedInline):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(OrganiserScopedAdmin, admin.ModelAdmin):
+    organisation_path = "statement_version__statement__organisation"
     formfield_overrides = HTTPS_URLS
     list_display = ("person", "statement_version", "kind", "stance", "date", "public", "recorded_at")
     list_filter = ("kind", "stance", "public", "statement_version__statement__organisation")
@@ -144,7 +153,8 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(admin.ModelAdmin):
+class DisputeAdmin(OrganiserScopedAdmin, admin.ModelAdmin):
+    organisation_path = "evidence__statement_version__statement__organisation"
     list_display = ("evidence", "status", "opened_at", "responded_at")
     list_filter = ("status",)
     fields = ("evidence", "candidate_text", "status", "organiser_response", "opened_at", "responded_at", "responded_by")

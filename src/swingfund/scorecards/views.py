@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from swingfund.elections.models import Election, Person, Result
+from swingfund import heavy
+from swingfund.elections.models import DataSource, Election, Person, Result
 
 from . import scoring
 from .charts import SeatBar, agreement_chart, bar_for, decisions_chart
-from .models import Evidence, Organisation, StatementVersion
+from .models import Dispute, Evidence, Organisation, Score, StandDown, StatementVersion
 from .recommendations import recommendations_with_notes
 from .rules import RuleConfig
 from .selectors import (
@@ -29,6 +31,12 @@ from .selectors import (
 from .targets import LENSES
 
 DEFAULT_TOP = 25
+# What recommendations are computed from (see `heavy.fingerprint`); a change to any of these is seen at once, and
+# anything else (an edit the fingerprint cannot see) within RECOMMENDATIONS_CACHE_SECONDS.
+RECOMMENDATION_DATA = ((DataSource, "imported_at"), Organisation, (StatementVersion, "published_at"),
+                       (Evidence, "recorded_at"), (Dispute, "responded_at"), (Score, "computed_at"),
+                       (StandDown, "recorded_at"))
+RECOMMENDATIONS_CACHE_SECONDS = 600
 MAX_TOP = 650
 
 
@@ -146,6 +154,14 @@ def seat(request: HttpRequest, election_id: str, gss_code: str) -> HttpResponse:
 
 
 def recommendations_page(request: HttpRequest) -> HttpResponse:
+    """Anonymous visitors get the page whole from memory when it was rendered before for the same query and data."""
+    version = heavy.fingerprint(RECOMMENDATION_DATA)
+    return heavy.anonymous_page(request=request, page="recommendations", version=version,
+                                params={"query": sorted(request.GET.lists())},
+                                render=lambda: _recommendations_page(request, version=version))
+
+
+def _recommendations_page(request: HttpRequest, *, version: str) -> HttpResponse:
     org = _organisation(request)
     elections = list(Election.objects.filter(results__isnull=False).distinct().order_by("-poll_date"))
     election_id = request.GET.get("election") or (elections[0].pk if elections else "")
@@ -156,40 +172,46 @@ def recommendations_page(request: HttpRequest) -> HttpResponse:
         top = min(max(int(request.GET.get("top", DEFAULT_TOP)), 1), MAX_TOP)
     except ValueError:
         top = DEFAULT_TOP
-    recs, notes, error = [], [], ""
-    if election_id:
-        try:
-            recs, notes = recommendations_with_notes(
-                organisation=org,
-                election_id=election_id,
-                bloc=bloc,
-                top=top,
-                lens=lens,
-                config=RuleConfig(),
-                method=_method(request),
-            )
-        except ValueError as exc:
-            error = str(exc)
-    chart = (
-        decisions_chart(seats=[SeatBar(r.seat_name, r.action, r.p_decisive, r.leverage) for r in recs])
-        if bloc and recs
-        else ""
-    )
-    return render(
-        request,
-        "scorecards/recommendations.html",
-        {
+    method = _method(request)
+
+    def compute() -> str:
+        recs, notes, error = [], [], ""
+        if election_id:
+            try:
+                recs, notes = recommendations_with_notes(
+                    organisation=org,
+                    election_id=election_id,
+                    bloc=bloc,
+                    top=top,
+                    lens=lens,
+                    config=RuleConfig(),
+                    method=method,
+                )
+            except ValueError as exc:
+                error = str(exc)
+        chart = (
+            decisions_chart(seats=[SeatBar(r.seat_name, r.action, r.p_decisive, r.leverage) for r in recs])
+            if bloc and recs
+            else ""
+        )
+        return render_to_string("scorecards/_recommendations_results.html", {
             "chart": mark_safe(chart),  # built by charts.py, every text escaped
-            "org": org,
-            "notes": notes,
-            "recs": recs,
-            "error": error,
-            "elections": elections,
-            "election_id": election_id,
-            "bloc": bloc or "",
-            "top": top,
-            "lens": lens,
+            "org": org, "notes": notes, "recs": recs, "error": error, "election_id": election_id,
+            "bloc": bloc or "", "lens": lens,
             "backed": sum(1 for r in recs if r.action == "back"),
             "stayed": sum(1 for r in recs if r.action != "back"),
-        },
-    )
+        })
+
+    context = {"org": org, "elections": elections, "election_id": election_id, "bloc": bloc or "", "top": top,
+               "lens": lens}
+    params = {"org": org.pk, "election": election_id, "bloc": bloc, "lens": lens, "top": top, "method": method}
+    try:
+        context["results"] = mark_safe(heavy.fragment(  # rendered by Django's templates (autoescaped)
+            request=request, page="recommendations", params=params, compute=compute,
+            version=version, timeout=RECOMMENDATIONS_CACHE_SECONDS))
+    except heavy.Refused as refused:
+        context["heavy_error"] = str(refused)
+        response = render(request, "scorecards/recommendations.html", context, status=refused.status)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    return render(request, "scorecards/recommendations.html", context)

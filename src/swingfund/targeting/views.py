@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from swingfund import heavy
+from swingfund.elections.models import DataSource
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.charts import HEX_CREDIT, ChartError, hex_map_svg, hexes_load, hexjson_path, leverage_bars_svg
 from swingfund.targeting.display import leverage_text, mp_text, probability_text, votes_text
@@ -17,10 +20,24 @@ from swingfund.targeting.targets import TargetTable, targets_compute
 
 BAR_SEATS = 20
 PREFERRED_ELECTION = "parl.2024-07-04"
+# Anonymous runs are bounded: the default number of draws at most (signed-in people may ask for up to the form's cap).
+ANONYMOUS_MAX_DRAWS = DEFAULT_DRAWS
+ANONYMOUS_DRAWS = "Without signing in, a run takes at most {limit:,} draws."
+# The data a target table is computed from: every import (re)writes its DataSource row, so a new or repeated import
+# changes the fingerprint and older results are not served.
+DATA_TABLES = ((DataSource, "imported_at"),)
 NO_ELECTIONS = "No election results are imported yet: run `swingfund data import PATH…` (or `swingfund demo`)."
 
 
 def targets_page(request: HttpRequest) -> HttpResponse:
+    """The page. Anonymous visitors get it whole from memory when it was rendered before for the same query and data
+    (`heavy.anonymous_page`), before any form or query runs."""
+    version = heavy.fingerprint(DATA_TABLES)
+    return heavy.anonymous_page(request=request, page="targets", params={"query": sorted(request.GET.lists())},
+                                version=version, render=lambda: _targets_page(request, version=version))
+
+
+def _targets_page(request: HttpRequest, *, version: str) -> HttpResponse:
     elections = [e.id for e in elections_with_results()]
     if not elections:
         return render(request, "targeting/targets.html", {"error": NO_ELECTIONS}, status=200)
@@ -35,14 +52,30 @@ def targets_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "targeting/targets.html", context, status=400)
     d = form.cleaned_data
-    try:
+    draws = d["draws"] or DEFAULT_DRAWS
+    if draws > ANONYMOUS_MAX_DRAWS and not request.user.is_authenticated:
+        form.add_error("draws", ANONYMOUS_DRAWS.format(limit=ANONYMOUS_MAX_DRAWS))
+        return render(request, "targeting/targets.html", context, status=400)
+    params = {"election": d["election"], "bloc": d["bloc"], "assumptions": repr(d["assumptions"]), "draws": draws,
+              "seed": d["seed"] if d["seed"] is not None else DEFAULT_SEED, "swing": d["swing"] or None,
+              "shares": d["shares"] or None, "region": d["region"] or ""}
+
+    def compute() -> str:
         table = targets_compute(election_id=d["election"], bloc=d["bloc"], assumptions=d["assumptions"],
-                                draws=d["draws"] or DEFAULT_DRAWS, seed=d["seed"] if d["seed"] is not None
-                                else DEFAULT_SEED, swing=d["swing"] or None, shares=d["shares"] or None)
+                                draws=draws, seed=params["seed"], swing=params["swing"], shares=params["shares"])
+        return render_to_string("targeting/_results.html", _table_context(table, region=params["region"]))
+
+    try:
+        results = heavy.fragment(request=request, page="targets", params=params, compute=compute, version=version)
     except (TargetingError, BlocError, SwingError) as exc:
         context["error"] = str(exc)
         return render(request, "targeting/targets.html", context, status=400)
-    context.update(_table_context(table, region=d["region"] or ""))
+    except heavy.Refused as refused:
+        context["error"] = str(refused)
+        response = render(request, "targeting/targets.html", context, status=refused.status)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    context["results"] = mark_safe(results)  # rendered by Django's templates (autoescaped) in compute()
     return render(request, "targeting/targets.html", context)
 
 

@@ -16,8 +16,8 @@ from django.test.utils import override_settings
 from swingfund.compliance.limits import format_pence
 from swingfund.funding.models import Campaign, Donation, Method
 from swingfund.funding.payments.services import stripe_event_receive, stripe_events_apply_pending
-from swingfund.funding.payments.standin import StandIn
 from swingfund.funding.payments.stripe import checkout_session_create
+from swingfund.testing.stripe_standin import StandIn
 
 DEMO_KEY = "sk_test_swingfund_demo"
 DEMO_SECRET = "whsec_swingfund_demo"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from swingfund.accounts.access import administrator_required
 from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import FigureNotInForce
 from swingfund.funding.models import Campaign, Donation, Method
@@ -92,8 +92,9 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     return JsonResponse(answer, status=status)
 
 
-@staff_member_required
+@administrator_required
 def stripe_events(request: HttpRequest) -> HttpResponse:
+    """Stripe's raw events (donors' names and emails, every organisation's): the site administrator's."""
     status = request.GET.get("status") or None
     return render(request, "payments/events.html", {
         "events": selectors.stripe_event_list(status=status), "counts": selectors.stripe_event_counts(),

@@ -37,6 +37,9 @@ class Command(BaseCommand):
                    "--election", election, "--bloc", bloc, "--top", "25")
         self._demo_functions(election=election, bloc=bloc)
         self._organiser_login()
+        from swingfund.accounts.demo import demo_roles
+
+        self.stdout.write(demo_roles(username=ORGANISER))
         if no_serve:
             self.stdout.write(self.style.SUCCESS("Demo data ready. Run `swingfund serve` to browse it."))
             return

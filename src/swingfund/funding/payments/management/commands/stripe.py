@@ -73,7 +73,7 @@ class Command(BaseCommand):
             except ValueError as err:
                 raise CommandError(str(err)) from err
         else:
-            from swingfund.funding.payments.standin import main as standin_main
+            from swingfund.testing.stripe_standin import main as standin_main
 
             standin_main(["--port", str(options["port"]), "--webhook-url", options["webhook_url"]])
 

@@ -5,8 +5,8 @@ or counted twice. Used by ``benchmarks/donations.py`` and the crash test.
 Database-side steps run in a child process with ``DATABASE_URL`` set, so the caller's own Django set-up (a test
 database, say) is never touched:
 
-    python -m swingfund.funding.payments.loadtest prepare --campaign SLUG     # migrate + open a campaign
-    python -m swingfund.funding.payments.loadtest counts --campaign SLUG      # JSON: events, gifts, duplicates
+    python -m swingfund.testing.loadtest prepare --campaign SLUG     # migrate + open a campaign
+    python -m swingfund.testing.loadtest counts --campaign SLUG      # JSON: events, gifts, duplicates
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from swingfund.funding.payments.standin import StandIn
+from swingfund.testing.stripe_standin import StandIn
 
 WEBHOOK_PATH = "/payments/stripe/webhook/"
 SERVER_START_TIMEOUT = 120
@@ -49,13 +49,13 @@ def _run(args: Sequence[str], database_url: str) -> subprocess.CompletedProcess:
 
 
 def database_prepare(*, database_url: str, campaign: str) -> None:
-    done = _run(["-m", "swingfund.funding.payments.loadtest", "prepare", "--campaign", campaign], database_url)
+    done = _run(["-m", "swingfund.testing.loadtest", "prepare", "--campaign", campaign], database_url)
     if done.returncode:
         raise RuntimeError(f"preparing {database_url} failed:\n{done.stderr[-3000:]}")
 
 
 def database_counts(*, database_url: str, campaign: str) -> dict[str, int]:
-    done = _run(["-m", "swingfund.funding.payments.loadtest", "counts", "--campaign", campaign], database_url)
+    done = _run(["-m", "swingfund.testing.loadtest", "counts", "--campaign", campaign], database_url)
     if done.returncode:
         raise RuntimeError(f"counting in {database_url} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout)

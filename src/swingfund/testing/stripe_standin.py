@@ -9,11 +9,11 @@ Calls served (https://docs.stripe.com/api):
   GET  /v1/checkout/sessions/{id}
   GET  /v1/payment_intents/{id}         ``expand[]=latest_charge.balance_transaction`` supported
   GET  /v1/charges/{id} · GET /v1/balance_transactions/{id}
-  GET  /v1/charges                      list pages (`standin_lists`): limit, starting_after / ending_before,
+  GET  /v1/charges                      list pages (`stripe_standin_lists`): limit, starting_after / ending_before,
                                         created[gte|gt|lte|lt], payment_intent, ``expand[]=data.balance_transaction``
   GET  /c/pay/{id}                      a plain "hosted checkout" page; POST to it pays and redirects
 
-Run standalone: ``python -m swingfund.funding.payments.standin --port 12111 --webhook-url URL``.
+Run standalone: ``python -m swingfund.testing.stripe_standin --port 12111 --webhook-url URL``.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from swingfund.funding.payments.standin_lists import list_page
-from swingfund.funding.payments.standin_objects import (  # noqa: F401 — re-exported
+from swingfund.funding.payments.wire import decode_form
+from swingfund.testing.stripe_standin_lists import list_page
+from swingfund.testing.stripe_standin_objects import (  # noqa: F401 — re-exported
     API_VERSION,
     FEE_BASIS_POINTS,
     FEE_FIXED_PENCE,
@@ -41,7 +42,6 @@ from swingfund.funding.payments.standin_objects import (  # noqa: F401 — re-ex
     new_id,
     sign_payload,
 )
-from swingfund.funding.payments.wire import decode_form
 
 
 class StandIn:

@@ -14,7 +14,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from swingfund.funding.payments.standin_objects import StripeError
+from swingfund.testing.stripe_standin_objects import StripeError
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100

@@ -1,0 +1,105 @@
+"""Fixtures of the access tests: the two-organisation world of `test_permission_matrix`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tests.accounts.helpers import user_make
+from tests.accounts.test_permission_matrix import (
+    ADMIN,
+    ANON,
+    CHAIR_A,
+    HELD_DONOR,
+    INTEREST_NOTE,
+    ORGANISER_A,
+    ROLES,
+    STAFF,
+    TREASURER_A,
+    TREASURER_B,
+)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    """Organisations A and B, each with a campaign; A has a committee with an open grant proposal (one member's
+    private interest note on it), a held gift and a grant; one user per role."""
+    from swingfund.accounts.services import role_grant
+    from swingfund.committee import services as committee
+    from swingfund.compliance.services import legal_figures_seed
+    from swingfund.elections.models import Candidacy, Constituency, DataSource, Election, Party, Person, Result
+    from swingfund.funding import services as funding
+    from swingfund.scorecards import services as scorecards
+    from swingfund.scorecards.models import Organisation
+
+    legal_figures_seed()
+    source = DataSource.objects.create(key="matrix", title="Matrix seat", publisher="tests", file_name="none.csv",
+                                       sha256="0" * 64, imported_at=timezone.now())
+    election = Election.objects.create(id="parl.2099-05-07", name="Test general election 2099",
+                                       poll_date=dt.date(2099, 5, 7), boundary_set="pcon2024")
+    seat = Constituency.objects.create(gss_code="E14999001", boundary_set="pcon2024", name="Testham North",
+                                       nation="E", source=source)
+    party = Party.objects.get_or_create(name="Independent", defaults={"abbreviation": "Ind"})[0]
+    person = Person.objects.create(name="Pat Candidate")
+    candidacy = Candidacy.objects.create(election=election, constituency=seat, person=person,
+                                         person_name="Pat Candidate", party=party, votes=24120, elected=True,
+                                         source=source)
+    runner_up = Candidacy.objects.create(election=election, constituency=seat, person=Person.objects.create(
+        name="Sam Second"), person_name="Sam Second", party=party, votes=16873, source=source)
+    Result.objects.create(election=election, constituency=seat, electorate=70_000, valid_votes=40_993,
+                          majority=24120 - 16873, winner=candidacy, runner_up=runner_up, source=source)
+    org_a = Organisation.objects.create(name="Group A", slug="group-a")
+    org_b = Organisation.objects.create(name="Group B", slug="group-b")
+    for org in (org_a, org_b):
+        scorecards.statement_create(organisation=org, slug="fair-votes", title="Fair votes",
+                                    text="Proportional representation for Westminster.", agreement="Agrees")
+    users = {role: user_make(role) for role in ROLES if role != ANON}
+    users[ADMIN].is_superuser = users[ADMIN].is_staff = True
+    users[ADMIN].save()
+    users[STAFF].is_staff = True
+    users[STAFF].save()
+    role_grant(user=users[ORGANISER_A], organisation=org_a, role="organiser")
+    role_grant(user=users[TREASURER_A], organisation=org_a, role="treasurer")
+    role_grant(user=users[TREASURER_B], organisation=org_b, role="treasurer")
+    bob = user_make("bob")
+    committee.member_add(organisation=org_a, user=users[CHAIR_A], role="chair")
+    committee.member_add(organisation=org_a, user=bob)
+    committee.member_add(organisation=org_a, user=user_make("carol"))  # with bob recused the vote stays open
+    committee.member_add(organisation=org_b, user=user_make("member_b"), role="chair")
+    committee.policy_set(organisation=org_a, quorum=2, approvals_required=2)
+    committee.policy_set(organisation=org_b, quorum=1, approvals_required=1)
+    proposal = committee.proposal_create(organisation=org_a, kind="grant", election=election, constituency=seat,
+                                         candidacy=candidacy, reason="Backs our statements.",
+                                         proposer=users[CHAIR_A])
+    committee.interest_declare(proposal=proposal, user=bob, note=INTEREST_NOTE)
+
+    now = timezone.now()
+    campaigns = {org.slug: funding.campaign_create(
+        organisation=org, slug=f"fund-{org.slug}", title=f"Fund of {org.name}", description="Gifts for grants.",
+        purpose="Grants to the candidates our committee backs.", mode="pooled", goal_pence=2_000_000,
+        starts_at=now - dt.timedelta(days=30), ends_at=now + dt.timedelta(days=30)) for org in (org_a, org_b)}
+    campaign = campaigns["group-a"]
+    donor = funding.donor_get_or_create(name=HELD_DONOR, email="hermione@example.org", address="9 Hidden Row, Leeds",
+                                        postcode="LS1 9ZZ", consent_publish=False)
+    gift = funding.donation_record(campaign=campaign, donor=donor, amount_pence=90_000, method="cheque",
+                                   reference="CHQ 1", received_at=now - dt.timedelta(days=2))
+    assert gift.status == "held", "a £900 gift from an unchecked donor is held"
+    checked = funding.donor_get_or_create(name="Ann Checked", email="ann@example.org", address="1 Open St, Leeds",
+                                          postcode="LS1 1AA", consent_publish=False)
+    checked = funding.donor_declare(donor=checked, category="uk_elector", evidence="electoral register", checked_by="t",
+                                    checked_at=now - dt.timedelta(days=3))
+    funding.donation_record(campaign=campaign, donor=checked, amount_pence=200_000, method="bank_transfer",
+                            reference="BT 1", received_at=now - dt.timedelta(days=1))
+    grant = funding.grant_create(campaign=campaign, candidacy=candidacy, amount_pence=100_000, reason="backed")
+    ids = {"proposal": proposal.pk, "grant": grant.pk, "gift": gift.pk, "campaign": campaign.slug,
+           "person": person.pk, "election": election.pk, "gss": seat.gss_code}
+    return users, ids
+
+

@@ -1,0 +1,177 @@
+"""Every URL pattern × every role × GET and POST, from ONE table (`ACCESS` below), with a second organisation present.
+
+The roles: anonymous; the chair of organisation A's committee; A's organiser; A's treasurer; B's treasurer; the site
+administrator; and a staff account holding no role (`is_staff` grants nothing). Every object in a URL belongs to
+organisation A, so B's treasurer stands for "another organisation": nobody reads or acts across organisations.
+Private strings of A (a held donor's name; a member's interest note) must appear only in the pages of the roles
+entitled to them. A URL pattern missing from the table fails `test_every_url_pattern_is_in_the_table`: add it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.accounts.helpers import second_factor, sign_in
+
+ANON, CHAIR_A, ORGANISER_A, TREASURER_A, TREASURER_B, ADMIN, STAFF = (
+    "anonymous", "committee_member_a", "organiser_a", "treasurer_a", "treasurer_b", "administrator", "staff_no_role")
+ROLES = (ANON, CHAIR_A, ORGANISER_A, TREASURER_A, TREASURER_B, ADMIN, STAFF)
+SIGNED_IN = frozenset(ROLES) - {ANON}
+PUBLIC = frozenset(ROLES)
+NOT_ALLOWED = "405"  # the method is refused for everyone (405 Method Not Allowed)
+NOBODY = frozenset()
+
+HELD_DONOR = "Hermione Heldgift"  # A's held gift, donor did not consent to publication: A's treasurer only
+INTEREST_NOTE = "my brother-in-law runs their campaign office"  # a member's private note: the member and the chair
+
+
+@dataclass(frozen=True)
+class Rule:
+    url: str  # formatted with the world's ids: {proposal}, {grant}, {gift}, {campaign}, {person}, {election}, {gss}
+    get: frozenset | str
+    post: frozenset | str
+
+
+TREASURERS = frozenset({TREASURER_A, TREASURER_B, ADMIN})  # list pages: each sees their own organisation's records
+
+ACCESS: dict[str, Rule] = {
+    # Django's admin (one entry for the whole site): the site administrator only.
+    "admin": Rule("/admin/accounts/organisationrole/add/", {ADMIN}, {ADMIN}),
+    "login": Rule("/accounts/login/", PUBLIC, PUBLIC),
+    "logout": Rule("/accounts/logout/", NOT_ALLOWED, PUBLIC),
+    "password_change": Rule("/accounts/password_change/", SIGNED_IN, SIGNED_IN),
+    "password_change_done": Rule("/accounts/password_change/done/", SIGNED_IN, SIGNED_IN),
+    "password_reset": Rule("/accounts/password_reset/", PUBLIC, PUBLIC),
+    "password_reset_done": Rule("/accounts/password_reset/done/", PUBLIC, PUBLIC),
+    "password_reset_confirm": Rule("/accounts/reset/MQ/set-password/", PUBLIC, PUBLIC),
+    "password_reset_complete": Rule("/accounts/reset/done/", PUBLIC, PUBLIC),
+    "accounts:two-factor": Rule("/accounts/two-factor/", SIGNED_IN, SIGNED_IN),
+    "targeting:targets": Rule("/targets/", PUBLIC, PUBLIC),
+    "scorecards:index": Rule("/scorecards/", PUBLIC, PUBLIC),
+    "scorecards:scorecard": Rule("/scorecards/person/{person}/", PUBLIC, PUBLIC),
+    "scorecards:seat": Rule("/scorecards/seat/{election}/{gss}/", PUBLIC, PUBLIC),
+    "scorecards:recommendations": Rule("/scorecards/recommendations/", PUBLIC, PUBLIC),
+    "committee:proposals": Rule("/committee/", {CHAIR_A}, {CHAIR_A}),
+    "committee:proposal": Rule("/committee/proposals/{proposal}/", {CHAIR_A}, {CHAIR_A}),
+    "committee:vote": Rule("/committee/proposals/{proposal}/vote/", NOT_ALLOWED, {CHAIR_A}),
+    "committee:interest": Rule("/committee/proposals/{proposal}/interest/", NOT_ALLOWED, {CHAIR_A}),
+    "committee:edit": Rule("/committee/proposals/{proposal}/edit/", NOT_ALLOWED, {CHAIR_A}),
+    "committee:close": Rule("/committee/proposals/{proposal}/close/", NOT_ALLOWED, {CHAIR_A}),
+    "committee:decisions": Rule("/committee/decisions/", PUBLIC, PUBLIC),
+    "committee:changes": Rule("/committee/changes/", PUBLIC, PUBLIC),
+    "funding:campaigns": Rule("/funding/", PUBLIC, PUBLIC),
+    "funding:campaign": Rule("/funding/campaigns/{campaign}/", PUBLIC, PUBLIC),
+    "funding:ledger": Rule("/funding/ledger/", PUBLIC, PUBLIC),
+    "funding:ledger-csv": Rule("/funding/ledger.csv", PUBLIC, PUBLIC),
+    "funding:ledger-json": Rule("/funding/ledger.json", PUBLIC, PUBLIC),
+    "funding:dashboard": Rule("/funding/dashboard/", TREASURERS, TREASURERS),
+    "funding:gift-new": Rule("/funding/dashboard/gift/", TREASURERS, TREASURERS),
+    "funding:held-return": Rule("/funding/dashboard/gifts/{gift}/return/", NOT_ALLOWED, {TREASURER_A}),
+    "funding:held-check": Rule("/funding/dashboard/gifts/{gift}/check/", NOT_ALLOWED, {TREASURER_A}),
+    "funding:grant-pay": Rule("/funding/grants/{grant}/pay/", NOT_ALLOWED, {TREASURER_A}),
+    "funding:grant-notice": Rule("/funding/grants/{grant}/notice/", {TREASURER_A}, {TREASURER_A}),
+    "funding:grant-notice-pdf": Rule("/funding/grants/{grant}/notice.pdf", {TREASURER_A}, {TREASURER_A}),
+    "payments:checkout": Rule("/payments/checkout/{campaign}/", PUBLIC, PUBLIC),
+    "payments:thanks": Rule("/payments/checkout/{campaign}/thanks/", PUBLIC, PUBLIC),
+    "payments:stripe-webhook": Rule("/payments/stripe/webhook/", NOT_ALLOWED, PUBLIC),  # Stripe signs, not roles
+    "payments:stripe-events": Rule("/payments/stripe/events/", {ADMIN}, {ADMIN}),
+    "compliance:index": Rule("/compliance/", PUBLIC, PUBLIC),
+    "compliance:report": Rule("/compliance/reports/donations.csv", {ADMIN}, {ADMIN}),
+    "public:home": Rule("/", PUBLIC, PUBLIC),
+    "public:healthz": Rule("/healthz", PUBLIC, PUBLIC),
+}
+
+# Private strings of organisation A and who may read them.
+PRIVATE = {HELD_DONOR: {TREASURER_A}, INTEREST_NOTE: {CHAIR_A}}
+
+
+def url_names() -> set[str]:
+    """Every URL pattern's name (namespaced); Django's admin counts as the one entry "admin"."""
+    names: set[str] = set()
+
+    def walk(resolver: URLResolver, namespace: str | None) -> None:
+        for item in resolver.url_patterns:
+            if isinstance(item, URLResolver):
+                if item.namespace == "admin":
+                    names.add("admin")
+                    continue
+                walk(item, item.namespace or namespace)
+            elif isinstance(item, URLPattern):
+                assert item.name, f"URL pattern {item.pattern} has no name: name it and add it to ACCESS"
+                names.add(f"{namespace}:{item.name}" if namespace else item.name)
+
+    walk(get_resolver(), None)
+    return names
+
+
+def test_every_url_pattern_is_in_the_table():
+    missing = sorted(url_names() - set(ACCESS))
+    stale = sorted(set(ACCESS) - url_names())
+    assert not missing, f"URL patterns without a row in ACCESS (say who may GET and POST them): {missing}"
+    assert not stale, f"Rows in ACCESS for URL patterns that no longer exist: {stale}"
+
+
+def client_as(role: str, users: dict) -> Client:
+    client = Client()
+    if role == ANON:
+        return client
+    sign_in(client, users[role])
+    if role in (TREASURER_A, TREASURER_B, ADMIN):
+        second_factor(client, users[role])
+    return client
+
+
+def refused(response) -> bool:
+    """A refusal: 403, 404 (the record is not yours to know of), or a redirect to a sign-in or second-factor step."""
+    if response.status_code in (403, 404):
+        return True
+    if response.status_code == 302:
+        target = response["Location"]
+        return any(step in target for step in ("/accounts/login/", "/admin/login/", "/accounts/two-factor/"))
+    return False
+
+
+def check(name: str, rule: Rule, method: str, role: str, response) -> list[str]:
+    allowed = rule.get if method == "GET" else rule.post
+    where = f"{method} {name} as {role}: {response.status_code}"
+    if allowed == NOT_ALLOWED:  # nobody gets through: 405, or refused before the method is looked at
+        return [] if response.status_code == 405 or refused(response) else [f"{where}, expected 405"]
+    if role in allowed and refused(response):
+        return [f"{where}, refused but the table allows it"]
+    if role not in allowed and not refused(response):
+        return [f"{where}, let through but the table refuses it"]
+    body = b"".join(response) if response.streaming else response.content
+    text = body.decode("utf-8", "replace")
+    return [f"{where}: shows {secret!r}, which only {sorted(readers)} may read"
+            for secret, readers in PRIVATE.items() if secret in text and role not in readers]
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_each_role_gets_what_the_table_says_and_nothing_across_organisations(world, name):
+    users, ids = world
+    rule = ACCESS[name]
+    url = rule.url.format(**ids)
+    problems: list[str] = []
+    for role in ROLES:
+        for method in ("GET", "POST"):
+            with transaction.atomic():  # each request starts from the same world: its writes are rolled back
+                client = client_as(role, users)
+                response = client.get(url) if method == "GET" else client.post(url, {})
+                problems += check(name, rule, method, role, response)
+                transaction.set_rollback(True)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("url", "role", "secret"), [
+    ("/funding/dashboard/", TREASURER_A, HELD_DONOR),
+    ("/committee/proposals/{proposal}/", CHAIR_A, INTEREST_NOTE),
+])
+def test_the_private_strings_do_reach_the_roles_that_need_them(world, url, role, secret):
+    """The control for the matrix's privacy check: each private string is on a page its readers open."""
+    users, ids = world
+    assert secret in client_as(role, users).get(url.format(**ids)).content.decode()

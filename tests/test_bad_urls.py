@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.accounts.helpers import administrator_client, user_make
+
 pytestmark = pytest.mark.django_db
 
 NOT_FOUND = [
@@ -37,8 +39,8 @@ ODD_PARAMETERS = [
 
 def _browser(django_user_model, who: str) -> Client:
     browser = Client(raise_request_exception=False)
-    if who == "administrator":  # sees everything: a 403 cannot hide a server error behind it
-        browser.force_login(django_user_model.objects.create_superuser("probe", "a@example.org", "probe-pw-12345"))
+    if who == "administrator":  # sees everything, second factor given: a 403 cannot hide a server error behind it
+        administrator_client(browser, user_make("probe", is_superuser=True, is_staff=True))
     return browser
 
 

@@ -69,6 +69,7 @@ ACCESS: dict[str, Rule] = {
     "funding:ledger": Rule("/funding/ledger/", PUBLIC, PUBLIC),
     "funding:ledger-csv": Rule("/funding/ledger.csv", PUBLIC, PUBLIC),
     "funding:ledger-json": Rule("/funding/ledger.json", PUBLIC, PUBLIC),
+    "funding:ledger-checkpoints": Rule("/funding/ledger/checkpoints.json", PUBLIC, PUBLIC),
     "funding:dashboard": Rule("/funding/dashboard/", TREASURERS, TREASURERS),
     "funding:gift-new": Rule("/funding/dashboard/gift/", TREASURERS, TREASURERS),
     "funding:held-return": Rule("/funding/dashboard/gifts/{gift}/return/", NOT_ALLOWED, {TREASURER_A}),

@@ -106,8 +106,9 @@ def test_unknown_category_and_election(official_db):
 
 def test_swing_to_last_national_shares_changes_nothing(official_db):
     seats = seat_arrays(election_id="parl.2019-12-12")
-    shares = national_shares(party=seats.cand_party, votes=seats.cand_votes, n_parties=len(seats.party_names))
-    lab, con = seats.party_abbreviations.index("Lab"), seats.party_abbreviations.index("Con")
+    shares = national_shares(party=seats.cand_carrier, votes=seats.cand_votes, n_parties=len(seats.carrier_names),
+                             counted=seats.in_gb[seats.cand_seat])  # GB shares by party carrier, the default
+    lab, con = seats.carrier_abbreviations.index("Lab"), seats.carrier_abbreviations.index("Con")
     text = f"Lab={float(shares[lab])!r},Con={float(shares[con])!r}"
     for method in ("uniform", "proportional"):
         table = targets_compute(election_id="parl.2019-12-12", bloc=MUSLIM, draws=100, swing=method, shares=text)

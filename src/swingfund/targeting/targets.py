@@ -164,7 +164,7 @@ class TargetTable:
 def shares_parse(*, text: str, seats: SeatArrays) -> dict[int, float]:
     """`Lab=0.34,Con=0.24` → {party column: share}; parties matched by abbreviation or name, any case."""
     lookup: dict[str, int] = {}
-    for i, (name, abbr) in enumerate(zip(seats.party_names, seats.party_abbreviations, strict=True)):
+    for i, (name, abbr) in enumerate(zip(seats.carrier_names, seats.carrier_abbreviations, strict=True)):
         lookup.setdefault(abbr.lower(), i)
         lookup.setdefault(name.lower(), i)
     out: dict[int, float] = {}
@@ -177,7 +177,7 @@ def shares_parse(*, text: str, seats: SeatArrays) -> dict[int, float]:
         except ValueError:
             raise SwingError(SHARES_BAD_FORMAT.format(text=text)) from None
         if label.strip().lower() not in lookup:
-            parties = ", ".join(sorted(set(seats.party_abbreviations)))
+            parties = ", ".join(sorted(set(seats.carrier_abbreviations)))
             raise SwingError(SHARES_UNKNOWN_PARTY.format(party=label.strip(), election=seats.election_id,
                                                          parties=parties))
         out[lookup[label.strip().lower()]] = share
@@ -189,7 +189,7 @@ def shares_parse(*, text: str, seats: SeatArrays) -> dict[int, float]:
 def targets_compute(
     *, election_id: str, bloc: Bloc, assumptions: Assumptions | None = None, draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED, swing: str | None = None, shares: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, share_basis: str = "gb",
 ) -> TargetTable:
     """Run one analysis over every seat of the election (see the module docstring)."""
     assumptions = assumptions or Assumptions()
@@ -202,14 +202,15 @@ def targets_compute(
     majority, winner_votes, valid = seats.majority, seats.winner_votes, seats.valid_votes
     mp, party, projection = seats.winner_name, seats.winner_party, None
     if swing or shares:
-        proj = project(seat=seats.cand_seat, party=seats.cand_party, votes=seats.cand_votes, n_seats=len(seats),
-                       n_parties=len(seats.party_names), targets=shares_parse(text=shares or "", seats=seats),
-                       method=swing or "uniform", party_names=seats.party_abbreviations)
+        proj = project(seat=seats.cand_seat, party=seats.cand_carrier, votes=seats.cand_votes, n_seats=len(seats),
+                       n_parties=len(seats.carrier_names), targets=shares_parse(text=shares or "", seats=seats),
+                       method=swing or "uniform", party_names=seats.carrier_abbreviations,
+                       basis=seats.in_gb if share_basis == "gb" else None, frozen=seats.speaker_seat)
         majority, winner_votes, valid = proj.majority, proj.winner_votes, proj.valid_votes
         mp = [f"projected: {seats.cand_name[w]}" if w >= 0 and seats.cand_name[w] else "projected" for w in proj.winner]
         party = [seats.party_abbreviations[seats.cand_party[w]] if w >= 0 and seats.cand_party[w] >= 0 else ""
                  for w in proj.winner]
-        projection = f"{swing or 'uniform'} national swing to {shares}"
+        projection = f"{swing or 'uniform'} national swing to {shares} ({share_basis.upper()} shares, by party carrier)"
 
     a = assumptions
     base = lev.bloc_base(population=pop.population, seat_adult_share=pop.adult_share, turnout=seats.turnout)

@@ -19,6 +19,12 @@ JOINT_DESCRIPTIONS: dict[str, str] = {
 }
 """Party name as printed on the ballot → the party whose vote it carries."""
 
+RENAMED: dict[str, str] = {
+    "Brexit Party": "Reform UK",
+}
+"""A registered party that changed its name carries its vote under the new name (the Brexit Party became Reform UK
+in January 2021: the same party on the Electoral Commission's register, PP7931)."""
+
 SPEAKER_NAMES = frozenset({"Speaker", "The Speaker", "Speaker seeking re-election"})
 """How the Speaker's candidacy is named in the official files (the seat is kept out of swing)."""
 
@@ -33,7 +39,8 @@ def carrier_name(party_name: str | None) -> str | None:
     name = party_name.strip()
     if name in NO_CARRIER_NAMES:
         return None
-    return JOINT_DESCRIPTIONS.get(name, name)
+    name = JOINT_DESCRIPTIONS.get(name, name)
+    return RENAMED.get(name, name)
 
 
 def is_speaker(party_name: str | None) -> bool:

@@ -199,3 +199,148 @@ class _Buffers:
         if ("mask", shape) not in self._arrays:
             self._arrays[("mask", shape)] = np.empty(shape, dtype=bool)
         return self._arrays[("mask", shape)]
+
+
+# --- P(pivotal) over the forecast distribution (targeting v2; `p_decisive` above holds the result fixed) -------
+PHI_LEVELS = 65_536
+PHI_RANGE = 8.0
+OWN_COMPETITORS = 3  # the own candidate must beat the seat's three leading candidacies (by centre)
+PIVOTAL_SEAT_BLOCK = 8
+
+
+def _phi_table() -> tuple[np.ndarray, float, float]:
+    """Φ at the midpoints of 65,534 equal bins of [−8, 8], with exact 0 and 1 beyond (a lookup, as float32)."""
+    from scipy.special import ndtr
+
+    step = 2 * PHI_RANGE / (PHI_LEVELS - 2)
+    centres = -PHI_RANGE + (np.arange(PHI_LEVELS - 2) + 0.5) * step
+    table = np.concatenate([[0.0], ndtr(centres), [1.0]]).astype(np.float32)
+    return table, 1.0 / step, PHI_RANGE / step + 1.0
+
+
+_PHI = _phi_table()
+
+
+def phi(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Standard normal CDF by table lookup (absolute error < 3e-5; exactly 0 below −8 and 1 at or above 8)."""
+    table, scale, offset = _PHI
+    t = np.multiply(z, np.float32(scale), dtype=np.float32)
+    t += np.float32(offset)
+    np.clip(t, 0, PHI_LEVELS - 1, out=t)
+    return np.take(table, t.astype(np.int32), out=out)
+
+
+@dataclass(frozen=True)
+class Pivotal:
+    """P(pivotal) per seat for both lenses, the Monte Carlo standard error of each, and how it was made."""
+
+    swing: np.ndarray
+    own: np.ndarray
+    swing_se: np.ndarray
+    own_se: np.ndarray
+    draws: int
+    seed: int
+    method: str = ("seat error integrated exactly (normal CDF, conditional on each simulation's national error, "
+                   "volatility and assumption draws); assumptions and national error drawn once per simulation")
+
+
+def p_pivotal(
+    *, base: np.ndarray, forecast, assumptions: Assumptions, allocation: str | dict[int, float] = "seat",
+    draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, progress: Callable[[int, int], None] | None = None,
+) -> Pivotal:
+    """P(pivotal), swing and own lenses, for every seat of `forecast` (a `forecast.Forecast`); NaN without data.
+
+    Per simulation d: one draw of each assumption (uniform on its range) and of each party's national error, and
+    (heavy tails) one volatility factor w, all shared by every seat; the bloc's cohesive vote in seat i is
+    B = base_i × Π assumptions. Given those, the seat errors are normal, so the chance that the bloc decides the
+    seat is computed exactly rather than sampled:
+
+    * swing: the leader W's margin over the challenger R is Normal(μ, σ²) with μ = (s_W − s_R + national_W −
+      national_R) × valid and σ = √(sd_W² + sd_R²) × valid × √w; the bloc's move to the trailing one decides
+      the seat when −B·k_R < margin < B·k_W (`allocation.gap_weights`): P = Φ((B k_W − μ)/σ) − Φ((−B k_R − μ)/σ).
+    * own: the own candidate has T = B + other_support × valid; every one of the three leading candidacies c
+      keeps (s_c + national_c + seat_c) × valid − B × a_c; independent seat errors make P = Π_c Φ((T − mean_c)/σ_c).
+
+    P is the mean over simulations; its standard error is the standard deviation over simulations ÷ √draws.
+    With zero-width ranges, no national error and no seat error, P is exactly 0 or 1: the deterministic test.
+    """
+    from swingfund.targeting.allocation import bloc_shares, gap_weights
+    from swingfund.targeting.forecast import leading_rows
+
+    if not 1 <= draws <= MAX_DRAWS:
+        raise ValueError(DRAWS_OUT_OF_RANGE.format(max=MAX_DRAWS, draws=draws))
+    rng = np.random.default_rng(seed)
+    mult = np.ones(draws)
+    for a in assumptions.multipliers():
+        mult *= a.central if a.width == 0 else rng.uniform(a.low, a.high, size=draws)
+    o = assumptions.other_support
+    other = np.full(draws, o.central) if o.width == 0 else rng.uniform(o.low, o.high, size=draws)
+    k = forecast.change.size
+    national = np.zeros((k + 1, draws), dtype=np.float32)
+    if forecast.national_sd > 0:
+        national[:k] = rng.standard_normal(size=(k, draws)) * forecast.national_sd
+    inv_scale = np.ones(draws) if forecast.tails == "normal" else 1.0 / np.sqrt(
+        assumptions_t_scale(rng, draws))
+    mult32, other32, inv32 = (x.astype(np.float32) for x in (mult, other, inv_scale))
+    varying_scale = forecast.tails != "normal"
+
+    rows = leading_rows(forecast, OWN_COMPETITORS)
+    leader = np.zeros(forecast.centre.size, dtype=bool)
+    leader[rows[:, 0][rows[:, 0] >= 0]] = True
+    a = bloc_shares(allocation, centre=forecast.centre, carrier=forecast.carrier, leader=leader)
+    if assumptions.count_twice:
+        a = leader.astype(np.float64)
+    n = forecast.n_seats
+    base = np.asarray(base, dtype=np.float64)
+    ok = ~np.isnan(base) & (rows[:, 1] >= 0)
+    out = {name: np.where(np.isnan(base), np.nan, 0.0) for name in ("swing", "own", "swing_se", "own_se")}
+    live = np.flatnonzero(ok)
+    valid = forecast.valid
+    safe = np.maximum(rows, 0)
+    car = np.where(rows >= 0, forecast.carrier[safe], k)
+    car = np.where(car < 0, k, car)
+    s, sd, aa = forecast.centre[safe], forecast.sd[safe], a[safe]
+    k_w, k_r = gap_weights(a_leader=aa[:, 0], a_challenger=aa[:, 1])
+    for start in range(0, live.size, PIVOTAL_SEAT_BLOCK):
+        idx = live[start:start + PIVOTAL_SEAT_BLOCK]
+        col = (slice(None), None)
+        v = valid[idx]
+        bloc = np.multiply(base[idx].astype(np.float32)[col], mult32[None, :])          # S × D
+        # swing lens
+        mu = ((s[idx, 0] - s[idx, 1]) * v).astype(np.float32)[col] + \
+            (national[car[idx, 0]] - national[car[idx, 1]]) * v.astype(np.float32)[col]
+        sigma = np.sqrt(sd[idx, 0] ** 2 + sd[idx, 1] ** 2) * v
+        inv = (1.0 / np.maximum(sigma, 1e-30)).astype(np.float32)[col]
+        if varying_scale:
+            inv = inv * inv32[None, :]
+        up = phi((bloc * k_w[idx].astype(np.float32)[col] - mu) * inv)
+        down = phi((-bloc * k_r[idx].astype(np.float32)[col] - mu) * inv)
+        p = up - down
+        out["swing"][idx] = p.mean(axis=1, dtype=np.float64)
+        out["swing_se"][idx] = p.std(axis=1, dtype=np.float64) / np.sqrt(draws)
+        # own lens
+        total = bloc + other32[None, :] * v.astype(np.float32)[col]
+        p_own = np.ones_like(bloc)
+        for j in range(OWN_COMPETITORS):
+            present = rows[idx, j] >= 0
+            mean = (s[idx, j] * v).astype(np.float32)[col] + national[car[idx, j]] * v.astype(np.float32)[col] \
+                - bloc * aa[idx, j].astype(np.float32)[col]
+            inv_c = (1.0 / np.maximum(sd[idx, j] * v, 1e-30)).astype(np.float32)[col]
+            if varying_scale:
+                inv_c = inv_c * inv32[None, :]
+            term = phi((total - mean) * inv_c)
+            p_own *= np.where(present[col], term, np.float32(1.0))
+        out["own"][idx] = p_own.mean(axis=1, dtype=np.float64)
+        out["own_se"][idx] = p_own.std(axis=1, dtype=np.float64) / np.sqrt(draws)
+        if progress is not None:
+            progress(min(start + PIVOTAL_SEAT_BLOCK, live.size), live.size)
+    del n
+    return Pivotal(swing=out["swing"], own=out["own"], swing_se=out["swing_se"], own_se=out["own_se"],
+                   draws=draws, seed=seed)
+
+
+def assumptions_t_scale(rng: np.random.Generator, draws: int) -> np.ndarray:
+    """Per simulation, the variance factor w ~ ν/χ²_ν of the heavy-tailed seat error (ν = 4)."""
+    from swingfund.targeting.forecast import T_DEGREES
+
+    return T_DEGREES / rng.chisquare(T_DEGREES, size=draws)

@@ -1,0 +1,302 @@
+"""The next result as a distribution: a projected centre, a national error and a seat error estimated from history.
+
+Model (after Gelman, Silver and Edlin 2012: a national error shared by every seat plus a seat-level error). For
+candidacy c of carrier p in seat i, the share of valid votes next time is
+
+    share_c = centre_c + national_p + seat_c,        votes_c = max(share_c, 0) × valid_i
+
+* **centre**: the last result moved by the chosen projection (`swing.py`: none, uniform or proportional), by
+  party carrier. Under uniform swing a carrier with a target share also gets a candidacy, from a share of zero,
+  in seats of a nation where it stood somewhere but not in that seat (a party standing everywhere, like Reform UK
+  in 2024, must not be missing where it stood down last time).
+* **national_p** ~ Normal(0, `national_sd`): one draw per simulation, shared by every seat (the poll's error).
+  An assumption, stated with every output; zero in backtests, which use the actual result as a perfect poll.
+* **seat_c** ~ Normal(0, sd_c), independent across candidacies and seats, with
+  sd_c = intercept + slope × |change of p's national share|. Both numbers are **estimated from the imported
+  history** (`seat_error_estimate`): for each pair of consecutive elections on the same boundaries, each seat's
+  change in a carrier's share minus the carrier's national change; the root mean square of those residuals per
+  carrier and pair, regressed (weighted by seats) on the size of the national change. A larger national change
+  brings a larger scatter about it, which is why 2024 needs wider intervals than 2019.
+* heavier tails (`tails="student-t"`): every seat error of one simulation is scaled by √w, w ~ ν/χ²_ν (ν = 4),
+  one w per simulation: some elections are more volatile than others; each seat's error is then Student-t.
+
+The majority interval and P(win) come from plain sampling of every modelled candidacy (`forecast_sample`), a few
+thousand draws; P(pivotal) integrates the seat error exactly instead (`simulate.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from swingfund.targeting.selectors import SeatArrays, elections_with_results, seat_arrays
+from swingfund.targeting.swing import UNIFORM, national_shares, project, top_two
+
+NATIONAL_SD = 0.02
+"""Standard deviation of the national error of each carrier's share (2 points): roughly the final polls' error
+on a main party's GB share at recent general elections (British Polling Council inquiry 2016; 2017–2024 final
+polls). An assumption, shown with every forecast; set it to 0 to treat the shares as known."""
+T_DEGREES = 4
+TAILS = ("normal", "student-t")
+MIN_NATIONAL_SHARE = 0.02  # carriers below 2 % nationally in both elections are left out of the estimate
+MIN_INTERCEPT = 0.005
+QUANTILES = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975)
+SAMPLE_DRAWS = 4_000
+SAMPLE_CANDIDATES = 5  # the leading candidacies by centre per seat that are sampled
+NO_HISTORY = ("No pair of consecutive elections on the same boundaries{before} is imported, so the seat error "
+              "cannot be estimated. Import at least two elections (e.g. the 2017 and 2019 results).")
+BAD_TAILS = "Tails must be one of: normal, student-t (got {tails!r})."
+
+
+@dataclass(frozen=True)
+class PairChange:
+    """One carrier in one pair of elections: its national change and the scatter of seats about it."""
+
+    baseline: str
+    target: str
+    carrier: str
+    national_change: float
+    rms: float
+    seats: int
+
+
+@dataclass(frozen=True)
+class SeatError:
+    """sd of a candidacy's seat error = intercept + slope × |national change of its carrier| (shares, 0–1)."""
+
+    intercept: float
+    slope: float
+    pooled: float
+    rows: list[PairChange] = field(default_factory=list)
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+
+    def sd(self, change: np.ndarray | float) -> np.ndarray:
+        return self.intercept + self.slope * np.abs(np.asarray(change, dtype=np.float64))
+
+    @property
+    def source(self) -> str:
+        pairs = ", ".join(f"{a} → {b}" for a, b in self.pairs)
+        return (f"estimated by swingfund from {sum(r.seats for r in self.rows):,} seat changes of "
+                f"{len(self.rows)} party–pair rows in the imported results ({pairs}): each seat's change in a "
+                "party's share minus its national (GB) change")
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "intercept": round(self.intercept, 5), "slope": round(self.slope, 5), "pooled_sd": round(self.pooled, 5),
+            "formula": "sd = intercept + slope × |national change of the party's share|",
+            "pairs": [f"{a}→{b}" for a, b in self.pairs], "source": self.source,
+            "rows": [{"baseline": r.baseline, "target": r.target, "party": r.carrier,
+                      "national_change": round(r.national_change, 4), "rms": round(r.rms, 4), "seats": r.seats}
+                     for r in self.rows],
+        }
+
+
+def carrier_shares(seats: SeatArrays) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
+    """(carrier → column, seat × carrier share matrix (NaN: did not stand), GB national shares, stood mask)."""
+    n, k = len(seats), len(seats.carrier_names)
+    valid = np.bincount(seats.cand_seat, weights=seats.cand_votes, minlength=n)
+    has = seats.cand_carrier >= 0
+    rows, cols = seats.cand_seat[has], seats.cand_carrier[has]
+    summed = np.zeros((n, k))
+    np.add.at(summed, (rows, cols), seats.cand_votes[has])
+    stood = np.zeros((n, k), dtype=bool)
+    stood[rows, cols] = True
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(stood, summed / valid[:, None], np.nan)
+    national = national_shares(party=seats.cand_carrier, votes=seats.cand_votes, n_parties=k,
+                               counted=seats.in_gb[seats.cand_seat])
+    return {name: i for i, name in enumerate(seats.carrier_names)}, share, national, stood
+
+
+def pair_changes(*, baseline: SeatArrays, target: SeatArrays) -> list[PairChange]:
+    """Per carrier standing in both (≥ 2 % nationally in one of them): the RMS of seat change − national change."""
+    col_b, share_b, nat_b, _ = carrier_shares(baseline)
+    col_t, share_t, nat_t, _ = carrier_shares(target)
+    index_t = {code: i for i, code in enumerate(target.codes)}
+    pairs = [(i, index_t[c]) for i, c in enumerate(baseline.codes)
+             if c in index_t and baseline.in_gb[i] and not baseline.speaker_seat[i]
+             and not target.speaker_seat[index_t[c]]]
+    rb = np.array([p[0] for p in pairs], dtype=np.int64)
+    rt = np.array([p[1] for p in pairs], dtype=np.int64)
+    out = []
+    for carrier in sorted(set(col_b) & set(col_t)):
+        b, t = col_b[carrier], col_t[carrier]
+        if max(nat_b[b], nat_t[t]) < MIN_NATIONAL_SHARE:
+            continue
+        change = nat_t[t] - nat_b[b]
+        resid = (share_t[rt, t] - share_b[rb, b]) - change
+        resid = resid[~np.isnan(resid)]
+        if resid.size >= 10:
+            out.append(PairChange(baseline.election_id, target.election_id, carrier, float(change),
+                                  float(np.sqrt(np.mean(resid ** 2))), int(resid.size)))
+    return out
+
+
+def history_pairs(*, before: date | None = None) -> list[tuple[str, str]]:
+    """Consecutive elections with results on the same boundary set, the later one polled before `before`."""
+    by_set: dict[str, list] = {}
+    for e in sorted(elections_with_results(), key=lambda e: (e.poll_date, e.id)):
+        by_set.setdefault(e.boundary_set, []).append(e)
+    out = []
+    for elections in by_set.values():
+        for a, b in zip(elections, elections[1:], strict=False):
+            if b.poll_date > a.poll_date and (before is None or b.poll_date < before):
+                out.append((a.id, b.id))
+    return sorted(out)
+
+
+def seat_error_fit(rows: list[PairChange]) -> SeatError:
+    """Weighted least squares of rms on |national change| (weights: seats); slope ≥ 0, intercept ≥ 0.5 point."""
+    w = np.array([r.seats for r in rows], dtype=np.float64)
+    x = np.abs(np.array([r.national_change for r in rows]))
+    y = np.array([r.rms for r in rows])
+    pooled = float(np.sqrt(np.sum(w * y ** 2) / np.sum(w)))
+    intercept, slope = float(np.average(y, weights=w)), 0.0
+    if np.unique(np.round(x, 6)).size >= 2:
+        xm, ym = np.average(x, weights=w), np.average(y, weights=w)
+        slope = float(np.sum(w * (x - xm) * (y - ym)) / np.sum(w * (x - xm) ** 2))
+        slope = max(slope, 0.0)
+        intercept = ym - slope * xm
+    if intercept < MIN_INTERCEPT:
+        intercept = MIN_INTERCEPT
+    pairs = sorted({(r.baseline, r.target) for r in rows})
+    return SeatError(intercept=float(intercept), slope=slope, pooled=pooled, rows=rows, pairs=pairs)
+
+
+def seat_error_estimate(*, before: date | None = None) -> SeatError:
+    """Estimate the seat error from every imported pair of consecutive elections (polled before `before`)."""
+    rows: list[PairChange] = []
+    for a, b in history_pairs(before=before):
+        rows += pair_changes(baseline=seat_arrays(election_id=a), target=seat_arrays(election_id=b))
+    if not rows:
+        raise ValueError(NO_HISTORY.format(before=f" before {before}" if before else ""))
+    return seat_error_fit(rows)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Centre and spread per candidacy (rows may include added zero-vote candidacies), results per seat."""
+
+    seat: np.ndarray          # per row: seat index
+    carrier: np.ndarray       # per row: carrier column (−1: none)
+    centre: np.ndarray        # per row: share of valid votes (0–1)
+    sd: np.ndarray            # per row: seat error sd (share)
+    valid: np.ndarray         # per seat: valid votes (held from last time)
+    winner: np.ndarray        # per seat: row of the projected winner
+    runner_up: np.ndarray     # per seat: row of the projected runner-up (−1 if none)
+    majority: np.ndarray      # per seat: projected winner − runner-up, votes
+    change: np.ndarray        # per carrier: national change of the projection
+    national_sd: float
+    tails: str
+    seat_error: SeatError
+    frozen: np.ndarray        # per seat: kept out of swing (the Speaker's)
+    names: list[str]          # per row: candidate name ('' for added rows)
+
+    @property
+    def n_seats(self) -> int:
+        return self.valid.size
+
+
+def forecast_build(
+    *, seats: SeatArrays, targets: dict[int, float] | None, method: str | None, seat_error: SeatError,
+    national_sd: float = NATIONAL_SD, tails: str = "normal", basis_gb: bool = True,
+) -> Forecast:
+    """The forecast distribution for every seat of `seats` (see the module docstring)."""
+    if tails not in TAILS:
+        raise ValueError(BAD_TAILS.format(tails=tails))
+    n, k = len(seats), len(seats.carrier_names)
+    seat, carrier, votes = seats.cand_seat, seats.cand_carrier, seats.cand_votes
+    names = list(seats.cand_name)
+    targets = targets or {}
+    if targets and (method or UNIFORM) == UNIFORM:  # add candidacies for carriers standing afresh in a seat
+        _, _, _, stood = carrier_shares(seats)
+        nations = np.array(seats.nations)
+        extra_seat, extra_carrier = [], []
+        for p in targets:
+            nation_stood = set(nations[stood[:, p]].tolist())
+            missing = np.flatnonzero(~stood[:, p] & np.isin(nations, list(nation_stood)) & ~seats.speaker_seat)
+            extra_seat += missing.tolist()
+            extra_carrier += [p] * missing.size
+        seat = np.concatenate([seat, np.array(extra_seat, dtype=np.int64)])
+        carrier = np.concatenate([carrier, np.array(extra_carrier, dtype=np.int64)])
+        votes = np.concatenate([votes, np.zeros(len(extra_seat))])
+        names += [""] * len(extra_seat)
+    last = national_shares(party=carrier, votes=votes, n_parties=k, counted=seats.in_gb[seat])
+    valid = np.bincount(seat, weights=votes, minlength=n)
+    if targets:
+        proj = project(seat=seat, party=carrier, votes=votes, n_seats=n, n_parties=k, targets=targets,
+                       method=method or UNIFORM, party_names=seats.carrier_abbreviations,
+                       basis=seats.in_gb if basis_gb else None, frozen=seats.speaker_seat)
+        new_votes = proj.votes
+    else:
+        new_votes = votes
+    with np.errstate(divide="ignore", invalid="ignore"):
+        centre = np.where(valid[seat] > 0, new_votes / valid[seat], 0.0)
+    change = np.zeros(k)
+    for p, share in targets.items():
+        change[p] = share - last[p]
+    row_change = np.where(carrier >= 0, change[np.maximum(carrier, 0)], 0.0)
+    sd = seat_error.sd(row_change)
+    sd = np.where(seats.speaker_seat[seat], 0.0, sd)
+    winner, runner_up = top_two(seat=seat, votes=new_votes, n_seats=n)
+    wv = np.where(winner >= 0, new_votes[np.maximum(winner, 0)], 0.0)
+    rv = np.where(runner_up >= 0, new_votes[np.maximum(runner_up, 0)], 0.0)
+    return Forecast(seat=seat, carrier=carrier, centre=centre, sd=sd, valid=valid, winner=winner,
+                    runner_up=runner_up, majority=wv - rv, change=change, national_sd=float(national_sd),
+                    tails=tails, seat_error=seat_error, frozen=seats.speaker_seat.copy(), names=names)
+
+
+def leading_rows(forecast: Forecast, count: int) -> np.ndarray:
+    """Per seat, the rows of the `count` leading candidacies by centre share (−1 where fewer stood)."""
+    n = forecast.n_seats
+    order = np.lexsort((-forecast.centre, forecast.seat))
+    sorted_seat = forecast.seat[order]
+    first = np.searchsorted(sorted_seat, np.arange(n), side="left")
+    end = np.searchsorted(sorted_seat, np.arange(n), side="right")
+    out = np.full((n, count), -1, dtype=np.int64)
+    for j in range(count):
+        ok = first + j < end
+        out[ok, j] = order[first[ok] + j]
+    return out
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Brute-force draws of the leading candidacies: the lead of the projected winner and who wins."""
+
+    rows: np.ndarray         # seats × SAMPLE_CANDIDATES rows (−1: none)
+    lead_quantiles: dict[float, np.ndarray]   # quantile → per seat: projected winner − best other, votes
+    p_win: np.ndarray        # seats × SAMPLE_CANDIDATES: share of draws each row wins
+    draws: int
+
+
+def _draw_scale(rng: np.random.Generator, tails: str, draws: int) -> np.ndarray:
+    if tails == "student-t":
+        return np.sqrt(T_DEGREES / rng.chisquare(T_DEGREES, size=draws))
+    return np.ones(draws)
+
+
+def forecast_sample(forecast: Forecast, *, draws: int = SAMPLE_DRAWS, seed: int = 2024) -> Sample:
+    """Sample every seat's leading candidacies (seat and national errors drawn) for intervals and P(win)."""
+    rng = np.random.default_rng(seed)
+    rows = leading_rows(forecast, SAMPLE_CANDIDATES)
+    k = forecast.change.size
+    national = np.zeros((k + 1, draws))
+    national[:k] = rng.normal(0.0, 1.0, size=(k, draws)) * forecast.national_sd
+    scale = _draw_scale(rng, forecast.tails, draws)
+    safe = np.maximum(rows, 0)
+    present = rows >= 0
+    centre = np.where(present, forecast.centre[safe], -np.inf)[:, :, None]
+    sd = np.where(present, forecast.sd[safe], 0.0)[:, :, None]
+    nat = national[np.where(present, forecast.carrier[safe], k)]              # seats × C × draws
+    eps = rng.standard_normal(size=(*rows.shape, draws)) * sd * scale[None, None, :]
+    share = np.maximum(centre + nat + eps, 0.0)
+    share = np.where(present[:, :, None], share, -1.0)
+    votes = share * forecast.valid[:, None, None]
+    lead = votes[:, 0, :] - votes[:, 1:, :].max(axis=1) if rows.shape[1] > 1 else votes[:, 0, :]
+    best = votes.argmax(axis=1)
+    p_win = np.stack([(best == j).mean(axis=1) for j in range(rows.shape[1])], axis=1)
+    q = np.quantile(lead, QUANTILES, axis=1)
+    return Sample(rows=rows, lead_quantiles={p: q[i] for i, p in enumerate(QUANTILES)}, p_win=p_win, draws=draws)

@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from swingfund.targeting import leverage as lev
 from swingfund.targeting.bloc import Assumptions, BlocError, assumptions_build, bloc_parse
+from swingfund.targeting.forecast import SeatError
 from swingfund.targeting.selectors import BOUNDARY_MISMATCH, ELECTION_NOT_IMPORTED, TargetingError, seat_arrays
 from swingfund.targeting.swing import SwingError, national_shares
 from swingfund.targeting.targets import targets_compute
@@ -16,16 +16,40 @@ pytestmark = pytest.mark.django_db
 MUSLIM = bloc_parse(text="religion:muslim")
 
 
+def deterministic_tests(seats, bloc_vote, other_support, count_twice):
+    """Independent of the simulation: per seat, does the cohesive bloc vote (fixed assumptions, no forecast
+    error) decide the seat (swing) or elect its own candidate (own), from the candidacy rows one seat at a time."""
+    swing, own = np.full(len(seats), np.nan), np.full(len(seats), np.nan)
+    by_seat: dict[int, list[float]] = {}
+    for s, v in zip(seats.cand_seat.tolist(), seats.cand_votes.tolist(), strict=True):
+        by_seat.setdefault(s, []).append(v)
+    for i, votes in by_seat.items():
+        if np.isnan(bloc_vote[i]):
+            continue
+        votes = sorted(votes, reverse=True)
+        valid = sum(votes)
+        b = bloc_vote[i]
+        shares = [v / valid for v in votes]  # the bloc votes like its seat
+        effect = 2 * b if count_twice else b * (1 + shares[0] - shares[1])
+        swing[i] = float(effect > votes[0] - votes[1])
+        taken = [1.0] + [0.0] * 2 if count_twice else shares[:3]
+        own[i] = float(all(b + other_support * valid > v - b * a for v, a in zip(votes[:3], taken, strict=False)))
+    return swing, own
+
+
 @pytest.mark.parametrize("count_twice", [False, True])
-def test_zero_width_p_decisive_equals_the_seed_flag_for_every_2024_seat(official_db, count_twice):
-    table = targets_compute(election_id="parl.2024-07-04", bloc=MUSLIM, draws=500,
+def test_zero_width_and_zero_forecast_error_is_exactly_the_deterministic_test(official_db, count_twice):
+    table = targets_compute(election_id="parl.2024-07-04", bloc=MUSLIM, draws=500, national_sd=0.0,
+                            seat_error=SeatError(intercept=0.0, slope=0.0, pooled=0.0, user_set=True),
                             assumptions=Assumptions(count_twice=count_twice).fixed())
     assert len(table.seats) == 650
     has_data = ~np.isnan(table.population)
     assert has_data.sum() == 632 and {table.seats.nations[i] for i in np.flatnonzero(~has_data)} == {"N"}
     assert set(np.unique(table.p_swing[has_data])) == {0.0, 1.0}
-    assert np.array_equal(table.p_swing, lev.seed_flag(table.leverage), equal_nan=True)
-    assert np.array_equal(table.p_own, lev.seed_flag(table.own_leverage), equal_nan=True)
+    swing, own = deterministic_tests(table.seats, table.bloc_vote, 0.05, count_twice)
+    assert np.array_equal(table.p_swing, swing, equal_nan=True)
+    assert np.array_equal(table.p_own, own, equal_nan=True)
+    assert 0 < np.nansum(own) < np.nansum(swing) < 100
     assert np.isnan(table.p_swing[~has_data]).all() and np.isnan(table.leverage[~has_data]).all()
 
 
@@ -73,7 +97,8 @@ def test_2017_and_2019_use_the_2011_census_on_2010_boundaries(official_db, data_
     i = table.seats.codes.index("E14000589")
     assert table.adult_share_from_census[i]
     assert table.bloc_voters[i] == pytest.approx(expected, rel=1e-3)
-    assert table.leverage[i] == pytest.approx(expected * 0.5 / table.majority[i], rel=1e-3)
+    assert table.leverage[i] == pytest.approx(expected / table.majority[i], rel=1e-3)  # bloc voters ÷ majority
+    assert table.cohesive_leverage[i] == pytest.approx(expected * 0.5 / table.majority[i], rel=1e-3)
     assert table.rows(top=40)[0].has_data and "Bradford West" in [r.name for r in table.rows(top=60)]
 
 

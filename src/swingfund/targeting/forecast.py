@@ -71,12 +71,18 @@ class SeatError:
     pooled: float
     rows: list[PairChange] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)
+    user_set: bool = False
 
     def sd(self, change: np.ndarray | float) -> np.ndarray:
         return self.intercept + self.slope * np.abs(np.asarray(change, dtype=np.float64))
 
     @property
     def source(self) -> str:
+        if self.user_set:
+            return "set by the user"
+        if not self.rows:
+            return ("no two elections on the same boundaries are imported: swingfund's built-in estimate from the "
+                    "2017 and 2019 House of Commons Library results")
         pairs = ", ".join(f"{a} → {b}" for a, b in self.pairs)
         return (f"estimated by swingfund from {sum(r.seats for r in self.rows):,} seat changes of "
                 f"{len(self.rows)} party–pair rows in the imported results ({pairs}): each seat's change in a "
@@ -173,6 +179,36 @@ def seat_error_estimate(*, before: date | None = None) -> SeatError:
     if not rows:
         raise ValueError(NO_HISTORY.format(before=f" before {before}" if before else ""))
     return seat_error_fit(rows)
+
+
+DEFAULT_SEAT_ERROR = SeatError(intercept=0.036, slope=0.10, pooled=0.042)
+"""Used only when fewer than two elections on the same boundaries are imported: the estimate from the 2017 and
+2019 House of Commons Library results (intercept 3.6 points, slope 0.10), as measured by `seat_error_estimate`."""
+
+
+SEAT_ERROR_BAD = "Seat error must be INTERCEPT or INTERCEPT:SLOPE, non-negative shares (e.g. 0.04:0.1), got {text!r}."
+
+
+def seat_error_parse(text: str | None) -> SeatError | None:
+    """`0.04` or `0.04:0.1` → a user-set SeatError (None: estimate from history)."""
+    if text is None or not text.strip():
+        return None
+    try:
+        values = [float(v) for v in text.split(":")]
+    except ValueError:
+        raise ValueError(SEAT_ERROR_BAD.format(text=text)) from None
+    if len(values) not in (1, 2) or any(v < 0 for v in values):
+        raise ValueError(SEAT_ERROR_BAD.format(text=text))
+    intercept, slope = values[0], (values[1] if len(values) == 2 else 0.0)
+    return SeatError(intercept=intercept, slope=slope, pooled=intercept, user_set=True)
+
+
+def seat_error_or_default(*, before: date | None = None) -> SeatError:
+    """The estimate from imported history, or `DEFAULT_SEAT_ERROR` (its source says so) if there is none."""
+    try:
+        return seat_error_estimate(before=before)
+    except ValueError:
+        return DEFAULT_SEAT_ERROR
 
 
 @dataclass(frozen=True)

@@ -196,8 +196,8 @@ class TargetTable:
                          f"{se.slope:.3f} × |national change| ({self.tails} tails), {se.source}.")
             lines.append(f"P(pivotal): mean over {self.draws:,} simulations (seed {self.seed}) of the chance, "
                          "given each simulation's national error and assumption draws, that the bloc's cohesive "
-                         "move decides the seat (swing lens) or elects its own candidate (own lens); the seat error is integrated "
-                         f"exactly. Largest Monte Carlo standard error: {np.nanmax(self.p_swing_se):.4f} (swing), "
+                         "move decides the seat (swing lens) or elects its own candidate (own lens); the seat "
+                         f"error is integrated exactly. Largest Monte Carlo standard error: {np.nanmax(self.p_swing_se):.4f} (swing), "
                          f"{np.nanmax(self.p_own_se):.4f} (own). Allocation: {self.allocation_text}.")
             lines.append("Majority interval: 10–90 % of the projected winner's lead over its strongest rival, "
                          "sampled from the forecast.")

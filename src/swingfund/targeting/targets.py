@@ -197,7 +197,8 @@ class TargetTable:
             lines.append(f"P(pivotal): mean over {self.draws:,} simulations (seed {self.seed}) of the chance, "
                          "given each simulation's national error and assumption draws, that the bloc's cohesive "
                          "move decides the seat (swing lens) or elects its own candidate (own lens); the seat "
-                         f"error is integrated exactly. Largest Monte Carlo standard error: {np.nanmax(self.p_swing_se):.4f} (swing), "
+                         "error is integrated exactly. Largest Monte Carlo standard error: "
+                         f"{np.nanmax(self.p_swing_se):.4f} (swing), "
                          f"{np.nanmax(self.p_own_se):.4f} (own). Allocation: {self.allocation_text}.")
             lines.append("Majority interval: 10–90 % of the projected winner's lead over its strongest rival, "
                          "sampled from the forecast.")

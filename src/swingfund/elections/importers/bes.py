@@ -5,7 +5,10 @@ Stored as `census="census2011"` statistics in **percent** (0–100 of all usual 
 population as a count (`population`/`all`, from `c11Population`) so consumers can convert to people, and
 `age`/`adult_share` (percent of residents aged 18 or over, the sum of the 18+ age bands). Blank cells
 (Scotland lacks some tables) are skipped. Needs the 2017 or 2019 constituency results (the seats) first.
-The results columns of this file are not imported: the House of Commons Library files are the source of results.
+The 2017 and 2019 results columns are not imported (the House of Commons Library files are the source of those);
+the **2015** results, which no other file here carries, are imported as the election `parl.2015-05-07` (GB only,
+party rows without persons, like the notional results: one row per party, all other candidates as one combined
+row), so that `swingfund` can measure how seats moved between 2015 and 2017 (`targeting.forecast`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from typing import ClassVar
 from swingfund.elections import errors
 from swingfund.elections.importers.base import Importer, ProgressHook, Schema
 from swingfund.elections.importers.census import seat_stat, stats_replace
-from swingfund.elections.models import BoundarySet, Constituency, DataSource, DemographicStat
+from swingfund.elections.importers.elections import GE2015, election_ensure
+from swingfund.elections.models import BoundarySet, Candidacy, Constituency, DataSource, DemographicStat, Party, Result
 
 RELIGION_2011 = {
     "c11Christian": "christian",
@@ -43,6 +47,12 @@ REQUIRED = frozenset(
     {"ONSConstID", "ConstituencyName", "c11Population", "Winner19", "Electorate19"}
     | set(RELIGION_2011) | set(ETHNICITY_2011) | set(ADULT_AGE_BANDS)
 )  # fmt: skip
+PARTIES_2015 = {
+    "ConVote15": "Conservative", "LabVote15": "Labour", "LDVote15": "Liberal Democrat",
+    "SNPVote15": "Scottish National Party", "PCVote15": "Plaid Cymru", "UKIPVote15": "UK Independence Party",
+    "GreenVote15": "Green", "BNPVote15": "British National Party",
+}
+OTHER_2015 = "Other candidates (combined)"
 PERCENT_SUM_TOLERANCE = 0.5  # a topic's categories must add up to 100 ± this (the file's own rounding)
 PERCENT_SUM_WRONG = "{topic} shares add up to {total:.2f}%, not 100%"
 
@@ -68,7 +78,9 @@ class Bes2019Census2011(Importer):
             fields = {"topic": topic, "category": category, "label": label, "value": value, "unit": unit}
             stats.append(seat_stat(seat=seat, census="census2011", source=source, **fields))
 
+        read = []
         for row in self.table.rows():
+            read.append(row)
             self.summary.rows += 1
             tick(1)
             code = row.gss("ONSConstID")
@@ -104,3 +116,43 @@ class Bes2019Census2011(Importer):
         if not seen:
             raise self.table.fail(2, "ONSConstID", errors.EMPTY_FILE)
         self.summary.written = stats_replace(source=source, stats=stats)
+        if all(column in self.table.header for column in (*PARTIES_2015, "TotalVote15", "Electorate15")):
+            self.summary.written += self._results_2015(source=source, seats=seats, read=read)
+
+    def _results_2015(self, *, source: DataSource, seats: dict[str, Constituency], read: list) -> int:
+        """The 2015 results as party rows (replaced whole on every import, so a repeat import is safe)."""
+        election = election_ensure(GE2015, source=source)
+        self.summary.elections.add(election.id)
+        parties = {column: Party.objects.get_or_create(name=name)[0] for column, name in PARTIES_2015.items()}
+        Result.objects.filter(election=election).delete()
+        Candidacy.objects.filter(election=election).delete()
+        candidacies, results = [], []
+        for row in read:
+            seat = seats[row.gss("ONSConstID")]
+            total = row.int("TotalVote15")
+            votes = {column: row.int(column, blank=0) for column in PARTIES_2015}
+            other = total - sum(votes.values())
+            if other < 0:
+                raise row.fail("TotalVote15", errors.SEAT_TOTAL_MISMATCH.format(
+                    code=seat.gss_code, got=sum(votes.values()), expected=total))
+            rows = [Candidacy(election=election, constituency=seat, party=parties[c], votes=v, source=source)
+                    for c, v in votes.items() if v > 0]
+            if other > 0:
+                rows.append(Candidacy(election=election, constituency=seat, party=None, person_name=OTHER_2015,
+                                      votes=other, source=source))
+            rows.sort(key=lambda c: -c.votes)
+            rows[0].elected = True
+            candidacies += rows
+            results.append((seat, row, rows, total))
+        Candidacy.objects.bulk_create(candidacies, batch_size=500)
+        result_rows = []
+        for seat, row, rows, total in results:
+            second = rows[1] if len(rows) > 1 else None
+            results_row = Result(election=election, constituency=seat, electorate=row.int("Electorate15"),
+                                 valid_votes=total, majority=rows[0].votes - (second.votes if second else 0),
+                                 winner=rows[0], runner_up=second, winner_party=rows[0].party,
+                                 runner_up_party=second.party if second else None,
+                                 result_text=f"{row.text('Winner15')} (BES)", source=source)
+            result_rows.append(results_row)
+        Result.objects.bulk_create(result_rows, batch_size=500)
+        return len(candidacies) + len(result_rows)

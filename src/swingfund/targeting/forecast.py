@@ -16,7 +16,10 @@ candidacy c of carrier p in seat i, the share of valid votes next time is
   history** (`seat_error_estimate`): for each pair of consecutive elections on the same boundaries, each seat's
   change in a carrier's share minus the carrier's national change; the root mean square of those residuals per
   carrier and pair, regressed (weighted by seats) on the size of the national change. A larger national change
-  brings a larger scatter about it, which is why 2024 needs wider intervals than 2019.
+  brings a larger scatter about it, which is why 2024 needs wider intervals than 2019. The two leading parties'
+  seat errors are negatively correlated (votes move from one to the other), which widens the margin between
+  them; independent errors would miss that, so every sd is multiplied by √(1 − ρ) (ρ ≤ 0, the correlation of
+  the leading pair's residuals in the same history): the margin's spread is then the one history shows.
 * heavier tails (`tails="student-t"`): every seat error of one simulation is scaled by √w, w ~ ν/χ²_ν (ν = 4),
   one w per simulation: some elections are more volatile than others; each seat's error is then Student-t.
 
@@ -26,7 +29,7 @@ thousand draws; P(pivotal) integrates the seat error exactly instead (`simulate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -72,9 +75,10 @@ class SeatError:
     rows: list[PairChange] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)
     user_set: bool = False
+    margin_factor: float = 1.0  # √(1 − ρ): ρ the correlation of the two leading parties' seat errors in history
 
     def sd(self, change: np.ndarray | float) -> np.ndarray:
-        return self.intercept + self.slope * np.abs(np.asarray(change, dtype=np.float64))
+        return (self.intercept + self.slope * np.abs(np.asarray(change, dtype=np.float64))) * self.margin_factor
 
     @property
     def source(self) -> str:
@@ -91,7 +95,8 @@ class SeatError:
     def as_dict(self) -> dict[str, object]:
         return {
             "intercept": round(self.intercept, 5), "slope": round(self.slope, 5), "pooled_sd": round(self.pooled, 5),
-            "formula": "sd = intercept + slope × |national change of the party's share|",
+            "margin_factor": round(self.margin_factor, 4),
+            "formula": "sd = (intercept + slope × |national change of the party's share|) × margin_factor",
             "pairs": [f"{a}→{b}" for a, b in self.pairs], "source": self.source,
             "rows": [{"baseline": r.baseline, "target": r.target, "party": r.carrier,
                       "national_change": round(r.national_change, 4), "rms": round(r.rms, 4), "seats": r.seats}
@@ -140,6 +145,30 @@ def pair_changes(*, baseline: SeatArrays, target: SeatArrays) -> list[PairChange
     return out
 
 
+def leading_pair_residuals(*, baseline: SeatArrays, target: SeatArrays) -> np.ndarray:
+    """Per GB seat: the residuals (seat change − national change) of the baseline's two leading carriers."""
+    col_b, share_b, nat_b, _ = carrier_shares(baseline)
+    col_t, share_t, nat_t, _ = carrier_shares(target)
+    index_t = {code: i for i, code in enumerate(target.codes)}
+    out = []
+    for i, code in enumerate(baseline.codes):
+        j = index_t.get(code)
+        if j is None or not baseline.in_gb[i] or baseline.speaker_seat[i]:
+            continue
+        row = np.nan_to_num(share_b[i], nan=-1.0)
+        first, second = np.argsort(-row)[:2]
+        pair = []
+        for b in (first, second):
+            name = baseline.carrier_names[b]
+            t = col_t.get(name)
+            if t is None or np.isnan(share_t[j, t]) or row[b] < 0:
+                break
+            pair.append((share_t[j, t] - share_b[i, b]) - (nat_t[t] - nat_b[b]))
+        if len(pair) == 2:
+            out.append(pair)
+    return np.array(out).reshape(-1, 2)
+
+
 def history_pairs(*, before: date | None = None) -> list[tuple[str, str]]:
     """Consecutive elections with results on the same boundary set, the later one polled before `before`."""
     by_set: dict[str, list] = {}
@@ -174,11 +203,17 @@ def seat_error_fit(rows: list[PairChange]) -> SeatError:
 def seat_error_estimate(*, before: date | None = None) -> SeatError:
     """Estimate the seat error from every imported pair of consecutive elections (polled before `before`)."""
     rows: list[PairChange] = []
+    leading = []
     for a, b in history_pairs(before=before):
-        rows += pair_changes(baseline=seat_arrays(election_id=a), target=seat_arrays(election_id=b))
+        base, target = seat_arrays(election_id=a), seat_arrays(election_id=b)
+        rows += pair_changes(baseline=base, target=target)
+        leading.append(leading_pair_residuals(baseline=base, target=target))
     if not rows:
         raise ValueError(NO_HISTORY.format(before=f" before {before}" if before else ""))
-    return seat_error_fit(rows)
+    fit = seat_error_fit(rows)
+    pairs = np.concatenate(leading)
+    rho = float(np.mean(pairs[:, 0] * pairs[:, 1]) / np.sqrt(np.mean(pairs[:, 0] ** 2) * np.mean(pairs[:, 1] ** 2)))
+    return replace(fit, margin_factor=float(np.sqrt(max(1.0 - min(rho, 0.0), 1.0))))
 
 
 DEFAULT_SEAT_ERROR = SeatError(intercept=0.036, slope=0.10, pooled=0.042)

@@ -252,7 +252,7 @@ def targets_compute(
     *, election_id: str, bloc: Bloc, assumptions: Assumptions | None = None, draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED, swing: str | None = None, shares: str | None = None,
     progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float = NATIONAL_SD,
-    seat_error: SeatError | None = None, tails: str = "normal", allocation: str | None = None,
+    seat_error: SeatError | None = None, tails: str = "student-t", allocation: str | None = None,
 ) -> TargetTable:
     """Run one analysis over every seat of the election (see the module docstring).
 

@@ -73,7 +73,7 @@ class Command(BaseCommand):
                             help="Standard deviation of each party's national error (default %(default)s).")
         parser.add_argument("--seat-error", metavar="INTERCEPT[:SLOPE]",
                             help="Override the seat error estimated from the imported history (e.g. 0 for none).")
-        parser.add_argument("--tails", choices=list(TAILS), default="normal", help="Seat error distribution.")
+        parser.add_argument("--tails", choices=list(TAILS), default="student-t", help="Seat error distribution.")
         parser.add_argument("--allocation", default="seat",
                             help="Where the bloc's votes are now: seat (default), turnout, winner, or Lab=0.6,Con=0.1.")
 

@@ -108,7 +108,8 @@ def backtest_run(*, baseline_id: str, target_id: str, tails: str = "student-t", 
     for i, code in enumerate(base.codes):
         j = index_t.get(code)
         w = fc.winner[i]
-        if j is None or w < 0 or not base.in_gb[i] or base.speaker_seat[i] or target.speaker_seat[j] or fc.carrier[w] < 0:
+        skip = not base.in_gb[i] or base.speaker_seat[i]
+        if j is None or w < 0 or skip or target.speaker_seat[j] or fc.carrier[w] < 0:
             continue
         probs: dict[str, float] = {}
         for col, row in enumerate(sample.rows[i]):

@@ -20,8 +20,8 @@ def run(*args: str) -> str:
 
 def test_top_25_table_for_2024(official_db):
     text = run("--election", "parl.2024-07-04", "--bloc", "religion:muslim", "--top", "25", "--draws", "2000")
-    for heading in ("Seat", "MP (party)", "Majority", "Bloc voters", "Leverage", "P(decisive) swing",
-                    "P(decisive) own"):
+    for heading in ("Seat", "MP (party)", "Majority", "Bloc voters", "Leverage", "P(pivotal) swing",
+                    "P(pivotal) own", "Majority 10–90 %"):
         assert heading in text
     assert "Bradford West" in text and "Naz Shah (Lab)" in text
     assert "│ 25 │" in text and "│ 26 │" not in text

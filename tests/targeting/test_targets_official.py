@@ -75,8 +75,18 @@ def test_2024_majorities_and_bloc_counts_come_from_the_files(official_db, data_d
     code_column = "Post-2019 Westminster Parliamentary constituencies Code"
     for r in muslim:
         assert table.population[index[r[code_column]]] == float(r["Observation"])
-    # The seat adult share is the national default for 2021 census seats: the census file has no age split.
-    assert not table.adult_share_from_census.any()
+    # Each GB seat's own adult share, from the summary file's age bands (18+ = 20+ bands + half of 16–19).
+    with open(data_dir / "GE2024-census-constituency-summaries-GB-v1.1.csv", encoding="utf-8") as f:
+        summary = {r["ONSConstID"]: r for r in csv.DictReader(f)}
+    young = ("c21Age0to4", "c21Age5to9", "c21Age10to15", "c21Age16to19")
+    bands = [c for c in next(iter(summary.values())) if c.startswith("c21Age") and c not in young]
+    assert len(bands) == 14
+    for code, r in summary.items():
+        i = index[code]
+        expected = (sum(float(r[c]) for c in bands) + float(r["c21Age16to19"]) / 2) / 100
+        assert table.adult_share_from_census[i] and table.adult_share[i] == pytest.approx(expected, abs=1e-9)
+    bradford = index["E14001120"]  # Bradford West
+    assert table.adult_share[bradford] < 0.76  # a young seat: the flat 0.79 overstated its bloc
 
 
 @pytest.mark.parametrize("election_id", ["parl.2017-06-08", "parl.2019-12-12"])

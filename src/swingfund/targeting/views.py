@@ -83,3 +83,34 @@ def _sort_value(value: float) -> str:
     if value == float("inf"):
         return "1e300"
     return repr(float(value))
+
+
+BACKTESTS = (("parl.2017-06-08", "parl.2019-12-12"), ("parl.2019-12-12.notional", "parl.2024-07-04"))
+
+
+def method_page(request: HttpRequest) -> HttpResponse:
+    """`/targets/method/`: the model in plain words, its backtests and the calibration chart."""
+    from swingfund.targeting.backtest import backtest_run
+    from swingfund.targeting.calibration import calibration_svg
+    from swingfund.targeting.forecast import NATIONAL_SD, seat_error_or_default
+
+    seat_error = seat_error_or_default()
+    results, error = [], ""
+    for baseline, target in BACKTESTS:
+        try:
+            results.append(backtest_run(baseline_id=baseline, target_id=target))
+        except (TargetingError, ValueError) as exc:
+            error = str(exc)
+    rows = [{"baseline": b.baseline, "target": b.target, "n_seats": len(b.seats), "brier": b.brier,
+             "brier_same_winner": b.brier_same_winner, "brier_uniform_swing": b.brier_uniform_swing,
+             "log_loss": b.log_loss, **{f"c{round(k * 100)}": f"{v:.0%}" for k, v in b.coverage.items()}}
+            for b in results]
+    c80 = {b.target: f"{b.coverage[0.8]:.0%}" for b in results}
+    context = {
+        "seat_error": seat_error, "intercept_points": f"{seat_error.intercept * 100:.1f}",
+        "national_sd_points": f"{NATIONAL_SD * 100:g}", "backtests": rows,
+        "backtest_error": error or "Import the 2015 (BES), 2017, 2019 and 2024 results to run the backtests.",
+        "chart": mark_safe(calibration_svg(series=[(f"{b.baseline} → {b.target}", b.reliability) for b in results])),
+        "ordinary_c80": c80.get("parl.2019-12-12", "—"), "volatile_c80": c80.get("parl.2024-07-04", "—"),
+    }
+    return render(request, "targeting/method.html", context)

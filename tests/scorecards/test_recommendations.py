@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from swingfund.elections.models import Candidacy, Constituency, DemographicStat, Election, Party, Person, Result
 from swingfund.scorecards import services
+from swingfund.scorecards.places import places_detail
 from swingfund.scorecards.recommendations import recommendations, recommendations_with_notes
 from swingfund.scorecards.rules import RuleConfig
 from swingfund.scorecards.selectors import places_with_basis, seat_intervention
@@ -303,5 +304,8 @@ def test_a_cooperative_newcomer_carries_labours_votes_before_the_count(source, e
     Result.objects.create(election=election, constituency=seat, electorate=60_000, valid_votes=35_000,
                           majority=5_000, winner=old[0], runner_up=old[1], source=source)
     new_coop, new_blue = (stand(later, seat, n, p) for n, p in (("New Co-op", coop), ("New Blue", blue)))
-    places, _ = places_with_basis(candidacies=[new_coop, new_blue])
-    assert places == {new_coop.pk: 1, new_blue.pk: 2}
+    newcomer = stand(later, seat, "New Indie", None)
+    places, _ = places_with_basis(candidacies=[new_coop, new_blue, newcomer])
+    assert places == {new_coop.pk: 1, new_blue.pk: 2, newcomer.pk: 3}
+    _, _, newcomers = places_detail(candidacies=[new_coop, new_blue, newcomer])
+    assert newcomers == {newcomer.pk}  # what the own-candidate lens lets the rule consider

@@ -136,21 +136,31 @@ def projection(*, election: Election, shares: str, method: str = "uniform") -> P
     return _past(past, result.votes.tolist(), f"a {method} swing projection from {earlier.pk} to {shares}")
 
 
-def places_with_basis(
+def places_detail(
     *, candidacies: Sequence[Candidacy], projected: PastVotes | None = None
-) -> tuple[dict[int, int | None], str]:
-    """Places (1 = most votes) of one seat's candidacies and where they come from (module docs)."""
+) -> tuple[dict[int, int | None], str, set[int]]:
+    """Places (1 = most votes) of one seat's candidacies, where they come from (module docs), and the
+    *newcomers*: candidacies placed before the count that carry no votes at all from the last election."""
     if candidacies and all(c.votes is not None for c in candidacies):
         ordered = sorted(candidacies, key=lambda c: (-c.votes, c.pk))
-        return {c.pk: i + 1 for i, c in enumerate(ordered)}, "this election's count"
+        return {c.pk: i + 1 for i, c in enumerate(ordered)}, "this election's count", set()
     past = projected
     if past is None and candidacies:
         first = candidacies[0]
         past = last_result(election=Election.objects.get(pk=first.election_id), constituency_id=first.constituency_id)
     if past is None:
-        return {c.pk: None for c in candidacies}, "no result or projection"
+        return {c.pk: None for c in candidacies}, "no result or projection", set()
     ordered = sorted(candidacies, key=lambda c: (-past.votes(c), c.pk))
-    return {c.pk: i + 1 for i, c in enumerate(ordered)}, past.basis
+    newcomers = {c.pk for c in candidacies if past.votes(c) <= 0}
+    return {c.pk: i + 1 for i, c in enumerate(ordered)}, past.basis, newcomers
+
+
+def places_with_basis(
+    *, candidacies: Sequence[Candidacy], projected: PastVotes | None = None
+) -> tuple[dict[int, int | None], str]:
+    """Places (1 = most votes) of one seat's candidacies and where they come from (module docs)."""
+    place, basis, _ = places_detail(candidacies=candidacies, projected=projected)
+    return place, basis
 
 
 def places(*, candidacies: Sequence[Candidacy], projected: PastVotes | None = None) -> dict[int, int | None]:

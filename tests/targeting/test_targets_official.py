@@ -94,6 +94,7 @@ def test_2017_and_2019_use_the_2011_census_on_2010_boundaries(official_db, data_
     a = Assumptions().fixed()
     table = targets_compute(election_id=election_id, bloc=MUSLIM, assumptions=a, draws=100)
     assert table.seats.boundary_set == "pcon2010" and table.censuses == ["census2011"]
+    assert any("census2011 for a 20" in line and "growth assumption" in line for line in table.notes())
     assert len(table.seats) == 650 and int(np.isnan(table.population).sum()) == 18
     # Bradford West worked by hand from the BES file: 51.30% Muslim of 114,761 residents, 70.69% aged 18+.
     with open(data_dir / "BES-2019-General-Election-results-file-v1.1.csv", encoding="utf-8") as f:

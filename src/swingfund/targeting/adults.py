@@ -24,8 +24,8 @@ ADULT_RATIO_BY_CATEGORY: dict[tuple[str, str], tuple[tuple[float, float, float],
         "under 16, median age 27 against 40; adults ≈ 64 % of Muslims against 79 % of all residents",
     ),
 }
-OLDER_CENSUS_NOTE = ("Bloc counts come from the {census} for a {year} election: population held at the census "
-                     "figure (growth assumption: none; the bloc is likely larger by the election).")
+OLDER_CENSUS_NOTE = ("Bloc counts come from {census} for a {year} election: the bloc is held at its census size "
+                     "(growth assumption: none, so a growing bloc is understated by its growth since the census).")
 
 
 def bloc_adult_ratio(*, bloc: Bloc, assumptions: Assumptions) -> tuple[Assumptions, list[str]]:
@@ -36,3 +36,14 @@ def bloc_adult_ratio(*, bloc: Bloc, assumptions: Assumptions) -> tuple[Assumptio
     values, citation = ADULT_RATIO_BY_CATEGORY[bloc.terms[0]]
     ratio = Assumption("adult_ratio", *values)
     return replace(assumptions, adult_ratio=ratio), [f"Adult ratio of the bloc: {ratio}, from {citation}."]
+
+
+def older_census_notes(*, censuses: list[str], election_id: str) -> list[str]:
+    """A note per census taken more than a year before the election (its growth assumption, stated)."""
+    year = int(election_id.split(".")[1][:4])
+    out = []
+    for census in censuses:
+        digits = "".join(ch for ch in census if ch.isdigit())
+        if digits and int(digits) < year - 1:
+            out.append(OLDER_CENSUS_NOTE.format(census=census, year=year))
+    return out

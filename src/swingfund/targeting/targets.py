@@ -16,7 +16,7 @@ import numpy as np
 
 from swingfund.elections.models import DataSource
 from swingfund.targeting import leverage as lev
-from swingfund.targeting.adults import bloc_adult_ratio
+from swingfund.targeting.adults import bloc_adult_ratio, older_census_notes
 from swingfund.targeting.allocation import allocation_parse
 from swingfund.targeting.allocation import describe as allocation_describe
 from swingfund.targeting.bloc import Assumptions, Bloc, bloc_validate
@@ -269,6 +269,7 @@ def targets_compute(
                   boundary_set=seats.boundary_set)
     assumptions, adult_notes = bloc_adult_ratio(bloc=bloc, assumptions=assumptions)
     pop = bloc_population(seats=seats, bloc=bloc, default_adult_share=assumptions.seat_adult_share_default)
+    adult_notes += older_census_notes(censuses=pop.censuses, election_id=seats.election_id)
     if seat_error is None:
         seat_error = seat_error_or_default()
     targets = shares_parse(text=shares, seats=seats) if (swing or shares) else None

@@ -171,3 +171,24 @@ def test_backtests_beat_both_baselines(official_db, baseline, target):
         assert 0.70 <= data["coverage"]["0.8"] <= 0.90
     else:  # 2024: national changes far larger than any before; reported honestly, not tuned
         assert 0.3 <= data["coverage"]["0.8"] < 0.8
+
+
+def test_2015_results_come_from_the_bes_file_and_join_the_history(official_db, data_dir):
+    import csv
+
+    from swingfund.elections.models import Result
+    from swingfund.targeting.forecast import history_pairs
+
+    with open(data_dir / "BES-2019-General-Election-results-file-v1.1.csv", encoding="utf-8") as f:
+        rows = {r["ONSConstID"]: r for r in csv.DictReader(f)}
+    results = {r.constituency.gss_code: r for r in Result.objects.filter(election_id="parl.2015-05-07")
+               .select_related("constituency")}
+    assert len(results) == 632
+    columns = ("ConVote15", "LabVote15", "LDVote15", "SNPVote15", "PCVote15", "UKIPVote15", "GreenVote15", "BNPVote15")
+    for code, r in rows.items():
+        votes = [int(r[c]) for c in columns if r[c].strip()]
+        votes.append(int(r["TotalVote15"]) - sum(votes))
+        top = sorted(votes, reverse=True)
+        assert results[code].valid_votes == int(r["TotalVote15"])
+        assert results[code].majority == top[0] - top[1]
+    assert ("parl.2015-05-07", "parl.2017-06-08") in history_pairs()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from swingfund.elections import errors
-from swingfund.elections.importers.base import Importer, ProgressHook, Schema
+from swingfund.elections.importers.base import Importer, ProgressHook, Schema, assign, rows_update
 from swingfund.elections.importers.census import seat_stat, stats_replace
 from swingfund.elections.importers.elections import GE2015, election_ensure
 from swingfund.elections.models import BoundarySet, Candidacy, Constituency, DataSource, DemographicStat, Party, Result
@@ -53,6 +53,8 @@ PARTIES_2015 = {
     "GreenVote15": "Green", "BNPVote15": "British National Party",
 }
 OTHER_2015 = "Other candidates (combined)"
+RESULT_FIELDS = ("electorate", "valid_votes", "invalid_votes", "majority", "winner", "runner_up", "winner_party",
+                 "runner_up_party", "result_text", "source")
 PERCENT_SUM_TOLERANCE = 0.5  # a topic's categories must add up to 100 ± this (the file's own rounding)
 PERCENT_SUM_WRONG = "{topic} shares add up to {total:.2f}%, not 100%"
 
@@ -120,39 +122,52 @@ class Bes2019Census2011(Importer):
             self.summary.written += self._results_2015(source=source, seats=seats, read=read)
 
     def _results_2015(self, *, source: DataSource, seats: dict[str, Constituency], read: list) -> int:
-        """The 2015 results as party rows (replaced whole on every import, so a repeat import is safe)."""
+        """The 2015 results as party rows, updated in place on a repeat import (rows match by seat and party)."""
         election = election_ensure(GE2015, source=source)
         self.summary.elections.add(election.id)
         parties = {column: Party.objects.get_or_create(name=name)[0] for column, name in PARTIES_2015.items()}
-        Result.objects.filter(election=election).delete()
-        Candidacy.objects.filter(election=election).delete()
-        candidacies, results = [], []
+        existing = {(c.constituency_id, c.party_id): c for c in Candidacy.objects.filter(election=election)}
+        results = {r.constituency_id: r for r in Result.objects.filter(election=election)}
+        new, changed, placed = [], [], []
         for row in read:
             seat = seats[row.gss("ONSConstID")]
             total = row.int("TotalVote15")
-            votes = {column: row.int(column, blank=0) for column in PARTIES_2015}
+            votes = {parties[c]: row.int(c, blank=0) for c in PARTIES_2015}
             other = total - sum(votes.values())
             if other < 0:
                 raise row.fail("TotalVote15", errors.SEAT_TOTAL_MISMATCH.format(
                     code=seat.gss_code, got=sum(votes.values()), expected=total))
-            rows = [Candidacy(election=election, constituency=seat, party=parties[c], votes=v, source=source)
-                    for c, v in votes.items() if v > 0]
-            if other > 0:
-                rows.append(Candidacy(election=election, constituency=seat, party=None, person_name=OTHER_2015,
-                                      votes=other, source=source))
-            rows.sort(key=lambda c: -c.votes)
-            rows[0].elected = True
-            candidacies += rows
-            results.append((seat, row, rows, total))
-        Candidacy.objects.bulk_create(candidacies, batch_size=500)
-        result_rows = []
-        for seat, row, rows, total in results:
+            counts = [(party, v) for party, v in votes.items() if v > 0] + ([(None, other)] if other > 0 else [])
+            counts.sort(key=lambda pv: -pv[1])
+            rows = []
+            for i, (party, v) in enumerate(counts):
+                fields = {"votes": v, "elected": i == 0, "source": source,
+                          "person_name": "" if party else OTHER_2015}
+                candidacy = existing.pop((seat.pk, party.pk if party else None), None)
+                if candidacy is None:
+                    candidacy = Candidacy(election=election, constituency=seat, party=party, **fields)
+                    new.append(candidacy)
+                elif assign(candidacy, fields):
+                    changed.append(candidacy)
+                rows.append(candidacy)
+            placed.append((seat, row, rows, total))
+        Candidacy.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
+        Candidacy.objects.bulk_create(new, batch_size=500)
+        rows_update(Candidacy, changed, ["votes", "elected", "source", "person_name"])
+        new_results, changed_results = [], []
+        for seat, row, rows, total in placed:
             second = rows[1] if len(rows) > 1 else None
-            results_row = Result(election=election, constituency=seat, electorate=row.int("Electorate15"),
-                                 valid_votes=total, majority=rows[0].votes - (second.votes if second else 0),
-                                 winner=rows[0], runner_up=second, winner_party=rows[0].party,
-                                 runner_up_party=second.party if second else None,
-                                 result_text=f"{row.text('Winner15')} (BES)", source=source)
-            result_rows.append(results_row)
-        Result.objects.bulk_create(result_rows, batch_size=500)
-        return len(candidacies) + len(result_rows)
+            fields = {"electorate": row.int("Electorate15"), "valid_votes": total, "invalid_votes": None,
+                      "majority": rows[0].votes - (second.votes if second else 0), "winner": rows[0],
+                      "runner_up": second, "winner_party": rows[0].party,
+                      "runner_up_party": second.party if second else None,
+                      "result_text": f"{row.text('Winner15')} (BES)", "source": source}
+            result = results.pop(seat.pk, None)
+            if result is None:
+                new_results.append(Result(election=election, constituency=seat, **fields))
+            elif assign(result, fields):
+                changed_results.append(result)
+        Result.objects.filter(pk__in=[r.pk for r in results.values()]).delete()
+        Result.objects.bulk_create(new_results, batch_size=500)
+        rows_update(Result, changed_results, list(RESULT_FIELDS))
+        return len(new) + len(changed) + len(new_results) + len(changed_results)

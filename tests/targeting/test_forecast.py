@@ -79,8 +79,10 @@ def two_party_forecast(*, margin_share: float, sd: float, national_sd: float = 0
                     frozen=np.zeros(1, dtype=bool), names=["", "", ""])
 
 
-def brute_force(fc: Forecast, base: float, assumptions: Assumptions, draws: int, seed: int) -> tuple[float, float]:
-    """Plain sampling of everything (assumptions, national and seat errors): the bloc votes like its seat."""
+def brute_force(fc: Forecast, base: float, assumptions: Assumptions, draws: int, seed: int,
+                shares: np.ndarray | None = None) -> tuple[float, float]:
+    """Plain sampling of everything (assumptions, national and seat errors): the bloc votes like its seat, or
+    as `shares` (per candidacy) say."""
     rng = np.random.default_rng(seed)
     m = np.ones(draws)
     for a in assumptions.multipliers():
@@ -91,11 +93,12 @@ def brute_force(fc: Forecast, base: float, assumptions: Assumptions, draws: int,
     v = fc.valid[0]
     nat = rng.normal(0, fc.national_sd, (3, draws)) if fc.national_sd else np.zeros((3, draws))
     votes = (fc.centre[:, None] + nat + rng.normal(0, 1, (3, draws)) * fc.sd[:, None]) * v
-    a_w, a_r = fc.centre[0], fc.centre[1]
+    alloc = fc.centre if shares is None else shares
+    a_w, a_r = alloc[0], alloc[1]
     margin = votes[0] - votes[1]
     swing = ((margin > 0) & (margin < bloc * (1 + a_w - a_r))) | ((margin < 0) & (-margin < bloc * (1 + a_r - a_w)))
     own_votes = bloc + other * v
-    own = np.all(own_votes[None, :] > votes - bloc[None, :] * fc.centre[:, None], axis=0)
+    own = np.all(own_votes[None, :] > votes - bloc[None, :] * alloc[:, None], axis=0)
     return float(swing.mean()), float(own.mean())
 
 
@@ -192,3 +195,22 @@ def test_2015_results_come_from_the_bes_file_and_join_the_history(official_db, d
         assert results[code].valid_votes == int(r["TotalVote15"])
         assert results[code].majority == top[0] - top[1]
     assert ("parl.2015-05-07", "parl.2017-06-08") in history_pairs()
+
+
+def test_allocation_by_party_needs_its_source_and_changes_the_effect(official_db):
+    from swingfund.targeting.swing import SwingError
+
+    with pytest.raises(SwingError, match="need their source"):
+        targets_compute(election_id="parl.2024-07-04", bloc=MUSLIM, draws=200, allocation="Lab=0.6")
+    seat = targets_compute(election_id="parl.2024-07-04", bloc=MUSLIM, draws=2_000, seed=1)
+    lab = targets_compute(election_id="parl.2024-07-04", bloc=MUSLIM, draws=2_000, seed=1, allocation="Lab=1.0",
+                          allocation_source="hypothetical, for the test")
+    assert "source: hypothetical, for the test" in lab.allocation_text
+    assert not np.allclose(lab.p_swing, seat.p_swing, equal_nan=True)
+    # the effect per draw against plain sampling: all of the bloc with the leader A closes A's lead by two per vote
+    # and cannot help A when B leads (it is already with A)
+    fc = two_party_forecast(margin_share=0.04, sd=0.05, national_sd=0.02)
+    exact = p_pivotal(base=np.array([20_000.0]), forecast=fc, assumptions=Assumptions(), allocation={0: 1.0},
+                      draws=200_000, seed=3)
+    swing, own = brute_force(fc, 20_000.0, Assumptions(), 1_000_000, 4, shares=np.array([1.0, 0.0, 0.0]))
+    assert exact.swing[0] == pytest.approx(swing, abs=0.004) and exact.own[0] == pytest.approx(own, abs=0.004)

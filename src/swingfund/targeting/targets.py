@@ -40,6 +40,8 @@ from swingfund.targeting.swing import SwingError
 
 SHARES_BAD_FORMAT = "National shares must look like Lab=0.34,Con=0.24 (got {text!r})."
 SHARES_UNKNOWN_PARTY = "No party {party!r} stood in {election}. Parties: {parties}."
+ALLOCATION_NEEDS_SOURCE = ("Allocation shares by party need their source (e.g. --allocation-source 'a published "
+                           "survey of the bloc, 2024'): a probability shown to a group must say where it comes from.")
 SHARE_BASES = ("gb", "uk")
 SHARE_BASIS_BAD = "Share basis must be gb or uk (got {basis!r})."
 SORT_UNKNOWN = "Unknown sort {sort!r}. Choose one of: {choices}."
@@ -253,6 +255,7 @@ def targets_compute(
     seed: int = DEFAULT_SEED, swing: str | None = None, shares: str | None = None,
     progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float = NATIONAL_SD,
     seat_error: SeatError | None = None, tails: str = "student-t", allocation: str | None = None,
+    allocation_source: str = "",
 ) -> TargetTable:
     """Run one analysis over every seat of the election (see the module docstring).
 
@@ -278,6 +281,8 @@ def targets_compute(
     fc = forecast_build(seats=seats, targets=targets, method=swing or "uniform", seat_error=seat_error,
                         national_sd=national_sd, tails=tails, basis_gb=share_basis == "gb")
     alloc = allocation_parse(allocation, carriers=seats.carrier_names, abbreviations=seats.carrier_abbreviations)
+    if isinstance(alloc, dict) and not allocation_source.strip():
+        raise SwingError(ALLOCATION_NEEDS_SOURCE)
 
     majority = fc.majority
     winner_votes = np.where(fc.winner >= 0, fc.centre[np.maximum(fc.winner, 0)] * fc.valid, np.nan)
@@ -316,7 +321,8 @@ def targets_compute(
         majority_p90=sample.lead_quantiles[0.9], p_win=sample.p_win[:, 0], criteria=criteria,
         cohesive_leverage=lev.swing_leverage(bloc_vote=bloc_vote, majority=majority, count_twice=a.count_twice),
         adult_share=pop.adult_share, seat_error=seat_error, national_sd=national_sd, tails=tails,
-        allocation_text=allocation_describe(alloc, abbreviations=seats.carrier_abbreviations),
+        allocation_text=allocation_describe(alloc, abbreviations=seats.carrier_abbreviations)
+        + (f" (source: {allocation_source.strip()})" if allocation_source.strip() else ""),
         adult_notes=tuple(adult_notes),
     )
 

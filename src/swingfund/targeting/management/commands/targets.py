@@ -74,6 +74,7 @@ class Command(BaseCommand):
         parser.add_argument("--seat-error", metavar="INTERCEPT[:SLOPE]",
                             help="Override the seat error estimated from the imported history (e.g. 0 for none).")
         parser.add_argument("--tails", choices=list(TAILS), default="student-t", help="Seat error distribution.")
+        parser.add_argument("--allocation-source", help="Where allocation shares by party come from (required).")
         parser.add_argument("--allocation", default="seat",
                             help="Where the bloc's votes are now: seat (default), turnout, winner, or Lab=0.6,Con=0.1.")
 
@@ -96,7 +97,7 @@ class Command(BaseCommand):
                     election_id=o["election"], bloc=bloc, assumptions=assumptions, draws=o["draws"],
                     seed=o["seed"], swing=o["swing"], shares=o["shares"], share_basis=o["share_basis"],
                     national_sd=o["national_sd"], seat_error=seat_error_parse(o["seat_error"]), tails=o["tails"],
-                    allocation=o["allocation"],
+                    allocation=o["allocation"], allocation_source=o["allocation_source"] or "",
                     progress=lambda done, total: bar.update(task, completed=done, total=total))
             sort = o["sort"] or ("own_leverage" if o["lens"] == "own" else "leverage")
             rows = table.rows(sort=sort, region=o["region"], top=o["top"] or None,

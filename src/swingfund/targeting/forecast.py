@@ -238,12 +238,23 @@ def seat_error_parse(text: str | None) -> SeatError | None:
     return SeatError(intercept=intercept, slope=slope, pooled=intercept, user_set=True)
 
 
+_CACHE: dict[tuple, SeatError] = {}
+
+
 def seat_error_or_default(*, before: date | None = None) -> SeatError:
-    """The estimate from imported history, or `DEFAULT_SEAT_ERROR` (its source says so) if there is none."""
-    try:
-        return seat_error_estimate(before=before)
-    except ValueError:
-        return DEFAULT_SEAT_ERROR
+    """The estimate from imported history, or `DEFAULT_SEAT_ERROR` (its source says so) if there is none.
+
+    Cached per process while the imported files are unchanged (the key is every data source's checksum and
+    import time), so a page or a planner asking again does not re-read five elections."""
+    from swingfund.elections.models import DataSource
+
+    key = (before, tuple(DataSource.objects.order_by("id").values_list("id", "sha256", "imported_at")))
+    if key not in _CACHE:
+        try:
+            _CACHE[key] = seat_error_estimate(before=before)
+        except ValueError:
+            _CACHE[key] = DEFAULT_SEAT_ERROR
+    return _CACHE[key]
 
 
 @dataclass(frozen=True)
@@ -350,24 +361,42 @@ def _draw_scale(rng: np.random.Generator, tails: str, draws: int) -> np.ndarray:
 
 
 def forecast_sample(forecast: Forecast, *, draws: int = SAMPLE_DRAWS, seed: int = 2024) -> Sample:
-    """Sample every seat's leading candidacies (seat and national errors drawn) for intervals and P(win)."""
+    """Sample every seat's leading candidacies (seat and national errors drawn) for intervals and P(win).
+
+    One candidacy column at a time (seats × draws, float32), keeping only the running maxima, so memory stays at a
+    few arrays of seats × draws whatever the number of candidacies sampled."""
     rng = np.random.default_rng(seed)
     rows = leading_rows(forecast, SAMPLE_CANDIDATES)
     k = forecast.change.size
-    national = np.zeros((k + 1, draws))
-    national[:k] = rng.normal(0.0, 1.0, size=(k, draws)) * forecast.national_sd
-    scale = _draw_scale(rng, forecast.tails, draws)
-    safe = np.maximum(rows, 0)
-    present = rows >= 0
-    centre = np.where(present, forecast.centre[safe], -np.inf)[:, :, None]
-    sd = np.where(present, forecast.sd[safe], 0.0)[:, :, None]
-    nat = national[np.where(present, forecast.carrier[safe], k)]              # seats × C × draws
-    eps = rng.standard_normal(size=(*rows.shape, draws)) * sd * scale[None, None, :]
-    share = np.maximum(centre + nat + eps, 0.0)
-    share = np.where(present[:, :, None], share, -1.0)
-    votes = share * forecast.valid[:, None, None]
-    lead = votes[:, 0, :] - votes[:, 1:, :].max(axis=1) if rows.shape[1] > 1 else votes[:, 0, :]
-    best = votes.argmax(axis=1)
-    p_win = np.stack([(best == j).mean(axis=1) for j in range(rows.shape[1])], axis=1)
+    national = np.zeros((k + 1, draws), dtype=np.float32)
+    national[:k] = rng.standard_normal(size=(k, draws), dtype=np.float32) * np.float32(forecast.national_sd)
+    scale = _draw_scale(rng, forecast.tails, draws).astype(np.float32)[None, :]
+    valid = forecast.valid.astype(np.float32)[:, None]
+    n, columns = rows.shape
+    lead = best_other = best = None
+    best_col = np.zeros((n, draws), dtype=np.int8)
+    for j in range(columns):
+        present = rows[:, j] >= 0
+        safe = np.maximum(rows[:, j], 0)
+        carrier = np.where(present, forecast.carrier[safe], k)
+        carrier = np.where(carrier < 0, k, carrier)
+        votes = rng.standard_normal(size=(n, draws), dtype=np.float32)
+        votes *= forecast.sd[safe].astype(np.float32)[:, None]
+        votes *= scale
+        votes += forecast.centre[safe].astype(np.float32)[:, None]
+        votes += national[carrier]
+        np.maximum(votes, 0, out=votes)
+        votes *= valid
+        votes[~present] = -1.0
+        if j == 0:
+            lead, best = votes, votes.copy()
+            continue
+        best_other = votes.copy() if best_other is None else np.maximum(best_other, votes, out=best_other)
+        ahead = votes > best
+        best_col[ahead] = j
+        np.maximum(best, votes, out=best)
+    lead = lead - best_other if best_other is not None else lead
+    p_win = np.stack([(best_col == j).mean(axis=1) for j in range(columns)], axis=1)
     q = np.quantile(lead, QUANTILES, axis=1)
-    return Sample(rows=rows, lead_quantiles={p: q[i] for i, p in enumerate(QUANTILES)}, p_win=p_win, draws=draws)
+    return Sample(rows=rows, lead_quantiles={p: q[i].astype(np.float64) for i, p in enumerate(QUANTILES)},
+                  p_win=p_win, draws=draws)

@@ -65,6 +65,9 @@ def _table_context(table: TargetTable, *, region: str) -> dict[str, object]:
         hex_error = str(exc)
     display = [{
         "row": r, "mp": mp_text(r.mp, r.party), "majority": votes_text(r.majority),
+        "interval": "" if not r.has_data else
+        f"{votes_text(r.majority_interval[0])} to {votes_text(r.majority_interval[1])}",
+        "se_swing": _se_text(r.p_swing_se), "se_own": _se_text(r.p_own_se),
         "bloc_voters": votes_text(r.bloc_voters), "leverage": leverage_text(r.leverage),
         "own_leverage": leverage_text(r.own_leverage), "p_swing": probability_text(r.p_swing),
         "p_own": probability_text(r.p_own), "sort": {k: _sort_value(getattr(r, k)) for k in
@@ -74,6 +77,10 @@ def _table_context(table: TargetTable, *, region: str) -> dict[str, object]:
     return {"table": table, "rows": display, "regions": table.regions(), "region": region,
             "bar_chart": mark_safe(bars), "hex_map": mark_safe(hexmap), "hex_error": hex_error,
             "hex_credit": HEX_CREDIT, "notes": table.notes(), "bar_seats": len(top)}
+
+
+def _se_text(se: float) -> str:
+    return "" if se != se else f" ± {se * 100:.2f} pt"
 
 
 def _sort_value(value: float) -> str:

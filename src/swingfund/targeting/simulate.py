@@ -1,4 +1,7 @@
-"""P(decisive) by Monte Carlo over the assumption ranges, for both lenses, vectorised over seats × draws.
+"""P(pivotal) over the forecast of the next result (`p_pivotal`, targeting v2, used by `targets.py`), and the
+v1 P(decisive) with the result held fixed (`p_decisive`, kept for comparison and the v1 benchmark).
+
+v1 — P(decisive) by Monte Carlo over the assumption ranges, for both lenses, vectorised over seats × draws.
 
 For every seat and every draw, each assumption is drawn uniformly from its range (independently per seat and
 draw), and the draw is *decisive* when the bloc's effect (see `leverage.py`) exceeds what it must overcome:

@@ -2,7 +2,8 @@
 
 This is the entry point the CLI (`swingfund targets`), the `/targets/` page and later apps call. It reads the
 arrays once (`selectors.py`), optionally projects the result by national swing (`swing.py`), and computes
-leverage (`leverage.py`) and P(decisive) (`simulate.py`) for all seats at once. Every table carries the
+leverage (`leverage.py`), the forecast of the next result (`forecast.py`) and P(pivotal) over it (`simulate.py`,
+`allocation.py`) for all seats at once. Every table carries the
 assumptions it used and the data sources behind its numbers.
 """
 
@@ -49,8 +50,8 @@ SORT_KEYS = {
     "leverage": "Leverage (bloc voters ÷ majority), highest first",
     "cohesive_leverage": "Cohesive leverage (cohesive bloc vote ÷ majority), highest first",
     "own_leverage": "Own-candidate leverage, highest first",
-    "p_swing": "P(decisive), swing lens, highest first",
-    "p_own": "P(decisive), own-candidate lens, highest first",
+    "p_swing": "P(pivotal), swing lens, highest first",
+    "p_own": "P(pivotal), own-candidate lens, highest first",
     "majority": "Majority, smallest first",
     "bloc_voters": "Bloc voters, most first",
 }

@@ -41,7 +41,7 @@ CSV_COLUMNS = ["code", "name", "region", "mp", "party", "majority", "population"
 
 
 class Command(BaseCommand):
-    help = "Rank every seat of an election by a bloc's leverage and P(decisive) (swing and own-candidate lenses)."
+    help = "Rank every seat of an election by a bloc's leverage and P(pivotal) (swing and own-candidate lenses)."
 
     def add_arguments(self, parser):
         parser.add_argument("--election", default="parl.2024-07-04", help="Democracy Club id (parl.2024-07-04).")

@@ -1,4 +1,16 @@
-"""Benchmark: P(decisive) for all seats × 100,000 Monte Carlo draws, against two baselines run in the same process.
+"""Benchmark: the full targeting model (P(pivotal) over the forecast distribution, `simulate.p_pivotal`) for 650
+seats × 100,000 simulations against the random-number floor; then the v1 kernel (`p_decisive`, fixed result).
+
+Full model (first block of output): the real 2024 forecast (seat error estimated from the imported history,
+national error 2 points, Student-t tails, bloc religion:muslim; the 18 Northern Irish seats, which have no census
+figures, are given the median bloc so that all 650 seats are simulated), best of --repeat runs, against:
+  * the random-number floor: drawing 650 × 100,000 float32 normals (`Generator.standard_normal(out=…)`), the
+    least a plain sampler needs (one random number per seat-draw; sampling each leading party's seat error
+    needs three);
+  * plain sampling of the two leading parties' seat errors (`brute_force_sampling`, swing lens), 20 seats, scaled.
+Goal: < 1 s of one core, every Monte Carlo standard error < 0.005.
+
+v1 kernel:
 
     python benchmarks/targeting.py                 # real 2024 seats if imported (swingfund demo), else synthetic
     python benchmarks/targeting.py --draws 100000 --synthetic
@@ -109,6 +121,91 @@ def pandas_rowwise(seats: dict[str, np.ndarray], assumptions, *, live: np.ndarra
     return CLOCK() - start, live, result
 
 
+def full_model(*, draws: int, repeat: int) -> None:
+    """The v2 goal: 650 seats × `draws` simulations of the full model on one core."""
+    import django
+
+    django.setup()
+    from swingfund.targeting import leverage as lev
+    from swingfund.targeting.bloc import Assumptions, bloc_parse
+    from swingfund.targeting.forecast import forecast_build, seat_error_estimate
+    from swingfund.targeting.selectors import bloc_population, seat_arrays
+    from swingfund.targeting.simulate import p_pivotal
+
+    try:
+        seats = seat_arrays(election_id="parl.2024-07-04")
+        seat_error = seat_error_estimate()
+    except Exception as exc:  # not imported: say so, the v1 part still runs on synthetic seats
+        print(f"full model: needs the imported 2024 results and history ({str(exc).splitlines()[0][:100]})")
+        return
+    forecast = forecast_build(seats=seats, targets=None, method=None, seat_error=seat_error, tails="student-t")
+    pop = bloc_population(seats=seats, bloc=bloc_parse(text="religion:muslim"), default_adult_share=0.79)
+    base = lev.bloc_base(population=pop.population, seat_adult_share=pop.adult_share, turnout=seats.turnout)
+    base = np.where(np.isnan(base), np.nanmedian(base), base)
+    a = Assumptions()
+
+    def model() -> tuple[float, object]:
+        start = CLOCK()
+        result = p_pivotal(base=base, forecast=forecast, assumptions=a, draws=draws, seed=1)
+        return CLOCK() - start, result
+
+    def floor() -> float:
+        rng = np.random.default_rng(1)
+        buffer = np.empty((16, draws), dtype=np.float32)
+        start = CLOCK()
+        for _ in range(0, base.size, 16):
+            rng.standard_normal(out=buffer, dtype=np.float32)
+        return CLOCK() - start
+
+    model()  # warm-up
+    times, floors = [], []
+    for _ in range(repeat):
+        t, result = model()
+        times.append(t)
+        floors.append(floor())
+    t_model, t_floor = min(times), min(floors)
+    sub = np.argsort(-np.nan_to_num(result.swing))[:20]
+    start = CLOCK()
+    brute = brute_force_sampling(forecast, base, a, seats=sub, draws=draws)
+    t_brute = (CLOCK() - start) * base.size / sub.size
+    diff = float(np.max(np.abs(brute - result.swing[sub])))
+    se = float(max(np.nanmax(result.swing_se), np.nanmax(result.own_se)))
+    print(f"full model, {base.size} seats × {draws:,} simulations: {t_model:.3f} s "
+          f"({t_model / (base.size * draws) * 1e9:.2f} ns per seat-simulation; seat error integrated exactly)")
+    print(f"random-number floor: {t_floor:.3f} s ({base.size * draws:,} float32 normals); model ÷ floor "
+          f"{t_model / t_floor:.2f}×")
+    print(f"plain sampling of the two leading parties' seat errors (swing lens): {t_brute:.1f} s (20 seats, scaled); "
+          f"÷ model {t_brute / t_model:.0f}×; max |ΔP swing| on those seats {diff:.4f}")
+    print(f"largest Monte Carlo standard error: {se:.4f} (goal < 0.005); goal < {GOAL_SECONDS:g} s: "
+          f"{'met' if t_model < GOAL_SECONDS and se < 0.005 else 'NOT met'}")
+
+
+def brute_force_sampling(forecast, base, a, *, seats: np.ndarray, draws: int) -> np.ndarray:
+    """P(pivotal), swing lens, by sampling everything (seat errors of the two leading parties included)."""
+    from swingfund.targeting.forecast import T_DEGREES, leading_rows
+
+    rng = np.random.default_rng(5)
+    rows = leading_rows(forecast, 2)
+    out = np.zeros(seats.size)
+    for n, i in enumerate(seats):
+        m = np.ones(draws)
+        for x in a.multipliers():
+            m *= rng.uniform(x.low, x.high, draws)
+        scale = np.sqrt(T_DEGREES / rng.chisquare(T_DEGREES, draws))
+        w, r = rows[i]
+        v = forecast.valid[i]
+        nat = rng.normal(0, forecast.national_sd, (2, draws))
+        nat *= (forecast.carrier[[w, r]] >= 0)[:, None]  # a candidate of no party has no national error
+        vw = (forecast.centre[w] + nat[0] + rng.standard_normal(draws) * forecast.sd[w] * scale) * v
+        vr = (forecast.centre[r] + nat[1] + rng.standard_normal(draws) * forecast.sd[r] * scale) * v
+        bloc = base[i] * m
+        aw, ar = forecast.centre[w], forecast.centre[r]
+        margin = vw - vr
+        hit = ((margin > 0) & (margin < bloc * (1 + aw - ar))) | ((margin <= 0) & (-margin < bloc * (1 + ar - aw)))
+        out[n] = hit.mean()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--draws", type=int, default=100_000)
@@ -117,6 +214,8 @@ def main() -> None:
     parser.add_argument("--pandas-seats", type=int, default=10)
     parser.add_argument("--pandas-draws", type=int, default=400)
     args = parser.parse_args()
+    if not args.synthetic:
+        full_model(draws=args.draws, repeat=args.repeat)
 
     import django
 

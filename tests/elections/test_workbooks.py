@@ -14,8 +14,9 @@ from swingfund.elections.services import file_import
 
 
 def scotland_stats() -> set[tuple]:
+    """The Scottish census tables' statistics (the adult shares come from the GB summary file, not these)."""
     return set(
-        DemographicStat.objects.filter(census="scotland2022").values_list(
+        DemographicStat.objects.filter(census="scotland2022").exclude(topic="age").values_list(
             "constituency__gss_code", "topic", "category", "value", "unit"
         )
     )

@@ -110,7 +110,8 @@ def test_recommendations_page_with_a_bloc_has_a_chart(official_db, client):
     svg = re.search(r'<svg[^>]*class="decisions-chart".*?</svg>', html, re.S).group()
     actions = re.findall(r'data-action="(\w+)"', svg)
     assert len(actions) == 15
-    assert "1.00 · leverage 13.8" in svg  # Bradford West: P(decisive) and leverage written by its bar
+    # Bradford West: P(pivotal) over the forecast (targeting v2) and leverage (bloc voters ÷ majority) by its bar
+    assert "0.91 · leverage 22.4" in svg
     assert actions.count("back") == html.count('data-action="back"') - actions.count("back") > 0  # chart = table
     assert "Demo organisation: every stance shown here is an" in html
     assert re.search(r"<ul class=\"source\" data-notes><li>Lens: swing.</li>.*Source: ", html, re.S)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from swingfund.elections.models import Candidacy, Constituency, DemographicStat, Election, Party, Person, Result
 from swingfund.scorecards import services
+from swingfund.scorecards.places import places_detail
 from swingfund.scorecards.recommendations import recommendations, recommendations_with_notes
 from swingfund.scorecards.rules import RuleConfig
 from swingfund.scorecards.selectors import places_with_basis, seat_intervention
@@ -289,3 +290,22 @@ def test_projection_places_candidates_before_the_count(organisation, source, ele
         recommendations(organisation=organisation, election_id=later.pk, targets=rows, project_shares="Purple=0.2")
     with pytest.raises(ValueError, match="national shares must look like"):
         recommendations(organisation=organisation, election_id=later.pk, targets=rows, project_shares="Red:0.2")
+
+
+def test_a_cooperative_newcomer_carries_labours_votes_before_the_count(source, election, later):
+    """Labour won last time; the new candidate stands as Labour and Co-operative: same carrier, so first place."""
+    seat = Constituency.objects.create(
+        gss_code="E14009071", boundary_set="pcon2024", name="Kappa", nation="E", source=source
+    )
+    lab, _ = Party.objects.get_or_create(name="Labour", defaults={"ec_id": "PP53"})
+    coop, _ = Party.objects.get_or_create(name="Labour and Co-operative", defaults={"ec_id": "joint-party:53-119"})
+    blue = Party.objects.create(name="Blue (tests)", ec_id="PP9002")
+    old = [stand(election, seat, n, p, votes=v) for n, p, v in (("Old Lab", lab, 20_000), ("Old Blue", blue, 15_000))]
+    Result.objects.create(election=election, constituency=seat, electorate=60_000, valid_votes=35_000,
+                          majority=5_000, winner=old[0], runner_up=old[1], source=source)
+    new_coop, new_blue = (stand(later, seat, n, p) for n, p in (("New Co-op", coop), ("New Blue", blue)))
+    newcomer = stand(later, seat, "New Indie", None)
+    places, _ = places_with_basis(candidacies=[new_coop, new_blue, newcomer])
+    assert places == {new_coop.pk: 1, new_blue.pk: 2, newcomer.pk: 3}
+    _, _, newcomers = places_detail(candidacies=[new_coop, new_blue, newcomer])
+    assert newcomers == {newcomer.pk}  # what the own-candidate lens lets the rule consider

@@ -158,3 +158,20 @@ def test_bad_configuration_is_refused():
         decide([cand(1, "Ann", 1, A)], RuleConfig(min_agree=6))
     with pytest.raises(ValueError, match=ERROR_NO_STATEMENTS):
         decide([], count=0)
+
+
+def test_own_lens_considers_the_blocs_aligned_newcomer_and_says_so():
+    """Before the count a newcomer carries no votes and is placed last; only the own-candidate lens looks at them."""
+    seat = [cand(1, "Ann Lee", 1, D), cand(2, "Bo Chan", 2, D), cand(3, "Cy Doe", 3, D),
+            SeatCandidate(candidacy_id=4, label="Di New", place=4, stances=A, newcomer=True)]
+    swing = decide(seat)
+    assert (swing.action, swing.considered) == ("stay_out", (1, 2))
+    own = decide(seat, RuleConfig(lens="own"))
+    assert (own.action, own.candidacy_id, own.considered) == ("back", 4, (1, 2, 4))
+    assert own.reason == ("We back Di New in Testford: Di New agrees with all five statements and Ann Lee and Bo Chan "
+                          "do not (own-candidate lens: the bloc's cohesive vote goes to its own candidate, who carries "
+                          "no votes from the last election).")
+    assert any("could split the vote" in w for w in own.warnings)
+    # an aligned candidate with votes of their own, placed fourth, is not the bloc's own candidate: no change
+    veteran = [*seat[:3], cand(4, "Di New", 4, A)]
+    assert decide(veteran, RuleConfig(lens="own")).action == "stay_out"

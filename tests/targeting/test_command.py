@@ -20,8 +20,8 @@ def run(*args: str) -> str:
 
 def test_top_25_table_for_2024(official_db):
     text = run("--election", "parl.2024-07-04", "--bloc", "religion:muslim", "--top", "25", "--draws", "2000")
-    for heading in ("Seat", "MP (party)", "Majority", "Bloc voters", "Leverage", "P(decisive) swing",
-                    "P(decisive) own"):
+    for heading in ("Seat", "MP (party)", "Majority", "Bloc voters", "Leverage", "P(pivotal) swing",
+                    "P(pivotal) own", "Majority 10–90 %"):
         assert heading in text
     assert "Bradford West" in text and "Naz Shah (Lab)" in text
     assert "│ 25 │" in text and "│ 26 │" not in text
@@ -38,7 +38,8 @@ def test_all_seats_show_no_data_rows_for_northern_ireland(official_db):
     ni = [r for r in rows if r["code"].startswith("N")]
     assert len(ni) == 18 and all(r["leverage"] == "" and r["p_swing"] == "" for r in ni)
     assert rows[-1]["code"].startswith("N")  # no data sorts last, never as zero
-    assert rows[0]["assumptions"].startswith("adult_ratio=0.9:0.8:1;registration=0.85:0.75:0.95;")
+    # the published Muslim age profile replaces the neutral adult ratio
+    assert rows[0]["assumptions"].startswith("adult_ratio=0.81:0.76:0.86;registration=0.85:0.75:0.95;")
     assert "count_twice=0;draws=200;seed=2024;census=census2021+scotland2022" in rows[0]["assumptions"]
     table = run("--bloc", "religion:muslim", "--top", "0", "--draws", "200", "--region", "Northern Ireland")
     assert table.count("no data") >= 18 * 5
@@ -59,10 +60,12 @@ def test_json_is_reproducible_by_seed_and_carries_assumptions(official_db):
 def test_zero_width_flags_on_the_command_line(official_db):
     fixed = ["--adult-ratio", "0.9", "--registration", "0.85", "--turnout-ratio", "0.95", "--cohesion", "0.5",
              "--other-support", "0.05"]
+    fixed += ["--national-sd", "0", "--seat-error", "0", "--allocation", "turnout"]  # no forecast error; k = 1
     data = json.loads(run("--bloc", "religion:muslim", "--format", "json", "--top", "0", "--draws", "50", *fixed))
+    assert data["seat_error"]["source"] == "set by the user"
     for seat in data["seats"]:
         if seat["has_data"]:
-            assert seat["p_swing"] == float(seat["seed_flag"])
+            assert seat["p_swing"] == float(seat["criteria"]["cohesive_over_majority"])
 
 
 @pytest.mark.parametrize("election", ["parl.2017-06-08", "parl.2019-12-12"])

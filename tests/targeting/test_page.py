@@ -86,3 +86,10 @@ def test_browser_sorts_filters_and_draws_650_hexes(official_db, live_server, pag
     assert "region=London" in page.url
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     assert SCREENSHOT.stat().st_size > 50_000
+
+
+def test_page_shows_p_pivotal_with_its_error_and_the_majority_interval(official_db, client):
+    html = client.get("/targets/", {"bloc": "religion:muslim", "draws": "2000"}).content.decode()
+    assert "P(pivotal) swing ± s.e." in html and "Majority 10–90 %" in html
+    row = re.search(r'<tr class="" data-code="E14001120".*?</tr>', html, re.S).group()  # Bradford West
+    assert re.search(r"−?[\d,]+ to [\d,]+", row) and " ± " in row and " pt" in row

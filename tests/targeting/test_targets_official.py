@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from swingfund.targeting import leverage as lev
 from swingfund.targeting.bloc import Assumptions, BlocError, assumptions_build, bloc_parse
+from swingfund.targeting.forecast import SeatError
 from swingfund.targeting.selectors import BOUNDARY_MISMATCH, ELECTION_NOT_IMPORTED, TargetingError, seat_arrays
 from swingfund.targeting.swing import SwingError, national_shares
 from swingfund.targeting.targets import targets_compute
@@ -16,16 +16,40 @@ pytestmark = pytest.mark.django_db
 MUSLIM = bloc_parse(text="religion:muslim")
 
 
+def deterministic_tests(seats, bloc_vote, other_support, count_twice):
+    """Independent of the simulation: per seat, does the cohesive bloc vote (fixed assumptions, no forecast
+    error) decide the seat (swing) or elect its own candidate (own), from the candidacy rows one seat at a time."""
+    swing, own = np.full(len(seats), np.nan), np.full(len(seats), np.nan)
+    by_seat: dict[int, list[float]] = {}
+    for s, v in zip(seats.cand_seat.tolist(), seats.cand_votes.tolist(), strict=True):
+        by_seat.setdefault(s, []).append(v)
+    for i, votes in by_seat.items():
+        if np.isnan(bloc_vote[i]):
+            continue
+        votes = sorted(votes, reverse=True)
+        valid = sum(votes)
+        b = bloc_vote[i]
+        shares = [v / valid for v in votes]  # the bloc votes like its seat
+        effect = 2 * b if count_twice else b * (1 + shares[0] - shares[1])
+        swing[i] = float(effect > votes[0] - votes[1])
+        taken = [1.0] + [0.0] * 2 if count_twice else shares[:3]
+        own[i] = float(all(b + other_support * valid > v - b * a for v, a in zip(votes[:3], taken, strict=False)))
+    return swing, own
+
+
 @pytest.mark.parametrize("count_twice", [False, True])
-def test_zero_width_p_decisive_equals_the_seed_flag_for_every_2024_seat(official_db, count_twice):
-    table = targets_compute(election_id="parl.2024-07-04", bloc=MUSLIM, draws=500,
+def test_zero_width_and_zero_forecast_error_is_exactly_the_deterministic_test(official_db, count_twice):
+    table = targets_compute(election_id="parl.2024-07-04", bloc=MUSLIM, draws=500, national_sd=0.0,
+                            seat_error=SeatError(intercept=0.0, slope=0.0, pooled=0.0, user_set=True),
                             assumptions=Assumptions(count_twice=count_twice).fixed())
     assert len(table.seats) == 650
     has_data = ~np.isnan(table.population)
     assert has_data.sum() == 632 and {table.seats.nations[i] for i in np.flatnonzero(~has_data)} == {"N"}
     assert set(np.unique(table.p_swing[has_data])) == {0.0, 1.0}
-    assert np.array_equal(table.p_swing, lev.seed_flag(table.leverage), equal_nan=True)
-    assert np.array_equal(table.p_own, lev.seed_flag(table.own_leverage), equal_nan=True)
+    swing, own = deterministic_tests(table.seats, table.bloc_vote, 0.05, count_twice)
+    assert np.array_equal(table.p_swing, swing, equal_nan=True)
+    assert np.array_equal(table.p_own, own, equal_nan=True)
+    assert 0 < np.nansum(own) < np.nansum(swing) < 100
     assert np.isnan(table.p_swing[~has_data]).all() and np.isnan(table.leverage[~has_data]).all()
 
 
@@ -51,8 +75,18 @@ def test_2024_majorities_and_bloc_counts_come_from_the_files(official_db, data_d
     code_column = "Post-2019 Westminster Parliamentary constituencies Code"
     for r in muslim:
         assert table.population[index[r[code_column]]] == float(r["Observation"])
-    # The seat adult share is the national default for 2021 census seats: the census file has no age split.
-    assert not table.adult_share_from_census.any()
+    # Each GB seat's own adult share, from the summary file's age bands (18+ = 20+ bands + half of 16–19).
+    with open(data_dir / "GE2024-census-constituency-summaries-GB-v1.1.csv", encoding="utf-8") as f:
+        summary = {r["ONSConstID"]: r for r in csv.DictReader(f)}
+    young = ("c21Age0to4", "c21Age5to9", "c21Age10to15", "c21Age16to19")
+    bands = [c for c in next(iter(summary.values())) if c.startswith("c21Age") and c not in young]
+    assert len(bands) == 14
+    for code, r in summary.items():
+        i = index[code]
+        expected = (sum(float(r[c]) for c in bands) + float(r["c21Age16to19"]) / 2) / 100
+        assert table.adult_share_from_census[i] and table.adult_share[i] == pytest.approx(expected, abs=1e-9)
+    bradford = index["E14001120"]  # Bradford West
+    assert table.adult_share[bradford] < 0.76  # a young seat: the flat 0.79 overstated its bloc
 
 
 @pytest.mark.parametrize("election_id", ["parl.2017-06-08", "parl.2019-12-12"])
@@ -60,6 +94,7 @@ def test_2017_and_2019_use_the_2011_census_on_2010_boundaries(official_db, data_
     a = Assumptions().fixed()
     table = targets_compute(election_id=election_id, bloc=MUSLIM, assumptions=a, draws=100)
     assert table.seats.boundary_set == "pcon2010" and table.censuses == ["census2011"]
+    assert any("census2011 for a 20" in line and "growth assumption" in line for line in table.notes())
     assert len(table.seats) == 650 and int(np.isnan(table.population).sum()) == 18
     # Bradford West worked by hand from the BES file: 51.30% Muslim of 114,761 residents, 70.69% aged 18+.
     with open(data_dir / "BES-2019-General-Election-results-file-v1.1.csv", encoding="utf-8") as f:
@@ -73,7 +108,8 @@ def test_2017_and_2019_use_the_2011_census_on_2010_boundaries(official_db, data_
     i = table.seats.codes.index("E14000589")
     assert table.adult_share_from_census[i]
     assert table.bloc_voters[i] == pytest.approx(expected, rel=1e-3)
-    assert table.leverage[i] == pytest.approx(expected * 0.5 / table.majority[i], rel=1e-3)
+    assert table.leverage[i] == pytest.approx(expected / table.majority[i], rel=1e-3)  # bloc voters ÷ majority
+    assert table.cohesive_leverage[i] == pytest.approx(expected * 0.5 / table.majority[i], rel=1e-3)
     assert table.rows(top=40)[0].has_data and "Bradford West" in [r.name for r in table.rows(top=60)]
 
 
@@ -106,8 +142,9 @@ def test_unknown_category_and_election(official_db):
 
 def test_swing_to_last_national_shares_changes_nothing(official_db):
     seats = seat_arrays(election_id="parl.2019-12-12")
-    shares = national_shares(party=seats.cand_party, votes=seats.cand_votes, n_parties=len(seats.party_names))
-    lab, con = seats.party_abbreviations.index("Lab"), seats.party_abbreviations.index("Con")
+    shares = national_shares(party=seats.cand_carrier, votes=seats.cand_votes, n_parties=len(seats.carrier_names),
+                             counted=seats.in_gb[seats.cand_seat])  # GB shares by party carrier, the default
+    lab, con = seats.carrier_abbreviations.index("Lab"), seats.carrier_abbreviations.index("Con")
     text = f"Lab={float(shares[lab])!r},Con={float(shares[con])!r}"
     for method in ("uniform", "proportional"):
         table = targets_compute(election_id="parl.2019-12-12", bloc=MUSLIM, draws=100, swing=method, shares=text)

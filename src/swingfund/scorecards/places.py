@@ -7,9 +7,11 @@ In order of preference:
    proportional national swing to the national shares given (targeting's `swing.project`);
 3. the seat's **last result** on the same boundaries.
 
-For 2 and 3 a candidacy inherits the votes its person won in the seat last time, else its party's (a
-registered party, i.e. one with an Electoral Commission id; independents carry nothing over), else 0 — a
-newcomer. Party here is only the carrier of past votes, as in any swing model; the rule itself never sees it.
+For 2 and 3 a candidacy inherits the votes its person won in the seat last time, else its party carrier's (a
+registered party, i.e. one with an Electoral Commission id, through `elections.carriers`: a Labour and
+Co-operative candidate carries Labour's votes and the reverse; independents carry nothing over), else 0 — a
+newcomer. The projection uses national shares by carrier over Great Britain and keeps the Speaker's seat out.
+Party here is only the carrier of past votes, as in any swing model; the rule itself never sees it.
 Without any of these, places are unknown and the rule says it cannot tell who is competitive.
 """
 
@@ -20,7 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from swingfund.elections.models import Candidacy, Election
+from swingfund.elections.carriers import carrier_name, is_speaker
+from swingfund.elections.models import Candidacy, Constituency, Election
 
 ERROR_SHARES = "national shares must look like Lab=0.34,Con=0.24 (got {text!r})"
 ERROR_PARTY = "no party {party!r} stood in {election}"
@@ -32,23 +35,25 @@ class PastVotes:
     """Votes to carry over, per seat: by person and by registered party; `basis` says where they come from."""
 
     by_person: dict[tuple[int, int], float]
-    by_party: dict[tuple[int, int], float]
+    by_party: dict[tuple[int, str], float]  # keyed by (seat, party carrier name)
     basis: str
 
     def votes(self, c: Candidacy) -> float:
         if c.person_id is not None and (c.constituency_id, c.person_id) in self.by_person:
             return self.by_person[(c.constituency_id, c.person_id)]
-        return self.by_party.get((c.constituency_id, c.party_id), 0.0)
+        carrier = carrier_name(c.party.name) if c.party_id is not None else None
+        return self.by_party.get((c.constituency_id, carrier), 0.0) if carrier else 0.0
 
 
 def _past(candidacies: Sequence[Candidacy], votes: Sequence[float], basis: str) -> PastVotes:
     by_person: dict[tuple[int, int], float] = {}
-    by_party: dict[tuple[int, int], float] = {}
+    by_party: dict[tuple[int, str], float] = {}
     for c, v in zip(candidacies, votes, strict=True):
         if c.person_id is not None:
             by_person[(c.constituency_id, c.person_id)] = float(v)
-        if c.party_id is not None and c.party.ec_id:
-            key = (c.constituency_id, c.party_id)
+        carrier = carrier_name(c.party.name) if c.party_id is not None and c.party.ec_id else None
+        if carrier:
+            key = (c.constituency_id, carrier)
             by_party[key] = max(by_party.get(key, 0.0), float(v))
     return PastVotes(by_person, by_party, basis)
 
@@ -101,14 +106,17 @@ def projection(*, election: Election, shares: str, method: str = "uniform") -> P
     past = list(Candidacy.objects.filter(election=earlier, votes__isnull=False).select_related("party").order_by("pk"))
     seat_ids = sorted({c.constituency_id for c in past})
     seat_of = {s: i for i, s in enumerate(seat_ids)}
-    party_ids = sorted({c.party_id for c in past if c.party_id is not None})
-    party_of = {p: i for i, p in enumerate(party_ids)}
+    carrier_of = {c.pk: carrier_name(c.party.name) if c.party_id is not None else None for c in past}
+    carriers = sorted({name for name in carrier_of.values() if name})
+    column = {name: i for i, name in enumerate(carriers)}
     lookup: dict[str, int] = {}
     for c in past:
-        if c.party_id is not None:
-            for name in (c.party.name, c.party.abbreviation):
+        if carrier_of[c.pk]:
+            for name in (carrier_of[c.pk], c.party.name, c.party.abbreviation):
                 if name:
-                    lookup.setdefault(name.lower(), party_of[c.party_id])
+                    lookup.setdefault(name.lower(), column[carrier_of[c.pk]])
+    nations = dict(Constituency.objects.filter(pk__in=seat_ids).values_list("pk", "nation"))
+    speaker = {c.constituency_id for c in past if c.party_id is not None and is_speaker(c.party.name)}
     targets = {}
     for label, share in parse_shares(text=shares).items():
         if label not in lookup:
@@ -116,31 +124,43 @@ def projection(*, election: Election, shares: str, method: str = "uniform") -> P
         targets[lookup[label]] = share
     result = project(
         seat=np.array([seat_of[c.constituency_id] for c in past], dtype=np.int64),
-        party=np.array([party_of.get(c.party_id, -1) for c in past], dtype=np.int64),
+        party=np.array([column[carrier_of[c.pk]] if carrier_of[c.pk] else -1 for c in past], dtype=np.int64),
         votes=np.array([c.votes for c in past], dtype=np.float64),
         n_seats=len(seat_ids),
-        n_parties=len(party_ids),
+        n_parties=len(carriers),
         targets=targets,
         method=method,
+        basis=np.array([nations.get(s) != "N" for s in seat_ids], dtype=bool),
+        frozen=np.array([s in speaker for s in seat_ids], dtype=bool),
     )
     return _past(past, result.votes.tolist(), f"a {method} swing projection from {earlier.pk} to {shares}")
+
+
+def places_detail(
+    *, candidacies: Sequence[Candidacy], projected: PastVotes | None = None
+) -> tuple[dict[int, int | None], str, set[int]]:
+    """Places (1 = most votes) of one seat's candidacies, where they come from (module docs), and the
+    *newcomers*: candidacies placed before the count that carry no votes at all from the last election."""
+    if candidacies and all(c.votes is not None for c in candidacies):
+        ordered = sorted(candidacies, key=lambda c: (-c.votes, c.pk))
+        return {c.pk: i + 1 for i, c in enumerate(ordered)}, "this election's count", set()
+    past = projected
+    if past is None and candidacies:
+        first = candidacies[0]
+        past = last_result(election=Election.objects.get(pk=first.election_id), constituency_id=first.constituency_id)
+    if past is None:
+        return {c.pk: None for c in candidacies}, "no result or projection", set()
+    ordered = sorted(candidacies, key=lambda c: (-past.votes(c), c.pk))
+    newcomers = {c.pk for c in candidacies if past.votes(c) <= 0}
+    return {c.pk: i + 1 for i, c in enumerate(ordered)}, past.basis, newcomers
 
 
 def places_with_basis(
     *, candidacies: Sequence[Candidacy], projected: PastVotes | None = None
 ) -> tuple[dict[int, int | None], str]:
     """Places (1 = most votes) of one seat's candidacies and where they come from (module docs)."""
-    if candidacies and all(c.votes is not None for c in candidacies):
-        ordered = sorted(candidacies, key=lambda c: (-c.votes, c.pk))
-        return {c.pk: i + 1 for i, c in enumerate(ordered)}, "this election's count"
-    past = projected
-    if past is None and candidacies:
-        first = candidacies[0]
-        past = last_result(election=Election.objects.get(pk=first.election_id), constituency_id=first.constituency_id)
-    if past is None:
-        return {c.pk: None for c in candidacies}, "no result or projection"
-    ordered = sorted(candidacies, key=lambda c: (-past.votes(c), c.pk))
-    return {c.pk: i + 1 for i, c in enumerate(ordered)}, past.basis
+    place, basis, _ = places_detail(candidacies=candidacies, projected=projected)
+    return place, basis
 
 
 def places(*, candidacies: Sequence[Candidacy], projected: PastVotes | None = None) -> dict[int, int | None]:

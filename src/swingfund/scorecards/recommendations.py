@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypedDict, Unpack
 
 from swingfund.elections.models import Constituency
@@ -128,7 +128,7 @@ def recommendations_with_notes(
     if top:
         rows = rows[:top]
     seats = Constituency.objects.in_bulk([r.constituency_id for r in rows])
-    config = config or RuleConfig()
+    config = replace(config or RuleConfig(), lens="own" if lens == "own" else "swing")
     projected = projection(election=election, shares=project_shares, method=swing) if project_shares else None
     if projected is not None:
         notes.append(f"Places before the count: {projected.basis}.")

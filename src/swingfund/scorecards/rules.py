@@ -17,6 +17,10 @@ real group that inspired swingfund:
    candidate; if even that one is third or lower, by default (`split_vote="stay_out"`) it stays out, or with
    `"warn"` it backs them anyway and says so. Backing a leading candidate while another aligned candidate
    stands further back also carries a warning that the aligned vote may split.
+6. Lens (targeting's): under the *swing* lens (default) the rule chooses between the leading candidates. Under the
+   *own-candidate* lens the bloc's cohesive vote goes to its own candidate, so an aligned *newcomer* (a candidate
+   with no votes from the last election, placed last before the count only for that reason) is considered too,
+   and backing them is not a split vote to avoid but the point; the reason says which lens was used.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ class RuleConfig:
     min_agree: int | None = None  # None: all statements
     tie_break: Literal["most_likely_to_win", "stay_out"] = "most_likely_to_win"
     split_vote: Literal["stay_out", "warn"] = "stay_out"
+    lens: Literal["swing", "own"] = "swing"
 
     def __post_init__(self) -> None:
         if self.top_n < 1:
@@ -59,6 +64,7 @@ class SeatCandidate:
     place: int | None  # 1 = most likely to win (last result or projection); None = not known
     stances: tuple[str, ...]  # agree | disagree | mixed | unknown, one per published statement
     standing: bool = True
+    newcomer: bool = False  # placed before the count with no votes from the last election
 
 
 @dataclass(frozen=True)
@@ -187,6 +193,9 @@ def decide_seat(
                 f"which candidates are competitive."
             )
         competitive = standing[: config.top_n]
+        if config.lens == "own":  # the bloc's own aligned candidate counts even with no previous votes
+            competitive += [c for c in standing[config.top_n:]
+                            if c.newcomer and alignment(stances=c.stances, need=need) == "aligned"]
     else:
         competitive = standing
     kinds = {c.candidacy_id: alignment(stances=c.stances, need=need) for c in competitive}
@@ -222,6 +231,10 @@ def decide_seat(
     else:
         chosen = aligned[0]
     reason = f"We back {chosen.label} in {seat_name}: {chosen.label} agrees with {what} and {others_text}."
+    own_choice = config.lens == "own" and chosen.newcomer
+    if own_choice:
+        reason = reason[:-1] + (" (own-candidate lens: the bloc's cohesive vote goes to its own candidate, who "
+                                "carries no votes from the last election).")
     if not ranked:
         warnings.append("There is no result or projection for this seat, so we cannot check for a split vote.")
         return back(chosen, reason, competitive)
@@ -242,7 +255,7 @@ def decide_seat(
         f"Backing {chosen.label} ({ordinal(place)}) could split the vote and let {threat_names}, "
         f"who {'does' if len(threats) == 1 else 'do'} not agree with {what}, win."
     )
-    if config.split_vote == "warn":
+    if config.split_vote == "warn" or own_choice:
         return back(chosen, reason, competitive)
     return out(
         f"We stay out of {seat_name}: the best-placed aligned candidate, {chosen.label}, is {ordinal(place)}, "

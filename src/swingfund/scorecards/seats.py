@@ -13,7 +13,7 @@ from swingfund.elections.models import Candidacy
 
 from . import scoring
 from .models import Organisation, StandDown
-from .places import PastVotes, places
+from .places import PastVotes, places_detail
 from .rules import SeatCandidate
 from .selectors import candidacy_label, stances_by_person
 
@@ -48,7 +48,7 @@ def seat_views(
     unknown = tuple("unknown" for _ in versions)
     out = {}
     for seat_id, group in by_seat.items():
-        place = places(candidacies=group, projected=projected)
+        place, _, newcomers = places_detail(candidacies=group, projected=projected)
         out[seat_id] = [
             SeatCandidate(
                 candidacy_id=c.pk,
@@ -56,6 +56,7 @@ def seat_views(
                 place=place[c.pk],
                 stances=stances.get(c.person_id, unknown) if c.person_id else unknown,
                 standing=c.pk not in stood_down,
+                newcomer=c.pk in newcomers,
             )
             for c in group
         ]

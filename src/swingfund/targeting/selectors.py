@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Q
 
+from swingfund.elections.carriers import carrier_name, is_speaker
 from swingfund.elections.models import Candidacy, DataSource, DemographicStat, Election, Party, Result
 from swingfund.targeting.bloc import Bloc
 from swingfund.targeting.swing import top_two
@@ -64,6 +65,16 @@ class SeatArrays:
     party_names: list[str]
     party_abbreviations: list[str]
     source_ids: set[int] = field(default_factory=set)
+    # Party carriers (`swingfund.elections.carriers`): the party whose vote each candidacy carries (−1: none).
+    cand_carrier: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    carrier_names: list[str] = field(default_factory=list)
+    carrier_abbreviations: list[str] = field(default_factory=list)
+    speaker_seat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per seat
+
+    @property
+    def in_gb(self) -> np.ndarray:
+        """Per seat: True in Great Britain (England, Scotland, Wales), False in Northern Ireland."""
+        return np.array([n != "N" for n in self.nations], dtype=bool)
 
     @property
     def turnout(self) -> np.ndarray:
@@ -131,6 +142,9 @@ def seat_arrays(*, election_id: str) -> SeatArrays:
     winner_rows = np.array([row_of.get(w, t) if w is not None else t for w, t in zip(winner_ids, top, strict=True)])
     winner_votes = np.where(winner_rows >= 0, cand_votes[winner_rows], np.nan)
     runner_up_votes = np.where(second >= 0, cand_votes[second], 0.0)
+    carriers = _carriers(cand_party=cand_party, party_names=party_names, party_abbrs=party_abbrs)
+    speaker_seat = np.zeros(n, dtype=bool)
+    speaker_seat[cand_seat[carriers.speaker]] = True
     return SeatArrays(
         election_id=election.id, election_name=election.name, boundary_set=election.boundary_set,
         notional=election.notional, constituency_ids=np.array(cids, dtype=np.int64), codes=list(codes),
@@ -142,7 +156,33 @@ def seat_arrays(*, election_id: str) -> SeatArrays:
         cand_seat=cand_seat, cand_party=cand_party, cand_votes=cand_votes, cand_name=cand_name,
         party_names=party_names, party_abbreviations=party_abbrs,
         source_ids={*r_sources, *(c[5] for c in cands)} | ({election.source_id} if election.source_id else set()),
+        cand_carrier=carriers.index, carrier_names=carriers.names, carrier_abbreviations=carriers.abbreviations,
+        speaker_seat=speaker_seat,
     )
+
+
+@dataclass(frozen=True)
+class _Carriers:
+    index: np.ndarray      # per candidacy: carrier column, −1 where the candidacy carries no party's vote
+    names: list[str]
+    abbreviations: list[str]
+    speaker: np.ndarray    # per candidacy: the Speaker's own candidacy
+
+
+def _carriers(*, cand_party: np.ndarray, party_names: list[str], party_abbrs: list[str]) -> _Carriers:
+    """Map party columns to carrier columns (joint descriptions onto their party; see `elections.carriers`)."""
+    by_party = [carrier_name(name) for name in party_names]
+    names = sorted({c for c in by_party if c})
+    column = {name: i for i, name in enumerate(names)}
+    abbreviations = []
+    for name in names:  # the carrier's own party row names its abbreviation; else the first joint description's
+        own = [party_abbrs[i] for i, p in enumerate(party_names) if p == name]
+        joint = [party_abbrs[i] for i, c in enumerate(by_party) if c == name]
+        abbreviations.append((own or joint)[0])
+    party_to_carrier = np.array([column[c] if c else -1 for c in by_party] + [-1], dtype=np.int64)
+    speaker_party = np.array([is_speaker(name) for name in party_names] + [False], dtype=bool)
+    return _Carriers(index=party_to_carrier[cand_party], names=names, abbreviations=abbreviations,
+                     speaker=speaker_party[cand_party])
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,7 @@
-"""P(decisive) by Monte Carlo over the assumption ranges, for both lenses, vectorised over seats × draws.
+"""P(pivotal) over the forecast of the next result (`p_pivotal`, targeting v2, used by `targets.py`), and the
+v1 P(decisive) with the result held fixed (`p_decisive`, kept for comparison and the v1 benchmark).
+
+v1 — P(decisive) by Monte Carlo over the assumption ranges, for both lenses, vectorised over seats × draws.
 
 For every seat and every draw, each assumption is drawn uniformly from its range (independently per seat and
 draw), and the draw is *decisive* when the bloc's effect (see `leverage.py`) exceeds what it must overcome:
@@ -199,3 +202,233 @@ class _Buffers:
         if ("mask", shape) not in self._arrays:
             self._arrays[("mask", shape)] = np.empty(shape, dtype=bool)
         return self._arrays[("mask", shape)]
+
+
+# --- P(pivotal) over the forecast distribution (targeting v2; `p_decisive` above holds the result fixed) -------
+PHI_LEVELS = 8_192
+"""Φ table entries: 32 KB of float32, small enough to stay in the L1 cache during the gathers."""
+PHI_RANGE = 8.0
+OWN_COMPETITORS = 3  # the own candidate must beat the seat's three leading candidacies (by centre)
+PIVOTAL_SEAT_BLOCK = 16
+
+
+def _phi_table() -> tuple[np.ndarray, float, float]:
+    """Φ at the midpoints of 8,190 equal bins of [−8, 8], with exact 0 and 1 beyond (a lookup, as float32).
+
+    One lookup is within φ(0) × half a bin (4e-4) of Φ; the error is odd about each bin's midpoint, so over many
+    draws of a smoothly spread z it cancels (the mean's bias is of the order of the bin width squared, ~1e-7)."""
+    from scipy.special import ndtr
+
+    step = 2 * PHI_RANGE / (PHI_LEVELS - 2)
+    centres = -PHI_RANGE + (np.arange(PHI_LEVELS - 2) + 0.5) * step
+    table = np.concatenate([[0.0], ndtr(centres), [1.0]]).astype(np.float32)
+    return table, 1.0 / step, PHI_RANGE / step + 1.0
+
+
+_PHI = _phi_table()
+
+
+def phi(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Standard normal CDF by table lookup (absolute error < 4e-4; exactly 0 below −8 and 1 at or above 8)."""
+    table, scale, offset = _PHI
+    t = np.multiply(z, np.float32(scale), dtype=np.float32)
+    t += np.float32(offset)
+    np.clip(t, 0, PHI_LEVELS - 1, out=t)
+    return np.take(table, t.astype(np.int32), out=out)
+
+
+@dataclass(frozen=True)
+class Pivotal:
+    """P(pivotal) per seat for both lenses, the Monte Carlo standard error of each, and how it was made."""
+
+    swing: np.ndarray
+    own: np.ndarray
+    swing_se: np.ndarray
+    own_se: np.ndarray
+    draws: int
+    seed: int
+    method: str = ("seat error integrated exactly (normal CDF, conditional on each simulation's national error, "
+                   "volatility and assumption draws); assumptions and national error drawn once per simulation")
+
+
+def p_pivotal(
+    *, base: np.ndarray, forecast, assumptions: Assumptions, allocation: str | dict[int, float] = "seat",
+    draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, progress: Callable[[int, int], None] | None = None,
+) -> Pivotal:
+    """P(pivotal), swing and own lenses, for every seat of `forecast` (a `forecast.Forecast`); NaN without data.
+
+    Per simulation d: one draw of each assumption (uniform on its range) and of each party's national error, and
+    (heavy tails) one volatility factor w, all shared by every seat; the bloc's cohesive vote in seat i is
+    B = base_i × Π assumptions. Given those, the seat errors are normal, so the chance that the bloc decides the
+    seat is computed exactly rather than sampled:
+
+    * swing: the leader W's margin over the challenger R is Normal(μ, σ²) with μ = (s_W − s_R + national_W −
+      national_R) × valid and σ = √(sd_W² + sd_R²) × valid × √w; the bloc's move to the trailing one decides
+      the seat when −B·k_R < margin < B·k_W (`allocation.gap_weights`): P = Φ((B k_W − μ)/σ) − Φ((−B k_R − μ)/σ).
+    * own: the own candidate has T = B + other_support × valid; every one of the three leading candidacies c
+      keeps (s_c + national_c + seat_c) × valid − B × a_c; independent seat errors make P = Π_c Φ((T − mean_c)/σ_c).
+
+    P is the mean over simulations; its standard error is the standard deviation over simulations ÷ √draws.
+    With zero-width ranges, no national error and no seat error, P is exactly 0 or 1: the deterministic test.
+    """
+    from swingfund.targeting.allocation import bloc_shares, gap_weights
+    from swingfund.targeting.forecast import leading_rows
+
+    if not 1 <= draws <= MAX_DRAWS:
+        raise ValueError(DRAWS_OUT_OF_RANGE.format(max=MAX_DRAWS, draws=draws))
+    rng = np.random.default_rng(seed)
+    mult = np.ones(draws)
+    for a in assumptions.multipliers():
+        mult *= a.central if a.width == 0 else rng.uniform(a.low, a.high, size=draws)
+    o = assumptions.other_support
+    other = np.full(draws, o.central) if o.width == 0 else rng.uniform(o.low, o.high, size=draws)
+    k = forecast.change.size
+    rows = leading_rows(forecast, OWN_COMPETITORS)
+    national = np.zeros((k + 1, draws), dtype=np.float32)
+    if forecast.national_sd > 0:  # only the parties among some seat's leading candidacies, in carrier order
+        used = np.unique(forecast.carrier[rows[rows >= 0]])
+        used = used[used >= 0]
+        national[used] = rng.standard_normal(size=(used.size, draws)) * forecast.national_sd
+    heavy = forecast.tails != "normal"
+    inv_scale = (1.0 / np.sqrt(assumptions_t_scale(rng, draws)) if heavy else np.ones(draws)).astype(np.float32)
+
+    leader = np.zeros(forecast.centre.size, dtype=bool)
+    leader[rows[:, 0][rows[:, 0] >= 0]] = True
+    a = leader.astype(np.float64) if assumptions.count_twice else bloc_shares(
+        allocation, centre=forecast.centre, carrier=forecast.carrier, leader=leader)
+    base = np.asarray(base, dtype=np.float64)
+    out = {name: np.where(np.isnan(base), np.nan, 0.0) for name in ("swing", "own", "swing_se", "own_se")}
+    live = np.flatnonzero(~np.isnan(base) & (rows[:, 1] >= 0))
+    safe = np.maximum(rows, 0)
+    car = np.where(rows >= 0, forecast.carrier[safe], k)
+    car = np.where(car < 0, k, car)
+    kernel = _PivotalKernel(
+        national=national, mult=mult.astype(np.float32), other=other.astype(np.float32), inv_scale=inv_scale,
+        heavy=heavy, has_national=forecast.national_sd > 0)
+    v = forecast.valid
+    s, sd, aa = forecast.centre[safe], forecast.sd[safe], a[safe]
+    k_w, k_r = gap_weights(a_leader=aa[:, 0], a_challenger=aa[:, 1])
+    for start in range(0, live.size, PIVOTAL_SEAT_BLOCK):
+        idx = live[start:start + PIVOTAL_SEAT_BLOCK]
+        sums = kernel.run(idx=idx, base=base, valid=v, s=s, sd=sd, a=aa, k_w=k_w, k_r=k_r, car=car,
+                          present=rows >= 0)
+        for name, (total, squares) in sums.items():
+            mean = total / draws
+            out[name][idx] = mean
+            out[f"{name}_se"][idx] = np.sqrt(np.maximum(squares / draws - mean ** 2, 0.0) / draws)
+        if progress is not None:
+            progress(min(start + PIVOTAL_SEAT_BLOCK, live.size), live.size)
+    return Pivotal(swing=out["swing"], own=out["own"], swing_se=out["swing_se"], own_se=out["own_se"],
+                   draws=draws, seed=seed)
+
+
+class _PivotalKernel:
+    """The inner loop of `p_pivotal`: a block of seats × a chunk of draws at a time, small enough for the CPU cache,
+    in float32 with reused buffers; returns per seat the sum and sum of squares of each lens's conditional P."""
+
+    DRAW_CHUNK = 8192
+
+    def __init__(self, *, national, mult, other, inv_scale, heavy: bool, has_national: bool) -> None:
+        self.national, self.mult, self.other, self.inv_scale = national, mult, other, inv_scale
+        self.heavy, self.has_national = heavy, has_national
+        self.draws = mult.size
+        self._buffers: dict[tuple[str, tuple[int, int]], np.ndarray] = {}
+
+    def buf(self, name: str, shape: tuple[int, int], dtype=np.float32) -> np.ndarray:
+        key = (name, shape)
+        if key not in self._buffers:
+            self._buffers[key] = np.empty(shape, dtype=dtype)
+        return self._buffers[key]
+
+    def phi_into(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """out = Φ(z) where z is already in table units (z × scale + offset); z is overwritten."""
+        np.clip(z, 0, PHI_LEVELS - 1, out=z)
+        index = self.buf("index", z.shape, np.int32)
+        np.copyto(index, z, casting="unsafe")
+        return np.take(_PHI[0], index, out=out)
+
+    def run(self, *, idx, base, valid, s, sd, a, k_w, k_r, car, present) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        f32 = np.float32
+        _, scale, offset = _PHI
+        n = idx.size
+        col = (slice(None), None)
+        v = valid[idx]
+        base_c = base[idx].astype(f32)[col]
+        sums = {"swing": [np.zeros(n), np.zeros(n)], "own": [np.zeros(n), np.zeros(n)]}
+        # per-seat constants, in Φ-table units: z_units = (x / σ) × scale + offset
+        sigma = np.sqrt(sd[idx, 0] ** 2 + sd[idx, 1] ** 2) * v
+        inv = (scale / np.maximum(sigma, 1e-30))
+        mu0 = (s[idx, 0] - s[idx, 1]) * v
+        swing_up = (k_w[idx] * inv).astype(f32)[col]     # × bloc
+        swing_down = (-k_r[idx] * inv).astype(f32)[col]  # × bloc
+        swing_mu = (mu0 * inv).astype(f32)[col]
+        swing_nat = (v * inv).astype(f32)[col]
+        comps = []
+        for j in range(OWN_COMPETITORS):
+            inv_c = scale / np.maximum(sd[idx, j] * v, 1e-30)
+            # z = (bloc (1 + a_c) + other × v − s_c v − national_c v) / σ_c
+            comps.append((present[idx, j],
+                          ((1 + a[idx, j]) * inv_c).astype(f32)[col], (v * inv_c).astype(f32)[col],
+                          (s[idx, j] * v * inv_c).astype(f32)[col], car[idx, j]))
+        for d0 in range(0, self.draws, self.DRAW_CHUNK):
+            d1 = min(self.draws, d0 + self.DRAW_CHUNK)
+            shape = (n, d1 - d0)
+            bloc = self.buf("bloc", shape)
+            np.multiply(base_c, self.mult[None, d0:d1], out=bloc)
+            nat_w = self.national[car[idx, 0], d0:d1] if self.has_national else None
+            # swing: centre of the margin in table units, shared by both ends
+            centre = self.buf("centre", shape)
+            if self.has_national:
+                np.subtract(nat_w, self.national[car[idx, 1], d0:d1], out=centre)
+                centre *= swing_nat
+                centre += swing_mu
+            else:
+                centre[:] = swing_mu
+            z = self.buf("z", shape)
+            up = self.buf("up", shape)
+            down = self.buf("down", shape)
+            np.multiply(bloc, swing_up, out=z)
+            z -= centre
+            if self.heavy:
+                z *= self.inv_scale[None, d0:d1]
+            z += f32(offset)
+            self.phi_into(z, up)
+            np.multiply(bloc, swing_down, out=z)
+            z -= centre
+            if self.heavy:
+                z *= self.inv_scale[None, d0:d1]
+            z += f32(offset)
+            self.phi_into(z, down)
+            up -= down
+            _accumulate(sums["swing"], up)
+            # own
+            p_own = self.buf("own", shape)
+            p_own.fill(1.0)
+            term = self.buf("term", shape)
+            other = self.other[None, d0:d1]
+            for present_c, bloc_k, v_k, s_k, car_c in comps:
+                np.multiply(bloc, bloc_k, out=z)
+                z += other * v_k
+                z -= s_k
+                if self.has_national:
+                    z -= self.national[car_c, d0:d1] * v_k
+                if self.heavy:
+                    z *= self.inv_scale[None, d0:d1]
+                z += f32(offset)
+                self.phi_into(z, term)
+                term[~present_c] = 1.0
+                p_own *= term
+            _accumulate(sums["own"], p_own)
+        return {name: (t, q) for name, (t, q) in sums.items()}
+
+
+def _accumulate(sums: list[np.ndarray], p: np.ndarray) -> None:
+    sums[0] += p.sum(axis=1)  # float32 pairwise sums within a chunk, float64 across chunks
+    sums[1] += np.einsum("ij,ij->i", p, p)
+
+
+def assumptions_t_scale(rng: np.random.Generator, draws: int) -> np.ndarray:
+    """Per simulation, the variance factor w ~ ν/χ²_ν of the heavy-tailed seat error (ν = 4)."""
+    from swingfund.targeting.forecast import T_DEGREES
+
+    return T_DEGREES / rng.chisquare(T_DEGREES, size=draws)

@@ -9,6 +9,9 @@ numbers here: no rule depends on a party's name.
 * **proportional** swing: every candidacy of party p scales its share by the same factor in every seat:
   s' = s × target_p ÷ national_p (the factor needs national_p > 0).
 
+Parties here are *carriers* (`swingfund.elections.carriers`): Labour and Co-operative candidates carry Labour's
+vote, so they take Labour's swing. National shares are measured over the seats in `basis` (Great Britain by
+default in `targets.py`, since polls quote GB shares); seats in `frozen` (the Speaker's) keep their last result.
 Candidacies of parties without a target keep their share. Then negative shares are set to zero and every
 seat's shares are rescaled to sum to 1 (so national totals land near, not exactly on, the targets), and the
 projected votes are the shares times the seat's last valid votes (turnout held). Winner, runner-up and
@@ -47,9 +50,14 @@ class Projection:
     valid_votes: np.ndarray      # per seat (unchanged from the last election)
 
 
-def national_shares(*, party: np.ndarray, votes: np.ndarray, n_parties: int) -> np.ndarray:
-    """Each party's share of all valid votes (candidacies without a party, index −1, count in the total)."""
+def national_shares(*, party: np.ndarray, votes: np.ndarray, n_parties: int,
+                    counted: np.ndarray | None = None) -> np.ndarray:
+    """Each party's share of all valid votes (candidacies without a party, index −1, count in the total).
+
+    `counted`, if given, is a per-candidacy mask of the votes that make up the nation (e.g. Great Britain's)."""
     votes = np.asarray(votes, dtype=np.float64)
+    if counted is not None:
+        votes = np.where(counted, votes, 0.0)
     known = party >= 0
     totals = np.bincount(party[known], weights=votes[known], minlength=n_parties)
     return totals / votes.sum()
@@ -74,6 +82,7 @@ def top_two(*, seat: np.ndarray, votes: np.ndarray, n_seats: int) -> tuple[np.nd
 def project(
     *, seat: np.ndarray, party: np.ndarray, votes: np.ndarray, n_seats: int, n_parties: int,
     targets: dict[int, float], method: str, party_names: list[str] | None = None,
+    basis: np.ndarray | None = None, frozen: np.ndarray | None = None,
 ) -> Projection:
     """Project every seat's result from the last one given national target shares (see module docstring)."""
     if method not in METHODS:
@@ -88,7 +97,8 @@ def project(
     seat = np.asarray(seat, dtype=np.int64)
     party = np.asarray(party, dtype=np.int64)
     votes = np.asarray(votes, dtype=np.float64)
-    national = national_shares(party=party, votes=votes, n_parties=n_parties)
+    counted = None if basis is None else np.asarray(basis, dtype=bool)[seat]
+    national = national_shares(party=party, votes=votes, n_parties=n_parties, counted=counted)
     valid = seat_totals(seat=seat, votes=votes, n_seats=n_seats)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(valid[seat] > 0, votes / valid[seat], 0.0)
@@ -102,6 +112,8 @@ def project(
                 raise SwingError(SWING_NO_BASELINE.format(party=names[p]))
             factor[p] = target / national[p]
     new_share = share + change[party] if method == UNIFORM else share * factor[party]
+    if frozen is not None:  # the Speaker's seat: kept out of swing
+        new_share = np.where(np.asarray(frozen, dtype=bool)[seat], share, new_share)
     new_share = np.clip(new_share, 0.0, None)
     seat_sum = seat_totals(seat=seat, votes=new_share, n_seats=n_seats)
     with np.errstate(divide="ignore", invalid="ignore"):

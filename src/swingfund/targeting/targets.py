@@ -2,7 +2,8 @@
 
 This is the entry point the CLI (`swingfund targets`), the `/targets/` page and later apps call. It reads the
 arrays once (`selectors.py`), optionally projects the result by national swing (`swing.py`), and computes
-leverage (`leverage.py`) and P(decisive) (`simulate.py`) for all seats at once. Every table carries the
+leverage (`leverage.py`), the forecast of the next result (`forecast.py`) and P(pivotal) over it (`simulate.py`,
+`allocation.py`) for all seats at once. Every table carries the
 assumptions it used and the data sources behind its numbers.
 """
 
@@ -16,7 +17,17 @@ import numpy as np
 
 from swingfund.elections.models import DataSource
 from swingfund.targeting import leverage as lev
+from swingfund.targeting.adults import bloc_adult_ratio, older_census_notes
+from swingfund.targeting.allocation import allocation_parse
+from swingfund.targeting.allocation import describe as allocation_describe
 from swingfund.targeting.bloc import Assumptions, Bloc, bloc_validate
+from swingfund.targeting.forecast import (
+    NATIONAL_SD,
+    SeatError,
+    forecast_build,
+    forecast_sample,
+    seat_error_or_default,
+)
 from swingfund.targeting.selectors import (
     SeatArrays,
     bloc_categories,
@@ -25,17 +36,22 @@ from swingfund.targeting.selectors import (
     seat_arrays,
     sources_get,
 )
-from swingfund.targeting.simulate import DEFAULT_DRAWS, DEFAULT_SEED, p_decisive
-from swingfund.targeting.swing import SwingError, project
+from swingfund.targeting.simulate import DEFAULT_DRAWS, DEFAULT_SEED, p_pivotal
+from swingfund.targeting.swing import SwingError
 
 SHARES_BAD_FORMAT = "National shares must look like Lab=0.34,Con=0.24 (got {text!r})."
 SHARES_UNKNOWN_PARTY = "No party {party!r} stood in {election}. Parties: {parties}."
+ALLOCATION_NEEDS_SOURCE = ("Allocation shares by party need their source (e.g. --allocation-source 'a published "
+                           "survey of the bloc, 2024'): a probability shown to a group must say where it comes from.")
+SHARE_BASES = ("gb", "uk")
+SHARE_BASIS_BAD = "Share basis must be gb or uk (got {basis!r})."
 SORT_UNKNOWN = "Unknown sort {sort!r}. Choose one of: {choices}."
 SORT_KEYS = {
-    "leverage": "Swing-lens leverage, highest first",
+    "leverage": "Leverage (bloc voters ÷ majority), highest first",
+    "cohesive_leverage": "Cohesive leverage (cohesive bloc vote ÷ majority), highest first",
     "own_leverage": "Own-candidate leverage, highest first",
-    "p_swing": "P(decisive), swing lens, highest first",
-    "p_own": "P(decisive), own-candidate lens, highest first",
+    "p_swing": "P(pivotal), swing lens, highest first",
+    "p_own": "P(pivotal), own-candidate lens, highest first",
     "majority": "Majority, smallest first",
     "bloc_voters": "Bloc voters, most first",
 }
@@ -58,6 +74,13 @@ class TargetRow:
     seed_flag: bool | None
     p_swing: float
     p_own: float
+    p_swing_se: float = float("nan")
+    p_own_se: float = float("nan")
+    majority_interval: tuple[float, float] = (float("nan"), float("nan"))
+    p_win: float = float("nan")
+    criteria: dict[str, bool | None] | None = None
+    cohesive_leverage: float = float("nan")
+    adult_share: float = float("nan")
 
     @property
     def has_data(self) -> bool:
@@ -70,6 +93,8 @@ class TargetRow:
             return v
 
         out = {k: clean(v) for k, v in self.__dict__.items()}
+        out["majority_interval"] = {"p10": clean(self.majority_interval[0]), "p90": clean(self.majority_interval[1])}
+        out["p_decisive"] = out["p_swing"]  # the v1 name, kept for readers of the old field
         out["has_data"] = self.has_data
         return out
 
@@ -97,6 +122,19 @@ class TargetTable:
     party: list[str]
     censuses: list[str]
     sources: list[DataSource]
+    p_swing_se: np.ndarray | None = None
+    p_own_se: np.ndarray | None = None
+    majority_p10: np.ndarray | None = None
+    majority_p90: np.ndarray | None = None
+    p_win: np.ndarray | None = None
+    criteria: dict[str, np.ndarray] | None = None
+    cohesive_leverage: np.ndarray | None = None
+    adult_share: np.ndarray | None = None
+    seat_error: SeatError | None = None
+    national_sd: float = 0.0
+    tails: str = "normal"
+    allocation_text: str = ""
+    adult_notes: tuple[str, ...] = ()
 
     @property
     def no_data_count(self) -> int:
@@ -114,8 +152,20 @@ class TargetTable:
             bloc_voters=float(self.bloc_voters[i]), bloc_vote=float(self.bloc_vote[i]),
             leverage=float(self.leverage[i]), own_leverage=float(self.own_leverage[i]),
             seed_flag=None if np.isnan(flag) else bool(flag), p_swing=float(self.p_swing[i]),
-            p_own=float(self.p_own[i]),
+            p_own=float(self.p_own[i]), **self._v2(i),
         )
+
+    def _v2(self, i: int) -> dict[str, object]:
+        if self.p_swing_se is None:
+            return {}
+        crit = {k: (None if np.isnan(v[i]) else bool(v[i])) for k, v in (self.criteria or {}).items()}
+        return {"p_swing_se": float(self.p_swing_se[i]), "p_own_se": float(self.p_own_se[i]),
+                "majority_interval": (float(self.majority_p10[i]), float(self.majority_p90[i])),
+                "p_win": float(self.p_win[i]), "criteria": crit,
+                "cohesive_leverage": float(self.cohesive_leverage[i]), "adult_share": float(self.adult_share[i])}
+
+    def criteria_counts(self) -> dict[str, int]:
+        return {k: int(np.nansum(v)) for k, v in (self.criteria or {}).items()}
 
     def rows(self, *, sort: str = "leverage", region: str | None = None, top: int | None = None,
              include_no_data: bool = True) -> list[TargetRow]:
@@ -139,11 +189,23 @@ class TargetTable:
                  f"boundaries; bloc {self.bloc} from {', '.join(self.censuses) or 'no census'}."]
         if self.projection:
             lines.append(f"Majorities projected by {self.projection}.")
-        twice = " × 2" if self.assumptions.count_twice else ""
-        lines.append(f"Leverage = bloc voters × cohesion{twice} ÷ majority (swing lens) or ÷ (winner's votes − other "
-                     "support) (own-candidate lens); above 1, the bloc's cohesive vote is the larger.")
-        lines.append(f"P(decisive): share of {self.draws:,} Monte Carlo draws per seat (seed {self.seed}), each "
-                     "assumption drawn uniformly from its range, in which the bloc's cohesive vote is the larger.")
+        lines.append("Leverage = bloc voters ÷ majority (the foundation's measure); cohesive leverage = cohesive bloc "
+                     "vote ÷ majority. Seed criteria: population, bloc voters, cohesive bloc vote each > majority "
+                     f"({', '.join(f'{k} {v}' for k, v in self.criteria_counts().items())} seats).")
+        if self.seat_error is not None:
+            se = self.seat_error
+            lines.append(f"Forecast: centre {self.projection or 'the last result'}; national error sd "
+                         f"{self.national_sd:.3f} per party (assumption); seat error sd = {se.intercept:.4f} + "
+                         f"{se.slope:.3f} × |national change| ({self.tails} tails), {se.source}.")
+            lines.append(f"P(pivotal): mean over {self.draws:,} simulations (seed {self.seed}) of the chance, "
+                         "given each simulation's national error and assumption draws, that the bloc's cohesive "
+                         "move decides the seat (swing lens) or elects its own candidate (own lens); the seat "
+                         "error is integrated exactly. Largest Monte Carlo standard error: "
+                         f"{np.nanmax(self.p_swing_se):.4f} (swing), "
+                         f"{np.nanmax(self.p_own_se):.4f} (own). Allocation: {self.allocation_text}.")
+            lines.append("Majority interval: 10–90 % of the projected winner's lead over its strongest rival, "
+                         "sampled from the forecast.")
+        lines += list(self.adult_notes)
         lines += [f"Assumption — {line}" for line in self.assumptions.describe()]
         if self.no_data_count:
             lines.append(f"{self.no_data_count} seats have no census figures for this bloc: shown as 'no data'.")
@@ -155,6 +217,9 @@ class TargetTable:
             "election": self.seats.election_id, "boundary_set": self.seats.boundary_set, "bloc": str(self.bloc),
             "censuses": self.censuses, "draws": self.draws, "seed": self.seed, "projection": self.projection,
             "assumptions": self.assumptions.as_dict(),
+            "seat_error": None if self.seat_error is None else self.seat_error.as_dict(),
+            "national_sd": self.national_sd, "tails": self.tails, "allocation": self.allocation_text,
+            "criteria_counts": self.criteria_counts(), "notes": self.notes(),
             "sources": [{"title": s.title, "publisher": s.publisher, "file": s.file_name, "url": s.url,
                          "sha256": s.sha256} for s in self.sources],
             "seats": [r.as_dict() for r in rows],
@@ -164,7 +229,7 @@ class TargetTable:
 def shares_parse(*, text: str, seats: SeatArrays) -> dict[int, float]:
     """`Lab=0.34,Con=0.24` → {party column: share}; parties matched by abbreviation or name, any case."""
     lookup: dict[str, int] = {}
-    for i, (name, abbr) in enumerate(zip(seats.party_names, seats.party_abbreviations, strict=True)):
+    for i, (name, abbr) in enumerate(zip(seats.carrier_names, seats.carrier_abbreviations, strict=True)):
         lookup.setdefault(abbr.lower(), i)
         lookup.setdefault(name.lower(), i)
     out: dict[int, float] = {}
@@ -177,7 +242,7 @@ def shares_parse(*, text: str, seats: SeatArrays) -> dict[int, float]:
         except ValueError:
             raise SwingError(SHARES_BAD_FORMAT.format(text=text)) from None
         if label.strip().lower() not in lookup:
-            parties = ", ".join(sorted(set(seats.party_abbreviations)))
+            parties = ", ".join(sorted(set(seats.carrier_abbreviations)))
             raise SwingError(SHARES_UNKNOWN_PARTY.format(party=label.strip(), election=seats.election_id,
                                                          parties=parties))
         out[lookup[label.strip().lower()]] = share
@@ -189,43 +254,81 @@ def shares_parse(*, text: str, seats: SeatArrays) -> dict[int, float]:
 def targets_compute(
     *, election_id: str, bloc: Bloc, assumptions: Assumptions | None = None, draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED, swing: str | None = None, shares: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float = NATIONAL_SD,
+    seat_error: SeatError | None = None, tails: str = "student-t", allocation: str | None = None,
+    allocation_source: str = "",
 ) -> TargetTable:
-    """Run one analysis over every seat of the election (see the module docstring)."""
+    """Run one analysis over every seat of the election (see the module docstring).
+
+    The next result is a distribution (`forecast.py`): the last result moved by the projection (if `shares` are
+    given), a national error (`national_sd`) and a seat error estimated from the imported history (or `seat_error`).
+    P(pivotal) per lens comes from `simulate.p_pivotal`, the majority interval from `forecast.forecast_sample`.
+    """
+    if share_basis not in SHARE_BASES:
+        raise SwingError(SHARE_BASIS_BAD.format(basis=share_basis))
     assumptions = assumptions or Assumptions()
     seats = seat_arrays(election_id=election_id)
     boundary_check(seats=seats, census=bloc.census)
     bloc_validate(bloc=bloc, available=bloc_categories(boundary_set=seats.boundary_set, census=bloc.census),
                   boundary_set=seats.boundary_set)
+    assumptions, adult_notes = bloc_adult_ratio(bloc=bloc, assumptions=assumptions)
     pop = bloc_population(seats=seats, bloc=bloc, default_adult_share=assumptions.seat_adult_share_default)
+    adult_notes += older_census_notes(censuses=pop.censuses, election_id=seats.election_id)
+    if seat_error is None:
+        seat_error = seat_error_or_default()
+    targets = shares_parse(text=shares, seats=seats) if (swing or shares) else None
+    if swing and not shares:
+        raise SwingError(SHARES_BAD_FORMAT.format(text=""))
+    fc = forecast_build(seats=seats, targets=targets, method=swing or "uniform", seat_error=seat_error,
+                        national_sd=national_sd, tails=tails, basis_gb=share_basis == "gb")
+    alloc = allocation_parse(allocation, carriers=seats.carrier_names, abbreviations=seats.carrier_abbreviations)
+    if isinstance(alloc, dict) and not allocation_source.strip():
+        raise SwingError(ALLOCATION_NEEDS_SOURCE)
 
-    majority, winner_votes, valid = seats.majority, seats.winner_votes, seats.valid_votes
+    majority = fc.majority
+    winner_votes = np.where(fc.winner >= 0, fc.centre[np.maximum(fc.winner, 0)] * fc.valid, np.nan)
+    valid = fc.valid
     mp, party, projection = seats.winner_name, seats.winner_party, None
-    if swing or shares:
-        proj = project(seat=seats.cand_seat, party=seats.cand_party, votes=seats.cand_votes, n_seats=len(seats),
-                       n_parties=len(seats.party_names), targets=shares_parse(text=shares or "", seats=seats),
-                       method=swing or "uniform", party_names=seats.party_abbreviations)
-        majority, winner_votes, valid = proj.majority, proj.winner_votes, proj.valid_votes
-        mp = [f"projected: {seats.cand_name[w]}" if w >= 0 and seats.cand_name[w] else "projected" for w in proj.winner]
-        party = [seats.party_abbreviations[seats.cand_party[w]] if w >= 0 and seats.cand_party[w] >= 0 else ""
-                 for w in proj.winner]
-        projection = f"{swing or 'uniform'} national swing to {shares}"
+    if targets:
+        mp = [f"projected: {fc.names[w]}" if w >= 0 and fc.names[w] else "projected" for w in fc.winner]
+        party = [seats.carrier_abbreviations[fc.carrier[w]] if w >= 0 and fc.carrier[w] >= 0 else ""
+                 for w in fc.winner]
+        projection = f"{swing or 'uniform'} national swing to {shares} ({share_basis.upper()} shares, by party carrier)"
 
     a = assumptions
     base = lev.bloc_base(population=pop.population, seat_adult_share=pop.adult_share, turnout=seats.turnout)
     voters = lev.bloc_voters(base=base, adult_ratio=a.adult_ratio.central, registration=a.registration.central,
                              turnout_ratio=a.turnout_ratio.central)
     bloc_vote = voters * a.cohesion.central
-    swing_lev = lev.swing_leverage(bloc_vote=bloc_vote, majority=majority, count_twice=a.count_twice)
+    swing_lev = lev.swing_leverage(bloc_vote=voters, majority=majority, count_twice=False)  # the foundation's ratio
     own_lev = lev.own_candidate_leverage(bloc_vote=bloc_vote, winner_votes=winner_votes, valid_votes=valid,
                                          other_support=a.other_support.central, count_twice=a.count_twice)
-    decisive = p_decisive(base=base, majority=majority, winner_votes=winner_votes, valid_votes=valid,
-                          assumptions=a, draws=draws, seed=seed, progress=progress)
+    pivotal = p_pivotal(base=base, forecast=fc, assumptions=a, allocation=alloc, draws=draws, seed=seed,
+                        progress=progress)
+    sample = forecast_sample(fc, seed=seed)
+    criteria = {
+        "population_over_majority": _over(pop.population, majority),
+        "voters_over_majority": _over(voters, majority),
+        "cohesive_over_majority": _over(bloc_vote, majority),
+    }
     return TargetTable(
         seats=seats, bloc=bloc, assumptions=a, draws=draws, seed=seed, projection=projection,
         population=pop.population, adult_share_from_census=pop.adult_share_from_census, bloc_voters=voters,
         bloc_vote=bloc_vote, majority=np.asarray(majority, dtype=np.float64), winner_votes=winner_votes,
-        leverage=swing_lev, own_leverage=own_lev, seed_flag=lev.seed_flag(swing_lev), p_swing=decisive.swing,
-        p_own=decisive.own, mp=mp, party=party, censuses=pop.censuses,
+        leverage=swing_lev, own_leverage=own_lev, seed_flag=lev.seed_flag(swing_lev), p_swing=pivotal.swing,
+        p_own=pivotal.own, mp=mp, party=party, censuses=pop.censuses,
         sources=sources_get(ids=seats.source_ids | pop.source_ids),
+        p_swing_se=pivotal.swing_se, p_own_se=pivotal.own_se, majority_p10=sample.lead_quantiles[0.1],
+        majority_p90=sample.lead_quantiles[0.9], p_win=sample.p_win[:, 0], criteria=criteria,
+        cohesive_leverage=lev.swing_leverage(bloc_vote=bloc_vote, majority=majority, count_twice=a.count_twice),
+        adult_share=pop.adult_share, seat_error=seat_error, national_sd=national_sd, tails=tails,
+        allocation_text=allocation_describe(alloc, abbreviations=seats.carrier_abbreviations)
+        + (f" (source: {allocation_source.strip()})" if allocation_source.strip() else ""),
+        adult_notes=tuple(adult_notes),
     )
+
+
+def _over(value: np.ndarray, majority: np.ndarray) -> np.ndarray:
+    """1.0 where value > majority, 0.0 where not, NaN where no data."""
+    value = np.asarray(value, dtype=np.float64)
+    return np.where(np.isnan(value), np.nan, (value > majority).astype(np.float64))

@@ -89,7 +89,7 @@ def _table_context(table: TargetTable, *, region: str) -> dict[str, object]:
     hexmap, hex_error = "", ""
     try:
         hexes = hexes_load(path=hexjson_path(boundary_set=table.seats.boundary_set))
-        values = {r.code: r.leverage for r in rows}
+        values = {r.code: r.cohesive_leverage for r in rows}
         titles = {r.code: (f"{r.name}: leverage {leverage_text(r.leverage)}, bloc voters {votes_text(r.bloc_voters)}"
                            f", majority {votes_text(r.majority)}, P(decisive) {probability_text(r.p_swing)}")
                   for r in rows}
@@ -98,6 +98,9 @@ def _table_context(table: TargetTable, *, region: str) -> dict[str, object]:
         hex_error = str(exc)
     display = [{
         "row": r, "mp": mp_text(r.mp, r.party), "majority": votes_text(r.majority),
+        "interval": "" if not r.has_data else
+        f"{votes_text(r.majority_interval[0])} to {votes_text(r.majority_interval[1])}",
+        "se_swing": _se_text(r.p_swing_se), "se_own": _se_text(r.p_own_se),
         "bloc_voters": votes_text(r.bloc_voters), "leverage": leverage_text(r.leverage),
         "own_leverage": leverage_text(r.own_leverage), "p_swing": probability_text(r.p_swing),
         "p_own": probability_text(r.p_own), "sort": {k: _sort_value(getattr(r, k)) for k in
@@ -109,6 +112,10 @@ def _table_context(table: TargetTable, *, region: str) -> dict[str, object]:
             "hex_credit": HEX_CREDIT, "notes": table.notes(), "bar_seats": len(top)}
 
 
+def _se_text(se: float) -> str:
+    return "" if se != se else f" ± {se * 100:.2f} pt"
+
+
 def _sort_value(value: float) -> str:
     """Numbers for the client-side sort: no data sorts below everything, infinity above."""
     if value != value:  # NaN
@@ -116,3 +123,34 @@ def _sort_value(value: float) -> str:
     if value == float("inf"):
         return "1e300"
     return repr(float(value))
+
+
+BACKTESTS = (("parl.2017-06-08", "parl.2019-12-12"), ("parl.2019-12-12.notional", "parl.2024-07-04"))
+
+
+def method_page(request: HttpRequest) -> HttpResponse:
+    """`/targets/method/`: the model in plain words, its backtests and the calibration chart."""
+    from swingfund.targeting.backtest import backtest_run
+    from swingfund.targeting.calibration import calibration_svg
+    from swingfund.targeting.forecast import NATIONAL_SD, seat_error_or_default
+
+    seat_error = seat_error_or_default()
+    results, error = [], ""
+    for baseline, target in BACKTESTS:
+        try:
+            results.append(backtest_run(baseline_id=baseline, target_id=target))
+        except (TargetingError, ValueError) as exc:
+            error = str(exc)
+    rows = [{"baseline": b.baseline, "target": b.target, "n_seats": len(b.seats), "brier": b.brier,
+             "brier_same_winner": b.brier_same_winner, "brier_uniform_swing": b.brier_uniform_swing,
+             "log_loss": b.log_loss, **{f"c{round(k * 100)}": f"{v:.0%}" for k, v in b.coverage.items()}}
+            for b in results]
+    c80 = {b.target: f"{b.coverage[0.8]:.0%}" for b in results}
+    context = {
+        "seat_error": seat_error, "intercept_points": f"{seat_error.intercept * 100:.1f}",
+        "national_sd_points": f"{NATIONAL_SD * 100:g}", "backtests": rows,
+        "backtest_error": error or "Import the 2015 (BES), 2017, 2019 and 2024 results to run the backtests.",
+        "chart": mark_safe(calibration_svg(series=[(f"{b.baseline} → {b.target}", b.reliability) for b in results])),
+        "ordinary_c80": c80.get("parl.2019-12-12", "—"), "volatile_c80": c80.get("parl.2024-07-04", "—"),
+    }
+    return render(request, "targeting/method.html", context)

@@ -5,7 +5,10 @@ Stored as `census="census2011"` statistics in **percent** (0–100 of all usual 
 population as a count (`population`/`all`, from `c11Population`) so consumers can convert to people, and
 `age`/`adult_share` (percent of residents aged 18 or over, the sum of the 18+ age bands). Blank cells
 (Scotland lacks some tables) are skipped. Needs the 2017 or 2019 constituency results (the seats) first.
-The results columns of this file are not imported: the House of Commons Library files are the source of results.
+The 2017 and 2019 results columns are not imported (the House of Commons Library files are the source of those);
+the **2015** results, which no other file here carries, are imported as the election `parl.2015-05-07` (GB only,
+party rows without persons, like the notional results: one row per party, all other candidates as one combined
+row), so that `swingfund` can measure how seats moved between 2015 and 2017 (`targeting.forecast`).
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 from swingfund.elections import errors
-from swingfund.elections.importers.base import Importer, ProgressHook, Schema
+from swingfund.elections.importers.base import Importer, ProgressHook, Schema, assign, rows_update
 from swingfund.elections.importers.census import seat_stat, stats_replace
-from swingfund.elections.models import BoundarySet, Constituency, DataSource, DemographicStat
+from swingfund.elections.importers.elections import GE2015, election_ensure
+from swingfund.elections.models import BoundarySet, Candidacy, Constituency, DataSource, DemographicStat, Party, Result
 
 RELIGION_2011 = {
     "c11Christian": "christian",
@@ -43,6 +47,14 @@ REQUIRED = frozenset(
     {"ONSConstID", "ConstituencyName", "c11Population", "Winner19", "Electorate19"}
     | set(RELIGION_2011) | set(ETHNICITY_2011) | set(ADULT_AGE_BANDS)
 )  # fmt: skip
+PARTIES_2015 = {
+    "ConVote15": "Conservative", "LabVote15": "Labour", "LDVote15": "Liberal Democrat",
+    "SNPVote15": "Scottish National Party", "PCVote15": "Plaid Cymru", "UKIPVote15": "UK Independence Party",
+    "GreenVote15": "Green", "BNPVote15": "British National Party",
+}
+OTHER_2015 = "Other candidates (combined)"
+RESULT_FIELDS = ("electorate", "valid_votes", "invalid_votes", "majority", "winner", "runner_up", "winner_party",
+                 "runner_up_party", "result_text", "source")
 PERCENT_SUM_TOLERANCE = 0.5  # a topic's categories must add up to 100 ± this (the file's own rounding)
 PERCENT_SUM_WRONG = "{topic} shares add up to {total:.2f}%, not 100%"
 
@@ -68,7 +80,9 @@ class Bes2019Census2011(Importer):
             fields = {"topic": topic, "category": category, "label": label, "value": value, "unit": unit}
             stats.append(seat_stat(seat=seat, census="census2011", source=source, **fields))
 
+        read = []
         for row in self.table.rows():
+            read.append(row)
             self.summary.rows += 1
             tick(1)
             code = row.gss("ONSConstID")
@@ -104,3 +118,56 @@ class Bes2019Census2011(Importer):
         if not seen:
             raise self.table.fail(2, "ONSConstID", errors.EMPTY_FILE)
         self.summary.written = stats_replace(source=source, stats=stats)
+        if all(column in self.table.header for column in (*PARTIES_2015, "TotalVote15", "Electorate15")):
+            self.summary.written += self._results_2015(source=source, seats=seats, read=read)
+
+    def _results_2015(self, *, source: DataSource, seats: dict[str, Constituency], read: list) -> int:
+        """The 2015 results as party rows, updated in place on a repeat import (rows match by seat and party)."""
+        election = election_ensure(GE2015, source=source)
+        self.summary.elections.add(election.id)
+        parties = {column: Party.objects.get_or_create(name=name)[0] for column, name in PARTIES_2015.items()}
+        existing = {(c.constituency_id, c.party_id): c for c in Candidacy.objects.filter(election=election)}
+        results = {r.constituency_id: r for r in Result.objects.filter(election=election)}
+        new, changed, placed = [], [], []
+        for row in read:
+            seat = seats[row.gss("ONSConstID")]
+            total = row.int("TotalVote15")
+            votes = {parties[c]: row.int(c, blank=0) for c in PARTIES_2015}
+            other = total - sum(votes.values())
+            if other < 0:
+                raise row.fail("TotalVote15", errors.SEAT_TOTAL_MISMATCH.format(
+                    code=seat.gss_code, got=sum(votes.values()), expected=total))
+            counts = [(party, v) for party, v in votes.items() if v > 0] + ([(None, other)] if other > 0 else [])
+            counts.sort(key=lambda pv: -pv[1])
+            rows = []
+            for i, (party, v) in enumerate(counts):
+                fields = {"votes": v, "elected": i == 0, "source": source,
+                          "person_name": "" if party else OTHER_2015}
+                candidacy = existing.pop((seat.pk, party.pk if party else None), None)
+                if candidacy is None:
+                    candidacy = Candidacy(election=election, constituency=seat, party=party, **fields)
+                    new.append(candidacy)
+                elif assign(candidacy, fields):
+                    changed.append(candidacy)
+                rows.append(candidacy)
+            placed.append((seat, row, rows, total))
+        Candidacy.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
+        Candidacy.objects.bulk_create(new, batch_size=500)
+        rows_update(Candidacy, changed, ["votes", "elected", "source", "person_name"])
+        new_results, changed_results = [], []
+        for seat, row, rows, total in placed:
+            second = rows[1] if len(rows) > 1 else None
+            fields = {"electorate": row.int("Electorate15"), "valid_votes": total, "invalid_votes": None,
+                      "majority": rows[0].votes - (second.votes if second else 0), "winner": rows[0],
+                      "runner_up": second, "winner_party": rows[0].party,
+                      "runner_up_party": second.party if second else None,
+                      "result_text": f"{row.text('Winner15')} (BES)", "source": source}
+            result = results.pop(seat.pk, None)
+            if result is None:
+                new_results.append(Result(election=election, constituency=seat, **fields))
+            elif assign(result, fields):
+                changed_results.append(result)
+        Result.objects.filter(pk__in=[r.pk for r in results.values()]).delete()
+        Result.objects.bulk_create(new_results, batch_size=500)
+        rows_update(Result, changed_results, list(RESULT_FIELDS))
+        return len(new) + len(changed) + len(new_results) + len(changed_results)

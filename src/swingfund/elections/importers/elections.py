@@ -29,6 +29,7 @@ class KnownElection:
         return f"UK general election {self.year}"
 
 
+GE2015 = KnownElection(2015, date(2015, 5, 7), BoundarySet.PCON2010)
 GE2017 = KnownElection(2017, date(2017, 6, 8), BoundarySet.PCON2010)
 GE2019 = KnownElection(2019, date(2019, 12, 12), BoundarySet.PCON2010)
 GE2024 = KnownElection(2024, date(2024, 7, 4), BoundarySet.PCON2024)

@@ -3,9 +3,13 @@ Thrasher), imported as the separate election `parl.2019-12-12.notional` (notiona
 
 Each party's notional vote is a Candidacy with no person; all other candidates are one combined row
 ("Other candidates (combined)", no party). A Result per seat has the notional electorate, valid votes, winner,
-runner-up and majority. When "Other" lumps several candidates together and one of them is first or second
-(Chorley's Speaker, Beaconsfield's Dominic Grieve), the majority from the party rows would be wrong, so the
-file's `Majority19` (% of votes) is used instead, with a warning. Needs the 2024 constituency file first.
+runner-up and majority. It also stores each seat's **adult share** from the file's census age bands
+(`age`/`adult_share`, percent of usual residents aged 18 or over; census2021 in England and Wales, scotland2022 in
+Scotland): the bands from 20 up plus half of the 16–19 band (an assumption: the file has no single-year ages).
+
+When "Other" lumps several candidates together and one of them is first or second (Chorley's Speaker,
+Beaconsfield's Dominic Grieve), the majority from the party rows would be wrong, so the file's `Majority19`
+(% of votes) is used instead, with a warning. Needs the 2024 constituency file first.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import ClassVar
 
 from swingfund.elections import errors
 from swingfund.elections.importers.base import Importer, ProgressHook, Schema, assign, rows_update
-from swingfund.elections.importers.census import pcon2024_seats, seat_or_fail
+from swingfund.elections.importers.census import pcon2024_seats, seat_or_fail, seat_stat, stats_replace
 from swingfund.elections.importers.elections import GE2019_NOTIONAL, election_ensure
 from swingfund.elections.models import Candidacy, DataSource, Party, Result
 
@@ -30,6 +34,11 @@ NOTIONAL_PARTIES = {
     "Other": None,
 }
 OTHER_LABEL = "Other candidates (combined)"
+ADULT_BANDS = ("c21Age20to24", "c21Age25to29", "c21Age30to34", "c21Age35to39", "c21Age40to44", "c21Age45to49",
+               "c21Age50to54", "c21Age55to59", "c21Age60to64", "c21Age65to69", "c21Age70to74", "c21Age75to79",
+               "c21Age80to84", "c21Age85plus")
+HALF_BAND = "c21Age16to19"  # half of it (ages 18 and 19) counts as adult
+ADULT_LABEL = "Aged 18 or over (c21Age20to24 … c21Age85plus + half of c21Age16to19)"
 MAJORITY_TOLERANCE = 0.011  # percentage points: Majority19 is rounded to 2 decimals
 REQUIRED = frozenset(
     {"ONSConstID", "ConstituencyName", "Winner19", "Majority19", "TotalVote19", "Electorate19"}
@@ -169,3 +178,18 @@ class GbSummaryNotional2019(Importer):
             ],
         )
         summary.written = len(new_candidacies) + len(changed_candidacies) + len(new_results) + len(changed_results)
+        if all(c in self.table.header for c in (*ADULT_BANDS, HALF_BAND)):
+            summary.written += self._adult_shares(parsed=parsed, source=source)
+
+    def _adult_shares(self, *, parsed: list, source: DataSource) -> int:
+        """Each seat's share of residents aged 18+, from the census age bands (replaced whole on re-import)."""
+        stats = []
+        for seat, row, *_ in parsed:
+            bands = [row.float(c) for c in (*ADULT_BANDS, HALF_BAND)]
+            if any(b is None for b in bands):
+                self.summary.warnings.append(f"{seat.gss_code}: age bands incomplete, no adult_share")
+                continue
+            census = "scotland2022" if seat.nation == "S" else "census2021"
+            stats.append(seat_stat(seat=seat, census=census, topic="age", category="adult_share", label=ADULT_LABEL,
+                                   value=sum(bands[:-1]) + bands[-1] / 2, source=source, unit="percent"))
+        return stats_replace(source=source, stats=stats)

@@ -28,6 +28,7 @@ from swingfund.targeting.bloc import (
     bloc_parse,
 )
 from swingfund.targeting.display import leverage_text, mp_text, probability_text, votes_text
+from swingfund.targeting.forecast import NATIONAL_SD, TAILS, seat_error_parse
 from swingfund.targeting.selectors import TargetingError
 from swingfund.targeting.simulate import DEFAULT_DRAWS, DEFAULT_SEED
 from swingfund.targeting.swing import METHODS, SwingError
@@ -36,11 +37,12 @@ from swingfund.targeting.targets import SORT_KEYS, TargetRow, TargetTable, targe
 USAGE_ERROR = 2
 LENSES = ("both", "swing", "own")
 CSV_COLUMNS = ["code", "name", "region", "mp", "party", "majority", "population", "bloc_voters", "bloc_vote",
-               "leverage", "own_leverage", "seed_flag", "p_swing", "p_own", "assumptions"]
+               "leverage", "own_leverage", "seed_flag", "p_swing", "p_own", "cohesive_leverage", "p_swing_se",
+               "p_own_se", "p_win", "assumptions"]
 
 
 class Command(BaseCommand):
-    help = "Rank every seat of an election by a bloc's leverage and P(decisive) (swing and own-candidate lenses)."
+    help = "Rank every seat of an election by a bloc's leverage and P(pivotal) (swing and own-candidate lenses)."
 
     def add_arguments(self, parser):
         parser.add_argument("--election", default="parl.2024-07-04", help="Democracy Club id (parl.2024-07-04).")
@@ -66,6 +68,16 @@ class Command(BaseCommand):
         parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS)
         parser.add_argument("--swing", choices=METHODS, help="Project the result by national swing first.")
         parser.add_argument("--shares", help="Target national shares for --swing, e.g. Lab=0.34,Con=0.24.")
+        parser.add_argument("--share-basis", choices=["gb", "uk"], default="gb",
+                            help="National shares over Great Britain (default; polls quote GB) or the UK.")
+        parser.add_argument("--national-sd", type=float, default=NATIONAL_SD,
+                            help="Standard deviation of each party's national error (default %(default)s).")
+        parser.add_argument("--seat-error", metavar="INTERCEPT[:SLOPE]",
+                            help="Override the seat error estimated from the imported history (e.g. 0 for none).")
+        parser.add_argument("--tails", choices=list(TAILS), default="student-t", help="Seat error distribution.")
+        parser.add_argument("--allocation-source", help="Where allocation shares by party come from (required).")
+        parser.add_argument("--allocation", default="seat",
+                            help="Where the bloc's votes are now: seat (default), turnout, winner, or Lab=0.6,Con=0.1.")
 
     def handle(self, *args, **o):
         overrides = {name: o[name] for name in ASSUMPTION_DEFAULTS if o.get(name)}
@@ -84,7 +96,9 @@ class Command(BaseCommand):
                 task = bar.add_task("seats", total=None)
                 table = targets_compute(
                     election_id=o["election"], bloc=bloc, assumptions=assumptions, draws=o["draws"],
-                    seed=o["seed"], swing=o["swing"], shares=o["shares"],
+                    seed=o["seed"], swing=o["swing"], shares=o["shares"], share_basis=o["share_basis"],
+                    national_sd=o["national_sd"], seat_error=seat_error_parse(o["seat_error"]), tails=o["tails"],
+                    allocation=o["allocation"], allocation_source=o["allocation_source"] or "",
                     progress=lambda done, total: bar.update(task, completed=done, total=total))
             sort = o["sort"] or ("own_leverage" if o["lens"] == "own" else "leverage")
             rows = table.rows(sort=sort, region=o["region"], top=o["top"] or None,
@@ -132,15 +146,17 @@ class Command(BaseCommand):
         grid.add_column("MP (party)" if not table.projection else "Projected winner")
         grid.add_column("Majority", justify="right")
         grid.add_column("Bloc voters", justify="right")
+        grid.add_column("Majority 10–90 %", justify="right")
         if lens in ("both", "swing"):
             grid.add_column("Leverage", justify="right")
-            grid.add_column("P(decisive) swing", justify="right")
+            grid.add_column("P(pivotal) swing", justify="right")
         if lens in ("both", "own"):
             grid.add_column("Own lev.", justify="right")
-            grid.add_column("P(decisive) own", justify="right")
+            grid.add_column("P(pivotal) own", justify="right")
         for i, r in enumerate(rows, 1):
             cells = [str(i), r.name, r.region, mp_text(r.mp, r.party), votes_text(r.majority),
-                     votes_text(r.bloc_voters)]
+                     votes_text(r.bloc_voters),
+                     f"{votes_text(r.majority_interval[0])} to {votes_text(r.majority_interval[1])}"]
             if lens in ("both", "swing"):
                 cells += [leverage_text(r.leverage), probability_text(r.p_swing)]
             if lens in ("both", "own"):

@@ -1,0 +1,53 @@
+"""`swingfund backtest`: forecast a past election from the one before and score it (see `targeting/backtest.py`)."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.table import Table
+
+from swingfund.targeting.backtest import backtest_run
+from swingfund.targeting.forecast import TAILS
+from swingfund.targeting.selectors import TargetingError
+
+USAGE_ERROR = 2
+
+
+class Command(BaseCommand):
+    help = "Backtest the targeting forecast: coverage of its intervals, Brier score and log loss against baselines."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--baseline", required=True, help="The election forecast from (parl.2017-06-08).")
+        parser.add_argument("--target", required=True, help="The election forecast (parl.2019-12-12).")
+        parser.add_argument("--bloc", help="Accepted for symmetry with `targets`; the forecast does not depend on it.")
+        parser.add_argument("--tails", choices=list(TAILS), default="student-t")
+        parser.add_argument("--seed", type=int, default=2024)
+        parser.add_argument("--format", choices=["table", "json"], default="table")
+
+    def handle(self, *args, **o):
+        try:
+            result = backtest_run(baseline_id=o["baseline"], target_id=o["target"], tails=o["tails"], seed=o["seed"])
+        except (TargetingError, ValueError) as exc:
+            raise CommandError(str(exc), returncode=USAGE_ERROR) from exc
+        data = result.as_dict()
+        if o["bloc"]:
+            data["bloc"] = o["bloc"]
+        if o["format"] == "json":
+            self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
+            return
+        console = Console(file=self.stdout, width=120, color_system=None)
+        console.print(f"Backtest {result.baseline} → {result.target} ({len(result.seats)} seats, {result.tails} tails)")
+        console.print(f"Seat error: sd = {result.seat_error.intercept:.4f} + {result.seat_error.slope:.3f} × "
+                      f"|national change|, {result.seat_error.source}", markup=False)
+        for level, value in result.coverage.items():
+            console.print(f"Coverage of the {level:.0%} majority interval: {value:.1%}")
+        console.print(f"Brier {result.brier:.3f} (same winner {result.brier_same_winner:.3f}, uniform swing "
+                      f"{result.brier_uniform_swing:.3f}); log loss {result.log_loss:.3f}")
+        grid = Table(title="Reliability")
+        for column in ("bin", "count", "mean forecast", "observed"):
+            grid.add_column(column)
+        for r in result.reliability:
+            grid.add_row(r["bin"], str(r["count"]), str(r["mean_forecast"]), str(r["observed"]))
+        console.print(grid)

@@ -52,6 +52,7 @@ ACCESS: dict[str, Rule] = {
     "password_reset_complete": Rule("/accounts/reset/done/", PUBLIC, PUBLIC),
     "accounts:two-factor": Rule("/accounts/two-factor/", SIGNED_IN, SIGNED_IN),
     "targeting:targets": Rule("/targets/", PUBLIC, PUBLIC),
+    "targeting:method": Rule("/targets/method/", PUBLIC, PUBLIC),
     "scorecards:index": Rule("/scorecards/", PUBLIC, PUBLIC),
     "scorecards:scorecard": Rule("/scorecards/person/{person}/", PUBLIC, PUBLIC),
     "scorecards:seat": Rule("/scorecards/seat/{election}/{gss}/", PUBLIC, PUBLIC),

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "swingfund.funding.payments",
     "swingfund.compliance",
     "swingfund.public",
+    "swingfund.planning",
 ]
 
 MIDDLEWARE = [

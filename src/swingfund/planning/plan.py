@@ -147,8 +147,7 @@ def _problem_caps(*, seats: list[SeatPlanInput], channel: str, on, agent_authori
 
 
 def _shared(cap: legal.Cap, idx: list[int], seats: list[SeatPlanInput]) -> SharedLimit:
-    spent = sum(seats[i].fixed_pence for i in idx)
-    return SharedLimit(name=cap.name, seats=np.array(idx, dtype=np.int64), limit_pence=max(cap.pence - spent, 0))
+    return SharedLimit(name=cap.name, seats=np.array(idx, dtype=np.int64), limit_pence=cap.pence)
 
 
 def _baseline(problem: Problem, amounts: np.ndarray, description: str) -> dict[str, object]:
@@ -183,7 +182,9 @@ def plan_compute(*, election_id: str, bloc: str, budget_pence: int, organisation
         margin=np.array([s.margin for s in seats], dtype=np.float64),
         sigma=np.array([s.sigma for s in seats], dtype=np.float64),
         headroom=np.array([s.headroom for s in seats], dtype=np.float64),
-        cap_pence=np.maximum(np.array([c.pence for c in caps], dtype=np.int64) - fixed, 0),
+        # Decided grants are candidate donations: they use up the candidate's limit, not s.75 or PPERA limits.
+        cap_pence=np.maximum(np.array([c.pence for c in caps], dtype=np.int64) - (fixed if channel == "donation"
+                                                                                 else 0), 0),
         budget_pence=budget_pence, step_pence=grant_pence or step_pence, effect=effect, fixed_pence=fixed,
         movable=np.array([not s.decided for s in seats], dtype=bool), grant_only=grant_pence is not None,
         limits=[lim for lim, _ in limits])

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "swingfund.compliance",
     "swingfund.public",
     "swingfund.planning",
+    "swingfund.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,6 @@ urlpatterns = [
     path("compliance/", include("swingfund.compliance.urls")),
     path("data/", include("swingfund.elections.urls")),
     path("planning/", include("swingfund.planning.urls")),
+    path("track-record/", include("swingfund.evaluation.urls")),
     path("", include("swingfund.public.urls")),
 ]

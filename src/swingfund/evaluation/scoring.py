@@ -20,7 +20,8 @@ inside the forecast interval (a well-calibrated 90 % interval covers about 90 %)
 boundaries (their party's, or zero votes for a new independent), plus the bloc's move drawn uniformly from a
 range the caller gives (selectors: either way up to the bloc's effect for a party's candidate, whose prior
 votes already held the bloc's; towards a new independent, from the low to the high effect), plus a seat
-error: Student-t with 4 degrees of freedom scaled to `SEAT_ERROR_SHARE` of the valid votes (heavy tails: seats move by more than a normal curve expects).
+error: Student-t with 4 degrees of freedom scaled to `SEAT_ERROR_SHARE` of the valid votes (heavy tails:
+seats move by more than a normal curve expects).
 """
 
 from __future__ import annotations

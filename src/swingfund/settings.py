@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "swingfund.public",
     "swingfund.planning",
     "swingfund.evaluation",
+    "swingfund.api",
 ]
 
 MIDDLEWARE = [

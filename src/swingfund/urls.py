@@ -13,5 +13,6 @@ urlpatterns = [
     path("data/", include("swingfund.elections.urls")),
     path("planning/", include("swingfund.planning.urls")),
     path("track-record/", include("swingfund.evaluation.urls")),
+    path("api/", include("swingfund.api.urls")),
     path("", include("swingfund.public.urls")),
 ]

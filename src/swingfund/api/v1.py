@@ -216,5 +216,6 @@ def gift_create(request: HttpRequest, slug: str, payload: schemas.GiftIn):
                                        reference=payload.reference, received_at=received_at,
                                        earmarked_candidacy=candidacy,
                                        recorded_by=f"api:{request.auth.get_username()}")
-    return Status(201, {"id": gift.pk, "campaign": campaign.slug, "amount_pence": gift.amount_pence, "status": gift.status,
-                 "hold_reason": gift.hold_reason, "ledger_transaction": gift.transaction_id})
+    return Status(201, {"id": gift.pk, "campaign": campaign.slug, "amount_pence": gift.amount_pence,
+                        "status": gift.status, "hold_reason": gift.hold_reason,
+                        "ledger_transaction": gift.transaction_id})

@@ -12,8 +12,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from swingfund.scorecards.importers.commons_votes import fetch_divisions
 from swingfund.scorecards.importers.common import ImportFailure
+from swingfund.scorecards.importers.commons_votes import fetch_divisions
 from swingfund.scorecards.importers.divisions import import_divisions
 from swingfund.scorecards.importers.pledges import import_pledges
 from swingfund.scorecards.services import organisation_get

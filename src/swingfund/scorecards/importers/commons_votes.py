@@ -135,6 +135,8 @@ def fetch_divisions(*, division_ids: Sequence[str | int], organisation: Organisa
                                                         "url"])
             writer.writeheader()
             writer.writerows(rows)
-        return import_divisions(path=path, organisation=organisation, statement_slug=statement_slug,
-                                agree_when=agree_when, important=important, all_important=all_important,
-                                recorded_by=recorded_by)
+        report = import_divisions(path=path, organisation=organisation, statement_slug=statement_slug,
+                                  agree_when=agree_when, important=important, all_important=all_important,
+                                  recorded_by=recorded_by)
+    report.file = f"Commons Votes API ({base}), divisions {', '.join(map(str, ids))}"
+    return report

@@ -28,7 +28,7 @@ RECOMMENDATIONS_CACHE_SECONDS = 60
 """Recommendations also depend on evidence and decisions, which change at any time: cached for a minute."""
 
 
-def _key(kind: str, *parts: object) -> str:
+def cache_key(kind: str, *parts: object) -> str:
     """A short cache key (memcached-safe) for `parts`."""
     return f"api:{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -59,7 +59,7 @@ def seats(*, election: Election) -> list[dict]:
 
 def targets(*, election_id: str, bloc: str, census: str | None, assumptions: Assumptions, draws: int, seed: int,
             sort: str, top: int | None) -> dict:
-    key = _key("targets", data_version(), election_id, bloc, census, assumptions.as_dict(), draws, seed)
+    key = cache_key("targets", data_version(), election_id, bloc, census, assumptions.as_dict(), draws, seed)
     data = cache.get(key)
     if data is None:
         table = targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc, census=census),
@@ -88,7 +88,7 @@ def _sorted(rows: list[dict], sort: str) -> list[dict]:
 
 def recommendations(*, organisation: Organisation, election_id: str, bloc: str | None, top: int | None,
                     lens: str) -> dict:
-    key = _key("recs", data_version(), organisation.pk, election_id, bloc, top, lens)
+    key = cache_key("recs", data_version(), organisation.pk, election_id, bloc, top, lens)
     data = cache.get(key)
     if data is None:
         recs, notes = recommendations_with_notes(organisation=organisation, election_id=election_id, bloc=bloc,

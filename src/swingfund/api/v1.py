@@ -21,7 +21,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
-from swingfund.api import reads, schemas
+from swingfund.api import memo, reads, schemas
 from swingfund.api.services import token_user
 from swingfund.compliance.checks import ComplianceRefusal
 from swingfund.elections.models import Candidacy, Election, Person
@@ -80,6 +80,14 @@ def refused(request: HttpRequest, exc: ComplianceRefusal) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=422)
 
 
+def _rendered(request: HttpRequest, key: str, build, schema) -> HttpResponse:
+    """A memoised JSON body (see `memo.py`), validated against `schema` when built; readable from any origin."""
+    content = memo.body(key, lambda: schema.model_validate(build()).model_dump_json().encode())
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def _election(election_id: str) -> Election:
     election = Election.objects.filter(pk=election_id).first()
     if election is None:
@@ -123,8 +131,11 @@ def targets(request: HttpRequest, election_id: str, bloc: str, census: str | Non
     try:
         assumptions = assumptions_build(overrides={k: v for k, v in given.items() if v and k in ASSUMPTION_DEFAULTS},
                                         count_twice=count_twice)
-        return reads.targets(election_id=election_id, bloc=bloc, census=census, assumptions=assumptions,
-                             draws=draws, seed=seed, sort=sort, top=top)
+        key = reads.cache_key("targets-body", reads.data_version(), election_id, bloc, census,
+                              assumptions.as_dict(), draws, seed, sort, top)
+        return _rendered(request, key, lambda: reads.targets(
+            election_id=election_id, bloc=bloc, census=census, assumptions=assumptions, draws=draws, seed=seed,
+            sort=sort, top=top), schemas.TargetsOut)
     except (BlocError, TargetingError, SwingError) as exc:
         raise HttpError(400, str(exc)) from exc
 
@@ -184,7 +195,9 @@ def ledger(request: HttpRequest, campaign: str | None = None, limit: int = Query
         chosen = Campaign.objects.filter(slug=campaign).first()
         if chosen is None:
             raise HttpError(404, f"No campaign {campaign!r}.")
-    return reads.ledger(campaign=chosen, limit=limit, offset=offset)
+    key = reads.cache_key("ledger-body", memo.ledger_version(), campaign, limit, offset)
+    return _rendered(request, key, lambda: reads.ledger(campaign=chosen, limit=limit, offset=offset),
+                     schemas.LedgerOut)
 
 
 @api.post("/campaigns/{slug}/gifts", response={201: schemas.GiftOut, 400: schemas.Problem, 422: schemas.Problem},

@@ -1,0 +1,54 @@
+"""Rendered JSON bodies of the heaviest read endpoints, kept in this process and keyed by a *version* of what they
+are built from, so a request that finds its body only pays for the version query.
+
+- target tables: the imported data (`reads.data_version`) and the parameters;
+- the ledger: its head (last transaction id and hash: the ledger is append-only and hash-chained), the public-name
+  threshold in force, and which donors have consented to publication (so a withdrawn consent shows at once).
+
+Bodies are validated against the endpoint's schema once, when built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from swingfund.funding.models import Donor, LedgerTransaction
+from swingfund.funding.selectors import public_name_threshold
+
+MAX_BODIES = 128
+
+_bodies: OrderedDict[str, bytes] = OrderedDict()
+_lock = threading.Lock()
+
+
+def body(key: str, build: Callable[[], bytes]) -> bytes:
+    """The body for `key`, built (outside the lock) when missing; least recently used bodies are dropped."""
+    with _lock:
+        found = _bodies.get(key)
+        if found is not None:
+            _bodies.move_to_end(key)
+            return found
+    made = build()
+    with _lock:
+        _bodies[key] = made
+        while len(_bodies) > MAX_BODIES:
+            _bodies.popitem(last=False)
+    return made
+
+
+def clear() -> None:
+    with _lock:
+        _bodies.clear()
+
+
+def ledger_version() -> str:
+    head = LedgerTransaction.objects.order_by("-id").values_list("id", "hash").first()
+    consents = list(Donor.objects.filter(consent_publish=True).order_by("id").values_list("id", "name"))
+    threshold = public_name_threshold(on=timezone.now().date()).value
+    digest = hashlib.sha256(repr((head, consents, threshold)).encode()).hexdigest()
+    return f"{head}:{digest}"

@@ -99,3 +99,13 @@ def test_privacy_matches_the_public_pages(demo_all, client):
     assert ev.pk not in {e["id"] for e in after}
     card = client.get(f"/api/v1/organisations/demo-community-group/scorecards/{ev.person_id}").json()
     assert ev.pk not in {e["id"] for line in card["lines"] for e in line["evidence"]}
+
+
+def test_a_withdrawn_consent_leaves_the_ledger_at_once(demo_all, client):
+    from swingfund.funding.models import Donor
+
+    shown = {t["giver"] for t in client.get("/api/v1/ledger").json()["transactions"] if t["giver"]}
+    assert "Sara Ahmed" in shown  # £8,000 with consent: over the public threshold
+    Donor.objects.filter(name="Sara Ahmed").update(consent_publish=False)
+    after = json.dumps(client.get("/api/v1/ledger").json())
+    assert "Sara Ahmed" not in after

@@ -10,6 +10,8 @@ committee and money); `swingfund serve` runs it (Granian, as in production) with
 `--rate` GET requests per second for `--seconds`, open loop (`swingfund.testing.openloop`: latency from each
 request's scheduled time, so queueing counts). Endpoints:
 
+* **floor** — the same generator against a fixed answer from a thread of this process (no Django): loopback and
+  the generator's own cost;
 * **baseline** — `/api/v1/organisations` (one tiny query): the server's own floor in this run;
 * **targets** — `/api/v1/elections/parl.2024-07-04/targets?bloc=religion:muslim&top=100` (cached target table,
   re-sorted and serialised per request);
@@ -36,7 +38,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 from swingfund.funding.payments.loadtest import scratch_database  # noqa: E402
-from swingfund.testing.openloop import open_loop  # noqa: E402
+from swingfund.testing.openloop import floor_server, open_loop  # noqa: E402
 
 console = Console()
 ENDPOINTS = {
@@ -98,6 +100,8 @@ def main() -> None:
             for _ in range(args.workers * 4):  # every worker computes and caches the target table once
                 httpx.get(url + ENDPOINTS["targets"], timeout=120)
             results = {}
+            with floor_server() as floor, console.status("floor: the generator against a fixed answer…"):
+                results["floor"] = open_loop(floor, rate=args.rate, duration=args.seconds)
             for name, path in ENDPOINTS.items():
                 with console.status(f"{name}: {args.rate:g} requests/s for {args.seconds:g} s…"):
                     results[name] = open_loop(url + path, rate=args.rate, duration=args.seconds)

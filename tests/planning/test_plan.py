@@ -43,6 +43,8 @@ def test_acceptance_fields_and_candidate_limits(demo_org):
     assert e["interval"][0] <= e["expected"] <= e["interval"][1]
     assert e["expected"] > e["without_new_money"]
     assert data["marginal_value_next_1000"] >= 0
+    low, high = data["marginal_value_next_1000_interval"]
+    assert 0 <= low <= high and low < high  # cheaper votes make the next £1,000 worth more
     for baseline in data["baselines"].values():
         assert e["expected"] >= baseline["expected"]
         assert baseline["allocated_pence"] <= 2_000_000

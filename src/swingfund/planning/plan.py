@@ -50,6 +50,7 @@ class Plan:
     interval: tuple[float, float]
     expected_without: float
     marginal_next_1000: float
+    marginal_interval: tuple[float, float]
     baselines: dict[str, dict[str, object]]
     notes: list[str] = field(default_factory=list)
     solver: dict[str, object] = field(default_factory=dict)
@@ -101,6 +102,8 @@ class Plan:
                 "without_new_money": round(self.expected_without, 3),
             },
             "marginal_value_next_1000": round(self.marginal_next_1000, 4),
+            "marginal_value_next_1000_interval": [round(self.marginal_interval[0], 4),
+                                                  round(self.marginal_interval[1], 4)],
             "baselines": self.baselines,
             "limits": [{**cap.as_dict(), "seats": len(lim.seats), "remaining_pence": lim.limit_pence}
                        for lim, cap in self.limits],
@@ -203,9 +206,15 @@ def plan_compute(*, election_id: str, bloc: str, budget_pence: int, organisation
                                     f"{format_pence(grant)} to each of the top {top_n} backed seats by leverage"),
     }
     zero = np.zeros(problem.n, dtype=np.int64)
+    # The next £1,000's value at both ends of the effect assumption (the same two allocations re-valued).
+    ends = [float(problem.win_probability(bigger.amounts_pence, cost_per_vote=c).sum()
+                  - problem.win_probability(solution.amounts_pence, cost_per_vote=c).sum())
+            for c in (effect.cost_high, effect.cost_low)]
     notes += [
         f"Organisation {org.slug}: {len(seats)} seats where it backs a candidate (its rule, or the committee's "
         f"decisions, {sum(s.decided for s in seats)} of them fixed).",
+        "Lead: the backed candidate's votes minus the strongest other candidate's in the imported result of this "
+        "election (as targeting's tables read it), or minus the majority where the candidate has no votes yet.",
         "Model: P(backed candidate wins) = Φ((lead + extra bloc votes) ÷ forecast sd) per seat; the expected "
         "number elected is their sum; the interval simulates a national error shared by every seat "
         f"({NATIONAL_SHARE:.0%} of the variance) and the effect assumption's range.",
@@ -222,7 +231,8 @@ def plan_compute(*, election_id: str, bloc: str, budget_pence: int, organisation
         grant_pence=grant_pence, step_pence=problem.step_pence, seats=seats, problem=problem,
         amounts_pence=solution.amounts_pence, caps=caps, limits=limits, expected=solution.expected,
         interval=expected_interval(problem, solution.amounts_pence), expected_without=problem.expected(zero),
-        marginal_next_1000=bigger.expected - solution.expected, baselines=baselines, notes=notes,
+        marginal_next_1000=bigger.expected - solution.expected, marginal_interval=(min(ends), max(ends)),
+        baselines=baselines, notes=notes,
         solver={"name": "HiGHS via scipy.optimize.milp", "status": solution.status, "variables": solution.variables,
                 "table_draws": table.draws},
     )

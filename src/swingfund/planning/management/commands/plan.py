@@ -115,7 +115,9 @@ class Command(BaseCommand):
         console.print(f"Expected aligned candidates elected: {e['expected']:.2f} "
                       f"({e['interval_level']} interval {e['interval'][0]:g}–{e['interval'][1]:g}; "
                       f"{e['without_new_money']:.2f} without this money)")
-        console.print(f"Marginal value of the next £1,000: {data['marginal_value_next_1000']:+.3f} candidates")
+        lo, hi = data["marginal_value_next_1000_interval"]
+        console.print(f"Marginal value of the next £1,000: {data['marginal_value_next_1000']:+.3f} candidates "
+                      f"({lo:+.3f} to {hi:+.3f} across the effect assumption's range)")
         for key, b in data["baselines"].items():
             console.print(f"Baseline {key}: {b['expected']:.2f} ({b['interval'][0]:g}–{b['interval'][1]:g}) — "
                           f"{b['description']}")

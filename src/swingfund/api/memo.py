@@ -5,13 +5,16 @@ are built from, so a request that finds its body only pays for the version query
 - the ledger: its head (last transaction id and hash: the ledger is append-only and hash-chained), the public-name
   threshold in force, and which donors have consented to publication (so a withdrawn consent shows at once).
 
-Bodies are validated against the endpoint's schema once, when built.
+Bodies are validated against the endpoint's schema once, when built. The versions themselves are read from the
+database at most once per `VERSION_SECONDS` per process, so under load a body costs no query at all; a new import,
+a new ledger transaction or a withdrawn consent shows within that second.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -21,6 +24,7 @@ from swingfund.funding.models import Donor, LedgerTransaction
 from swingfund.funding.selectors import public_name_threshold
 
 MAX_BODIES = 128
+VERSION_SECONDS = 1.0
 
 _bodies: OrderedDict[str, bytes] = OrderedDict()
 _lock = threading.Lock()
@@ -41,9 +45,26 @@ def body(key: str, build: Callable[[], bytes]) -> bytes:
     return made
 
 
+_versions: dict[str, tuple[float, str]] = {}
+
+
+def version(name: str, read: Callable[[], str], *, seconds: float = VERSION_SECONDS) -> str:
+    """`read()`, remembered for `seconds` in this process."""
+    now = time.monotonic()
+    with _lock:
+        found = _versions.get(name)
+        if found is not None and found[0] > now:
+            return found[1]
+    value = read()
+    with _lock:
+        _versions[name] = (now + seconds, value)
+    return value
+
+
 def clear() -> None:
     with _lock:
         _bodies.clear()
+        _versions.clear()
 
 
 def ledger_version() -> str:

@@ -131,7 +131,7 @@ def targets(request: HttpRequest, election_id: str, bloc: str, census: str | Non
     try:
         assumptions = assumptions_build(overrides={k: v for k, v in given.items() if v and k in ASSUMPTION_DEFAULTS},
                                         count_twice=count_twice)
-        key = reads.cache_key("targets-body", reads.data_version(), election_id, bloc, census,
+        key = reads.cache_key("targets-body", memo.version("data", reads.data_version), election_id, bloc, census,
                               assumptions.as_dict(), draws, seed, sort, top)
         return _rendered(request, key, lambda: reads.targets(
             election_id=election_id, bloc=bloc, census=census, assumptions=assumptions, draws=draws, seed=seed,
@@ -195,7 +195,7 @@ def ledger(request: HttpRequest, campaign: str | None = None, limit: int = Query
         chosen = Campaign.objects.filter(slug=campaign).first()
         if chosen is None:
             raise HttpError(404, f"No campaign {campaign!r}.")
-    key = reads.cache_key("ledger-body", memo.ledger_version(), campaign, limit, offset)
+    key = reads.cache_key("ledger-body", memo.version("ledger", memo.ledger_version), campaign, limit, offset)
     return _rendered(request, key, lambda: reads.ledger(campaign=chosen, limit=limit, offset=offset),
                      schemas.LedgerOut)
 

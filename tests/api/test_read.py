@@ -60,7 +60,20 @@ def test_walk_every_read_endpoint(demo_all, client):
         assert response["Access-Control-Allow-Origin"] == "*"
         assert response.json(), url
         walked.append(path)
-    assert len(walked) == 11, walked
+    assert len(walked) == 12, walked
+
+
+def test_track_record_matches_the_command(demo_all, client):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("evaluate", "--election", "parl.2024-07-04", "--organisation", "demo-community-group",
+                 "--format", "json", stdout=out)
+    records = client.get("/api/v1/organisations/demo-community-group/track-record").json()
+    assert [r["election"] for r in records] == ["parl.2024-07-04"]
+    assert records[0]["seats"] == json.loads(out.getvalue())["seats"]
 
 
 def test_targets_take_assumptions_as_parameters(demo_all, client):

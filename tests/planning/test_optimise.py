@@ -110,3 +110,13 @@ def test_interval_contains_the_expectation_and_has_width():
     low, high = expected_interval(problem, solution.amounts_pence)
     assert low <= solution.expected <= high
     assert high - low >= 2
+
+
+def test_targeting_interval_is_read_in_either_shape_and_refused_when_unreadable():
+    from swingfund.planning.sources import majority_bounds
+
+    rows = [[100.0, 900.0], [50.0, 60.0], [5.0, 7.0]]
+    assert majority_bounds(rows, 0, 3) == (100.0, 900.0)
+    assert majority_bounds(np.array(rows).T, 1, 3) == (50.0, 60.0)
+    assert majority_bounds([[1.0, float("nan")]], 0, 1) is None
+    assert majority_bounds("not an interval", 0, 1) is None

@@ -227,3 +227,29 @@ class GiftOut(Schema):
     status: str
     hold_reason: str
     ledger_transaction: int | None
+
+
+class SeatEvaluationOut(Schema):
+    gss_code: str
+    seat: str
+    candidacy_id: int
+    candidate: str
+    party: str
+    won: bool
+    majority: int
+    lead: int
+    winner: str
+    bloc_effect_interval: list[int] | None
+    plausibly_pivotal: bool
+    pivotal: str
+    money: dict[str, Any]
+    forecast: dict[str, Any] | None
+
+
+class EvaluationOut(Schema):
+    election: str
+    organisation: str
+    bloc: str
+    summary: dict[str, Any]
+    seats: list[SeatEvaluationOut]
+    notes: list[str]

@@ -25,6 +25,8 @@ from swingfund.api import memo, reads, schemas
 from swingfund.api.services import token_user
 from swingfund.compliance.checks import ComplianceRefusal
 from swingfund.elections.models import Candidacy, Election, Person
+from swingfund.evaluation.selectors import DEFAULT_BLOC
+from swingfund.evaluation.selectors import track_record as evaluation_track_record
 from swingfund.funding import rules as funding_rules
 from swingfund.funding import services as funding
 from swingfund.funding.models import Campaign
@@ -178,6 +180,17 @@ def evidence(request: HttpRequest, slug: str, person: int | None = None, stateme
 def scorecard(request: HttpRequest, slug: str, person_id: int):
     """A person's stance on each current statement, with the public evidence behind it."""
     return reads.scorecard(organisation=_organisation(slug), person=get_object_or_404(Person, pk=person_id))
+
+
+@api.get("/organisations/{slug}/track-record", response=list[schemas.EvaluationOut], tags=["evaluation"])
+def track_record(request: HttpRequest, slug: str, bloc: str = DEFAULT_BLOC):
+    """Every election with results in which the organisation acted: per seat, won, majority, the bloc's possible
+    effect, plausibly pivotal, money; and how the forecast scored (see /track-record/ for the method)."""
+    _organisation(slug)
+    try:
+        return [e.as_dict() for e in evaluation_track_record(organisation=slug, bloc=bloc)]
+    except (BlocError, TargetingError) as exc:
+        raise HttpError(400, str(exc)) from exc
 
 
 @api.get("/campaigns", response=list[schemas.CampaignOut], tags=["funding"])

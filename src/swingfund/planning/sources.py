@@ -80,15 +80,26 @@ class SeatPlanInput:
     order: int  # the recommendation order (expected impact): the seed rule gives grants in this order
 
 
+def majority_bounds(interval: object, i: int, n: int) -> tuple[float, float] | None:
+    """Seat i's (low, high) from targeting's `majority_interval`, whether it is n rows of (low, high) or a pair
+    of n-long arrays; None when it cannot be read."""
+    try:
+        arr = np.asarray(interval, dtype=np.float64)
+        if arr.ndim != 2:
+            return None
+        low, high = (arr[0, i], arr[1, i]) if arr.shape == (2, n) and n != 2 else (arr[i, 0], arr[i, 1])
+    except (TypeError, ValueError, IndexError):
+        return None
+    return (float(low), float(high)) if math.isfinite(low) and math.isfinite(high) and high > low else None
+
+
 def _sigma(table: TargetTable, i: int, valid: int) -> float:
+    """The forecast's sd of the lead: from targeting's 90 % majority interval when it has one, else the stated
+    share of valid votes."""
     interval = getattr(table, "majority_interval", None)
-    if interval is not None:
-        try:
-            low, high = (float(v) for v in np.asarray(interval)[i][:2])
-            if math.isfinite(low) and math.isfinite(high) and high > low:
-                return max((high - low) / (2 * Z90), MIN_SIGMA_VOTES)
-        except (TypeError, ValueError, IndexError):
-            pass
+    bounds = None if interval is None else majority_bounds(interval, i, len(table.seats))
+    if bounds is not None:
+        return max((bounds[1] - bounds[0]) / (2 * Z90), MIN_SIGMA_VOTES)
     return max(FORECAST_SD_SHARE * valid, MIN_SIGMA_VOTES)
 
 

@@ -64,7 +64,28 @@ def hand_made(official_db):
                                                    status="decided", content_hash="0" * 64)
                 Decision.objects.create(proposal=proposal, outcome="approved", trigger="count", decided_at=now_,
                                         proposal_hash="0" * 64, tally={}, ballots=[], explanation="test")
+    _fund(org)
     return org
+
+
+def _fund(org: Organisation) -> None:
+    """Money through the funding services: £3,000 from a checked elector; seat 1's grant paid, seat 3's payable."""
+    from swingfund.funding import services as funding
+
+    start = timezone.now() - dt.timedelta(days=1)
+    campaign = funding.campaign_create(organisation=org, slug="hand-fund", title="Hand fund", description="-",
+                                       purpose="Grants to backed candidates", mode="pooled", goal_pence=500_000,
+                                       starts_at=start, ends_at=start + dt.timedelta(days=30))
+    donor = funding.donor_get_or_create(name="Eve Giver", address="1 Road", postcode="LE1 1AA")
+    donor = funding.donor_declare(donor=donor, category="uk_elector", evidence="register", checked_by="tests",
+                                  checked_at=start)
+    funding.donation_record(campaign=campaign, donor=donor, amount_pence=300_000, method="bank_transfer",
+                            reference="HAND-1", received_at=timezone.now())
+    for code, pay in (("E99000001", True), ("E99000003", False)):
+        decision = Decision.objects.get(proposal__constituency__gss_code=code, proposal__election_id=E)
+        grant = funding.grant_create_from_decision(decision=decision, campaign=campaign)
+        if pay:
+            funding.grant_pay(grant=grant, bank_reference=f"PAY-{code}")
 
 
 def evaluate_json(*args: str) -> dict:
@@ -90,7 +111,8 @@ def test_every_field_on_a_hand_made_election(hand_made):
         turnout = sum(v for _, v in now) / 70_000
         base = muslims * 0.79 * turnout
         assert s["bloc_effect_interval"] == [round(base * LOW), round(base * HIGH)]
-        assert s["money"]["paid_pence"] == 0  # decided but not paid
+        paid, committed = {"E99000001": (100_000, 0), "E99000002": (0, 0), "E99000003": (0, 100_000)}[code]
+        assert (s["money"]["paid_pence"], s["money"]["committed_pence"]) == (paid, committed)
         assert 0 < s["forecast"]["p_win"] < 1
     # The forecast ran from PRIOR; its scores follow from the per-seat figures.
     f = data["summary"]["forecast"]
@@ -101,6 +123,8 @@ def test_every_field_on_a_hand_made_election(hand_made):
     covered = [lo <= s["lead"] <= hi for s in seats.values() for lo, hi in [s["forecast"]["lead_interval"]]]
     assert f["coverage"] == pytest.approx(sum(covered) / 3, abs=1e-4)
     assert data["summary"]["backed_won"] == 2 and data["summary"]["plausibly_pivotal"] == 2
+    assert data["summary"]["money_paid_pence"] == 100_000
+    assert data["summary"]["money_per_aligned_elected_pence"] == 50_000  # £1,000 paid ÷ 2 aligned MPs elected
     # Seat 2: Labour led the prior poll by 1,000 with the bloc's votes in it; the bloc may move either way.
     low, high = seats["E99000002"]["forecast"]["lead_interval"]
     assert low < 1_000 < high

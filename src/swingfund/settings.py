@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "swingfund.planning",
+    "swingfund.evaluation",
+    "swingfund.api",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,8 @@ urlpatterns = [
     path("payments/", include("swingfund.funding.payments.urls")),
     path("compliance/", include("swingfund.compliance.urls")),
     path("data/", include("swingfund.elections.urls")),
+    path("planning/", include("swingfund.planning.urls")),
+    path("track-record/", include("swingfund.evaluation.urls")),
+    path("api/", include("swingfund.api.urls")),
     path("", include("swingfund.public.urls")),
 ]

@@ -1,4 +1,5 @@
 """`swingfund evidence import pledges|divisions FILE …`: import sourced evidence about candidates.
+`swingfund evidence fetch divisions --division ID… …`: the same, read from the UK Parliament's Commons Votes API.
 
 A malformed file stops with `FILE:LINE: column X: what is wrong`, exit status 2, and nothing written.
 Unmatched rows are listed in the summary, never guessed.
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from swingfund.scorecards.importers.common import ImportFailure
+from swingfund.scorecards.importers.commons_votes import fetch_divisions
 from swingfund.scorecards.importers.divisions import import_divisions
 from swingfund.scorecards.importers.pledges import import_pledges
 from swingfund.scorecards.services import organisation_get
@@ -36,11 +38,27 @@ class Command(BaseCommand):
         divisions.add_argument("--agree-when", choices=["aye", "no"], help="the vote that counts as agreement")
         divisions.add_argument("--important", default="", help="comma-separated ids of important divisions")
         divisions.add_argument("--all-important", action="store_true", help="treat every division as important")
+        fetch = sub.add_parser("fetch", help="fetch evidence from its publisher")
+        fetch_kinds = fetch.add_subparsers(dest="kind", required=True)
+        votes = fetch_kinds.add_parser("divisions", help="Commons division votes from the Commons Votes API")
+        votes.add_argument("--division", nargs="+", required=True, metavar="ID", help="Commons Votes division ids")
+        votes.add_argument("--organisation", required=True, help="organisation slug")
+        votes.add_argument("--statement", required=True, help="statement slug the divisions bear on")
+        votes.add_argument("--agree-when", choices=["aye", "no"], required=True,
+                           help="the vote that counts as agreement")
+        votes.add_argument("--important", default="", help="comma-separated ids of important divisions")
+        votes.add_argument("--all-important", action="store_true", help="treat every division as important")
 
-    def handle(self, *args, action: str, kind: str, file: Path, organisation: str, **options):
+    def handle(self, *args, action: str, kind: str, organisation: str, file: Path | None = None, **options):
         try:
             org = organisation_get(slug=organisation)
-            if kind == "pledges":
+            if action == "fetch":
+                report = fetch_divisions(
+                    division_ids=options["division"], organisation=org, statement_slug=options["statement"],
+                    agree_when=options["agree_when"], all_important=options["all_important"],
+                    important=[i.strip() for i in options["important"].split(",") if i.strip()],
+                )
+            elif kind == "pledges":
                 report = import_pledges(
                     path=file, organisation=org, election_id=options["election"], statement_slug=options["statement"]
                 )
@@ -57,5 +75,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from None
         except (ValueError, ValidationError) as exc:
             message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            raise CommandError(f"{file}: {message}", returncode=2) from None
+            raise CommandError(f"{file or 'Commons Votes API'}: {message}", returncode=2) from None
         self.stdout.write(report.summary())

@@ -1,0 +1,255 @@
+"""The API's response and request shapes (pydantic, via django-ninja): the OpenAPI schema is generated from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Schema
+
+
+class Problem(Schema):
+    detail: str
+
+
+class ElectionOut(Schema):
+    id: str
+    name: str
+    poll_date: dt.date
+    boundary_set: str
+    notional: bool
+    seats_with_results: int
+
+
+class SeatOut(Schema):
+    gss_code: str
+    name: str
+    nation: str
+    region: str
+    electorate: int
+    valid_votes: int
+    majority: int
+    winner: str
+    winner_party: str
+    runner_up_party: str
+
+
+class Source(Schema):
+    title: str
+    publisher: str
+    file: str
+    url: str | None = None
+    sha256: str | None = None
+
+
+class TargetOut(Schema):
+    code: str
+    name: str
+    region: str
+    nation: str
+    mp: str
+    party: str
+    majority: float | None
+    population: float | None
+    bloc_voters: float | None
+    bloc_vote: float | None
+    leverage: float | str | None
+    own_leverage: float | str | None
+    seed_flag: bool | None
+    p_swing: float | None
+    p_own: float | None
+    has_data: bool
+
+
+class TargetsOut(Schema):
+    election: str
+    boundary_set: str
+    bloc: str
+    censuses: list[str]
+    draws: int
+    seed: int
+    projection: str | None
+    assumptions: dict[str, Any]
+    sources: list[Source]
+    notes: list[str]
+    seats: list[TargetOut]
+
+
+class RecommendationOut(Schema):
+    gss_code: str
+    seat: str
+    action: str
+    backed: str
+    candidacy_id: int | None
+    reason: str
+    majority: int | None
+    leverage: float | None
+    p_decisive: float | None
+    expected_impact: float
+
+
+class RecommendationsOut(Schema):
+    election: str
+    organisation: str
+    bloc: str | None
+    notes: list[str]
+    recommendations: list[RecommendationOut]
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    demo: bool
+    standard_grant_pence: int
+
+
+class DecisionOut(Schema):
+    id: int
+    election: str
+    gss_code: str
+    seat: str
+    kind: str
+    outcome: str
+    candidacy: str
+    amount_pence: int
+    decided_at: dt.datetime
+    reason: str
+    tally: dict[str, Any]
+    ballots: list[dict[str, Any]]
+
+
+class StatementOut(Schema):
+    slug: str
+    title: str
+    version: int
+    text: str
+
+
+class DivisionOut(Schema):
+    division_id: str
+    date: dt.date
+    title: str
+    url: str
+
+
+class EvidenceOut(Schema):
+    id: int
+    person_id: int
+    statement: str
+    kind: str
+    stance: str
+    vote: str
+    date: dt.date
+    summary: str
+    source_url: str
+    division: DivisionOut | None
+
+
+class ScorecardLineOut(Schema):
+    statement: str
+    title: str
+    stance: str
+    band: str
+    vote_distance: float | None
+    evidence: list[EvidenceOut]
+
+
+class ScorecardOut(Schema):
+    person_id: int
+    name: str
+    organisation: str
+    method: str
+    lines: list[ScorecardLineOut]
+
+
+class CampaignOut(Schema):
+    slug: str
+    title: str
+    organisation: str
+    mode: str
+    purpose: str
+    election: str | None
+    goal_pence: int
+    raised_pence: int
+    held_pence: int
+    committed_pence: int
+    spendable_pence: int
+    gifts: int
+    donors: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+class LedgerEntryOut(Schema):
+    account: str
+    account_name: str
+    amount_pence: int
+
+
+class LedgerRowOut(Schema):
+    id: int
+    posted_at: dt.datetime
+    kind: str
+    description: str
+    campaign: str
+    reverses: int | str
+    giver: str
+    cash_pence: int
+    entries: list[LedgerEntryOut]
+    prev_hash: str
+    hash: str
+
+
+class LedgerOut(Schema):
+    count: int
+    totals: dict[str, int]
+    transactions: list[LedgerRowOut]
+
+
+class GiftIn(Schema):
+    amount: str
+    method: str
+    reference: str
+    received_on: dt.date | None = None
+    anonymous: bool = False
+    name: str = ""
+    email: str = ""
+    address: str = ""
+    postcode: str = ""
+    consent_publish: bool = False
+    for_candidacy: int | None = None
+
+
+class GiftOut(Schema):
+    id: int
+    campaign: str
+    amount_pence: int
+    status: str
+    hold_reason: str
+    ledger_transaction: int | None
+
+
+class SeatEvaluationOut(Schema):
+    gss_code: str
+    seat: str
+    candidacy_id: int
+    candidate: str
+    party: str
+    won: bool
+    majority: int
+    lead: int
+    winner: str
+    bloc_effect_interval: list[int] | None
+    plausibly_pivotal: bool
+    pivotal: str
+    money: dict[str, Any]
+    forecast: dict[str, Any] | None
+
+
+class EvaluationOut(Schema):
+    election: str
+    organisation: str
+    bloc: str
+    summary: dict[str, Any]
+    seats: list[SeatEvaluationOut]
+    notes: list[str]

@@ -1,0 +1,247 @@
+"""The versioned public API, `/api/v1/`: read-only endpoints over the apps' selectors, and organisers' write
+endpoints (token-authenticated) over the same services as the pages and CLI.
+
+django-ninja rather than Django REST framework with drf-spectacular: the schema is generated from the type hints
+and pydantic schemas the endpoints already declare (one source of truth, OpenAPI 3.1 natively), the endpoints
+are plain functions that fit the services/selectors layout without serializer and viewset classes, and it has
+throttling built in. Errors are `{"detail": "…"}` with the same messages the pages and CLI give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import NinjaAPI, Query, Status
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+
+from swingfund.api import memo, reads, schemas
+from swingfund.api.services import token_user
+from swingfund.compliance.checks import ComplianceRefusal
+from swingfund.elections.models import Candidacy, Election, Person
+from swingfund.evaluation.selectors import DEFAULT_BLOC
+from swingfund.evaluation.selectors import track_record as evaluation_track_record
+from swingfund.funding import rules as funding_rules
+from swingfund.funding import services as funding
+from swingfund.funding.models import Campaign
+from swingfund.scorecards.models import Organisation
+from swingfund.targeting.bloc import ASSUMPTION_DEFAULTS, BlocError, assumptions_build
+from swingfund.targeting.selectors import TargetingError
+from swingfund.targeting.simulate import DEFAULT_SEED
+from swingfund.targeting.swing import SwingError
+from swingfund.targeting.targets import SORT_KEYS
+
+READ_RATE = os.environ.get("SWINGFUND_API_READ_RATE", "50/s")
+WRITE_RATE = os.environ.get("SWINGFUND_API_WRITE_RATE", "10/m")
+MAX_API_DRAWS = 100_000
+DEFAULT_API_DRAWS = 20_000
+OFFLINE_METHODS = ("cash", "cheque", "bank_transfer")
+METHOD_NOT_OFFLINE = "Method {method!r} is not an offline method: use one of {known}."
+NAME_OR_ANONYMOUS = "Give the donor's name, or mark the gift anonymous (not both)."
+
+
+class CorsNinjaAPI(NinjaAPI):
+    """Read-only responses (GET, HEAD) may be read by any web page: `Access-Control-Allow-Origin: *`. Write
+    endpoints get no CORS headers, so a browser page elsewhere cannot call them with a visitor's credentials."""
+
+    def create_response(self, request: HttpRequest, data, *, status=None, temporal_response=None) -> HttpResponse:
+        response = super().create_response(request, data, status=status, temporal_response=temporal_response)
+        if request.method in {"GET", "HEAD"}:
+            response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+class OrganiserToken(HttpBearer):
+    """`Authorization: Bearer <token>` issued by `swingfund api token --user NAME` to an organiser."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        return token_user(raw=token)
+
+
+api = CorsNinjaAPI(
+    title="swingfund API", version="1", urls_namespace="api-v1",
+    description="Public figures of swingfund: elections, seats, targets, recommendations, decisions, scorecards "
+                "and evidence, campaigns and the ledger. Every figure carries its sources and assumptions.",
+    throttle=[AnonRateThrottle(READ_RATE), AuthRateThrottle(READ_RATE)],
+)
+
+
+@api.exception_handler(ValueError)
+def bad_request(request: HttpRequest, exc: ValueError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(ComplianceRefusal)
+def refused(request: HttpRequest, exc: ComplianceRefusal) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=422)
+
+
+def _rendered(request: HttpRequest, key: str, build, schema) -> HttpResponse:
+    """A memoised JSON body (see `memo.py`), validated against `schema` when built; readable from any origin."""
+    content = memo.body(key, lambda: schema.model_validate(build()).model_dump_json().encode())
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _election(election_id: str) -> Election:
+    election = Election.objects.filter(pk=election_id).first()
+    if election is None:
+        raise HttpError(404, f"No election {election_id!r}.")
+    return election
+
+
+def _organisation(slug: str) -> Organisation:
+    org = Organisation.objects.filter(slug=slug).first()
+    if org is None:
+        raise HttpError(404, f"No organisation {slug!r}.")
+    return org
+
+
+@api.get("/elections", response=list[schemas.ElectionOut], tags=["elections"])
+def elections(request: HttpRequest):
+    """Every imported election, with how many seats have a result."""
+    return reads.elections()
+
+
+@api.get("/elections/{election_id}/seats", response=list[schemas.SeatOut], tags=["elections"])
+def seats(request: HttpRequest, election_id: str):
+    """Every seat of the election with its official result."""
+    return reads.seats(election=_election(election_id))
+
+
+@api.get("/elections/{election_id}/targets", response=schemas.TargetsOut, tags=["targeting"])
+def targets(request: HttpRequest, election_id: str, bloc: str, census: str | None = None,
+            adult_ratio: str | None = None, registration: str | None = None, turnout_ratio: str | None = None,
+            cohesion: str | None = None, other_support: str | None = None, count_twice: bool = False,
+            draws: int = DEFAULT_API_DRAWS, seed: int = DEFAULT_SEED, sort: str = "leverage", top: int | None = None):
+    """Leverage and P(decisive) of a bloc in every seat. Assumptions are `central` or `central:low:high`
+    (defaults as `swingfund targets`); results for the same parameters are cached until new data is imported."""
+    _election(election_id)
+    given = {"adult_ratio": adult_ratio, "registration": registration, "turnout_ratio": turnout_ratio,
+             "cohesion": cohesion, "other_support": other_support}
+    if not 1 <= draws <= MAX_API_DRAWS:
+        raise HttpError(400, f"draws must be between 1 and {MAX_API_DRAWS:,} (got {draws}).")
+    if sort not in SORT_KEYS:
+        raise HttpError(400, f"Unknown sort {sort!r}. Choose one of: {', '.join(SORT_KEYS)}.")
+    try:
+        assumptions = assumptions_build(overrides={k: v for k, v in given.items() if v and k in ASSUMPTION_DEFAULTS},
+                                        count_twice=count_twice)
+        key = reads.cache_key("targets-body", memo.version("data", reads.data_version), election_id, bloc, census,
+                              assumptions.as_dict(), draws, seed, sort, top)
+        return _rendered(request, key, lambda: reads.targets(
+            election_id=election_id, bloc=bloc, census=census, assumptions=assumptions, draws=draws, seed=seed,
+            sort=sort, top=top), schemas.TargetsOut)
+    except (BlocError, TargetingError, SwingError) as exc:
+        raise HttpError(400, str(exc)) from exc
+
+
+@api.get("/elections/{election_id}/recommendations", response=schemas.RecommendationsOut, tags=["scorecards"])
+def recommendations(request: HttpRequest, election_id: str, organisation: str, bloc: str | None = None,
+                    top: int | None = None, lens: str = "swing"):
+    """The organisation's rule applied to the target seats: whom it would back, or why it stays out."""
+    _election(election_id)
+    try:
+        return reads.recommendations(organisation=_organisation(organisation), election_id=election_id, bloc=bloc,
+                                     top=top, lens=lens)
+    except (BlocError, TargetingError) as exc:
+        raise HttpError(400, str(exc)) from exc
+
+
+@api.get("/organisations", response=list[schemas.OrganisationOut], tags=["organisations"])
+def organisations(request: HttpRequest):
+    return reads.organisations()
+
+
+@api.get("/organisations/{slug}/decisions", response=list[schemas.DecisionOut], tags=["committee"])
+def decisions(request: HttpRequest, slug: str):
+    """The committee's decisions, newest first; members' names only where the organisation publishes them."""
+    return reads.decisions(organisation=_organisation(slug))
+
+
+@api.get("/organisations/{slug}/statements", response=list[schemas.StatementOut], tags=["scorecards"])
+def statements(request: HttpRequest, slug: str):
+    return reads.statements(organisation=_organisation(slug))
+
+
+@api.get("/organisations/{slug}/evidence", response=list[schemas.EvidenceOut], tags=["scorecards"])
+def evidence(request: HttpRequest, slug: str, person: int | None = None, statement: str | None = None):
+    """Public evidence, each with its source (and the Commons division's public page for a vote)."""
+    return reads.evidence(organisation=_organisation(slug), person_id=person, statement=statement)
+
+
+@api.get("/organisations/{slug}/scorecards/{person_id}", response=schemas.ScorecardOut, tags=["scorecards"])
+def scorecard(request: HttpRequest, slug: str, person_id: int):
+    """A person's stance on each current statement, with the public evidence behind it."""
+    return reads.scorecard(organisation=_organisation(slug), person=get_object_or_404(Person, pk=person_id))
+
+
+@api.get("/organisations/{slug}/track-record", response=list[schemas.EvaluationOut], tags=["evaluation"])
+def track_record(request: HttpRequest, slug: str, bloc: str = DEFAULT_BLOC):
+    """Every election with results in which the organisation acted: per seat, won, majority, the bloc's possible
+    effect, plausibly pivotal, money; and how the forecast scored (see /track-record/ for the method)."""
+    _organisation(slug)
+    try:
+        return [e.as_dict() for e in evaluation_track_record(organisation=slug, bloc=bloc)]
+    except (BlocError, TargetingError) as exc:
+        raise HttpError(400, str(exc)) from exc
+
+
+@api.get("/campaigns", response=list[schemas.CampaignOut], tags=["funding"])
+def campaigns(request: HttpRequest):
+    return reads.campaigns()
+
+
+@api.get("/ledger", response=schemas.LedgerOut, tags=["funding"])
+def ledger(request: HttpRequest, campaign: str | None = None, limit: int = Query(100, ge=1, le=1000),
+           offset: int = Query(0, ge=0)):
+    """The public ledger: every transaction with its entries and hash; a giver's name only as the public page
+    shows it (over the public threshold and with consent)."""
+    chosen = None
+    if campaign:
+        chosen = Campaign.objects.filter(slug=campaign).first()
+        if chosen is None:
+            raise HttpError(404, f"No campaign {campaign!r}.")
+    key = reads.cache_key("ledger-body", memo.version("ledger", memo.ledger_version), campaign, limit, offset)
+    return _rendered(request, key, lambda: reads.ledger(campaign=chosen, limit=limit, offset=offset),
+                     schemas.LedgerOut)
+
+
+@api.post("/campaigns/{slug}/gifts", response={201: schemas.GiftOut, 400: schemas.Problem, 422: schemas.Problem},
+          auth=OrganiserToken(), throttle=[AuthRateThrottle(WRITE_RATE)], tags=["funding"])
+def gift_create(request: HttpRequest, slug: str, payload: schemas.GiftIn):
+    """Record an offline gift (cash, cheque, bank transfer) through the same services and checks as the page:
+    amounts, earmarks, permissibility holds, splitting; a gift the law refuses is refused with the reason."""
+    campaign = Campaign.objects.filter(slug=slug).first()
+    if campaign is None:
+        raise HttpError(404, f"No campaign {slug!r}.")
+    if payload.method not in OFFLINE_METHODS:
+        raise ValueError(METHOD_NOT_OFFLINE.format(method=payload.method, known=", ".join(OFFLINE_METHODS)))
+    if payload.anonymous == bool(payload.name.strip()):
+        raise ValueError(NAME_OR_ANONYMOUS)
+    amount = funding_rules.parse_pounds(payload.amount)
+    now = timezone.now()
+    day = payload.received_on or now.date()
+    received_at = now if day >= now.date() else dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
+    with transaction.atomic():
+        donor = None if payload.anonymous else funding.donor_get_or_create(
+            name=payload.name, email=payload.email, address=payload.address, postcode=payload.postcode,
+            consent_publish=payload.consent_publish)
+        candidacy = None
+        if payload.for_candidacy is not None:
+            candidacy = Candidacy.objects.filter(pk=payload.for_candidacy).first()
+            if candidacy is None:
+                raise ValueError(f"No candidacy {payload.for_candidacy}.")
+        gift = funding.donation_record(campaign=campaign, donor=donor, amount_pence=amount, method=payload.method,
+                                       reference=payload.reference, received_at=received_at,
+                                       earmarked_candidacy=candidacy,
+                                       recorded_by=f"api:{request.auth.get_username()}")
+    return Status(201, {"id": gift.pk, "campaign": campaign.slug, "amount_pence": gift.amount_pence,
+                        "status": gift.status, "hold_reason": gift.hold_reason,
+                        "ledger_transaction": gift.transaction_id})

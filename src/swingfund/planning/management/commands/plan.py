@@ -1,0 +1,125 @@
+"""`swingfund plan`: how best to spend a fixed fund across the seats the group backs, within the law.
+
+    swingfund plan --election parl.2024-07-04 --bloc religion:muslim --budget 20000 --format json
+    swingfund plan --bloc religion:muslim --campaign library --variable --channel campaign
+    swingfund plan --bloc religion:muslim --budget 5000 --grant 1000 --cost-per-vote 40:20:80
+
+Amounts are in pounds on the command line and in pence in the JSON. See `swingfund/planning/` for the model.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.table import Table
+
+from swingfund.compliance.limits import format_pence
+from swingfund.compliance.selectors import FigureNotInForce
+from swingfund.funding.models import Campaign
+from swingfund.funding.selectors import campaign_spendable_pence
+from swingfund.planning.caps import CHANNELS
+from swingfund.planning.effect import EffectError, effect_parse
+from swingfund.planning.plan import DEFAULT_STEP, plan_compute
+from swingfund.targeting.bloc import BlocError
+from swingfund.targeting.selectors import TargetingError
+
+POUNDS_BAD = "{flag}: {text!r} is not an amount in pounds (e.g. 20000 or 1000.50)."
+CAMPAIGN_UNKNOWN = "No campaign {slug!r}. Campaigns: {known}."
+CSV_COLUMNS = ["gss_code", "seat", "candidate", "party", "amount_pence", "fixed_pence", "binding_cap",
+               "p_win_without", "p_win_with", "p_pivotal", "leverage"]
+
+
+def pounds_to_pence(text: str, *, flag: str) -> int:
+    try:
+        value = Decimal(text.replace("£", "").replace(",", ""))
+    except InvalidOperation:
+        raise CommandError(POUNDS_BAD.format(flag=flag, text=text)) from None
+    return int(value * 100)
+
+
+class Command(BaseCommand):
+    help = "Allocate a fund across the backed seats to maximise the expected number of aligned candidates elected."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--election", default="parl.2024-07-04")
+        parser.add_argument("--bloc", required=True, help="topic:category, several joined by + (religion:muslim).")
+        parser.add_argument("--organisation", help="The group's slug (default: the only organisation).")
+        fund = parser.add_mutually_exclusive_group(required=True)
+        fund.add_argument("--budget", help="The fund in pounds.")
+        fund.add_argument("--campaign", help="Use this campaign's spendable ledger balance as the fund.")
+        mode = parser.add_mutually_exclusive_group()
+        mode.add_argument("--grant", help="Fixed grants of this many pounds (nothing or one grant per seat).")
+        mode.add_argument("--variable", action="store_true",
+                          help=f"Any multiple of --step pounds per seat (default £{DEFAULT_STEP // 100}).")
+        parser.add_argument("--step", default=str(DEFAULT_STEP // 100), help="Step in pounds with --variable.")
+        parser.add_argument("--channel", choices=CHANNELS, default="donation",
+                            help="donation (grants to candidates), local (s.75 spending), campaign (PPERA Part VI).")
+        parser.add_argument("--agent-authorised", action="store_true",
+                            help="local: the candidates' agents authorised spending above the permitted sum.")
+        parser.add_argument("--not-registered", action="store_true",
+                            help="campaign: the group has not notified the Commission (notification threshold).")
+        parser.add_argument("--cost-per-vote", metavar="C[:LOW:HIGH]",
+                            help="Pounds per extra bloc vote for a seat's first £2,000 (default 40:20:80).")
+        parser.add_argument("--lens", choices=["swing", "own"], default="swing")
+        parser.add_argument("--draws", type=int, default=20_000, help="Targeting's Monte Carlo draws per seat.")
+        parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    def handle(self, *args, **o):
+        if o["campaign"]:
+            campaign = Campaign.objects.filter(slug=o["campaign"]).first()
+            if campaign is None:
+                known = ", ".join(Campaign.objects.values_list("slug", flat=True)) or "none"
+                raise CommandError(CAMPAIGN_UNKNOWN.format(slug=o["campaign"], known=known))
+            budget = campaign_spendable_pence(campaign)
+        else:
+            budget = pounds_to_pence(o["budget"], flag="--budget")
+        grant = pounds_to_pence(o["grant"], flag="--grant") if o["grant"] else None
+        try:
+            plan = plan_compute(
+                election_id=o["election"], bloc=o["bloc"], budget_pence=budget, organisation=o["organisation"],
+                grant_pence=grant, step_pence=pounds_to_pence(o["step"], flag="--step"), channel=o["channel"],
+                agent_authorised=o["agent_authorised"], registered=not o["not_registered"],
+                effect=effect_parse(text=o["cost_per_vote"]), lens=o["lens"], draws=o["draws"])
+        except (ValueError, EffectError, BlocError, TargetingError, FigureNotInForce) as exc:
+            raise CommandError(str(exc)) from exc
+        data = plan.as_dict()
+        if o["format"] == "json":
+            self.stdout.write(json.dumps(data, indent=2, default=str))
+        elif o["format"] == "csv":
+            buf = io.StringIO()
+            writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(data["allocation"])
+            self.stdout.write(buf.getvalue(), ending="")
+        else:
+            self._table(data)
+
+    def _table(self, data: dict) -> None:
+        console = Console(file=self.stdout, width=160)
+        table = Table(title=f"Plan for {data['organisation']}: {format_pence(data['budget_pence'])}, "
+                            f"{data['election']}, bloc {data['bloc']} ({data['channel']})")
+        for col in ("Seat", "Candidate", "Amount", "Binding cap", "P(win) without → with", "P(pivotal)"):
+            table.add_column(col)
+        for row in data["allocation"]:
+            fixed = f" (+{format_pence(row['fixed_pence'])} decided)" if row["fixed_pence"] else ""
+            pivotal = "—" if row["p_pivotal"] is None else f"{row['p_pivotal']:.0%}"
+            table.add_row(row["seat"], f"{row['candidate']} ({row['party']})", row["amount"] + fixed,
+                          row["binding_cap"] or "—", f"{row['p_win_without']:.0%} → {row['p_win_with']:.0%}", pivotal)
+        console.print(table)
+        e = data["expected_aligned_elected"]
+        console.print(f"Expected aligned candidates elected: {e['expected']:.2f} "
+                      f"({e['interval_level']} interval {e['interval'][0]:g}–{e['interval'][1]:g}; "
+                      f"{e['without_new_money']:.2f} without this money)")
+        lo, hi = data["marginal_value_next_1000_interval"]
+        console.print(f"Marginal value of the next £1,000: {data['marginal_value_next_1000']:+.3f} candidates "
+                      f"({lo:+.3f} to {hi:+.3f} across the effect assumption's range)")
+        for key, b in data["baselines"].items():
+            console.print(f"Baseline {key}: {b['expected']:.2f} ({b['interval'][0]:g}–{b['interval'][1]:g}) — "
+                          f"{b['description']}")
+        for note in data["notes"]:
+            console.print(f"[dim]{note}[/dim]")

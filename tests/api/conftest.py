@@ -1,0 +1,30 @@
+"""The demo organisation on the real 2024 results with its committee and money, and an organiser's API token."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from swingfund.api import memo
+from swingfund.api.services import token_create
+
+
+@pytest.fixture
+def demo_all(official_db):
+    from swingfund.committee.demo import demo_run
+    from swingfund.funding.demo import demo_run as funding_demo
+    from swingfund.scorecards.demo import demo_seed
+
+    cache.clear()  # the throttle and the target-table cache live in the cache
+    memo.clear()
+    org = demo_seed()
+    demo_run(organisation=org, election_id="parl.2024-07-04", bloc="religion:muslim")
+    funding_demo(organisation=org)
+    return org
+
+
+@pytest.fixture
+def organiser_token(demo_all, django_user_model):
+    django_user_model.objects.create_user("api-organiser", password="x", is_staff=True)
+    raw, _ = token_create(username="api-organiser", label="tests")
+    return raw

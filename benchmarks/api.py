@@ -37,7 +37,7 @@ from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-from swingfund.funding.payments.loadtest import scratch_database  # noqa: E402
+from swingfund.testing.loadtest import scratch_database  # noqa: E402
 from swingfund.testing.openloop import floor_server, open_loop  # noqa: E402
 
 console = Console()

@@ -97,8 +97,14 @@ def test_privacy_matches_the_public_pages(demo_all, client):
     api_ledger = client.get("/api/v1/ledger", {"limit": "1000"}).json()
     everything = json.dumps([api_ledger, client.get("/api/v1/campaigns").json(),
                              client.get("/api/v1/organisations/demo-community-group/decisions").json()])
-    for name in hidden:  # no consent, or under the public threshold: the public never sees these names
-        assert name not in everything
+    from swingfund.elections.models import Person
+
+    candidates = set(Person.objects.filter(name__in=hidden).values_list("name", flat=True))
+    for name in hidden:  # no consent, or under the public threshold: the public never sees these names as givers
+        if name in candidates:  # a demo donor who shares a candidate's name may appear as that candidate
+            assert all(name not in (t["giver"] or "") for t in api_ledger["transactions"]), name
+        else:
+            assert name not in everything
     givers = {t["giver"] for t in api_ledger["transactions"] if t["giver"]}
     from swingfund.funding.selectors import public_ledger_rows
 

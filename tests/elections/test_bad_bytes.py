@@ -11,7 +11,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from swingfund.elections import errors
@@ -91,6 +91,8 @@ def _import(path) -> tuple[int, str]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=st.binary(max_size=400), name=st.sampled_from([SEATS_2024, CANDIDATES_2024]))
+@example(body=b"\r\x01\x80", name=SEATS_2024)  # a bare carriage return before a bad byte (found by hypothesis)
+@example(body=b"\r\x01\x00", name=SEATS_2024)  # ... and before a NUL byte
 def test_arbitrary_bytes_behind_a_real_header_import_or_fail_in_one_line(official_db, data_dir, tmp_path, body,
                                                                           name):
     header = (data_dir / name).read_bytes().split(b"\n", 1)[0] + b"\n"

@@ -110,9 +110,12 @@ def _column_at(data: bytes, offset: int) -> tuple[int, str]:
     """(line number, header column) of a byte offset in a CSV file's bytes."""
     line_no = data[:offset].count(b"\n") + 1
     line_start = data.rfind(b"\n", 0, offset) + 1
-    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8", "replace")]), [])
-    before = data[line_start:offset].decode("utf-8", "replace")
-    index = len(next(csv.reader([before]), [""])) - 1 if before else 0
+    try:  # a bare carriage return or a stray quote makes csv refuse the fragment: then only the line is named
+        header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8", "replace")]), [])
+        before = data[line_start:offset].decode("utf-8", "replace")
+        index = len(next(csv.reader([before]), [""])) - 1 if before else 0
+    except csv.Error:
+        return line_no, "-"
     return line_no, header[index] if 0 <= index < len(header) else f"#{index + 1}"
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from swingfund.funding.models import Donor, LedgerTransaction
+from swingfund.funding.models import Donation, Donor, LedgerTransaction
 from swingfund.funding.selectors import public_name_threshold
 
 MAX_BODIES = 128
@@ -69,7 +69,10 @@ def clear() -> None:
 
 def ledger_version() -> str:
     head = LedgerTransaction.objects.order_by("-id").values_list("id", "hash").first()
-    consents = list(Donor.objects.filter(consent_publish=True).order_by("id").values_list("id", "name"))
+    # Whether a giver's name shows depends on each gift's own consent and status and on its donor's check, name and
+    # erasure (`funding.selectors.gift_display_name`): all of them go into the version.
+    consents = (list(Donation.objects.order_by("id").values_list("id", "consent_publish", "status", "donor_id")),
+                list(Donor.objects.order_by("id").values_list()))
     threshold = public_name_threshold(on=timezone.now().date()).value
     digest = hashlib.sha256(repr((head, consents, threshold)).encode()).hexdigest()
     return f"{head}:{digest}"

@@ -13,3 +13,6 @@ urlpatterns = [
     path("data/", include("swingfund.elections.urls")),
     path("", include("swingfund.public.urls")),
 ]
+
+handler404 = "swingfund.public.views.not_found"
+handler500 = "swingfund.public.views.server_error"

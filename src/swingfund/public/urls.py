@@ -6,4 +6,7 @@ app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("postcode/", views.postcode, name="postcode"),
+    path("seats/<str:gss_code>/", views.seat, name="seat"),
+    path("decisions/<int:pk>/", views.decision, name="decision"),
 ]

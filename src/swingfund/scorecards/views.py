@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
-from swingfund.elections.models import Election, Person, Result
+from swingfund.elections.models import Candidacy, Election, Person, Result
 
 from . import scoring
 from .charts import SeatBar, agreement_chart, bar_for, decisions_chart
@@ -97,6 +97,8 @@ def scorecard(request: HttpRequest, person_id: int) -> HttpResponse:
             "method": method,  # noqa: S308 (built by charts.py)
             "method_name": scoring.METHOD_NAMES[method],
             "methods": scoring.METHOD_NAMES,
+            "standing": Candidacy.objects.filter(person=person).select_related("party", "constituency", "election")
+            .order_by("-election__poll_date"),
         },
     )
 

@@ -17,7 +17,7 @@ from swingfund.compliance.checks import ComplianceRefusal, registration_warning
 from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import figure
 from swingfund.elections.models import Candidacy
-from swingfund.funding import charts, notices, selectors, services
+from swingfund.funding import charts, giving, notices, selectors, services
 from swingfund.funding.forms import DonorCheckForm, OfflineGiftForm, ReferenceForm
 from swingfund.funding.models import Campaign, Donation, Grant
 
@@ -57,6 +57,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "threshold": threshold, "permissibility": permissibility, "checkout_url": _checkout_url(campaign),
         "grants": campaign.grants.select_related("candidacy", "candidacy__constituency").order_by("created_at"),
         "earmarked": selectors.earmarked_totals(campaign) if campaign.mode == "earmarked" else [],
+        **giving.giving_context(request, campaign=campaign),
     })
 
 

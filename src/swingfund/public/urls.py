@@ -1,6 +1,6 @@
 from django.urls import path
 
-from swingfund.public import views
+from swingfund.public import views, workspace
 
 app_name = "public"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("postcode/", views.postcode, name="postcode"),
     path("seats/<str:gss_code>/", views.seat, name="seat"),
     path("decisions/<int:pk>/", views.decision, name="decision"),
+    path("workspace/", workspace.workspace, name="workspace"),
 ]

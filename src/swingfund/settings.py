@@ -178,6 +178,7 @@ SWINGFUND_ORG_ADDRESS = os.environ.get("SWINGFUND_ORG_ADDRESS", "1 Example Stree
 # The group's own bloc and lens: the view the public pages open on (targets, seat pages, recommendations).
 SWINGFUND_ORG_BLOC = os.environ.get("SWINGFUND_ORG_BLOC", "religion:muslim")
 SWINGFUND_ORG_LENS = os.environ.get("SWINGFUND_ORG_LENS", "swing")
+LOGOUT_REDIRECT_URL = "/"  # the sign-out link in the menu returns to the home page
 # Giving without a card: shown on campaign pages when set (empty: not offered).
 SWINGFUND_BANK_ACCOUNT_NAME = os.environ.get("SWINGFUND_BANK_ACCOUNT_NAME", "")
 SWINGFUND_BANK_SORT_CODE = os.environ.get("SWINGFUND_BANK_SORT_CODE", "")

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from swingfund.committee.models import Decision
+from swingfund.display import bloc_words
 from swingfund.elections.errors import LookupFailure
 from swingfund.elections.models import Constituency, Result
 from swingfund.public import selectors
-from swingfund.public.templatetags.plain import bloc_words
 from swingfund.scorecards.models import StatementVersion
 
 POSTCODE_MISSING = "Enter a postcode, for example IG6 3AA."

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import FigureNotInForce
+from swingfund.display import money_words
 from swingfund.funding.giving import PRESET_POUNDS
 from swingfund.funding.models import Campaign, Donation, Method
 from swingfund.funding.payments import selectors
@@ -83,10 +84,10 @@ def checkout_thanks(request: HttpRequest, campaign_slug: str) -> HttpResponse:
     donation = (Donation.objects.filter(method=Method.CARD, reference=session_id).first() if session_id else None)
     if request.GET.get("format") == "json":  # the thanks page polls this until the payment is confirmed
         return JsonResponse({"confirmed": donation is not None,
-                             "amount": format_pence(donation.amount_pence) if donation else ""})
+                             "amount": money_words(donation.amount_pence) if donation else ""})
     return render(request, "payments/thanks.html", {
         "campaign": campaign, "donation": donation, "session_id": session_id,
-        "amount_display": format_pence(donation.amount_pence) if donation else "",
+        "amount_display": money_words(donation.amount_pence) if donation else "",
     })
 
 

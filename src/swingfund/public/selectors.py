@@ -154,3 +154,50 @@ def grant_for(decision: Decision) -> Grant | None:
 def campaigns_with_totals() -> list[dict]:
     return [{"campaign": c, "totals": funding.campaign_totals(c)}
             for c in Campaign.objects.select_related("organisation").order_by("-ends_at")]
+
+
+_RECS_CACHE: dict[tuple, tuple[list, list[str]]] = {}
+
+
+def _evidence_version() -> tuple:
+    from swingfund.scorecards.models import Evidence, StatementVersion
+
+    return (Evidence.objects.aggregate(n=Max("id"), at=Max("recorded_at"))["at"], Evidence.objects.count(),
+            StatementVersion.objects.aggregate(at=Max("published_at"))["at"])
+
+
+def recommendations_cached(*, organisation: Organisation, election_id: str, bloc: str, lens: str) -> tuple[list, list]:
+    """Every seat's recommendation (scorecards' rule over targeting), computed once per data and evidence version."""
+    from swingfund.scorecards.recommendations import recommendations_with_notes
+
+    key = (organisation.pk, election_id, bloc, lens, _data_version(), _evidence_version())
+    with _CACHE_LOCK:
+        hit = _RECS_CACHE.get(key)
+    if hit is None:
+        hit = recommendations_with_notes(organisation=organisation, election_id=election_id, bloc=bloc, lens=lens,
+                                         top=None)
+        with _CACHE_LOCK:
+            _RECS_CACHE.clear()
+            _RECS_CACHE[key] = hit
+    return hit
+
+
+@dataclass
+class BackingRow:
+    rank: int
+    recommendation: object
+    decision: Decision | None
+
+
+def whom_we_back(*, organisation: Organisation, election_id: str, bloc: str, lens: str, top: int) -> tuple[
+        list[BackingRow], list[str]]:
+    """The top recommendations by expected impact, plus every seat the committee decided on (so no decision — and
+    no grant — is left off), each beside the committee's actual decision, rejections included."""
+    recs, notes = recommendations_cached(organisation=organisation, election_id=election_id, bloc=bloc, lens=lens)
+    decisions = {d.proposal.constituency.gss_code: d for d in
+                 Decision.objects.filter(proposal__organisation=organisation, proposal__election_id=election_id)
+                 .select_related("proposal", "proposal__constituency", "proposal__candidacy",
+                                 "proposal__candidacy__party").order_by("decided_at", "id")}
+    rows = [BackingRow(rank=i + 1, recommendation=r, decision=decisions.get(r.gss_code))
+            for i, r in enumerate(recs) if i < top or r.gss_code in decisions]
+    return rows, notes

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from swingfund.public import views, workspace
+from swingfund.public import downloads, views, workspace
 
 app_name = "public"
 urlpatterns = [
@@ -9,5 +9,10 @@ urlpatterns = [
     path("postcode/", views.postcode, name="postcode"),
     path("seats/<str:gss_code>/", views.seat, name="seat"),
     path("decisions/<int:pk>/", views.decision, name="decision"),
+    path("recommendations/", views.recommendations, name="recommendations"),
+    path("downloads/targets.<str:fmt>", downloads.targets, name="targets-download"),
+    path("downloads/recommendations.<str:fmt>", downloads.recommendations, name="recommendations-download"),
+    path("downloads/decisions.<str:fmt>", downloads.decisions, name="decisions-download"),
+    path("downloads/scorecards.<str:fmt>", downloads.scorecards, name="scorecards-download"),
     path("workspace/", workspace.workspace, name="workspace"),
 ]

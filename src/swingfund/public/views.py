@@ -15,6 +15,8 @@ from swingfund.elections.models import Constituency, Result
 from swingfund.public import selectors
 from swingfund.scorecards.models import StatementVersion
 
+RECOMMENDATIONS_ELECTION = "parl.2024-07-04"
+RECOMMENDATIONS_TOP = 25
 POSTCODE_MISSING = "Enter a postcode, for example IG6 3AA."
 
 
@@ -70,6 +72,32 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(f"No committee decision #{pk}.") from None
     return render(request, "public/decision.html", {
         "decision": item, "proposal": item.proposal, "grant": selectors.grant_for(item),
+    })
+
+
+def recommendations(request: HttpRequest) -> HttpResponse:
+    """Whom we back: opens on the group's own bloc and lens; each recommendation beside the committee's decision."""
+    org = selectors.organisation()
+    if org is None:
+        raise Http404("No organisation yet: run `swingfund demo`, or create one in the admin.")
+    election = request.GET.get("election") or RECOMMENDATIONS_ELECTION
+    bloc = request.GET.get("bloc", "").strip() or selectors.group_bloc()
+    lens = request.GET.get("lens", "") or selectors.group_lens()
+    lens = lens if lens in ("swing", "own") else selectors.group_lens()
+    try:
+        top = min(max(int(request.GET.get("top", RECOMMENDATIONS_TOP)), 1), 650)
+    except ValueError:
+        top = RECOMMENDATIONS_TOP
+    try:
+        rows, notes = selectors.whom_we_back(organisation=org, election_id=election, bloc=bloc, lens=lens, top=top)
+    except ValueError as err:
+        return render(request, "public/recommendations.html", {"error": str(err), "org": org, "bloc": bloc,
+                                                                "lens": lens, "top": top}, status=400)
+    return render(request, "public/recommendations.html", {
+        "org": org, "rows": rows, "notes": notes, "bloc": bloc, "lens": lens, "top": top, "election": election,
+        "backed": sum(1 for r in rows if r.recommendation.action == "back"),
+        "decided": sum(1 for r in rows if r.decision is not None),
+        "rejected": sum(1 for r in rows if r.decision is not None and r.decision.outcome == "rejected"),
     })
 
 

@@ -182,6 +182,33 @@ def recommendations_cached(*, organisation: Organisation, election_id: str, bloc
     return hit
 
 
+def backed_map_svg(*, election_id: str, bloc: str, organisation: Organisation) -> str:
+    """The hex map of leverage with the seats the committee approved a grant in outlined; '' without a layout."""
+    from django.urls import reverse
+
+    from swingfund.display import money_words
+    from swingfund.targeting.charts import ChartError, hexjson_path
+    from swingfund.targeting.hexmap import linked_hex_map_svg, map_hexes_load
+
+    table = targets_cached(election_id=election_id, bloc=bloc)
+    try:
+        hexes = map_hexes_load(path=hexjson_path(boundary_set=table.seats.boundary_set))
+    except ChartError:
+        return ""
+    grants = {d.proposal.constituency.gss_code: d for d in Decision.objects.filter(
+        proposal__organisation=organisation, proposal__election_id=election_id, proposal__kind="grant",
+        outcome="approved").select_related("proposal", "proposal__constituency", "proposal__candidacy")}
+    rows = table.rows(sort="leverage")
+    titles = {}
+    for r in rows:
+        backed = grants.get(r.code)
+        extra = (f"; we gave {money_words(backed.proposal.amount_pence)} to {backed.proposal.candidacy.person_name}"
+                 if backed else "")
+        titles[r.code] = f"{r.name}: leverage {r.leverage:.1f}{extra}"
+    return linked_hex_map_svg(hexes=hexes, values={r.code: r.leverage for r in rows}, titles=titles,
+                              link=lambda code: reverse("public:seat", args=[code]), marked=set(grants))
+
+
 @dataclass
 class BackingRow:
     rank: int

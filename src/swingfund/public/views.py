@@ -7,6 +7,7 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from swingfund.committee.models import Decision
 from swingfund.display import bloc_words
@@ -94,6 +95,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
         return render(request, "public/recommendations.html", {"error": str(err), "org": org, "bloc": bloc,
                                                                 "lens": lens, "top": top}, status=400)
     return render(request, "public/recommendations.html", {
+        "map": mark_safe(selectors.backed_map_svg(election_id=election, bloc=bloc, organisation=org)),  # escaped
         "org": org, "rows": rows, "notes": notes, "bloc": bloc, "lens": lens, "top": top, "election": election,
         "backed": sum(1 for r in rows if r.recommendation.action == "back"),
         "decided": sum(1 for r in rows if r.decision is not None),

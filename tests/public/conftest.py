@@ -51,11 +51,9 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def journey(transactional_db, monkeypatch, fast_password_hashing, settings):
+def build_world(settings, monkeypatch) -> Journey:
     from django.contrib.auth import get_user_model
 
-    from swingfund.committee import immutability
     from swingfund.committee.demo import demo_run as committee_demo
     from swingfund.committee.models import Decision
     from swingfund.compliance.services import legal_figures_seed
@@ -80,10 +78,24 @@ def journey(transactional_db, monkeypatch, fast_password_hashing, settings):
     users = get_user_model().objects
     organiser = users.create_superuser("organiser", "organiser@example.org", PASSWORD)
     grant_decision = Decision.objects.get(proposal__constituency__gss_code=ILFORD_NORTH)
-    yield Journey(
+    return Journey(
         organisation=organisation, organiser=organiser, chair=users.get(username="demo-chair"),
         member=users.get(username="demo-member-1"), grant_decision=grant_decision,
         rejected_decision=Decision.objects.get(outcome="rejected"), grant=Grant.objects.get(decision=grant_decision))
+
+
+@pytest.fixture
+def world(official_db, monkeypatch, fast_password_hashing, settings) -> Journey:
+    """The demo world inside the test's transaction (rolled back): for tests through Django's test client."""
+    return build_world(settings, monkeypatch)
+
+
+@pytest.fixture
+def journey(transactional_db, monkeypatch, fast_password_hashing, settings):
+    """The demo world committed, for a live server and a browser; flushed afterwards."""
+    from swingfund.committee import immutability
+
+    yield build_world(settings, monkeypatch)
     from django.core.management import call_command
     from django.db import connection
 

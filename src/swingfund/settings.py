@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "swingfund.public.pagecache.PublicPageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -179,6 +180,8 @@ SWINGFUND_ORG_ADDRESS = os.environ.get("SWINGFUND_ORG_ADDRESS", "1 Example Stree
 SWINGFUND_ORG_BLOC = os.environ.get("SWINGFUND_ORG_BLOC", "religion:muslim")
 SWINGFUND_ORG_LENS = os.environ.get("SWINGFUND_ORG_LENS", "swing")
 LOGOUT_REDIRECT_URL = "/"  # the sign-out link in the menu returns to the home page
+# Anonymous GETs of the busiest public pages are kept rendered until their data changes (public/pagecache.py).
+SWINGFUND_PAGE_CACHE_SECONDS = int(os.environ.get("SWINGFUND_PAGE_CACHE_SECONDS", "60"))
 # Giving without a card: shown on campaign pages when set (empty: not offered).
 SWINGFUND_BANK_ACCOUNT_NAME = os.environ.get("SWINGFUND_BANK_ACCOUNT_NAME", "")
 SWINGFUND_BANK_SORT_CODE = os.environ.get("SWINGFUND_BANK_SORT_CODE", "")

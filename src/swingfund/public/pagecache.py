@@ -1,0 +1,91 @@
+"""Cached public pages: the rendered, compressed answer to an anonymous GET of the busiest public pages, kept in
+this process's memory until anything they show changes.
+
+The key is the path with its query, whether the client takes gzip, a settings fingerprint, and the *site version*:
+the newest import, the ledger's head hash (it changes with every transaction, and differs between two ledgers with
+different contents), the newest decision, proposal change, piece of evidence, published statement, dispute,
+campaign and organisation. Reading the version costs a few indexed aggregate queries; rendering /targets/ costs
+hundreds of milliseconds. A time limit (SWINGFUND_PAGE_CACHE_SECONDS, 0 turns the cache off) bounds anything
+else (an admin edit of a campaign's title). Signed-in visitors (a session cookie) are never served from or stored
+in the cache, and neither is any answer that sets a cookie.
+
+Place the middleware directly after SecurityMiddleware, before GZipMiddleware, so it keeps the compressed bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+
+CACHED_PREFIXES = ("/targets/", "/seats/", "/funding/ledger/", "/committee/decisions/", "/recommendations/")
+CACHED_EXACT = ("/",)
+DEFAULT_SECONDS = 60
+
+
+def site_version() -> str:
+    """A fingerprint of everything the cached pages show (see the module docstring)."""
+    from swingfund.committee.models import Decision, Proposal
+    from swingfund.elections.models import DataSource
+    from swingfund.funding.models import Campaign
+    from swingfund.funding.models.ledger import ChainHead
+    from swingfund.scorecards.models import Dispute, Evidence, Organisation, StatementVersion
+
+    parts = [
+        DataSource.objects.aggregate(v=Max("imported_at"))["v"],
+        ChainHead.objects.values_list("last_id", "last_hash").first(),
+        Decision.objects.aggregate(v=Max("decided_at"))["v"],
+        Proposal.objects.aggregate(v=Max("updated_at"))["v"],
+        Evidence.objects.aggregate(v=Max("recorded_at"))["v"],
+        StatementVersion.objects.aggregate(v=Max("published_at"))["v"],
+        Dispute.objects.aggregate(v=Max("opened_at"), w=Max("responded_at")),
+        Campaign.objects.aggregate(v=Max("created_at"), n=Max("id")),
+        Organisation.objects.aggregate(v=Max("created_at"), n=Max("id")),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def _settings_fingerprint() -> str:
+    names = ("SWINGFUND_ORG_NAME", "SWINGFUND_ORG_ADDRESS", "SWINGFUND_ORG_BLOC", "SWINGFUND_ORG_LENS",
+             "STRIPE_SECRET_KEY", "SWINGFUND_BANK_ACCOUNT_NUMBER", "SWINGFUND_CHEQUE_PAYEE")
+    return hashlib.sha256(repr([getattr(settings, n, "") for n in names]).encode()).hexdigest()[:12]
+
+
+def cacheable(request: HttpRequest) -> bool:
+    if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    path = request.path
+    return path in CACHED_EXACT or path.startswith(CACHED_PREFIXES)
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        seconds = int(getattr(settings, "SWINGFUND_PAGE_CACHE_SECONDS", DEFAULT_SECONDS))
+        if seconds <= 0 or not cacheable(request):
+            return self.get_response(request)
+        gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+        key = "page:" + hashlib.sha256(
+            f"{request.get_full_path()}|{gzip}|{_settings_fingerprint()}|{site_version()}".encode()).hexdigest()
+        cache = caches["default"]
+        stored = cache.get(key)
+        if stored is not None:
+            status, headers, body = stored
+            response = HttpResponse(body, status=status)
+            for name, value in headers:
+                response[name] = value
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if (response.status_code == 200 and not response.streaming and not response.cookies
+                and "Set-Cookie" not in response):
+            headers = [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", "x-page-cache")]
+            cache.set(key, (response.status_code, headers, response.content), seconds)
+            response["X-Page-Cache"] = "miss"
+        return response

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Max
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 CACHED_PREFIXES = ("/targets/", "/seats/", "/funding/ledger/", "/committee/decisions/", "/recommendations/")
@@ -27,26 +27,38 @@ CACHED_EXACT = ("/",)
 DEFAULT_SECONDS = 60
 
 
-def site_version() -> str:
-    """A fingerprint of everything the cached pages show (see the module docstring)."""
-    from swingfund.committee.models import Decision, Proposal
-    from swingfund.elections.models import DataSource
-    from swingfund.funding.models import Campaign
-    from swingfund.funding.models.ledger import ChainHead
-    from swingfund.scorecards.models import Dispute, Evidence, Organisation, StatementVersion
+# (model label, SQL aggregate) — one scalar subquery each, read in a single round trip.
+VERSION_PARTS = (
+    ("elections.DataSource", "MAX(imported_at)"),
+    ("funding.ChainHead", "MAX(last_hash)"),
+    ("funding.ChainHead", "MAX(last_id)"),
+    ("committee.Decision", "MAX(decided_at)"),
+    ("committee.Proposal", "MAX(updated_at)"),
+    ("scorecards.Evidence", "MAX(recorded_at)"),
+    ("scorecards.StatementVersion", "MAX(published_at)"),
+    ("scorecards.Dispute", "MAX(opened_at)"),
+    ("scorecards.Dispute", "MAX(responded_at)"),
+    ("funding.Campaign", "MAX(created_at)"),
+    ("funding.Campaign", "MAX(id)"),
+    ("scorecards.Organisation", "MAX(created_at)"),
+    ("scorecards.Organisation", "MAX(id)"),
+)
 
-    parts = [
-        DataSource.objects.aggregate(v=Max("imported_at"))["v"],
-        ChainHead.objects.values_list("last_id", "last_hash").first(),
-        Decision.objects.aggregate(v=Max("decided_at"))["v"],
-        Proposal.objects.aggregate(v=Max("updated_at"))["v"],
-        Evidence.objects.aggregate(v=Max("recorded_at"))["v"],
-        StatementVersion.objects.aggregate(v=Max("published_at"))["v"],
-        Dispute.objects.aggregate(v=Max("opened_at"), w=Max("responded_at")),
-        Campaign.objects.aggregate(v=Max("created_at"), n=Max("id")),
-        Organisation.objects.aggregate(v=Max("created_at"), n=Max("id")),
-    ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+def _version_sql() -> str:
+    from django.apps import apps
+
+    parts = [f"(SELECT {agg} FROM {connection.ops.quote_name(apps.get_model(label)._meta.db_table)})"
+             for label, agg in VERSION_PARTS]
+    return "SELECT " + ", ".join(parts)
+
+
+def site_version() -> str:
+    """A fingerprint of everything the cached pages show (see the module docstring), in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql())
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:24]
 
 
 def _settings_fingerprint() -> str:

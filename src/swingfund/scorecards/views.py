@@ -5,7 +5,6 @@ Views parse the request, call selectors and the rule, and render. Only public ev
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
@@ -152,8 +151,8 @@ def recommendations_page(request: HttpRequest) -> HttpResponse:
     org = _organisation(request)
     elections = list(Election.objects.filter(results__isnull=False).distinct().order_by("-poll_date"))
     election_id = request.GET.get("election") or (elections[0].pk if elections else "")
-    bloc = request.GET.get("bloc", "").strip() or getattr(settings, "SWINGFUND_ORG_BLOC", "") or None
-    lens = request.GET.get("lens") or getattr(settings, "SWINGFUND_ORG_LENS", "swing")
+    bloc = request.GET.get("bloc", "").strip() or None
+    lens = request.GET.get("lens", "swing")
     lens = lens if lens in LENSES else "swing"
     try:
         top = min(max(int(request.GET.get("top", DEFAULT_TOP)), 1), MAX_TOP)

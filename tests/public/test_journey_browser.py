@@ -47,6 +47,7 @@ def test_home_postcode_seat_decision_grant_in_ledger(live_server, browser, journ
     expect(row).to_be_visible()
     expect(row).to_contain_text("1,000")
     expect(row).to_contain_text("Leanne Mohamad")
+    expect(row.locator(f"a[href='/decisions/{journey.grant_decision.pk}/']")).to_have_count(1)  # and back again
     shoot(page, f"journey-4-ledger-{name}")
     context.close()
 

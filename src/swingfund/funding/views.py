@@ -65,8 +65,18 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
     rows = selectors.public_ledger_rows()
     totals = selectors.public_ledger_totals(rows)
     campaigns = [{"campaign": c, "raised": selectors.campaign_raised_pence(c)} for c in Campaign.objects.all()]
+    grants = Grant.objects.select_related("candidacy", "candidacy__constituency")
+    about = {}  # transaction id → the grant it approves or pays: its seat and the committee decision behind it
+    for g in grants:
+        for tx in (g.approval_id, g.payment_id):
+            if tx:
+                about[tx] = {"gss": g.candidacy.constituency.gss_code, "seat": g.candidacy.constituency.name,
+                             "decision": g.decision_id}
+    shown = list(reversed(rows))[:PAGE_ROWS]
+    for row in shown:
+        row["about"] = about.get(row["id"])
     return render(request, "funding/ledger.html", {
-        "rows": list(reversed(rows))[:PAGE_ROWS], "all_rows": len(rows), "page_rows": PAGE_ROWS,
+        "rows": shown, "all_rows": len(rows), "page_rows": PAGE_ROWS,
         "totals": totals, "campaigns": campaigns,
         "threshold": selectors.public_name_threshold(),
         "head": rows[-1]["hash"] if rows else "",

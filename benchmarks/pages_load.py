@@ -173,8 +173,9 @@ def measure(url: str, *, rate: float, seconds: float, clients: int) -> dict[str,
     for name, path in PAGES.items():
         with ThreadPoolExecutor(max_workers=32) as pool:  # warm every worker process: its first render fills
             list(pool.map(lambda _: _get(url + path), range(64)))  # its page cache and targeting cache
-        out[name] = (open_loop(url + path, rate=rate, seconds=seconds),
-                     sustained_max(url + path, clients=clients, seconds=seconds))
+        time.sleep(1.0)  # let the previous page's closed loop drain before the schedule starts
+        schedule = open_loop(url + path, rate=rate, seconds=seconds)
+        out[name] = (schedule, sustained_max(url + path, clients=clients, seconds=seconds))
     return out
 
 

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "swingfund.public.pagecache.PublicPageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -206,6 +208,18 @@ DEFAULT_FROM_EMAIL = os.environ.get("SWINGFUND_FROM_EMAIL", "swingfund@localhost
 # The organisation running this instance: name and postal address are the imprint (Elections Act 2022).
 SWINGFUND_ORG_NAME = os.environ.get("SWINGFUND_ORG_NAME", "Demo Community Group")
 SWINGFUND_ORG_ADDRESS = os.environ.get("SWINGFUND_ORG_ADDRESS", "1 Example Street, London, N1 1AA")
+# The group's own bloc and lens: the view the public pages open on (targets, seat pages, recommendations).
+SWINGFUND_ORG_BLOC = os.environ.get("SWINGFUND_ORG_BLOC", "religion:muslim")
+SWINGFUND_ORG_LENS = os.environ.get("SWINGFUND_ORG_LENS", "swing")
+LOGOUT_REDIRECT_URL = "/"  # the sign-out link in the menu returns to the home page
+# Anonymous GETs of the busiest public pages are kept rendered until their data changes (public/pagecache.py).
+SWINGFUND_PAGE_CACHE_SECONDS = int(os.environ.get("SWINGFUND_PAGE_CACHE_SECONDS", "60"))
+# Giving without a card: shown on campaign pages when set (empty: not offered).
+SWINGFUND_BANK_ACCOUNT_NAME = os.environ.get("SWINGFUND_BANK_ACCOUNT_NAME", "")
+SWINGFUND_BANK_SORT_CODE = os.environ.get("SWINGFUND_BANK_SORT_CODE", "")
+SWINGFUND_BANK_ACCOUNT_NUMBER = os.environ.get("SWINGFUND_BANK_ACCOUNT_NUMBER", "")
+SWINGFUND_CHEQUE_PAYEE = os.environ.get("SWINGFUND_CHEQUE_PAYEE", "")
+SWINGFUND_CHEQUE_ADDRESS = os.environ.get("SWINGFUND_CHEQUE_ADDRESS", "")
 
 LOGGING = {
     "version": 1,

@@ -17,3 +17,6 @@ urlpatterns = [
     path("api/", include("swingfund.api.urls")),
     path("", include("swingfund.public.urls")),
 ]
+
+handler404 = "swingfund.public.views.not_found"
+handler500 = "swingfund.public.views.server_error"

@@ -12,13 +12,16 @@ SCREENSHOT = Path("/tmp/swingfund-targets.png")
 
 
 def test_page_shows_every_seat_table_chart_and_hex_map(official_db, client):
-    response = client.get("/targets/", {"election": "parl.2024-07-04", "bloc": "religion:muslim", "draws": "2000"})
+    response = client.get("/targets/", {"election": "parl.2024-07-04", "bloc": "religion:muslim", "draws": "2000",
+                                        "rows": "all"})
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('class="hex"') == 650
+    assert html.count('class="hex-inset"') == 75  # London again, enlarged
     assert html.count("<tr class=") == 650
+    assert html.count('<a href="/seats/E14001300/">') == 2  # Ilford North: its hex and its table row link
     assert html.count('class="bar"') == 20
-    grey = re.findall(rf'<polygon class="hex" data-code="(\w+)"[^>]*fill="{NO_DATA_COLOUR}"', html)
+    grey = re.findall(rf'class="hex" data-code="(\w+)"[^>]*fill="{NO_DATA_COLOUR}"', html)
     assert len(grey) == 18 and {code[0] for code in grey} == {"N"}  # Northern Ireland, grey
     assert "Bradford West: leverage" in html  # hover titles
     assert "Hex map layout: Open Innovations" in html and "Bloc from census2021, scotland2022" in html
@@ -37,8 +40,8 @@ def test_assumptions_from_get_parameters_change_the_numbers(official_db, client)
     low = client.get("/targets/", {"bloc": "religion:muslim", "cohesion": "0.2", "draws": "200"}).content.decode()
     high = client.get("/targets/", {"bloc": "religion:muslim", "cohesion": "0.9", "draws": "200"}).content.decode()
     assert "cohesion: 0.2" in low and "cohesion: 0.9" in high
-    hot = f'fill="{LEVERAGE_COLOURS[-1]}" stroke="#fff"'  # hexes (not bars or legend) at leverage ≥ 4
-    assert high.count(hot) > low.count(hot) > 0
+    hot = re.compile(rf'class="hex" data-code="\w+" x="[\d.]+" y="[\d.]+" fill="{LEVERAGE_COLOURS[-1]}"')
+    assert len(hot.findall(high)) > len(hot.findall(low)) > 0  # hexes (not bars or legend) at leverage ≥ 4
 
 
 @pytest.mark.parametrize(
@@ -64,8 +67,8 @@ def test_leverage_colours():
 
 @pytest.mark.browser
 def test_browser_sorts_filters_and_draws_650_hexes(official_db, live_server, page):
-    page.goto(f"{live_server.url}/targets/?election=parl.2024-07-04&bloc=religion:muslim&draws=2000")
-    assert page.locator("svg.hexmap polygon.hex").count() == 650
+    page.goto(f"{live_server.url}/targets/?election=parl.2024-07-04&bloc=religion:muslim&draws=2000&rows=all")
+    assert page.locator("svg.hexmap use.hex").count() == 650
     assert page.locator("#targets tbody tr").count() == 650
 
     page.click("th[data-key=majority]")  # ascending: the smallest majority first
@@ -93,3 +96,11 @@ def test_page_shows_p_pivotal_with_its_error_and_the_majority_interval(official_
     assert "P(pivotal) swing ± s.e." in html and "Majority 10–90 %" in html
     row = re.search(r'<tr class="" data-code="E14001120".*?</tr>', html, re.S).group()  # Bradford West
     assert re.search(r"−?[\d,]+ to [\d,]+", row) and " ± " in row and " pt" in row
+
+
+def test_default_view_pages_the_table_and_asks_for_the_rest(official_db, client):
+    html = client.get("/targets/", {"draws": "500"}).content.decode()
+    assert html.count("<tr class=") == 100 and html.count('class="hex"') == 650
+    assert 'id="all-rows"' in html and "rows=all" in html
+    london = client.get("/targets/", {"draws": "500", "region": "London"}).content.decode()
+    assert london.count("<tr class=") == 75  # a region's seats come whole

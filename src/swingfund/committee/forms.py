@@ -25,3 +25,27 @@ class EditForm(forms.Form):
     def amount_pence(self) -> int | None:
         value = self.cleaned_data.get("amount_pounds")
         return None if value is None else int(value * 100)
+
+
+class SeatPickForm(forms.Form):
+    seat = forms.CharField(label="Seat", max_length=120, help_text="A constituency name or its GSS code (E14001300).",
+                           widget=forms.TextInput(attrs={"list": "seat-names", "autocomplete": "off"}))
+
+
+class ProposalForm(forms.Form):
+    kind = forms.ChoiceField(label="Proposal", choices=[("grant", "Grant to a candidate"), ("stay_out", "Stay out")],
+                             widget=forms.RadioSelect)
+    candidacy = forms.TypedChoiceField(label="Candidate (grants only)", coerce=int, required=False,
+                                       empty_value=None)
+    amount_pounds = forms.DecimalField(label="Amount in pounds (grants only)", required=False,
+                                       min_value=Decimal("0.01"), max_digits=10, decimal_places=2,
+                                       help_text="Blank: the organisation's standard grant.")
+    reason = forms.CharField(label="Reason a member of the public can read", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, candidacies: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidacy"].choices = [("", "—"), *candidacies]
+
+    def amount_pence(self) -> int | None:
+        value = self.cleaned_data.get("amount_pounds")
+        return None if value is None else int(value * 100)

@@ -40,6 +40,7 @@ ERROR_DECIDED = "Proposal #{id} has already been decided ({outcome}); it can no 
 ERROR_STALE = "Proposal #{id} changed after you loaded it; read the current version and vote again."
 ERROR_ALREADY_VOTED = "{member} has already voted on proposal #{id}; votes are final once cast."
 ERROR_UNKNOWN_CHOICE = "Unknown vote {choice!r}: choose for, against or abstain."
+ERROR_NOT_PROPOSER = "Only the proposer ({proposer}) may change proposal #{id}."
 ERROR_EDIT_AFTER_VOTES = "Proposal #{id} already has votes; withdraw it and propose again instead of editing."
 ERROR_ALREADY_DECLARED = "{member} has already declared an interest in proposal #{id}."
 ERROR_STILL_OPEN = "Proposal #{id} is still open: {explanation}"
@@ -262,10 +263,13 @@ def proposal_edit(
     amount_pence: int | None = None,
     deadline: datetime | None = None,
 ) -> Proposal:
-    """Change an open proposal nobody has voted on yet; its content hash changes, so open voting forms go stale."""
+    """Change an open proposal nobody has voted on yet; only its proposer may. Its content hash changes, so open
+    voting forms go stale."""
     with transaction.atomic():
         proposal = _locked(proposal)
         _refuse_if_decided(proposal)
+        if proposal.proposer_id != actor.pk:
+            raise CommitteeForbidden(ERROR_NOT_PROPOSER.format(proposer=proposal.proposer, id=proposal.pk))
         if proposal.votes.exists():
             raise CommitteeError(ERROR_EDIT_AFTER_VOTES.format(id=proposal.pk))
         before = _proposal_snapshot(proposal)

@@ -1,11 +1,12 @@
 from django.urls import path
 
 import swingfund.urlconverters  # noqa: F401  (registers <id:…>)
-from swingfund.committee import views
+from swingfund.committee import propose, views
 
 app_name = "committee"
 urlpatterns = [
     path("", views.proposal_list, name="proposals"),
+    path("proposals/new/", propose.proposal_new, name="proposal-new"),
     path("proposals/<id:pk>/", views.proposal_detail, name="proposal"),
     path("proposals/<id:pk>/vote/", views.vote, name="vote"),
     path("proposals/<id:pk>/interest/", views.interest, name="interest"),

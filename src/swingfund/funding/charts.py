@@ -24,7 +24,8 @@ def progress_svg(*, raised_pence: int, goal_pence: int, width: int = 600, height
         f'width="100%" aria-label="{escape(label)}">'
         f'<rect x="0" y="0" width="{width}" height="{height}" rx="4" fill="#eef1f5"/>'
         f'<rect class="filled" x="0" y="0" width="{filled}" height="{height}" rx="4" fill="{IN_COLOUR}"/>'
-        f'<text x="8" y="{height * 0.68:.0f}" font-size="14" fill="#fff" stroke="#1d2433" stroke-width="0.3">'
+        f'<text x="8" y="{height * 0.68:.0f}" font-size="14" fill="#1d2433" stroke="#fff" stroke-width="3" '
+        f'paint-order="stroke">'
         f"{escape(label)}</text></svg>"
     )
 

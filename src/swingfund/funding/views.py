@@ -18,7 +18,7 @@ from swingfund.compliance.checks import ComplianceRefusal, registration_warning
 from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import figure
 from swingfund.elections.models import Candidacy
-from swingfund.funding import charts, checkpoints, notices, selectors, services
+from swingfund.funding import charts, checkpoints, giving, notices, selectors, services
 from swingfund.funding.forms import DonorCheckForm, OfflineGiftForm, ReferenceForm
 from swingfund.funding.models import Campaign, Donation, Grant
 
@@ -58,6 +58,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "threshold": threshold, "permissibility": permissibility, "checkout_url": _checkout_url(campaign),
         "grants": campaign.grants.select_related("candidacy", "candidacy__constituency").order_by("created_at"),
         "earmarked": selectors.earmarked_totals(campaign) if campaign.mode == "earmarked" else [],
+        **giving.giving_context(request, campaign=campaign),
     })
 
 
@@ -65,8 +66,18 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
     rows = selectors.public_ledger_rows()
     totals = selectors.public_ledger_totals(rows)
     campaigns = [{"campaign": c, "raised": selectors.campaign_raised_pence(c)} for c in Campaign.objects.all()]
+    grants = Grant.objects.select_related("candidacy", "candidacy__constituency")
+    about = {}  # transaction id → the grant it approves or pays: its seat and the committee decision behind it
+    for g in grants:
+        for tx in (g.approval_id, g.payment_id):
+            if tx:
+                about[tx] = {"gss": g.candidacy.constituency.gss_code, "seat": g.candidacy.constituency.name,
+                             "decision": g.decision_id}
+    shown = list(reversed(rows))[:PAGE_ROWS]
+    for row in shown:
+        row["about"] = about.get(row["id"])
     return render(request, "funding/ledger.html", {
-        "rows": list(reversed(rows))[:PAGE_ROWS], "all_rows": len(rows), "page_rows": PAGE_ROWS,
+        "rows": shown, "all_rows": len(rows), "page_rows": PAGE_ROWS,
         "totals": totals, "campaigns": campaigns,
         "threshold": selectors.public_name_threshold(),
         "head": rows[-1]["hash"] if rows else "",

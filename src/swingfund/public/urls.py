@@ -1,9 +1,18 @@
 from django.urls import path
 
-from swingfund.public import views
+from swingfund.public import downloads, views, workspace
 
 app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("postcode/", views.postcode, name="postcode"),
+    path("seats/<str:gss_code>/", views.seat, name="seat"),
+    path("decisions/<int:pk>/", views.decision, name="decision"),
+    path("recommendations/", views.recommendations, name="recommendations"),
+    path("downloads/targets.<str:fmt>", downloads.targets, name="targets-download"),
+    path("downloads/recommendations.<str:fmt>", downloads.recommendations, name="recommendations-download"),
+    path("downloads/decisions.<str:fmt>", downloads.decisions, name="decisions-download"),
+    path("downloads/scorecards.<str:fmt>", downloads.scorecards, name="scorecards-download"),
+    path("workspace/", workspace.workspace, name="workspace"),
 ]

@@ -1,14 +1,110 @@
+"""The public journey: home → postcode → seat → decision → grant in the ledger; plus helpful 404/500 pages.
+Views parse the request, call `selectors.py`, and render. Read-only."""
+
+from __future__ import annotations
+
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from swingfund.committee.models import Decision
+from swingfund.display import bloc_words
+from swingfund.elections.errors import LookupFailure
+from swingfund.elections.models import Constituency, Result
+from swingfund.public import selectors
+from swingfund.scorecards.models import StatementVersion
+
+RECOMMENDATIONS_ELECTION = "parl.2024-07-04"
+RECOMMENDATIONS_TOP = 25
+POSTCODE_MISSING = "Enter a postcode, for example IG6 3AA."
 
 logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/home.html")
+    org = selectors.organisation()
+    statements = (StatementVersion.objects.filter(statement__organisation=org, published_at__isnull=False)
+                  .order_by("statement__position", "-number") if org else [])
+    current = {}
+    for version in statements:
+        current.setdefault(version.statement_id, version)
+    return render(request, "public/home.html", {
+        "org": org, "statements": list(current.values()), "campaigns": selectors.campaigns_with_totals(),
+        "decisions": selectors.latest_decisions(), "bloc": selectors.group_bloc(),
+    })
+
+
+def postcode(request: HttpRequest) -> HttpResponse:
+    """What is happening in my seat: a postcode → that seat's page; a clear message when it cannot be found."""
+    text = request.GET.get("postcode", "").strip()
+    if not text:
+        return render(request, "public/postcode.html", {"error": POSTCODE_MISSING, "postcode": text}, status=400)
+    try:
+        seat = selectors.seat_for_postcode(text)
+    except LookupFailure as err:
+        return render(request, "public/postcode.html", {"error": str(err), "postcode": text}, status=404)
+    return redirect(reverse("public:seat", args=[seat.gss_code]) + f"?postcode={text.upper()}")
+
+
+def seat(request: HttpRequest, gss_code: str) -> HttpResponse:
+    constituency = (Constituency.objects.filter(gss_code=gss_code.upper()).order_by("-boundary_set").first())
+    if constituency is None:
+        raise Http404(f"No constituency with the code {gss_code} is imported.")
+    election = selectors.latest_election_for(constituency)
+    result = (Result.objects.filter(election=election, constituency=constituency).select_related("source").first()
+              if election else None)
+    bloc = selectors.group_bloc()
+    estimate = (selectors.bloc_estimate(election_id=election.pk, code=constituency.gss_code, bloc=bloc)
+                if election else None)
+    decisions = list(selectors.seat_decisions(seat=constituency))
+    return render(request, "public/seat.html", {
+        "seat": constituency, "election": election, "result": result,
+        "lines": selectors.result_lines(result=result) if result else [],
+        "estimate": estimate, "bloc": bloc, "bloc_words": bloc_words(bloc), "decisions": decisions,
+        "grants": list(selectors.seat_grants(seat=constituency)), "postcode": request.GET.get("postcode", ""),
+        "org": selectors.organisation(),
+    })
+
+
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        item = selectors.decision_get(pk=pk)
+    except Decision.DoesNotExist:
+        raise Http404(f"No committee decision #{pk}.") from None
+    return render(request, "public/decision.html", {
+        "decision": item, "proposal": item.proposal, "grant": selectors.grant_for(item),
+    })
+
+
+def recommendations(request: HttpRequest) -> HttpResponse:
+    """Whom we back: opens on the group's own bloc and lens; each recommendation beside the committee's decision."""
+    org = selectors.organisation()
+    if org is None:
+        raise Http404("No organisation yet: run `swingfund demo`, or create one in the admin.")
+    election = request.GET.get("election") or RECOMMENDATIONS_ELECTION
+    bloc = request.GET.get("bloc", "").strip() or selectors.group_bloc()
+    lens = request.GET.get("lens", "") or selectors.group_lens()
+    lens = lens if lens in ("swing", "own") else selectors.group_lens()
+    try:
+        top = min(max(int(request.GET.get("top", RECOMMENDATIONS_TOP)), 1), 650)
+    except ValueError:
+        top = RECOMMENDATIONS_TOP
+    try:
+        rows, notes = selectors.whom_we_back(organisation=org, election_id=election, bloc=bloc, lens=lens, top=top)
+    except ValueError as err:
+        return render(request, "public/recommendations.html", {"error": str(err), "org": org, "bloc": bloc,
+                                                                "lens": lens, "top": top}, status=400)
+    return render(request, "public/recommendations.html", {
+        "map": mark_safe(selectors.backed_map_svg(election_id=election, bloc=bloc, organisation=org)),  # escaped
+        "org": org, "rows": rows, "notes": notes, "bloc": bloc, "lens": lens, "top": top, "election": election,
+        "backed": sum(1 for r in rows if r.recommendation.action == "back"),
+        "decided": sum(1 for r in rows if r.decision is not None),
+        "rejected": sum(1 for r in rows if r.decision is not None and r.decision.outcome == "rejected"),
+    })
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -21,3 +117,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.exception("health check: the database cannot be reached")
         return JsonResponse({"ok": False, "database": "unreachable"}, status=503)
     return JsonResponse({"ok": True, "database": connection.vendor})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception.args[0]) if exception is not None and exception.args and isinstance(
+        exception.args[0], str) else ""
+    return render(request, "404.html", {"message": message, "path": request.path}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+

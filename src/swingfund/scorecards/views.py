@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from swingfund import heavy
-from swingfund.elections.models import DataSource, Election, Person, Result
+from swingfund.elections.models import Candidacy, DataSource, Election, Person, Result
 
 from . import scoring
 from .charts import SeatBar, agreement_chart, bar_for, decisions_chart
@@ -105,6 +105,8 @@ def scorecard(request: HttpRequest, person_id: int) -> HttpResponse:
             "method": method,  # noqa: S308 (built by charts.py)
             "method_name": scoring.METHOD_NAMES[method],
             "methods": scoring.METHOD_NAMES,
+            "standing": Candidacy.objects.filter(person=person).select_related("party", "constituency", "election")
+            .order_by("-election__poll_date"),
         },
     )
 
@@ -197,7 +199,7 @@ def _recommendations_page(request: HttpRequest, *, version: str) -> HttpResponse
         return render_to_string("scorecards/_recommendations_results.html", {
             "chart": mark_safe(chart),  # built by charts.py, every text escaped
             "org": org, "notes": notes, "recs": recs, "error": error, "election_id": election_id,
-            "bloc": bloc or "", "lens": lens,
+            "bloc": bloc or "", "lens": lens, "top": top,
             "backed": sum(1 for r in recs if r.action == "back"),
             "stayed": sum(1 for r in recs if r.action != "back"),
         })

@@ -5,20 +5,23 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
 from swingfund import heavy
 from swingfund.elections.models import DataSource
 from swingfund.targeting.bloc import BlocError
-from swingfund.targeting.charts import HEX_CREDIT, ChartError, hex_map_svg, hexes_load, hexjson_path, leverage_bars_svg
+from swingfund.targeting.charts import HEX_CREDIT, ChartError, hexjson_path, leverage_bars_svg
 from swingfund.targeting.display import leverage_text, mp_text, probability_text, votes_text
 from swingfund.targeting.forms import DEFAULT_BLOC, TargetsForm
+from swingfund.targeting.hexmap import linked_hex_map_svg, map_hexes_load
 from swingfund.targeting.selectors import TargetingError, elections_with_results
 from swingfund.targeting.simulate import DEFAULT_DRAWS, DEFAULT_SEED
 from swingfund.targeting.swing import SwingError
 from swingfund.targeting.targets import TargetTable, targets_compute
 
 BAR_SEATS = 20
+PAGE_ROWS = 100
 PREFERRED_ELECTION = "parl.2024-07-04"
 # Anonymous runs are bounded: the default number of draws at most (signed-in people may ask for up to the form's cap).
 ANONYMOUS_MAX_DRAWS = DEFAULT_DRAWS
@@ -58,12 +61,14 @@ def _targets_page(request: HttpRequest, *, version: str) -> HttpResponse:
         return render(request, "targeting/targets.html", context, status=400)
     params = {"election": d["election"], "bloc": d["bloc"], "assumptions": repr(d["assumptions"]), "draws": draws,
               "seed": d["seed"] if d["seed"] is not None else DEFAULT_SEED, "swing": d["swing"] or None,
-              "shares": d["shares"] or None, "region": d["region"] or ""}
+              "shares": d["shares"] or None, "region": d["region"] or "",
+              "all_rows": request.GET.get("rows") == "all", "all_rows_href": _all_rows_href(request)}
 
     def compute() -> str:
         table = targets_compute(election_id=d["election"], bloc=d["bloc"], assumptions=d["assumptions"],
                                 draws=draws, seed=params["seed"], swing=params["swing"], shares=params["shares"])
-        return render_to_string("targeting/_results.html", _table_context(table, region=params["region"]))
+        context = _table_context(table, region=params["region"], all_rows=params["all_rows"])
+        return render_to_string("targeting/_results.html", {**context, "all_rows_href": params["all_rows_href"]})
 
     try:
         results = heavy.fragment(request=request, page="targets", params=params, compute=compute, version=version)
@@ -79,7 +84,23 @@ def _targets_page(request: HttpRequest, *, version: str) -> HttpResponse:
     return render(request, "targeting/targets.html", context)
 
 
-def _table_context(table: TargetTable, *, region: str) -> dict[str, object]:
+def _all_rows_href(request: HttpRequest) -> str:
+    """This page's query with `rows=all` (the link to the whole table when the default view is paged)."""
+    query = request.GET.copy()
+    query["rows"] = "all"
+    return "?" + query.urlencode()
+
+
+def _seat_url(code: str) -> str:
+    try:
+        return reverse("public:seat", args=[code])
+    except NoReverseMatch:
+        return f"#seat-{code}"
+
+
+def _table_context(table: TargetTable, *, region: str, all_rows: bool = False) -> dict[str, object]:
+    """The figures of every seat; the table's default view is the first PAGE_ROWS seats by leverage (or one
+    region's seats), the rest on demand (`rows=all`), so the page stays small on a phone."""
     rows = table.rows(sort="leverage")
     top = [r for r in rows if r.has_data][:BAR_SEATS]
     bars = leverage_bars_svg(
@@ -88,12 +109,12 @@ def _table_context(table: TargetTable, *, region: str) -> dict[str, object]:
                 for r in top])
     hexmap, hex_error = "", ""
     try:
-        hexes = hexes_load(path=hexjson_path(boundary_set=table.seats.boundary_set))
-        values = {r.code: r.cohesive_leverage for r in rows}
+        hexes = map_hexes_load(path=hexjson_path(boundary_set=table.seats.boundary_set))
+        values = {r.code: r.leverage for r in rows}
         titles = {r.code: (f"{r.name}: leverage {leverage_text(r.leverage)}, bloc voters {votes_text(r.bloc_voters)}"
                            f", majority {votes_text(r.majority)}, P(decisive) {probability_text(r.p_swing)}")
                   for r in rows}
-        hexmap = hex_map_svg(hexes=hexes, values=values, titles=titles)
+        hexmap = linked_hex_map_svg(hexes=hexes, values=values, titles=titles, link=_seat_url)
     except ChartError as exc:
         hex_error = str(exc)
     display = [{
@@ -106,8 +127,16 @@ def _table_context(table: TargetTable, *, region: str) -> dict[str, object]:
         "p_own": probability_text(r.p_own), "sort": {k: _sort_value(getattr(r, k)) for k in
                                                       ("majority", "bloc_voters", "leverage", "own_leverage",
                                                        "p_swing", "p_own")},
+        "url": _seat_url(r.code),
     } for r in rows]
-    return {"table": table, "rows": display, "regions": table.regions(), "region": region,
+    total = len(display)
+    if region:
+        display = [d for d in display if d["row"].region == region]
+    paged = not all_rows and not region and total > PAGE_ROWS
+    if paged:
+        display = display[:PAGE_ROWS]
+    return {"table": table, "rows": display, "paged": paged, "total_rows": total,
+            "regions": table.regions(), "region": region,
             "bar_chart": mark_safe(bars), "hex_map": mark_safe(hexmap), "hex_error": hex_error,
             "hex_credit": HEX_CREDIT, "notes": table.notes(), "bar_seats": len(top)}
 

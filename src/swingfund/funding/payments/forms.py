@@ -43,11 +43,14 @@ def pence_from_pounds(text: str) -> int:
 
 
 class DonateForm(forms.Form):
-    amount = forms.CharField(label="Amount (£)", max_length=12)
-    name = forms.CharField(label="Full name", max_length=200)
-    email = forms.EmailField(label="Email")
-    address = forms.CharField(label="Home address", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    amount = forms.CharField(label="Amount (£)", max_length=12, widget=forms.TextInput(
+        attrs={"inputmode": "decimal", "autocomplete": "transaction-amount"}))
+    name = forms.CharField(label="Full name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    address = forms.CharField(label="Home address", required=False,
+                              widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}))
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False,
+                               widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
     category = forms.ChoiceField(label="I am giving as", choices=[("", "—"), *DECLARABLE], required=False)
     declaration = forms.BooleanField(
         label="I declare that this gift is my own money (I am the true donor) and that the category above is true.",

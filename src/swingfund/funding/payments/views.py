@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from swingfund.accounts.access import administrator_required
 from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import FigureNotInForce
+from swingfund.display import money_words
+from swingfund.funding.giving import PRESET_POUNDS
 from swingfund.funding.models import Campaign, Donation, Method
 from swingfund.funding.payments import selectors
 from swingfund.funding.payments.forms import DonateForm
@@ -50,9 +52,11 @@ def checkout(request: HttpRequest, campaign_slug: str) -> HttpResponse:
     if choices == []:
         context["closed"] = NO_BACKED_CANDIDATE
         return render(request, "payments/checkout.html", context, status=409)
+    preset = request.GET.get("amount", "")
     form = DonateForm(request.POST or None, threshold_pence=threshold.value, threshold_citation=threshold.citation,
-                      candidacies=choices)
-    context.update(form=form, threshold=threshold, threshold_display=format_pence(threshold.value))
+                      candidacies=choices, initial={"amount": preset} if preset.isdigit() else None)
+    context.update(form=form, threshold=threshold, threshold_display=format_pence(threshold.value),
+                   presets=PRESET_POUNDS)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         metadata = gift_metadata(
@@ -78,9 +82,12 @@ def checkout_thanks(request: HttpRequest, campaign_slug: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign, slug=campaign_slug)
     session_id = request.GET.get("session", "")
     donation = (Donation.objects.filter(method=Method.CARD, reference=session_id).first() if session_id else None)
+    if request.GET.get("format") == "json":  # the thanks page polls this until the payment is confirmed
+        return JsonResponse({"confirmed": donation is not None,
+                             "amount": money_words(donation.amount_pence) if donation else ""})
     return render(request, "payments/thanks.html", {
         "campaign": campaign, "donation": donation, "session_id": session_id,
-        "amount_display": format_pence(donation.amount_pence) if donation else "",
+        "amount_display": money_words(donation.amount_pence) if donation else "",
     })
 
 

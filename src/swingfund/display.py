@@ -1,0 +1,71 @@
+"""Plain words for people, in one place (pure functions; the template filters in `public/templatetags/plain.py`
+wrap them): "4 July 2024 general election", "Muslim (census 2021)", "£1,000.00", "4 Jul 2024 21:15".
+Ids stay in URLs and downloads. Any app may import this module (it imports no app)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+UK_TIME = ZoneInfo("Europe/London")
+ELECTION_KINDS = {"parl": "general election", "local": "local elections", "mayor": "mayoral election",
+                  "sp": "Scottish Parliament election", "senedd": "Senedd election", "nia": "Assembly election"}
+# The census each topic's seat statistics come from, named as people know it (see elections/importers/census.py).
+CENSUS_NAMES = {"census2021": "census 2021", "census2022": "Scotland's census 2022", "census2011": "census 2011"}
+DEFAULT_CENSUS = "census 2021"
+_ELECTION_ID = re.compile(r"^(?P<kind>[a-z]+)\.(?:[a-z0-9-]+\.)*?(?P<date>\d{4}-\d{2}-\d{2})(?:\.(?P<rest>.+))?$")
+
+
+def election_words(election_id: str) -> str:
+    """`parl.2024-07-04` → "4 July 2024 general election"; an unknown shape is returned unchanged."""
+    match = _ELECTION_ID.match(str(election_id or ""))
+    if not match:
+        return str(election_id or "")
+    date = dt.date.fromisoformat(match["date"])
+    kind = ELECTION_KINDS.get(match["kind"], "election")
+    notional = " (notional result on new boundaries)" if match["rest"] and "notional" in match["rest"] else ""
+    return f"{date.day} {date:%B %Y} {kind}{notional}"
+
+
+def bloc_words(bloc: str) -> str:
+    """`religion:muslim` → "Muslim (census 2021)"; terms joined by + → "Black + Mixed (census 2021)"."""
+    text = str(bloc or "").strip()
+    if not text:
+        return ""
+    census = DEFAULT_CENSUS
+    if "/" in text:  # str(Bloc) pins a census as "census2011/religion:muslim"
+        key, _, text = text.partition("/")
+        census = CENSUS_NAMES.get(key, key)
+    names = []
+    for term in text.split("+"):
+        _, _, category = term.partition(":")
+        names.append((category or term).replace("_", " ").replace("-", " ").strip().capitalize())
+    return f"{' + '.join(names)} ({census})"
+
+
+def money_words(pence: int | None) -> str:
+    """Integer pence → "£1,000.00" (negative: "−£12.50"); None → "—"."""
+    if pence is None or pence == "":
+        return "—"
+    pence = int(pence)
+    whole, rest = divmod(abs(pence), 100)
+    return f"{'−' if pence < 0 else ''}£{whole:,}.{rest:02d}"
+
+
+def when_words(value: dt.datetime | None) -> str:
+    """An aware datetime → "4 Jul 2024 21:15" in UK time (no seconds, no microseconds)."""
+    if not value:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(UK_TIME)
+    return f"{value.day} {value:%b %Y %H:%M}"
+
+
+def day_words(value: dt.date | dt.datetime | None) -> str:
+    """A date → "4 July 2024"."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = value.astimezone(UK_TIME)
+    return f"{value.day} {value:%B %Y}"

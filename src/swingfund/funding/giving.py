@@ -1,0 +1,67 @@
+"""How a visitor can give to a campaign: open or closed, days left, card (only when Stripe is configured) or the
+organiser's bank and cheque details, preset amounts and share links. Pure reads of settings and the campaign."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from swingfund.funding.models import Campaign
+
+PRESET_POUNDS = (10, 25, 50, 100)
+
+
+def campaign_is_open(*, campaign: Campaign, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return campaign.starts_at <= now < campaign.ends_at
+
+
+def days_left(*, campaign: Campaign, now: dt.datetime | None = None) -> int:
+    """Whole days until the campaign closes, rounded up (0 once closed)."""
+    now = now or timezone.now()
+    seconds = (campaign.ends_at - now).total_seconds()
+    return max(0, math.ceil(seconds / 86400))
+
+
+def card_enabled() -> bool:
+    return bool(getattr(settings, "STRIPE_SECRET_KEY", ""))
+
+
+def offline_details() -> dict[str, str]:
+    """The organiser's bank-transfer and cheque details (settings; empty values are not offered)."""
+    return {
+        "account_name": settings.SWINGFUND_BANK_ACCOUNT_NAME, "sort_code": settings.SWINGFUND_BANK_SORT_CODE,
+        "account_number": settings.SWINGFUND_BANK_ACCOUNT_NUMBER, "cheque_payee": settings.SWINGFUND_CHEQUE_PAYEE,
+        "cheque_address": settings.SWINGFUND_CHEQUE_ADDRESS,
+    }
+
+
+def share_links(*, url: str, text: str) -> list[tuple[str, str]]:
+    """(label, link) for sharing a page without any third-party script on our page."""
+    u, t = quote(url, safe=""), quote(text, safe="")
+    return [("WhatsApp", f"https://wa.me/?text={t}%20{u}"), ("Email", f"mailto:?subject={t}&body={u}"),
+            ("X", f"https://twitter.com/intent/tweet?text={t}&url={u}"),
+            ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={u}")]
+
+
+def giving_context(request: HttpRequest, *, campaign: Campaign) -> dict[str, object]:
+    try:
+        checkout = reverse("payments:checkout", args=[campaign.slug])
+    except NoReverseMatch:
+        checkout = ""
+    offline = offline_details()
+    url = request.build_absolute_uri(request.path)
+    return {
+        "is_open": campaign_is_open(campaign=campaign), "days_left": days_left(campaign=campaign),
+        "card": card_enabled() and bool(checkout), "checkout_url": checkout,
+        "presets": [(p, p * 100) for p in PRESET_POUNDS], "offline": offline,
+        "bank": bool(offline["account_number"] and offline["sort_code"]),
+        "cheque": bool(offline["cheque_payee"] and offline["cheque_address"]),
+        "share": share_links(url=url, text=f"Give to {campaign.title}"), "page_url": url,
+    }

@@ -1,0 +1,230 @@
+"""Reads for the public journey: home → postcode → seat → decision → grant → ledger. Read-only; each function
+composes the owning apps' own selectors (DESIGN.md: the public site reads the apps to its left)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Max, QuerySet
+
+from swingfund.committee.models import Decision
+from swingfund.elections.models import BoundarySet, Candidacy, Constituency, DataSource, Election, Result
+from swingfund.elections.selectors import constituency_for_postcode
+from swingfund.funding import selectors as funding
+from swingfund.funding.models import Campaign, Grant
+from swingfund.scorecards.models import Organisation
+from swingfund.targeting.bloc import BlocError, bloc_parse
+from swingfund.targeting.selectors import TargetingError
+from swingfund.targeting.targets import TargetRow, TargetTable, targets_compute
+
+DEFAULT_BLOC = "religion:muslim"
+DEFAULT_LENS = "swing"
+LATEST_DECISIONS = 6
+_CACHE: dict[tuple, TargetTable] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def group_bloc() -> str:
+    """The bloc the group speaks to (settings SWINGFUND_ORG_BLOC): the view every public page opens on."""
+    return getattr(settings, "SWINGFUND_ORG_BLOC", "") or DEFAULT_BLOC
+
+
+def group_lens() -> str:
+    lens = getattr(settings, "SWINGFUND_ORG_LENS", "") or DEFAULT_LENS
+    return lens if lens in ("swing", "own") else DEFAULT_LENS
+
+
+def organisation() -> Organisation | None:
+    return Organisation.objects.order_by("id").first()
+
+
+def _data_version() -> tuple:
+    """Changes whenever an official file is (re)imported: the cache key of every computed table."""
+    latest = DataSource.objects.aggregate(latest=Max("imported_at"), top=Max("id"))
+    return latest["latest"], latest["top"]
+
+
+def targets_cached(*, election_id: str, bloc: str) -> TargetTable:
+    """The target table for an election and bloc with the default assumptions, computed once per process per
+    imported data version (the computation is seeded, so the cached table equals a fresh one)."""
+    key = (election_id, bloc, _data_version())
+    with _CACHE_LOCK:
+        table = _CACHE.get(key)
+        if table is None:
+            table = targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc))
+            _CACHE.clear()  # one data version, a few blocs: keep it small
+            _CACHE[key] = table
+        return table
+
+
+def seat_for_postcode(postcode: str) -> Constituency:
+    """The current constituency of a postcode (2024 boundaries); LookupFailure names what is wrong."""
+    return constituency_for_postcode(postcode, boundary_set=BoundarySet.PCON2024)
+
+
+def latest_election_for(seat: Constituency) -> Election | None:
+    result = (Result.objects.filter(constituency=seat).select_related("election")
+              .order_by("-election__poll_date").first())
+    return result.election if result else None
+
+
+@dataclass
+class BlocEstimate:
+    bloc: str
+    row: TargetRow
+    voters_low: float
+    voters_high: float
+    vote_low: float
+    vote_high: float
+    notes: list[str] = field(default_factory=list)
+
+
+def bloc_estimate(*, election_id: str, code: str, bloc: str) -> BlocEstimate | None:
+    """The seat's bloc voters and cohesive bloc vote with the range the assumptions allow (every assumption at
+    its low end, then at its high end), from the cached target table; None without census figures."""
+    try:
+        table = targets_cached(election_id=election_id, bloc=bloc)
+    except (BlocError, TargetingError, ValueError):
+        return None
+    if code not in table.seats.codes:
+        return None
+    row = table.row(table.seats.codes.index(code))
+    if not row.has_data:
+        return None
+    a = table.assumptions
+    central = a.adult_ratio.central * a.registration.central * a.turnout_ratio.central
+    low = a.adult_ratio.low * a.registration.low * a.turnout_ratio.low
+    high = a.adult_ratio.high * a.registration.high * a.turnout_ratio.high
+    voters = row.bloc_voters
+    return BlocEstimate(
+        bloc=bloc, row=row, voters_low=voters * low / central, voters_high=voters * high / central,
+        vote_low=voters * low / central * a.cohesion.low, vote_high=voters * high / central * a.cohesion.high,
+        notes=table.notes())
+
+
+@dataclass
+class ResultLine:
+    candidacy: Candidacy
+    share: float
+    width: float
+
+
+def result_lines(*, result: Result) -> list[ResultLine]:
+    """The seat's count as bars: each candidacy's votes and share of the valid vote, largest first."""
+    cands = list(Candidacy.objects.filter(election=result.election, constituency=result.constituency)
+                 .select_related("party", "person").order_by("-votes", "person_name"))
+    top = max((c.votes or 0 for c in cands), default=0) or 1
+    valid = result.valid_votes or 1
+    return [ResultLine(candidacy=c, share=(c.votes or 0) / valid, width=100 * (c.votes or 0) / top) for c in cands]
+
+
+def seat_decisions(*, seat: Constituency) -> QuerySet[Decision]:
+    return (Decision.objects.filter(proposal__constituency=seat)
+            .select_related("proposal", "proposal__candidacy", "proposal__candidacy__party", "proposal__election",
+                            "proposal__organisation")
+            .order_by("-decided_at", "-id"))
+
+
+def seat_grants(*, seat: Constituency) -> QuerySet[Grant]:
+    """Grants to any candidacy in this seat, with their ledger transactions (approval, payment)."""
+    return (Grant.objects.filter(candidacy__constituency=seat)
+            .select_related("candidacy", "candidacy__party", "campaign", "decision", "approval", "payment")
+            .order_by("created_at", "id"))
+
+
+def latest_decisions(*, limit: int = LATEST_DECISIONS) -> QuerySet[Decision]:
+    return (Decision.objects.select_related("proposal", "proposal__constituency", "proposal__candidacy",
+                                            "proposal__candidacy__party", "proposal__election")
+            .order_by("-decided_at", "-id")[:limit])
+
+
+def decision_get(*, pk: int) -> Decision:
+    return (Decision.objects.select_related("proposal", "proposal__constituency", "proposal__candidacy",
+                                            "proposal__candidacy__party", "proposal__election",
+                                            "proposal__organisation")
+            .get(pk=pk))
+
+
+def grant_for(decision: Decision) -> Grant | None:
+    return Grant.objects.filter(decision=decision).select_related("approval", "payment", "campaign").first()
+
+
+def campaigns_with_totals() -> list[dict]:
+    return [{"campaign": c, "totals": funding.campaign_totals(c)}
+            for c in Campaign.objects.select_related("organisation").order_by("-ends_at")]
+
+
+_RECS_CACHE: dict[tuple, tuple[list, list[str]]] = {}
+
+
+def _evidence_version() -> tuple:
+    from swingfund.scorecards.models import Evidence, StatementVersion
+
+    return (Evidence.objects.aggregate(n=Max("id"), at=Max("recorded_at"))["at"], Evidence.objects.count(),
+            StatementVersion.objects.aggregate(at=Max("published_at"))["at"])
+
+
+def recommendations_cached(*, organisation: Organisation, election_id: str, bloc: str, lens: str) -> tuple[list, list]:
+    """Every seat's recommendation (scorecards' rule over targeting), computed once per data and evidence version."""
+    from swingfund.scorecards.recommendations import recommendations_with_notes
+
+    key = (organisation.pk, election_id, bloc, lens, _data_version(), _evidence_version())
+    with _CACHE_LOCK:
+        hit = _RECS_CACHE.get(key)
+    if hit is None:
+        hit = recommendations_with_notes(organisation=organisation, election_id=election_id, bloc=bloc, lens=lens,
+                                         top=None)
+        with _CACHE_LOCK:
+            _RECS_CACHE.clear()
+            _RECS_CACHE[key] = hit
+    return hit
+
+
+def backed_map_svg(*, election_id: str, bloc: str, organisation: Organisation) -> str:
+    """The hex map of leverage with the seats the committee approved a grant in outlined; '' without a layout."""
+    from django.urls import reverse
+
+    from swingfund.display import money_words
+    from swingfund.targeting.charts import ChartError, hexjson_path
+    from swingfund.targeting.hexmap import linked_hex_map_svg, map_hexes_load
+
+    table = targets_cached(election_id=election_id, bloc=bloc)
+    try:
+        hexes = map_hexes_load(path=hexjson_path(boundary_set=table.seats.boundary_set))
+    except ChartError:
+        return ""
+    grants = {d.proposal.constituency.gss_code: d for d in Decision.objects.filter(
+        proposal__organisation=organisation, proposal__election_id=election_id, proposal__kind="grant",
+        outcome="approved").select_related("proposal", "proposal__constituency", "proposal__candidacy")}
+    rows = table.rows(sort="leverage")
+    titles = {}
+    for r in rows:
+        backed = grants.get(r.code)
+        extra = (f"; we gave {money_words(backed.proposal.amount_pence)} to {backed.proposal.candidacy.person_name}"
+                 if backed else "")
+        titles[r.code] = f"{r.name}: leverage {r.leverage:.1f}{extra}"
+    return linked_hex_map_svg(hexes=hexes, values={r.code: r.leverage for r in rows}, titles=titles,
+                              link=lambda code: reverse("public:seat", args=[code]), marked=set(grants))
+
+
+@dataclass
+class BackingRow:
+    rank: int
+    recommendation: object
+    decision: Decision | None
+
+
+def whom_we_back(*, organisation: Organisation, election_id: str, bloc: str, lens: str, top: int) -> tuple[
+        list[BackingRow], list[str]]:
+    """The top recommendations by expected impact, plus every seat the committee decided on (so no decision — and
+    no grant — is left off), each beside the committee's actual decision, rejections included."""
+    recs, notes = recommendations_cached(organisation=organisation, election_id=election_id, bloc=bloc, lens=lens)
+    decisions = {d.proposal.constituency.gss_code: d for d in
+                 Decision.objects.filter(proposal__organisation=organisation, proposal__election_id=election_id)
+                 .select_related("proposal", "proposal__constituency", "proposal__candidacy",
+                                 "proposal__candidacy__party").order_by("decided_at", "id")}
+    rows = [BackingRow(rank=i + 1, recommendation=r, decision=decisions.get(r.gss_code))
+            for i, r in enumerate(recs) if i < top or r.gss_code in decisions]
+    return rows, notes

@@ -1,0 +1,58 @@
+/* Phone first, for every page: charts keep their text at 11 px or more and scroll sideways inside their own box
+   instead of shrinking; a table or chart box that scrolls is reachable by keyboard (tabindex) so it can be scrolled. */
+(function () {
+  "use strict";
+  var MIN_TEXT_PX = 11;
+
+  function scrollBox(el) {
+    var box = el.parentElement;
+    if (!box || box.tagName === "MAIN" || getComputedStyle(box).display === "inline" ||
+        box.tagName === "TD" || box.tagName === "P") {
+      box = document.createElement("div");
+      el.parentNode.insertBefore(box, el);
+      box.appendChild(el);
+    }
+    box.classList.add("chart-scroll");
+    return box;
+  }
+
+  function keepChartTextReadable(svg) {
+    var vb = svg.viewBox && svg.viewBox.baseVal;
+    if (!vb || !vb.width) { fitOrScroll(svg); return; }
+    var sizes = Array.prototype.map.call(svg.querySelectorAll("text"), function (t) {
+      return parseFloat(getComputedStyle(t).fontSize) || 0;
+    }).filter(function (s) { return s > 0; });
+    if (sizes.length) {
+      var smallest = Math.min.apply(null, sizes);
+      var needed = Math.ceil(vb.width * MIN_TEXT_PX / smallest) + 1;
+      if (svg.getBoundingClientRect().width < needed) {
+        svg.style.minWidth = needed + "px";
+        svg.style.maxWidth = "none";
+        svg.style.width = needed + "px";
+        svg.style.height = "auto";
+      }
+    }
+    fitOrScroll(svg);
+  }
+
+  function fitOrScroll(svg) {
+    var parent = svg.parentElement;
+    if (parent && svg.getBoundingClientRect().width > parent.clientWidth + 1) { scrollBox(svg); }
+  }
+
+  function focusableWhenScrolling(el) {
+    if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "0");
+    }
+  }
+
+  function run() {
+    document.querySelectorAll("main svg").forEach(keepChartTextReadable);
+    document.querySelectorAll("main *").forEach(function (el) {
+      var o = getComputedStyle(el).overflowX;
+      if (o === "auto" || o === "scroll") { focusableWhenScrolling(el); }
+    });
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", run); } else { run(); }
+}());

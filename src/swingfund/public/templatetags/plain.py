@@ -1,0 +1,44 @@
+"""Plain words at the edge: `{% load plain %}` then
+
+    {{ election|election_name }}   parl.2024-07-04   → "4 July 2024 general election"
+    {{ "religion:muslim"|bloc_name }}                → "Muslim (census 2021)"
+    {{ 100000|money }}             integer pence     → "£1,000.00"
+    {{ moment|when }}              aware datetime    → "4 Jul 2024 21:15" (UK time)
+    {{ date|day }}                 date              → "4 July 2024"
+
+The words themselves are made by `swingfund.display` (pure functions any app may call).
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from swingfund.display import bloc_words, day_words, election_words, money_words, when_words
+
+register = template.Library()
+
+
+@register.filter
+def election_name(value: object) -> str:
+    """An Election (or its id) in words."""
+    return election_words(getattr(value, "pk", value))
+
+
+@register.filter
+def bloc_name(value: object) -> str:
+    return bloc_words(str(value or ""))
+
+
+@register.filter
+def money(value: int | None) -> str:
+    return money_words(value)
+
+
+@register.filter
+def when(value) -> str:
+    return when_words(value)
+
+
+@register.filter
+def day(value) -> str:
+    return day_words(value)

@@ -1,0 +1,129 @@
+"""The hex map as a way into the site: every seat a link to its page (keyboard, touch and click), its figures in
+the hex's title, region labels, London drawn again larger in an inset, and optional marks (the seats a group
+backs). A server-side SVG string like `charts.hex_map_svg`, every text escaped."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from swingfund.targeting.charts import NO_DATA_COLOUR, ChartError, _legend, leverage_colour
+
+# ONS region and nation codes used by the HexJSON layouts, named as people know them.
+REGION_NAMES = {
+    "E12000001": "North East", "E12000002": "North West", "E12000003": "Yorkshire", "E12000004": "East Midlands",
+    "E12000005": "West Midlands", "E12000006": "East of England", "E12000007": "London",
+    "E12000008": "South East", "E12000009": "South West", "S92000003": "Scotland", "W92000004": "Wales",
+    "N92000002": "Northern Ireland",
+}
+LONDON = "E12000007"
+INSET_SCALE = 2.0
+MARK_COLOUR = "#1d2433"
+
+
+@dataclass(frozen=True)
+class MapHex:
+    code: str
+    name: str
+    q: int
+    r: int
+    region: str
+
+
+def map_hexes_load(*, path: Path) -> list[MapHex]:
+    """The layout's hexes with their region code (`region` or `a` in HexJSON; blank when absent)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [MapHex(code, h.get("n", code), int(h["q"]), int(h["r"]), h.get("region") or h.get("a") or "")
+                for code, h in data["hexes"].items()]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ChartError(f"Hex map layout {path} could not be read: {exc}") from exc
+
+
+def _centre(h: MapHex, *, size: float, left: int, top: int) -> tuple[float, float]:
+    width_hex = math.sqrt(3) * size
+    return ((h.q - left) * width_hex + (width_hex / 2 if h.r % 2 else 0) + width_hex,
+            (top - h.r) * 1.5 * size + size + 4)
+
+
+def _hex_path(size: float) -> str:
+    pts = [(math.cos(math.radians(60 * k - 30)) * size, math.sin(math.radians(60 * k - 30)) * size) for k in range(6)]
+    return "M" + "L".join(f"{x:.2f},{y:.2f}" for x, y in pts) + "Z"
+
+
+def linked_hex_map_svg(*, hexes: list[MapHex], values: dict[str, float], titles: dict[str, str],
+                       link: Callable[[str], str], marked: set[str] | frozenset[str] = frozenset(),
+                       size: float = 7.0, inset: str | None = LONDON) -> str:
+    """Every seat as a linked hex coloured by `values` (leverage), `titles` its figures; `marked` seats outlined;
+    regions labelled; the `inset` region drawn again at INSET_SCALE (its links out of the tab order)."""
+    top, left = max(h.r for h in hexes), min(h.q for h in hexes)
+    centres = {h.code: _centre(h, size=size, left=left, top=top) for h in hexes}
+    max_x = max(x for x, _ in centres.values())
+    max_y = max(y for _, y in centres.values())
+
+    def hex_use(h: MapHex, x: float, y: float, *, ref: str, focusable: bool) -> str:
+        cls = "hex" if focusable else "hex-inset"
+        value = values.get(h.code)
+        title = titles.get(h.code, f"{h.name}: no data")
+        mark = ' stroke="%s" stroke-width="2"' % MARK_COLOUR if h.code in marked else ""
+        tab = "" if focusable else ' tabindex="-1" aria-hidden="true"'
+        fill = leverage_colour(value) if value is not None else NO_DATA_COLOUR
+        return (f'<a href="{escape(link(h.code))}"{tab}><use href="#{ref}" class="{cls}{" marked" if mark else ""}" '
+                f'data-code="{escape(h.code)}" x="{x:.1f}" y="{y:.1f}" fill="{fill}"{mark}/>'
+                f"<title>{escape(title)}{' — backed by the group' if h.code in marked else ''}</title></a>")
+
+    ordered = sorted(hexes, key=lambda h: (-h.r, h.q))
+    shapes = ['<g stroke="#fff" stroke-width="0.6">',
+              *(hex_use(h, *centres[h.code], ref="hx", focusable=True) for h in ordered), "</g>"]
+
+    by_region: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for h in hexes:
+        by_region[h.region].append(centres[h.code])
+    labels = []
+    for region, points in sorted(by_region.items()):
+        if region not in REGION_NAMES:
+            continue
+        half = len(REGION_NAMES[region]) * 3.3  # about half the label's width at 11 px: keep it inside the map
+        cx = min(max(sum(x for x, _ in points) / len(points), half + 2), max_x - half)
+        cy = sum(y for _, y in points) / len(points)
+        labels.append(f'<text class="region" x="{cx:.0f}" y="{cy:.0f}" text-anchor="middle">'
+                      f"{escape(REGION_NAMES[region])}</text>")
+
+    legend_x = max_x + 3 * size
+    width, height = legend_x + 140, max(max_y + size + 4, 160)
+    inset_parts: list[str] = []
+    members = [h for h in hexes if h.region == inset] if inset else []
+    if members:
+        xs = [centres[h.code][0] for h in members]
+        ys = [centres[h.code][1] for h in members]
+        big = size * INSET_SCALE
+        box_w = (max(xs) - min(xs)) * INSET_SCALE + 4 * big
+        box_h = (max(ys) - min(ys)) * INSET_SCALE + 4 * big
+        ox, oy = legend_x, 190.0
+        inset_parts.append(f'<g class="inset" stroke-width="0.8"><rect x="{ox:.0f}" y="{oy:.0f}" width="{box_w:.0f}" '
+                           f'height="{box_h:.0f}" fill="#fff" stroke="#5b6475"/>'
+                           f'<text x="{ox + 4:.0f}" y="{oy - 4:.0f}" font-weight="600" stroke="none">'
+                           f"{escape(REGION_NAMES.get(inset, inset))}, enlarged</text>")
+        inset_parts.append('<g stroke="#fff">')
+        for h in members:
+            x, y = centres[h.code]
+            inset_parts.append(hex_use(h, ox + 2 * big + (x - min(xs)) * INSET_SCALE,
+                                       oy + 2 * big + (y - min(ys)) * INSET_SCALE, ref="hx2", focusable=False))
+        inset_parts.append("</g></g>")
+        width = max(width, ox + box_w + 10)
+        height = max(height, oy + box_h + 10)
+    key = ""
+    if marked:
+        key = (f'<g font-size="11" transform="translate({legend_x:.0f},155)"><use href="#hx" x="7" '
+               f'y="-4" fill="#fff" stroke="{MARK_COLOUR}" stroke-width="2"/><text x="20" y="0">backed seat</text></g>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="hexmap" viewBox="0 0 {width:.0f} {height:.0f}" '
+            f'font-size="11" role="group" aria-label="Hex map of all seats coloured by leverage; each hex links to '
+            f'its seat">'
+            f'<defs><path id="hx" d="{_hex_path(size)}"/><path id="hx2" d="{_hex_path(size * INSET_SCALE)}"/></defs>'
+            + "".join(shapes) + "".join(labels) + "".join(_legend(legend_x, 30)) + key + "".join(inset_parts)
+            + "</svg>")

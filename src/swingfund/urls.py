@@ -11,5 +11,6 @@ urlpatterns = [
     path("payments/", include("swingfund.funding.payments.urls")),
     path("compliance/", include("swingfund.compliance.urls")),
     path("data/", include("swingfund.elections.urls")),
+    path("outreach/", include("swingfund.outreach.urls")),
     path("", include("swingfund.public.urls")),
 ]

@@ -1,0 +1,155 @@
+"""CSV import of an existing supporter list: only rows carrying consent evidence come in.
+
+Columns: first_name, last_name, email, phone, postcode, language, tags (`;`-separated) and the evidence:
+consent_special_at, consent_email_at, consent_whatsapp_at (ISO 8601 times), consent_version, consent_source,
+optionally consent_wording (the words shown, when not our current version) and email_confirmed_at (when the
+person confirmed by a link; without it an imported email waits for double opt-in like a web sign-up).
+
+All or nothing by default: any refused row (named by its line) means nothing is imported. With
+`skip_refused=True` the good rows come in and the refused ones are listed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from swingfund.elections.importers.postcodes import normalise_postcode
+from swingfund.elections.models import Postcode
+from swingfund.elections.selectors import POSTCODE
+from swingfund.outreach import consent, errors
+from swingfund.outreach.errors import OutreachRefusal
+from swingfund.outreach.models import Consent, Purpose, Supporter, Tag
+from swingfund.outreach.services import BOUNDARY_SET, _contact_check, new_referral_code, new_token
+from swingfund.scorecards.models import Organisation
+
+REQUIRED = ("first_name", "postcode", "consent_special_at", "consent_version", "consent_source")
+CHANNEL_COLUMNS = {Purpose.EMAIL: "consent_email_at", Purpose.WHATSAPP: "consent_whatsapp_at"}
+CHUNK = 5000
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+def _when(value: str) -> datetime | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        return None
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, timezone.utc)
+
+
+def supporters_import(
+    *, organisation: Organisation, text: str, file_name: str, skip_refused: bool = False
+) -> ImportReport:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    if missing or not {"email", "phone"} & set(reader.fieldnames or []):
+        raise OutreachRefusal(errors.CSV_MISSING_COLUMNS.format(columns=", ".join(missing or ["email or phone"])))
+    rows = list(reader)
+    keys = {normalise_postcode(r.get("postcode") or "") for r in rows}
+    lookup: dict[str, tuple[int, bool]] = {}
+    key_list = [k for k in keys if POSTCODE.match(k)]
+    for start in range(0, len(key_list), CHUNK):
+        for pc, seat, gone in Postcode.objects.filter(
+            boundary_set=BOUNDARY_SET, postcode__in=key_list[start : start + CHUNK]
+        ).values_list("postcode", "constituency_id", "terminated"):
+            lookup[pc] = (seat, gone)
+    existing = Supporter.objects.filter(organisation=organisation)
+    seen_email = set(existing.exclude(email="").values_list("email", flat=True))
+    seen_phone = set(existing.exclude(phone="").values_list("phone", flat=True))
+    report = ImportReport()
+    accepted: list[tuple[Supporter, list[Consent], list[str]]] = []
+    now = timezone.now()
+    for line, row in enumerate(rows, start=2):
+        try:
+            accepted.append(_row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now))
+        except OutreachRefusal as exc:
+            text = str(exc)
+            refusal = text if text.startswith("line ") else errors.CSV_ROW_REFUSED.format(line=line, reason=text)
+            report.refused.append(refusal)
+    if report.refused and not skip_refused:
+        raise OutreachRefusal("nothing imported:\n" + "\n".join(report.refused))
+    with transaction.atomic():
+        supporters = Supporter.objects.bulk_create([a[0] for a in accepted], batch_size=2000)
+        consents = []
+        tags: dict[str, Tag] = {}
+        links = []
+        for supporter, (_s, row_consents, row_tags) in zip(supporters, accepted, strict=True):
+            for c in row_consents:
+                c.supporter = supporter
+                consents.append(c)
+            for name in row_tags:
+                if name not in tags:
+                    tags[name] = Tag.objects.get_or_create(organisation=organisation, name=name)[0]
+                links.append(Supporter.tags.through(supporter_id=supporter.pk, tag_id=tags[name].pk))
+        Consent.objects.bulk_create(consents, batch_size=4000)
+        Supporter.tags.through.objects.bulk_create(links, batch_size=4000)
+    report.imported = len(supporters)
+    return report
+
+
+def _row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now):
+    evidence = {Purpose.SPECIAL_CATEGORY: _when(row.get("consent_special_at", ""))}
+    for purpose, column in CHANNEL_COLUMNS.items():
+        evidence[purpose] = _when(row.get(column, ""))
+    missing = []
+    if evidence[Purpose.SPECIAL_CATEGORY] is None:
+        missing.append("consent_special_at")
+    if not any(evidence[p] for p in CHANNEL_COLUMNS):
+        missing.append("consent_email_at or consent_whatsapp_at")
+    if not (row.get("consent_source") or "").strip():
+        missing.append("consent_source")
+    version = (row.get("consent_version") or "").strip()
+    if not version:
+        missing.append("consent_version")
+    if missing:
+        raise OutreachRefusal(errors.CSV_NO_CONSENT_EVIDENCE.format(line=line, missing=", ".join(missing)))
+    wording_given = (row.get("consent_wording") or "").strip()
+    if not wording_given and version != consent.VERSION:
+        raise OutreachRefusal(
+            errors.CSV_NO_CONSENT_EVIDENCE.format(line=line, missing=f"consent_wording for version {version!r}")
+        )
+    given = {p for p, when in evidence.items() if when}
+    email, phone = _contact_check(
+        email=row.get("email") or "", phone=row.get("phone") or "", consents=given,
+        language=(row.get("language") or "en").strip() or "en",
+    )  # fmt: skip
+    key = normalise_postcode(row.get("postcode") or "")
+    if key not in lookup:
+        raise OutreachRefusal(f"{row.get('postcode')!r} is not a postcode in the {BOUNDARY_SET} lookup")
+    seat, gone = lookup[key]
+    if gone:
+        raise OutreachRefusal(errors.POSTCODE_TERMINATED.format(postcode=row.get("postcode")))
+    if email and email in seen_email:
+        raise OutreachRefusal(errors.ALREADY_SIGNED_UP.format(what="email address"))
+    if phone and phone in seen_phone:
+        raise OutreachRefusal(errors.ALREADY_SIGNED_UP.format(what="mobile number"))
+    seen_email.add(email)
+    seen_phone.add(phone)
+    source = f"{file_name} line {line}: {row['consent_source'].strip()}"[:200]
+    supporter = Supporter(
+        organisation=organisation, first_name=row["first_name"].strip() or "friend",
+        last_name=(row.get("last_name") or "").strip(), email=email, phone=phone, postcode=key,
+        constituency_id=seat, language=(row.get("language") or "en").strip() or "en", token=new_token(),
+        referral_code=new_referral_code(), source="csv import", created_at=now,
+        email_confirmed_at=_when(row.get("email_confirmed_at", "")),
+    )  # fmt: skip
+    consents = [
+        Consent(purpose=p, wording=wording_given or consent.wording(purpose=p), version=version, source=source,
+                given_at=evidence[p])
+        for p in sorted(given)
+    ]  # fmt: skip
+    tags = [t.strip() for t in (row.get("tags") or "").split(";") if t.strip()]
+    return supporter, consents, tags

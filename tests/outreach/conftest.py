@@ -1,0 +1,38 @@
+"""Fixtures: the official data with the ONSPD Aberdeen sample, an organisation and two organisers."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission, User
+
+from swingfund.elections.models import Postcode
+from swingfund.elections.services import file_import
+from swingfund.scorecards.models import Organisation
+
+SAMPLE = "onspd-sample-postcodes-aberdeen.csv"
+SOUTH = "S14000061"  # Aberdeen South: AB10 1AB … in the sample
+NORTH = "S14000060"  # Aberdeen North: AB10 1PE …
+WEST = "S14000111"  # West Aberdeenshire and Kincardine: AB12 3GQ …
+ALL_CONSENTS = ("email", "whatsapp", "special")
+
+
+@pytest.fixture
+def postcodes(official_db, data_dir):
+    if not Postcode.objects.filter(boundary_set="pcon2024").exists():
+        file_import(path=data_dir / SAMPLE, progress=False)
+
+
+@pytest.fixture
+def organisation(official_db):
+    return Organisation.objects.create(name="Test Group", slug="test-group")
+
+
+def _organiser(name: str) -> User:
+    user = User.objects.create_user(name, password="pw-" + name + "-long-enough")
+    user.user_permissions.add(Permission.objects.get(codename="change_message", content_type__app_label="outreach"))
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def organisers(official_db):
+    return _organiser("alice"), _organiser("bob")

@@ -36,3 +36,19 @@ def _organiser(name: str) -> User:
 @pytest.fixture
 def organisers(official_db):
     return _organiser("alice"), _organiser("bob")
+
+
+def make_supporter(organisation, n: int, *, postcode: str = "AB10 1AB", language: str = "en", tags=(),
+                   channels=("email", "whatsapp"), confirm: bool = True):
+    """A consenting supporter with a unique email/phone (n) in the postcode's seat."""
+    from swingfund.outreach.services import email_confirm, supporter_sign_up
+
+    supporter = supporter_sign_up(
+        organisation=organisation, first_name=f"Person{n}", email=f"p{n}@example.org" if "email" in channels else "",
+        phone=f"+4479112{n:05d}" if "whatsapp" in channels else "", postcode=postcode, language=language,
+        consents={*channels, "special"}, tags=tags,
+    )
+    if confirm and "email" in channels:
+        email_confirm(token=supporter.token)
+        supporter.refresh_from_db()
+    return supporter

@@ -48,7 +48,7 @@ def test_counts_per_seat_follow_channel_consent_tag_and_language(organisation, p
     assert [(s.gss_code, n) for s, n in segment_counts(segment=email)] == [(NORTH, 1), (SOUTH, 2)]
     wa = segment_create(organisation=organisation, name="WA", basis="list", gss_codes=[SOUTH, NORTH, WEST],
                         channel="whatsapp")  # fmt: skip
-    assert dict((s.gss_code, n) for s, n in segment_counts(segment=wa)) == {SOUTH: 4, NORTH: 1, WEST: 1}
+    assert {s.gss_code: n for s, n in segment_counts(segment=wa)} == {SOUTH: 4, NORTH: 1, WEST: 1}
     tagged = segment_create(organisation=organisation, name="Vol", basis="list", gss_codes=[SOUTH, NORTH],
                             channel="email", tags=["volunteer"])  # fmt: skip
     assert {p.first_name for p in segment_members(segment=tagged)} == {"Person1", "Person4"}
@@ -56,7 +56,7 @@ def test_counts_per_seat_follow_channel_consent_tag_and_language(organisation, p
                           language="ur")  # fmt: skip
     assert [p.first_name for p in segment_members(segment=urdu)] == ["Person2"]
     consent_withdraw(supporter=people["north"], purpose="email", via="test")
-    assert dict((s.gss_code, n) for s, n in segment_counts(segment=email)) == {SOUTH: 2, NORTH: 0}
+    assert {s.gss_code: n for s, n in segment_counts(segment=email)} == {SOUTH: 2, NORTH: 0}
 
 
 def test_segment_refuses_unknown_seats(organisation, postcodes):

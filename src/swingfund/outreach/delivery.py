@@ -129,7 +129,7 @@ def channel_drain(*, channel: str, worker: str | None = None, max_messages: int 
     backing_cache: dict[int, dict] = {}
     while max_messages is None or result.sent < max_messages:
         now = timezone.now()
-        limit = BATCH
+        limit = BATCH if max_messages is None else min(BATCH, max_messages - result.sent)
         if channel == Channel.WHATSAPP:
             room, frees = _whatsapp_room(tier=sender.tier_limit(), now=now)
             if room == 0:

@@ -44,8 +44,8 @@ def spending_calls(monkeypatch):
 
 def _queue(organisation, organisers, seats=(SOUTH, NORTH)):
     segment = segment_create(organisation=organisation, name="WA", basis="list", gss_codes=seats, channel="whatsapp")
-    message = message_create(segment=segment, title="Polling day", author=organisers[0], whatsapp_template="seat_update",
-                             election_id="parl.2024-07-04",
+    message = message_create(segment=segment, title="Polling day", author=organisers[0],
+                             whatsapp_template="seat_update", election_id="parl.2024-07-04",
                              translations={"en": ("-", "Hi {first_name}, {seat} is close."),
                                            "ur": ("-", "سلام {first_name}، {seat}")})  # fmt: skip
     message_approve(message=message, approver=organisers[1])

@@ -153,8 +153,8 @@ class CloudApiStandIn:
     def webhook_text(self, *, from_number: str, text: str) -> dict:
         return _envelope(self.phone_id, {
             "contacts": [{"profile": {"name": "Supporter"}, "wa_id": from_number}],
-            "messages": [{"from": from_number, "id": "wamid." + secrets.token_hex(16), "timestamp": str(int(time.time())),
-                          "text": {"body": text}, "type": "text"}],
+            "messages": [{"from": from_number, "id": "wamid." + secrets.token_hex(16),
+                          "timestamp": str(int(time.time())), "text": {"body": text}, "type": "text"}],
         })  # fmt: skip
 
     def webhook_status(self, *, sent: dict, status: str) -> dict:

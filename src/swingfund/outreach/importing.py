@@ -12,6 +12,7 @@ All or nothing by default: any refused row (named by its line) means nothing is 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,7 @@ from swingfund.elections.importers.postcodes import normalise_postcode
 from swingfund.elections.models import Postcode
 from swingfund.elections.selectors import POSTCODE
 from swingfund.outreach import consent, errors
+from swingfund.outreach.bulk import db_datetime, rows_insert
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.models import Consent, Purpose, Supporter, Tag
 from swingfund.outreach.services import BOUNDARY_SET, _contact_check, new_referral_code, new_token
@@ -40,6 +42,7 @@ class ImportReport:
     refused: list[str] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=4096)
 def _when(value: str) -> datetime | None:
     value = (value or "").strip()
     if not value:
@@ -48,6 +51,11 @@ def _when(value: str) -> datetime | None:
     if parsed is None:
         return None
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, timezone.utc)
+
+
+@functools.lru_cache(maxsize=8)
+def _wording(purpose: str) -> str:
+    return consent.wording(purpose=purpose)
 
 
 def supporters_import(
@@ -70,7 +78,7 @@ def supporters_import(
     seen_email = set(existing.exclude(email="").values_list("email", flat=True))
     seen_phone = set(existing.exclude(phone="").values_list("phone", flat=True))
     report = ImportReport()
-    accepted: list[tuple[Supporter, list[Consent], list[str]]] = []
+    accepted: list[tuple[tuple, list[tuple], list[str]]] = []
     now = timezone.now()
     for line, row in enumerate(rows, start=2):
         try:
@@ -81,22 +89,8 @@ def supporters_import(
             report.refused.append(refusal)
     if report.refused and not skip_refused:
         raise OutreachRefusal("nothing imported:\n" + "\n".join(report.refused))
-    with transaction.atomic():
-        supporters = Supporter.objects.bulk_create([a[0] for a in accepted], batch_size=2000)
-        consents = []
-        tags: dict[str, Tag] = {}
-        links = []
-        for supporter, (_s, row_consents, row_tags) in zip(supporters, accepted, strict=True):
-            for c in row_consents:
-                c.supporter = supporter
-                consents.append(c)
-            for name in row_tags:
-                if name not in tags:
-                    tags[name] = Tag.objects.get_or_create(organisation=organisation, name=name)[0]
-                links.append(Supporter.tags.through(supporter_id=supporter.pk, tag_id=tags[name].pk))
-        Consent.objects.bulk_create(consents, batch_size=4000)
-        Supporter.tags.through.objects.bulk_create(links, batch_size=4000)
-    report.imported = len(supporters)
+    _store(organisation=organisation, accepted=accepted, now=now)
+    report.imported = len(accepted)
     return report
 
 
@@ -139,17 +133,37 @@ def _row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now
     seen_email.add(email)
     seen_phone.add(phone)
     source = f"{file_name} line {line}: {row['consent_source'].strip()}"[:200]
-    supporter = Supporter(
-        organisation=organisation, first_name=row["first_name"].strip() or "friend",
-        last_name=(row.get("last_name") or "").strip(), email=email, phone=phone, postcode=key,
-        constituency_id=seat, language=(row.get("language") or "en").strip() or "en", token=new_token(),
-        referral_code=new_referral_code(), source="csv import", created_at=now,
-        email_confirmed_at=_when(row.get("email_confirmed_at", "")),
+    supporter = (
+        organisation.pk, row["first_name"].strip() or "friend", (row.get("last_name") or "").strip(), email, phone,
+        key, seat, (row.get("language") or "en").strip() or "en",
+        db_datetime(_when(row.get("email_confirmed_at", ""))), new_token(), new_referral_code(), "csv import",
+        db_datetime(now),
     )  # fmt: skip
-    consents = [
-        Consent(purpose=p, wording=wording_given or consent.wording(purpose=p), version=version, source=source,
-                given_at=evidence[p])
-        for p in sorted(given)
-    ]  # fmt: skip
+    consents = [(p, wording_given or _wording(p), version, source, db_datetime(evidence[p])) for p in sorted(given)]
     tags = [t.strip() for t in (row.get("tags") or "").split(";") if t.strip()]
     return supporter, consents, tags
+
+
+SUPPORTER_COLUMNS = ("organisation_id", "first_name", "last_name", "email", "phone", "postcode", "constituency_id",
+                     "language", "email_confirmed_at", "token", "referral_code", "source", "created_at")  # fmt: skip
+CONSENT_COLUMNS = ("supporter_id", "purpose", "wording", "version", "source", "given_at", "withdrawn_via")
+
+
+@transaction.atomic
+def _store(*, organisation: Organisation, accepted: list, now: datetime) -> None:
+    """All accepted rows in one transaction, below the ORM (see `bulk`)."""
+    rows_insert(model=Supporter, columns=SUPPORTER_COLUMNS, rows=[a[0] for a in accepted])
+    ids = dict(Supporter.objects.filter(organisation=organisation, created_at=now, source="csv import")
+               .values_list("token", "pk"))  # fmt: skip
+    token = SUPPORTER_COLUMNS.index("token")
+    rows_insert(model=Consent, columns=CONSENT_COLUMNS, rows=[
+        (ids[s[token]], *c, "") for s, consents, _t in accepted for c in consents
+    ])  # fmt: skip
+    tags: dict[str, Tag] = {}
+    links = []
+    for supporter, _c, row_tags in accepted:
+        for name in row_tags:
+            if name not in tags:
+                tags[name] = Tag.objects.get_or_create(organisation=organisation, name=name)[0]
+            links.append(Supporter.tags.through(supporter_id=ids[supporter[token]], tag_id=tags[name].pk))
+    Supporter.tags.through.objects.bulk_create(links, batch_size=4000)

@@ -10,10 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from swingfund.outreach import compose, errors
+from swingfund.outreach.bulk import db_datetime, rows_insert
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.models import Channel, Delivery, Message, Segment, Supporter, Translation
 from swingfund.outreach.segments import segment_members
 
+DELIVERY_COLUMNS = ("message_id", "supporter_id", "constituency_id", "channel", "language", "status", "attempts",
+                    "next_attempt_at", "claimed_by", "provider_id", "provider_status", "error", "cost_pence",
+                    "claimed_at")  # fmt: skip
 SAMPLE_VALUES = {"first_name": "Amina", "seat": "(the supporter's seat)", "candidate": "(the backed candidate)",
                  "reason": "(the committee's reason)"}  # fmt: skip
 
@@ -139,14 +143,14 @@ def message_queue(*, message: Message, now: datetime | None = None) -> int:
     members = segment_members(segment=message.segment).values_list("pk", "constituency_id", "language")
     with transaction.atomic():
         already = set(Delivery.objects.filter(message=message).values_list("supporter_id", flat=True))
+        channel, due = message.segment.channel, db_datetime(start)
         rows = [
-            Delivery(message=message, supporter_id=pk, constituency_id=seat, channel=message.segment.channel,
-                     language=lang if lang in languages else fallback, next_attempt_at=start)
+            (message.pk, pk, seat, channel, lang if lang in languages else fallback, Delivery.Status.READY, 0, due,
+             "", "", "", "", 0, None)
             for pk, seat, lang in members.iterator(chunk_size=5000) if pk not in already
         ]  # fmt: skip
-        Delivery.objects.bulk_create(rows, batch_size=5000)
+        rows_insert(model=Delivery, columns=DELIVERY_COLUMNS, rows=rows)
         Message.objects.filter(pk=message.pk).update(status=Message.Status.QUEUED)
-        channel = message.segment.channel
         transaction.on_commit(lambda: _wake(channel=channel, run_after=start))
     return len(rows)
 

@@ -6,6 +6,7 @@ Every refusal raises `OutreachRefusal` with a message from `errors` and writes n
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Iterable
 from datetime import datetime
@@ -31,14 +32,40 @@ BOUNDARY_SET = BoundarySet.PCON2024
 CHANNEL_PURPOSES = (Purpose.EMAIL, Purpose.WHATSAPP)
 
 
+MOBILE_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
+# For UK numbers the type is fixed by the first digits of the national number (Ofcom allocates in blocks; the
+# metadata's mobile patterns are a prefix of at most 6 digits then free digits), so a bulk import asks
+# phonenumbers once per block. tests/outreach/test_phone.py checks this against phonenumbers number by number.
+UK_BLOCK_DIGITS = 6
+_uk_blocks: dict[str, bool] = {}
+
+
+def _mobile(parsed: phonenumbers.PhoneNumber) -> bool:
+    national = str(parsed.national_number)
+    if parsed.country_code == 44 and len(national) == 10 and not parsed.italian_leading_zero:
+        block = national[:UK_BLOCK_DIGITS]
+        if block not in _uk_blocks:
+            _uk_blocks[block] = phonenumbers.number_type(parsed) in MOBILE_TYPES
+        return _uk_blocks[block]
+    return phonenumbers.number_type(parsed) in MOBILE_TYPES
+
+
+UK_MOBILE_SHAPE = re.compile(r"^(?:\+44|0044|0)(7\d{9})$")
+
+
 def phone_normalise(*, phone: str, region: str = "GB") -> str:
-    """`07911 123456` → `+447911123456` (E.164); raises OutreachRefusal for anything that is not a valid number."""
+    """`07911 123456` → `+447911123456` (E.164); raises OutreachRefusal for anything that is not a valid mobile
+    number (WhatsApp needs one)."""
+    shape = UK_MOBILE_SHAPE.match(re.sub(r"[\s\-()]", "", phone)) if region == "GB" else None
+    if shape and shape[1][:UK_BLOCK_DIGITS] in _uk_blocks:  # a block phonenumbers has already judged
+        if not _uk_blocks[shape[1][:UK_BLOCK_DIGITS]]:
+            raise OutreachRefusal(errors.BAD_PHONE.format(phone=phone))
+        return "+44" + shape[1]
     try:
         parsed = phonenumbers.parse(phone, region)
     except phonenumbers.NumberParseException:
         raise OutreachRefusal(errors.BAD_PHONE.format(phone=phone)) from None
-    mobile = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
-    if not phonenumbers.is_valid_number(parsed) or phonenumbers.number_type(parsed) not in mobile:
+    if not _mobile(parsed):
         raise OutreachRefusal(errors.BAD_PHONE.format(phone=phone))
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 

@@ -9,10 +9,8 @@ from django_tasks import task
 
 from swingfund.outreach.delivery import channel_drain
 
-QUEUE = "outreach"
 
-
-@task(queue_name=QUEUE)
+@task()
 def deliveries_send(channel: str) -> dict:
     """Send everything due on one channel; if anything waits (back-off, tier window), look again then."""
     result = channel_drain(channel=channel)

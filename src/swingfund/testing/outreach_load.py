@@ -68,15 +68,33 @@ def world_create(*, supporters: int, channel: str) -> dict:
             "queued": queued, "message_id": message.pk}  # fmt: skip
 
 
+def report() -> dict:
+    """Delivery counts by status, and deliveries with more than one `sent` in their log."""
+    from django.db.models import Count
+
+    from swingfund.outreach.models import Delivery, DeliveryEvent
+
+    by_status = dict(Delivery.objects.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    twice = (DeliveryEvent.objects.filter(kind="sent").values("delivery").annotate(n=Count("pk")).filter(n__gt=1)
+             .count())  # fmt: skip
+    ids = sorted(Delivery.objects.values_list("pk", flat=True))
+    return {"by_status": by_status, "sent_twice_in_log": twice, "first_id": ids[0], "last_id": ids[-1],
+            "recovered": DeliveryEvent.objects.filter(kind="recovered").count()}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--supporters", type=int, default=10_000)
     parser.add_argument("--channel", choices=["email", "whatsapp"], default="email")
+    parser.add_argument("--report", action="store_true", help="Print the delivery counts instead.")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "swingfund.settings")
     import django
 
     django.setup()
+    if args.report:
+        print(json.dumps(report()))
+        return
     print(json.dumps(world_create(supporters=args.supporters, channel=args.channel)))
 
 

@@ -15,7 +15,7 @@ import csv
 import functools
 import io
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -50,7 +50,7 @@ def _when(value: str) -> datetime | None:
     parsed = parse_datetime(value)
     if parsed is None:
         return None
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, timezone.utc)
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
 
 
 @functools.lru_cache(maxsize=8)

@@ -72,6 +72,10 @@ class Command(BaseCommand):
         summary = funding_demo(organisation=organisation)
         self.stdout.write(str(summary))
         self._step("Ledger check", "ledger", "verify")
+        from swingfund.outreach.demo import demo_run as outreach_demo
+
+        self.stdout.write(self.style.MIGRATE_HEADING("\n== Outreach: demo supporters, a segment, an approved message"))
+        self.stdout.write(str(outreach_demo(organisation=organisation, election_id=election)))
 
     def _organiser_login(self) -> None:
         user_model = get_user_model()

@@ -14,6 +14,19 @@ def db_datetime(value: datetime | None):
     return connection.ops.adapt_datetimefield_value(value) if value is not None else None
 
 
+def datetime_adapter():
+    """`db_datetime` for one bulk operation on the current connection, remembering each value it has adapted
+    (imports repeat the same few times — now, the consent times — on every row)."""
+    ops, cache = connection.ops, {None: None}
+
+    def adapt(value: datetime | None):
+        if value not in cache:
+            cache[value] = ops.adapt_datetimefield_value(value)
+        return cache[value]
+
+    return adapt
+
+
 def rows_insert(*, model, columns: Sequence[str], rows: list[tuple]) -> int:
     """Insert `rows` (tuples in `columns` order) into the model's table, in the caller's transaction."""
     if not rows:

@@ -25,7 +25,7 @@ from swingfund.elections.importers.postcodes import normalise_postcode
 from swingfund.elections.models import Postcode
 from swingfund.elections.selectors import POSTCODE
 from swingfund.outreach import consent, errors
-from swingfund.outreach.bulk import db_datetime, rows_insert
+from swingfund.outreach.bulk import datetime_adapter, rows_insert
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.models import Consent, Purpose, Supporter, Tag
 from swingfund.outreach.services import BOUNDARY_SET, _contact_check, new_referral_code, new_token
@@ -80,9 +80,10 @@ def supporters_import(
     report = ImportReport()
     accepted: list[tuple[tuple, list[tuple], list[str]]] = []
     now = timezone.now()
+    adapt = datetime_adapter()
     for line, row in enumerate(rows, start=2):
         try:
-            accepted.append(_row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now))
+            accepted.append(_row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now, adapt))
         except OutreachRefusal as exc:
             text = str(exc)
             refusal = text if text.startswith("line ") else errors.CSV_ROW_REFUSED.format(line=line, reason=text)
@@ -94,7 +95,7 @@ def supporters_import(
     return report
 
 
-def _row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now):
+def _row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now, adapt):
     evidence = {Purpose.SPECIAL_CATEGORY: _when(row.get("consent_special_at", ""))}
     for purpose, column in CHANNEL_COLUMNS.items():
         evidence[purpose] = _when(row.get(column, ""))
@@ -136,10 +137,9 @@ def _row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now
     supporter = (
         organisation.pk, row["first_name"].strip() or "friend", (row.get("last_name") or "").strip(), email, phone,
         key, seat, (row.get("language") or "en").strip() or "en",
-        db_datetime(_when(row.get("email_confirmed_at", ""))), new_token(), new_referral_code(), "csv import",
-        db_datetime(now),
+        adapt(_when(row.get("email_confirmed_at", ""))), new_token(), new_referral_code(), "csv import", adapt(now),
     )  # fmt: skip
-    consents = [(p, wording_given or _wording(p), version, source, db_datetime(evidence[p])) for p in sorted(given)]
+    consents = [(p, wording_given or _wording(p), version, source, adapt(evidence[p])) for p in sorted(given)]
     tags = [t.strip() for t in (row.get("tags") or "").split(";") if t.strip()]
     return supporter, consents, tags
 

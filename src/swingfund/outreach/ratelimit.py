@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+EPSILON = 1e-9
+
 
 class TokenBucket:
     def __init__(self, *, rate: float, burst: int = 1, clock=time.monotonic, sleep=time.sleep) -> None:
@@ -19,7 +21,7 @@ class TokenBucket:
             now = self.clock()
             self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
             self.last = now
-            if self.tokens >= 1:
-                self.tokens -= 1
+            if self.tokens >= 1 - EPSILON:  # float sums of refills may fall short of 1 by a rounding error
+                self.tokens = max(self.tokens - 1, 0.0)
                 return
             self.sleep((1 - self.tokens) / self.rate)

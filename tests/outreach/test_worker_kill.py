@@ -14,7 +14,7 @@ import time
 from swingfund.testing.smtp import SmtpSink
 
 MESSAGES = 10_000
-KILL_AFTER = 2_500
+KILL_AFTER = 2_525  # mid-batch: claims are 50 at a time (delivery.BATCH)
 
 
 def _env(url: str, home, port: int) -> dict:

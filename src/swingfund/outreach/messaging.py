@@ -140,7 +140,7 @@ def message_queue(*, message: Message, now: datetime | None = None) -> int:
     start = max(now, message.send_after) if message.send_after else now
     languages = set(message.translations.values_list("language", flat=True))
     fallback = _translation_for(message, "").language
-    members = segment_members(segment=message.segment).values_list("pk", "constituency_id", "language")
+    members = segment_members(segment=message.segment).order_by("pk").values_list("pk", "constituency_id", "language")
     with transaction.atomic():
         already = set(Delivery.objects.filter(message=message).values_list("supporter_id", flat=True))
         channel, due = message.segment.channel, db_datetime(start)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "swingfund.funding",
     "swingfund.funding.payments",
     "swingfund.compliance",
+    "swingfund.outreach",
     "swingfund.public",
     "swingfund.accounts",
     "django_otp",
@@ -288,3 +289,15 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
 }
+# --- Outreach (issue 12): supporters, email and WhatsApp deliveries ------------------------------
+SWINGFUND_SITE_URL = os.environ.get("SWINGFUND_SITE_URL", "http://127.0.0.1:8000")
+WHATSAPP_API_BASE = os.environ.get("WHATSAPP_API_BASE", "")  # tests: the local Cloud API stand-in
+WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
+WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
+OUTREACH_RATES = {
+    "email": float(os.environ.get("OUTREACH_EMAIL_RATE", "20")),  # messages per second
+    "whatsapp": float(os.environ.get("OUTREACH_WHATSAPP_RATE", "80")),  # Cloud API default throughput
+}
+OUTREACH_WHATSAPP_TIER = os.environ.get("OUTREACH_WHATSAPP_TIER", "")  # e.g. TIER_1K; blank: ask the API
+OUTREACH_WHATSAPP_PRICE_PENCE = int(os.environ.get("OUTREACH_WHATSAPP_PRICE_PENCE", "4"))  # per template message
+OUTREACH_CLAIM_LEASE_SECONDS = int(os.environ.get("OUTREACH_CLAIM_LEASE_SECONDS", "300"))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("planning/", include("swingfund.planning.urls")),
     path("track-record/", include("swingfund.evaluation.urls")),
     path("api/", include("swingfund.api.urls")),
+    path("outreach/", include("swingfund.outreach.urls")),
     path("", include("swingfund.public.urls")),
 ]
 

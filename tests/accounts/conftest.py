@@ -98,8 +98,21 @@ def world(db):
     funding.donation_record(campaign=campaign, donor=checked, amount_pence=200_000, method="bank_transfer",
                             reference="BT 1", received_at=now - dt.timedelta(days=1))
     grant = funding.grant_create(campaign=campaign, candidacy=candidacy, amount_pence=100_000, reason="backed")
+    # Outreach of A: a supporter in the seat, a segment of the seat, a message to it.
+    from swingfund.outreach import messaging, segments
+    from swingfund.outreach.models import Supporter
+
+    supporter = Supporter.objects.create(organisation=org_a, first_name="Sara", email="sara@example.org",
+                                         postcode="LS11AA", constituency=seat, token="t" * 43,
+                                         referral_code="ref-matrix", created_at=now)
+    segment = segments.segment_create(organisation=org_a, name="Testham", basis="list", gss_codes=[seat.gss_code],
+                                      channel="email")
+    message = messaging.message_create(segment=segment, title="Vote", author=users[ORGANISER_A],
+                                       translations={"en": ("Polling day", "Hello {first_name}")})
+    decision_id = 0  # no decision yet in this world: its page is a 404 for everyone
     ids = {"proposal": proposal.pk, "grant": grant.pk, "gift": gift.pk, "campaign": campaign.slug,
-           "person": person.pk, "election": election.pk, "gss": seat.gss_code}
+           "person": person.pk, "election": election.pk, "gss": seat.gss_code, "supporter": supporter.pk,
+           "segment": segment.pk, "message": message.pk, "token": supporter.token, "decision": decision_id}
     return users, ids
 
 

@@ -28,6 +28,7 @@ NOBODY = frozenset()
 
 HELD_DONOR = "Hermione Heldgift"  # A's held gift, donor did not consent to publication: A's treasurer only
 INTEREST_NOTE = "my brother-in-law runs their campaign office"  # a member's private note: the member and the chair
+SUPPORTER_EMAIL = "sara@example.org"  # a supporter of A: A's organisers only
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,35 @@ ACCESS: dict[str, Rule] = {
     "payments:stripe-events": Rule("/payments/stripe/events/", {ADMIN}, {ADMIN}),
     "compliance:index": Rule("/compliance/", PUBLIC, PUBLIC),
     "compliance:report": Rule("/compliance/reports/donations.csv", {ADMIN}, {ADMIN}),
+    "committee:proposal-new": Rule("/committee/proposals/new/", {CHAIR_A}, {CHAIR_A}),
     "public:home": Rule("/", PUBLIC, PUBLIC),
+    "public:postcode": Rule("/postcode/", PUBLIC, PUBLIC),
+    "public:seat": Rule("/seats/{gss}/", PUBLIC, PUBLIC),
+    "public:decision": Rule("/decisions/{decision}/", NOBODY, NOBODY),  # unknown id: a 404 for everyone
+    "public:recommendations": Rule("/recommendations/", PUBLIC, PUBLIC),
+    "public:targets-download": Rule("/downloads/targets.csv", PUBLIC, PUBLIC),
+    "public:recommendations-download": Rule("/downloads/recommendations.json", PUBLIC, PUBLIC),
+    "public:decisions-download": Rule("/downloads/decisions.csv", PUBLIC, PUBLIC),
+    "public:scorecards-download": Rule("/downloads/scorecards.json", PUBLIC, PUBLIC),
+    # The workspace: money for A's treasurer (second factor given), the committee for A's members.
+    "public:workspace": Rule("/workspace/", {CHAIR_A, TREASURER_A, TREASURER_B}, {CHAIR_A, TREASURER_A, TREASURER_B}),
+    # Outreach: sign-up, confirm, unsubscribe and the share kit are the public's; the rest A's organiser's.
+    "outreach:join": Rule("/outreach/join/", PUBLIC, PUBLIC),
+    "outreach:confirm": Rule("/outreach/confirm/{token}/", PUBLIC, PUBLIC),
+    "outreach:unsubscribe": Rule("/outreach/unsubscribe/{token}/email/", PUBLIC, PUBLIC),
+    # A pledge answers a message the supporter was sent: this one was never sent, so the answer is refused (404).
+    "outreach:pledge": Rule("/outreach/pledge/{token}/{message}/", PUBLIC, NOBODY),
+    "outreach:share": Rule("/outreach/share/", PUBLIC, PUBLIC),
+    "outreach:dashboard": Rule("/outreach/", {ORGANISER_A}, {ORGANISER_A}),
+    "outreach:compose": Rule("/outreach/segments/{segment}/compose/", {ORGANISER_A}, {ORGANISER_A}),
+    "outreach:message": Rule("/outreach/messages/{message}/", {ORGANISER_A}, {ORGANISER_A}),
+    "outreach:export": Rule("/outreach/supporters/{supporter}/export.json", {ORGANISER_A}, {ORGANISER_A}),
+    "outreach:whatsapp_webhook": Rule("/outreach/whatsapp/webhook/", NOBODY, NOBODY),  # Meta signs, not roles
     "public:healthz": Rule("/healthz", PUBLIC, PUBLIC),
 }
 
 # Private strings of organisation A and who may read them.
-PRIVATE = {HELD_DONOR: {TREASURER_A}, INTEREST_NOTE: {CHAIR_A}}
+PRIVATE = {HELD_DONOR: {TREASURER_A}, INTEREST_NOTE: {CHAIR_A}, SUPPORTER_EMAIL: {ORGANISER_A}}
 
 
 def url_names() -> set[str]:
@@ -130,7 +154,7 @@ def client_as(role: str, users: dict) -> Client:
 
 def refused(response) -> bool:
     """A refusal: 403, 404 (the record is not yours to know of), or a redirect to a sign-in or second-factor step."""
-    if response.status_code in (403, 404):
+    if response.status_code in (401, 403, 404):
         return True
     if response.status_code == 302:
         target = response["Location"]

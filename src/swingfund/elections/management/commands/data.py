@@ -37,7 +37,9 @@ class Command(BaseCommand):
         get.add_argument("--dest", type=Path, default=None, help=f"Cache folder (default {settings.SWINGFUND_CACHE}).")
         get.add_argument("--list", action="store_true", help="List the manifest and exit.")
         get.add_argument("--no-progress", action="store_true")
-        get.add_argument("names", nargs="*", help="Only these file names.")
+        get.add_argument("--url", default=None, help="For `fetch onspd`: the ONSPD edition's download link.")
+        get.add_argument("--sha256", default=None, help="For `fetch onspd`: the archive's expected sha256.")
+        get.add_argument("names", nargs="*", help="Only these file names (or `onspd`: the full postcode directory).")
         sub.add_parser("sources", help="List the imported official files: publisher, licence, rows, sha256.")
 
     def handle(self, *args, **options) -> None:
@@ -81,6 +83,13 @@ class Command(BaseCommand):
         Console(file=self.stdout, width=200).print(table)
 
     def _fetch(self, options: dict, *, progress: bool) -> None:
+        if options["names"] == ["onspd"]:
+            from swingfund.elections.onspd import onspd_fetch
+
+            summary = onspd_fetch(dest=options["dest"] or Path(settings.SWINGFUND_CACHE), url=options["url"],
+                                  sha256=options["sha256"], progress=progress)  # fmt: skip
+            self.stdout.write(summary.paragraph())
+            return
         if options["list"]:
             for entry in fetch.MANIFEST:
                 self.stdout.write(f"{entry.name}  {entry.sha256[:12]}…  {entry.url}")

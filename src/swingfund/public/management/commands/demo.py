@@ -78,6 +78,10 @@ class Command(BaseCommand):
 
         self.stdout.write(compliance_demo(organisation=organisation))
         self._step("Ledger check", "ledger", "verify")
+        from swingfund.outreach.demo import demo_run as outreach_demo
+
+        self.stdout.write(self.style.MIGRATE_HEADING("\n== Outreach: demo supporters, a segment, an approved message"))
+        self.stdout.write(str(outreach_demo(organisation=organisation, election_id=election)))
 
     def _organiser_login(self) -> None:
         user_model = get_user_model()

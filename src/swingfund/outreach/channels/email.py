@@ -1,0 +1,73 @@
+"""Email through Django's SMTP backend: one connection per worker, the imprint in every message, and the
+one-click unsubscribe headers of RFC 2369 / RFC 8058 (`List-Unsubscribe` + `List-Unsubscribe-Post`)."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection, send_mail
+from django.utils.html import escape, linebreaks
+
+from swingfund.outreach.channels.base import ChannelError
+from swingfund.outreach.models import Supporter
+
+log = logging.getLogger(__name__)
+CONFIRM_SUBJECT = "Please confirm you want our emails"
+
+
+def message_id(*, delivery_id: int) -> str:
+    """The idempotency key: a re-send after a crash carries the same Message-ID."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return f"<delivery-{delivery_id}@{domain}>"
+
+
+def unsubscribe_url(*, supporter: Supporter) -> str:
+    return f"{settings.SWINGFUND_SITE_URL.rstrip('/')}/outreach/unsubscribe/{supporter.token}/email/"
+
+
+class EmailSender:
+    def __init__(self) -> None:
+        self.connection = get_connection(fail_silently=False)
+
+    def tier_limit(self) -> int:
+        return 10**12
+
+    def send(self, *, delivery, supporter, rendered) -> str:
+        mid = message_id(delivery_id=delivery.pk)
+        url = unsubscribe_url(supporter=supporter)
+        mail = EmailMultiAlternatives(
+            subject=rendered.subject, body=rendered.body, from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[supporter.email], connection=self.connection,
+            headers={"Message-ID": mid, "List-Unsubscribe": f"<{url}>",
+                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", "Content-Language": rendered.language},
+        )  # fmt: skip
+        html = f'<div dir="{rendered.direction}" lang="{escape(rendered.language)}">{linebreaks(rendered.body)}</div>'
+        mail.attach_alternative(html, "text/html")
+        try:
+            if mail.send() != 1:
+                raise ChannelError("the SMTP server accepted no recipient")
+        except (smtplib.SMTPException, OSError) as exc:
+            self.connection.close()
+            raise ChannelError(f"SMTP: {exc}") from None
+        return mid
+
+
+def confirmation_send(*, supporter_id: int) -> None:
+    """The double opt-in email, sent after the sign-up commits; a failure is logged (the person can sign up
+    again), never raised into the page."""
+    supporter = Supporter.objects.filter(pk=supporter_id).first()
+    if supporter is None or not supporter.email:
+        return
+    link = f"{settings.SWINGFUND_SITE_URL.rstrip('/')}/outreach/confirm/{supporter.token}/"
+    body = (
+        f"Hello {supporter.first_name},\n\nYou (or someone using your address) signed up to hear from "
+        f"{settings.SWINGFUND_ORG_NAME}. To receive our emails, confirm here:\n{link}\n\n"
+        "If this was not you, ignore this email: nothing more will be sent.\n\n"
+        f"Promoted by {settings.SWINGFUND_ORG_NAME}, {settings.SWINGFUND_ORG_ADDRESS}."
+    )
+    try:
+        send_mail(CONFIRM_SUBJECT, body, settings.DEFAULT_FROM_EMAIL, [supporter.email])
+    except (smtplib.SMTPException, OSError):
+        log.exception("confirmation email to supporter %s failed", supporter_id)

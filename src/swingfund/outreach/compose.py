@@ -1,0 +1,68 @@
+"""Rendering a message for one supporter: placeholders filled, the imprint appended (always, last, unaltered).
+
+Placeholders: {first_name} {seat} {candidate} {reason} {polling_day} {donate_link} {pledge_link}
+{unsubscribe_link}. The imprint (Elections Act 2022 s.41; the Electoral Commission's statutory guidance lists
+WhatsApp direct messages as digital material) is built from the promoter's name and address in settings and is
+not part of the editable text: a template containing the imprint's words is refused so nobody edits a copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import formats
+
+from swingfund.outreach import errors
+from swingfund.outreach.errors import OutreachRefusal
+from swingfund.outreach.languages import direction
+
+PLACEHOLDERS = (
+    "first_name", "seat", "candidate", "reason", "polling_day", "donate_link", "pledge_link", "unsubscribe_link",
+)  # fmt: skip
+
+
+def imprint() -> str:
+    return f"Promoted by {settings.SWINGFUND_ORG_NAME}, {settings.SWINGFUND_ORG_ADDRESS}."
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str  # with the imprint as its final paragraph
+    language: str
+    direction: str
+
+
+def template_check(*, text: str) -> None:
+    """Refuse unknown placeholders and any attempt to carry an imprint inside the editable text."""
+    for _literal, name, _spec, _conv in string.Formatter().parse(text):
+        if name is not None and name not in PLACEHOLDERS:
+            raise OutreachRefusal(errors.UNKNOWN_PLACEHOLDER.format(name=name, choices=", ".join(PLACEHOLDERS)))
+    if "promoted by" in text.casefold():
+        raise OutreachRefusal(errors.IMPRINT_REMOVED)
+
+
+def render(*, subject: str, body: str, language: str, values: dict[str, str]) -> Rendered:
+    template_check(text=subject + body)
+    filled = {name: values.get(name, "") for name in PLACEHOLDERS}
+    text = body.format(**filled).rstrip()
+    return Rendered(
+        subject=subject.format(**filled), body=f"{text}\n\n{imprint()}", language=language,
+        direction=direction(language),
+    )
+
+
+def content_hash(*, message) -> str:
+    """What an approval covers: the segment, channel, template name and every translation's words."""
+    parts = [str(message.segment_id), message.whatsapp_template, str(message.pledge_ask), message.donate_url]
+    for t in message.translations.order_by("language"):
+        parts += [t.language, t.subject, t.body]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def polling_day_text(message) -> str:
+    day = message.election.poll_date if message.election_id else None
+    return formats.date_format(day, "j F Y") if day else ""

@@ -1,0 +1,35 @@
+"""Refusals the outreach app gives, as message texts tests import."""
+
+from __future__ import annotations
+
+
+class OutreachRefusal(ValueError):
+    """A request the law or the data does not allow; the message says why and what to do."""
+
+
+NO_CONTACT = "Give an email address or a mobile number, so we can reach you."
+BAD_PHONE = "{phone!r} is not a valid mobile number; write it with the country code, e.g. +44 7911 123456."
+BAD_EMAIL = "{email!r} is not a valid email address."
+POSTCODE_TERMINATED = "{postcode!r} is no longer in use (the ONS postcode directory marks it terminated)."
+NO_SPECIAL_CONSENT = (
+    "We cannot sign you up without your explicit consent to our processing data that may reveal your political "
+    "opinions or religious beliefs (UK GDPR Article 9(2)(a)). Tick the box to give it."
+)
+NO_CHANNEL_CONSENT = "Choose at least one way for us to contact you (email or WhatsApp) and tick its consent box."
+CHANNEL_WITHOUT_CONTACT = "You ticked {channel} consent but gave no {what}."
+ALREADY_SIGNED_UP = "This {what} is already signed up."
+UNKNOWN_LANGUAGE = "{language!r} is not a language we write in ({choices})."
+CSV_MISSING_COLUMNS = "the CSV file lacks the column(s) {columns}"
+CSV_NO_CONSENT_EVIDENCE = (
+    "line {line}: no consent evidence ({missing}); a list may only be imported with each person's recorded consent"
+)
+CSV_ROW_REFUSED = "line {line}: {reason}"
+SELF_APPROVAL = "A second organiser must approve this message: its author cannot approve it."
+NOT_APPROVED = "This message is not approved, so it cannot be sent."
+STALE_APPROVAL = "The message changed after it was approved; approve it again."
+IMPRINT_REMOVED = "The imprint is added by the software and cannot be removed or edited."
+UNKNOWN_PLACEHOLDER = "Unknown placeholder {{{name}}}; use one of: {choices}."
+NO_TRANSLATION = "The message has no {language} translation."
+SEGMENT_EMPTY = "The segment names no constituency."
+WHATSAPP_NEEDS_TEMPLATE = "A WhatsApp message to supporters must use an approved template name."
+ERASED = "This supporter was erased."

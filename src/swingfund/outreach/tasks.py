@@ -1,0 +1,39 @@
+"""Background work, run by `swingfund worker` (django-tasks with its database backend)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+from django_tasks import task
+
+from swingfund.outreach.delivery import channel_drain
+
+
+@task()
+def deliveries_send(channel: str) -> dict:
+    """Send everything due on one channel; if anything waits (back-off, tier window), look again then."""
+    result = channel_drain(channel=channel)
+    if result.deferred_until is not None:
+        wake(channel=channel, run_after=result.deferred_until, besides_current=True)
+    return {"sent": result.sent, "failed": result.failed, "retried": result.retried, "cancelled": result.cancelled}
+
+
+def wake(*, channel: str, run_after: datetime | None = None, besides_current: bool = False) -> None:
+    """Queue a drain of the channel unless one is already waiting to run by then (no pile-up of duplicates)."""
+    run_after = max(run_after or timezone.now(), timezone.now())
+    try:
+        from django_tasks_db.models import DBTaskResult
+
+        waiting = DBTaskResult.objects.filter(
+            status="READY", task_path=deliveries_send.module_path, run_after__lte=run_after,
+            args_kwargs__kwargs__channel=channel,
+        ).exists()  # fmt: skip
+    except Exception:  # another tasks backend (immediate, dummy): always enqueue  # noqa: BLE001
+        waiting = False
+    if waiting:
+        return
+    if run_after > timezone.now():
+        deliveries_send.using(run_after=run_after).enqueue(channel=channel)
+    else:
+        deliveries_send.enqueue(channel=channel)

@@ -82,7 +82,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "swingfund.public.pagecache.PublicPageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside CSP and GZip: a page served from this cache gets this response's own nonce and header, then compression.
+    "swingfund.public.pagecache.PublicPageCacheMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 

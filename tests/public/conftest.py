@@ -1,5 +1,5 @@
 """The public journey's world: the official files, the demo organisation run through scorecards → committee →
-funding (its own demo functions, as `swingfund demo` does), a postcode in Ilford North, and an organiser."""
+funding (its own demo functions, as `swingfund demo` does), a postcode in Birmingham Ladywood, and an organiser."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from tests.payments.conftest import standin  # noqa: F401  (the Stripe stand-in,
 PASSWORD = "a-long-test-password-1"
 ELECTION = "parl.2024-07-04"
 BLOC = "religion:muslim"
-ILFORD_NORTH = "E14001300"
-POSTCODE = "IG6 2AA"  # a postcode row this fixture adds for Ilford North (the shipped ONSPD sample is Aberdeen's)
+JOURNEY_SEAT = "E14001096"  # Birmingham Ladywood: the demo committee approves a grant there and it is paid
+POSTCODE = "B18 4AA"  # a postcode row this fixture adds for Ladywood (the shipped ONSPD sample is Aberdeen's)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -74,14 +74,15 @@ def build_world(settings, monkeypatch) -> Journey:
     source = DataSource.objects.create(key="test-postcodes", title="Test postcode", publisher="tests",
                                        file_name="none.csv", sha256="1" * 64, imported_at=timezone.now())
     Postcode.objects.create(postcode=POSTCODE.replace(" ", ""), boundary_set="pcon2024", source=source,
-                            constituency=Constituency.objects.get(gss_code=ILFORD_NORTH, boundary_set="pcon2024"))
+                            constituency=Constituency.objects.get(gss_code=JOURNEY_SEAT, boundary_set="pcon2024"))
     users = get_user_model().objects
     organiser = users.create_superuser("organiser", "organiser@example.org", PASSWORD)
-    grant_decision = Decision.objects.get(proposal__constituency__gss_code=ILFORD_NORTH)
+    grant_decision = Decision.objects.get(proposal__constituency__gss_code=JOURNEY_SEAT, proposal__kind="grant")
     return Journey(
         organisation=organisation, organiser=organiser, chair=users.get(username="demo-chair"),
         member=users.get(username="demo-member-1"), grant_decision=grant_decision,
-        rejected_decision=Decision.objects.get(outcome="rejected"), grant=Grant.objects.get(decision=grant_decision))
+        rejected_decision=Decision.objects.filter(outcome="rejected").order_by("pk").first(),
+        grant=Grant.objects.get(decision=grant_decision))
 
 
 @pytest.fixture

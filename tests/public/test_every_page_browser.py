@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.public.conftest import ILFORD_NORTH, PHONE, POSTCODE, shoot, sign_in
+from tests.public.conftest import JOURNEY_SEAT, PHONE, POSTCODE, shoot, sign_in
 
 BLOCKING = ("serious", "critical")
 MIN_CHART_TEXT_PX = 11
@@ -29,10 +29,10 @@ def public_paths(journey) -> list[str]:
     person = journey.grant.candidacy.person_id
     campaign = Campaign.objects.order_by("id").first().slug
     return [
-        "/", f"/postcode/?postcode={POSTCODE}", "/postcode/?postcode=ZZ9+9ZZ", f"/seats/{ILFORD_NORTH}/",
+        "/", f"/postcode/?postcode={POSTCODE}", "/postcode/?postcode=ZZ9+9ZZ", f"/seats/{JOURNEY_SEAT}/",
         f"/decisions/{journey.grant_decision.pk}/", f"/decisions/{journey.rejected_decision.pk}/",
         "/targets/", "/scorecards/", f"/scorecards/person/{person}/",
-        f"/scorecards/seat/parl.2024-07-04/{ILFORD_NORTH}/", "/scorecards/recommendations/",
+        f"/scorecards/seat/parl.2024-07-04/{JOURNEY_SEAT}/", "/scorecards/recommendations/",
         "/committee/decisions/", "/committee/changes/", "/funding/", f"/funding/campaigns/{campaign}/",
         "/funding/ledger/", f"/payments/checkout/{campaign}/", "/compliance/", "/accounts/login/",
         "/no-such-page/",
@@ -47,7 +47,7 @@ def signed_in_paths(journey) -> list[str]:
         "/workspace/", "/committee/", f"/committee/proposals/{proposal}/", "/committee/proposals/new/",
         "/committee/proposals/new/?seat=Ilford+North", "/funding/dashboard/", "/funding/dashboard/gift/",
         f"/funding/grants/{journey.grant.pk}/notice/", "/payments/stripe/events/", "/",
-        f"/seats/{ILFORD_NORTH}/", "/targets/", "/funding/ledger/",
+        f"/seats/{JOURNEY_SEAT}/", "/targets/", "/funding/ledger/",
     ]
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.public.conftest import DESKTOP, ILFORD_NORTH, PHONE, POSTCODE, shoot, sign_in
+from tests.public.conftest import DESKTOP, JOURNEY_SEAT, PHONE, POSTCODE, shoot, sign_in
 
 
 @pytest.fixture(params=["desktop", "phone"])
@@ -28,16 +28,16 @@ def test_home_postcode_seat_decision_grant_in_ledger(live_server, browser, journ
     page.fill("#postcode", POSTCODE)
     page.click("#find-seat")
 
-    expect(page).to_have_url(re.compile(rf"/seats/{ILFORD_NORTH}/"))
-    expect(page.locator("h1")).to_have_text("Ilford North")
-    expect(page.locator("#result")).to_contain_text("Wes Streeting")
-    expect(page.locator("#bloc-estimate")).to_contain_text("against a majority of 528")
+    expect(page).to_have_url(re.compile(rf"/seats/{JOURNEY_SEAT}/"))
+    expect(page.locator("h1")).to_have_text("Birmingham Ladywood")
+    expect(page.locator("#result")).to_contain_text("Shabana Mahmood")
+    expect(page.locator("#bloc-estimate")).to_contain_text("against a majority of 3,421")
     shoot(page, f"journey-2-seat-{name}")
-    page.click("text=Grant of £1,000.00 to Leanne Mohamad")
+    page.click("text=Grant of £1,000.00 to Akhmed Yakoob")
 
     expect(page).to_have_url(re.compile(rf"/decisions/{journey.grant_decision.pk}/"))
     expect(page.locator("#outcome")).to_have_text("Approved")
-    expect(page.locator("#reason")).to_contain_text("Leanne Mohamad")
+    expect(page.locator("#reason")).to_contain_text("Akhmed Yakoob")
     shoot(page, f"journey-3-decision-{name}")
     page.click("#ledger-payment")
 
@@ -46,7 +46,7 @@ def test_home_postcode_seat_decision_grant_in_ledger(live_server, browser, journ
     row = page.locator(f"#tx-{payment}")
     expect(row).to_be_visible()
     expect(row).to_contain_text("1,000")
-    expect(row).to_contain_text("Leanne Mohamad")
+    expect(row).to_contain_text("Akhmed Yakoob")
     expect(row.locator(f"a[href='/decisions/{journey.grant_decision.pk}/']")).to_have_count(1)  # and back again
     shoot(page, f"journey-4-ledger-{name}")
     context.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gzip
 
-from tests.public.conftest import ILFORD_NORTH
+from tests.public.conftest import JOURNEY_SEAT
 
 
 def test_cached_until_the_ledger_moves(world, client):
@@ -25,13 +25,13 @@ def test_cached_until_the_ledger_moves(world, client):
 
 
 def test_gzip_answers_are_kept_apart_and_the_signed_in_are_never_cached(world, client):
-    plain = client.get(f"/seats/{ILFORD_NORTH}/")
-    zipped = client.get(f"/seats/{ILFORD_NORTH}/", HTTP_ACCEPT_ENCODING="gzip")
-    again = client.get(f"/seats/{ILFORD_NORTH}/", HTTP_ACCEPT_ENCODING="gzip")
+    plain = client.get(f"/seats/{JOURNEY_SEAT}/")
+    zipped = client.get(f"/seats/{JOURNEY_SEAT}/", HTTP_ACCEPT_ENCODING="gzip")
+    again = client.get(f"/seats/{JOURNEY_SEAT}/", HTTP_ACCEPT_ENCODING="gzip")
     assert zipped["Content-Encoding"] == "gzip" and again["X-Page-Cache"] == "hit"
     assert gzip.decompress(again.content) == plain.content
     client.force_login(world.organiser)
-    signed_in = client.get(f"/seats/{ILFORD_NORTH}/")
+    signed_in = client.get(f"/seats/{JOURNEY_SEAT}/")
     assert "X-Page-Cache" not in signed_in and "Sign out" in signed_in.content.decode()
 
 

@@ -13,12 +13,12 @@ from django.utils import timezone
 from swingfund.committee import services
 from swingfund.committee.models import Proposal
 from swingfund.committee.services import CommitteeForbidden
-from tests.public.conftest import ILFORD_NORTH, POSTCODE
+from tests.public.conftest import JOURNEY_SEAT, POSTCODE
 
 
 def test_postcode_leads_to_its_seat_and_a_bad_one_is_named(world, client):
     response = client.get("/postcode/", {"postcode": POSTCODE.lower()})
-    assert response.status_code == 302 and response["Location"].startswith(f"/seats/{ILFORD_NORTH}/")
+    assert response.status_code == 302 and response["Location"].startswith(f"/seats/{JOURNEY_SEAT}/")
     missing = client.get("/postcode/", {"postcode": "ZZ9 9ZZ"})
     assert missing.status_code == 404 and "ZZ9 9ZZ" in missing.content.decode()
     invalid = client.get("/postcode/", {"postcode": "banana"})
@@ -27,11 +27,11 @@ def test_postcode_leads_to_its_seat_and_a_bad_one_is_named(world, client):
 
 
 def test_seat_page_tells_the_story_in_plain_words(world, client):
-    html = client.get(f"/seats/{ILFORD_NORTH}/").content.decode()
+    html = client.get(f"/seats/{JOURNEY_SEAT}/").content.decode()
     assert "Last result: 4 July 2024 general election" in html
-    assert "Majority <strong>528</strong>" in html  # Streeting 15,647 − Mohamad 15,119 (HoC 2024 file)
+    assert "Majority <strong>3,421</strong>" in html  # Mahmood 15,558 − Yakoob 12,137 (HoC 2024 file)
     assert "Muslim (census 2021)" in html and "religion:muslim" not in html.split("<details>")[0]
-    assert "Grant of £1,000.00 to Leanne Mohamad" in html
+    assert "Grant of £1,000.00 to Akhmed Yakoob" in html
     assert f'href="/decisions/{world.grant_decision.pk}/"' in html
     assert f'href="/funding/ledger/#tx-{world.grant.payment_id}"' in html
     story = html.split("<details>")[0]  # the figures' technical notes (with ids) sit inside <details>
@@ -41,7 +41,7 @@ def test_seat_page_tells_the_story_in_plain_words(world, client):
 def test_bloc_range_brackets_the_central_estimate_by_the_assumption_products(world, client):
     from swingfund.public.selectors import bloc_estimate
 
-    est = bloc_estimate(election_id="parl.2024-07-04", code=ILFORD_NORTH, bloc="religion:muslim")
+    est = bloc_estimate(election_id="parl.2024-07-04", code=JOURNEY_SEAT, bloc="religion:muslim")
     # adult_ratio × registration × turnout_ratio at low / central / high: 0.8·0.75·0.8, 0.9·0.85·0.95, 1.0·0.95·1.1
     assert est.voters_low == pytest.approx(est.row.bloc_voters * 0.48 / 0.72675)
     assert est.voters_high == pytest.approx(est.row.bloc_voters * 1.045 / 0.72675)
@@ -55,14 +55,14 @@ def test_whom_we_back_opens_on_the_groups_bloc_and_shows_rejections_and_every_de
     assert response.status_code == 200 and "Muslim (census 2021)" in html
     assert "Rejected" in html and f'href="/decisions/{world.rejected_decision.pk}/"' in html
     assert 'data-gss="E14001120"' in html  # Bradford West: two grants paid there, whatever its rank
-    assert html.count('class="hex marked"') == 2  # the two approved grants (Bradford West, Ilford North)
+    assert html.count('class="hex marked"') == 2  # the two approved grants (Bradford West, Birmingham Ladywood)
 
 
 def test_downloads_as_csv_and_json(world, client):
     rows = list(csv.DictReader(io.StringIO(client.get("/downloads/decisions.csv").content.decode())))
     assert len(rows) == 15 and {r["outcome"] for r in rows} == {"approved", "rejected"}
-    ilford = next(r for r in rows if r["gss_code"] == ILFORD_NORTH)
-    assert (ilford["candidate"], ilford["amount_pence"]) == ("Leanne Mohamad", "100000")
+    ladywood = next(r for r in rows if r["gss_code"] == JOURNEY_SEAT)
+    assert (ladywood["candidate"], ladywood["amount_pence"]) == ("Akhmed Yakoob", "100000")
     targets = json.loads(client.get("/downloads/targets.json").content)
     assert len(targets["rows"]) == 650 and targets["bloc"] == "religion:muslim" and targets["sources"]
     recs = json.loads(client.get("/downloads/recommendations.json").content)

@@ -4,13 +4,13 @@ its source. Read-only."""
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from collections.abc import Iterable
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from swingfund import csvsafe
 from swingfund.committee.models import Decision
 from swingfund.elections.models import Person
 from swingfund.public import selectors
@@ -39,7 +39,7 @@ def _respond(*, fmt: str, name: str, columns: list[str], rows: Iterable[dict], m
                                 content_type="application/json")
     else:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.DictWriter(response, fieldnames=columns)
+        writer = csvsafe.dict_writer(response, columns)
         writer.writeheader()
         writer.writerows(rows)
     response["Content-Disposition"] = f'attachment; filename="swingfund-{name}.{fmt}"'

@@ -9,7 +9,9 @@ rendering /targets/ costs hundreds of milliseconds. A time limit (SWINGFUND_PAGE
 cache off) bounds anything else. Signed-in visitors (a session cookie) are never served from or stored in the
 cache, and neither is any answer that sets a cookie.
 
-Place the middleware directly after SecurityMiddleware, before GZipMiddleware, so it keeps the compressed bytes.
+Place the middleware after CSPMiddleware (and so inside GZipMiddleware): the page is kept with its script nonce
+replaced by a placeholder, and each answer from the cache carries the nonce of its own response, in the body and in
+the Content-Security-Policy header that CSPMiddleware then adds.
 """
 
 from __future__ import annotations
@@ -71,6 +73,15 @@ def _settings_fingerprint() -> str:
     return hashlib.sha256(repr([getattr(settings, n, "") for n in names]).encode()).hexdigest()[:12]
 
 
+NONCE_PLACEHOLDER = b"\x00swingfund-csp-nonce\x00"  # never in a rendered page (the importers refuse NUL bytes)
+
+
+def _nonce(request: HttpRequest) -> bytes:
+    """This response's CSP script nonce (django-csp puts it in the header once it has been read)."""
+    nonce = getattr(request, "csp_nonce", None)
+    return str(nonce).encode() if nonce is not None else b""
+
+
 def cacheable(request: HttpRequest) -> bool:
     if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False
@@ -86,14 +97,13 @@ class PublicPageCacheMiddleware:
         seconds = int(getattr(settings, "SWINGFUND_PAGE_CACHE_SECONDS", DEFAULT_SECONDS))
         if seconds <= 0 or not cacheable(request):
             return self.get_response(request)
-        gzip = "gzip" in request.headers.get("Accept-Encoding", "")
         key = "page:" + hashlib.sha256(
-            f"{request.get_full_path()}|{gzip}|{_settings_fingerprint()}|{site_version()}".encode()).hexdigest()
+            f"{request.get_full_path()}|{_settings_fingerprint()}|{site_version()}".encode()).hexdigest()
         cache = caches["default"]
         stored = cache.get(key)
         if stored is not None:
             status, headers, body = stored
-            response = HttpResponse(body, status=status)
+            response = HttpResponse(body.replace(NONCE_PLACEHOLDER, _nonce(request)), status=status)
             for name, value in headers:
                 response[name] = value
             response["X-Page-Cache"] = "hit"
@@ -101,7 +111,10 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if (response.status_code == 200 and not response.streaming and not response.cookies
                 and "Set-Cookie" not in response):
-            headers = [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", "x-page-cache")]
-            cache.set(key, (response.status_code, headers, response.content), seconds)
+            headers = [(k, v) for k, v in response.items()
+                       if k.lower() not in ("set-cookie", "x-page-cache", "content-security-policy", "content-length")]
+            nonce = _nonce(request)
+            body = response.content.replace(nonce, NONCE_PLACEHOLDER) if nonce else response.content
+            cache.set(key, (response.status_code, headers, body), seconds)
             response["X-Page-Cache"] = "miss"
         return response

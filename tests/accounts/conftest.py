@@ -27,6 +27,19 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _token(user) -> str:
+    """An API token for `user`, issued whatever their roles (the API must refuse the ones that may not write)."""
+    import hashlib
+    import secrets
+
+    from swingfund.api.models import ApiToken
+
+    raw = "sf_" + secrets.token_urlsafe(16)
+    ApiToken.objects.create(user=user, label="matrix", key_hash=hashlib.sha256(raw.encode()).hexdigest(),
+                            created_at=timezone.now())
+    return raw
+
+
 @pytest.fixture
 def world(db):
     """Organisations A and B, each with a campaign; A has a committee with an open grant proposal (one member's
@@ -98,8 +111,9 @@ def world(db):
     funding.donation_record(campaign=campaign, donor=checked, amount_pence=200_000, method="bank_transfer",
                             reference="BT 1", received_at=now - dt.timedelta(days=1))
     grant = funding.grant_create(campaign=campaign, candidacy=candidacy, amount_pence=100_000, reason="backed")
+    tokens = {role: _token(user) for role, user in users.items()}
     ids = {"proposal": proposal.pk, "grant": grant.pk, "gift": gift.pk, "campaign": campaign.slug,
-           "person": person.pk, "election": election.pk, "gss": seat.gss_code}
+           "person": person.pk, "election": election.pk, "gss": seat.gss_code, "tokens": tokens}
     return users, ids
 
 

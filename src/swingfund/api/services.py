@@ -22,7 +22,7 @@ def _hash(raw: str) -> str:
 
 
 def token_create(*, username: str, label: str) -> tuple[str, ApiToken]:
-    """A new token for an organiser or treasurer: returns the token (shown once) and its row (which keeps only a hash)."""
+    """A new token for an organiser or treasurer: returns the token (shown once) and its row (only a hash)."""
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise ValueError(USER_UNKNOWN.format(name=username))

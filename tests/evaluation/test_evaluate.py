@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from swingfund.committee.content import proposal_hash
 from swingfund.committee.models import Decision, Proposal
 from swingfund.elections.models import Candidacy, Constituency, DataSource, DemographicStat, Election, Party, Result
 from swingfund.evaluation import scoring
@@ -62,8 +63,10 @@ def hand_made(official_db):
                                                    constituency=seat, candidacy=cands[0], amount_pence=100_000,
                                                    reason="test", proposer=user, created_at=now_, updated_at=now_,
                                                    status="decided", content_hash="0" * 64)
+                # the decision records the proposal's hash, as the committee does: a grant is made only from it
                 Decision.objects.create(proposal=proposal, outcome="approved", trigger="count", decided_at=now_,
-                                        proposal_hash="0" * 64, tally={}, ballots=[], explanation="test")
+                                        proposal_hash=proposal_hash(proposal), tally={}, ballots=[],
+                                        explanation="test")
     _fund(org)
     return org
 

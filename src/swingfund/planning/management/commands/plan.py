@@ -9,7 +9,6 @@ Amounts are in pounds on the command line and in pence in the JSON. See `swingfu
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from decimal import Decimal, InvalidOperation
@@ -18,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from swingfund import csvsafe
 from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import FigureNotInForce
 from swingfund.funding.models import Campaign
@@ -92,7 +92,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, indent=2, default=str))
         elif o["format"] == "csv":
             buf = io.StringIO()
-            writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+            writer = csvsafe.dict_writer(buf, fieldnames=CSV_COLUMNS, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(data["allocation"])
             self.stdout.write(buf.getvalue(), ending="")

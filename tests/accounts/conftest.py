@@ -27,6 +27,19 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _token(user) -> str:
+    """An API token for `user`, issued whatever their roles (the API must refuse the ones that may not write)."""
+    import hashlib
+    import secrets
+
+    from swingfund.api.models import ApiToken
+
+    raw = "sf_" + secrets.token_urlsafe(16)
+    ApiToken.objects.create(user=user, label="matrix", key_hash=hashlib.sha256(raw.encode()).hexdigest(),
+                            created_at=timezone.now())
+    return raw
+
+
 @pytest.fixture
 def world(db):
     """Organisations A and B, each with a campaign; A has a committee with an open grant proposal (one member's
@@ -98,6 +111,7 @@ def world(db):
     funding.donation_record(campaign=campaign, donor=checked, amount_pence=200_000, method="bank_transfer",
                             reference="BT 1", received_at=now - dt.timedelta(days=1))
     grant = funding.grant_create(campaign=campaign, candidacy=candidacy, amount_pence=100_000, reason="backed")
+    tokens = {role: _token(user) for role, user in users.items()}
     # Outreach of A: a supporter in the seat, a segment of the seat, a message to it.
     from swingfund.outreach import messaging, segments
     from swingfund.outreach.models import Supporter
@@ -112,7 +126,8 @@ def world(db):
     decision_id = 0  # no decision yet in this world: its page is a 404 for everyone
     ids = {"proposal": proposal.pk, "grant": grant.pk, "gift": gift.pk, "campaign": campaign.slug,
            "person": person.pk, "election": election.pk, "gss": seat.gss_code, "supporter": supporter.pk,
-           "segment": segment.pk, "message": message.pk, "token": supporter.token, "decision": decision_id}
+           "segment": segment.pk, "message": message.pk, "token": supporter.token, "decision": decision_id,
+           "tokens": tokens}
     return users, ids
 
 

@@ -5,6 +5,10 @@ administrator; and a staff account holding no role (`is_staff` grants nothing). 
 organisation A, so B's treasurer stands for "another organisation": nobody reads or acts across organisations.
 Private strings of A (a held donor's name; a member's interest note) must appear only in the pages of the roles
 entitled to them. A URL pattern missing from the table fails `test_every_url_pattern_is_in_the_table`: add it.
+
+The API (`/api/…`) is asked the same way, except that every signed-in role there sends its own API token (issued to
+each role in the world, whether or not it may use it): the token, not the session, is the API's credential. A
+row's `json` is the body POSTed as JSON (a valid request, so only the role decides the answer).
 """
 
 from __future__ import annotations
@@ -36,6 +40,12 @@ class Rule:
     url: str  # formatted with the world's ids: {proposal}, {grant}, {gift}, {campaign}, {person}, {election}, {gss}
     get: frozenset | str
     post: frozenset | str
+    json: dict | None = None
+
+
+PLANNERS = frozenset({ORGANISER_A, TREASURER_A})  # the organisers and the treasurer of the plan's organisation
+API_GIFT = {"amount": "10", "method": "cash", "reference": "MATRIX 1", "name": "Mat Rix", "address": "2 Open St",
+            "postcode": "LS1 2AA"}
 
 
 TREASURERS = frozenset({TREASURER_A, TREASURER_B, ADMIN})  # list pages: each sees their own organisation's records
@@ -86,6 +96,29 @@ ACCESS: dict[str, Rule] = {
     "compliance:index": Rule("/compliance/", PUBLIC, PUBLIC),
     "compliance:report": Rule("/compliance/reports/donations.csv", {ADMIN}, {ADMIN}),
     "committee:proposal-new": Rule("/committee/proposals/new/", {CHAIR_A}, {CHAIR_A}),
+    "planning:plan": Rule("/planning/?organisation=group-a", PLANNERS, PLANNERS),
+    "evaluation:track-record": Rule("/track-record/?organisation=group-a", PUBLIC, PUBLIC),
+    "api-schema": Rule("/api/schema/", PUBLIC, NOT_ALLOWED),
+    "api-v1:api-root": Rule("/api/v1/", NOBODY, NOBODY),  # ninja's root view: 404 for everyone
+    # django-ninja's own schema and docs views answer any method with the same public document
+    "api-v1:openapi-json": Rule("/api/v1/openapi.json", PUBLIC, PUBLIC),
+    "api-v1:openapi-view": Rule("/api/v1/docs", PUBLIC, PUBLIC),
+    "api-v1:elections": Rule("/api/v1/elections", PUBLIC, NOT_ALLOWED),
+    "api-v1:seats": Rule("/api/v1/elections/{election}/seats", PUBLIC, NOT_ALLOWED),
+    # no census in this world: the bloc is refused with 400 for everyone, which is not a refusal of the role
+    "api-v1:targets": Rule("/api/v1/elections/{election}/targets?bloc=religion:muslim&draws=10", PUBLIC,
+                           NOT_ALLOWED),
+    "api-v1:recommendations": Rule("/api/v1/elections/{election}/recommendations?organisation=group-a", PUBLIC,
+                                   NOT_ALLOWED),
+    "api-v1:organisations": Rule("/api/v1/organisations", PUBLIC, NOT_ALLOWED),
+    "api-v1:decisions": Rule("/api/v1/organisations/group-a/decisions", PUBLIC, NOT_ALLOWED),
+    "api-v1:statements": Rule("/api/v1/organisations/group-a/statements", PUBLIC, NOT_ALLOWED),
+    "api-v1:evidence": Rule("/api/v1/organisations/group-a/evidence", PUBLIC, NOT_ALLOWED),
+    "api-v1:scorecard": Rule("/api/v1/organisations/group-a/scorecards/{person}", PUBLIC, NOT_ALLOWED),
+    "api-v1:track_record": Rule("/api/v1/organisations/group-a/track-record", PUBLIC, NOT_ALLOWED),
+    "api-v1:campaigns": Rule("/api/v1/campaigns", PUBLIC, NOT_ALLOWED),
+    "api-v1:ledger": Rule("/api/v1/ledger", PUBLIC, NOT_ALLOWED),
+    "api-v1:gift_create": Rule("/api/v1/campaigns/{campaign}/gifts", NOT_ALLOWED, {TREASURER_A}, json=API_GIFT),
     "public:home": Rule("/", PUBLIC, PUBLIC),
     "public:postcode": Rule("/postcode/", PUBLIC, PUBLIC),
     "public:seat": Rule("/seats/{gss}/", PUBLIC, PUBLIC),
@@ -142,7 +175,10 @@ def test_every_url_pattern_is_in_the_table():
     assert not stale, f"Rows in ACCESS for URL patterns that no longer exist: {stale}"
 
 
-def client_as(role: str, users: dict) -> Client:
+def client_as(role: str, users: dict, *, url: str = "/", tokens: dict | None = None) -> Client:
+    if url.startswith("/api/"):
+        token = (tokens or {}).get(role)
+        return Client(**({"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}))
     client = Client()
     if role == ANON:
         return client
@@ -153,7 +189,8 @@ def client_as(role: str, users: dict) -> Client:
 
 
 def refused(response) -> bool:
-    """A refusal: 403, 404 (the record is not yours to know of), or a redirect to a sign-in or second-factor step."""
+    """A refusal: 401 (the API without a valid token), 403, 404 (the record is not yours to know of), or a redirect
+    to a sign-in or second-factor step."""
     if response.status_code in (401, 403, 404):
         return True
     if response.status_code == 302:
@@ -186,8 +223,13 @@ def test_each_role_gets_what_the_table_says_and_nothing_across_organisations(wor
     for role in ROLES:
         for method in ("GET", "POST"):
             with transaction.atomic():  # each request starts from the same world: its writes are rolled back
-                client = client_as(role, users)
-                response = client.get(url) if method == "GET" else client.post(url, {})
+                client = client_as(role, users, url=url, tokens=ids["tokens"])
+                if method == "GET":
+                    response = client.get(url)
+                elif rule.json is not None:
+                    response = client.post(url, rule.json, content_type="application/json")
+                else:
+                    response = client.post(url, {})
                 problems += check(name, rule, method, role, response)
                 transaction.set_rollback(True)
     assert not problems, "\n".join(problems)

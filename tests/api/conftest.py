@@ -1,4 +1,4 @@
-"""The demo organisation on the real 2024 results with its committee and money, and an organiser's API token."""
+"""The demo organisation on the real 2024 results with its committee and money, and its treasurer's API token."""
 
 from __future__ import annotations
 
@@ -25,6 +25,10 @@ def demo_all(official_db):
 
 @pytest.fixture
 def organiser_token(demo_all, django_user_model):
-    django_user_model.objects.create_user("api-organiser", password="x", is_staff=True)
+    """A token of the demo organisation's treasurer (the role that records gifts, on the page as through the API)."""
+    from swingfund.accounts.services import role_grant
+
+    user = django_user_model.objects.create_user("api-organiser", password="x")
+    role_grant(user=user, organisation=demo_all, role="treasurer")
     raw, _ = token_create(username="api-organiser", label="tests")
     return raw

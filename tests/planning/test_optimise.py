@@ -112,11 +112,13 @@ def test_interval_contains_the_expectation_and_has_width():
     assert high - low >= 2
 
 
-def test_targeting_interval_is_read_in_either_shape_and_refused_when_unreadable():
-    from swingfund.planning.sources import majority_bounds
+def test_forecast_sd_comes_from_targetings_10_to_90_interval():
+    """A normal lead with sd 1,000 has its 10th and 90th percentiles 1,281.55 either side of the centre."""
+    from types import SimpleNamespace
 
-    rows = [[100.0, 900.0], [50.0, 60.0], [5.0, 7.0]]
-    assert majority_bounds(rows, 0, 3) == (100.0, 900.0)
-    assert majority_bounds(np.array(rows).T, 1, 3) == (50.0, 60.0)
-    assert majority_bounds([[1.0, float("nan")]], 0, 1) is None
-    assert majority_bounds("not an interval", 0, 1) is None
+    from swingfund.planning.sources import _sigma
+
+    table = SimpleNamespace(majority_p10=np.array([500 - 1281.55, float("nan")]),
+                            majority_p90=np.array([500 + 1281.55, float("nan")]))
+    assert abs(_sigma(table, 0, 40_000) - 1000.0) < 0.1
+    assert _sigma(table, 1, 40_000) == 0.08 * 40_000  # no interval for the seat: the stated share, as printed

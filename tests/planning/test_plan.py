@@ -101,7 +101,19 @@ def test_organisers_page_shows_the_plan_and_the_public_is_sent_to_sign_in(demo_o
     url = f"/planning/?election={ELECTION}&bloc={BLOC}&budget=5000"
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    organiser = django_user_model.objects.create_user("planner", password="x", is_staff=True)
+    from swingfund.accounts.services import role_grant
+    from swingfund.scorecards.models import Organisation
+
+    staff = django_user_model.objects.create_user("staff", password="x", is_staff=True)  # no role: refused
+    client.force_login(staff)
+    assert client.get(url).status_code == 403
+    other = Organisation.objects.create(name="Other Group", slug="other-group")
+    outsider = django_user_model.objects.create_user("outsider", password="x")
+    role_grant(user=outsider, organisation=other, role="organiser")
+    client.force_login(outsider)  # another organisation's organiser may not plan with this one's decisions
+    assert client.get(f"{url}&organisation={demo_org.slug}").status_code == 403
+    organiser = django_user_model.objects.create_user("planner", password="x")
+    role_grant(user=organiser, organisation=demo_org, role="organiser")
     client.force_login(organiser)
     html = client.get(url).content.decode()
     assert 'id="allocation"' in html and "<svg" in html and "Marginal value of the next £1,000" in html

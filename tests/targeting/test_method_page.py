@@ -18,3 +18,22 @@ def test_method_page_shows_backtests_and_calibration_chart(official_db, client):
     assert "How far to trust the intervals" in html
     page = client.get("/targets/", {"draws": "200"}).content.decode()
     assert 'href="/targets/method/"' in page
+
+
+def test_the_backtests_run_once_per_import_not_once_per_request(official_db, client, monkeypatch, django_user_model):
+    from django.core.cache import cache
+
+    from swingfund import heavy
+    from swingfund.targeting import backtest
+
+    cache.clear()
+    heavy.local_clear()
+    calls = []
+    real = backtest.backtest_run
+    monkeypatch.setattr(backtest, "backtest_run", lambda **kw: calls.append(kw) or real(**kw))
+    first = client.get("/targets/method/")
+    assert first.status_code == 200 and len(calls) == 2  # the two backtests
+    client.force_login(django_user_model.objects.create_user("reader", password="x"))
+    second = client.get("/targets/method/")  # a signed-in reader: not the anonymous page memo, the fragment cache
+    assert second.status_code == 200 and len(calls) == 2
+    assert first.content.count(b'class="backtest"') == second.content.count(b'class="backtest"') == 2

@@ -3,7 +3,9 @@ are built from, so a request that finds its body only pays for the version query
 
 - target tables: the imported data (`reads.data_version`) and the parameters;
 - the ledger: its head (last transaction id and hash: the ledger is append-only and hash-chained), the public-name
-  threshold in force, and which donors have consented to publication (so a withdrawn consent shows at once).
+  threshold in force, and everything a published giver's name depends on (`funding.selectors.gift_display_name`):
+  each gift given with consent to publish, its status, and its donor's name, check and erasure (so a withdrawn
+  consent or an erased donor shows at once).
 
 Bodies are validated against the endpoint's schema once, when built. The versions themselves are read from the
 database at most once per `VERSION_SECONDS` per process, so under load a body costs no query at all; a new import,
@@ -20,7 +22,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from swingfund.funding.models import Donation, Donor, LedgerTransaction
+from swingfund.funding.models import Donation, LedgerTransaction
 from swingfund.funding.selectors import public_name_threshold
 
 MAX_BODIES = 128
@@ -69,10 +71,8 @@ def clear() -> None:
 
 def ledger_version() -> str:
     head = LedgerTransaction.objects.order_by("-id").values_list("id", "hash").first()
-    # Whether a giver's name shows depends on each gift's own consent and status and on its donor's check, name and
-    # erasure (`funding.selectors.gift_display_name`): all of them go into the version.
-    consents = (list(Donation.objects.order_by("id").values_list("id", "consent_publish", "status", "donor_id")),
-                list(Donor.objects.order_by("id").values_list()))
+    consents = list(Donation.objects.filter(consent_publish=True).order_by("id").values_list(
+        "id", "status", "donor_id", "donor__name", "donor__category", "donor__checked_at", "donor__erased_at"))
     threshold = public_name_threshold(on=timezone.now().date()).value
     digest = hashlib.sha256(repr((head, consents, threshold)).encode()).hexdigest()
     return f"{head}:{digest}"

@@ -8,12 +8,13 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from swingfund.api.access import can_write
+from swingfund.api.access import can_hold_token
 from swingfund.api.models import ApiToken
 
 TOKEN_PREFIX = "sf_"
 USER_UNKNOWN = "No user {name!r}."
-USER_NOT_ORGANISER = "{name} is not an organiser: only organisers may hold API tokens for write endpoints."
+USER_NOT_ORGANISER = ("{name} is not an organiser or treasurer of any organisation: only they may hold API tokens "
+                      "for write endpoints.")
 
 
 def _hash(raw: str) -> str:
@@ -21,11 +22,11 @@ def _hash(raw: str) -> str:
 
 
 def token_create(*, username: str, label: str) -> tuple[str, ApiToken]:
-    """A new token for an organiser: returns the token (shown once) and its row (which keeps only a hash)."""
+    """A new token for an organiser or treasurer: returns the token (shown once) and its row (only a hash)."""
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise ValueError(USER_UNKNOWN.format(name=username))
-    if not can_write(user):
+    if not can_hold_token(user):
         raise ValueError(USER_NOT_ORGANISER.format(name=username))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken.objects.create(user=user, label=label, key_hash=_hash(raw), created_at=timezone.now())
@@ -37,9 +38,9 @@ def token_revoke(*, token_id: int) -> None:
 
 
 def token_user(*, raw: str):
-    """The organiser behind a live token, or None (unknown, revoked, or no longer an organiser)."""
+    """The organiser or treasurer behind a live token, or None (unknown, revoked, or holding neither role any more)."""
     row = ApiToken.objects.select_related("user").filter(key_hash=_hash(raw), revoked_at__isnull=True).first()
-    if row is None or not row.user.is_active or not can_write(row.user):
+    if row is None or not row.user.is_active or not can_hold_token(row.user):
         return None
     ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
     return row.user

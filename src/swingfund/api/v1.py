@@ -22,6 +22,7 @@ from ninja.security import HttpBearer
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from swingfund.api import memo, reads, schemas
+from swingfund.api.access import REFUSED_GIFT, can_record_gift
 from swingfund.api.services import token_user
 from swingfund.compliance.checks import ComplianceRefusal
 from swingfund.elections.models import Candidacy, Election, Person
@@ -58,7 +59,8 @@ class CorsNinjaAPI(NinjaAPI):
 
 
 class OrganiserToken(HttpBearer):
-    """`Authorization: Bearer <token>` issued by `swingfund api token --user NAME` to an organiser."""
+    """`Authorization: Bearer <token>` issued by `swingfund api token --user NAME` to an organiser or treasurer;
+    each endpoint then checks the holder's role in the organisation it touches (`api/access.py`)."""
 
     def authenticate(self, request: HttpRequest, token: str):
         return token_user(raw=token)
@@ -213,14 +215,18 @@ def ledger(request: HttpRequest, campaign: str | None = None, limit: int = Query
                      schemas.LedgerOut)
 
 
-@api.post("/campaigns/{slug}/gifts", response={201: schemas.GiftOut, 400: schemas.Problem, 422: schemas.Problem},
+@api.post("/campaigns/{slug}/gifts", response={201: schemas.GiftOut, 400: schemas.Problem, 403: schemas.Problem,
+                                               422: schemas.Problem},
           auth=OrganiserToken(), throttle=[AuthRateThrottle(WRITE_RATE)], tags=["funding"])
 def gift_create(request: HttpRequest, slug: str, payload: schemas.GiftIn):
     """Record an offline gift (cash, cheque, bank transfer) through the same services and checks as the page:
-    amounts, earmarks, permissibility holds, splitting; a gift the law refuses is refused with the reason."""
-    campaign = Campaign.objects.filter(slug=slug).first()
+    amounts, earmarks, permissibility holds, splitting; a gift the law refuses is refused with the reason. Only the
+    treasurer of the campaign's organisation may record one (403 otherwise)."""
+    campaign = Campaign.objects.select_related("organisation").filter(slug=slug).first()
     if campaign is None:
         raise HttpError(404, f"No campaign {slug!r}.")
+    if not can_record_gift(user=request.auth, campaign=campaign):
+        raise HttpError(403, REFUSED_GIFT.format(campaign=campaign.slug, organisation=campaign.organisation))
     if payload.method not in OFFLINE_METHODS:
         raise ValueError(METHOD_NOT_OFFLINE.format(method=payload.method, known=", ".join(OFFLINE_METHODS)))
     if payload.anonymous == bool(payload.name.strip()):

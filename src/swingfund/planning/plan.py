@@ -218,8 +218,8 @@ def plan_compute(*, election_id: str, bloc: str, budget_pence: int, organisation
         "Model: P(backed candidate wins) = Φ((lead + extra bloc votes) ÷ forecast sd) per seat; the expected "
         "number elected is their sum; the interval simulates a national error shared by every seat "
         f"({NATIONAL_SHARE:.0%} of the variance) and the effect assumption's range.",
-        f"Forecast sd: targeting's majority interval where it gives one, else {FORECAST_SD_SHARE:.0%} of the "
-        "seat's valid votes (an assumption).",
+        "Forecast sd: targeting's 10–90 % interval of the seat's majority ÷ 2.563 (the normal sd with the same "
+        f"central 80 %); {FORECAST_SD_SHARE:.0%} of the seat's valid votes where targeting gives none (an assumption).",
         effect.describe(),
         f"Caps ({channel}): " + "; ".join(sorted({f'{c.name} — {c.source}' for c in caps})),
         *[f"Shared limit: {cap.name} — {cap.source}" for _, cap in limits],

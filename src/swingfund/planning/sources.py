@@ -1,16 +1,13 @@
 """Reads for planning: the seats the group backs, their forecast, the bloc's reach, and the committee's decisions.
 
-Targeting's per-seat fields are read through `targeting_field`, which accepts the names of the forecast being
-rebuilt (`p_swing`, `p_own`, `majority_interval`) and falls back to older names (`p_decisive`), so this module
-keeps working across that change.
+Targeting's per-seat fields are read directly from its table: P(pivotal) (`p_swing` or `p_own`, by lens), leverage,
+and the 10–90 % interval of the projected winner's lead (`majority_p10`, `majority_p90`) for the forecast's spread.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-import numpy as np
 
 from swingfund.committee.models import Decision, Proposal
 from swingfund.elections.models import Candidacy, Constituency, Result
@@ -21,26 +18,17 @@ from swingfund.targeting.bloc import Assumptions, bloc_parse
 from swingfund.targeting.targets import TargetTable, targets_compute
 
 FORECAST_SD_SHARE = 0.08
-"""Where targeting gives no interval for a seat's majority, the forecast's standard deviation of the backed
-candidate's lead is taken as 8 % of the seat's valid votes: an assumption of the typical seat-level error of a
-forecast of the lead between the top two (Gelman, Silver and Edlin 2012 model a state's error the same way;
-British constituency estimates miss the lead by several points). The planner prints it with its plan."""
-Z90 = 1.6448536269514722
-"""A 90 % interval of a normal distribution spans ±1.645 standard deviations."""
+"""Where targeting's majority interval is missing for a seat (no candidacies sampled), the forecast's standard
+deviation of the backed candidate's lead is taken as 8 % of the seat's valid votes: an assumption of the typical
+seat-level error of a forecast of the lead between the top two. The planner prints it with its plan."""
+Z80 = 1.2815515655446004
+"""Targeting's majority interval runs from the 10th to the 90th percentile: ±1.2816 standard deviations of a normal
+distribution (targeting draws Student-t tails, so this sd is the normal one with the same central 80 %)."""
 MIN_SIGMA_VOTES = 50.0
 
 ORGANISATION_UNKNOWN = "No organisation {slug!r}. Organisations: {known}."
 ORGANISATION_NEEDED = ("Say which organisation with --organisation SLUG (organisations: {known}). Run the demo's "
                        "import (`swingfund demo`) to create demo-community-group.")
-
-
-def targeting_field(table: object, *names: str) -> np.ndarray | None:
-    """The first of `names` that the targeting table has (new names first, old fallbacks after), else None."""
-    for name in names:
-        value = getattr(table, name, None)
-        if value is not None:
-            return np.asarray(value, dtype=np.float64)
-    return None
 
 
 def organisation_get(*, slug: str | None) -> Organisation:
@@ -80,26 +68,12 @@ class SeatPlanInput:
     order: int  # the recommendation order (expected impact): the seed rule gives grants in this order
 
 
-def majority_bounds(interval: object, i: int, n: int) -> tuple[float, float] | None:
-    """Seat i's (low, high) from targeting's `majority_interval`, whether it is n rows of (low, high) or a pair
-    of n-long arrays; None when it cannot be read."""
-    try:
-        arr = np.asarray(interval, dtype=np.float64)
-        if arr.ndim != 2:
-            return None
-        low, high = (arr[0, i], arr[1, i]) if arr.shape == (2, n) and n != 2 else (arr[i, 0], arr[i, 1])
-    except (TypeError, ValueError, IndexError):
-        return None
-    return (float(low), float(high)) if math.isfinite(low) and math.isfinite(high) and high > low else None
-
-
 def _sigma(table: TargetTable, i: int, valid: int) -> float:
-    """The forecast's sd of the lead: from targeting's 90 % majority interval when it has one, else the stated
-    share of valid votes."""
-    interval = getattr(table, "majority_interval", None)
-    bounds = None if interval is None else majority_bounds(interval, i, len(table.seats))
-    if bounds is not None:
-        return max((bounds[1] - bounds[0]) / (2 * Z90), MIN_SIGMA_VOTES)
+    """The forecast's sd of the lead, from targeting's 10–90 % interval of the seat's majority; the stated share of
+    valid votes only where targeting has no interval for the seat."""
+    low, high = float(table.majority_p10[i]), float(table.majority_p90[i])
+    if math.isfinite(low) and math.isfinite(high) and high > low:
+        return max((high - low) / (2 * Z80), MIN_SIGMA_VOTES)
     return max(FORECAST_SD_SHARE * valid, MIN_SIGMA_VOTES)
 
 
@@ -120,19 +94,13 @@ def plan_seats(*, organisation: Organisation, election_id: str, bloc: str,
     table = targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc), assumptions=assumptions,
                             draws=draws)
     seats = table.seats
-    if lens == "own":
-        pivotal = targeting_field(table, "p_own", "p_decisive_own")
-        leverage = targeting_field(table, "own_leverage")
-    else:
-        pivotal = targeting_field(table, "p_swing", "p_decisive_swing", "p_decisive")
-        leverage = targeting_field(table, "leverage")
+    pivotal, leverage = (table.p_own, table.own_leverage) if lens == "own" else (table.p_swing, table.leverage)
     index = {int(c): i for i, c in enumerate(seats.constituency_ids)}
     rows = [ScorecardTarget(constituency_id=int(seats.constituency_ids[i]), gss_code=seats.codes[i],
                             seat_name=seats.names[i],
                             majority=int(table.majority[i]) if math.isfinite(table.majority[i]) else None,
                             bloc_voters=float(table.bloc_voters[i]),
-                            leverage=None if leverage is None else float(leverage[i]),
-                            p_decisive=None if pivotal is None else float(pivotal[i]))
+                            leverage=float(leverage[i]), p_decisive=float(pivotal[i]))
             for i in range(len(seats))]
     recs = recommendations(organisation=organisation, election_id=election_id, targets=rows, lens=lens)
     decisions = _decisions(organisation=organisation, election_id=election_id)
@@ -177,8 +145,8 @@ def plan_seats(*, organisation: Organisation, election_id: str, bloc: str,
             candidate=cand.person_name or (cand.person.name if cand.person else ""),
             party=cand.party.name if cand.party else "Independent", margin=margin,
             sigma=_sigma(table, i, result.valid_votes), headroom=max(headroom, 0.0),
-            leverage=None if leverage is None or not math.isfinite(leverage[i]) else float(leverage[i]),
-            p_pivotal=None if pivotal is None or not math.isfinite(pivotal[i]) else float(pivotal[i]),
+            leverage=float(leverage[i]) if math.isfinite(leverage[i]) else None,
+            p_pivotal=float(pivotal[i]) if math.isfinite(pivotal[i]) else None,
             fixed_pence=int(fixed), decided=decided, order=order))
     out.sort(key=lambda s: (s.order, s.gss_code))
     return out, table, table.notes()

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from swingfund.compliance.selectors import FigureNotInForce
-from swingfund.planning.access import can_plan
+from swingfund.planning.access import plan_refusal, plannable_organisations
 from swingfund.planning.caps import CHANNELS
 from swingfund.planning.charts import comparison_svg
 from swingfund.planning.effect import EffectError, effect_parse
 from swingfund.planning.plan import plan_compute
+from swingfund.scorecards.models import Organisation
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.selectors import TargetingError
 
@@ -30,16 +30,33 @@ def _pence(value: str, name: str) -> int:
         raise ValueError(AMOUNT_BAD.format(name=name, value=value)) from None
 
 
+def _organisation(request: HttpRequest, slug: str) -> Organisation | None:
+    """The organisation named in the query, else the first one the signed-in person may plan for."""
+    if slug:
+        org = Organisation.objects.filter(slug=slug).first()
+        if org is None:
+            raise Http404(f"No organisation {slug!r}.")
+        return org
+    if not request.user.is_authenticated:
+        return None
+    mine = plannable_organisations(user=request.user)
+    return mine[0] if mine else None
+
+
 def plan_page(request: HttpRequest) -> HttpResponse:
-    if not can_plan(request.user):
-        return redirect_to_login(request.get_full_path())
     form = {k: request.GET.get(k, v).strip() for k, v in DEFAULTS.items()}
-    context: dict[str, object] = {"form": form, "channels": CHANNELS}
+    org = _organisation(request, form["organisation"])
+    refused = plan_refusal(request, organisation=org)
+    if refused is not None:
+        return refused
+    form["organisation"] = org.slug
+    context: dict[str, object] = {"form": form, "channels": CHANNELS,
+                                  "organisations": [o.slug for o in plannable_organisations(user=request.user)]}
     if "budget" in request.GET:
         try:
             plan = plan_compute(
                 election_id=form["election"], bloc=form["bloc"], budget_pence=_pence(form["budget"], "Budget"),
-                organisation=form["organisation"] or None,
+                organisation=org.slug,
                 grant_pence=_pence(form["grant"], "Grant") if form["grant"] else None, channel=form["channel"],
                 effect=effect_parse(text=form["cost_per_vote"]))
         except (ValueError, EffectError, BlocError, TargetingError, FigureNotInForce) as exc:

@@ -319,8 +319,7 @@ def forecast_build(
     change = np.zeros(k)
     for p, share in targets.items():
         change[p] = share - last[p]
-    # No carrier at all (a seat of independents only): every candidacy's national change is zero.
-    row_change = np.where(carrier >= 0, change[np.maximum(carrier, 0)], 0.0) if k else np.zeros(len(carrier))
+    row_change = np.append(change, 0.0)[np.where(carrier >= 0, carrier, k)]  # no carrier (or none at all): 0
     sd = seat_error.sd(row_change)
     sd = np.where(seats.speaker_seat[seat], 0.0, sd)
     winner, runner_up = top_two(seat=seat, votes=new_votes, n_seats=n)

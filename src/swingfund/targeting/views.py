@@ -158,7 +158,27 @@ BACKTESTS = (("parl.2017-06-08", "parl.2019-12-12"), ("parl.2019-12-12.notional"
 
 
 def method_page(request: HttpRequest) -> HttpResponse:
-    """`/targets/method/`: the model in plain words, its backtests and the calibration chart."""
+    """`/targets/method/`: the model in plain words, its backtests and the calibration chart. The backtests (two
+    full forecasts of past elections) depend only on the imported data: their part of the page is computed once per
+    import and then served from `heavy`'s cache, and anonymous visitors get the whole page from memory."""
+    version = heavy.fingerprint(DATA_TABLES)
+    return heavy.anonymous_page(request=request, page="method", params={}, version=version,
+                                render=lambda: _method_page(request, version=version))
+
+
+def _method_page(request: HttpRequest, *, version: str) -> HttpResponse:
+    try:
+        results = heavy.fragment(request=request, page="method", params={"backtests": BACKTESTS},
+                                 version=version, compute=_method_results)
+    except heavy.Refused as refused:
+        response = render(request, "targeting/method.html", {"error": str(refused)}, status=refused.status)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    return render(request, "targeting/method.html", {"results": mark_safe(results)})  # autoescaped in compute
+
+
+def _method_results() -> str:
+    """The data-dependent part of the method page, rendered (see `method_page`)."""
     from swingfund.targeting.backtest import backtest_run
     from swingfund.targeting.calibration import calibration_svg
     from swingfund.targeting.forecast import NATIONAL_SD, seat_error_or_default
@@ -182,4 +202,4 @@ def method_page(request: HttpRequest) -> HttpResponse:
         "chart": mark_safe(calibration_svg(series=[(f"{b.baseline} → {b.target}", b.reliability) for b in results])),
         "ordinary_c80": c80.get("parl.2019-12-12", "—"), "volatile_c80": c80.get("parl.2024-07-04", "—"),
     }
-    return render(request, "targeting/method.html", context)
+    return render_to_string("targeting/_method_results.html", context)

@@ -131,8 +131,8 @@ def fetch_divisions(*, division_ids: Sequence[str | int], organisation: Organisa
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"commons-votes-{'-'.join(map(str, ids))}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
-            fields = ["division_id", "date", "vote", "mnis_id", "member", "title", "url"]
-            writer = csv.DictWriter(handle, fieldnames=fields)  # not an export: the importer reads this text back
+            columns = ["division_id", "date", "vote", "mnis_id", "member", "title", "url"]
+            writer = csv.DictWriter(handle, fieldnames=columns)  # not an export: the importer reads this file back
             writer.writeheader()
             writer.writerows(rows)
         report = import_divisions(path=path, organisation=organisation, statement_slug=statement_slug,

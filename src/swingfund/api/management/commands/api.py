@@ -9,7 +9,7 @@ from swingfund.api.services import token_create, token_revoke
 
 
 class Command(BaseCommand):
-    help = "Manage API tokens for organisers' write endpoints."
+    help = "Manage API tokens of organisers and treasurers (gifts: the campaign organisation's treasurer only)."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)

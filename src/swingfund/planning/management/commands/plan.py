@@ -92,7 +92,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, indent=2, default=str))
         elif o["format"] == "csv":
             buf = io.StringIO()
-            writer = csvsafe.dict_writer(buf, CSV_COLUMNS, extrasaction="ignore")
+            writer = csvsafe.dict_writer(buf, fieldnames=CSV_COLUMNS, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(data["allocation"])
             self.stdout.write(buf.getvalue(), ending="")

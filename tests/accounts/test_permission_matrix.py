@@ -48,6 +48,7 @@ API_GIFT = {"amount": "10", "method": "cash", "reference": "MATRIX 1", "name": "
             "postcode": "LS1 2AA"}
 
 
+WORKSPACE = frozenset({CHAIR_A, ORGANISER_A, TREASURER_A, TREASURER_B})  # whoever holds a role in a group
 TREASURERS = frozenset({TREASURER_A, TREASURER_B, ADMIN})  # list pages: each sees their own organisation's records
 
 ACCESS: dict[str, Rule] = {
@@ -128,8 +129,9 @@ ACCESS: dict[str, Rule] = {
     "public:recommendations-download": Rule("/downloads/recommendations.json", PUBLIC, PUBLIC),
     "public:decisions-download": Rule("/downloads/decisions.csv", PUBLIC, PUBLIC),
     "public:scorecards-download": Rule("/downloads/scorecards.json", PUBLIC, PUBLIC),
-    # The workspace: money for A's treasurer (second factor given), the committee for A's members.
-    "public:workspace": Rule("/workspace/", {CHAIR_A, TREASURER_A, TREASURER_B}, {CHAIR_A, TREASURER_A, TREASURER_B}),
+    # The workspace: money for the treasurers (second factor given), the committee for A's members, drafts for A's
+    # organisers.
+    "public:workspace": Rule("/workspace/", WORKSPACE, WORKSPACE),
     # Outreach: sign-up, confirm, unsubscribe and the share kit are the public's; the rest A's organiser's.
     "outreach:join": Rule("/outreach/join/", PUBLIC, PUBLIC),
     "outreach:confirm": Rule("/outreach/confirm/{token}/", PUBLIC, PUBLIC),

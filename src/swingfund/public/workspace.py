@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from swingfund.accounts.roles import TREASURER, organisations_for
+from swingfund.accounts.roles import ORGANISER, TREASURER, organisations_for
 from swingfund.committee import selectors as committee
 from swingfund.committee.models import Proposal
 from swingfund.funding import selectors as funding
@@ -23,6 +23,7 @@ class Access:
     money: bool
     committee: bool
     organisation_ids: frozenset[int] = frozenset()  # whose money the person sees (their treasurer roles)
+    outreach_ids: frozenset[int] = frozenset()  # whose messages the person approves (their organiser roles)
 
 
 def workspace_access(user, *, verified: bool = False) -> Access:
@@ -31,7 +32,9 @@ def workspace_access(user, *, verified: bool = False) -> Access:
     factor this session; the committee section for committee members."""
     orgs = frozenset(organisations_for(user=user, role=TREASURER).values_list("id", flat=True)) if verified \
         else frozenset()
-    return Access(money=bool(orgs), committee=committee.seats_for(user=user).exists(), organisation_ids=orgs)
+    organised = frozenset(organisations_for(user=user, role=ORGANISER).values_list("id", flat=True))
+    return Access(money=bool(orgs), committee=committee.seats_for(user=user).exists(), organisation_ids=orgs,
+                  outreach_ids=organised)
 
 
 def proposals_for(user) -> list[dict]:
@@ -80,5 +83,11 @@ def workspace(request: HttpRequest) -> HttpResponse:
     if access.committee:
         context["proposals"] = proposals_for(request.user)
         context["awaiting"] = sum(1 for r in context["proposals"] if r["awaiting"])
-    status = 200 if (access.money or access.committee) else 403
+    if access.outreach_ids:  # drafts waiting for a second organiser's approval (the author cannot approve their own)
+        from swingfund.outreach.models import Message
+
+        context["drafts"] = list(Message.objects.filter(organisation_id__in=access.outreach_ids,
+                                                        status=Message.Status.DRAFT)
+                                 .exclude(author=request.user).select_related("segment").order_by("created_at"))
+    status = 200 if (access.money or access.committee or access.outreach_ids) else 403
     return render(request, "public/workspace.html", context, status=status)

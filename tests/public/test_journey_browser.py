@@ -46,7 +46,8 @@ def test_home_postcode_seat_decision_grant_in_ledger(live_server, browser, journ
     row = page.locator(f"#tx-{payment}")
     expect(row).to_be_visible()
     expect(row).to_contain_text("1,000")
-    expect(row).to_contain_text("Akhmed Yakoob")
+    expect(row).to_contain_text("Birmingham Ladywood")  # public lines are built from structured fields: the seat
+    expect(row.locator(f"a[href='/seats/{JOURNEY_SEAT}/']")).to_have_count(1)
     expect(row.locator(f"a[href='/decisions/{journey.grant_decision.pk}/']")).to_have_count(1)  # and back again
     shoot(page, f"journey-4-ledger-{name}")
     context.close()

@@ -44,6 +44,8 @@ class Rule:
 
 
 PLANNERS = frozenset({ORGANISER_A, TREASURER_A})  # the organisers and the treasurer of the plan's organisation
+API_SUPPORTER = {"first_name": "Mat", "email": "mat@example.org", "postcode": "LS1 1AA",
+                 "consents": ["email", "special"], "evidence": "matrix"}
 API_GIFT = {"amount": "10", "method": "cash", "reference": "MATRIX 1", "name": "Mat Rix", "address": "2 Open St",
             "postcode": "LS1 2AA"}
 
@@ -120,6 +122,9 @@ ACCESS: dict[str, Rule] = {
     "api-v1:campaigns": Rule("/api/v1/campaigns", PUBLIC, NOT_ALLOWED),
     "api-v1:ledger": Rule("/api/v1/ledger", PUBLIC, NOT_ALLOWED),
     "api-v1:gift_create": Rule("/api/v1/campaigns/{campaign}/gifts", NOT_ALLOWED, {TREASURER_A}, json=API_GIFT),
+    # A's organiser signs supporters up (this world has no postcode lookup: the sign-up itself is refused, 400).
+    "api-v1:supporter_create": Rule("/api/v1/organisations/group-a/supporters", NOT_ALLOWED, {ORGANISER_A},
+                                    json=API_SUPPORTER),
     "public:home": Rule("/", PUBLIC, PUBLIC),
     "public:postcode": Rule("/postcode/", PUBLIC, PUBLIC),
     "public:seat": Rule("/seats/{gss}/", PUBLIC, PUBLIC),

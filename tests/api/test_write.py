@@ -138,3 +138,9 @@ def test_an_over_limit_gift_is_refused_as_the_page_refuses_it(demo_all, organise
 def test_writes_are_rate_limited(demo_all, organiser_token, client):
     codes = [post(client, {**GIFT, "reference": f"R{i}"}, organiser_token).status_code for i in range(12)]
     assert codes[:10] == [201] * 10 and codes[10:] == [429, 429]
+
+
+def test_a_gift_through_the_api_carries_its_own_consent_to_publish(demo_all, organiser_token, client):
+    answer = post(client, {**GIFT, "reference": "CHQ 77", "consent_publish": True}, organiser_token)
+    assert answer.status_code == 201, answer.content
+    assert Donation.objects.get(pk=answer.json()["id"]).consent_publish is True  # as the page records it

@@ -253,3 +253,24 @@ class EvaluationOut(Schema):
     summary: dict[str, Any]
     seats: list[SeatEvaluationOut]
     notes: list[str]
+
+
+class SupporterIn(Schema):
+    """A person who asked to hear from the group, signed up by an organiser's own system (a paper form, a stall):
+    `consents` are the purposes they agreed to ("email", "whatsapp", "special"), `evidence` where and how."""
+
+    first_name: str
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+    postcode: str
+    language: str = "en"
+    consents: list[str]
+    evidence: str
+
+
+class SupporterOut(Schema):
+    id: int
+    gss_code: str
+    constituency: str
+    email_confirmation_sent: bool

@@ -246,8 +246,38 @@ def gift_create(request: HttpRequest, slug: str, payload: schemas.GiftIn):
                 raise ValueError(f"No candidacy {payload.for_candidacy}.")
         gift = funding.donation_record(campaign=campaign, donor=donor, amount_pence=amount, method=payload.method,
                                        reference=payload.reference, received_at=received_at,
-                                       earmarked_candidacy=candidacy,
+                                       earmarked_candidacy=candidacy, consent_publish=payload.consent_publish,
                                        recorded_by=f"api:{request.auth.get_username()}")
     return Status(201, {"id": gift.pk, "campaign": campaign.slug, "amount_pence": gift.amount_pence,
                         "status": gift.status, "hold_reason": gift.hold_reason,
                         "ledger_transaction": gift.transaction_id})
+
+
+SUPPORTER_ROLE = "Only an organiser of {organisation} may sign supporters up to it."
+CONSENT_EVIDENCE = "Say where and how the person gave their consent (evidence), for the record the law asks for."
+
+
+@api.post("/organisations/{slug}/supporters", response={201: schemas.SupporterOut, 400: schemas.Problem,
+                                                        403: schemas.Problem, 422: schemas.Problem},
+          auth=OrganiserToken(), throttle=[AuthRateThrottle(WRITE_RATE)], tags=["outreach"])
+def supporter_create(request: HttpRequest, slug: str, payload: schemas.SupporterIn):
+    """Sign a supporter up through the same service and checks as the public sign-up page: the postcode resolved to
+    its 2024 constituency (an unknown or terminated postcode is refused and nothing is stored), the mobile number
+    in E.164, consent per channel, the separate explicit consent for special-category data, email double opt-in.
+    Only an organiser of the organisation may do it (403 otherwise)."""
+    from swingfund.accounts.roles import ORGANISER, user_has_role
+    from swingfund.outreach import services as outreach
+
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not user_has_role(user=request.auth, organisation=organisation, role=ORGANISER):
+        raise HttpError(403, SUPPORTER_ROLE.format(organisation=organisation))
+    if not payload.evidence.strip():
+        raise ValueError(CONSENT_EVIDENCE)
+    with transaction.atomic():
+        supporter = outreach.supporter_sign_up(
+            organisation=organisation, first_name=payload.first_name, last_name=payload.last_name,
+            email=payload.email, phone=payload.phone, postcode=payload.postcode, language=payload.language,
+            consents=payload.consents, source=f"api:{request.auth.get_username()}: {payload.evidence.strip()}"[:200])
+    return Status(201, {"id": supporter.pk, "gss_code": supporter.constituency.gss_code,
+                        "constituency": supporter.constituency.name,
+                        "email_confirmation_sent": bool(supporter.email and "email" in payload.consents)})

@@ -235,19 +235,18 @@ def gift_create(request: HttpRequest, slug: str, payload: schemas.GiftIn):
     now = timezone.now()
     day = payload.received_on or now.date()
     received_at = now if day >= now.date() else dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
-    with transaction.atomic():
-        donor = None if payload.anonymous else funding.donor_get_or_create(
-            name=payload.name, email=payload.email, address=payload.address, postcode=payload.postcode,
-            consent_publish=payload.consent_publish)
-        candidacy = None
-        if payload.for_candidacy is not None:
-            candidacy = Candidacy.objects.filter(pk=payload.for_candidacy).first()
-            if candidacy is None:
-                raise ValueError(f"No candidacy {payload.for_candidacy}.")
-        gift = funding.donation_record(campaign=campaign, donor=donor, amount_pence=amount, method=payload.method,
-                                       reference=payload.reference, received_at=received_at,
-                                       earmarked_candidacy=candidacy, consent_publish=payload.consent_publish,
-                                       recorded_by=f"api:{request.auth.get_username()}")
+    candidacy = None
+    if payload.for_candidacy is not None:
+        candidacy = Candidacy.objects.filter(pk=payload.for_candidacy).first()
+        if candidacy is None:
+            raise ValueError(f"No candidacy {payload.for_candidacy}.")
+    donor = None if payload.anonymous else funding.DonorDetails(
+        name=payload.name, email=payload.email, address=payload.address, postcode=payload.postcode,
+        consent_publish=payload.consent_publish)
+    # The page's own service: donor and gift in one transaction, with this gift's own consent to publish.
+    gift = funding.donation_record_with_donor(funding.GiftDetails(
+        campaign=campaign, donor=donor, amount_pence=amount, method=payload.method, reference=payload.reference,
+        received_at=received_at, earmarked_candidacy=candidacy, recorded_by=f"api:{request.auth.get_username()}"))
     return Status(201, {"id": gift.pk, "campaign": campaign.slug, "amount_pence": gift.amount_pence,
                         "status": gift.status, "hold_reason": gift.hold_reason,
                         "ledger_transaction": gift.transaction_id})

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "swingfund.apps.ProjectConfig",  # commands of no one app: `db`, and `flush` (see swingfund/management/)
     "swingfund.elections",
     "swingfund.targeting",
     "swingfund.scorecards",
@@ -118,9 +119,6 @@ TEMPLATES = [
 
 # SQLite in WAL mode by default; PostgreSQL (or anything else) through DATABASE_URL.
 _sqlite_file = data_home() / "swingfund.sqlite3"
-# Created readable by its owner only (0600), before SQLite opens it; its -wal and -shm files take the same mode.
-if not _sqlite_file.exists():
-    os.close(os.open(_sqlite_file, os.O_CREAT | os.O_WRONLY, 0o600))
 _default_sqlite = f"sqlite:///{_sqlite_file}"
 # Persistent connections (per thread): opening a SQLite connection and running its pragmas costs more than a
 # webhook's whole insert. Health checks drop a connection that broke between requests.
@@ -129,6 +127,8 @@ DATABASES = {"default": dj_database_url.parse(
     conn_max_age=int(os.environ.get("SWINGFUND_CONN_MAX_AGE", "300")), conn_health_checks=True,
 )}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The same backend, creating the file readable by its owner only (0600) when it is first opened (dbsqlite/).
+    DATABASES["default"]["ENGINE"] = "swingfund.dbsqlite"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while an import or the worker writes; IMMEDIATE avoids
         # "database is locked" upgrades under concurrent writers; the busy timeout waits instead of failing.

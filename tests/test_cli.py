@@ -61,7 +61,7 @@ def test_a_django_command_at_the_top_level_is_refused_naming_its_new_place(tmp_p
     assert unknown.returncode == 2 and cli.UNKNOWN.format(verb="frobnicate") in unknown.stderr
 
 
-def test_flush_and_db_belong_to_no_one_app():
+def test_flush_db_and_the_worker_belong_to_no_one_app():
     from django.core.management import get_commands
 
     commands = get_commands()

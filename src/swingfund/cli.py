@@ -33,7 +33,7 @@ VERBS: dict[str, str] = {
     "evaluate": "after polling day: what the group's money and votes did; the forecast's score",
     "api": "tokens for the public API (/api/v1/)",
     "serve": "run the site (Granian): swingfund serve [HOST:PORT] --workers N --threads N",
-    "worker": "run the background queue: Stripe events, outreach deliveries, every task",
+    "worker": "run the one background queue: Stripe events, outreach deliveries, every task",
     "demo": "import the official files, run the whole flow once, then serve the site",
     "setup": "set up a group: its organisation and first administrator",
     "roles": "grant and revoke roles per organisation; second factors",

@@ -179,6 +179,7 @@ WHITENOISE_AUTOREFRESH = DEBUG  # rescanning per request is for development only
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
+# One queue for all background work (Stripe events, outreach deliveries), run by `swingfund worker`.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("SWINGFUND_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -190,9 +191,6 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 # Tests and offline demos point the real Stripe library at a local stand-in speaking Stripe's wire format.
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
-# "background": the webhook stores each event and a thread applies it; "inline": applied before answering;
-# "worker": stored only, applied by `swingfund stripe process --follow`.
-STRIPE_WEBHOOK_PROCESSING = os.environ.get("STRIPE_WEBHOOK_PROCESSING", "background")
 
 WHATSAPP_TOKEN = os.environ.get("WHATSAPP_TOKEN", "")
 WHATSAPP_PHONE_ID = os.environ.get("WHATSAPP_PHONE_ID", "")

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.utils import timezone
 from django_tasks import task
 
-from swingfund.outreach.delivery import channel_drain
+from swingfund.outreach.delivery import channel_drain, deliveries_recover
 
 
 @task()
@@ -37,3 +37,15 @@ def wake(*, channel: str, run_after: datetime | None = None, besides_current: bo
         deliveries_send.using(run_after=run_after).enqueue(channel=channel)
     else:
         deliveries_send.enqueue(channel=channel)
+
+
+def outreach_recover() -> int:
+    """At a worker's start: hand back the claims of dead workers and queue a drain of each channel with deliveries
+    ready. Returns how many deliveries were handed back."""
+    from swingfund.outreach.models import Channel, Delivery
+
+    recovered = deliveries_recover()
+    for channel in Channel.values:
+        if Delivery.objects.filter(channel=channel, status=Delivery.Status.READY).exists():
+            wake(channel=channel)
+    return recovered

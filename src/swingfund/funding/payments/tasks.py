@@ -1,0 +1,69 @@
+"""Applying stored Stripe events in the background: a django-tasks task, run by `swingfund worker` with every other.
+
+The webhook stores each event (`services.stripe_event_receive`) and, once that is committed, queues a pass
+(`stripe_events_queue`, through `transaction.on_commit`). A pass applies everything pending in arrival order
+(`services.stripe_events_apply_pending`, which locks and re-checks each row, so an event is applied once however
+many passes or workers run). A pass is queued only when none is already waiting, so a burst of deliveries queues a
+few passes, not one per event.
+
+Nothing pending is ever stranded:
+* a pass that leaves events pending (an attempt failed: Stripe unreachable for the fee) queues another in
+  `RETRY_SECONDS`, until the event is applied or stored as failed after `MAX_ATTEMPTS`;
+* a process killed between storing an event and queueing its pass leaves it pending with no pass waiting: the next
+  delivery's pass, the next retry, or the worker's start (`stripe_events_recover`) applies it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django_tasks import task
+
+from swingfund.funding.payments.models import StripeEvent
+from swingfund.funding.payments.services import stripe_events_apply_pending
+
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 5.0
+
+
+@task()
+def stripe_events_apply() -> dict:
+    """One pass: apply every pending event; if some are still pending afterwards, look again in a moment."""
+    applied = stripe_events_apply_pending()
+    left = StripeEvent.objects.filter(status=StripeEvent.Status.PENDING).count()
+    if left:
+        stripe_events_queue(run_after=timezone.now() + timedelta(seconds=RETRY_SECONDS))
+    return {"applied": applied, "pending": left}
+
+
+def stripe_events_queue(*, run_after: datetime | None = None) -> None:
+    """Queue a pass unless one is already waiting to run by then (READY: not yet started, so it will see every
+    event committed before this call). Call it once the events are committed (`transaction.on_commit`)."""
+    now = timezone.now()
+    run_after = max(run_after or now, now)
+    try:
+        from django_tasks_db.models import DBTaskResult
+
+        waiting = DBTaskResult.objects.filter(
+            status="READY", task_path=stripe_events_apply.module_path, run_after__lte=run_after,
+        ).exists()  # fmt: skip
+    except Exception:  # another tasks backend (immediate, dummy): always enqueue  # noqa: BLE001
+        waiting = False
+    if waiting:
+        return
+    if run_after > now:
+        stripe_events_apply.using(run_after=run_after).enqueue()
+    else:
+        stripe_events_apply.enqueue()
+
+
+def stripe_events_recover() -> int:
+    """At a worker's start: queue a pass if events are pending (stored by a process that died before queueing it,
+    or left by a worker killed mid-pass). Returns how many are pending."""
+    pending = StripeEvent.objects.filter(status=StripeEvent.Status.PENDING).count()
+    if pending:
+        stripe_events_queue()
+    return pending

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "swingfund.apps.ProjectConfig",  # commands of no one app: `db`, and `flush` (see swingfund/management/)
     "swingfund.elections",
+    "swingfund.organisations",
     "swingfund.targeting",
     "swingfund.scorecards",
     "swingfund.committee",

@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
-    "swingfund.apps.ProjectConfig",  # commands of no one app: `db`, and `flush` (see swingfund/management/)
+    "swingfund.apps.ProjectConfig",  # commands of no one app: `db`, `worker`, `flush` (swingfund/management/)
     "swingfund.elections",
     "swingfund.organisations",
     "swingfund.targeting",

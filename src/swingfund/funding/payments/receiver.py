@@ -32,7 +32,7 @@ from django.urls import reverse
 
 from swingfund.funding.payments.models import StripeEvent
 from swingfund.funding.payments.services import WebhookRefused, WebhooksOff, stripe_event_receive
-from swingfund.funding.payments.tasks import stripe_events_queue
+from swingfund.funding.payments.tasks import stripe_events_queue_soon
 
 logger = logging.getLogger("swingfund.funding.payments.receiver")
 
@@ -53,7 +53,7 @@ def webhook_answer(*, payload: bytes, signature: str | None) -> tuple[int, dict[
     except WebhooksOff as err:
         return 503, {"error": str(err)}
     if receipt.status == StripeEvent.Status.PENDING:  # applied by `swingfund worker`, once the event is committed
-        transaction.on_commit(stripe_events_queue)
+        transaction.on_commit(stripe_events_queue_soon)
     return 200, {"received": receipt.event_id, "status": receipt.status, "duplicate": receipt.duplicate}
 
 

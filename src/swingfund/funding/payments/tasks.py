@@ -4,7 +4,9 @@ The webhook stores each event (`services.stripe_event_receive`) and, once that i
 (`stripe_events_queue`, through `transaction.on_commit`). A pass applies everything pending in arrival order
 (`services.stripe_events_apply_pending`, which locks and re-checks each row, so an event is applied once however
 many passes or workers run). A pass is queued only when none is already waiting, so a burst of deliveries queues a
-few passes, not one per event.
+few passes, not one per event; and inside one web process the checks are coalesced (`stripe_events_queue_soon`):
+one thread at a time checks, for every event committed before its check began, so a burst of deliveries costs
+a handful of queries, not one (and a write to the task table) per delivery.
 
 Nothing pending is ever stranded:
 * a pass that leaves events pending (an attempt failed: Stripe unreachable for the fee) queues another in
@@ -16,8 +18,10 @@ Nothing pending is ever stranded:
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -45,10 +49,11 @@ def stripe_events_queue(*, run_after: datetime | None = None) -> None:
     now = timezone.now()
     run_after = max(run_after or now, now)
     try:
-        from django_tasks_db.models import DBTaskResult
+        from django_tasks_db.models import DBTaskResult, get_date_max
 
         waiting = DBTaskResult.objects.filter(
-            status="READY", task_path=stripe_events_apply.module_path, run_after__lte=run_after,
+            Q(run_after=get_date_max()) | Q(run_after__lte=run_after),  # the backend stores "at once" as year 9999
+            status="READY", task_path=stripe_events_apply.module_path,
         ).exists()  # fmt: skip
     except Exception:  # another tasks backend (immediate, dummy): always enqueue  # noqa: BLE001
         waiting = False
@@ -58,6 +63,49 @@ def stripe_events_queue(*, run_after: datetime | None = None) -> None:
         stripe_events_apply.using(run_after=run_after).enqueue()
     else:
         stripe_events_apply.enqueue()
+
+
+class _Coalesced:
+    """Single flight for `stripe_events_queue` in one process, as group commit is for storing. A caller whose event
+    is committed needs a check that begins after that moment. If one begins while it waits, it returns at once;
+    otherwise, once the check under way (begun too early for it) is done, it runs the next check itself. So every
+    caller is covered, one check runs at a time, and no caller waits longer than about two checks."""
+
+    def __init__(self) -> None:
+        self._done = threading.Condition()
+        self._started = 0  # checks begun so far
+        self._checking = False
+
+    def request(self) -> None:
+        with self._done:
+            needed = self._started + 1  # the number of the first check to begin after this moment
+            while self._started < needed:
+                if not self._checking:
+                    self._checking = True
+                    self._started += 1
+                    break
+                self._done.wait()
+            else:
+                return  # another thread began a check after this caller's commit
+        try:
+            stripe_events_queue()
+        finally:
+            with self._done:
+                self._checking = False
+                self._done.notify_all()
+
+
+_coalesced = _Coalesced()
+
+
+def stripe_events_queue_soon() -> None:
+    """`stripe_events_queue`, coalesced across this process's threads (the webhook's `on_commit` callback). Never
+    raises: the event is already stored, so its delivery is still answered 200, and a later pass or the worker's
+    start applies it."""
+    try:
+        _coalesced.request()
+    except Exception:  # noqa: BLE001
+        logger.exception("Queueing a pass over the stored Stripe events failed; a later pass will apply them")
 
 
 def stripe_events_recover() -> int:

@@ -67,9 +67,10 @@ def stripe_events_queue(*, run_after: datetime | None = None) -> None:
 
 class _Coalesced:
     """Single flight for `stripe_events_queue` in one process, as group commit is for storing. A caller whose event
-    is committed needs a check that begins after that moment. If one begins while it waits, it returns at once;
-    otherwise, once the check under way (begun too early for it) is done, it runs the next check itself. So every
-    caller is covered, one check runs at a time, and no caller waits longer than about two checks."""
+    is committed needs a check that begins after that moment. Once the check under way (begun too early for it) is
+    done, the first waiter begins the next one and the others return at once, covered by it. So every caller is
+    covered, one check runs at a time, and no caller waits longer than about one check (two for the one running
+    the next)."""
 
     def __init__(self) -> None:
         self._done = threading.Condition()
@@ -83,6 +84,7 @@ class _Coalesced:
                 if not self._checking:
                     self._checking = True
                     self._started += 1
+                    self._done.notify_all()  # it begins after the commits of those waiting: they are covered
                     break
                 self._done.wait()
             else:

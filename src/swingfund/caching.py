@@ -37,7 +37,6 @@ tests' autouse fixture calls it before every test.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -54,6 +53,7 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.db import connection
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 T = TypeVar("T")
 
@@ -170,7 +170,7 @@ def data_version(*scopes: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute(version_sql(*scopes))
         row = cursor.fetchone()
-    dated = dt.date.today().isoformat() if any(s in DATED_SCOPES for s in scopes) else ""
+    dated = timezone.now().date().isoformat() if any(s in DATED_SCOPES for s in scopes) else ""
     return hashlib.sha256(repr((scopes, tuple(str(v) for v in row), dated)).encode()).hexdigest()[:24]
 
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_data_version_is_one_query_and_moves_with_the_data(official_db, django_assert_num_queries):
     from swingfund.elections.models import DataSource
-    from swingfund.scorecards.models import Organisation
+    from swingfund.organisations.models import Organisation
 
     with django_assert_num_queries(1):
         everything = caching.data_version()

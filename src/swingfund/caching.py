@@ -24,8 +24,9 @@ and a data version. A heavy computation (a Monte Carlo run over every seat, two 
   Retry-After beyond that). Signed-in people are not rate-limited.
 
 **Anonymous pages** (`AnonymousPageMiddleware`): the rendered answer to an anonymous GET (no session cookie) of the
-pages in `settings.SWINGFUND_CACHED_PAGES`, kept in the same two layers and keyed by the path with its query, the
-deployment settings the pages show and the whole data version; `SWINGFUND_PAGE_CACHE_SECONDS` bounds anything else
+pages in `settings.SWINGFUND_CACHED_PAGES`, kept in the same two layers and keyed by the host (a site may serve
+several groups, each on its own host), the path with its query, the deployment settings the pages show and the whole
+data version; `SWINGFUND_PAGE_CACHE_SECONDS` bounds anything else
 (0 turns it off). An answer that sets a cookie, or is not a 200, is never kept. Place the middleware after
 CSPMiddleware (and so inside GZipMiddleware): the page is kept with its script nonce replaced by a placeholder, and
 each answer from the cache carries the nonce of its own response, in the body and in the Content-Security-Policy
@@ -76,7 +77,7 @@ place)."""
 VERSION_SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
     "imports": (("elections.DataSource", "MAX(imported_at)"), ("elections.DataSource", "MAX(id)"),
                 ("elections.DataSource", "COUNT(*)")),
-    "organisations": (("scorecards.Organisation", ROWS),),
+    "organisations": (("organisations.Organisation", ROWS),),
     "scorecards": (("scorecards.StatementVersion", "MAX(published_at)"), ("scorecards.StatementVersion", "COUNT(*)"),
                    ("scorecards.Evidence", "MAX(recorded_at)"), ("scorecards.Evidence", "COUNT(*)"),
                    ("scorecards.Evidence", "SUM(CASE WHEN public THEN id ELSE 0 END)"),
@@ -317,7 +318,8 @@ class AnonymousPageMiddleware:
         seconds = int(getattr(settings, "SWINGFUND_PAGE_CACHE_SECONDS", DEFAULT_PAGE_SECONDS))
         if seconds <= 0 or not page_cacheable(request):
             return self.get_response(request)
-        key = _key("page", {"path": request.get_full_path(), "settings": _settings_fingerprint()}, data_version())
+        key = _key("page", {"host": request.get_host(), "path": request.get_full_path(),
+                            "settings": _settings_fingerprint()}, data_version())
         stored = _get(key, shared=True, timeout=seconds)
         if stored is not None:
             status, headers, body = stored

@@ -92,3 +92,10 @@ def test_the_page_cache_keeps_anonymous_pages_until_it_is_cleared(official_db):
     assert first.status_code == 200 and (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     caching.clear()  # what the tests' autouse fixture (`cache_forgotten`) does before each test
     assert Client().get("/funding/ledger/")["X-Page-Cache"] == "miss"
+
+
+def test_each_host_has_its_own_cached_pages(official_db, settings):
+    settings.ALLOWED_HOSTS = ["leeds.example", "bristol.example"]  # one site serving two groups
+    leeds = [Client(HTTP_HOST="leeds.example").get("/funding/ledger/") for _ in range(2)]
+    bristol = Client(HTTP_HOST="bristol.example").get("/funding/ledger/")
+    assert [r["X-Page-Cache"] for r in [*leeds, bristol]] == ["miss", "hit", "miss"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from swingfund import caching
 from swingfund.committee.models import Decision
@@ -38,10 +39,12 @@ def organisation() -> Organisation | None:
     return Organisation.objects.order_by("id").first()
 
 
-def targets_cached(*, election_id: str, bloc: str) -> TargetTable:
+def targets_cached(*, election_id: str, bloc: str, request: HttpRequest | None = None) -> TargetTable:
     """The target table for an election and bloc with the default assumptions, a heavy result computed once per
-    imported data version (`caching.result`; the computation is seeded, so the cached table equals a fresh one)."""
-    return caching.result(name="public:targets", params={"election": election_id, "bloc": bloc},
+    imported data version (`caching.result`; the computation is seeded, so the cached table equals a fresh one).
+    Give the `request` when a visitor chose the bloc: a new table then counts against an anonymous visitor's rate
+    limit and may be refused (`caching.Refused`)."""
+    return caching.result(request=request, name="public:targets", params={"election": election_id, "bloc": bloc},
                           version=caching.data_version("imports"),
                           compute=lambda: targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc)))
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from swingfund.compliance import checks, general
-from swingfund.compliance.returns import GiftRecord, donation_rows
+from swingfund.reports.returns import GiftRecord, donation_rows
 
 POLL = date(2024, 7, 4)
 LIMIT = 1_755_300  # the seeded constituency limit, £17,553

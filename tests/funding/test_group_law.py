@@ -34,7 +34,7 @@ def test_a_registered_partys_gift_to_the_non_party_fund_is_held_for_return_not_s
     with pytest.raises(ComplianceRefusal, match="impermissible"):
         services.donation_release(donation=gift, by="treasurer")
     assert ledger.account_balance(ledger.account_for_campaign(pooled, "donations")) == 0
-    from swingfund.compliance.returns_data import donations_report
+    from swingfund.reports.returns_data import donations_report
 
     (row,) = [r for r in donations_report(election_id="parl.2024-07-04", progress=False).rows
               if r["DonorName"] == "Example Party"]

@@ -1,5 +1,5 @@
-"""Reads for the general campaign: the group's registration status, constituencies per part of the UK, and its
-spending items as the plain records `general.py` computes on."""
+"""Reads for the general campaign's limits: the group's registration status, constituencies per part of the UK, and
+the regulated period. (The spending items themselves are the spending record's: `swingfund.reports.selectors`.)"""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from datetime import date
 
 from django.db.models import Count
 
-from swingfund.compliance.general import NATIONS, NO_SEATS, Item, Status
-from swingfund.compliance.models import CampaignSpend
+from swingfund.compliance.general import NATIONS, NO_SEATS, Status
 from swingfund.compliance.selectors import legal_status_for
 from swingfund.compliance.timetables import regulated_period
 
@@ -31,20 +30,6 @@ def seats_per_nation(*, boundary_set: str) -> dict[str, int]:
     if not any(counts.values()):
         raise ValueError(NO_SEATS.format(boundary_set=boundary_set))
     return counts
-
-
-def campaign_spends(*, organisation, election_id: str, start: date, end: date):
-    """The organisation's general-campaign items for `election_id` incurred in [start, end], oldest first."""
-    return (CampaignSpend.objects.filter(organisation=organisation, election_id=election_id,
-                                         incurred_on__gte=start, incurred_on__lte=end)
-            .select_related("targets_party", "transaction").prefetch_related("constituencies")
-            .order_by("incurred_on", "id"))
-
-
-def as_item(spend: CampaignSpend) -> Item:
-    return Item(amount_pence=spend.amount_pence, incurred_on=spend.incurred_on, area=spend.area, nation=spend.nation,
-                seats=tuple((c.pk, c.nation) for c in spend.constituencies.all()), party_id=spend.targets_party_id,
-                party_authorised=spend.party_authorised)
 
 
 def regulated_period_for(*, election_id: str) -> tuple[date, date]:

@@ -47,8 +47,9 @@ def test_compliance_page_figures_gauges_and_election_switch(live_server, page, t
 
 def _group_with_spending() -> None:
     """A UK-based group, not registered, with £8,000 of general-campaign spending in two real-looking seats."""
-    from swingfund.compliance.services import campaign_spending_record, group_legal_status_set
+    from swingfund.compliance.services import group_legal_status_set
     from swingfund.elections.models import Constituency, DataSource
+    from swingfund.reports.services import campaign_spending_record
     from swingfund.scorecards.models import Organisation
 
     source = DataSource.objects.create(key="browser-seats", title="t", publisher="t", file_name="t.csv",

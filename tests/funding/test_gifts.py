@@ -8,9 +8,10 @@ import re
 
 import pytest
 
+from swingfund.compliance import gifts as law
 from swingfund.compliance.checks import ComplianceRefusal
 from swingfund.compliance.selectors import figure
-from swingfund.funding import ledger, rules, selectors, services
+from swingfund.funding import ledger, selectors, services
 from swingfund.funding.models import ComplianceTask, Donation, Donor, Refund
 from swingfund.funding.services import gifts, refunds
 from tests.funding.conftest import at, make_donor
@@ -63,7 +64,7 @@ def test_anonymous_gift_at_the_threshold_is_accepted_but_over_it_is_held_with_a_
     small = give(pooled, None, threshold, method="cash")
     big = give(pooled, None, threshold + 1, method="cash", day="06-10")
     assert small.status == Donation.Status.ACCEPTED
-    assert big.status == Donation.Status.HELD and big.hold_reason == rules.HOLD_ANONYMOUS
+    assert big.status == Donation.Status.HELD and big.hold_reason == law.HOLD_ANONYMOUS
     task = big.tasks.get()
     days = figure("return_impermissible_days", on=dt.date(2024, 6, 10)).value
     assert task.kind == ComplianceTask.Kind.RETURN and task.due_on == dt.date(2024, 6, 10) + dt.timedelta(days=days)
@@ -90,7 +91,7 @@ def test_unverified_donor_over_the_threshold_is_held_until_checked_then_released
 def test_impermissible_gift_is_held_and_returned_within_the_limit(pooled):
     donor = make_donor("Foreign Holdings", category="impermissible")
     gift = give(pooled, donor, 100_000, day="06-03")
-    assert gift.status == Donation.Status.HELD and gift.hold_reason == rules.HOLD_IMPERMISSIBLE
+    assert gift.status == Donation.Status.HELD and gift.hold_reason == law.HOLD_IMPERMISSIBLE
     task = gift.tasks.get()
     assert task.kind == ComplianceTask.Kind.RETURN and task.due_on == dt.date(2024, 7, 3)
     returned = services.donation_return(donation=gift, reference="BACS-RET-1", by="treasurer",

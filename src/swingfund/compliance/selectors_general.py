@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Count
 
 from swingfund.compliance.general import NATIONS, NO_SEATS, Status
-from swingfund.compliance.selectors import legal_status_for
+from swingfund.compliance.selectors import figure_table, legal_status_for
 from swingfund.compliance.timetables import regulated_period
 
 
@@ -37,7 +37,8 @@ def regulated_period_for(*, election_id: str) -> tuple[date, date]:
     was less than 365 days before (PPERA 2000 Sch 10 para 3(3)(b)), from the imported elections."""
     from swingfund.elections.models import Election
 
-    polling = regulated_period(election_id=election_id)[1]
+    figures = figure_table()
+    polling = regulated_period(figures=figures, election_id=election_id)[1]
     previous = (Election.objects.filter(pk__startswith="parl.", notional=False, poll_date__lt=polling)
                 .order_by("-poll_date").values_list("poll_date", flat=True).first())
-    return regulated_period(election_id=election_id, previous_poll=previous)
+    return regulated_period(figures=figures, election_id=election_id, previous_poll=previous)

@@ -17,11 +17,11 @@ from rich.progress import track
 
 from swingfund.compliance import general
 from swingfund.compliance.checks import Situation
+from swingfund.compliance.gifts import donor_permissible
 from swingfund.compliance.selectors_general import regulated_period_for, seats_per_nation
 from swingfund.compliance.timetables import parse_election_id
 from swingfund.elections.models import Constituency, Election
 from swingfund.funding.models import CandidateSpend, Donation, GivingMode, Grant, PermissibilityCategory, Refund
-from swingfund.funding.rules import donor_permissible
 from swingfund.reports.models import CampaignSpend
 from swingfund.reports.returns import (
     SECTION_GENERAL,

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from swingfund.compliance import general
 from swingfund.compliance.checks import ComplianceWarning
+from swingfund.compliance.selectors import figure_table
 from swingfund.compliance.selectors_general import limits_status, regulated_period_for, seats_per_nation
 from swingfund.compliance.timetables import parse_election_id
 from swingfund.funding import ledger
@@ -121,7 +122,7 @@ def _check(*, organisation, prepared: _Prepared, incurred_on: dt.date, amount_pe
     for row in earlier_rows:
         seat_names.update({c.pk: f"{c.name} ({c.gss_code})" for c in row.constituencies.all()})
     party_names = {prepared.party.pk: prepared.party.name} if prepared.party else {}
-    return general.check_item(item=item, earlier=[as_item(r) for r in earlier_rows],
+    return general.check_item(figures=figure_table(), item=item, earlier=[as_item(r) for r in earlier_rows],
                               status=limits_status(organisation), seats_per_nation=prepared.seats_per_nation,
                               on=prepared.poll, seat_names=seat_names, party_names=party_names)
 

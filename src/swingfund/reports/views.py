@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 
 from swingfund.accounts.access import administrator_required
 from swingfund.compliance.checks import WARN_AT_PERCENT
-from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figures_in_force
+from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figure_table, figures_in_force
 from swingfund.compliance.timetables import election_dates
 from swingfund.elections.models import Election
 from swingfund.reports.charts import gauges_svg
@@ -33,7 +33,7 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
     context: dict = {"election_id": election_id, "elections": _election_choices(), "warn_at": WARN_AT_PERCENT,
                      "organisations": Organisation.objects.order_by("name")}
     try:
-        dates = election_dates(election_id=election_id)
+        dates = election_dates(figures=figure_table(), election_id=election_id)
         position = organisation_position(election_id=election_id, organisation=organisation)
     except (ValueError, FigureNotInForce) as exc:
         context["error"] = str(exc)

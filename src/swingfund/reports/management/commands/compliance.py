@@ -25,7 +25,7 @@ from rich.table import Table
 
 from swingfund.compliance.limits import VERIFY_FLAG, format_pence
 from swingfund.compliance.models import LegalForm
-from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figures_in_force
+from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figure_table, figures_in_force
 from swingfund.compliance.services import group_legal_status_set, legal_figures_seed
 from swingfund.compliance.timetables import election_dates, poll_date
 from swingfund.funding.rules import parse_pounds
@@ -119,7 +119,7 @@ class Command(BaseCommand):
             console.print(f"No figure in force for: {', '.join(missing)} (add them in the admin).")
 
     def _dates(self, options: dict) -> None:
-        dates = election_dates(election_id=options["election"], nation=options["nation"])
+        dates = election_dates(figures=figure_table(), election_id=options["election"], nation=options["nation"])
         table = Table(title=f"{dates.election_id}: regulated period {dates.regulated_period_start.isoformat()} – "
                             f"{dates.regulated_period_end.isoformat()}")
         for column in ("Date", "Event", "Source"):

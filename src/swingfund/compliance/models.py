@@ -135,11 +135,11 @@ class LegalForm(models.TextChoices):
 class GroupLegalStatus(models.Model):
     """The legal situation of one organisation running swingfund (one row per organisation).
 
-    Kept here, beside the law it decides, rather than on `scorecards.Organisation`. Written through
+    Kept here, beside the law it decides, rather than on `organisations.Organisation`. Written through
     `services.group_legal_status_set`; read through `selectors.legal_status_for`.
     """
 
-    organisation = models.OneToOneField("scorecards.Organisation", on_delete=models.CASCADE,
+    organisation = models.OneToOneField("organisations.Organisation", on_delete=models.CASCADE,
                                         related_name="legal_status")
     legal_form = models.CharField(max_length=30, choices=LegalForm.choices)
     uk_based = models.BooleanField(

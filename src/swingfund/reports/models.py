@@ -37,7 +37,7 @@ class CampaignSpend(models.Model):
     checks every limit first and posts the payment to the ledger.
     """
 
-    organisation = models.ForeignKey("scorecards.Organisation", on_delete=models.PROTECT,
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
                                      related_name="campaign_spends")
     election_id = models.CharField(max_length=80, help_text="Democracy Club election id, e.g. parl.2024-07-04")
     incurred_on = models.DateField(help_text="When the group became committed to pay (the order confirmed).")

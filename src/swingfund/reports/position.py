@@ -29,8 +29,8 @@ from swingfund.elections.models import Candidacy, Election
 from swingfund.funding import selectors as funding
 from swingfund.funding.models import AgentAuthorisation, CandidateSpend, Grant
 from swingfund.funding.notices import group_as_donor
+from swingfund.organisations.models import Organisation
 from swingfund.reports.selectors import as_item, campaign_spends
-from swingfund.scorecards.models import Organisation
 
 TOP_SEATS = 5
 

@@ -11,10 +11,10 @@ from swingfund.compliance.checks import WARN_AT_PERCENT
 from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figure_table, figures_in_force
 from swingfund.compliance.timetables import election_dates
 from swingfund.elections.models import Election
+from swingfund.organisations.models import Organisation
 from swingfund.reports.charts import gauges_svg
 from swingfund.reports.position import organisation_position
 from swingfund.reports.returns_data import donations_report, spending_report
-from swingfund.scorecards.models import Organisation
 
 DEFAULT_ELECTION = "parl.2024-07-04"
 REPORT_KINDS = ("donations", "spending")

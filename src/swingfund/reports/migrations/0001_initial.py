@@ -9,10 +9,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("compliance", "0006_campaign_spend_moves_to_reports"),
+        ("compliance", "0007_campaign_spend_moves_to_reports"),
         ("elections", "0001_initial"),
-        ("funding", "0006_donor_erased_by"),
-        ("scorecards", "0005_evidence_candidacy_set_null"),
+        ("funding", "0007_organisation_moved"),
+        ("organisations", "0002_profile_and_defaults"),
     ]
 
     operations = [
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('recorded_by', models.CharField(blank=True, max_length=150)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('constituencies', models.ManyToManyField(blank=True, related_name='+', to='elections.constituency')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaign_spends', to='scorecards.organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaign_spends', to='organisations.organisation')),
                 ('targets_party', models.ForeignKey(blank=True, help_text='A party (or its candidates) the item promotes or opposes: targeted spending.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='elections.party')),
                 ('transaction', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='campaign_spend', to='funding.ledgertransaction')),
             ],

@@ -29,10 +29,10 @@ from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing
 from swingfund.compliance.services import group_legal_status_set, legal_figures_seed
 from swingfund.compliance.timetables import election_dates, poll_date
 from swingfund.funding.rules import parse_pounds
+from swingfund.organisations.models import Organisation
 from swingfund.reports.models import SpendCategory
 from swingfund.reports.returns_data import donations_report, spending_report
 from swingfund.reports.services import campaign_spending_record
-from swingfund.scorecards.models import Organisation
 
 EXIT_BAD_INPUT = 2
 BAD_DATE = "--on {value!r} is not a date in YYYY-MM-DD form"

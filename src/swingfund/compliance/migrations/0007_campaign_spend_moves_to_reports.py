@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("compliance", "0005_cite_the_2023_order"),
+        ("compliance", "0006_organisation_moved"),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ import pytest
 
 from swingfund.compliance import gifts as law
 from swingfund.compliance.checks import ComplianceRefusal
-from swingfund.compliance.selectors import figure
+from swingfund.compliance.selectors import figure, figure_table
 from swingfund.funding import ledger, selectors, services
 from swingfund.funding.models import ComplianceTask, Donation, Donor, Refund
 from swingfund.funding.services import gifts, refunds
@@ -189,3 +189,23 @@ def test_donor_lookup_needs_name_and_address_or_name_and_email_and_never_widens_
     assert at_home.pk == again.pk != first.pk
     with pytest.raises(ValueError, match=gifts.DONOR_NAME_REQUIRED):
         services.donor_get_or_create(name="  ")
+
+
+def test_a_gift_asks_the_law_once_and_writes_what_it_says(pooled, monkeypatch):
+    """The law's whole position on a gift comes from one `compliance.gifts.gift_assess` call: the hold, its reason
+    and the task's return date are the ones it gave."""
+    calls = []
+    real = law.gift_assess
+
+    def counted(**kwargs):
+        calls.append(kwargs["amount_pence"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(law, "gift_assess", counted)
+    gift = give(pooled, None, 60_000)
+    assert calls == [60_000]
+    position = real(figures=figure_table(), mode="pooled", donor=None, amount_pence=60_000,
+                    received_on=gift.received_at.date())
+    assert gift.status == Donation.Status.HELD and gift.hold_reason == position.hold_reason == law.HOLD_ANONYMOUS
+    task = ComplianceTask.objects.get(donation=gift)
+    assert task.due_on == position.return_due

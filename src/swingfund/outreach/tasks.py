@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -23,11 +24,11 @@ def wake(*, channel: str, run_after: datetime | None = None, besides_current: bo
     """Queue a drain of the channel unless one is already waiting to run by then (no pile-up of duplicates)."""
     run_after = max(run_after or timezone.now(), timezone.now())
     try:
-        from django_tasks_db.models import DBTaskResult
+        from django_tasks_db.models import DBTaskResult, get_date_max
 
         waiting = DBTaskResult.objects.filter(
-            status="READY", task_path=deliveries_send.module_path, run_after__lte=run_after,
-            args_kwargs__kwargs__channel=channel,
+            Q(run_after=get_date_max()) | Q(run_after__lte=run_after),  # the backend stores "at once" as year 9999
+            status="READY", task_path=deliveries_send.module_path, args_kwargs__kwargs__channel=channel,
         ).exists()  # fmt: skip
     except Exception:  # another tasks backend (immediate, dummy): always enqueue  # noqa: BLE001
         waiting = False

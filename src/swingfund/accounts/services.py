@@ -30,14 +30,16 @@ def role_revoke(*, user, organisation, role: str) -> int:
     return deleted
 
 
-def totp_device_create(*, user, name: str = TOTP_NAME):
+def totp_device_create(*, user, name: str = TOTP_NAME, key: str | None = None):
     """A confirmed TOTP device (RFC 6238, 30 s steps, 6 digits) for `user`; its `config_url` is the otpauth:// URL
-    an authenticator app scans. Replaces any earlier device of that name."""
+    an authenticator app scans. Replaces any earlier device of that name. `key` (hex): a secret the person's app
+    already holds (they confirmed it with a code); by default a new random one."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, name=name).delete()
-        return TOTPDevice.objects.create(user=user, name=name, confirmed=True)
+        extra = {"key": key} if key else {}
+        return TOTPDevice.objects.create(user=user, name=name, confirmed=True, **extra)
 
 
 def user_get(*, username: str):

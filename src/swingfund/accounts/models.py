@@ -25,7 +25,8 @@ class OrganisationRole(models.Model):
         ordering = ["organisation", "role", "user__username"]
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation", "role"], name="organisationrole_unique"),
-            models.CheckConstraint(condition=Q(role__in=["treasurer", "organiser", "administrator"]), name="organisationrole_valid"),
+            models.CheckConstraint(condition=Q(role__in=["treasurer", "organiser", "administrator"]),
+                                   name="organisationrole_valid"),
         ]
 
     def __str__(self) -> str:

@@ -113,6 +113,5 @@ def user_create(*, username: str, email: str, password: str | None, first_name: 
     if errors:
         raise UserInvalid(errors)
     with transaction.atomic():
-        user = get_user_model().objects.create_user(username.strip(), email.strip(), password,
+        return get_user_model().objects.create_user(username.strip(), email.strip(), password,
                                                      first_name=first_name.strip())
-    return user

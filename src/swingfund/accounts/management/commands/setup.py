@@ -56,7 +56,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--name", help="the group's name, e.g. 'Leeds Fair Vote'")
-        parser.add_argument("--address", help="postal address for imprints and notices; commas or newlines between lines")
+        parser.add_argument("--address", help="postal address for imprints and notices; commas between lines")
         parser.add_argument("--slug", help="short name used in links (default: from the name)")
         parser.add_argument("--sender", help="the address the group's email is sent from")
         parser.add_argument("--election", help="Democracy Club id of the election you work on (default: the latest)")

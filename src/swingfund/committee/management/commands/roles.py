@@ -2,7 +2,8 @@
 invitations by email, and second factors: the command-line twin of the /group/roles/ page.
 
     swingfund roles list [--organisation SLUG]          # every role held, committee seats and the voting rule too
-    swingfund roles grant --user NAME --organisation SLUG --role treasurer|organiser|administrator|committee_member|chair
+    swingfund roles grant --user NAME --organisation SLUG --role ROLE    # treasurer, organiser, administrator,
+                                                                        # committee_member or chair
     swingfund roles revoke --user NAME --organisation SLUG --role …   # a committee seat is stood down, on the log
     swingfund roles rule --organisation SLUG --quorum 2 [--approve 3 | --approve majority]
     swingfund roles invite --email ann@example.org --organisation SLUG --role … --site https://our.site
@@ -15,11 +16,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from swingfund.accounts import services
 from swingfund.accounts.models import OrganisationRole
+from swingfund.cliargs import int_range
 from swingfund.committee import invitations, selectors
 from swingfund.committee import services as committee
 from swingfund.committee.invitations import INVITABLE, InvitationError
 from swingfund.committee.models import CommitteeMember, CommitteePolicy
-from swingfund.cliargs import int_range
 
 NOT_HELD = "{user} was not {role} of {organisation}."
 APPROVE_BAD = "--approve must be a whole number from 1 to 100, or 'majority', got {value!r}"

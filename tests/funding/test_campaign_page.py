@@ -1,0 +1,53 @@
+"""`/funding/dashboard/campaign/`: the treasurer (second factor given) or an organiser opens a campaign."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from swingfund.accounts.services import role_grant
+from swingfund.funding.models import Campaign
+from swingfund.funding.services.grants import BAD_DATES
+from swingfund.organisations.services import organisation_create
+from tests.accounts.helpers import second_factor, sign_in, user_make
+
+URL = "/funding/dashboard/campaign/"
+FORM = {"organisation": "leeds-fair-vote", "title": "Back candidates who back public services",
+        "description": "Gifts fund grants to the candidates our committee backs.",
+        "purpose": "Grants to candidates our committee backs, for their election expenses.", "mode": "pooled",
+        "goal_pounds": "5000", "starts_on": "2029-03-01", "ends_on": "2029-05-01", "election": ""}
+
+
+@pytest.fixture
+def group(db):
+    return organisation_create(name="Leeds Fair Vote", address="1 Park Row, Leeds")
+
+
+def _client(organisation, role):
+    user = user_make(role)
+    role_grant(user=user, organisation=organisation, role=role)
+    client = Client()
+    sign_in(client, user)
+    if role == "treasurer":
+        second_factor(client, user)
+    return client
+
+
+@pytest.mark.parametrize("role", ["treasurer", "organiser"])
+def test_the_treasurer_or_an_organiser_opens_a_campaign(group, role):
+    response = _client(group, role).post(URL, FORM)
+    assert response.status_code == 302
+    campaign = Campaign.objects.get(organisation=group)
+    assert response["Location"] == f"/funding/campaigns/{campaign.slug}/"
+    assert campaign.slug == "back-candidates-who-back-public-services" and campaign.goal_pence == 500_000
+
+
+def test_dates_the_wrong_way_round_are_refused_beside_the_field(group):
+    response = _client(group, "treasurer").post(URL, FORM | {"ends_on": "2029-02-01"})
+    assert response.status_code == 400 and BAD_DATES in response.content.decode()
+    assert not Campaign.objects.exists()
+
+
+def test_the_administrator_and_the_committee_do_not_open_campaigns(group):
+    assert _client(group, "administrator").post(URL, FORM).status_code == 403
+    assert not Campaign.objects.exists()

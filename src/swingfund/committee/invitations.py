@@ -26,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 
@@ -161,8 +162,11 @@ def invitation_send(*, organisation: Organisation, email: str, role: str, invite
     body = BODY.format(name=f" {name.strip()}" if name.strip() else "", inviter=inviter, role=words,
                        organisation=identity.name, days=INVITATION_DAYS, username=user.get_username(),
                        link=f"{link_base.rstrip('/')}/group/invitation/{token}/")
+    # The Message-ID names the group's own mail domain, not this machine's host name (often "localhost").
+    domain = identity.sender_email.rpartition("@")[2] or None
     EmailMessage(subject=SUBJECT.format(organisation=identity.name, role=words), body=body,
-                 from_email=identity.sender_email, to=[email]).send()
+                 from_email=identity.sender_email, to=[email],
+                 headers={"Message-ID": make_msgid(domain=domain)}).send()
     return Invitation(user=user, organisation=organisation, role=role)
 
 

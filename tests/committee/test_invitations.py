@@ -56,6 +56,7 @@ def test_the_invitation_email_comes_from_the_group_names_the_role_and_links_to_a
     message = received.message
     assert received.envelope_to == ["tom@example.org"]
     assert message["From"] == "hello@lfv.org"
+    assert message["Message-ID"].endswith("@lfv.org>")  # the group's domain, never this machine's host name
     assert message["Subject"] == "Leeds Fair Vote: you are invited as treasurer"
     assert "to be treasurer of Leeds Fair Vote" in message.get_content()
     assert _link(smtp, "tom@example.org").startswith("https://leedsfairvote.org/group/invitation/")

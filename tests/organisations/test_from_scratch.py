@@ -139,10 +139,24 @@ def _gss(data: Path, name: str) -> str:
         return next(row["ONS ID"] for row in csv.DictReader(handle) if row["Constituency name"] == name)
 
 
+ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _unescape(literal: bytes) -> bytes:
+    """A PDF literal string's bytes: backslash escapes (\\n, \\(, \\ddd octal, …) resolved."""
+    def one(match: re.Match) -> bytes:
+        token = match.group(1)
+        if token[:1].isdigit():
+            return bytes([int(token, 8) & 0xFF])
+        return ESCAPES.get(token, token)
+
+    return re.sub(rb"\\([0-7]{1,3}|.)", one, literal, flags=re.S)
+
+
 def pdf_text(pdf: bytes) -> str:
-    """The text of a PDF written by fpdf2, without a PDF library: every stream inflated; literal strings read as
-    they are, and hex strings of an embedded (Identity-H) font mapped back to characters through the font's
-    ToUnicode CMap."""
+    """The text of a PDF written by fpdf2, without a PDF library: every stream inflated, then each string shown
+    between BT and ET decoded — through the embedded font's ToUnicode CMap (two-byte glyph codes) when the PDF has
+    one, else as Latin-1 (the core fonts)."""
     streams = []
     for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
         try:
@@ -159,15 +173,20 @@ def pdf_text(pdf: bytes) -> str:
                 start = ord(bytes.fromhex(dst.decode()).decode("utf-16-be")[0])
                 for offset, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
                     cmap[code] = chr(start + offset)
+
+    def decode(data: bytes) -> str:
+        if not cmap:
+            return data.decode("latin-1")
+        return "".join(cmap.get(int.from_bytes(data[i:i + 2], "big"), "?") for i in range(0, len(data) - 1, 2))
+
     text = []
     for stream in streams:
         for segment in re.findall(rb"BT(.*?)ET", stream, re.S):
-            for literal, hexed in re.findall(rb"\(((?:\\.|[^\\)])*)\)|<([0-9A-Fa-f\s]+)>", segment):
+            for literal, hexed in re.findall(rb"\(((?:\\.|[^\\)])*)\)|<([0-9A-Fa-f\s]+)>", segment, re.S):
                 if literal:
-                    text.append(re.sub(rb"\\(.)", rb"\1", literal).decode("latin-1"))
+                    text.append(decode(_unescape(literal)))
                 elif hexed:
-                    digits = re.sub(rb"\s", b"", hexed).decode()
-                    text.append("".join(cmap.get(int(digits[i:i + 4], 16), "?") for i in range(0, len(digits), 4)))
+                    text.append(decode(bytes.fromhex(re.sub(rb"\s", b"", hexed).decode())))
             text.append("\n")
     return "".join(text)
 

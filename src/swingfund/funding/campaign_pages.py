@@ -34,8 +34,8 @@ class CampaignForm(forms.Form):
     mode = forms.ChoiceField(choices=GivingMode.choices, widget=forms.RadioSelect, initial=GivingMode.POOLED,
                              label="How gifts are used")
     goal_pounds = forms.IntegerField(min_value=1, label="Goal (£)", error_messages={"min_value": GOAL_BAD})
-    starts_on = forms.DateField(label="Opens on", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="Closes on", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label="Opens on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ends_on = forms.DateField(label="Closes on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     election = forms.ChoiceField(required=False, label="Election (if it raises for one)")
 
     def __init__(self, *args, **kwargs):

@@ -61,7 +61,7 @@ PEOPLE = [  # (email, role value on the roles page, name)
 ]
 PUBLIC_PAGES = ["/", "/targets/", "/targets/method/", "/scorecards/", "/scorecards/recommendations/",
                 "/recommendations/", "/committee/decisions/", "/committee/changes/", "/funding/", "/funding/ledger/",
-                "/compliance/", "/outreach/join/", "/outreach/share/", "/track-record/", "/postcode/"]
+                "/compliance/", "/outreach/join/", "/outreach/share/", "/track-record/"]
 
 
 def _env(url: str, home: Path, smtp_port: int) -> dict[str, str]:

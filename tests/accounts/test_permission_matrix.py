@@ -76,6 +76,7 @@ ACCESS: dict[str, Rule] = {
                                   GROUP_ADMINS | {ORGANISER_A}),
     "scorecards:pledges-template": Rule("/scorecards/pledges-template.csv", PUBLIC, PUBLIC),
     "scorecards:pledges-sample": Rule("/scorecards/pledges-sample.csv", PUBLIC, PUBLIC),
+    "funding:grants-from-decisions": Rule("/funding/dashboard/grants/", NOT_ALLOWED, TREASURERS),
     "funding:campaign-new": Rule("/funding/dashboard/campaign/?organisation=group-a", {TREASURER_A, ORGANISER_A},
                                  {TREASURER_A, ORGANISER_A}),
     "targeting:targets": Rule("/targets/", PUBLIC, PUBLIC),

@@ -5,8 +5,8 @@ statements, the committee proposes and decides one seat, and the treasurer opens
 page, imprint, consent wording, outgoing email or donation-notice PDF says "Demo", "Example Street", "Muslim" or
 "localhost".
 
-One step is not a web page: payable grants are made from the committee's decisions by `swingfund funding grants`
-(no page does that yet); the notice PDF is then read from its page.
+The treasurer turns the approved decision into a payable grant from the dashboard and the notice PDF is read from
+its page.
 """
 
 from __future__ import annotations
@@ -305,8 +305,10 @@ def test_a_group_set_up_from_scratch_shows_nothing_of_the_demo(scratch_url, brow
                 treasurer.fill("input[name=postcode]", "LS1 6BY")
                 treasurer.click("main form[method=post] button[type=submit]")
                 expect(treasurer.locator(".messages")).to_contain_text("Recorded gift")
-                granted = _swingfund(env, "funding", "grants", "--organisation", SLUG)
-                grant = re.search(r"Grant #(\d+)", granted).group(1)
+                treasurer.goto(f"{base}/funding/dashboard/")
+                treasurer.click("#grants-from-decisions button")
+                expect(treasurer.locator(".messages")).to_contain_text("Grant #")
+                grant = re.search(r"Grant #(\d+)", treasurer.inner_text(".messages")).group(1)
                 notice = treasurer.request.get(f"{base}/funding/grants/{grant}/notice.pdf")
                 assert notice.status == 200 and notice.body().startswith(b"%PDF-")
                 notice_text = pdf_text(notice.body())

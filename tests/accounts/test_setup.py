@@ -116,3 +116,17 @@ def test_interactive_setup_asks_each_question_with_its_default(monkeypatch):
     assert "Short name for links (lower-case letters, digits, hyphens) [leeds-fair-vote]: " in asked
     assert "Lens: swing or own [swing]: " in asked
     assert not any("Census categories" in q for q in asked)  # no census bloc: not asked
+
+
+def test_the_real_command_exits_2_on_a_bad_answer(tmp_path):
+    """As a volunteer's shell sees it: `swingfund setup` in its own process, on a fresh database."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SWINGFUND_", "DATABASE_"))}
+    env |= {"SWINGFUND_HOME": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
+    done = subprocess.run([sys.executable, "-m", "swingfund", "setup", *_flags(tmp_path, address="")], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"--address: {ADDRESS_REQUIRED}" in done.stderr

@@ -238,6 +238,7 @@ def test_a_group_set_up_from_scratch_shows_nothing_of_the_demo(scratch_url, brow
                     admin.select_option("#id_invite-role", role)
                     admin.click("#invite-form button[type=submit]")
                     expect(admin.locator(".messages")).to_contain_text(f"Invitation sent to {email}")
+                assert admin.evaluate("document.documentElement.scrollWidth") <= 390, "the roles page is too wide"
                 admin.fill("#id_rule-quorum", "2")
                 admin.fill("#id_rule-approvals_required", "2")
                 admin.click("#rule-form button[type=submit]")
@@ -251,6 +252,7 @@ def test_a_group_set_up_from_scratch_shows_nothing_of_the_demo(scratch_url, brow
                     admin.click("#new-statement button[type=submit]")
                     expect(admin.locator(".messages")).to_contain_text(f"Statement “{title}” is published.")
                 expect(admin.locator("section.statement")).to_have_count(5)
+                assert admin.evaluate("document.documentElement.scrollWidth") <= 390, "the statements page is too wide"
 
                 # -- each invited person follows their link and chooses a password -------------------------------
                 pages = {}

@@ -242,7 +242,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling: after this many wrong passwords for one username from one address, sign-in is refused until the
-# cool-off passes (or `swingfund axes_reset`).
+# cool-off passes (or `swingfund django axes_reset`).
 AXES_FAILURE_LIMIT = int(os.environ.get("SWINGFUND_LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = float(os.environ.get("SWINGFUND_LOGIN_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from swingfund.outreach.compose import imprint
 from swingfund.outreach.delivery import channel_drain
 from swingfund.outreach.messaging import message_approve, message_create, message_queue
 from swingfund.outreach.models import Consent, Delivery
 from swingfund.outreach.segments import segment_create
 from swingfund.outreach.services import consent_withdraw
 from swingfund.testing.smtp import SmtpSink
-from tests.outreach.conftest import NORTH, SOUTH, make_supporter
+from tests.outreach.conftest import IMPRINT, NORTH, SOUTH, make_supporter
 
 
 @pytest.fixture
@@ -50,11 +49,12 @@ def test_only_the_segment_gets_it_with_imprint_and_one_click_unsubscribe(client,
     for supporter in inside:
         mail = got[supporter.email]
         text = mail.get_body(("plain",)).get_content()
-        assert text.rstrip().endswith(imprint())
+        assert text.rstrip().endswith(IMPRINT)
+        assert mail["From"] == "hello@testgroup.example"
         assert mail["Subject"] == f"Polling day in {supporter.constituency.name}"
         assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert mail["List-Unsubscribe"].strip() == f"<http://127.0.0.1:8000/outreach/unsubscribe/{supporter.token}/email/>"
-        assert mail["Message-ID"] == f"<delivery-{Delivery.objects.get(supporter=supporter).pk}@localhost>"
+        assert mail["Message-ID"] == f"<delivery-{Delivery.objects.get(supporter=supporter).pk}@testgroup.example>"
     # one click (RFC 8058: a POST with no cookie and no CSRF token) stops email at once
     url = got[inside[0].email]["List-Unsubscribe"].strip().strip("<>").replace("http://127.0.0.1:8000", "")
     assert client.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200

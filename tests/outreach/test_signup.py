@@ -33,7 +33,7 @@ def test_valid_sign_up_lands_in_the_seat_the_onspd_row_names(organisation, postc
     assert supporter.postcode == "AB101PE"
     consents = {c.purpose: c for c in Consent.objects.filter(supporter=supporter)}
     assert set(consents) == {"email", "whatsapp", "special"}
-    assert consents["special"].wording == consent.wording(purpose="special")
+    assert consents["special"].wording == consent.wording(purpose="special", organisation=organisation)
     assert consents["special"].version == consent.VERSION and consents["special"].source == "web sign-up form"
 
 
@@ -83,7 +83,7 @@ def test_same_email_twice_is_refused(organisation, postcodes):
 def test_sign_up_page(client, organisation, postcodes):
     page = client.get("/outreach/join/")
     assert page.status_code == 200
-    assert consent.wording(purpose="special") in page.content.decode()
+    assert consent.wording(purpose="special", organisation=organisation) in page.content.decode()
     bad = client.post("/outreach/join/", {"first_name": "Bilal", "phone": "07911123999", "postcode": "AB10 1AB",
                                           "language": "en", "consent_whatsapp": "on"})  # fmt: skip
     assert bad.status_code == 400 and errors.NO_SPECIAL_CONSENT in bad.content.decode()

@@ -98,7 +98,8 @@ class PublicPageCacheMiddleware:
         if seconds <= 0 or not cacheable(request):
             return self.get_response(request)
         key = "page:" + hashlib.sha256(
-            f"{request.get_full_path()}|{_settings_fingerprint()}|{site_version()}".encode()).hexdigest()
+            f"{request.get_host()}|{request.get_full_path()}|{_settings_fingerprint()}|{site_version()}".encode()
+        ).hexdigest()  # per host: a site serving several groups never serves one group's page to another's host
         cache = caches["default"]
         stored = cache.get(key)
         if stored is not None:

@@ -20,5 +20,5 @@ def organisation(request: HttpRequest) -> dict[str, object]:
     else:
         setup = ""
     return {"org_name": defaults.name, "org_address": defaults.address_line,
-            "org_email": defaults.privacy_contact if "@" in defaults.privacy_contact else defaults.sender_email,
+            "org_email": defaults.sender_email, "org_privacy": defaults.privacy_contact,
             "org_imprint": defaults.imprint, "org_setup": setup}

@@ -13,7 +13,7 @@ from swingfund.outreach import consent, errors
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.models import Consent, Supporter
 from swingfund.outreach.services import email_confirm, live_purposes, supporter_sign_up
-from tests.outreach.conftest import ALL_CONSENTS, NORTH, SAMPLE, SOUTH
+from tests.outreach.conftest import ALL_CONSENTS, IMPRINT, NORTH, SAMPLE, SOUTH
 
 
 def sign_up(organisation, **overrides):
@@ -42,6 +42,8 @@ def test_email_waits_for_double_opt_in(organisation, postcodes, django_capture_o
         supporter = sign_up(organisation)
     assert live_purposes(supporter=supporter) == {"whatsapp", "special"}
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["amina@example.org"]
+    assert mail.outbox[0].from_email == "hello@testgroup.example"  # the group's own sender and imprint
+    assert mail.outbox[0].body.endswith(IMPRINT) and "signed up to hear from Test Group." in mail.outbox[0].body
     link = f"/outreach/confirm/{supporter.token}/"
     assert link in mail.outbox[0].body
     email_confirm(token=supporter.token)

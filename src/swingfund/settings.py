@@ -117,7 +117,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "csp.middleware.CSPMiddleware",
     # Inside CSP and GZip: a page served from this cache gets this response's own nonce and header, then compression.
-    "swingfund.public.pagecache.PublicPageCacheMiddleware",
+    "swingfund.caching.AnonymousPageMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -236,8 +236,11 @@ EMAIL_BACKEND = (
 # No default: `swingfund check --deploy` refuses a sender on localhost, and outreach refuses to send without one.
 DEFAULT_FROM_EMAIL = os.environ.get("SWINGFUND_FROM_EMAIL", "")
 LOGOUT_REDIRECT_URL = "/"  # the sign-out link in the menu returns to the home page
-# Anonymous GETs of the busiest public pages are kept rendered until their data changes (public/pagecache.py).
+# Anonymous GETs of the busiest public pages are kept rendered until their data changes (caching.py): "/" is the
+# home page only, any other entry a path prefix.
 SWINGFUND_PAGE_CACHE_SECONDS = int(os.environ.get("SWINGFUND_PAGE_CACHE_SECONDS", "60"))
+SWINGFUND_CACHED_PAGES = ("/", "/targets/", "/seats/", "/funding/ledger/", "/committee/decisions/", "/recommendations/",
+                          "/scorecards/recommendations/")
 
 LOGGING = {
     "version": 1,
@@ -303,8 +306,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# A cache shared by every process (web workers, the worker, the CLI): computed target tables and recommendations
-# are kept here per (election, bloc, assumptions, seed). It is a table in the database, so it follows DATABASE_URL.
+# A cache shared by every process (web workers, the worker, the CLI): computed target tables, recommendations and
+# anonymous pages are kept here keyed by their parameters and data version (caching.py). It is a table in the
+# database, so it follows DATABASE_URL.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

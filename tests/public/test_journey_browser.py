@@ -117,8 +117,10 @@ def test_donor_gives_by_card_and_the_thanks_page_updates_itself(live_server, pag
 def test_a_closed_campaign_offers_no_give_button_and_bank_details_stand_in_for_cards(live_server, page, journey,
                                                                                    settings):
     settings.STRIPE_SECRET_KEY = ""
-    settings.SWINGFUND_BANK_ACCOUNT_NAME, settings.SWINGFUND_BANK_SORT_CODE = "Demo Group", "12-34-56"
-    settings.SWINGFUND_BANK_ACCOUNT_NUMBER = "12345678"
+    from swingfund.organisations.services import organisation_update
+
+    organisation_update(organisation=journey.organisation, bank_account_name="Demo Group", bank_sort_code="12-34-56",
+                        bank_account_number="12345678")
     from swingfund.funding.services import campaign_create
 
     now = timezone.now()

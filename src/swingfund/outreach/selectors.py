@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from swingfund.organisations.models import Organisation
-from swingfund.outreach.models import Delivery, Message, Segment
+from swingfund.outreach.models import Consent, Delivery, Message, Segment, Supporter
 
 
 def default_organisation() -> Organisation | None:
@@ -28,3 +28,13 @@ def delivery_counts(*, message: Message) -> dict[str, int]:
 
 def delivery_log(*, message: Message, limit: int = 200) -> QuerySet[Delivery]:
     return Delivery.objects.filter(message=message).select_related("constituency").order_by("-id")[:limit]
+
+
+def supporters_per_seat(*, organisation_id: int) -> dict[int, int]:
+    """Consenting supporters of the group per constituency id: supporters not erased with at least one consent
+    still in force. Aggregate counts only, in one query: what targeting counts for a group whose bloc is its own
+    supporters."""
+    live = Consent.objects.filter(withdrawn_at__isnull=True).values("supporter_id")
+    rows = (Supporter.objects.filter(organisation_id=organisation_id, erased_at__isnull=True, pk__in=live)
+            .values("constituency_id").annotate(n=Count("pk")).values_list("constituency_id", "n"))
+    return dict(rows)

@@ -25,6 +25,9 @@ from .models import Statement, StatementVersion
 DEMO_SLUG = "demo-community-group"
 DEMO_NAME = "Demo Community Group"
 DEMO_ELECTION = "parl.2024-07-04"
+DEMO_BLOC = "religion:muslim"
+"""The demo group's own defaults: the 2024 general election and a census bloc. Product code reads a group's
+defaults from its organisation row; only the demo writes these values."""
 DEMO_DATE = dt.date(2024, 6, 20)
 DEMO_NOTE = (
     "DEMO DATA — an illustrative coding invented for the swingfund demo. It is not a real assessment "
@@ -112,9 +115,13 @@ def _statements(organisation: Organisation) -> list[StatementVersion]:
 @transaction.atomic
 def demo_seed(*, election_id: str = DEMO_ELECTION) -> Organisation:
     """Create (or refresh) the demo organisation, its five statements and the illustrative evidence."""
-    organisation, _ = Organisation.objects.get_or_create(
-        slug=DEMO_SLUG, defaults={"name": DEMO_NAME, "demo": True, "standard_grant_pence": 100_000}
+    organisation, created = Organisation.objects.get_or_create(
+        slug=DEMO_SLUG, defaults={"name": DEMO_NAME, "demo": True, "standard_grant_pence": 100_000,
+                                  "default_election": DEMO_ELECTION, "bloc_kind": "census", "bloc": DEMO_BLOC},
     )
+    if not created and not organisation.default_election:
+        organisation.default_election, organisation.bloc_kind, organisation.bloc = DEMO_ELECTION, "census", DEMO_BLOC
+        organisation.save(update_fields=["default_election", "bloc_kind", "bloc"])
     versions = _statements(organisation)
     candidacies = {
         c.person.dc_person_id: c

@@ -7,7 +7,8 @@
     swingfund committee show 3
     swingfund committee vote 3 --user bob --choice for [--hash <content hash you read>]
     swingfund committee interest 3 --user carol --note "…"
-    swingfund committee decide 3 [--close --user alice]
+    swingfund committee decide 3 [--close --user alice [--reason evidence]]
+    swingfund committee withdraw 3 --user alice --reason "proposed for the wrong seat"
     swingfund committee demo [--election parl.YYYY-MM-DD] [--bloc topic:category]
 """
 
@@ -66,6 +67,8 @@ class Command(BaseCommand):
         vote.add_argument("--user", required=True)
         vote.add_argument("--choice", choices=rules.CHOICES, required=True)
         vote.add_argument("--hash", help="the content hash you read (`show`); default: the current one")
+        vote.add_argument("--reason", choices=list(rules.REJECTION_REASONS), default="",
+                          help="with --choice against: why (shown on the public decisions page if rejected)")
         interest = sub.add_parser("interest", help="declare an interest and be recused")
         interest.add_argument("proposal", type=positive_id)
         interest.add_argument("--user", required=True)
@@ -74,6 +77,12 @@ class Command(BaseCommand):
         decide.add_argument("proposal", type=positive_id)
         decide.add_argument("--close", action="store_true", help="the chair closes voting after the deadline")
         decide.add_argument("--user", help="the chair, with --close")
+        decide.add_argument("--reason", choices=list(rules.REJECTION_REASONS), default="",
+                            help="with --close: the rejection's reason, if it is rejected")
+        withdraw = sub.add_parser("withdraw", help="the proposer withdraws a proposal before the first vote")
+        withdraw.add_argument("proposal", type=positive_id)
+        withdraw.add_argument("--user", required=True, help="the proposer")
+        withdraw.add_argument("--reason", required=True, help="why (kept in the committee's audit trail)")
         demo = sub.add_parser("demo", help="the committee step of the demo (idempotent)")
         demo.add_argument("--organisation")
         demo.add_argument("--election", help="default: the group's election")
@@ -145,7 +154,7 @@ class Command(BaseCommand):
             table.add_column(col, justify="right" if col in ("#", "Amount") else "left")
         for p in proposals:
             count = selectors.proposal_tally(proposal=p)
-            state = p.decision.outcome if p.status == Proposal.Status.DECIDED else "open"
+            state = p.decision.outcome if p.status == Proposal.Status.DECIDED else p.status
             what = f"grant to {p.candidacy.person_name}" if p.kind == Proposal.Kind.GRANT else "stay out"
             table.add_row(str(p.pk), f"{p.constituency.name}\n[dim]{p.constituency.gss_code}[/]", what,
                           pounds(p.amount_pence) if p.amount_pence else "—", state,
@@ -168,9 +177,10 @@ class Command(BaseCommand):
             for b in d.ballots:
                 self.stdout.write(f"  {b['name']}: {b['choice']} at {b['cast_at']}")
 
-    def _vote(self, *, proposal, user, choice, hash, **_):
+    def _vote(self, *, proposal, user, choice, hash, reason, **_):
         p = self._proposal(proposal)
-        services.vote_cast(proposal=p, user=self._user(user), choice=choice, proposal_hash=hash or p.content_hash)
+        services.vote_cast(proposal=p, user=self._user(user), choice=choice, proposal_hash=hash or p.content_hash,
+                           reason=reason)
         p.refresh_from_db()
         self.stdout.write(f"{user} voted {choice} on proposal #{p.pk}.")
         self.stdout.write(selectors.proposal_tally(proposal=p).explanation if p.status == "open"
@@ -181,12 +191,18 @@ class Command(BaseCommand):
         services.interest_declare(proposal=p, user=self._user(user), note=note)
         self.stdout.write(f"{user} declared an interest in proposal #{p.pk} and is recused.")
 
-    def _decide(self, *, proposal, close, user, **_):
+    def _decide(self, *, proposal, close, user, reason, **_):
         p = self._proposal(proposal)
         if close and not user:
             raise CommandError("--close needs --user (the chair).", returncode=2)
-        decision = services.proposal_decide(proposal=p, closed_by=self._user(user) if close else None)
+        decision = services.proposal_decide(proposal=p, closed_by=self._user(user) if close else None,
+                                            reason=reason if close else "")
         self.stdout.write(f"Proposal #{p.pk} {decision.outcome}: {decision.explanation}")
+
+    def _withdraw(self, *, proposal, user, reason, **_):
+        p = self._proposal(proposal)
+        services.proposal_withdraw(proposal=p, user=self._user(user), reason=reason)
+        self.stdout.write(f"Proposal #{p.pk} withdrawn by {user}: {reason.strip()}")
 
     def _demo(self, *, organisation, election, bloc, **_):
         from swingfund.committee.demo import demo_run

@@ -14,7 +14,7 @@ from swingfund import csvsafe
 from swingfund.committee.models import Decision
 from swingfund.elections.models import Person
 from swingfund.public import selectors
-from swingfund.public.views import RECOMMENDATIONS_ELECTION, RECOMMENDATIONS_TOP
+from swingfund.public.views import RECOMMENDATIONS_TOP
 from swingfund.scorecards.models import Evidence
 from swingfund.scorecards.selectors import current_versions, stances_by_person
 
@@ -47,7 +47,7 @@ def _respond(*, fmt: str, name: str, columns: list[str], rows: Iterable[dict], m
 
 
 def targets(request: HttpRequest, fmt: str) -> HttpResponse:
-    election = request.GET.get("election") or RECOMMENDATIONS_ELECTION
+    election = request.GET.get("election") or selectors.group_election()
     bloc = request.GET.get("bloc") or selectors.group_bloc()
     try:
         table = selectors.targets_cached(election_id=election, bloc=bloc)
@@ -72,7 +72,7 @@ def recommendations(request: HttpRequest, fmt: str) -> HttpResponse:
         top = min(max(int(request.GET.get("top", RECOMMENDATIONS_TOP)), 1), 650)
     except ValueError:
         top = RECOMMENDATIONS_TOP
-    found, notes = selectors.whom_we_back(organisation=org, election_id=RECOMMENDATIONS_ELECTION, bloc=bloc,
+    found, notes = selectors.whom_we_back(organisation=org, election_id=selectors.group_election(), bloc=bloc,
                                           lens=lens, top=top)
     rows = []
     for row in found:

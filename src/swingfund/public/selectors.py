@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Max, QuerySet
 
 from swingfund.committee.models import Decision
@@ -15,29 +14,37 @@ from swingfund.elections.selectors import constituency_for_postcode
 from swingfund.funding import selectors as funding
 from swingfund.funding.models import Campaign, Grant
 from swingfund.organisations.models import Organisation
+from swingfund.organisations.selectors import GroupDefaults, group_defaults, organisation_current
 from swingfund.targeting.bloc import BlocError, bloc_parse
 from swingfund.targeting.selectors import TargetingError
 from swingfund.targeting.targets import TargetRow, TargetTable, targets_compute
 
-DEFAULT_BLOC = "religion:muslim"
-DEFAULT_LENS = "swing"
 LATEST_DECISIONS = 6
 _CACHE: dict[tuple, TargetTable] = {}
 _CACHE_LOCK = threading.Lock()
 
 
+def group() -> GroupDefaults:
+    """The defaults of the group this site serves (its organisation row): election, lens, bloc or none."""
+    return group_defaults()
+
+
 def group_bloc() -> str:
-    """The bloc the group speaks to (settings SWINGFUND_ORG_BLOC): the view every public page opens on."""
-    return getattr(settings, "SWINGFUND_ORG_BLOC", "") or DEFAULT_BLOC
+    """The group's census bloc, the view every public page opens on; "" for a group without one."""
+    return group().bloc
 
 
 def group_lens() -> str:
-    lens = getattr(settings, "SWINGFUND_ORG_LENS", "") or DEFAULT_LENS
-    return lens if lens in ("swing", "own") else DEFAULT_LENS
+    return group().lens
+
+
+def group_election() -> str:
+    """The election the group's public pages open on (its default, else the latest imported)."""
+    return group().election_id
 
 
 def organisation() -> Organisation | None:
-    return Organisation.objects.order_by("id").first()
+    return organisation_current()
 
 
 def _data_version() -> tuple:
@@ -53,7 +60,7 @@ def targets_cached(*, election_id: str, bloc: str) -> TargetTable:
     with _CACHE_LOCK:
         table = _CACHE.get(key)
         if table is None:
-            table = targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc))
+            table = targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc) if bloc else None)
             _CACHE.clear()  # one data version, a few blocs: keep it small
             _CACHE[key] = table
         return table
@@ -83,7 +90,10 @@ class BlocEstimate:
 
 def bloc_estimate(*, election_id: str, code: str, bloc: str) -> BlocEstimate | None:
     """The seat's bloc voters and cohesive bloc vote with the range the assumptions allow (every assumption at
-    its low end, then at its high end), from the cached target table; None without census figures."""
+    its low end, then at its high end), from the cached target table; None without census figures (and for a
+    group without a census bloc)."""
+    if not bloc:
+        return None
     try:
         table = targets_cached(election_id=election_id, bloc=bloc)
     except (BlocError, TargetingError, ValueError):
@@ -174,8 +184,13 @@ def recommendations_cached(*, organisation: Organisation, election_id: str, bloc
     with _CACHE_LOCK:
         hit = _RECS_CACHE.get(key)
     if hit is None:
-        hit = recommendations_with_notes(organisation=organisation, election_id=election_id, bloc=bloc, lens=lens,
-                                         top=None)
+        supporters = None
+        if not bloc and organisation.bloc_kind == "supporters":
+            from swingfund.outreach.selectors import supporters_per_seat
+
+            supporters = supporters_per_seat(organisation_id=organisation.pk)
+        hit = recommendations_with_notes(organisation=organisation, election_id=election_id, bloc=bloc or None,
+                                         supporters=supporters, lens=lens, top=None)
         with _CACHE_LOCK:
             _RECS_CACHE.clear()
             _RECS_CACHE[key] = hit
@@ -190,6 +205,8 @@ def backed_map_svg(*, election_id: str, bloc: str, organisation: Organisation) -
     from swingfund.targeting.charts import ChartError, hexjson_path
     from swingfund.targeting.hexmap import linked_hex_map_svg, map_hexes_load
 
+    if not bloc:
+        return ""
     table = targets_cached(election_id=election_id, bloc=bloc)
     try:
         hexes = map_hexes_load(path=hexjson_path(boundary_set=table.seats.boundary_set))

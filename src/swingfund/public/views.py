@@ -18,7 +18,6 @@ from swingfund.elections.models import Constituency, Result
 from swingfund.public import selectors
 from swingfund.scorecards.models import StatementVersion
 
-RECOMMENDATIONS_ELECTION = "parl.2024-07-04"
 RECOMMENDATIONS_TOP = 25
 POSTCODE_MISSING = "Enter a postcode, for example IG6 3AA."
 
@@ -64,7 +63,7 @@ def seat(request: HttpRequest, gss_code: str) -> HttpResponse:
     return render(request, "public/seat.html", {
         "seat": constituency, "election": election, "result": result,
         "lines": selectors.result_lines(result=result) if result else [],
-        "estimate": estimate, "bloc": bloc, "bloc_words": bloc_words(bloc), "decisions": decisions,
+        "estimate": estimate, "bloc": bloc, "bloc_words": bloc_words(bloc) if bloc else "", "decisions": decisions,
         "grants": list(selectors.seat_grants(seat=constituency)), "postcode": request.GET.get("postcode", ""),
         "org": selectors.organisation(),
     })
@@ -85,8 +84,9 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     org = selectors.organisation()
     if org is None:
         raise Http404("No organisation yet: run `swingfund demo`, or create one in the admin.")
-    election = request.GET.get("election") or RECOMMENDATIONS_ELECTION
+    election = request.GET.get("election") or selectors.group_election()
     bloc = request.GET.get("bloc", "").strip() or selectors.group_bloc()
+    bloc = "" if bloc.lower() in ("none", "supporters") else bloc
     lens = request.GET.get("lens", "") or selectors.group_lens()
     lens = lens if lens in ("swing", "own") else selectors.group_lens()
     try:

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         pledges = kinds.add_parser("pledges", help="pledge-survey CSV (one row per candidate × statement)")
         pledges.add_argument("file", type=Path)
         pledges.add_argument("--organisation", required=True, help="organisation slug")
-        pledges.add_argument("--election", required=True, help="e.g. parl.2024-07-04")
+        pledges.add_argument("--election", required=True, help="e.g. parl.YYYY-MM-DD")
         pledges.add_argument("--statement", help="statement slug, when the file has no statement column")
         divisions = kinds.add_parser("divisions", help="Commons division votes CSV (one row per member × division)")
         divisions.add_argument("file", type=Path)

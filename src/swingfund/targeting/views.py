@@ -37,8 +37,10 @@ def targets_page(request: HttpRequest) -> HttpResponse:
     """The page. Anonymous visitors get it whole from memory when it was rendered before for the same query and data
     (`heavy.anonymous_page`), before any form or query runs."""
     version = heavy.fingerprint(DATA_TABLES)
-    return heavy.anonymous_page(request=request, page="targets", params={"query": sorted(request.GET.lists())},
-                                version=version, render=lambda: _targets_page(request, version=version))
+    group = group_defaults(host=request.get_host())
+    return heavy.anonymous_page(request=request, page="targets", version=version,
+                                params={"query": sorted(request.GET.lists()), "group": (group.election_id, group.bloc)},
+                                render=lambda: _targets_page(request, version=version))
 
 
 def _targets_page(request: HttpRequest, *, version: str) -> HttpResponse:
@@ -203,14 +205,17 @@ def method_page(request: HttpRequest) -> HttpResponse:
     full forecasts of past elections) depend only on the imported data: their part of the page is computed once per
     import and then served from `heavy`'s cache, and anonymous visitors get the whole page from memory."""
     version = heavy.fingerprint(DATA_TABLES)
-    return heavy.anonymous_page(request=request, page="method", params={}, version=version,
+    return heavy.anonymous_page(request=request, page="method", version=version,
+                                params={"census_group": group_defaults(host=request.get_host()).has_census_bloc},
                                 render=lambda: _method_page(request, version=version))
 
 
 def _method_page(request: HttpRequest, *, version: str) -> HttpResponse:
+    census_group = group_defaults(host=request.get_host()).has_census_bloc
     try:
-        results = heavy.fragment(request=request, page="method", params={"backtests": _backtests()},
-                                 version=version, compute=_method_results)
+        results = heavy.fragment(request=request, page="method",
+                                 params={"backtests": _backtests(), "census_group": census_group},
+                                 version=version, compute=lambda: _method_results(census_group=census_group))
     except heavy.Refused as refused:
         response = render(request, "targeting/method.html", {"error": str(refused)}, status=refused.status)
         response["Retry-After"] = str(refused.retry_after)
@@ -218,7 +223,7 @@ def _method_page(request: HttpRequest, *, version: str) -> HttpResponse:
     return render(request, "targeting/method.html", {"results": mark_safe(results)})  # autoescaped in compute
 
 
-def _method_results() -> str:
+def _method_results(*, census_group: bool = True) -> str:
     """The data-dependent part of the method page, rendered (see `method_page`)."""
     from swingfund.targeting.backtest import backtest_run
     from swingfund.targeting.calibration import calibration_svg
@@ -241,7 +246,7 @@ def _method_results() -> str:
         "national_sd_points": f"{NATIONAL_SD * 100:g}", "backtests": rows,
         "backtest_error": error or "Import the 2015 (BES), 2017, 2019 and 2024 results to run the backtests.",
         "chart": mark_safe(calibration_svg(series=[(f"{b.baseline} → {b.target}", b.reliability) for b in results])),
-        "ordinary_c80": next(iter(c80.values()), "—") if len(c80) > 1 else "—",
+        "census_group": census_group, "ordinary_c80": next(iter(c80.values()), "—") if len(c80) > 1 else "—",
         "volatile_c80": list(c80.values())[-1] if c80 else "—",
     }
     return render_to_string("targeting/_method_results.html", context)

@@ -7,19 +7,22 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from swingfund.accounts.access import administrator_required
-from swingfund.compliance.charts import gauges_svg
 from swingfund.compliance.checks import WARN_AT_PERCENT
-from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figures_in_force
+from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figure_table, figures_in_force
 from swingfund.compliance.timetables import election_dates
 from swingfund.elections.models import Election
+from swingfund.organisations.models import Organisation
+from swingfund.organisations.selectors import group_defaults
+from swingfund.reports.charts import gauges_svg
+from swingfund.reports.position import organisation_position
+from swingfund.reports.returns_data import donations_report, spending_report
+
+REPORT_KINDS = ("donations", "spending")
 
 
 def _default_election(request: HttpRequest) -> str:
     """The group's default election (its organisation's), else the latest imported."""
-    from swingfund.organisations.selectors import group_defaults
-
     return group_defaults(host=request.get_host()).election_id
-REPORT_KINDS = ("donations", "spending")
 
 
 def _election_choices(default: str) -> list[str]:
@@ -30,20 +33,17 @@ def _election_choices(default: str) -> list[str]:
 def compliance_index(request: HttpRequest) -> HttpResponse:
     """Figures in force for an election (with citations and [verify] flags), its dates, and the organisation's
     position against each threshold as SVG gauges."""
-    from swingfund.compliance.position import organisation_position
-    from swingfund.organisations.models import Organisation
-
     default = _default_election(request)
     election_id = request.GET.get("election") or default
     organisation = Organisation.objects.filter(slug=request.GET.get("organisation") or "").first()
     context: dict = {"election_id": election_id, "elections": _election_choices(default), "warn_at": WARN_AT_PERCENT,
                      "organisations": Organisation.objects.order_by("name")}
     try:
-        dates = election_dates(election_id=election_id)
+        dates = election_dates(figures=figure_table(), election_id=election_id)
         position = organisation_position(election_id=election_id, organisation=organisation)
     except (ValueError, FigureNotInForce) as exc:
         context["error"] = str(exc)
-        return render(request, "compliance/index.html", context, status=400)
+        return render(request, "reports/index.html", context, status=400)
     context.update(
         dates=dates,
         figures=figures_in_force(on=dates.poll_date),
@@ -52,15 +52,13 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
         regimes=[(regime, mark_safe(gauges_svg(regime.gauges, title=regime.title)) if regime.gauges else "")
                  for regime in position.regimes],
     )
-    return render(request, "compliance/index.html", context)
+    return render(request, "reports/index.html", context)
 
 
 @administrator_required
 def report_csv(request: HttpRequest, kind: str) -> HttpResponse:
     """The donations or spending return as CSV. It carries donors' names and addresses and covers every organisation
     of the instance, so it is the site administrator's (with their second factor)."""
-    from swingfund.compliance.returns_data import donations_report, spending_report
-
     if kind not in REPORT_KINDS:
         raise Http404(kind)
     election_id = request.GET.get("election") or _default_election(request)

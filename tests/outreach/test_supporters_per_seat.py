@@ -14,8 +14,9 @@ from tests.outreach.conftest import NORTH, SOUTH, make_supporter
 def test_consenting_supporters_are_counted_per_seat(organisation, postcodes):
     south = [make_supporter(organisation, n) for n in range(3)]
     make_supporter(organisation, 10, postcode="AB10 1PE")
-    for purpose in ("email", "whatsapp", "special"):  # no consent left in force: not counted
+    for purpose in ("email", "whatsapp"):  # no longer hears from us: not counted
         consent_withdraw(supporter=south[0], purpose=purpose, via="test")
+    make_supporter(organisation, 20, channels=("email",), confirm=False)  # email never confirmed: not counted
     supporter_erase(supporter=south[1])  # erased: not counted
     ids = dict(Constituency.objects.filter(gss_code__in=[SOUTH, NORTH], boundary_set="pcon2024")
                .values_list("gss_code", "pk"))

@@ -99,8 +99,8 @@ DATED_SCOPES = ("law",)
 """Scopes whose meaning changes with the date as well as the data: today's date is part of their version."""
 
 # Deployment settings the public pages show (the imprint, the giving options): part of every cached page's key.
-PAGE_SETTINGS = ("SWINGFUND_ORG_NAME", "SWINGFUND_ORG_ADDRESS", "SWINGFUND_ORG_BLOC", "SWINGFUND_ORG_LENS",
-                 "STRIPE_SECRET_KEY", "SWINGFUND_BANK_ACCOUNT_NUMBER", "SWINGFUND_CHEQUE_PAYEE")
+PAGE_SETTINGS = ("SWINGFUND_ORG_NAME", "SWINGFUND_ORG_ADDRESS", "STRIPE_SECRET_KEY", "SWINGFUND_BANK_ACCOUNT_NUMBER",
+                 "SWINGFUND_CHEQUE_PAYEE")
 NONCE_PLACEHOLDER = b"\x00swingfund-csp-nonce\x00"  # never in a rendered page (the importers refuse NUL bytes)
 
 _generation = 0

@@ -215,9 +215,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("SWINGFUND_FROM_EMAIL", "swingfund@localhost
 # The organisation running this instance: name and postal address are the imprint (Elections Act 2022).
 SWINGFUND_ORG_NAME = os.environ.get("SWINGFUND_ORG_NAME", "Demo Community Group")
 SWINGFUND_ORG_ADDRESS = os.environ.get("SWINGFUND_ORG_ADDRESS", "1 Example Street, London, N1 1AA")
-# The group's own bloc and lens: the view the public pages open on (targets, seat pages, recommendations).
-SWINGFUND_ORG_BLOC = os.environ.get("SWINGFUND_ORG_BLOC", "religion:muslim")
-SWINGFUND_ORG_LENS = os.environ.get("SWINGFUND_ORG_LENS", "swing")
 LOGOUT_REDIRECT_URL = "/"  # the sign-out link in the menu returns to the home page
 # Anonymous GETs of the busiest public pages are kept rendered until their data changes (caching.py): "/" is the
 # home page only, any other entry a path prefix.

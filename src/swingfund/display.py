@@ -18,7 +18,7 @@ _ELECTION_ID = re.compile(r"^(?P<kind>[a-z]+)\.(?:[a-z0-9-]+\.)*?(?P<date>\d{4}-
 
 
 def election_words(election_id: str) -> str:
-    """`parl.2024-07-04` → "4 July 2024 general election"; an unknown shape is returned unchanged."""
+    """`parl.YYYY-MM-DD` → "D Month YYYY general election"; an unknown shape is returned unchanged."""
     match = _ELECTION_ID.match(str(election_id or ""))
     if not match:
         return str(election_id or "")
@@ -29,12 +29,12 @@ def election_words(election_id: str) -> str:
 
 
 def bloc_words(bloc: str) -> str:
-    """`religion:muslim` → "Muslim (census 2021)"; terms joined by + → "Black + Mixed (census 2021)"."""
+    """`topic:category` → "Category (census 2021)"; terms joined by + → "Black + Mixed (census 2021)"."""
     text = str(bloc or "").strip()
     if not text:
         return ""
     census = DEFAULT_CENSUS
-    if "/" in text:  # str(Bloc) pins a census as "census2011/religion:muslim"
+    if "/" in text:  # str(Bloc) pins a census as "census2011/topic:category"
         key, _, text = text.partition("/")
         census = CENSUS_NAMES.get(key, key)
     names = []

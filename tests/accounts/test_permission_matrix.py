@@ -91,6 +91,7 @@ ACCESS: dict[str, Rule] = {
     "committee:interest": Rule("/committee/proposals/{proposal}/interest/", NOT_ALLOWED, {CHAIR_A}),
     "committee:edit": Rule("/committee/proposals/{proposal}/edit/", NOT_ALLOWED, {CHAIR_A}),
     "committee:close": Rule("/committee/proposals/{proposal}/close/", NOT_ALLOWED, {CHAIR_A}),
+    "committee:withdraw": Rule("/committee/proposals/{proposal}/withdraw/", NOT_ALLOWED, {CHAIR_A}),
     "committee:decisions": Rule("/committee/decisions/", PUBLIC, PUBLIC),
     "committee:changes": Rule("/committee/changes/", PUBLIC, PUBLIC),
     "funding:campaigns": Rule("/funding/", PUBLIC, PUBLIC),

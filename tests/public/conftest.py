@@ -63,7 +63,6 @@ def build_world(settings, monkeypatch) -> Journey:
     from swingfund.scorecards.demo import demo_seed
     from tests.fixtures.official import official_import, official_loaded
 
-    settings.SWINGFUND_ORG_BLOC = BLOC
     monkeypatch.setenv("SWINGFUND_DEMO_PASSWORD", PASSWORD)
     if not official_loaded():
         official_import()

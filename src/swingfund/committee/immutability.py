@@ -25,8 +25,10 @@ from django.db import connection as default_connection
 
 IMMUTABLE_TABLES = ("committee_decision", "committee_vote", "committee_auditevent")
 TRIGGER_MESSAGE = "swingfund: committee records are append-only"
-# A proposal may change while it is open; once decided (status 'decided') it is as final as its decision.
+# A proposal may change while it is open; once decided (status 'decided') it is as final as its decision, and once
+# withdrawn by its proposer (status 'withdrawn') it is as final as the withdrawal in the audit log.
 DECIDED_TABLE = "committee_proposal"
+FINAL_STATUSES = "('decided', 'withdrawn')"
 DECIDED_MESSAGE = "swingfund: a decided proposal is final"
 
 
@@ -46,10 +48,10 @@ def _sqlite_drop(table: str) -> list[str]:
 def _sqlite_decided_create() -> list[str]:
     t = DECIDED_TABLE
     return [
-        f"CREATE TRIGGER IF NOT EXISTS {t}_decided_no_update BEFORE UPDATE ON {t} WHEN OLD.status = 'decided' "
-        f"BEGIN SELECT RAISE(ABORT, '{DECIDED_MESSAGE} ({t}: update refused)'); END;",
-        f"CREATE TRIGGER IF NOT EXISTS {t}_decided_no_delete BEFORE DELETE ON {t} WHEN OLD.status = 'decided' "
-        f"BEGIN SELECT RAISE(ABORT, '{DECIDED_MESSAGE} ({t}: delete refused)'); END;",
+        f"CREATE TRIGGER IF NOT EXISTS {t}_decided_no_update BEFORE UPDATE ON {t} WHEN OLD.status IN "
+        f"{FINAL_STATUSES} BEGIN SELECT RAISE(ABORT, '{DECIDED_MESSAGE} ({t}: update refused)'); END;",
+        f"CREATE TRIGGER IF NOT EXISTS {t}_decided_no_delete BEFORE DELETE ON {t} WHEN OLD.status IN "
+        f"{FINAL_STATUSES} BEGIN SELECT RAISE(ABORT, '{DECIDED_MESSAGE} ({t}: delete refused)'); END;",
     ]
 
 
@@ -84,7 +86,7 @@ def _postgres_decided_create() -> list[str]:
         POSTGRES_DECIDED_FUNCTION,
         f"DROP TRIGGER IF EXISTS {t}_decided_final ON {t};",
         f"CREATE TRIGGER {t}_decided_final BEFORE UPDATE OR DELETE ON {t} FOR EACH ROW "
-        f"WHEN (OLD.status = 'decided') EXECUTE FUNCTION committee_refuse_decided_change();",
+        f"WHEN (OLD.status IN {FINAL_STATUSES}) EXECUTE FUNCTION committee_refuse_decided_change();",
     ]
 
 

@@ -104,6 +104,7 @@ class Proposal(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "open"
         DECIDED = "decided", "decided"
+        WITHDRAWN = "withdrawn", "withdrawn by its proposer"
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="proposals")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -130,7 +131,8 @@ class Proposal(models.Model):
                 | Q(kind="stay_out", candidacy__isnull=True, amount_pence=0),
                 name="proposal_kind_fields",
             ),
-            models.CheckConstraint(condition=Q(status__in=["open", "decided"]), name="proposal_status_valid"),
+            models.CheckConstraint(condition=Q(status__in=["open", "decided", "withdrawn"]),
+                                   name="proposal_status_valid"),
             models.UniqueConstraint(
                 fields=["organisation", "election", "constituency"],
                 condition=Q(status="open"),
@@ -165,12 +167,17 @@ class Vote(AppendOnlyModel):
     choice = models.CharField(max_length=10, choices=Choice.choices)
     proposal_hash = models.CharField(max_length=64, help_text="The content hash the member voted on.")
     cast_at = models.DateTimeField()
+    reason = models.CharField(max_length=20, blank=True, default="",
+                              choices=[("", "no reason given"), *rules.REJECTION_REASONS.items()],
+                              help_text="Why the member voted against (votes against only).")
 
     class Meta:
         ordering = ["cast_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["proposal", "member"], name="vote_one_per_member"),
             models.CheckConstraint(condition=Q(choice__in=list(rules.CHOICES)), name="vote_choice_valid"),
+            models.CheckConstraint(condition=Q(reason="") | Q(choice=rules.AGAINST, reason__in=list(
+                rules.REJECTION_REASONS)), name="vote_reason_against_only"),
         ]
 
 
@@ -197,6 +204,8 @@ class Decision(AppendOnlyModel):
     ballots = models.JSONField(help_text="[{member, user, name, choice, cast_at}] in order of casting.")
     recused = models.JSONField(default=list, help_text="[{member, name, declared_at}]")
     explanation = models.TextField()
+    reasons = models.JSONField(default=list, blank=True,
+                               help_text="A rejection's reasons as members gave them: [{reason, label, count}].")
 
     class Meta:
         ordering = ["-decided_at", "-id"]

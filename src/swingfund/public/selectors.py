@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
@@ -16,27 +15,38 @@ from swingfund.elections.selectors import constituency_for_postcode
 from swingfund.funding import selectors as funding
 from swingfund.funding.models import Campaign, Grant
 from swingfund.organisations.models import Organisation
+from swingfund.organisations.selectors import GroupDefaults, group_defaults, organisation_current, organisation_defaults
 from swingfund.targeting.bloc import BlocError, bloc_parse
 from swingfund.targeting.selectors import TargetingError
 from swingfund.targeting.targets import TargetRow, TargetTable, targets_compute
 
-DEFAULT_BLOC = "religion:muslim"
-DEFAULT_LENS = "swing"
 LATEST_DECISIONS = 6
 
 
-def group_bloc() -> str:
-    """The bloc the group speaks to (settings SWINGFUND_ORG_BLOC): the view every public page opens on."""
-    return getattr(settings, "SWINGFUND_ORG_BLOC", "") or DEFAULT_BLOC
+def group(request: HttpRequest | None = None) -> GroupDefaults:
+    """The defaults of the group this request's site serves (its organisation row, chosen by host): election, lens,
+    bloc or none. Without a request: the site's only (or first) group."""
+    if request is not None and hasattr(request, "organisation"):
+        return organisation_defaults(organisation=request.organisation)
+    return group_defaults()
 
 
-def group_lens() -> str:
-    lens = getattr(settings, "SWINGFUND_ORG_LENS", "") or DEFAULT_LENS
-    return lens if lens in ("swing", "own") else DEFAULT_LENS
+def group_bloc(request: HttpRequest | None = None) -> str:
+    """The group's census bloc, the view every public page opens on; "" for a group without one."""
+    return group(request).bloc
+
+
+def group_lens(request: HttpRequest | None = None) -> str:
+    return group(request).lens
+
+
+def group_election(request: HttpRequest | None = None) -> str:
+    """The election the group's public pages open on (its default, else the latest imported)."""
+    return group(request).election_id
 
 
 def organisation() -> Organisation | None:
-    return Organisation.objects.order_by("id").first()
+    return organisation_current()
 
 
 def targets_cached(*, election_id: str, bloc: str, request: HttpRequest | None = None) -> TargetTable:
@@ -46,7 +56,8 @@ def targets_cached(*, election_id: str, bloc: str, request: HttpRequest | None =
     limit and may be refused (`caching.Refused`)."""
     return caching.result(request=request, name="public:targets", params={"election": election_id, "bloc": bloc},
                           version=caching.data_version("imports"),
-                          compute=lambda: targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc)))
+                          compute=lambda: targets_compute(election_id=election_id,
+                                                          bloc=bloc_parse(text=bloc) if bloc else None))
 
 
 def seat_for_postcode(postcode: str) -> Constituency:
@@ -73,7 +84,10 @@ class BlocEstimate:
 
 def bloc_estimate(*, election_id: str, code: str, bloc: str) -> BlocEstimate | None:
     """The seat's bloc voters and cohesive bloc vote with the range the assumptions allow (every assumption at
-    its low end, then at its high end), from the cached target table; None without census figures."""
+    its low end, then at its high end), from the cached target table; None without census figures (and for a
+    group without a census bloc)."""
+    if not bloc:
+        return None
     try:
         table = targets_cached(election_id=election_id, bloc=bloc)
     except (BlocError, TargetingError, ValueError):
@@ -160,11 +174,17 @@ def recommendations_cached(*, organisation: Organisation, election_id: str, bloc
     the imports, the organisations and the scorecards (`caching.result`)."""
     from swingfund.scorecards.recommendations import recommendations_with_notes
 
+    supporters = None
+    if not bloc and organisation.bloc_kind == "supporters":
+        from swingfund.outreach.selectors import supporters_per_seat
+
+        supporters = supporters_per_seat(organisation_id=organisation.pk)
     return caching.result(
         name="public:recommendations", version=caching.data_version("imports", "organisations", "scorecards"),
-        params={"organisation": organisation.pk, "election": election_id, "bloc": bloc, "lens": lens},
-        compute=lambda: recommendations_with_notes(organisation=organisation, election_id=election_id, bloc=bloc,
-                                                   lens=lens, top=None))
+        params={"organisation": organisation.pk, "election": election_id, "bloc": bloc, "lens": lens,
+                "supporters": sorted((supporters or {}).items())},
+        compute=lambda: recommendations_with_notes(organisation=organisation, election_id=election_id,
+                                                   bloc=bloc or None, supporters=supporters, lens=lens, top=None))
 
 
 def backed_map_svg(*, election_id: str, bloc: str, organisation: Organisation) -> str:
@@ -175,6 +195,8 @@ def backed_map_svg(*, election_id: str, bloc: str, organisation: Organisation) -
     from swingfund.targeting.charts import ChartError, hexjson_path
     from swingfund.targeting.hexmap import linked_hex_map_svg, map_hexes_load
 
+    if not bloc:
+        return ""
     table = targets_cached(election_id=election_id, bloc=bloc)
     try:
         hexes = map_hexes_load(path=hexjson_path(boundary_set=table.seats.boundary_set))

@@ -1,7 +1,7 @@
 """Plain words at the edge: `{% load plain %}` then
 
-    {{ election|election_name }}   parl.2024-07-04   → "4 July 2024 general election"
-    {{ "religion:muslim"|bloc_name }}                → "Muslim (census 2021)"
+    {{ election|election_name }}   parl.YYYY-MM-DD   → "D Month YYYY general election"
+    {{ "topic:category"|bloc_name }}                 → "Category (census 2021)"
     {{ 100000|money }}             integer pence     → "£1,000.00"
     {{ moment|when }}              aware datetime    → "4 Jul 2024 21:15" (UK time)
     {{ date|day }}                 date              → "4 July 2024"

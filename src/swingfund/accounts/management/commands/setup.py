@@ -35,7 +35,7 @@ FIELDS = [
     ("election", "default_election", "Election you work on (Democracy Club id; empty: the latest imported)", ""),
     ("lens", "lens", "Lens: swing or own", Lens.SWING),
     ("bloc_kind", "bloc_kind", "Whom you count per seat: none, census or supporters", BlocKind.NONE),
-    ("bloc", "bloc", "Census categories of the bloc (e.g. religion:muslim), only for a census bloc", ""),
+    ("bloc", "bloc", "Census categories of the bloc (e.g. ethnicity:mixed), only for a census bloc", ""),
     ("admin_username", "username", "Administrator's username", ""),
     ("admin_email", "email", "Administrator's email", ""),
 ]
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         parser.add_argument("--election", help="Democracy Club id of the election you work on (default: the latest)")
         parser.add_argument("--lens", help="swing (default) or own")
         parser.add_argument("--bloc-kind", help="none (default: target on statements), census, or supporters")
-        parser.add_argument("--bloc", help="census categories for a census bloc, e.g. 'religion:muslim'")
+        parser.add_argument("--bloc", help="census categories for a census bloc, e.g. 'ethnicity:mixed'")
         parser.add_argument("--admin-username", help="the first administrator's username")
         parser.add_argument("--admin-email", help="the first administrator's email")
         parser.add_argument("--admin-password-file", help="read the administrator's password from this file")

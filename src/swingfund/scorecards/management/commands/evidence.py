@@ -46,7 +46,7 @@ class Command(BaseCommand):
             description=PLEDGES_HELP.format(template=PLEDGE_TEMPLATE, sample=PLEDGE_SAMPLE))
         pledges.add_argument("file", type=Path)
         pledges.add_argument("--organisation", required=True, help="organisation slug")
-        pledges.add_argument("--election", required=True, help="e.g. parl.2024-07-04")
+        pledges.add_argument("--election", required=True, help="e.g. parl.YYYY-MM-DD")
         pledges.add_argument("--statement", help="statement slug, when the file has no statement column")
         divisions = kinds.add_parser("divisions", help="Commons division votes CSV (one row per member × division)")
         divisions.add_argument("file", type=Path)

@@ -124,11 +124,6 @@ def earmarked_totals(campaign: Campaign) -> list[dict]:
     return [{"candidacy": names[r["earmarked_candidacy"]], "pence": r["total"]} for r in rows]
 
 
-def campaigns_open(*, now: dt.datetime | None = None) -> QuerySet[Campaign]:
-    now = now or timezone.now()
-    return Campaign.objects.filter(starts_at__lte=now).order_by("-starts_at")
-
-
 def gift_display_name(gift: Donation, *, threshold_pence: int) -> str:
     """What the public sees for a gift's giver: the name only when the donor has been checked and found
     permissible, the gift is accepted (not held, returned or voided), the giver consented with this very gift, and

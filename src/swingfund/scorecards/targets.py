@@ -39,11 +39,6 @@ def all_seats(*, election_id: str) -> list[TargetRow]:
     ]
 
 
-def target_rows(*, election_id: str, bloc: str | None, lens: str = "swing") -> list[TargetRow]:
-    """Target seats for a bloc (see `target_table`)."""
-    return target_table(election_id=election_id, bloc=bloc, lens=lens)[0]
-
-
 def target_table(*, election_id: str, bloc: str | None, lens: str = "swing") -> tuple[list[TargetRow], list[str]]:
     """Target seats for a bloc from targeting, with its central leverage and P(decisive) for the chosen lens
     (`swing`: can the bloc decide between the two leading candidates; `own`: could it elect its own candidate),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from swingfund.compliance.limits import Figure
 from swingfund.compliance.selectors import figure
+from swingfund.display import money
 from swingfund.funding import rules
 from swingfund.funding.models import (
     Campaign,
@@ -151,7 +152,7 @@ def public_description(tx: LedgerTransaction, entries: list[dict]) -> str:
     accounts, campaign), never from text typed by staff: £ in or out, what kind of movement, for whom."""
     label = PUBLIC_KINDS.get(tx.kind, tx.kind.replace("_", " ").capitalize())
     moved = max((abs(e["amount_pence"]) for e in entries), default=0)
-    parts = [f"{label}: £{moved / 100:,.2f}"]
+    parts = [f"{label}: {money(moved)}"]
     grants = [e["account_name"] for e in entries if e["account"].startswith("grant:")]
     if grants:
         parts.append(grants[0])

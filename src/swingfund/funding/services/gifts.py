@@ -15,8 +15,8 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from swingfund.compliance import checks
-from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import figure, figures_memo
+from swingfund.display import money
 from swingfund.funding import ledger, rules
 from swingfund.funding.ledger import Line
 from swingfund.funding.models import (
@@ -179,10 +179,10 @@ def _task_open(gift: Donation, *, kind: str, permissible: bool | None) -> Compli
     due = checks.return_due_date(received_on=received_on)
     days = figure("return_impermissible_days", on=received_on)
     if kind == ComplianceTask.Kind.RETURN:
-        text = f"Return {format_pence(gift.amount_pence)} ({gift.get_method_display()} {gift.reference}) by {due}"
+        text = f"Return {money(gift.amount_pence, short=True)} ({gift.get_method_display()} {gift.reference}) by {due}"
     else:
         text = (f"Check the permissibility of {gift.donor or 'an anonymous giver'} for "
-                f"{format_pence(gift.amount_pence)} received {received_on}; return it by {due} if it is not")
+                f"{money(gift.amount_pence, short=True)} received {received_on}; return it by {due} if it is not")
     task, _ = ComplianceTask.objects.get_or_create(
         kind=kind, donation=gift, done_at=None,
         defaults={"campaign": gift.campaign, "description": text[:400], "due_on": due,
@@ -335,7 +335,7 @@ def gift_posting(*, campaign: Campaign, donor: Donor | None, amount_pence: int, 
         lines += [Line(accounts["fees"], fee_pence, "processing fee"), Line(cash, -fee_pence, "fee")]
     return ledger.Posting(
         kind="gift_held" if held else "gift",
-        description=f"Gift of £{amount_pence / 100:,.2f} by {method} to {campaign.title}"[:300],
+        description=f"Gift of {money(amount_pence)} by {method} to {campaign.title}"[:300],
         lines=lines, campaign=campaign, posted_at=received_at,
     )
 

@@ -23,11 +23,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.table import Table
 
-from swingfund.compliance.limits import VERIFY_FLAG, format_pence
+from swingfund.compliance.limits import VERIFY_FLAG
 from swingfund.compliance.models import LegalForm, SpendCategory
 from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figures_in_force
 from swingfund.compliance.services import campaign_spending_record, group_legal_status_set, legal_figures_seed
 from swingfund.compliance.timetables import election_dates, poll_date
+from swingfund.display import money
 
 EXIT_BAD_INPUT = 2
 BAD_DATE = "--on {value!r} is not a date in YYYY-MM-DD form"
@@ -175,7 +176,7 @@ class Command(BaseCommand):
             constituencies=options["constituency"], nation=options["nation"], targets_party=options["party"],
             party_authorised=options["party_authorised"], description=options["description"],
             invoice_reference=options["invoice"], source_ref=options["source_ref"], recorded_by="command line")
-        self.stdout.write(f"Recorded general-campaign item #{item.pk}: {format_pence(item.amount_pence)} "
+        self.stdout.write(f"Recorded general-campaign item #{item.pk}: {money(item.amount_pence, short=True)} "
                           f"({item.get_area_display()}), ledger transaction #{item.transaction_id}.")
 
 

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
-from swingfund.compliance.limits import format_pence
+from swingfund.display import money
 from swingfund.evaluation.selectors import DEFAULT_BLOC, evaluate
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.selectors import TargetingError
@@ -49,8 +49,8 @@ class Command(BaseCommand):
         summary = data["summary"]
         per = summary["money_per_aligned_elected_pence"]
         console.print(f"Backed candidates won {summary['backed_won']} of {summary['acted_seats']}; plausibly pivotal "
-                      f"in {summary['plausibly_pivotal']}; money paid {format_pence(summary['money_paid_pence'])}"
-                      f"{'' if per is None else f', {format_pence(per)} per aligned MP elected'}.")
+                      f"in {summary['plausibly_pivotal']}; money paid {money(summary['money_paid_pence'], short=True)}"
+                      f"{'' if per is None else f', {money(per, short=True)} per aligned MP elected'}.")
         if summary["forecast"]:
             f = summary["forecast"]
             console.print(f"Forecast from {f['prior_election']}: Brier {f['brier']}, coverage of its "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
@@ -391,3 +392,55 @@ def gift_row_fields(*, campaign, donor, amount_pence, fee_pence, method, referen
         "split_suspected": assessment.split, "recorded_by": recorded_by, "transaction": posted,
         "consent_publish": bool(consent_publish) and donor is not None,
     }
+
+
+@dataclass(frozen=True)
+class DonorDetails:
+    """A giver as a payment names them (the arguments of `donor_get_or_create`)."""
+
+    name: str
+    email: str = ""
+    address: str = ""
+    postcode: str = ""
+    consent_publish: bool | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class GiftDetails:
+    """One gift to record (the arguments of `donation_record`, with the donor's details instead of a `Donor`)."""
+
+    campaign: Campaign
+    donor: DonorDetails | None
+    amount_pence: int
+    method: str
+    received_at: dt.datetime
+    fee_pence: int = 0
+    reference: str = ""
+    external_id: str | None = None
+    earmarked_candidacy: Any = None
+    payer_fingerprint: str = ""
+    recorded_by: str = ""
+
+
+def donation_record_with_donor(gift: GiftDetails) -> Donation:
+    """Record one gift and its donor in one database transaction: the donor found or created
+    (`donor_get_or_create`) and the gift (`donation_record`, with the gift's own consent to publish). A refused gift
+    leaves no donor behind; a repeat of a recorded payment writes nothing."""
+    received_at = gift_validate(campaign=gift.campaign, amount_pence=gift.amount_pence, fee_pence=gift.fee_pence,
+                                      method=gift.method, received_at=gift.received_at,
+                                      earmarked_candidacy=gift.earmarked_candidacy)
+    with transaction.atomic():
+        if gift.external_id:
+            existing = Donation.objects.filter(method=gift.method, external_id=gift.external_id).first()
+            if existing is not None:
+                return existing
+        d = gift.donor
+        donor = None if d is None else donor_get_or_create(
+            name=d.name, email=d.email, address=d.address, postcode=d.postcode, consent_publish=d.consent_publish,
+            category=d.category)
+        return donation_record(
+            campaign=gift.campaign, donor=donor, amount_pence=gift.amount_pence, fee_pence=gift.fee_pence,
+            method=gift.method, reference=gift.reference, external_id=gift.external_id, received_at=received_at,
+            earmarked_candidacy=gift.earmarked_candidacy, payer_fingerprint=gift.payer_fingerprint,
+            recorded_by=gift.recorded_by, consent_publish=bool(d and d.consent_publish))

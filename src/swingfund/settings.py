@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "swingfund.elections",
+    "swingfund.organisations",
     "swingfund.targeting",
     "swingfund.scorecards",
     "swingfund.committee",

@@ -49,8 +49,8 @@ def world(db):
     from swingfund.compliance.services import legal_figures_seed
     from swingfund.elections.models import Candidacy, Constituency, DataSource, Election, Party, Person, Result
     from swingfund.funding import services as funding
+    from swingfund.organisations.models import Organisation
     from swingfund.scorecards import services as scorecards
-    from swingfund.scorecards.models import Organisation
 
     legal_figures_seed()
     source = DataSource.objects.create(key="matrix", title="Matrix seat", publisher="tests", file_name="none.csv",

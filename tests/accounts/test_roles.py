@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from swingfund.accounts.roles import organisations_for, user_has_role
 from swingfund.accounts.services import role_grant
-from swingfund.scorecards.models import Organisation
+from swingfund.organisations.models import Organisation
 from tests.accounts.helpers import totp_now, user_make
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from swingfund.accounts.services import role_grant, role_revoke
 from swingfund.api.models import ApiToken
 from swingfund.api.services import USER_NOT_ORGANISER, token_create, token_revoke
 from swingfund.funding.models import Donation, LedgerTransaction
-from swingfund.scorecards.models import Organisation
+from swingfund.organisations.models import Organisation
 from tests.accounts.helpers import second_factor, sign_in
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils import timezone
 from swingfund.committee import immutability, services
 from swingfund.committee.models import CommitteeMember
 from swingfund.elections.models import Candidacy, Constituency, DataSource, Election, Party, Person
-from swingfund.scorecards.models import Organisation
+from swingfund.organisations.models import Organisation
 
 PASSWORD = "a-long-test-password-1"
 

@@ -24,7 +24,7 @@ def setup() -> None:
 
     from swingfund.committee import services
     from swingfund.elections.models import Candidacy, Constituency, DataSource, Election
-    from swingfund.scorecards.models import Organisation
+    from swingfund.organisations.models import Organisation
 
     call_command("migrate", verbosity=0)
     source = DataSource.objects.create(key="worker", title="worker", publisher="tests", file_name="-",

@@ -49,7 +49,7 @@ def _group_with_spending() -> None:
     """A UK-based group, not registered, with £8,000 of general-campaign spending in two real-looking seats."""
     from swingfund.compliance.services import campaign_spending_record, group_legal_status_set
     from swingfund.elections.models import Constituency, DataSource
-    from swingfund.scorecards.models import Organisation
+    from swingfund.organisations.models import Organisation
 
     source = DataSource.objects.create(key="browser-seats", title="t", publisher="t", file_name="t.csv",
                                        sha256="0" * 64, imported_at=dt.datetime(2024, 7, 10, tzinfo=dt.UTC))

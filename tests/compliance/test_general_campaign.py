@@ -22,7 +22,7 @@ JUNE = dt.date(2024, 6, 10)
 
 @pytest.fixture
 def org(official_db, figures):
-    from swingfund.scorecards.models import Organisation
+    from swingfund.organisations.models import Organisation
 
     return Organisation.objects.create(name="Leeds Fair Vote", slug="leeds-fair-vote")
 

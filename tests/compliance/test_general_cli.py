@@ -12,7 +12,7 @@ ELECTION = "parl.2024-07-04"
 
 @pytest.fixture
 def org(official_db, figures):
-    from swingfund.scorecards.models import Organisation
+    from swingfund.organisations.models import Organisation
 
     return Organisation.objects.create(name="Leeds Fair Vote", slug="lfv")
 

@@ -21,7 +21,7 @@ SEATS = {"E": 543, "S": 57, "W": 32, "N": 18}
 
 @pytest.fixture
 def demo_org(official_db, figures):
-    from swingfund.scorecards.models import Organisation
+    from swingfund.organisations.models import Organisation
 
     org = Organisation.objects.create(name="Demo Group", slug="demo-group", demo=True)
     demo_run(organisation=org)

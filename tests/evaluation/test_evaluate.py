@@ -16,7 +16,7 @@ from swingfund.committee.content import proposal_hash
 from swingfund.committee.models import Decision, Proposal
 from swingfund.elections.models import Candidacy, Constituency, DataSource, DemographicStat, Election, Party, Result
 from swingfund.evaluation import scoring
-from swingfund.scorecards.models import Organisation
+from swingfund.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
 E, PRIOR = "parl.2031-05-01", "parl.2030-01-01"

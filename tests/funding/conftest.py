@@ -77,7 +77,7 @@ def staff_client(client, organisation):
 
 @pytest.fixture
 def organisation(db):
-    from swingfund.scorecards.models import Organisation
+    from swingfund.organisations.models import Organisation
 
     return Organisation.objects.create(name="Leeds Fair Vote", slug="leeds-fair-vote")
 

@@ -8,7 +8,7 @@ import pytest
 
 from swingfund.accounts.services import role_grant, totp_device_create
 from swingfund.funding import services
-from swingfund.scorecards.models import Organisation
+from swingfund.organisations.models import Organisation
 from tests.accounts.helpers import totp_now
 from tests.funding.conftest import at
 

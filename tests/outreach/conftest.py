@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 
 from swingfund.elections.models import Postcode
 from swingfund.elections.services import file_import
-from swingfund.scorecards.models import Organisation
+from swingfund.organisations.models import Organisation
 
 SAMPLE = "onspd-sample-postcodes-aberdeen.csv"
 SOUTH = "S14000061"  # Aberdeen South: AB10 1AB … in the sample

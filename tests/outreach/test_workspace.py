@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from swingfund.organisations.models import Organisation
 from swingfund.outreach import messaging, segments
-from swingfund.scorecards.models import Organisation
 from tests.outreach.conftest import _organiser
 
 pytestmark = pytest.mark.django_db

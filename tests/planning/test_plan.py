@@ -102,7 +102,7 @@ def test_organisers_page_shows_the_plan_and_the_public_is_sent_to_sign_in(demo_o
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     from swingfund.accounts.services import role_grant
-    from swingfund.scorecards.models import Organisation
+    from swingfund.organisations.models import Organisation
 
     staff = django_user_model.objects.create_user("staff", password="x", is_staff=True)  # no role: refused
     client.force_login(staff)

@@ -120,8 +120,8 @@ def test_an_anonymous_page_from_memory_is_the_page_a_signed_in_person_gets(offic
 
 
 def test_recommendations_are_cached_per_parameters_too(official_db, monkeypatch):
+    from swingfund.organisations.models import Organisation
     from swingfund.scorecards import views as scorecards_views
-    from swingfund.scorecards.models import Organisation
 
     Organisation.objects.get_or_create(slug="heavy-test", defaults={"name": "Heavy Test"})
     calls = []

@@ -12,7 +12,7 @@ DEMO_ROLES_NOTE = ("{user} is organiser and treasurer of {organisation}. Treasur
 
 
 def demo_roles(*, username: str) -> str:
-    from swingfund.scorecards.models import Organisation
+    from swingfund.organisations.models import Organisation
 
     user = get_user_model().objects.filter(username=username).first()
     organisation = Organisation.objects.filter(demo=True).order_by("pk").first()

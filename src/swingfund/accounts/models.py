@@ -14,7 +14,7 @@ class OrganisationRole(models.Model):
         ORGANISER = "organiser", "organiser"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_roles")
-    organisation = models.ForeignKey("scorecards.Organisation", on_delete=models.CASCADE, related_name="roles")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=20, choices=Role.choices)
     granted_at = models.DateTimeField(auto_now_add=True)
     granted_by = models.CharField(max_length=150, blank=True, help_text="Who granted the role (username).")

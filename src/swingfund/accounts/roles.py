@@ -46,7 +46,7 @@ def user_has_role(*, user, organisation, role: str) -> bool:
 
 def organisations_for(*, user, role: str) -> QuerySet:
     """The organisations in which `user` holds `role` (every organisation for the administrator role)."""
-    from swingfund.scorecards.models import Organisation
+    from swingfund.organisations.models import Organisation
 
     _check(role)
     if user is None or not user.is_authenticated or not user.is_active:

@@ -17,7 +17,8 @@ from swingfund.committee.selectors import public_decisions
 from swingfund.elections.models import DataSource, Election, Result
 from swingfund.funding.models import Campaign
 from swingfund.funding.selectors import campaign_totals, public_ledger_rows, public_ledger_totals
-from swingfund.scorecards.models import Evidence, Organisation
+from swingfund.organisations.models import Organisation
+from swingfund.scorecards.models import Evidence
 from swingfund.scorecards.recommendations import recommendations_with_notes
 from swingfund.scorecards.selectors import current_versions, person_scorecard
 from swingfund.targeting.bloc import Assumptions, bloc_parse

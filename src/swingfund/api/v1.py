@@ -31,7 +31,7 @@ from swingfund.evaluation.selectors import track_record as evaluation_track_reco
 from swingfund.funding import rules as funding_rules
 from swingfund.funding import services as funding
 from swingfund.funding.models import Campaign
-from swingfund.scorecards.models import Organisation
+from swingfund.organisations.models import Organisation
 from swingfund.targeting.bloc import ASSUMPTION_DEFAULTS, BlocError, assumptions_build
 from swingfund.targeting.selectors import TargetingError
 from swingfund.targeting.simulate import DEFAULT_SEED

@@ -22,7 +22,7 @@ from django.db import transaction
 
 from swingfund.committee import rules, selectors, services
 from swingfund.committee.models import CommitteeMember, Interest, Proposal, Vote
-from swingfund.scorecards.models import Organisation
+from swingfund.organisations.models import Organisation
 
 DEMO_MEMBERS = (
     ("demo-chair", "Chair", "(demo)", CommitteeMember.Role.CHAIR),

@@ -44,7 +44,7 @@ class CommitteePolicy(models.Model):
     """An organisation's voting rule (see `rules.py`). Without a row, `rules.ApprovalPolicy()` defaults apply."""
 
     organisation = models.OneToOneField(
-        "scorecards.Organisation", on_delete=models.CASCADE, related_name="committee_policy"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="committee_policy"
     )
     quorum = models.PositiveSmallIntegerField(default=rules.DEFAULT_QUORUM)
     approvals_required = models.PositiveSmallIntegerField(
@@ -72,7 +72,7 @@ class CommitteeMember(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="committee_seats")
     organisation = models.ForeignKey(
-        "scorecards.Organisation", on_delete=models.CASCADE, related_name="committee_members"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="committee_members"
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     active = models.BooleanField(default=True)
@@ -102,7 +102,7 @@ class Proposal(models.Model):
         OPEN = "open", "open"
         DECIDED = "decided", "decided"
 
-    organisation = models.ForeignKey("scorecards.Organisation", on_delete=models.PROTECT, related_name="proposals")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="proposals")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     election = models.ForeignKey("elections.Election", on_delete=models.PROTECT, related_name="+")
     constituency = models.ForeignKey("elections.Constituency", on_delete=models.PROTECT, related_name="+")
@@ -214,7 +214,7 @@ class AuditEvent(AppendOnlyModel):
     """Who did what, when, to which object. The public "recent changes" page is a view over this log."""
 
     organisation = models.ForeignKey(
-        "scorecards.Organisation", on_delete=models.PROTECT, related_name="committee_events"
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="committee_events"
     )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")

@@ -15,7 +15,7 @@ from swingfund.committee.models import (
     Proposal,
     Vote,
 )
-from swingfund.scorecards.models import Organisation
+from swingfund.organisations.models import Organisation
 
 
 def decided_grants(*, organisation: Organisation | None = None) -> QuerySet[Decision]:

@@ -31,7 +31,7 @@ from swingfund.committee.models import (
     Vote,
 )
 from swingfund.elections.models import Candidacy, Constituency, Election
-from swingfund.scorecards.models import Organisation
+from swingfund.organisations.models import Organisation
 
 ERROR_UNKNOWN_ROLE = "Unknown committee role {role!r}: use one of {known}."
 ERROR_NOT_MEMBER = "{user} is not an active member of {organisation}'s committee."

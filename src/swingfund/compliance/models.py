@@ -135,11 +135,11 @@ class LegalForm(models.TextChoices):
 class GroupLegalStatus(models.Model):
     """The legal situation of one organisation running swingfund (one row per organisation).
 
-    Kept here, beside the law it decides, rather than on `scorecards.Organisation`. Written through
+    Kept here, beside the law it decides, rather than on `organisations.Organisation`. Written through
     `services.group_legal_status_set`; read through `selectors.legal_status_for`.
     """
 
-    organisation = models.OneToOneField("scorecards.Organisation", on_delete=models.CASCADE,
+    organisation = models.OneToOneField("organisations.Organisation", on_delete=models.CASCADE,
                                         related_name="legal_status")
     legal_form = models.CharField(max_length=30, choices=LegalForm.choices)
     uk_based = models.BooleanField(
@@ -194,7 +194,7 @@ class CampaignSpend(models.Model):
     checks every limit first and posts the payment to the ledger.
     """
 
-    organisation = models.ForeignKey("scorecards.Organisation", on_delete=models.PROTECT,
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
                                      related_name="campaign_spends")
     election_id = models.CharField(max_length=80, help_text="Democracy Club election id, e.g. parl.2024-07-04")
     incurred_on = models.DateField(help_text="When the group became committed to pay (the order confirmed).")

@@ -149,7 +149,7 @@ def _name(c: Candidacy) -> str:
 
 
 def default_organisation():
-    from swingfund.scorecards.models import Organisation
+    from swingfund.organisations.models import Organisation
 
     return Organisation.objects.order_by("-demo", "pk").first()
 

@@ -26,7 +26,7 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
     """Figures in force for an election (with citations and [verify] flags), its dates, and the organisation's
     position against each threshold as SVG gauges."""
     from swingfund.compliance.position import organisation_position
-    from swingfund.scorecards.models import Organisation
+    from swingfund.organisations.models import Organisation
 
     election_id = request.GET.get("election") or DEFAULT_ELECTION
     organisation = Organisation.objects.filter(slug=request.GET.get("organisation") or "").first()

@@ -16,7 +16,7 @@ from swingfund.display import money
 from swingfund.elections.models import Candidacy, Election, Result
 from swingfund.evaluation import scoring
 from swingfund.funding.models import Grant
-from swingfund.scorecards.models import Organisation
+from swingfund.organisations.models import Organisation
 from swingfund.targeting.bloc import Assumptions, bloc_parse
 from swingfund.targeting.leverage import vote_weight
 from swingfund.targeting.targets import targets_compute

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 
 from swingfund.evaluation.charts import majority_vs_effect_svg
 from swingfund.evaluation.selectors import DEFAULT_BLOC, track_record
-from swingfund.scorecards.models import Organisation
+from swingfund.organisations.models import Organisation
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.selectors import TargetingError
 

@@ -24,12 +24,12 @@ from django.utils.dateparse import parse_datetime
 from swingfund.elections.importers.postcodes import normalise_postcode
 from swingfund.elections.models import Postcode
 from swingfund.elections.selectors import POSTCODE
+from swingfund.organisations.models import Organisation
 from swingfund.outreach import consent, errors
 from swingfund.outreach.bulk import datetime_adapter, rows_insert
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.models import Consent, Purpose, Supporter, Tag
 from swingfund.outreach.services import BOUNDARY_SET, _contact_check, new_referral_code, new_token
-from swingfund.scorecards.models import Organisation
 
 REQUIRED = ("first_name", "postcode", "consent_special_at", "consent_version", "consent_source")
 CHANNEL_COLUMNS = {Purpose.EMAIL: "consent_email_at", Purpose.WHATSAPP: "consent_whatsapp_at"}

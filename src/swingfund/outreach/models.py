@@ -25,7 +25,7 @@ class Purpose(models.TextChoices):
 
 
 class Tag(models.Model):
-    organisation = models.ForeignKey("scorecards.Organisation", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=60)
 
     class Meta:
@@ -36,7 +36,7 @@ class Tag(models.Model):
 
 
 class Supporter(models.Model):
-    organisation = models.ForeignKey("scorecards.Organisation", on_delete=models.PROTECT, related_name="supporters")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="supporters")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100, blank=True)
     email = models.EmailField(blank=True)
@@ -98,7 +98,7 @@ class Segment(models.Model):
         DECISIONS = "decisions", "the committee's decisions"
         LIST = "list", "a hand-picked list"
 
-    organisation = models.ForeignKey("scorecards.Organisation", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=120)
     basis = models.CharField(max_length=10, choices=Basis.choices)
     basis_note = models.CharField(max_length=300, blank=True)
@@ -118,7 +118,7 @@ class Message(models.Model):
         APPROVED = "approved", "approved"
         QUEUED = "queued", "queued"
 
-    organisation = models.ForeignKey("scorecards.Organisation", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="messages")
     election = models.ForeignKey(
         "elections.Election", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -11,10 +11,10 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from swingfund.elections.models import Constituency
+from swingfund.organisations.models import Organisation
 from swingfund.outreach import errors
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.models import Channel, Consent, Segment, Supporter, Tag
-from swingfund.scorecards.models import Organisation
 
 
 def constituencies_from_targets(*, election_id: str, bloc: str, top: int, lens: str = "swing") -> list[str]:

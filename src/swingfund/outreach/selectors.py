@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
+from swingfund.organisations.models import Organisation
 from swingfund.outreach.models import Delivery, Message, Segment
-from swingfund.scorecards.models import Organisation
 
 
 def default_organisation() -> Organisation | None:

@@ -21,11 +21,11 @@ from swingfund.elections.errors import LookupFailure
 from swingfund.elections.importers.postcodes import normalise_postcode
 from swingfund.elections.models import BoundarySet, Constituency, Postcode
 from swingfund.elections.selectors import constituency_for_postcode
+from swingfund.organisations.models import Organisation
 from swingfund.outreach import consent, errors
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.languages import LANGUAGES
 from swingfund.outreach.models import Consent, Delivery, Pledge, Purpose, Supporter, Tag
-from swingfund.scorecards.models import Organisation
 
 log = logging.getLogger(__name__)
 BOUNDARY_SET = BoundarySet.PCON2024

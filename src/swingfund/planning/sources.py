@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from swingfund.committee.models import Decision, Proposal
 from swingfund.elections.models import Candidacy, Constituency, Result
-from swingfund.scorecards.models import Organisation
+from swingfund.organisations.models import Organisation
 from swingfund.scorecards.recommendations import recommendations
 from swingfund.scorecards.targets import TargetRow as ScorecardTarget
 from swingfund.targeting.bloc import Assumptions, bloc_parse

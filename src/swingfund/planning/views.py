@@ -9,12 +9,12 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from swingfund.compliance.selectors import FigureNotInForce
+from swingfund.organisations.models import Organisation
 from swingfund.planning.access import plan_refusal, plannable_organisations
 from swingfund.planning.caps import CHANNELS
 from swingfund.planning.charts import comparison_svg
 from swingfund.planning.effect import EffectError, effect_parse
 from swingfund.planning.plan import plan_compute
-from swingfund.scorecards.models import Organisation
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.selectors import TargetingError
 

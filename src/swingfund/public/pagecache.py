@@ -54,7 +54,7 @@ def _version_sql() -> str:
 def site_version() -> str:
     """A fingerprint of everything the cached pages show (see the module docstring), in one query."""
     from swingfund.funding.models import Campaign
-    from swingfund.scorecards.models import Organisation
+    from swingfund.organisations.models import Organisation
 
     with connection.cursor() as cursor:
         cursor.execute(_version_sql())

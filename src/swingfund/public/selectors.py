@@ -14,7 +14,7 @@ from swingfund.elections.models import BoundarySet, Candidacy, Constituency, Dat
 from swingfund.elections.selectors import constituency_for_postcode
 from swingfund.funding import selectors as funding
 from swingfund.funding.models import Campaign, Grant
-from swingfund.scorecards.models import Organisation
+from swingfund.organisations.models import Organisation
 from swingfund.targeting.bloc import BlocError, bloc_parse
 from swingfund.targeting.selectors import TargetingError
 from swingfund.targeting.targets import TargetRow, TargetTable, targets_compute

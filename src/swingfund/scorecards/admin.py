@@ -16,7 +16,6 @@ from .models import (
     Division,
     DivisionMapping,
     Evidence,
-    Organisation,
     Score,
     StandDown,
     Statement,
@@ -24,12 +23,6 @@ from .models import (
 )
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "standard_grant_pence", "publishes_committee_names", "demo")
-    prepopulated_fields = {"slug": ("name",)}
 
 
 class VersionInline(admin.TabularInline):

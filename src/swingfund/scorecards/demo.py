@@ -17,9 +17,10 @@ import datetime as dt
 from django.db import transaction
 
 from swingfund.elections.models import Candidacy
+from swingfund.organisations.models import Organisation
 
 from . import services
-from .models import Organisation, Statement, StatementVersion
+from .models import Statement, StatementVersion
 
 DEMO_SLUG = "demo-community-group"
 DEMO_NAME = "Demo Community Group"

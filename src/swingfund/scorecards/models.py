@@ -16,34 +16,10 @@ from django.db.models import Q
 PUBLIC_NEEDS_SOURCE = "Evidence shown publicly needs a source URL."
 
 
-class Organisation(models.Model):
-    """The group running swingfund: publishes statements, runs a committee, awards grants."""
-
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
-    publishes_committee_names = models.BooleanField(
-        default=False, help_text="Publish the names of committee members next to their votes."
-    )
-    standard_grant_pence = models.PositiveIntegerField(
-        default=100_000, help_text="The standard grant to a backed candidate, in pence (100000 = £1,000)."
-    )
-    demo = models.BooleanField(default=False, help_text="Demo data: pages say the codings are illustrative.")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(condition=Q(standard_grant_pence__gt=0), name="organisation_grant_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class Statement(models.Model):
     """A position the organisation publishes. Its wording lives in versions (`StatementVersion`)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="statements")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="statements")
     slug = models.SlugField(max_length=80)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the public pages.")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from typing import TypedDict, Unpack
 
 from swingfund.elections.models import Constituency
+from swingfund.organisations.models import Organisation
 
 from . import scoring
-from .models import Organisation
 from .places import projection
 from .rules import Intervention, RuleConfig, decide_seat
 from .seats import seat_views

@@ -10,9 +10,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from swingfund.elections.models import Candidacy
+from swingfund.organisations.models import Organisation
 
 from . import scoring
-from .models import Organisation, StandDown
+from .models import StandDown
 from .places import PastVotes, places_detail
 from .rules import SeatCandidate
 from .selectors import candidacy_label, stances_by_person

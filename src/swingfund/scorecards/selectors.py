@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch
 
 from swingfund.elections.models import Candidacy, Constituency, Election, Person
+from swingfund.organisations.models import Organisation
 
 from . import scoring
-from .models import Dispute, DivisionMapping, Evidence, Organisation, Statement, StatementVersion
+from .models import Dispute, DivisionMapping, Evidence, Statement, StatementVersion
 from .places import places, places_with_basis  # noqa: F401  (re-exported for pages and tests)
 from .rules import Intervention, RuleConfig, SeatCandidate, decide_seat
 

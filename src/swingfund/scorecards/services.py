@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from swingfund.elections.models import Candidacy, Person
+from swingfund.organisations.models import Organisation
 
 from . import scoring
 from .disputes import (  # noqa: F401  (re-exported: services.py is where writes are found)
@@ -32,7 +33,6 @@ from .models import (
     DivisionMapping,
     Evidence,
     EvidenceKind,
-    Organisation,
     Score,
     Stance,
     Statement,

@@ -12,10 +12,11 @@ from django.utils.safestring import mark_safe
 
 from swingfund import heavy
 from swingfund.elections.models import Candidacy, DataSource, Election, Person, Result
+from swingfund.organisations.models import Organisation
 
 from . import scoring
 from .charts import SeatBar, agreement_chart, bar_for, decisions_chart
-from .models import Dispute, Evidence, Organisation, Score, StandDown, StatementVersion
+from .models import Dispute, Evidence, Score, StandDown, StatementVersion
 from .recommendations import recommendations_with_notes
 from .rules import RuleConfig
 from .selectors import (

@@ -37,10 +37,10 @@ def world_create(*, supporters: int, channel: str) -> dict:
     from django.utils import timezone
 
     from swingfund.elections.models import Constituency, DataSource, Postcode
+    from swingfund.organisations.models import Organisation
     from swingfund.outreach.importing import supporters_import
     from swingfund.outreach.messaging import message_approve, message_create, message_queue
     from swingfund.outreach.segments import segment_create
-    from swingfund.scorecards.models import Organisation
 
     call_command("migrate", verbosity=0, interactive=False)
     source = DataSource.objects.create(key="load-test", title="load test", publisher="swingfund", file_name="-",

@@ -17,7 +17,7 @@ class Campaign(models.Model):
     """A crowdfunding page: what the money is for, who it goes to, its goal and dates (UTC)."""
 
     organisation = models.ForeignKey(
-        "scorecards.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns"
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns"
     )
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)

@@ -27,8 +27,8 @@ import requests
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from swingfund.elections.models import Person
+from swingfund.organisations.models import Organisation
 
-from ..models import Organisation
 from .common import ImportReport, normalise_name
 from .divisions import import_divisions
 

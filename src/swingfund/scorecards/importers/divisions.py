@@ -22,9 +22,10 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from swingfund.elections.models import Person
+from swingfund.organisations.models import Organisation
 
 from .. import services
-from ..models import Organisation, StatementVersion
+from ..models import StatementVersion
 from ..selectors import current_versions
 from .common import DUPLICATE, UNKNOWN_STATEMENT, Checker, ImportReport, normalise_name, progress_rows, read_rows
 

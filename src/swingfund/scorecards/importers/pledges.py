@@ -20,9 +20,10 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from swingfund.elections.models import Candidacy
+from swingfund.organisations.models import Organisation
 
 from .. import services
-from ..models import Organisation, StatementVersion
+from ..models import StatementVersion
 from ..selectors import current_versions, election_get
 from .common import (
     DUPLICATE,

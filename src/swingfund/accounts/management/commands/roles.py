@@ -39,7 +39,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _organisation(slug: str):
-        from swingfund.scorecards.models import Organisation
+        from swingfund.organisations.models import Organisation
 
         try:
             return Organisation.objects.get(slug=slug)

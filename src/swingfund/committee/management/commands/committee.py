@@ -27,7 +27,7 @@ from swingfund.committee import rules, selectors, services
 from swingfund.committee.models import CommitteeMember, Proposal
 from swingfund.committee.services import CommitteeError
 from swingfund.display import money
-from swingfund.scorecards.models import Organisation
+from swingfund.organisations.models import Organisation
 
 ERROR_NO_ORGANISATION = "No organisation {slug!r}: create one in /admin/ or run `swingfund demo`."
 ERROR_ONE_ORGANISATION = "There are {n} organisations; say which with --organisation SLUG."

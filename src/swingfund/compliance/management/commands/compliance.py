@@ -150,7 +150,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Added {added} legal figure(s) from LAW.md; existing rows unchanged.")
 
     def _organisation(self, slug: str):
-        from swingfund.scorecards.models import Organisation
+        from swingfund.organisations.models import Organisation
 
         organisation = Organisation.objects.filter(slug=slug).first()
         if organisation is None:

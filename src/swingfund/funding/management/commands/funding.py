@@ -139,7 +139,7 @@ class Command(BaseCommand):
         return campaign
 
     def _campaign_open(self, **options):
-        from swingfund.scorecards.models import Organisation
+        from swingfund.organisations.models import Organisation
 
         org = Organisation.objects.get(slug=options["organisation"]) if options["organisation"] else None
         made = services.campaign_create(
@@ -193,7 +193,7 @@ class Command(BaseCommand):
 
     def _grants(self, *, organisation, campaign, **_):
         from swingfund.committee.selectors import decided_grants
-        from swingfund.scorecards.models import Organisation
+        from swingfund.organisations.models import Organisation
 
         org = Organisation.objects.get(slug=organisation) if organisation else None
         payer = self._campaign(campaign) if campaign else None

@@ -12,8 +12,8 @@ from rich.table import Table
 
 from swingfund import csvsafe
 from swingfund.cliargs import SEATS, float_range, int_range
+from swingfund.organisations.models import Organisation
 from swingfund.scorecards import scoring
-from swingfund.scorecards.models import Organisation
 from swingfund.scorecards.recommendations import Recommendation, recommendations_with_notes
 from swingfund.scorecards.rules import RuleConfig
 from swingfund.scorecards.services import organisation_get

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from swingfund.organisations.models import Organisation
 from swingfund.scorecards import scoring
-from swingfund.scorecards.models import Organisation
 from swingfund.scorecards.selectors import person_find, person_scorecard
 from swingfund.scorecards.services import organisation_get
 

@@ -1,0 +1,145 @@
+"""Reads of a group's identity and defaults. The one place every page, command, email and notice asks
+"who is speaking, and what do they look at first?" — never settings, never a literal in code.
+
+- `organisation_current(host=…)`: the group a request or command speaks for. A site that serves several groups
+  picks the one whose `host` matches the request; a site with one group serves that group.
+- `organisation_defaults(organisation=…)`: the group's defaults (election, lens, bloc or none) and its identity
+  (imprint, sender, privacy contact, giving details), with the deployment's fallbacks where the group left a
+  field empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q
+
+from swingfund.elections.models import Election
+
+from .models import BlocKind, Lens, Organisation
+
+NO_ORGANISATION = "No organisation is set up yet: run `swingfund setup` to create your group."
+UNKNOWN_ORGANISATION = "No organisation with the slug {slug!r}: `swingfund setup` creates one; the admin lists them."
+
+
+class OrganisationError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Giving:
+    """How to give without a card: shown on campaign pages when the group has filled it in."""
+
+    account_name: str = ""
+    sort_code: str = ""
+    account_number: str = ""
+    cheque_payee: str = ""
+    cheque_address: str = ""
+
+    @property
+    def offered(self) -> bool:
+        return bool((self.account_name and self.sort_code and self.account_number)
+                    or (self.cheque_payee and self.cheque_address))
+
+
+@dataclass(frozen=True)
+class GroupDefaults:
+    """A group's identity and defaults, as every caller reads them.
+
+    `bloc` is the census bloc expression when `bloc_kind` is census, else "". `election_id` is the group's default
+    election, else the latest election in the database that is not notional ("" when none is imported yet).
+    """
+
+    slug: str
+    name: str
+    legal_name: str
+    address: str
+    sender_email: str
+    privacy_contact: str
+    election_id: str
+    lens: str
+    bloc_kind: str
+    bloc: str
+    demo: bool
+    giving: Giving = field(default_factory=Giving)
+
+    @property
+    def has_census_bloc(self) -> bool:
+        return self.bloc_kind == BlocKind.CENSUS and bool(self.bloc)
+
+    @property
+    def counts_supporters(self) -> bool:
+        return self.bloc_kind == BlocKind.SUPPORTERS
+
+    @property
+    def address_line(self) -> str:
+        """The postal address on one line, as an imprint prints it."""
+        return ", ".join(part.strip() for part in self.address.replace("\r", "").split("\n") if part.strip())
+
+    @property
+    def imprint(self) -> str:
+        """The imprint (Elections Act 2022 Part 6): promoter's name and postal address. Empty when the group has not
+        given an address yet: callers refuse to publish material without one."""
+        if not self.address_line:
+            return ""
+        return f"Promoted by {self.legal_name or self.name}, {self.address_line}."
+
+
+def latest_election_id() -> str:
+    """The most recent non-notional election in the database (by polling day), or "" when none is imported."""
+    election = Election.objects.filter(notional=False).order_by("-poll_date", "-id").first()
+    return election.id if election else ""
+
+
+def organisation_current(*, host: str | None = None) -> Organisation | None:
+    """The group this request or command speaks for: the one whose `host` matches, else the only group without a
+    host of its own (lowest id first), else None when no group is set up."""
+    organisations = Organisation.objects.order_by("id")
+    if host:
+        name = host.split(":", 1)[0].lower()
+        matched = organisations.filter(host__iexact=name).first()
+        if matched is not None:
+            return matched
+    return organisations.filter(Q(host="")).first() or (None if host else organisations.first())
+
+
+def organisation_get(*, slug: str) -> Organisation:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise OrganisationError(UNKNOWN_ORGANISATION.format(slug=slug))
+    return organisation
+
+
+def organisation_defaults(*, organisation: Organisation | None) -> GroupDefaults:
+    """The group's defaults and identity. Without an organisation (nothing set up yet): an unnamed group with no
+    bloc, the latest election and the deployment's sender, so that pages still render and say what to do."""
+    if organisation is None:
+        return GroupDefaults(
+            slug="", name="", legal_name="", address="", sender_email=settings.DEFAULT_FROM_EMAIL, privacy_contact="",
+            election_id=latest_election_id(), lens=Lens.SWING, bloc_kind=BlocKind.NONE, bloc="", demo=False,
+        )
+    census = organisation.bloc_kind == BlocKind.CENSUS
+    return GroupDefaults(
+        slug=organisation.slug,
+        name=organisation.name,
+        legal_name=organisation.legal_name,
+        address=organisation.address,
+        sender_email=organisation.sender_email or settings.DEFAULT_FROM_EMAIL,
+        privacy_contact=organisation.privacy_contact or organisation.sender_email,
+        election_id=organisation.default_election or latest_election_id(),
+        lens=organisation.lens if organisation.lens in (Lens.SWING, Lens.OWN) else Lens.SWING,
+        bloc_kind=organisation.bloc_kind,
+        bloc=organisation.bloc if census else "",
+        demo=organisation.demo,
+        giving=Giving(
+            account_name=organisation.bank_account_name, sort_code=organisation.bank_sort_code,
+            account_number=organisation.bank_account_number, cheque_payee=organisation.cheque_payee,
+            cheque_address=organisation.cheque_address,
+        ),
+    )
+
+
+def group_defaults(*, host: str | None = None) -> GroupDefaults:
+    """The defaults of the group this request or command speaks for (`organisation_current`)."""
+    return organisation_defaults(organisation=organisation_current(host=host))

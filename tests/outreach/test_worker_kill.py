@@ -1,6 +1,7 @@
-"""A worker killed with SIGKILL in the middle of a 10,000-message batch, then restarted, delivers every message
-exactly once: a real `swingfund worker` process (django-tasks database worker) sending through Django's SMTP
-backend to a real SMTP server (aiosmtpd) in this process, on a scratch database of the run's kind."""
+"""A worker killed with SIGKILL in the middle of a claimed batch, then restarted, delivers every message exactly
+once. A few hundred messages prove it: the kill lands while the worker holds claims, and the restart recovers them.
+A real `swingfund worker` process (django-tasks database worker) sends through Django's SMTP backend to a real SMTP
+server (aiosmtpd) in this process, on a scratch database of the run's kind."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ import subprocess
 import sys
 import time
 
+from swingfund.outreach.delivery import BATCH
 from swingfund.testing.smtp import SmtpSink
 
-MESSAGES = 10_000
-KILL_AFTER = 2_525  # mid-batch: claims are 50 at a time (delivery.BATCH)
+MESSAGES = 8 * BATCH  # 400: eight claims of 50
+KILL_AFTER = 2 * BATCH + BATCH // 2  # 125: in the middle of the third claimed batch
 
 
 def _env(url: str, home, port: int) -> dict:

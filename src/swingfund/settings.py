@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "swingfund.funding",
     "swingfund.funding.payments",
     "swingfund.compliance",
+    "swingfund.reports",
     "swingfund.outreach",
     "swingfund.public",
     "swingfund.accounts",
@@ -191,6 +192,9 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 # Tests and offline demos point the real Stripe library at a local stand-in speaking Stripe's wire format.
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+# The stand-in the offline demo (`swingfund stripe demo`, `swingfund stripe standin`) runs: named here, so product
+# code never imports `swingfund.testing` (import-linter's contract).
+STRIPE_STANDIN_MODULE = "swingfund.testing.stripe_standin"
 # "background": the webhook stores each event and a thread applies it; "inline": applied before answering;
 # "worker": stored only, applied by `swingfund stripe process --follow`.
 STRIPE_WEBHOOK_PROCESSING = os.environ.get("STRIPE_WEBHOOK_PROCESSING", "background")

@@ -19,7 +19,7 @@ from datetime import date
 
 from swingfund.compliance.checks import candidate_spending_limit
 from swingfund.compliance.limits import Figure
-from swingfund.compliance.selectors import FigureNotInForce, figure
+from swingfund.compliance.selectors import FigureNotInForce, figure, figure_table
 from swingfund.display import money
 
 CHANNELS = ("donation", "local", "campaign")
@@ -43,7 +43,7 @@ class Cap:
 def candidate_cap(*, electorate: int, constituency_type: str, on: date) -> tuple[Cap, bool]:
     """The candidate's spending limit for the seat; True when the seat type was unknown (borough rate used)."""
     unknown = (constituency_type or "").strip().lower() not in {"borough", "burgh", "county"}
-    limit, base, rate = candidate_spending_limit(electorate=max(electorate, 1),
+    limit, base, rate = candidate_spending_limit(figures=figure_table(), electorate=max(electorate, 1),
                                                  constituency_type="borough" if unknown else constituency_type,
                                                  on=on)
     return Cap(name="candidate spending limit", pence=limit,

@@ -112,12 +112,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connections
 
     from swingfund import dbroles
-    from tests.fixtures.official import official_import
+    from tests.fixtures.official import official_import, official_snapshot_take
 
     connection = connections["default"]
     if connection.vendor != "postgresql":
         with django_db_blocker.unblock():
             official_import()
+            official_snapshot_take()
         yield
         return
     settings_dict = connection.settings_dict
@@ -135,6 +136,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         dbroles.grant(app_role=app["USER"])
         connection.close()
         official_import()
+        official_snapshot_take()
     yield
     connection.close()
     settings_dict.update(owner)

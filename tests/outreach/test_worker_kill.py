@@ -35,9 +35,9 @@ def test_sigkill_mid_batch_then_restart_sends_each_message_once(scratch_url, tmp
     with SmtpSink() as sink:
         env = _env(scratch_url, tmp_path, sink.port)
         assert _load(env, "--supporters", str(MESSAGES))["queued"] == MESSAGES
-        log = (tmp_path / "worker1.log").open("w")
-        worker = subprocess.Popen([sys.executable, "-m", "swingfund", "worker"], env=env, stdout=log,
-                                  stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        with (tmp_path / "worker1.log").open("w") as log:
+            worker = subprocess.Popen([sys.executable, "-m", "swingfund", "worker"], env=env, stdout=log,
+                                      stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
         deadline = time.monotonic() + 600
         while len(sink.received) < KILL_AFTER:
             assert worker.poll() is None, (tmp_path / "worker1.log").read_text()

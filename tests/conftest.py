@@ -34,6 +34,20 @@ def official_data_dir() -> Path:
     return path
 
 
+SLOW_KINDS = ("browser", "crash")  # every test of these kinds is also `slow`
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that drives Chromium (asks for `page`) is a browser test; browser and crash tests are slow, so that
+    `pytest -m "not slow"` leaves them out. Other slow tests (real server or worker processes, whole-command runs)
+    carry `@pytest.mark.slow` themselves."""
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+        if any(item.get_closest_marker(kind) for kind in SLOW_KINDS) and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def heavy_pages_forgotten():
     """Each test starts without the pages and fingerprints a web process keeps in memory (swingfund/heavy.py)."""

@@ -181,6 +181,7 @@ def run_check(env_extra: dict[str, str], tmp_path) -> subprocess.CompletedProces
                           env=env, capture_output=True, text=True, timeout=120, cwd=ROOT)
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_with_the_documented_production_settings_and_not_without(tmp_path):
     clean = run_check(production_environment(), tmp_path)
     assert clean.returncode == 0, clean.stderr

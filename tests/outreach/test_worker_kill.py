@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from swingfund.outreach.delivery import BATCH
 from swingfund.testing.smtp import SmtpSink
 
@@ -31,6 +33,7 @@ def _load(env: dict, *args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_sigkill_mid_batch_then_restart_sends_each_message_once(scratch_url, tmp_path):
     with SmtpSink() as sink:
         env = _env(scratch_url, tmp_path, sink.port)

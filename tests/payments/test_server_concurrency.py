@@ -7,12 +7,15 @@ import threading
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from swingfund.testing import loadtest
 
 COPIES = 50
 CAMPAIGN = "concurrency"
 
 
+@pytest.mark.slow
 def test_concurrent_deliveries_record_each_event_once(scratch_url, server_standin):
     loadtest.database_prepare(database_url=scratch_url, campaign=CAMPAIGN)
     [same] = loadtest.sign_all(server_standin, loadtest.paid_events(
@@ -42,6 +45,7 @@ def test_concurrent_deliveries_record_each_event_once(scratch_url, server_standi
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
+@pytest.mark.slow
 def test_events_stored_before_a_restart_are_applied_once_the_new_process_serves_any_page(scratch_url, server_standin):
     loadtest.database_prepare(database_url=scratch_url, campaign=CAMPAIGN)
     events = loadtest.sign_all(server_standin, loadtest.paid_events(

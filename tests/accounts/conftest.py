@@ -10,6 +10,7 @@ from django.utils import timezone
 from tests.accounts.helpers import user_make
 from tests.accounts.test_permission_matrix import (
     ADMIN,
+    ADMIN_A,
     ANON,
     CHAIR_A,
     HELD_DONOR,
@@ -81,6 +82,7 @@ def world(db):
     role_grant(user=users[ORGANISER_A], organisation=org_a, role="organiser")
     role_grant(user=users[TREASURER_A], organisation=org_a, role="treasurer")
     role_grant(user=users[TREASURER_B], organisation=org_b, role="treasurer")
+    role_grant(user=users[ADMIN_A], organisation=org_a, role="administrator")
     bob = user_make("bob")
     committee.member_add(organisation=org_a, user=users[CHAIR_A], role="chair")
     committee.member_add(organisation=org_a, user=bob)

@@ -69,8 +69,10 @@ def world(db):
         name="Sam Second"), person_name="Sam Second", party=party, votes=16873, source=source)
     Result.objects.create(election=election, constituency=seat, electorate=70_000, valid_votes=40_993,
                           majority=24120 - 16873, winner=candidacy, runner_up=runner_up, source=source)
-    org_a = Organisation.objects.create(name="Group A", slug="group-a")
-    org_b = Organisation.objects.create(name="Group B", slug="group-b")
+    org_a = Organisation.objects.create(name="Group A", slug="group-a", address="1 A Street\nLeeds\nLS1 1AA",
+                                        sender_email="hello@group-a.example")
+    org_b = Organisation.objects.create(name="Group B", slug="group-b", address="2 B Street\nBristol\nBS1 1AA",
+                                        sender_email="hello@group-b.example")
     for org in (org_a, org_b):
         scorecards.statement_create(organisation=org, slug="fair-votes", title="Fair votes",
                                     text="Proportional representation for Westminster.", agreement="Agrees")

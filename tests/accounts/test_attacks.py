@@ -173,21 +173,39 @@ def production_environment() -> dict[str, str]:
     return pairs
 
 
+GROUP_SETUP = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'swingfund.settings'; django.setup(); "
+               "from django.core.management import call_command; call_command('migrate', verbosity=0); "
+               "from swingfund.organisations.services import organisation_create; "
+               "organisation_create(name='Leeds Fair Vote', address='3 Briggate\\nLeeds\\nLS1 6HD', "
+               "sender_email='hello@leedsfairvote.example')")
+
+
+def deploy_env(tmp_path, env_extra: dict[str, str]) -> dict[str, str]:
+    """A deployment in its own home and SQLite file (never the test run's database)."""
+    env = dict(os.environ)
+    for name in ("SWINGFUND_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "DATABASE_OWNER_URL",
+                 "SWINGFUND_FROM_EMAIL", "SWINGFUND_SECRET_KEY", "SWINGFUND_ENV_FILE"):
+        env.pop(name, None)  # the test run's own settings, not a deployment's
+    return {**env, "SWINGFUND_HOME": str(tmp_path), **env_extra}
+
+
 def run_check(env_extra: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SWINGFUND_HOME": str(tmp_path), **env_extra}
-    for name in ("SWINGFUND_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # the test run's own settings, not a deployment's
-        env.pop(name, None)
     return subprocess.run([sys.executable, "-m", "swingfund", "check", "--deploy", "--fail-level", "WARNING"],
-                          env=env, capture_output=True, text=True, timeout=120, cwd=ROOT)
+                          env=deploy_env(tmp_path, env_extra), capture_output=True, text=True, timeout=120, cwd=ROOT)
 
 
 @pytest.mark.slow
 def test_check_deploy_is_clean_with_the_documented_production_settings_and_not_without(tmp_path):
+    # a real group set up first: without one, `check --deploy` fails (tests/organisations/test_checks.py)
+    subprocess.run([sys.executable, "-c", GROUP_SETUP], env=deploy_env(tmp_path, {}), check=True, timeout=300,
+                   cwd=ROOT)
     clean = run_check(production_environment(), tmp_path)
     assert clean.returncode == 0, clean.stderr
     assert "System check identified no issues" in clean.stdout + clean.stderr
     bare = run_check({}, tmp_path)
     assert bare.returncode != 0 and "security.W004" in bare.stderr and "security.W012" in bare.stderr
+    placeholder = run_check({**production_environment(), "SWINGFUND_SECRET_KEY": "change-me"}, tmp_path)
+    assert placeholder.returncode != 0 and "organisations.E010" in placeholder.stderr
 
 
 def test_the_sqlite_file_is_created_readable_by_its_owner_only(tmp_path):

@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.db.models import Sum
 from fpdf import FPDF
 
@@ -21,6 +20,16 @@ from swingfund.compliance.selectors import figure, legal_status_for
 from swingfund.display import money
 from swingfund.funding import selectors
 from swingfund.funding.models import GivingMode, Grant
+from swingfund.organisations.selectors import organisation_defaults
+
+NOTICE_ADDRESS_MISSING = ("The donation notice needs the postal address of {name} (the agent records the donor's "
+                          "address): add it on the group's settings page or with `swingfund setup`, then open the "
+                          "notice again.")
+NOTICE_NO_ORGANISATION = "Grant #{pk}'s campaign belongs to no group: a donation notice names the group that gave."
+
+
+class NoticeRefused(ValueError):
+    """The notice cannot be issued yet; the message says what to set first."""
 
 UNICODE_FONTS = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -72,9 +81,16 @@ def group_as_donor(status) -> tuple[str, str]:
 
 
 def notice_for_grant(grant: Grant) -> DonationNotice:
+    """The notice for one grant, in the name and address of the group whose campaign paid it (its organisation row).
+    Refuses (NoticeRefused) while that group has no postal address."""
     candidacy = grant.candidacy
     campaign = grant.campaign
-    org_name = campaign.organisation.name if campaign.organisation_id else settings.SWINGFUND_ORG_NAME
+    if not campaign.organisation_id:
+        raise NoticeRefused(NOTICE_NO_ORGANISATION.format(pk=grant.pk))
+    group = organisation_defaults(organisation=campaign.organisation)
+    org_name = group.legal_name or group.name
+    if not group.address_line:
+        raise NoticeRefused(NOTICE_ADDRESS_MISSING.format(name=org_name))
     on = candidacy.election.poll_date if candidacy.election_id else (grant.paid_at or grant.created_at).date()
     threshold = figure("candidate_donation_threshold", on=on)
     earmarked = campaign.mode == GivingMode.EARMARKED
@@ -84,7 +100,7 @@ def notice_for_grant(grant: Grant) -> DonationNotice:
         pooled = Grant.objects.filter(candidacy=candidacy, campaign__mode=GivingMode.POOLED,
                                       campaign__organisation=campaign.organisation)
         permissibility, evidence = group_as_donor(legal_status_for(campaign.organisation))
-        donors = [{"name": org_name, "address": settings.SWINGFUND_ORG_ADDRESS, "postcode": "",
+        donors = [{"name": org_name, "address": group.address_line, "postcode": "",
                    "amount_pence": grant.amount_pence,
                    "total_to_candidate_pence": pooled.aggregate(t=Sum("amount_pence"))["t"] or grant.amount_pence,
                    "received_on": (grant.paid_at or grant.created_at).date(),
@@ -92,7 +108,7 @@ def notice_for_grant(grant: Grant) -> DonationNotice:
     for donor in donors:  # the test is on each donor's total to this candidate, not on one line of one grant
         donor["over_threshold"] = donor["total_to_candidate_pence"] > threshold.value
     return DonationNotice(
-        grant=grant, organisation_name=org_name, organisation_address=settings.SWINGFUND_ORG_ADDRESS,
+        grant=grant, organisation_name=org_name, organisation_address=group.address_line,
         candidate=candidacy.person_name or str(candidacy.person or ""), seat=str(candidacy.constituency),
         election=candidacy.election_id, threshold=threshold, donors=donors, earmarked=earmarked,
     )

@@ -236,14 +236,24 @@ def grant_notice(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(Grant.objects.select_related("candidacy", "campaign"), pk=pk)
     if refused := refusal(request, organisation=grant.campaign.organisation, role=TREASURER):
         return refused
-    return render(request, "funding/notice.html", {"notice": notices.notice_for_grant(grant)})
+    try:
+        notice = notices.notice_for_grant(grant)
+    except notices.NoticeRefused as error:
+        messages.error(request, str(error))
+        return redirect("funding:dashboard")
+    return render(request, "funding/notice.html", {"notice": notice})
 
 
 def grant_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(Grant.objects.select_related("candidacy", "campaign"), pk=pk)
     if refused := refusal(request, organisation=grant.campaign.organisation, role=TREASURER):
         return refused
-    response = HttpResponse(notices.notice_pdf(notices.notice_for_grant(grant)), content_type="application/pdf")
+    try:
+        notice = notices.notice_for_grant(grant)
+    except notices.NoticeRefused as error:
+        messages.error(request, str(error))
+        return redirect("funding:dashboard")
+    response = HttpResponse(notices.notice_pdf(notice), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="donation-notice-grant-{grant.pk}.pdf"'
     return response
 

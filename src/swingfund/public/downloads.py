@@ -67,7 +67,7 @@ def targets(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def recommendations(request: HttpRequest, fmt: str) -> HttpResponse:
-    org = selectors.organisation()
+    org = request.organisation
     if org is None:
         raise Http404("No organisation yet.")
     bloc = request.GET.get("bloc") or selectors.group_bloc()
@@ -109,7 +109,7 @@ def decisions(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def scorecards(request: HttpRequest, fmt: str) -> HttpResponse:
-    org = selectors.organisation()
+    org = request.organisation
     if org is None:
         raise Http404("No organisation yet.")
     versions = current_versions(organisation=org)

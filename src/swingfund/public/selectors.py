@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from swingfund import caching
@@ -110,22 +110,29 @@ def result_lines(*, result: Result) -> list[ResultLine]:
     return [ResultLine(candidacy=c, share=(c.votes or 0) / valid, width=100 * (c.votes or 0) / top) for c in cands]
 
 
-def seat_decisions(*, seat: Constituency) -> QuerySet[Decision]:
-    return (Decision.objects.filter(proposal__constituency=seat)
+def seat_decisions(*, seat: Constituency, organisation: Organisation | None = None) -> QuerySet[Decision]:
+    """The seat's decisions: of `organisation` only when given (a site serving several groups shows each its own)."""
+    mine = {"proposal__organisation": organisation} if organisation is not None else {}
+    return (Decision.objects.filter(proposal__constituency=seat, **mine)
             .select_related("proposal", "proposal__candidacy", "proposal__candidacy__party", "proposal__election",
                             "proposal__organisation")
             .order_by("-decided_at", "-id"))
 
 
-def seat_grants(*, seat: Constituency) -> QuerySet[Grant]:
-    """Grants to any candidacy in this seat, with their ledger transactions (approval, payment)."""
-    return (Grant.objects.filter(candidacy__constituency=seat)
+def seat_grants(*, seat: Constituency, organisation: Organisation | None = None) -> QuerySet[Grant]:
+    """Grants to any candidacy in this seat (from `organisation`'s campaigns when given), with their ledger
+    transactions (approval, payment)."""
+    mine = (Q(campaign__organisation=organisation) | Q(campaign__organisation__isnull=True)
+            if organisation is not None else Q())
+    return (Grant.objects.filter(mine, candidacy__constituency=seat)
             .select_related("candidacy", "candidacy__party", "campaign", "decision", "approval", "payment")
             .order_by("created_at", "id"))
 
 
-def latest_decisions(*, limit: int = LATEST_DECISIONS) -> QuerySet[Decision]:
-    return (Decision.objects.select_related("proposal", "proposal__constituency", "proposal__candidacy",
+def latest_decisions(*, limit: int = LATEST_DECISIONS,
+                     organisation: Organisation | None = None) -> QuerySet[Decision]:
+    mine = {"proposal__organisation": organisation} if organisation is not None else {}
+    return (Decision.objects.filter(**mine).select_related("proposal", "proposal__constituency", "proposal__candidacy",
                                             "proposal__candidacy__party", "proposal__election")
             .order_by("-decided_at", "-id")[:limit])
 
@@ -141,9 +148,11 @@ def grant_for(decision: Decision) -> Grant | None:
     return Grant.objects.filter(decision=decision).select_related("approval", "payment", "campaign").first()
 
 
-def campaigns_with_totals() -> list[dict]:
+def campaigns_with_totals(*, organisation: Organisation | None = None) -> list[dict]:
+    """Campaigns with their totals: `organisation`'s own (and any belonging to no group) when given."""
+    mine = Q(organisation=organisation) | Q(organisation__isnull=True) if organisation is not None else Q()
     return [{"campaign": c, "totals": funding.campaign_totals(c)}
-            for c in Campaign.objects.select_related("organisation").order_by("-ends_at")]
+            for c in Campaign.objects.filter(mine).select_related("organisation").order_by("-ends_at")]
 
 
 def recommendations_cached(*, organisation: Organisation, election_id: str, bloc: str, lens: str) -> tuple[list, list]:

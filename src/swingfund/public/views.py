@@ -26,15 +26,16 @@ logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    org = selectors.organisation()
+    org = request.organisation
     statements = (StatementVersion.objects.filter(statement__organisation=org, published_at__isnull=False)
                   .order_by("statement__position", "-number") if org else [])
     current = {}
     for version in statements:
         current.setdefault(version.statement_id, version)
     return render(request, "public/home.html", {
-        "org": org, "statements": list(current.values()), "campaigns": selectors.campaigns_with_totals(),
-        "decisions": selectors.latest_decisions(), "bloc": selectors.group_bloc(),
+        "org": org, "statements": list(current.values()),
+        "campaigns": selectors.campaigns_with_totals(organisation=org),
+        "decisions": selectors.latest_decisions(organisation=org), "bloc": selectors.group_bloc(),
     })
 
 
@@ -60,13 +61,14 @@ def seat(request: HttpRequest, gss_code: str) -> HttpResponse:
     bloc = selectors.group_bloc()
     estimate = (selectors.bloc_estimate(election_id=election.pk, code=constituency.gss_code, bloc=bloc)
                 if election else None)
-    decisions = list(selectors.seat_decisions(seat=constituency))
+    org = request.organisation
+    decisions = list(selectors.seat_decisions(seat=constituency, organisation=org))
     return render(request, "public/seat.html", {
         "seat": constituency, "election": election, "result": result,
         "lines": selectors.result_lines(result=result) if result else [],
         "estimate": estimate, "bloc": bloc, "bloc_words": bloc_words(bloc), "decisions": decisions,
-        "grants": list(selectors.seat_grants(seat=constituency)), "postcode": request.GET.get("postcode", ""),
-        "org": selectors.organisation(),
+        "grants": list(selectors.seat_grants(seat=constituency, organisation=org)),
+        "postcode": request.GET.get("postcode", ""), "org": org,
     })
 
 
@@ -82,7 +84,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 def recommendations(request: HttpRequest) -> HttpResponse:
     """Whom we back: opens on the group's own bloc and lens; each recommendation beside the committee's decision."""
-    org = selectors.organisation()
+    org = request.organisation
     if org is None:
         raise Http404("No organisation yet: run `swingfund demo`, or create one in the admin.")
     election = request.GET.get("election") or RECOMMENDATIONS_ELECTION

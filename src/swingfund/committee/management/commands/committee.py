@@ -31,7 +31,7 @@ from swingfund.organisations.models import Organisation
 
 ERROR_NO_ORGANISATION = "No organisation {slug!r}: create one in /admin/ or run `swingfund demo`."
 ERROR_ONE_ORGANISATION = "There are {n} organisations; say which with --organisation SLUG."
-ERROR_NO_USER = "No user {username!r}: create it with `swingfund createsuperuser` or in /admin/."
+ERROR_NO_USER = "No user {username!r}: create it with `swingfund django createsuperuser` or in /admin/."
 ERROR_NO_PROPOSAL = "No proposal #{id}."
 
 

@@ -8,7 +8,6 @@ identity (name, address for imprints, sender, bank details) is not configuration
 from __future__ import annotations
 
 import os
-import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -196,8 +195,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("SWINGFUND_STATIC_ROOT") or data_home() / "static")
 WHITENOISE_USE_FINDERS = True
-# Without `collectstatic`, files are served from the apps (WHITENOISE_USE_FINDERS): an empty STATIC_ROOT is normal.
-warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
+# Without `collectstatic`, files are served from the apps (WHITENOISE_USE_FINDERS): an empty STATIC_ROOT is normal,
+# a missing one makes WhiteNoise warn on every start, so the default one (in the data home) is created here.
+if not os.environ.get("SWINGFUND_STATIC_ROOT"):
+    STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_AUTOREFRESH = DEBUG  # rescanning per request is for development only
 
 LOGIN_URL = "/accounts/login/"

@@ -5,9 +5,9 @@ documented production settings; the SQLite file is its owner's alone."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import stat
 import subprocess
 import sys
 import time
@@ -194,6 +194,7 @@ def run_check(env_extra: dict[str, str], tmp_path) -> subprocess.CompletedProces
                           env=deploy_env(tmp_path, env_extra), capture_output=True, text=True, timeout=120, cwd=ROOT)
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_with_the_documented_production_settings_and_not_without(tmp_path):
     # a real group set up first: without one, `check --deploy` fails (tests/organisations/test_checks.py)
     subprocess.run([sys.executable, "-c", GROUP_SETUP], env=deploy_env(tmp_path, {}), check=True, timeout=300,
@@ -208,16 +209,23 @@ def test_check_deploy_is_clean_with_the_documented_production_settings_and_not_w
 
 
 def test_the_sqlite_file_is_created_readable_by_its_owner_only(tmp_path):
+    """The database file and its -wal and -shm companions are 0600. SQLite deletes -wal and -shm when the last
+    connection closes, so the modes are read inside the process while its connection is still open, and every one
+    of the three files must be there."""
     env = {**os.environ, "SWINGFUND_HOME": str(tmp_path)}
     env.pop("DATABASE_URL", None)
-    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'swingfund.settings'; django.setup(); "
-            "from django.db import connection; c = connection.cursor(); c.execute('CREATE TABLE t (x)'); "
-            "c.execute('INSERT INTO t VALUES (1)')")
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
-    for name in ("swingfund.sqlite3", "swingfund.sqlite3-wal"):
-        path = tmp_path / name
-        if path.exists() or name == "swingfund.sqlite3":
-            assert stat.S_IMODE(path.stat().st_mode) == 0o600, name
+    code = ("import django, json, os, stat, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'swingfund.settings'; "
+            "django.setup(); from django.db import connection; c = connection.cursor(); "
+            "c.execute('CREATE TABLE t (x)'); c.execute('INSERT INTO t VALUES (1)'); "
+            "home = os.environ['SWINGFUND_HOME']; names = ('swingfund.sqlite3', 'swingfund.sqlite3-wal', "
+            "'swingfund.sqlite3-shm'); "
+            "print(json.dumps({n: (oct(stat.S_IMODE(os.stat(os.path.join(home, n)).st_mode)) "
+            "if os.path.exists(os.path.join(home, n)) else None) for n in names}))")
+    done = subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120, capture_output=True,
+                          text=True)
+    modes = json.loads(done.stdout.strip().splitlines()[-1])
+    assert modes == {"swingfund.sqlite3": "0o600", "swingfund.sqlite3-wal": "0o600",
+                     "swingfund.sqlite3-shm": "0o600"}, modes
 
 
 def test_an_organiser_edits_only_their_own_organisations_statements_in_the_admin(world):

@@ -10,12 +10,15 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
+import pytest
+
 from swingfund.testing import loadtest
 
 COPIES = 50
 CAMPAIGN = "concurrency"
 
 
+@pytest.mark.slow
 def test_concurrent_deliveries_record_each_event_once(scratch_url, server_standin):
     loadtest.database_prepare(database_url=scratch_url, campaign=CAMPAIGN)
     [same] = loadtest.sign_all(server_standin, loadtest.paid_events(
@@ -63,6 +66,7 @@ def _delete_queued_passes(database_url: str) -> None:
         conn.execute(sql)
 
 
+@pytest.mark.slow
 def test_the_web_process_only_stores_and_queues_and_the_worker_applies_even_what_was_never_queued(
         scratch_url, server_standin):
     loadtest.database_prepare(database_url=scratch_url, campaign=CAMPAIGN)

@@ -30,6 +30,7 @@ def test_a_bad_address_is_refused_naming_it(value):
         parse_addrport(value)
 
 
+@pytest.mark.slow
 def test_the_command_refuses_a_bad_address_with_exit_status_and_message(tmp_path):
     done = subprocess.run([sys.executable, "-m", "swingfund", "serve", "nowhere"], capture_output=True, text=True,
                           env={"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PATH": "/usr/bin:/bin"},
@@ -62,6 +63,7 @@ def test_a_busy_port_is_refused_naming_it(reuse_port):
     port_check("127.0.0.1", port)  # free again once the listener is closed
 
 
+@pytest.mark.slow
 def test_serve_on_a_busy_port_exits_non_zero_naming_the_port(tmp_path):
     with _listener(reuse_port=True) as busy:
         port = busy.getsockname()[1]
@@ -70,6 +72,7 @@ def test_serve_on_a_busy_port_exits_non_zero_naming_the_port(tmp_path):
     assert PORT_IN_USE.format(host="127.0.0.1", port=port) in done.stderr
 
 
+@pytest.mark.slow
 def test_pages_and_static_files_are_served_and_a_second_server_on_the_port_is_refused(scratch_url):
     with StandIn() as standin, loadtest.AppServer(database_url=scratch_url, standin=standin, threads=2) as server:
         home = urllib.request.urlopen(server.url + "/", timeout=30)  # noqa: S310 — our own loopback server
@@ -88,6 +91,7 @@ def test_the_health_check_reports_the_database(client, db):
     assert response.status_code == 200 and response.json()["ok"] is True
 
 
+@pytest.mark.slow
 def test_the_health_check_says_503_when_the_database_is_unreachable(tmp_path):
     broken = tmp_path / "no-such-folder" / "db.sqlite3"  # SQLite cannot create a file in a missing folder
     code = ("import django, os; django.setup(); from django.test import Client; "

@@ -48,6 +48,7 @@ def test_demo_seed_is_idempotent_and_labelled(official_db):
     )
 
 
+@pytest.mark.slow
 def test_recommend_for_the_top_target_seats(official_db):
     org = demo_seed()
     data = json.loads(recommend_muslim_top15("--organisation", org.slug, "--format", "json"))

@@ -60,8 +60,3 @@ def organisations_for(*, user, role: str) -> QuerySet:
     if role == COMMITTEE_MEMBER:
         return Organisation.objects.filter(committee_members__user=user, committee_members__active=True).distinct()
     return Organisation.objects.filter(roles__user=user, roles__role=role).distinct()
-
-
-def roles_of(*, user, organisation) -> list[str]:
-    """Every role `user` holds in `organisation`, in the order of `ROLES`."""
-    return [role for role in ROLES if user_has_role(user=user, organisation=organisation, role=role)]

@@ -19,28 +19,25 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from swingfund import appendonly
+from swingfund.appendonly import AppendOnlyError
 from swingfund.committee import rules
 
 ERROR_IMMUTABLE = "{model} records are immutable once written: {action} refused."
 
 
-class ImmutableRecordError(Exception):
+class ImmutableRecordError(AppendOnlyError):
     """An attempt to change or delete an append-only record."""
 
 
-class AppendOnlyModel(models.Model):
+class AppendOnlyModel(appendonly.AppendOnlyModel):
     """Rows are written once. Updates and deletes raise here, and a database trigger refuses them too."""
+
+    append_only_error = ImmutableRecordError
+    append_only_message = ERROR_IMMUTABLE
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableRecordError(ERROR_IMMUTABLE.format(model=type(self).__name__, action="update"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError(ERROR_IMMUTABLE.format(model=type(self).__name__, action="delete"))
 
 
 class CommitteePolicy(models.Model):

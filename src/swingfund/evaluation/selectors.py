@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from swingfund.committee.models import Decision, Proposal
-from swingfund.compliance.limits import format_pence
+from swingfund.display import money
 from swingfund.elections.models import Candidacy, Election, Result
 from swingfund.evaluation import scoring
 from swingfund.funding.models import Grant
@@ -62,7 +62,7 @@ class SeatEvaluation:
             "bloc_effect_interval": None if effect is None else [round(effect[0]), round(effect[1])],
             "plausibly_pivotal": self.plausibly_pivotal, "pivotal": self.pivotal,
             "money": {"paid_pence": self.money_pence, "committed_pence": self.committed_pence,
-                      "paid": format_pence(self.money_pence)},
+                      "paid": money(self.money_pence, short=True)},
             "forecast": None if self.forecast_p_win is None else {
                 "p_win": round(self.forecast_p_win, 4),
                 "lead_interval": [round(self.forecast_lead_interval[0]), round(self.forecast_lead_interval[1])],

@@ -13,7 +13,7 @@ from swingfund.accounts.access import refusal, refusal_any
 from swingfund.accounts.roles import TREASURER, organisations_for
 from swingfund.committee.selectors import decided_grants
 from swingfund.compliance.checks import ComplianceRefusal
-from swingfund.compliance.limits import format_pence
+from swingfund.display import money
 from swingfund.funding import services
 from swingfund.funding.models import Grant
 
@@ -40,7 +40,7 @@ def grants_from_decisions(request: HttpRequest) -> HttpResponse:
                 refused_count += 1
                 continue
             made += 1
-            messages.success(request, MADE.format(id=grant.pk, amount=format_pence(grant.amount_pence),
+            messages.success(request, MADE.format(id=grant.pk, amount=money(grant.amount_pence, short=True),
                                                   candidacy=grant.candidacy, status=grant.status))
     if not made and not refused_count:
         messages.info(request, NONE)

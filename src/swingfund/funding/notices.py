@@ -15,8 +15,9 @@ from pathlib import Path
 from django.db.models import Sum
 from fpdf import FPDF
 
-from swingfund.compliance.limits import Figure, format_pence
+from swingfund.compliance.limits import Figure
 from swingfund.compliance.selectors import figure, legal_status_for
+from swingfund.display import money
 from swingfund.funding import selectors
 from swingfund.funding.models import GivingMode, Grant
 from swingfund.organisations.selectors import organisation_defaults
@@ -139,7 +140,7 @@ def notice_pdf(notice: DonationNotice) -> bytes:
     line("Donation notice for the candidate's election agent", 15, 9)
     line(f"From {notice.organisation_name}, {notice.organisation_address}")
     line(f"Candidate: {notice.candidate} — {notice.seat}, election {notice.election}")
-    line(f"Grant #{grant.pk}: {format_pence(grant.amount_pence)}; paid {_date(grant.paid_at)}"
+    line(f"Grant #{grant.pk}: {money(grant.amount_pence, short=True)}; paid {_date(grant.paid_at)}"
          f"{'; bank reference ' + grant.bank_reference if grant.bank_reference else ' (not yet paid)'}")
     mode = ("Earmarked gifts passed on as agent for the true donors listed below."
             if notice.earmarked else "A gift from the group's own funds: the group is the donor.")
@@ -150,8 +151,8 @@ def notice_pdf(notice: DonationNotice) -> bytes:
     for donor in notice.donors:
         flag = " — over the threshold: check and report" if donor["over_threshold"] else ""
         total = donor["total_to_candidate_pence"]
-        in_all = f" ({format_pence(total)} to this candidate in all)" if total != donor["amount_pence"] else ""
-        line(f"{donor['name']}: {format_pence(donor['amount_pence'])}{in_all}, received "
+        in_all = f" ({money(total, short=True)} to this candidate in all)" if total != donor["amount_pence"] else ""
+        line(f"{donor['name']}: {money(donor['amount_pence'], short=True)}{in_all}, received "
              f"{_date(donor['received_on'])}{flag}", 11, 7)
         address = ", ".join(part for part in (donor["address"], donor["postcode"]) if part) or "address not given"
         line(f"    Address: {address}")
@@ -159,5 +160,5 @@ def notice_pdf(notice: DonationNotice) -> bytes:
         evidence = f" ({donor['evidence']})" if donor.get("evidence") else ""
         line(f"    Permissibility: {donor['permissibility']}{evidence}{checked}")
     pdf.ln(3)
-    line(f"Total: {format_pence(notice.total_pence)}", 11, 7)
+    line(f"Total: {money(notice.total_pence, short=True)}", 11, 7)
     return bytes(pdf.output())

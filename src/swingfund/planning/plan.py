@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from swingfund.compliance.limits import format_pence
+from swingfund.display import money
 from swingfund.elections.models import Election
 from swingfund.planning import caps as legal
 from swingfund.planning.effect import EffectCurve
@@ -81,7 +81,7 @@ class Plan:
             out.append({
                 "gss_code": seat.gss_code, "seat": seat.seat_name, "candidacy_id": seat.candidacy_id,
                 "candidate": seat.candidate, "party": seat.party, "amount_pence": amount,
-                "amount": format_pence(amount), "fixed_pence": seat.fixed_pence, "decided": seat.decided,
+                "amount": money(amount, short=True), "fixed_pence": seat.fixed_pence, "decided": seat.decided,
                 "cap": self.caps[s].as_dict(), "binding_cap": self.binding_cap(s),
                 "p_win_without": round(float(before[s]), 4), "p_win_with": round(float(after[s]), 4),
                 "p_pivotal": seat.p_pivotal, "leverage": seat.leverage, "margin_votes": seat.margin,
@@ -172,9 +172,9 @@ def plan_compute(*, election_id: str, bloc: str | None, budget_pence: int, organ
     grants count towards every cap, and a decision to stay out removes the seat. Without a census bloc (`bloc`
     None or "") targeting ranks by marginality, or by the group's own `supporters` per seat when given."""
     if budget_pence <= 0:
-        raise ValueError(BUDGET_NEGATIVE.format(value=format_pence(budget_pence)))
+        raise ValueError(BUDGET_NEGATIVE.format(value=money(budget_pence, short=True)))
     if grant_pence is not None and grant_pence <= 0:
-        raise ValueError(GRANT_NEGATIVE.format(value=format_pence(grant_pence)))
+        raise ValueError(GRANT_NEGATIVE.format(value=money(grant_pence, short=True)))
     org = organisation_get(slug=organisation)
     effect = effect or EffectCurve()
     seats, table, target_notes = plan_seats(organisation=org, election_id=election_id, bloc=bloc,
@@ -203,10 +203,10 @@ def plan_compute(*, election_id: str, bloc: str | None, budget_pence: int, organ
     by_leverage = [i for i in np.argsort(-leverage, kind="stable") if not seats[i].decided][:top_n]
     baselines = {
         "seed_rule": _baseline(problem, fill_in_order(problem, order=order, grant_pence=grant),
-                               f"{format_pence(grant)} to every backed candidate, in the order of the "
+                               f"{money(grant, short=True)} to every backed candidate, in the order of the "
                                "recommendations, until the money runs out (the seed groups' rule)"),
         "top_n_leverage": _baseline(problem, fill_in_order(problem, order=by_leverage, grant_pence=grant),
-                                    f"{format_pence(grant)} to each of the top {top_n} backed seats by leverage"),
+                                    f"{money(grant, short=True)} to each of the top {top_n} backed seats by leverage"),
     }
     zero = np.zeros(problem.n, dtype=np.int64)
     # The next £1,000's value at both ends of the effect assumption (the same two allocations re-valued).

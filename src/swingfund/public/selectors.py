@@ -191,7 +191,7 @@ def backed_map_svg(*, election_id: str, bloc: str, organisation: Organisation) -
     """The hex map of leverage with the seats the committee approved a grant in outlined; '' without a layout."""
     from django.urls import reverse
 
-    from swingfund.display import money_words
+    from swingfund.display import money
     from swingfund.targeting.charts import ChartError, hexjson_path
     from swingfund.targeting.hexmap import linked_hex_map_svg, map_hexes_load
 
@@ -209,7 +209,7 @@ def backed_map_svg(*, election_id: str, bloc: str, organisation: Organisation) -
     titles = {}
     for r in rows:
         backed = grants.get(r.code)
-        extra = (f"; we gave {money_words(backed.proposal.amount_pence)} to {backed.proposal.candidacy.person_name}"
+        extra = (f"; we gave {money(backed.proposal.amount_pence)} to {backed.proposal.candidacy.person_name}"
                  if backed else "")
         titles[r.code] = f"{r.name}: leverage {r.leverage:.1f}{extra}"
     return linked_hex_map_svg(hexes=hexes, values={r.code: r.leverage for r in rows}, titles=titles,

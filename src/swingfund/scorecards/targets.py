@@ -40,12 +40,6 @@ def all_seats(*, election_id: str) -> list[TargetRow]:
     ]
 
 
-def target_rows(*, election_id: str, bloc: str | None, lens: str = "swing",
-                supporters: Mapping[int, int] | None = None) -> list[TargetRow]:
-    """Target seats for a bloc, or without one (see `target_table`)."""
-    return target_table(election_id=election_id, bloc=bloc, lens=lens, supporters=supporters)[0]
-
-
 def target_table(*, election_id: str, bloc: str | None, lens: str = "swing",
                  supporters: Mapping[int, int] | None = None) -> tuple[list[TargetRow], list[str]]:
     """Target seats from targeting, with its central leverage and P(decisive) for the chosen lens (`swing`: can

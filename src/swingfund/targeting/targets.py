@@ -212,8 +212,8 @@ class TargetTable:
                          "given each simulation's national error and assumption draws, that the bloc's cohesive "
                          "move decides the seat (swing lens) or elects its own candidate (own lens); the seat "
                          "error is integrated exactly. Largest Monte Carlo standard error: "
-                         f"{np.nanmax(self.p_swing_se):.4f} (swing), "
-                         f"{np.nanmax(self.p_own_se):.4f} (own). Allocation: {self.allocation_text}.")
+                         f"{_largest(self.p_swing_se)} (swing), "
+                         f"{_largest(self.p_own_se)} (own). Allocation: {self.allocation_text}.")
             lines.append("Majority interval: 10–90 % of the projected winner's lead over its strongest rival, "
                          "sampled from the forecast.")
         lines += list(self.adult_notes)
@@ -442,3 +442,9 @@ def _over(value: np.ndarray, majority: np.ndarray) -> np.ndarray:
     """1.0 where value > majority, 0.0 where not, NaN where no data."""
     value = np.asarray(value, dtype=np.float64)
     return np.where(np.isnan(value), np.nan, (value > majority).astype(np.float64))
+
+
+def _largest(values: np.ndarray) -> str:
+    """The largest figure of `values` ignoring NaN, to four places; "—" when every seat lacks data (no warning)."""
+    finite = values[~np.isnan(values)]
+    return f"{finite.max():.4f}" if finite.size else "—"

@@ -27,7 +27,7 @@ from swingfund.cliargs import int_range, positive_id
 from swingfund.committee import rules, selectors, services
 from swingfund.committee.models import CommitteeMember, Proposal
 from swingfund.committee.services import CommitteeError
-from swingfund.committee.templatetags.committee_format import pounds
+from swingfund.display import money
 from swingfund.organisations.models import Organisation
 from swingfund.scorecards.recommend_cli import add_recommendation_arguments, recommendation_run
 
@@ -157,14 +157,15 @@ class Command(BaseCommand):
             state = p.decision.outcome if p.status == Proposal.Status.DECIDED else p.status
             what = f"grant to {p.candidacy.person_name}" if p.kind == Proposal.Kind.GRANT else "stay out"
             table.add_row(str(p.pk), f"{p.constituency.name}\n[dim]{p.constituency.gss_code}[/]", what,
-                          pounds(p.amount_pence) if p.amount_pence else "—", state,
+                          money(p.amount_pence, short=True) if p.amount_pence else "—", state,
                           f"{count.votes_for} for / {count.votes_against} against / {count.abstentions} abstain")
         self.console.print(table)
 
     def _show(self, *, proposal, **_):
         p = self._proposal(proposal)
         count = selectors.proposal_tally(proposal=p)
-        what = f"grant of {pounds(p.amount_pence)} to {p.candidacy}" if p.kind == Proposal.Kind.GRANT else "stay out"
+        grant = p.kind == Proposal.Kind.GRANT
+        what = f"grant of {money(p.amount_pence, short=True)} to {p.candidacy}" if grant else "stay out"
         self.stdout.write(f"Proposal #{p.pk} ({p.status}): {what} in {p.constituency}")
         self.stdout.write(f"Reason: {p.reason}")
         for warning in p.warnings:

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
-from swingfund.compliance.limits import format_pence
+from swingfund.display import money
 from swingfund.evaluation.selectors import evaluate, organisation_get
 from swingfund.organisations.selectors import organisation_defaults
 from swingfund.targeting.bloc import BlocError
@@ -61,8 +61,8 @@ class Command(BaseCommand):
         per = summary["money_per_aligned_elected_pence"]
         pivotal = f"; plausibly pivotal in {summary['plausibly_pivotal']}" if with_effect else ""
         console.print(f"Backed candidates won {summary['backed_won']} of {summary['acted_seats']}{pivotal}; "
-                      f"money paid {format_pence(summary['money_paid_pence'])}"
-                      f"{'' if per is None else f', {format_pence(per)} per aligned MP elected'}.")
+                      f"money paid {money(summary['money_paid_pence'], short=True)}"
+                      f"{'' if per is None else f', {money(per, short=True)} per aligned MP elected'}.")
         if summary["forecast"]:
             f = summary["forecast"]
             console.print(f"Forecast from {f['prior_election']}: Brier {f['brier']}, coverage of its "

@@ -21,8 +21,8 @@ from rich.console import Console
 from rich.table import Table
 
 from swingfund import csvsafe
-from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import FigureNotInForce
+from swingfund.display import money
 from swingfund.funding.models import Campaign
 from swingfund.funding.selectors import campaign_spendable_pence
 from swingfund.organisations.selectors import organisation_defaults
@@ -113,12 +113,12 @@ class Command(BaseCommand):
     def _table(self, data: dict) -> None:
         console = Console(file=self.stdout, width=160)
         bloc = f", bloc {data['bloc']}" if data["bloc"] else ""
-        table = Table(title=f"Plan for {data['organisation']}: {format_pence(data['budget_pence'])}, "
+        table = Table(title=f"Plan for {data['organisation']}: {money(data['budget_pence'], short=True)}, "
                             f"{data['election']}{bloc} ({data['channel']})")
         for col in ("Seat", "Candidate", "Amount", "Binding cap", "P(win) without → with", "P(pivotal)"):
             table.add_column(col)
         for row in data["allocation"]:
-            fixed = f" (+{format_pence(row['fixed_pence'])} decided)" if row["fixed_pence"] else ""
+            fixed = f" (+{money(row['fixed_pence'], short=True)} decided)" if row["fixed_pence"] else ""
             pivotal = "—" if row["p_pivotal"] is None else f"{row['p_pivotal']:.0%}"
             table.add_row(row["seat"], f"{row['candidate']} ({row['party']})", row["amount"] + fixed,
                           row["binding_cap"] or "—", f"{row['p_win_without']:.0%} → {row['p_win_with']:.0%}", pivotal)

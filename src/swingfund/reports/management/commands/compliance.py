@@ -23,11 +23,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.table import Table
 
-from swingfund.compliance.limits import VERIFY_FLAG, format_pence
+from swingfund.compliance.limits import VERIFY_FLAG
 from swingfund.compliance.models import LegalForm
 from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figure_table, figures_in_force
 from swingfund.compliance.services import group_legal_status_set, legal_figures_seed
 from swingfund.compliance.timetables import election_dates, poll_date
+from swingfund.display import money
 from swingfund.funding.rules import parse_pounds
 from swingfund.organisations.models import Organisation
 from swingfund.reports.models import SpendCategory
@@ -182,7 +183,7 @@ class Command(BaseCommand):
             constituencies=options["constituency"], nation=options["nation"], targets_party=options["party"],
             party_authorised=options["party_authorised"], description=options["description"],
             invoice_reference=options["invoice"], source_ref=options["source_ref"], recorded_by="command line")
-        self.stdout.write(f"Recorded general-campaign item #{item.pk}: {format_pence(item.amount_pence)} "
+        self.stdout.write(f"Recorded general-campaign item #{item.pk}: {money(item.amount_pence, short=True)} "
                           f"({item.get_area_display()}), ledger transaction #{item.transaction_id}.")
 
 

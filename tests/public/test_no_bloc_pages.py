@@ -30,10 +30,9 @@ WORDS = re.compile(r"communit|bloc", re.IGNORECASE)
 
 @pytest.fixture
 def issue_group(official_db, settings):
-    settings.SWINGFUND_ORG_NAME = "Leeds Fair Vote"  # the imprint (until identity lives in the database)
-    settings.SWINGFUND_ORG_ADDRESS = "2 Park Row, Leeds, LS1 5HD"
-    org = Organisation.objects.create(name="Leeds Fair Vote", slug="leeds-fair-vote", address="2 Park Row\nLeeds\nLS1 5HD",
-                                      sender_email="hello@leedsfairvote.org", bloc_kind="none",
+    org = Organisation.objects.create(name="Leeds Fair Vote", slug="leeds-fair-vote",
+                                      address="2 Park Row\nLeeds\nLS1 5HD", sender_email="hello@leedsfairvote.org",
+                                      bloc_kind="none",
                                       default_election=ELECTION)
     versions = [scorecards.statement_create(organisation=org, slug=slug, title=title, text=text, agreement=agree,
                                             position=i) for i, (slug, title, text, agree) in enumerate(STATEMENTS)]

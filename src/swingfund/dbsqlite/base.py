@@ -13,6 +13,7 @@ from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWra
 class DatabaseWrapper(SQLiteDatabaseWrapper):
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         name = str(conn_params.get("database") or "")
-        if name and not self.is_in_memory_db() and not name.startswith("file:") and not os.path.exists(name):
+        if (name and not self.is_in_memory_db() and not name.startswith("file:") and not os.path.exists(name)
+                and os.path.isdir(os.path.dirname(name) or ".")):  # a missing folder: SQLite's own error says so
             os.close(os.open(name, os.O_CREAT | os.O_WRONLY, 0o600))
         return super().get_new_connection(conn_params)

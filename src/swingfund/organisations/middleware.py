@@ -10,10 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from .selectors import organisation_current
 
 
+# Paths that never speak for a group: the load balancer's health check must answer from the database alone.
+NO_GROUP_PATHS = ("/healthz",)
+
+
 class OrganisationMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.organisation = organisation_current(host=request.get_host())
+        request.organisation = (None if request.path in NO_GROUP_PATHS
+                                else organisation_current(host=request.get_host()))
         return self.get_response(request)

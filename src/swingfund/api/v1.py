@@ -22,8 +22,8 @@ from ninja.security import HttpBearer
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from swingfund.api import memo, reads, schemas
-from swingfund.api.access import REFUSED_GIFT, can_record_gift
-from swingfund.api.services import token_user
+from swingfund.api.access import REFUSED_GIFT, can_record_gift, token_acts_as
+from swingfund.api.services import token_live
 from swingfund.compliance.checks import ComplianceRefusal
 from swingfund.elections.models import Candidacy, Election, Person
 from swingfund.evaluation.selectors import DEFAULT_BLOC
@@ -59,11 +59,17 @@ class CorsNinjaAPI(NinjaAPI):
 
 
 class OrganiserToken(HttpBearer):
-    """`Authorization: Bearer <token>` issued by `swingfund api token --user NAME` to an organiser or treasurer;
-    each endpoint then checks the holder's role in the organisation it touches (`api/access.py`)."""
+    """`Authorization: Bearer <token>` issued by `swingfund api token --user NAME` for one role (organiser or
+    treasurer) in one organisation; live only until it expires or is revoked, each use counted. `request.auth` is
+    the holder and `request.api_token` the token; each endpoint then checks the token's organisation and role
+    against what it touches (`api/access.py`)."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        return token_user(raw=token)
+        row = token_live(raw=token)
+        if row is None:
+            return None
+        request.api_token = row
+        return row.user
 
 
 api = CorsNinjaAPI(
@@ -225,7 +231,7 @@ def gift_create(request: HttpRequest, slug: str, payload: schemas.GiftIn):
     campaign = Campaign.objects.select_related("organisation").filter(slug=slug).first()
     if campaign is None:
         raise HttpError(404, f"No campaign {slug!r}.")
-    if not can_record_gift(user=request.auth, campaign=campaign):
+    if not can_record_gift(user=request.auth, campaign=campaign, token=request.api_token):
         raise HttpError(403, REFUSED_GIFT.format(campaign=campaign.slug, organisation=campaign.organisation))
     if payload.method not in OFFLINE_METHODS:
         raise ValueError(METHOD_NOT_OFFLINE.format(method=payload.method, known=", ".join(OFFLINE_METHODS)))
@@ -268,7 +274,8 @@ def supporter_create(request: HttpRequest, slug: str, payload: schemas.Supporter
     from swingfund.outreach import services as outreach
 
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not user_has_role(user=request.auth, organisation=organisation, role=ORGANISER):
+    if not (user_has_role(user=request.auth, organisation=organisation, role=ORGANISER)
+            and token_acts_as(request.api_token, organisation=organisation, role=ORGANISER)):
         raise HttpError(403, SUPPORTER_ROLE.format(organisation=organisation))
     if not payload.evidence.strip():
         raise ValueError(CONSENT_EVIDENCE)

@@ -13,6 +13,7 @@ row's `json` is the body POSTed as JSON (a valid request, so only the role decid
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -185,7 +186,8 @@ def test_every_url_pattern_is_in_the_table():
 def client_as(role: str, users: dict, *, url: str = "/", tokens: dict | None = None) -> Client:
     if url.startswith("/api/"):
         token = (tokens or {}).get(role)
-        return Client(**({"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}))
+        headers = {"HTTP_IDEMPOTENCY_KEY": uuid.uuid4().hex}  # every API write names itself
+        return Client(**headers, **({"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}))
     client = Client()
     if role == ANON:
         return client

@@ -31,3 +31,22 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.user})"
+
+
+class ApiWrite(models.Model):
+    """One API write, named by its `Idempotency-Key`: the same key from the same holder gets the same answer (the
+    same gift, not a second one); the key reused for a different request is refused."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    endpoint = models.CharField(max_length=200, help_text="The method and path written to.")
+    request_sha256 = models.CharField(max_length=64, help_text="SHA-256 of the endpoint and the request body.")
+    status = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="apiwrite_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} [{self.key}]"

@@ -3,22 +3,27 @@
 A token is issued for one role (organiser or treasurer) in one organisation, to a person who holds it, and lives
 `SWINGFUND_API_TOKEN_DAYS` days (default `DEFAULT_TOKEN_DAYS`) unless given another lifetime. It is refused once
 revoked, expired, or when its holder no longer holds that role there. Each request it authenticates is counted
-(`use_count`, `last_used_at`). Tokens are issued from the command line (the server's own operator) only."""
+(`use_count`, `last_used_at`). Tokens are issued from the command line (the server's own operator) only.
+
+Every write carries an `Idempotency-Key` (`write_once`): the same key gives the same answer, never a second gift."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import os
+import re
 import secrets
+from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from swingfund.accounts.roles import user_has_role
 from swingfund.api.access import TOKEN_ROLES
-from swingfund.api.models import ApiToken
+from swingfund.api.models import ApiToken, ApiWrite
 
 TOKEN_PREFIX = "sf_"
 DEFAULT_TOKEN_DAYS = 90
@@ -28,7 +33,8 @@ USER_NOT_ORGANISER = ("{name} is not an organiser or treasurer of any organisati
                       "for write endpoints.")
 TOKEN_ROLE_AMBIGUOUS = ("{name} holds several roles that use tokens ({held}): name the organisation and the role the "
                         "token is for (--organisation SLUG --role organiser|treasurer).")
-TOKEN_ROLE_NOT_HELD = "{name} does not hold the role {role!r} in {organisation}: a token is issued only for a role held."
+TOKEN_ROLE_NOT_HELD = ("{name} does not hold the role {role!r} in {organisation}: a token is issued only for a role "
+                       "held.")
 TOKEN_ROLE_UNKNOWN = "A token is for the role organiser or treasurer, not {role!r}."
 TOKEN_DAYS_RANGE = "A token's lifetime is between 1 and {most} days (got {days!r})."
 TOKEN_UNKNOWN = "No API token #{id}."
@@ -124,3 +130,64 @@ def token_user(*, raw: str):
     """The holder of a live token (`token_live`), or None."""
     row = token_live(raw=raw)
     return None if row is None else row.user
+
+
+# --- idempotent writes -------------------------------------------------------------------------------------
+
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:\-]{1,200}")
+KEY_MISSING = ("Every API write needs an Idempotency-Key header: 1 to 200 letters, digits, '-', '_', '.' or ':' "
+               "(a UUID will do). A retry with the same key gets the same answer and writes nothing twice.")
+KEY_REUSED = ("This Idempotency-Key was already used by you for a different request ({endpoint}): a new write needs "
+              "a new key.")
+
+
+class KeyReused(Exception):
+    """The key names an earlier, different request: nothing was written."""
+
+
+class _Raced(Exception):
+    """Another request with the same key committed first: this one's writes are rolled back."""
+
+
+def idempotency_key_check(value: str | None) -> str:
+    """The header's value, or `ValueError(KEY_MISSING)` when it is missing or malformed."""
+    if value is None or not IDEMPOTENCY_KEY.fullmatch(value):
+        raise ValueError(KEY_MISSING)
+    return value
+
+
+def write_once(*, user, key: str | None, endpoint: str, request: str,
+               write: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
+    """Run `write` (returning the status and JSON body of its answer) at most once per (user, Idempotency-Key):
+    a repeat of the same request gets the stored answer and writes nothing; the key with another `endpoint` or
+    `request` raises `KeyReused`. A refused write (an exception from `write`) stores nothing, so a retry runs
+    again. Two requests racing with one key: the second's writes are rolled back and it gets the first's answer."""
+    key = idempotency_key_check(key)
+    digest = hashlib.sha256(f"{endpoint}\n{request}".encode()).hexdigest()
+
+    def stored() -> tuple[int, dict] | None:
+        row = ApiWrite.objects.filter(user=user, key=key).first()
+        if row is None:
+            return None
+        if row.request_sha256 != digest:
+            raise KeyReused(KEY_REUSED.format(endpoint=row.endpoint))
+        return row.status, row.response
+
+    try:
+        with transaction.atomic():
+            earlier = stored()
+            if earlier is not None:
+                return earlier
+            status, body = write()
+            try:
+                with transaction.atomic():
+                    ApiWrite.objects.create(user=user, key=key, endpoint=endpoint[:200], request_sha256=digest,
+                                            status=status, response=body, created_at=timezone.now())
+            except IntegrityError as error:
+                raise _Raced from error
+            return status, body
+    except _Raced:
+        answer = stored()
+        if answer is None:
+            raise
+        return answer

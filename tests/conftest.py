@@ -35,11 +35,12 @@ def official_data_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def heavy_pages_forgotten():
-    """Each test starts without the pages and fingerprints a web process keeps in memory (swingfund/heavy.py)."""
-    from swingfund import heavy
+def cache_forgotten():
+    """Each test starts with nothing cached (swingfund/caching.py): no result or page in this process's memory, and
+    none of what earlier tests put in the shared cache."""
+    from swingfund import caching
 
-    heavy.local_clear()
+    caching.clear()
 
 
 @pytest.fixture

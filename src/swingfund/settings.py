@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "swingfund.funding",
     "swingfund.funding.payments",
     "swingfund.compliance",
+    "swingfund.reports",
     "swingfund.outreach",
     "swingfund.public",
     "swingfund.accounts",
@@ -95,7 +96,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "csp.middleware.CSPMiddleware",
     # Inside CSP and GZip: a page served from this cache gets this response's own nonce and header, then compression.
-    "swingfund.public.pagecache.PublicPageCacheMiddleware",
+    "swingfund.caching.AnonymousPageMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -192,6 +193,9 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 # Tests and offline demos point the real Stripe library at a local stand-in speaking Stripe's wire format.
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+# The stand-in the offline demo (`swingfund stripe demo`, `swingfund stripe standin`) runs: named here, so product
+# code never imports `swingfund.testing` (import-linter's contract).
+STRIPE_STANDIN_MODULE = "swingfund.testing.stripe_standin"
 # "background": the webhook stores each event and a thread applies it; "inline": applied before answering;
 # "worker": stored only, applied by `swingfund stripe process --follow`.
 STRIPE_WEBHOOK_PROCESSING = os.environ.get("STRIPE_WEBHOOK_PROCESSING", "background")
@@ -216,8 +220,11 @@ SWINGFUND_ORG_ADDRESS = os.environ.get("SWINGFUND_ORG_ADDRESS", "1 Example Stree
 SWINGFUND_ORG_BLOC = os.environ.get("SWINGFUND_ORG_BLOC", "religion:muslim")
 SWINGFUND_ORG_LENS = os.environ.get("SWINGFUND_ORG_LENS", "swing")
 LOGOUT_REDIRECT_URL = "/"  # the sign-out link in the menu returns to the home page
-# Anonymous GETs of the busiest public pages are kept rendered until their data changes (public/pagecache.py).
+# Anonymous GETs of the busiest public pages are kept rendered until their data changes (caching.py): "/" is the
+# home page only, any other entry a path prefix.
 SWINGFUND_PAGE_CACHE_SECONDS = int(os.environ.get("SWINGFUND_PAGE_CACHE_SECONDS", "60"))
+SWINGFUND_CACHED_PAGES = ("/", "/targets/", "/seats/", "/funding/ledger/", "/committee/decisions/", "/recommendations/",
+                          "/scorecards/recommendations/")
 # Giving without a card: shown on campaign pages when set (empty: not offered).
 SWINGFUND_BANK_ACCOUNT_NAME = os.environ.get("SWINGFUND_BANK_ACCOUNT_NAME", "")
 SWINGFUND_BANK_SORT_CODE = os.environ.get("SWINGFUND_BANK_SORT_CODE", "")
@@ -282,8 +289,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# A cache shared by every process (web workers, the worker, the CLI): computed target tables and recommendations
-# are kept here per (election, bloc, assumptions, seed). It is a table in the database, so it follows DATABASE_URL.
+# A cache shared by every process (web workers, the worker, the CLI): computed target tables, recommendations and
+# anonymous pages are kept here keyed by their parameters and data version (caching.py). It is a table in the
+# database, so it follows DATABASE_URL.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

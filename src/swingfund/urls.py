@@ -10,7 +10,7 @@ urlpatterns = [
     path("committee/", include("swingfund.committee.urls")),
     path("funding/", include("swingfund.funding.urls")),
     path("payments/", include("swingfund.funding.payments.urls")),
-    path("compliance/", include("swingfund.compliance.urls")),
+    path("compliance/", include("swingfund.reports.urls")),
     path("data/", include("swingfund.elections.urls")),
     path("planning/", include("swingfund.planning.urls")),
     path("track-record/", include("swingfund.evaluation.urls")),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from swingfund.api import memo
 from swingfund.api.services import token_create
 
 
@@ -15,8 +14,7 @@ def demo_all(official_db):
     from swingfund.funding.demo import demo_run as funding_demo
     from swingfund.scorecards.demo import demo_seed
 
-    cache.clear()  # the throttle and the target-table cache live in the cache
-    memo.clear()
+    cache.clear()  # the API's throttle lives in the cache
     org = demo_seed()
     demo_run(organisation=org, election_id="parl.2024-07-04", bloc="religion:muslim")
     funding_demo(organisation=org)

@@ -9,10 +9,12 @@ import pytest
 from swingfund.compliance import checks, general
 from swingfund.compliance.checks import ComplianceRefusal, Situation
 from swingfund.compliance.errors import LimitExceeded
+from swingfund.compliance.seed import seed_table
 
 POLL_2024 = date(2024, 7, 4)
 POLL_2019 = date(2019, 12, 12)
-pytestmark = pytest.mark.usefixtures("figures")
+# No database: the law is pure functions over the table of LAW.md's figures, passed in.
+LAW = seed_table()
 
 
 SEATS = {"E": 543, "S": 57, "W": 32, "N": 18}
@@ -30,7 +32,8 @@ def in_part(pence: int, nation: str, **extra) -> general.Item:
 
 
 def check(item: general.Item, *earlier: general.Item, status: general.Status = REGISTERED):
-    return general.check_item(item=item, earlier=list(earlier), status=status, seats_per_nation=SEATS, on=POLL_2024,
+    return general.check_item(figures=LAW,
+                              item=item, earlier=list(earlier), status=status, seats_per_nation=SEATS, on=POLL_2024,
                               seat_names={1: "Testford (E14000001)"})
 
 
@@ -61,21 +64,26 @@ def test_constituency_spend_below_80_percent_has_no_warning_and_at_80_percent_wa
 
 def test_candidate_limit_is_base_plus_per_elector_and_changes_with_the_election_date():
     # 2024: £11,390 + 8p × 72,000 (borough) = £17,150; + 12p (county) = £20,030.
-    assert checks.candidate_spending_limit(electorate=72_000, constituency_type="Borough", on=POLL_2024)[0] == 1_715_000
-    assert checks.candidate_spending_limit(electorate=72_000, constituency_type="County", on=POLL_2024)[0] == 2_003_000
+    assert checks.candidate_spending_limit(figures=LAW,
+                                           electorate=72_000, constituency_type="Borough", on=POLL_2024)[0] == 1_715_000
+    assert checks.candidate_spending_limit(figures=LAW,
+                                           electorate=72_000, constituency_type="County", on=POLL_2024)[0] == 2_003_000
     # 2019: £8,700 + 6p × 72,000 = £13,020; + 9p = £15,180.
-    assert checks.candidate_spending_limit(electorate=72_000, constituency_type="Borough", on=POLL_2019)[0] == 1_302_000
-    assert checks.candidate_spending_limit(electorate=72_000, constituency_type="County", on=POLL_2019)[0] == 1_518_000
+    assert checks.candidate_spending_limit(figures=LAW,
+                                           electorate=72_000, constituency_type="Borough", on=POLL_2019)[0] == 1_302_000
+    assert checks.candidate_spending_limit(figures=LAW,
+                                           electorate=72_000, constituency_type="County", on=POLL_2019)[0] == 1_518_000
     # Scottish burghs use the borough rate.
-    assert checks.candidate_spending_limit(electorate=72_000, constituency_type="Burgh", on=POLL_2024)[0] == 1_715_000
+    assert checks.candidate_spending_limit(figures=LAW,
+                                           electorate=72_000, constituency_type="Burgh", on=POLL_2024)[0] == 1_715_000
 
 
 def test_grant_that_fits_2024_candidate_limit_is_refused_under_2019_figures():
     kwargs = {"electorate": 72_000, "constituency_type": "Borough", "spent_pence": 1_300_000,
               "additional_pence": 100_000}
-    checks.check_candidate_spend(**kwargs, on=POLL_2024)  # £14,000 of £17,150: allowed
+    checks.check_candidate_spend(figures=LAW, **kwargs, on=POLL_2024)  # £14,000 of £17,150: allowed
     with pytest.raises(ComplianceRefusal) as refused:
-        checks.check_candidate_spend(**kwargs, on=POLL_2019)  # £14,000 of £13,020: refused
+        checks.check_candidate_spend(figures=LAW, **kwargs, on=POLL_2019)  # £14,000 of £13,020: refused
     assert "£13,020" in str(refused.value)
     assert "6p per elector × 72,000 electors" in str(refused.value)
     assert "Representation of the People Act 1983, s.76" in str(refused.value)
@@ -83,26 +91,30 @@ def test_grant_that_fits_2024_candidate_limit_is_refused_under_2019_figures():
 
 def test_unknown_constituency_type_is_a_clear_error():
     with pytest.raises(ValueError, match="Unknown constituency type 'City'"):
-        checks.check_candidate_spend(electorate=1000, constituency_type="City", spent_pence=0, additional_pence=1,
+        checks.check_candidate_spend(figures=LAW,
+                                     electorate=1000, constituency_type="City", spent_pence=0, additional_pence=1,
                                      on=POLL_2024)
 
 
 def test_negative_amounts_are_refused_as_bad_input():
     with pytest.raises(ValueError, match=r"additional_pence must not be negative \(got -1 pence\)"):
-        checks.check_local_spend_about_candidate(spent_pence=0, additional_pence=-1, agent_authorised=False,
+        checks.check_local_spend_about_candidate(figures=LAW,
+                                                 spent_pence=0, additional_pence=-1, agent_authorised=False,
                                                  on=POLL_2024)
     with pytest.raises(ValueError, match=r"positive number of pence \(got -1\)"):
         check(named(-1))
 
 
 def test_local_spend_about_a_candidate_is_capped_at_700_unless_the_agent_authorised_it():
-    checks.check_local_spend_about_candidate(spent_pence=60_000, additional_pence=10_000, agent_authorised=False,
+    checks.check_local_spend_about_candidate(figures=LAW,
+                                             spent_pence=60_000, additional_pence=10_000, agent_authorised=False,
                                              on=POLL_2024)
     with pytest.raises(ComplianceRefusal) as refused:
-        checks.check_local_spend_about_candidate(spent_pence=60_000, additional_pence=10_001, agent_authorised=False,
+        checks.check_local_spend_about_candidate(figures=LAW,
+                                                 spent_pence=60_000, additional_pence=10_001, agent_authorised=False,
                                                  on=POLL_2024)
     assert "£700" in str(refused.value) and "s.75" in str(refused.value)
-    assert checks.check_local_spend_about_candidate(spent_pence=60_000, additional_pence=500_000,
+    assert checks.check_local_spend_about_candidate(figures=LAW, spent_pence=60_000, additional_pence=500_000,
                                                     agent_authorised=True, on=POLL_2024) is None
 
 
@@ -133,18 +145,19 @@ def test_unregistered_campaigner_may_not_pass_the_notification_threshold():
     ],
 )
 def test_gift_requires_permissibility_per_situation(situation, amount, aggregate, required):
-    assert checks.gift_requires_permissibility(amount_pence=amount, aggregate_pence=aggregate, situation=situation,
+    assert checks.gift_requires_permissibility(figures=LAW,
+                                               amount_pence=amount, aggregate_pence=aggregate, situation=situation,
                                                on=POLL_2024) is required
 
 
 def test_return_is_due_30_days_after_receipt():
-    assert checks.return_due_date(received_on=date(2024, 6, 20)) == date(2024, 7, 20)
-    assert checks.return_due_date(received_on=date(2024, 2, 15)) == date(2024, 3, 16)  # leap year
+    assert checks.return_due_date(figures=LAW, received_on=date(2024, 6, 20)) == date(2024, 7, 20)
+    assert checks.return_due_date(figures=LAW, received_on=date(2024, 2, 15)) == date(2024, 3, 16)  # leap year
 
 
 def test_impermissible_gift_over_threshold_is_held_with_its_return_date():
     with pytest.raises(ComplianceRefusal) as refused:
-        checks.check_gift_spendable(permissible=False, amount_pence=100_000, aggregate_pence=100_000,
+        checks.check_gift_spendable(figures=LAW, permissible=False, amount_pence=100_000, aggregate_pence=100_000,
                                     situation=Situation.NON_PARTY_CAMPAIGN, on=date(2024, 6, 1),
                                     received_on=date(2024, 6, 1))
     assert refused.value.code == "gift_impermissible"
@@ -154,31 +167,34 @@ def test_impermissible_gift_over_threshold_is_held_with_its_return_date():
 
 def test_unverified_gift_is_held_until_checked_and_permissible_or_small_gifts_may_be_spent():
     with pytest.raises(ComplianceRefusal) as refused:
-        checks.check_gift_spendable(permissible=None, amount_pence=10_000, aggregate_pence=10_000,
+        checks.check_gift_spendable(figures=LAW, permissible=None, amount_pence=10_000, aggregate_pence=10_000,
                                     situation=Situation.CANDIDATE_GIFT, on=POLL_2024)
     assert refused.value.code == "gift_unverified"
     assert "not confirmed permissible" in str(refused.value)
-    checks.check_gift_spendable(permissible=True, amount_pence=10_000, aggregate_pence=10_000,
+    checks.check_gift_spendable(figures=LAW, permissible=True, amount_pence=10_000, aggregate_pence=10_000,
                                 situation=Situation.CANDIDATE_GIFT, on=POLL_2024)
-    checks.check_gift_spendable(permissible=False, amount_pence=4_000, aggregate_pence=4_000,
+    checks.check_gift_spendable(figures=LAW, permissible=False, amount_pence=4_000, aggregate_pence=4_000,
                                 situation=Situation.CANDIDATE_GIFT, on=POLL_2024)
 
 
 def test_splitting_a_gift_under_the_threshold_is_flagged():
-    assert checks.splitting_suspected(amounts_pence=[40_000, 40_000], situation=Situation.NON_PARTY_CAMPAIGN,
+    assert checks.splitting_suspected(figures=LAW,
+                                      amounts_pence=[40_000, 40_000], situation=Situation.NON_PARTY_CAMPAIGN,
                                       on=POLL_2024)
-    assert not checks.splitting_suspected(amounts_pence=[20_000, 20_000], situation=Situation.NON_PARTY_CAMPAIGN,
+    assert not checks.splitting_suspected(figures=LAW,
+                                          amounts_pence=[20_000, 20_000], situation=Situation.NON_PARTY_CAMPAIGN,
                                           on=POLL_2024)
-    assert not checks.splitting_suspected(amounts_pence=[60_000], situation=Situation.NON_PARTY_CAMPAIGN, on=POLL_2024)
+    assert not checks.splitting_suspected(figures=LAW,
+                                          amounts_pence=[60_000], situation=Situation.NON_PARTY_CAMPAIGN, on=POLL_2024)
 
 
 def test_registration_warning_at_80_percent_of_the_unincorporated_association_threshold():
     threshold = 3_727_000
-    assert checks.registration_warning(contributions_pence=threshold * 80 // 100 - 1, on=POLL_2024) is None
-    warning = checks.registration_warning(contributions_pence=threshold * 80 // 100 + 1, on=POLL_2024)
+    assert checks.registration_warning(figures=LAW, contributions_pence=threshold * 80 // 100 - 1, on=POLL_2024) is None
+    warning = checks.registration_warning(figures=LAW, contributions_pence=threshold * 80 // 100 + 1, on=POLL_2024)
     assert warning is not None and warning.percent == 80 and not warning.exceeded
     assert "£37,270" in warning.message and "Schedule 19A" in warning.message
-    over = checks.registration_warning(contributions_pence=threshold + 1, on=POLL_2024)
+    over = checks.registration_warning(figures=LAW, contributions_pence=threshold + 1, on=POLL_2024)
     assert over is not None and over.exceeded and "register as an unincorporated association" in over.message
 
 
@@ -189,7 +205,9 @@ def test_notification_warning_at_80_percent_of_the_non_party_notification_thresh
 
 
 def test_unincorporated_association_gift_reporting_thresholds():
-    assert not checks.ua_gift_reportable(aggregate_pence=1_118_000, already_reported=False, on=POLL_2024)
-    assert checks.ua_gift_reportable(aggregate_pence=1_118_001, already_reported=False, on=POLL_2024)  # over £11,180
-    assert not checks.ua_gift_reportable(aggregate_pence=223_000, already_reported=True, on=POLL_2024)
-    assert checks.ua_gift_reportable(aggregate_pence=223_001, already_reported=True, on=POLL_2024)  # over £2,230
+    assert not checks.ua_gift_reportable(figures=LAW, aggregate_pence=1_118_000, already_reported=False, on=POLL_2024)
+    assert checks.ua_gift_reportable(figures=LAW,
+                                     aggregate_pence=1_118_001, already_reported=False, on=POLL_2024)  # over £11,180
+    assert not checks.ua_gift_reportable(figures=LAW, aggregate_pence=223_000, already_reported=True, on=POLL_2024)
+    assert checks.ua_gift_reportable(figures=LAW,
+                                     aggregate_pence=223_001, already_reported=True, on=POLL_2024)  # over £2,230

@@ -8,9 +8,10 @@ import re
 
 import pytest
 
+from swingfund.compliance import gifts as law
 from swingfund.compliance.checks import ComplianceRefusal
-from swingfund.compliance.selectors import figure
-from swingfund.funding import ledger, rules, selectors, services
+from swingfund.compliance.selectors import figure, figure_table
+from swingfund.funding import ledger, selectors, services
 from swingfund.funding.models import ComplianceTask, Donation, Donor, Refund
 from swingfund.funding.services import gifts, refunds
 from tests.funding.conftest import at, make_donor
@@ -63,7 +64,7 @@ def test_anonymous_gift_at_the_threshold_is_accepted_but_over_it_is_held_with_a_
     small = give(pooled, None, threshold, method="cash")
     big = give(pooled, None, threshold + 1, method="cash", day="06-10")
     assert small.status == Donation.Status.ACCEPTED
-    assert big.status == Donation.Status.HELD and big.hold_reason == rules.HOLD_ANONYMOUS
+    assert big.status == Donation.Status.HELD and big.hold_reason == law.HOLD_ANONYMOUS
     task = big.tasks.get()
     days = figure("return_impermissible_days", on=dt.date(2024, 6, 10)).value
     assert task.kind == ComplianceTask.Kind.RETURN and task.due_on == dt.date(2024, 6, 10) + dt.timedelta(days=days)
@@ -90,7 +91,7 @@ def test_unverified_donor_over_the_threshold_is_held_until_checked_then_released
 def test_impermissible_gift_is_held_and_returned_within_the_limit(pooled):
     donor = make_donor("Foreign Holdings", category="impermissible")
     gift = give(pooled, donor, 100_000, day="06-03")
-    assert gift.status == Donation.Status.HELD and gift.hold_reason == rules.HOLD_IMPERMISSIBLE
+    assert gift.status == Donation.Status.HELD and gift.hold_reason == law.HOLD_IMPERMISSIBLE
     task = gift.tasks.get()
     assert task.kind == ComplianceTask.Kind.RETURN and task.due_on == dt.date(2024, 7, 3)
     returned = services.donation_return(donation=gift, reference="BACS-RET-1", by="treasurer",
@@ -190,3 +191,23 @@ def test_donor_lookup_needs_name_and_address_or_name_and_email_and_never_widens_
     assert at_home.pk == again.pk != first.pk
     with pytest.raises(ValueError, match=gifts.DONOR_NAME_REQUIRED):
         services.donor_get_or_create(name="  ")
+
+
+def test_a_gift_asks_the_law_once_and_writes_what_it_says(pooled, monkeypatch):
+    """The law's whole position on a gift comes from one `compliance.gifts.gift_assess` call: the hold, its reason
+    and the task's return date are the ones it gave."""
+    calls = []
+    real = law.gift_assess
+
+    def counted(**kwargs):
+        calls.append(kwargs["amount_pence"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(law, "gift_assess", counted)
+    gift = give(pooled, None, 60_000)
+    assert calls == [60_000]
+    position = real(figures=figure_table(), mode="pooled", donor=None, amount_pence=60_000,
+                    received_on=gift.received_at.date())
+    assert gift.status == Donation.Status.HELD and gift.hold_reason == position.hold_reason == law.HOLD_ANONYMOUS
+    task = ComplianceTask.objects.get(donation=gift)
+    assert task.due_on == position.return_due

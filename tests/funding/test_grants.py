@@ -58,10 +58,11 @@ def test_a_grant_is_a_donation_not_spending_so_it_is_not_tested_against_the_spen
     """A grant larger than the candidate's whole spending limit is lawful to give: how the candidate spends it is
     their agent's matter (the candidate's limit is on expenses, not on gifts received)."""
     from swingfund.compliance.checks import candidate_spending_limit
+    from swingfund.compliance.selectors import figure_table
     from swingfund.elections.models import Result
 
     result = Result.objects.get(election=candidacy.election, constituency=candidacy.constituency)
-    limit, _, _ = candidate_spending_limit(electorate=result.electorate,
+    limit, _, _ = candidate_spending_limit(figures=figure_table(), electorate=result.electorate,
                                            constituency_type=candidacy.constituency.constituency_type,
                                            on=candidacy.election.poll_date)
     fund(pooled, limit + 100_000)

@@ -8,9 +8,10 @@ import re
 
 import pytest
 
+from swingfund.compliance import gifts as law
 from swingfund.compliance.checks import ComplianceRefusal
 from swingfund.compliance.services import group_legal_status_set
-from swingfund.funding import ledger, notices, rules, services
+from swingfund.funding import ledger, notices, services
 from swingfund.funding.models import ComplianceTask, Donation, Grant
 from swingfund.funding.services import grants
 from tests.funding.conftest import at, make_donor
@@ -27,14 +28,14 @@ def test_a_registered_partys_gift_to_the_non_party_fund_is_held_for_return_not_s
     party = make_donor("Example Party", category="registered_party")
     gift = services.donation_record(campaign=pooled, donor=party, amount_pence=60_000, method="bank_transfer",
                                     reference="party", received_at=at("06-02"))
-    assert gift.status == Donation.Status.HELD and gift.hold_reason == rules.HOLD_PARTY
+    assert gift.status == Donation.Status.HELD and gift.hold_reason == law.HOLD_PARTY
     assert "Sch 11 para 1(6)" in gift.hold_reason
     task = ComplianceTask.objects.get(donation=gift, done_at=None)
     assert task.kind == ComplianceTask.Kind.RETURN
     with pytest.raises(ComplianceRefusal, match="impermissible"):
         services.donation_release(donation=gift, by="treasurer")
     assert ledger.account_balance(ledger.account_for_campaign(pooled, "donations")) == 0
-    from swingfund.compliance.returns_data import donations_report
+    from swingfund.reports.returns_data import donations_report
 
     (row,) = [r for r in donations_report(election_id="parl.2024-07-04", progress=False).rows
               if r["DonorName"] == "Example Party"]

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 
-from swingfund.compliance import services as compliance_services
 from swingfund.outreach.channels import whatsapp as wa_channel
 from swingfund.outreach.compose import imprint
 from swingfund.outreach.delivery import channel_drain
@@ -16,6 +15,7 @@ from swingfund.outreach.messaging import message_approve, message_create, messag
 from swingfund.outreach.models import Consent, Delivery
 from swingfund.outreach.segments import segment_create
 from swingfund.outreach.spending import CATEGORY, SUPPLIER
+from swingfund.reports import services as compliance_services
 from swingfund.testing.whatsapp import CloudApiStandIn, signature
 from tests.outreach.conftest import NORTH, SOUTH, make_supporter
 

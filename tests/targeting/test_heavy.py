@@ -1,4 +1,4 @@
-"""Heavy pages can't starve the site (swingfund/heavy.py): computed target tables and recommendations are kept in
+"""Heavy pages can't starve the site (swingfund/caching.py): computed target tables and recommendations are kept in
 the shared database cache per (election, bloc, assumptions, seed …) and served from it; anonymous custom runs are
 rate-limited and bounded; when every compute slot is busy a request is told to come back instead of piling up."""
 
@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from swingfund import heavy
+from swingfund import caching
 from swingfund.targeting import views as targeting_views
 
 pytestmark = pytest.mark.django_db
@@ -56,11 +56,8 @@ def test_each_script_keeps_its_own_nonce_when_the_table_comes_from_the_cache(off
         assert f'<script nonce="{nonce}">' in page.content.decode()
 
 
-def test_a_new_import_changes_the_fingerprint_and_the_table_is_computed_again(official_db, client, computations,
-                                                                              monkeypatch):
+def test_a_new_import_changes_the_data_version_and_the_table_is_computed_again(official_db, client, computations):
     from django.utils import timezone
-
-    monkeypatch.setattr(heavy, "FINGERPRINT_SECONDS", 0)  # a web process looks again every 2 s
 
     from swingfund.elections.models import DataSource
 
@@ -75,7 +72,7 @@ def test_a_new_import_changes_the_fingerprint_and_the_table_is_computed_again(of
 def test_anonymous_custom_runs_are_rate_limited_per_address_and_cached_ones_still_served(official_db, monkeypatch,
                                                                                          computations,
                                                                                          django_user_model):
-    monkeypatch.setattr(heavy, "ANONYMOUS_RUNS_PER_MINUTE", 2)
+    monkeypatch.setattr(caching, "ANONYMOUS_RUNS_PER_MINUTE", 2)
     visitor = Client(REMOTE_ADDR="198.51.100.9")
     statuses = [visitor.get("/targets/", {**QUERY, "seed": str(seed)}).status_code for seed in (1, 2, 3)]
     assert statuses == [200, 200, 429] and len(computations) == 2
@@ -96,8 +93,8 @@ def test_anonymous_runs_are_bounded_in_draws(official_db, client, computations, 
 
 def test_when_every_compute_slot_is_busy_a_request_is_told_to_come_back(official_db, monkeypatch, computations):
     slots = threading.BoundedSemaphore(1)
-    monkeypatch.setattr(heavy, "_slots", slots)
-    monkeypatch.setattr(heavy, "WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(caching, "_slots", slots)
+    monkeypatch.setattr(caching, "WAIT_SECONDS", 0.2)
     slots.acquire()  # another request is computing
     try:
         busy = Client().get("/targets/", QUERY)
@@ -141,7 +138,7 @@ def test_a_crowd_asking_for_the_same_new_table_waits_for_one_computation_and_is_
 
     from django.db import connection as thread_connection
 
-    monkeypatch.setattr(heavy, "ANONYMOUS_RUNS_PER_MINUTE", 1)
+    monkeypatch.setattr(caching, "ANONYMOUS_RUNS_PER_MINUTE", 1)
     calls = []
     real = targeting_views.targets_compute
 

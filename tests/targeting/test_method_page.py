@@ -21,13 +21,10 @@ def test_method_page_shows_backtests_and_calibration_chart(official_db, client):
 
 
 def test_the_backtests_run_once_per_import_not_once_per_request(official_db, client, monkeypatch, django_user_model):
-    from django.core.cache import cache
-
-    from swingfund import heavy
+    from swingfund import caching
     from swingfund.targeting import backtest
 
-    cache.clear()
-    heavy.local_clear()
+    caching.clear()
     calls = []
     real = backtest.backtest_run
     monkeypatch.setattr(backtest, "backtest_run", lambda **kw: calls.append(kw) or real(**kw))

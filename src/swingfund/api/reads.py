@@ -2,19 +2,16 @@
 
 The public sees: amounts always; a giver's name only where the public ledger shows it (over the public threshold
 and with consent); evidence marked public; committee members' names only where the organisation publishes them.
-Target tables are deterministic for their parameters (seeded Monte Carlo), so they are cached until new data is
-imported.
+Nothing here is cached: the endpoints keep the heavy results (target tables, recommendations) and the rendered
+bodies in the one cache layer (`swingfund.caching`), keyed by the data version they were built from.
 """
 
 from __future__ import annotations
 
-import hashlib
-
-from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count
 
 from swingfund.committee.selectors import public_decisions
-from swingfund.elections.models import DataSource, Election, Result
+from swingfund.elections.models import Election, Result
 from swingfund.funding.models import Campaign
 from swingfund.funding.selectors import campaign_totals, public_ledger_rows, public_ledger_totals
 from swingfund.organisations.models import Organisation
@@ -24,20 +21,8 @@ from swingfund.scorecards.selectors import current_versions, person_scorecard
 from swingfund.targeting.bloc import Assumptions, bloc_parse
 from swingfund.targeting.targets import targets_compute
 
-CACHE_SECONDS = 3600
 RECOMMENDATIONS_CACHE_SECONDS = 60
-"""Recommendations also depend on evidence and decisions, which change at any time: cached for a minute."""
-
-
-def cache_key(kind: str, *parts: object) -> str:
-    """A short cache key (memcached-safe) for `parts`."""
-    return f"api:{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-def data_version() -> str:
-    """Changes whenever an official file is imported: part of every cached target table's key."""
-    row = DataSource.objects.aggregate(n=Max("id"), t=Max("imported_at"))
-    return f"{row['n']}:{row['t']}"
+"""Recommendations also depend on edits the data version cannot see: cached for a minute at most."""
 
 
 def elections() -> list[dict]:
@@ -58,22 +43,18 @@ def seats(*, election: Election) -> list[dict]:
             for r in rows.order_by("constituency__gss_code")]
 
 
-def targets(*, election_id: str, bloc: str, census: str | None, assumptions: Assumptions, draws: int, seed: int,
-            sort: str, top: int | None) -> dict:
-    key = cache_key("targets", data_version(), election_id, bloc, census, assumptions.as_dict(), draws, seed)
-    data = cache.get(key)
-    if data is None:
-        table = targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc, census=census),
-                                assumptions=assumptions, draws=draws, seed=seed)
-        rows = table.rows(sort=sort)
-        data = {**table.as_dict(rows), "notes": table.notes(), "_order": sort}
-        cache.set(key, data, CACHE_SECONDS)
-    if data.get("_order") != sort:
-        data = {**data, "seats": _sorted(data["seats"], sort)}
-    out = {k: v for k, v in data.items() if k != "_order"}
-    if top:
-        out["seats"] = out["seats"][:top]
-    return out
+def targets(*, election_id: str, bloc: str, census: str | None, assumptions: Assumptions, draws: int,
+            seed: int) -> dict:
+    """The whole target table (every seat, by leverage) with its notes: the heavy part, one per set of parameters."""
+    table = targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc, census=census),
+                            assumptions=assumptions, draws=draws, seed=seed)
+    return {**table.as_dict(table.rows(sort="leverage")), "notes": table.notes()}
+
+
+def targets_view(data: dict, *, sort: str, top: int | None) -> dict:
+    """A target table (`targets`) in the order asked for, cut to the `top` seats."""
+    seats = data["seats"] if sort == "leverage" else _sorted(data["seats"], sort)
+    return {**data, "seats": seats[:top] if top else seats}
 
 
 def _sorted(rows: list[dict], sort: str) -> list[dict]:
@@ -89,19 +70,14 @@ def _sorted(rows: list[dict], sort: str) -> list[dict]:
 
 def recommendations(*, organisation: Organisation, election_id: str, bloc: str | None, top: int | None,
                     lens: str) -> dict:
-    key = cache_key("recs", data_version(), organisation.pk, election_id, bloc, top, lens)
-    data = cache.get(key)
-    if data is None:
-        recs, notes = recommendations_with_notes(organisation=organisation, election_id=election_id, bloc=bloc,
-                                                 top=top, lens=lens)
-        data = {"election": election_id, "organisation": organisation.slug, "bloc": bloc, "notes": notes,
-                "recommendations": [{
-                    "gss_code": r.gss_code, "seat": r.seat_name, "action": r.action, "backed": r.backed_label,
-                    "candidacy_id": r.intervention.candidacy_id, "reason": r.reason, "majority": r.majority,
-                    "leverage": r.leverage, "p_decisive": r.p_decisive, "expected_impact": r.expected_impact,
-                } for r in recs]}
-        cache.set(key, data, RECOMMENDATIONS_CACHE_SECONDS)
-    return data
+    recs, notes = recommendations_with_notes(organisation=organisation, election_id=election_id, bloc=bloc,
+                                             top=top, lens=lens)
+    return {"election": election_id, "organisation": organisation.slug, "bloc": bloc, "notes": notes,
+            "recommendations": [{
+                "gss_code": r.gss_code, "seat": r.seat_name, "action": r.action, "backed": r.backed_label,
+                "candidacy_id": r.intervention.candidacy_id, "reason": r.reason, "majority": r.majority,
+                "leverage": r.leverage, "p_decisive": r.p_decisive, "expected_impact": r.expected_impact,
+            } for r in recs]}
 
 
 def organisations() -> list[dict]:

@@ -22,7 +22,8 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
-from swingfund.api import memo, reads, schemas
+from swingfund import caching
+from swingfund.api import reads, schemas
 from swingfund.api.access import REFUSED_GIFT, can_record_gift, token_acts_as
 from swingfund.api.services import KeyReused, token_live, write_once
 from swingfund.compliance.checks import ComplianceRefusal
@@ -106,9 +107,19 @@ def refused(request: HttpRequest, exc: ComplianceRefusal) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=422)
 
 
-def _rendered(request: HttpRequest, key: str, build, schema) -> HttpResponse:
-    """A memoised JSON body (see `memo.py`), validated against `schema` when built; readable from any origin."""
-    content = memo.body(key, lambda: schema.model_validate(build()).model_dump_json().encode())
+@api.exception_handler(caching.Refused)
+def busy(request: HttpRequest, exc: caching.Refused) -> HttpResponse:
+    """The compute slots are busy (503) or an anonymous address asked for too many new calculations (429)."""
+    response = api.create_response(request, {"detail": str(exc)}, status=exc.status)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _rendered(*, name: str, params: dict, version: str, build, schema) -> HttpResponse:
+    """A JSON body from the result cache (`caching.result`, keyed by `version`), validated against `schema` when
+    built; readable from any origin."""
+    content = caching.result(name=name, params=params, version=version, heavy=False,
+                             compute=lambda: schema.model_validate(build()).model_dump_json().encode())
     response = HttpResponse(content, content_type="application/json; charset=utf-8")
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -147,7 +158,9 @@ def targets(request: HttpRequest, election_id: str, bloc: str, census: str | Non
             draws: int = DEFAULT_API_DRAWS, seed: int = Query(DEFAULT_SEED, ge=0, le=MAX_SEED), sort: str = "leverage",
             top: int | None = Query(None, ge=1, le=MAX_TOP)):
     """Leverage and P(decisive) of a bloc in every seat. Assumptions are `central` or `central:low:high`
-    (defaults as `swingfund targets`); results for the same parameters are cached until new data is imported."""
+    (defaults as `swingfund targets`); results for the same parameters are cached until new data is imported. A new
+    table is a heavy computation: it takes a compute slot (503 when every slot stays busy) and, without signing in,
+    counts against the address's rate limit (429)."""
     _election(election_id)
     given = {"adult_ratio": adult_ratio, "registration": registration, "turnout_ratio": turnout_ratio,
              "cohesion": cohesion, "other_support": other_support}
@@ -158,11 +171,17 @@ def targets(request: HttpRequest, election_id: str, bloc: str, census: str | Non
     try:
         assumptions = assumptions_build(overrides={k: v for k, v in given.items() if v and k in ASSUMPTION_DEFAULTS},
                                         count_twice=count_twice)
-        key = reads.cache_key("targets-body", memo.version("data", reads.data_version), election_id, bloc, census,
-                              assumptions.as_dict(), draws, seed, sort, top)
-        return _rendered(request, key, lambda: reads.targets(
-            election_id=election_id, bloc=bloc, census=census, assumptions=assumptions, draws=draws, seed=seed,
-            sort=sort, top=top), schemas.TargetsOut)
+        version = caching.data_version("imports")
+        params = {"election": election_id, "bloc": bloc, "census": census, "assumptions": assumptions.as_dict(),
+                  "draws": draws, "seed": seed}
+
+        def table() -> dict:
+            return caching.result(request=request, name="api:targets", params=params, version=version,
+                                  compute=lambda: reads.targets(election_id=election_id, bloc=bloc, census=census,
+                                                                assumptions=assumptions, draws=draws, seed=seed))
+
+        return _rendered(name="api:targets-body", params={**params, "sort": sort, "top": top}, version=version,
+                         build=lambda: reads.targets_view(table(), sort=sort, top=top), schema=schemas.TargetsOut)
     except (BlocError, TargetingError, SwingError) as exc:
         raise HttpError(400, str(exc)) from exc
 
@@ -170,11 +189,17 @@ def targets(request: HttpRequest, election_id: str, bloc: str, census: str | Non
 @api.get("/elections/{election_id}/recommendations", response=schemas.RecommendationsOut, tags=["scorecards"])
 def recommendations(request: HttpRequest, election_id: str, organisation: str, bloc: str | None = None,
                     top: int | None = Query(None, ge=1, le=MAX_TOP), lens: str = "swing"):
-    """The organisation's rule applied to the target seats: whom it would back, or why it stays out."""
+    """The organisation's rule applied to the target seats: whom it would back, or why it stays out. A heavy
+    computation, as for targets (compute slots, the anonymous rate limit)."""
     _election(election_id)
+    org = _organisation(organisation)
     try:
-        return reads.recommendations(organisation=_organisation(organisation), election_id=election_id, bloc=bloc,
-                                     top=top, lens=lens)
+        return caching.result(
+            request=request, name="api:recommendations", timeout=reads.RECOMMENDATIONS_CACHE_SECONDS,
+            params={"organisation": org.pk, "election": election_id, "bloc": bloc, "top": top, "lens": lens},
+            version=caching.data_version("imports", "organisations", "scorecards"),
+            compute=lambda: reads.recommendations(organisation=org, election_id=election_id, bloc=bloc, top=top,
+                                                  lens=lens))
     except (BlocError, TargetingError) as exc:
         raise HttpError(400, str(exc)) from exc
 
@@ -234,9 +259,9 @@ def ledger(request: HttpRequest, campaign: str | None = None, limit: int = Query
         chosen = Campaign.objects.filter(slug=campaign).first()
         if chosen is None:
             raise HttpError(404, f"No campaign {campaign!r}.")
-    key = reads.cache_key("ledger-body", memo.version("ledger", memo.ledger_version), campaign, limit, offset)
-    return _rendered(request, key, lambda: reads.ledger(campaign=chosen, limit=limit, offset=offset),
-                     schemas.LedgerOut)
+    return _rendered(name="api:ledger", params={"campaign": campaign, "limit": limit, "offset": offset},
+                     version=caching.data_version("ledger", "givers", "campaigns", "law"),
+                     build=lambda: reads.ledger(campaign=chosen, limit=limit, offset=offset), schema=schemas.LedgerOut)
 
 
 @api.post("/campaigns/{slug}/gifts", response={201: schemas.GiftOut, 400: schemas.Problem, 403: schemas.Problem,

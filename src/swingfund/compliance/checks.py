@@ -1,9 +1,10 @@
 """Checks that refuse an action which would break UK electoral law, and warnings as a threshold nears.
 
-Pure functions over numbers and dates: each looks up the legal figure in force (`selectors.figure`) and either
-returns (possibly a `ComplianceWarning`) or raises `ComplianceRefusal`, whose message names the limit, its
-amount and its source. Callers (funding services) run them inside their `transaction.atomic` block before
-writing, so a refused action writes nothing. No funding imports: funding imports this module.
+Pure functions over numbers, dates and the table of legal figures the caller passes in (`figures`, a
+`FigureTable`: `selectors.figure_table()` from the database, or `seed.seed_table()`): each looks up the figure in
+force and either returns (possibly a `ComplianceWarning`) or raises `ComplianceRefusal`, whose message names the
+limit, its amount and its source. No database, and nothing from the apps above: funding calls these inside its
+`transaction.atomic` block before writing, so a refused action writes nothing.
 
 The rules, as in LAW.md (the general campaign's limits are in `general.py`, which works on attributed totals):
 - a candidate's spending may not pass base + per-elector × electorate (borough/burgh or county rate);
@@ -21,8 +22,7 @@ from datetime import date, timedelta
 from django.db import models
 
 from swingfund.compliance.errors import ComplianceRefusal, LimitExceeded
-from swingfund.compliance.limits import VERIFY_FLAG, Figure, format_pence
-from swingfund.compliance.selectors import figure
+from swingfund.compliance.limits import VERIFY_FLAG, Figure, FigureTable, format_pence
 
 WARN_AT_PERCENT = 80  # a policy of swingfund, not a legal figure: warn when within a fifth of a threshold
 
@@ -110,10 +110,11 @@ def _refuse_over(*, code: str, subject: str, total: int, limit: int, fig: Figure
         raise LimitExceeded(message, code=code, figure=fig, total_pence=total)
 
 
-def _check_limit(*, code: str, subject: str, key: str, nation: str | None, spent_pence: int, additional_pence: int,
+def _check_limit(*, figures: FigureTable, code: str, subject: str, key: str, nation: str | None, spent_pence: int,
+                 additional_pence: int,
                  on: date) -> ComplianceWarning | None:
     _not_negative(spent_pence=spent_pence, additional_pence=additional_pence)
-    fig = figure(key, on=on, nation=nation)
+    fig = figures.get(key, on=on, nation=nation)
     total = spent_pence + additional_pence
     _refuse_over(code=code, subject=subject, total=total, limit=fig.value, fig=fig)
     return _near(code=code, subject=subject, total=total, limit=fig.value, fig=fig)
@@ -129,20 +130,23 @@ def per_elector_key(constituency_type: str) -> str:
     raise ValueError(UNKNOWN_CONSTITUENCY_TYPE.format(value=constituency_type))
 
 
-def candidate_spending_limit(*, electorate: int, constituency_type: str, on: date) -> tuple[int, Figure, Figure]:
+def candidate_spending_limit(*, figures: FigureTable, electorate: int, constituency_type: str,
+                             on: date) -> tuple[int, Figure, Figure]:
     """The candidate's limit in pence = base + per-elector rate × electorate; with the two figures it came from."""
     if electorate <= 0:
         raise ValueError(NEGATIVE_ELECTORATE.format(value=electorate))
-    base = figure("candidate_spending_limit_base", on=on)
-    rate = figure(per_elector_key(constituency_type), on=on)
+    base = figures.get("candidate_spending_limit_base", on=on)
+    rate = figures.get(per_elector_key(constituency_type), on=on)
     return base.value + rate.value * electorate, base, rate
 
 
-def check_candidate_spend(*, electorate: int, constituency_type: str, spent_pence: int, additional_pence: int,
+def check_candidate_spend(*, figures: FigureTable, electorate: int, constituency_type: str, spent_pence: int,
+                          additional_pence: int,
                           on: date) -> ComplianceWarning | None:
     """Refuse spending that would take a candidate past their limit (base + per elector); warn at 80 %."""
     _not_negative(spent_pence=spent_pence, additional_pence=additional_pence)
-    limit, base, rate = candidate_spending_limit(electorate=electorate, constituency_type=constituency_type, on=on)
+    limit, base, rate = candidate_spending_limit(figures=figures, electorate=electorate,
+                                                 constituency_type=constituency_type, on=on)
     combined = Figure(key=base.key, nation="", value=limit, unit=base.unit, effective_from=base.effective_from,
                       effective_to=base.effective_to,
                       citation=f"{base.citation}: {base.display} + {rate.display} × {electorate:,} electors",
@@ -153,7 +157,8 @@ def check_candidate_spend(*, electorate: int, constituency_type: str, spent_penc
     return _near(code="candidate_limit", subject=subject, total=total, limit=limit, fig=combined, limit_name=name)
 
 
-def check_local_spend_about_candidate(*, spent_pence: int, additional_pence: int, agent_authorised: bool,
+def check_local_spend_about_candidate(*, figures: FigureTable, spent_pence: int, additional_pence: int,
+                                      agent_authorised: bool,
                                       on: date) -> ComplianceWarning | None:
     """Spending about one named candidate is capped at the permitted sum unless their agent authorised it in
     writing; authorised spending counts against the candidate's own limit instead (check that with
@@ -161,26 +166,28 @@ def check_local_spend_about_candidate(*, spent_pence: int, additional_pence: int
     if agent_authorised:
         _not_negative(spent_pence=spent_pence, additional_pence=additional_pence)
         return None
-    return _check_limit(code="local_permitted_sum", subject="spending about this candidate",
+    return _check_limit(figures=figures, code="local_permitted_sum", subject="spending about this candidate",
                         key="local_permitted_sum", nation=None, spent_pence=spent_pence,
                         additional_pence=additional_pence, on=on)
 
 
-def gift_requires_permissibility(*, amount_pence: int, aggregate_pence: int, situation: str, on: date) -> bool:
+def gift_requires_permissibility(*, figures: FigureTable, amount_pence: int, aggregate_pence: int, situation: str,
+                                 on: date) -> bool:
     """True when the gift must come from a permissible source: the gift, or the donor's aggregate including it
     (splitting a gift to stay under the threshold does not escape it), is over the situation's threshold."""
     _not_negative(amount_pence=amount_pence, aggregate_pence=aggregate_pence)
-    fig = figure(PERMISSIBILITY_FIGURE[Situation(situation)], on=on)
+    fig = figures.get(PERMISSIBILITY_FIGURE[Situation(situation)], on=on)
     return max(amount_pence, aggregate_pence) > fig.value
 
 
-def return_due_date(*, received_on: date) -> date:
+def return_due_date(*, figures: FigureTable, received_on: date) -> date:
     """The last day to return an impermissible gift: the return period counts from the day of receipt."""
-    days = figure("return_impermissible_days", on=received_on)
+    days = figures.get("return_impermissible_days", on=received_on)
     return received_on + timedelta(days=days.value)
 
 
-def check_gift_spendable(*, permissible: bool | None, amount_pence: int, aggregate_pence: int, situation: str,
+def check_gift_spendable(*, figures: FigureTable, permissible: bool | None, amount_pence: int, aggregate_pence: int,
+                         situation: str,
                          on: date, received_on: date | None = None) -> None:
     """Refuse spending a gift over the permissibility threshold unless its donor is confirmed permissible.
 
@@ -189,13 +196,13 @@ def check_gift_spendable(*, permissible: bool | None, amount_pence: int, aggrega
     """
     if permissible is True:
         return
-    if not gift_requires_permissibility(amount_pence=amount_pence, aggregate_pence=aggregate_pence,
+    if not gift_requires_permissibility(figures=figures, amount_pence=amount_pence, aggregate_pence=aggregate_pence,
                                         situation=situation, on=on):
         return
-    fig = figure(PERMISSIBILITY_FIGURE[Situation(situation)], on=on)
+    fig = figures.get(PERMISSIBILITY_FIGURE[Situation(situation)], on=on)
     due = ""
     if received_on is not None:
-        by = return_due_date(received_on=received_on).isoformat()
+        by = return_due_date(figures=figures, received_on=received_on).isoformat()
         due = f" by {by}" if permissible is False else f" (or returned by {by} if it cannot be)"
     template = REFUSE_IMPERMISSIBLE_GIFT if permissible is False else REFUSE_UNVERIFIED_GIFT
     code = "gift_impermissible" if permissible is False else "gift_unverified"
@@ -203,16 +210,16 @@ def check_gift_spendable(*, permissible: bool | None, amount_pence: int, aggrega
     raise ComplianceRefusal(message, code=code, figure=fig, total_pence=amount_pence)
 
 
-def splitting_suspected(*, amounts_pence: list[int], situation: str, on: date) -> bool:
+def splitting_suspected(*, figures: FigureTable, amounts_pence: list[int], situation: str, on: date) -> bool:
     """Several gifts from one donor, each at or under the threshold, that together pass it: flag for review."""
-    fig = figure(PERMISSIBILITY_FIGURE[Situation(situation)], on=on)
+    fig = figures.get(PERMISSIBILITY_FIGURE[Situation(situation)], on=on)
     return len(amounts_pence) > 1 and all(a <= fig.value for a in amounts_pence) and sum(amounts_pence) > fig.value
 
 
-def _threshold_warning(*, code: str, key: str, subject: str, action: str, amount_pence: int,
+def _threshold_warning(*, figures: FigureTable, code: str, key: str, subject: str, action: str, amount_pence: int,
                        on: date) -> ComplianceWarning | None:
     _not_negative(amount_pence=amount_pence)
-    fig = figure(key, on=on)
+    fig = figures.get(key, on=on)
     if amount_pence > fig.value:
         message = WARN_OVER_THRESHOLD.format(subject=subject, total=format_pence(amount_pence), action=action,
                                              **_parts(fig))
@@ -221,19 +228,19 @@ def _threshold_warning(*, code: str, key: str, subject: str, action: str, amount
     return _near(code=code, subject=subject, total=amount_pence, limit=fig.value, fig=fig)
 
 
-def registration_warning(*, contributions_pence: int, on: date) -> ComplianceWarning | None:
+def registration_warning(*, figures: FigureTable, contributions_pence: int, on: date) -> ComplianceWarning | None:
     """Warn at 80 % of the unincorporated-association registration threshold (political contributions in the
     calendar year of `on`), and say what to do once it is passed."""
-    return _threshold_warning(code="ua_registration", key="ua_registration_threshold",
+    return _threshold_warning(figures=figures, code="ua_registration", key="ua_registration_threshold",
                               subject=f"Political contributions in {on.year}", amount_pence=contributions_pence,
                               action="register as an unincorporated association with the Electoral Commission",
                               on=on)
 
 
-def ua_gift_reportable(*, aggregate_pence: int, already_reported: bool, on: date) -> bool:
+def ua_gift_reportable(*, figures: FigureTable, aggregate_pence: int, already_reported: bool, on: date) -> bool:
     """A registered unincorporated association reports gifts from one source over the gift reporting threshold in
     the calendar year; once one is reported, further gifts from that source over the further-gift threshold.
     `aggregate_pence` is that source's total not yet reported (PPERA 2000 Schedule 19A)."""
     _not_negative(aggregate_pence=aggregate_pence)
     key = "ua_further_gift_threshold" if already_reported else "ua_gift_reporting_threshold"
-    return aggregate_pence > figure(key, on=on).value
+    return aggregate_pence > figures.get(key, on=on).value

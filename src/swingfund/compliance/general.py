@@ -1,6 +1,7 @@
 """A general non-party campaign (PPERA 2000 Part VI): how spending is attributed, and the limits it must keep.
 
-Pure computation over plain records: no database here (`services` and `position` read the rows and call these).
+Pure computation over plain records and the table of legal figures the caller passes in: no database here (the
+spending record, `swingfund.reports`, reads the rows and calls these).
 
 Attribution (PPERA 2000 Sch 10 para 2; the Commission's "Examples of attributing spending"):
 - spending with effect across the whole UK is attributed to England, Scotland, Wales and Northern Ireland in
@@ -28,8 +29,7 @@ from fractions import Fraction
 
 from swingfund.compliance.checks import WARN_AT_PERCENT, ComplianceWarning
 from swingfund.compliance.errors import LimitExceeded
-from swingfund.compliance.limits import VERIFY_FLAG, Figure, format_pence
-from swingfund.compliance.selectors import figure
+from swingfund.compliance.limits import VERIFY_FLAG, Figure, FigureTable, format_pence
 
 NATIONS = ("E", "S", "W", "N")
 NATION_NAMES = {"E": "England", "S": "Scotland", "W": "Wales", "N": "Northern Ireland"}
@@ -172,8 +172,8 @@ def _test(*, code: str, subject: str, total: Fraction | int, fig: Figure, limit_
             figure=fig, amount_pence=shown, threshold_pence=fig.value))
 
 
-def check_item(*, item: Item, earlier: list[Item], status: Status, seats_per_nation: dict[str, int],
-               on: date, seat_names: dict[int, str] | None = None,
+def check_item(*, figures: FigureTable, item: Item, earlier: list[Item], status: Status,
+               seats_per_nation: dict[str, int], on: date, seat_names: dict[int, str] | None = None,
                party_names: dict[int, str] | None = None) -> list[ComplianceWarning]:
     """Refuse `item` (raising `LimitExceeded`, naming the figure and its citation) if, added to the `earlier`
     items of the same regulated period, it would pass any limit; return the warnings at 80 % it raises.
@@ -186,7 +186,7 @@ def check_item(*, item: Item, earlier: list[Item], status: Status, seats_per_nat
     after = attribute([*earlier, item], seats_per_nation=seats_per_nation)
     if not status.registered(item.incurred_on):
         key = "non_party_notification_threshold" if status.eligible else "non_party_unregistrable_limit"
-        fig = figure(key, on=on)
+        fig = figures.get(key, on=on)
         # Everything incurred while not registered counts together, whatever order it is recorded in.
         upto = sum(i.amount_pence for i in (*earlier, item) if not status.registered(i.incurred_on))
         if status.eligible:
@@ -201,7 +201,7 @@ def check_item(*, item: Item, earlier: list[Item], status: Status, seats_per_nat
         for nation, pence in nation_split(item, seats_per_nation).items():
             if pence:
                 _test(code="non_party_limit", subject=f"regulated spending in {NATION_NAMES[nation]}",
-                      total=after.by_nation[nation], fig=figure("non_party_limit", on=on, nation=nation),
+                      total=after.by_nation[nation], fig=figures.get("non_party_limit", on=on, nation=nation),
                       limit_name=f"registered campaigner's limit for {NATION_NAMES[nation]}", warnings=warnings)
     affected = (NATIONS if item.area == "uk" else (item.nation,) if item.area == "nation"
                 else tuple(sorted({n for _, n in item.seats})))
@@ -212,7 +212,7 @@ def check_item(*, item: Item, earlier: list[Item], status: Status, seats_per_nat
         name = (f"each constituency in {NATION_NAMES[nation]} with no named spending" if seat_id is None
                 else seat_names.get(seat_id, f"constituency #{seat_id}"))
         _test(code="non_party_constituency_limit", subject=f"spending attributed to {name}", total=total,
-              fig=figure("non_party_constituency_limit", on=on, nation=nation),
+              fig=figures.get("non_party_constituency_limit", on=on, nation=nation),
               limit_name="constituency limit", warnings=warnings)
         break  # the busiest affected seat decides; others are lower
     if item.party_id is not None and not item.party_authorised:
@@ -222,6 +222,6 @@ def check_item(*, item: Item, earlier: list[Item], status: Status, seats_per_nat
                 _test(code="targeted_spending_limit",
                       subject=f"spending for or against {party} in {NATION_NAMES[nation]} not authorised by it",
                       total=after.targeted[(item.party_id, nation)],
-                      fig=figure("targeted_spending_limit", on=on, nation=nation),
+                      fig=figures.get("targeted_spending_limit", on=on, nation=nation),
                       limit_name=f"targeted spending limit for {NATION_NAMES[nation]}", warnings=warnings)
     return warnings

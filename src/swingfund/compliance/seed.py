@@ -155,3 +155,12 @@ def seed_rows(model: Any, *, using: str | None = None) -> int:
         _, was_created = manager.get_or_create(**lookup, defaults=defaults)
         created += int(was_created)
     return created
+
+
+def seed_table():
+    """LAW.md's figures as a `FigureTable`, without a database: what the law's tests (and a fresh install, before
+    an administrator edits anything) check against."""
+    from swingfund.compliance.limits import Figure, FigureTable
+
+    rows = tuple(Figure(**row) for row in SEED_FIGURES)
+    return FigureTable(rows=rows)

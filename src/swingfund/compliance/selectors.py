@@ -1,4 +1,5 @@
-"""Reads of the legal figures. No funding imports here: funding calls these, never the other way round."""
+"""Reads of the legal figures from the database: the table (`figure_table`) the law's pure checks take, one figure
+in force (`figure`), and the group's legal status. Nothing here imports an app above the law."""
 
 from __future__ import annotations
 
@@ -7,38 +8,30 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 
-from django.db.models import Q
-
-from swingfund.compliance.limits import Figure
-from swingfund.compliance.models import FigureKey, GroupLegalStatus, LegalFigure
-
-FIGURE_NOT_IN_FORCE = (
-    "No legal figure '{key}'{nation} is in force on {on}: an administrator must add it "
-    "(admin → Compliance → Legal figures) before this can be checked."
+from swingfund.compliance.limits import (  # noqa: F401 (the messages and error are read from here too)
+    FIGURE_AMBIGUOUS,
+    FIGURE_NOT_IN_FORCE,
+    UNKNOWN_FIGURE_KEY,
+    UNKNOWN_NATION,
+    Figure,
+    FigureNotInForce,
+    FigureTable,
 )
-FIGURE_AMBIGUOUS = (
-    "More than one legal figure '{key}'{nation} is in force on {on} (ids {ids}): fix the dates in the admin."
-)
-UNKNOWN_FIGURE_KEY = "Unknown legal figure '{key}'. Known figures: {known}."
-UNKNOWN_NATION = "Unknown nation '{nation}': use E, W, S or N (or nothing for UK-wide)."
+from swingfund.compliance.models import GroupLegalStatus, LegalFigure
 
-
-class FigureNotInForce(LookupError):
-    """No figure (or more than one) is in force for that key, nation and date."""
-
-
-# Figures looked up inside `figures_memo()` are remembered for the rest of that block only (one gift's
-# transaction): a figure used twice costs one query, and an administrator's edit takes effect for the next block.
-_memo: ContextVar[dict[tuple[str, str, date], Figure] | None] = ContextVar("legal_figures_memo", default=None)
+# Inside `figures_memo()` the table is read once and kept for the rest of that block only (one gift's
+# transaction): an administrator's edit takes effect for the next block.
+_memo: ContextVar[FigureTable | None] = ContextVar("legal_figures_memo", default=None)
+_MEMO_EMPTY = FigureTable(rows=())
 
 
 @contextmanager
 def figures_memo() -> Iterator[None]:
-    """Within this block, `figure()` asks the database once per (key, nation, date). Nested blocks share it."""
+    """Within this block, `figure_table()` asks the database once. Nested blocks share it."""
     if _memo.get() is not None:
         yield
         return
-    token = _memo.set({})
+    token = _memo.set(_MEMO_EMPTY)
     try:
         yield
     finally:
@@ -51,51 +44,32 @@ def _to_figure(row: LegalFigure) -> Figure:
                   verified=row.verified, note=row.note)
 
 
-def _in_force(on: date) -> Q:
-    return Q(effective_from__lte=on) & (Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+def figure_table() -> FigureTable:
+    """Every legal figure as the administrator keeps them (one query; a few dozen rows): the table the law's pure
+    checks take (`figures=`)."""
+    memo = _memo.get()
+    if memo is not None and memo is not _MEMO_EMPTY:
+        return memo
+    rows = list(LegalFigure.objects.order_by("key", "nation", "effective_from"))
+    table = FigureTable(rows=tuple(_to_figure(r) for r in rows), ids=tuple(r.pk for r in rows))
+    if memo is not None:
+        _memo.set(table)
+    return table
 
 
 def figure(key: str, *, on: date, nation: str | None = None) -> Figure:
-    """The figure `key` in force on `on`. With a nation, that nation's own figure wins over the UK-wide one.
-
-    Raises `FigureNotInForce` (message names the key, nation and date) when none is, or when dates overlap.
-    """
-    if key not in FigureKey.values:
-        raise FigureNotInForce(UNKNOWN_FIGURE_KEY.format(key=key, known=", ".join(FigureKey.values)))
-    nation = nation or ""
-    if nation not in {"", "E", "W", "S", "N"}:
-        raise FigureNotInForce(UNKNOWN_NATION.format(nation=nation))
-    memo = _memo.get()
-    if memo is not None and (key, nation, on) in memo:
-        return memo[(key, nation, on)]
-    found = _figure_query(key, on=on, nation=nation)
-    if memo is not None:
-        memo[(key, nation, on)] = found
-    return found
-
-
-def _figure_query(key: str, *, on: date, nation: str) -> Figure:
-    rows = list(LegalFigure.objects.filter(_in_force(on), key=key, nation__in={nation, ""}))
-    own = [r for r in rows if r.nation == nation] or [r for r in rows if r.nation == ""]
-    label = f" for nation {nation}" if nation else ""
-    if not own:
-        raise FigureNotInForce(FIGURE_NOT_IN_FORCE.format(key=key, nation=label, on=on.isoformat()))
-    if len(own) > 1:
-        ids = ", ".join(str(r.pk) for r in own)
-        raise FigureNotInForce(FIGURE_AMBIGUOUS.format(key=key, nation=label, on=on.isoformat(), ids=ids))
-    return _to_figure(own[0])
+    """The figure `key` in force on `on`, from the database (see `FigureTable.get`)."""
+    return figure_table().get(key, on=on, nation=nation)
 
 
 def figures_in_force(*, on: date) -> list[Figure]:
     """Every figure in force on `on`, in key order then UK-wide before nations."""
-    rows = LegalFigure.objects.filter(_in_force(on)).order_by("key", "nation", "effective_from")
-    return [_to_figure(r) for r in rows]
+    return figure_table().in_force(on=on)
 
 
 def figure_keys_missing(*, on: date) -> list[str]:
     """Keys with no figure at all (for any nation) in force on `on`: shown to the administrator as gaps."""
-    present = set(LegalFigure.objects.filter(_in_force(on)).values_list("key", flat=True))
-    return [k for k in FigureKey.values if k not in present]
+    return figure_table().keys_missing(on=on)
 
 
 # --- the group's legal status and its general-campaign spending ----------------------------------------------

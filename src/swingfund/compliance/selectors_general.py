@@ -1,5 +1,5 @@
-"""Reads for the general campaign: the group's registration status, constituencies per part of the UK, and its
-spending items as the plain records `general.py` computes on."""
+"""Reads for the general campaign's limits: the group's registration status, constituencies per part of the UK, and
+the regulated period. (The spending items themselves are the spending record's: `swingfund.reports.selectors`.)"""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from datetime import date
 
 from django.db.models import Count
 
-from swingfund.compliance.general import NATIONS, NO_SEATS, Item, Status
-from swingfund.compliance.models import CampaignSpend
-from swingfund.compliance.selectors import legal_status_for
+from swingfund.compliance.general import NATIONS, NO_SEATS, Status
+from swingfund.compliance.selectors import figure_table, legal_status_for
 from swingfund.compliance.timetables import regulated_period
 
 
@@ -33,26 +32,13 @@ def seats_per_nation(*, boundary_set: str) -> dict[str, int]:
     return counts
 
 
-def campaign_spends(*, organisation, election_id: str, start: date, end: date):
-    """The organisation's general-campaign items for `election_id` incurred in [start, end], oldest first."""
-    return (CampaignSpend.objects.filter(organisation=organisation, election_id=election_id,
-                                         incurred_on__gte=start, incurred_on__lte=end)
-            .select_related("targets_party", "transaction").prefetch_related("constituencies")
-            .order_by("incurred_on", "id"))
-
-
-def as_item(spend: CampaignSpend) -> Item:
-    return Item(amount_pence=spend.amount_pence, incurred_on=spend.incurred_on, area=spend.area, nation=spend.nation,
-                seats=tuple((c.pk, c.nation) for c in spend.constituencies.all()), party_id=spend.targets_party_id,
-                party_authorised=spend.party_authorised)
-
-
 def regulated_period_for(*, election_id: str) -> tuple[date, date]:
     """The regulated period of `election_id`, starting the day after an earlier general election's poll when that
     was less than 365 days before (PPERA 2000 Sch 10 para 3(3)(b)), from the imported elections."""
     from swingfund.elections.models import Election
 
-    polling = regulated_period(election_id=election_id)[1]
+    figures = figure_table()
+    polling = regulated_period(figures=figures, election_id=election_id)[1]
     previous = (Election.objects.filter(pk__startswith="parl.", notional=False, poll_date__lt=polling)
                 .order_by("-poll_date").values_list("poll_date", flat=True).first())
-    return regulated_period(election_id=election_id, previous_poll=previous)
+    return regulated_period(figures=figures, election_id=election_id, previous_poll=previous)

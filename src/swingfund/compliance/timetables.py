@@ -1,5 +1,5 @@
-"""Election dates: the regulated period (from the legal figure) and the statutory timetable (Democracy Club's
-`uk-election-timetables`), from a Democracy Club election id such as `parl.2024-07-04`."""
+"""Election dates: the regulated period (from the legal figure, in the table the caller passes) and the statutory
+timetable (Democracy Club's `uk-election-timetables`), from a Democracy Club election id such as `parl.2024-07-04`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from uk_election_ids.election_ids import IdBuilder
 from uk_election_timetables.calendars import Country
 from uk_election_timetables.election_ids import from_election_id
 
-from swingfund.compliance.selectors import figure
+from swingfund.compliance.limits import FigureTable
 
 BAD_ELECTION_ID = "'{election_id}' is not a Democracy Club election id (for example parl.2024-07-04): {reason}"
 NO_REGULATED_PERIOD = (
@@ -48,7 +48,7 @@ def poll_date(*, election_id: str) -> date:
     return built.date if isinstance(built.date, date) else date.fromisoformat(built.date)
 
 
-def regulated_period(*, election_id: str, previous_poll: date | None = None) -> tuple[date, date]:
+def regulated_period(*, figures: FigureTable, election_id: str, previous_poll: date | None = None) -> tuple[date, date]:
     """First and last day of the non-party regulated period: the `regulated_period_days` days up to and including
     polling day (PPERA 2000 Sch 10 para 3), or from the day after an earlier general election's poll if that was
     more recent (`previous_poll`)."""
@@ -56,22 +56,22 @@ def regulated_period(*, election_id: str, previous_poll: date | None = None) -> 
     if built.election_type != "parl" or built.contest_type == "by":
         raise ValueError(NO_REGULATED_PERIOD.format(election_id=election_id))
     polling = poll_date(election_id=election_id)
-    days = figure("regulated_period_days", on=polling)
+    days = figures.get("regulated_period_days", on=polling)
     start = polling - timedelta(days=days.value - 1)
     if previous_poll is not None and previous_poll >= start:
         start = previous_poll + timedelta(days=1)
     return start, polling
 
 
-def in_regulated_period(*, election_id: str, on: date) -> bool:
-    start, end = regulated_period(election_id=election_id)
+def in_regulated_period(*, figures: FigureTable, election_id: str, on: date) -> bool:
+    start, end = regulated_period(figures=figures, election_id=election_id)
     return start <= on <= end
 
 
-def election_dates(*, election_id: str, nation: str | None = None) -> ElectionDates:
+def election_dates(*, figures: FigureTable, election_id: str, nation: str | None = None) -> ElectionDates:
     """The regulated period plus the statutory timetable (notice of election, nominations, registration and
     postal/VAC deadlines) computed by `uk-election-timetables` for the nation's bank holidays."""
-    start, end = regulated_period(election_id=election_id)
+    start, end = regulated_period(figures=figures, election_id=election_id)
     group_id = parse_election_id(election_id).election_group_id
     election = from_election_id(group_id, country=COUNTRIES.get(nation or "E"))
     source = "uk-election-timetables (Democracy Club), from the Representation of the People Act 1983 timetable"

@@ -1,14 +1,12 @@
-"""Pure rules of the money side: which legal situation a giving mode is in, whether a donor is confirmed
-permissible, why a gift is held, and the heuristics for spotting a split gift. Legal figures are not here:
-they come from `swingfund.compliance` with their citations."""
+"""Pure rules of the money side: sanity bounds, matching donors, parsing amounts, the window for spotting a split
+gift. The law of a gift (its situation, the donor's permissibility, holding, returning, reporting) is not here: it
+is `swingfund.compliance.gifts.gift_assess`, with the figures and their citations."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import unicodedata
-
-from swingfund.compliance.checks import Situation
 
 # Heuristic of swingfund (not a legal figure): gifts from one donor, address or card within this many days
 # are looked at together when spotting a gift split to stay under a threshold.
@@ -19,50 +17,6 @@ SPLIT_WINDOW_DAYS = 30
 MAX_AMOUNT_PENCE = 1_000_000_000
 EARLIEST_GIFT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 CLOCK_SLACK = dt.timedelta(hours=1)
-
-PERMISSIBLE_CATEGORIES = frozenset({
-    "uk_elector", "uk_company", "trade_union", "registered_party", "building_society", "llp", "friendly_society",
-    "unincorporated_association",
-})
-
-HOLD_ANONYMOUS = "Anonymous or unidentifiable giver: over the threshold, so it cannot be accepted and must be returned."
-HOLD_IMPERMISSIBLE = "Donor recorded as an impermissible source: the gift must be returned."
-HOLD_UNVERIFIED = "Over the permissibility threshold and the donor is not yet confirmed permissible."
-HOLD_PARTY = (
-    "A registered political party may not give to a non-party campaign (PPERA 2000 Sch 11 para 1(6): a registered "
-    "party is not a permissible donor to a non-party campaigner): the gift must be returned."
-)
-# Donors whose category is permissible for a candidate (RPA 1983 Sch 2A) but not for a non-party campaign.
-NOT_PERMISSIBLE_FOR_NON_PARTY = frozenset({"registered_party"})
-
-
-def situation_for(mode: str) -> str:
-    """Earmarked gifts are passed on to a candidate (situation 1, the candidate's £50 threshold); pooled gifts
-    fund a group's own campaigning and grants (situation 3, the non-party permissibility threshold)."""
-    return Situation.CANDIDATE_GIFT if mode == "earmarked" else Situation.NON_PARTY_CAMPAIGN
-
-
-def donor_permissible(donor, *, situation: str | None = None) -> bool | None:
-    """True when checked and in a permissible category; False when anonymous or recorded impermissible, or a
-    registered party giving to the group's non-party campaign (pooled funds); None while not yet checked (a
-    self-declared category does not count until the treasurer checks it). A registered party may give to a
-    candidate (earmarked gifts passed on), so it stays permissible there."""
-    if donor is None or donor.category == "impermissible":
-        return False
-    if situation == Situation.NON_PARTY_CAMPAIGN and donor.category in NOT_PERMISSIBLE_FOR_NON_PARTY:
-        return False
-    if donor.category in PERMISSIBLE_CATEGORIES and donor.checked_at is not None:
-        return True
-    return None
-
-
-def hold_reason(*, donor, permissible: bool | None) -> str:
-    if donor is None:
-        return HOLD_ANONYMOUS
-    if permissible is False and donor.category in NOT_PERMISSIBLE_FOR_NON_PARTY:
-        return HOLD_PARTY
-    return HOLD_IMPERMISSIBLE if permissible is False else HOLD_UNVERIFIED
-
 
 def normalise_postcode(value: str) -> str:
     """Upper case, single space before the inward code: ' sw1a2aa ' → 'SW1A 2AA'."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from swingfund.compliance import gifts as law
 from swingfund.compliance.limits import Figure
 from swingfund.compliance.selectors import figure
 from swingfund.funding import rules
@@ -135,7 +136,7 @@ def gift_display_name(gift: Donation, *, threshold_pence: int) -> str:
     it is over the public threshold. Another gift's consent never counts."""
     if gift.donor is None:
         return "Anonymous"
-    checked = rules.donor_permissible(gift.donor) is True and gift.status == Donation.Status.ACCEPTED \
+    checked = law.donor_permissible(gift.donor) is True and gift.status == Donation.Status.ACCEPTED \
         and gift.donor.erased_at is None
     name = rules.public_name(name=gift.donor.name, consent=gift.consent_publish, checked=checked,
                              amount_pence=gift.amount_pence, threshold_pence=threshold_pence)

@@ -16,7 +16,7 @@ from swingfund.accounts.access import refusal, refusal_any, visible_organisation
 from swingfund.accounts.roles import TREASURER
 from swingfund.compliance.checks import ComplianceRefusal, registration_warning
 from swingfund.compliance.limits import format_pence
-from swingfund.compliance.selectors import figure
+from swingfund.compliance.selectors import figure, figure_table
 from swingfund.elections.models import Candidacy
 from swingfund.funding import charts, checkpoints, giving, notices, selectors, services
 from swingfund.funding.forms import DonorCheckForm, OfflineGiftForm, ReferenceForm
@@ -143,8 +143,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("status", "-created_at"),
         "campaigns": [{"campaign": c, "totals": selectors.campaign_totals(c)} for c in campaigns],
         "check_form": DonorCheckForm(),
-        "contributions": contributions, "registration": registration_warning(contributions_pence=contributions,
-                                                                              on=today),
+        "contributions": contributions, "registration": registration_warning(
+            figures=figure_table(), contributions_pence=contributions, on=today),
         "registration_figure": figure("ua_registration_threshold", on=today), "reference_form": ReferenceForm(),
     })
 

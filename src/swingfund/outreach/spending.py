@@ -1,4 +1,4 @@
-"""Paid WhatsApp messages as general-campaign spending, through the compliance app (issue 11's interface).
+"""Paid WhatsApp messages as general-campaign spending, through the spending record (`swingfund.reports`).
 
 `campaign_spending_record` checks the law's limits and may refuse (`LimitExceeded`, a ValueError). Until the
 compliance function exists on main, the adapter logs a warning and records nothing, so outreach still runs.
@@ -13,7 +13,7 @@ from datetime import date
 log = logging.getLogger(__name__)
 SUPPLIER = "Meta Platforms Ireland Ltd (WhatsApp Business Platform)"
 CATEGORY = "material"  # PPERA Sch 8A Part 1 para 1(2)(a): election material made available to the public
-NOT_AVAILABLE = "compliance.services.campaign_spending_record is not available: WhatsApp cost {pence}p not recorded"
+NOT_AVAILABLE = "reports.services.campaign_spending_record is not available: WhatsApp cost {pence}p not recorded"
 
 
 def campaign_cost_record(
@@ -22,7 +22,7 @@ def campaign_cost_record(
 ) -> bool:
     """Record one batch's WhatsApp cost; True if recorded, False if the compliance function is missing."""
     try:
-        from swingfund.compliance.services import campaign_spending_record
+        from swingfund.reports.services import campaign_spending_record
     except ImportError:
         log.warning(NOT_AVAILABLE.format(pence=amount_pence))
         return False

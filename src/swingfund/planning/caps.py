@@ -19,7 +19,7 @@ from datetime import date
 
 from swingfund.compliance.checks import candidate_spending_limit
 from swingfund.compliance.limits import Figure, format_pence
-from swingfund.compliance.selectors import FigureNotInForce, figure
+from swingfund.compliance.selectors import FigureNotInForce, figure, figure_table
 
 CHANNELS = ("donation", "local", "campaign")
 CHANNEL_UNKNOWN = "Unknown channel {channel!r}: choose donation, local or campaign."
@@ -42,7 +42,7 @@ class Cap:
 def candidate_cap(*, electorate: int, constituency_type: str, on: date) -> tuple[Cap, bool]:
     """The candidate's spending limit for the seat; True when the seat type was unknown (borough rate used)."""
     unknown = (constituency_type or "").strip().lower() not in {"borough", "burgh", "county"}
-    limit, base, rate = candidate_spending_limit(electorate=max(electorate, 1),
+    limit, base, rate = candidate_spending_limit(figures=figure_table(), electorate=max(electorate, 1),
                                                  constituency_type="borough" if unknown else constituency_type,
                                                  on=on)
     return Cap(name="candidate spending limit", pence=limit,

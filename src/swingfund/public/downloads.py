@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from swingfund import csvsafe
+from swingfund import caching, csvsafe
 from swingfund.committee.models import Decision
 from swingfund.elections.models import Person
 from swingfund.public import selectors
@@ -50,9 +50,13 @@ def targets(request: HttpRequest, fmt: str) -> HttpResponse:
     election = request.GET.get("election") or RECOMMENDATIONS_ELECTION
     bloc = request.GET.get("bloc") or selectors.group_bloc()
     try:
-        table = selectors.targets_cached(election_id=election, bloc=bloc)
+        table = selectors.targets_cached(election_id=election, bloc=bloc, request=request if request.GET else None)
     except ValueError as err:
         return HttpResponse(str(err), status=400, content_type="text/plain; charset=utf-8")
+    except caching.Refused as refused:  # a bloc of the visitor's choosing is a new calculation
+        response = HttpResponse(str(refused), status=refused.status, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(refused.retry_after)
+        return response
     meta = table.as_dict([])
     meta.pop("seats")
     rows = [r.as_dict() for r in table.rows(sort="leverage")]

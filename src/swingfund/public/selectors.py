@@ -3,14 +3,15 @@ composes the owning apps' own selectors (DESIGN.md: the public site reads the ap
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from swingfund import caching
 from swingfund.committee.models import Decision
-from swingfund.elections.models import BoundarySet, Candidacy, Constituency, DataSource, Election, Result
+from swingfund.elections.models import BoundarySet, Candidacy, Constituency, Election, Result
 from swingfund.elections.selectors import constituency_for_postcode
 from swingfund.funding import selectors as funding
 from swingfund.funding.models import Campaign, Grant
@@ -22,8 +23,6 @@ from swingfund.targeting.targets import TargetRow, TargetTable, targets_compute
 DEFAULT_BLOC = "religion:muslim"
 DEFAULT_LENS = "swing"
 LATEST_DECISIONS = 6
-_CACHE: dict[tuple, TargetTable] = {}
-_CACHE_LOCK = threading.Lock()
 
 
 def group_bloc() -> str:
@@ -40,23 +39,14 @@ def organisation() -> Organisation | None:
     return Organisation.objects.order_by("id").first()
 
 
-def _data_version() -> tuple:
-    """Changes whenever an official file is (re)imported: the cache key of every computed table."""
-    latest = DataSource.objects.aggregate(latest=Max("imported_at"), top=Max("id"))
-    return latest["latest"], latest["top"]
-
-
-def targets_cached(*, election_id: str, bloc: str) -> TargetTable:
-    """The target table for an election and bloc with the default assumptions, computed once per process per
-    imported data version (the computation is seeded, so the cached table equals a fresh one)."""
-    key = (election_id, bloc, _data_version())
-    with _CACHE_LOCK:
-        table = _CACHE.get(key)
-        if table is None:
-            table = targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc))
-            _CACHE.clear()  # one data version, a few blocs: keep it small
-            _CACHE[key] = table
-        return table
+def targets_cached(*, election_id: str, bloc: str, request: HttpRequest | None = None) -> TargetTable:
+    """The target table for an election and bloc with the default assumptions, a heavy result computed once per
+    imported data version (`caching.result`; the computation is seeded, so the cached table equals a fresh one).
+    Give the `request` when a visitor chose the bloc: a new table then counts against an anonymous visitor's rate
+    limit and may be refused (`caching.Refused`)."""
+    return caching.result(request=request, name="public:targets", params={"election": election_id, "bloc": bloc},
+                          version=caching.data_version("imports"),
+                          compute=lambda: targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc)))
 
 
 def seat_for_postcode(postcode: str) -> Constituency:
@@ -156,30 +146,16 @@ def campaigns_with_totals() -> list[dict]:
             for c in Campaign.objects.select_related("organisation").order_by("-ends_at")]
 
 
-_RECS_CACHE: dict[tuple, tuple[list, list[str]]] = {}
-
-
-def _evidence_version() -> tuple:
-    from swingfund.scorecards.models import Evidence, StatementVersion
-
-    return (Evidence.objects.aggregate(n=Max("id"), at=Max("recorded_at"))["at"], Evidence.objects.count(),
-            StatementVersion.objects.aggregate(at=Max("published_at"))["at"])
-
-
 def recommendations_cached(*, organisation: Organisation, election_id: str, bloc: str, lens: str) -> tuple[list, list]:
-    """Every seat's recommendation (scorecards' rule over targeting), computed once per data and evidence version."""
+    """Every seat's recommendation (scorecards' rule over targeting), a heavy result computed once per version of
+    the imports, the organisations and the scorecards (`caching.result`)."""
     from swingfund.scorecards.recommendations import recommendations_with_notes
 
-    key = (organisation.pk, election_id, bloc, lens, _data_version(), _evidence_version())
-    with _CACHE_LOCK:
-        hit = _RECS_CACHE.get(key)
-    if hit is None:
-        hit = recommendations_with_notes(organisation=organisation, election_id=election_id, bloc=bloc, lens=lens,
-                                         top=None)
-        with _CACHE_LOCK:
-            _RECS_CACHE.clear()
-            _RECS_CACHE[key] = hit
-    return hit
+    return caching.result(
+        name="public:recommendations", version=caching.data_version("imports", "organisations", "scorecards"),
+        params={"organisation": organisation.pk, "election": election_id, "bloc": bloc, "lens": lens},
+        compute=lambda: recommendations_with_notes(organisation=organisation, election_id=election_id, bloc=bloc,
+                                                   lens=lens, top=None))
 
 
 def backed_map_svg(*, election_id: str, bloc: str, organisation: Organisation) -> str:

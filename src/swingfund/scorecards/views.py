@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from swingfund import heavy
-from swingfund.elections.models import Candidacy, DataSource, Election, Person, Result
+from swingfund import caching
+from swingfund.elections.models import Candidacy, Election, Person, Result
 from swingfund.organisations.models import Organisation
 
 from . import scoring
 from .charts import SeatBar, agreement_chart, bar_for, decisions_chart
-from .models import Dispute, Evidence, Score, StandDown, StatementVersion
+from .models import Evidence, StatementVersion
 from .recommendations import recommendations_with_notes
 from .rules import RuleConfig
 from .selectors import (
@@ -32,11 +32,9 @@ from .selectors import (
 from .targets import LENSES
 
 DEFAULT_TOP = 25
-# What recommendations are computed from (see `heavy.fingerprint`); a change to any of these is seen at once, and
-# anything else (an edit the fingerprint cannot see) within RECOMMENDATIONS_CACHE_SECONDS.
-RECOMMENDATION_DATA = ((DataSource, "imported_at"), Organisation, (StatementVersion, "published_at"),
-                       (Evidence, "recorded_at"), (Dispute, "responded_at"), (Score, "computed_at"),
-                       (StandDown, "recorded_at"))
+# What recommendations are computed from (`caching.data_version`); a change to any of these is seen at once, and
+# anything else (an edit the version cannot see) within RECOMMENDATIONS_CACHE_SECONDS.
+RECOMMENDATION_SCOPES = ("imports", "organisations", "scorecards")
 RECOMMENDATIONS_CACHE_SECONDS = 600
 MAX_TOP = 650
 
@@ -157,14 +155,8 @@ def seat(request: HttpRequest, election_id: str, gss_code: str) -> HttpResponse:
 
 
 def recommendations_page(request: HttpRequest) -> HttpResponse:
-    """Anonymous visitors get the page whole from memory when it was rendered before for the same query and data."""
-    version = heavy.fingerprint(RECOMMENDATION_DATA)
-    return heavy.anonymous_page(request=request, page="recommendations", version=version,
-                                params={"query": sorted(request.GET.lists())},
-                                render=lambda: _recommendations_page(request, version=version))
-
-
-def _recommendations_page(request: HttpRequest, *, version: str) -> HttpResponse:
+    """The recommendations are a heavy result (`caching.result`); anonymous visitors get the whole page from
+    `caching.AnonymousPageMiddleware` when it was rendered before for the same query and data."""
     org = _organisation(request)
     elections = list(Election.objects.filter(results__isnull=False).distinct().order_by("-poll_date"))
     election_id = request.GET.get("election") or (elections[0].pk if elections else "")
@@ -209,10 +201,10 @@ def _recommendations_page(request: HttpRequest, *, version: str) -> HttpResponse
                "lens": lens}
     params = {"org": org.pk, "election": election_id, "bloc": bloc, "lens": lens, "top": top, "method": method}
     try:
-        context["results"] = mark_safe(heavy.fragment(  # rendered by Django's templates (autoescaped)
-            request=request, page="recommendations", params=params, compute=compute,
-            version=version, timeout=RECOMMENDATIONS_CACHE_SECONDS))
-    except heavy.Refused as refused:
+        context["results"] = mark_safe(caching.result(  # rendered by Django's templates (autoescaped)
+            request=request, name="recommendations", params=params, compute=compute,
+            version=caching.data_version(*RECOMMENDATION_SCOPES), timeout=RECOMMENDATIONS_CACHE_SECONDS))
+    except caching.Refused as refused:
         context["heavy_error"] = str(refused)
         response = render(request, "scorecards/recommendations.html", context, status=refused.status)
         response["Retry-After"] = str(refused.retry_after)

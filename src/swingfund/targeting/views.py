@@ -8,8 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
-from swingfund import heavy
-from swingfund.elections.models import DataSource
+from swingfund import caching
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.charts import HEX_CREDIT, ChartError, hexjson_path, leverage_bars_svg
 from swingfund.targeting.display import leverage_text, mp_text, probability_text, votes_text
@@ -26,21 +25,15 @@ PREFERRED_ELECTION = "parl.2024-07-04"
 # Anonymous runs are bounded: the default number of draws at most (signed-in people may ask for up to the form's cap).
 ANONYMOUS_MAX_DRAWS = DEFAULT_DRAWS
 ANONYMOUS_DRAWS = "Without signing in, a run takes at most {limit:,} draws."
-# The data a target table is computed from: every import (re)writes its DataSource row, so a new or repeated import
-# changes the fingerprint and older results are not served.
-DATA_TABLES = ((DataSource, "imported_at"),)
+# The data a target table is computed from (`caching.data_version`): a new or repeated import changes it.
+DATA_SCOPES = ("imports",)
 NO_ELECTIONS = "No election results are imported yet: run `swingfund data import PATH…` (or `swingfund demo`)."
 
 
 def targets_page(request: HttpRequest) -> HttpResponse:
-    """The page. Anonymous visitors get it whole from memory when it was rendered before for the same query and data
-    (`heavy.anonymous_page`), before any form or query runs."""
-    version = heavy.fingerprint(DATA_TABLES)
-    return heavy.anonymous_page(request=request, page="targets", params={"query": sorted(request.GET.lists())},
-                                version=version, render=lambda: _targets_page(request, version=version))
-
-
-def _targets_page(request: HttpRequest, *, version: str) -> HttpResponse:
+    """The page. The table is a heavy result (`caching.result`: single flight, compute slots, the anonymous rate
+    limit); anonymous visitors get the whole page from `caching.AnonymousPageMiddleware` when it was rendered before
+    for the same query and data."""
     elections = [e.id for e in elections_with_results()]
     if not elections:
         return render(request, "targeting/targets.html", {"error": NO_ELECTIONS}, status=200)
@@ -71,11 +64,12 @@ def _targets_page(request: HttpRequest, *, version: str) -> HttpResponse:
         return render_to_string("targeting/_results.html", {**context, "all_rows_href": params["all_rows_href"]})
 
     try:
-        results = heavy.fragment(request=request, page="targets", params=params, compute=compute, version=version)
+        results = caching.result(request=request, name="targets", params=params, compute=compute,
+                                 version=caching.data_version(*DATA_SCOPES))
     except (TargetingError, BlocError, SwingError) as exc:
         context["error"] = str(exc)
         return render(request, "targeting/targets.html", context, status=400)
-    except heavy.Refused as refused:
+    except caching.Refused as refused:
         context["error"] = str(refused)
         response = render(request, "targeting/targets.html", context, status=refused.status)
         response["Retry-After"] = str(refused.retry_after)
@@ -160,17 +154,12 @@ BACKTESTS = (("parl.2017-06-08", "parl.2019-12-12"), ("parl.2019-12-12.notional"
 def method_page(request: HttpRequest) -> HttpResponse:
     """`/targets/method/`: the model in plain words, its backtests and the calibration chart. The backtests (two
     full forecasts of past elections) depend only on the imported data: their part of the page is computed once per
-    import and then served from `heavy`'s cache, and anonymous visitors get the whole page from memory."""
-    version = heavy.fingerprint(DATA_TABLES)
-    return heavy.anonymous_page(request=request, page="method", params={}, version=version,
-                                render=lambda: _method_page(request, version=version))
-
-
-def _method_page(request: HttpRequest, *, version: str) -> HttpResponse:
+    import and then served from the result cache (`caching.result`), and anonymous visitors get the whole page from
+    `caching.AnonymousPageMiddleware`."""
     try:
-        results = heavy.fragment(request=request, page="method", params={"backtests": BACKTESTS},
-                                 version=version, compute=_method_results)
-    except heavy.Refused as refused:
+        results = caching.result(request=request, name="method", params={"backtests": BACKTESTS},
+                                 version=caching.data_version(*DATA_SCOPES), compute=_method_results)
+    except caching.Refused as refused:
         response = render(request, "targeting/method.html", {"error": str(refused)}, status=refused.status)
         response["Retry-After"] = str(refused.retry_after)
         return response

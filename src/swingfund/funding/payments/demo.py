@@ -9,15 +9,17 @@ has card gifts is left alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
+from django.conf import settings
 from django.test.utils import override_settings
 
 from swingfund.compliance.limits import format_pence
 from swingfund.funding.models import Campaign, Donation, Method
 from swingfund.funding.payments.services import stripe_event_receive, stripe_events_apply_pending
 from swingfund.funding.payments.stripe import checkout_session_create
-from swingfund.testing.stripe_standin import StandIn
 
 DEMO_KEY = "sk_test_swingfund_demo"
 DEMO_SECRET = "whsec_swingfund_demo"
@@ -52,12 +54,20 @@ def _summary(campaign: Campaign) -> CardDemoSummary:
                            refunded_pence=sum(r.amount_pence for g in gifts for r in g.refunds.all()))
 
 
-def card_gifts_demo(*, campaign: Campaign) -> CardDemoSummary:
+def standin_module():
+    """The module of the local Stripe stand-in the settings name (`STRIPE_STANDIN_MODULE`): its `StandIn` server and
+    its `main` command line. Resolved at run time, so the product never imports the test harnesses itself."""
+    return import_module(settings.STRIPE_STANDIN_MODULE)
+
+
+def card_gifts_demo(*, campaign: Campaign, standin_class: Callable | None = None) -> CardDemoSummary:
+    """The demo's card gifts, through `standin_class` (a stand-in server class; default: the one the settings name)."""
     if campaign.mode != "pooled":
         raise ValueError(f"The card demo gives to a pooled campaign; '{campaign.slug}' is {campaign.mode}.")
     if Donation.objects.filter(campaign=campaign, method=Method.CARD).exists():
         return _summary(campaign)
-    with StandIn(api_key=DEMO_KEY, webhook_secret=DEMO_SECRET) as standin, override_settings(
+    server = standin_class or standin_module().StandIn
+    with server(api_key=DEMO_KEY, webhook_secret=DEMO_SECRET) as standin, override_settings(
         STRIPE_SECRET_KEY=DEMO_KEY, STRIPE_WEBHOOK_SECRET=DEMO_SECRET, STRIPE_API_BASE=standin.url,
     ):
         events = []

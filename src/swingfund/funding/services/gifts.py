@@ -8,15 +8,15 @@ posts its money movement through `funding.ledger.transaction_post`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from swingfund.compliance import checks
+from swingfund.compliance import gifts as law
+from swingfund.compliance.gifts import GiftPosition
 from swingfund.compliance.limits import format_pence
-from swingfund.compliance.selectors import figure, figures_memo
+from swingfund.compliance.selectors import figure_table, figures_memo
 from swingfund.funding import ledger, rules
 from swingfund.funding.ledger import Line
 from swingfund.funding.models import (
@@ -171,7 +171,7 @@ def donor_declare(*, donor: Donor, category: str, evidence: str, checked_by: str
         refused = donor.donations.filter(status=Donation.Status.HELD)
         if category != PermissibilityCategory.IMPERMISSIBLE:  # a party: only its gifts to the pooled fund
             refused = refused.filter(campaign__mode=GivingMode.POOLED)
-        if category == PermissibilityCategory.IMPERMISSIBLE or category in rules.NOT_PERMISSIBLE_FOR_NON_PARTY:
+        if category == PermissibilityCategory.IMPERMISSIBLE or category in law.NOT_PERMISSIBLE_FOR_NON_PARTY:
             for gift in refused:
                 ComplianceTask.objects.filter(donation=gift, kind=ComplianceTask.Kind.VERIFY, done_at=None).update(
                     done_at=timezone.now(), done_note="Donor found impermissible: the gift must be returned.")
@@ -182,10 +182,15 @@ def donor_declare(*, donor: Donor, category: str, evidence: str, checked_by: str
 # --- donations -----------------------------------------------------------------------------------------
 
 
-def _task_open(gift: Donation, *, kind: str, permissible: bool | None) -> ComplianceTask:
+def _task_open(gift: Donation, *, kind: str, permissible: bool | None,
+               position: GiftPosition | None = None) -> ComplianceTask:
     received_on = gift.received_at.date()
-    due = checks.return_due_date(received_on=received_on)
-    days = figure("return_impermissible_days", on=received_on)
+    if position is None:  # a task opened later (the donor found impermissible): the law's dates for this gift
+        position = law.gift_assess(figures=figure_table(), mode=gift.campaign.mode, donor=gift.donor,
+                                   amount_pence=gift.amount_pence, received_on=received_on)
+    if position.return_period is None:  # no return period in force on that day: the law's message says so
+        figure_table().get("return_impermissible_days", on=received_on)
+    due, days = position.return_due, position.return_period
     if kind == ComplianceTask.Kind.RETURN:
         text = f"Return {format_pence(gift.amount_pence)} ({gift.get_method_display()} {gift.reference}) by {due}"
     else:
@@ -301,28 +306,14 @@ def donation_record(
         raise
 
 
-@dataclass(frozen=True)
-class Assessment:
-    """What the law and the splitting heuristic make of one gift, before anything is written."""
-
-    held: bool
-    permissible: bool | None
-    split: bool
-
-
 def gift_assess(*, campaign: Campaign, donor: Donor | None, amount_pence: int, received_at: dt.datetime,
-                earlier_aggregate_pence: int, related_amounts: list[int]) -> Assessment:
-    """Held or not, and split or not, from the donor's earlier gifts counted for the thresholds
-    (`donor_aggregate_pence`) and the recent related gifts (same donor, address or card)."""
-    situation = rules.situation_for(campaign.mode)
-    on = received_at.date()
-    aggregate = amount_pence + (earlier_aggregate_pence if donor is not None else 0)
-    needs_check = checks.gift_requires_permissibility(
-        amount_pence=amount_pence, aggregate_pence=aggregate, situation=situation, on=on)
-    permissible = rules.donor_permissible(donor, situation=situation)
-    split = bool(related_amounts) and checks.splitting_suspected(
-        amounts_pence=[*related_amounts, amount_pence], situation=situation, on=on)
-    return Assessment(held=needs_check and permissible is not True, permissible=permissible, split=split)
+                earlier_aggregate_pence: int, related_amounts: list[int]) -> GiftPosition:
+    """The law's position on one gift (`compliance.gifts.gift_assess`): held or not, split or not, with its dates
+    and figures, from the donor's earlier gifts counted for the thresholds (`donor_aggregate_pence`) and the recent
+    related gifts (same donor, address or card)."""
+    return law.gift_assess(figures=figure_table(), mode=campaign.mode, donor=donor, amount_pence=amount_pence,
+                           received_on=received_at.date(), earlier_aggregate_pence=earlier_aggregate_pence,
+                           related_amounts=related_amounts)
 
 
 def gift_accounts(*, campaign: Campaign, method: str, fee_pence: int, held: bool) -> tuple[str, list[str], list[str]]:
@@ -348,16 +339,16 @@ def gift_posting(*, campaign: Campaign, donor: Donor | None, amount_pence: int, 
     )
 
 
-def gift_tasks_open(gift: Donation, assessment: Assessment) -> None:
+def gift_tasks_open(gift: Donation, assessment: GiftPosition) -> None:
     """The organiser's tasks a recorded gift needs: verify or return a held gift, review a suspected split."""
     if assessment.held:
         kind = ComplianceTask.Kind.RETURN if assessment.permissible is False else ComplianceTask.Kind.VERIFY
-        _task_open(gift, kind=kind, permissible=assessment.permissible)
+        _task_open(gift, kind=kind, permissible=assessment.permissible, position=assessment)
     if assessment.split:
         ComplianceTask.objects.get_or_create(
             kind=ComplianceTask.Kind.SPLIT, donation=gift, done_at=None,
             defaults={"campaign": gift.campaign,
-                      "due_on": checks.return_due_date(received_on=gift.received_at.date()),
+                      "due_on": assessment.return_due,
                       "description": f"Several gifts from one donor, address or card within "
                                      f"{rules.SPLIT_WINDOW_DAYS} days pass the threshold together: review them",
                       "citation": "PPERA 2000 s.61 (evading the controls on donations)"},
@@ -388,14 +379,15 @@ def _donation_create(*, head, campaign, donor, amount_pence, fee_pence, method, 
 
 
 def gift_row_fields(*, campaign, donor, amount_pence, fee_pence, method, reference, external_id, fingerprint,
-                    received_at, candidacy, assessment: Assessment, recorded_by, posted, consent_publish=False) -> dict:
+                    received_at, candidacy, assessment: GiftPosition, recorded_by, posted,
+                    consent_publish=False) -> dict:
     """The columns of a recorded gift's `Donation` row."""
     return {
         "campaign": campaign, "donor": donor, "amount_pence": amount_pence, "fee_pence": fee_pence, "method": method,
         "reference": reference, "external_id": external_id, "payer_fingerprint": fingerprint,
         "received_at": received_at, "earmarked_candidacy": candidacy,
         "status": Donation.Status.HELD if assessment.held else Donation.Status.ACCEPTED,
-        "hold_reason": rules.hold_reason(donor=donor, permissible=assessment.permissible) if assessment.held else "",
+        "hold_reason": assessment.hold_reason,
         "split_suspected": assessment.split, "recorded_by": recorded_by, "transaction": posted,
         "consent_publish": bool(consent_publish) and donor is not None,
     }

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import ExtractYear
 
+from swingfund.compliance.gifts import GiftPosition
 from swingfund.compliance.selectors import figures_memo
 from swingfund.funding import ledger, rules
 from swingfund.funding.models import Campaign, Donation, Donor, PermissibilityCategory
@@ -104,7 +105,7 @@ def donations_record_many(batch: Sequence[GiftDetails]) -> list[Donation]:
         history = _History(batch, times, donors.all())
         accounts: dict[tuple, dict] = {}
         results: list[Donation | int] = []
-        pending: list[tuple[GiftDetails, Donor | None, dt.datetime, gifts.Assessment]] = []
+        pending: list[tuple[GiftDetails, Donor | None, dt.datetime, GiftPosition]] = []
         for number, (gift, received_at) in enumerate(zip(batch, times, strict=True), 1):
             key = (gift.method, gift.external_id) if gift.external_id else None
             if key in known:
@@ -169,7 +170,7 @@ def _first_payments(batch: Sequence[GiftDetails], known) -> list[GiftDetails]:
     return first
 
 
-def _accounts(cache: dict[tuple, dict], gift: GiftDetails, assessment: gifts.Assessment) -> dict:
+def _accounts(cache: dict[tuple, dict], gift: GiftDetails, assessment: GiftPosition) -> dict:
     _, shared, roles = gifts.gift_accounts(campaign=gift.campaign, method=gift.method, fee_pence=gift.fee_pence,
                                            held=assessment.held)
     key = (gift.campaign.pk, tuple(shared), tuple(roles))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from swingfund.committee.content import proposal_hash
 from swingfund.compliance import checks
 from swingfund.compliance.models import LegalForm
-from swingfund.compliance.selectors import legal_status_for
+from swingfund.compliance.selectors import figure_table, legal_status_for
 from swingfund.elections.models import Candidacy
 from swingfund.funding import ledger, selectors
 from swingfund.funding.ledger import Line
@@ -181,7 +181,7 @@ def _allocate_earmarked(*, campaign: Campaign, candidacy: Candidacy, amount_penc
 def _registration_task(*, campaign: Campaign, on: dt.date) -> None:
     """Pooled mode: warn (a dashboard task) at 80 % of the unincorporated-association registration threshold."""
     total = selectors.political_contributions_pence(organisation=campaign.organisation, year=on.year)
-    warning = checks.registration_warning(contributions_pence=total, on=on)
+    warning = checks.registration_warning(figures=figure_table(), contributions_pence=total, on=on)
     if warning is not None:
         ComplianceTask.objects.get_or_create(
             kind=ComplianceTask.Kind.REGISTER, campaign=campaign, done_at=None,
@@ -256,8 +256,9 @@ def candidate_spend_record(*, campaign: Campaign, candidacy: Candidacy, kind: st
         spent = CandidateSpend.objects.filter(candidacy=candidacy).aggregate(t=Sum("amount_pence"))["t"] or 0
         authorisation = AgentAuthorisation.objects.filter(candidacy=candidacy).order_by("-authorised_on", "-id").first()
         if authorisation is None:
-            checks.check_local_spend_about_candidate(spent_pence=spent, additional_pence=amount_pence,
-                                                     agent_authorised=False, on=moment.date())
+            checks.check_local_spend_about_candidate(figures=figure_table(), spent_pence=spent,
+                                                     additional_pence=amount_pence, agent_authorised=False,
+                                                     on=moment.date())
         elif spent + amount_pence > authorisation.limit_pence:
             raise ValueError(AUTHORISATION_EXCEEDED.format(
                 candidacy=candidacy, total=spent + amount_pence, limit=authorisation.limit_pence,

@@ -11,7 +11,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from swingfund.compliance import checks
-from swingfund.funding import ledger, rules
+from swingfund.compliance import gifts as law
+from swingfund.compliance.selectors import figure_table
+from swingfund.funding import ledger
 from swingfund.funding.ledger import Line
 from swingfund.funding.models import ComplianceTask, Dispute, Donation, Method, Refund
 from swingfund.funding.services.gifts import _cash_account, _require_amount, _require_aware
@@ -136,10 +138,10 @@ def donation_release(*, donation: Donation, by: str = "") -> Donation:
         gift = Donation.objects.select_for_update(of=("self",)).select_related("donor", "campaign").get(pk=donation.pk)
         if gift.status != Donation.Status.HELD:
             raise ValueError(NOT_HELD.format(status=gift.status))
+        situation = law.situation_for(gift.campaign.mode)
         checks.check_gift_spendable(
-            permissible=rules.donor_permissible(gift.donor, situation=rules.situation_for(gift.campaign.mode)),
-            amount_pence=gift.amount_pence,
-            aggregate_pence=gift.amount_pence, situation=rules.situation_for(gift.campaign.mode),
+            figures=figure_table(), permissible=law.donor_permissible(gift.donor, situation=situation),
+            amount_pence=gift.amount_pence, aggregate_pence=gift.amount_pence, situation=situation,
             on=gift.received_at.date(), received_on=gift.received_at.date())
         net = remaining_pence(gift)
         if net > 0:

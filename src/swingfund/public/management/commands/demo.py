@@ -74,7 +74,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.MIGRATE_HEADING("\n== 6/6 Funding: a campaign, gifts, grants, the ledger"))
         summary = funding_demo(organisation=organisation)
         self.stdout.write(str(summary))
-        from swingfund.compliance.demo import demo_run as compliance_demo
+        from swingfund.reports.demo import demo_run as compliance_demo
 
         self.stdout.write(compliance_demo(organisation=organisation))
         self._step("Ledger check", "ledger", "verify")

@@ -73,9 +73,9 @@ class Command(BaseCommand):
             except ValueError as err:
                 raise CommandError(str(err)) from err
         else:
-            from swingfund.testing.stripe_standin import main as standin_main
+            from swingfund.funding.payments.demo import standin_module
 
-            standin_main(["--port", str(options["port"]), "--webhook-url", options["webhook_url"]])
+            standin_module().main(["--port", str(options["port"]), "--webhook-url", options["webhook_url"]])
 
     def _events(self, status: str | None, limit: int) -> None:
         table = Table(title="Stripe webhook events (newest first)")

@@ -28,7 +28,7 @@ from datetime import date
 from swingfund import csvsafe
 from swingfund.compliance.checks import return_due_date
 from swingfund.compliance.limits import Figure
-from swingfund.compliance.selectors import figure
+from swingfund.compliance.selectors import figure, figure_table
 
 DONATION_COLUMNS = [
     "ReportSection", "DonorName", "DonorStatus", "CompanyRegistrationNumber", "DonorAddress", "Postcode",
@@ -190,7 +190,8 @@ def _gift_row(gift: GiftRecord, section: str, *, action: str, aggregation: bool 
         "DonationType": "Cash", "NatureOfDonation": "", "Value": pounds(gift.amount_pence),
         "ReceivedDate": _iso(gift.received_on), "AcceptedDate": _iso(gift.accepted_on),
         "IsAggregation": "True" if aggregation else "False", "DonationAction": action,
-        "ReturnDueDate": _iso(return_due_date(received_on=gift.received_on)) if held_or_due else "",
+        "ReturnDueDate": _iso(return_due_date(figures=figure_table(), received_on=gift.received_on))
+        if held_or_due else "",
         "ReturnedDate": _iso(gift.returned_on), "Reference": gift.reference,
         "LedgerTransaction": gift.ledger_transaction,
     }

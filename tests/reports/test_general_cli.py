@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from swingfund.compliance.models import CampaignSpend, GroupLegalStatus
+from swingfund.compliance.models import GroupLegalStatus
+from swingfund.reports.models import CampaignSpend
 
 ELECTION = "parl.2024-07-04"
 
@@ -42,10 +43,10 @@ def test_the_admin_adds_an_item_through_the_service_and_shows_a_refusal_as_a_for
     form = {"organisation": org.pk, "election_id": ELECTION, "incurred_on": "2024-06-01", "supplier": "Print Co",
             "amount_pence": "70001", "category": "material", "nation": "", "constituencies": [seat.pk],
             "description": "Leaflets"}
-    response = admin_client.post("/admin/compliance/campaignspend/add/", form)
+    response = admin_client.post("/admin/reports/campaignspend/add/", form)
     assert response.status_code == 200 and CampaignSpend.objects.count() == 0
     assert "over the limit for anyone who is not a registered campaigner of £700" in response.content.decode()
-    response = admin_client.post("/admin/compliance/campaignspend/add/", {**form, "amount_pence": "70000"})
+    response = admin_client.post("/admin/reports/campaignspend/add/", {**form, "amount_pence": "70000"})
     assert response.status_code == 302
     item = CampaignSpend.objects.get()
     assert item.transaction.kind == "campaign_spend" and list(item.constituencies.all()) == [seat]

@@ -8,17 +8,17 @@ import datetime as dt
 
 from django.db import transaction
 
+from swingfund.committee.selectors import decided_grants
 from swingfund.compliance.limits import format_pence
-from swingfund.compliance.models import CampaignSpend
-from swingfund.compliance.services import campaign_spending_record, group_legal_status_set
+from swingfund.compliance.services import group_legal_status_set
+from swingfund.elections.models import Constituency
+from swingfund.reports.models import CampaignSpend
+from swingfund.reports.services import campaign_spending_record
 
 ELECTION = "parl.2024-07-04"
 
 
 def _target_seats(organisation, limit: int = 3) -> list:
-    from swingfund.committee.selectors import decided_grants
-    from swingfund.elections.models import Constituency
-
     seats = [d.proposal.constituency for d in decided_grants(organisation=organisation)
              if d.proposal.constituency.boundary_set == "pcon2024"][:limit]
     if len(seats) < limit:

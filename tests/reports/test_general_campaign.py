@@ -11,10 +11,11 @@ import re
 import pytest
 
 from swingfund.compliance.errors import LimitExceeded
-from swingfund.compliance.models import CampaignSpend
-from swingfund.compliance.services import OUTSIDE_PERIOD, campaign_spending_record, group_legal_status_set
+from swingfund.compliance.services import group_legal_status_set
 from swingfund.funding import ledger
 from swingfund.funding.models import LedgerTransaction
+from swingfund.reports.models import CampaignSpend
+from swingfund.reports.services import OUTSIDE_PERIOD, campaign_spending_record
 
 ELECTION = "parl.2024-07-04"
 JUNE = dt.date(2024, 6, 10)
@@ -118,7 +119,7 @@ def test_a_registered_campaigner_is_held_to_each_parts_limit(registered, client,
 def test_uk_wide_spending_is_split_between_the_parts_by_their_seats(registered):
     item = spend(registered, 650_000)  # £6,500 over 650 seats: £10 a seat
     from swingfund.compliance import general
-    from swingfund.compliance.selectors_general import as_item
+    from swingfund.reports.selectors import as_item
 
     split = general.nation_split(as_item(item), {"E": 543, "S": 57, "W": 32, "N": 18})
     assert split == {"E": 543_000, "S": 57_000, "W": 32_000, "N": 18_000}

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from swingfund.compliance.returns import DONATION_COLUMNS, SECTION_IMPERMISSIBLE, SECTION_ITEMISED, SPENDING_COLUMNS
 from swingfund.elections.models import Candidacy, Constituency, DataSource, Election, Result
 from swingfund.funding.services.gifts import donation_record, donor_declare, donor_get_or_create
 from swingfund.funding.services.grants import campaign_create, candidate_spend_record, grant_create
 from swingfund.funding.services.refunds import donation_return
+from swingfund.reports.returns import DONATION_COLUMNS, SECTION_IMPERMISSIBLE, SECTION_ITEMISED, SPENDING_COLUMNS
 
 ELECTION = "parl.2024-07-04"
 UTC = dt.UTC

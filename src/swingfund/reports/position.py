@@ -23,15 +23,14 @@ from swingfund.compliance import general
 from swingfund.compliance.checks import WARN_AT_PERCENT
 from swingfund.compliance.limits import Figure, format_pence
 from swingfund.compliance.selectors import FigureNotInForce, figure, legal_status_for
-from swingfund.compliance.selectors_general import (
-    as_item,
-    campaign_spends,
-    limits_status,
-    regulated_period_for,
-    seats_per_nation,
-)
+from swingfund.compliance.selectors_general import limits_status, regulated_period_for, seats_per_nation
 from swingfund.compliance.timetables import parse_election_id
 from swingfund.elections.models import Candidacy, Election
+from swingfund.funding import selectors as funding
+from swingfund.funding.models import AgentAuthorisation, CandidateSpend, Grant
+from swingfund.funding.notices import group_as_donor
+from swingfund.organisations.models import Organisation
+from swingfund.reports.selectors import as_item, campaign_spends
 
 TOP_SEATS = 5
 
@@ -147,15 +146,11 @@ def _name(c: Candidacy) -> str:
 
 
 def default_organisation():
-    from swingfund.organisations.models import Organisation
-
     return Organisation.objects.order_by("-demo", "pk").first()
 
 
 def organisation_position(*, election_id: str, organisation=None) -> Position:
     """Every regime's gauges for `election_id`. A figure not in force is listed in `gaps`, never skipped silently."""
-    from swingfund.funding.models import AgentAuthorisation, CandidateSpend, Grant
-
     organisation = organisation or default_organisation()
     start, polling = regulated_period_for(election_id=election_id)
     position = Position(election_id=election_id, poll_date=polling, period=(start, polling),
@@ -180,8 +175,6 @@ def organisation_position(*, election_id: str, organisation=None) -> Position:
 
 
 def _grants_regime(position: Position, order: list, grants: dict[int, int], grants_qs) -> Regime:
-    from swingfund.funding.notices import group_as_donor
-
     regime = Regime(key="grants", title="1. Candidate donations: grants to candidates",
                     law="Representation of the People Act 1983, Schedule 2A (donations to candidates)")
     on = position.poll_date
@@ -300,8 +293,6 @@ def _general_regime(position: Position, organisation, group: str) -> Regime:
 
 
 def _ua_regime(position: Position, organisation) -> Regime:
-    from swingfund.funding import selectors as funding
-
     regime = Regime(key="ua", title="4. Unincorporated-association registration",
                     law="Political Parties, Elections and Referendums Act 2000, Schedule 19A")
     status = position.status

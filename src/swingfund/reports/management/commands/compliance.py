@@ -24,10 +24,15 @@ from rich.console import Console
 from rich.table import Table
 
 from swingfund.compliance.limits import VERIFY_FLAG, format_pence
-from swingfund.compliance.models import LegalForm, SpendCategory
-from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figures_in_force
-from swingfund.compliance.services import campaign_spending_record, group_legal_status_set, legal_figures_seed
+from swingfund.compliance.models import LegalForm
+from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figure_table, figures_in_force
+from swingfund.compliance.services import group_legal_status_set, legal_figures_seed
 from swingfund.compliance.timetables import election_dates, poll_date
+from swingfund.funding.rules import parse_pounds
+from swingfund.organisations.models import Organisation
+from swingfund.reports.models import SpendCategory
+from swingfund.reports.returns_data import donations_report, spending_report
+from swingfund.reports.services import campaign_spending_record
 
 EXIT_BAD_INPUT = 2
 BAD_DATE = "--on {value!r} is not a date in YYYY-MM-DD form"
@@ -114,7 +119,7 @@ class Command(BaseCommand):
             console.print(f"No figure in force for: {', '.join(missing)} (add them in the admin).")
 
     def _dates(self, options: dict) -> None:
-        dates = election_dates(election_id=options["election"], nation=options["nation"])
+        dates = election_dates(figures=figure_table(), election_id=options["election"], nation=options["nation"])
         table = Table(title=f"{dates.election_id}: regulated period {dates.regulated_period_start.isoformat()} – "
                             f"{dates.regulated_period_end.isoformat()}")
         for column in ("Date", "Event", "Source"):
@@ -124,8 +129,6 @@ class Command(BaseCommand):
         self._console().print(table)
 
     def _report(self, options: dict) -> None:
-        from swingfund.compliance.returns_data import donations_report, spending_report
-
         progress = not options["no_progress"]
         if options["kind"] == "donations":
             report = donations_report(election_id=options["election"], progress=progress)
@@ -149,8 +152,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Added {added} legal figure(s) from LAW.md; existing rows unchanged.")
 
     def _organisation(self, slug: str):
-        from swingfund.organisations.models import Organisation
-
         organisation = Organisation.objects.filter(slug=slug).first()
         if organisation is None:
             raise ValueError(UNKNOWN_ORGANISATION.format(slug=slug))
@@ -166,8 +167,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Recorded: {status}.")
 
     def _spend(self, options: dict) -> None:
-        from swingfund.funding.rules import parse_pounds
-
         item = campaign_spending_record(
             organisation=self._organisation(options["organisation"]), election=options["election"],
             incurred_on=_date("--incurred", options["incurred"]), paid_on=_date("--paid", options["paid"]),

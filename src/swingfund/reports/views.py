@@ -7,11 +7,14 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from swingfund.accounts.access import administrator_required
-from swingfund.compliance.charts import gauges_svg
 from swingfund.compliance.checks import WARN_AT_PERCENT
-from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figures_in_force
+from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figure_table, figures_in_force
 from swingfund.compliance.timetables import election_dates
 from swingfund.elections.models import Election
+from swingfund.organisations.models import Organisation
+from swingfund.reports.charts import gauges_svg
+from swingfund.reports.position import organisation_position
+from swingfund.reports.returns_data import donations_report, spending_report
 
 DEFAULT_ELECTION = "parl.2024-07-04"
 REPORT_KINDS = ("donations", "spending")
@@ -25,19 +28,16 @@ def _election_choices() -> list[str]:
 def compliance_index(request: HttpRequest) -> HttpResponse:
     """Figures in force for an election (with citations and [verify] flags), its dates, and the organisation's
     position against each threshold as SVG gauges."""
-    from swingfund.compliance.position import organisation_position
-    from swingfund.organisations.models import Organisation
-
     election_id = request.GET.get("election") or DEFAULT_ELECTION
     organisation = Organisation.objects.filter(slug=request.GET.get("organisation") or "").first()
     context: dict = {"election_id": election_id, "elections": _election_choices(), "warn_at": WARN_AT_PERCENT,
                      "organisations": Organisation.objects.order_by("name")}
     try:
-        dates = election_dates(election_id=election_id)
+        dates = election_dates(figures=figure_table(), election_id=election_id)
         position = organisation_position(election_id=election_id, organisation=organisation)
     except (ValueError, FigureNotInForce) as exc:
         context["error"] = str(exc)
-        return render(request, "compliance/index.html", context, status=400)
+        return render(request, "reports/index.html", context, status=400)
     context.update(
         dates=dates,
         figures=figures_in_force(on=dates.poll_date),
@@ -46,15 +46,13 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
         regimes=[(regime, mark_safe(gauges_svg(regime.gauges, title=regime.title)) if regime.gauges else "")
                  for regime in position.regimes],
     )
-    return render(request, "compliance/index.html", context)
+    return render(request, "reports/index.html", context)
 
 
 @administrator_required
 def report_csv(request: HttpRequest, kind: str) -> HttpResponse:
     """The donations or spending return as CSV. It carries donors' names and addresses and covers every organisation
     of the instance, so it is the site administrator's (with their second factor)."""
-    from swingfund.compliance.returns_data import donations_report, spending_report
-
     if kind not in REPORT_KINDS:
         raise Http404(kind)
     election_id = request.GET.get("election") or DEFAULT_ELECTION

@@ -15,7 +15,15 @@ from typing import TypeVar
 from django.db.models import Prefetch
 from rich.progress import track
 
-from swingfund.compliance.returns import (
+from swingfund.compliance import general
+from swingfund.compliance.checks import Situation
+from swingfund.compliance.gifts import donor_permissible
+from swingfund.compliance.selectors_general import regulated_period_for, seats_per_nation
+from swingfund.compliance.timetables import parse_election_id
+from swingfund.elections.models import Constituency, Election
+from swingfund.funding.models import CandidateSpend, Donation, GivingMode, Grant, PermissibilityCategory, Refund
+from swingfund.reports.models import CampaignSpend
+from swingfund.reports.returns import (
     SECTION_GENERAL,
     SECTION_GRANT,
     SECTION_SPEND,
@@ -25,8 +33,7 @@ from swingfund.compliance.returns import (
     donation_rows,
     spending_rows,
 )
-from swingfund.compliance.selectors_general import regulated_period_for
-from swingfund.compliance.timetables import parse_election_id
+from swingfund.reports.selectors import as_item
 
 T = TypeVar("T")
 
@@ -45,10 +52,6 @@ def _each(items: Iterable[T], *, progress: bool, total: int, what: str) -> Itera
 
 def donations_report(*, election_id: str, progress: bool = True) -> Report:
     """The donations report for `election_id`'s regulated period."""
-    from swingfund.compliance.checks import Situation
-    from swingfund.funding.models import Donation, GivingMode, PermissibilityCategory, Refund
-    from swingfund.funding.rules import donor_permissible
-
     start, polling = regulated_period_for(election_id=election_id)
     gifts = (
         Donation.objects.filter(campaign__mode=GivingMode.POOLED, received_at__date__gte=start,
@@ -93,11 +96,6 @@ def donations_report(*, election_id: str, progress: bool = True) -> Report:
 
 def _general_items(*, election_id: str, start, polling, organisation, progress: bool):
     """The general campaign's items as report records, and the spending attributed to each named constituency."""
-    from swingfund.compliance import general
-    from swingfund.compliance.models import CampaignSpend
-    from swingfund.compliance.selectors_general import as_item, seats_per_nation
-    from swingfund.elections.models import Constituency, Election
-
     rows = (CampaignSpend.objects.filter(election_id=election_id, incurred_on__gte=start, incurred_on__lte=polling)
             .select_related("targets_party").prefetch_related("constituencies").order_by("incurred_on", "id"))
     if organisation is not None:
@@ -131,8 +129,6 @@ def _general_items(*, election_id: str, start, polling, organisation, progress: 
 def spending_report(*, election_id: str, progress: bool = True, organisation=None) -> Report:
     """The spending report for `election_id`'s regulated period: the general campaign's items (by part of the UK
     and named constituency), spending about candidates, then grants."""
-    from swingfund.funding.models import CandidateSpend, Grant
-
     start, polling = regulated_period_for(election_id=election_id)
     group = parse_election_id(election_id).election_group_id
     spends = (CandidateSpend.objects.filter(spent_at__date__gte=start, spent_at__date__lte=polling)

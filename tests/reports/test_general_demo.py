@@ -10,10 +10,10 @@ from fractions import Fraction
 import pytest
 from django.core.management import call_command
 
-from swingfund.compliance.demo import demo_run
-from swingfund.compliance.models import CampaignSpend
-from swingfund.compliance.returns import SECTION_GENERAL, SECTION_GENERAL_SEAT, SECTION_GENERAL_TOTAL
 from swingfund.funding import ledger
+from swingfund.reports.demo import demo_run
+from swingfund.reports.models import CampaignSpend
+from swingfund.reports.returns import SECTION_GENERAL, SECTION_GENERAL_SEAT, SECTION_GENERAL_TOTAL
 
 ELECTION = "parl.2024-07-04"
 SEATS = {"E": 543, "S": 57, "W": 32, "N": 18}

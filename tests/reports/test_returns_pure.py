@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from swingfund.compliance.returns import (
+from swingfund.reports.returns import (
     DONATION_COLUMNS,
     SECTION_GRANT,
     SECTION_IMPERMISSIBLE,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from html import escape
 
 from swingfund.compliance.checks import WARN_AT_PERCENT
-from swingfund.compliance.position import Gauge
+from swingfund.reports.position import Gauge
 
 WIDTH = 800
 ROW = 46

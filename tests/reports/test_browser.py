@@ -47,9 +47,10 @@ def test_compliance_page_figures_gauges_and_election_switch(live_server, page, t
 
 def _group_with_spending() -> None:
     """A UK-based group, not registered, with £8,000 of general-campaign spending in two real-looking seats."""
-    from swingfund.compliance.services import campaign_spending_record, group_legal_status_set
+    from swingfund.compliance.services import group_legal_status_set
     from swingfund.elections.models import Constituency, DataSource
     from swingfund.organisations.models import Organisation
+    from swingfund.reports.services import campaign_spending_record
 
     source = DataSource.objects.create(key="browser-seats", title="t", publisher="t", file_name="t.csv",
                                        sha256="0" * 64, imported_at=dt.datetime(2024, 7, 10, tzinfo=dt.UTC))

@@ -1,0 +1,23 @@
+"""Reads of the spending record: an organisation's general-campaign items, and each as the plain record the law's
+limits (`swingfund.compliance.general`) compute on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from swingfund.compliance.general import Item
+from swingfund.reports.models import CampaignSpend
+
+
+def campaign_spends(*, organisation, election_id: str, start: date, end: date):
+    """The organisation's general-campaign items for `election_id` incurred in [start, end], oldest first."""
+    return (CampaignSpend.objects.filter(organisation=organisation, election_id=election_id,
+                                         incurred_on__gte=start, incurred_on__lte=end)
+            .select_related("targets_party", "transaction").prefetch_related("constituencies")
+            .order_by("incurred_on", "id"))
+
+
+def as_item(spend: CampaignSpend) -> Item:
+    return Item(amount_pence=spend.amount_pence, incurred_on=spend.incurred_on, area=spend.area, nation=spend.nation,
+                seats=tuple((c.pk, c.nation) for c in spend.constituencies.all()), party_id=spend.targets_party_id,
+                party_authorised=spend.party_authorised)

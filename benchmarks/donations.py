@@ -3,7 +3,7 @@ single-row commit rate of the same database measured in the same run.
 
     python benchmarks/donations.py                                   # SQLite only
     python benchmarks/donations.py --database-url postgres://swingfund:swingfund@127.0.0.1:5433/postgres
-    python benchmarks/donations.py --events 6000 --processing background --sender python
+    python benchmarks/donations.py --events 6000 --sender python
 
 For each database, in a fresh scratch database:
 
@@ -14,7 +14,7 @@ For each database, in a fresh scratch database:
   events, signed as Stripe signs them, sent by wrk (a C load generator, `wrk_deliver.lua`: each event until it is
   acknowledged; Python threads when wrk is not installed). Two rates: **acknowledged** (every
   delivery answered 200: the event is verified and durably stored, grouped with the deliveries arriving at the same
-  moment) and **applied** (every gift recorded in the ledger with its fee, by the background processor);
+  moment) and **applied** (every gift recorded in the ledger with its fee, by `swingfund worker`);
 * **ceiling** — the same deliveries with a wrong signature: read, verified, refused with 400 (and logged, as a
   forged delivery is), no database touched: what the server and sender manage before any storing;
 * **check** — events lost (paid but not recorded) and double-counted (recorded twice), and ``swingfund ledger
@@ -65,7 +65,7 @@ def run_one(kind: str, args: argparse.Namespace) -> dict:
         signed = loadtest.sign_all(standin, events)  # signing is the sender's work: outside the timing
         expected_pence = sum(500 + i % 20000 for i in range(args.events))
         server = loadtest.AppServer(database_url=url, standin=standin, threads=args.server_threads,
-                                    processes=args.processes, processing=args.processing)
+                                    processes=args.processes)
         with server, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                               TimeElapsedColumn(), console=console) as progress:
             task = progress.add_task(f"{kind}: delivering", total=args.events)
@@ -94,7 +94,7 @@ def run_one(kind: str, args: argparse.Namespace) -> dict:
         counts = loadtest.database_counts(database_url=url, campaign=CAMPAIGN)
         verify = loadtest.ledger_verify(database_url=url)
         listed = sum(1 for r in standin.requests if r.get("path", "").startswith("/v1/charges"))
-        console.print(f"{kind}: the processor asked the stand-in {listed} charges page(s) and "
+        console.print(f"{kind}: the worker asked the stand-in {listed} charges page(s) and "
                       f"{len(standin.requests) - listed} other request(s) for fees")
     return {
         "kind": kind, "raw": raw, "ceiling": ceiling, "acked": args.events / acked_at,
@@ -141,7 +141,7 @@ def no_database_ceiling(server: loadtest.AppServer, signed: list, args: argparse
     """Deliveries per second the same server and sender manage when every delivery is refused at the signature
     check (a real event body, a wrong signature: read, verified, answered 400 and logged, no database touched):
     a yardstick for what the server and sender cost before any storing. Measured after the burst, so the
-    processor may still be applying events beside it."""
+    worker may still be applying events beside it."""
     forged = [loadtest.Signed(s.event_id, s.body, f"t={int(time.time())},v1={'0' * 64}") for s in signed]
     if args.sender == "wrk":
         with tempfile.TemporaryDirectory(prefix="swingfund-wrk-") as folder:
@@ -164,7 +164,7 @@ def report(results: list[dict], args: argparse.Namespace) -> None:
     table = Table(title=f"Signed webhook events, {args.events:,} per database "
                         f"({args.client_threads} concurrent deliveries from {args.sender} → "
                         f"{args.processes} server process(es) × "
-                        f"{args.server_threads} threads, processing={args.processing}, {os.cpu_count()} CPUs)")
+                        f"{args.server_threads} threads, one `swingfund worker`, {os.cpu_count()} CPUs)")
     for column in ("database", "raw commits/s", "refused-at-signature/s", "acknowledged/s", "ack ÷ raw", "applied/s",
                    "applied ÷ raw", "not 2xx", "lost", "double", "£ total", "ledger verify"):
         table.add_column(column, justify="right")
@@ -202,7 +202,6 @@ def main() -> None:
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--server-threads", type=int, default=32)
     parser.add_argument("--processes", type=int, default=1)
-    parser.add_argument("--processing", choices=["background", "worker", "inline"], default="worker")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--only", choices=["sqlite", "postgres"], help="run one database only")
     args = parser.parse_args()

@@ -38,7 +38,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
-from swingfund.funding.payments.loadtest import scratch_database  # noqa: E402
+from swingfund.testing.loadtest import scratch_database  # noqa: E402
 
 PAGES = {"healthz (floor)": "/healthz", "home": "/", "targets": "/targets/", "seat": "/seats/E14001300/",
          "ledger": "/funding/ledger/"}

@@ -34,6 +34,20 @@ def official_data_dir() -> Path:
     return path
 
 
+SLOW_KINDS = ("browser", "crash")  # every test of these kinds is also `slow`
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that drives Chromium (asks for `page`) is a browser test; browser and crash tests are slow, so that
+    `pytest -m "not slow"` leaves them out. Other slow tests (real server or worker processes, whole-command runs)
+    carry `@pytest.mark.slow` themselves."""
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+        if any(item.get_closest_marker(kind) for kind in SLOW_KINDS) and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def cache_forgotten():
     """Each test starts with nothing cached (swingfund/caching.py): no result or page in this process's memory, and
@@ -121,12 +135,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connections
 
     from swingfund import dbroles
-    from tests.fixtures.official import official_import
+    from tests.fixtures.official import official_import, official_snapshot_take
 
     connection = connections["default"]
     if connection.vendor != "postgresql":
         with django_db_blocker.unblock():
             official_import()
+            official_snapshot_take()
         yield
         return
     settings_dict = connection.settings_dict
@@ -144,6 +159,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         dbroles.grant(app_role=app["USER"])
         connection.close()
         official_import()
+        official_snapshot_take()
     yield
     connection.close()
     settings_dict.update(owner)

@@ -1,6 +1,8 @@
 """Project-level checks: Django's system checks pass and every model change has a migration."""
 
+import importlib
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -37,3 +39,10 @@ def test_a_sqlite_commit_is_on_disk_before_it_returns():
         assert cursor.fetchone()[0] == 2  # FULL
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] in {"wal", "memory"}  # the test database may be in memory
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "benchmarks")
+                                        .glob("*.py") if not p.stem.startswith("_")))
+def test_every_benchmark_imports(name):
+    """A benchmark whose imports moved fails here rather than when someone next runs it."""
+    importlib.import_module(f"benchmarks.{name}")

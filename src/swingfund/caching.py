@@ -98,9 +98,9 @@ VERSION_SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
 DATED_SCOPES = ("law",)
 """Scopes whose meaning changes with the date as well as the data: today's date is part of their version."""
 
-# Deployment settings the public pages show (the imprint, the giving options): part of every cached page's key.
-PAGE_SETTINGS = ("SWINGFUND_ORG_NAME", "SWINGFUND_ORG_ADDRESS", "SWINGFUND_ORG_BLOC", "SWINGFUND_ORG_LENS",
-                 "STRIPE_SECRET_KEY", "SWINGFUND_BANK_ACCOUNT_NUMBER", "SWINGFUND_CHEQUE_PAYEE")
+# Deployment settings the public pages show (whether card giving is offered): part of every cached page's key. The
+# group's own identity (imprint, bank and cheque details) is in its organisation row, so in the data version.
+PAGE_SETTINGS = ("STRIPE_SECRET_KEY",)
 NONCE_PLACEHOLDER = b"\x00swingfund-csp-nonce\x00"  # never in a rendered page (the importers refuse NUL bytes)
 
 _generation = 0

@@ -1,9 +1,13 @@
-"""The `swingfund` command.
+"""The `swingfund` command: the product's verbs in the order of the flow; Django's own under `swingfund django`.
 
-Every subcommand is a Django management command of one of the apps (`swingfund data import …` runs
-`elections/management/commands/data.py`), so each capability owns its own command and this file stays a
-dispatcher. The database schema is brought up to date before any command that needs it, so a newcomer
-never has to run `migrate` by hand.
+Every verb is a management command of the app it belongs to (`swingfund data import …` runs
+`elections/management/commands/data.py`), so each capability owns its command and this file only dispatches.
+`VERBS` is the one list of the product's verbs: `swingfund --help` prints it, one line each, showing only the verbs
+whose command exists. Anything else Django knows (`migrate`, `createsuperuser`, `shell`, …) runs as
+`swingfund django NAME …`.
+
+Asking for help never touches the database: neither `swingfund --help` nor `swingfund VERB --help` migrates or
+queries it. Running a verb brings the schema up to date first, so a newcomer never runs `migrate` by hand.
 """
 
 from __future__ import annotations
@@ -11,11 +15,46 @@ from __future__ import annotations
 import os
 import sys
 
-# Commands that must not trigger an automatic migration first.
-NO_AUTO_MIGRATE = {"migrate", "db", "makemigrations", "check", "help", "--help", "-h", "version", "--version", "shell"}
+# verb → one line for `swingfund --help`, in the order of the flow (official files → … → serving and set-up).
+VERBS: dict[str, str] = {
+    "data": "fetch and import the official files (results, candidates, polls, census, postcodes)",
+    "targets": "rank an election's seats by leverage and P(pivotal), with the forecast behind them",
+    "backtest": "forecast a past election from the one before and score it against the result",
+    "scorecard": "a candidate's stance on each statement, with every source",
+    "evidence": "import evidence: pledge-survey answers or Commons division votes",
+    "recommend": "whom to back, or to stay out, in each target seat, with the rule's reason",
+    "committee": "members, proposals, votes and decisions",
+    "funding": "campaigns, offline gifts, grants and payments, compliance tasks",
+    "ledger": "verify the ledger's hash chain and balances; sign and check checkpoints",
+    "stripe": "card gifts: the webhook's event log, the local Stripe stand-in, data retention",
+    "compliance": "the law's figures and timetables, the donation and spending returns",
+    "outreach": "supporters and their consent, segments, messages; export or erase a supporter",
+    "plan": "allocate a fund across the backed seats",
+    "evaluate": "after polling day: what the group's money and votes did; the forecast's score",
+    "api": "tokens for the public API (/api/v1/)",
+    "serve": "run the site (Granian): swingfund serve [HOST:PORT] --workers N --threads N",
+    "worker": "run the one background queue: Stripe events, outreach deliveries, every task",
+    "demo": "import the official files, run the whole flow once, then serve the site",
+    "setup": "create your group (name, address, sender, defaults) and its first administrator",
+    "roles": "roles per organisation (committee seats too), the voting rule, invitations; second factors",
+    "check": "check the configuration (--deploy: ready for the public?)",
+    "db": "PostgreSQL with two roles: migrate as the owner, grant the site's role, check them",
+    "django": "Django's own commands: swingfund django help | migrate | createsuperuser | shell …",
+}
+
+HELP_FLAGS = {"-h", "--help"}
+# Django's commands that run without an up-to-date schema (or bring it up to date themselves).
+DJANGO_NO_MIGRATE = {
+    "help", "migrate", "makemigrations", "showmigrations", "sqlmigrate", "squashmigrations", "optimizemigration",
+    "check", "diffsettings", "dbshell", "shell", "startapp", "startproject", "version", "collectstatic",
+    "findstatic", "compilemessages", "makemessages", "test", "testserver", "sendtestemail", "flush", "db",
+}
+UNKNOWN = "Unknown command '{verb}'. See `swingfund --help`."
+IS_DJANGOS = "'{verb}' is one of Django's own commands: run `swingfund django {verb}`."
 
 
 def ensure_migrated() -> None:
+    """Bring the schema up to date (as the owner role when there is one, see dbroles.py)."""
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
@@ -30,21 +69,76 @@ def ensure_migrated() -> None:
             call_command("migrate", interactive=False, verbosity=0)
 
 
+def product_commands() -> set[str]:
+    """The verbs `swingfund VERB` runs: every management command of swingfund's own apps, and the verbs of `VERBS`
+    that Django provides (`check`). Django's own commands that an app overrides (`flush`) stay Django's."""
+    from django.core.management import get_commands
+
+    commands = get_commands()
+    own = {name for name, app in commands.items() if app.startswith("swingfund") and name not in _djangos_own()}
+    return own | {verb for verb in VERBS if verb in commands}
+
+
+def _djangos_own() -> set[str]:
+    """The names of the commands Django itself ships (core), whoever overrides them."""
+    import pkgutil
+
+    from django.core.management import commands as core
+
+    return {m.name for m in pkgutil.iter_modules(core.__path__)}
+
+
+def help_text() -> str:
+    """The main help: the verbs of `VERBS` whose command exists, in the flow's order, one line each."""
+    from swingfund import __version__
+
+    available = product_commands() | {"django"}
+    width = max(len(v) for v in VERBS)
+    lines = [
+        f"swingfund {__version__}: target seats, back candidates, raise and grant money, and account for it.",
+        "",
+        "Usage: swingfund COMMAND [ARGS]      swingfund COMMAND --help for its options",
+        "",
+        *(f"  {verb:<{width}}  {line}" for verb, line in VERBS.items() if verb in available),
+        "",
+        "A real group starts with `swingfund setup`; a try-out with `swingfund demo`." if "setup" in available
+        else "A try-out starts with `swingfund demo`.",
+    ]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "swingfund.settings")
-    import django
-    from django.core.management import execute_from_command_line
-
-    django.setup()
-    if not argv:
-        argv = ["help"]
-    if argv[0] in {"version", "--version"}:
+    if argv and argv[0] in {"version", "--version"}:
         from swingfund import __version__
 
         print(f"swingfund {__version__}")
         return
-    if argv[0] not in NO_AUTO_MIGRATE:
+    import django
+
+    django.setup()
+    if not argv or argv[0] in HELP_FLAGS | {"help"} and len(argv) == 1:
+        print(help_text())
+        return
+    verb, asks_help = argv[0], bool(HELP_FLAGS & set(argv[1:]))
+    if verb == "help":  # `swingfund help VERB` is `swingfund VERB --help`
+        verb, argv, asks_help = argv[1], [argv[1], "--help"], True
+    from django.core.management import execute_from_command_line
+
+    if verb == "django":
+        name = next((a for a in argv[1:] if not a.startswith("-")), "help")
+        if not asks_help and name not in DJANGO_NO_MIGRATE:
+            ensure_migrated()
+        execute_from_command_line(["swingfund django", *argv[1:]])
+        return
+    products = product_commands()
+    if verb not in products:
+        from django.core.management import get_commands
+
+        sys.stderr.write((IS_DJANGOS if verb in get_commands() else UNKNOWN).format(verb=verb) + "\n")
+        sys.exit(2)
+    if not asks_help and verb not in DJANGO_NO_MIGRATE:
         ensure_migrated()
     execute_from_command_line(["swingfund", *argv])
 

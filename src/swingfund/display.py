@@ -1,5 +1,6 @@
 """Plain words for people, in one place (pure functions; the template filters in `public/templatetags/plain.py`
-wrap them): "4 July 2024 general election", "Muslim (census 2021)", "£1,000.00", "4 Jul 2024 21:15".
+wrap them): "4 July 2024 general election", "Muslim (census 2021)", "£1,000.00" (`money`, the
+only money formatter), "4 Jul 2024 21:15".
 Ids stay in URLs and downloads. Any app may import this module (it imports no app)."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ _ELECTION_ID = re.compile(r"^(?P<kind>[a-z]+)\.(?:[a-z0-9-]+\.)*?(?P<date>\d{4}-
 
 
 def election_words(election_id: str) -> str:
-    """`parl.2024-07-04` → "4 July 2024 general election"; an unknown shape is returned unchanged."""
+    """`parl.YYYY-MM-DD` → "D Month YYYY general election"; an unknown shape is returned unchanged."""
     match = _ELECTION_ID.match(str(election_id or ""))
     if not match:
         return str(election_id or "")
@@ -29,12 +30,12 @@ def election_words(election_id: str) -> str:
 
 
 def bloc_words(bloc: str) -> str:
-    """`religion:muslim` → "Muslim (census 2021)"; terms joined by + → "Black + Mixed (census 2021)"."""
+    """`topic:category` → "Category (census 2021)"; terms joined by + → "Black + Mixed (census 2021)"."""
     text = str(bloc or "").strip()
     if not text:
         return ""
     census = DEFAULT_CENSUS
-    if "/" in text:  # str(Bloc) pins a census as "census2011/religion:muslim"
+    if "/" in text:  # str(Bloc) pins a census as "census2011/topic:category"
         key, _, text = text.partition("/")
         census = CENSUS_NAMES.get(key, key)
     names = []
@@ -44,13 +45,27 @@ def bloc_words(bloc: str) -> str:
     return f"{' + '.join(names)} ({census})"
 
 
-def money_words(pence: int | None) -> str:
-    """Integer pence → "£1,000.00" (negative: "−£12.50"); None → "—"."""
+def money(pence: int | None, *, short: bool = False, symbol: bool = True, grouping: bool = True,
+          none: str = "—") -> str:
+    """The one money formatter: integer pence → "£1,234.56", exactly, with no float on the way.
+
+    `short=True` drops the ".00" of whole pounds ("£1,000"; "£12.50" stays); `symbol=False` leaves off the "£"
+    ("1,234.56", for a column headed in pounds); `grouping=False` leaves off the thousands commas ("1234.56", for
+    files machines read). A negative amount reads "−£12.50" (a true minus sign) with the symbol and "-12.50"
+    without it. None (or "") → `none`.
+
+    For positive amounts `money(p)` is byte-identical to `f"£{p / 100:,.2f}"`, the form the ledger's hashed
+    descriptions were first written in, so the hash chain of existing data still verifies."""
     if pence is None or pence == "":
-        return "—"
+        return none
     pence = int(pence)
     whole, rest = divmod(abs(pence), 100)
-    return f"{'−' if pence < 0 else ''}£{whole:,}.{rest:02d}"
+    digits = f"{whole:,}" if grouping else f"{whole}"
+    if not (short and rest == 0):
+        digits = f"{digits}.{rest:02d}"
+    if symbol:
+        return f"{'−' if pence < 0 else ''}£{digits}"
+    return f"{'-' if pence < 0 else ''}{digits}"
 
 
 def when_words(value: dt.datetime | None) -> str:

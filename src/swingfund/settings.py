@@ -1,15 +1,18 @@
-"""All configuration comes from environment variables, with safe local defaults.
+"""Deployment configuration from environment variables (and a `.env` file), with safe local defaults.
 
-Each outside integration (Stripe, WhatsApp, SMTP) stays off until its key is set; see `.env.example`.
+Each outside integration (Stripe, WhatsApp, SMTP) stays off until its key is set; see `.env.example`. A group's
+identity (name, address for imprints, sender, bank details) is not configuration: it lives in its organisation row
+(`swingfund setup`, the settings page), so that one site can serve several groups.
 """
 
 from __future__ import annotations
 
 import os
-import warnings
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -19,6 +22,22 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_file_load() -> Path | None:
+    """Read `.env` (SWINGFUND_ENV_FILE, else the current directory's) into the environment. A variable already set
+    in the real environment wins over the file. A named file that does not exist is an error, never ignored."""
+    named = os.environ.get("SWINGFUND_ENV_FILE", "")
+    path = Path(named) if named else Path.cwd() / ".env"
+    if not path.is_file():
+        if named:
+            raise ImproperlyConfigured(f"SWINGFUND_ENV_FILE={named} is not a file.")
+        return None
+    load_dotenv(path, override=False)
+    return path
+
+
+ENV_FILE = env_file_load()
 
 
 def data_home() -> Path:
@@ -61,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "swingfund.apps.ProjectConfig",  # commands of no one app: `db`, `worker`, `flush` (swingfund/management/)
     "swingfund.elections",
     "swingfund.organisations",
     "swingfund.targeting",
@@ -91,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.organisation: the group this host serves (its identity on every page; see organisations/selectors.py).
+    "swingfund.organisations.middleware.OrganisationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -121,9 +143,6 @@ TEMPLATES = [
 
 # SQLite in WAL mode by default; PostgreSQL (or anything else) through DATABASE_URL.
 _sqlite_file = data_home() / "swingfund.sqlite3"
-# Created readable by its owner only (0600), before SQLite opens it; its -wal and -shm files take the same mode.
-if not _sqlite_file.exists():
-    os.close(os.open(_sqlite_file, os.O_CREAT | os.O_WRONLY, 0o600))
 _default_sqlite = f"sqlite:///{_sqlite_file}"
 # Persistent connections (per thread): opening a SQLite connection and running its pragmas costs more than a
 # webhook's whole insert. Health checks drop a connection that broke between requests.
@@ -132,6 +151,8 @@ DATABASES = {"default": dj_database_url.parse(
     conn_max_age=int(os.environ.get("SWINGFUND_CONN_MAX_AGE", "300")), conn_health_checks=True,
 )}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The same backend, creating the file readable by its owner only (0600) when it is first opened (dbsqlite/).
+    DATABASES["default"]["ENGINE"] = "swingfund.dbsqlite"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while an import or the worker writes; IMMEDIATE avoids
         # "database is locked" upgrades under concurrent writers; the busy timeout waits instead of failing.
@@ -175,13 +196,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("SWINGFUND_STATIC_ROOT") or data_home() / "static")
 WHITENOISE_USE_FINDERS = True
-# Without `collectstatic`, files are served from the apps (WHITENOISE_USE_FINDERS): an empty STATIC_ROOT is normal.
-warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
+# Without `collectstatic`, files are served from the apps (WHITENOISE_USE_FINDERS): an empty STATIC_ROOT is normal,
+# a missing one makes WhiteNoise warn on every start, so the default one (in the data home) is created here.
+if not os.environ.get("SWINGFUND_STATIC_ROOT"):
+    STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_AUTOREFRESH = DEBUG  # rescanning per request is for development only
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
+# One queue for all background work (Stripe events, outreach deliveries), run by `swingfund worker`.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("SWINGFUND_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -196,9 +220,6 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 # The stand-in the offline demo (`swingfund stripe demo`, `swingfund stripe standin`) runs: named here, so product
 # code never imports `swingfund.testing` (import-linter's contract).
 STRIPE_STANDIN_MODULE = "swingfund.testing.stripe_standin"
-# "background": the webhook stores each event and a thread applies it; "inline": applied before answering;
-# "worker": stored only, applied by `swingfund stripe process --follow`.
-STRIPE_WEBHOOK_PROCESSING = os.environ.get("STRIPE_WEBHOOK_PROCESSING", "background")
 
 WHATSAPP_TOKEN = os.environ.get("WHATSAPP_TOKEN", "")
 WHATSAPP_PHONE_ID = os.environ.get("WHATSAPP_PHONE_ID", "")
@@ -211,26 +232,15 @@ EMAIL_USE_TLS = env_bool("SWINGFUND_EMAIL_TLS", False)
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
-DEFAULT_FROM_EMAIL = os.environ.get("SWINGFUND_FROM_EMAIL", "swingfund@localhost")
-
-# The organisation running this instance: name and postal address are the imprint (Elections Act 2022).
-SWINGFUND_ORG_NAME = os.environ.get("SWINGFUND_ORG_NAME", "Demo Community Group")
-SWINGFUND_ORG_ADDRESS = os.environ.get("SWINGFUND_ORG_ADDRESS", "1 Example Street, London, N1 1AA")
-# The group's own bloc and lens: the view the public pages open on (targets, seat pages, recommendations).
-SWINGFUND_ORG_BLOC = os.environ.get("SWINGFUND_ORG_BLOC", "religion:muslim")
-SWINGFUND_ORG_LENS = os.environ.get("SWINGFUND_ORG_LENS", "swing")
+# The deployment's fallback sender, used only where a group has not given its own (organisation.sender_email wins).
+# No default: `swingfund check --deploy` refuses a sender on localhost, and outreach refuses to send without one.
+DEFAULT_FROM_EMAIL = os.environ.get("SWINGFUND_FROM_EMAIL", "")
 LOGOUT_REDIRECT_URL = "/"  # the sign-out link in the menu returns to the home page
 # Anonymous GETs of the busiest public pages are kept rendered until their data changes (caching.py): "/" is the
 # home page only, any other entry a path prefix.
 SWINGFUND_PAGE_CACHE_SECONDS = int(os.environ.get("SWINGFUND_PAGE_CACHE_SECONDS", "60"))
 SWINGFUND_CACHED_PAGES = ("/", "/targets/", "/seats/", "/funding/ledger/", "/committee/decisions/", "/recommendations/",
                           "/scorecards/recommendations/")
-# Giving without a card: shown on campaign pages when set (empty: not offered).
-SWINGFUND_BANK_ACCOUNT_NAME = os.environ.get("SWINGFUND_BANK_ACCOUNT_NAME", "")
-SWINGFUND_BANK_SORT_CODE = os.environ.get("SWINGFUND_BANK_SORT_CODE", "")
-SWINGFUND_BANK_ACCOUNT_NUMBER = os.environ.get("SWINGFUND_BANK_ACCOUNT_NUMBER", "")
-SWINGFUND_CHEQUE_PAYEE = os.environ.get("SWINGFUND_CHEQUE_PAYEE", "")
-SWINGFUND_CHEQUE_ADDRESS = os.environ.get("SWINGFUND_CHEQUE_ADDRESS", "")
 
 LOGGING = {
     "version": 1,
@@ -245,7 +255,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling: after this many wrong passwords for one username from one address, sign-in is refused until the
-# cool-off passes (or `swingfund axes_reset`).
+# cool-off passes (or `swingfund django axes_reset`).
 AXES_FAILURE_LIMIT = int(os.environ.get("SWINGFUND_LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = float(os.environ.get("SWINGFUND_LOGIN_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -255,7 +265,14 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SWINGFUND_PROXY_COUNT", "0")) or None
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-OTP_TOTP_ISSUER = os.environ.get("SWINGFUND_ORG_NAME", "swingfund")
+
+
+def OTP_TOTP_ISSUER(device) -> str:  # django-otp calls a callable setting with the device
+    """The issuer an authenticator app shows: the name of the group the user holds a role in."""
+    from swingfund.accounts.totp import totp_issuer
+
+    return totp_issuer(device=device)
+
 
 # HTTPS: off by default (a laptop serves plain HTTP on loopback); production turns each on by environment.
 SECURE_SSL_REDIRECT = env_bool("SWINGFUND_SSL_REDIRECT", False)

@@ -5,6 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("swingfund.accounts.urls")),
+    path("group/", include("swingfund.accounts.group_urls")),
+    path("group/", include("swingfund.committee.team_urls")),
     path("targets/", include("swingfund.targeting.urls")),
     path("scorecards/", include("swingfund.scorecards.urls")),
     path("committee/", include("swingfund.committee.urls")),

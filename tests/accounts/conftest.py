@@ -10,6 +10,7 @@ from django.utils import timezone
 from tests.accounts.helpers import user_make
 from tests.accounts.test_permission_matrix import (
     ADMIN,
+    ADMIN_A,
     ANON,
     CHAIR_A,
     HELD_DONOR,
@@ -70,8 +71,10 @@ def world(db):
         name="Sam Second"), person_name="Sam Second", party=party, votes=16873, source=source)
     Result.objects.create(election=election, constituency=seat, electorate=70_000, valid_votes=40_993,
                           majority=24120 - 16873, winner=candidacy, runner_up=runner_up, source=source)
-    org_a = Organisation.objects.create(name="Group A", slug="group-a")
-    org_b = Organisation.objects.create(name="Group B", slug="group-b")
+    org_a = Organisation.objects.create(name="Group A", slug="group-a", address="1 A Street\nLeeds\nLS1 1AA",
+                                        sender_email="hello@group-a.example")
+    org_b = Organisation.objects.create(name="Group B", slug="group-b", address="2 B Street\nBristol\nBS1 1AA",
+                                        sender_email="hello@group-b.example")
     for org in (org_a, org_b):
         scorecards.statement_create(organisation=org, slug="fair-votes", title="Fair votes",
                                     text="Proportional representation for Westminster.", agreement="Agrees")
@@ -83,6 +86,7 @@ def world(db):
     role_grant(user=users[ORGANISER_A], organisation=org_a, role="organiser")
     role_grant(user=users[TREASURER_A], organisation=org_a, role="treasurer")
     role_grant(user=users[TREASURER_B], organisation=org_b, role="treasurer")
+    role_grant(user=users[ADMIN_A], organisation=org_a, role="administrator")
     bob = user_make("bob")
     committee.member_add(organisation=org_a, user=users[CHAIR_A], role="chair")
     committee.member_add(organisation=org_a, user=bob)

@@ -5,9 +5,9 @@ documented production settings; the SQLite file is its owner's alone."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import stat
 import subprocess
 import sys
 import time
@@ -175,33 +175,59 @@ def production_environment() -> dict[str, str]:
     return pairs
 
 
+GROUP_SETUP = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'swingfund.settings'; django.setup(); "
+               "from django.core.management import call_command; call_command('migrate', verbosity=0); "
+               "from swingfund.organisations.services import organisation_create; "
+               "organisation_create(name='Leeds Fair Vote', address='3 Briggate\\nLeeds\\nLS1 6HD', "
+               "sender_email='hello@leedsfairvote.example')")
+
+
+def deploy_env(tmp_path, env_extra: dict[str, str]) -> dict[str, str]:
+    """A deployment in its own home and SQLite file (never the test run's database)."""
+    env = dict(os.environ)
+    for name in ("SWINGFUND_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "DATABASE_OWNER_URL",
+                 "SWINGFUND_FROM_EMAIL", "SWINGFUND_SECRET_KEY", "SWINGFUND_ENV_FILE"):
+        env.pop(name, None)  # the test run's own settings, not a deployment's
+    return {**env, "SWINGFUND_HOME": str(tmp_path), **env_extra}
+
+
 def run_check(env_extra: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SWINGFUND_HOME": str(tmp_path), **env_extra}
-    for name in ("SWINGFUND_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # the test run's own settings, not a deployment's
-        env.pop(name, None)
     return subprocess.run([sys.executable, "-m", "swingfund", "check", "--deploy", "--fail-level", "WARNING"],
-                          env=env, capture_output=True, text=True, timeout=120, cwd=ROOT)
+                          env=deploy_env(tmp_path, env_extra), capture_output=True, text=True, timeout=120, cwd=ROOT)
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_with_the_documented_production_settings_and_not_without(tmp_path):
+    # a real group set up first: without one, `check --deploy` fails (tests/organisations/test_checks.py)
+    subprocess.run([sys.executable, "-c", GROUP_SETUP], env=deploy_env(tmp_path, {}), check=True, timeout=300,
+                   cwd=ROOT)
     clean = run_check(production_environment(), tmp_path)
     assert clean.returncode == 0, clean.stderr
     assert "System check identified no issues" in clean.stdout + clean.stderr
     bare = run_check({}, tmp_path)
     assert bare.returncode != 0 and "security.W004" in bare.stderr and "security.W012" in bare.stderr
+    placeholder = run_check({**production_environment(), "SWINGFUND_SECRET_KEY": "change-me"}, tmp_path)
+    assert placeholder.returncode != 0 and "organisations.E010" in placeholder.stderr
 
 
 def test_the_sqlite_file_is_created_readable_by_its_owner_only(tmp_path):
+    """The database file and its -wal and -shm companions are 0600. SQLite deletes -wal and -shm when the last
+    connection closes, so the modes are read inside the process while its connection is still open, and every one
+    of the three files must be there."""
     env = {**os.environ, "SWINGFUND_HOME": str(tmp_path)}
     env.pop("DATABASE_URL", None)
-    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'swingfund.settings'; django.setup(); "
-            "from django.db import connection; c = connection.cursor(); c.execute('CREATE TABLE t (x)'); "
-            "c.execute('INSERT INTO t VALUES (1)')")
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
-    for name in ("swingfund.sqlite3", "swingfund.sqlite3-wal"):
-        path = tmp_path / name
-        if path.exists() or name == "swingfund.sqlite3":
-            assert stat.S_IMODE(path.stat().st_mode) == 0o600, name
+    code = ("import django, json, os, stat, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'swingfund.settings'; "
+            "django.setup(); from django.db import connection; c = connection.cursor(); "
+            "c.execute('CREATE TABLE t (x)'); c.execute('INSERT INTO t VALUES (1)'); "
+            "home = os.environ['SWINGFUND_HOME']; names = ('swingfund.sqlite3', 'swingfund.sqlite3-wal', "
+            "'swingfund.sqlite3-shm'); "
+            "print(json.dumps({n: (oct(stat.S_IMODE(os.stat(os.path.join(home, n)).st_mode)) "
+            "if os.path.exists(os.path.join(home, n)) else None) for n in names}))")
+    done = subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120, capture_output=True,
+                          text=True)
+    modes = json.loads(done.stdout.strip().splitlines()[-1])
+    assert modes == {"swingfund.sqlite3": "0o600", "swingfund.sqlite3-wal": "0o600",
+                     "swingfund.sqlite3-shm": "0o600"}, modes
 
 
 def test_an_organiser_edits_only_their_own_organisations_statements_in_the_admin(world):

@@ -1,10 +1,10 @@
 """Every URL pattern × every role × GET and POST, from ONE table (`ACCESS` below), with a second organisation present.
 
-The roles: anonymous; the chair of organisation A's committee; A's organiser; A's treasurer; B's treasurer; the site
-administrator; and a staff account holding no role (`is_staff` grants nothing). Every object in a URL belongs to
-organisation A, so B's treasurer stands for "another organisation": nobody reads or acts across organisations.
-Private strings of A (a held donor's name; a member's interest note) must appear only in the pages of the roles
-entitled to them. A URL pattern missing from the table fails `test_every_url_pattern_is_in_the_table`: add it.
+The roles: anonymous; the chair of organisation A's committee; A's organiser; A's treasurer; B's treasurer; A's
+administrator; the site administrator; and a staff account holding no role (`is_staff` grants nothing). Every object
+in a URL belongs to organisation A, so B's treasurer stands for "another organisation": nobody reads or acts across
+organisations. Private strings of A (a held donor's name; a member's interest note) must appear only in the pages of
+the roles entitled to them. A URL pattern missing from the table fails `test_every_url_pattern_is_in_the_table`: add it.
 
 The API (`/api/…`) is asked the same way, except that every signed-in role there sends its own API token (issued to
 each role in the world, whether or not it may use it): the token, not the session, is the API's credential. A
@@ -23,9 +23,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.accounts.helpers import second_factor, sign_in
 
-ANON, CHAIR_A, ORGANISER_A, TREASURER_A, TREASURER_B, ADMIN, STAFF = (
-    "anonymous", "committee_member_a", "organiser_a", "treasurer_a", "treasurer_b", "administrator", "staff_no_role")
-ROLES = (ANON, CHAIR_A, ORGANISER_A, TREASURER_A, TREASURER_B, ADMIN, STAFF)
+ANON, CHAIR_A, ORGANISER_A, TREASURER_A, TREASURER_B, ADMIN_A, ADMIN, STAFF = (
+    "anonymous", "committee_member_a", "organiser_a", "treasurer_a", "treasurer_b", "administrator_a",
+    "administrator", "staff_no_role")
+ROLES = (ANON, CHAIR_A, ORGANISER_A, TREASURER_A, TREASURER_B, ADMIN_A, ADMIN, STAFF)
 SIGNED_IN = frozenset(ROLES) - {ANON}
 PUBLIC = frozenset(ROLES)
 NOT_ALLOWED = "405"  # the method is refused for everyone (405 Method Not Allowed)
@@ -51,6 +52,7 @@ API_GIFT = {"amount": "10", "method": "cash", "reference": "MATRIX 1", "name": "
             "postcode": "LS1 2AA"}
 
 
+GROUP_ADMINS = frozenset({ADMIN_A, ADMIN})  # A's administrator, and the site administrator (every group's)
 WORKSPACE = frozenset({CHAIR_A, ORGANISER_A, TREASURER_A, TREASURER_B})  # whoever holds a role in a group
 TREASURERS = frozenset({TREASURER_A, TREASURER_B, ADMIN})  # list pages: each sees their own organisation's records
 
@@ -66,6 +68,18 @@ ACCESS: dict[str, Rule] = {
     "password_reset_confirm": Rule("/accounts/reset/MQ/set-password/", PUBLIC, PUBLIC),
     "password_reset_complete": Rule("/accounts/reset/done/", PUBLIC, PUBLIC),
     "accounts:two-factor": Rule("/accounts/two-factor/", SIGNED_IN, SIGNED_IN),
+    # The group's administration: settings and roles for its administrator; statements for its organisers too; an
+    # invitation link is its own credential (a bad one is refused alike for everyone, 410, before any role).
+    "group:settings": Rule("/group/settings/?organisation=group-a", GROUP_ADMINS, GROUP_ADMINS),
+    "team:roles": Rule("/group/roles/?organisation=group-a", GROUP_ADMINS, GROUP_ADMINS),
+    "team:invitation": Rule("/group/invitation/not-a-token/", PUBLIC, PUBLIC),
+    "scorecards:statements": Rule("/scorecards/statements/?organisation=group-a", GROUP_ADMINS | {ORGANISER_A},
+                                  GROUP_ADMINS | {ORGANISER_A}),
+    "scorecards:pledges-template": Rule("/scorecards/pledges-template.csv", PUBLIC, PUBLIC),
+    "scorecards:pledges-sample": Rule("/scorecards/pledges-sample.csv", PUBLIC, PUBLIC),
+    "funding:grants-from-decisions": Rule("/funding/dashboard/grants/", NOT_ALLOWED, TREASURERS),
+    "funding:campaign-new": Rule("/funding/dashboard/campaign/?organisation=group-a", {TREASURER_A, ORGANISER_A},
+                                 {TREASURER_A, ORGANISER_A}),
     "targeting:targets": Rule("/targets/", PUBLIC, PUBLIC),
     "targeting:method": Rule("/targets/method/", PUBLIC, PUBLIC),
     "scorecards:index": Rule("/scorecards/", PUBLIC, PUBLIC),
@@ -78,6 +92,7 @@ ACCESS: dict[str, Rule] = {
     "committee:interest": Rule("/committee/proposals/{proposal}/interest/", NOT_ALLOWED, {CHAIR_A}),
     "committee:edit": Rule("/committee/proposals/{proposal}/edit/", NOT_ALLOWED, {CHAIR_A}),
     "committee:close": Rule("/committee/proposals/{proposal}/close/", NOT_ALLOWED, {CHAIR_A}),
+    "committee:withdraw": Rule("/committee/proposals/{proposal}/withdraw/", NOT_ALLOWED, {CHAIR_A}),
     "committee:decisions": Rule("/committee/decisions/", PUBLIC, PUBLIC),
     "committee:changes": Rule("/committee/changes/", PUBLIC, PUBLIC),
     "funding:campaigns": Rule("/funding/", PUBLIC, PUBLIC),
@@ -192,7 +207,7 @@ def client_as(role: str, users: dict, *, url: str = "/", tokens: dict | None = N
     if role == ANON:
         return client
     sign_in(client, users[role])
-    if role in (TREASURER_A, TREASURER_B, ADMIN):
+    if role in (TREASURER_A, TREASURER_B, ADMIN_A, ADMIN):
         second_factor(client, users[role])
     return client
 

@@ -17,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -80,6 +81,7 @@ ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 if ON_POSTGRES:
 
+    @pytest.mark.slow
     def test_simultaneous_votes_decide_exactly_once(transactional_db, world, grant, lift_triggers_at_teardown):
         results = _threads(world, grant)
         assert results.count("voted") == 2
@@ -90,6 +92,7 @@ if ON_POSTGRES:
 
 else:
 
+    @pytest.mark.slow
     def test_simultaneous_votes_decide_exactly_once(tmp_path):
         results, proposal_id, db = _processes(tmp_path)
         assert results.count("voted") == 2

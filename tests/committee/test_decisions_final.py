@@ -128,4 +128,4 @@ def test_the_change_log_names_the_role_that_changed_the_rule(world, admin_client
     page = client.get("/committee/changes/").content.decode()
     row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "set the voting rule" in r)
     assert "The site administrator" in row and "committee member" not in row
-    assert AuditEvent.objects.filter(action="policy.set").first().details["acted_as"] == "administrator"
+    assert AuditEvent.objects.filter(action="policy.set").first().details["acted_as"] == "site_administrator"

@@ -34,8 +34,10 @@ def test_model_refuses_update_and_delete(decision):
 def test_database_refuses_queryset_update(decision, model):
     column = {"Decision": "explanation", "Vote": "proposal_hash", "AuditEvent": "summary"}[model.__name__]
     before = list(model.objects.values_list(column, flat=True))
+    with pytest.raises(ImmutableRecordError, match="records are immutable once written: update refused"):
+        model.objects.update(**{column: "tampered"})  # the model's queryset refuses first (swingfund.appendonly)
     with pytest.raises(DatabaseError, match=immutability.TRIGGER_MESSAGE), transaction.atomic():
-        model.objects.update(**{column: "tampered"})
+        model._base_manager.update(**{column: "tampered"})  # a plain queryset: the trigger refuses
     assert list(model.objects.values_list(column, flat=True)) == before
 
 

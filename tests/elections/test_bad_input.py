@@ -162,6 +162,7 @@ def test_unknown_format(official_db, data_dir):
     assert message.startswith("publicwhip-commons-divisions-1997-2014-totals.csv:1: column header: not a recognised")
 
 
+@pytest.mark.slow
 def test_real_command_exit_status(data_dir, tmp_path):
     """The entry point, in its own process and a fresh database: candidates before their seats → status 2."""
     env = {**os.environ, "SWINGFUND_HOME": str(tmp_path / "home"), "DATABASE_URL": ""}

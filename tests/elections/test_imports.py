@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections import defaultdict
 
@@ -191,6 +192,24 @@ def test_official_db_fixture_reimports_after_a_flush(transactional_db, official_
     official_import()
     assert official_loaded()
     assert Result.objects.filter(election_id="parl.2019-12-12").count() == 650
+
+
+def test_official_restore_after_a_flush_gives_back_exactly_the_imported_rows(transactional_db, official_db):
+    """The fast path of `official_db` after a flush: the session's rows copied back, every elections table the same,
+    and new rows still get fresh ids (the sequences moved past the restored ones)."""
+    from django.apps import apps
+
+    from swingfund.elections.models import DataSource
+    from tests.fixtures.official import official_loaded, official_restore
+
+    models = list(apps.get_app_config("elections").get_models())
+    before = {m: sorted(m.objects.values_list(*(f.attname for f in m._meta.concrete_fields))) for m in models}
+    call_command("flush", interactive=False, verbosity=0)
+    assert not official_loaded()
+    official_restore()
+    assert {m: sorted(m.objects.values_list(*(f.attname for f in m._meta.concrete_fields))) for m in models} == before
+    DataSource.objects.create(key="after-restore", title="t", publisher="p", file_name="f.csv", sha256="0" * 64,
+                              imported_at=dt.datetime(2024, 7, 5, tzinfo=dt.UTC))
 
 
 def test_import_without_paths_reads_swingfund_data(official_db, settings, data_dir, tmp_path):

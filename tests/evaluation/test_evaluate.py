@@ -43,7 +43,8 @@ def hand_made(official_db):
                                        boundary_set="pcon2024", source=source)
     prior = Election.objects.create(id=PRIOR, name="Hand-made prior", poll_date=dt.date(2030, 1, 1),
                                     boundary_set="pcon2024", source=source)
-    org = Organisation.objects.create(name="Hand Group", slug="hand-group")
+    org = Organisation.objects.create(name="Hand Group", slug="hand-group", bloc_kind="census",
+                                      bloc="religion:muslim")
     user = get_user_model().objects.create_user("chair-eval")
     for code, (muslims, now, before) in SEATS.items():
         seat = Constituency.objects.create(gss_code=code, boundary_set="pcon2024", name=f"Seat {code[-1]}",
@@ -142,6 +143,24 @@ def test_scoring_functions_on_hand_cases():
     levels = scoring.pivotal_level(majority=np.array([10, 50, 100, 5]), effect_low=np.array([20, 20, 20, np.nan]),
                                    effect_high=np.array([80, 80, 80, np.nan]))
     assert levels.tolist() == ["yes", "plausibly", "no", "unknown"]
+
+
+def test_without_a_census_bloc_there_is_no_effect_and_no_bloc_in_the_notes(hand_made, client, settings):
+    settings.SWINGFUND_ORG_NAME = "Hand Group"  # the imprint names the group (until identity lives in the database)
+    hand_made.bloc_kind, hand_made.bloc = "none", ""
+    hand_made.save()
+    data = evaluate_json("--election", E, "--organisation", "hand-group")
+    assert data["bloc"] == ""
+    assert all(s["bloc_effect_interval"] is None and s["pivotal"] == "unknown" for s in data["seats"])
+    assert all(0 < s["forecast"]["p_win"] < 1 for s in data["seats"])
+    assert not [n for n in data["notes"] if "bloc" in n.lower() or "communit" in n.lower()]
+    out = io.StringIO()
+    call_command("evaluate", "--election", E, "--organisation", "hand-group", stdout=out)
+    assert "bloc" not in out.getvalue().lower()
+    page = client.get("/track-record/?organisation=hand-group").content.decode()
+    from django.utils.html import strip_tags
+    text = strip_tags(page.split("<body", 1)[1]).lower()
+    assert "bloc" not in text and "communit" not in text
 
 
 def test_refuses_unknown_election_and_organisation(hand_made):

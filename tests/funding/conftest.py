@@ -79,7 +79,8 @@ def staff_client(client, organisation):
 def organisation(db):
     from swingfund.organisations.models import Organisation
 
-    return Organisation.objects.create(name="Leeds Fair Vote", slug="leeds-fair-vote")
+    return Organisation.objects.create(name="Leeds Fair Vote", slug="leeds-fair-vote",
+                                       address="3 Briggate\nLeeds\nLS1 6HD", sender_email="hello@leedsfairvote.example")
 
 
 def approved_decision(organisation, candidacy, django_user_model, amount_pence=100_000):

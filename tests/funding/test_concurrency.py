@@ -11,6 +11,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from swingfund.testing import loadtest
 
 PROCESSES = 4
@@ -66,11 +68,12 @@ def _python(code: str, *args: str, env: dict[str, str]) -> subprocess.CompletedP
     return subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_concurrent_writers_cannot_fork_the_chain_or_double_count(tmp_path):
     with scratch_database() as url:
         env = _env(url, str(tmp_path))
-        migrate = subprocess.run([sys.executable, "-m", "swingfund", "migrate", "-v0"], env=env, capture_output=True,
-                                 text=True, timeout=300)
+        migrate = subprocess.run([sys.executable, "-m", "swingfund", "django", "migrate", "-v0"], env=env,
+                                 capture_output=True, text=True, timeout=300)
         assert migrate.returncode == 0, migrate.stderr
         assert _python(SETUP, env=env).returncode == 0
         writers = [subprocess.Popen([sys.executable, "-c", WRITER, f"p{n}", str(GIFTS_EACH)], env=env,

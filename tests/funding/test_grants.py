@@ -92,12 +92,13 @@ def test_earmarked_grant_passes_on_each_true_donor_and_the_notice_names_them(ear
     assert pdf.startswith(b"%PDF-") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= 1
 
 
-def test_pooled_notice_names_the_group_as_donor(pooled, candidacy, settings):
+def test_pooled_notice_names_the_group_as_donor(pooled, candidacy):
     fund(pooled, 100_000)
     grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="r")
     notice = notices.notice_for_grant(grant)
     assert [(d["name"], d["address"], d["amount_pence"]) for d in notice.donors] == [
-        (pooled.organisation.name, settings.SWINGFUND_ORG_ADDRESS, 100_000)]
+        ("Leeds Fair Vote", "3 Briggate, Leeds, LS1 6HD", 100_000)]
+    assert (notice.organisation_name, notice.organisation_address) == ("Leeds Fair Vote", "3 Briggate, Leeds, LS1 6HD")
 
 
 def test_pooled_contributions_warn_at_80_percent_of_registration(pooled, candidacies):

@@ -182,3 +182,31 @@ def test_a_truncated_chain_is_caught(accounts):
     report = ledger.ledger_verify()
     assert (report.ok, report.bad_transaction) == (False, 3)
     assert "chain head" in report.problem
+
+
+def test_every_ledger_table_has_the_append_only_kits_triggers(db):
+    """Migration 0008 reinstalls the ledger's guards through `swingfund.appendonly`, under 0002's names, and adds the
+    signed checkpoints; a table rebuilt later on SQLite would lose them, and this names it."""
+    tables = ("funding_entry", "funding_ledgertransaction", "funding_ledgercheckpoint")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            wanted = {f"{t}_no_{action}" for t in tables for action in ("update", "delete")}
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            wanted = {f"{t}_append_only" for t in tables}
+        assert wanted <= {name for (name,) in cursor.fetchall()}
+
+
+def test_a_checkpoint_row_cannot_be_changed_in_the_database(transactional_db):
+    from django.utils import timezone
+
+    from swingfund.funding.models import LedgerCheckpoint
+
+    LedgerCheckpoint.objects.create(tree_size=0, head_hash="0" * 64, signed_at=timezone.now(), key_id="k",
+                                    public_key="p", signature="s")
+    for statement in ("UPDATE funding_ledgercheckpoint SET head_hash = 'forged'",
+                      "DELETE FROM funding_ledgercheckpoint"):
+        with pytest.raises(DB_REFUSALS, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert LedgerCheckpoint.objects.get().head_hash == "0" * 64

@@ -12,9 +12,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from swingfund.compliance.selectors import figure
-from swingfund.funding import selectors, services
+from swingfund.funding import notices, selectors, services
 from swingfund.funding.forms import NAME_REQUIRED
 from swingfund.funding.models import Donation, Grant
+from swingfund.organisations.models import Organisation
 from tests.funding.conftest import approved_decision, at, make_donor
 
 pytestmark = pytest.mark.django_db
@@ -115,8 +116,22 @@ def test_grant_payment_form_and_donation_notice_page_and_pdf(staff_client, poole
     assert Client().get(f"/funding/grants/{grant.pk}/notice/").status_code == 302  # donors' addresses: the treasurer's
     notice = staff_client.get(f"/funding/grants/{grant.pk}/notice/").content.decode()
     assert "FPS 777" in notice and candidacy.person_name in notice and "the group is the donor" in notice
+    assert "From <strong>Leeds Fair Vote</strong>, 3 Briggate, Leeds, LS1 6HD." in notice  # the group's own row
     pdf = staff_client.get(f"/funding/grants/{grant.pk}/notice.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+
+
+def test_the_donation_notice_is_refused_while_the_group_has_no_postal_address(staff_client, pooled, candidacy):
+    services.donation_record(campaign=pooled, donor=make_donor("Wyn Rich"), amount_pence=100_000,
+                             method="bank_transfer", reference="w", received_at=at("06-01"))
+    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="backed")
+    Organisation.objects.filter(pk=pooled.organisation_id).update(address="")
+    expected = notices.NOTICE_ADDRESS_MISSING.format(name="Leeds Fair Vote")
+    with pytest.raises(notices.NoticeRefused, match=re.escape(expected)):
+        notices.notice_for_grant(Grant.objects.get(pk=grant.pk))
+    for url in (f"/funding/grants/{grant.pk}/notice/", f"/funding/grants/{grant.pk}/notice.pdf"):
+        refused = staff_client.get(url, follow=True)
+        assert expected in refused.content.decode().replace("&#x27;", "'") and b"%PDF" not in refused.content
 
 
 def test_funding_gift_command_and_ledger_verify_command(pooled, capsys):

@@ -14,6 +14,8 @@ SOUTH = "S14000061"  # Aberdeen South: AB10 1AB … in the sample
 NORTH = "S14000060"  # Aberdeen North: AB10 1PE …
 WEST = "S14000111"  # West Aberdeenshire and Kincardine: AB12 3GQ …
 ALL_CONSENTS = ("email", "whatsapp", "special")
+# The test group's imprint, as every message, share kit and page of it must end (its own name and address).
+IMPRINT = "Promoted by Test Group, 2 Test Road, Aberdeen, AB10 1AB."
 
 
 @pytest.fixture
@@ -24,7 +26,8 @@ def postcodes(official_db, data_dir):
 
 @pytest.fixture
 def organisation(official_db):
-    return Organisation.objects.create(name="Test Group", slug="test-group")
+    return Organisation.objects.create(name="Test Group", slug="test-group", address="2 Test Road\nAberdeen\nAB10 1AB",
+                                       sender_email="hello@testgroup.example")
 
 
 def _organiser(name: str, organisation) -> User:

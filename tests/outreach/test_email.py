@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from swingfund.outreach.compose import imprint
+from swingfund.organisations.models import Organisation
+from swingfund.outreach import errors
 from swingfund.outreach.delivery import channel_drain
+from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.messaging import message_approve, message_create, message_queue
 from swingfund.outreach.models import Consent, Delivery
 from swingfund.outreach.segments import segment_create
 from swingfund.outreach.services import consent_withdraw
 from swingfund.testing.smtp import SmtpSink
-from tests.outreach.conftest import NORTH, SOUTH, make_supporter
+from tests.outreach.conftest import IMPRINT, NORTH, SOUTH, make_supporter
 
 
 @pytest.fixture
@@ -50,11 +52,12 @@ def test_only_the_segment_gets_it_with_imprint_and_one_click_unsubscribe(client,
     for supporter in inside:
         mail = got[supporter.email]
         text = mail.get_body(("plain",)).get_content()
-        assert text.rstrip().endswith(imprint())
+        assert text.rstrip().endswith(IMPRINT)
+        assert mail["From"] == "hello@testgroup.example"
         assert mail["Subject"] == f"Polling day in {supporter.constituency.name}"
         assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert mail["List-Unsubscribe"].strip() == f"<http://127.0.0.1:8000/outreach/unsubscribe/{supporter.token}/email/>"
-        assert mail["Message-ID"] == f"<delivery-{Delivery.objects.get(supporter=supporter).pk}@localhost>"
+        assert mail["Message-ID"] == f"<delivery-{Delivery.objects.get(supporter=supporter).pk}@testgroup.example>"
     # one click (RFC 8058: a POST with no cookie and no CSRF token) stops email at once
     url = got[inside[0].email]["List-Unsubscribe"].strip().strip("<>").replace("http://127.0.0.1:8000", "")
     assert client.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200
@@ -85,3 +88,25 @@ def test_smtp_failure_retries_with_back_off(organisation, postcodes, organisers,
     assert result.retried == 1 and d.status == Delivery.Status.READY and d.attempts == 1
     assert 29 <= (d.next_attempt_at - d.events.get(kind="retry").at).total_seconds() <= 31
     assert result.deferred_until == d.next_attempt_at
+
+
+def test_a_group_without_a_sender_or_address_sends_nothing_and_is_told_why(organisation, postcodes, organisers,
+                                                                            settings, smtp):  # fmt: skip
+    make_supporter(organisation, 1)
+    settings.DEFAULT_FROM_EMAIL = ""
+    Organisation.objects.filter(pk=organisation.pk).update(sender_email="")
+    organisation.refresh_from_db()
+    with pytest.raises(OutreachRefusal) as refused:
+        _send(organisation, organisers)
+    assert str(refused.value) == errors.NO_SENDER and not Delivery.objects.exists()
+    settings.DEFAULT_FROM_EMAIL = "noreply@site.example"  # the deployment's fallback, used only when the group has none
+    Organisation.objects.filter(pk=organisation.pk).update(address="")
+    organisation.refresh_from_db()
+    with pytest.raises(OutreachRefusal) as refused:
+        _send(organisation, organisers, title="Again")
+    assert str(refused.value) == errors.IMPRINT_ADDRESS_MISSING and not Delivery.objects.exists()
+    Organisation.objects.filter(pk=organisation.pk).update(address="2 Test Road\nAberdeen\nAB10 1AB")
+    smtp.received.clear()
+    _send(organisation, organisers, title="Third")
+    assert channel_drain(channel="email").sent == 1
+    assert [r.message["From"] for r in smtp.received] == ["noreply@site.example"]

@@ -10,14 +10,14 @@ from urllib.parse import unquote
 import pytest
 from django.core.management import call_command
 
+from swingfund.organisations.models import Organisation
 from swingfund.outreach.channels.share import referral_counts, share_kit
-from swingfund.outreach.compose import imprint
 from swingfund.outreach.messaging import message_approve, message_create, message_queue
 from swingfund.outreach.models import Consent, Delivery, Supporter
 from swingfund.outreach.rights import retention_apply, supporter_erase, supporter_export
 from swingfund.outreach.segments import segment_create
 from swingfund.outreach.services import supporter_sign_up
-from tests.outreach.conftest import SOUTH, make_supporter
+from tests.outreach.conftest import IMPRINT, SOUTH, make_supporter
 
 
 def test_export_holds_everything_and_the_command_prints_it(organisation, postcodes):
@@ -64,11 +64,12 @@ def test_retention_command(organisation, postcodes):
 
 @pytest.mark.parametrize(("language", "direction"), [("en", "ltr"), ("ur", "rtl"), ("ar", "rtl"), ("bn", "ltr")])
 def test_share_kit_has_a_wa_me_link_and_a_qr_code_of_it(language, direction):
-    kit = share_kit(seat_name="Aberdeen South", language=language, referral_code="abc123")
+    group = Organisation(name="Test Group", slug="test-group", address="2 Test Road\nAberdeen\nAB10 1AB")
+    kit = share_kit(seat_name="Aberdeen South", language=language, organisation=group, referral_code="abc123")
     assert kit.direction == direction
     assert kit.wa_me.startswith("https://wa.me/?text=")
     assert unquote(kit.wa_me.removeprefix("https://wa.me/?text=")) == kit.text
-    assert "Aberdeen South" in kit.text and kit.text.endswith(imprint())
+    assert "Aberdeen South" in kit.text and kit.text.endswith(IMPRINT)
     assert "/outreach/join/?ref=abc123" in kit.text
     assert kit.qr_svg.startswith("<svg") and "<path" in kit.qr_svg
 

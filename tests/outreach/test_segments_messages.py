@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from swingfund.outreach import errors
-from swingfund.outreach.compose import imprint
 from swingfund.outreach.delivery import deliveries_claim
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.messaging import (
@@ -24,7 +23,7 @@ from swingfund.outreach.messaging import (
 from swingfund.outreach.models import Delivery, Message, Pledge
 from swingfund.outreach.segments import constituencies_from_targets, segment_counts, segment_create, segment_members
 from swingfund.outreach.services import consent_withdraw, pledge_record, pledged_supporters
-from tests.outreach.conftest import NORTH, SOUTH, WEST, make_supporter
+from tests.outreach.conftest import IMPRINT, NORTH, SOUTH, WEST, make_supporter
 
 BODY = "Hello {first_name}, in {seat} your vote counts. {pledge_link}"
 
@@ -93,10 +92,10 @@ def test_render_fills_placeholders_and_appends_the_imprint(message, people):
     assert rendered.subject == "Your vote in Aberdeen South"
     assert rendered.body.startswith("Hello Person1, in Aberdeen South your vote counts. http")
     assert f"/outreach/pledge/{people['south_en'].token}/{message.pk}/" in rendered.body
-    assert rendered.body.endswith("\n\n" + imprint()) and rendered.direction == "ltr"
+    assert rendered.body.endswith("\n\n" + IMPRINT) and rendered.direction == "ltr"
     urdu = message_render(message=message, supporter=people["south_ur"])
     assert urdu.direction == "rtl" and urdu.body.startswith("سلام Person2، Aberdeen South")
-    assert urdu.body.endswith(imprint())
+    assert urdu.body.endswith(IMPRINT)
 
 
 def test_imprint_cannot_be_edited_and_unknown_placeholders_are_refused(message):
@@ -111,7 +110,7 @@ def test_preview_rtl_page(client, message, organisers):
     client.force_login(organisers[1])
     page = client.get(f"/outreach/messages/{message.pk}/").content.decode()
     assert 'dir="rtl" lang="ur"' in page and 'dir="ltr" lang="en"' in page
-    assert page.count(imprint()) >= 2
+    assert page.count(IMPRINT) >= 2
     assert message_preview(message=message, language="ur").direction == "rtl"
 
 

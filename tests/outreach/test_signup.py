@@ -13,7 +13,7 @@ from swingfund.outreach import consent, errors
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.models import Consent, Supporter
 from swingfund.outreach.services import email_confirm, live_purposes, supporter_sign_up
-from tests.outreach.conftest import ALL_CONSENTS, NORTH, SAMPLE, SOUTH
+from tests.outreach.conftest import ALL_CONSENTS, IMPRINT, NORTH, SAMPLE, SOUTH
 
 
 def sign_up(organisation, **overrides):
@@ -33,7 +33,7 @@ def test_valid_sign_up_lands_in_the_seat_the_onspd_row_names(organisation, postc
     assert supporter.postcode == "AB101PE"
     consents = {c.purpose: c for c in Consent.objects.filter(supporter=supporter)}
     assert set(consents) == {"email", "whatsapp", "special"}
-    assert consents["special"].wording == consent.wording(purpose="special")
+    assert consents["special"].wording == consent.wording(purpose="special", organisation=organisation)
     assert consents["special"].version == consent.VERSION and consents["special"].source == "web sign-up form"
 
 
@@ -42,6 +42,8 @@ def test_email_waits_for_double_opt_in(organisation, postcodes, django_capture_o
         supporter = sign_up(organisation)
     assert live_purposes(supporter=supporter) == {"whatsapp", "special"}
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["amina@example.org"]
+    assert mail.outbox[0].from_email == "hello@testgroup.example"  # the group's own sender and imprint
+    assert mail.outbox[0].body.endswith(IMPRINT) and "signed up to hear from Test Group." in mail.outbox[0].body
     link = f"/outreach/confirm/{supporter.token}/"
     assert link in mail.outbox[0].body
     email_confirm(token=supporter.token)
@@ -83,7 +85,7 @@ def test_same_email_twice_is_refused(organisation, postcodes):
 def test_sign_up_page(client, organisation, postcodes):
     page = client.get("/outreach/join/")
     assert page.status_code == 200
-    assert consent.wording(purpose="special") in page.content.decode()
+    assert consent.wording(purpose="special", organisation=organisation) in page.content.decode()
     bad = client.post("/outreach/join/", {"first_name": "Bilal", "phone": "07911123999", "postcode": "AB10 1AB",
                                           "language": "en", "consent_whatsapp": "on"})  # fmt: skip
     assert bad.status_code == 400 and errors.NO_SPECIAL_CONSENT in bad.content.decode()

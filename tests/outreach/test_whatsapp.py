@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 
 from swingfund.outreach.channels import whatsapp as wa_channel
-from swingfund.outreach.compose import imprint
 from swingfund.outreach.delivery import channel_drain
 from swingfund.outreach.messaging import message_approve, message_create, message_queue
 from swingfund.outreach.models import Consent, Delivery
@@ -17,7 +16,7 @@ from swingfund.outreach.segments import segment_create
 from swingfund.outreach.spending import CATEGORY, SUPPLIER
 from swingfund.reports import services as compliance_services
 from swingfund.testing.whatsapp import CloudApiStandIn, signature
-from tests.outreach.conftest import NORTH, SOUTH, make_supporter
+from tests.outreach.conftest import IMPRINT, NORTH, SOUTH, make_supporter
 
 SECRET = "app-secret-for-tests"
 
@@ -72,7 +71,7 @@ def test_template_sends_carry_text_imprint_language_and_tracker(organisation, po
     sent_a = by_to[a.phone.lstrip("+")]
     assert sent_a["template"]["name"] == "seat_update" and sent_a["template"]["language"]["code"] == "ur"
     params = cloud.body_params(sent_a)
-    assert params["text"] == f"سلام Person1، Aberdeen South\n\n{imprint()}" and params["seat"] == "Aberdeen South"
+    assert params["text"] == f"سلام Person1، Aberdeen South\n\n{IMPRINT}" and params["seat"] == "Aberdeen South"
     d = Delivery.objects.get(supporter=a)
     assert sent_a["biz_opaque_callback_data"] == f"delivery:{d.pk}" and d.provider_id == sent_a["id"]
     # the cost reaches compliance as general-campaign spending in the seats reached

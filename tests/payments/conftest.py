@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import TestCase
 from django.utils import timezone
 
 from swingfund.funding.services import campaign_create
@@ -18,17 +19,26 @@ from swingfund.testing.stripe_standin import StandIn
 API_KEY = "sk_test_swingfund_tests"
 WEBHOOK_SECRET = "whsec_swingfund_tests"
 WEBHOOK_PATH = "/payments/stripe/webhook/"
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
 def standin(settings):
-    """A running stand-in; the settings point the `stripe` library at it and share its webhook secret."""
+    """A running stand-in; the settings point the `stripe` library at it and share its webhook secret. Tasks run
+    at once, in this process (django-tasks' immediate backend): the task a delivery queues on commit applies its
+    event before the delivery returns (see `committed`). Servers in their own process use `swingfund worker`."""
     with StandIn(api_key=API_KEY, webhook_secret=WEBHOOK_SECRET) as server:
         settings.STRIPE_SECRET_KEY = API_KEY
         settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
         settings.STRIPE_API_BASE = server.url
-        settings.STRIPE_WEBHOOK_PROCESSING = "inline"  # deterministic in-process tests; servers use "background"
+        settings.TASKS = IMMEDIATE_TASKS
         yield server
+
+
+def committed():
+    """Around one delivery in a test: the test's transaction is never committed, so run what the delivery queued
+    `on_commit` (the task that applies its event) when the delivery returns, as a real commit would."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 @pytest.fixture
@@ -90,11 +100,12 @@ class ServedApplication:
         request_started.disconnect(close_old_connections)
         request_finished.disconnect(close_old_connections)
         try:
-            chunks = application(environ, start_response)
-            try:
-                content = b"".join(chunks)
-            finally:
-                getattr(chunks, "close", lambda: None)()
+            with committed():
+                chunks = application(environ, start_response)
+                try:
+                    content = b"".join(chunks)
+                finally:
+                    getattr(chunks, "close", lambda: None)()
         finally:
             request_started.connect(close_old_connections)
             request_finished.connect(close_old_connections)
@@ -111,8 +122,9 @@ class DjangoView:
              method: str = "POST") -> Answer:
         extra = _meta(headers)
         call = self.client.post if method == "POST" else self.client.get
-        response = (call(path, data=body, content_type="application/json", **extra) if method == "POST"
-                    else call(path, **extra))
+        with committed():
+            response = (call(path, data=body, content_type="application/json", **extra) if method == "POST"
+                        else call(path, **extra))
         return Answer(response.status_code, response.content)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from swingfund.testing.stripe_standin import StandIn
-from tests.payments.conftest import WEBHOOK_PATH
+from tests.payments.conftest import WEBHOOK_PATH, committed
 
 CAMPAIGN = "keep-the-library-open"
 
@@ -28,9 +28,10 @@ def pay(standin: StandIn, **kwargs) -> dict:
 
 
 def deliver(client, standin: StandIn, event: dict):
-    """POST the event, signed as Stripe signs it, through Django's test client."""
+    """POST the event, signed as Stripe signs it, through Django's test client; the task it queues runs on return."""
     body, signature = standin.signed(event)
-    return client.post(WEBHOOK_PATH, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature)
+    with committed():
+        return client.post(WEBHOOK_PATH, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature)
 
 
 def intent_of(event: dict) -> str:

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import figure
+from swingfund.display import money
 from swingfund.funding.payments.forms import AMOUNT_INVALID, DECLARATION_NEEDED
 from swingfund.funding.payments.stripe import CARD_PAYMENTS_OFF
 from swingfund.funding.payments.views import NO_BACKED_CANDIDATE
@@ -28,7 +28,7 @@ def test_form_shows_the_legal_threshold_with_its_source(client, standin, campaig
     assert response.status_code == 200
     page = response.content.decode()
     limit = threshold()
-    assert format_pence(limit.value) in page and limit.citation in page and limit.source_url in page
+    assert money(limit.value, short=True) in page and limit.citation in page and limit.source_url in page
     assert campaign.purpose in page
 
 
@@ -52,7 +52,7 @@ def test_gift_over_the_threshold_needs_the_declaration(client, standin, campaign
     over = f"{(threshold().value + 100) / 100:.2f}"
     response = client.post(URL, {**GIVER, "amount": over})
     assert response.status_code == 400
-    message = DECLARATION_NEEDED.format(threshold=format_pence(threshold().value), citation=threshold().citation)
+    message = DECLARATION_NEEDED.format(threshold=money(threshold().value, short=True), citation=threshold().citation)
     assert message in response.content.decode().replace("&#x27;", "'")
     assert standin.requests == []  # nothing sent to Stripe
 

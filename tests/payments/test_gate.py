@@ -43,6 +43,7 @@ def test_the_applier_waits_while_another_process_receives_then_goes_ahead(flag):
         assert time.monotonic() - start >= 0.6 - 0.05
     finally:
         holder.wait(5)
+        holder.stdout.close()
 
 
 def test_this_process_raises_the_flag_while_it_receives_and_lowers_it_after(flag):

@@ -125,6 +125,7 @@ def test_a_caller_inside_a_transaction_stores_its_own_event_there():
     assert receipt.event_id == "evt_in_tx" and store.groups == [] and store.stored == {"evt_in_tx": 1}
 
 
+@pytest.mark.slow
 def test_a_real_server_groups_concurrent_deliveries_and_stores_and_applies_each_once(scratch_url, server_standin):
     loadtest.database_prepare(database_url=scratch_url, campaign="grouped")
     events = loadtest.sign_all(server_standin, loadtest.paid_events(

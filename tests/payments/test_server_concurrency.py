@@ -1,11 +1,16 @@
-"""Concurrent delivery against a real server process (pooled WSGI threads, each with its own database connection),
-on a fresh database of the kind this test run uses (SQLite file or PostgreSQL)."""
+"""Concurrent delivery against a real server process (pooled WSGI threads, each with its own database connection)
+and the real `swingfund worker` beside it (django-tasks' database worker), on a fresh database of the kind this test
+run uses (SQLite file or PostgreSQL)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+import pytest
 
 from swingfund.testing import loadtest
 
@@ -13,6 +18,7 @@ COPIES = 50
 CAMPAIGN = "concurrency"
 
 
+@pytest.mark.slow
 def test_concurrent_deliveries_record_each_event_once(scratch_url, server_standin):
     loadtest.database_prepare(database_url=scratch_url, campaign=CAMPAIGN)
     [same] = loadtest.sign_all(server_standin, loadtest.paid_events(
@@ -42,16 +48,39 @@ def test_concurrent_deliveries_record_each_event_once(scratch_url, server_standi
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
-def test_events_stored_before_a_restart_are_applied_once_the_new_process_serves_any_page(scratch_url, server_standin):
+QUEUED_SQL = "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'"
+
+
+def _delete_queued_passes(database_url: str) -> None:
+    """As if the process had died between committing its events and queueing their pass."""
+    sql = "DELETE FROM django_tasks_database_dbtaskresult WHERE status = 'READY'"
+    if database_url.startswith("sqlite:"):
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(urlsplit(database_url).path, timeout=30)) as conn, conn:
+            conn.execute(sql)
+        return
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@pytest.mark.slow
+def test_the_web_process_only_stores_and_queues_and_the_worker_applies_even_what_was_never_queued(
+        scratch_url, server_standin):
     loadtest.database_prepare(database_url=scratch_url, campaign=CAMPAIGN)
     events = loadtest.sign_all(server_standin, loadtest.paid_events(
         server_standin, campaign=CAMPAIGN, count=5, amount=lambda i: 700))
-    with loadtest.AppServer(database_url=scratch_url, standin=server_standin, processing="none") as server:
+    with loadtest.AppServer(database_url=scratch_url, standin=server_standin, worker=False) as server:
         assert loadtest.fire(server.webhook_url, events) == [200] * 5  # acknowledged: Stripe will not resend
-    assert loadtest.pending_count(database_url=scratch_url) == 5
-
-    with loadtest.AppServer(database_url=scratch_url, standin=server_standin) as server:
         assert urllib.request.urlopen(server.url + "/funding/", timeout=30).status == 200  # noqa: S310
+    with loadtest.counter(scratch_url) as count:
+        assert count(loadtest.PENDING_SQL) == 5  # stored, not applied: no worker ran
+        assert count(QUEUED_SQL) >= 1  # each commit queued a pass (a burst shares one)
+    _delete_queued_passes(scratch_url)
+
+    with loadtest.AppServer(database_url=scratch_url, standin=server_standin):  # the worker starts beside it
         loadtest.wait_until_applied(database_url=scratch_url, timeout=60)
     counts = loadtest.database_counts(database_url=scratch_url, campaign=CAMPAIGN)
     assert counts["gifts"] == counts["events_handled"] == 5

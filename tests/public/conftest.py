@@ -61,12 +61,11 @@ def build_world(settings, monkeypatch) -> Journey:
     from swingfund.funding.demo import demo_run as funding_demo
     from swingfund.funding.models import Grant
     from swingfund.scorecards.demo import demo_seed
-    from tests.fixtures.official import official_import, official_loaded
+    from tests.fixtures.official import official_loaded, official_restore
 
-    settings.SWINGFUND_ORG_BLOC = BLOC
     monkeypatch.setenv("SWINGFUND_DEMO_PASSWORD", PASSWORD)
     if not official_loaded():
-        official_import()
+        official_restore()
     legal_figures_seed()
     organisation = demo_seed()
     committee_demo(organisation=organisation, election_id=ELECTION, bloc=BLOC)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from swingfund.display import bloc_words, day_words, election_words, money_words, when_words
+from swingfund.display import bloc_words, day_words, election_words, money, when_words
 
 
 @pytest.mark.parametrize(("election_id", "words"), [
@@ -31,8 +33,25 @@ def test_bloc_words(bloc, words):
 @pytest.mark.parametrize(("pence", "words"), [
     (100000, "£1,000.00"), (5, "£0.05"), (123456789, "£1,234,567.89"), (-1250, "−£12.50"), (None, "—"),
 ])
-def test_money_words(pence, words):
-    assert money_words(pence) == words
+def test_money(pence, words):
+    assert money(pence) == words
+
+
+@pytest.mark.parametrize(("pence", "options", "words"), [
+    (100000, {"short": True}, "£1,000"), (1250, {"short": True}, "£12.50"), (-100000, {"short": True}, "−£1,000"),
+    (123456, {"symbol": False}, "1,234.56"), (-123456, {"symbol": False, "short": True}, "-1,234.56"),
+    (123456, {"symbol": False, "grouping": False}, "1234.56"), (-5, {"symbol": False, "grouping": False}, "-0.05"),
+    (None, {"none": ""}, ""),
+])
+def test_money_forms(pence, options, words):
+    assert money(pence, **options) == words
+
+
+@given(st.integers(min_value=0, max_value=10**13))
+def test_money_is_byte_identical_to_the_ledgers_first_form(pence):
+    """Hashed ledger descriptions were first written with f"£{p / 100:,.2f}": the chain of existing data verifies
+    only while `money` writes every amount a description can hold (positive pence) byte for byte the same."""
+    assert money(pence) == f"£{pence / 100:,.2f}"
 
 
 def test_times_are_uk_time_to_the_minute():

@@ -77,12 +77,14 @@ def test_the_public_sees_the_rejection_beside_the_approvals(live_server, page, j
 def test_donor_gives_by_card_and_the_thanks_page_updates_itself(live_server, page, journey, standin, settings):
     """Campaign page → preset amount → Stripe stand-in → pay; the webhook is stored but applied later (a worker),
     and the thanks page, polling, shows the confirmed gift without a reload."""
+    from django.core.management import call_command
+
     from swingfund.funding.models import Donation
-    from swingfund.funding.payments.processor import processor_drain
+    from swingfund.funding.payments.models import StripeEvent
     from swingfund.funding.services import campaign_create
     from tests.payments.conftest import WEBHOOK_PATH
 
-    settings.STRIPE_WEBHOOK_PROCESSING = "worker"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # the real queue, as served
     standin.webhook_url = live_server.url + WEBHOOK_PATH
     now = timezone.now()
     campaign = campaign_create(
@@ -103,7 +105,9 @@ def test_donor_gives_by_card_and_the_thanks_page_updates_itself(live_server, pag
     page.wait_for_selector("#thanks")
     expect(page.locator("#pending")).to_contain_text("being confirmed")
     assert not Donation.objects.filter(campaign=campaign).exists()
-    assert processor_drain() == 1  # the worker applies the stored event
+    assert StripeEvent.objects.get().status == StripeEvent.Status.PENDING
+    call_command("worker", "--batch", "--interval", "0")  # `swingfund worker` runs the pass the webhook queued
+    assert StripeEvent.objects.get().status == StripeEvent.Status.HANDLED
     expect(page.locator("#recorded")).to_contain_text("£25.00", timeout=10_000)
     shoot(page, "donate-thanks-confirmed")
     assert Donation.objects.get(campaign=campaign).amount_pence == 2500
@@ -113,8 +117,10 @@ def test_donor_gives_by_card_and_the_thanks_page_updates_itself(live_server, pag
 def test_a_closed_campaign_offers_no_give_button_and_bank_details_stand_in_for_cards(live_server, page, journey,
                                                                                    settings):
     settings.STRIPE_SECRET_KEY = ""
-    settings.SWINGFUND_BANK_ACCOUNT_NAME, settings.SWINGFUND_BANK_SORT_CODE = "Demo Group", "12-34-56"
-    settings.SWINGFUND_BANK_ACCOUNT_NUMBER = "12345678"
+    from swingfund.organisations.services import organisation_update
+
+    organisation_update(organisation=journey.organisation, bank_account_name="Demo Group", bank_sort_code="12-34-56",
+                        bank_account_number="12345678")
     from swingfund.funding.services import campaign_create
 
     now = timezone.now()

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 SETUP = textwrap.dedent("""
     import datetime as dt, django
     django.setup()
@@ -25,6 +27,7 @@ SETUP = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_malformed_file_exits_2_through_the_real_cli(tmp_path):
     db = tmp_path / "cli.sqlite3"
     env = {

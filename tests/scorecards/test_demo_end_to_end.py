@@ -35,6 +35,12 @@ def test_demo_seed_is_idempotent_and_labelled(official_db):
     assert demo_seed().pk == org.pk
     assert (Evidence.objects.count(), Score.objects.count()) == counts
     assert org.demo and org.standard_grant_pence == 100_000
+    # the demo's identity is written to its own row (illustrative), not read from settings
+    from swingfund.organisations.selectors import organisation_defaults
+
+    identity = organisation_defaults(organisation=org)
+    assert identity.imprint == "Promoted by Demo Community Group, 1 Example Street, London, N1 1AA."
+    assert identity.sender_email == "demo@example.org"
     assert set(Evidence.objects.values_list("note", flat=True)) == {DEMO_NOTE}
     assert all(
         url.startswith("https://whocanivotefor.co.uk/person/")
@@ -42,6 +48,7 @@ def test_demo_seed_is_idempotent_and_labelled(official_db):
     )
 
 
+@pytest.mark.slow
 def test_recommend_for_the_top_target_seats(official_db):
     org = demo_seed()
     data = json.loads(recommend_muslim_top15("--organisation", org.slug, "--format", "json"))

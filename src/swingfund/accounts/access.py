@@ -20,7 +20,7 @@ from swingfund.accounts.roles import ADMINISTRATOR, SECOND_FACTOR_ROLES, organis
 REFUSED = "This page is for the {role} of {organisation}."
 REFUSED_ANY = "This page is for a {role} of an organisation."
 ROLE_NAMES = {"treasurer": "treasurer", "organiser": "organiser", "committee_member": "committee members",
-              ADMINISTRATOR: "site administrator"}
+              ADMINISTRATOR: "administrator"}
 
 
 def _verified(request: HttpRequest) -> bool:
@@ -44,8 +44,10 @@ def refusal(request: HttpRequest, *, organisation, role: str) -> HttpResponse | 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not user_has_role(user=request.user, organisation=organisation, role=role):
-        name = organisation if organisation is not None else "records of no organisation"
-        return forbidden(request, REFUSED.format(role=ROLE_NAMES[role], organisation=name))
+        if organisation is None:
+            return forbidden(request, REFUSED.format(role="site administrator", organisation="records of no "
+                                                     "organisation"))
+        return forbidden(request, REFUSED.format(role=ROLE_NAMES[role], organisation=organisation))
     if (role in SECOND_FACTOR_ROLES or organisation is None) and not _verified(request):
         return second_factor_redirect(request)
     return None

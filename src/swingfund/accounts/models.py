@@ -1,5 +1,6 @@
 """Roles a person holds in one organisation. A committee member is a seat on the committee
-(`committee.CommitteeMember`); treasurer and organiser are rows here. The site administrator is global: a superuser."""
+(`committee.CommitteeMember`); treasurer, organiser and the group's administrator are rows here. The site administrator
+(Django's /admin/, records of no organisation) is global: a superuser."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ class OrganisationRole(models.Model):
     class Role(models.TextChoices):
         TREASURER = "treasurer", "treasurer"
         ORGANISER = "organiser", "organiser"
+        ADMINISTRATOR = "administrator", "administrator"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_roles")
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="roles")
@@ -23,7 +25,8 @@ class OrganisationRole(models.Model):
         ordering = ["organisation", "role", "user__username"]
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation", "role"], name="organisationrole_unique"),
-            models.CheckConstraint(condition=Q(role__in=["treasurer", "organiser"]), name="organisationrole_valid"),
+            models.CheckConstraint(condition=Q(role__in=["treasurer", "organiser", "administrator"]),
+                                   name="organisationrole_valid"),
         ]
 
     def __str__(self) -> str:

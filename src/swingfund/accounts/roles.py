@@ -1,9 +1,11 @@
 """Who may do what, per organisation.
 
-Roles: "treasurer" and "organiser" (granted per organisation, `OrganisationRole`), "committee_member" (an active
-seat on the organisation's committee, `committee.CommitteeMember`), and the global "administrator" (an active
-superuser). Nobody holds a role because of `is_staff`. The administrator does not hold the organisations' roles;
-records that belong to no organisation (`organisation=None`) are the administrator's alone.
+Roles: "treasurer", "organiser" and "administrator" (granted per organisation, `OrganisationRole`),
+"committee_member" (an active seat on the organisation's committee, `committee.CommitteeMember`). The group's
+administrator keeps the group's settings, roles and statements; the site administrator (an active superuser, who
+runs Django's /admin/) is the administrator of every group. Nobody holds a role because of `is_staff`. The
+administrator does not hold the organisations' other roles; records that belong to no organisation
+(`organisation=None`) are the site administrator's alone.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ COMMITTEE_MEMBER = "committee_member"
 ADMINISTRATOR = "administrator"
 ORGANISATION_ROLES = (TREASURER, ORGANISER, COMMITTEE_MEMBER)
 ROLES = (*ORGANISATION_ROLES, ADMINISTRATOR)
-# Roles that move money sign in with a second factor (TOTP) before any page of theirs opens.
-SECOND_FACTOR_ROLES = frozenset({TREASURER})
+# Roles that move money or hand out roles sign in with a second factor (TOTP) before any page of theirs opens.
+SECOND_FACTOR_ROLES = frozenset({TREASURER, ADMINISTRATOR})
 
 UNKNOWN_ROLE = "Unknown role {role!r}: use one of " + ", ".join(ROLES) + "."
 
@@ -32,13 +34,15 @@ def is_administrator(user) -> bool:
 
 
 def user_has_role(*, user, organisation, role: str) -> bool:
-    """Does `user` hold `role` in `organisation`? `organisation=None` (a record of no organisation) is the
-    administrator's only; "administrator" is held whatever the organisation."""
+    """Does `user` hold `role` in `organisation`? `organisation=None` (a record of no organisation) is the site
+    administrator's only; a group's "administrator" is its administrator row, or the site administrator."""
     _check(role)
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    if role == ADMINISTRATOR or organisation is None:
+    if organisation is None:
         return is_administrator(user)
+    if role == ADMINISTRATOR and is_administrator(user):
+        return True
     if role == COMMITTEE_MEMBER:
         return user.committee_seats.filter(organisation=organisation, active=True).exists()
     return user.organisation_roles.filter(organisation=organisation, role=role).exists()
@@ -51,13 +55,8 @@ def organisations_for(*, user, role: str) -> QuerySet:
     _check(role)
     if user is None or not user.is_authenticated or not user.is_active:
         return Organisation.objects.none()
-    if role == ADMINISTRATOR:
-        return Organisation.objects.all() if is_administrator(user) else Organisation.objects.none()
+    if role == ADMINISTRATOR and is_administrator(user):
+        return Organisation.objects.all()
     if role == COMMITTEE_MEMBER:
         return Organisation.objects.filter(committee_members__user=user, committee_members__active=True).distinct()
     return Organisation.objects.filter(roles__user=user, roles__role=role).distinct()
-
-
-def roles_of(*, user, organisation) -> list[str]:
-    """Every role `user` holds in `organisation`, in the order of `ROLES`."""
-    return [role for role in ROLES if user_has_role(user=user, organisation=organisation, role=role)]

@@ -28,12 +28,12 @@ from swingfund.api.access import REFUSED_GIFT, can_record_gift, token_acts_as
 from swingfund.api.services import KeyReused, token_live, write_once
 from swingfund.compliance.checks import ComplianceRefusal
 from swingfund.elections.models import Candidacy, Election, Person
-from swingfund.evaluation.selectors import DEFAULT_BLOC
 from swingfund.evaluation.selectors import track_record as evaluation_track_record
 from swingfund.funding import rules as funding_rules
 from swingfund.funding import services as funding
 from swingfund.funding.models import Campaign
 from swingfund.organisations.models import Organisation
+from swingfund.organisations.selectors import organisation_defaults
 from swingfund.targeting.bloc import ASSUMPTION_DEFAULTS, BlocError, assumptions_build
 from swingfund.targeting.selectors import TargetingError
 from swingfund.targeting.simulate import DEFAULT_SEED
@@ -234,12 +234,14 @@ def scorecard(request: HttpRequest, slug: str, person_id: int = PathParam(..., g
 
 
 @api.get("/organisations/{slug}/track-record", response=list[schemas.EvaluationOut], tags=["evaluation"])
-def track_record(request: HttpRequest, slug: str, bloc: str = DEFAULT_BLOC):
+def track_record(request: HttpRequest, slug: str, bloc: str = ""):
     """Every election with results in which the organisation acted: per seat, won, majority, the bloc's possible
-    effect, plausibly pivotal, money; and how the forecast scored (see /track-record/ for the method)."""
-    _organisation(slug)
+    effect, plausibly pivotal, money; and how the forecast scored (see /track-record/ for the method). `bloc`
+    defaults to the group's census bloc; without one there is no effect estimate."""
+    org = _organisation(slug)
+    bloc = bloc or organisation_defaults(organisation=org).bloc
     try:
-        return [e.as_dict() for e in evaluation_track_record(organisation=slug, bloc=bloc)]
+        return [e.as_dict() for e in evaluation_track_record(organisation=slug, bloc=bloc or None)]
     except (BlocError, TargetingError) as exc:
         raise HttpError(400, str(exc)) from exc
 

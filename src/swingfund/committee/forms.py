@@ -6,10 +6,21 @@ from django import forms
 
 from swingfund.committee import rules
 
+REASON_CHOICES = [("", "—"), *rules.REJECTION_REASONS.items()]
+
 
 class VoteForm(forms.Form):
     choice = forms.ChoiceField(choices=[(c, c) for c in rules.CHOICES], widget=forms.RadioSelect)
     proposal_hash = forms.CharField(max_length=64, min_length=64, widget=forms.HiddenInput)
+    reason = forms.ChoiceField(choices=REASON_CHOICES, required=False, label="Reason (votes against)")
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(choices=REASON_CHOICES, required=False, label="Reason, if rejected")
 
 
 class InterestForm(forms.Form):

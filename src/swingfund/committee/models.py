@@ -19,28 +19,25 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from swingfund import appendonly
+from swingfund.appendonly import AppendOnlyError
 from swingfund.committee import rules
 
 ERROR_IMMUTABLE = "{model} records are immutable once written: {action} refused."
 
 
-class ImmutableRecordError(Exception):
+class ImmutableRecordError(AppendOnlyError):
     """An attempt to change or delete an append-only record."""
 
 
-class AppendOnlyModel(models.Model):
+class AppendOnlyModel(appendonly.AppendOnlyModel):
     """Rows are written once. Updates and deletes raise here, and a database trigger refuses them too."""
+
+    append_only_error = ImmutableRecordError
+    append_only_message = ERROR_IMMUTABLE
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableRecordError(ERROR_IMMUTABLE.format(model=type(self).__name__, action="update"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError(ERROR_IMMUTABLE.format(model=type(self).__name__, action="delete"))
 
 
 class CommitteePolicy(models.Model):
@@ -104,6 +101,7 @@ class Proposal(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "open"
         DECIDED = "decided", "decided"
+        WITHDRAWN = "withdrawn", "withdrawn by its proposer"
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="proposals")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -130,7 +128,8 @@ class Proposal(models.Model):
                 | Q(kind="stay_out", candidacy__isnull=True, amount_pence=0),
                 name="proposal_kind_fields",
             ),
-            models.CheckConstraint(condition=Q(status__in=["open", "decided"]), name="proposal_status_valid"),
+            models.CheckConstraint(condition=Q(status__in=["open", "decided", "withdrawn"]),
+                                   name="proposal_status_valid"),
             models.UniqueConstraint(
                 fields=["organisation", "election", "constituency"],
                 condition=Q(status="open"),
@@ -165,12 +164,17 @@ class Vote(AppendOnlyModel):
     choice = models.CharField(max_length=10, choices=Choice.choices)
     proposal_hash = models.CharField(max_length=64, help_text="The content hash the member voted on.")
     cast_at = models.DateTimeField()
+    reason = models.CharField(max_length=20, blank=True, default="",
+                              choices=[("", "no reason given"), *rules.REJECTION_REASONS.items()],
+                              help_text="Why the member voted against (votes against only).")
 
     class Meta:
         ordering = ["cast_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["proposal", "member"], name="vote_one_per_member"),
             models.CheckConstraint(condition=Q(choice__in=list(rules.CHOICES)), name="vote_choice_valid"),
+            models.CheckConstraint(condition=Q(reason="") | Q(choice=rules.AGAINST, reason__in=list(
+                rules.REJECTION_REASONS)), name="vote_reason_against_only"),
         ]
 
 
@@ -197,6 +201,8 @@ class Decision(AppendOnlyModel):
     ballots = models.JSONField(help_text="[{member, user, name, choice, cast_at}] in order of casting.")
     recused = models.JSONField(default=list, help_text="[{member, name, declared_at}]")
     explanation = models.TextField()
+    reasons = models.JSONField(default=list, blank=True,
+                               help_text="A rejection's reasons as members gave them: [{reason, label, count}].")
 
     class Meta:
         ordering = ["-decided_at", "-id"]

@@ -38,6 +38,29 @@ OPEN = "open"
 
 DEFAULT_QUORUM = 2
 
+REJECTION_REASONS = {
+    "statements": "The candidate's record does not meet our statements",
+    "evidence": "The evidence on the candidates is disputed or incomplete",
+    "no_effect": "Our support would not change the result in this seat",
+    "elsewhere": "The money does more in another seat",
+    "amount": "The amount is not right for this seat",
+    "law": "A legal or compliance concern",
+}
+"""Why a member votes against, or the chair closes a vote as rejected: a fixed list, so that what the public
+decisions page shows is a structured fact rather than free text."""
+
+
+def rejection_reasons(*, codes: Iterable[str]) -> list[dict[str, object]]:
+    """The reasons given against a proposal, counted: [{reason, label, count}], most given first, then in the
+    order of `REJECTION_REASONS`. Empty codes (a vote against without a reason) are not counted."""
+    counts: dict[str, int] = {}
+    for code in codes:
+        if code:
+            counts[code] = counts.get(code, 0) + 1
+    order = list(REJECTION_REASONS)
+    return [{"reason": c, "label": REJECTION_REASONS.get(c, c), "count": n}
+            for c, n in sorted(counts.items(), key=lambda kv: (-kv[1], order.index(kv[0]) if kv[0] in order else 99))]
+
 ERROR_QUORUM_TOO_SMALL = "The quorum must be at least 1 member."
 ERROR_APPROVALS_TOO_SMALL = "The number of approvals required must be at least 1."
 ERROR_UNKNOWN_CHOICE = "Unknown vote {choice!r}: choose one of for, against, abstain."

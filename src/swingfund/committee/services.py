@@ -55,6 +55,13 @@ ERROR_AMOUNT = "A grant must be a whole, positive number of pence (got {amount!r
 ERROR_OPEN_EXISTS = "Proposal #{id} is already open for {constituency} at {election}."
 ERROR_UNKNOWN_KIND = "Unknown proposal kind {kind!r}: choose grant or stay_out."
 ERROR_UNKNOWN_ACTION = "Unknown intervention action {action!r} for {constituency}: expected back or stay_out."
+ERROR_WITHDRAWN = "Proposal #{id} was withdrawn by its proposer; it can no longer be voted on or changed."
+ERROR_WITHDRAW_NOT_PROPOSER = "Only the proposer ({proposer}) may withdraw proposal #{id}."
+ERROR_WITHDRAW_AFTER_VOTES = ("Proposal #{id} can no longer be withdrawn: the committee has started voting on it, "
+                              "so its count decides it.")
+ERROR_WITHDRAW_REASON = "Say why the proposal is withdrawn: the reason goes into the committee's audit trail."
+ERROR_UNKNOWN_REASON = "Unknown reason {reason!r}: choose one of {known}."
+ERROR_REASON_AGAINST_ONLY = "Only a vote against carries a reason (got a reason with a vote {choice})."
 
 
 class CommitteeError(Exception):
@@ -102,8 +109,18 @@ def _locked(proposal: Proposal) -> Proposal:
 
 
 def _refuse_if_decided(proposal: Proposal) -> None:
+    """A decided or withdrawn proposal is final."""
     if proposal.status == Proposal.Status.DECIDED:
         raise CommitteeError(ERROR_DECIDED.format(id=proposal.pk, outcome=proposal.decision.outcome))
+    if proposal.status == Proposal.Status.WITHDRAWN:
+        raise CommitteeError(ERROR_WITHDRAWN.format(id=proposal.pk))
+
+
+def _reason_checked(reason: str) -> str:
+    reason = (reason or "").strip()
+    if reason and reason not in rules.REJECTION_REASONS:
+        raise CommitteeError(ERROR_UNKNOWN_REASON.format(reason=reason, known=", ".join(rules.REJECTION_REASONS)))
+    return reason
 
 
 def policy_set(*, organisation: Organisation, quorum: int, approvals_required: int | None,
@@ -228,8 +245,8 @@ def proposals_from_recommendations(
 ) -> list[Proposal]:
     """One proposal per recommended seat: a grant of the standard amount to the backed candidacy, or a stay-out,
     each carrying the rule's written reason. Seats that already have a proposal of this organisation at this
-    election are skipped, so running it again changes nothing. `deadline` (optional) lets the chair close voting
-    after it. Returns the proposals created."""
+    election (other than a withdrawn one) are skipped, so running it again changes nothing. `deadline`
+    (optional) lets the chair close voting after it. Returns the proposals created."""
     created: list[Proposal] = []
     with transaction.atomic():
         for item in recommendations:
@@ -239,7 +256,8 @@ def proposals_from_recommendations(
                 raise CommitteeError(ERROR_UNKNOWN_ACTION.format(
                     action=action, constituency=intervention.constituency_id))
             if Proposal.objects.filter(organisation=organisation, election_id=intervention.election_id,
-                                       constituency_id=intervention.constituency_id).exists():
+                                       constituency_id=intervention.constituency_id).exclude(
+                                           status=Proposal.Status.WITHDRAWN).exists():
                 continue
             backing = action == "back"
             created.append(proposal_create(
@@ -295,6 +313,31 @@ def proposal_edit(
     return proposal
 
 
+def proposal_withdraw(*, proposal: Proposal, user: AbstractBaseUser, reason: str) -> Proposal:
+    """Withdraw an open proposal before anyone has voted on it; only its proposer may, and says why. The proposal
+    stays on record with status withdrawn (final, like a decision), the withdrawal and its reason go into the
+    committee's append-only audit trail, and the seat may be proposed again. It never becomes a decision, so the
+    public decisions pages do not list it as a rejection. After the first vote the count decides it
+    (`ERROR_WITHDRAW_AFTER_VOTES`)."""
+    if not reason or not reason.strip():
+        raise CommitteeError(ERROR_WITHDRAW_REASON)
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        _refuse_if_decided(proposal)
+        if proposal.proposer_id != user.pk:
+            raise CommitteeForbidden(ERROR_WITHDRAW_NOT_PROPOSER.format(proposer=proposal.proposer, id=proposal.pk))
+        if proposal.votes.exists():
+            raise CommitteeError(ERROR_WITHDRAW_AFTER_VOTES.format(id=proposal.pk))
+        now = timezone.now()
+        Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.WITHDRAWN, updated_at=now)
+        proposal.status, proposal.updated_at = Proposal.Status.WITHDRAWN, now
+        _audit(organisation=proposal.organisation, actor=user, action="proposal.withdrawn", obj=proposal, now=now,
+               summary=f"withdrew proposal #{proposal.pk} ({proposal.get_kind_display()} in "
+                       f"{proposal.constituency.name}) before any vote",
+               details={"reason": reason.strip(), "content_hash": proposal.content_hash})
+    return proposal
+
+
 def _member_or_refuse(*, proposal: Proposal, user: AbstractBaseUser) -> CommitteeMember:
     member = selectors.member_for(organisation=proposal.organisation, user=user)
     if member is None:
@@ -319,11 +362,16 @@ def interest_declare(*, proposal: Proposal, user: AbstractBaseUser, note: str = 
     return interest
 
 
-def vote_cast(*, proposal: Proposal, user: AbstractBaseUser, choice: str, proposal_hash: str) -> Vote:
+def vote_cast(*, proposal: Proposal, user: AbstractBaseUser, choice: str, proposal_hash: str,
+              reason: str = "") -> Vote:
     """Cast `user`'s vote on the version of the proposal whose hash is `proposal_hash`; decides the proposal
-    in the same transaction when the count reaches an outcome."""
+    in the same transaction when the count reaches an outcome. A vote against may give its reason, one of
+    `rules.REJECTION_REASONS`; a rejection records the reasons given (`Decision.reasons`)."""
     if choice not in rules.CHOICES:
         raise CommitteeError(ERROR_UNKNOWN_CHOICE.format(choice=choice))
+    reason = _reason_checked(reason)
+    if reason and choice != rules.AGAINST:
+        raise CommitteeError(ERROR_REASON_AGAINST_ONLY.format(choice=choice))
     with transaction.atomic():
         proposal = _locked(proposal)
         member = _member_or_refuse(proposal=proposal, user=user)
@@ -335,10 +383,10 @@ def vote_cast(*, proposal: Proposal, user: AbstractBaseUser, choice: str, propos
         if Vote.objects.filter(proposal=proposal, member=member).exists():
             raise CommitteeError(ERROR_ALREADY_VOTED.format(member=member.display_name, id=proposal.pk))
         vote = Vote.objects.create(proposal=proposal, member=member, choice=choice,
-                                   proposal_hash=proposal_hash, cast_at=timezone.now())
+                                   proposal_hash=proposal_hash, cast_at=timezone.now(), reason=reason)
         _audit(organisation=proposal.organisation, actor=user, action="vote.cast", obj=proposal,
                summary=f"voted on proposal #{proposal.pk}",
-               details={"member": member.pk, "choice": choice, "proposal_hash": proposal_hash})
+               details={"member": member.pk, "choice": choice, "proposal_hash": proposal_hash, "reason": reason})
         _decide_if_determined(proposal)
     return vote
 
@@ -350,13 +398,19 @@ def _decide_if_determined(proposal: Proposal) -> Decision | None:
     return _record_decision(proposal=proposal, count=count, closed_by=None)
 
 
-def _record_decision(*, proposal: Proposal, count: rules.Tally, closed_by: AbstractBaseUser | None) -> Decision:
+def _record_decision(*, proposal: Proposal, count: rules.Tally, closed_by: AbstractBaseUser | None,
+                     close_reason: str = "") -> Decision:
     now = timezone.now()
+    votes = list(selectors.proposal_votes(proposal=proposal))
     ballots = [
         {"member": v.member_id, "user": v.member.user_id, "name": v.member.display_name, "choice": v.choice,
-         "cast_at": v.cast_at.isoformat(), "proposal_hash": v.proposal_hash}
-        for v in selectors.proposal_votes(proposal=proposal)
+         "cast_at": v.cast_at.isoformat(), "proposal_hash": v.proposal_hash, "reason": v.reason}
+        for v in votes
     ]
+    recused_ids = selectors.recused_member_ids(proposal=proposal)
+    reasons = rules.rejection_reasons(codes=[
+        *(v.reason for v in votes if v.choice == rules.AGAINST and v.member_id not in recused_ids),
+        close_reason]) if count.outcome == rules.REJECTED else []
     recused = [
         {"member": i.member_id, "name": i.member.display_name, "declared_at": i.declared_at.isoformat()}
         for i in selectors.proposal_interests(proposal=proposal)
@@ -365,22 +419,24 @@ def _record_decision(*, proposal: Proposal, count: rules.Tally, closed_by: Abstr
         proposal=proposal, outcome=count.outcome,
         trigger=Decision.Trigger.CLOSED if closed_by else Decision.Trigger.COUNT,
         decided_at=now, closed_by=closed_by, proposal_hash=proposal.content_hash, tally=count.as_dict(),
-        ballots=ballots, recused=recused, explanation=count.explanation,
+        ballots=ballots, recused=recused, explanation=count.explanation, reasons=reasons,
     )
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.DECIDED, updated_at=now)
     proposal.status = Proposal.Status.DECIDED
     _audit(organisation=proposal.organisation, actor=closed_by, action=f"decision.{count.outcome}", obj=proposal,
            now=now, summary=f"proposal #{proposal.pk} {count.outcome}: {proposal.constituency.name}",
-           details={"decision": decision.pk, "tally": count.as_dict()})
+           details={"decision": decision.pk, "tally": count.as_dict(), "reasons": reasons})
     return decision
 
 
 def proposal_decide(
-    *, proposal: Proposal, closed_by: AbstractBaseUser | None = None, now: datetime | None = None
+    *, proposal: Proposal, closed_by: AbstractBaseUser | None = None, now: datetime | None = None, reason: str = ""
 ) -> Decision:
     """Decide the proposal from its count. Without `closed_by` the count must already be conclusive
     (approval reached, or approval or quorum unreachable). With `closed_by`, the chair closes voting after the
-    deadline and whatever is not approved is rejected."""
+    deadline and whatever is not approved is rejected; the chair may give the rejection's reason (one of
+    `rules.REJECTION_REASONS`), recorded with the reasons on the votes against."""
+    reason = _reason_checked(reason)
     with transaction.atomic():
         proposal = _locked(proposal)
         _refuse_if_decided(proposal)
@@ -395,4 +451,4 @@ def proposal_decide(
         count = selectors.proposal_tally(proposal=proposal, closed=closed_by is not None)
         if count.outcome == rules.OPEN:
             raise CommitteeError(ERROR_STILL_OPEN.format(id=proposal.pk, explanation=count.explanation))
-        return _record_decision(proposal=proposal, count=count, closed_by=closed_by)
+        return _record_decision(proposal=proposal, count=count, closed_by=closed_by, close_reason=reason)

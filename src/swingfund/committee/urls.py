@@ -12,6 +12,7 @@ urlpatterns = [
     path("proposals/<id:pk>/interest/", views.interest, name="interest"),
     path("proposals/<id:pk>/edit/", views.edit, name="edit"),
     path("proposals/<id:pk>/close/", views.close, name="close"),
+    path("proposals/<id:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("decisions/", views.decisions, name="decisions"),
     path("changes/", views.recent_changes, name="changes"),
 ]

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from swingfund.accounts.roles import COMMITTEE_MEMBER, organisations_for, user_has_role
 from swingfund.committee import charts, rules, selectors, services
-from swingfund.committee.forms import EditForm, InterestForm, VoteForm
-from swingfund.committee.models import Proposal
+from swingfund.committee.forms import CloseForm, EditForm, InterestForm, VoteForm, WithdrawForm
+from swingfund.committee.models import AuditEvent, Proposal
 from swingfund.committee.services import CommitteeError, CommitteeForbidden
 
 MESSAGE_NOT_ON_COMMITTEE = "You are not a member of any committee. Ask your organisation's administrator for a seat."
@@ -27,6 +27,7 @@ MESSAGE_VOTE_RECORDED = "Your vote ({choice}) on proposal #{id} is recorded."
 MESSAGE_DECIDED = "Proposal #{id} is decided: {outcome}."
 MESSAGE_INTEREST_RECORDED = "Your interest is recorded; you are recused from proposal #{id}."
 MESSAGE_EDITED = "Proposal #{id} updated."
+MESSAGE_WITHDRAWN = "Proposal #{id} is withdrawn; the withdrawal is in the committee's audit trail."
 MESSAGE_INVALID_FORM = "The form was incomplete: {errors}"
 
 
@@ -75,6 +76,11 @@ def _detail(request: HttpRequest, proposal: Proposal, *, error: str | None = Non
         "recused": member is not None and member.pk in recused_ids,
         "vote_form": vote_form or VoteForm(initial={"proposal_hash": proposal.content_hash}),
         "interest_form": InterestForm(),
+        "withdraw_form": WithdrawForm(),
+        "close_form": CloseForm(),
+        "withdrawal": (AuditEvent.objects.filter(object_type="proposal", object_id=proposal.pk,
+                                                 action="proposal.withdrawn").first()
+                       if proposal.status == Proposal.Status.WITHDRAWN else None),
         "edit_form": EditForm(initial={
             "reason": proposal.reason,
             "amount_pounds": Decimal(proposal.amount_pence) / 100 if proposal.kind == Proposal.Kind.GRANT else None,
@@ -141,8 +147,10 @@ def vote(request: HttpRequest, proposal: Proposal) -> HttpResponse:
         return _invalid_form(request, proposal, form, vote_form=form)
 
     def cast() -> list[str]:
-        services.vote_cast(proposal=proposal, user=request.user, choice=form.cleaned_data["choice"],
-                           proposal_hash=form.cleaned_data["proposal_hash"])
+        choice = form.cleaned_data["choice"]
+        services.vote_cast(proposal=proposal, user=request.user, choice=choice,
+                           proposal_hash=form.cleaned_data["proposal_hash"],
+                           reason=form.cleaned_data.get("reason", "") if choice == rules.AGAINST else "")
         notes = [MESSAGE_VOTE_RECORDED.format(choice=form.cleaned_data["choice"], id=proposal.pk)]
         proposal.refresh_from_db()
         if proposal.status == Proposal.Status.DECIDED:
@@ -183,12 +191,29 @@ def edit(request: HttpRequest, proposal: Proposal) -> HttpResponse:
 
 @_proposal_action
 def close(request: HttpRequest, proposal: Proposal) -> HttpResponse:
+    form = CloseForm(request.POST)
+    form.is_valid()
 
     def decide() -> list[str]:
-        decision = services.proposal_decide(proposal=proposal, closed_by=request.user)
+        decision = services.proposal_decide(proposal=proposal, closed_by=request.user,
+                                            reason=form.cleaned_data.get("reason", ""))
         return [MESSAGE_DECIDED.format(id=proposal.pk, outcome=decision.outcome)]
 
     return _perform(request, proposal, decide)
+
+
+@_proposal_action
+def withdraw(request: HttpRequest, proposal: Proposal) -> HttpResponse:
+    """The proposer withdraws their proposal before the first vote; the service refuses anyone else, or later."""
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _invalid_form(request, proposal, form)
+
+    def take_back() -> list[str]:
+        services.proposal_withdraw(proposal=proposal, user=request.user, reason=form.cleaned_data["reason"])
+        return [MESSAGE_WITHDRAWN.format(id=proposal.pk)]
+
+    return _perform(request, proposal, take_back)
 
 
 def decisions(request: HttpRequest) -> HttpResponse:
@@ -207,8 +232,8 @@ def decisions(request: HttpRequest) -> HttpResponse:
     return render(request, "committee/decisions.html", {"groups": groups})
 
 
-ACTED_AS = {"administrator": "The site administrator", "chair": "The chair", "committee_member": "A committee member",
-            "": "Someone without a committee role"}
+ACTED_AS = {"site_administrator": "The site administrator", "administrator": "The group's administrator",
+            "chair": "The chair", "committee_member": "A committee member", "": "Someone without a committee role"}
 
 
 def recent_changes(request: HttpRequest) -> HttpResponse:
@@ -222,7 +247,7 @@ def recent_changes(request: HttpRequest) -> HttpResponse:
             if role is None:  # logged before the role was recorded
                 role = selectors.acting_role(organisation=event.organisation, actor=event.actor, action=event.action)
             who = ACTED_AS.get(role, ACTED_AS["committee_member"])
-            if event.organisation.publishes_committee_names and role != "administrator":
+            if event.organisation.publishes_committee_names and role != "site_administrator":
                 who = f"{event.actor.get_full_name() or event.actor.get_username()} ({who.lower()})"
         rows.append({"event": event, "who": who})
     return render(request, "committee/changes.html", {"rows": rows})

@@ -22,7 +22,8 @@ from datetime import date, timedelta
 from django.db import models
 
 from swingfund.compliance.errors import ComplianceRefusal, LimitExceeded
-from swingfund.compliance.limits import VERIFY_FLAG, Figure, FigureTable, format_pence
+from swingfund.compliance.limits import VERIFY_FLAG, Figure, FigureTable
+from swingfund.display import money
 
 WARN_AT_PERCENT = 80  # a policy of swingfund, not a legal figure: warn when within a fifth of a threshold
 
@@ -97,16 +98,16 @@ def _near(*, code: str, subject: str, total: int, limit: int, fig: Figure,
           limit_name: str | None = None) -> ComplianceWarning | None:
     if limit <= 0 or total * 100 < limit * WARN_AT_PERCENT:
         return None
-    message = WARN_NEAR.format(subject=subject, total=format_pence(total), percent=total * 100 // limit,
-                               **{**_parts(fig, limit_name), "limit": format_pence(limit)})
+    message = WARN_NEAR.format(subject=subject, total=money(total, short=True), percent=total * 100 // limit,
+                               **{**_parts(fig, limit_name), "limit": money(limit, short=True)})
     return ComplianceWarning(code=code, message=message, figure=fig, amount_pence=total, threshold_pence=limit)
 
 
 def _refuse_over(*, code: str, subject: str, total: int, limit: int, fig: Figure,
                  limit_name: str | None = None) -> None:
     if total > limit:
-        message = REFUSE_OVER_LIMIT.format(subject=subject, total=format_pence(total),
-                                           **{**_parts(fig, limit_name), "limit": format_pence(limit)})
+        message = REFUSE_OVER_LIMIT.format(subject=subject, total=money(total, short=True),
+                                           **{**_parts(fig, limit_name), "limit": money(limit, short=True)})
         raise LimitExceeded(message, code=code, figure=fig, total_pence=total)
 
 
@@ -206,7 +207,7 @@ def check_gift_spendable(*, figures: FigureTable, permissible: bool | None, amou
         due = f" by {by}" if permissible is False else f" (or returned by {by} if it cannot be)"
     template = REFUSE_IMPERMISSIBLE_GIFT if permissible is False else REFUSE_UNVERIFIED_GIFT
     code = "gift_impermissible" if permissible is False else "gift_unverified"
-    message = template.format(amount=format_pence(amount_pence), due=due, **_parts(fig))
+    message = template.format(amount=money(amount_pence, short=True), due=due, **_parts(fig))
     raise ComplianceRefusal(message, code=code, figure=fig, total_pence=amount_pence)
 
 
@@ -221,7 +222,7 @@ def _threshold_warning(*, figures: FigureTable, code: str, key: str, subject: st
     _not_negative(amount_pence=amount_pence)
     fig = figures.get(key, on=on)
     if amount_pence > fig.value:
-        message = WARN_OVER_THRESHOLD.format(subject=subject, total=format_pence(amount_pence), action=action,
+        message = WARN_OVER_THRESHOLD.format(subject=subject, total=money(amount_pence, short=True), action=action,
                                              **_parts(fig))
         return ComplianceWarning(code=code, message=message, figure=fig, amount_pence=amount_pence,
                                  threshold_pence=fig.value)

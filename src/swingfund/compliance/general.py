@@ -29,7 +29,8 @@ from fractions import Fraction
 
 from swingfund.compliance.checks import WARN_AT_PERCENT, ComplianceWarning
 from swingfund.compliance.errors import LimitExceeded
-from swingfund.compliance.limits import VERIFY_FLAG, Figure, FigureTable, format_pence
+from swingfund.compliance.limits import VERIFY_FLAG, Figure, FigureTable
+from swingfund.display import money
 
 NATIONS = ("E", "S", "W", "N")
 NATION_NAMES = {"E": "England", "S": "Scotland", "W": "Wales", "N": "Northern Ireland"}
@@ -152,7 +153,7 @@ def add(totals: Totals, item: Item) -> None:
 
 
 def _parts(fig: Figure, limit_name: str, limit: int) -> dict[str, str]:
-    return {"limit_name": limit_name, "limit": format_pence(limit), "citation": fig.citation,
+    return {"limit_name": limit_name, "limit": money(limit, short=True), "citation": fig.citation,
             "source_url": fig.source_url, "verify": "" if fig.verified else f" {VERIFY_FLAG}"}
 
 
@@ -161,13 +162,13 @@ def _test(*, code: str, subject: str, total: Fraction | int, fig: Figure, limit_
     """Refuse over the figure; warn at WARN_AT_PERCENT of it."""
     shown = round(total) if isinstance(total, Fraction) else total
     if total > fig.value:
-        raise LimitExceeded(REFUSE.format(subject=subject, total=format_pence(shown), hint=hint,
+        raise LimitExceeded(REFUSE.format(subject=subject, total=money(shown, short=True), hint=hint,
                                           **_parts(fig, limit_name, fig.value)),
                             code=code, figure=fig, total_pence=shown)
     if fig.value and total * 100 >= fig.value * WARN_AT_PERCENT:
         percent = int(total * 100 // fig.value)
         warnings.append(ComplianceWarning(
-            code=code, message=WARN.format(subject=subject, total=format_pence(shown), percent=percent,
+            code=code, message=WARN.format(subject=subject, total=money(shown, short=True), percent=percent,
                                            **_parts(fig, limit_name, fig.value)),
             figure=fig, amount_pence=shown, threshold_pence=fig.value))
 

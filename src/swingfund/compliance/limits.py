@@ -1,4 +1,4 @@
-"""The value object for one legal figure in force, and how money and figures are written for people."""
+"""The value object for one legal figure in force, and how a figure is written for people (money by `display.money`)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from swingfund.compliance.models import FigureKey, Unit
+from swingfund.display import money
 
 VERIFY_FLAG = "[verify]"
-
-
-def format_pence(pence: int) -> str:
-    """£1,234.56, or £1,234 for whole pounds. Formatting happens only at the edge."""
-    sign = "-" if pence < 0 else ""
-    pounds, rest = divmod(abs(pence), 100)
-    return f"{sign}£{pounds:,}" if rest == 0 else f"{sign}£{pounds:,}.{rest:02d}"
 
 
 @dataclass(frozen=True)
@@ -43,7 +37,7 @@ class Figure:
     def display(self) -> str:
         """The value as a person reads it: £11,390, 8p per elector, 30 days."""
         if self.unit == Unit.PENCE:
-            return format_pence(self.value)
+            return money(self.value, short=True)
         if self.unit == Unit.PENCE_PER_ELECTOR:
             return f"{self.value}p per elector"
         return f"{self.value} days"

@@ -1,5 +1,5 @@
 """Election dates: the regulated period (from the legal figure, in the table the caller passes) and the statutory
-timetable (Democracy Club's `uk-election-timetables`), from a Democracy Club election id such as `parl.2024-07-04`."""
+timetable (Democracy Club's `uk-election-timetables`), from a Democracy Club election id such as `parl.YYYY-MM-DD`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from uk_election_timetables.election_ids import from_election_id
 
 from swingfund.compliance.limits import FigureTable
 
-BAD_ELECTION_ID = "'{election_id}' is not a Democracy Club election id (for example parl.2024-07-04): {reason}"
+BAD_ELECTION_ID = "'{election_id}' is not a Democracy Club election id (for example parl.YYYY-MM-DD): {reason}"
 NO_REGULATED_PERIOD = (
     "The regulated period is encoded for UK Parliamentary general elections (parl.YYYY-MM-DD), not '{election_id}'."
 )

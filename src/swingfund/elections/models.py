@@ -42,7 +42,7 @@ class DataSource(models.Model):
 
 
 class Election(models.Model):
-    """One poll, named by its Democracy Club id (`parl.2024-07-04`). Notional results (a past election
+    """One poll, named by its Democracy Club id (`parl.YYYY-MM-DD`). Notional results (a past election
     recomputed on newer boundaries) are separate elections with `notional=True` and their own id."""
 
     id = models.CharField(max_length=80, primary_key=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from swingfund.committee.models import Decision, Proposal
-from swingfund.compliance.limits import format_pence
+from swingfund.display import money
 from swingfund.elections.models import Candidacy, Election, Result
 from swingfund.evaluation import scoring
 from swingfund.funding.models import Grant
@@ -21,7 +21,8 @@ from swingfund.targeting.bloc import Assumptions, bloc_parse
 from swingfund.targeting.leverage import vote_weight
 from swingfund.targeting.targets import targets_compute
 
-DEFAULT_BLOC = "religion:muslim"
+NO_BLOC_NOTE = ("Outcomes, money and the forecast only: no estimate of the group's own effect on the count (nobody "
+                "sees how anyone voted).")
 """The demo organisation's bloc (as in `swingfund demo`); a group passes its own with --bloc."""
 ELECTION_UNKNOWN = "No election {election!r}. Imported elections: {known}."
 ELECTION_NO_RESULTS = ("Election {election} has no results yet: evaluation needs the count. Import the results "
@@ -61,7 +62,7 @@ class SeatEvaluation:
             "bloc_effect_interval": None if effect is None else [round(effect[0]), round(effect[1])],
             "plausibly_pivotal": self.plausibly_pivotal, "pivotal": self.pivotal,
             "money": {"paid_pence": self.money_pence, "committed_pence": self.committed_pence,
-                      "paid": format_pence(self.money_pence)},
+                      "paid": money(self.money_pence, short=True)},
             "forecast": None if self.forecast_p_win is None else {
                 "p_win": round(self.forecast_p_win, 4),
                 "lead_interval": [round(self.forecast_lead_interval[0]), round(self.forecast_lead_interval[1])],
@@ -174,14 +175,16 @@ def _prior_leads(*, prior: Election, seats: dict[int, Candidacy]) -> dict[int, t
     return out
 
 
-def evaluate(*, election_id: str, organisation: str, bloc: str = DEFAULT_BLOC,
+def evaluate(*, election_id: str, organisation: str, bloc: str | None = None,
              assumptions: Assumptions | None = None) -> Evaluation:
-    """Per seat where the group acted: the outcome, the bloc's possible effect, the money and the forecast's score."""
+    """Per seat where the group acted: the outcome, the bloc's possible effect, the money and the forecast's score.
+    Without a census bloc (`bloc` None or "") there is no effect to estimate: the seats' effect is unknown, and
+    the forecast moves the prior lead by nothing but the seat error."""
     org = organisation_get(slug=organisation)
     election = _election(election_id)
     acted = acted_seats(organisation=org, election_id=election.pk)
-    table = targets_compute(election_id=election.pk, bloc=bloc_parse(text=bloc), assumptions=assumptions,
-                            draws=EFFECT_DRAWS)
+    table = targets_compute(election_id=election.pk, bloc=bloc_parse(text=bloc) if bloc else None,
+                            assumptions=assumptions, draws=EFFECT_DRAWS)
     a = table.assumptions
     index = {int(c): i for i, c in enumerate(table.seats.constituency_ids)}
     central = a.central_multiplier() / a.cohesion.central if a.cohesion.central else float("nan")
@@ -208,7 +211,7 @@ def evaluate(*, election_id: str, organisation: str, bloc: str = DEFAULT_BLOC,
         won = result.winner_id == cand.pk if result.winner_id else own > best_other
         effect = None
         i = index.get(cid)
-        if i is not None and math.isfinite(table.bloc_voters[i]) and central > 0:
+        if bloc and i is not None and math.isfinite(table.bloc_voters[i]) and central > 0:
             base = table.bloc_voters[i] / central
             effect = (float(base * lows * weight), float(base * highs * weight))
         pivotal = "unknown" if effect is None else str(scoring.pivotal_level(
@@ -235,26 +238,33 @@ def evaluate(*, election_id: str, organisation: str, bloc: str = DEFAULT_BLOC,
             s = rows[r]
             rows[r] = SeatEvaluation(**{**s.__dict__, "forecast_p_win": float(p[k]),
                                         "forecast_lead_interval": (float(flo[k]), float(fhi[k]))})
-    notes = [
-        f"Acted seats: the committee's approved grant decisions and the grants paid from {org.slug}'s campaigns "
-        f"for {election.pk}.",
+    effect_notes = [
         "Bloc effect: the bloc's cohesive vote with every targeting assumption at the low, then the high end of "
         f"its range{' (counted twice: a switched vote)' if a.count_twice else ''}.",
         "Plausibly pivotal: the actual majority was below the high end of the bloc's effect ('yes' if below even "
         "the low end). It says the bloc could have decided the seat, not that it did.",
-        (f"Forecast: the backed candidate's lead at {prior.pk} on the same boundaries (their party's; none for a "
-         "new independent), moved by the bloc's effect drawn from its range (either way for a party's candidate, "
-         f"whose prior votes already held the bloc's; towards a new independent), plus a t({scoring.SEAT_ERROR_DF}) "
-         "seat error scaled to "
-         f"{scoring.SEAT_ERROR_SHARE:.0%} of valid votes; Brier score and coverage of its 5–95 % interval.")
+    ] if bloc else [NO_BLOC_NOTE]
+    notes = [
+        f"Acted seats: the committee's approved grant decisions and the grants paid from {org.slug}'s campaigns "
+        f"for {election.pk}.",
+        *effect_notes,
+        ((f"Forecast: the backed candidate's lead at {prior.pk} on the same boundaries (their party's; none for a "
+          "new independent), moved by the bloc's effect drawn from its range (either way for a party's candidate, "
+          f"whose prior votes already held the bloc's; towards a new independent), plus a t({scoring.SEAT_ERROR_DF}) "
+          "seat error scaled to "
+          f"{scoring.SEAT_ERROR_SHARE:.0%} of valid votes; Brier score and coverage of its 5–95 % interval.")
+         if bloc else
+         (f"Forecast: the backed candidate's lead at {prior.pk} on the same boundaries (their party's; none for a "
+          f"new independent), plus a t({scoring.SEAT_ERROR_DF}) seat error scaled to "
+          f"{scoring.SEAT_ERROR_SHARE:.0%} of valid votes; Brier score and coverage of its 5–95 % interval."))
         if prior else "Forecast not scored: no earlier election with results on the same boundaries.",
         *[f"Source: {s.title} — {s.publisher} ({s.file_name})" for s in table.sources],
     ]
-    return Evaluation(election_id=election.pk, organisation=org.slug, bloc=bloc, seats=rows,
+    return Evaluation(election_id=election.pk, organisation=org.slug, bloc=bloc or "", seats=rows,
                       prior_election=prior.pk if prior else None, notes=notes)
 
 
-def track_record(*, organisation: str, bloc: str = DEFAULT_BLOC) -> list[Evaluation]:
+def track_record(*, organisation: str, bloc: str | None = None) -> list[Evaluation]:
     """Every election with results in which the organisation acted, newest first."""
     org = organisation_get(slug=organisation)
     ids = set(Decision.objects.filter(proposal__organisation=org, outcome=Decision.Outcome.APPROVED,

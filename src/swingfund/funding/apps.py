@@ -9,6 +9,6 @@ class FundingConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from swingfund.funding.dbguard import register_sqlite_functions
+        from swingfund.appendonly import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="funding_sqlite_ledger_guard")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from swingfund.compliance.limits import format_pence
+from swingfund.display import money
 
 IN_COLOUR = "#0b6e4f"
 OUT_COLOUR = "#a4330d"
@@ -18,7 +18,7 @@ def progress_svg(*, raised_pence: int, goal_pence: int, width: int = 600, height
     """A bar filled to the share of the goal raised (capped at full), labelled with both amounts."""
     share = 0.0 if goal_pence <= 0 else max(0.0, min(1.0, raised_pence / goal_pence))
     filled = round(width * share)
-    label = f"{format_pence(raised_pence)} of {format_pence(goal_pence)} ({round(share * 100)}%)"
+    label = f"{money(raised_pence, short=True)} of {money(goal_pence, short=True)} ({round(share * 100)}%)"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="progress" role="img" viewBox="0 0 {width} {height}" '
         f'width="100%" aria-label="{escape(label)}">'
@@ -74,7 +74,7 @@ def money_flow_svg(series: list[tuple[dt.date, int, int]], *, width: int = 760, 
         if -bottom <= value <= top:
             parts.append(f'<line x1="{pad_left}" x2="{width - pad_right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
                          f'stroke="{GRID_COLOUR}"/><text x="{pad_left - 6}" y="{y(value) + 4:.1f}" font-size="11" '
-                         f'text-anchor="end">{escape(format_pence(value))}</text>')
+                         f'text-anchor="end">{escape(money(value, short=True))}</text>')
     slot = plot_w / len(series)
     bar = max(1.0, slot * 0.7)
     points = []
@@ -83,11 +83,11 @@ def money_flow_svg(series: list[tuple[dt.date, int, int]], *, width: int = 760, 
         if money_in:
             parts.append(f'<rect class="in" x="{x:.1f}" y="{y(money_in):.1f}" width="{bar:.1f}" '
                          f'height="{zero - y(money_in):.1f}" fill="{IN_COLOUR}"><title>{day}: in '
-                         f"{escape(format_pence(money_in))}</title></rect>")
+                         f"{escape(money(money_in, short=True))}</title></rect>")
         if money_out:
             parts.append(f'<rect class="out" x="{x:.1f}" y="{zero:.1f}" width="{bar:.1f}" '
                          f'height="{y(-money_out) - zero:.1f}" fill="{OUT_COLOUR}"><title>{day}: out '
-                         f"{escape(format_pence(money_out))}</title></rect>")
+                         f"{escape(money(money_out, short=True))}</title></rect>")
         points.append(f"{x + bar / 2:.1f},{y(balance):.1f}")
     parts.append(f'<polyline class="balance" fill="none" stroke="{NET_COLOUR}" stroke-width="2" '
                  f'points="{" ".join(points)}"/>')

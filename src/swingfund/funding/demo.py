@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from swingfund.compliance.limits import format_pence
+from swingfund.display import money
 from swingfund.funding import ledger, selectors, services
 from swingfund.funding.models import Campaign, Donation, Grant, Method
 
@@ -45,8 +45,9 @@ class DemoSummary:
     transactions: int
 
     def __str__(self) -> str:
-        return (f"Campaign '{self.campaign}': {self.gifts} gifts, {format_pence(self.raised_pence)} raised, "
-                f"{format_pence(self.held_pence)} held; {self.grants} grants paid ({format_pence(self.paid_pence)}); "
+        return (f"Campaign '{self.campaign}': {self.gifts} gifts, {money(self.raised_pence, short=True)} raised, "
+                f"{money(self.held_pence, short=True)} held; "
+                f"{self.grants} grants paid ({money(self.paid_pence, short=True)}); "
                 f"{self.transactions} ledger transactions. See /funding/, /funding/ledger/, /funding/dashboard/.")
 
 

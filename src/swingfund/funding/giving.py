@@ -1,5 +1,5 @@
 """How a visitor can give to a campaign: open or closed, days left, card (only when Stripe is configured) or the
-organiser's bank and cheque details, preset amounts and share links. Pure reads of settings and the campaign."""
+campaign's group's bank and cheque details (its organisation row), preset amounts and share links. Pure reads."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from swingfund.funding.models import Campaign
+from swingfund.organisations.models import Organisation
+from swingfund.organisations.selectors import organisation_defaults
 
 PRESET_POUNDS = (10, 25, 50, 100)
 
@@ -33,12 +35,20 @@ def card_enabled() -> bool:
     return bool(getattr(settings, "STRIPE_SECRET_KEY", ""))
 
 
-def offline_details() -> dict[str, str]:
-    """The organiser's bank-transfer and cheque details (settings; empty values are not offered)."""
+def campaign_organisation(*, campaign: Campaign, request: HttpRequest | None = None) -> Organisation | None:
+    """The group a campaign gives to: its own organisation, else the group this site serves."""
+    if campaign.organisation_id:
+        return campaign.organisation
+    return getattr(request, "organisation", None)
+
+
+def offline_details(*, organisation: Organisation | None) -> dict[str, str]:
+    """The bank-transfer and cheque details of the group whose campaign this is (its organisation row; empty values
+    are not offered). Never another group's, never settings."""
+    giving = organisation_defaults(organisation=organisation).giving
     return {
-        "account_name": settings.SWINGFUND_BANK_ACCOUNT_NAME, "sort_code": settings.SWINGFUND_BANK_SORT_CODE,
-        "account_number": settings.SWINGFUND_BANK_ACCOUNT_NUMBER, "cheque_payee": settings.SWINGFUND_CHEQUE_PAYEE,
-        "cheque_address": settings.SWINGFUND_CHEQUE_ADDRESS,
+        "account_name": giving.account_name, "sort_code": giving.sort_code, "account_number": giving.account_number,
+        "cheque_payee": giving.cheque_payee, "cheque_address": giving.cheque_address,
     }
 
 
@@ -55,7 +65,8 @@ def giving_context(request: HttpRequest, *, campaign: Campaign) -> dict[str, obj
         checkout = reverse("payments:checkout", args=[campaign.slug])
     except NoReverseMatch:
         checkout = ""
-    offline = offline_details()
+    organisation = campaign_organisation(campaign=campaign, request=request)
+    offline = offline_details(organisation=organisation)
     url = request.build_absolute_uri(request.path)
     return {
         "is_open": campaign_is_open(campaign=campaign), "days_left": days_left(campaign=campaign),
@@ -64,4 +75,5 @@ def giving_context(request: HttpRequest, *, campaign: Campaign) -> dict[str, obj
         "bank": bool(offline["account_number"] and offline["sort_code"]),
         "cheque": bool(offline["cheque_payee"] and offline["cheque_address"]),
         "share": share_links(url=url, text=f"Give to {campaign.title}"), "page_url": url,
+        "giving_address": organisation_defaults(organisation=organisation).address_line,
     }

@@ -12,14 +12,24 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.db.models import Sum
 from fpdf import FPDF
 
-from swingfund.compliance.limits import Figure, format_pence
+from swingfund.compliance.limits import Figure
 from swingfund.compliance.selectors import figure, legal_status_for
+from swingfund.display import money
 from swingfund.funding import selectors
 from swingfund.funding.models import GivingMode, Grant
+from swingfund.organisations.selectors import organisation_defaults
+
+NOTICE_ADDRESS_MISSING = ("The donation notice needs the postal address of {name} (the agent records the donor's "
+                          "address): add it on the group's settings page or with `swingfund setup`, then open the "
+                          "notice again.")
+NOTICE_NO_ORGANISATION = "Grant #{pk}'s campaign belongs to no group: a donation notice names the group that gave."
+
+
+class NoticeRefused(ValueError):
+    """The notice cannot be issued yet; the message says what to set first."""
 
 UNICODE_FONTS = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -71,9 +81,16 @@ def group_as_donor(status) -> tuple[str, str]:
 
 
 def notice_for_grant(grant: Grant) -> DonationNotice:
+    """The notice for one grant, in the name and address of the group whose campaign paid it (its organisation row).
+    Refuses (NoticeRefused) while that group has no postal address."""
     candidacy = grant.candidacy
     campaign = grant.campaign
-    org_name = campaign.organisation.name if campaign.organisation_id else settings.SWINGFUND_ORG_NAME
+    if not campaign.organisation_id:
+        raise NoticeRefused(NOTICE_NO_ORGANISATION.format(pk=grant.pk))
+    group = organisation_defaults(organisation=campaign.organisation)
+    org_name = group.legal_name or group.name
+    if not group.address_line:
+        raise NoticeRefused(NOTICE_ADDRESS_MISSING.format(name=org_name))
     on = candidacy.election.poll_date if candidacy.election_id else (grant.paid_at or grant.created_at).date()
     threshold = figure("candidate_donation_threshold", on=on)
     earmarked = campaign.mode == GivingMode.EARMARKED
@@ -83,7 +100,7 @@ def notice_for_grant(grant: Grant) -> DonationNotice:
         pooled = Grant.objects.filter(candidacy=candidacy, campaign__mode=GivingMode.POOLED,
                                       campaign__organisation=campaign.organisation)
         permissibility, evidence = group_as_donor(legal_status_for(campaign.organisation))
-        donors = [{"name": org_name, "address": settings.SWINGFUND_ORG_ADDRESS, "postcode": "",
+        donors = [{"name": org_name, "address": group.address_line, "postcode": "",
                    "amount_pence": grant.amount_pence,
                    "total_to_candidate_pence": pooled.aggregate(t=Sum("amount_pence"))["t"] or grant.amount_pence,
                    "received_on": (grant.paid_at or grant.created_at).date(),
@@ -91,7 +108,7 @@ def notice_for_grant(grant: Grant) -> DonationNotice:
     for donor in donors:  # the test is on each donor's total to this candidate, not on one line of one grant
         donor["over_threshold"] = donor["total_to_candidate_pence"] > threshold.value
     return DonationNotice(
-        grant=grant, organisation_name=org_name, organisation_address=settings.SWINGFUND_ORG_ADDRESS,
+        grant=grant, organisation_name=org_name, organisation_address=group.address_line,
         candidate=candidacy.person_name or str(candidacy.person or ""), seat=str(candidacy.constituency),
         election=candidacy.election_id, threshold=threshold, donors=donors, earmarked=earmarked,
     )
@@ -123,7 +140,7 @@ def notice_pdf(notice: DonationNotice) -> bytes:
     line("Donation notice for the candidate's election agent", 15, 9)
     line(f"From {notice.organisation_name}, {notice.organisation_address}")
     line(f"Candidate: {notice.candidate} — {notice.seat}, election {notice.election}")
-    line(f"Grant #{grant.pk}: {format_pence(grant.amount_pence)}; paid {_date(grant.paid_at)}"
+    line(f"Grant #{grant.pk}: {money(grant.amount_pence, short=True)}; paid {_date(grant.paid_at)}"
          f"{'; bank reference ' + grant.bank_reference if grant.bank_reference else ' (not yet paid)'}")
     mode = ("Earmarked gifts passed on as agent for the true donors listed below."
             if notice.earmarked else "A gift from the group's own funds: the group is the donor.")
@@ -134,8 +151,8 @@ def notice_pdf(notice: DonationNotice) -> bytes:
     for donor in notice.donors:
         flag = " — over the threshold: check and report" if donor["over_threshold"] else ""
         total = donor["total_to_candidate_pence"]
-        in_all = f" ({format_pence(total)} to this candidate in all)" if total != donor["amount_pence"] else ""
-        line(f"{donor['name']}: {format_pence(donor['amount_pence'])}{in_all}, received "
+        in_all = f" ({money(total, short=True)} to this candidate in all)" if total != donor["amount_pence"] else ""
+        line(f"{donor['name']}: {money(donor['amount_pence'], short=True)}{in_all}, received "
              f"{_date(donor['received_on'])}{flag}", 11, 7)
         address = ", ".join(part for part in (donor["address"], donor["postcode"]) if part) or "address not given"
         line(f"    Address: {address}")
@@ -143,5 +160,5 @@ def notice_pdf(notice: DonationNotice) -> bytes:
         evidence = f" ({donor['evidence']})" if donor.get("evidence") else ""
         line(f"    Permissibility: {donor['permissibility']}{evidence}{checked}")
     pdf.ln(3)
-    line(f"Total: {format_pence(notice.total_pence)}", 11, 7)
+    line(f"Total: {money(notice.total_pence, short=True)}", 11, 7)
     return bytes(pdf.output())

@@ -13,6 +13,7 @@ from django.utils import timezone
 from swingfund.compliance import gifts as law
 from swingfund.compliance.limits import Figure
 from swingfund.compliance.selectors import figure
+from swingfund.display import money
 from swingfund.funding import rules
 from swingfund.funding.models import (
     Campaign,
@@ -125,11 +126,6 @@ def earmarked_totals(campaign: Campaign) -> list[dict]:
     return [{"candidacy": names[r["earmarked_candidacy"]], "pence": r["total"]} for r in rows]
 
 
-def campaigns_open(*, now: dt.datetime | None = None) -> QuerySet[Campaign]:
-    now = now or timezone.now()
-    return Campaign.objects.filter(starts_at__lte=now).order_by("-starts_at")
-
-
 def gift_display_name(gift: Donation, *, threshold_pence: int) -> str:
     """What the public sees for a gift's giver: the name only when the donor has been checked and found
     permissible, the gift is accepted (not held, returned or voided), the giver consented with this very gift, and
@@ -157,7 +153,7 @@ def public_description(tx: LedgerTransaction, entries: list[dict]) -> str:
     accounts, campaign), never from text typed by staff: £ in or out, what kind of movement, for whom."""
     label = PUBLIC_KINDS.get(tx.kind, tx.kind.replace("_", " ").capitalize())
     moved = max((abs(e["amount_pence"]) for e in entries), default=0)
-    parts = [f"{label}: £{moved / 100:,.2f}"]
+    parts = [f"{label}: {money(moved)}"]
     grants = [e["account_name"] for e in entries if e["account"].startswith("grant:")]
     if grants:
         parts.append(grants[0])

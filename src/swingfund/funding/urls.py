@@ -1,7 +1,7 @@
 from django.urls import path
 
 import swingfund.urlconverters  # noqa: F401  (registers <id:…>)
-from swingfund.funding import views
+from swingfund.funding import campaign_pages, grant_pages, views
 
 app_name = "funding"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("ledger/checkpoints.json", views.ledger_checkpoints, name="ledger-checkpoints"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/gift/", views.gift_new, name="gift-new"),
+    path("dashboard/campaign/", campaign_pages.campaign_new, name="campaign-new"),
+    path("dashboard/grants/", grant_pages.grants_from_decisions, name="grants-from-decisions"),
     path("dashboard/gifts/<id:pk>/return/", views.held_return, name="held-return"),
     path("dashboard/gifts/<id:pk>/check/", views.held_check, name="held-check"),
     path("grants/<id:pk>/pay/", views.grant_pay, name="grant-pay"),

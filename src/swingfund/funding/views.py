@@ -15,8 +15,8 @@ from swingfund import csvsafe
 from swingfund.accounts.access import refusal, refusal_any, visible_organisations
 from swingfund.accounts.roles import TREASURER
 from swingfund.compliance.checks import ComplianceRefusal, registration_warning
-from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import figure, figure_table
+from swingfund.display import money
 from swingfund.elections.models import Candidacy
 from swingfund.funding import charts, checkpoints, giving, notices, selectors, services
 from swingfund.funding.forms import DonorCheckForm, OfflineGiftForm, ReferenceForm
@@ -94,7 +94,7 @@ def ledger_csv(request: HttpRequest) -> HttpResponse:
         for entry in row["entries"]:
             writer.writerow([row["id"], row["posted_at"].isoformat(), row["kind"], row["description"], row["campaign"],
                              row["giver"], entry["account"], entry["account_name"], entry["amount_pence"],
-                             format_pence(entry["amount_pence"]), row["reverses"], row["prev_hash"], row["hash"]])
+                             money(entry["amount_pence"], short=True), row["reverses"], row["prev_hash"], row["hash"]])
     # The signed checkpoints travel with every export: id = the transaction count signed, hash = the head signed.
     document = checkpoints.checkpoints_document()
     for c in document["checkpoints"]:
@@ -171,7 +171,7 @@ def gift_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             note = f" It is HELD: {gift.hold_reason}" if gift.status == Donation.Status.HELD else ""
-            messages.success(request, f"Recorded gift #{gift.pk} of {format_pence(gift.amount_pence)}.{note}")
+            messages.success(request, f"Recorded gift #{gift.pk} of {money(gift.amount_pence, short=True)}.{note}")
             return redirect("funding:dashboard")
     return render(request, "funding/gift_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -236,14 +236,24 @@ def grant_notice(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(Grant.objects.select_related("candidacy", "campaign"), pk=pk)
     if refused := refusal(request, organisation=grant.campaign.organisation, role=TREASURER):
         return refused
-    return render(request, "funding/notice.html", {"notice": notices.notice_for_grant(grant)})
+    try:
+        notice = notices.notice_for_grant(grant)
+    except notices.NoticeRefused as error:
+        messages.error(request, str(error))
+        return redirect("funding:dashboard")
+    return render(request, "funding/notice.html", {"notice": notice})
 
 
 def grant_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(Grant.objects.select_related("candidacy", "campaign"), pk=pk)
     if refused := refusal(request, organisation=grant.campaign.organisation, role=TREASURER):
         return refused
-    response = HttpResponse(notices.notice_pdf(notices.notice_for_grant(grant)), content_type="application/pdf")
+    try:
+        notice = notices.notice_for_grant(grant)
+    except notices.NoticeRefused as error:
+        messages.error(request, str(error))
+        return redirect("funding:dashboard")
+    response = HttpResponse(notices.notice_pdf(notice), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="donation-notice-grant-{grant.pk}.pdf"'
     return response
 

@@ -67,7 +67,7 @@ class Organisation(models.Model):
     bloc_kind = models.CharField(max_length=12, choices=BlocKind.choices, default=BlocKind.NONE)
     bloc = models.CharField(
         max_length=200, blank=True,
-        help_text="Census categories for a census bloc, e.g. 'religion:muslim' or 'ethnicity:black+ethnicity:mixed'.")
+        help_text="Census categories for a census bloc, e.g. 'ethnicity:mixed' or 'ethnicity:black+ethnicity:mixed'.")
 
     class Meta:
         db_table = "scorecards_organisation"

@@ -75,15 +75,37 @@ class GroupDefaults:
     @property
     def address_line(self) -> str:
         """The postal address on one line, as an imprint prints it."""
-        return ", ".join(part.strip() for part in self.address.replace("\r", "").split("\n") if part.strip())
+        return address_line(self.address)
 
     @property
     def imprint(self) -> str:
         """The imprint (Elections Act 2022 Part 6): promoter's name and postal address. Empty when the group has not
         given an address yet: callers refuse to publish material without one."""
-        if not self.address_line:
-            return ""
-        return f"Promoted by {self.legal_name or self.name}, {self.address_line}."
+        return imprint_text(name=self.legal_name or self.name, address=self.address)
+
+
+def address_line(address: str) -> str:
+    """A postal address (one line per line) on one line, as an imprint prints it."""
+    return ", ".join(part.strip() for part in (address or "").replace("\r", "").split("\n") if part.strip())
+
+
+def imprint_text(*, name: str, address: str) -> str:
+    """"Promoted by <name>, <address>." — or "" without an address (callers refuse to publish then)."""
+    line = address_line(address)
+    return f"Promoted by {name}, {line}." if line else ""
+
+
+def organisation_imprint(*, organisation: Organisation | None) -> str:
+    """The group's imprint from its row alone (no query: for code that renders one message per supporter)."""
+    if organisation is None:
+        return ""
+    return imprint_text(name=organisation.legal_name or organisation.name, address=organisation.address)
+
+
+def organisation_sender(*, organisation: Organisation | None) -> str:
+    """The address the group's email goes from: its own sender, else the deployment's fallback (may be "")."""
+    own = organisation.sender_email if organisation is not None else ""
+    return own or settings.DEFAULT_FROM_EMAIL
 
 
 def latest_election_id() -> str:
@@ -125,7 +147,7 @@ def organisation_defaults(*, organisation: Organisation | None) -> GroupDefaults
         name=organisation.name,
         legal_name=organisation.legal_name,
         address=organisation.address,
-        sender_email=organisation.sender_email or settings.DEFAULT_FROM_EMAIL,
+        sender_email=organisation_sender(organisation=organisation),
         privacy_contact=organisation.privacy_contact or organisation.sender_email,
         election_id=organisation.default_election or latest_election_id(),
         lens=organisation.lens if organisation.lens in (Lens.SWING, Lens.OWN) else Lens.SWING,

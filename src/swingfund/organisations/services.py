@@ -25,9 +25,9 @@ ELECTION_UNKNOWN = ("No election {value!r} in the database. Import or create it 
                     "leave the default election empty.")
 LENS_BAD = "The lens must be 'swing' or 'own', not {value!r}."
 BLOC_KIND_BAD = "The bloc must be 'none', 'census' or 'supporters', not {value!r}."
-BLOC_NEEDS_CATEGORIES = ("A census bloc needs at least one census category (e.g. 'religion:muslim'); choose 'none' or "
+BLOC_NEEDS_CATEGORIES = ("A census bloc needs at least one census category (e.g. 'ethnicity:mixed'); choose 'none' or "
                          "'supporters' to target without one.")
-BLOC_TERM_BAD = "{term!r} is not a census category: write topic:category, e.g. 'religion:muslim'."
+BLOC_TERM_BAD = "{term!r} is not a census category: write topic:category, e.g. 'ethnicity:mixed'."
 BLOC_TERM_UNKNOWN = "{term!r} is not a census category in the imported census files. Available: {available}."
 BLOC_ONLY_FOR_CENSUS = "Census categories are set only for a census bloc (the bloc is {kind!r})."
 SORT_CODE_BAD = "The sort code {value!r} must be six digits, e.g. 12-34-56."
@@ -51,7 +51,7 @@ class OrganisationInvalid(ValueError):
 
 
 def census_categories() -> set[str]:
-    """The census categories present in the imported files (`religion:muslim`, `ethnicity:black`, …)."""
+    """The census categories present in the imported files (`ethnicity:black`, `religion:buddhist`, …)."""
     pairs = DemographicStat.objects.exclude(topic="population").values_list("topic", "category").distinct()
     return {f"{topic}:{category}" for topic, category in pairs}
 

@@ -2,8 +2,9 @@
 
 Placeholders: {first_name} {seat} {candidate} {reason} {polling_day} {donate_link} {pledge_link}
 {unsubscribe_link}. The imprint (Elections Act 2022 s.41; the Electoral Commission's statutory guidance lists
-WhatsApp direct messages as digital material) is built from the promoter's name and address in settings and is
-not part of the editable text: a template containing the imprint's words is refused so nobody edits a copy.
+WhatsApp direct messages as digital material) is built from the sending group's name and postal address (its
+organisation row) and is not part of the editable text: a template containing the imprint's words is refused so
+nobody edits a copy. A group without a postal address cannot render material at all.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import hashlib
 import string
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import formats
 
+from swingfund.organisations.models import Organisation
+from swingfund.organisations.selectors import organisation_imprint
 from swingfund.outreach import errors
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.languages import direction
@@ -24,8 +26,12 @@ PLACEHOLDERS = (
 )  # fmt: skip
 
 
-def imprint() -> str:
-    return f"Promoted by {settings.SWINGFUND_ORG_NAME}, {settings.SWINGFUND_ORG_ADDRESS}."
+def imprint(*, organisation: Organisation | None) -> str:
+    """The group's imprint; refuses (OutreachRefusal) while the group has no postal address."""
+    text = organisation_imprint(organisation=organisation)
+    if not text:
+        raise OutreachRefusal(errors.IMPRINT_ADDRESS_MISSING)
+    return text
 
 
 @dataclass(frozen=True)
@@ -45,12 +51,14 @@ def template_check(*, text: str) -> None:
         raise OutreachRefusal(errors.IMPRINT_REMOVED)
 
 
-def render(*, subject: str, body: str, language: str, values: dict[str, str]) -> Rendered:
+def render(*, subject: str, body: str, language: str, values: dict[str, str],
+           organisation: Organisation | None) -> Rendered:
     template_check(text=subject + body)
+    closing = imprint(organisation=organisation)
     filled = {name: values.get(name, "") for name in PLACEHOLDERS}
     text = body.format(**filled).rstrip()
     return Rendered(
-        subject=subject.format(**filled), body=f"{text}\n\n{imprint()}", language=language,
+        subject=subject.format(**filled), body=f"{text}\n\n{closing}", language=language,
         direction=direction(language),
     )
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from swingfund.outreach import spending
 from swingfund.outreach.channels.base import ChannelError, get_channel
+from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.messaging import message_render, seat_backing
 from swingfund.outreach.models import Channel, Delivery, DeliveryEvent
 from swingfund.outreach.ratelimit import TokenBucket
@@ -169,7 +170,10 @@ def _send_one(*, delivery: Delivery, sender, bucket: TokenBucket, worker: str, c
     message = delivery.message
     if message.pk not in cache:
         cache[message.pk] = seat_backing(message=message)
-    rendered = message_render(message=message, supporter=supporter, backing=cache[message.pk])
+    try:
+        rendered = message_render(message=message, supporter=supporter, backing=cache[message.pk])
+    except OutreachRefusal as exc:  # e.g. the group's address was removed after queueing: no imprint, no sending
+        return _failed(delivery=delivery, worker=worker, error=str(exc))
     bucket.take()
     try:
         provider_id = sender.send(delivery=delivery, supporter=supporter, rendered=rendered)

@@ -73,7 +73,8 @@ def demo_run(*, organisation, election_id: str) -> DemoSummary:
                 referral_code=new_referral_code(), source="demo", created_at=now, email_confirmed_at=now,
             )  # fmt: skip
             Consent.objects.bulk_create(
-                Consent(supporter=s, purpose=p, wording=consent.wording(purpose=p), version=consent.VERSION,
+                Consent(supporter=s, purpose=p, wording=consent.wording(purpose=p, organisation=organisation),
+                        version=consent.VERSION,
                         source="swingfund demo", given_at=now) for p in ("email", "whatsapp", "special")
             )  # fmt: skip
     message = Message.objects.filter(segment=segment).first()

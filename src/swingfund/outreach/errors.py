@@ -27,9 +27,16 @@ CSV_ROW_REFUSED = "line {line}: {reason}"
 SELF_APPROVAL = "A second organiser must approve this message: its author cannot approve it."
 NOT_APPROVED = "This message is not approved, so it cannot be sent."
 STALE_APPROVAL = "The message changed after it was approved; approve it again."
+IMPRINT_ADDRESS_MISSING = (
+    "The group has no postal address yet, and the law requires one in the imprint of everything it sends "
+    "(Elections Act 2022 s.41): an administrator adds it on the settings page or with `swingfund setup`."
+)
+NO_SENDER = (
+    "The group has no sender address and the site no fallback (SWINGFUND_FROM_EMAIL): an administrator sets the "
+    "group's sender on the settings page or with `swingfund setup`."
+)
 IMPRINT_REMOVED = "The imprint is added by the software and cannot be removed or edited."
 UNKNOWN_PLACEHOLDER = "Unknown placeholder {{{name}}}; use one of: {choices}."
 NO_TRANSLATION = "The message has no {language} translation."
 SEGMENT_EMPTY = "The segment names no constituency."
 WHATSAPP_NEEDS_TEMPLATE = "A WhatsApp message to supporters must use an approved template name."
-ERASED = "This supporter was erased."

@@ -24,8 +24,8 @@ class SignUpForm(forms.Form):
                                  ("special", "consent_special")) if d.get(key)}  # fmt: skip
 
     @staticmethod
-    def wordings() -> dict[str, str]:
-        return {p: consent.wording(purpose=p) for p in ("email", "whatsapp", "special")}
+    def wordings(*, organisation) -> dict[str, str]:
+        return {p: consent.wording(purpose=p, organisation=organisation) for p in ("email", "whatsapp", "special")}
 
 
 class ComposeForm(forms.Form):

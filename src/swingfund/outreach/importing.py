@@ -53,9 +53,9 @@ def _when(value: str) -> datetime | None:
     return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
 
 
-@functools.lru_cache(maxsize=8)
-def _wording(purpose: str) -> str:
-    return consent.wording(purpose=purpose)
+@functools.lru_cache(maxsize=64)
+def _wording(purpose: str, name: str) -> str:
+    return consent.wording_for(purpose=purpose, name=name)
 
 
 def supporters_import(
@@ -139,7 +139,8 @@ def _row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now
         key, seat, (row.get("language") or "en").strip() or "en",
         adapt(_when(row.get("email_confirmed_at", ""))), new_token(), new_referral_code(), "csv import", adapt(now),
     )  # fmt: skip
-    consents = [(p, wording_given or _wording(p), version, source, adapt(evidence[p])) for p in sorted(given)]
+    name = consent.speaker(organisation=organisation)
+    consents = [(p, wording_given or _wording(p, name), version, source, adapt(evidence[p])) for p in sorted(given)]
     tags = [t.strip() for t in (row.get("tags") or "").split(";") if t.strip()]
     return supporter, consents, tags
 

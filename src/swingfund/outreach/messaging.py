@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from swingfund.organisations.selectors import organisation_sender
 from swingfund.outreach import compose, errors
 from swingfund.outreach.bulk import db_datetime, rows_insert
 from swingfund.outreach.errors import OutreachRefusal
@@ -116,7 +117,8 @@ def message_render(*, message: Message, supporter: Supporter, backing=None) -> c
     t = _translation_for(message, supporter.language)
     backing = seat_backing(message=message) if backing is None else backing
     return compose.render(subject=t.subject, body=t.body, language=t.language,
-                          values=values_for(message=message, supporter=supporter, backing=backing))
+                          values=values_for(message=message, supporter=supporter, backing=backing),
+                          organisation=message.organisation)
 
 
 def message_preview(*, message: Message, language: str) -> compose.Rendered:
@@ -125,7 +127,8 @@ def message_preview(*, message: Message, language: str) -> compose.Rendered:
         raise OutreachRefusal(errors.NO_TRANSLATION.format(language=language))
     values = dict(SAMPLE_VALUES, polling_day=compose.polling_day_text(message), donate_link=message.donate_url,
                   pledge_link="https://…/pledge/" if message.pledge_ask else "", unsubscribe_link="https://…/unsubscribe/")
-    return compose.render(subject=t.subject, body=t.body, language=language, values=values)
+    return compose.render(subject=t.subject, body=t.body, language=language, values=values,
+                          organisation=message.organisation)
 
 
 def message_queue(*, message: Message, now: datetime | None = None) -> int:
@@ -137,6 +140,9 @@ def message_queue(*, message: Message, now: datetime | None = None) -> int:
         raise OutreachRefusal(errors.NOT_APPROVED)
     if compose.content_hash(message=message) != message.approved_hash:
         raise OutreachRefusal(errors.STALE_APPROVAL)
+    compose.imprint(organisation=message.organisation)  # no address, no imprint: refused before anything queues
+    if message.segment.channel == Channel.EMAIL and not organisation_sender(organisation=message.organisation):
+        raise OutreachRefusal(errors.NO_SENDER)
     start = max(now, message.send_after) if message.send_after else now
     languages = set(message.translations.values_list("language", flat=True))
     fallback = _translation_for(message, "").language

@@ -156,8 +156,8 @@ def supporter_sign_up(
         referral_code=new_referral_code(), referred_by=referrer, source=source[:20], created_at=now,
     )  # fmt: skip
     Consent.objects.bulk_create(
-        Consent(supporter=supporter, purpose=p, wording=consent.wording(purpose=p), version=consent.VERSION,
-                source=source, given_at=now)
+        Consent(supporter=supporter, purpose=p, wording=consent.wording(purpose=p, organisation=organisation),
+                version=consent.VERSION, source=source, given_at=now)
         for p in sorted(consents & {c.value for c in Purpose})
     )  # fmt: skip
     for name in tags:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from swingfund.outreach.delivery import channel_drain
+from swingfund.outreach.delivery import channel_drain, deliveries_recover
 
 
 @task()
@@ -23,11 +24,11 @@ def wake(*, channel: str, run_after: datetime | None = None, besides_current: bo
     """Queue a drain of the channel unless one is already waiting to run by then (no pile-up of duplicates)."""
     run_after = max(run_after or timezone.now(), timezone.now())
     try:
-        from django_tasks_db.models import DBTaskResult
+        from django_tasks_db.models import DBTaskResult, get_date_max
 
         waiting = DBTaskResult.objects.filter(
-            status="READY", task_path=deliveries_send.module_path, run_after__lte=run_after,
-            args_kwargs__kwargs__channel=channel,
+            Q(run_after=get_date_max()) | Q(run_after__lte=run_after),  # the backend stores "at once" as year 9999
+            status="READY", task_path=deliveries_send.module_path, args_kwargs__kwargs__channel=channel,
         ).exists()  # fmt: skip
     except Exception:  # another tasks backend (immediate, dummy): always enqueue  # noqa: BLE001
         waiting = False
@@ -37,3 +38,15 @@ def wake(*, channel: str, run_after: datetime | None = None, besides_current: bo
         deliveries_send.using(run_after=run_after).enqueue(channel=channel)
     else:
         deliveries_send.enqueue(channel=channel)
+
+
+def outreach_recover() -> int:
+    """At a worker's start: hand back the claims of dead workers and queue a drain of each channel with deliveries
+    ready. Returns how many deliveries were handed back."""
+    from swingfund.outreach.models import Channel, Delivery
+
+    recovered = deliveries_recover()
+    for channel in Channel.values:
+        if Delivery.objects.filter(channel=channel, status=Delivery.Status.READY).exists():
+            wake(channel=channel)
+    return recovered

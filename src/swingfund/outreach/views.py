@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from swingfund.organisations.selectors import organisation_defaults
 from swingfund.outreach import messaging, selectors, services
 from swingfund.outreach.access import is_organiser, organised_by
 from swingfund.outreach.channels import share as share_kits
 from swingfund.outreach.channels.whatsapp import WebhookRefused, webhook_handle
 from swingfund.outreach.compose import polling_day_text
-from swingfund.outreach.errors import OutreachRefusal
+from swingfund.outreach.errors import IMPRINT_ADDRESS_MISSING, OutreachRefusal
 from swingfund.outreach.forms import ComposeForm, SignUpForm, TranslationForm
 from swingfund.outreach.languages import LANGUAGES
 from swingfund.outreach.models import Message, Purpose, Segment, Supporter
@@ -33,9 +34,11 @@ def _refuse(request: HttpRequest) -> HttpResponse:
 
 
 def join(request: HttpRequest) -> HttpResponse:
-    organisation = selectors.default_organisation()
+    organisation = request.organisation
     if organisation is None:
         return render(request, "outreach/refused.html", {"message": "Sign-up is not open yet."}, status=503)
+    if not organisation_defaults(organisation=organisation).imprint:
+        return render(request, "outreach/refused.html", {"message": IMPRINT_ADDRESS_MISSING}, status=503)
     form = SignUpForm(request.POST or None, initial={"ref": request.GET.get("ref", "")})
     error = None
     if request.method == "POST" and form.is_valid():
@@ -54,8 +57,9 @@ def join(request: HttpRequest) -> HttpResponse:
                 "check_email": CHECK_EMAIL if supporter.email and "email" in form.consents() else "",
                 "link": share_kits.join_link(referral_code=supporter.referral_code),
             })  # fmt: skip
-    return render(request, "outreach/join.html", {"form": form, "error": error, "wordings": form.wordings()},
-                  status=400 if error else 200)  # fmt: skip
+    return render(request, "outreach/join.html", {
+        "form": form, "error": error, "wordings": form.wordings(organisation=organisation),
+    }, status=400 if error else 200)  # fmt: skip
 
 
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
@@ -90,7 +94,7 @@ def pledge(request: HttpRequest, token: str, message_id: int) -> HttpResponse:
 
 
 def share(request: HttpRequest) -> HttpResponse:
-    organisation = selectors.default_organisation()
+    organisation = request.organisation
     segment = selectors.segments_for(organisation=organisation).first() if organisation else None
     language = request.GET.get("lang", "en")
     if language not in share_kits.SHARE_TEXT:
@@ -98,8 +102,10 @@ def share(request: HttpRequest) -> HttpResponse:
     message = Message.objects.filter(segment=segment).exclude(election=None).first() if segment else None
     day = polling_day_text(message) if message else ""
     ref = request.GET.get("ref", "")
-    kits = [share_kits.share_kit(seat_name=seat.name, language=language, polling_day=day, referral_code=ref)
-            for seat in (segment.constituencies.order_by("name") if segment else [])]  # fmt: skip
+    seats = segment.constituencies.order_by("name") if segment and organisation_defaults(
+        organisation=organisation).imprint else []  # no imprint, no share kit
+    kits = [share_kits.share_kit(seat_name=seat.name, language=language, organisation=organisation, polling_day=day,
+                                 referral_code=ref) for seat in seats]  # fmt: skip
     return render(request, "outreach/share.html", {
         "kits": kits, "language": language, "languages": {k: LANGUAGES[k] for k in share_kits.SHARE_TEXT},
         "segment": segment,

@@ -14,11 +14,6 @@ REFUSED = "The planner of {organisation} is for its organisers and its treasurer
 REFUSED_ANY = "The planner is for the organisers and treasurers of an organisation."
 
 
-def can_plan(*, user, organisation) -> bool:
-    """Does `user` hold organiser or treasurer in `organisation`?"""
-    return any(user_has_role(user=user, organisation=organisation, role=role) for role in PLANNER_ROLES)
-
-
 def plannable_organisations(*, user) -> list:
     """The organisations `user` may plan for, by slug."""
     orgs = {o.pk: o for role in PLANNER_ROLES for o in organisations_for(user=user, role=role)}

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from swingfund.compliance.checks import candidate_spending_limit
-from swingfund.compliance.limits import Figure, format_pence
+from swingfund.compliance.limits import Figure
 from swingfund.compliance.selectors import FigureNotInForce, figure, figure_table
+from swingfund.display import money
 
 CHANNELS = ("donation", "local", "campaign")
 CHANNEL_UNKNOWN = "Unknown channel {channel!r}: choose donation, local or campaign."
@@ -36,7 +37,7 @@ class Cap:
     source: str
 
     def as_dict(self) -> dict[str, object]:
-        return {"name": self.name, "pence": self.pence, "display": format_pence(self.pence), "source": self.source}
+        return {"name": self.name, "pence": self.pence, "display": money(self.pence, short=True), "source": self.source}
 
 
 def candidate_cap(*, electorate: int, constituency_type: str, on: date) -> tuple[Cap, bool]:

@@ -3,11 +3,12 @@ expected results out. The entry point of the CLI (`swingfund plan`), the organis
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from swingfund.compliance.limits import format_pence
+from swingfund.display import money
 from swingfund.elections.models import Election
 from swingfund.planning import caps as legal
 from swingfund.planning.effect import EffectCurve
@@ -80,7 +81,7 @@ class Plan:
             out.append({
                 "gss_code": seat.gss_code, "seat": seat.seat_name, "candidacy_id": seat.candidacy_id,
                 "candidate": seat.candidate, "party": seat.party, "amount_pence": amount,
-                "amount": format_pence(amount), "fixed_pence": seat.fixed_pence, "decided": seat.decided,
+                "amount": money(amount, short=True), "fixed_pence": seat.fixed_pence, "decided": seat.decided,
                 "cap": self.caps[s].as_dict(), "binding_cap": self.binding_cap(s),
                 "p_win_without": round(float(before[s]), 4), "p_win_with": round(float(after[s]), 4),
                 "p_pivotal": seat.p_pivotal, "leverage": seat.leverage, "margin_votes": seat.margin,
@@ -159,23 +160,25 @@ def _baseline(problem: Problem, amounts: np.ndarray, description: str) -> dict[s
             "allocated_pence": int(amounts.sum()), "seats_funded": int((amounts > 0).sum())}
 
 
-def plan_compute(*, election_id: str, bloc: str, budget_pence: int, organisation: str | None = None,
+def plan_compute(*, election_id: str, bloc: str | None, budget_pence: int, organisation: str | None = None,
                  grant_pence: int | None = None, step_pence: int = DEFAULT_STEP, channel: str = "donation",
                  agent_authorised: bool = False, registered: bool = True, effect: EffectCurve | None = None,
-                 assumptions: Assumptions | None = None, lens: str = "swing", draws: int = 20_000) -> Plan:
+                 assumptions: Assumptions | None = None, lens: str = "swing", draws: int = 20_000,
+                 supporters: Mapping[int, int] | None = None) -> Plan:
     """The optimal allocation of `budget_pence` of new money (see `optimise.py`), its baselines and notes.
 
     `grant_pence` set: each seat gets nothing or one grant of that size (as the seed groups gave); otherwise
     any multiple of `step_pence` up to the seat's cap. The committee's approved decisions are fixed: their
-    grants count towards every cap, and a decision to stay out removes the seat."""
+    grants count towards every cap, and a decision to stay out removes the seat. Without a census bloc (`bloc`
+    None or "") targeting ranks by marginality, or by the group's own `supporters` per seat when given."""
     if budget_pence <= 0:
-        raise ValueError(BUDGET_NEGATIVE.format(value=format_pence(budget_pence)))
+        raise ValueError(BUDGET_NEGATIVE.format(value=money(budget_pence, short=True)))
     if grant_pence is not None and grant_pence <= 0:
-        raise ValueError(GRANT_NEGATIVE.format(value=format_pence(grant_pence)))
+        raise ValueError(GRANT_NEGATIVE.format(value=money(grant_pence, short=True)))
     org = organisation_get(slug=organisation)
     effect = effect or EffectCurve()
     seats, table, target_notes = plan_seats(organisation=org, election_id=election_id, bloc=bloc,
-                                            assumptions=assumptions, lens=lens, draws=draws)
+                                            assumptions=assumptions, lens=lens, draws=draws, supporters=supporters)
     on = Election.objects.get(pk=election_id).poll_date
     notes: list[str] = []
     caps, limits = _problem_caps(seats=seats, channel=channel, on=on, agent_authorised=agent_authorised,
@@ -200,10 +203,10 @@ def plan_compute(*, election_id: str, bloc: str, budget_pence: int, organisation
     by_leverage = [i for i in np.argsort(-leverage, kind="stable") if not seats[i].decided][:top_n]
     baselines = {
         "seed_rule": _baseline(problem, fill_in_order(problem, order=order, grant_pence=grant),
-                               f"{format_pence(grant)} to every backed candidate, in the order of the "
+                               f"{money(grant, short=True)} to every backed candidate, in the order of the "
                                "recommendations, until the money runs out (the seed groups' rule)"),
         "top_n_leverage": _baseline(problem, fill_in_order(problem, order=by_leverage, grant_pence=grant),
-                                    f"{format_pence(grant)} to each of the top {top_n} backed seats by leverage"),
+                                    f"{money(grant, short=True)} to each of the top {top_n} backed seats by leverage"),
     }
     zero = np.zeros(problem.n, dtype=np.int64)
     # The next £1,000's value at both ends of the effect assumption (the same two allocations re-valued).
@@ -215,7 +218,7 @@ def plan_compute(*, election_id: str, bloc: str, budget_pence: int, organisation
         f"decisions, {sum(s.decided for s in seats)} of them fixed).",
         "Lead: the backed candidate's votes minus the strongest other candidate's in the imported result of this "
         "election (as targeting's tables read it), or minus the majority where the candidate has no votes yet.",
-        "Model: P(backed candidate wins) = Φ((lead + extra bloc votes) ÷ forecast sd) per seat; the expected "
+        "Model: P(backed candidate wins) = Φ((lead + extra votes) ÷ forecast sd) per seat; the expected "
         "number elected is their sum; the interval simulates a national error shared by every seat "
         f"({NATIONAL_SHARE:.0%} of the variance) and the effect assumption's range.",
         "Forecast sd: targeting's 10–90 % interval of the seat's majority ÷ 2.563 (the normal sd with the same "
@@ -227,7 +230,7 @@ def plan_compute(*, election_id: str, bloc: str, budget_pence: int, organisation
         *target_notes,
     ]
     return Plan(
-        election_id=election_id, bloc=bloc, organisation=org.slug, channel=channel, budget_pence=budget_pence,
+        election_id=election_id, bloc=bloc or "", organisation=org.slug, channel=channel, budget_pence=budget_pence,
         grant_pence=grant_pence, step_pence=problem.step_pence, seats=seats, problem=problem,
         amounts_pence=solution.amounts_pence, caps=caps, limits=limits, expected=solution.expected,
         interval=expected_interval(problem, solution.amounts_pence), expected_without=problem.expected(zero),

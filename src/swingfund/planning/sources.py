@@ -7,6 +7,7 @@ and the 10–90 % interval of the projected winner's lead (`majority_p10`, `majo
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from swingfund.committee.models import Decision, Proposal
@@ -15,7 +16,7 @@ from swingfund.organisations.models import Organisation
 from swingfund.scorecards.recommendations import recommendations
 from swingfund.scorecards.targets import TargetRow as ScorecardTarget
 from swingfund.targeting.bloc import Assumptions, bloc_parse
-from swingfund.targeting.targets import TargetTable, targets_compute
+from swingfund.targeting.targets import KIND_CENSUS, TargetTable, targets_compute
 
 FORECAST_SD_SHARE = 0.08
 """Where targeting's majority interval is missing for a seat (no candidacies sampled), the forecast's standard
@@ -25,6 +26,8 @@ Z80 = 1.2815515655446004
 """Targeting's majority interval runs from the 10th to the 90th percentile: ±1.2816 standard deviations of a normal
 distribution (targeting draws Student-t tails, so this sd is the normal one with the same central 80 %)."""
 MIN_SIGMA_VOTES = 50.0
+NON_VOTER_HEADROOM = ("Without a census bloc, the votes money can add in a seat are at most the seat's electors who "
+                      "did not vote at the imported result (electorate − valid votes).")
 
 ORGANISATION_UNKNOWN = "No organisation {slug!r}. Organisations: {known}."
 ORGANISATION_NEEDED = ("Say which organisation with --organisation SLUG (organisations: {known}). Run the demo's "
@@ -87,12 +90,16 @@ def _decisions(*, organisation: Organisation, election_id: str) -> dict[int, Dec
     return out
 
 
-def plan_seats(*, organisation: Organisation, election_id: str, bloc: str,
-               assumptions: Assumptions | None = None, lens: str = "swing",
-               draws: int = 20_000) -> tuple[list[SeatPlanInput], TargetTable, list[str]]:
-    """Every seat where the group backs a candidate, with what the optimiser needs; plus targeting's notes."""
-    table = targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc), assumptions=assumptions,
-                            draws=draws)
+def plan_seats(*, organisation: Organisation, election_id: str, bloc: str | None,
+               assumptions: Assumptions | None = None, lens: str = "swing", draws: int = 20_000,
+               supporters: Mapping[int, int] | None = None) -> tuple[list[SeatPlanInput], TargetTable, list[str]]:
+    """Every seat where the group backs a candidate, with what the optimiser needs; plus targeting's notes.
+
+    Without a census bloc (`bloc` None or ""), targeting ranks seats by marginality (or by the group's own
+    `supporters` per constituency id), and the votes money can add in a seat are capped by the seat's electors
+    who did not vote (`NON_VOTER_HEADROOM`) rather than by a census bloc's voters not yet with the group."""
+    table = targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc) if bloc else None,
+                            supporters=None if bloc else supporters, assumptions=assumptions, draws=draws)
     seats = table.seats
     pivotal, leverage = (table.p_own, table.own_leverage) if lens == "own" else (table.p_swing, table.leverage)
     index = {int(c): i for i, c in enumerate(seats.constituency_ids)}
@@ -137,7 +144,10 @@ def plan_seats(*, organisation: Organisation, election_id: str, bloc: str,
         others = [v for c, v in votes.get(cid, []) if c != cand_id]
         margin = float(own - max(others, default=0)) if own else -float(result.majority)
         voters = float(table.bloc_voters[i])
-        headroom = voters * (1 - a.cohesion.central) if math.isfinite(voters) else 0.0
+        if table.kind != KIND_CENSUS:
+            headroom = float(max(result.electorate - result.valid_votes, 0))
+        else:
+            headroom = voters * (1 - a.cohesion.central) if math.isfinite(voters) else 0.0
         out.append(SeatPlanInput(
             constituency_id=cid, gss_code=seats.codes[i], seat_name=seats.names[i], nation=seats.nations[i],
             constituency_type=result.constituency.constituency_type, electorate=result.electorate,
@@ -149,4 +159,5 @@ def plan_seats(*, organisation: Organisation, election_id: str, bloc: str,
             p_pivotal=float(pivotal[i]) if math.isfinite(pivotal[i]) else None,
             fixed_pence=int(fixed), decided=decided, order=order))
     out.sort(key=lambda s: (s.order, s.gss_code))
-    return out, table, table.notes()
+    notes = table.notes() + ([NON_VOTER_HEADROOM] if table.kind != KIND_CENSUS else [])
+    return out, table, notes

@@ -10,16 +10,19 @@ from django.utils.safestring import mark_safe
 
 from swingfund.compliance.selectors import FigureNotInForce
 from swingfund.organisations.models import Organisation
+from swingfund.organisations.selectors import organisation_defaults
 from swingfund.planning.access import plan_refusal, plannable_organisations
 from swingfund.planning.caps import CHANNELS
 from swingfund.planning.charts import comparison_svg
 from swingfund.planning.effect import EffectError, effect_parse
 from swingfund.planning.plan import plan_compute
+from swingfund.scorecards.recommend_cli import BLOC_NONE, BLOC_SUPPORTERS, bloc_resolve
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.selectors import TargetingError
 
-DEFAULTS = {"election": "parl.2024-07-04", "bloc": "religion:muslim", "budget": "20000", "grant": "",
+DEFAULTS = {"election": "", "bloc": "", "budget": "20000", "grant": "",
             "channel": "donation", "cost_per_vote": "40:20:80", "organisation": ""}
+"""The form's defaults; an empty election or bloc is the organisation's own (`organisation_defaults`)."""
 AMOUNT_BAD = "{name} must be an amount in pounds (got {value!r})."
 
 
@@ -50,12 +53,19 @@ def plan_page(request: HttpRequest) -> HttpResponse:
     if refused is not None:
         return refused
     form["organisation"] = org.slug
+    defaults = organisation_defaults(organisation=org)
+    form["election"] = form["election"] or defaults.election_id
+    if not form["bloc"]:
+        form["bloc"] = defaults.bloc if defaults.has_census_bloc else (
+            BLOC_SUPPORTERS if defaults.counts_supporters else BLOC_NONE)
     context: dict[str, object] = {"form": form, "channels": CHANNELS,
                                   "organisations": [o.slug for o in plannable_organisations(user=request.user)]}
     if "budget" in request.GET:
         try:
+            bloc, supporters, _ = bloc_resolve(text=form["bloc"], organisation=org, defaults=defaults)
             plan = plan_compute(
-                election_id=form["election"], bloc=form["bloc"], budget_pence=_pence(form["budget"], "Budget"),
+                election_id=form["election"], bloc=bloc, supporters=supporters,
+                budget_pence=_pence(form["budget"], "Budget"), lens=defaults.lens,
                 organisation=org.slug,
                 grant_pence=_pence(form["grant"], "Grant") if form["grant"] else None, channel=form["channel"],
                 effect=effect_parse(text=form["cost_per_vote"]))

@@ -14,7 +14,7 @@ from swingfund import caching, csvsafe
 from swingfund.committee.models import Decision
 from swingfund.elections.models import Person
 from swingfund.public import selectors
-from swingfund.public.views import RECOMMENDATIONS_ELECTION, RECOMMENDATIONS_TOP
+from swingfund.public.views import RECOMMENDATIONS_TOP
 from swingfund.scorecards.models import Evidence
 from swingfund.scorecards.selectors import current_versions, stances_by_person
 
@@ -47,8 +47,8 @@ def _respond(*, fmt: str, name: str, columns: list[str], rows: Iterable[dict], m
 
 
 def targets(request: HttpRequest, fmt: str) -> HttpResponse:
-    election = request.GET.get("election") or RECOMMENDATIONS_ELECTION
-    bloc = request.GET.get("bloc") or selectors.group_bloc()
+    election = request.GET.get("election") or selectors.group_election(request)
+    bloc = request.GET.get("bloc") or selectors.group_bloc(request)
     try:
         table = selectors.targets_cached(election_id=election, bloc=bloc, request=request if request.GET else None)
     except ValueError as err:
@@ -67,16 +67,16 @@ def targets(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def recommendations(request: HttpRequest, fmt: str) -> HttpResponse:
-    org = selectors.organisation()
+    org = request.organisation
     if org is None:
         raise Http404("No organisation yet.")
-    bloc = request.GET.get("bloc") or selectors.group_bloc()
-    lens = request.GET.get("lens") if request.GET.get("lens") in ("swing", "own") else selectors.group_lens()
+    bloc = request.GET.get("bloc") or selectors.group_bloc(request)
+    lens = request.GET.get("lens") if request.GET.get("lens") in ("swing", "own") else selectors.group_lens(request)
     try:
         top = min(max(int(request.GET.get("top", RECOMMENDATIONS_TOP)), 1), 650)
     except ValueError:
         top = RECOMMENDATIONS_TOP
-    found, notes = selectors.whom_we_back(organisation=org, election_id=RECOMMENDATIONS_ELECTION, bloc=bloc,
+    found, notes = selectors.whom_we_back(organisation=org, election_id=selectors.group_election(request), bloc=bloc,
                                           lens=lens, top=top)
     rows = []
     for row in found:
@@ -109,7 +109,7 @@ def decisions(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def scorecards(request: HttpRequest, fmt: str) -> HttpResponse:
-    org = selectors.organisation()
+    org = request.organisation
     if org is None:
         raise Http404("No organisation yet.")
     versions = current_versions(organisation=org)

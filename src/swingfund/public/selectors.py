@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from swingfund import caching
@@ -16,27 +15,38 @@ from swingfund.elections.selectors import constituency_for_postcode
 from swingfund.funding import selectors as funding
 from swingfund.funding.models import Campaign, Grant
 from swingfund.organisations.models import Organisation
+from swingfund.organisations.selectors import GroupDefaults, group_defaults, organisation_current, organisation_defaults
 from swingfund.targeting.bloc import BlocError, bloc_parse
 from swingfund.targeting.selectors import TargetingError
 from swingfund.targeting.targets import TargetRow, TargetTable, targets_compute
 
-DEFAULT_BLOC = "religion:muslim"
-DEFAULT_LENS = "swing"
 LATEST_DECISIONS = 6
 
 
-def group_bloc() -> str:
-    """The bloc the group speaks to (settings SWINGFUND_ORG_BLOC): the view every public page opens on."""
-    return getattr(settings, "SWINGFUND_ORG_BLOC", "") or DEFAULT_BLOC
+def group(request: HttpRequest | None = None) -> GroupDefaults:
+    """The defaults of the group this request's site serves (its organisation row, chosen by host): election, lens,
+    bloc or none. Without a request: the site's only (or first) group."""
+    if request is not None and hasattr(request, "organisation"):
+        return organisation_defaults(organisation=request.organisation)
+    return group_defaults()
 
 
-def group_lens() -> str:
-    lens = getattr(settings, "SWINGFUND_ORG_LENS", "") or DEFAULT_LENS
-    return lens if lens in ("swing", "own") else DEFAULT_LENS
+def group_bloc(request: HttpRequest | None = None) -> str:
+    """The group's census bloc, the view every public page opens on; "" for a group without one."""
+    return group(request).bloc
+
+
+def group_lens(request: HttpRequest | None = None) -> str:
+    return group(request).lens
+
+
+def group_election(request: HttpRequest | None = None) -> str:
+    """The election the group's public pages open on (its default, else the latest imported)."""
+    return group(request).election_id
 
 
 def organisation() -> Organisation | None:
-    return Organisation.objects.order_by("id").first()
+    return organisation_current()
 
 
 def targets_cached(*, election_id: str, bloc: str, request: HttpRequest | None = None) -> TargetTable:
@@ -46,7 +56,8 @@ def targets_cached(*, election_id: str, bloc: str, request: HttpRequest | None =
     limit and may be refused (`caching.Refused`)."""
     return caching.result(request=request, name="public:targets", params={"election": election_id, "bloc": bloc},
                           version=caching.data_version("imports"),
-                          compute=lambda: targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc)))
+                          compute=lambda: targets_compute(election_id=election_id,
+                                                          bloc=bloc_parse(text=bloc) if bloc else None))
 
 
 def seat_for_postcode(postcode: str) -> Constituency:
@@ -73,7 +84,10 @@ class BlocEstimate:
 
 def bloc_estimate(*, election_id: str, code: str, bloc: str) -> BlocEstimate | None:
     """The seat's bloc voters and cohesive bloc vote with the range the assumptions allow (every assumption at
-    its low end, then at its high end), from the cached target table; None without census figures."""
+    its low end, then at its high end), from the cached target table; None without census figures (and for a
+    group without a census bloc)."""
+    if not bloc:
+        return None
     try:
         table = targets_cached(election_id=election_id, bloc=bloc)
     except (BlocError, TargetingError, ValueError):
@@ -110,22 +124,29 @@ def result_lines(*, result: Result) -> list[ResultLine]:
     return [ResultLine(candidacy=c, share=(c.votes or 0) / valid, width=100 * (c.votes or 0) / top) for c in cands]
 
 
-def seat_decisions(*, seat: Constituency) -> QuerySet[Decision]:
-    return (Decision.objects.filter(proposal__constituency=seat)
+def seat_decisions(*, seat: Constituency, organisation: Organisation | None = None) -> QuerySet[Decision]:
+    """The seat's decisions: of `organisation` only when given (a site serving several groups shows each its own)."""
+    mine = {"proposal__organisation": organisation} if organisation is not None else {}
+    return (Decision.objects.filter(proposal__constituency=seat, **mine)
             .select_related("proposal", "proposal__candidacy", "proposal__candidacy__party", "proposal__election",
                             "proposal__organisation")
             .order_by("-decided_at", "-id"))
 
 
-def seat_grants(*, seat: Constituency) -> QuerySet[Grant]:
-    """Grants to any candidacy in this seat, with their ledger transactions (approval, payment)."""
-    return (Grant.objects.filter(candidacy__constituency=seat)
+def seat_grants(*, seat: Constituency, organisation: Organisation | None = None) -> QuerySet[Grant]:
+    """Grants to any candidacy in this seat (from `organisation`'s campaigns when given), with their ledger
+    transactions (approval, payment)."""
+    mine = (Q(campaign__organisation=organisation) | Q(campaign__organisation__isnull=True)
+            if organisation is not None else Q())
+    return (Grant.objects.filter(mine, candidacy__constituency=seat)
             .select_related("candidacy", "candidacy__party", "campaign", "decision", "approval", "payment")
             .order_by("created_at", "id"))
 
 
-def latest_decisions(*, limit: int = LATEST_DECISIONS) -> QuerySet[Decision]:
-    return (Decision.objects.select_related("proposal", "proposal__constituency", "proposal__candidacy",
+def latest_decisions(*, limit: int = LATEST_DECISIONS,
+                     organisation: Organisation | None = None) -> QuerySet[Decision]:
+    mine = {"proposal__organisation": organisation} if organisation is not None else {}
+    return (Decision.objects.filter(**mine).select_related("proposal", "proposal__constituency", "proposal__candidacy",
                                             "proposal__candidacy__party", "proposal__election")
             .order_by("-decided_at", "-id")[:limit])
 
@@ -141,9 +162,11 @@ def grant_for(decision: Decision) -> Grant | None:
     return Grant.objects.filter(decision=decision).select_related("approval", "payment", "campaign").first()
 
 
-def campaigns_with_totals() -> list[dict]:
+def campaigns_with_totals(*, organisation: Organisation | None = None) -> list[dict]:
+    """Campaigns with their totals: `organisation`'s own (and any belonging to no group) when given."""
+    mine = Q(organisation=organisation) | Q(organisation__isnull=True) if organisation is not None else Q()
     return [{"campaign": c, "totals": funding.campaign_totals(c)}
-            for c in Campaign.objects.select_related("organisation").order_by("-ends_at")]
+            for c in Campaign.objects.filter(mine).select_related("organisation").order_by("-ends_at")]
 
 
 def recommendations_cached(*, organisation: Organisation, election_id: str, bloc: str, lens: str) -> tuple[list, list]:
@@ -151,21 +174,29 @@ def recommendations_cached(*, organisation: Organisation, election_id: str, bloc
     the imports, the organisations and the scorecards (`caching.result`)."""
     from swingfund.scorecards.recommendations import recommendations_with_notes
 
+    supporters = None
+    if not bloc and organisation.bloc_kind == "supporters":
+        from swingfund.outreach.selectors import supporters_per_seat
+
+        supporters = supporters_per_seat(organisation_id=organisation.pk)
     return caching.result(
         name="public:recommendations", version=caching.data_version("imports", "organisations", "scorecards"),
-        params={"organisation": organisation.pk, "election": election_id, "bloc": bloc, "lens": lens},
-        compute=lambda: recommendations_with_notes(organisation=organisation, election_id=election_id, bloc=bloc,
-                                                   lens=lens, top=None))
+        params={"organisation": organisation.pk, "election": election_id, "bloc": bloc, "lens": lens,
+                "supporters": sorted((supporters or {}).items())},
+        compute=lambda: recommendations_with_notes(organisation=organisation, election_id=election_id,
+                                                   bloc=bloc or None, supporters=supporters, lens=lens, top=None))
 
 
 def backed_map_svg(*, election_id: str, bloc: str, organisation: Organisation) -> str:
     """The hex map of leverage with the seats the committee approved a grant in outlined; '' without a layout."""
     from django.urls import reverse
 
-    from swingfund.display import money_words
+    from swingfund.display import money
     from swingfund.targeting.charts import ChartError, hexjson_path
     from swingfund.targeting.hexmap import linked_hex_map_svg, map_hexes_load
 
+    if not bloc:
+        return ""
     table = targets_cached(election_id=election_id, bloc=bloc)
     try:
         hexes = map_hexes_load(path=hexjson_path(boundary_set=table.seats.boundary_set))
@@ -178,7 +209,7 @@ def backed_map_svg(*, election_id: str, bloc: str, organisation: Organisation) -
     titles = {}
     for r in rows:
         backed = grants.get(r.code)
-        extra = (f"; we gave {money_words(backed.proposal.amount_pence)} to {backed.proposal.candidacy.person_name}"
+        extra = (f"; we gave {money(backed.proposal.amount_pence)} to {backed.proposal.candidacy.person_name}"
                  if backed else "")
         titles[r.code] = f"{r.name}: leverage {r.leverage:.1f}{extra}"
     return linked_hex_map_svg(hexes=hexes, values={r.code: r.leverage for r in rows}, titles=titles,

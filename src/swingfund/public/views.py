@@ -18,7 +18,6 @@ from swingfund.elections.models import Constituency, Result
 from swingfund.public import selectors
 from swingfund.scorecards.models import StatementVersion
 
-RECOMMENDATIONS_ELECTION = "parl.2024-07-04"
 RECOMMENDATIONS_TOP = 25
 POSTCODE_MISSING = "Enter a postcode, for example IG6 3AA."
 
@@ -26,15 +25,16 @@ logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    org = selectors.organisation()
+    org = request.organisation
     statements = (StatementVersion.objects.filter(statement__organisation=org, published_at__isnull=False)
                   .order_by("statement__position", "-number") if org else [])
     current = {}
     for version in statements:
         current.setdefault(version.statement_id, version)
     return render(request, "public/home.html", {
-        "org": org, "statements": list(current.values()), "campaigns": selectors.campaigns_with_totals(),
-        "decisions": selectors.latest_decisions(), "bloc": selectors.group_bloc(),
+        "org": org, "statements": list(current.values()),
+        "campaigns": selectors.campaigns_with_totals(organisation=org),
+        "decisions": selectors.latest_decisions(organisation=org), "bloc": selectors.group_bloc(request),
     })
 
 
@@ -57,16 +57,17 @@ def seat(request: HttpRequest, gss_code: str) -> HttpResponse:
     election = selectors.latest_election_for(constituency)
     result = (Result.objects.filter(election=election, constituency=constituency).select_related("source").first()
               if election else None)
-    bloc = selectors.group_bloc()
+    bloc = selectors.group_bloc(request)
     estimate = (selectors.bloc_estimate(election_id=election.pk, code=constituency.gss_code, bloc=bloc)
                 if election else None)
-    decisions = list(selectors.seat_decisions(seat=constituency))
+    org = request.organisation
+    decisions = list(selectors.seat_decisions(seat=constituency, organisation=org))
     return render(request, "public/seat.html", {
         "seat": constituency, "election": election, "result": result,
         "lines": selectors.result_lines(result=result) if result else [],
-        "estimate": estimate, "bloc": bloc, "bloc_words": bloc_words(bloc), "decisions": decisions,
-        "grants": list(selectors.seat_grants(seat=constituency)), "postcode": request.GET.get("postcode", ""),
-        "org": selectors.organisation(),
+        "estimate": estimate, "bloc": bloc, "bloc_words": bloc_words(bloc) if bloc else "", "decisions": decisions,
+        "grants": list(selectors.seat_grants(seat=constituency, organisation=org)),
+        "postcode": request.GET.get("postcode", ""), "org": org,
     })
 
 
@@ -82,13 +83,14 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 def recommendations(request: HttpRequest) -> HttpResponse:
     """Whom we back: opens on the group's own bloc and lens; each recommendation beside the committee's decision."""
-    org = selectors.organisation()
+    org = request.organisation
     if org is None:
         raise Http404("No organisation yet: run `swingfund demo`, or create one in the admin.")
-    election = request.GET.get("election") or RECOMMENDATIONS_ELECTION
-    bloc = request.GET.get("bloc", "").strip() or selectors.group_bloc()
-    lens = request.GET.get("lens", "") or selectors.group_lens()
-    lens = lens if lens in ("swing", "own") else selectors.group_lens()
+    election = request.GET.get("election") or selectors.group_election(request)
+    bloc = request.GET.get("bloc", "").strip() or selectors.group_bloc(request)
+    bloc = "" if bloc.lower() in ("none", "supporters") else bloc
+    lens = request.GET.get("lens", "") or selectors.group_lens(request)
+    lens = lens if lens in ("swing", "own") else selectors.group_lens(request)
     try:
         top = min(max(int(request.GET.get("top", RECOMMENDATIONS_TOP)), 1), 650)
     except ValueError:

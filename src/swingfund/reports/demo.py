@@ -9,8 +9,8 @@ import datetime as dt
 from django.db import transaction
 
 from swingfund.committee.selectors import decided_grants
-from swingfund.compliance.limits import format_pence
 from swingfund.compliance.services import group_legal_status_set
+from swingfund.display import money
 from swingfund.elections.models import Constituency
 from swingfund.reports.models import CampaignSpend
 from swingfund.reports.services import campaign_spending_record
@@ -53,5 +53,5 @@ def demo_run(*, organisation) -> str:
                                          recorded_by="demo treasurer", **fields)
     spends = CampaignSpend.objects.filter(organisation=organisation, election_id=ELECTION)
     total = sum(s.amount_pence for s in spends)
-    return (f"General campaign: {spends.count()} items, {format_pence(total)} recorded for {ELECTION}. "
+    return (f"General campaign: {spends.count()} items, {money(total, short=True)} recorded for {ELECTION}. "
             "See /compliance/.")

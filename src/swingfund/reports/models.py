@@ -39,7 +39,7 @@ class CampaignSpend(models.Model):
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
                                      related_name="campaign_spends")
-    election_id = models.CharField(max_length=80, help_text="Democracy Club election id, e.g. parl.2024-07-04")
+    election_id = models.CharField(max_length=80, help_text="Democracy Club election id, e.g. parl.YYYY-MM-DD")
     incurred_on = models.DateField(help_text="When the group became committed to pay (the order confirmed).")
     paid_on = models.DateField(null=True, blank=True)
     supplier = models.CharField(max_length=200)

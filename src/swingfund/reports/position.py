@@ -21,10 +21,11 @@ from django.db.models import Sum
 
 from swingfund.compliance import general
 from swingfund.compliance.checks import WARN_AT_PERCENT
-from swingfund.compliance.limits import Figure, format_pence
+from swingfund.compliance.limits import Figure
 from swingfund.compliance.selectors import FigureNotInForce, figure, legal_status_for
 from swingfund.compliance.selectors_general import limits_status, regulated_period_for, seats_per_nation
 from swingfund.compliance.timetables import parse_election_id
+from swingfund.display import money
 from swingfund.elections.models import Candidacy, Election
 from swingfund.funding import selectors as funding
 from swingfund.funding.models import AgentAuthorisation, CandidateSpend, Grant
@@ -64,7 +65,7 @@ class Gauge:
 
     @property
     def summary(self) -> str:
-        return f"{format_pence(self.amount_pence)} of {format_pence(self.threshold_pence)} ({self.percent}%)"
+        return f"{money(self.amount_pence, short=True)} of {money(self.threshold_pence, short=True)} ({self.percent}%)"
 
     @property
     def warning(self) -> str:
@@ -73,8 +74,8 @@ class Gauge:
             return ""
         verify = "" if self.figure.verified else " [verify]"
         what = "over" if self.state == "over" else f"{self.percent}% of"
-        return (f"{self.label}: {format_pence(self.amount_pence)}, {what} the {self.name} of "
-                f"{format_pence(self.threshold_pence)} (source: {self.figure.citation}{verify}).")
+        return (f"{self.label}: {money(self.amount_pence, short=True)}, {what} the {self.name} of "
+                f"{money(self.threshold_pence, short=True)} (source: {self.figure.citation}{verify}).")
 
 
 @dataclass
@@ -94,7 +95,8 @@ class Regime:
 
     @property
     def actions(self) -> list[str]:
-        return [f"{g.label}: {format_pence(g.amount_pence)} — {g.action}." for g in self.gauges if self._routine(g)]
+        return [f"{g.label}: {money(g.amount_pence, short=True)} — {g.action}."
+                for g in self.gauges if self._routine(g)]
 
     @staticmethod
     def _routine(gauge: Gauge) -> bool:
@@ -278,7 +280,7 @@ def _general_regime(position: Position, organisation, group: str) -> Regime:
                 f"each ({invoice.citation}).")
     except FigureNotInForce as exc:
         position.gaps.append(str(exc))
-    regime.notes.append(f"{len(rows)} item(s) recorded, {format_pence(totals.total)} in all, incurred in the "
+    regime.notes.append(f"{len(rows)} item(s) recorded, {money(totals.total, short=True)} in all, incurred in the "
                         f"regulated period {start.isoformat()} to {on.isoformat()} (applied retrospectively).")
     if status.registered(on):
         regime.deadline = (f"Spending return due by {_months_after(on, 3).isoformat()} (3 months after polling day) "

@@ -29,6 +29,7 @@ from swingfund import csvsafe
 from swingfund.compliance.checks import return_due_date
 from swingfund.compliance.limits import Figure
 from swingfund.compliance.selectors import figure, figure_table
+from swingfund.display import money
 
 DONATION_COLUMNS = [
     "ReportSection", "DonorName", "DonorStatus", "CompanyRegistrationNumber", "DonorAddress", "Postcode",
@@ -116,9 +117,8 @@ class Report:
 
 
 def pounds(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    whole, rest = divmod(abs(pence), 100)
-    return f"{sign}{whole}.{rest:02d}"
+    """The returns' number form: "1234.56", no "£", no commas, ASCII minus (`display.money`)."""
+    return money(pence, symbol=False, grouping=False)
 
 
 def _iso(day: date | None) -> str:

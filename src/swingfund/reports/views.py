@@ -12,25 +12,31 @@ from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing
 from swingfund.compliance.timetables import election_dates
 from swingfund.elections.models import Election
 from swingfund.organisations.models import Organisation
+from swingfund.organisations.selectors import group_defaults
 from swingfund.reports.charts import gauges_svg
 from swingfund.reports.position import organisation_position
 from swingfund.reports.returns_data import donations_report, spending_report
 
-DEFAULT_ELECTION = "parl.2024-07-04"
 REPORT_KINDS = ("donations", "spending")
 
 
-def _election_choices() -> list[str]:
+def _default_election(request: HttpRequest) -> str:
+    """The group's default election (its organisation's), else the latest imported."""
+    return group_defaults(host=request.get_host()).election_id
+
+
+def _election_choices(default: str) -> list[str]:
     ids = list(Election.objects.filter(id__startswith="parl.", notional=False).values_list("id", flat=True))
-    return sorted({*ids, DEFAULT_ELECTION}, reverse=True)
+    return sorted({*ids, *([default] if default else [])}, reverse=True)
 
 
 def compliance_index(request: HttpRequest) -> HttpResponse:
     """Figures in force for an election (with citations and [verify] flags), its dates, and the organisation's
     position against each threshold as SVG gauges."""
-    election_id = request.GET.get("election") or DEFAULT_ELECTION
+    default = _default_election(request)
+    election_id = request.GET.get("election") or default
     organisation = Organisation.objects.filter(slug=request.GET.get("organisation") or "").first()
-    context: dict = {"election_id": election_id, "elections": _election_choices(), "warn_at": WARN_AT_PERCENT,
+    context: dict = {"election_id": election_id, "elections": _election_choices(default), "warn_at": WARN_AT_PERCENT,
                      "organisations": Organisation.objects.order_by("name")}
     try:
         dates = election_dates(figures=figure_table(), election_id=election_id)
@@ -55,7 +61,7 @@ def report_csv(request: HttpRequest, kind: str) -> HttpResponse:
     of the instance, so it is the site administrator's (with their second factor)."""
     if kind not in REPORT_KINDS:
         raise Http404(kind)
-    election_id = request.GET.get("election") or DEFAULT_ELECTION
+    election_id = request.GET.get("election") or _default_election(request)
     build = donations_report if kind == "donations" else spending_report
     try:
         report = build(election_id=election_id, progress=False)

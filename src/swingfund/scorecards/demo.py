@@ -24,7 +24,17 @@ from .models import Statement, StatementVersion
 
 DEMO_SLUG = "demo-community-group"
 DEMO_NAME = "Demo Community Group"
+# The demo's identity, written to its organisation row (illustrative: `check --deploy` refuses it on a real site).
+DEMO_IDENTITY = {
+    "name": DEMO_NAME,
+    "address": "1 Example Street\nLondon\nN1 1AA",
+    "sender_email": "demo@example.org",
+    "privacy_contact": "privacy@example.org",
+}
 DEMO_ELECTION = "parl.2024-07-04"
+DEMO_BLOC = "religion:muslim"
+"""The demo group's own defaults: the 2024 general election and a census bloc. Product code reads a group's
+defaults from its organisation row; only the demo writes these values."""
 DEMO_DATE = dt.date(2024, 6, 20)
 DEMO_NOTE = (
     "DEMO DATA — an illustrative coding invented for the swingfund demo. It is not a real assessment "
@@ -113,8 +123,17 @@ def _statements(organisation: Organisation) -> list[StatementVersion]:
 def demo_seed(*, election_id: str = DEMO_ELECTION) -> Organisation:
     """Create (or refresh) the demo organisation, its five statements and the illustrative evidence."""
     organisation, _ = Organisation.objects.get_or_create(
-        slug=DEMO_SLUG, defaults={"name": DEMO_NAME, "demo": True, "standard_grant_pence": 100_000}
+        slug=DEMO_SLUG, defaults={**DEMO_IDENTITY, "demo": True, "standard_grant_pence": 100_000,
+                                  "default_election": DEMO_ELECTION, "bloc_kind": "census", "bloc": DEMO_BLOC},
     )
+    changed = [name for name, value in DEMO_IDENTITY.items() if not getattr(organisation, name)]
+    for name in changed:  # a demo database from before the identity moved to the row: fill what is empty
+        setattr(organisation, name, DEMO_IDENTITY[name])
+    if not organisation.default_election:  # likewise the demo's own defaults
+        organisation.default_election, organisation.bloc_kind, organisation.bloc = DEMO_ELECTION, "census", DEMO_BLOC
+        changed += ["default_election", "bloc_kind", "bloc"]
+    if changed:
+        organisation.save(update_fields=changed)
     versions = _statements(organisation)
     candidacies = {
         c.person.dc_person_id: c

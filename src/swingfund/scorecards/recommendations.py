@@ -2,7 +2,9 @@
 
 **Expected impact** of a seat is the chance the bloc's cohesive vote decides the seat (targeting's
 P(decisive)) when the rule backs a candidate there, and 0 when it stays out: backing where the bloc cannot
-decide anything, or staying out, changes nothing. Ties (and seats without a P(decisive)) are ordered by
+decide anything, or staying out, changes nothing. A group without a census bloc targets on the seat's
+marginality: its P(decisive) is the chance the seat changes hands (or that its own supporters decide it).
+Ties (and seats without a P(decisive)) are ordered by
 leverage, then by the smaller majority. Which seats are targets depends on the bloc's size (that is what
 targeting measures); what we do in a seat never does — the rule sees only places and stances.
 """
@@ -10,7 +12,7 @@ targeting measures); what we do in a seat never does — the rule sees only plac
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TypedDict, Unpack
 
@@ -72,6 +74,7 @@ class RecommendationOptions(TypedDict, total=False):
     """The optional keyword arguments of `recommendations_with_notes` (see there)."""
 
     bloc: str | None
+    supporters: Mapping[int, int] | None
     top: int | None
     min_leverage: float | None
     min_p_decisive: float | None
@@ -95,6 +98,7 @@ def recommendations_with_notes(
     organisation: Organisation,
     election_id: str,
     bloc: str | None = None,
+    supporters: Mapping[int, int] | None = None,
     top: int | None = None,
     min_leverage: float | None = None,
     min_p_decisive: float | None = None,
@@ -108,8 +112,10 @@ def recommendations_with_notes(
     """Target seats × rule outcome, sorted by expected impact (module docs), and the notes on where the target
     figures come from (targeting's assumptions and sources).
 
-    Target seats come from `targets` when given, else from targeting for `bloc` (every seat of the election when
-    `bloc` is None). `min_leverage` / `min_p_decisive` keep only seats at or above the threshold; `top` keeps the
+    Target seats come from `targets` when given, else from targeting for `bloc`; without a census bloc (None)
+    targeting ranks every seat by marginality, or by the group's own `supporters` (consenting supporters per
+    constituency id) when given (`targets.target_table`).
+    `min_leverage` / `min_p_decisive` keep only seats at or above the threshold; `top` keeps the
     N best target seats (by P(decisive), then leverage) before the rule runs. Before the count, places come
     from each seat's last result, or from a national-swing projection when `project_shares` is given
     (`Lab=0.30,Con=0.25`, by `swing`: uniform or proportional)."""
@@ -119,7 +125,7 @@ def recommendations_with_notes(
     if targets is not None:
         rows, notes = list(targets), ["Target seats given by the caller."]
     else:
-        rows, notes = target_table(election_id=election.pk, bloc=bloc, lens=lens)
+        rows, notes = target_table(election_id=election.pk, bloc=bloc, lens=lens, supporters=supporters)
     if min_leverage is not None:
         rows = [r for r in rows if r.leverage is not None and r.leverage >= min_leverage]
     if min_p_decisive is not None:

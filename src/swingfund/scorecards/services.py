@@ -112,15 +112,6 @@ def statement_create(
 
 
 @transaction.atomic
-def statement_publish(*, version: StatementVersion) -> StatementVersion:
-    version = StatementVersion.objects.select_for_update().get(pk=version.pk)
-    if version.published_at is None:
-        version.published_at = timezone.now()
-        version.save(update_fields=["published_at"])
-    return version
-
-
-@transaction.atomic
 def statement_edit(
     *,
     statement: Statement,

@@ -7,6 +7,7 @@ other way round. Every figure here is targeting's; this module only reshapes it.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from swingfund.elections.models import Result
@@ -39,38 +40,43 @@ def all_seats(*, election_id: str) -> list[TargetRow]:
     ]
 
 
-def target_rows(*, election_id: str, bloc: str | None, lens: str = "swing") -> list[TargetRow]:
-    """Target seats for a bloc (see `target_table`)."""
-    return target_table(election_id=election_id, bloc=bloc, lens=lens)[0]
+def target_table(*, election_id: str, bloc: str | None, lens: str = "swing",
+                 supporters: Mapping[int, int] | None = None) -> tuple[list[TargetRow], list[str]]:
+    """Target seats from targeting, with its central leverage and P(decisive) for the chosen lens (`swing`: can
+    the bloc decide between the two leading candidates; `own`: could it elect its own candidate), and targeting's
+    notes: the assumptions it used and the sources of its numbers, one line each.
 
-
-def target_table(*, election_id: str, bloc: str | None, lens: str = "swing") -> tuple[list[TargetRow], list[str]]:
-    """Target seats for a bloc from targeting, with its central leverage and P(decisive) for the chosen lens
-    (`swing`: can the bloc decide between the two leading candidates; `own`: could it elect its own candidate),
-    and targeting's notes: the assumptions it used and the sources of its numbers, one line each.
-    Every seat, without bloc figures, when bloc is None."""
-    if bloc is None:
-        rows = all_seats(election_id=election_id)
-        sources = Result.objects.filter(election_id=election_id).values_list("source__title", "source__publisher")
-        return rows, [f"Source: {title} — {publisher}" for title, publisher in sorted(set(sources))]
+    `bloc` is a census bloc expression; without one (None or "") the group has no census bloc and targeting ranks
+    every seat by marginality: P(decisive) is the chance the seat changes hands under the forecast, or, with
+    `supporters` (the group's consenting supporters per constituency id, aggregate counts passed in by a caller
+    above outreach), the chance that their votes decide the seat."""
     if lens not in LENSES:
         raise ValueError(ERROR_LENS.format(lens=lens))
     from swingfund.targeting.bloc import bloc_parse
     from swingfund.targeting.targets import targets_compute
 
-    table = targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc))
+    table = targets_compute(election_id=election_id, bloc=bloc_parse(text=bloc) if bloc else None,
+                            supporters=None if bloc else supporters)
+    return table_rows(table=table, lens=lens), [f"Lens: {lens}.", *table.notes()]
+
+
+def table_rows(*, table, lens: str = "swing") -> list[TargetRow]:
+    """Targeting's table as plain rows: central leverage and P(decisive) for the lens; NaN figures become None."""
     leverage, p_decisive = (table.leverage, table.p_swing) if lens == "swing" else (table.own_leverage, table.p_own)
     seats = table.seats
-    rows = [
+
+    def num(x: float) -> float | None:
+        return float(x) if not math.isnan(x) else None
+
+    return [
         TargetRow(
             constituency_id=int(seats.constituency_ids[i]),
             gss_code=seats.codes[i],
             seat_name=seats.names[i],
             majority=int(table.majority[i]) if math.isfinite(table.majority[i]) else None,
-            bloc_voters=float(table.bloc_voters[i]),
-            leverage=float(leverage[i]),
-            p_decisive=float(p_decisive[i]),
+            bloc_voters=num(table.bloc_voters[i]),
+            leverage=num(leverage[i]),
+            p_decisive=num(p_decisive[i]),
         )
         for i in range(len(seats))
     ]
-    return rows, [f"Lens: {lens}.", *table.notes()]

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from swingfund import caching
 from swingfund.elections.models import Candidacy, Election, Person, Result
 from swingfund.organisations.models import Organisation
+from swingfund.organisations.selectors import organisation_defaults
 
 from . import scoring
 from .charts import SeatBar, agreement_chart, bar_for, decisions_chart
@@ -158,11 +159,14 @@ def recommendations_page(request: HttpRequest) -> HttpResponse:
     """The recommendations are a heavy result (`caching.result`); anonymous visitors get the whole page from
     `caching.AnonymousPageMiddleware` when it was rendered before for the same query and data."""
     org = _organisation(request)
+    defaults = organisation_defaults(organisation=org)
     elections = list(Election.objects.filter(results__isnull=False).distinct().order_by("-poll_date"))
-    election_id = request.GET.get("election") or (elections[0].pk if elections else "")
-    bloc = request.GET.get("bloc", "").strip() or None
-    lens = request.GET.get("lens", "swing")
-    lens = lens if lens in LENSES else "swing"
+    known = {e.pk for e in elections}
+    election_id = request.GET.get("election") or (
+        defaults.election_id if defaults.election_id in known else (elections[0].pk if elections else ""))
+    bloc = request.GET.get("bloc", "").strip() or defaults.bloc or None
+    lens = request.GET.get("lens", defaults.lens)
+    lens = lens if lens in LENSES else defaults.lens
     try:
         top = min(max(int(request.GET.get("top", DEFAULT_TOP)), 1), MAX_TOP)
     except ValueError:
@@ -198,7 +202,7 @@ def recommendations_page(request: HttpRequest) -> HttpResponse:
         })
 
     context = {"org": org, "elections": elections, "election_id": election_id, "bloc": bloc or "", "top": top,
-               "lens": lens}
+               "lens": lens, "census_group": defaults.has_census_bloc or bool(bloc)}
     params = {"org": org.pk, "election": election_id, "bloc": bloc, "lens": lens, "top": top, "method": method}
     try:
         context["results"] = mark_safe(caching.result(  # rendered by Django's templates (autoescaped)

@@ -32,7 +32,8 @@ LEVELS = (0.5, 0.8, 0.95)
 LOG_FLOOR = 1e-3
 OTHER = "(no party carrier)"
 DIFFERENT_BOUNDARIES = ("A backtest needs both elections on the same boundaries: {baseline} is on {a}, {target} on "
-                        "{b}. Use the notional results (e.g. parl.2019-12-12.notional → parl.2024-07-04).")
+                        "{b}. Use the notional results (the earlier "
+                        "election's notional results on the later one's boundaries: parl.YYYY-MM-DD.notional).")
 NOT_LATER = "The target {target} must be polled after the baseline {baseline}."
 
 

@@ -1,6 +1,6 @@
 """A bloc (one or more census categories of a seat's population) and the assumptions that turn it into votes.
 
-A bloc is named by census categories, `topic:category` (`religion:muslim`), several joined with `+`
+A bloc is named by census categories, `topic:category` (`ethnicity:mixed`), several joined with `+`
 (`ethnicity:black+ethnicity:mixed`), whose counts are summed. Census figures count *usual residents of
 all ages*, so the number of people in the bloc is turned into a number of votes by four assumptions:
 
@@ -27,8 +27,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 # --- Error messages (tests import these) -------------------------------------------------------------
-BLOC_EMPTY = "A bloc needs at least one census category, written topic:category (e.g. religion:muslim)."
-BLOC_BAD_TERM = "Bloc term {term!r} is not of the form topic:category (e.g. religion:muslim)."
+BLOC_EMPTY = "A bloc needs at least one census category, written topic:category (e.g. ethnicity:mixed)."
+BLOC_BAD_TERM = "Bloc term {term!r} is not of the form topic:category (e.g. ethnicity:mixed)."
 BLOC_DUPLICATE = "Bloc term {term!r} is given twice."
 BLOC_UNKNOWN_CATEGORY = "Unknown census category {term!r} for {boundary_set} seats. Available: {available}."
 ASSUMPTION_BAD_FORMAT = (
@@ -249,7 +249,7 @@ class Bloc:
 
 
 def bloc_parse(*, text: str, census: str | None = None) -> Bloc:
-    """`religion:muslim` or `ethnicity:black+ethnicity:mixed` → Bloc (syntax only; see `bloc_validate`)."""
+    """`ethnicity:mixed` or `ethnicity:black+ethnicity:mixed` → Bloc (syntax only; see `bloc_validate`)."""
     raw = [t.strip().lower() for t in re.split(r"[+,]", text or "") if t.strip()]
     if not raw:
         raise BlocError(BLOC_EMPTY)

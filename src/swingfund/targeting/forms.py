@@ -9,12 +9,11 @@ from swingfund.targeting.simulate import DEFAULT_DRAWS, DEFAULT_SEED
 from swingfund.targeting.swing import METHODS
 
 WEB_MAX_DRAWS = 200_000
-DEFAULT_BLOC = "religion:muslim"
 
 
 class TargetsForm(forms.Form):
     election = forms.ChoiceField(choices=())
-    bloc = forms.CharField(initial=DEFAULT_BLOC, help_text="topic:category, several joined by +")
+    bloc = forms.CharField(help_text="topic:category, several joined by +")
     draws = forms.IntegerField(min_value=1, max_value=WEB_MAX_DRAWS, required=False, initial=DEFAULT_DRAWS)
     seed = forms.IntegerField(required=False, initial=DEFAULT_SEED)
     count_twice = forms.BooleanField(required=False, label="A bloc vote counts twice (switching from the winner)")

@@ -1,30 +1,8 @@
-"""P(pivotal) over the forecast of the next result (`p_pivotal`, targeting v2, used by `targets.py`), and the
-v1 P(decisive) with the result held fixed (`p_decisive`, kept for comparison and the v1 benchmark).
+"""P(pivotal) over the forecast of the next result (`p_pivotal`, used by `targets.py`).
 
-v1 — P(decisive) by Monte Carlo over the assumption ranges, for both lenses, vectorised over seats × draws.
-
-For every seat and every draw, each assumption is drawn uniformly from its range (independently per seat and
-draw), and the draw is *decisive* when the bloc's effect (see `leverage.py`) exceeds what it must overcome:
-
-    swing:          k × base × M                   > majority
-    own candidate:  k × base × M + O × valid votes > winner's votes
-    with M = adult_ratio × registration × turnout_ratio × cohesion,  O = other_support.
-
-P(decisive) is the share of decisive draws. A seat with no data stays NaN; a seat where the bloc vote is
-zero is never decisive. With every range of zero width each draw is the point estimate, so P(decisive) is
-exactly 0 or 1 and equals the seed flag (leverage > 1).
-
-Speed (see `benchmarks/targeting.py`): the work is arranged so each seat-draw costs little more than its
-random numbers, and those are made cheap. Only assumptions with a non-zero range are drawn; fixed ones fold
-into a per-seat constant. Each draw of an assumption is a 16-bit integer k (the midpoint of one of 65,536
-equal slices of its range), so one 64-bit output of the generator serves four draws, and no float conversion
-or scaling pass is needed: `low + width × (k + ½)/65,536` is written `(width/65,536) × (k + offset)`, every
-constant moves into the per-seat threshold, and each random factor costs one add (which also converts k to
-float32) and one multiply, on blocks small enough to stay in the CPU cache. The generator is
-`numpy.random.default_rng(seed)` (PCG64, raw 64-bit outputs read as four little-endian 16-bit integers) and
-the blocks are visited in a fixed order, so the same seed gives the same numbers. Seats whose answer no draw
-could change (the bloc is decisive even at the bottom of every range, or not even at the top) are settled
-exactly, without drawing; usually only one seat in ten needs its draws.
+The bloc decides a seat in one simulation when its cohesive move changes the winner (swing lens) or elects its own
+candidate (own lens); P(pivotal) is the share of simulations in which it does, with the seat error integrated
+exactly given each simulation's shared draws (see `p_pivotal`). Benchmarked by `benchmarks/targeting.py`.
 """
 
 from __future__ import annotations
@@ -35,176 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from swingfund.targeting.bloc import Assumptions
-from swingfund.targeting.leverage import vote_weight
 
-SEAT_BLOCK = 16
-"""Seats per block. SEAT_BLOCK × DRAW_BLOCK float32 values (256 KB) keeps a block's buffers in L2 cache."""
-DRAW_BLOCK = 4096
 DEFAULT_DRAWS = 100_000
 DEFAULT_SEED = 2024
 DRAWS_OUT_OF_RANGE = "Draws must be between 1 and {max} (got {draws})."
 MAX_DRAWS = 10_000_000
-LEVELS = 65_536
-"""Each assumption is drawn as a 16-bit integer k, i.e. at the midpoint (k + ½)/65,536 of one of 65,536 equal slices
-of its range: four draws per 64-bit output of the generator. The discretisation (1/65,536 of a range) is far
-below the Monte Carlo error of any feasible number of draws."""
-OFFSET_FORM_MAX = 16.0
-"""Up to low/width = 16 a factor is kept as (k + offset), whose values stay below 2^21: four such factors
-multiply to less than 2^84, well inside float32's range, at float32's 24-bit precision."""
 
 
-@dataclass(frozen=True)
-class Decisiveness:
-    """P(decisive) per seat for both lenses, with the Monte Carlo standard error and how it was made."""
-
-    swing: np.ndarray
-    own: np.ndarray
-    draws: int
-    seed: int
-    simulated: int = 0  # seats whose draws were actually made (the others were settled exactly)
-
-    def standard_error(self, p: np.ndarray) -> np.ndarray:
-        return np.sqrt(p * (1 - p) / self.draws)
-
-
-def p_decisive(
-    *,
-    base: np.ndarray,
-    majority: np.ndarray,
-    winner_votes: np.ndarray,
-    valid_votes: np.ndarray,
-    assumptions: Assumptions,
-    draws: int = DEFAULT_DRAWS,
-    seed: int = DEFAULT_SEED,
-    progress: Callable[[int, int], None] | None = None,
-    prune: bool = True,
-) -> Decisiveness:
-    """Monte Carlo P(decisive), swing and own-candidate lenses, for every seat (NaN where `base` is NaN).
-
-    With `prune` (the default), a seat is simulated only if some draw could go either way: where even the
-    smallest possible draw is decisive (or even the largest is not) for both lenses, P is 1 (or 0) exactly,
-    which is what every draw would give, and no random numbers are spent on it. `prune=False` simulates every
-    seat (the benchmark measures both). `progress`, if given, is called with (seats finished, seats to
-    simulate) after each block of seats.
-    """
-    if not 1 <= draws <= MAX_DRAWS:
-        raise ValueError(DRAWS_OUT_OF_RANGE.format(max=MAX_DRAWS, draws=draws))
-    base = np.asarray(base, dtype=np.float64)
-    fixed = 1.0  # every constant factor of the effect, so that effect = k × base × fixed × Π(factor_i)
-    factors: list[tuple[bool, float, float]] = []  # (offset form?, offset or step, constant) per random factor
-    for a in assumptions.multipliers():
-        if a.width == 0:
-            fixed *= a.central
-        elif a.low / a.width <= OFFSET_FORM_MAX:
-            # low + width × (k + ½)/L  =  (width/L) × (k + ½ + L × low/width): one add per draw.
-            fixed *= a.width / LEVELS
-            factors.append((True, 0.5 + LEVELS * a.low / a.width, 0.0))
-        else:  # a narrow range far from zero: keep the factor near 1 so float32 keeps its precision
-            factors.append((False, a.width / LEVELS, a.low + 0.5 * a.width / LEVELS))
-    scale = vote_weight(count_twice=assumptions.count_twice) * base * fixed
-
-    other = assumptions.other_support
-    valid = np.asarray(valid_votes, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t_swing = np.asarray(majority, dtype=np.float64) / scale
-        # effect + (low + width (k + ½)/L) × valid > winner  ⇔  Π + g × k > t_own − g/2, g = width × valid / (L × scale)
-        gain = other.width * valid / (LEVELS * scale)
-        t_own = (np.asarray(winner_votes, dtype=np.float64) - other.low * valid) / scale - 0.5 * gain
-    has_bloc = ~np.isnan(base) & (scale > 0)
-
-    # The range every draw of Π(factor) lies in (all factors are positive), and what it settles for certain.
-    lowest = highest = 1.0
-    for offset_form, a, b in factors:
-        lowest *= a if offset_form else b
-        highest *= (a + LEVELS - 1) if offset_form else (a * (LEVELS - 1) + b)
-    top_own = highest + (gain * (LEVELS - 1) if other.width > 0 else 0.0)
-    with np.errstate(invalid="ignore"):
-        swing_yes, swing_no = lowest > t_swing, highest <= t_swing
-        own_yes, own_no = lowest > t_own, top_own <= t_own
-    settled = (swing_yes | swing_no) & (own_yes | own_no)
-    live = np.flatnonzero(has_bloc & ~settled) if prune else np.flatnonzero(has_bloc)
-
-    p_swing = np.where(np.isnan(base), np.nan, 0.0)
-    p_swing[has_bloc & swing_yes] = 1.0
-    p_own = np.where(np.isnan(base), np.nan, 0.0)
-    p_own[has_bloc & own_yes] = 1.0
-    bits = np.random.default_rng(seed).bit_generator
-    n_random = len(factors) + (other.width > 0)
-    work = _Buffers()
-
-    for start in range(0, live.size, SEAT_BLOCK):
-        rows = live[start:start + SEAT_BLOCK]
-        full: dict[int, tuple[np.ndarray, ...]] = {}  # per-seat constants spread over a block's draws
-        hits_swing = np.zeros(rows.size, dtype=np.int64)
-        hits_own = np.zeros(rows.size, dtype=np.int64)
-        for d0 in range(0, draws, DRAW_BLOCK):
-            d = min(DRAW_BLOCK, draws - d0)
-            shape = (rows.size, d)
-            if d not in full:  # contiguous arrays: comparing with a broadcast column is 3× slower
-                full[d] = tuple(np.ascontiguousarray(np.broadcast_to(v[rows].astype(np.float32)[:, None], shape))
-                                for v in (t_swing, t_own, gain))
-            ts, to, g = full[d]
-            count = n_random * rows.size * d
-            k = bits.random_raw(-(-count // 4)).view(np.uint16)[:count].reshape(n_random, *shape)
-            u = work.get("draws", (n_random, *shape))
-            np.copyto(u, k)  # uint16 → float32 in one pass (exact: k < 2^24)
-            product = work.get("product", shape)
-            if not factors:
-                product.fill(1.0)
-            for i, (offset_form, a, b) in enumerate(factors):
-                target = product if i == 0 else u[i]
-                if offset_form:
-                    np.add(u[i], np.float32(a), out=target)
-                else:
-                    np.multiply(u[i], np.float32(a), out=target)
-                    target += np.float32(b)
-                if i:
-                    product *= target
-            mask = work.mask(shape)
-            _count_above(product, ts, hits_swing, mask)
-            if other.width > 0:
-                extra = u[-1]
-                extra *= g
-                extra += product
-                _count_above(extra, to, hits_own, mask)
-            else:
-                _count_above(product, to, hits_own, mask)
-        if prune:  # a seat simulated for one lens may be settled for the other: keep that exact answer
-            p_swing[rows] = np.where(swing_yes[rows], 1.0, np.where(swing_no[rows], 0.0, hits_swing / draws))
-            p_own[rows] = np.where(own_yes[rows], 1.0, np.where(own_no[rows], 0.0, hits_own / draws))
-        else:
-            p_swing[rows], p_own[rows] = hits_swing / draws, hits_own / draws
-        if progress is not None:
-            progress(min(start + SEAT_BLOCK, live.size), live.size)
-    return Decisiveness(swing=p_swing, own=p_own, draws=draws, seed=seed, simulated=int(live.size))
-
-
-def _count_above(values: np.ndarray, threshold: np.ndarray, hits: np.ndarray, mask: np.ndarray) -> None:
-    """hits[r] += number of values[r] above threshold[r] (same shape). Row by row, because `count_nonzero` over
-    a flat row is a fast popcount while its `axis=` form sums through an integer array (six times slower)."""
-    np.greater(values, threshold, out=mask)
-    for r in range(mask.shape[0]):
-        hits[r] += np.count_nonzero(mask[r])
-
-
-class _Buffers:
-    """Reused float32 work arrays, so the loop allocates (almost) nothing after its first block."""
-
-    def __init__(self) -> None:
-        self._arrays: dict[tuple[str, tuple[int, ...]], np.ndarray] = {}
-
-    def get(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
-        if (name, shape) not in self._arrays:
-            self._arrays[(name, shape)] = np.empty(shape, dtype=np.float32)
-        return self._arrays[(name, shape)]
-
-    def mask(self, shape: tuple[int, ...]) -> np.ndarray:
-        if ("mask", shape) not in self._arrays:
-            self._arrays[("mask", shape)] = np.empty(shape, dtype=bool)
-        return self._arrays[("mask", shape)]
-
-
-# --- P(pivotal) over the forecast distribution (targeting v2; `p_decisive` above holds the result fixed) -------
 PHI_LEVELS = 8_192
 """Φ table entries: 32 KB of float32, small enough to stay in the L1 cache during the gathers."""
 PHI_RANGE = 8.0

@@ -10,8 +10,8 @@ assumptions it used and the data sources behind its numbers.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,7 +20,7 @@ from swingfund.targeting import leverage as lev
 from swingfund.targeting.adults import bloc_adult_ratio, older_census_notes
 from swingfund.targeting.allocation import allocation_parse
 from swingfund.targeting.allocation import describe as allocation_describe
-from swingfund.targeting.bloc import Assumptions, Bloc, bloc_validate
+from swingfund.targeting.bloc import Assumption, Assumptions, Bloc, bloc_validate
 from swingfund.targeting.forecast import (
     NATIONAL_SD,
     SeatError,
@@ -46,6 +46,13 @@ ALLOCATION_NEEDS_SOURCE = ("Allocation shares by party need their source (e.g. -
 SHARE_BASES = ("gb", "uk")
 SHARE_BASIS_BAD = "Share basis must be gb or uk (got {basis!r})."
 SORT_UNKNOWN = "Unknown sort {sort!r}. Choose one of: {choices}."
+KIND_CENSUS, KIND_NONE, KIND_SUPPORTERS = "census", "none", "supporters"
+"""What a table counts per seat: a census bloc, nobody (marginality only), or the group's own supporters."""
+NO_BLOC = Bloc(terms=())
+"""The bloc of a table that counts no census categories (kind none or supporters)."""
+SUPPORTER_MULTIPLIER = 1.0
+"""Supporters are counted as they are: each consenting supporter in a seat is taken as one vote that follows the
+group (adult, registered, turning out and cohesive), an assumption printed with every table that uses it."""
 SORT_KEYS = {
     "leverage": "Leverage (bloc voters ÷ majority), highest first",
     "cohesive_leverage": "Cohesive leverage (cohesive bloc vote ÷ majority), highest first",
@@ -135,6 +142,8 @@ class TargetTable:
     tails: str = "normal"
     allocation_text: str = ""
     adult_notes: tuple[str, ...] = ()
+    kind: str = KIND_CENSUS
+    p_change: np.ndarray | None = None
 
     @property
     def no_data_count(self) -> int:
@@ -185,6 +194,8 @@ class TargetTable:
 
     def notes(self) -> list[str]:
         """Where the numbers come from and what they assume, one line each."""
+        if self.kind != KIND_CENSUS:
+            return self._marginality_notes()
         lines = [f"Election {self.seats.election_id} ({self.seats.election_name}), {self.seats.boundary_set} "
                  f"boundaries; bloc {self.bloc} from {', '.join(self.censuses) or 'no census'}."]
         if self.projection:
@@ -201,8 +212,8 @@ class TargetTable:
                          "given each simulation's national error and assumption draws, that the bloc's cohesive "
                          "move decides the seat (swing lens) or elects its own candidate (own lens); the seat "
                          "error is integrated exactly. Largest Monte Carlo standard error: "
-                         f"{np.nanmax(self.p_swing_se):.4f} (swing), "
-                         f"{np.nanmax(self.p_own_se):.4f} (own). Allocation: {self.allocation_text}.")
+                         f"{_largest(self.p_swing_se)} (swing), "
+                         f"{_largest(self.p_own_se)} (own). Allocation: {self.allocation_text}.")
             lines.append("Majority interval: 10–90 % of the projected winner's lead over its strongest rival, "
                          "sampled from the forecast.")
         lines += list(self.adult_notes)
@@ -212,9 +223,32 @@ class TargetTable:
         lines += [f"Source: {s.title} — {s.publisher} ({s.file_name})" for s in self.sources]
         return lines
 
+    def _marginality_notes(self) -> list[str]:
+        """The notes of a table without a census bloc: marginality, and the group's supporters if it counts them."""
+        lines = [f"Election {self.seats.election_id} ({self.seats.election_name}), {self.seats.boundary_set} "
+                 "boundaries; no census categories."]
+        if self.projection:
+            lines.append(f"Majorities projected by {self.projection}.")
+        if self.kind == KIND_SUPPORTERS:
+            lines.append("Our supporters: consenting supporters counted per seat (aggregate counts only), each taken "
+                         "as one vote that follows us. Leverage = supporters ÷ majority; P(pivotal) = the chance, "
+                         f"over {self.draws:,} simulations of the forecast (seed {self.seed}), that their vote "
+                         "decides the seat.")
+        else:
+            lines.append("Seats ranked by marginality: P(pivotal) here is the chance that the seat changes hands "
+                         "(the projected winner loses) under the forecast, then the smallest majority.")
+        if self.seat_error is not None:
+            se = self.seat_error
+            lines.append(f"Forecast: centre {self.projection or 'the last result'}; national error sd "
+                         f"{self.national_sd:.3f} per party (assumption); seat error sd = {se.intercept:.4f} + "
+                         f"{se.slope:.3f} × |national change| ({self.tails} tails), {se.source}.")
+        lines += [f"Source: {s.title} — {s.publisher} ({s.file_name})" for s in self.sources]
+        return lines
+
     def as_dict(self, rows: list[TargetRow]) -> dict[str, object]:
         return {
             "election": self.seats.election_id, "boundary_set": self.seats.boundary_set, "bloc": str(self.bloc),
+            "kind": self.kind,
             "censuses": self.censuses, "draws": self.draws, "seed": self.seed, "projection": self.projection,
             "assumptions": self.assumptions.as_dict(),
             "seat_error": None if self.seat_error is None else self.seat_error.as_dict(),
@@ -252,7 +286,8 @@ def shares_parse(*, text: str, seats: SeatArrays) -> dict[int, float]:
 
 
 def targets_compute(
-    *, election_id: str, bloc: Bloc, assumptions: Assumptions | None = None, draws: int = DEFAULT_DRAWS,
+    *, election_id: str, bloc: Bloc | None, supporters: Mapping[int, int] | None = None,
+    assumptions: Assumptions | None = None, draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED, swing: str | None = None, shares: str | None = None,
     progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float = NATIONAL_SD,
     seat_error: SeatError | None = None, tails: str = "student-t", allocation: str | None = None,
@@ -263,9 +298,18 @@ def targets_compute(
     The next result is a distribution (`forecast.py`): the last result moved by the projection (if `shares` are
     given), a national error (`national_sd`) and a seat error estimated from the imported history (or `seat_error`).
     P(pivotal) per lens comes from `simulate.p_pivotal`, the majority interval from `forecast.forecast_sample`.
+
+    Without a census bloc (`bloc` None) the table counts no census categories: with `supporters` (consenting
+    supporters per constituency id, aggregate counts given by the caller) their count is the bloc vote of each seat
+    (`SUPPORTER_MULTIPLIER`); without them, P(pivotal) is the chance the seat changes hands under the forecast
+    (`marginality_compute`).
     """
     if share_basis not in SHARE_BASES:
         raise SwingError(SHARE_BASIS_BAD.format(basis=share_basis))
+    if bloc is None:
+        return marginality_compute(
+            election_id=election_id, supporters=supporters, draws=draws, seed=seed, swing=swing, shares=shares,
+            progress=progress, share_basis=share_basis, national_sd=national_sd, seat_error=seat_error, tails=tails)
     assumptions = assumptions or Assumptions()
     seats = seat_arrays(election_id=election_id)
     boundary_check(seats=seats, census=bloc.census)
@@ -328,7 +372,79 @@ def targets_compute(
     )
 
 
+def marginality_compute(
+    *, election_id: str, supporters: Mapping[int, int] | None = None, draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED, swing: str | None = None, shares: str | None = None,
+    progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float = NATIONAL_SD,
+    seat_error: SeatError | None = None, tails: str = "student-t",
+) -> TargetTable:
+    """Every seat of the election without a census bloc: its majority, its forecast and P(change of hands).
+
+    * kind none (`supporters` None): P(pivotal) of both lenses = P(the seat changes hands) = 1 − P(the projected
+      winner wins) over the forecast sample; leverage and bloc voters are NaN (nothing is counted).
+    * kind supporters: bloc voters = bloc vote = the consenting supporters counted in each seat (0 where none);
+      leverage = supporters ÷ majority; P(pivotal) from `simulate.p_pivotal` with the supporters as the base and
+      every multiplier fixed at `SUPPORTER_MULTIPLIER`. `p_change` is kept for both kinds.
+    """
+    if share_basis not in SHARE_BASES:
+        raise SwingError(SHARE_BASIS_BAD.format(basis=share_basis))
+    seats = seat_arrays(election_id=election_id)
+    if seat_error is None:
+        seat_error = seat_error_or_default()
+    targets = shares_parse(text=shares, seats=seats) if (swing or shares) else None
+    if swing and not shares:
+        raise SwingError(SHARES_BAD_FORMAT.format(text=""))
+    fc = forecast_build(seats=seats, targets=targets, method=swing or "uniform", seat_error=seat_error,
+                        national_sd=national_sd, tails=tails, basis_gb=share_basis == "gb")
+    majority = np.asarray(fc.majority, dtype=np.float64)
+    winner_votes = np.where(fc.winner >= 0, fc.centre[np.maximum(fc.winner, 0)] * fc.valid, np.nan)
+    mp, party, projection = seats.winner_name, seats.winner_party, None
+    if targets:
+        mp = [f"projected: {fc.names[w]}" if w >= 0 and fc.names[w] else "projected" for w in fc.winner]
+        party = [seats.carrier_abbreviations[fc.carrier[w]] if w >= 0 and fc.carrier[w] >= 0 else ""
+                 for w in fc.winner]
+        projection = f"{swing or 'uniform'} national swing to {shares} ({share_basis.upper()} shares, by party carrier)"
+    sample = forecast_sample(fc, seed=seed)
+    p_change = np.where(np.isnan(majority), np.nan, 1.0 - sample.p_win[:, 0])
+    n = len(seats)
+    nan = np.full(n, np.nan)
+    fixed = Assumption("supporters", SUPPORTER_MULTIPLIER, SUPPORTER_MULTIPLIER, SUPPORTER_MULTIPLIER)
+    a = replace(Assumptions(), adult_ratio=replace(fixed, name="adult_ratio"),
+                registration=replace(fixed, name="registration"), turnout_ratio=replace(fixed, name="turnout_ratio"),
+                cohesion=replace(fixed, name="cohesion"))
+    if supporters is not None:
+        kind = KIND_SUPPORTERS
+        counts = np.array([float(supporters.get(int(c), 0)) for c in seats.constituency_ids], dtype=np.float64)
+        pivotal = p_pivotal(base=counts, forecast=fc, assumptions=a, draws=draws, seed=seed, progress=progress)
+        population, voters = counts, counts
+        swing_lev = lev.swing_leverage(bloc_vote=counts, majority=majority, count_twice=False)
+        own_lev = lev.own_candidate_leverage(bloc_vote=counts, winner_votes=winner_votes, valid_votes=fc.valid,
+                                             other_support=a.other_support.central, count_twice=False)
+        p_swing, p_own, swing_se, own_se = pivotal.swing, pivotal.own, pivotal.swing_se, pivotal.own_se
+    else:
+        kind = KIND_NONE
+        population, voters, swing_lev, own_lev = nan, nan, nan, nan
+        p_swing, p_own, swing_se, own_se = p_change, p_change, np.zeros(n), np.zeros(n)
+    return TargetTable(
+        seats=seats, bloc=NO_BLOC, assumptions=a, draws=draws, seed=seed, projection=projection,
+        population=population, adult_share_from_census=nan, bloc_voters=voters, bloc_vote=voters, majority=majority,
+        winner_votes=winner_votes, leverage=swing_lev, own_leverage=own_lev, seed_flag=lev.seed_flag(swing_lev),
+        p_swing=p_swing, p_own=p_own, mp=mp, party=party, censuses=[], sources=sources_get(ids=seats.source_ids),
+        p_swing_se=swing_se, p_own_se=own_se, majority_p10=sample.lead_quantiles[0.1],
+        majority_p90=sample.lead_quantiles[0.9], p_win=sample.p_win[:, 0], criteria={}, cohesive_leverage=swing_lev,
+        adult_share=nan, seat_error=seat_error, national_sd=national_sd, tails=tails,
+        allocation_text="supporters' votes go to the trailing candidate" if supporters is not None else "",
+        kind=kind, p_change=p_change,
+    )
+
+
 def _over(value: np.ndarray, majority: np.ndarray) -> np.ndarray:
     """1.0 where value > majority, 0.0 where not, NaN where no data."""
     value = np.asarray(value, dtype=np.float64)
     return np.where(np.isnan(value), np.nan, (value > majority).astype(np.float64))
+
+
+def _largest(values: np.ndarray) -> str:
+    """The largest figure of `values` ignoring NaN, to four places; "—" when every seat lacks data (no warning)."""
+    finite = values[~np.isnan(values)]
+    return f"{finite.max():.4f}" if finite.size else "—"

@@ -9,10 +9,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
 from swingfund import caching
+from swingfund.organisations.selectors import group_defaults
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.charts import HEX_CREDIT, ChartError, hexjson_path, leverage_bars_svg
 from swingfund.targeting.display import leverage_text, mp_text, probability_text, votes_text
-from swingfund.targeting.forms import DEFAULT_BLOC, TargetsForm
+from swingfund.targeting.forms import TargetsForm
 from swingfund.targeting.hexmap import linked_hex_map_svg, map_hexes_load
 from swingfund.targeting.selectors import TargetingError, elections_with_results
 from swingfund.targeting.simulate import DEFAULT_DRAWS, DEFAULT_SEED
@@ -21,7 +22,7 @@ from swingfund.targeting.targets import TargetTable, targets_compute
 
 BAR_SEATS = 20
 PAGE_ROWS = 100
-PREFERRED_ELECTION = "parl.2024-07-04"
+MARGINAL_ROWS = 100
 # Anonymous runs are bounded: the default number of draws at most (signed-in people may ask for up to the form's cap).
 ANONYMOUS_MAX_DRAWS = DEFAULT_DRAWS
 ANONYMOUS_DRAWS = "Without signing in, a run takes at most {limit:,} draws."
@@ -37,10 +38,14 @@ def targets_page(request: HttpRequest) -> HttpResponse:
     elections = [e.id for e in elections_with_results()]
     if not elections:
         return render(request, "targeting/targets.html", {"error": NO_ELECTIONS}, status=200)
-    default_election = PREFERRED_ELECTION if PREFERRED_ELECTION in elections else elections[0]
+    group = group_defaults(host=request.get_host())
+    default_election = group.election_id if group.election_id in elections else elections[0]
+    if "bloc" not in request.GET and not group.has_census_bloc:
+        return _marginality_page(request, election=request.GET.get("election") or default_election,
+                                 elections=elections)
     params = request.GET.copy()
     params.setdefault("election", default_election)
-    params.setdefault("bloc", DEFAULT_BLOC)
+    params.setdefault("bloc", group.bloc)
     params.setdefault("draws", str(DEFAULT_DRAWS))
     params.setdefault("seed", str(DEFAULT_SEED))
     form = TargetsForm(params, elections=elections)
@@ -76,6 +81,34 @@ def targets_page(request: HttpRequest) -> HttpResponse:
         return response
     context["results"] = mark_safe(results)  # rendered by Django's templates (autoescaped) in compute()
     return render(request, "targeting/targets.html", context)
+
+
+def _marginality_page(request: HttpRequest, *, election: str, elections: list[str]) -> HttpResponse:
+    """The page of a group without a census bloc: every seat by its chance of changing hands, then majority."""
+    if election not in elections:
+        return render(request, "targeting/marginality.html", {"election": election, "error": NO_ELECTIONS},
+                      status=400)
+
+    def compute() -> str:
+        table = targets_compute(election_id=election, bloc=None)
+        rows = [{"code": r.code, "name": r.name, "url": _seat_url(r.code), "mp": mp_text(r.mp, r.party),
+                 "majority": votes_text(r.majority), "p_change": probability_text(r.p_swing)}
+                for r in table.rows(sort="p_swing", top=MARGINAL_ROWS)]
+        return render_to_string("targeting/_marginality_results.html", {"rows": rows, "notes": table.notes()})
+
+    try:
+        results = caching.result(request=request, name="targets:marginality", params={"election": election},
+                                 compute=compute, version=caching.data_version(*DATA_SCOPES))
+    except TargetingError as exc:
+        return render(request, "targeting/marginality.html", {"election": election, "error": str(exc)},
+                      status=400)
+    except caching.Refused as refused:
+        response = render(request, "targeting/marginality.html", {"election": election, "error": str(refused)},
+                          status=refused.status)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    return render(request, "targeting/marginality.html",
+                  {"election": election, "results": mark_safe(results)})  # autoescaped in compute()
 
 
 def _all_rows_href(request: HttpRequest) -> str:
@@ -148,7 +181,15 @@ def _sort_value(value: float) -> str:
     return repr(float(value))
 
 
-BACKTESTS = (("parl.2017-06-08", "parl.2019-12-12"), ("parl.2019-12-12.notional", "parl.2024-07-04"))
+def _backtests() -> tuple[tuple[str, str], ...]:
+    """The method page's backtests: on each boundary set in the data, the latest pair of consecutive elections (a
+    forecast of the later from the earlier), by the later one's polling day."""
+    by_set: dict[str, list] = {}
+    for e in sorted(elections_with_results(), key=lambda e: (e.poll_date, e.id)):
+        by_set.setdefault(e.boundary_set, []).append(e)
+    pairs = [(elections[-2], elections[-1]) for elections in by_set.values()
+             if len(elections) > 1 and elections[-1].poll_date > elections[-2].poll_date]
+    return tuple((a.id, b.id) for a, b in sorted(pairs, key=lambda pair: pair[1].poll_date))
 
 
 def method_page(request: HttpRequest) -> HttpResponse:
@@ -156,9 +197,12 @@ def method_page(request: HttpRequest) -> HttpResponse:
     full forecasts of past elections) depend only on the imported data: their part of the page is computed once per
     import and then served from the result cache (`caching.result`), and anonymous visitors get the whole page from
     `caching.AnonymousPageMiddleware`."""
+    census_group = group_defaults(host=request.get_host()).has_census_bloc
     try:
-        results = caching.result(request=request, name="method", params={"backtests": BACKTESTS},
-                                 version=caching.data_version(*DATA_SCOPES), compute=_method_results)
+        results = caching.result(request=request, name="method",
+                                 params={"backtests": _backtests(), "census_group": census_group},
+                                 version=caching.data_version(*DATA_SCOPES),
+                                 compute=lambda: _method_results(census_group=census_group))
     except caching.Refused as refused:
         response = render(request, "targeting/method.html", {"error": str(refused)}, status=refused.status)
         response["Retry-After"] = str(refused.retry_after)
@@ -166,7 +210,7 @@ def method_page(request: HttpRequest) -> HttpResponse:
     return render(request, "targeting/method.html", {"results": mark_safe(results)})  # autoescaped in compute
 
 
-def _method_results() -> str:
+def _method_results(*, census_group: bool = True) -> str:
     """The data-dependent part of the method page, rendered (see `method_page`)."""
     from swingfund.targeting.backtest import backtest_run
     from swingfund.targeting.calibration import calibration_svg
@@ -174,7 +218,7 @@ def _method_results() -> str:
 
     seat_error = seat_error_or_default()
     results, error = [], ""
-    for baseline, target in BACKTESTS:
+    for baseline, target in _backtests():
         try:
             results.append(backtest_run(baseline_id=baseline, target_id=target))
         except (TargetingError, ValueError) as exc:
@@ -189,6 +233,7 @@ def _method_results() -> str:
         "national_sd_points": f"{NATIONAL_SD * 100:g}", "backtests": rows,
         "backtest_error": error or "Import the 2015 (BES), 2017, 2019 and 2024 results to run the backtests.",
         "chart": mark_safe(calibration_svg(series=[(f"{b.baseline} → {b.target}", b.reliability) for b in results])),
-        "ordinary_c80": c80.get("parl.2019-12-12", "—"), "volatile_c80": c80.get("parl.2024-07-04", "—"),
+        "census_group": census_group, "ordinary_c80": next(iter(c80.values()), "—") if len(c80) > 1 else "—",
+        "volatile_c80": list(c80.values())[-1] if c80 else "—",
     }
     return render_to_string("targeting/_method_results.html", context)

@@ -33,13 +33,14 @@ from swingfund.testing.stripe_standin import StandIn
 
 WEBHOOK_PATH = "/payments/stripe/webhook/"
 SERVER_START_TIMEOUT = 120
+WORKER_INTERVAL = 0.1  # seconds between the worker's polls when idle
 
 
-def _env(database_url: str, standin: StandIn | None = None, processing: str = "background") -> dict[str, str]:
+def _env(database_url: str, standin: StandIn | None = None) -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "swingfund.settings"}
     if standin is not None:
         env.update(STRIPE_SECRET_KEY=standin.api_key, STRIPE_WEBHOOK_SECRET=standin.webhook_secret,
-                   STRIPE_API_BASE=standin.url, STRIPE_WEBHOOK_PROCESSING=processing)
+                   STRIPE_API_BASE=standin.url)
     return env
 
 
@@ -129,12 +130,13 @@ def scratch_database(kind: str, *, postgres_url: str = "") -> Iterator[str]:
 
 class AppServer:
     """swingfund served as it is in production (``swingfund serve``: Granian, worker processes × threads) on a free
-    port, in its own process group (so SIGKILL takes all of it), with Stripe settings pointing at the stand-in."""
+    port, with ``swingfund worker`` beside it applying the stored events (unless ``worker=False``), each in its own
+    process group (so SIGKILL takes all of it), with Stripe settings pointing at the stand-in."""
 
     def __init__(self, *, database_url: str, standin: StandIn, threads: int = 8, processes: int = 1,
-                 processing: str = "background"):
+                 worker: bool = True, worker_interval: float = WORKER_INTERVAL):
         self.database_url, self.standin, self.threads, self.processes = database_url, standin, threads, processes
-        self.processing = processing
+        self.with_worker, self.worker_interval = worker, worker_interval
         self.process: subprocess.Popen | None = None
         self.worker: subprocess.Popen | None = None
         self.url = ""
@@ -147,7 +149,7 @@ class AppServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "swingfund", "serve", f"127.0.0.1:{port}", "--workers", str(self.processes),
              "--threads", str(self.threads)],
-            env=_env(self.database_url, self.standin, self.processing), stdout=subprocess.DEVNULL,
+            env=_env(self.database_url, self.standin), stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True,
         )
         deadline = time.monotonic() + SERVER_START_TIMEOUT
@@ -160,13 +162,17 @@ class AppServer:
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
                 self.url = f"http://127.0.0.1:{port}"
             time.sleep(0.05)
-        if self.processing == "worker":  # a separate process applies the events the web process stores
-            self.worker = subprocess.Popen(
-                [sys.executable, "-m", "swingfund", "stripe", "process", "--follow"],
-                env=_env(self.database_url, self.standin, self.processing), stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, start_new_session=True,
-            )
+        if self.with_worker:  # started once the server listens: the schema is up to date by then
+            self.worker_start()
         return self.url
+
+    def worker_start(self) -> None:
+        """Start ``swingfund worker`` (the one queue: it applies the events the web process stores)."""
+        self.worker = subprocess.Popen(
+            [sys.executable, "-m", "swingfund", "worker", "--interval", str(self.worker_interval)],
+            env=_env(self.database_url, self.standin), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     @property
     def webhook_url(self) -> str:

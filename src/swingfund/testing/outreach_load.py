@@ -48,7 +48,8 @@ def world_create(*, supporters: int, channel: str) -> dict:
     for code, name, postcode in SEATS:
         seat = Constituency.objects.create(gss_code=code, boundary_set="pcon2024", name=name, nation="E", source=source)
         Postcode.objects.create(postcode=postcode, boundary_set="pcon2024", constituency=seat, source=source)
-    organisation = Organisation.objects.create(name="Load Group", slug="load-group")
+    organisation = Organisation.objects.create(name="Load Group", slug="load-group",
+                                               address="1 Load Lane, Leeds, LS1 1AA", sender_email="load@example.org")
     author = User.objects.create_user("author")
     approver = User.objects.create_user("approver")
     text = csv_text(supporters=supporters, channel=channel)

@@ -29,6 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from swingfund.display import money
 from swingfund.funding.payments.wire import decode_form
 from swingfund.testing.stripe_standin_lists import list_page
 from swingfund.testing.stripe_standin_objects import (  # noqa: F401 — re-exported
@@ -349,7 +350,7 @@ def _handler_for(standin: StandIn) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            pounds = f"£{session['amount_total'] / 100:,.2f}"
+            pounds = money(session["amount_total"])
             page = (f"<!doctype html><title>Pay {pounds}</title><h1>Stripe stand-in checkout</h1>"
                     f"<p>Pay <strong>{pounds}</strong> to {session['metadata'].get('campaign', '')}</p>"
                     f"<form method=post><button id=pay type=submit>Pay {pounds}</button></form>"

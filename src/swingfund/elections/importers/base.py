@@ -8,7 +8,6 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
@@ -285,7 +284,3 @@ def election_year_hint(path: Path) -> int | None:
     """The general-election year named in a file name (`HoC-GE2019-…` → 2019), if any."""
     match = re.search(r"(?:GE|parl\.)[-_ ]?(20\d\d)", path.name, re.IGNORECASE)
     return int(match.group(1)) if match else None
-
-
-def parse_date(value: str) -> date:
-    return date.fromisoformat(value[:10])

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 
+from swingfund.display import money
+
 
 class GivingMode(models.TextChoices):
     POOLED = "pooled", "Pooled: the group gives grants from its own funds"
@@ -153,7 +155,7 @@ class Donation(models.Model):
         indexes = [models.Index(fields=["campaign", "received_at"]), models.Index(fields=["donor", "received_at"])]
 
     def __str__(self) -> str:
-        return f"£{self.amount_pence / 100:,.2f} {self.method} {self.received_at:%Y-%m-%d}"
+        return f"{money(self.amount_pence)} {self.method} {self.received_at:%Y-%m-%d}"
 
 
 class Refund(models.Model):

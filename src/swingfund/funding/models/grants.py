@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from swingfund.display import money
+
 
 class Grant(models.Model):
     """Money the committee decided to give a candidacy's campaign. Created payable (posted to grants
@@ -45,7 +47,7 @@ class Grant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Grant £{self.amount_pence / 100:,.2f} to {self.candidacy}"
+        return f"Grant {money(self.amount_pence)} to {self.candidacy}"
 
 
 class GrantAllocation(models.Model):

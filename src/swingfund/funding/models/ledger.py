@@ -1,8 +1,8 @@
 """The double-entry ledger: accounts, transactions of balanced entries, and the head of the hash chain.
 
 Append-only: a saved transaction or entry is never updated or deleted. The model refuses it here, and the
-database refuses it too (triggers created in migration 0002 for SQLite and PostgreSQL), so a correction is
-always a new reversing transaction linked to the original. Entries are signed integer pence: debit
+database refuses it too (the append-only kit's triggers, `swingfund.appendonly`, on SQLite and PostgreSQL), so a
+correction is always a new reversing transaction linked to the original. Entries are signed integer pence: debit
 positive, credit negative; a transaction's entries sum to zero (checked by the database when the
 transaction row is inserted, which happens after its entries, see `funding.ledger.transaction_post`).
 """
@@ -12,40 +12,24 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from swingfund import appendonly
+from swingfund.appendonly import AppendOnlyError
+
 LEDGER_IMMUTABLE = "Ledger rows are append-only: post a reversing transaction instead of changing or deleting one."
 
 
-class LedgerImmutableError(Exception):
+class LedgerImmutableError(AppendOnlyError):
     """Raised when code tries to update or delete a ledger transaction or entry."""
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise LedgerImmutableError(LEDGER_IMMUTABLE)
-
-    def delete(self):
-        raise LedgerImmutableError(LEDGER_IMMUTABLE)
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise LedgerImmutableError(LEDGER_IMMUTABLE)
-
-
-class AppendOnlyModel(models.Model):
+class AppendOnlyModel(appendonly.AppendOnlyModel):
     """Refuses updates and deletes of stored rows (the database triggers refuse them as well)."""
 
-    objects = AppendOnlyQuerySet.as_manager()
+    append_only_error = LedgerImmutableError
+    append_only_message = LEDGER_IMMUTABLE
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise LedgerImmutableError(LEDGER_IMMUTABLE)
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise LedgerImmutableError(LEDGER_IMMUTABLE)
 
 
 class AccountKind(models.TextChoices):

@@ -16,7 +16,7 @@ from importlib import import_module
 from django.conf import settings
 from django.test.utils import override_settings
 
-from swingfund.compliance.limits import format_pence
+from swingfund.display import money
 from swingfund.funding.models import Campaign, Donation, Method
 from swingfund.funding.payments.services import stripe_event_receive, stripe_events_apply_pending
 from swingfund.funding.payments.stripe import checkout_session_create
@@ -43,8 +43,8 @@ class CardDemoSummary:
 
     def __str__(self) -> str:
         return (f"Card gifts to '{self.campaign}' via the Stripe stand-in: {self.gifts} gifts, "
-                f"{format_pence(self.gross_pence)} gross, {format_pence(self.fees_pence)} Stripe fees, "
-                f"{format_pence(self.refunded_pence)} refunded. See /payments/stripe/events/.")
+                f"{money(self.gross_pence, short=True)} gross, {money(self.fees_pence, short=True)} Stripe fees, "
+                f"{money(self.refunded_pence, short=True)} refunded. See /payments/stripe/events/.")
 
 
 def _summary(campaign: Campaign) -> CardDemoSummary:

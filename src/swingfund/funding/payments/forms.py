@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from swingfund.compliance.limits import format_pence
+from swingfund.display import money
 
 AMOUNT_INVALID = "Enter an amount in pounds, like 25 or 25.50."
 AMOUNT_TOO_SMALL = "The smallest card gift is {minimum}."
@@ -72,16 +72,16 @@ class DonateForm(forms.Form):
     def clean_amount(self) -> int:
         pence = pence_from_pounds(self.cleaned_data["amount"])
         if pence < MINIMUM_PENCE:
-            raise forms.ValidationError(AMOUNT_TOO_SMALL.format(minimum=format_pence(MINIMUM_PENCE)))
+            raise forms.ValidationError(AMOUNT_TOO_SMALL.format(minimum=money(MINIMUM_PENCE, short=True)))
         if pence > MAXIMUM_PENCE:
-            raise forms.ValidationError(AMOUNT_TOO_LARGE.format(maximum=format_pence(MAXIMUM_PENCE)))
+            raise forms.ValidationError(AMOUNT_TOO_LARGE.format(maximum=money(MAXIMUM_PENCE, short=True)))
         return pence
 
     def clean(self) -> dict:
         data = super().clean()
         amount = data.get("amount")
         if amount is not None and amount > self.threshold_pence:
-            threshold = format_pence(self.threshold_pence)
+            threshold = money(self.threshold_pence, short=True)
             if not data.get("category") or not data.get("declaration"):
                 self.add_error("category", DECLARATION_NEEDED.format(threshold=threshold,
                                                                      citation=self.threshold_citation))

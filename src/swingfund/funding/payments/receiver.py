@@ -27,15 +27,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signals
+from django.db import transaction
 from django.urls import reverse
 
-from swingfund.funding.payments.processor import processor_kick
-from swingfund.funding.payments.services import (
-    WebhookRefused,
-    WebhooksOff,
-    stripe_event_receive,
-    stripe_events_apply_pending,
-)
+from swingfund.funding.payments.models import StripeEvent
+from swingfund.funding.payments.services import WebhookRefused, WebhooksOff, stripe_event_receive
+from swingfund.funding.payments.tasks import stripe_events_queue_soon
 
 logger = logging.getLogger("swingfund.funding.payments.receiver")
 
@@ -46,17 +43,17 @@ FAILED = "The delivery could not be stored; Stripe will send it again."
 
 def webhook_answer(*, payload: bytes, signature: str | None) -> tuple[int, dict[str, Any]]:
     """Receive one delivery: (HTTP status, JSON answer). 200 only once the event is durably stored; 400 for a
-    delivery that is not a verified Stripe event (nothing written); 503 when webhooks are not configured."""
+    delivery that is not a verified Stripe event (nothing written); 503 when webhooks are not configured. A new
+    event is applied by a task (`tasks.py`) queued when its transaction commits: at once here, since the event is
+    stored by its own commit, or when a caller's own transaction commits."""
     try:
         receipt = stripe_event_receive(payload=payload, signature=signature)
     except WebhookRefused as err:
         return 400, {"error": str(err)}
     except WebhooksOff as err:
         return 503, {"error": str(err)}
-    if settings.STRIPE_WEBHOOK_PROCESSING == "inline":
-        stripe_events_apply_pending()
-    elif settings.STRIPE_WEBHOOK_PROCESSING == "background":
-        processor_kick()
+    if receipt.status == StripeEvent.Status.PENDING:  # applied by `swingfund worker`, once the event is committed
+        transaction.on_commit(stripe_events_queue_soon)
     return 200, {"received": receipt.event_id, "status": receipt.status, "duplicate": receipt.duplicate}
 
 

@@ -11,8 +11,9 @@ asks endpoints to answer quickly. So receiving and applying are two steps:
   recorded through the ledger's `donation_record` (itself idempotent on the payment intent, so
   ``checkout.session.completed`` and ``payment_intent.succeeded`` for one payment make one gift), and a refund or
   dispute whose payment has not arrived yet is stored as WAITING and applied in the transaction that later
-  records that payment. `stripe_events_apply_pending` drains the queue in arrival order; `processor.py` runs it
-  in the background of the web process, and ``swingfund stripe process`` runs it by hand.
+  records that payment. `stripe_events_apply_pending` drains the queue in arrival order; a django-tasks task
+  (`tasks.py`), queued when the webhook's event is committed, runs it in ``swingfund worker``, and
+  ``swingfund stripe process`` runs it by hand.
 
 A payment swingfund cannot place (say, a campaign that no longer exists) is stored as FAILED with its reason, for an
 organiser to see; Stripe's next redelivery of it puts it back in the queue. An unexpected error (Stripe unreachable

@@ -13,9 +13,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from swingfund.accounts.access import administrator_required
-from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import FigureNotInForce
-from swingfund.display import money_words
+from swingfund.display import money
 from swingfund.funding.giving import PRESET_POUNDS
 from swingfund.funding.models import Campaign, Donation, Method
 from swingfund.funding.payments import selectors
@@ -55,7 +54,7 @@ def checkout(request: HttpRequest, campaign_slug: str) -> HttpResponse:
     preset = request.GET.get("amount", "")
     form = DonateForm(request.POST or None, threshold_pence=threshold.value, threshold_citation=threshold.citation,
                       candidacies=choices, initial={"amount": preset} if preset.isdigit() else None)
-    context.update(form=form, threshold=threshold, threshold_display=format_pence(threshold.value),
+    context.update(form=form, threshold=threshold, threshold_display=money(threshold.value, short=True),
                    presets=PRESET_POUNDS)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -84,10 +83,10 @@ def checkout_thanks(request: HttpRequest, campaign_slug: str) -> HttpResponse:
     donation = (Donation.objects.filter(method=Method.CARD, reference=session_id).first() if session_id else None)
     if request.GET.get("format") == "json":  # the thanks page polls this until the payment is confirmed
         return JsonResponse({"confirmed": donation is not None,
-                             "amount": money_words(donation.amount_pence) if donation else ""})
+                             "amount": money(donation.amount_pence) if donation else ""})
     return render(request, "payments/thanks.html", {
         "campaign": campaign, "donation": donation, "session_id": session_id,
-        "amount_display": money_words(donation.amount_pence) if donation else "",
+        "amount_display": money(donation.amount_pence) if donation else "",
     })
 
 

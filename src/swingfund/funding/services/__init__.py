@@ -2,13 +2,15 @@
 `from swingfund.funding.services import donation_record, donation_refund, donation_dispute, …`."""
 
 from swingfund.funding.services.donors import ErasureRefused, donor_address_change, donor_erase, donor_export
-from swingfund.funding.services.gifts import donation_record, donor_declare, donor_get_or_create
-from swingfund.funding.services.gifts_bulk import (
+from swingfund.funding.services.gifts import (
     DonorDetails,
     GiftDetails,
+    donation_record,
     donation_record_with_donor,
-    donations_record_many,
+    donor_declare,
+    donor_get_or_create,
 )
+from swingfund.funding.services.gifts_bulk import donations_record_many
 from swingfund.funding.services.grants import (
     agent_authorisation_record,
     campaign_create,

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import figure
+from swingfund.display import money
 from swingfund.funding.models import ComplianceTask, Donation, Donor, Method
 
 ERASE_REFUSED = ("Refused: donor #{id}'s record must be kept until {until} — {reason}. Ask again after that date "
@@ -51,8 +51,8 @@ def keep_until(gift: Donation) -> tuple[dt.date, str] | None:
         return None
     years = settings.DONATION_RECORD_YEARS
     until = dt.date(gift.received_at.year + years, 12, 31)
-    return until, KEEP_DONATION.format(gift=gift.pk, amount=format_pence(gift.amount_pence),
-                                       received=gift.received_at.date(), threshold=format_pence(threshold),
+    return until, KEEP_DONATION.format(gift=gift.pk, amount=money(gift.amount_pence, short=True),
+                                       received=gift.received_at.date(), threshold=money(threshold, short=True),
                                        years=years)
 
 

@@ -8,6 +8,8 @@ posts its money movement through `funding.ledger.transaction_post`.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
@@ -15,8 +17,8 @@ from django.utils import timezone
 
 from swingfund.compliance import gifts as law
 from swingfund.compliance.gifts import GiftPosition
-from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import figure_table, figures_memo
+from swingfund.display import money
 from swingfund.funding import ledger, rules
 from swingfund.funding.ledger import Line
 from swingfund.funding.models import (
@@ -192,10 +194,10 @@ def _task_open(gift: Donation, *, kind: str, permissible: bool | None,
         figure_table().get("return_impermissible_days", on=received_on)
     due, days = position.return_due, position.return_period
     if kind == ComplianceTask.Kind.RETURN:
-        text = f"Return {format_pence(gift.amount_pence)} ({gift.get_method_display()} {gift.reference}) by {due}"
+        text = f"Return {money(gift.amount_pence, short=True)} ({gift.get_method_display()} {gift.reference}) by {due}"
     else:
         text = (f"Check the permissibility of {gift.donor or 'an anonymous giver'} for "
-                f"{format_pence(gift.amount_pence)} received {received_on}; return it by {due} if it is not")
+                f"{money(gift.amount_pence, short=True)} received {received_on}; return it by {due} if it is not")
     task, _ = ComplianceTask.objects.get_or_create(
         kind=kind, donation=gift, done_at=None,
         defaults={"campaign": gift.campaign, "description": text[:400], "due_on": due,
@@ -334,7 +336,7 @@ def gift_posting(*, campaign: Campaign, donor: Donor | None, amount_pence: int, 
         lines += [Line(accounts["fees"], fee_pence, "processing fee"), Line(cash, -fee_pence, "fee")]
     return ledger.Posting(
         kind="gift_held" if held else "gift",
-        description=f"Gift of £{amount_pence / 100:,.2f} by {method} to {campaign.title}"[:300],
+        description=f"Gift of {money(amount_pence)} by {method} to {campaign.title}"[:300],
         lines=lines, campaign=campaign, posted_at=received_at,
     )
 
@@ -391,3 +393,55 @@ def gift_row_fields(*, campaign, donor, amount_pence, fee_pence, method, referen
         "split_suspected": assessment.split, "recorded_by": recorded_by, "transaction": posted,
         "consent_publish": bool(consent_publish) and donor is not None,
     }
+
+
+@dataclass(frozen=True)
+class DonorDetails:
+    """A giver as a payment names them (the arguments of `donor_get_or_create`)."""
+
+    name: str
+    email: str = ""
+    address: str = ""
+    postcode: str = ""
+    consent_publish: bool | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class GiftDetails:
+    """One gift to record (the arguments of `donation_record`, with the donor's details instead of a `Donor`)."""
+
+    campaign: Campaign
+    donor: DonorDetails | None
+    amount_pence: int
+    method: str
+    received_at: dt.datetime
+    fee_pence: int = 0
+    reference: str = ""
+    external_id: str | None = None
+    earmarked_candidacy: Any = None
+    payer_fingerprint: str = ""
+    recorded_by: str = ""
+
+
+def donation_record_with_donor(gift: GiftDetails) -> Donation:
+    """Record one gift and its donor in one database transaction: the donor found or created
+    (`donor_get_or_create`) and the gift (`donation_record`, with the gift's own consent to publish). A refused gift
+    leaves no donor behind; a repeat of a recorded payment writes nothing."""
+    received_at = gift_validate(campaign=gift.campaign, amount_pence=gift.amount_pence, fee_pence=gift.fee_pence,
+                                      method=gift.method, received_at=gift.received_at,
+                                      earmarked_candidacy=gift.earmarked_candidacy)
+    with transaction.atomic():
+        if gift.external_id:
+            existing = Donation.objects.filter(method=gift.method, external_id=gift.external_id).first()
+            if existing is not None:
+                return existing
+        d = gift.donor
+        donor = None if d is None else donor_get_or_create(
+            name=d.name, email=d.email, address=d.address, postcode=d.postcode, consent_publish=d.consent_publish,
+            category=d.category)
+        return donation_record(
+            campaign=gift.campaign, donor=donor, amount_pence=gift.amount_pence, fee_pence=gift.fee_pence,
+            method=gift.method, reference=gift.reference, external_id=gift.external_id, received_at=received_at,
+            earmarked_candidacy=gift.earmarked_candidacy, payer_fingerprint=gift.payer_fingerprint,
+            recorded_by=gift.recorded_by, consent_publish=bool(d and d.consent_publish))

@@ -1,6 +1,7 @@
 """Recording many gifts in one database transaction: what the webhook processor does with a burst of card payments.
 
-`donations_record_many(gifts)` has exactly the outcome of calling `donation_record_with_donor` for each gift in turn —
+`donations_record_many(gifts)` has exactly the outcome of calling `gifts.donation_record_with_donor` for each gift in
+turn —
 the same donors, the same held / split decisions, the same ledger rows and hashes (a test
 compares the two) — but reads what the rules need with a handful of queries for the whole batch and writes with
 bulk inserts, instead of some twenty queries per gift. Each decision is made by the same functions as the one-by-one
@@ -16,8 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -26,63 +25,12 @@ from django.db.models.functions import ExtractYear
 from swingfund.compliance.gifts import GiftPosition
 from swingfund.compliance.selectors import figures_memo
 from swingfund.funding import ledger, rules
-from swingfund.funding.models import Campaign, Donation, Donor, PermissibilityCategory
+from swingfund.funding.models import Donation, Donor, PermissibilityCategory
 from swingfund.funding.services import gifts
+from swingfund.funding.services.gifts import DonorDetails, GiftDetails
 
 GIFT_REFUSED = "Gift {number} of {count} ({reference}): {detail}"
 NOT_COUNTED = [Donation.Status.VOIDED, Donation.Status.RETURNED]  # as in gifts.donor_aggregate_pence
-
-
-@dataclass(frozen=True)
-class DonorDetails:
-    """A giver as a payment names them (the arguments of `donor_get_or_create`)."""
-
-    name: str
-    email: str = ""
-    address: str = ""
-    postcode: str = ""
-    consent_publish: bool | None = None
-    category: str | None = None
-
-
-@dataclass(frozen=True)
-class GiftDetails:
-    """One gift to record (the arguments of `donation_record`, with the donor's details instead of a `Donor`)."""
-
-    campaign: Campaign
-    donor: DonorDetails | None
-    amount_pence: int
-    method: str
-    received_at: dt.datetime
-    fee_pence: int = 0
-    reference: str = ""
-    external_id: str | None = None
-    earmarked_candidacy: Any = None
-    payer_fingerprint: str = ""
-    recorded_by: str = ""
-
-
-def donation_record_with_donor(gift: GiftDetails) -> Donation:
-    """Record one gift and its donor in one database transaction: the donor found or created
-    (`donor_get_or_create`) and the gift (`donation_record`, with the gift's own consent to publish). A refused gift
-    leaves no donor behind; a repeat of a recorded payment writes nothing."""
-    received_at = gifts.gift_validate(campaign=gift.campaign, amount_pence=gift.amount_pence, fee_pence=gift.fee_pence,
-                                      method=gift.method, received_at=gift.received_at,
-                                      earmarked_candidacy=gift.earmarked_candidacy)
-    with transaction.atomic():
-        if gift.external_id:
-            existing = Donation.objects.filter(method=gift.method, external_id=gift.external_id).first()
-            if existing is not None:
-                return existing
-        d = gift.donor
-        donor = None if d is None else gifts.donor_get_or_create(
-            name=d.name, email=d.email, address=d.address, postcode=d.postcode, consent_publish=d.consent_publish,
-            category=d.category)
-        return gifts.donation_record(
-            campaign=gift.campaign, donor=donor, amount_pence=gift.amount_pence, fee_pence=gift.fee_pence,
-            method=gift.method, reference=gift.reference, external_id=gift.external_id, received_at=received_at,
-            earmarked_candidacy=gift.earmarked_candidacy, payer_fingerprint=gift.payer_fingerprint,
-            recorded_by=gift.recorded_by, consent_publish=bool(d and d.consent_publish))
 
 
 def donations_record_many(batch: Sequence[GiftDetails]) -> list[Donation]:

@@ -14,6 +14,7 @@ from swingfund.committee.content import proposal_hash
 from swingfund.compliance import checks
 from swingfund.compliance.models import LegalForm
 from swingfund.compliance.selectors import figure_table, legal_status_for
+from swingfund.display import money
 from swingfund.elections.models import Candidacy
 from swingfund.funding import ledger, selectors
 from swingfund.funding.ledger import Line
@@ -146,7 +147,7 @@ def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int,
                     campaign=campaign.slug, available=available, amount=amount_pence,
                     held_note=HELD_NOTE.format(held=held) if held else ""))
         approval = ledger.transaction_post(
-            kind="grant", description=f"Grant of £{amount_pence / 100:,.2f} to {candidacy}"[:300],
+            kind="grant", description=f"Grant of {money(amount_pence)} to {candidacy}"[:300],
             lines=[Line(ledger.account_for_grants_to(candidacy), amount_pence,
                         f"decision #{decision_id}" if decision_id else "grant"),
                    Line(ledger.account_shared("grants_payable"), -amount_pence, f"candidacy #{candidacy.pk}")],

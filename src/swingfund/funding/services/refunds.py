@@ -13,6 +13,7 @@ from django.utils import timezone
 from swingfund.compliance import checks
 from swingfund.compliance import gifts as law
 from swingfund.compliance.selectors import figure_table
+from swingfund.display import money
 from swingfund.funding import ledger
 from swingfund.funding.ledger import Line
 from swingfund.funding.models import ComplianceTask, Dispute, Donation, Method, Refund
@@ -69,7 +70,7 @@ def donation_refund(*, donation: Donation, amount_pence: int, reason: str, exter
             raise ValueError(REFUND_TOO_LARGE.format(amount=amount_pence, remaining=remaining))
         income, cash = _gift_accounts(gift, "refunds")
         posted = ledger.transaction_post(
-            kind="refund", description=f"Refund of £{amount_pence / 100:,.2f} of gift #{gift.pk}",
+            kind="refund", description=f"Refund of {money(amount_pence)} of gift #{gift.pk}",
             lines=[Line(income, amount_pence, f"gift #{gift.pk}"), Line(cash, -amount_pence, f"gift #{gift.pk}")],
             campaign=gift.campaign, posted_at=moment, head=head,
         )
@@ -98,7 +99,7 @@ def donation_dispute(*, donation: Donation, amount_pence: int, external_id: str,
             if amount <= 0:
                 raise ValueError(DISPUTE_TOO_LARGE.format(amount=amount_pence, remaining=0))
             withdrawal = ledger.transaction_post(
-                kind="dispute", description=f"Card dispute {external_id}: £{amount / 100:,.2f} withdrawn"[:300],
+                kind="dispute", description=f"Card dispute {external_id}: {money(amount)} withdrawn"[:300],
                 lines=[Line(_income_or_held(gift, "disputes"), amount, f"gift #{gift.pk}"),
                        Line(ledger.account_shared("card_clearing"), -amount, external_id)],
                 campaign=gift.campaign, posted_at=moment, head=head,

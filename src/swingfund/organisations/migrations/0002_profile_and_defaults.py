@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organisation',
             name='bloc',
-            field=models.CharField(blank=True, help_text="Census categories for a census bloc, e.g. 'religion:muslim' or 'ethnicity:black+ethnicity:mixed'.", max_length=200),
+            field=models.CharField(blank=True, help_text="Census categories for a census bloc, e.g. 'ethnicity:mixed' or 'ethnicity:black+ethnicity:mixed'.", max_length=200),
         ),
         migrations.AddField(
             model_name='organisation',

@@ -41,11 +41,13 @@ def join_link(*, referral_code: str = "") -> str:
     return f"{base}?{urlencode({'ref': referral_code})}" if referral_code else base
 
 
-def share_kit(*, seat_name: str, language: str, polling_day: str = "", referral_code: str = "") -> ShareKit:
+def share_kit(*, seat_name: str, language: str, organisation, polling_day: str = "",
+              referral_code: str = "") -> ShareKit:
+    """A ready message for one seat, closing with `organisation`'s imprint (refused without its postal address)."""
     template = SHARE_TEXT.get(language, SHARE_TEXT["en"])
     link = join_link(referral_code=referral_code)
     on = f" on {polling_day}" if polling_day and language == "en" else ""
-    text = f"{template.format(seat=seat_name, on=on, link=link)}\n\n{imprint()}"
+    text = f"{template.format(seat=seat_name, on=on, link=link)}\n\n{imprint(organisation=organisation)}"
     wa_me = f"https://wa.me/?text={quote(text)}"
     qr = segno.make(wa_me, error="m")
     return ShareKit(seat=seat_name, language=language, direction=direction(language), text=text, link=link,

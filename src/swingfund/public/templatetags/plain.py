@@ -1,8 +1,10 @@
 """Plain words at the edge: `{% load plain %}` then
 
-    {{ election|election_name }}   parl.2024-07-04   → "4 July 2024 general election"
-    {{ "religion:muslim"|bloc_name }}                → "Muslim (census 2021)"
+    {{ election|election_name }}   parl.YYYY-MM-DD   → "D Month YYYY general election"
+    {{ "topic:category"|bloc_name }}                 → "Category (census 2021)"
     {{ 100000|money }}             integer pence     → "£1,000.00"
+    {{ 100000|money_short }}       integer pence     → "£1,000" (whole pounds without ".00")
+    {{ -123456|amount }}           integer pence     → "-1,234.56" (no "£": a column or line headed in pounds)
     {{ moment|when }}              aware datetime    → "4 Jul 2024 21:15" (UK time)
     {{ date|day }}                 date              → "4 July 2024"
 
@@ -13,7 +15,8 @@ from __future__ import annotations
 
 from django import template
 
-from swingfund.display import bloc_words, day_words, election_words, money_words, when_words
+from swingfund.display import bloc_words, day_words, election_words, when_words
+from swingfund.display import money as money_text
 
 register = template.Library()
 
@@ -31,7 +34,17 @@ def bloc_name(value: object) -> str:
 
 @register.filter
 def money(value: int | None) -> str:
-    return money_words(value)
+    return money_text(value)
+
+
+@register.filter
+def money_short(value: int | None) -> str:
+    return money_text(value, short=True)
+
+
+@register.filter
+def amount(value: int | None) -> str:
+    return money_text(value, short=True, symbol=False, none="")
 
 
 @register.filter

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             name='CampaignSpend',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('election_id', models.CharField(help_text='Democracy Club election id, e.g. parl.2024-07-04', max_length=80)),
+                ('election_id', models.CharField(help_text='Democracy Club election id, e.g. parl.YYYY-MM-DD', max_length=80)),
                 ('incurred_on', models.DateField(help_text='When the group became committed to pay (the order confirmed).')),
                 ('paid_on', models.DateField(blank=True, null=True)),
                 ('supplier', models.CharField(max_length=200)),

@@ -35,6 +35,10 @@ from .common import (
     read_rows,
 )
 
+# The pledge CSV's header row, and a filled-in sample (offered on /scorecards/statements/ and in `--help`).
+PLEDGE_TEMPLATE = Path(__file__).resolve().parent / "pledges_template.csv"
+PLEDGE_SAMPLE = Path(__file__).resolve().parent / "pledges_sample.csv"
+
 STANCES = {
     "agree": "agree",
     "yes": "agree",

@@ -2,13 +2,14 @@
 
     swingfund committee member --organisation demo-community-group --user alice [--role chair]
     swingfund committee policy --organisation demo-community-group --quorum 2 --approvals 2
-    swingfund committee propose --election parl.2024-07-04 --bloc religion:muslim --top 15 --proposer alice [--days 7]
+    swingfund committee propose [--election parl.YYYY-MM-DD] [--bloc none] --top 15 --proposer alice [--days 7]
     swingfund committee list [--organisation …] [--status open|decided]
     swingfund committee show 3
     swingfund committee vote 3 --user bob --choice for [--hash <content hash you read>]
     swingfund committee interest 3 --user carol --note "…"
-    swingfund committee decide 3 [--close --user alice]
-    swingfund committee demo --election parl.2024-07-04 --bloc religion:muslim
+    swingfund committee decide 3 [--close --user alice [--reason evidence]]
+    swingfund committee withdraw 3 --user alice --reason "proposed for the wrong seat"
+    swingfund committee demo [--election parl.YYYY-MM-DD] [--bloc topic:category]
 """
 
 from __future__ import annotations
@@ -22,16 +23,17 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from swingfund.cliargs import SEATS, int_range, positive_id
+from swingfund.cliargs import int_range, positive_id
 from swingfund.committee import rules, selectors, services
 from swingfund.committee.models import CommitteeMember, Proposal
 from swingfund.committee.services import CommitteeError
-from swingfund.committee.templatetags.committee_format import pounds
+from swingfund.display import money
 from swingfund.organisations.models import Organisation
+from swingfund.scorecards.recommend_cli import add_recommendation_arguments, recommendation_run
 
 ERROR_NO_ORGANISATION = "No organisation {slug!r}: create one in /admin/ or run `swingfund demo`."
 ERROR_ONE_ORGANISATION = "There are {n} organisations; say which with --organisation SLUG."
-ERROR_NO_USER = "No user {username!r}: create it with `swingfund createsuperuser` or in /admin/."
+ERROR_NO_USER = "No user {username!r}: create it with `swingfund django createsuperuser` or in /admin/."
 ERROR_NO_PROPOSAL = "No proposal #{id}."
 
 
@@ -49,11 +51,9 @@ class Command(BaseCommand):
         policy.add_argument("--quorum", type=int_range(1, 100), required=True)
         policy.add_argument("--approvals", type=int_range(1, 100),
                             help="N of M; omit for a strict majority of eligible members")
-        propose = sub.add_parser("propose", help="one proposal per recommended seat")
-        propose.add_argument("--organisation")
-        propose.add_argument("--election", required=True)
-        propose.add_argument("--bloc")
-        propose.add_argument("--top", type=int_range(1, SEATS), default=15)
+        propose = sub.add_parser("propose", help="one proposal per recommended seat (the seats `recommend` lists "
+                                                 "with the same arguments)")
+        add_recommendation_arguments(propose, top_default=15)
         propose.add_argument("--proposer", required=True, help="username of the proposing member")
         propose.add_argument("--days", type=int_range(1, 366),
                              help="voting deadline N days from now (the chair may then close)")
@@ -67,6 +67,8 @@ class Command(BaseCommand):
         vote.add_argument("--user", required=True)
         vote.add_argument("--choice", choices=rules.CHOICES, required=True)
         vote.add_argument("--hash", help="the content hash you read (`show`); default: the current one")
+        vote.add_argument("--reason", choices=list(rules.REJECTION_REASONS), default="",
+                          help="with --choice against: why (shown on the public decisions page if rejected)")
         interest = sub.add_parser("interest", help="declare an interest and be recused")
         interest.add_argument("proposal", type=positive_id)
         interest.add_argument("--user", required=True)
@@ -75,10 +77,16 @@ class Command(BaseCommand):
         decide.add_argument("proposal", type=positive_id)
         decide.add_argument("--close", action="store_true", help="the chair closes voting after the deadline")
         decide.add_argument("--user", help="the chair, with --close")
+        decide.add_argument("--reason", choices=list(rules.REJECTION_REASONS), default="",
+                            help="with --close: the rejection's reason, if it is rejected")
+        withdraw = sub.add_parser("withdraw", help="the proposer withdraws a proposal before the first vote")
+        withdraw.add_argument("proposal", type=positive_id)
+        withdraw.add_argument("--user", required=True, help="the proposer")
+        withdraw.add_argument("--reason", required=True, help="why (kept in the committee's audit trail)")
         demo = sub.add_parser("demo", help="the committee step of the demo (idempotent)")
         demo.add_argument("--organisation")
-        demo.add_argument("--election", default="parl.2024-07-04")
-        demo.add_argument("--bloc", default="religion:muslim")
+        demo.add_argument("--election", help="default: the group's election")
+        demo.add_argument("--bloc", help="default: the group's bloc")
 
     def handle(self, *args, action: str, **o):
         self.console = Console(file=self.stdout, width=160)
@@ -121,12 +129,13 @@ class Command(BaseCommand):
         services.policy_set(organisation=org, quorum=quorum, approvals_required=approvals)
         self.stdout.write(f"{org}: quorum {quorum}, approvals needed {approvals or 'a strict majority'}.")
 
-    def _propose(self, *, organisation, election, bloc, top, proposer, days, **_):
+    def _propose(self, *, proposer, days, **o):
         from swingfund.scorecards.recommendations import recommendations
 
-        org = self._organisation(organisation)
+        run = recommendation_run(o)
+        org = run.organisation
         user = self._user(proposer)
-        recs = recommendations(organisation=org, election_id=election, bloc=bloc, top=top)
+        recs = recommendations(organisation=org, **run.kwargs)
         created = services.proposals_from_recommendations(
             organisation=org, proposer=user, deadline=timezone.now() + dt.timedelta(days=days) if days else None,
             recommendations=track(recs, description="Proposals", console=self.console, transient=True),
@@ -145,17 +154,18 @@ class Command(BaseCommand):
             table.add_column(col, justify="right" if col in ("#", "Amount") else "left")
         for p in proposals:
             count = selectors.proposal_tally(proposal=p)
-            state = p.decision.outcome if p.status == Proposal.Status.DECIDED else "open"
+            state = p.decision.outcome if p.status == Proposal.Status.DECIDED else p.status
             what = f"grant to {p.candidacy.person_name}" if p.kind == Proposal.Kind.GRANT else "stay out"
             table.add_row(str(p.pk), f"{p.constituency.name}\n[dim]{p.constituency.gss_code}[/]", what,
-                          pounds(p.amount_pence) if p.amount_pence else "—", state,
+                          money(p.amount_pence, short=True) if p.amount_pence else "—", state,
                           f"{count.votes_for} for / {count.votes_against} against / {count.abstentions} abstain")
         self.console.print(table)
 
     def _show(self, *, proposal, **_):
         p = self._proposal(proposal)
         count = selectors.proposal_tally(proposal=p)
-        what = f"grant of {pounds(p.amount_pence)} to {p.candidacy}" if p.kind == Proposal.Kind.GRANT else "stay out"
+        grant = p.kind == Proposal.Kind.GRANT
+        what = f"grant of {money(p.amount_pence, short=True)} to {p.candidacy}" if grant else "stay out"
         self.stdout.write(f"Proposal #{p.pk} ({p.status}): {what} in {p.constituency}")
         self.stdout.write(f"Reason: {p.reason}")
         for warning in p.warnings:
@@ -168,9 +178,10 @@ class Command(BaseCommand):
             for b in d.ballots:
                 self.stdout.write(f"  {b['name']}: {b['choice']} at {b['cast_at']}")
 
-    def _vote(self, *, proposal, user, choice, hash, **_):
+    def _vote(self, *, proposal, user, choice, hash, reason, **_):
         p = self._proposal(proposal)
-        services.vote_cast(proposal=p, user=self._user(user), choice=choice, proposal_hash=hash or p.content_hash)
+        services.vote_cast(proposal=p, user=self._user(user), choice=choice, proposal_hash=hash or p.content_hash,
+                           reason=reason)
         p.refresh_from_db()
         self.stdout.write(f"{user} voted {choice} on proposal #{p.pk}.")
         self.stdout.write(selectors.proposal_tally(proposal=p).explanation if p.status == "open"
@@ -181,15 +192,24 @@ class Command(BaseCommand):
         services.interest_declare(proposal=p, user=self._user(user), note=note)
         self.stdout.write(f"{user} declared an interest in proposal #{p.pk} and is recused.")
 
-    def _decide(self, *, proposal, close, user, **_):
+    def _decide(self, *, proposal, close, user, reason, **_):
         p = self._proposal(proposal)
         if close and not user:
             raise CommandError("--close needs --user (the chair).", returncode=2)
-        decision = services.proposal_decide(proposal=p, closed_by=self._user(user) if close else None)
+        decision = services.proposal_decide(proposal=p, closed_by=self._user(user) if close else None,
+                                            reason=reason if close else "")
         self.stdout.write(f"Proposal #{p.pk} {decision.outcome}: {decision.explanation}")
+
+    def _withdraw(self, *, proposal, user, reason, **_):
+        p = self._proposal(proposal)
+        services.proposal_withdraw(proposal=p, user=self._user(user), reason=reason)
+        self.stdout.write(f"Proposal #{p.pk} withdrawn by {user}: {reason.strip()}")
 
     def _demo(self, *, organisation, election, bloc, **_):
         from swingfund.committee.demo import demo_run
+        from swingfund.organisations.selectors import organisation_defaults
 
         org = self._organisation(organisation)
-        self.stdout.write(str(demo_run(organisation=org, election_id=election, bloc=bloc)))
+        defaults = organisation_defaults(organisation=org)
+        self.stdout.write(str(demo_run(organisation=org, election_id=election or defaults.election_id,
+                                       bloc=bloc or defaults.bloc or None)))

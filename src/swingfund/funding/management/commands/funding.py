@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from swingfund.cliargs import past_moment, positive_id
 from swingfund.compliance.checks import ComplianceRefusal
-from swingfund.compliance.limits import format_pence
+from swingfund.display import money
 from swingfund.funding import rules, selectors, services
 from swingfund.funding.models import Campaign, Donation, Grant, Method, PermissibilityCategory
 
@@ -163,7 +163,7 @@ class Command(BaseCommand):
         gift = services.donation_record_with_donor(services.GiftDetails(
             campaign=target, donor=donor, amount_pence=pence, method=method, reference=reference,
             received_at=_received(received), earmarked_candidacy=candidacy, recorded_by=by))
-        self.stdout.write(f"Recorded gift #{gift.pk}: {format_pence(gift.amount_pence)} by {gift.method}, "
+        self.stdout.write(f"Recorded gift #{gift.pk}: {money(gift.amount_pence, short=True)} by {gift.method}, "
                           f"ledger transaction #{gift.transaction_id}, status {gift.status}.")
         if gift.status == gift.Status.HELD:
             self.stdout.write(self.style.WARNING(f"HELD: {gift.hold_reason}"))
@@ -203,7 +203,7 @@ class Command(BaseCommand):
             except (ValueError, ComplianceRefusal) as error:
                 self.stdout.write(self.style.ERROR(f"Decision #{decision.pk}: {error}"))
                 continue
-            self.stdout.write(f"Grant #{grant.pk}: {format_pence(grant.amount_pence)} to {grant.candidacy} "
+            self.stdout.write(f"Grant #{grant.pk}: {money(grant.amount_pence, short=True)} to {grant.candidacy} "
                               f"({grant.status})")
 
     def _pay(self, *, grant, reference, agent_name, **_):
@@ -233,7 +233,7 @@ class Command(BaseCommand):
 
     def _return(self, *, gift, reference, by, **_):
         refund = services.donation_return(donation=self._held(gift), reference=reference, by=by)
-        self.stdout.write(f"Gift #{gift} returned ({format_pence(refund.amount_pence)}, {reference}); "
+        self.stdout.write(f"Gift #{gift} returned ({money(refund.amount_pence, short=True)}, {reference}); "
                           f"ledger #{refund.transaction_id}.")
 
     def _spend(self, *, campaign, candidacy, kind, description, amount, spent, supplier, invoice, **_):
@@ -243,7 +243,7 @@ class Command(BaseCommand):
             campaign=self._campaign(campaign), candidacy=Candidacy.objects.get(pk=candidacy), kind=kind,
             description=description, amount_pence=rules.parse_pounds(amount), spent_at=_received(spent),
             supplier=supplier, invoice_reference=invoice)
-        self.stdout.write(f"Recorded {format_pence(made.amount_pence)} {kind} about {made.candidacy}; "
+        self.stdout.write(f"Recorded {money(made.amount_pence, short=True)} {kind} about {made.candidacy}; "
                           f"ledger #{made.transaction_id}.")
 
     def _authorise(self, *, candidacy, agent, on, limit, document, **_):
@@ -252,7 +252,7 @@ class Command(BaseCommand):
         made = services.agent_authorisation_record(
             candidacy=Candidacy.objects.get(pk=candidacy), agent_name=agent,
             authorised_on=_received(on).date(), limit_pence=rules.parse_pounds(limit), document_reference=document)
-        self.stdout.write(f"Recorded {agent}'s authorisation of up to {format_pence(made.limit_pence)}.")
+        self.stdout.write(f"Recorded {agent}'s authorisation of up to {money(made.limit_pence, short=True)}.")
 
     def _tasks(self, **_):
         tasks = list(selectors.open_tasks())

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         source.add_argument("--from-decisions", action="store_true", help="Seats of the committee's decisions.")
         source.add_argument("--from-targets", metavar="BLOC", help="Top seats of a targets run for this bloc.")
         seg.add_argument("--top", type=int, default=25)
-        seg.add_argument("--election", default="parl.2024-07-04")
+        seg.add_argument("--election", help="Democracy Club id (default: the group's election).")
         seg.add_argument("--tag", action="append", default=[])
         seg.add_argument("--language", default="")
         exp = sub.add_parser("export", help="Everything held on one supporter, as JSON.")
@@ -67,6 +67,10 @@ class Command(BaseCommand):
 
     def _segment(self, *, name, channel, seats, from_decisions, from_targets, top, election, tag, language, **_):
         organisation = self._organisation()
+        if not election:
+            from swingfund.organisations.selectors import organisation_defaults
+
+            election = organisation_defaults(organisation=organisation).election_id
         if seats:
             codes, basis, note = [c.strip() for c in seats.split(",") if c.strip()], "list", "hand-picked"
         elif from_decisions:

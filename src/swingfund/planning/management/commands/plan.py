@@ -1,8 +1,11 @@
 """`swingfund plan`: how best to spend a fixed fund across the seats the group backs, within the law.
 
-    swingfund plan --election parl.2024-07-04 --bloc religion:muslim --budget 20000 --format json
-    swingfund plan --bloc religion:muslim --campaign library --variable --channel campaign
-    swingfund plan --bloc religion:muslim --budget 5000 --grant 1000 --cost-per-vote 40:20:80
+    swingfund plan --election parl.YYYY-MM-DD --budget 20000 --format json
+    swingfund plan --bloc none --campaign library --variable --channel campaign
+    swingfund plan --bloc topic:category --budget 5000 --grant 1000 --cost-per-vote 40:20:80
+
+The election, bloc and lens default to the group's own (its organisation's defaults); `--bloc none` ranks seats by
+marginality, `--bloc supporters` by the group's own consenting supporters per seat.
 
 Amounts are in pounds on the command line and in pence in the JSON. See `swingfund/planning/` for the model.
 """
@@ -18,13 +21,16 @@ from rich.console import Console
 from rich.table import Table
 
 from swingfund import csvsafe
-from swingfund.compliance.limits import format_pence
 from swingfund.compliance.selectors import FigureNotInForce
+from swingfund.display import money
 from swingfund.funding.models import Campaign
 from swingfund.funding.selectors import campaign_spendable_pence
+from swingfund.organisations.selectors import organisation_defaults
 from swingfund.planning.caps import CHANNELS
 from swingfund.planning.effect import EffectError, effect_parse
 from swingfund.planning.plan import DEFAULT_STEP, plan_compute
+from swingfund.planning.sources import organisation_get
+from swingfund.scorecards.recommend_cli import bloc_resolve
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.selectors import TargetingError
 
@@ -46,8 +52,9 @@ class Command(BaseCommand):
     help = "Allocate a fund across the backed seats to maximise the expected number of aligned candidates elected."
 
     def add_arguments(self, parser):
-        parser.add_argument("--election", default="parl.2024-07-04")
-        parser.add_argument("--bloc", required=True, help="topic:category, several joined by + (religion:muslim).")
+        parser.add_argument("--election", help="Democracy Club id, parl.YYYY-MM-DD (default: the group's election).")
+        parser.add_argument("--bloc", help="topic:category (several joined by +), none or supporters (default: the "
+                                           "group's own).")
         parser.add_argument("--organisation", help="The group's slug (default: the only organisation).")
         fund = parser.add_mutually_exclusive_group(required=True)
         fund.add_argument("--budget", help="The fund in pounds.")
@@ -64,8 +71,8 @@ class Command(BaseCommand):
         parser.add_argument("--not-registered", action="store_true",
                             help="campaign: the group has not notified the Commission (notification threshold).")
         parser.add_argument("--cost-per-vote", metavar="C[:LOW:HIGH]",
-                            help="Pounds per extra bloc vote for a seat's first £2,000 (default 40:20:80).")
-        parser.add_argument("--lens", choices=["swing", "own"], default="swing")
+                            help="Pounds per extra vote for a seat's first £2,000 (default 40:20:80).")
+        parser.add_argument("--lens", choices=["swing", "own"], help="Default: the group's lens.")
         parser.add_argument("--draws", type=int, default=20_000, help="Targeting's Monte Carlo draws per seat.")
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
@@ -80,11 +87,15 @@ class Command(BaseCommand):
             budget = pounds_to_pence(o["budget"], flag="--budget")
         grant = pounds_to_pence(o["grant"], flag="--grant") if o["grant"] else None
         try:
+            org = organisation_get(slug=o["organisation"])
+            defaults = organisation_defaults(organisation=org)
+            bloc, supporters, _ = bloc_resolve(text=o["bloc"], organisation=org, defaults=defaults)
             plan = plan_compute(
-                election_id=o["election"], bloc=o["bloc"], budget_pence=budget, organisation=o["organisation"],
+                election_id=o["election"] or defaults.election_id, bloc=bloc, supporters=supporters,
+                budget_pence=budget, organisation=org.slug,
                 grant_pence=grant, step_pence=pounds_to_pence(o["step"], flag="--step"), channel=o["channel"],
                 agent_authorised=o["agent_authorised"], registered=not o["not_registered"],
-                effect=effect_parse(text=o["cost_per_vote"]), lens=o["lens"], draws=o["draws"])
+                effect=effect_parse(text=o["cost_per_vote"]), lens=o["lens"] or defaults.lens, draws=o["draws"])
         except (ValueError, EffectError, BlocError, TargetingError, FigureNotInForce) as exc:
             raise CommandError(str(exc)) from exc
         data = plan.as_dict()
@@ -101,12 +112,13 @@ class Command(BaseCommand):
 
     def _table(self, data: dict) -> None:
         console = Console(file=self.stdout, width=160)
-        table = Table(title=f"Plan for {data['organisation']}: {format_pence(data['budget_pence'])}, "
-                            f"{data['election']}, bloc {data['bloc']} ({data['channel']})")
+        bloc = f", bloc {data['bloc']}" if data["bloc"] else ""
+        table = Table(title=f"Plan for {data['organisation']}: {money(data['budget_pence'], short=True)}, "
+                            f"{data['election']}{bloc} ({data['channel']})")
         for col in ("Seat", "Candidate", "Amount", "Binding cap", "P(win) without → with", "P(pivotal)"):
             table.add_column(col)
         for row in data["allocation"]:
-            fixed = f" (+{format_pence(row['fixed_pence'])} decided)" if row["fixed_pence"] else ""
+            fixed = f" (+{money(row['fixed_pence'], short=True)} decided)" if row["fixed_pence"] else ""
             pivotal = "—" if row["p_pivotal"] is None else f"{row['p_pivotal']:.0%}"
             table.add_row(row["seat"], f"{row['candidate']} ({row['party']})", row["amount"] + fixed,
                           row["binding_cap"] or "—", f"{row['p_win_without']:.0%} → {row['p_win_with']:.0%}", pivotal)

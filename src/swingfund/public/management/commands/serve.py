@@ -5,7 +5,7 @@ needed to try it; put a TLS-terminating proxy in front for the public."""
 from django.core.management.base import BaseCommand, CommandError
 
 from swingfund.cliargs import int_range
-from swingfund.public.serving import ServeOptions, parse_addrport, serve
+from swingfund.public.serving import PortUnavailable, ServeOptions, parse_addrport, port_check, serve
 
 
 class Command(BaseCommand):
@@ -23,6 +23,10 @@ class Command(BaseCommand):
             raise CommandError(str(err)) from err
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1.")
+        try:
+            port_check(host, port)  # a second server on a busy port would share it (SO_REUSEPORT): refuse
+        except PortUnavailable as err:
+            raise CommandError(str(err)) from err
         self.stdout.write(f"Serving swingfund at http://{host}:{port}/  ({workers} worker(s) × {threads} threads; "
                           "Ctrl-C to stop)")
         self.stdout.flush()

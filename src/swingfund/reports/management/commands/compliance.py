@@ -1,11 +1,11 @@
 """`swingfund compliance …`: the legal figures in force, an election's dates, and the Electoral Commission returns.
 
-    swingfund compliance figures [--election parl.2024-07-04 | --on 2024-07-04] [--nation E]
-    swingfund compliance dates --election parl.2024-07-04
-    swingfund compliance report donations|spending --election parl.2024-07-04 --out FILE.csv
+    swingfund compliance figures [--election parl.YYYY-MM-DD | --on YYYY-MM-DD] [--nation E]
+    swingfund compliance dates [--election parl.YYYY-MM-DD]
+    swingfund compliance report donations|spending --election parl.YYYY-MM-DD --out FILE.csv
     swingfund compliance seed
     swingfund compliance status --organisation SLUG --form unincorporated_association [--registered-on DATE] …
-    swingfund compliance spend --organisation SLUG --election parl.2024-07-04 --incurred DATE --supplier NAME
+    swingfund compliance spend --organisation SLUG --election parl.YYYY-MM-DD --incurred DATE --supplier NAME
         --amount POUNDS --category material --description TEXT [--nation S | --constituency GSS …] [--party NAME]
 
 Bad input (an unknown election id, a date in the wrong format, no figure in force) prints one line naming the
@@ -23,11 +23,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.table import Table
 
-from swingfund.compliance.limits import VERIFY_FLAG, format_pence
+from swingfund.compliance.limits import VERIFY_FLAG
 from swingfund.compliance.models import LegalForm
 from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figure_table, figures_in_force
 from swingfund.compliance.services import group_legal_status_set, legal_figures_seed
 from swingfund.compliance.timetables import election_dates, poll_date
+from swingfund.display import money
 from swingfund.funding.rules import parse_pounds
 from swingfund.organisations.models import Organisation
 from swingfund.reports.models import SpendCategory
@@ -36,7 +37,14 @@ from swingfund.reports.services import campaign_spending_record
 
 EXIT_BAD_INPUT = 2
 BAD_DATE = "--on {value!r} is not a date in YYYY-MM-DD form"
-DEFAULT_ELECTION = "parl.2024-07-04"
+
+
+
+def default_election() -> str:
+    """The group's default election (its organisation's), else the latest imported."""
+    from swingfund.organisations.selectors import group_defaults
+
+    return group_defaults().election_id
 UNKNOWN_ORGANISATION = "No organisation with the slug {slug!r}."
 
 
@@ -46,11 +54,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, parser_class=CommandParser)
         figs = sub.add_parser("figures", help="Table of the figures in force on a date, with citations.")
-        figs.add_argument("--election", default=None, help=f"Election id (default {DEFAULT_ELECTION}).")
+        figs.add_argument("--election", default=None, help="Election id (default: the group's election).")
         figs.add_argument("--on", default=None, help="A date YYYY-MM-DD instead of an election's polling day.")
         figs.add_argument("--nation", default=None, choices=["E", "W", "S", "N"], help="Only UK-wide and this nation.")
         dates = sub.add_parser("dates", help="The regulated period and statutory timetable of an election.")
-        dates.add_argument("--election", default=DEFAULT_ELECTION)
+        dates.add_argument("--election", help="Election id (default: the group's election).")
         dates.add_argument("--nation", default=None, choices=["E", "W", "S", "N"])
         report = sub.add_parser("report", help="Write the donations or spending report (CSV) for the regulated period.")
         report.add_argument("kind", choices=["donations", "spending"])
@@ -101,7 +109,7 @@ class Command(BaseCommand):
                 raise ValueError(BAD_DATE.format(value=options["on"])) from None
             title = f"Legal figures in force on {on.isoformat()}"
         else:
-            election = options["election"] or DEFAULT_ELECTION
+            election = options["election"] or default_election()
             on = poll_date(election_id=election)
             title = f"Legal figures in force for {election} (polling day {on.isoformat()})"
         table = Table(title=title, show_lines=False)
@@ -119,7 +127,8 @@ class Command(BaseCommand):
             console.print(f"No figure in force for: {', '.join(missing)} (add them in the admin).")
 
     def _dates(self, options: dict) -> None:
-        dates = election_dates(figures=figure_table(), election_id=options["election"], nation=options["nation"])
+        dates = election_dates(figures=figure_table(), election_id=options["election"] or default_election(),
+                               nation=options["nation"])
         table = Table(title=f"{dates.election_id}: regulated period {dates.regulated_period_start.isoformat()} – "
                             f"{dates.regulated_period_end.isoformat()}")
         for column in ("Date", "Event", "Source"):
@@ -174,7 +183,7 @@ class Command(BaseCommand):
             constituencies=options["constituency"], nation=options["nation"], targets_party=options["party"],
             party_authorised=options["party_authorised"], description=options["description"],
             invoice_reference=options["invoice"], source_ref=options["source_ref"], recorded_by="command line")
-        self.stdout.write(f"Recorded general-campaign item #{item.pk}: {format_pence(item.amount_pence)} "
+        self.stdout.write(f"Recorded general-campaign item #{item.pk}: {money(item.amount_pence, short=True)} "
                           f"({item.get_area_display()}), ledger transaction #{item.transaction_id}.")
 
 

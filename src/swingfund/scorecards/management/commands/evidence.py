@@ -7,6 +7,7 @@ Unmatched rows are listed in the summary, never guessed.
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -15,8 +16,21 @@ from django.core.management.base import BaseCommand, CommandError
 from swingfund.scorecards.importers.common import ImportFailure
 from swingfund.scorecards.importers.commons_votes import fetch_divisions
 from swingfund.scorecards.importers.divisions import import_divisions
-from swingfund.scorecards.importers.pledges import import_pledges
+from swingfund.scorecards.importers.pledges import PLEDGE_SAMPLE, PLEDGE_TEMPLATE, import_pledges
 from swingfund.scorecards.services import organisation_get
+
+PLEDGES_HELP = """\
+Import pledge-survey answers: one CSV row per candidate × statement.
+
+Columns: statement (the statement's short name; or give --statement), stance (agree, disagree, mixed, unknown;
+yes/no), date (YYYY-MM-DD), source_url, and who answered: dc_person_id (Democracy Club person id), or gss_code
+and name (as on the ballot). Optional: summary, note.
+
+Template (header row only): pledges-template.csv, at /scorecards/pledges-template.csv on your site or
+  {template}
+Sample (filled in): pledges-sample.csv, at /scorecards/pledges-sample.csv or
+  {sample}
+Both are linked from the statements and evidence page (/scorecards/statements/)."""
 
 
 class Command(BaseCommand):
@@ -26,10 +40,13 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser("import", help="import an evidence file")
         kinds = imp.add_subparsers(dest="kind", required=True)
-        pledges = kinds.add_parser("pledges", help="pledge-survey CSV (one row per candidate × statement)")
+        pledges = kinds.add_parser(
+            "pledges", help="pledge-survey CSV (one row per candidate × statement)",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            description=PLEDGES_HELP.format(template=PLEDGE_TEMPLATE, sample=PLEDGE_SAMPLE))
         pledges.add_argument("file", type=Path)
         pledges.add_argument("--organisation", required=True, help="organisation slug")
-        pledges.add_argument("--election", required=True, help="e.g. parl.2024-07-04")
+        pledges.add_argument("--election", required=True, help="e.g. parl.YYYY-MM-DD")
         pledges.add_argument("--statement", help="statement slug, when the file has no statement column")
         divisions = kinds.add_parser("divisions", help="Commons division votes CSV (one row per member × division)")
         divisions.add_argument("file", type=Path)

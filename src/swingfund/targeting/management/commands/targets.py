@@ -1,8 +1,11 @@
 """`swingfund targets`: the seats where a bloc's vote outweighs the majority, for every seat of an election.
 
-    swingfund targets --election parl.2024-07-04 --bloc religion:muslim --top 25
+    swingfund targets --election parl.YYYY-MM-DD --bloc topic:category --top 25
     swingfund targets --bloc ethnicity:black+ethnicity:mixed --cohesion 0.6:0.4:0.8 --count-twice --format csv
-    swingfund targets --election parl.2019-12-12 --bloc religion:muslim --swing uniform --shares Lab=0.40,Con=0.30
+    swingfund targets --election parl.YYYY-MM-DD --bloc none --swing uniform --shares Lab=0.40,Con=0.30
+
+The election and bloc default to the group's own (its organisation's defaults). `--bloc none` ranks every seat by
+its chance of changing hands under the forecast; `--bloc supporters` counts the group's consenting supporters per seat.
 
 Each assumption flag takes `central` (fixed) or `central:low:high` (a range for the Monte Carlo draws);
 see `swingfund/targeting/bloc.py` for what each means and why its default is what it is.
@@ -20,6 +23,7 @@ from rich.table import Table
 
 from swingfund import csvsafe
 from swingfund.cliargs import SEATS, float_range, int_range
+from swingfund.organisations.selectors import group_defaults, organisation_current
 from swingfund.targeting.bloc import (
     ASSUMPTION_DEFAULTS,
     SEAT_ADULT_SHARE_DEFAULT,
@@ -31,6 +35,7 @@ from swingfund.targeting.display import leverage_text, mp_text, probability_text
 from swingfund.targeting.forecast import NATIONAL_SD, TAILS, seat_error_parse
 from swingfund.targeting.selectors import TargetingError
 from swingfund.targeting.simulate import DEFAULT_DRAWS, DEFAULT_SEED
+from swingfund.targeting.supporters import supporter_counts
 from swingfund.targeting.swing import METHODS, SwingError
 from swingfund.targeting.targets import SORT_KEYS, TargetRow, TargetTable, targets_compute
 
@@ -45,8 +50,9 @@ class Command(BaseCommand):
     help = "Rank every seat of an election by a bloc's leverage and P(pivotal) (swing and own-candidate lenses)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--election", default="parl.2024-07-04", help="Democracy Club id (parl.2024-07-04).")
-        parser.add_argument("--bloc", required=True, help="topic:category, several joined by + (religion:muslim).")
+        parser.add_argument("--election", help="Democracy Club id, parl.YYYY-MM-DD (default: the group's election).")
+        parser.add_argument("--bloc", help="topic:category (several joined by +), none or supporters (default: the "
+                                           "group's own).")
         parser.add_argument("--census", help="Pin one census (census2021, scotland2022, census2011).")
         parser.add_argument("--top", type=int_range(0, SEATS), default=25, help="How many seats to list (0 = all).")
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -82,8 +88,15 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         overrides = {name: o[name] for name in ASSUMPTION_DEFAULTS if o.get(name)}
         err = Console(stderr=True)
+        group = group_defaults()
+        choice = (o["bloc"] or "").strip() or (group.bloc if group.has_census_bloc else (
+            "supporters" if group.counts_supporters else "none"))
+        supporters = None
+        if choice == "supporters":
+            organisation = organisation_current()
+            supporters = supporter_counts(organisation_id=organisation.pk) if organisation else {}
         try:
-            bloc = bloc_parse(text=o["bloc"], census=o["census"])
+            bloc = None if choice in ("none", "supporters") else bloc_parse(text=choice, census=o["census"])
             assumptions = assumptions_build(overrides=overrides, count_twice=o["count_twice"],
                                             seat_adult_share_default=o["adult_share"])
             if o["shares"] and not o["swing"]:
@@ -95,12 +108,14 @@ class Command(BaseCommand):
                           disable=not err.is_terminal or o["format"] != "table") as bar:
                 task = bar.add_task("seats", total=None)
                 table = targets_compute(
-                    election_id=o["election"], bloc=bloc, assumptions=assumptions, draws=o["draws"],
+                    election_id=o["election"] or group.election_id, bloc=bloc, supporters=supporters,
+                    assumptions=assumptions, draws=o["draws"],
                     seed=o["seed"], swing=o["swing"], shares=o["shares"], share_basis=o["share_basis"],
                     national_sd=o["national_sd"], seat_error=seat_error_parse(o["seat_error"]), tails=o["tails"],
                     allocation=o["allocation"], allocation_source=o["allocation_source"] or "",
                     progress=lambda done, total: bar.update(task, completed=done, total=total))
-            sort = o["sort"] or ("own_leverage" if o["lens"] == "own" else "leverage")
+            sort = o["sort"] or ("p_swing" if choice == "none" else "own_leverage" if o["lens"] == "own"
+                                 else "leverage")
             rows = table.rows(sort=sort, region=o["region"], top=o["top"] or None,
                               include_no_data=not o["top"] or bool(o["region"]))
         except (BlocError, TargetingError, SwingError, ValueError) as exc:
@@ -138,7 +153,9 @@ class Command(BaseCommand):
     def _table(table: TargetTable, rows: list[TargetRow], *, lens: str, top: int) -> str:
         buffer = io.StringIO()
         console = Console(file=buffer, width=170, force_terminal=False, color_system=None)
-        title = f"{'Top ' + str(top) if top else 'All'} seats for bloc {table.bloc} — {table.seats.election_id}"
+        who = f"for bloc {table.bloc}" if table.kind == "census" else (
+            "by our supporters" if table.kind == "supporters" else "by their chance of changing hands")
+        title = f"{'Top ' + str(top) if top else 'All'} seats {who} — {table.seats.election_id}"
         grid = Table(title=title, title_justify="left")
         grid.add_column("#", justify="right")
         grid.add_column("Seat")

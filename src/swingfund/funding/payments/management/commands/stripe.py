@@ -1,7 +1,8 @@
 """`swingfund stripe …`: the Stripe webhook event queue.
 
     swingfund stripe events [--status failed]     list received events and their status
-    swingfund stripe process [--follow]           apply pending events (with --follow: keep doing so, a worker)
+    swingfund stripe process                      apply pending events now, in this process (`swingfund worker`
+                                                  applies them as they arrive)
     swingfund stripe standin [--port 12111]       run the local Stripe stand-in (offline demo and development)
     swingfund stripe demo --campaign SLUG          card gifts to a campaign through the stand-in, offline
     swingfund stripe retention [--days 90]        strip personal data from applied events older than the period
@@ -16,7 +17,7 @@ from rich.table import Table
 from swingfund.cliargs import int_range
 from swingfund.funding.payments import selectors
 from swingfund.funding.payments.models import StripeEvent
-from swingfund.funding.payments.processor import processor_drain, processor_follow
+from swingfund.funding.payments.services import stripe_events_apply_pending
 
 
 class Command(BaseCommand):
@@ -27,8 +28,7 @@ class Command(BaseCommand):
         events = sub.add_parser("events", help="List received events")
         events.add_argument("--status", choices=StripeEvent.Status.values)
         events.add_argument("--limit", type=int_range(1, 100_000), default=50)
-        process = sub.add_parser("process", help="Apply pending events")
-        process.add_argument("--follow", action="store_true", help="Keep applying new events until stopped")
+        sub.add_parser("process", help="Apply pending events now (`swingfund worker` applies them as they arrive)")
         standin = sub.add_parser("standin", help="Run the local Stripe stand-in")
         standin.add_argument("--port", type=int_range(0, 65535), default=12111)
         standin.add_argument("--webhook-url", default="http://127.0.0.1:8000/payments/stripe/webhook/")
@@ -42,13 +42,7 @@ class Command(BaseCommand):
         if action == "events":
             self._events(options["status"], options["limit"])
         elif action == "process":
-            if options["follow"]:
-                self.stdout.write("Applying Stripe events as they arrive (Ctrl-C to stop)…")
-                try:
-                    processor_follow()
-                except KeyboardInterrupt:
-                    return
-            applied = processor_drain()
+            applied = stripe_events_apply_pending()
             counts = selectors.stripe_event_counts()
             self.stdout.write(f"Applied {applied} event(s). Now: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
             if counts["failed"]:

@@ -14,7 +14,7 @@ def drop_weak_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("funding", "0007_organisation_moved"),
+        ("funding", "0008_ledger_triggers_from_the_kit"),
     ]
 
     operations = [

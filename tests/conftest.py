@@ -57,6 +57,14 @@ def cache_forgotten():
     caching.clear()
 
 
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's `admin_client`, with the second factor the admin asks of every administrator."""
+    from tests.accounts.helpers import admin_verified
+
+    return admin_verified(client, admin_user)
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return official_data_dir()

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "swingfund.planning",
     "swingfund.evaluation",
     "swingfund.api",
+    "ninja",  # the API docs' Swagger UI from this site's own static files (the CSP allows no other origin)
 ]
 
 MIDDLEWARE = [

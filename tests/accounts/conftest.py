@@ -28,8 +28,9 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def _token(user) -> str:
-    """An API token for `user`, issued whatever their roles (the API must refuse the ones that may not write)."""
+def _token(user, *, organisation, role: str = "treasurer") -> str:
+    """An API token for `user` as `role` of `organisation`, issued whatever their roles (the API must refuse the
+    ones that may not write), live for 90 days."""
     import hashlib
     import secrets
 
@@ -37,7 +38,8 @@ def _token(user) -> str:
 
     raw = "sf_" + secrets.token_urlsafe(16)
     ApiToken.objects.create(user=user, label="matrix", key_hash=hashlib.sha256(raw.encode()).hexdigest(),
-                            created_at=timezone.now())
+                            organisation=organisation, role=role, created_at=timezone.now(),
+                            expires_at=timezone.now() + dt.timedelta(days=90))
     return raw
 
 
@@ -115,7 +117,12 @@ def world(db):
     funding.donation_record(campaign=campaign, donor=checked, amount_pence=200_000, method="bank_transfer",
                             reference="BT 1", received_at=now - dt.timedelta(days=1))
     grant = funding.grant_create(campaign=campaign, candidacy=candidacy, amount_pence=100_000, reason="backed")
-    tokens = {role: _token(user) for role, user in users.items()}
+    # Each role's token claims its own role where it has one; those with no such role claim A's treasurer.
+    scopes = {ORGANISER_A: (org_a, "organiser"), TREASURER_B: (org_b, "treasurer")}
+    tokens = {}
+    for role, user in users.items():
+        org, claimed = scopes.get(role, (org_a, "treasurer"))
+        tokens[role] = _token(user, organisation=org, role=claimed)
     # Outreach of A: a supporter in the seat, a segment of the seat, a message to it.
     from swingfund.outreach import messaging, segments
     from swingfund.outreach.models import Supporter

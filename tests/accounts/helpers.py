@@ -54,3 +54,10 @@ def administrator_client(client, user):
     sign_in(client, user)
     second_factor(client, user)
     return client
+
+
+def admin_verified(client, user):
+    """`client` signed in as `user` (no password needed) with their second factor given, as the admin requires."""
+    client.force_login(user)
+    second_factor(client, user)
+    return client

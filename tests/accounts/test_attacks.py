@@ -105,6 +105,8 @@ def test_only_the_administrator_reaches_the_voting_rule_in_the_admin(world):
     assert (policy.quorum, policy.approvals_required) == (2, 2)
     admin = Client()
     sign_in(admin, users["administrator"])
+    assert admin.get(url).status_code == 302  # a password alone does not open the admin (issue 21)
+    second_factor(admin, users["administrator"])
     assert admin.get(url).status_code == 200
 
 
@@ -234,6 +236,7 @@ def test_an_organiser_edits_only_their_own_organisations_statements_in_the_admin
     users, _ = world
     organiser = Client()
     sign_in(organiser, users["organiser_a"])
+    second_factor(organiser, users["organiser_a"])
     mine = Statement.objects.get(organisation__slug="group-a")
     theirs = Statement.objects.get(organisation__slug="group-b")
     listing = organiser.get("/admin/scorecards/statement/")

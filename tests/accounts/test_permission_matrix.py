@@ -13,6 +13,7 @@ row's `json` is the body POSTed as JSON (a valid request, so only the role decid
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -200,7 +201,8 @@ def test_every_url_pattern_is_in_the_table():
 def client_as(role: str, users: dict, *, url: str = "/", tokens: dict | None = None) -> Client:
     if url.startswith("/api/"):
         token = (tokens or {}).get(role)
-        return Client(**({"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}))
+        headers = {"HTTP_IDEMPOTENCY_KEY": uuid.uuid4().hex}  # every API write names itself
+        return Client(**headers, **({"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}))
     client = Client()
     if role == ANON:
         return client
@@ -265,3 +267,45 @@ def test_the_private_strings_do_reach_the_roles_that_need_them(world, url, role,
     """The control for the matrix's privacy check: each private string is on a page its readers open."""
     users, ids = world
     assert secret in client_as(role, users).get(url.format(**ids)).content.decode()
+
+
+@pytest.mark.parametrize("role", [ADMIN, ORGANISER_A])
+def test_the_admin_is_shut_to_its_roles_until_their_second_factor(world, role):
+    """Issue 21: a superuser (or an organiser) signed in with a password alone got into the admin."""
+    users, ids = world
+    url = ACCESS["admin"].url.format(**ids)
+    client = Client()
+    sign_in(client, users[role])
+    for method in ("GET", "POST"):
+        with transaction.atomic():
+            response = client.get(url) if method == "GET" else client.post(url, {})
+            assert refused(response), f"{method} {url} as {role} without the second factor: {response.status_code}"
+            transaction.set_rollback(True)
+    second_factor(client, users[role])
+    if role == ADMIN:
+        assert client.get(url).status_code == 200
+    else:  # the organiser's admin is their statements and evidence, not roles
+        assert client.get("/admin/scorecards/statement/").status_code == 200
+
+
+def test_an_expired_or_revoked_token_writes_nothing(world):
+    """Every API write, with the token of the role allowed to make it, once that token has expired (or been
+    revoked): 401, as with no token."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from swingfund.api.models import ApiToken
+
+    users, ids = world
+    writes = {name: rule for name, rule in ACCESS.items() if rule.json is not None}
+    assert writes, "the API's writes are in the table"
+    for change in ({"expires_at": timezone.now() - dt.timedelta(seconds=1)}, {"revoked_at": timezone.now()}):
+        for name, rule in writes.items():
+            (role,) = rule.post
+            with transaction.atomic():
+                ApiToken.objects.filter(user=users[role]).update(**change)
+                client = client_as(role, users, url=rule.url, tokens=ids["tokens"])
+                response = client.post(rule.url.format(**ids), rule.json, content_type="application/json")
+                assert response.status_code == 401, f"{name} as {role} with {change}: {response.status_code}"
+                transaction.set_rollback(True)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html as htmllib
+import uuid
 
 import pytest
 
@@ -37,6 +38,7 @@ def organiser_token(demo_all, django_user_model):
 
 def post(client, body: dict, token: str | None, slug: str):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    headers["HTTP_IDEMPOTENCY_KEY"] = uuid.uuid4().hex  # every write names itself
     return client.post(URL.format(slug=slug), body, content_type="application/json", **headers)
 
 

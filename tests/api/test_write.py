@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html as htmllib
+import uuid
 
 import pytest
 from django.test import Client
@@ -29,6 +30,7 @@ def pooled_slug() -> str:
 
 def post(client, body: dict, token: str | None = None, slug: str | None = None):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    headers["HTTP_IDEMPOTENCY_KEY"] = uuid.uuid4().hex  # every write names itself
     return client.post(URL.format(slug=slug or pooled_slug()), body, content_type="application/json", **headers)
 
 

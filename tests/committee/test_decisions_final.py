@@ -16,6 +16,7 @@ from swingfund.committee.models import AuditEvent, CommitteeMember, CommitteePol
 from swingfund.funding import services as funding
 from swingfund.funding.models import Grant
 from swingfund.funding.services.grants import PROPOSAL_CHANGED
+from tests.accounts.helpers import admin_verified
 
 
 @pytest.fixture
@@ -79,7 +80,7 @@ def test_a_grant_is_refused_when_the_decided_proposal_was_changed_behind_the_tri
 @pytest.fixture
 def admin_client(client, world):
     admin = get_user_model().objects.create_superuser("site-admin", "admin@example.org", "x-long-admin-password")
-    client.force_login(admin)
+    admin_verified(client, admin)
     return client, admin
 
 
@@ -112,3 +113,19 @@ def test_admin_membership_changes_are_logged_and_a_member_cannot_be_deleted(worl
     assert AuditEvent.objects.filter(action="member.seated", actor=admin, details__role="chair").exists()
     assert client.post(f"/admin/committee/committeemember/{member.pk}/delete/", {"post": "yes"}).status_code == 403
     assert CommitteeMember.objects.filter(pk=member.pk).exists()
+
+
+def test_the_change_log_names_the_role_that_changed_the_rule(world, admin_client):
+    """Issue 21: the administrator's change of the voting rule was credited to "A committee member"."""
+    import re
+
+    client, admin = admin_client
+    world.org.publishes_committee_names = False
+    world.org.save(update_fields=["publishes_committee_names"])
+    policy = CommitteePolicy.objects.get(organisation=world.org)
+    assert client.post(f"/admin/committee/committeepolicy/{policy.pk}/change/",
+                       {"quorum": 1, "approvals_required": 1}).status_code == 302
+    page = client.get("/committee/changes/").content.decode()
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "set the voting rule" in r)
+    assert "The site administrator" in row and "committee member" not in row
+    assert AuditEvent.objects.filter(action="policy.set").first().details["acted_as"] == "site_administrator"

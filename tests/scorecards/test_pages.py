@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from swingfund.scorecards import services
 from swingfund.scorecards.models import PUBLIC_NEEDS_SOURCE, Evidence, Statement, StatementVersion
 from swingfund.scorecards.selectors import current_versions
+from tests.accounts.helpers import admin_verified
 
 from .conftest import TEST_ELECTION
 
@@ -74,7 +75,7 @@ def test_index_lists_statements_and_candidates(client, seat):
 
 def test_admin_edit_of_a_published_statement_creates_a_version(client, organisation):
     admin = get_user_model().objects.create_superuser("org", "org@example.org", "pw-for-tests-only")
-    client.force_login(admin)
+    admin_verified(client, admin)
     statement = Statement.objects.get(organisation=organisation, slug="rights")
     v1 = statement.versions.get()
     page = client.get(f"/admin/scorecards/statementversion/{v1.pk}/change/")
@@ -101,7 +102,7 @@ def test_admin_edit_of_a_published_statement_creates_a_version(client, organisat
 
 def test_admin_records_evidence_with_recorder_and_source_rule(client, organisation, seat):
     admin = get_user_model().objects.create_superuser("org", "org@example.org", "pw-for-tests-only")
-    client.force_login(admin)
+    admin_verified(client, admin)
     version = current_versions(organisation=organisation)[3]
     form = {
         "statement_version": version.pk,
@@ -149,7 +150,7 @@ def test_scorecard_and_seat_pages_in_a_real_browser(live_server, page, seat):
 
 def test_admin_answers_a_dispute_and_the_page_shows_it(client, organisation, seat):
     admin = get_user_model().objects.create_superuser("org", "org@example.org", "pw-for-tests-only")
-    client.force_login(admin)
+    admin_verified(client, admin)
     bo = seat.candidacies[1].person
     evidence = Evidence.objects.filter(person=bo).order_by("id").first()
     dispute = services.dispute_open(evidence=evidence, candidate_text="My answer was misread.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class Problem(Schema):
@@ -217,7 +217,7 @@ class GiftIn(Schema):
     address: str = ""
     postcode: str = ""
     consent_publish: bool = False
-    for_candidacy: int | None = None
+    for_candidacy: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
 class GiftOut(Schema):

@@ -17,14 +17,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Status
+from ninja import Path as PathParam
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from swingfund import caching
 from swingfund.api import reads, schemas
-from swingfund.api.access import REFUSED_GIFT, can_record_gift
-from swingfund.api.services import token_user
+from swingfund.api.access import REFUSED_GIFT, can_record_gift, token_acts_as
+from swingfund.api.services import KeyReused, token_live, write_once
 from swingfund.compliance.checks import ComplianceRefusal
 from swingfund.elections.models import Candidacy, Election, Person
 from swingfund.evaluation.selectors import track_record as evaluation_track_record
@@ -44,6 +45,16 @@ WRITE_RATE = os.environ.get("SWINGFUND_API_WRITE_RATE", "10/m")
 MAX_API_DRAWS = 100_000
 DEFAULT_API_DRAWS = 20_000
 OFFLINE_METHODS = ("cash", "cheque", "bank_transfer")
+# Bounds of integer parameters (past them the database itself would fail): ids, offsets, seeds, `top`.
+MAX_ID = 2**31 - 1
+MAX_SEED = 2**32 - 1
+MAX_TOP = 10_000
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_DOC = {"parameters": [{
+    "in": "header", "name": IDEMPOTENCY_HEADER, "required": True,
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.:\\-]{1,200}$"},
+    "description": "Names this write: a retry with the same key gets the same answer and writes nothing twice; "
+                   "the key reused for a different request is refused (422)."}]}
 METHOD_NOT_OFFLINE = "Method {method!r} is not an offline method: use one of {known}."
 NAME_OR_ANONYMOUS = "Give the donor's name, or mark the gift anonymous (not both)."
 
@@ -60,11 +71,17 @@ class CorsNinjaAPI(NinjaAPI):
 
 
 class OrganiserToken(HttpBearer):
-    """`Authorization: Bearer <token>` issued by `swingfund api token --user NAME` to an organiser or treasurer;
-    each endpoint then checks the holder's role in the organisation it touches (`api/access.py`)."""
+    """`Authorization: Bearer <token>` issued by `swingfund api token --user NAME` for one role (organiser or
+    treasurer) in one organisation; live only until it expires or is revoked, each use counted. `request.auth` is
+    the holder and `request.api_token` the token; each endpoint then checks the token's organisation and role
+    against what it touches (`api/access.py`)."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        return token_user(raw=token)
+        row = token_live(raw=token)
+        if row is None:
+            return None
+        request.api_token = row
+        return row.user
 
 
 api = CorsNinjaAPI(
@@ -78,6 +95,11 @@ api = CorsNinjaAPI(
 @api.exception_handler(ValueError)
 def bad_request(request: HttpRequest, exc: ValueError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(KeyReused)
+def key_reused(request: HttpRequest, exc: KeyReused) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=422)
 
 
 @api.exception_handler(ComplianceRefusal)
@@ -133,7 +155,8 @@ def seats(request: HttpRequest, election_id: str):
 def targets(request: HttpRequest, election_id: str, bloc: str, census: str | None = None,
             adult_ratio: str | None = None, registration: str | None = None, turnout_ratio: str | None = None,
             cohesion: str | None = None, other_support: str | None = None, count_twice: bool = False,
-            draws: int = DEFAULT_API_DRAWS, seed: int = DEFAULT_SEED, sort: str = "leverage", top: int | None = None):
+            draws: int = DEFAULT_API_DRAWS, seed: int = Query(DEFAULT_SEED, ge=0, le=MAX_SEED), sort: str = "leverage",
+            top: int | None = Query(None, ge=1, le=MAX_TOP)):
     """Leverage and P(decisive) of a bloc in every seat. Assumptions are `central` or `central:low:high`
     (defaults as `swingfund targets`); results for the same parameters are cached until new data is imported. A new
     table is a heavy computation: it takes a compute slot (503 when every slot stays busy) and, without signing in,
@@ -165,7 +188,7 @@ def targets(request: HttpRequest, election_id: str, bloc: str, census: str | Non
 
 @api.get("/elections/{election_id}/recommendations", response=schemas.RecommendationsOut, tags=["scorecards"])
 def recommendations(request: HttpRequest, election_id: str, organisation: str, bloc: str | None = None,
-                    top: int | None = None, lens: str = "swing"):
+                    top: int | None = Query(None, ge=1, le=MAX_TOP), lens: str = "swing"):
     """The organisation's rule applied to the target seats: whom it would back, or why it stays out. A heavy
     computation, as for targets (compute slots, the anonymous rate limit)."""
     _election(election_id)
@@ -198,13 +221,14 @@ def statements(request: HttpRequest, slug: str):
 
 
 @api.get("/organisations/{slug}/evidence", response=list[schemas.EvidenceOut], tags=["scorecards"])
-def evidence(request: HttpRequest, slug: str, person: int | None = None, statement: str | None = None):
+def evidence(request: HttpRequest, slug: str, person: int | None = Query(None, ge=1, le=MAX_ID),
+             statement: str | None = None):
     """Public evidence, each with its source (and the Commons division's public page for a vote)."""
     return reads.evidence(organisation=_organisation(slug), person_id=person, statement=statement)
 
 
 @api.get("/organisations/{slug}/scorecards/{person_id}", response=schemas.ScorecardOut, tags=["scorecards"])
-def scorecard(request: HttpRequest, slug: str, person_id: int):
+def scorecard(request: HttpRequest, slug: str, person_id: int = PathParam(..., ge=1, le=MAX_ID)):
     """A person's stance on each current statement, with the public evidence behind it."""
     return reads.scorecard(organisation=_organisation(slug), person=get_object_or_404(Person, pk=person_id))
 
@@ -229,7 +253,7 @@ def campaigns(request: HttpRequest):
 
 @api.get("/ledger", response=schemas.LedgerOut, tags=["funding"])
 def ledger(request: HttpRequest, campaign: str | None = None, limit: int = Query(100, ge=1, le=1000),
-           offset: int = Query(0, ge=0)):
+           offset: int = Query(0, ge=0, le=MAX_ID)):
     """The public ledger: every transaction with its entries and hash; a giver's name only as the public page
     shows it (over the public threshold and with consent)."""
     chosen = None
@@ -244,7 +268,8 @@ def ledger(request: HttpRequest, campaign: str | None = None, limit: int = Query
 
 @api.post("/campaigns/{slug}/gifts", response={201: schemas.GiftOut, 400: schemas.Problem, 403: schemas.Problem,
                                                422: schemas.Problem},
-          auth=OrganiserToken(), throttle=[AuthRateThrottle(WRITE_RATE)], tags=["funding"])
+          auth=OrganiserToken(), throttle=[AuthRateThrottle(WRITE_RATE)], tags=["funding"],
+          openapi_extra=IDEMPOTENCY_DOC)
 def gift_create(request: HttpRequest, slug: str, payload: schemas.GiftIn):
     """Record an offline gift (cash, cheque, bank transfer) through the same services and checks as the page:
     amounts, earmarks, permissibility holds, splitting; a gift the law refuses is refused with the reason. Only the
@@ -252,8 +277,15 @@ def gift_create(request: HttpRequest, slug: str, payload: schemas.GiftIn):
     campaign = Campaign.objects.select_related("organisation").filter(slug=slug).first()
     if campaign is None:
         raise HttpError(404, f"No campaign {slug!r}.")
-    if not can_record_gift(user=request.auth, campaign=campaign):
+    if not can_record_gift(user=request.auth, campaign=campaign, token=request.api_token):
         raise HttpError(403, REFUSED_GIFT.format(campaign=campaign.slug, organisation=campaign.organisation))
+    status, body = write_once(user=request.auth, key=request.headers.get(IDEMPOTENCY_HEADER),
+                              endpoint=f"POST {request.path}", request=payload.model_dump_json(),
+                              write=lambda: _gift_record(request, campaign, payload))
+    return Status(status, body)
+
+
+def _gift_record(request: HttpRequest, campaign: Campaign, payload: schemas.GiftIn) -> tuple[int, dict]:
     if payload.method not in OFFLINE_METHODS:
         raise ValueError(METHOD_NOT_OFFLINE.format(method=payload.method, known=", ".join(OFFLINE_METHODS)))
     if payload.anonymous == bool(payload.name.strip()):
@@ -274,9 +306,8 @@ def gift_create(request: HttpRequest, slug: str, payload: schemas.GiftIn):
     gift = funding.donation_record_with_donor(funding.GiftDetails(
         campaign=campaign, donor=donor, amount_pence=amount, method=payload.method, reference=payload.reference,
         received_at=received_at, earmarked_candidacy=candidacy, recorded_by=f"api:{request.auth.get_username()}"))
-    return Status(201, {"id": gift.pk, "campaign": campaign.slug, "amount_pence": gift.amount_pence,
-                        "status": gift.status, "hold_reason": gift.hold_reason,
-                        "ledger_transaction": gift.transaction_id})
+    return 201, {"id": gift.pk, "campaign": campaign.slug, "amount_pence": gift.amount_pence,
+                 "status": gift.status, "hold_reason": gift.hold_reason, "ledger_transaction": gift.transaction_id}
 
 
 SUPPORTER_ROLE = "Only an organiser of {organisation} may sign supporters up to it."
@@ -285,18 +316,29 @@ CONSENT_EVIDENCE = "Say where and how the person gave their consent (evidence), 
 
 @api.post("/organisations/{slug}/supporters", response={201: schemas.SupporterOut, 400: schemas.Problem,
                                                         403: schemas.Problem, 422: schemas.Problem},
-          auth=OrganiserToken(), throttle=[AuthRateThrottle(WRITE_RATE)], tags=["outreach"])
+          auth=OrganiserToken(), throttle=[AuthRateThrottle(WRITE_RATE)], tags=["outreach"],
+          openapi_extra=IDEMPOTENCY_DOC)
 def supporter_create(request: HttpRequest, slug: str, payload: schemas.SupporterIn):
     """Sign a supporter up through the same service and checks as the public sign-up page: the postcode resolved to
     its 2024 constituency (an unknown or terminated postcode is refused and nothing is stored), the mobile number
     in E.164, consent per channel, the separate explicit consent for special-category data, email double opt-in.
     Only an organiser of the organisation may do it (403 otherwise)."""
     from swingfund.accounts.roles import ORGANISER, user_has_role
-    from swingfund.outreach import services as outreach
 
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not user_has_role(user=request.auth, organisation=organisation, role=ORGANISER):
+    if not (user_has_role(user=request.auth, organisation=organisation, role=ORGANISER)
+            and token_acts_as(request.api_token, organisation=organisation, role=ORGANISER)):
         raise HttpError(403, SUPPORTER_ROLE.format(organisation=organisation))
+    status, body = write_once(user=request.auth, key=request.headers.get(IDEMPOTENCY_HEADER),
+                              endpoint=f"POST {request.path}", request=payload.model_dump_json(),
+                              write=lambda: _supporter_sign_up(request, organisation, payload))
+    return Status(status, body)
+
+
+def _supporter_sign_up(request: HttpRequest, organisation: Organisation, payload: schemas.SupporterIn
+                       ) -> tuple[int, dict]:
+    from swingfund.outreach import services as outreach
+
     if not payload.evidence.strip():
         raise ValueError(CONSENT_EVIDENCE)
     with transaction.atomic():
@@ -304,6 +346,6 @@ def supporter_create(request: HttpRequest, slug: str, payload: schemas.Supporter
             organisation=organisation, first_name=payload.first_name, last_name=payload.last_name,
             email=payload.email, phone=payload.phone, postcode=payload.postcode, language=payload.language,
             consents=payload.consents, source=f"api:{request.auth.get_username()}: {payload.evidence.strip()}"[:200])
-    return Status(201, {"id": supporter.pk, "gss_code": supporter.constituency.gss_code,
-                        "constituency": supporter.constituency.name,
-                        "email_confirmation_sent": bool(supporter.email and "email" in payload.consents)})
+    return 201, {"id": supporter.pk, "gss_code": supporter.constituency.gss_code,
+                 "constituency": supporter.constituency.name,
+                 "email_confirmation_sent": bool(supporter.email and "email" in payload.consents)}

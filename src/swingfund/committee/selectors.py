@@ -124,6 +124,33 @@ def decision_totals(*, organisation: Organisation) -> dict[str, int]:
     }
 
 
+# Changes only the site administrator makes (from the admin or `swingfund committee`): the voting rule and the seats.
+SITE_ADMINISTRATOR = "site_administrator"
+ADMINISTRATOR_ACTIONS = frozenset({"policy.set", "member.seated", "member.changed"})
+
+
+def acting_role(*, organisation: Organisation, actor, action: str) -> str:
+    """The role in which `actor` made a change to `organisation`'s committee: "site_administrator" (a superuser) or
+    "administrator" (the group's) — always so for the rule and the seats —, "chair" or "committee_member" for a
+    seat, else ""."""
+    from swingfund.accounts.roles import ADMINISTRATOR, is_administrator, user_has_role
+
+    if actor is None:
+        return ""
+
+    def administrator() -> str:
+        if is_administrator(actor):
+            return SITE_ADMINISTRATOR
+        return ADMINISTRATOR if user_has_role(user=actor, organisation=organisation, role=ADMINISTRATOR) else ""
+
+    if action in ADMINISTRATOR_ACTIONS and administrator():
+        return administrator()
+    seat = actor.committee_seats.filter(organisation=organisation).order_by("-active").first()
+    if seat is not None:
+        return "chair" if seat.role == "chair" else "committee_member"
+    return administrator()
+
+
 def recent_changes(*, organisation: Organisation | None = None, limit: int = 100) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.select_related("actor", "organisation")
     if organisation is not None:

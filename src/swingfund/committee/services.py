@@ -81,7 +81,8 @@ def _audit(*, organisation: Organisation, actor: AbstractBaseUser | None, action
         object_type=type(obj).__name__.lower(),
         object_id=obj.pk,
         summary=summary[:300],
-        details=details or {},
+        details={**(details or {}),
+                 "acted_as": selectors.acting_role(organisation=organisation, actor=actor, action=action)},
         created_at=now or timezone.now(),
     )
 

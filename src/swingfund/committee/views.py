@@ -232,15 +232,22 @@ def decisions(request: HttpRequest) -> HttpResponse:
     return render(request, "committee/decisions.html", {"groups": groups})
 
 
+ACTED_AS = {"site_administrator": "The site administrator", "administrator": "The group's administrator",
+            "chair": "The chair", "committee_member": "A committee member", "": "Someone without a committee role"}
+
+
 def recent_changes(request: HttpRequest) -> HttpResponse:
     """Public view over the audit log; who acted is shown only where the organisation publishes names."""
     rows = []
     for event in selectors.recent_changes(limit=200):
         if event.actor is None:
-            who = "The committee's count" if event.action.startswith("decision.") else "An administrator"
-        elif event.organisation.publishes_committee_names:
-            who = event.actor.get_full_name() or event.actor.get_username()
+            who = "The committee's count" if event.action.startswith("decision.") else "The site administrator"
         else:
-            who = "A committee member"
+            role = event.details.get("acted_as") if isinstance(event.details, dict) else None
+            if role is None:  # logged before the role was recorded
+                role = selectors.acting_role(organisation=event.organisation, actor=event.actor, action=event.action)
+            who = ACTED_AS.get(role, ACTED_AS["committee_member"])
+            if event.organisation.publishes_committee_names and role != "site_administrator":
+                who = f"{event.actor.get_full_name() or event.actor.get_username()} ({who.lower()})"
         rows.append({"event": event, "who": who})
     return render(request, "committee/changes.html", {"rows": rows})

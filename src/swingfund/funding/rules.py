@@ -58,15 +58,17 @@ def normalise_address(address: str) -> str:
 
 
 def donor_identity(*, name: str, email: str, address: str, postcode: str) -> str | None:
-    """The key on which a gift joins an existing donor: name and address (with postcode), normalised. Without an
-    address, the name together with the email (both must agree); with neither, no key (always a new donor). Never
-    the email alone."""
+    """The key on which a gift joins an existing donor: name and the full address, postcode included, normalised.
+    A giver who gives no address and no postcode at all (a card payment names only a name and an email) is keyed on
+    the name and the email together, and only until the donor is checked (`donor_declare` drops such a key: a
+    checked donor is joined on the full address alone). An address without a postcode, or a postcode without an
+    address, gives no key: a new donor. Never the email alone."""
     who = normalise_name(name)
     if not who:
         return None
     if address.strip() and postcode.strip():
         return f"a:{who}|{normalise_address(address)}|{normalise_postcode(postcode)}"
-    if email.strip():
+    if email.strip() and not address.strip() and not postcode.strip():
         return f"e:{who}|{email.strip().lower()}"
     return None
 

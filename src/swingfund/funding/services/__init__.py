@@ -1,7 +1,7 @@
 """Writes of the money side (keyword-only functions named `<noun>_<verb>`). Import from here:
 `from swingfund.funding.services import donation_record, donation_refund, donation_dispute, …`."""
 
-from swingfund.funding.services.donors import ErasureRefused, donor_erase, donor_export
+from swingfund.funding.services.donors import ErasureRefused, donor_address_change, donor_erase, donor_export
 from swingfund.funding.services.gifts import (
     DonorDetails,
     GiftDetails,
@@ -30,6 +30,7 @@ from swingfund.funding.services.refunds import (
 __all__ = [
     "DonorDetails",
     "ErasureRefused",
+    "donor_address_change",
     "donor_erase",
     "donor_export",
     "GiftDetails",

@@ -31,6 +31,8 @@ KEEP_DONATION = ("gift #{gift} of {amount} received {received} is over the {thre
 KEEP_HELD = "gift #{gift} is held and not yet returned: returning it needs the giver's details"
 ALREADY_ERASED = "Donor #{id} was already erased on {on}."
 ERASED_NAME = "Erased donor #{id}"
+ADDRESS_TAKEN = ("Another donor already has donor #{id}'s name at that address: they may be one person (a "
+                 "possible-duplicate task is the place to settle it).")
 
 
 def _threshold(gift: Donation) -> int:
@@ -52,6 +54,32 @@ def keep_until(gift: Donation) -> tuple[dt.date, str] | None:
     return until, KEEP_DONATION.format(gift=gift.pk, amount=money(gift.amount_pence, short=True),
                                        received=gift.received_at.date(), threshold=money(threshold, short=True),
                                        years=years)
+
+
+def donor_address_change(*, donor: Donor, address: str, postcode: str, by: str) -> Donor:
+    """Correct a donor's address (the treasurer's, with the donor's word for it). A checked donor whose address
+    changes is checked no more: their next gift over the threshold is held until the treasurer checks them again.
+    The identity key follows the new address (refused when another donor already has that name and address)."""
+    from swingfund.funding import rules
+
+    address, postcode = (address or "").strip(), rules.normalise_postcode(postcode)
+    with transaction.atomic():
+        donor = Donor.objects.select_for_update().get(pk=donor.pk)
+        if donor.erased_at is not None:
+            raise ValueError(ALREADY_ERASED.format(id=donor.pk, on=donor.erased_at.date()))
+        if (rules.normalise_address(address), postcode) == (rules.normalise_address(donor.address), donor.postcode):
+            return donor
+        key = rules.donor_identity(name=donor.name, email="" if donor.checked_at else donor.email, address=address,
+                                   postcode=postcode)
+        if key and Donor.objects.filter(identity_key=key).exclude(pk=donor.pk).exists():
+            raise ValueError(ADDRESS_TAKEN.format(id=donor.pk))
+        donor.address, donor.postcode, donor.identity_key = address, postcode, key
+        if donor.checked_at is not None:
+            donor.checked_at, donor.checked_by = None, ""
+            note = f"address changed by {by} on {timezone.now().date()}: check again"
+            donor.evidence = f"{note} (was: {donor.evidence})"[:300] if donor.evidence else note
+        donor.save(update_fields=["address", "postcode", "identity_key", "checked_at", "checked_by", "evidence"])
+    return donor
 
 
 def donor_export(*, donor: Donor) -> dict[str, Any]:

@@ -80,12 +80,15 @@ def donor_details_clean(*, name: str, email: str, address: str, postcode: str,
 
 def donor_details_widen(donor: Donor, *, address: str, postcode: str, consent_publish: bool | None = None) -> list[str]:
     """Fill a known donor's blank address or postcode from a later gift of the same identity; returns the fields
-    changed (not saved). Consent is never widened here: each gift carries its own (`Donation.consent_publish`)."""
+    changed (not saved). A checked donor whose address changes is checked no more. Consent is never widened here:
+    each gift carries its own (`Donation.consent_publish`)."""
     changed = []
     if address and not donor.address:
         donor.address, changed = address, [*changed, "address"]
     if postcode and not donor.postcode:
         donor.postcode, changed = postcode, [*changed, "postcode"]
+    if changed and donor.checked_at is not None:
+        donor.checked_at, donor.checked_by, changed = None, "", [*changed, "checked_at", "checked_by"]
     return changed
 
 
@@ -103,12 +106,15 @@ def donor_duplicate_task(donor: Donor, *, others: list[Donor]) -> ComplianceTask
 
 
 def donor_lookalikes(donor: Donor) -> list[Donor]:
-    """Other live donors with this donor's email, or its name and postcode (possible duplicates)."""
+    """Other live donors with this donor's email, or its name and postcode, or a checked donor of its name
+    (possible duplicates)."""
     near = Q(pk__in=[])
     if donor.email:
         near |= Q(email=donor.email)
     if donor.name_key and donor.postcode:
         near |= Q(name_key=donor.name_key, postcode=donor.postcode)
+    if donor.name_key:
+        near |= Q(name_key=donor.name_key, checked_at__isnull=False)
     return list(Donor.objects.filter(near, erased_at=None).exclude(pk=donor.pk).order_by("id"))
 
 
@@ -161,7 +167,9 @@ def donor_declare(*, donor: Donor, category: str, evidence: str, checked_by: str
         donor = Donor.objects.select_for_update().get(pk=donor.pk)
         donor.category, donor.evidence, donor.checked_by = category, evidence, checked_by
         donor.checked_at = _require_aware(checked_at or timezone.now())
-        donor.save(update_fields=["category", "evidence", "checked_by", "checked_at"])
+        if donor.identity_key and not donor.identity_key.startswith("a:"):
+            donor.identity_key = None  # a checked donor is joined on the full address only (`rules.donor_identity`)
+        donor.save(update_fields=["category", "evidence", "checked_by", "checked_at", "identity_key"])
         refused = donor.donations.filter(status=Donation.Status.HELD)
         if category != PermissibilityCategory.IMPERMISSIBLE:  # a party: only its gifts to the pooled fund
             refused = refused.filter(campaign__mode=GivingMode.POOLED)

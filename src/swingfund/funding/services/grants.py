@@ -4,6 +4,7 @@ a named candidate (capped at the local permitted sum unless the agent authorised
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -59,6 +60,11 @@ NOT_STANDING = (
     "election (Representation of the People Act 1983, Schedule 2A)."
 )
 SLUG_TAKEN = "A campaign with the slug '{slug}' already exists."
+# A campaign's slug is in its URLs, file names and CSV exports: lower-case words joined by single hyphens.
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SLUG_MAX = 80
+BAD_SLUG = ("A campaign's slug is lower-case letters (a-z), digits and single hyphens between them, at most "
+            f"{SLUG_MAX} characters (e.g. summer-2024); got {{slug!r}}.")
 BAD_MODE = "Giving mode must be 'pooled' or 'earmarked' (got {mode!r})."
 BAD_DATES = "A campaign must end after it starts."
 
@@ -66,6 +72,8 @@ BAD_DATES = "A campaign must end after it starts."
 def campaign_create(*, organisation, slug: str, title: str, description: str, purpose: str, mode: str,
                     goal_pence: int, starts_at: dt.datetime, ends_at: dt.datetime, election=None) -> Campaign:
     """Open a campaign. `purpose` says who the money is for and what for (shown with the crowdfunding notice)."""
+    if not isinstance(slug, str) or len(slug) > SLUG_MAX or not SLUG_PATTERN.fullmatch(slug):
+        raise ValueError(BAD_SLUG.format(slug=slug))
     if mode not in GivingMode.values:
         raise ValueError(BAD_MODE.format(mode=mode))
     goal_pence = _require_amount(goal_pence)

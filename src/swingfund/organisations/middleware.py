@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 
 from .selectors import organisation_current
 
-
 # Paths that never speak for a group: the load balancer's health check must answer from the database alone.
 NO_GROUP_PATHS = ("/healthz",)
 

@@ -219,9 +219,21 @@ def _put(key: str, value: object, *, shared: bool, timeout: int | None) -> None:
 
 
 def client_address(request: HttpRequest) -> str:
-    from axes.helpers import get_client_ip_address  # the same address django-axes throttles sign-ins by
+    """The address of the client that sent `request`: the socket's; or, behind `settings.SWINGFUND_PROXY_COUNT`
+    trusted proxies (each appends the address it received the request from to X-Forwarded-For), the entry that many
+    places from the right. Entries further left are whatever the client wrote and are never read. The sign-in
+    lockout (django-axes' `AXES_CLIENT_IP_CALLABLE`), the API's throttle and the heavy pages' rate limit all key on
+    this one function."""
+    from ipware.ip import get_client_ip
 
-    return get_client_ip_address(request) or "unknown"
+    proxies = int(getattr(settings, "SWINGFUND_PROXY_COUNT", 0) or 0)
+    address = None
+    if proxies > 0:
+        # django-ipware counts the proxies after the client inside the header; the last proxy's own address is the
+        # socket's, so it is one fewer than the proxies in front of the site.
+        address, _ = get_client_ip(request, proxy_order="left-most", proxy_count=proxies - 1, strict=False,
+                                   request_header_order=["HTTP_X_FORWARDED_FOR"])
+    return address or request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def _rate_check(request: HttpRequest) -> None:

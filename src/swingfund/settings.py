@@ -261,10 +261,13 @@ AXES_COOLOFF_TIME = float(os.environ.get("SWINGFUND_LOGIN_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-# Behind a TLS proxy: how many proxies add to X-Forwarded-For (0 = use the socket address).
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SWINGFUND_PROXY_COUNT", "0")) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind a TLS proxy: how many trusted proxies append to X-Forwarded-For (0 = use the socket address). The client's
+# address is read in one place, `swingfund.caching.client_address`, for the lockout, the API's throttle and the rate
+# limits.
+SWINGFUND_PROXY_COUNT = int(os.environ.get("SWINGFUND_PROXY_COUNT", "0"))
+if SWINGFUND_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("SWINGFUND_PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "swingfund.caching.client_address"
 
 
 def OTP_TOTP_ISSUER(device) -> str:  # django-otp calls a callable setting with the device

@@ -20,7 +20,8 @@ from ninja import NinjaAPI, Query, Status
 from ninja import Path as PathParam
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+from ninja.throttling import AnonRateThrottle as _AnonRateThrottle
+from ninja.throttling import AuthRateThrottle as _AuthRateThrottle
 
 from swingfund import caching
 from swingfund.api import reads, schemas
@@ -82,6 +83,21 @@ class OrganiserToken(HttpBearer):
             return None
         request.api_token = row
         return row.user
+
+
+class AnonRateThrottle(_AnonRateThrottle):
+    """django-ninja's throttle for anonymous callers, keyed on the true client address (`caching.client_address`,
+    behind the configured trusted proxies) rather than on the whole X-Forwarded-For header, which the client writes."""
+
+    def get_ident(self, request: HttpRequest) -> str:
+        return caching.client_address(request)
+
+
+class AuthRateThrottle(_AuthRateThrottle):
+    """django-ninja's throttle per token, and per true client address without one."""
+
+    def get_ident(self, request: HttpRequest) -> str:
+        return caching.client_address(request)
 
 
 api = CorsNinjaAPI(

@@ -10,6 +10,7 @@ nobody edits a copy. A group without a postal address cannot render material at 
 from __future__ import annotations
 
 import hashlib
+import re
 import string
 from dataclasses import dataclass
 
@@ -42,11 +43,31 @@ class Rendered:
     direction: str
 
 
+# A placeholder may carry a plain width with an optional fill and alignment (`{first_name:<20}`), no larger than
+# `errors.PLACEHOLDER_MAX_WIDTH`: nothing else (no conversion, nested field, precision or grouping), so that a
+# template of bounded length renders to a bounded message.
+PLACEHOLDER_SPEC = re.compile(r"^(?:[^{}]?[<>^])?(?P<width>\d{1,6})?$")
+
+
 def template_check(*, text: str) -> None:
-    """Refuse unknown placeholders and any attempt to carry an imprint inside the editable text."""
-    for _literal, name, _spec, _conv in string.Formatter().parse(text):
-        if name is not None and name not in PLACEHOLDERS:
+    """Refuse unknown placeholders, formats beyond a small width, over-long text and any attempt to carry an
+    imprint inside the editable text."""
+    if len(text) > errors.TEMPLATE_MAX_CHARS:
+        raise OutreachRefusal(errors.TEMPLATE_TOO_LONG.format(limit=errors.TEMPLATE_MAX_CHARS))
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError as exc:  # an unmatched brace
+        raise OutreachRefusal(f"The message has a stray brace: {exc}.") from None
+    for _literal, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if name not in PLACEHOLDERS:
             raise OutreachRefusal(errors.UNKNOWN_PLACEHOLDER.format(name=name, choices=", ".join(PLACEHOLDERS)))
+        shape = PLACEHOLDER_SPEC.match(spec or "")
+        if conversion or shape is None or int(shape["width"] or 0) > errors.PLACEHOLDER_MAX_WIDTH:
+            written = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise OutreachRefusal(errors.PLACEHOLDER_FORMAT.format(field=written, name=name,
+                                                                   width=errors.PLACEHOLDER_MAX_WIDTH))
     if "promoted by" in text.casefold():
         raise OutreachRefusal(errors.IMPRINT_REMOVED)
 

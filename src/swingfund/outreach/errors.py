@@ -40,3 +40,16 @@ UNKNOWN_PLACEHOLDER = "Unknown placeholder {{{name}}}; use one of: {choices}."
 NO_TRANSLATION = "The message has no {language} translation."
 SEGMENT_EMPTY = "The segment names no constituency."
 WHATSAPP_NEEDS_TEMPLATE = "A WhatsApp message to supporters must use an approved template name."
+PLACEHOLDER_MAX_WIDTH = 40
+PLACEHOLDER_FORMAT = (
+    "The placeholder {{{field}}} asks for a format we do not allow: write {{{name}}}, or pad it to a width of at "
+    "most {width} characters, e.g. {{{name}:<20}}."
+)
+TEMPLATE_MAX_CHARS = 20_000
+TEMPLATE_TOO_LONG = "The message is too long: at most {limit:,} characters for the subject and body together."
+PHONE_CODE_REFUSED = (
+    "That code is not right for that number, or it has expired. Check the WhatsApp message we sent, or reply to it."
+)
+ALREADY_ON_THE_LIST_SUBJECT = "Someone asked to sign you up again"
+CSV_NUL = "line {line}: the {column} column holds a NUL byte"
+CSV_IMPOSSIBLE_DATE = "line {line}: {column} {value!r} is an impossible date (in the future)"

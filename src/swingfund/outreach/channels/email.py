@@ -51,7 +51,9 @@ class EmailSender:
             headers={"Message-ID": mid, "List-Unsubscribe": f"<{url}>",
                      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", "Content-Language": rendered.language},
         )  # fmt: skip
-        html = f'<div dir="{rendered.direction}" lang="{escape(rendered.language)}">{linebreaks(rendered.body)}</div>'
+        # The text is the group's words with supporters' names filled in, never HTML: every character is escaped.
+        paragraphs = linebreaks(rendered.body, autoescape=True)
+        html = f'<div dir="{rendered.direction}" lang="{escape(rendered.language)}">{paragraphs}</div>'
         mail.attach_alternative(html, "text/html")
         try:
             if mail.send() != 1:

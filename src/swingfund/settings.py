@@ -325,6 +325,8 @@ SWINGFUND_SITE_URL = os.environ.get("SWINGFUND_SITE_URL", "http://127.0.0.1:8000
 WHATSAPP_API_BASE = os.environ.get("WHATSAPP_API_BASE", "")  # tests: the local Cloud API stand-in
 WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
 WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
+# The approved template of the first message to a number, with a one-time code as its body parameter `code`.
+WHATSAPP_CONFIRM_TEMPLATE = os.environ.get("WHATSAPP_CONFIRM_TEMPLATE", "phone_confirmation")
 OUTREACH_RATES = {
     "email": float(os.environ.get("OUTREACH_EMAIL_RATE", "20")),  # messages per second
     "whatsapp": float(os.environ.get("OUTREACH_WHATSAPP_RATE", "80")),  # Cloud API default throughput

@@ -2,8 +2,10 @@
 
 Columns: first_name, last_name, email, phone, postcode, language, tags (`;`-separated) and the evidence:
 consent_special_at, consent_email_at, consent_whatsapp_at (ISO 8601 times), consent_version, consent_source,
-optionally consent_wording (the words shown, when not our current version) and email_confirmed_at (when the
-person confirmed by a link; without it an imported email waits for double opt-in like a web sign-up).
+optionally consent_wording (the words shown, when not our current version), email_confirmed_at (when the
+person confirmed by a link; without it an imported email waits for double opt-in like a web sign-up) and
+phone_confirmed_at (when the number's owner confirmed it; without it the number receives nothing). A field holding
+a NUL byte, or a time in the future (year 9999, a consent not yet given), refuses its line.
 
 All or nothing by default: any refused row (named by its line) means nothing is imported. With
 `skip_refused=True` the good rows come in and the refused ones are listed.
@@ -15,7 +17,7 @@ import csv
 import functools
 import io
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +36,10 @@ from swingfund.outreach.services import BOUNDARY_SET, _contact_check, new_referr
 REQUIRED = ("first_name", "postcode", "consent_special_at", "consent_version", "consent_source")
 CHANNEL_COLUMNS = {Purpose.EMAIL: "consent_email_at", Purpose.WHATSAPP: "consent_whatsapp_at"}
 CHUNK = 5000
+# When the person confirmed the address or the number themselves (a link clicked, a code or reply from the number).
+# Without it an imported email waits for double opt-in, and an imported number for its owner, like a web sign-up.
+CONFIRMED_COLUMNS = ("email_confirmed_at", "phone_confirmed_at")
+CLOCK_SKEW = timedelta(minutes=5)  # a time this little ahead of ours is a clock's error, not an impossible date
 
 
 @dataclass
@@ -75,7 +81,7 @@ def supporters_import(
         ).values_list("postcode", "constituency_id", "terminated"):
             lookup[pc] = (seat, gone)
     existing = Supporter.objects.filter(organisation=organisation)
-    seen_email = set(existing.exclude(email="").values_list("email", flat=True))
+    seen_email = {e.lower() for e in existing.exclude(email="").values_list("email", flat=True)}
     seen_phone = set(existing.exclude(phone="").values_list("phone", flat=True))
     report = ImportReport()
     accepted: list[tuple[tuple, list[tuple], list[str]]] = []
@@ -95,10 +101,23 @@ def supporters_import(
     return report
 
 
+def _checked_when(row: dict, column: str, line: int, now: datetime) -> datetime | None:
+    """A time from the file, refused (by line) when it lies in the future: consent cannot have been given, nor an
+    address or number confirmed, after the import (year 9999 included)."""
+    when = _when(row.get(column) or "")
+    if when is not None and when > now + CLOCK_SKEW:
+        raise OutreachRefusal(errors.CSV_IMPOSSIBLE_DATE.format(line=line, column=column, value=row[column].strip()))
+    return when
+
+
 def _row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now, adapt):
-    evidence = {Purpose.SPECIAL_CATEGORY: _when(row.get("consent_special_at", ""))}
+    for column, value in row.items():
+        if any("\x00" in v for v in ([value] if isinstance(value, str) else value or [])):
+            raise OutreachRefusal(errors.CSV_NUL.format(line=line, column=column or "(extra)"))
+    evidence = {Purpose.SPECIAL_CATEGORY: _checked_when(row, "consent_special_at", line, now)}
     for purpose, column in CHANNEL_COLUMNS.items():
-        evidence[purpose] = _when(row.get(column, ""))
+        evidence[purpose] = _checked_when(row, column, line, now)
+    confirmed = {column: _checked_when(row, column, line, now) for column in CONFIRMED_COLUMNS}
     missing = []
     if evidence[Purpose.SPECIAL_CATEGORY] is None:
         missing.append("consent_special_at")
@@ -127,17 +146,18 @@ def _row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now
     seat, gone = lookup[key]
     if gone:
         raise OutreachRefusal(errors.POSTCODE_TERMINATED.format(postcode=row.get("postcode")))
-    if email and email in seen_email:
+    if email and email.lower() in seen_email:
         raise OutreachRefusal(errors.ALREADY_SIGNED_UP.format(what="email address"))
     if phone and phone in seen_phone:
         raise OutreachRefusal(errors.ALREADY_SIGNED_UP.format(what="mobile number"))
-    seen_email.add(email)
+    seen_email.add(email.lower())
     seen_phone.add(phone)
     source = f"{file_name} line {line}: {row['consent_source'].strip()}"[:200]
     supporter = (
         organisation.pk, row["first_name"].strip() or "friend", (row.get("last_name") or "").strip(), email, phone,
         key, seat, (row.get("language") or "en").strip() or "en",
-        adapt(_when(row.get("email_confirmed_at", ""))), new_token(), new_referral_code(), "csv import", adapt(now),
+        adapt(confirmed["email_confirmed_at"]), adapt(confirmed["phone_confirmed_at"] if phone else None), new_token(),
+        new_referral_code(), "csv import", adapt(now),
     )  # fmt: skip
     name = consent.speaker(organisation=organisation)
     consents = [(p, wording_given or _wording(p, name), version, source, adapt(evidence[p])) for p in sorted(given)]
@@ -146,7 +166,8 @@ def _row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now
 
 
 SUPPORTER_COLUMNS = ("organisation_id", "first_name", "last_name", "email", "phone", "postcode", "constituency_id",
-                     "language", "email_confirmed_at", "token", "referral_code", "source", "created_at")  # fmt: skip
+                     "language", "email_confirmed_at", "phone_confirmed_at", "token", "referral_code", "source",
+                     "created_at")  # fmt: skip
 CONSENT_COLUMNS = ("supporter_id", "purpose", "wording", "version", "source", "given_at", "withdrawn_via")
 
 

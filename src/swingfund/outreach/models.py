@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class Channel(models.TextChoices):
@@ -46,6 +47,14 @@ class Supporter(models.Model):
     language = models.CharField(max_length=8, default="en")
     tags = models.ManyToManyField(Tag, blank=True, related_name="supporters")
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The mobile number's owner confirmed it (the one-time code of the first WhatsApp template message, typed in
+    # or replied): until then the number receives nothing but that message.
+    phone_confirmed_at = models.DateTimeField(null=True, blank=True)
+    phone_code_hash = models.CharField(max_length=64, blank=True, db_default="", help_text="HMAC of the one-time code")
+    phone_code_sent_at = models.DateTimeField(null=True, blank=True)
+    phone_code_attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    phone_code_message_id = models.CharField(max_length=200, blank=True, db_default="",
+                                             help_text="the confirmation's wamid")
     token = models.CharField(max_length=43, unique=True, help_text="Secret for confirm/unsubscribe links")
     referral_code = models.CharField(max_length=12, unique=True)
     referred_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -58,8 +67,8 @@ class Supporter(models.Model):
             models.CheckConstraint(
                 condition=~Q(email="", phone="") | Q(erased_at__isnull=False), name="supporter_has_contact"
             ),
-            models.UniqueConstraint(
-                fields=["organisation", "email"], condition=~Q(email=""), name="supporter_email_unique"
+            models.UniqueConstraint(  # one person per address, whatever the case of its letters
+                "organisation", Lower("email"), condition=~Q(email=""), name="supporter_email_unique_ci"
             ),
             models.UniqueConstraint(
                 fields=["organisation", "phone"], condition=~Q(phone=""), name="supporter_phone_unique"

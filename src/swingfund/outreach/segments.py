@@ -69,13 +69,14 @@ def segment_create(
 
 
 def reachable(*, channel: str) -> QuerySet[Supporter]:
-    """Supporters the channel may reach now: live consent (email confirmed by double opt-in), not erased."""
+    """Supporters the channel may reach now: live consent (email confirmed by double opt-in, the mobile number by
+    its owner), not erased."""
     live = Consent.objects.filter(supporter=OuterRef("pk"), purpose=channel, withdrawn_at__isnull=True)
     special = Consent.objects.filter(supporter=OuterRef("pk"), purpose="special", withdrawn_at__isnull=True)
     qs = Supporter.objects.filter(Exists(live), Exists(special), erased_at__isnull=True)
     if channel == Channel.EMAIL:
         return qs.exclude(email="").filter(email_confirmed_at__isnull=False)
-    return qs.exclude(phone="")
+    return qs.exclude(phone="").filter(phone_confirmed_at__isnull=False)
 
 
 def segment_members(*, segment: Segment) -> QuerySet[Supporter]:

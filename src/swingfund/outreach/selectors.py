@@ -32,11 +32,12 @@ def delivery_log(*, message: Message, limit: int = 200) -> QuerySet[Delivery]:
 
 def supporters_per_seat(*, organisation_id: int) -> dict[int, int]:
     """Consenting supporters of the group per constituency id: supporters not erased who still agree to hear from
-    the group (a WhatsApp consent in force, or an email consent in force on a confirmed address, as
-    `services.live_purposes` reads them). Aggregate counts only, in one query: what targeting counts for a group
-    whose bloc is its own supporters."""
+    the group (a WhatsApp consent in force on a confirmed number, or an email consent in force on a confirmed
+    address, as `services.live_purposes` reads them). Aggregate counts only, in one query: what targeting counts for
+    a group whose bloc is its own supporters."""
     live = Consent.objects.filter(withdrawn_at__isnull=True).filter(
-        Q(purpose=Purpose.WHATSAPP) | Q(purpose=Purpose.EMAIL, supporter__email_confirmed_at__isnull=False)
+        Q(purpose=Purpose.WHATSAPP, supporter__phone_confirmed_at__isnull=False)
+        | Q(purpose=Purpose.EMAIL, supporter__email_confirmed_at__isnull=False)
     ).values("supporter_id")
     rows = (Supporter.objects.filter(organisation_id=organisation_id, erased_at__isnull=True, pk__in=live)
             .values("constituency_id").annotate(n=Count("pk")).values_list("constituency_id", "n"))

@@ -9,12 +9,14 @@ import logging
 import re
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from swingfund.elections.errors import LookupFailure
@@ -142,7 +144,7 @@ def supporter_sign_up(
         raise OutreachRefusal("Give your first name.")
     email, phone = _contact_check(email=email, phone=phone, consents=consents, language=language)
     key, seat = constituency_resolve(postcode=postcode)
-    if email and Supporter.objects.filter(organisation=organisation, email=email).exists():
+    if email and Supporter.objects.filter(organisation=organisation, email__iexact=email).exists():
         raise OutreachRefusal(errors.ALREADY_SIGNED_UP.format(what="email address"))
     if phone and Supporter.objects.filter(organisation=organisation, phone=phone).exists():
         raise OutreachRefusal(errors.ALREADY_SIGNED_UP.format(what="mobile number"))
@@ -166,7 +168,62 @@ def supporter_sign_up(
         from swingfund.outreach.channels.email import confirmation_send
 
         transaction.on_commit(lambda: confirmation_send(supporter_id=supporter.pk))
+    if Purpose.WHATSAPP in consents:
+        from swingfund.outreach.channels.whatsapp import confirmation_send as phone_confirmation_send
+
+        transaction.on_commit(lambda: phone_confirmation_send(supporter_id=supporter.pk))
     return supporter
+
+
+@dataclass(frozen=True)
+class Joined:
+    """What the public sign-up answers: the same whether or not the person was already on the list."""
+
+    first_name: str
+    seat: Constituency
+    check_email: bool
+    check_whatsapp: bool
+
+
+def supporter_join(
+    *,
+    organisation: Organisation,
+    first_name: str,
+    last_name: str = "",
+    email: str = "",
+    phone: str = "",
+    postcode: str,
+    language: str = "en",
+    consents: Iterable[str],
+    source: str = "web sign-up form",
+    referral_code: str = "",
+) -> Joined:
+    """The public sign-up (the join page). Bad input is refused as by `supporter_sign_up`; otherwise the answer is
+    the same whether or not the email address or mobile number is already on the list, so that the form cannot tell
+    anyone who is a supporter. Someone already on the list is told by a message to their own address instead, and
+    nothing changes: no record, no consent, no code to the number."""
+    consents = set(consents)
+    if not first_name.strip():
+        raise OutreachRefusal("Give your first name.")
+    email, phone = _contact_check(email=email, phone=phone, consents=consents, language=language)
+    _key, seat = constituency_resolve(postcode=postcode)
+    answer = Joined(first_name=first_name.strip(), seat=seat, check_email=bool(email and Purpose.EMAIL in consents),
+                    check_whatsapp=bool(phone and Purpose.WHATSAPP in consents))
+    on_list = Supporter.objects.filter(organisation=organisation, erased_at__isnull=True)
+    known = [s for s in (on_list.filter(email__iexact=email).first() if email else None,
+                         on_list.filter(phone=phone).first() if phone else None) if s is not None]
+    if known:
+        from swingfund.outreach.channels.email import already_on_the_list_send
+
+        for supporter in {s.pk: s for s in known}.values():
+            if supporter.email and supporter.email.casefold() == email.casefold():
+                transaction.on_commit(lambda pk=supporter.pk: already_on_the_list_send(supporter_id=pk))
+        log.info("sign-up for a contact already on the list of %s: told the person, nothing stored", organisation)
+        return answer
+    supporter_sign_up(organisation=organisation, first_name=first_name, last_name=last_name, email=email, phone=phone,
+                      postcode=postcode, language=language, consents=consents, source=source,
+                      referral_code=referral_code)  # fmt: skip
+    return answer
 
 
 def email_confirm(*, token: str, now: datetime | None = None) -> Supporter:
@@ -206,7 +263,44 @@ def live_purposes(*, supporter: Supporter) -> set[str]:
     )
     if supporter.email_confirmed_at is None:
         live.discard(Purpose.EMAIL)
+    if supporter.phone_confirmed_at is None:
+        live.discard(Purpose.WHATSAPP)
     return live
+
+
+def phone_confirm(*, phone: str, code: str = "", reply_to: str = "", now: datetime | None = None) -> bool:
+    """The owner of `phone` confirms it: by the one-time code of the first WhatsApp template message (typed on
+    the site or sent back), or by a reply to that message from the number itself (`reply_to`: the id of the message
+    replied to, which the Cloud API names in the reply's context). A code is good for `CODE_HOURS` and
+    `CODE_ATTEMPTS` tries. True when a number was confirmed; a wrong code, an unknown number and a spent code all
+    answer False alike."""
+    from swingfund.outreach.channels import whatsapp
+
+    now = now or timezone.now()
+    try:
+        phone = phone_normalise(phone=phone)
+    except OutreachRefusal:
+        return False
+    confirmed = False
+    with transaction.atomic():
+        waiting = Supporter.objects.select_for_update().filter(
+            phone=phone, erased_at__isnull=True, phone_confirmed_at__isnull=True, phone_code_sent_at__isnull=False,
+            phone_code_sent_at__gt=now - timedelta(hours=whatsapp.CODE_HOURS),
+        )  # fmt: skip
+        for supporter in waiting:
+            if reply_to:
+                good = bool(supporter.phone_code_message_id) and secrets.compare_digest(
+                    supporter.phone_code_message_id, reply_to)
+            else:
+                if supporter.phone_code_attempts >= whatsapp.CODE_ATTEMPTS:
+                    continue
+                good = secrets.compare_digest(supporter.phone_code_hash, whatsapp.code_hash(phone=phone, code=code))
+            if good:
+                Supporter.objects.filter(pk=supporter.pk).update(phone_confirmed_at=now, phone_code_hash="")
+                confirmed = True
+            elif not reply_to:
+                Supporter.objects.filter(pk=supporter.pk).update(phone_code_attempts=F("phone_code_attempts") + 1)
+    return confirmed
 
 
 def pledge_record(*, token: str, message_id: int, will_vote: bool, now: datetime | None = None) -> Pledge:

@@ -6,6 +6,7 @@ app_name = "outreach"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("join/", views.join, name="join"),
+    path("confirm-phone/", views.confirm_phone, name="confirm_phone"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/<str:channel>/", views.unsubscribe, name="unsubscribe"),
     path("pledge/<str:token>/<int:message_id>/", views.pledge, name="pledge"),

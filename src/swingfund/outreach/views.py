@@ -17,7 +17,7 @@ from swingfund.outreach.access import is_organiser, organised_by
 from swingfund.outreach.channels import share as share_kits
 from swingfund.outreach.channels.whatsapp import WebhookRefused, webhook_handle
 from swingfund.outreach.compose import polling_day_text
-from swingfund.outreach.errors import IMPRINT_ADDRESS_MISSING, OutreachRefusal
+from swingfund.outreach.errors import IMPRINT_ADDRESS_MISSING, PHONE_CODE_REFUSED, OutreachRefusal
 from swingfund.outreach.forms import ComposeForm, SignUpForm, TranslationForm
 from swingfund.outreach.languages import LANGUAGES
 from swingfund.outreach.models import Message, Purpose, Segment, Supporter
@@ -27,6 +27,11 @@ from swingfund.outreach.segments import segment_counts
 NOT_ORGANISER = "Only an organiser can do this."
 SIGNED_UP = "Thank you, {name}: you are signed up in {seat}."
 CHECK_EMAIL = "We have emailed you a link: click it to confirm you want our emails."
+CHECK_WHATSAPP = (
+    "We have sent a WhatsApp message with a code to your mobile: reply to it, or enter the code here, to confirm "
+    "the number is yours. Until then we send nothing else to it."
+)
+PHONE_CONFIRMED = "Thank you: your mobile number is confirmed."
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
@@ -44,18 +49,18 @@ def join(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            supporter = services.supporter_sign_up(
+            joined = services.supporter_join(
                 organisation=organisation, first_name=d["first_name"], last_name=d["last_name"], email=d["email"],
                 phone=d["phone"], postcode=d["postcode"], language=d["language"], consents=form.consents(),
                 referral_code=d["ref"], source="web sign-up form",
             )  # fmt: skip
         except OutreachRefusal as exc:
             error = str(exc)
-        else:
+        else:  # the same page whether or not the person was already on the list (no personal link on it)
             return render(request, "outreach/joined.html", {
-                "message": SIGNED_UP.format(name=supporter.first_name, seat=supporter.constituency.name),
-                "check_email": CHECK_EMAIL if supporter.email and "email" in form.consents() else "",
-                "link": share_kits.join_link(referral_code=supporter.referral_code),
+                "message": SIGNED_UP.format(name=joined.first_name, seat=joined.seat.name),
+                "check_email": CHECK_EMAIL if joined.check_email else "",
+                "check_whatsapp": CHECK_WHATSAPP if joined.check_whatsapp else "",
             })  # fmt: skip
     return render(request, "outreach/join.html", {
         "form": form, "error": error, "wordings": form.wordings(organisation=organisation),
@@ -68,6 +73,19 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     except OutreachRefusal as exc:
         return render(request, "outreach/refused.html", {"message": str(exc)}, status=404)
     return render(request, "outreach/joined.html", {"message": f"Thank you, {supporter.first_name}: email confirmed."})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_phone(request: HttpRequest) -> HttpResponse:
+    """The owner of a mobile number types the code of its first WhatsApp message. A wrong code, an unknown number
+    and a spent code get the same answer."""
+    error = None
+    if request.method == "POST":
+        phone, code = request.POST.get("phone", "")[:30], request.POST.get("code", "")[:12]
+        if services.phone_confirm(phone=phone, code=code):
+            return render(request, "outreach/joined.html", {"message": PHONE_CONFIRMED})
+        error = PHONE_CODE_REFUSED
+    return render(request, "outreach/confirm_phone.html", {"error": error}, status=400 if error else 200)
 
 
 @csrf_exempt  # RFC 8058: mail clients POST `List-Unsubscribe=One-Click` with no session or token of ours

@@ -37,7 +37,7 @@ class CloudApiStandIn:
     token: str = "test-token"
     phone_id: str = "1234567890"
     tier: str = "TIER_1K"
-    approved_templates: set[str] = field(default_factory=lambda: {"seat_update"})
+    approved_templates: set[str] = field(default_factory=lambda: {"seat_update", "phone_confirmation"})
     fail_next: int = 0
     sent: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
@@ -155,6 +155,17 @@ class CloudApiStandIn:
             "contacts": [{"profile": {"name": "Supporter"}, "wa_id": from_number}],
             "messages": [{"from": from_number, "id": "wamid." + secrets.token_hex(16),
                           "timestamp": str(int(time.time())), "text": {"body": text}, "type": "text"}],
+        })  # fmt: skip
+
+    def webhook_reply(self, *, to: dict, text: str, from_number: str | None = None) -> dict:
+        """A text sent in reply to one of the business's messages (`to`, as stored in `sent`): the Cloud API names the
+        message replied to in `context`. By default it comes from the number the message went to."""
+        sender = from_number or str(to["to"])
+        return _envelope(self.phone_id, {
+            "contacts": [{"profile": {"name": "Supporter"}, "wa_id": sender}],
+            "messages": [{"from": sender, "id": "wamid." + secrets.token_hex(16), "timestamp": str(int(time.time())),
+                          "context": {"from": "447911000000", "id": to["id"]}, "text": {"body": text},
+                          "type": "text"}],
         })  # fmt: skip
 
     def webhook_status(self, *, sent: dict, status: str) -> dict:

@@ -88,3 +88,29 @@ def confirmation_send(*, supporter_id: int) -> None:
         send_mail(CONFIRM_SUBJECT, body, sender, [supporter.email])
     except (smtplib.SMTPException, OSError):
         log.exception("confirmation email to supporter %s failed", supporter_id)
+
+
+def already_on_the_list_send(*, supporter_id: int) -> None:
+    """Tell a supporter, at their own address, that someone used it on the sign-up form again: the form itself
+    answers as for anyone (`services.supporter_join`). Logged, never raised, like the confirmation."""
+    from swingfund.outreach.errors import ALREADY_ON_THE_LIST_SUBJECT
+
+    supporter = Supporter.objects.filter(pk=supporter_id, erased_at__isnull=True).select_related("organisation").first()
+    if supporter is None or not supporter.email:
+        return
+    organisation = supporter.organisation
+    imprint, sender = organisation_imprint(organisation=organisation), organisation_sender(organisation=organisation)
+    if not imprint or not sender:
+        log.error("notice to supporter %s not sent: %s", supporter_id,
+                  IMPRINT_ADDRESS_MISSING if not imprint else NO_SENDER)
+        return
+    name = organisation.legal_name or organisation.name
+    body = (
+        f"Hello {supporter.first_name},\n\nSomeone (perhaps you) used this address on the sign-up form of {name}. "
+        "You are already on our list, so nothing has changed. If you no longer want to hear from us, use the "
+        f"unsubscribe link:\n{unsubscribe_url(supporter=supporter)}\n\n{imprint}"
+    )
+    try:
+        send_mail(ALREADY_ON_THE_LIST_SUBJECT, body, sender, [supporter.email])
+    except (smtplib.SMTPException, OSError):
+        log.exception("notice to supporter %s failed", supporter_id)

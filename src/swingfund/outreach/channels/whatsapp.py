@@ -13,8 +13,12 @@ cancels every WhatsApp message not yet sent to that person. `WHATSAPP_API_BASE` 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
+import re
+import secrets
 import threading
 
 import httpx
@@ -35,6 +39,43 @@ NOT_CONFIGURED = "WhatsApp is off: set WHATSAPP_TOKEN and WHATSAPP_PHONE_ID"
 UNSIGNED = "missing X-Hub-Signature-256 header"
 FORGED = "X-Hub-Signature-256 does not match the body: update refused"
 _local = threading.local()
+# The first message to a number: an approved template carrying a one-time code (body parameter `code`). The owner
+# types the code on the site (/outreach/confirm-phone/), sends it back, or replies to the message; until then the
+# number receives nothing else (`Supporter.phone_confirmed_at`).
+CONFIRM_TEMPLATE = getattr(settings, "WHATSAPP_CONFIRM_TEMPLATE", "") or "phone_confirmation"
+CODE_DIGITS = 6
+CODE_HOURS = 48
+CODE_ATTEMPTS = 5
+CODE_IN_TEXT = re.compile(rf"(?<!\d)\d{{{CODE_DIGITS}}}(?!\d)")
+
+
+def code_hash(*, phone: str, code: str) -> str:
+    """What is stored of a one-time code: an HMAC under the site's secret, bound to the number."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"phone-code:{phone}:{code.strip()}".encode(),
+                    hashlib.sha256).hexdigest()  # fmt: skip
+
+
+def confirmation_send(*, supporter_id: int) -> None:
+    """Send the confirmation template with a fresh one-time code, after the sign-up commits. A failure (WhatsApp
+    off, the API refusing) is logged, never raised into the page: the number simply stays unconfirmed."""
+    supporter = Supporter.objects.filter(pk=supporter_id, erased_at__isnull=True,
+                                         phone_confirmed_at__isnull=True).exclude(phone="").first()
+    if supporter is None:
+        return
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    Supporter.objects.filter(pk=supporter.pk).update(
+        phone_code_hash=code_hash(phone=supporter.phone, code=code), phone_code_sent_at=timezone.now(),
+        phone_code_attempts=0, phone_code_message_id="",
+    )
+    try:
+        sent = client().send_template(
+            to=supporter.phone.lstrip("+"), name=CONFIRM_TEMPLATE, language=template_language(supporter.language),
+            params=[BodyText.params(code=code)], tracker=f"confirm:{supporter.pk}",
+        )  # fmt: skip
+    except (ChannelError, WhatsAppError, httpx.HTTPError) as exc:
+        log.error("WhatsApp confirmation to supporter %s not sent: %s", supporter_id, exc)
+        return
+    Supporter.objects.filter(pk=supporter.pk).update(phone_code_message_id=sent.id)
 
 
 def client() -> WhatsApp:
@@ -111,18 +152,31 @@ def webhook_handle(*, body: bytes, signature: str | None) -> dict[str, int]:
         payload = json.loads(body)
     except ValueError:
         raise WebhookRefused("body is not JSON", 400) from None
-    counts = {"stops": 0, "statuses": 0, "cancelled": 0}
+    counts = {"stops": 0, "statuses": 0, "cancelled": 0, "confirmed": 0}
     for entry in payload.get("entry", []):
         for change in entry.get("changes", []):
             value = change.get("value", {})
             for msg in value.get("messages", []):
                 text = (msg.get("text") or {}).get("body") or (msg.get("button") or {}).get("text") or ""
+                phone = "+" + msg.get("from", "").lstrip("+")
                 if is_stop(text):
                     counts["stops"] += 1
-                    counts["cancelled"] += _stop(phone="+" + msg.get("from", "").lstrip("+"), text=text)
+                    counts["cancelled"] += _stop(phone=phone, text=text)
+                else:
+                    counts["confirmed"] += _confirm(phone=phone, text=text,
+                                                    reply_to=(msg.get("context") or {}).get("id", ""))
             for status in value.get("statuses", []):
                 counts["statuses"] += _status(status)
     return counts
+
+
+def _confirm(*, phone: str, text: str, reply_to: str) -> int:
+    """A message from the number itself, replying to its confirmation or carrying its code, confirms it."""
+    from swingfund.outreach.services import phone_confirm
+
+    if reply_to and phone_confirm(phone=phone, reply_to=reply_to):
+        return 1
+    return int(any(phone_confirm(phone=phone, code=code) for code in CODE_IN_TEXT.findall(text)[:1]))
 
 
 def _stop(*, phone: str, text: str) -> int:

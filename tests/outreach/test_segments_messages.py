@@ -47,7 +47,8 @@ def test_counts_per_seat_follow_channel_consent_tag_and_language(organisation, p
     assert [(s.gss_code, n) for s, n in segment_counts(segment=email)] == [(NORTH, 1), (SOUTH, 2)]
     wa = segment_create(organisation=organisation, name="WA", basis="list", gss_codes=[SOUTH, NORTH, WEST],
                         channel="whatsapp")  # fmt: skip
-    assert {s.gss_code: n for s, n in segment_counts(segment=wa)} == {SOUTH: 4, NORTH: 1, WEST: 1}
+    # WhatsApp: the unconfirmed supporter's number is not confirmed by its owner either (issue 21)
+    assert {s.gss_code: n for s, n in segment_counts(segment=wa)} == {SOUTH: 3, NORTH: 1, WEST: 1}
     tagged = segment_create(organisation=organisation, name="Vol", basis="list", gss_codes=[SOUTH, NORTH],
                             channel="email", tags=["volunteer"])  # fmt: skip
     assert {p.first_name for p in segment_members(segment=tagged)} == {"Person1", "Person4"}

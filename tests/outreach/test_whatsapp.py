@@ -111,7 +111,7 @@ def test_a_stop_reply_removes_consent_before_the_next_batch(client, organisation
     _queue(organisation, organisers)
     assert channel_drain(channel="whatsapp", max_messages=1).sent == 1  # first batch (of one)
     response = _webhook(client, cloud.webhook_text(from_number=people[2].phone.lstrip("+"), text=reply))
-    assert response.json() == {"stops": 1, "statuses": 0, "cancelled": 1}
+    assert response.json() == {"stops": 1, "statuses": 0, "cancelled": 1, "confirmed": 0}
     channel_drain(channel="whatsapp")
     assert sorted(s["to"] for s in cloud.sent) == sorted(p.phone.lstrip("+") for p in people[:2])
     assert Delivery.objects.get(supporter=people[2]).status == Delivery.Status.CANCELLED

@@ -8,7 +8,8 @@ class SupporterAdmin(admin.ModelAdmin):
     list_display = ("pk", "first_name", "constituency", "language", "source", "created_at", "erased_at")
     list_filter = ("language", "source")
     search_fields = ("email", "phone", "first_name")
-    readonly_fields = ("token", "referral_code", "created_at", "erased_at", "email_confirmed_at")
+    readonly_fields = ("token", "referral_code", "created_at", "erased_at", "email_confirmed_at", "phone_confirmed_at",
+                       "phone_code_hash", "phone_code_sent_at", "phone_code_attempts", "phone_code_message_id")
 
 
 @admin.register(Segment)

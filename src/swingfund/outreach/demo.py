@@ -65,12 +65,13 @@ def demo_run(*, organisation, election_id: str) -> DemoSummary:
         for j in range(PER_SEAT):
             n += 1
             email = f"demo{i:03d}{j}@example.org"
-            if Supporter.objects.filter(organisation=organisation, email=email).exists():
+            if Supporter.objects.filter(organisation=organisation, email__iexact=email).exists():
                 continue
             s = Supporter.objects.create(
                 organisation=organisation, first_name=f"Demo {i}-{j}", email=email, phone=f"+4477009{i:03d}{j:02d}",
                 constituency=seat, language=LANGUAGE_CYCLE[j % len(LANGUAGE_CYCLE)], token=new_token(),
                 referral_code=new_referral_code(), source="demo", created_at=now, email_confirmed_at=now,
+                phone_confirmed_at=now,
             )  # fmt: skip
             Consent.objects.bulk_create(
                 Consent(supporter=s, purpose=p, wording=consent.wording(purpose=p, organisation=organisation),

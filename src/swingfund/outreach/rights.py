@@ -20,7 +20,8 @@ def supporter_export(*, supporter: Supporter) -> dict:
             "email": supporter.email, "phone": supporter.phone, "postcode": supporter.postcode,
             "constituency": {"gss_code": supporter.constituency.gss_code, "name": supporter.constituency.name},
             "language": supporter.language, "tags": sorted(supporter.tags.values_list("name", flat=True)),
-            "email_confirmed_at": _iso(supporter.email_confirmed_at), "source": supporter.source,
+            "email_confirmed_at": _iso(supporter.email_confirmed_at),
+            "phone_confirmed_at": _iso(supporter.phone_confirmed_at), "source": supporter.source,
             "created_at": _iso(supporter.created_at), "referral_code": supporter.referral_code,
             "referred_by": supporter.referred_by_id,
         },
@@ -60,6 +61,7 @@ def supporter_erase(*, supporter: Supporter, now: datetime | None = None) -> Non
     supporter.tags.clear()
     Supporter.objects.filter(pk=supporter.pk).update(
         first_name="", last_name="", email="", phone="", postcode="", erased_at=now, email_confirmed_at=None,
+        phone_confirmed_at=None, phone_code_hash="", phone_code_sent_at=None, phone_code_message_id="",
         referred_by=None,
     )
     supporter.refresh_from_db()

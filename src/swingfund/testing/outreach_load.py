@@ -22,12 +22,12 @@ def csv_text(*, supporters: int, channel: str) -> str:
 
     when = "2026-05-01T10:00:00Z"
     lines = ["first_name,email,phone,postcode,language,consent_special_at,consent_email_at,consent_whatsapp_at,"
-             "consent_version,consent_source,email_confirmed_at"]  # fmt: skip
+             "consent_version,consent_source,email_confirmed_at,phone_confirmed_at"]  # fmt: skip
     for n in range(supporters):
         postcode = SEATS[n % len(SEATS)][2]
         email_at, wa_at = (when, "") if channel == "email" else ("", when)
         lines.append(f"P{n},p{n}@example.org,+447911{n:06d},{postcode},{'ur' if n % 5 == 0 else 'en'},{when},"
-                     f"{email_at},{wa_at},{consent.VERSION},load test,{when}")  # fmt: skip
+                     f"{email_at},{wa_at},{consent.VERSION},load test,{when},{when}")  # fmt: skip
     return "\n".join(lines) + "\n"
 
 

@@ -156,6 +156,7 @@ ACCESS: dict[str, Rule] = {
     # Outreach: sign-up, confirm, unsubscribe and the share kit are the public's; the rest A's organiser's.
     "outreach:join": Rule("/outreach/join/", PUBLIC, PUBLIC),
     "outreach:confirm": Rule("/outreach/confirm/{token}/", PUBLIC, PUBLIC),
+    "outreach:confirm_phone": Rule("/outreach/confirm-phone/", PUBLIC, PUBLIC),
     "outreach:unsubscribe": Rule("/outreach/unsubscribe/{token}/email/", PUBLIC, PUBLIC),
     # A pledge answers a message the supporter was sent: this one was never sent, so the answer is refused (404).
     "outreach:pledge": Rule("/outreach/pledge/{token}/{message}/", PUBLIC, NOBODY),

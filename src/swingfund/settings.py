@@ -327,6 +327,8 @@ WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
 WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
 # The approved template of the first message to a number, with a one-time code as its body parameter `code`.
 WHATSAPP_CONFIRM_TEMPLATE = os.environ.get("WHATSAPP_CONFIRM_TEMPLATE", "phone_confirmation")
+# The approved template telling a confirmed number that it was used on the sign-up form again (`first_name`).
+WHATSAPP_NOTICE_TEMPLATE = os.environ.get("WHATSAPP_NOTICE_TEMPLATE", "already_signed_up")
 OUTREACH_RATES = {
     "email": float(os.environ.get("OUTREACH_EMAIL_RATE", "20")),  # messages per second
     "whatsapp": float(os.environ.get("OUTREACH_WHATSAPP_RATE", "80")),  # Cloud API default throughput

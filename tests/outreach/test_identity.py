@@ -259,3 +259,18 @@ def test_all_consents_still_sign_up(organisation, postcodes):
     supporter = supporter_sign_up(organisation=organisation, first_name="A", email="a@example.org", phone=PHONE,
                                   postcode="AB10 1AB", consents=ALL_CONSENTS)  # fmt: skip
     assert supporter.phone_confirmed_at is None and supporter.email_confirmed_at is None
+
+
+def test_a_number_already_on_the_list_is_told_by_whatsapp_and_the_form_says_nothing(
+        client, organisation, postcodes, cloud, django_capture_on_commit_callbacks):
+    first = _join(client, django_capture_on_commit_callbacks)
+    cloud.sent.clear()
+    again = _join(client, django_capture_on_commit_callbacks, first_name="Someone")
+    assert (again.status_code, _visible(again).replace("Someone", "Bilal")) == (first.status_code, _visible(first))
+    assert cloud.sent == []  # unconfirmed, with a live code: nothing more to the number
+    Supporter.objects.update(phone_confirmed_at=Supporter.objects.get().created_at)
+    _join(client, django_capture_on_commit_callbacks, first_name="Someone")
+    (notice,) = cloud.sent
+    assert notice["template"]["name"] == wa_channel.NOTICE_TEMPLATE and notice["to"] == PHONE.lstrip("+")
+    assert cloud.body_params(notice) == {"first_name": "Bilal"}  # the person on the list, not the form's name
+    assert Supporter.objects.count() == 1

@@ -213,17 +213,33 @@ def supporter_join(
     known = [s for s in (on_list.filter(email__iexact=email).first() if email else None,
                          on_list.filter(phone=phone).first() if phone else None) if s is not None]
     if known:
-        from swingfund.outreach.channels.email import already_on_the_list_send
-
         for supporter in {s.pk: s for s in known}.values():
-            if supporter.email and supporter.email.casefold() == email.casefold():
-                transaction.on_commit(lambda pk=supporter.pk: already_on_the_list_send(supporter_id=pk))
+            transaction.on_commit(lambda pk=supporter.pk: _already_on_the_list(supporter_id=pk))
         log.info("sign-up for a contact already on the list of %s: told the person, nothing stored", organisation)
         return answer
     supporter_sign_up(organisation=organisation, first_name=first_name, last_name=last_name, email=email, phone=phone,
                       postcode=postcode, language=language, consents=consents, source=source,
                       referral_code=referral_code)  # fmt: skip
     return answer
+
+
+def _already_on_the_list(*, supporter_id: int) -> None:
+    """Tell someone already on the list that their address or number was used on the form again: by email when
+    they have an address; else by WhatsApp when their number is confirmed; else, when their number still waits for
+    its owner and its code has expired, by a fresh confirmation code (at most one per `CODE_HOURS`)."""
+    from swingfund.outreach.channels import email as email_channel
+    from swingfund.outreach.channels import whatsapp
+
+    supporter = Supporter.objects.filter(pk=supporter_id, erased_at__isnull=True).first()
+    if supporter is None:
+        return
+    if supporter.email:
+        email_channel.already_on_the_list_send(supporter_id=supporter.pk)
+    elif supporter.phone_confirmed_at is not None:
+        whatsapp.notice_send(supporter_id=supporter.pk)
+    elif supporter.phone and (supporter.phone_code_sent_at is None or
+                              supporter.phone_code_sent_at < timezone.now() - timedelta(hours=whatsapp.CODE_HOURS)):
+        whatsapp.confirmation_send(supporter_id=supporter.pk)
 
 
 def email_confirm(*, token: str, now: datetime | None = None) -> Supporter:

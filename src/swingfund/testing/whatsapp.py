@@ -37,7 +37,8 @@ class CloudApiStandIn:
     token: str = "test-token"
     phone_id: str = "1234567890"
     tier: str = "TIER_1K"
-    approved_templates: set[str] = field(default_factory=lambda: {"seat_update", "phone_confirmation"})
+    approved_templates: set[str] = field(default_factory=lambda: {"seat_update", "phone_confirmation",
+                                                                                 "already_signed_up"})
     fail_next: int = 0
     sent: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)

@@ -43,10 +43,29 @@ _local = threading.local()
 # types the code on the site (/outreach/confirm-phone/), sends it back, or replies to the message; until then the
 # number receives nothing else (`Supporter.phone_confirmed_at`).
 CONFIRM_TEMPLATE = getattr(settings, "WHATSAPP_CONFIRM_TEMPLATE", "") or "phone_confirmation"
+# Sent to a confirmed number used on the sign-up form again, instead of telling the form (body parameter
+# `first_name`).
+NOTICE_TEMPLATE = getattr(settings, "WHATSAPP_NOTICE_TEMPLATE", "") or "already_signed_up"
 CODE_DIGITS = 6
 CODE_HOURS = 48
 CODE_ATTEMPTS = 5
 CODE_IN_TEXT = re.compile(rf"(?<!\d)\d{{{CODE_DIGITS}}}(?!\d)")
+
+
+def notice_send(*, supporter_id: int) -> None:
+    """Tell a supporter on a confirmed number that it was used on the sign-up form again (the form answers as for
+    anyone): the approved template `NOTICE_TEMPLATE` with `first_name`. Logged, never raised."""
+    supporter = Supporter.objects.filter(pk=supporter_id, erased_at__isnull=True,
+                                         phone_confirmed_at__isnull=False).exclude(phone="").first()
+    if supporter is None:
+        return
+    try:
+        client().send_template(
+            to=supporter.phone.lstrip("+"), name=NOTICE_TEMPLATE, language=template_language(supporter.language),
+            params=[BodyText.params(first_name=supporter.first_name)], tracker=f"notice:{supporter.pk}",
+        )  # fmt: skip
+    except (ChannelError, WhatsAppError, httpx.HTTPError) as exc:
+        log.error("WhatsApp notice to supporter %s not sent: %s", supporter_id, exc)
 
 
 def code_hash(*, phone: str, code: str) -> str:

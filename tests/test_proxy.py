@@ -82,3 +82,96 @@ def test_rotating_forwarded_for_does_not_bypass_the_heavy_rate_limit(official_db
     second = Client(**through_proxy(ATTACKER, spoofed="192.0.2.2")).get(targets, {**query, "seed": "12"})
     assert second.status_code == 429
     assert Client(**through_proxy(VICTIM)).get(targets, {**query, "seed": "13"}).status_code == 200
+
+
+class ForwardingProxy:
+    """A reverse proxy on loopback that does what nginx's `proxy_add_x_forwarded_for` does: it appends the address
+    the request came from to whatever X-Forwarded-For the client sent, and forwards to `upstream`."""
+
+    def __init__(self, upstream: str) -> None:
+        import http.client
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import urlsplit
+
+        target = urlsplit(upstream)
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def _forward(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("x-forwarded-for", "connection")}
+                chain = [p for p in [self.headers.get("X-Forwarded-For"), self.client_address[0]] if p]
+                headers["X-Forwarded-For"] = ", ".join(chain)
+                upstream_conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+                upstream_conn.request(self.command, self.path, body=body, headers=headers)
+                answer = upstream_conn.getresponse()
+                content = answer.read()
+                self.send_response(answer.status)
+                for key, value in answer.getheaders():
+                    if key.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+                upstream_conn.close()
+
+            do_GET = do_POST = _forward  # noqa: N815
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _client_from(address: str, proxy: ForwardingProxy, *, spoofed: str | None = None):
+    import httpx
+
+    headers = {"X-Forwarded-For": spoofed} if spoofed else {}
+    return httpx.Client(base_url=proxy.url, headers=headers, timeout=30,
+                        transport=httpx.HTTPTransport(local_address=address))
+
+
+def _sign_in(client, password: str) -> int:
+    client.get("/accounts/login/")
+    token = client.cookies.get("csrftoken", "")
+    return client.post("/accounts/login/", data={"username": "target", "password": password,
+                                                 "csrfmiddlewaretoken": token}).status_code
+
+
+@pytest.fixture
+def committed(transactional_db):
+    """Rows the live server's thread can see; flushed afterwards as the public journey's fixture flushes them (as
+    the owner, with the committee's append-only triggers lifted)."""
+    yield
+    from django.core.management import call_command
+    from django.db import connection
+
+    from swingfund import dbroles
+    from swingfund.committee import immutability
+
+    with dbroles.as_owner(), immutability.triggers_lifted(connection):
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def test_through_a_real_proxy_a_spoofed_header_cannot_lock_out_the_real_user(committed, live_server, settings):
+    """Two clients on two loopback addresses reach the site through a real forwarding proxy: the attacker writes the
+    victim's address into X-Forwarded-For and exhausts the wrong passwords; the victim still signs in."""
+    settings.AXES_FAILURE_LIMIT = 3
+    user_make("target")
+    proxy = ForwardingProxy(live_server.url)
+    try:
+        with _client_from("127.0.0.2", proxy, spoofed="127.0.0.3") as attacker, \
+                _client_from("127.0.0.3", proxy) as victim:
+            for attempt in range(5):
+                _sign_in(attacker, f"guess-{attempt}")
+            assert _sign_in(attacker, PASSWORD) == 429
+            assert _sign_in(victim, PASSWORD) == 302
+    finally:
+        proxy.close()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from swingfund import caching
 from swingfund.committee.models import Decision
@@ -20,6 +21,7 @@ from swingfund.elections.selectors import (
 )
 from swingfund.funding import selectors as funding
 from swingfund.funding.models import Campaign, Grant
+from swingfund.funding.rules import campaign_status
 from swingfund.organisations.models import Organisation
 from swingfund.organisations.selectors import GroupDefaults, group_defaults, organisation_current, organisation_defaults
 from swingfund.targeting.bloc import BlocError, bloc_parse
@@ -203,7 +205,9 @@ def grant_for(decision: Decision) -> Grant | None:
 def campaigns_with_totals(*, organisation: Organisation | None = None) -> list[dict]:
     """Campaigns with their totals: `organisation`'s own (and any belonging to no group) when given."""
     mine = Q(organisation=organisation) | Q(organisation__isnull=True) if organisation is not None else Q()
-    return [{"campaign": c, "totals": funding.campaign_totals(c)}
+    now = timezone.now()
+    return [{"campaign": c, "totals": funding.campaign_totals(c),
+             "status": campaign_status(starts_at=c.starts_at, ends_at=c.ends_at, now=now)}
             for c in Campaign.objects.filter(mine).select_related("organisation").order_by("-ends_at")]
 
 

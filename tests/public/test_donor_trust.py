@@ -10,6 +10,7 @@ from html import unescape
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from swingfund.compliance.selectors import figure
 from swingfund.display import money
@@ -65,3 +66,27 @@ def test_closed_campaigns_are_labelled_on_the_home_page_and_the_list(world, open
         closed = re.findall(r'class="badge campaign-status closed">([^<]*)<', html)
         assert closed and all("closed" in c.lower() for c in closed), path
         assert 'class="badge campaign-status open"' in html, path
+
+
+@pytest.mark.browser
+def test_a_form_error_is_announced_in_the_browser(live_server, page, journey, settings):
+    from swingfund.funding.services import campaign_create
+
+    settings.STRIPE_SECRET_KEY = "sk_test_x"
+    now = timezone.now()
+    campaign_create(organisation=journey.organisation, slug="open-fund", title="Open fund", description="x",
+                    purpose="Grants.", mode="pooled", goal_pence=100_000, starts_at=now - timedelta(days=1),
+                    ends_at=now + timedelta(days=5))
+    page.goto(f"{live_server.url}/payments/checkout/open-fund/")
+    page.fill("#id_amount", "600")
+    page.fill("#id_name", "Ada Lovelace")
+    page.fill("#id_email", "ada@example.org")
+    page.click("text=Continue to card payment")
+    expect(page.locator("#error-summary")).to_be_visible()
+    address = page.locator("#id_address")
+    expect(address).to_have_attribute("aria-invalid", "true")
+    for target in address.get_attribute("aria-describedby").split():
+        expect(page.locator(f"#{target}")).to_have_count(1)
+    expect(page.locator("#id_address_error")).to_contain_text("home address")
+    page.click("#error-summary a[href='#id_address']")
+    expect(address).to_be_focused()

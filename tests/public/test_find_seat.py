@@ -7,8 +7,11 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pytest
+from playwright.sync_api import expect
+
 from swingfund.elections.models import Constituency
-from tests.public.conftest import POSTCODE
+from tests.public.conftest import DESKTOP, PHONE, POSTCODE
 
 
 def seat_code(name: str) -> str:
@@ -63,3 +66,22 @@ def test_nothing_matching_a_name_says_so_and_the_home_pages_examples_work(world,
     for text in examples:
         assert client.get("/postcode/", {"postcode": text}).status_code in (200, 302), text
     assert "IG6 3AA" not in home
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_visitor_finds_bradford_west_by_typing_bradford_and_by_its_name(live_server, browser, journey, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.fill("#postcode", "Bradford")
+    page.click("#find-seat")
+    matches = page.locator("a.seat-match")
+    expect(matches).to_have_text(["Bradford East", "Bradford South", "Bradford West"])
+    page.click("a.seat-match >> text=Bradford West")
+    expect(page.locator("h1")).to_have_text("Bradford West")
+    page.goto(live_server.url + "/")
+    page.fill("#postcode", "Bradford West")
+    page.press("#postcode", "Enter")
+    expect(page.locator("h1")).to_have_text("Bradford West")
+    context.close()

@@ -53,6 +53,14 @@ def test_a_postcode_not_in_the_list_is_explained_in_plain_words_with_a_way_on(wo
     assert client.get(example.group(1)).status_code in (200, 302)
 
 
+def test_half_a_postcode_asks_for_the_whole_one(world, client):
+    from swingfund.public.views import POSTCODE_PARTIAL
+
+    response = client.get("/postcode/", {"postcode": "bd7"})
+    assert response.status_code == 404
+    assert POSTCODE_PARTIAL.split("{")[0] in unescape(response.content.decode())
+
+
 def test_nothing_matching_a_name_says_so_and_the_home_pages_examples_work(world, client):
     from swingfund.public.views import NOTHING_MATCHES
 

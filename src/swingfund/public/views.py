@@ -4,6 +4,7 @@ Views parse the request, call `selectors.py`, and render. Read-only."""
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote, urlencode
 
 from django.db import DatabaseError, connection
@@ -31,6 +32,11 @@ POSTCODE_UNKNOWN = (
     "We can't find the postcode {postcode}. Check it, or type the name of your town or your seat instead, "
     "for example {example}."
 )
+POSTCODE_PARTIAL = (
+    "That looks like the first half of a postcode. Type your whole postcode, or the name of your town or your "
+    "seat, for example {example}."
+)
+OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")  # the first half of a postcode: B16, BD7, SW1A
 NOTHING_MATCHES = (
     "No seat or region is called '{text}': check the spelling, or type your postcode or part of your seat's name, "
     "for example {example}."
@@ -76,6 +82,9 @@ def postcode(request: HttpRequest) -> HttpResponse:
     seats = selectors.seats_named(text)
     if len(seats) == 1:
         return redirect(reverse("public:seat", args=[seats[0].gss_code]))
+    if not seats and OUTWARD_CODE.match(text.upper().replace(" ", "")):
+        return render(request, "public/postcode.html", {**context, "error": format_html(
+            POSTCODE_PARTIAL, example=example)}, status=404)
     if not seats:
         return render(request, "public/postcode.html", {**context, "error": format_html(
             NOTHING_MATCHES, text=text, example=example)}, status=404)

@@ -29,7 +29,8 @@ def public_paths(journey) -> list[str]:
     person = journey.grant.candidacy.person_id
     campaign = Campaign.objects.order_by("id").first().slug
     return [
-        "/", f"/postcode/?postcode={POSTCODE}", "/postcode/?postcode=ZZ9+9ZZ", f"/seats/{JOURNEY_SEAT}/",
+        "/", f"/postcode/?postcode={POSTCODE}", "/postcode/?postcode=ZZ9+9ZZ", "/postcode/?postcode=Bradford",
+        f"/seats/{JOURNEY_SEAT}/",
         f"/decisions/{journey.grant_decision.pk}/", f"/decisions/{journey.rejected_decision.pk}/",
         "/targets/", "/scorecards/", f"/scorecards/person/{person}/",
         f"/scorecards/seat/parl.2024-07-04/{JOURNEY_SEAT}/", "/scorecards/recommendations/",

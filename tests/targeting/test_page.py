@@ -17,7 +17,9 @@ def test_page_shows_every_seat_table_chart_and_hex_map(official_db, client):
     assert html.count('class="hex"') == 650
     assert html.count('class="hex-inset"') == 75  # London again, enlarged
     assert html.count("<tr class=") == 650
-    assert html.count('<a href="/seats/E14001300/">') == 2  # Ilford North: its hex and its table row link
+    # Ilford North: its table row link, and its hex's link (out of the tab order: the map is one tab stop)
+    assert html.count('<a href="/seats/E14001300/">') == 1
+    assert html.count('<a href="/seats/E14001300/" tabindex="-1"><use') == 1
     assert html.count('class="bar"') == 20
     grey = re.findall(rf'class="hex" data-code="(\w+)"[^>]*fill="{NO_DATA_COLOUR}"', html)
     assert len(grey) == 18 and {code[0] for code in grey} == {"N"}  # Northern Ireland, grey

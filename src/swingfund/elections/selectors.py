@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from swingfund.elections import errors
 from swingfund.elections.errors import LookupFailure
@@ -63,3 +64,47 @@ def _regex_folder() -> Path:
 def data_sources() -> QuerySet[DataSource]:
     """Every imported official file, newest import first (for "where does this number come from" pages)."""
     return DataSource.objects.order_by("-imported_at")
+
+
+def _words(text: str) -> str:
+    """`"Ynys Môn"` → `"ynys mon"`, `"Brighton, Kemptown & Peacehaven"` → `"brighton kemptown and peacehaven"`: the
+    form names are compared in (no accents, no punctuation, "&" as "and", single spaces)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().replace("&", " and ")
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+
+
+def constituencies_named(text: str, *, boundary_set: str) -> list[Constituency]:
+    """The seats a place name finds, from the names the imported files carry (seat names and regions; the official
+    files carry no town or local-authority names): a seat whose whole name it is (one seat); else every seat whose
+    name holds it as whole words, or in whose region it names; else every seat whose name holds it at all. In
+    order of name. 650 rows: matched in Python, alike on every database."""
+    query = _words(text)
+    if not query:
+        return []
+    seats = list(Constituency.objects.filter(boundary_set=boundary_set).order_by("name"))
+    exact = [s for s in seats if _words(s.name) == query]
+    if exact:
+        return exact[:1]
+    padded = f" {query} "
+    named = [s for s in seats if padded in f" {_words(s.name)} " or _words(s.region) == query]
+    return named or [s for s in seats if query in _words(s.name)]
+
+
+def postcode_lookup_covers_every_seat(*, boundary_set: str) -> bool:
+    """Whether the imported postcode lookup reaches every seat of the boundary set (the full ONS postcode
+    directory does; a sample or a few test rows do not)."""
+    has_postcode = Postcode.objects.filter(boundary_set=boundary_set, constituency=OuterRef("pk"))
+    seats = Constituency.objects.filter(boundary_set=boundary_set)
+    return seats.exists() and not seats.filter(~Exists(has_postcode)).exists()
+
+
+def is_postcode(text: str) -> bool:
+    """Whether the text is written like a whole UK postcode (any case, any spacing)."""
+    return bool(POSTCODE.match(normalise_postcode(text)))
+
+
+def postcode_example(*, boundary_set: str) -> str:
+    """One postcode the imported lookup answers (written the usual way, `B18 4AA`), or "" when it holds none."""
+    key = (Postcode.objects.filter(boundary_set=boundary_set, terminated=False).order_by("postcode")
+           .values_list("postcode", flat=True).first())
+    return f"{key[:-3]} {key[-3:]}" if key else ""

@@ -18,6 +18,14 @@ MAX_AMOUNT_PENCE = 1_000_000_000
 EARLIEST_GIFT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 CLOCK_SLACK = dt.timedelta(hours=1)
 
+def campaign_status(*, starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime) -> str:
+    """"open" while a campaign takes gifts (from its start, up to but not including its end), "closed" after,
+    "upcoming" before."""
+    if now < starts_at:
+        return "upcoming"
+    return "open" if now < ends_at else "closed"
+
+
 def normalise_postcode(value: str) -> str:
     """Upper case, single space before the inward code: ' sw1a2aa ' → 'SW1A 2AA'."""
     compact = re.sub(r"\s+", "", value or "").upper()

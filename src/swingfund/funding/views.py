@@ -18,7 +18,7 @@ from swingfund.compliance.checks import ComplianceRefusal, registration_warning
 from swingfund.compliance.selectors import figure, figure_table
 from swingfund.display import money
 from swingfund.elections.models import Candidacy
-from swingfund.funding import charts, checkpoints, giving, notices, selectors, services
+from swingfund.funding import charts, checkpoints, giving, notices, rules, selectors, services
 from swingfund.funding.forms import DonorCheckForm, OfflineGiftForm, ReferenceForm
 from swingfund.funding.models import Campaign, Donation, Grant
 
@@ -37,7 +37,10 @@ def _checkout_url(campaign: Campaign) -> str:
 
 
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    rows = [{"campaign": c, "totals": selectors.campaign_totals(c)} for c in Campaign.objects.order_by("-starts_at")]
+    now = timezone.now()
+    rows = [{"campaign": c, "totals": selectors.campaign_totals(c),
+             "status": rules.campaign_status(starts_at=c.starts_at, ends_at=c.ends_at, now=now)}
+            for c in Campaign.objects.order_by("-starts_at")]
     for row in rows:
         row["bar"] = mark_safe(charts.progress_svg(raised_pence=row["totals"].raised_pence,
                                                    goal_pence=row["totals"].goal_pence))

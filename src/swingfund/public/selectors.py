@@ -7,13 +7,21 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from swingfund import caching
 from swingfund.committee.models import Decision
 from swingfund.elections.models import BoundarySet, Candidacy, Constituency, Election, Result
-from swingfund.elections.selectors import constituency_for_postcode
+from swingfund.elections.selectors import (
+    constituencies_named,
+    constituency_for_postcode,
+    is_postcode,
+    postcode_example,
+    postcode_lookup_covers_every_seat,
+)
 from swingfund.funding import selectors as funding
 from swingfund.funding.models import Campaign, Grant
+from swingfund.funding.rules import campaign_status
 from swingfund.organisations.models import Organisation
 from swingfund.organisations.selectors import GroupDefaults, group_defaults, organisation_current, organisation_defaults
 from swingfund.targeting.bloc import BlocError, bloc_parse
@@ -63,6 +71,38 @@ def targets_cached(*, election_id: str, bloc: str, request: HttpRequest | None =
 def seat_for_postcode(postcode: str) -> Constituency:
     """The current constituency of a postcode (2024 boundaries); LookupFailure names what is wrong."""
     return constituency_for_postcode(postcode, boundary_set=BoundarySet.PCON2024)
+
+
+def looks_like_postcode(text: str) -> bool:
+    return is_postcode(text)
+
+
+def seats_named(text: str) -> list[Constituency]:
+    """The current seats (2024 boundaries) a seat name or place name finds; one for a seat's whole name."""
+    return constituencies_named(text, boundary_set=BoundarySet.PCON2024)
+
+
+def postcode_lookup_complete() -> bool:
+    return postcode_lookup_covers_every_seat(boundary_set=BoundarySet.PCON2024)
+
+
+@dataclass(frozen=True)
+class SearchExamples:
+    postcode: str  # "" when the lookup holds no postcode
+    name: str
+
+
+def search_examples(*, organisation: Organisation | None) -> SearchExamples:
+    """Examples for the find-my-seat box that work on this site: a postcode the imported lookup answers, and the
+    name of the seat of the group's latest decision (else the first seat by name)."""
+    latest = (Decision.objects.filter(proposal__organisation=organisation).select_related("proposal__constituency")
+              .order_by("-decided_at").first() if organisation is not None else None)
+    if latest is not None:
+        name = latest.proposal.constituency.name
+    else:
+        name = (Constituency.objects.filter(boundary_set=BoundarySet.PCON2024).order_by("name")
+                .values_list("name", flat=True).first() or "")
+    return SearchExamples(postcode=postcode_example(boundary_set=BoundarySet.PCON2024), name=name)
 
 
 def latest_election_for(seat: Constituency) -> Election | None:
@@ -165,7 +205,9 @@ def grant_for(decision: Decision) -> Grant | None:
 def campaigns_with_totals(*, organisation: Organisation | None = None) -> list[dict]:
     """Campaigns with their totals: `organisation`'s own (and any belonging to no group) when given."""
     mine = Q(organisation=organisation) | Q(organisation__isnull=True) if organisation is not None else Q()
-    return [{"campaign": c, "totals": funding.campaign_totals(c)}
+    now = timezone.now()
+    return [{"campaign": c, "totals": funding.campaign_totals(c),
+             "status": campaign_status(starts_at=c.starts_at, ends_at=c.ends_at, now=now)}
             for c in Campaign.objects.filter(mine).select_related("organisation").order_by("-ends_at")]
 
 

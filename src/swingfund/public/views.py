@@ -4,11 +4,14 @@ Views parse the request, call `selectors.py`, and render. Read-only."""
 from __future__ import annotations
 
 import logging
+import re
+from urllib.parse import quote, urlencode
 
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from swingfund.committee.models import Decision
@@ -19,7 +22,25 @@ from swingfund.public import selectors
 from swingfund.scorecards.models import StatementVersion
 
 RECOMMENDATIONS_TOP = 25
-POSTCODE_MISSING = "Enter a postcode, for example IG6 3AA."
+# What a visitor reads when the box cannot find a seat: plain words and a way on (an example, as a link, that works).
+POSTCODE_MISSING = "Type your postcode, or the name of your town or your seat, for example {example}."
+POSTCODE_NOT_LISTED = (
+    "We don't know which seat {postcode} is in yet: this site's list of postcodes covers only some areas so far. "
+    "Type the name of your town or your seat instead, for example {example}."
+)
+POSTCODE_UNKNOWN = (
+    "We can't find the postcode {postcode}. Check it, or type the name of your town or your seat instead, "
+    "for example {example}."
+)
+POSTCODE_PARTIAL = (
+    "That looks like the first half of a postcode. Type your whole postcode, or the name of your town or your "
+    "seat, for example {example}."
+)
+OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")  # the first half of a postcode: B16, BD7, SW1A
+NOTHING_MATCHES = (
+    "No seat or region is called '{text}': check the spelling, or type your postcode or part of your seat's name, "
+    "for example {example}."
+)
 
 logger = logging.getLogger(__name__)
 
@@ -35,19 +56,39 @@ def home(request: HttpRequest) -> HttpResponse:
         "org": org, "statements": list(current.values()),
         "campaigns": selectors.campaigns_with_totals(organisation=org),
         "decisions": selectors.latest_decisions(organisation=org), "bloc": selectors.group_bloc(request),
+        "examples": selectors.search_examples(organisation=org),
     })
 
 
 def postcode(request: HttpRequest) -> HttpResponse:
-    """What is happening in my seat: a postcode → that seat's page; a clear message when it cannot be found."""
-    text = request.GET.get("postcode", "").strip()
+    """What is happening in my seat: a postcode → that seat's page; a seat's name → that seat; a place or region →
+    its seats as links; otherwise a message in plain words with an example that works."""
+    text = " ".join(request.GET.get("postcode", "").split())[:100]
+    examples = selectors.search_examples(organisation=request.organisation)
+    example = format_html('<a href="{}?{}">{}</a>', reverse("public:postcode"), urlencode({"postcode": examples.name}),
+                          examples.name)
+    context = {"postcode": text, "examples": examples}
     if not text:
-        return render(request, "public/postcode.html", {"error": POSTCODE_MISSING, "postcode": text}, status=400)
-    try:
-        seat = selectors.seat_for_postcode(text)
-    except LookupFailure as err:
-        return render(request, "public/postcode.html", {"error": str(err), "postcode": text}, status=404)
-    return redirect(reverse("public:seat", args=[seat.gss_code]) + f"?postcode={text.upper()}")
+        return render(request, "public/postcode.html", {**context, "error": format_html(
+            POSTCODE_MISSING, example=example)}, status=400)
+    if selectors.looks_like_postcode(text):
+        try:
+            seat = selectors.seat_for_postcode(text)
+        except LookupFailure:
+            message = POSTCODE_UNKNOWN if selectors.postcode_lookup_complete() else POSTCODE_NOT_LISTED
+            return render(request, "public/postcode.html", {**context, "error": format_html(
+                message, postcode=text.upper(), example=example)}, status=404)
+        return redirect(reverse("public:seat", args=[seat.gss_code]) + f"?postcode={quote(text.upper())}")
+    seats = selectors.seats_named(text)
+    if len(seats) == 1:
+        return redirect(reverse("public:seat", args=[seats[0].gss_code]))
+    if not seats and OUTWARD_CODE.match(text.upper().replace(" ", "")):
+        return render(request, "public/postcode.html", {**context, "error": format_html(
+            POSTCODE_PARTIAL, example=example)}, status=404)
+    if not seats:
+        return render(request, "public/postcode.html", {**context, "error": format_html(
+            NOTHING_MATCHES, text=text, example=example)}, status=404)
+    return render(request, "public/postcode.html", {**context, "seats": seats})
 
 
 def seat(request: HttpRequest, gss_code: str) -> HttpResponse:

@@ -60,7 +60,9 @@ def linked_hex_map_svg(*, hexes: list[MapHex], values: dict[str, float], titles:
                        link: Callable[[str], str], marked: set[str] | frozenset[str] = frozenset(),
                        size: float = 7.0, inset: str | None = LONDON) -> str:
     """Every seat as a linked hex coloured by `values` (leverage), `titles` its figures; `marked` seats outlined;
-    regions labelled; the `inset` region drawn again at INSET_SCALE (its links out of the tab order)."""
+    regions labelled; the `inset` region drawn again at INSET_SCALE. The map is one tab stop (its hexes' links are
+    out of the tab order, for pointer users): the page's table of seats is its keyboard and screen-reader
+    alternative."""
     top, left = max(h.r for h in hexes), min(h.q for h in hexes)
     centres = {h.code: _centre(h, size=size, left=left, top=top) for h in hexes}
     max_x = max(x for x, _ in centres.values())
@@ -71,7 +73,7 @@ def linked_hex_map_svg(*, hexes: list[MapHex], values: dict[str, float], titles:
         value = values.get(h.code)
         title = titles.get(h.code, f"{h.name}: no data")
         mark = ' stroke="%s" stroke-width="2"' % MARK_COLOUR if h.code in marked else ""
-        tab = "" if focusable else ' tabindex="-1" aria-hidden="true"'
+        tab = ' tabindex="-1"' if focusable else ' tabindex="-1" aria-hidden="true"'
         fill = leverage_colour(value) if value is not None else NO_DATA_COLOUR
         return (f'<a href="{escape(link(h.code))}"{tab}><use href="#{ref}" class="{cls}{" marked" if mark else ""}" '
                 f'data-code="{escape(h.code)}" x="{x:.1f}" y="{y:.1f}" fill="{fill}"{mark}/>'
@@ -122,8 +124,8 @@ def linked_hex_map_svg(*, hexes: list[MapHex], values: dict[str, float], titles:
         key = (f'<g font-size="11" transform="translate({legend_x:.0f},155)"><use href="#hx" x="7" '
                f'y="-4" fill="#fff" stroke="{MARK_COLOUR}" stroke-width="2"/><text x="20" y="0">backed seat</text></g>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="hexmap" viewBox="0 0 {width:.0f} {height:.0f}" '
-            f'font-size="11" role="group" aria-label="Hex map of all seats coloured by leverage; each hex links to '
-            f'its seat">'
+            f'font-size="11" role="group" tabindex="0" aria-label="Hex map of all seats coloured by leverage; each hex '
+            f'links to its seat (one tab stop: the table lists the same seats)">'
             f'<defs><path id="hx" d="{_hex_path(size)}"/><path id="hx2" d="{_hex_path(size * INSET_SCALE)}"/></defs>'
             + "".join(shapes) + "".join(labels) + "".join(_legend(legend_x, 30)) + key + "".join(inset_parts)
             + "</svg>")

@@ -15,6 +15,8 @@ DECLARATION_NEEDED = (
     "A gift over {threshold} must come from a permissible source ({citation}): say which kind of donor you are and "
     "confirm the declaration."
 )
+NEEDED_OVER = "needed for gifts over {threshold}"
+NEEDED_OVER_FIELDS = ("address", "postcode", "category", "declaration")
 ADDRESS_NEEDED = "A gift over {threshold} needs your home address (the law requires the donor's name and address)."
 MINIMUM_PENCE = 100
 MAXIMUM_PENCE = 10_000_00  # a fraud-control ceiling for a single card gift, not a legal figure
@@ -56,13 +58,17 @@ class DonateForm(forms.Form):
         label="I declare that this gift is my own money (I am the true donor) and that the category above is true.",
         required=False,
     )
-    consent_publish = forms.BooleanField(label="You may publish my name with my gift.", required=False)
+    consent_publish = forms.BooleanField(label="Publish my name with my gift", required=False)
     candidacy = forms.TypedChoiceField(label="For candidate", coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, threshold_pence: int, threshold_citation: str,
                  candidacies: list[tuple[int, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.threshold_pence, self.threshold_citation = threshold_pence, threshold_citation
+        needed = NEEDED_OVER.format(threshold=money(threshold_pence, short=True))
+        self.fields["consent_publish"].widget.attrs["aria-describedby"] = "publish-rules"  # the page's rules text
+        for name in NEEDED_OVER_FIELDS:  # marked on the label, so a screen reader reads it with the field
+            self.fields[name].label = f"{self.fields[name].label} ({needed})"
         if candidacies:
             self.fields["candidacy"].choices = candidacies
             self.fields["candidacy"].required = True

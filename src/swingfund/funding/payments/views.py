@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from swingfund.accounts.access import administrator_required
-from swingfund.compliance.selectors import FigureNotInForce
+from swingfund.compliance.selectors import FigureNotInForce, figure
 from swingfund.display import money
 from swingfund.funding.giving import PRESET_POUNDS
 from swingfund.funding.models import Campaign, Donation, Method
@@ -27,8 +27,14 @@ from swingfund.funding.payments.stripe import (
     checkout_session_create,
     gift_metadata,
 )
+from swingfund.funding.selectors import public_name_threshold
+from swingfund.organisations.selectors import organisation_defaults
 
 NO_BACKED_CANDIDATE = "This campaign passes gifts on to backed candidates, and none is backed yet."
+# Which figure decides whose name the regulator's records make public, whatever the donor ticks: a pooled gift is
+# reported to the Electoral Commission over the non-party reporting threshold (PPERA 2000 Sch 11 para 10); an
+# earmarked gift is a donation to the candidate, listed in the candidate's return over the candidate threshold.
+REPORTED_FIGURE = {"pooled": "non_party_donation_report_threshold", "earmarked": "candidate_donation_threshold"}
 CAMPAIGN_CLOSED = "This campaign is not taking gifts: it runs from {start:%d %B %Y} to {end:%d %B %Y}."
 
 
@@ -44,6 +50,8 @@ def checkout(request: HttpRequest, campaign_slug: str) -> HttpResponse:
         return render(request, "payments/checkout.html", context, status=409)
     try:
         threshold = selectors.declaration_threshold(mode=campaign.mode, on=now.date())
+        names = public_name_threshold(on=now.date())
+        reported = figure(REPORTED_FIGURE[campaign.mode], on=now.date())
     except FigureNotInForce as err:
         context["closed"] = str(err)
         return render(request, "payments/checkout.html", context, status=503)
@@ -54,8 +62,13 @@ def checkout(request: HttpRequest, campaign_slug: str) -> HttpResponse:
     preset = request.GET.get("amount", "")
     form = DonateForm(request.POST or None, threshold_pence=threshold.value, threshold_citation=threshold.citation,
                       candidacies=choices, initial={"amount": preset} if preset.isdigit() else None)
+    group = organisation_defaults(organisation=campaign.organisation or getattr(request, "organisation", None))
     context.update(form=form, threshold=threshold, threshold_display=money(threshold.value, short=True),
-                   presets=PRESET_POUNDS)
+                   presets=PRESET_POUNDS, group=group,
+                   names_display=money(names.value, short=True), names_figure=names,
+                   reported_display=money(reported.value, short=True), reported_figure=reported,
+                   errors=[(form[name].auto_id if name in form.fields else "donate", error)
+                           for name, errors in form.errors.items() for error in errors] if form.is_bound else [])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         metadata = gift_metadata(

@@ -164,3 +164,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
     connection.close()
     settings_dict.update(owner)
     settings_dict.pop(dbroles.OWNER_KEY, None)
+
+
+_EXIT_STATUS: list[int] = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _EXIT_STATUS.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """With SWINGFUND_TEST_EXIT_AFTER_REPORT=1 (.ci/run), leave with pytest's own exit status once the report is
+    written, skipping the interpreter's clean-up: on one CI run an SQLite suite whose 1,142 tests had all passed then
+    crashed (SIGSEGV) while the interpreter tore down the threads and connections that live servers left behind.
+    The status is the tests' own; nothing is hidden from the report."""
+    if os.environ.get("SWINGFUND_TEST_EXIT_AFTER_REPORT") == "1" and _EXIT_STATUS:
+        import sys
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_EXIT_STATUS[-1])

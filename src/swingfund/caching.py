@@ -218,7 +218,7 @@ def _put(key: str, value: object, *, shared: bool, timeout: int | None) -> None:
     _local_set(key, value, timeout)
 
 
-def client_address(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest) -> str | None:
     """The address of the client that sent `request`: the socket's; or, behind `settings.SWINGFUND_PROXY_COUNT`
     trusted proxies (each appends the address it received the request from to X-Forwarded-For), the entry that many
     places from the right. Entries further left are whatever the client wrote and are never read. The sign-in
@@ -233,7 +233,12 @@ def client_address(request: HttpRequest) -> str:
         # socket's, so it is one fewer than the proxies in front of the site.
         address, _ = get_client_ip(request, proxy_order="left-most", proxy_count=proxies - 1, strict=False,
                                    request_header_order=["HTTP_X_FORWARDED_FOR"])
-    return address or request.META.get("REMOTE_ADDR") or "unknown"
+    return address or request.META.get("REMOTE_ADDR") or None
+
+
+def client_address(request: HttpRequest) -> str:
+    """`client_ip` as a key: "unknown" for a request that carries no address (an in-process request)."""
+    return client_ip(request) or "unknown"
 
 
 def _rate_check(request: HttpRequest) -> None:

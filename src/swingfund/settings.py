@@ -267,7 +267,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 SWINGFUND_PROXY_COUNT = int(os.environ.get("SWINGFUND_PROXY_COUNT", "0"))
 if SWINGFUND_PROXY_COUNT < 0:
     raise ImproperlyConfigured("SWINGFUND_PROXY_COUNT must be 0 or more.")
-AXES_CLIENT_IP_CALLABLE = "swingfund.caching.client_address"
+AXES_CLIENT_IP_CALLABLE = "swingfund.caching.client_ip"  # None when unknown: axes stores an IP field
 
 
 def OTP_TOTP_ISSUER(device) -> str:  # django-otp calls a callable setting with the device

@@ -34,6 +34,7 @@ from datetime import date
 
 import numpy as np
 
+from swingfund import caching
 from swingfund.targeting.selectors import SeatArrays, elections_with_results, seat_arrays
 from swingfund.targeting.swing import UNIFORM, national_shares, project, top_two
 
@@ -360,6 +361,7 @@ def _draw_scale(rng: np.random.Generator, tails: str, draws: int) -> np.ndarray:
     return np.ones(draws)
 
 
+@caching.pure("forecast_sample")
 def forecast_sample(forecast: Forecast, *, draws: int = SAMPLE_DRAWS, seed: int = 2024) -> Sample:
     """Sample every seat's leading candidacies (seat and national errors drawn) for intervals and P(win).
 

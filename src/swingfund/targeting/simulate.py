@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from swingfund import caching
 from swingfund.targeting.bloc import Assumptions
 
 DEFAULT_DRAWS = 100_000
@@ -66,6 +67,7 @@ class Pivotal:
                    "volatility and assumption draws); assumptions and national error drawn once per simulation")
 
 
+@caching.pure("p_pivotal")
 def p_pivotal(
     *, base: np.ndarray, forecast, assumptions: Assumptions, allocation: str | dict[int, float] = "seat",
     draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, progress: Callable[[int, int], None] | None = None,

@@ -14,14 +14,14 @@ from swingfund.organisations.selectors import organisation_defaults
 from swingfund.planning.access import plan_refusal, plannable_organisations
 from swingfund.planning.caps import CHANNELS
 from swingfund.planning.charts import comparison_svg
-from swingfund.planning.effect import EffectError, effect_parse
+from swingfund.planning.effect import DEFAULT_COST_TEXT, EffectError, effect_parse
 from swingfund.planning.plan import plan_compute
 from swingfund.scorecards.recommend_cli import BLOC_NONE, BLOC_SUPPORTERS, bloc_resolve
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.selectors import TargetingError
 
 DEFAULTS = {"election": "", "bloc": "", "budget": "20000", "grant": "",
-            "channel": "donation", "cost_per_vote": "40:20:80", "organisation": ""}
+            "channel": "donation", "cost_per_vote": DEFAULT_COST_TEXT, "organisation": ""}
 """The form's defaults; an empty election or bloc is the organisation's own (`organisation_defaults`)."""
 AMOUNT_BAD = "{name} must be an amount in pounds (got {value!r})."
 

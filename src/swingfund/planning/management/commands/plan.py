@@ -2,7 +2,7 @@
 
     swingfund plan --election parl.YYYY-MM-DD --budget 20000 --format json
     swingfund plan --bloc none --campaign library --variable --channel campaign
-    swingfund plan --bloc topic:category --budget 5000 --grant 1000 --cost-per-vote 40:20:80
+    swingfund plan --bloc topic:category --budget 5000 --grant 1000 --cost-per-vote 26.25:17.5:35
 
 The election, bloc and lens default to the group's own (its organisation's defaults); `--bloc none` ranks seats by
 marginality, `--bloc supporters` by the group's own consenting supporters per seat.
@@ -27,7 +27,7 @@ from swingfund.funding.models import Campaign
 from swingfund.funding.selectors import campaign_spendable_pence
 from swingfund.organisations.selectors import organisation_defaults
 from swingfund.planning.caps import CHANNELS
-from swingfund.planning.effect import EffectError, effect_parse
+from swingfund.planning.effect import DEFAULT_COST_TEXT, EffectError, effect_parse
 from swingfund.planning.plan import DEFAULT_STEP, plan_compute
 from swingfund.planning.sources import organisation_get
 from swingfund.scorecards.recommend_cli import bloc_resolve
@@ -71,7 +71,7 @@ class Command(BaseCommand):
         parser.add_argument("--not-registered", action="store_true",
                             help="campaign: the group has not notified the Commission (notification threshold).")
         parser.add_argument("--cost-per-vote", metavar="C[:LOW:HIGH]",
-                            help="Pounds per extra vote for a seat's first £2,000 (default 40:20:80).")
+                            help=f"Pounds per extra vote for a seat's first £2,000 (default {DEFAULT_COST_TEXT}).")
         parser.add_argument("--lens", choices=["swing", "own"], help="Default: the group's lens.")
         parser.add_argument("--draws", type=int, default=20_000, help="Targeting's Monte Carlo draws per seat.")
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")

@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
@@ -62,3 +63,36 @@ def made_after_poll(*, forecast: StoredForecast) -> bool:
     """Was the forecast made on or after its election's polling day (a rehearsal, not a published forecast)?"""
     election = Election.objects.filter(pk=forecast.election_id).first()
     return election is not None and forecast.made_at.date() >= election.poll_date
+
+
+TARGETS_MODEL = "swingfund targeting: the forecast of the next result (projection, national and seat errors)"
+TARGETS_INTERVAL = "10–90 %"
+
+
+def targets_forecast_seats(*, table) -> list[dict[str, object]]:
+    """Per seat of a target table (`targets.TargetTable`) with a forecast: the projected winner's party, its
+    P(win), its lead and the 10–90 % interval of that lead, and the value of money there (targeting/value.py)."""
+    value = table.money_value
+    out = []
+    for i, code in enumerate(table.seats.codes):
+        p = float(table.p_win[i]) if table.p_win is not None else float("nan")
+        if not np.isfinite(p) or not np.isfinite(table.majority[i]):
+            continue
+        row = {"gss_code": code, "seat": table.seats.names[i], "party": table.party[i], "mp": table.mp[i],
+               "p_win": round(p, 6),
+               "lead": round(float(table.majority[i]), 1),
+               "lead_interval": [round(float(table.majority_p10[i]), 1), round(float(table.majority_p90[i]), 1)]}
+        if value is not None and np.isfinite(value.per_1000[i]):
+            row["value_per_1000"] = round(float(value.per_1000[i]), 6)
+        out.append(row)
+    return out
+
+
+def targets_publish(*, organisation: Organisation, election_id: str, table, inputs: dict[str, object]
+                    ) -> StoredForecast:
+    """Store the forecast a group publishes with its targets: the table (computed from the result of
+    `table.seats.election_id`) is its forecast of `election_id`, the election after."""
+    return stored_forecast_record(organisation=organisation, election_id=election_id,
+                                  base_election_id=table.seats.election_id, kind=StoredForecast.Kind.TARGETS,
+                                  model=TARGETS_MODEL, inputs={**inputs, "interval_level": TARGETS_INTERVAL},
+                                  seats=targets_forecast_seats(table=table))

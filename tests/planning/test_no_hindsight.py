@@ -54,6 +54,12 @@ def test_a_rejected_seat_gets_nothing_and_enters_only_a_labelled_what_if(next_el
     assert ilford["forecast_sd_votes"] == pytest.approx(4_621, rel=0.03)
     sd = ilford["forecast_sd_votes"]
     assert ilford["p_win_without"] == pytest.approx(norm.cdf((-528 + votes(1_000)) / sd), abs=1e-4)
+    # The value of the next £10,000 there, per £1,000 (ΔP, the planner's objective), and pounds per 0.01 seat.
+    spent = (ilford["amount_pence"] + ilford["fixed_pence"]) / 100
+    gain = norm.cdf((-528 + votes(spent + 10_000)) / sd) - norm.cdf((-528 + votes(spent)) / sd)
+    assert ilford["value_per_1000"] == pytest.approx(gain / 10, abs=2e-6)
+    assert ilford["pounds_per_hundredth_seat"] == pytest.approx(10_000 * 0.01 / gain, rel=1e-3)
+    assert ilford["value_interval"][0] < ilford["value_per_1000"] < ilford["value_interval"][1]
     # The plan's expectation, recomputed here from its own rows with the hand curve.
     expected = sum(norm.cdf((r["margin_votes"] + votes((r["amount_pence"] + r["fixed_pence"]) / 100))
                             / r["forecast_sd_votes"]) for r in rows.values())

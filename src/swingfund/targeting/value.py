@@ -18,7 +18,7 @@ they are turned into pounds with, are named constants below):
   hour (`CONTACTS_PER_HOUR`), and one extra vote per about 177 pieces of partisan direct mail
   (`LETTERS_PER_VOTE`). At a paid canvasser-hour of £15 (`CANVASS_HOUR_POUNDS`, an assumption near the UK's
   voluntary Living Wage with costs) the first money buys a vote for 14 × £15 ÷ 12 = £17.50 to 14 × £15 ÷ 6 =
-  £35, centrally 14 × £15 ÷ 8 ≈ £26; a letter at about 59p (`LETTER_POUNDS`: print and bulk postage, an
+  £35, centrally 14 × £15 ÷ 8 = £26.25; a letter at about 59p (`LETTER_POUNDS`: print and bulk postage, an
   assumption) buys one for 177 × £0.59 ≈ £104.
 * Pattie, Johnston and Fieldhouse, "Winning the local vote" (*APSR* 89(4), 1995), and Johnston and Pattie's later
   constituency studies: local spending works, with diminishing returns. So the cheapest contacts come first
@@ -26,8 +26,8 @@ they are turned into pounds with, are named constants below):
   it, £5,000 at four times it (≈ the direct-mail cost) — and stays at the direct-mail cost beyond: letters can
   always be bought.
 
-At the central figures £10,000 buys 2,000/26 + 3,000/52 + 5,000/104 ≈ 183 votes (about £55 a vote); across the
-range, 136 (at £35) to 271 (at £17.50). The earlier curve (£40, halving without end) bought 118.75. Money never
+At the central figures £10,000 buys 2,000/26.25 + 3,000/52.50 + 5,000/105 ≈ 181 votes (about £55 a vote); across
+the range, 136 (at £35) to 271 (at £17.50). The earlier curve (£40, halving without end) bought 118.75. Money never
 adds more votes than the bloc voters not yet with the candidate (`headroom`).
 """
 

@@ -143,6 +143,9 @@ class Plan:
             "step_pence": self.step_pence, "backed_seats": len(self.seats),
             "allocated_pence": int(self.amounts_pence.sum()),
             "unspent_pence": self.budget_pence - int(self.amounts_pence.sum()),
+            "budget": money(self.budget_pence, short=True),
+            "allocated": money(int(self.amounts_pence.sum()), short=True),
+            "unspent": money(self.budget_pence - int(self.amounts_pence.sum()), short=True),
             "allocation": self.allocation(),
             "expected_aligned_elected": {
                 "expected": round(self.expected, 3), "interval": [self.interval[0], self.interval[1]],
@@ -209,6 +212,8 @@ def _baseline(problem: Problem, amounts: np.ndarray, description: str, *, best: 
     gain = gain_interval(problem, best, amounts)
     return {"description": description, "expected": round(problem.expected(amounts), 3), "interval": [low, high],
             "allocated_pence": int(amounts.sum()), "unspent_pence": problem.budget_pence - int(amounts.sum()),
+            "allocated": money(int(amounts.sum()), short=True),
+            "unspent": money(problem.budget_pence - int(amounts.sum()), short=True),
             "seats_funded": int((amounts > 0).sum()),
             "gain": {"expected": round(gain.expected, 4), "interval": [round(gain.low, 4), round(gain.high, 4)],
                      "interval_level": f"{int(INTERVAL[0] * 100)}–{int(INTERVAL[1] * 100)} %"}}

@@ -41,6 +41,8 @@ ORGANISATION_UNKNOWN = "No organisation {slug!r}. Organisations: {known}."
 ELECTION_UNKNOWN = "No election {election!r}. Elections: {known}."
 NO_BASE = ("No earlier election with results on {boundary_set} boundaries to forecast {election} from: a plan reads "
            "the forecast from the election before, never the election's own result. Import the earlier results.")
+BASELINE_ATTRIBUTES = ("baseline", "baseline_election")
+"""Where an election may name the result it is forecast from (issue 18: `election add` names its baseline)."""
 APPROVED, UNDECIDED, REJECTED = "approved", "undecided", "rejected"
 """The committee's word on a backed seat's grant."""
 ORGANISATION_NEEDED = ("Say which organisation with --organisation SLUG (organisations: {known}). Run the demo's "
@@ -106,9 +108,10 @@ def forecast_base(*, election_id: str) -> Election:
     if election is None:
         known = ", ".join(Election.objects.order_by("id").values_list("id", flat=True)) or "none"
         raise ValueError(ELECTION_UNKNOWN.format(election=election_id, known=known))
-    named = getattr(election, "baseline", None)
-    if isinstance(named, Election) and named.pk != election.pk:
-        return named
+    for attribute in BASELINE_ATTRIBUTES:  # the baseline an election names, where the model records one
+        named = getattr(election, attribute, None)
+        if isinstance(named, Election) and named.pk != election.pk:
+            return named
     base = (Election.objects.filter(boundary_set=election.boundary_set, poll_date__lt=election.poll_date,
                                     results__isnull=False).distinct().order_by("-poll_date", "notional").first())
     if base is None:

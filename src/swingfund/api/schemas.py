@@ -253,6 +253,7 @@ class EvaluationOut(Schema):
     summary: dict[str, Any]
     seats: list[SeatEvaluationOut]
     notes: list[str]
+    stored_forecasts: list[dict[str, Any]] = []  # the forecasts the group stored, scored (evaluation/stored.py)
 
 
 class SupporterIn(Schema):

@@ -15,6 +15,7 @@ from swingfund.committee.models import Decision, Proposal
 from swingfund.display import money
 from swingfund.elections.models import Candidacy, Election, Result
 from swingfund.evaluation import scoring
+from swingfund.evaluation.stored import stored_forecast_scores
 from swingfund.funding.models import Grant
 from swingfund.organisations.models import Organisation
 from swingfund.targeting.bloc import Assumptions, bloc_parse
@@ -79,6 +80,7 @@ class Evaluation:
     seats: list[SeatEvaluation]
     prior_election: str | None
     notes: list[str] = field(default_factory=list)
+    stored_forecasts: list[dict[str, object]] = field(default_factory=list)
 
     def summary(self) -> dict[str, object]:
         won = sum(s.won for s in self.seats)
@@ -107,7 +109,8 @@ class Evaluation:
 
     def as_dict(self) -> dict[str, object]:
         return {"election": self.election_id, "organisation": self.organisation, "bloc": self.bloc,
-                "summary": self.summary(), "seats": [s.as_dict() for s in self.seats], "notes": self.notes}
+                "summary": self.summary(), "seats": [s.as_dict() for s in self.seats], "notes": self.notes,
+                "stored_forecasts": self.stored_forecasts}
 
 
 def organisation_get(*, slug: str) -> Organisation:
@@ -261,7 +264,8 @@ def evaluate(*, election_id: str, organisation: str, bloc: str | None = None,
         *[f"Source: {s.title} — {s.publisher} ({s.file_name})" for s in table.sources],
     ]
     return Evaluation(election_id=election.pk, organisation=org.slug, bloc=bloc or "", seats=rows,
-                      prior_election=prior.pk if prior else None, notes=notes)
+                      prior_election=prior.pk if prior else None, notes=notes,
+                      stored_forecasts=stored_forecast_scores(organisation=org, election_id=election.pk))
 
 
 def track_record(*, organisation: str, bloc: str | None = None) -> list[Evaluation]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -38,6 +39,8 @@ from swingfund.targeting.selectors import (
 )
 from swingfund.targeting.simulate import DEFAULT_DRAWS, DEFAULT_SEED, p_pivotal
 from swingfund.targeting.swing import SwingError
+from swingfund.targeting.value import MoneyValue, money_value
+from swingfund.targeting.value import describe as value_describe
 
 SHARES_BAD_FORMAT = "National shares must look like Lab=0.34,Con=0.24 (got {text!r})."
 SHARES_UNKNOWN_PARTY = "No party {party!r} stood in {election}. Parties: {parties}."
@@ -88,6 +91,9 @@ class TargetRow:
     criteria: dict[str, bool | None] | None = None
     cohesive_leverage: float = float("nan")
     adult_share: float = float("nan")
+    value_per_1000: float = float("nan")
+    value_interval: tuple[float, float] = (float("nan"), float("nan"))
+    pounds_per_hundredth_seat: float = float("nan")
 
     @property
     def has_data(self) -> bool:
@@ -101,6 +107,7 @@ class TargetRow:
 
         out = {k: clean(v) for k, v in self.__dict__.items()}
         out["majority_interval"] = {"p10": clean(self.majority_interval[0]), "p90": clean(self.majority_interval[1])}
+        out["value_interval"] = {"low": clean(self.value_interval[0]), "high": clean(self.value_interval[1])}
         out["p_decisive"] = out["p_swing"]  # the v1 name, kept for readers of the old field
         out["has_data"] = self.has_data
         return out
@@ -164,11 +171,29 @@ class TargetTable:
             p_own=float(self.p_own[i]), **self._v2(i),
         )
 
+    @cached_property
+    def money_value(self) -> MoneyValue | None:
+        """The value of money per seat (`value.py`) for the challenger — the forecast's runner-up, behind by the
+        projected majority — with the lead's sd from the 10–90 % majority interval; None without an interval."""
+        if self.majority_p10 is None or self.majority_p90 is None:
+            return None
+        return money_value(margin=-self.majority, sigma=value_sigma(self.majority_p10, self.majority_p90),
+                           headroom=self.bloc_voters * (1 - self.assumptions.cohesion.central)
+                           if self.kind == KIND_CENSUS else None)
+
+    def _value(self, i: int) -> dict[str, object]:
+        v = self.money_value
+        if v is None:
+            return {}
+        return {"value_per_1000": float(v.per_1000[i]),
+                "value_interval": (float(v.per_1000_low[i]), float(v.per_1000_high[i])),
+                "pounds_per_hundredth_seat": float(v.pounds_per_hundredth_seat[i])}
+
     def _v2(self, i: int) -> dict[str, object]:
         if self.p_swing_se is None:
             return {}
         crit = {k: (None if np.isnan(v[i]) else bool(v[i])) for k, v in (self.criteria or {}).items()}
-        return {"p_swing_se": float(self.p_swing_se[i]), "p_own_se": float(self.p_own_se[i]),
+        return {**self._value(i), "p_swing_se": float(self.p_swing_se[i]), "p_own_se": float(self.p_own_se[i]),
                 "majority_interval": (float(self.majority_p10[i]), float(self.majority_p90[i])),
                 "p_win": float(self.p_win[i]), "criteria": crit,
                 "cohesive_leverage": float(self.cohesive_leverage[i]), "adult_share": float(self.adult_share[i])}
@@ -216,6 +241,8 @@ class TargetTable:
                          f"{_largest(self.p_own_se)} (own). Allocation: {self.allocation_text}.")
             lines.append("Majority interval: 10–90 % of the projected winner's lead over its strongest rival, "
                          "sampled from the forecast.")
+            lines.append(value_describe() + " Here the backed candidate is the challenger (the forecast's "
+                         "runner-up, behind by the majority).")
         lines += list(self.adult_notes)
         lines += [f"Assumption — {line}" for line in self.assumptions.describe()]
         if self.no_data_count:
@@ -242,6 +269,8 @@ class TargetTable:
             lines.append(f"Forecast: centre {self.projection or 'the last result'}; national error sd "
                          f"{self.national_sd:.3f} per party (assumption); seat error sd = {se.intercept:.4f} + "
                          f"{se.slope:.3f} × |national change| ({self.tails} tails), {se.source}.")
+            lines.append(value_describe() + " Here the backed candidate is the challenger (the forecast's "
+                         "runner-up, behind by the majority).")
         lines += [f"Source: {s.title} — {s.publisher} ({s.file_name})" for s in self.sources]
         return lines
 
@@ -258,6 +287,19 @@ class TargetTable:
                          "sha256": s.sha256} for s in self.sources],
             "seats": [r.as_dict() for r in rows],
         }
+
+
+VALUE_Z80 = 1.2815515655446004
+"""The 10–90 % interval spans ±1.2816 sd of a normal distribution."""
+VALUE_MIN_SIGMA = 50.0
+
+
+def value_sigma(p10: np.ndarray, p90: np.ndarray) -> np.ndarray:
+    """The forecast's sd of the lead from its 10–90 % interval (NaN where there is none), at least 50 votes."""
+    width = np.asarray(p90, dtype=np.float64) - np.asarray(p10, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(width) & (width > 0), np.maximum(width / (2 * VALUE_Z80), VALUE_MIN_SIGMA),
+                        np.nan)
 
 
 def shares_parse(*, text: str, seats: SeatArrays) -> dict[int, float]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -9,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
 from swingfund import caching
+from swingfund.display import money
 from swingfund.organisations.selectors import group_defaults
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.charts import HEX_CREDIT, ChartError, hexjson_path, leverage_bars_svg
@@ -18,7 +21,7 @@ from swingfund.targeting.hexmap import linked_hex_map_svg, map_hexes_load
 from swingfund.targeting.selectors import TargetingError, elections_with_results
 from swingfund.targeting.simulate import DEFAULT_DRAWS, DEFAULT_SEED
 from swingfund.targeting.swing import SwingError
-from swingfund.targeting.targets import TargetTable, targets_compute
+from swingfund.targeting.targets import TargetRow, TargetTable, targets_compute
 
 BAR_SEATS = 20
 PAGE_ROWS = 100
@@ -153,7 +156,8 @@ def _table_context(table: TargetTable, *, region: str, all_rows: bool = False) -
         "own_leverage": leverage_text(r.own_leverage), "p_swing": probability_text(r.p_swing),
         "p_own": probability_text(r.p_own), "sort": {k: _sort_value(getattr(r, k)) for k in
                                                       ("majority", "bloc_voters", "leverage", "own_leverage",
-                                                       "p_swing", "p_own")},
+                                                       "p_swing", "p_own", "value_per_1000")},
+        "value": _value_text(r),
         "url": _seat_url(r.code),
     } for r in rows]
     total = len(display)
@@ -166,6 +170,16 @@ def _table_context(table: TargetTable, *, region: str, all_rows: bool = False) -
             "regions": table.regions(), "region": region,
             "bar_chart": mark_safe(bars), "hex_map": mark_safe(hexmap), "hex_error": hex_error,
             "hex_credit": HEX_CREDIT, "notes": table.notes(), "bar_seats": len(top)}
+
+
+def _value_text(r: TargetRow) -> str:
+    """ΔP per £1,000 with its range, and pounds per 0.01 expected seat (value.py)."""
+    if not math.isfinite(r.value_per_1000):
+        return "—"
+    low, high = r.value_interval
+    per = r.pounds_per_hundredth_seat
+    cost = f"; {money(int(round(per)) * 100, short=True)} per 0.01 seat" if math.isfinite(per) else ""
+    return f"{r.value_per_1000:.4f} ({low:.4f}–{high:.4f}){cost}"
 
 
 def _se_text(se: float) -> str:

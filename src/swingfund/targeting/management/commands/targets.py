@@ -82,6 +82,11 @@ class Command(BaseCommand):
                             help="Override the seat error estimated from the imported history (e.g. 0 for none).")
         parser.add_argument("--tails", choices=list(TAILS), default="student-t", help="Seat error distribution.")
         parser.add_argument("--allocation-source", help="Where allocation shares by party come from (required).")
+        parser.add_argument("--publish", metavar="ELECTION",
+                            help="Publish these targets as the group's forecast of ELECTION (the election after the "
+                                 "one whose result they start from): stored with its date and inputs, scored by "
+                                 "`swingfund evaluate` once ELECTION's result is imported.")
+        parser.add_argument("--organisation", help="With --publish: the group's slug (default: the only one).")
         parser.add_argument("--allocation", default="seat",
                             help="Where the bloc's votes are now: seat (default), turnout, winner, or Lab=0.6,Con=0.1.")
 
@@ -120,12 +125,33 @@ class Command(BaseCommand):
                               include_no_data=not o["top"] or bool(o["region"]))
         except (BlocError, TargetingError, SwingError, ValueError) as exc:
             raise CommandError(str(exc), returncode=USAGE_ERROR) from exc
+        if o["publish"]:
+            self._publish(table, election_id=o["publish"], organisation=o["organisation"], options=o)
         if o["format"] == "json":
             self.stdout.write(json.dumps(table.as_dict(rows), indent=2, ensure_ascii=False))
         elif o["format"] == "csv":
             self.stdout.write(self._csv(rows, assumptions=self._assumptions_text(table)), ending="")
         else:
             self.stdout.write(self._table(table, rows, lens=o["lens"], top=o["top"]), ending="")
+
+    def _publish(self, table: TargetTable, *, election_id: str, organisation: str | None, options: dict) -> None:
+        """Store the published forecast (targeting.forecasts.targets_publish) and say so on stderr."""
+        from swingfund.organisations.models import Organisation
+        from swingfund.targeting.forecasts import targets_publish
+
+        orgs = Organisation.objects.filter(slug=organisation) if organisation else Organisation.objects.all()[:2]
+        if len(orgs) != 1:
+            raise CommandError("--publish: say which organisation publishes with --organisation SLUG.",
+                               returncode=USAGE_ERROR)
+        inputs = {k: options[k] for k in ("bloc", "census", "draws", "seed", "swing", "shares", "share_basis",
+                                          "national_sd", "seat_error", "tails", "allocation", "allocation_source")}
+        inputs["assumptions"] = table.assumptions.as_dict()
+        try:
+            stored = targets_publish(organisation=orgs[0], election_id=election_id, table=table, inputs=inputs)
+        except ValueError as exc:
+            raise CommandError(str(exc), returncode=USAGE_ERROR) from exc
+        self.stderr.write(f"Published: forecast #{stored.pk} of {election_id} from {table.seats.election_id}, "
+                          f"stored {stored.made_at:%Y-%m-%d %H:%M} UTC.")
 
     @staticmethod
     def _assumptions_text(table: TargetTable) -> str:

@@ -179,6 +179,8 @@ def pytest_unconfigure(config):
     written, skipping the interpreter's clean-up: on one CI run an SQLite suite whose 1,142 tests had all passed then
     crashed (SIGSEGV) while the interpreter tore down the threads and connections that live servers left behind.
     The status is the tests' own; nothing is hidden from the report."""
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: it leaves as xdist says, after its last report
+        return
     if os.environ.get("SWINGFUND_TEST_EXIT_AFTER_REPORT") == "1" and _EXIT_STATUS:
         import sys
 

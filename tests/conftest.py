@@ -118,6 +118,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from swingfund import dbroles
 
     settings_dict = connections["default"].settings_dict
+    if settings_dict["ENGINE"] == "swingfund.dbsqlite":
+        # pytest-xdist: pytest-django names a per-worker test database for any engine but its own SQLite one; ours
+        # (dbsqlite/) is SQLite too, and its test database lives in each worker's memory, private to the process.
+        settings_dict.setdefault("TEST", {})["NAME"] = None
     owner = settings_dict.get(dbroles.OWNER_KEY)
     if owner:  # set up as the owner; django_db_setup below switches to the application's role
         app = {"USER": settings_dict["USER"], "PASSWORD": settings_dict["PASSWORD"]}

@@ -24,7 +24,8 @@ from swingfund.funding.models import Campaign, Donation, Grant
 
 NO_DONOR_TO_CHECK = "An anonymous gift cannot be checked: it must be returned."
 PAGE_ROWS = 500
-LEDGER_SOURCE = ("swingfund ledger: append-only, SHA-256 chained; recompute it from this file with `python3 verify_ledger.py ledger.json` (tools/verify_ledger.py), or run `swingfund ledger verify`")
+LEDGER_SOURCE = ("swingfund ledger: append-only, SHA-256 chained; recompute it from this file with "
+                 "`python3 verify_ledger.py ledger.json` (tools/verify_ledger.py), or run `swingfund ledger verify`")
 CSV_COLUMNS = ["id", "posted_at", "kind", "description", "campaign", "giver", "account", "account_name",
                "amount_pence", "amount", "reverses", "prev_hash", "hash"]
 

@@ -37,8 +37,10 @@ PROPOSAL_CHANGED = (
     "Refused: proposal #{proposal} no longer matches what decision #{id} approved (recorded hash {recorded}, "
     "the proposal now hashes to {now}); a grant is made only from the proposal exactly as decided."
 )
-DECISION_DISAGREES = ("Refused: decision #{id}, the votes it counted and their hashes do not agree ({problems}); a grant "
-                      "is made only from a decision its votes and the committee's signed record chain still support.")
+DECISION_DISAGREES = (
+    "Refused: decision #{id}, the votes it counted and their hashes do not agree ({problems}); a grant is made only "
+    "from a decision its votes and the committee's record chain still support."
+)
 NO_CAMPAIGN = "No campaign of {organisation} can pay this grant: create a campaign first."
 INSUFFICIENT_FUNDS = (
     "Refused: campaign '{campaign}' has {available} pence spendable{held_note}, less than the {amount} pence asked."

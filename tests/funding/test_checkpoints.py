@@ -114,9 +114,43 @@ def test_a_rewrite_with_recomputed_hashes_passes_the_chain_but_fails_against_the
                        [gift.transaction_id])
         cursor.execute("UPDATE funding_donation SET amount_pence = amount_pence / 10 WHERE id = %s", [gift.pk])
         _rehash_from(gift.transaction_id)
-    call_command("ledger", "verify")  # the attack: the chain alone still checks out
+    assert ledger.ledger_verify().ok  # the attack: the chain alone still checks out
+    with pytest.raises(CommandError, match="(?s)stored here.*history up to it was rewritten"):
+        call_command("ledger", "verify")  # plain verify checks the latest checkpoint it holds
     with pytest.raises(CommandError, match="history up to it was rewritten"):
         call_command("ledger", "verify", "--against", str(books))
+
+
+def test_a_recomputed_chain_re_signed_with_a_key_from_the_data_folder_is_refused(books, signing_key_file,
+                                                                                 settings):
+    from swingfund.settings import data_home
+
+    gift = Donation.objects.order_by("transaction_id")[1]
+    with attacker_with_owner_rights(), connection.cursor() as cursor:
+        cursor.execute("UPDATE funding_entry SET amount_pence = amount_pence / 10 WHERE transaction_id = %s",
+                       [gift.transaction_id])
+        cursor.execute("UPDATE funding_donation SET amount_pence = amount_pence / 10 WHERE id = %s", [gift.pk])
+        _rehash_from(gift.transaction_id)
+    # The key kept where the issue found it, in the data folder beside the database: whoever can rewrite the database
+    # there holds it too, and could re-sign the rewritten history.
+    in_data = data_home() / "ledger-signing-key.pem"
+    in_data.write_bytes(signing_key_file.read_bytes())
+    settings.LEDGER_SIGNING_KEY = str(in_data)
+    with pytest.raises(CommandError) as refused:
+        call_command("ledger", "checkpoint")
+    message = str(refused.value)
+    assert message.startswith(f"Refused: the ledger signing key {in_data.resolve()} is in the data folder")
+    assert "SWINGFUND_LEDGER_KEY" in message and "removable media" in message  # and says where to put it
+    with pytest.raises(ValueError, match="is in the data folder"):
+        checkpoints.checkpoint_sign(key=checkpoints.signing_key(path=in_data), key_path=in_data)
+    assert LedgerCheckpoint.objects.count() == 1  # nothing re-signed: the honest checkpoint still catches it
+    with pytest.raises(CommandError, match="history up to it was rewritten"):
+        call_command("ledger", "verify", "--key", checkpoints.checkpoints_document()["keys"][
+            LedgerCheckpoint.objects.get().key_id])
+    settings.LEDGER_SIGNING_KEY = str(data_home() / "keys" / "new.pem")  # nor a new key made there
+    with pytest.raises(CommandError, match="is in the data folder"):
+        call_command("ledger", "checkpoint")
+    assert not (data_home() / "keys" / "new.pem").exists()
 
 
 def test_truncation_passes_the_chain_but_fails_against_the_checkpoint(books):
@@ -127,7 +161,9 @@ def test_truncation_passes_the_chain_but_fails_against_the_checkpoint(books):
         cursor.execute("DELETE FROM funding_entry WHERE transaction_id = %s", [last.transaction_id])
         cursor.execute("DELETE FROM funding_ledgertransaction WHERE id = %s", [last.transaction_id])
         _rehash_from(last.transaction_id)  # nothing after it: only moves the head back
-    call_command("ledger", "verify")  # the attack: the chain alone still checks out
+    assert ledger.ledger_verify().ok  # the attack: the chain alone still checks out
+    with pytest.raises(CommandError, match="only 4 transactions .* truncated"):
+        call_command("ledger", "verify")  # but not against the checkpoint stored here
     with pytest.raises(CommandError, match="only 4 transactions .* truncated"):
         call_command("ledger", "verify", "--against", str(books))
 
@@ -146,8 +182,9 @@ def test_a_checkpoint_re_signed_by_another_key_is_refused(books, tmp_path):
     with pytest.raises(CommandError, match="not the pinned key"):
         call_command("ledger", "verify", "--against", str(path))
     c["head_hash"] = "f" * 64  # and a tampered statement fails its own signature
-    path.write_text(json.dumps(forged))
-    with pytest.raises(CommandError, match="signature does not verify"):
+    report = checkpoints.verify_against(forged, pinned=other.public_key())
+    assert any("signature does not verify" in problem for problem in report.problems)
+    with pytest.raises(CommandError, match="not the pinned key"):  # the checkpoints stored here are not the forger's
         call_command("ledger", "verify", "--against", str(path), "--key", forged["keys"][key_id])
 
 
@@ -182,5 +219,6 @@ def test_verify_against_a_published_url(books, live_server):
     out = io.StringIO()
     call_command("ledger", "verify", "--against", f"{live_server.url}/funding/ledger/checkpoints.json", stdout=out)
     assert "extends all 1 published checkpoint(s)" in out.getvalue()
+    assert "the committee's record chain all 1 of its own" in out.getvalue()
     with pytest.raises(CommandError, match="not a swingfund checkpoints document"):
         call_command("ledger", "verify", "--against", f"{live_server.url}/funding/ledger.csv")

@@ -215,6 +215,61 @@ def test_the_applications_role_cannot_truncate_the_ledger_or_touch_its_triggers(
     call_command("ledger", "verify", "--against", str(books))
 
 
+# Deleting a checkpoint, or rewriting or deleting a chain head, as the application's role (PostgreSQL: the rights it
+# lacks, then the head's trigger); on SQLite the checkpoints' triggers refuse every DELETE (its file has no roles).
+HEAD_REWRITES = {
+    "postgresql": [("DELETE FROM funding_ledgercheckpoint", "permission denied"),
+                   ("DELETE FROM committee_recordcheckpoint", "permission denied"),
+                   ("UPDATE funding_ledgercheckpoint SET head_hash = 'f'", "permission denied"),
+                   ("DELETE FROM funding_chainhead", "permission denied"),
+                   ("UPDATE funding_chainhead SET last_id = 4, last_hash = (SELECT hash FROM funding_ledgertransaction "
+                    "WHERE id = 4)", "only moves forward"),
+                   ("UPDATE funding_chainhead SET last_hash = repeat('f', 64)", "only moves forward"),
+                   ("UPDATE funding_chainhead SET last_id = 6", "only moves forward"),
+                   ("UPDATE committee_recordchainhead SET last_hash = repeat('f', 64)", "only moves forward")],
+    "sqlite": [("DELETE FROM funding_ledgercheckpoint", "append-only"),
+               ("DELETE FROM committee_recordcheckpoint", "append-only")],
+}
+
+
+@pytest.mark.parametrize(("statement", "refusal"), HEAD_REWRITES[connection.vendor])
+def test_the_applications_role_cannot_delete_checkpoints_or_rewrite_the_chain_head(books, statement, refusal):
+    from swingfund.committee.models import RecordChainHead, RecordCheckpoint
+
+    RecordChainHead.objects.get_or_create(pk=1, defaults={"last_position": 0, "last_hash": "0" * 64})
+    assert dbroles.role_problems() == []
+    head = ChainHead.objects.values_list("last_id", "last_hash").get()
+    with pytest.raises(DatabaseError, match=refusal), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert ChainHead.objects.values_list("last_id", "last_hash").get() == head
+    assert (LedgerCheckpoint.objects.count(), RecordCheckpoint.objects.count()) == (1, 1)
+    call_command("ledger", "verify", "--against", str(books))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="roles and their rights are PostgreSQL's")
+def test_db_roles_names_a_chain_head_left_without_its_trigger_and_a_checkpoint_the_role_may_delete(books):
+    with dbroles.as_owner(), connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER funding_chainhead_advances_only ON funding_chainhead")
+        cursor.execute(f"GRANT DELETE ON funding_ledgercheckpoint TO \"{connection.settings_dict['USER']}\"")
+    try:
+        problems = dbroles.role_problems()
+        with pytest.raises(CommandError, match="funding_chainhead has no enabled trigger"):
+            call_command("db", "roles")
+    finally:
+        from swingfund import appendonly
+
+        with dbroles.as_owner(), connection.cursor() as cursor:
+            for sql in appendonly.postgres_head_guard("funding_chainhead", position="last_id",
+                                                      log="funding_ledgertransaction", log_position="id"):
+                cursor.execute(sql)
+            cursor.execute(f"REVOKE DELETE ON funding_ledgercheckpoint FROM \"{connection.settings_dict['USER']}\"")
+    user = connection.settings_dict["USER"]
+    assert problems == [f"role {user} may DELETE from funding_ledgercheckpoint",
+                        f"funding_chainhead has no enabled trigger keeping it moving forward: role {user} could "
+                        f"rewind it or point it at a made-up hash"]
+    assert dbroles.role_problems() == []
+
+
 def test_verify_against_a_published_url(books, live_server):
     out = io.StringIO()
     call_command("ledger", "verify", "--against", f"{live_server.url}/funding/ledger/checkpoints.json", stdout=out)

@@ -1,6 +1,6 @@
 """The committee's record chain (`committee/chain.py`): every vote and decision on a SHA-256 chain, its head, and its
 signed checkpoints. The links and checkpoints are append-only (the one kit's triggers; the whole-database flush may
-empty them, as it may the ledger's), and the votes and decisions already written are chained here in the order they
+empty them, as it may the ledger's; on PostgreSQL the head only moves forward), and the votes and decisions already written are chained here in the order they
 were written, so a grant from an earlier decision finds its links."""
 
 from django.db import migrations, models
@@ -18,7 +18,9 @@ def triggers(apps, schema_editor):
         statements = [sql for t in TABLES for sql in kit.sqlite_create(t, message=MESSAGE, flush_may_delete=True)]
     elif vendor == "postgresql":
         statements = [kit.postgres_function(POSTGRES_FUNCTION, message=MESSAGE),
-                      *(sql for t in TABLES for sql in kit.postgres_create(t, function=POSTGRES_FUNCTION))]
+                      *(sql for t in TABLES for sql in kit.postgres_create(t, function=POSTGRES_FUNCTION)),
+                      *kit.postgres_head_guard("committee_recordchainhead", position="last_position",
+                                               log="committee_chainlink", log_position="position")]
     else:
         statements = []
     for sql in statements:

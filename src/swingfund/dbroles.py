@@ -64,25 +64,25 @@ def as_owner(alias: str = "default") -> Iterator[None]:
         settings_dict.update(app)
 
 
-# The append-only tables of the ledger and the committee: the application's role may read and add rows, never
-# change or delete one (their triggers refuse it too; without the right the database refuses it before any trigger).
-APPEND_ONLY_TABLES = ("funding_ledgertransaction", "funding_entry", "funding_ledgercheckpoint",
-                      "committee_vote", "committee_decision", "committee_auditevent", "committee_chainlink",
-                      "committee_recordcheckpoint")
+# The ledger's and the committee's chains: their append-only triggers refuse UPDATE and DELETE whoever writes.
+CHAIN_TABLES = ("funding_ledgertransaction", "funding_entry", "committee_chainlink")
+# The signed checkpoints: the application's role may read and add them, and has no right to change or delete one
+# (refused before any trigger runs).
+CHECKPOINT_TABLES = ("funding_ledgercheckpoint", "committee_recordcheckpoint")
 # The chain heads: updated to append (their trigger lets them only move forward), never deleted.
 CHAIN_HEADS = ("funding_chainhead", "committee_recordchainhead")
 
 
 def grant_statements(*, app_role: str, owner_role: str) -> list[str]:
     """What the owner grants the application's role: data, not structure. No TRUNCATE, no REFERENCES, no TRIGGER,
-    no ownership (so no ALTER TABLE … DISABLE TRIGGER, no DROP TRIGGER); no UPDATE or DELETE on an append-only table
-    (the checkpoints included), no DELETE of a chain head."""
+    no ownership (so no ALTER TABLE … DISABLE TRIGGER, no DROP TRIGGER); no UPDATE or DELETE of a signed checkpoint,
+    no DELETE of a chain head."""
     role = f'"{app_role}"'
     return [
         f"GRANT USAGE ON SCHEMA public TO {role}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
-        *(f"REVOKE UPDATE, DELETE ON {table} FROM {role}" for table in APPEND_ONLY_TABLES),
+        *(f"REVOKE UPDATE, DELETE ON {table} FROM {role}" for table in CHECKPOINT_TABLES),
         *(f"REVOKE DELETE ON {table} FROM {role}" for table in CHAIN_HEADS),
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}",
         f'ALTER DEFAULT PRIVILEGES FOR ROLE "{owner_role}" IN SCHEMA public '
@@ -107,10 +107,9 @@ def grant(*, app_role: str, alias: str = "default") -> list[str]:
 
 def role_problems(alias: str = "default") -> list[str]:
     """Why the connected role could rewrite the ledger's or the committee's history (empty when it cannot): superuser;
-    owner of an append-only table or a chain head, or holding TRUNCATE on one; holding UPDATE or DELETE on an
-    append-only table (a checkpoint deleted, a transaction rewritten), or DELETE on a chain head; a chain head without
-    the trigger that lets it only move forward (so it could be rewound or pointed at a made-up hash). PostgreSQL
-    only."""
+    owner of a chain's table, a checkpoint table or a chain head, or holding TRUNCATE on one; holding UPDATE or DELETE
+    on a checkpoint table, or DELETE on a chain head; a chain head without the trigger that lets it only move forward
+    (so it could be rewound or pointed at a made-up hash). PostgreSQL only."""
     connection = connections[alias]
     if connection.vendor != "postgresql":
         return []
@@ -120,7 +119,7 @@ def role_problems(alias: str = "default") -> list[str]:
         user, superuser = cursor.fetchone()
         if superuser:
             problems.append(f"role {user} is a superuser")
-        for table in (*APPEND_ONLY_TABLES, *CHAIN_HEADS):
+        for table in (*CHAIN_TABLES, *CHECKPOINT_TABLES, *CHAIN_HEADS):
             cursor.execute("SELECT pg_get_userbyid(relowner) = current_user, has_table_privilege(%s, 'TRUNCATE'), "
                            "has_table_privilege(%s, 'UPDATE'), has_table_privilege(%s, 'DELETE') "
                            "FROM pg_class WHERE relname = %s AND relkind = 'r'", [table, table, table, table])
@@ -133,9 +132,9 @@ def role_problems(alias: str = "default") -> list[str]:
                 continue
             if truncate:
                 problems.append(f"role {user} may TRUNCATE {table}")
-            if update and table in APPEND_ONLY_TABLES:
+            if update and table in CHECKPOINT_TABLES:
                 problems.append(f"role {user} may UPDATE {table}")
-            if delete:
+            if delete and table in (*CHECKPOINT_TABLES, *CHAIN_HEADS):
                 problems.append(f"role {user} may DELETE from {table}")
         for head in CHAIN_HEADS:
             cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_class WHERE relname = %s AND relkind = 'r'), "

@@ -58,13 +58,14 @@ def attacker_with_owner_rights():
                 for sql in triggers.SQLITE_FORWARD[:4]:
                     cursor.execute(sql)
         return
+    owned = (*triggers.TABLES, "funding_chainhead")  # the owner may also lift the head's advance-only trigger
     with dbroles.as_owner(), connection.cursor() as cursor:
-        for table in triggers.TABLES:
+        for table in owned:
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         try:
             yield
         finally:
-            for table in triggers.TABLES:
+            for table in owned:
                 cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
@@ -248,9 +249,10 @@ def test_the_applications_role_cannot_delete_checkpoints_or_rewrite_the_chain_he
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="roles and their rights are PostgreSQL's")
 def test_db_roles_names_a_chain_head_left_without_its_trigger_and_a_checkpoint_the_role_may_delete(books):
+    user = connection.settings_dict["USER"]  # the application's role (inside as_owner() it is the owner's)
     with dbroles.as_owner(), connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER funding_chainhead_advances_only ON funding_chainhead")
-        cursor.execute(f"GRANT DELETE ON funding_ledgercheckpoint TO \"{connection.settings_dict['USER']}\"")
+        cursor.execute(f'GRANT DELETE ON funding_ledgercheckpoint TO "{user}"')
     try:
         problems = dbroles.role_problems()
         with pytest.raises(CommandError, match="funding_chainhead has no enabled trigger"):
@@ -262,8 +264,7 @@ def test_db_roles_names_a_chain_head_left_without_its_trigger_and_a_checkpoint_t
             for sql in appendonly.postgres_head_guard("funding_chainhead", position="last_id",
                                                       log="funding_ledgertransaction", log_position="id"):
                 cursor.execute(sql)
-            cursor.execute(f"REVOKE DELETE ON funding_ledgercheckpoint FROM \"{connection.settings_dict['USER']}\"")
-    user = connection.settings_dict["USER"]
+            cursor.execute(f'REVOKE DELETE ON funding_ledgercheckpoint FROM "{user}"')
     assert problems == [f"role {user} may DELETE from funding_ledgercheckpoint",
                         f"funding_chainhead has no enabled trigger keeping it moving forward: role {user} could "
                         f"rewind it or point it at a made-up hash"]

@@ -154,6 +154,23 @@ def test_a_recomputed_chain_re_signed_with_a_key_from_the_data_folder_is_refused
     assert not (data_home() / "keys" / "new.pem").exists()
 
 
+def test_a_rewrite_signed_with_the_forgers_own_key_fails_plain_verify(books, tmp_path, settings):
+    settings.LEDGER_SIGNING_KEY = ""  # the group's key is kept away from this machine, as it should be: nothing pinned
+    gift = Donation.objects.order_by("transaction_id")[1]
+    with attacker_with_owner_rights(), connection.cursor() as cursor:
+        cursor.execute("UPDATE funding_entry SET amount_pence = amount_pence / 10 WHERE transaction_id = %s",
+                       [gift.transaction_id])
+        cursor.execute("UPDATE funding_donation SET amount_pence = amount_pence / 10 WHERE id = %s", [gift.pk])
+        _rehash_from(gift.transaction_id)
+    # Checkpoints can be added, never removed: the forger stores a fresh one, signed with a key of their own.
+    forger = tmp_path / "elsewhere" / "forger.pem"
+    checkpoints.checkpoint_sign(key=checkpoints.signing_key(path=forger, create=True), key_path=forger)
+    with pytest.raises(CommandError) as refused:
+        call_command("ledger", "verify")
+    assert "checkpoint 5: transaction #5 now hashes to" in str(refused.value)  # the honest checkpoint still holds
+    assert "signed by 2 different keys" in str(refused.value)
+
+
 def test_truncation_passes_the_chain_but_fails_against_the_checkpoint(books):
     last = Donation.objects.order_by("-transaction_id").first()
     with attacker_with_owner_rights(), connection.cursor() as cursor:

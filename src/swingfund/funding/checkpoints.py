@@ -66,6 +66,8 @@ TRUNCATED = ("checkpoint {size}: the ledger now has only {have} transactions —
 REWRITTEN = ("checkpoint {size}: transaction #{size} now hashes to {now}…, not the {then}… signed at {when} — history "
              "up to it was rewritten (hashes recomputed)")
 CHAIN_BROKEN = "the chain itself does not verify: {problem}"
+KEYS_DIFFER = ("the checkpoints stored here are signed by {count} different keys ({keys}): pin the group's published "
+               "key with --key or SWINGFUND_LEDGER_PUBLIC_KEY")
 
 
 def _b64(data: bytes) -> str:
@@ -233,13 +235,14 @@ def _signature_problem(document: dict, c: dict, *, pinned: Ed25519PublicKey | No
     return None
 
 
-def verify_against(document: dict, *, pinned: Ed25519PublicKey | None = None) -> AnchorReport:
+def verify_against(document: dict, *, pinned: Ed25519PublicKey | None = None, recompute: bool = True) -> AnchorReport:
     """Check every checkpoint of `document`: signed by the pinned key (when given), the signature valid, and the live
     chain extending it (transaction #N present and hashing to the signed head); the same for the committee's record
-    chain when the document carries its checkpoints. Also recomputes both chains."""
+    chain when the document carries its checkpoints. Also recomputes both chains (the ledger's unless `recompute` is
+    off: the caller has just done it)."""
     problems: list[str] = []
-    report = ledger.ledger_verify()
-    if not report.ok:
+    report = ledger.ledger_verify() if recompute else None
+    if report is not None and not report.ok:
         problems.append(CHAIN_BROKEN.format(problem=report.problem))
     have = LedgerTransaction.objects.count()
     for c in document["checkpoints"]:
@@ -278,6 +281,14 @@ def verify_against(document: dict, *, pinned: Ed25519PublicKey | None = None) ->
     return AnchorReport(checked=len(document["checkpoints"]), problems=problems, committee_checked=len(committee))
 
 
-def verify_stored(*, pinned: Ed25519PublicKey | None = None) -> AnchorReport:
-    """Check the chains against the latest checkpoints this database holds (what plain `ledger verify` does)."""
-    return verify_against(checkpoints_document(latest_only=True), pinned=pinned)
+def verify_stored(*, pinned: Ed25519PublicKey | None = None, recompute: bool = True) -> AnchorReport:
+    """Check the chains against every checkpoint this database holds, the latest included (what plain `ledger verify`
+    does). Checkpoints can only be added (on PostgreSQL the application's role may not delete one), so a history
+    rewritten and re-signed with another key still fails the earlier honest ones; and without a pinned key, stored
+    checkpoints signed by more than one key are a problem in themselves (`KEYS_DIFFER`)."""
+    document = checkpoints_document()
+    report = verify_against(document, pinned=pinned, recompute=recompute)
+    if pinned is None and len(document["keys"]) > 1:
+        report.problems.append(KEYS_DIFFER.format(count=len(document["keys"]),
+                                                  keys=", ".join(k[:16] + "…" for k in document["keys"])))
+    return report

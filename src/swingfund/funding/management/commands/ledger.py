@@ -44,13 +44,14 @@ class Command(BaseCommand):
             pinned = _public_key(options.get("key") or settings.LEDGER_PUBLIC_KEY or None)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        stored = checkpoints.verify_stored(pinned=pinned)
+        stored = checkpoints.verify_stored(pinned=pinned, recompute=False)  # _verify has just recomputed the chain
         if not stored.ok:
-            raise CommandError("Ledger does NOT extend the latest checkpoints stored here:\n  "
+            raise CommandError("Ledger does NOT extend the checkpoints stored here:\n  "
                                + "\n  ".join(stored.problems))
         if stored.checked or stored.committee_checked:
             self.stdout.write(self.style.SUCCESS(
-                "The ledger and the committee's record chain extend the latest checkpoints stored here."))
+                f"The ledger and the committee's record chain extend all {stored.checked + stored.committee_checked} "
+                f"checkpoint(s) stored here, the latest included."))
         else:
             self.stdout.write("No checkpoint stored yet: sign one with `swingfund ledger checkpoint`.")
         against = options.get("against") or settings.LEDGER_PUBLISHED

@@ -12,8 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from swingfund.committee import chain as record_chain
 from swingfund.committee.content import proposal_hash
-from swingfund.committee.models import Decision, Proposal
+from swingfund.committee.models import CommitteeMember, Decision, Proposal, Vote
 from swingfund.elections.models import Candidacy, Constituency, DataSource, DemographicStat, Election, Party, Result
 from swingfund.evaluation import scoring
 from swingfund.organisations.models import Organisation
@@ -46,6 +47,7 @@ def hand_made(official_db):
     org = Organisation.objects.create(name="Hand Group", slug="hand-group", bloc_kind="census",
                                       bloc="religion:muslim")
     user = get_user_model().objects.create_user("chair-eval")
+    member = CommitteeMember.objects.create(user=user, organisation=org, role="chair", joined_at=timezone.now())
     for code, (muslims, now, before) in SEATS.items():
         seat = Constituency.objects.create(gss_code=code, boundary_set="pcon2024", name=f"Seat {code[-1]}",
                                            nation="E", constituency_type="Borough", source=source)
@@ -66,10 +68,16 @@ def hand_made(official_db):
                                                    constituency=seat, candidacy=cands[0], amount_pence=100_000,
                                                    reason="test", proposer=user, created_at=now_, updated_at=now_,
                                                    status="decided", content_hash="0" * 64)
-                # the decision records the proposal's hash, as the committee does: a grant is made only from it
-                Decision.objects.create(proposal=proposal, outcome="approved", trigger="count", decided_at=now_,
-                                        proposal_hash=proposal_hash(proposal), tally={}, ballots=[],
-                                        explanation="test")
+                # the decision records the proposal's hash and the vote for it, as the committee does, on the
+                # committee's record chain: a grant is made only from a decision its votes support
+                voted = proposal_hash(proposal)
+                vote = Vote.objects.create(proposal=proposal, member=member, choice="for", proposal_hash=voted,
+                                           cast_at=now_)
+                record_chain.append(vote)
+                record_chain.append(Decision.objects.create(
+                    proposal=proposal, outcome="approved", trigger="count", decided_at=now_, proposal_hash=voted,
+                    tally={"votes_for": 1}, ballots=[{"member": member.pk, "choice": "for", "proposal_hash": voted}],
+                    explanation="test"))
     _fund(org)
     return org
 

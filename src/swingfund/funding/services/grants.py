@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from swingfund.committee import chain as record_chain
 from swingfund.committee.content import proposal_hash
 from swingfund.compliance import checks
 from swingfund.compliance.models import LegalForm
@@ -35,6 +36,10 @@ NOT_A_GRANT = "Decision #{id} is not an approved grant: only approved grant deci
 PROPOSAL_CHANGED = (
     "Refused: proposal #{proposal} no longer matches what decision #{id} approved (recorded hash {recorded}, "
     "the proposal now hashes to {now}); a grant is made only from the proposal exactly as decided."
+)
+DECISION_DISAGREES = (
+    "Refused: decision #{id}, the votes it counted and their hashes do not agree ({problems}); a grant is made only "
+    "from a decision its votes and the committee's record chain still support."
 )
 NO_CAMPAIGN = "No campaign of {organisation} can pay this grant: create a campaign first."
 INSUFFICIENT_FUNDS = (
@@ -200,6 +205,9 @@ def grant_create_from_decision(*, decision, campaign: Campaign | None = None) ->
     if current != decision.proposal_hash:
         raise ValueError(PROPOSAL_CHANGED.format(proposal=proposal.pk, id=decision.pk,
                                                  recorded=decision.proposal_hash[:12], now=current[:12]))
+    problems = record_chain.decision_problems(decision)  # the votes, the decision and their chained hashes agree
+    if problems:
+        raise ValueError(DECISION_DISAGREES.format(id=decision.pk, problems="; ".join(problems)))
     existing = Grant.objects.filter(decision_id=decision.pk).first()
     if existing is not None:
         return existing

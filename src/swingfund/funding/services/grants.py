@@ -14,6 +14,7 @@ from swingfund.committee.content import proposal_hash
 from swingfund.compliance import checks
 from swingfund.compliance.models import LegalForm
 from swingfund.compliance.selectors import figure_table, legal_status_for
+from swingfund.compliance.selectors_bydate import candidate_spend_date_check, grant_date_check
 from swingfund.display import money
 from swingfund.elections.models import Candidacy
 from swingfund.funding import ledger, selectors
@@ -127,6 +128,7 @@ def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int,
     payable. In earmarked mode it allocates the oldest earmarked gifts first, so the notice names each true donor."""
     amount_pence = _require_amount(amount_pence)
     moment = _require_aware(created_at or timezone.now())
+    grant_date_check(candidacy=candidacy, on=moment.date())  # the law by date: inside the candidacy, or refused
     refusal = grant_refusal(campaign=campaign, candidacy=candidacy, election_id=election_id)
     if refusal:
         raise ValueError(refusal)
@@ -252,6 +254,7 @@ def candidate_spend_record(*, campaign: Campaign, candidacy: Candidacy, kind: st
     amount. Also refused beyond the campaign's spendable funds. Posts Dr candidate spend / Cr bank."""
     amount_pence = _require_amount(amount_pence)
     moment = _require_aware(spent_at)
+    candidate_spend_date_check(candidacy=candidacy, on=moment.date())  # s.75: only within the candidacy
     with transaction.atomic():
         ledger.chain_lock()
         spent = CandidateSpend.objects.filter(candidacy=candidacy).aggregate(t=Sum("amount_pence"))["t"] or 0

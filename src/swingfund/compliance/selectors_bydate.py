@@ -4,7 +4,7 @@ at the top of the grant path and `candidate_spend_date_check` before spending ab
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from swingfund.compliance import bydate
 from swingfund.compliance.bydate import CandidacyFacts, CountedPeriod, ElectionFacts
@@ -36,9 +36,23 @@ def sitting_mp_on(*, candidacy: Candidacy, on: date) -> bool:
     last = wins.select_related("election").order_by("-election__poll_date").first()
     if last is None:
         return False
-    later = Election.objects.filter(notional=False, poll_date__gt=last.election.poll_date, poll_date__lte=on)
-    return not (later.filter(kind=ElectionKind.GENERAL).exists()
-                or later.filter(kind=ElectionKind.BY_ELECTION, seat_id=last.constituency_id).exists())
+    later = Election.objects.filter(notional=False, poll_date__gt=last.election.poll_date)
+    dissolved = any(dissolution_day(polling) <= on for polling in
+                    later.filter(kind=ElectionKind.GENERAL).values_list("poll_date", flat=True))
+    return not (dissolved or later.filter(kind=ElectionKind.BY_ELECTION, seat_id=last.constituency_id,
+                                          poll_date__lte=on).exists())
+
+
+def dissolution_day(polling: date) -> date:
+    """The day Parliament is dissolved before a general election on `polling`: 25 working days before the poll
+    (Dissolution and Calling of Parliament Act 2022, s.4, with the RPA 1983 Sch 1 timetable), counting Monday to
+    Friday only (bank holidays ignored: at most a day or two early). No one is an MP from that day."""
+    day, left = polling, 25
+    while left:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
 
 
 def became_candidate_on(candidacy: Candidacy) -> date | None:

@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Count
 
 from swingfund.compliance.general import NATIONS, NO_SEATS, Status
-from swingfund.compliance.selectors import figure_table, legal_status_for
+from swingfund.compliance.selectors import legal_status_for
 
 
 def limits_status(organisation) -> Status:

@@ -128,10 +128,10 @@ def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int,
     payable. In earmarked mode it allocates the oldest earmarked gifts first, so the notice names each true donor."""
     amount_pence = _require_amount(amount_pence)
     moment = _require_aware(created_at or timezone.now())
-    grant_date_check(candidacy=candidacy, on=moment.date())  # the law by date: inside the candidacy, or refused
     refusal = grant_refusal(campaign=campaign, candidacy=candidacy, election_id=election_id)
     if refusal:
         raise ValueError(refusal)
+    grant_date_check(candidacy=candidacy, on=moment.date())  # the law by date: inside the candidacy, or refused
     with transaction.atomic():
         ledger.chain_lock()
         if decision_id is not None:
@@ -192,7 +192,8 @@ def _registration_task(*, campaign: Campaign, on: dt.date) -> None:
         )
 
 
-def grant_create_from_decision(*, decision, campaign: Campaign | None = None) -> Grant:
+def grant_create_from_decision(*, decision, campaign: Campaign | None = None,
+                               created_at: dt.datetime | None = None) -> Grant:
     """The payable grant of an approved committee grant decision (idempotent: one grant per decision)."""
     proposal = decision.proposal
     if decision.outcome != "approved" or proposal.kind != "grant" or proposal.candidacy_id is None:
@@ -208,7 +209,8 @@ def grant_create_from_decision(*, decision, campaign: Campaign | None = None) ->
     if campaign is None:
         campaign = _pick_campaign(organisation=proposal.organisation, candidacy=proposal.candidacy)
     return grant_create(campaign=campaign, candidacy=proposal.candidacy, amount_pence=int(proposal.amount_pence),
-                        reason=proposal.reason, decision_id=decision.pk, election_id=proposal.election_id)
+                        reason=proposal.reason, decision_id=decision.pk, election_id=proposal.election_id,
+                        created_at=created_at)
 
 
 def grant_pay(*, grant: Grant, bank_reference: str, paid_at: dt.datetime | None = None, agent_name: str = "",

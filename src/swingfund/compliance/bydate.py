@@ -259,3 +259,58 @@ def candidate_limits(*, figures: FigureTable, election: ElectionFacts, electorat
     out.append(CampaignLimit(name="short campaign", starts="the day the person becomes a candidate",
                              ends=on.isoformat(), limit_pence=amount, base=base, per_elector=per))
     return out
+
+
+def _rate(figures: FigureTable, base_key: str, prefix: str, on: date) -> str:
+    base = figures.get(base_key, on=on)
+    borough = figures.get(f"{prefix}_per_elector_borough", on=on)
+    county = figures.get(f"{prefix}_per_elector_county", on=on)
+    return (f"{base.display} + {borough.display} (borough/burgh) or {county.display} (county) "
+            f"(source: {base.source})")
+
+
+def date_derived(*, figures: FigureTable, election: ElectionFacts) -> list[tuple[str, str]]:
+    """Every figure that follows from an election's polling day, as (label, value) lines in a fixed order: what
+    `swingfund election add|date` prints, and compares before and after a date moves. The statutory timetable
+    comes from `uk-election-timetables` (England's bank holidays)."""
+    from uk_election_timetables.calendars import Country
+    from uk_election_timetables.election_ids import from_election_id
+
+    poll = election.poll_date
+    status = (f"provisional ({election.date_assumption or NO_ASSUMPTION})" if election.provisional
+              else "announced")
+    lines = [("Polling day", f"{poll.isoformat()}, {status}")]
+    if not election.by_election:
+        period = counted_period(figures=figures, election=election)
+        lines.append(("Regulated period (PPERA 2000 Sch 10)", f"{period.start.isoformat()} – {period.end.isoformat()}"))
+        counted = (f"{period.counted_start.isoformat()} – {period.end.isoformat()} (assumed while the date is "
+                   "provisional)" if period.provisional else "the regulated period")
+        lines.append(("Spending counted in", counted))
+    timetable = from_election_id(f"parl.{poll.isoformat()}", country=Country.ENGLAND)
+    lines += [(row["label"], row["date"].isoformat()) for row in timetable.timetable]
+    paid_by, payment = bills_paid_by(figures=figures, election=election)
+    lines.append(("Last day to make or pay a grant (bills paid)", f"{paid_by.isoformat()} ({payment.citation})"))
+    if election.by_election:
+        lines.append(("Long campaign", "none: a by-election has only the short campaign"))
+    elif election.parliament_first_met is None:
+        lines.append(("Long campaign", "not computed: the day the outgoing parliament first met is not recorded"))
+    else:
+        months = figures.get("long_campaign_start_months", on=poll)
+        start = add_months(election.parliament_first_met, months.value) + timedelta(days=1)
+        if start < poll:
+            lines.append(("Long campaign", f"from {start.isoformat()} to the day before the person becomes a "
+                                           f"candidate ({months.citation})"))
+            lines.append(("Long campaign limit", _rate(figures, "candidate_long_limit_base", "candidate_long", poll)))
+        else:
+            lines.append(("Long campaign", f"none: polling day is before {start.isoformat()}, when it would start "
+                                           f"({months.citation})"))
+    lines.append(("Short campaign limit", _rate(figures, "candidate_spending_limit_base", "candidate_spending", poll)))
+    return lines
+
+
+def what_changed(before: list[tuple[str, str]], after: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(label, before, after) for every date-derived line whose value differs (a line only on one side shows
+    "—" on the other)."""
+    old, new = dict(before), dict(after)
+    labels = list(dict.fromkeys([label for label, _ in before] + [label for label, _ in after]))
+    return [(label, old.get(label, "—"), new.get(label, "—")) for label in labels if old.get(label) != new.get(label)]

@@ -138,3 +138,27 @@ def test_a_by_election_works_on_its_one_seat_alone(pooled, candidacy, organisati
     # A by-election has no regulated period for general campaigning: spending cannot be booked against it.
     with pytest.raises(ValueError, match="not '" + ballot.replace(".", r"\.")):
         regulated_period_for(election_id=ballot)
+
+
+def test_a_democracy_club_candidates_file_for_an_added_future_election_is_imported(official_db, figures, tmp_path):
+    from swingfund.elections.errors import ImportFailure
+    from swingfund.elections.models import Person
+    from swingfund.elections.services import file_import
+
+    header = ("person_id,person_name,election_id,ballot_paper_id,election_date,election_current,party_name,"
+              "party_id,post_label,cancelled_poll,seats_contested\n")
+    row = "{pid},{name},{eid},parl.aberafan-maesteg.2029-05-03,2029-05-03,t,Labour Party,PP53,Aberafan Maesteg,f,1\n"
+    path = tmp_path / "democracyclub-candidates-next.csv"
+    path.write_text(header + row.format(pid=4252, name="Stephen Kinnock", eid=NEXT)
+                    + row.format(pid=999999, name="Nobody Known", eid=NEXT), encoding="utf-8")
+    with pytest.raises(ImportFailure, match="expected parl.2024-07-04"):  # not added yet: refused as before
+        file_import(path=path, progress=False)
+    election_add(election_id=NEXT, baseline_id="parl.2024-07-04", today=DEC_2026.date())
+    seat = Result.objects.get(election_id="parl.2024-07-04", constituency__name="Aberafan Maesteg").constituency
+    source = Result.objects.get(election_id="parl.2024-07-04", constituency=seat).source
+    Candidacy.objects.create(election_id=NEXT, constituency=seat, person=Person.objects.get(dc_person_id=4252),
+                             person_name="Stephen Kinnock", source=source)
+    summary = file_import(path=path, progress=False)
+    assert (summary.rows, summary.written, summary.elections) == (2, 1, {NEXT})
+    assert summary.source_key == f"democracyclub-candidates-{NEXT}"
+    assert "1 of 2 rows match no parl.2029-05-03 candidacy" in summary.warnings[0]

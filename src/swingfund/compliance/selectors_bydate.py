@@ -103,3 +103,22 @@ def counted_period_for(*, election_id: str) -> CountedPeriod:
     else:
         facts = election_facts(election)
     return bydate.counted_period(figures=figure_table(), election=facts)
+
+
+def election_poll_date(*, election_id: str) -> date:
+    """The polling day in force: the Election row's (which may have moved from the date in its id), else the id's."""
+    from swingfund.compliance.timetables import poll_date
+
+    stored = Election.objects.filter(pk=election_id).values_list("poll_date", flat=True).first()
+    return stored or poll_date(election_id=election_id)
+
+
+def election_dates_for(*, election_id: str, nation: str | None = None):
+    """The regulated period and statutory timetable of `election_id` from its polling day in force, with the
+    counted period (and, while the date is provisional, the note saying spending now may fall inside it)."""
+    from swingfund.compliance.timetables import election_dates
+
+    polling = election_poll_date(election_id=election_id)
+    dates = election_dates(figures=figure_table(), election_id=election_id, nation=nation, polling=polling,
+                           previous_poll=previous_general_poll(before=polling))
+    return dates, counted_period_for(election_id=election_id)

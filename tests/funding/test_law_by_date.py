@@ -129,6 +129,29 @@ def test_a_by_election_works_on_its_one_seat_alone(pooled, candidacy, organisati
     # Committee and grant: a candidate at the by-election, declared on 1 February 2027, backed and paid.
     standing = Candidacy.objects.create(election=by, constituency=seat, person_name="Bea By", party=candidacy.party,
                                         became_candidate_on=dt.date(2027, 2, 1), source=candidacy.source)
+    # Recommendations: the rule runs on that seat alone, over the by-election's own candidacies: the one
+    # candidate who agrees with the group's statement is backed.
+    from swingfund.elections.models import Person
+    from swingfund.scorecards import services as scorecards
+    from swingfund.scorecards.recommendations import recommendations
+
+    standing.person = Person.objects.create(name="Bea By")
+    standing.save(update_fields=["person"])
+    rival = Candidacy.objects.filter(election_id="parl.2024-07-04", constituency=seat).order_by("-votes")[1]
+    rob = Candidacy.objects.create(election=by, constituency=seat, person=Person.objects.create(name="Rob Rival"),
+                                   person_name="Rob Rival", party=rival.party,
+                                   became_candidate_on=dt.date(2027, 2, 1), source=candidacy.source)
+    version = scorecards.statement_create(organisation=organisation, slug="fair-votes", title="Fair votes",
+                                          text="Elections should be fair.", agreement="Agree")
+    scorecards.evidence_record(statement_version=version, person=standing.person, kind="public_statement",
+                               stance="agree", date=dt.date(2027, 2, 2), source_url="https://example.org/bea",
+                               candidacy=standing)
+    scorecards.evidence_record(statement_version=version, person=rob.person, kind="public_statement",
+                               stance="disagree", date=dt.date(2027, 2, 2), source_url="https://example.org/rob",
+                               candidacy=rob)
+    recs = recommendations(organisation=organisation, election_id=ballot)
+    assert [(r.gss_code, r.election_id, r.majority, r.action) for r in recs] == [
+        (seat.gss_code, ballot, baseline.majority, "back")]
     decision = approved_decision(organisation, standing, django_user_model)
     assert decision.proposal.election_id == ballot and decision.proposal.constituency_id == seat.pk
     fund(pooled, 200_000)

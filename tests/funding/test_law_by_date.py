@@ -44,6 +44,15 @@ def test_adding_the_next_election_and_moving_its_provisional_date_prints_what_ch
     assert "Long campaign: from 2029-02-10" in added  # 9 July 2024 + 55 months, the day after
     # Spending now is counted in the period a provisional date may bring forward: from the day after 4 July 2024.
     assert regulated_period_for(election_id=NEXT) == (dt.date(2024, 7, 5), dt.date(2029, 5, 3))
+    # Targets for the next election come from its baseline's result (2024), seat by seat.
+    out = io.StringIO()
+    call_command("targets", "--election", NEXT, "--format", "json", "--bloc", "none", "--top", "0", stdout=out)
+    payload = json.loads(out.getvalue())
+    rows = payload["seats"] if isinstance(payload, dict) else payload
+    majorities = dict(Result.objects.filter(election_id="parl.2024-07-04")
+                      .values_list("constituency__gss_code", "majority"))
+    assert payload["election"] == NEXT and len(rows) == len(majorities) == 650
+    assert all(r["majority"] == majorities[r.get("gss_code") or r["code"]] for r in rows)
     moved = election("date", NEXT, "2027-05-06")
     assert "Changed Regulated period (PPERA 2000 Sch 10): 2028-05-04 – 2029-05-03 → 2026-05-07 – 2027-05-06" in moved
     assert "Changed Long campaign: from 2029-02-10" in moved and "→ none: polling day is before 2029-02-10" in moved

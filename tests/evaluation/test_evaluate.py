@@ -87,6 +87,8 @@ def _fund(org: Organisation) -> None:
     from swingfund.funding import services as funding
 
     start = timezone.now() - dt.timedelta(days=1)
+    # The backed candidates declared yesterday: the law by date allows grants from that day to polling day.
+    Candidacy.objects.filter(election_id=E).update(became_candidate_on=start.date())
     campaign = funding.campaign_create(organisation=org, slug="hand-fund", title="Hand fund", description="-",
                                        purpose="Grants to backed candidates", mode="pooled", goal_pence=500_000,
                                        starts_at=start, ends_at=start + dt.timedelta(days=30))

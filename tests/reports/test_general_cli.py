@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 
@@ -50,3 +52,26 @@ def test_the_admin_adds_an_item_through_the_service_and_shows_a_refusal_as_a_for
     assert response.status_code == 302
     item = CampaignSpend.objects.get()
     assert item.transaction.kind == "campaign_spend" and list(item.constituencies.all()) == [seat]
+
+
+def test_spending_now_for_a_provisional_next_election_is_counted_and_the_range_assumed_is_shown(org, capsys):
+    """December 2026 spending for an election expected on 3 May 2029: refused as "not imported" before the election
+    is added; once added with a provisional date, counted in the range assumed (from the day after 4 July 2024), and
+    the command says it may fall inside the 365-day regulated period (PPERA 2000 Sch 10)."""
+    from swingfund.elections.services import election_add
+
+    args = ("compliance", "spend", "--organisation", "lfv", "--election", "parl.2029-05-03", "--incurred",
+            "2026-12-01", "--supplier", "Print Co", "--amount", "120.00", "--category", "material",
+            "--description", "Leaflets about our issues")
+    with pytest.raises(SystemExit):
+        call_command(*args)
+    assert "not imported" in capsys.readouterr().err
+    election_add(election_id="parl.2029-05-03", baseline_id=ELECTION, today=dt.date(2026, 12, 6),
+                 date_assumption="May 2029, as parties expect")
+    call_command(*args)
+    out = capsys.readouterr().out
+    assert CampaignSpend.objects.get().amount_pence == 12_000
+    assert "may fall inside" in out and "range assumed: 2024-07-05 – 2029-05-03" in out and "Schedule 10" in out
+    call_command("compliance", "dates", "--election", "parl.2029-05-03")
+    out = capsys.readouterr().out
+    assert "regulated period 2028-05-04 – 2029-05-03" in out and "2024-07-05 – 2029-05-03" in out

@@ -27,6 +27,23 @@ class FigureKey(models.TextChoices):
         "candidate_spending_per_elector_county",
         "Candidate spending limit: per elector, county seat",
     )
+    CANDIDATE_LONG_LIMIT_BASE = "candidate_long_limit_base", "Candidate spending limit, long campaign: fixed part"
+    CANDIDATE_LONG_PER_ELECTOR_BOROUGH = (
+        "candidate_long_per_elector_borough",
+        "Candidate spending limit, long campaign: per elector, borough/burgh seat",
+    )
+    CANDIDATE_LONG_PER_ELECTOR_COUNTY = (
+        "candidate_long_per_elector_county",
+        "Candidate spending limit, long campaign: per elector, county seat",
+    )
+    LONG_CAMPAIGN_START_MONTHS = (
+        "long_campaign_start_months",
+        "Long campaign starts the day after this many months from the parliament's first meeting",
+    )
+    CANDIDATE_EXPENSES_PAYMENT_DAYS = (
+        "candidate_expenses_payment_days",
+        "Days after the result within which a candidate's election expenses must be paid",
+    )
     RETURN_IMPERMISSIBLE_DAYS = "return_impermissible_days", "Days to check and return an impermissible gift"
     UA_REGISTRATION_THRESHOLD = "ua_registration_threshold", "Unincorporated association: registration threshold"
     UA_GIFT_REPORTING_THRESHOLD = "ua_gift_reporting_threshold", "Unincorporated association: gift reporting threshold"
@@ -59,6 +76,7 @@ class Unit(models.TextChoices):
     PENCE = "pence", "pence"
     PENCE_PER_ELECTOR = "pence_per_elector", "pence per elector"
     DAYS = "days", "days"
+    MONTHS = "months", "months"
 
 
 NATION_CHOICES = [("", "UK-wide"), *Nation.choices]

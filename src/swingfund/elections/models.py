@@ -41,9 +41,21 @@ class DataSource(models.Model):
         return f"{self.title} ({self.publisher})"
 
 
+class ElectionKind(models.TextChoices):
+    GENERAL = "general", "UK general election"
+    BY_ELECTION = "by", "By-election (one seat)"
+
+
 class Election(models.Model):
-    """One poll, named by its Democracy Club id (`parl.YYYY-MM-DD`). Notional results (a past election
-    recomputed on newer boundaries) are separate elections with `notional=True` and their own id."""
+    """One poll, named by its Democracy Club id (`parl.YYYY-MM-DD`; a by-election by its ballot id,
+    `parl.<seat-slug>.by.YYYY-MM-DD`). Notional results (a past election recomputed on newer boundaries) are
+    separate elections with `notional=True` and their own id.
+
+    An election may lie in the future: its `poll_date` is then expected (`poll_date_provisional`, with the
+    assumption it rests on in `date_assumption`) or announced, and it is forecast from its `baseline` election's
+    result. A by-election is one seat (`seat`). The date in the id is the one it was added with; `poll_date` is
+    the date in force, and every date-derived figure is computed from it.
+    """
 
     id = models.CharField(max_length=80, primary_key=True)
     name = models.CharField(max_length=200)
@@ -51,9 +63,30 @@ class Election(models.Model):
     boundary_set = models.CharField(max_length=10, choices=BoundarySet.choices)
     notional = models.BooleanField(default=False)
     source = models.ForeignKey(DataSource, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=ElectionKind.choices, default=ElectionKind.GENERAL)
+    poll_date_provisional = models.BooleanField(
+        default=False, help_text="True while the polling date is expected, not announced.")
+    date_assumption = models.CharField(
+        max_length=300, blank=True, help_text="What a provisional polling date assumes, in words.")
+    baseline = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The election whose result this one is forecast from.")
+    seat = models.ForeignKey(
+        "Constituency", null=True, blank=True, on_delete=models.PROTECT, related_name="by_elections",
+        help_text="A by-election's one seat.")
+    parliament_first_met = models.DateField(
+        null=True, blank=True, help_text="The day the outgoing parliament first met (a general election's long "
+                                         "campaign starts the day after 55 months from it; RPA 1983 s.76ZA).")
 
     class Meta:
         ordering = ["poll_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="by") & Q(seat__isnull=False)) | (Q(kind="general") & Q(seat__isnull=True)),
+                name="election_by_election_has_one_seat",
+            ),
+            models.CheckConstraint(condition=~Q(baseline=models.F("id")), name="election_baseline_not_itself"),
+        ]
 
     def __str__(self) -> str:
         return self.id
@@ -126,6 +159,9 @@ class Candidacy(models.Model):
     elected = models.BooleanField(default=False)
     sitting_mp = models.BooleanField(default=False)
     former_mp = models.BooleanField(default=False)
+    became_candidate_on = models.DateField(
+        null=True, blank=True, help_text="The day the person became a candidate in law (declared or nominated; "
+                                         "RPA 1983 s.118A). Blank when not recorded.")
     source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -103,10 +103,19 @@ def elections_with_results() -> list[Election]:
 
 
 def seat_arrays(*, election_id: str) -> SeatArrays:
-    """Every seat of the election with a result, as arrays. Three queries: results, candidacies, parties."""
-    election = election_get(election_id=election_id)
+    """Every seat of the election with a result, as arrays. Three queries: results, candidacies, parties.
+
+    An election that has not happened yet (no results, a `baseline`) is analysed from its baseline's result: the
+    last result known before it, never its own. A by-election covers its one seat only."""
+    target = election_get(election_id=election_id)
+    election = target
+    if target.baseline_id and not Result.objects.filter(election=target).exists():
+        election = target.baseline
+    seats = Result.objects.filter(election=election)
+    if target.seat_id:
+        seats = seats.filter(constituency_id=target.seat_id)
     results = list(
-        Result.objects.filter(election=election).order_by("constituency__gss_code").values_list(
+        seats.order_by("constituency__gss_code").values_list(
             "constituency_id", "constituency__gss_code", "constituency__name", "constituency__region",
             "constituency__nation", "electorate", "valid_votes", "majority", "winner_id", "source_id",
         )
@@ -146,7 +155,7 @@ def seat_arrays(*, election_id: str) -> SeatArrays:
     speaker_seat = np.zeros(n, dtype=bool)
     speaker_seat[cand_seat[carriers.speaker]] = True
     return SeatArrays(
-        election_id=election.id, election_name=election.name, boundary_set=election.boundary_set,
+        election_id=target.id, election_name=target.name, boundary_set=election.boundary_set,
         notional=election.notional, constituency_ids=np.array(cids, dtype=np.int64), codes=list(codes),
         names=list(names), regions=[r or "" for r in regions], nations=list(nations),
         electorate=np.array(electorate, dtype=np.float64), valid_votes=np.array(valid, dtype=np.float64),

@@ -14,6 +14,7 @@ Contact details in these files (emails, social media) are personal data and are 
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from collections import defaultdict
@@ -142,10 +143,35 @@ class DemocracyClub2024Snapshot(DemocracyClubImporter):
         Schema("snapshot", frozenset({"person_id", "person_name", "election_id", "party_id", "post_label"})),
     )
 
+    def _file_election_id(self) -> str:
+        """The election the file is for: an election added with `swingfund election add` (one that has not
+        happened yet) when its first row names one, else GE2024 (every row is then checked against it)."""
+        if getattr(self, "_election_id", None) is None:
+            with self.path.open(encoding="utf-8", newline="") as handle:
+                first = next(csv.DictReader(handle), None) or {}
+            self._election_id = (first.get("election_id") or "").strip()
+        named = self._election_id
+        if named and named != GE2024.id and Election.objects.filter(pk=named, baseline__isnull=False).exists():
+            return named
+        return GE2024.id
+
+    def source_key(self) -> str:
+        election_id = self._file_election_id()
+        return self.key if election_id == GE2024.id else f"democracyclub-candidates-{election_id}"
+
+    def source_defaults(self) -> dict[str, object]:
+        election_id = self._file_election_id()
+        title = self.title if election_id == GE2024.id else f"Democracy Club candidates, {election_id}"
+        return {**super().source_defaults(), "title": title}
+
     def run(self, *, source: DataSource, tick: ProgressHook) -> None:
         summary = self.summary
-        election = election_or_fail(self, GE2024.id, "election_id")
-        seats = {c.name: c for c in Constituency.objects.filter(boundary_set=BoundarySet.PCON2024)}
+        election_id = self._file_election_id()
+        election = election_or_fail(self, election_id, "election_id")
+        seat_rows = Constituency.objects.filter(boundary_set=election.boundary_set or BoundarySet.PCON2024)
+        if election.seat_id:  # a by-election: its one seat
+            seat_rows = seat_rows.filter(pk=election.seat_id)
+        seats = {c.name: c for c in seat_rows}
         standing = {
             (c.constituency_id, c.person.dc_person_id): c
             for c in Candidacy.objects.filter(election=election).exclude(person=None).select_related("person", "party")
@@ -153,7 +179,7 @@ class DemocracyClub2024Snapshot(DemocracyClubImporter):
         unmatched: list[str] = []
         matched_parties = {}
         seen: dict[tuple[int, str], int] = {}
-        for row in self._rows(tick=tick, column="election_id", election_id=GE2024.id):
+        for row in self._rows(tick=tick, column="election_id", election_id=election.id):
             dc_id = row.int("person_id")
             key = (dc_id, row.text("post_label"))
             if key in seen:
@@ -182,5 +208,6 @@ class DemocracyClub2024Snapshot(DemocracyClubImporter):
             party.ec_id = ec_id
             party.save(update_fields=["ec_id"])
         summary.elections.add(election.id)
-        summary.warnings.append(f"{len(unmatched)} of {summary.rows} rows match no 2024 candidacy (never guessed)")
+        summary.warnings.append(
+            f"{len(unmatched)} of {summary.rows} rows match no {election.id} candidacy (never guessed)")
         summary.warnings.extend(unmatched[:SHOWN_UNMATCHED])

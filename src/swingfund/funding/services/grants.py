@@ -15,6 +15,7 @@ from swingfund.committee.content import proposal_hash
 from swingfund.compliance import checks
 from swingfund.compliance.models import LegalForm
 from swingfund.compliance.selectors import figure_table, legal_status_for
+from swingfund.compliance.selectors_bydate import candidate_spend_date_check, grant_date_check
 from swingfund.display import money
 from swingfund.elections.models import Candidacy
 from swingfund.funding import ledger, selectors
@@ -135,6 +136,7 @@ def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int,
     refusal = grant_refusal(campaign=campaign, candidacy=candidacy, election_id=election_id)
     if refusal:
         raise ValueError(refusal)
+    grant_date_check(candidacy=candidacy, on=moment.date())  # the law by date: inside the candidacy, or refused
     with transaction.atomic():
         ledger.chain_lock()
         if decision_id is not None:
@@ -195,7 +197,8 @@ def _registration_task(*, campaign: Campaign, on: dt.date) -> None:
         )
 
 
-def grant_create_from_decision(*, decision, campaign: Campaign | None = None) -> Grant:
+def grant_create_from_decision(*, decision, campaign: Campaign | None = None,
+                               created_at: dt.datetime | None = None) -> Grant:
     """The payable grant of an approved committee grant decision (idempotent: one grant per decision)."""
     proposal = decision.proposal
     if decision.outcome != "approved" or proposal.kind != "grant" or proposal.candidacy_id is None:
@@ -214,7 +217,8 @@ def grant_create_from_decision(*, decision, campaign: Campaign | None = None) ->
     if campaign is None:
         campaign = _pick_campaign(organisation=proposal.organisation, candidacy=proposal.candidacy)
     return grant_create(campaign=campaign, candidacy=proposal.candidacy, amount_pence=int(proposal.amount_pence),
-                        reason=proposal.reason, decision_id=decision.pk, election_id=proposal.election_id)
+                        reason=proposal.reason, decision_id=decision.pk, election_id=proposal.election_id,
+                        created_at=created_at)
 
 
 def grant_pay(*, grant: Grant, bank_reference: str, paid_at: dt.datetime | None = None, agent_name: str = "",
@@ -260,6 +264,7 @@ def candidate_spend_record(*, campaign: Campaign, candidacy: Candidacy, kind: st
     amount. Also refused beyond the campaign's spendable funds. Posts Dr candidate spend / Cr bank."""
     amount_pence = _require_amount(amount_pence)
     moment = _require_aware(spent_at)
+    candidate_spend_date_check(candidacy=candidacy, on=moment.date())  # s.75: only within the candidacy
     with transaction.atomic():
         ledger.chain_lock()
         spent = CandidateSpend.objects.filter(candidacy=candidacy).aggregate(t=Sum("amount_pence"))["t"] or 0

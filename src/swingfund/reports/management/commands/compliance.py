@@ -25,9 +25,9 @@ from rich.table import Table
 
 from swingfund.compliance.limits import VERIFY_FLAG
 from swingfund.compliance.models import LegalForm
-from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figure_table, figures_in_force
+from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figures_in_force
+from swingfund.compliance.selectors_bydate import counted_period_for, election_dates_for, election_poll_date
 from swingfund.compliance.services import group_legal_status_set, legal_figures_seed
-from swingfund.compliance.timetables import election_dates, poll_date
 from swingfund.display import money
 from swingfund.funding.rules import parse_pounds
 from swingfund.organisations.models import Organisation
@@ -110,7 +110,7 @@ class Command(BaseCommand):
             title = f"Legal figures in force on {on.isoformat()}"
         else:
             election = options["election"] or default_election()
-            on = poll_date(election_id=election)
+            on = election_poll_date(election_id=election)
             title = f"Legal figures in force for {election} (polling day {on.isoformat()})"
         table = Table(title=title, show_lines=False)
         for column in ("Figure", "Nation", "Value", "In force", "Citation", "Source"):
@@ -127,8 +127,8 @@ class Command(BaseCommand):
             console.print(f"No figure in force for: {', '.join(missing)} (add them in the admin).")
 
     def _dates(self, options: dict) -> None:
-        dates = election_dates(figures=figure_table(), election_id=options["election"] or default_election(),
-                               nation=options["nation"])
+        dates, counted = election_dates_for(election_id=options["election"] or default_election(),
+                                            nation=options["nation"])
         table = Table(title=f"{dates.election_id}: regulated period {dates.regulated_period_start.isoformat()} – "
                             f"{dates.regulated_period_end.isoformat()}")
         for column in ("Date", "Event", "Source"):
@@ -136,6 +136,8 @@ class Command(BaseCommand):
         for row in dates.timetable:
             table.add_row(row.date.isoformat(), row.label, row.source)
         self._console().print(table)
+        if counted.provisional:
+            self.stdout.write(counted.note)
 
     def _report(self, options: dict) -> None:
         progress = not options["no_progress"]
@@ -185,6 +187,9 @@ class Command(BaseCommand):
             invoice_reference=options["invoice"], source_ref=options["source_ref"], recorded_by="command line")
         self.stdout.write(f"Recorded general-campaign item #{item.pk}: {money(item.amount_pence, short=True)} "
                           f"({item.get_area_display()}), ledger transaction #{item.transaction_id}.")
+        counted = counted_period_for(election_id=options["election"])
+        if counted.provisional:
+            self.stdout.write(counted.note)
 
 
 def _date(flag: str, value: str | None) -> date | None:

@@ -82,8 +82,9 @@ def test_a_second_use_for_the_same_version_is_refused_and_a_new_version_is_new_e
     assert again.status_code == 409
     title = current_versions(organisation=organisation)[0].title
     assert f"“{title}” (version 1) was already answered" in again.content.decode()
-    # Nothing half-written: the answer to statement 1 in the refused submission was not kept either.
-    assert list(Evidence.objects.filter(person=candidacy.person).values_list("stance", "summary")) == [("agree", "Yes.")]
+    # Nothing half-written: the refused submission's answer to the second statement was not kept either.
+    kept = Evidence.objects.filter(person=candidacy.person).values_list("stance", "summary")
+    assert list(kept) == [("agree", "Yes.")]
     # A reminder's fresh link is the same candidacy: still refused for that version.
     _, fresh = survey.survey_link_issue(organisation=organisation, candidacy=candidacy, reminder=True)
     assert post(client, fresh, organisation, {0: ("disagree", "")}).status_code == 409

@@ -22,9 +22,10 @@ UNKNOWN_CANDIDACY = "No such candidacy in this election."
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """A page opened by a secret link: never stored by a cache, never leaked in a Referer header or a search index."""
+    """A page opened by a secret link: never stored by a cache, never sent in a Referer header to another site,
+    never indexed."""
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # not "no-referrer": the form's POST would carry Origin: null
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -113,13 +113,21 @@ def test_an_expired_or_unknown_link_is_refused(client, organisation, standing):
     assert not Evidence.objects.filter(person=candidacy.person).exists()
 
 
-def test_no_link_for_a_withdrawn_candidacy(organisation, standing):
+def test_no_link_for_a_withdrawn_candidacy_and_its_scorecard_says_so(client, organisation, standing):
     from swingfund.elections.candidacies import candidacy_status_set
 
     candidacy = candidacy_status_set(candidacy_id=standing.candidacies[0].pk, status="withdrawn",
-                                     source_url="https://example.org/withdrawn")
+                                     on=dt.date(2026, 12, 1), source_url="https://example.org/withdrawn")
     with pytest.raises(survey.SurveyRefused, match="is marked withdrawn"):
         survey.survey_link_issue(organisation=organisation, candidacy=candidacy)
+    other = standing.candidacies[1]
+    other.illustrative = True
+    other.save()
+    card = client.get(f"/scorecards/person/{candidacy.person_id}/?org={organisation.slug}").content.decode()
+    marked = '<span class="warning">withdrawn</span> on 1 Dec 2026 (<a class="source" href="https://example.org/withdrawn"'
+    assert marked in card
+    card = client.get(f"/scorecards/person/{other.person_id}/?org={organisation.slug}").content.decode()
+    assert '<strong class="illustrative">(illustrative)</strong>' in card
 
 
 def test_the_link_is_emailed_through_the_queue_and_opens_the_survey(

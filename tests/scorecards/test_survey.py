@@ -180,3 +180,22 @@ def test_organisers_see_who_answered_and_send_a_reminder(
     new_token = re.search(r'<code id="new-link">[^<]*/scorecards/answer/([^/<]+)/</code>', handed).group(1)
     assert client.get(url(new_token)).status_code == 200 and client.get(url(token)).status_code == 404
     assert Person.objects.filter(pk=asha.person_id).exists()
+
+
+def test_an_own_answer_is_never_entered_or_edited_by_hand(client, admin_client, organisation, standing):
+    from django.core.exceptions import ValidationError
+
+    candidacy = standing.candidacies[0]
+    _, token = survey.survey_link_issue(organisation=organisation, candidacy=candidacy)
+    post(client, token, organisation, {0: ("agree", "In my words.")})
+    answer = Evidence.objects.get(person=candidacy.person)
+    with pytest.raises(ValidationError, match="never entered or edited by hand"):
+        services.evidence_record(statement_version=answer.statement_version, person=candidacy.person,
+                                 kind="own_answer", stance="disagree", date=answer.date)
+    answer.stance, answer.summary = "disagree", "Words put in my mouth."
+    with pytest.raises(ValidationError, match="never entered or edited by hand"):
+        services.evidence_correct(evidence=answer)
+    change = f"/admin/scorecards/evidence/{answer.pk}/change/"
+    assert admin_client.post(change, {"stance": "disagree"}).status_code == 403
+    assert 'value="own_answer"' not in admin_client.get("/admin/scorecards/evidence/add/").content.decode()
+    assert Evidence.objects.filter(pk=answer.pk).values_list("stance", "summary").get() == ("agree", "In my words.")

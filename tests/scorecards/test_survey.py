@@ -13,6 +13,7 @@ from django.core import mail
 from django.utils import timezone
 
 from swingfund.accounts.services import role_grant
+from swingfund.appendonly import AppendOnlyError
 from swingfund.elections.models import Person
 from swingfund.scorecards import services, survey
 from swingfund.scorecards.models import Evidence, Score, SurveyAnswer, SurveyLink
@@ -99,6 +100,8 @@ def test_a_second_use_for_the_same_version_is_refused_and_a_new_version_is_new_e
                    .values_list("statement_version__number", "stance", "summary"))
     assert answers == [(1, "agree", "Yes."), (2, "disagree", "Not this wording.")]  # never overwritten
     assert SurveyAnswer.objects.filter(candidacy=candidacy).count() == 2
+    with pytest.raises(AppendOnlyError):
+        SurveyAnswer.objects.filter(candidacy=candidacy).delete()
 
 
 def test_an_expired_or_unknown_link_is_refused(client, organisation, standing):

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from swingfund.appendonly import AppendOnlyModel
+
 PUBLIC_NEEDS_SOURCE = "Evidence shown publicly needs a source URL."
 
 
@@ -260,10 +262,10 @@ class SurveyLink(models.Model):
         return f"survey link of candidacy {self.candidacy_id}"
 
 
-class SurveyAnswer(models.Model):
+class SurveyAnswer(AppendOnlyModel):
     """One answer through a survey link: a candidacy answers each statement *version* once. The answer is stored as
     evidence (kind "the candidate's own answer", dated the day it was given); a later version's answer is new
-    evidence, never an overwrite."""
+    evidence, never an overwrite. Rows are written once (the append-only kit refuses changing or deleting them)."""
 
     link = models.ForeignKey(SurveyLink, on_delete=models.PROTECT, related_name="answers")
     candidacy = models.ForeignKey("elections.Candidacy", on_delete=models.PROTECT, related_name="+")

@@ -39,9 +39,14 @@ def add(name: str, seat: str, party: str = "Labour", **kw) -> Candidacy:
     return candidacy
 
 
+EC_IDS = {"Labour Party": "PP53", "Conservative and Unionist Party": "PP52", "Liberal Democrats": "PP90",
+          "Green Party": "PP63"}
+
+
 def dc_file(tmp_path, rows: list[tuple[int, str, str, str]], election: str = NEXT):
     path = tmp_path / "dc-candidates.csv"
-    lines = [f'{pid},{name},{election},parl.x.{election[5:]},{election[5:]},t,{party},PP53,"{seat}",f,1,{email}\n'
+    lines = [f'{pid},{name},{election},parl.x.{election[5:]},{election[5:]},t,{party},{EC_IDS.get(party, "")},'
+             f'"{seat}",f,1,{email}\n'
              for pid, name, seat, party, email in [(*r[:4], r[4] if len(r) > 4 else "") for r in rows]]
     path.write_text(DC_HEADER + "".join(lines), encoding="utf-8")
     return path
@@ -128,6 +133,7 @@ def test_democracy_club_reconciles_by_person_id_never_by_a_shared_name(next_elec
     # A newcomer is created; the one Democracy Club does not list is reported, not deleted.
     new = Candidacy.objects.get(election=next_election, person__dc_person_id=900005)
     assert (new.constituency.gss_code, new.status) == (BURNLEY, "standing")
+    assert (new.party.name, new.party.ec_id) == ("Liberal Democrat", "PP90")  # the HoC file's party, by EC id
     assert any("Pat Kay" in w and f"#{gone.pk}" in w for w in summary.warnings)
     assert Candidacy.objects.filter(election=next_election).count() == 5
 

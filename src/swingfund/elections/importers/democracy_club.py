@@ -298,11 +298,11 @@ class DemocracyClubForward(DemocracyClubImporter):
                 person = known.get(dc_id) or Person.objects.create(name=name, dc_person_id=dc_id)
                 known[dc_id] = person
                 party_name = row.text("party_name") if "party_name" in row.cells else ""
-                party = None
-                if party_name:
-                    party = Party.objects.filter(name__iexact=party_name).order_by("id").first() or \
-                        Party.objects.create(name=party_name, ec_id=row.text("party_id") if EC_PARTY_ID.match(
-                            row.text("party_id")) else "")
+                ec_id = row.text("party_id") if EC_PARTY_ID.match(row.text("party_id")) else ""
+                party = (Party.objects.filter(ec_id=ec_id).order_by("id").first() if ec_id else None) or (
+                    Party.objects.filter(name__iexact=party_name).order_by("id").first() if party_name else None)
+                if party is None and party_name:
+                    party = Party.objects.create(name=party_name, ec_id=ec_id)
                 candidacy = Candidacy.objects.create(
                     election=election, constituency=seat, person=person, person_name=name, party=party,
                     source=source, contact_email=email, recorded_at=now)

@@ -189,7 +189,7 @@ def test_csv_import_names_every_bad_line_and_writes_nothing(next_election, tmp_p
     good.write_text(
         "name,party,seat,source_url,date_announced\n"
         f"Asha Patel,Labour,{ISLINGTON_NORTH},{URL},2026-11-20\n"
-        f"Ben Ode,Green,Burnley,{URL},2026-11-21\n"
+        f"Ben Ode,PP63,Burnley,{URL},2026-11-21\n"
         f"Jeremy Corbyn,Independent,Islington North,{URL},2026-11-02\n",
         encoding="utf-8",
     )
@@ -198,6 +198,7 @@ def test_csv_import_names_every_bad_line_and_writes_nothing(next_election, tmp_p
     assert report.notes == ["line 4: Jeremy Corbyn is the sitting MP for Islington North: linked to their existing "
                             "record"]
     assert set(Candidacy.objects.filter(election=next_election).values_list("illustrative", flat=True)) == {True}
+    assert Candidacy.objects.get(election=next_election, person_name="Ben Ode").party.abbreviation == "Green"
     again = candidacies_import(path=good, election_id=NEXT, illustrative=True)
     assert (len(again.created), len(again.updated)) == (0, 3)
     assert Candidacy.objects.filter(election=next_election).count() == 3

@@ -147,9 +147,11 @@ def sitting_mp(*, seat: Constituency) -> Person | None:
 
 
 def party_find(*, name: str) -> Party:
-    """The party of this name or abbreviation (case ignored), or a new party row."""
+    """The party of this Electoral Commission id (PP63), name or abbreviation (case ignored), or a new party row."""
     text = " ".join(name.split())
-    party = Party.objects.filter(Q(name__iexact=text) | Q(abbreviation__iexact=text)).order_by("id").first()
+    party = Party.objects.filter(
+        Q(name__iexact=text) | Q(abbreviation__iexact=text) | Q(ec_id__iexact=text) & ~Q(ec_id="")
+    ).order_by("id").first()
     return party or Party.objects.create(name=text)
 
 

@@ -202,6 +202,12 @@ def test_csv_import_names_every_bad_line_and_writes_nothing(next_election, tmp_p
     again = candidacies_import(path=good, election_id=NEXT, illustrative=True)
     assert (len(again.created), len(again.updated)) == (0, 3)
     assert Candidacy.objects.filter(election=next_election).count() == 3
+    with_id = tmp_path / "with-id.csv"
+    with_id.write_text("name,party,seat,source_url,date_announced,dc_person_id\n"
+                       f"Asha Patel,Labour,{ISLINGTON_NORTH},{URL},2026-11-20,900100\n", encoding="utf-8")
+    given = candidacies_import(path=with_id, election_id=NEXT)
+    assert (len(given.created), len(given.updated)) == (0, 1)
+    assert Candidacy.objects.get(election=next_election, person_name="Asha Patel").person.dc_person_id == 900100
 
 
 def test_the_candidates_command_adds_imports_and_exits_2_on_bad_input(next_election, tmp_path):

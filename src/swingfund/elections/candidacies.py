@@ -239,6 +239,9 @@ def _write(checked: Checked, *, election: Election, source: DataSource, illustra
     if person is None:
         person = checked.existing.person if checked.existing else Person.objects.create(
             name=entry.name, dc_person_id=entry.dc_person_id)
+        if entry.dc_person_id is not None and person.dc_person_id is None:  # the file now gives their id
+            person.dc_person_id = entry.dc_person_id
+            person.save(update_fields=["dc_person_id"])
     fields = {
         "person": person,
         "person_name": entry.name if checked.existing is None else checked.existing.person_name,

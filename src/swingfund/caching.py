@@ -76,7 +76,7 @@ place)."""
 # scope -> (model label, SQL aggregate over its table's columns, or ROWS); each is one scalar subquery.
 VERSION_SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
     "imports": (("elections.DataSource", "MAX(imported_at)"), ("elections.DataSource", "MAX(id)"),
-                ("elections.DataSource", "COUNT(*)")),
+                ("elections.DataSource", "COUNT(*)"), ("elections.Candidacy", "MAX(recorded_at)")),
     "organisations": (("organisations.Organisation", ROWS),),
     "scorecards": (("scorecards.StatementVersion", "MAX(published_at)"), ("scorecards.StatementVersion", "COUNT(*)"),
                    ("scorecards.Evidence", "MAX(recorded_at)"), ("scorecards.Evidence", "COUNT(*)"),

@@ -147,8 +147,21 @@ class Person(models.Model):
         return self.name
 
 
+class CandidacyStatus(models.TextChoices):
+    STANDING = "standing", "standing"
+    WITHDRAWN = "withdrawn", "withdrawn"
+    NOT_NOMINATED = "not_nominated", "not nominated"
+
+
 class Candidacy(models.Model):
-    """One person standing in one seat at one election. Notional elections have party rows and no person."""
+    """One person standing in one seat at one election. Notional elections have party rows and no person.
+
+    A prospective candidacy (announced before nominations, entered by hand or from a CSV) carries the URL and date
+    of its announcement; Democracy Club's list for the election reconciles with it later (`candidacies.py`). A
+    candidacy withdrawn or not nominated is marked (`status`, with the date and source of the change), never
+    deleted. `illustrative` marks invented demo candidacies. `contact_email` is the address Democracy Club
+    publishes for the candidate, used only to send the group's candidate survey.
+    """
 
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="candidacies")
     constituency = models.ForeignKey(Constituency, on_delete=models.PROTECT, related_name="candidacies")
@@ -163,11 +176,33 @@ class Candidacy(models.Model):
         null=True, blank=True, help_text="The day the person became a candidate in law (declared or nominated; "
                                          "RPA 1983 s.118A). Blank when not recorded.")
     source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=CandidacyStatus.choices, default=CandidacyStatus.STANDING)
+    status_changed_on = models.DateField(null=True, blank=True, help_text="When it was withdrawn or not nominated.")
+    status_source_url = models.URLField(max_length=500, blank=True, help_text="Where the change of status is stated.")
+    source_url = models.URLField(max_length=500, blank=True, help_text="Where the candidacy was announced.")
+    announced_on = models.DateField(null=True, blank=True, help_text="When the candidacy was announced.")
+    illustrative = models.BooleanField(default=False, help_text="Invented for the demo, and labelled so.")
+    contact_email = models.EmailField(blank=True, help_text="As published by Democracy Club; for the survey only.")
+    recorded_at = models.DateTimeField(null=True, blank=True, help_text="When entered by hand or last reconciled.")
 
     class Meta:
         ordering = ["election", "constituency", "-votes"]
         verbose_name_plural = "candidacies"
         indexes = [models.Index(fields=["election", "constituency"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["standing", "withdrawn", "not_nominated"]), name="candidacy_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="standing") | Q(status_changed_on__isnull=False),
+                name="candidacy_status_change_dated",
+            ),
+            models.UniqueConstraint(
+                fields=["election", "constituency", "person"],
+                condition=Q(person__isnull=False),
+                name="candidacy_one_per_person_seat",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_name or self.party} — {self.constituency.name} ({self.election_id})"

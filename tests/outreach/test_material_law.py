@@ -1,0 +1,198 @@
+"""Material is classified and its cost checked BEFORE anything is sent (issue 20, part 1), and a charity may not
+spend for a candidate or a party (part 5). One test per rule; each names the figure and its citation.
+
+Worked by hand: a WhatsApp template message priced at £701 (70,100 pence) to one supporter in Aberdeen South is
+£701 of spending about the candidate the message backs there: £0.01 over the £700 permitted sum of the
+Representation of the People Act 1983, s.75(1ZZB). With the agent's written authority of £1,000 it is accepted and
+the candidate's election expense (£701 of £1,000). With no candidate named, it is general-campaign spending and,
+the group's status unrecorded, over the £700 anyone may spend (PPERA 2000, s.94)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from swingfund.compliance.material import CHARITY_CITATION, CharityRefused
+from swingfund.compliance.models import MaterialCost
+from swingfund.compliance.services import agent_authority_record, group_legal_status_set
+from swingfund.funding.models import LedgerTransaction
+from swingfund.outreach.channels import whatsapp as wa_channel
+from swingfund.outreach.delivery import channel_drain
+from swingfund.outreach.errors import OutreachRefusal
+from swingfund.outreach.messaging import message_approve, message_create, message_queue
+from swingfund.outreach.models import Delivery, Message
+from swingfund.outreach.segments import segment_create
+from swingfund.reports.models import CampaignSpend
+from swingfund.reports.services import ELECTION_REQUIRED, campaign_spending_record
+from swingfund.testing.whatsapp import CloudApiStandIn
+from tests.funding.conftest import approved_decision
+from tests.outreach.conftest import SOUTH, make_supporter
+
+ELECTION = "parl.2024-07-04"
+IN_PERIOD = dt.datetime(2024, 6, 20, 9, 0, tzinfo=dt.UTC)  # inside 6 July 2023 – 4 July 2024
+PERMITTED_SUM_CITATION = "Representation of the People Act 1983, s.75(1ZZB)"
+PPERA_CITATION = "PPERA 2000, s.94"
+BACKING = "Hi {first_name}: our committee backs {candidate} in {seat}."
+GENERAL = "Hi {first_name}: {seat} is close. Vote on 4 July."
+DOCUMENT = b"%PDF-1.4 letter of authority signed by the election agent"
+
+
+@pytest.fixture
+def cloud(settings):
+    with CloudApiStandIn() as stand_in:
+        settings.WHATSAPP_TOKEN, settings.WHATSAPP_PHONE_ID = stand_in.token, stand_in.phone_id
+        settings.WHATSAPP_API_BASE, settings.WHATSAPP_APP_SECRET = stand_in.base_url, "secret"
+        settings.OUTREACH_RATES = {"email": 1000.0, "whatsapp": 1000.0}
+        settings.OUTREACH_WHATSAPP_TIER = ""
+        wa_channel._local.__dict__.clear()
+        yield stand_in
+
+
+@pytest.fixture
+def price_701(settings):
+    settings.OUTREACH_WHATSAPP_PRICE_PENCE = 70_100  # one message = £701
+
+
+@pytest.fixture
+def south_candidacy(official_db):
+    from swingfund.elections.models import Candidacy
+
+    return Candidacy.objects.filter(election_id=ELECTION, constituency__gss_code=SOUTH).exclude(
+        person_name="").select_related("constituency").order_by("pk").first()
+
+
+@pytest.fixture
+def backed(organisation, south_candidacy, django_user_model):
+    return approved_decision(organisation, south_candidacy, django_user_model)
+
+
+def _message(organisation, organisers, body: str, election_id: str | None = ELECTION) -> Message:
+    segment = segment_create(organisation=organisation, name="WA", basis="list", gss_codes=[SOUTH],
+                             channel="whatsapp")
+    message = message_create(segment=segment, title="Polling day", author=organisers[0],
+                             whatsapp_template="seat_update", election_id=election_id,
+                             translations={"en": ("-", body)})
+    message_approve(message=message, approver=organisers[1])
+    return message
+
+
+def _nothing_written(message, before) -> None:
+    assert Delivery.objects.filter(message=message).count() == 0
+    assert (MaterialCost.objects.count(), CampaignSpend.objects.count(), LedgerTransaction.objects.count()) == before
+
+
+def _counts():
+    return MaterialCost.objects.count(), CampaignSpend.objects.count(), LedgerTransaction.objects.count()
+
+
+def test_a_whatsapp_message_backing_a_candidate_costing_701_in_one_seat_is_refused_before_any_delivery_is_queued(
+        organisation, postcodes, organisers, cloud, price_701, backed, south_candidacy):
+    make_supporter(organisation, 1)
+    message = _message(organisation, organisers, BACKING)
+    before = _counts()
+    with pytest.raises(OutreachRefusal) as refusal:
+        message_queue(message=message, now=IN_PERIOD)
+    words = str(refusal.value)
+    assert f"backs or opposes {south_candidacy.person_name} (Aberdeen South)" in words
+    assert "to £701, over the permitted sum of £700 per candidate" in words  # £700 + £1 = £701
+    assert PERMITTED_SUM_CITATION in words and "agent's written authority" in words
+    _nothing_written(message, before)
+    assert channel_drain(channel="whatsapp").sent == 0 and cloud.sent == []
+
+
+def test_with_the_agents_written_authority_the_same_message_is_accepted_and_reported_to_the_agent(
+        organisation, postcodes, organisers, cloud, price_701, backed, south_candidacy):
+    make_supporter(organisation, 1)
+    authority = agent_authority_record(
+        organisation=organisation, candidacy=south_candidacy, agent_name="Morag Agent",
+        agent_address="1 Union Street\nAberdeen AB11 5BP", authorised_on=dt.date(2024, 6, 10), limit_pence=100_000,
+        document=DOCUMENT, document_name="authority.pdf")
+    assert bytes(authority.document) == DOCUMENT  # the copy itself is kept
+    message = _message(organisation, organisers, BACKING)
+    assert message_queue(message=message, now=IN_PERIOD) == 1
+    cost = MaterialCost.objects.get()
+    assert (cost.regime, cost.candidacy_id, cost.authority_id, cost.amount_pence) == (
+        "candidate", south_candidacy.pk, authority.pk, 70_100)
+    # reported to the agent as the candidate's election expense: £701 of the £1,000 authorised, due 21 days
+    # after polling day (RPA 1983 s.75(2))
+    assert "To Morag Agent, election agent for" in cost.agent_notice
+    assert "£701.00" in cost.agent_notice and "now £701.00 of £1,000.00" in cost.agent_notice
+    assert "s.75(1)" in cost.agent_notice and "s.75(2)" in cost.agent_notice
+    assert cost.agent_notice_due_on == dt.date(2024, 7, 25)
+    assert not CampaignSpend.objects.exists()  # s.75 spending is not in the PPERA spending record
+    amounts = sorted(cost.transaction.entries.values_list("amount_pence", flat=True))
+    assert amounts == [-70_100, 70_100]
+    assert channel_drain(channel="whatsapp").sent == 1
+
+
+def test_a_paid_message_tied_to_no_election_is_recorded_and_checked_without_a_crash(
+        organisation, postcodes, organisers, cloud, settings):
+    settings.OUTREACH_WHATSAPP_PRICE_PENCE = 4
+    make_supporter(organisation, 1)
+    make_supporter(organisation, 2)
+    # sent inside the 2024 regulated period (PPERA 2000 Sch 10 para 3: the 365 days up to polling day): assigned
+    inside = _message(organisation, organisers, GENERAL, election_id=None)
+    assert message_queue(message=inside, now=IN_PERIOD) == 2
+    spend = CampaignSpend.objects.get()
+    assert (spend.election_id, spend.amount_pence, spend.incurred_on) == (ELECTION, 8, IN_PERIOD.date())
+    assert [c.gss_code for c in spend.constituencies.all()] == [SOUTH]
+    assert channel_drain(channel="whatsapp").sent == 2
+    # sent in no regulated period of any imported election: recorded as outside any period, and sent
+    later = dt.datetime(2026, 12, 6, 9, 0, tzinfo=dt.UTC)
+    outside = _message(organisation, organisers, GENERAL + " ", election_id=None)
+    assert message_queue(message=outside, now=later) == 2
+    row = MaterialCost.objects.get(regime="outside")
+    assert (row.election_id, row.amount_pence, row.incurred_on) == ("", 8, later.date())
+    assert CampaignSpend.objects.count() == 1
+    assert channel_drain(channel="whatsapp").sent == 2
+    # the record itself says what is missing instead of crashing on `None.pk`
+    with pytest.raises(ValueError) as refusal:
+        campaign_spending_record(organisation=organisation, election=None, incurred_on=IN_PERIOD.date(),
+                                 supplier="Meta", amount_pence=8, category="material", description="messages")
+    assert str(refusal.value) == ELECTION_REQUIRED
+
+
+def test_a_general_message_is_checked_against_the_ppera_limits_before_sending(
+        organisation, postcodes, organisers, cloud, price_701):
+    make_supporter(organisation, 1)
+    message = _message(organisation, organisers, GENERAL)
+    before = _counts()
+    with pytest.raises(OutreachRefusal) as refusal:
+        message_queue(message=message, now=IN_PERIOD)
+    words = str(refusal.value)
+    # status unrecorded: only the £700 anyone may spend applies; £701 is £1 over it
+    assert "regulated spending across the UK to £701, over the limit for anyone who is not a registered " \
+           "campaigner of £700" in words
+    assert PPERA_CITATION in words
+    _nothing_written(message, before)
+    assert cloud.sent == []
+
+
+def test_a_charitys_party_targeted_spend_is_refused(organisation, official_db):
+    from swingfund.elections.models import Party
+
+    group_legal_status_set(organisation=organisation, legal_form="charity", charity_number="1234567")
+    party = Party.objects.order_by("name").first()
+    before = _counts()
+    with pytest.raises(CharityRefused) as refusal:  # even £1, even authorised by the party
+        campaign_spending_record(organisation=organisation, election=ELECTION, incurred_on=IN_PERIOD.date(),
+                                 supplier="Print Co", amount_pence=100, category="material", nation="S",
+                                 description="leaflets", targets_party=party, party_authorised=True)
+    words = str(refusal.value)
+    assert "recorded as a charity (no. 1234567)" in words and "for or against a political party" in words
+    assert CHARITY_CITATION in words and "CC9" in words
+    assert _counts() == before
+
+
+def test_a_charitys_message_backing_a_candidate_is_refused(organisation, postcodes, organisers, cloud, settings,
+                                                          backed):
+    settings.OUTREACH_WHATSAPP_PRICE_PENCE = 4  # 4p, far under the permitted sum: the law still refuses it
+    group_legal_status_set(organisation=organisation, legal_form="charity", charity_number="1234567")
+    make_supporter(organisation, 1)
+    message = _message(organisation, organisers, BACKING)
+    before = _counts()
+    with pytest.raises(OutreachRefusal) as refusal:
+        message_queue(message=message, now=IN_PERIOD)
+    assert "may not spend to promote or oppose a candidate" in str(refusal.value) and "CC9" in str(refusal.value)
+    _nothing_written(message, before)

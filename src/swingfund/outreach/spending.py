@@ -49,7 +49,7 @@ def _inputs(*, message: Message, seat_counts: dict[int, int], on: date):
     price = price_pence(channel=message.segment.channel)
     seats = Constituency.objects.in_bulk(list(seat_counts))
     seat_costs = {seats[pk]: n * price for pk, n in sorted(seat_counts.items())}
-    election_id = message.election_id or material_election(on=on) or ""
+    election_id = material_election(on=on, preferred=message.election_id) or ""
     backed = backed_candidacies(organisation=message.organisation, election_id=election_id) if election_id else {}
     return seat_costs, election_id, backed
 

@@ -222,13 +222,25 @@ class MaterialCharge:
                                 self.general_pence), (material.Regime.OUTSIDE, self.outside_pence)) if on]
 
 
-def material_election(*, on: dt.date) -> str | None:
-    """The imported election whose regulated period contains `on` (`material.assign_election`), or None."""
+def material_election(*, on: dt.date, preferred: str | None = None) -> str | None:
+    """The imported election whose regulated period contains `on` (`material.assign_election`), or None. The
+    `preferred` election (the one the material is tied to) wins when `on` is inside its period; material it is tied
+    to but sent outside that period is not regulated spending for it, and is assigned like untied material."""
     from swingfund.compliance.limits import FigureNotInForce
     from swingfund.elections.models import Election
 
     periods = {}
-    for election_id in Election.objects.filter(notional=False).values_list("pk", flat=True):
+    elections = Election.objects.filter(notional=False)
+    if preferred:
+        elections = elections.filter(pk=preferred)
+        try:
+            start, poll = regulated_period_for(election_id=preferred)
+        except (ValueError, FigureNotInForce):
+            start = poll = None
+        if start is not None and start <= on <= poll and elections.exists():
+            return preferred
+        elections = Election.objects.filter(notional=False)
+    for election_id in elections.values_list("pk", flat=True):
         try:
             periods[election_id] = regulated_period_for(election_id=election_id)
         except (ValueError, FigureNotInForce):  # a by-election or a local election: no PPERA regulated period

@@ -196,3 +196,52 @@ def test_a_charitys_message_backing_a_candidate_is_refused(organisation, postcod
         message_queue(message=message, now=IN_PERIOD)
     assert "may not spend to promote or oppose a candidate" in str(refusal.value) and "CC9" in str(refusal.value)
     _nothing_written(message, before)
+
+
+@pytest.fixture
+def next_election(official_db):
+    """An election polled about six months from today, so today is inside its regulated period (365 days up to
+    polling day, PPERA 2000 Sch 10 para 3), with one candidacy in Aberdeen South."""
+    from django.utils import timezone
+
+    from swingfund.elections.models import Candidacy, Constituency, DataSource, Election
+
+    poll = timezone.now().date() + dt.timedelta(days=180)
+    election = Election.objects.create(id=f"parl.{poll.isoformat()}", name="The next general election",
+                                       poll_date=poll, boundary_set="pcon2024")
+    return Candidacy.objects.create(election=election, person_name="Alex Example", source=DataSource.objects.first(),
+                                    constituency=Constituency.objects.get(gss_code=SOUTH, boundary_set="pcon2024"))
+
+
+def test_the_message_page_shows_the_regime_and_what_is_left_under_each_limit(
+        client, organisation, postcodes, organisers, cloud, settings, next_election, django_user_model):
+    settings.OUTREACH_WHATSAPP_PRICE_PENCE = 20_000  # £200 a message
+    approved_decision(organisation, next_election, django_user_model)
+    make_supporter(organisation, 1)
+    make_supporter(organisation, 2, postcode="AB10 1PE")  # Aberdeen North: no candidate named there
+    segment = segment_create(organisation=organisation, name="WA", basis="list", gss_codes=[SOUTH, "S14000060"],
+                             channel="whatsapp")
+    message = message_create(segment=segment, title="Backing", author=organisers[0], whatsapp_template="seat_update",
+                             translations={"en": ("-", BACKING)})  # tied to no election: assigned by the date
+    message_approve(message=message, approver=organisers[1])
+    client.force_login(organisers[1])
+    law = client.get(f"/outreach/messages/{message.pk}/").content.decode().split('id="law"')[1].split("</section>")[0]
+    assert f"Counted for <strong>{next_election.election_id}</strong>" in law
+    assert "Spending about a named candidate (RPA 1983 s.75)" in law and "General campaign spending" in law
+    # Aberdeen South: £200 about Alex Example, £700 permitted sum, £500 left; Aberdeen North: £200 general
+    assert "<td>Alex Example (Aberdeen South)</td><td class=\"num\">£200.00</td><td class=\"num\">£0.00</td>" in law
+    assert "£700.00 (permitted sum, s.75(1ZZB))</td><td class=\"num\">£500.00</td>" in law
+    assert "General-campaign spending (PPERA 2000 Part VI): £200.00 in 1 seat naming no candidate" in law
+    # the status unrecorded: £700 anyone may spend, nothing spent yet, £700 left (PPERA 2000 s.94)
+    assert "limit for anyone who is not a registered campaigner: £700 (PPERA 2000, s.94" in law
+    assert "<td class=\"num\">£0.00</td><td class=\"num\">£700.00</td>" in law
+    assert MaterialCost.objects.count() == 0  # looking records nothing
+    assert message_queue(message=message) == 2
+    law = client.get(f"/outreach/messages/{message.pk}/").content.decode().split('id="law"')[1].split("</section>")[0]
+    # recorded: £200 about Alex Example, £500 left of the £700; £200 general, £500 left of the £700 anyone may spend
+    assert "Spending about a named candidate (RPA 1983 s.75): £200.00 about Alex Example" in law
+    assert "£200.00</td><td class=\"num\">£0.00</td><td>£700.00 (permitted sum, s.75(1ZZB))</td><td class=\"num\">" \
+           "£500.00</td>" in law
+    assert "General campaign spending (PPERA 2000 Part VI): £200.00" in law
+    assert "not a registered campaigner: £700 (PPERA 2000, s.94" in law
+    assert "<td class=\"num\">£200.00</td><td class=\"num\">£500.00</td>" in law

@@ -25,11 +25,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import models
-
 from swingfund.compliance.errors import ComplianceRefusal, LimitExceeded
 from swingfund.compliance.general import split_pence
 from swingfund.compliance.limits import VERIFY_FLAG, FigureTable
+from swingfund.compliance.models import MaterialRegime as Regime  # noqa: F401 (read from here by callers)
 from swingfund.display import money
 
 CANDIDATE_PLACEHOLDER = "{candidate}"  # outreach's placeholder for the candidate the committee backs in the seat
@@ -57,14 +56,6 @@ REFUSE_CHARITY = (
 CHARITY_CANDIDATE = "spend to promote or oppose a candidate"
 CHARITY_PARTY = "spend for or against a political party or its candidates"
 NEGATIVE_COST = "A cost must not be negative (got {value} pence for {what})."
-
-
-class Regime(models.TextChoices):
-    """Which law a piece of material's cost falls under."""
-
-    CANDIDATE = "candidate", "Spending about a named candidate (RPA 1983 s.75)"
-    GENERAL = "general", "General campaign spending (PPERA 2000 Part VI)"
-    OUTSIDE = "outside", "Outside any regulated period (not regulated spending)"
 
 
 @dataclass(frozen=True)

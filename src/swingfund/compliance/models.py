@@ -202,6 +202,14 @@ class AgentAuthority(models.Model):
         return f"{self.agent_name}'s authority for {self.candidacy}"
 
 
+class MaterialRegime(models.TextChoices):
+    """Which law a piece of material's cost falls under (`material.Regime`)."""
+
+    CANDIDATE = "candidate", "Spending about a named candidate (RPA 1983 s.75)"
+    GENERAL = "general", "General campaign spending (PPERA 2000 Part VI)"
+    OUTSIDE = "outside", "Outside any regulated period (not regulated spending)"
+
+
 class MaterialCost(models.Model):
     """The cost of one piece of material (a message, a leaflet, a share kit) as the law classified it before it
     went out: spending about one named candidacy (s.75), general-campaign spending (PPERA, whose item is the
@@ -211,8 +219,7 @@ class MaterialCost(models.Model):
     statement reported to the agent, due by `agent_notice_due_on`. Written by `reports.services`."""
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
-    regime = models.CharField(max_length=10, choices=[("candidate", "candidate"), ("general", "general"),
-                                                      ("outside", "outside")])
+    regime = models.CharField(max_length=10, choices=MaterialRegime.choices)
     election_id = models.CharField(max_length=80, blank=True, help_text="Blank: outside any regulated period.")
     candidacy = models.ForeignKey("elections.Candidacy", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")

@@ -11,6 +11,7 @@ sent; the worker's drain records nothing after sending.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -90,3 +91,75 @@ def message_cost_position(*, message: Message, seat_counts: dict[int, int], on: 
 def seat_counts_of(rows) -> dict[int, int]:
     """Seat id → number of deliveries, from delivery rows (tuples whose third item is the seat id)."""
     return dict(Counter(row[2] for row in rows))
+
+
+@dataclass(frozen=True)
+class LawPanel:
+    """What the message page shows: which regime the message's cost falls under, and what is left under each
+    limit — for a message not yet queued, what queueing it now would decide; once queued, what was recorded."""
+
+    paid: bool
+    on: date
+    election_id: str = ""
+    refusal: str = ""
+    regimes: tuple[str, ...] = ()
+    candidates: tuple = ()  # material.CandidateCharge: spent before and left after
+    general_pence: int = 0
+    general_seats: int = 0
+    outside_pence: int = 0
+    general_limits: tuple = ()  # (label, limit name, amount, limit, left, citation)
+    recorded: tuple = ()  # compliance.MaterialCost rows of this message
+
+
+def _general_limits(*, organisation, election_id: str) -> tuple:
+    from swingfund.reports.position import organisation_position
+
+    gauges = organisation_position(election_id=election_id, organisation=organisation).regime("general").gauges
+    return tuple((g.label, g.name, g.amount_pence, g.threshold_pence, max(g.threshold_pence - g.amount_pence, 0),
+                  g.figure.citation) for g in gauges if g.kind == "limit")
+
+
+def _charged(recorded) -> tuple:
+    """The recorded charges to candidacies, with what has been spent about each since and what is left."""
+    from swingfund.compliance.material import CandidateCharge
+    from swingfund.compliance.selectors import figure
+    from swingfund.reports.services import candidate_spent_pence
+
+    rows = [r for r in recorded if r.candidacy_id]
+    spent = candidate_spent_pence(candidacy_ids=[r.candidacy_id for r in rows])
+    charges = []
+    for r in rows:
+        limit = r.authority.limit_pence if r.authority else figure(
+            "local_permitted_sum", on=r.candidacy.election.poll_date).value
+        charges.append(CandidateCharge(candidacy_id=r.candidacy_id, name=str(r.candidacy), pence=r.amount_pence,
+                                       spent_before_pence=spent[r.candidacy_id] - r.amount_pence,
+                                       limit_pence=limit, authorised=r.authority is not None))
+    return tuple(charges)
+
+
+def message_law(*, message: Message, seat_counts: dict[int, int], on: date) -> LawPanel:
+    """The law panel of the message page (see `LawPanel`)."""
+    from swingfund.compliance.material import Regime
+    from swingfund.compliance.models import MaterialCost
+
+    if not price_pence(channel=message.segment.channel):
+        return LawPanel(paid=False, on=on)
+    recorded = tuple(MaterialCost.objects.filter(organisation=message.organisation,
+                                                 source_ref__startswith=f"outreach:message:{message.pk}:")
+                     .select_related("candidacy__election", "candidacy__constituency", "authority"))
+    seat_counts = {seat: n for seat, n in seat_counts.items() if n}
+    if message.status == Message.Status.QUEUED or not seat_counts:
+        election_id = next((r.election_id for r in recorded if r.election_id), "")
+        regimes = tuple(dict.fromkeys(Regime(r.regime).label for r in recorded))
+        limits = _general_limits(organisation=message.organisation, election_id=election_id) if election_id else ()
+        return LawPanel(paid=True, on=on, election_id=election_id, regimes=regimes, recorded=recorded,
+                        general_limits=limits, candidates=_charged(recorded))
+    charge, refusal = message_cost_position(message=message, seat_counts=seat_counts, on=on)
+    if charge is None:
+        return LawPanel(paid=True, on=on, refusal=refusal, recorded=recorded)
+    limits = _general_limits(organisation=message.organisation, election_id=charge.election_id) \
+        if charge.election_id else ()
+    return LawPanel(paid=True, on=on, election_id=charge.election_id, regimes=tuple(Regime(r).label for r in
+                    charge.regimes), candidates=charge.candidates, general_pence=charge.general_pence,
+                    general_seats=len(charge.general_seats), outside_pence=charge.outside_pence,
+                    general_limits=limits, recorded=recorded)

@@ -50,3 +50,15 @@ def test_the_admin_adds_an_item_through_the_service_and_shows_a_refusal_as_a_for
     assert response.status_code == 302
     item = CampaignSpend.objects.get()
     assert item.transaction.kind == "campaign_spend" and list(item.constituencies.all()) == [seat]
+
+
+def test_compliance_figures_shows_the_verify_flag_of_an_unconfirmed_figure(official_db, figures, capsys):
+    """Scotland's registered-campaigner limit, £20,000 + 2% × 57 × £54,010 = £81,571 (PPERA 2000, Sch 10 para
+    3(2)(b)), is computed, not confirmed by a Commission table: its row carries "[verify]"; England's £586,548 does
+    not."""
+    call_command("compliance", "figures", "--on", "2024-07-04")
+    rows = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]
+    scotland = [r for r in rows if "non_party_limit" in r and " S " in f" {r} "]
+    england = [r for r in rows if "non_party_limit" in r and " E " in f" {r} "]
+    assert scotland and "£81,571 [verify]" in scotland[0]
+    assert england and "£586,548" in england[0] and "[verify]" not in england[0]

@@ -22,6 +22,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from swingfund.compliance.limits import VERIFY_FLAG
 from swingfund.compliance.models import LegalForm
@@ -119,12 +120,14 @@ class Command(BaseCommand):
         for fig in rows:
             flag = "" if fig.verified else f" {VERIFY_FLAG}"
             period = f"{fig.effective_from.isoformat()} – {fig.effective_to.isoformat() if fig.effective_to else 'now'}"
-            table.add_row(fig.key, fig.nation or "UK", fig.display + flag, period, fig.citation, fig.source_url)
+            # Text, not markup: rich would read "[verify]" (and any bracket in a citation) as a style tag and drop it
+            table.add_row(*(Text(cell) for cell in (fig.key, fig.nation or "UK", fig.display + flag, period,
+                                                    fig.citation, fig.source_url)))
         console = self._console()
         console.print(table)
         missing = figure_keys_missing(on=on)
         if missing:
-            console.print(f"No figure in force for: {', '.join(missing)} (add them in the admin).")
+            console.print(Text(f"No figure in force for: {', '.join(missing)} (add them in the admin)."))
 
     def _dates(self, options: dict) -> None:
         dates = election_dates(figures=figure_table(), election_id=options["election"] or default_election(),
@@ -134,7 +137,7 @@ class Command(BaseCommand):
         for column in ("Date", "Event", "Source"):
             table.add_column(column)
         for row in dates.timetable:
-            table.add_row(row.date.isoformat(), row.label, row.source)
+            table.add_row(Text(row.date.isoformat()), Text(row.label), Text(row.source))
         self._console().print(table)
 
     def _report(self, options: dict) -> None:

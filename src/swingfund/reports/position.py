@@ -34,6 +34,9 @@ from swingfund.organisations.models import Organisation
 from swingfund.reports.selectors import as_item, campaign_spends
 
 TOP_SEATS = 5
+REPORTING_ACTION = ("over the reporting threshold in a part of the UK, a registered campaigner reports its spending "
+                    "and the donations for it to the Electoral Commission after the election, and pre-poll donation "
+                    "reports while the election runs")
 
 
 @dataclass(frozen=True)
@@ -258,6 +261,11 @@ def _general_regime(position: Position, organisation, group: str) -> Regime:
                                 amount=totals.by_nation[nation], key="non_party_limit", kind="limit", on=on,
                                 nation=nation, limit_name=f"registered campaigner's limit, "
                                                           f"{general.NATION_NAMES[nation]}"))
+    for nation in (n for n in general.NATIONS if totals.by_nation[n]):  # the reporting thresholds, per part
+        _add(regime, _gauge(position.gaps, label=f"Regulated spending in {general.NATION_NAMES[nation]}",
+                            amount=totals.by_nation[nation], key="non_party_reporting_threshold", kind="threshold",
+                            on=on, nation=nation,
+                            limit_name=f"reporting threshold, {general.NATION_NAMES[nation]}", action=REPORTING_ACTION))
     names = {c.pk: f"{c.name} ({c.gss_code})" for c in Constituency.objects.filter(pk__in=list(totals.seat_nation))}
     if totals.total:
         for seat_id, nation, amount in totals.busiest_seats()[:TOP_SEATS]:

@@ -102,7 +102,7 @@ def test_a_whatsapp_message_backing_a_candidate_costing_701_in_one_seat_is_refus
 
 
 def test_with_the_agents_written_authority_the_same_message_is_accepted_and_reported_to_the_agent(
-        organisation, postcodes, organisers, cloud, price_701, backed, south_candidacy):
+        client, organisation, postcodes, organisers, cloud, price_701, backed, south_candidacy):
     make_supporter(organisation, 1)
     authority = agent_authority_record(
         organisation=organisation, candidacy=south_candidacy, agent_name="Morag Agent",
@@ -124,6 +124,13 @@ def test_with_the_agents_written_authority_the_same_message_is_accepted_and_repo
     amounts = sorted(cost.transaction.entries.values_list("amount_pence", flat=True))
     assert amounts == [-70_100, 70_100]
     assert channel_drain(channel="whatsapp").sent == 1
+    # the compliance page counts it under s.75 against the agent's £1,000, not against any PPERA limit
+    html = client.get(f"/compliance/?election={ELECTION}&organisation={organisation.slug}").content.decode()
+    local = html.split('id="regime-local"')[1].split("</section>")[0]
+    assert 'data-key="local_permitted_sum" data-amount="70100" data-threshold="100000"' in local
+    assert "limit the agent authorised in writing: written authorisation by Morag Agent, 2024-06-10" in local
+    general = html.split('id="regime-general"')[1].split("</section>")[0]
+    assert 'data-amount="70100"' not in general
 
 
 def test_a_paid_message_tied_to_no_election_is_recorded_and_checked_without_a_crash(

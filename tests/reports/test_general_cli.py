@@ -62,3 +62,28 @@ def test_compliance_figures_shows_the_verify_flag_of_an_unconfirmed_figure(offic
     england = [r for r in rows if "non_party_limit" in r and " E " in f" {r} "]
     assert scotland and "£81,571 [verify]" in scotland[0]
     assert england and "£586,548" in england[0] and "[verify]" not in england[0]
+
+
+def test_the_agents_written_authority_is_recorded_with_a_copy_of_the_document(org, tmp_path, capsys):
+    from swingfund.compliance.models import AgentAuthority
+    from swingfund.elections.models import Candidacy
+
+    candidacy = Candidacy.objects.filter(election_id=ELECTION).exclude(person_name="").order_by("pk").first()
+    letter = tmp_path / "authority.pdf"
+    letter.write_bytes(b"%PDF-1.4 signed by the agent")
+    args = ["compliance", "authority", "--organisation", "lfv", "--candidacy", str(candidacy.pk), "--agent",
+            "Morag Agent", "--agent-address", "1 Union Street, Aberdeen", "--authorised-on", "2024-06-10"]
+    call_command(*args, "--limit", "1,000", "--document", str(letter))
+    row = AgentAuthority.objects.get()
+    assert (row.limit_pence, bytes(row.document), row.document_name) == (100_000, letter.read_bytes(),
+                                                                         "authority.pdf")
+    assert "Morag Agent's authority" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_code:  # no copy, no record
+        call_command(*args, "--limit", "1,000", "--document", str(tmp_path / "missing.pdf"))
+    assert exit_code.value.code == 2 and "Cannot read the authority's copy" in capsys.readouterr().err
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    with pytest.raises(SystemExit):
+        call_command(*args, "--limit", "1,000", "--document", str(empty))
+    assert "Attach a copy of the agent's signed written authority" in capsys.readouterr().err
+    assert AgentAuthority.objects.count() == 1

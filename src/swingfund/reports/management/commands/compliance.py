@@ -7,6 +7,8 @@
     swingfund compliance status --organisation SLUG --form unincorporated_association [--registered-on DATE] …
     swingfund compliance spend --organisation SLUG --election parl.YYYY-MM-DD --incurred DATE --supplier NAME
         --amount POUNDS --category material --description TEXT [--nation S | --constituency GSS …] [--party NAME]
+    swingfund compliance authority --organisation SLUG --candidacy ID --agent NAME --agent-address TEXT
+        --authorised-on DATE --limit POUNDS --document FILE   (the election agent's written authority, s.75 RPA 1983)
 
 Bad input (an unknown election id, a date in the wrong format, no figure in force) prints one line naming the
 problem on stderr and exits with status 2; a report file is written whole or not at all.
@@ -27,7 +29,7 @@ from rich.text import Text
 from swingfund.compliance.limits import VERIFY_FLAG
 from swingfund.compliance.models import LegalForm
 from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figure_table, figures_in_force
-from swingfund.compliance.services import group_legal_status_set, legal_figures_seed
+from swingfund.compliance.services import agent_authority_record, group_legal_status_set, legal_figures_seed
 from swingfund.compliance.timetables import election_dates, poll_date
 from swingfund.display import money
 from swingfund.funding.rules import parse_pounds
@@ -47,6 +49,8 @@ def default_election() -> str:
 
     return group_defaults().election_id
 UNKNOWN_ORGANISATION = "No organisation with the slug {slug!r}."
+UNKNOWN_CANDIDACY = "No candidacy with the id {id}."
+UNREADABLE_DOCUMENT = "Cannot read the authority's copy {path}: {error}."
 
 
 class Command(BaseCommand):
@@ -91,6 +95,15 @@ class Command(BaseCommand):
         spend.add_argument("--party-authorised", action="store_true")
         spend.add_argument("--invoice", default="")
         spend.add_argument("--source-ref", default="")
+        auth = sub.add_parser("authority", help="Record an election agent's written authority to spend about their "
+                                                "candidate beyond the permitted sum, with a copy of the document.")
+        auth.add_argument("--organisation", required=True)
+        auth.add_argument("--candidacy", required=True, type=int, help="The candidacy's id.")
+        auth.add_argument("--agent", required=True, help="The election agent's name.")
+        auth.add_argument("--agent-address", required=True, help="Where costs are reported to the agent.")
+        auth.add_argument("--authorised-on", required=True, help="YYYY-MM-DD the agent signed it.")
+        auth.add_argument("--limit", required=True, help="The total authorised, in pounds (permitted sum included).")
+        auth.add_argument("--document", required=True, type=Path, help="The signed authority (PDF or image).")
 
     def handle(self, *args, **options) -> None:
         try:
@@ -188,6 +201,26 @@ class Command(BaseCommand):
             invoice_reference=options["invoice"], source_ref=options["source_ref"], recorded_by="command line")
         self.stdout.write(f"Recorded general-campaign item #{item.pk}: {money(item.amount_pence, short=True)} "
                           f"({item.get_area_display()}), ledger transaction #{item.transaction_id}.")
+
+    def _authority(self, options: dict) -> None:
+        from swingfund.elections.models import Candidacy
+
+        candidacy = Candidacy.objects.filter(pk=options["candidacy"]).select_related("election").first()
+        if candidacy is None:
+            raise ValueError(UNKNOWN_CANDIDACY.format(id=options["candidacy"]))
+        path: Path = options["document"]
+        try:
+            document = path.read_bytes()
+        except OSError as exc:
+            raise ValueError(UNREADABLE_DOCUMENT.format(path=path, error=exc.strerror or exc)) from None
+        authorised_on = _date("--authorised-on", options["authorised_on"])
+        row = agent_authority_record(
+            organisation=self._organisation(options["organisation"]), candidacy=candidacy, agent_name=options["agent"],
+            agent_address=options["agent_address"], authorised_on=authorised_on,
+            limit_pence=parse_pounds(options["limit"]), document=document, document_name=path.name,
+            recorded_by="command line")
+        self.stdout.write(f"Recorded {row} up to {money(row.limit_pence, short=True)} (copy {path.name}, sha256 "
+                          f"{row.document_sha256[:12]}…).")
 
 
 def _date(flag: str, value: str | None) -> date | None:

@@ -194,7 +194,7 @@ class AgentAuthority(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(limit_pence__gt=0), name="agentauthority_limit_positive"),
             models.CheckConstraint(condition=~Q(agent_name=""), name="agentauthority_agent_named"),
-            models.CheckConstraint(condition=Q(document_sha256__regex=r"^[0-9a-f]{64}$"),
+            models.CheckConstraint(condition=~Q(document_sha256="") & ~Q(document_name=""),
                                    name="agentauthority_document_copy"),
         ]
 

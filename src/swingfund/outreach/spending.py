@@ -3,9 +3,9 @@
 The cost of a WhatsApp template message in each seat reached is spending about each candidacy the message names,
 backs or opposes there (RPA 1983 s.75: the permitted sum, or the agent's written authority), or else general-
 campaign spending (PPERA 2000 Part VI). A message tied to no election (or sent outside its election's regulated
-period) goes to the election whose regulated period its send date falls in, or is recorded as outside any period. `message_queue` calls `message_cost_record` inside the
-transaction that inserts the deliveries: a refusal (or any failure to record) leaves nothing queued, so nothing is
-sent; the worker's drain records nothing after sending.
+period) goes to the election whose regulated period its send date falls in, or is recorded as outside any period.
+`message_queue` calls `message_cost_record` inside the transaction that inserts the deliveries: a refusal (or any
+failure to record) leaves nothing queued, so nothing is sent; the worker's drain records nothing after sending.
 """
 
 from __future__ import annotations

@@ -252,3 +252,30 @@ def test_the_message_page_shows_the_regime_and_what_is_left_under_each_limit(
     assert "General campaign spending (PPERA 2000 Part VI): £200.00" in law
     assert "not a registered campaigner: £700 (PPERA 2000, s.94" in law
     assert "<td class=\"num\">£200.00</td><td class=\"num\">£500.00</td>" in law
+
+
+def test_the_permitted_sum_is_each_groups_own_and_an_authority_does_not_reach_back(
+        organisation, postcodes, organisers, cloud, settings, backed, south_candidacy):
+    """£690 spent about the candidate by another group does not count against this group's £700 (s.75(1ZZB) limits
+    what each person incurs); an agent's authority signed after the send date does not authorise it."""
+    from swingfund.elections.models import Constituency
+    from swingfund.organisations.models import Organisation
+    from swingfund.reports.services import material_cost_record
+
+    other = Organisation.objects.create(name="Other Group", slug="other-group", address="1 Other Road, Aberdeen")
+    south = Constituency.objects.get(gss_code=SOUTH, boundary_set="pcon2024")
+    material_cost_record(organisation=other, election=ELECTION, incurred_on=IN_PERIOD.date(),
+                         seat_costs={south: 69_000}, texts=[f"Vote {south_candidacy.person_name}"],
+                         supplier="Print Co", description="leaflets", source_ref="other")
+    assert MaterialCost.objects.get(organisation=other).candidacy_id == south_candidacy.pk
+    agent_authority_record(organisation=organisation, candidacy=south_candidacy, agent_name="Late Agent",
+                           agent_address="2 Union Street, Aberdeen", authorised_on=dt.date(2024, 6, 21),
+                           limit_pence=100_000, document=DOCUMENT, document_name="late.pdf")
+    make_supporter(organisation, 1)
+    settings.OUTREACH_WHATSAPP_PRICE_PENCE = 70_100
+    with pytest.raises(OutreachRefusal) as refused:  # signed the day after: £701 is over the £700, not the £1,000
+        message_queue(message=_message(organisation, organisers, BACKING), now=IN_PERIOD)
+    assert "to £701, over the permitted sum of £700" in str(refused.value)
+    settings.OUTREACH_WHATSAPP_PRICE_PENCE = 70_000  # £700 exactly: the other group's £690 does not count
+    assert message_queue(message=_message(organisation, organisers, BACKING + " "), now=IN_PERIOD) == 1
+    assert MaterialCost.objects.get(organisation=organisation).authority_id is None

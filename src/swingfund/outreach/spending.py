@@ -119,14 +119,14 @@ def _general_limits(*, organisation, election_id: str) -> tuple:
                   g.figure.citation) for g in gauges if g.kind == "limit")
 
 
-def _charged(recorded) -> tuple:
+def _charged(recorded, organisation) -> tuple:
     """The recorded charges to candidacies, with what has been spent about each since and what is left."""
     from swingfund.compliance.material import CandidateCharge
     from swingfund.compliance.selectors import figure
     from swingfund.reports.services import candidate_spent_pence
 
     rows = [r for r in recorded if r.candidacy_id]
-    spent = candidate_spent_pence(candidacy_ids=[r.candidacy_id for r in rows])
+    spent = candidate_spent_pence(organisation=organisation, candidacy_ids=[r.candidacy_id for r in rows])
     charges = []
     for r in rows:
         limit = r.authority.limit_pence if r.authority else figure(
@@ -153,7 +153,7 @@ def message_law(*, message: Message, seat_counts: dict[int, int], on: date) -> L
         regimes = tuple(dict.fromkeys(Regime(r.regime).label for r in recorded))
         limits = _general_limits(organisation=message.organisation, election_id=election_id) if election_id else ()
         return LawPanel(paid=True, on=on, election_id=election_id, regimes=regimes, recorded=recorded,
-                        general_limits=limits, candidates=_charged(recorded))
+                        general_limits=limits, candidates=_charged(recorded, message.organisation))
     charge, refusal = message_cost_position(message=message, seat_counts=seat_counts, on=on)
     if charge is None:
         return LawPanel(paid=True, on=on, refusal=refusal, recorded=recorded)

@@ -248,9 +248,9 @@ def material_election(*, on: dt.date, preferred: str | None = None) -> str | Non
     return material.assign_election(on=on, periods=periods)
 
 
-def candidate_spent_pence(*, candidacy_ids: Iterable[int]) -> dict[int, int]:
-    """Spending about each candidacy so far: material costs charged to it, and the funding app's recorded
-    spending about it (both count towards the permitted sum, RPA 1983 s.75)."""
+def candidate_spent_pence(*, organisation, candidacy_ids: Iterable[int]) -> dict[int, int]:
+    """The organisation's spending about each candidacy so far: material costs charged to it, and the funding app's
+    recorded spending about it (both count towards the group's permitted sum, RPA 1983 s.75)."""
     from django.db.models import Sum
 
     from swingfund.compliance.models import MaterialCost
@@ -258,21 +258,23 @@ def candidate_spent_pence(*, candidacy_ids: Iterable[int]) -> dict[int, int]:
 
     ids = list(candidacy_ids)
     spent = dict.fromkeys(ids, 0)
-    for model in (MaterialCost, CandidateSpend):
-        rows = model.objects.filter(candidacy_id__in=ids)
-        if model is MaterialCost:
-            rows = rows.filter(regime=material.Regime.CANDIDATE)
-        for row in rows.values("candidacy_id").annotate(t=Sum("amount_pence")):
+    for rows in (MaterialCost.objects.filter(organisation=organisation, regime=material.Regime.CANDIDATE),
+                 CandidateSpend.objects.filter(campaign__organisation=organisation)):
+        for row in rows.filter(candidacy_id__in=ids).values("candidacy_id").annotate(t=Sum("amount_pence")):
             spent[row["candidacy_id"]] += row["t"] or 0
     return spent
 
 
-def agent_authorities(*, organisation, candidacy_ids: Iterable[int]) -> dict[int, object]:
-    """The latest recorded agent's authority of the organisation per candidacy (`compliance.AgentAuthority`)."""
+def agent_authorities(*, organisation, candidacy_ids: Iterable[int], on: dt.date | None = None) -> dict[int, object]:
+    """The latest recorded agent's authority of the organisation per candidacy (`compliance.AgentAuthority`), signed
+    on or before `on` when given (an authority does not reach back to spending incurred before it)."""
     from swingfund.compliance.models import AgentAuthority
 
     found: dict[int, object] = {}
-    for row in AgentAuthority.objects.filter(organisation=organisation, candidacy_id__in=list(candidacy_ids)):
+    rows = AgentAuthority.objects.filter(organisation=organisation, candidacy_id__in=list(candidacy_ids))
+    if on is not None:
+        rows = rows.filter(authorised_on__lte=on)
+    for row in rows:
         found.setdefault(row.candidacy_id, row)  # ordered latest first
     return found
 
@@ -368,9 +370,10 @@ def material_cost_record(*, organisation, election, incurred_on, seat_costs: dic
     warnings: list[ComplianceWarning] = []
     with transaction.atomic():
         ledger.chain_lock()  # one writer at a time: the totals checked are the totals written against
-        authorities = agent_authorities(organisation=organisation, candidacy_ids=per_candidacy)
+        authorities = agent_authorities(organisation=organisation, candidacy_ids=per_candidacy, on=incurred)
         charges = material.check_candidate_material(
-            figures=figures, costs=per_candidacy, earlier=candidate_spent_pence(candidacy_ids=per_candidacy),
+            figures=figures, costs=per_candidacy,
+            earlier=candidate_spent_pence(organisation=organisation, candidacy_ids=per_candidacy),
             authorities={c: _authority(authorities.get(c)) for c in per_candidacy},
             names={c: _candidate_name(rows[c]) for c in per_candidacy}, on=election_row.poll_date)
         general_pence = sum(general_seats.values())

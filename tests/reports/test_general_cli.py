@@ -87,3 +87,23 @@ def test_the_agents_written_authority_is_recorded_with_a_copy_of_the_document(or
         call_command(*args, "--limit", "1,000", "--document", str(empty))
     assert "Attach a copy of the agent's signed written authority" in capsys.readouterr().err
     assert AgentAuthority.objects.count() == 1
+
+
+def test_a_leaflet_naming_a_candidate_is_their_spending_and_one_naming_none_is_general(org, capsys):
+    """£900 of leaflets over three seats is £300 a seat. In the seat where it names a candidate, that £300 is
+    spending about them (s.75, £400 left of the £700 permitted sum); the other £600 is general (PPERA)."""
+    from swingfund.compliance.models import MaterialCost
+    from swingfund.elections.models import Candidacy
+
+    seats = ["S14000060", "S14000061", "S14000111"]
+    named = Candidacy.objects.filter(election_id=ELECTION, constituency__gss_code=seats[1]).exclude(
+        person_name="").order_by("pk").first()
+    call_command("compliance", "material", "--organisation", "lfv", "--incurred", "2024-06-10", "--supplier",
+                 "Canal Print", "--amount", "900", "--description", "Scorecard leaflets", "--candidacy",
+                 str(named.pk), *[arg for code in seats for arg in ("--constituency", code)])
+    out = capsys.readouterr().out
+    assert f"Recorded for {ELECTION}:" in out and "£300, £400 left of £700" in out and "general campaign: £600" in out
+    assert MaterialCost.objects.get(regime="candidate").amount_pence == 30_000
+    spend = CampaignSpend.objects.get()
+    assert spend.amount_pence == 60_000 and sorted(c.gss_code for c in spend.constituencies.all()) == [
+        seats[0], seats[2]]

@@ -7,6 +7,9 @@
     swingfund compliance status --organisation SLUG --form unincorporated_association [--registered-on DATE] …
     swingfund compliance spend --organisation SLUG --election parl.YYYY-MM-DD --incurred DATE --supplier NAME
         --amount POUNDS --category material --description TEXT [--nation S | --constituency GSS …] [--party NAME]
+    swingfund compliance material --organisation SLUG --incurred DATE --supplier NAME --amount POUNDS
+        --description TEXT --constituency GSS … [--election ID] [--candidacy ID …] [--text FILE]
+        (a leaflet, advert or share kit: classified and checked before it goes out, s.75 RPA 1983 or PPERA)
     swingfund compliance authority --organisation SLUG --candidacy ID --agent NAME --agent-address TEXT
         --authorised-on DATE --limit POUNDS --document FILE   (the election agent's written authority, s.75 RPA 1983)
 
@@ -50,6 +53,8 @@ def default_election() -> str:
     return group_defaults().election_id
 UNKNOWN_ORGANISATION = "No organisation with the slug {slug!r}."
 UNKNOWN_CANDIDACY = "No candidacy with the id {id}."
+UNKNOWN_SEATS = "Not constituencies of the 2024 boundaries: {codes}."
+CANDIDACY_NOT_REACHED = "Candidacy {ids}: no such candidacy in the constituencies the material reaches."
 UNREADABLE_DOCUMENT = "Cannot read the authority's copy {path}: {error}."
 
 
@@ -95,6 +100,19 @@ class Command(BaseCommand):
         spend.add_argument("--party-authorised", action="store_true")
         spend.add_argument("--invoice", default="")
         spend.add_argument("--source-ref", default="")
+        mat = sub.add_parser("material", help="Record material before it goes out: its cost in the seats it reaches "
+                                              "is spending about each candidate it names (s.75), else general.")
+        mat.add_argument("--organisation", required=True)
+        mat.add_argument("--election", default=None, help="Default: the election whose regulated period it is in.")
+        mat.add_argument("--incurred", required=True, help="YYYY-MM-DD the group became committed to pay.")
+        mat.add_argument("--supplier", required=True)
+        mat.add_argument("--amount", required=True, help="Pounds, split equally across the seats.")
+        mat.add_argument("--description", required=True)
+        mat.add_argument("--constituency", action="append", required=True, help="GSS code; repeat for several.")
+        mat.add_argument("--candidacy", action="append", type=int, default=[],
+                         help="A candidacy the material names, backs or opposes (its id); repeat for several.")
+        mat.add_argument("--text", type=Path, default=None, help="The material's words (candidates' names found).")
+        mat.add_argument("--source-ref", default="")
         auth = sub.add_parser("authority", help="Record an election agent's written authority to spend about their "
                                                 "candidate beyond the permitted sum, with a copy of the document.")
         auth.add_argument("--organisation", required=True)
@@ -201,6 +219,42 @@ class Command(BaseCommand):
             invoice_reference=options["invoice"], source_ref=options["source_ref"], recorded_by="command line")
         self.stdout.write(f"Recorded general-campaign item #{item.pk}: {money(item.amount_pence, short=True)} "
                           f"({item.get_area_display()}), ledger transaction #{item.transaction_id}.")
+
+    def _material(self, options: dict) -> None:
+        from swingfund.compliance.general import split_pence
+        from swingfund.elections.models import Candidacy, Constituency
+        from swingfund.reports.services import material_cost_record
+
+        codes = list(dict.fromkeys(options["constituency"]))
+        seats = {c.gss_code: c for c in Constituency.objects.filter(gss_code__in=codes, boundary_set="pcon2024")}
+        missing = [c for c in codes if c not in seats]
+        if missing:
+            raise ValueError(UNKNOWN_SEATS.format(codes=", ".join(missing)))
+        shares = split_pence(parse_pounds(options["amount"]), dict.fromkeys(codes, 1))
+        named = list(Candidacy.objects.filter(pk__in=options["candidacy"]).select_related("person"))
+        stray = sorted(set(options["candidacy"]) - {c.pk for c in named if c.constituency_id in
+                                                     {s.pk for s in seats.values()}})
+        if stray:
+            raise ValueError(CANDIDACY_NOT_REACHED.format(ids=", ".join(map(str, stray))))
+        try:
+            text = options["text"].read_text(encoding="utf-8") if options["text"] else ""
+        except OSError as exc:
+            raise ValueError(UNREADABLE_DOCUMENT.format(path=options["text"], error=exc.strerror or exc)) from None
+        charge = material_cost_record(
+            organisation=self._organisation(options["organisation"]), election=options["election"],
+            incurred_on=_date("--incurred", options["incurred"]), supplier=options["supplier"],
+            description=options["description"], source_ref=options["source_ref"] or "command line",
+            seat_costs={seats[code]: shares.get(code, 0) for code in codes},
+            texts=[text, *(c.person_name or (c.person.name if c.person_id else "") for c in named)],
+            recorded_by="command line")
+        where = charge.election_id or "outside any regulated period"
+        parts = [f"{c.name}: {money(c.pence, short=True)}, {money(c.left_pence, short=True)} left of "
+                 f"{money(c.limit_pence, short=True)}" for c in charge.candidates]
+        if charge.general_pence:
+            parts.append(f"general campaign: {money(charge.general_pence, short=True)}")
+        if charge.outside_pence:
+            parts.append(f"not regulated: {money(charge.outside_pence, short=True)}")
+        self.stdout.write(f"Recorded for {where}: " + "; ".join(parts) + ".")
 
     def _authority(self, options: dict) -> None:
         from swingfund.elections.models import Candidacy

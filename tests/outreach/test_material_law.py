@@ -279,3 +279,19 @@ def test_the_permitted_sum_is_each_groups_own_and_an_authority_does_not_reach_ba
     settings.OUTREACH_WHATSAPP_PRICE_PENCE = 70_000  # £700 exactly: the other group's £690 does not count
     assert message_queue(message=_message(organisation, organisers, BACKING + " "), now=IN_PERIOD) == 1
     assert MaterialCost.objects.get(organisation=organisation).authority_id is None
+
+
+def test_a_message_tied_to_no_election_names_the_candidate_backed_at_the_election_it_counts_for(
+        organisation, postcodes, organisers, cloud, settings, next_election, south_candidacy, django_user_model):
+    """The committee backed someone in Aberdeen South in 2024 and backs Alex Example at the next election: a message
+    sent today (inside the next election's regulated period) names, and is charged to, Alex Example only."""
+    settings.OUTREACH_WHATSAPP_PRICE_PENCE = 4
+    approved_decision(organisation, south_candidacy, django_user_model)  # 2024, decided first (listed last)
+    approved_decision(organisation, next_election, django_user_model)
+    make_supporter(organisation, 1)
+    message = _message(organisation, organisers, BACKING, election_id=None)
+    assert message_queue(message=message) == 1
+    assert MaterialCost.objects.get().candidacy_id == next_election.pk
+    assert channel_drain(channel="whatsapp").sent == 1
+    [sent] = cloud.sent
+    assert "our committee backs Alex Example in Aberdeen South" in cloud.body_params(sent)["text"]

@@ -92,14 +92,18 @@ def seat_backing(*, message: Message) -> dict[int, tuple[str, str]]:
         outcome=Decision.Outcome.APPROVED, proposal__organisation=message.organisation,
         proposal__kind=Proposal.Kind.GRANT,
     ).select_related("proposal__candidacy__person")
-    if message.election_id:
-        qs = qs.filter(proposal__election_id=message.election_id)
-    return {
-        d.proposal.constituency_id: (
-            d.proposal.candidacy.person.name if d.proposal.candidacy else "", d.proposal.reason
-        )
-        for d in qs
-    }
+    # tied to no election: the one whose regulated period today is in, as its cost was classified (`spending`)
+    election_id = message.election_id or spending.message_election(message=message, on=timezone.now().date())
+    if election_id:
+        qs = qs.filter(proposal__election_id=election_id)
+    return {d.proposal.constituency_id: (_candidate_name(d.proposal.candidacy), d.proposal.reason) for d in qs}
+
+
+def _candidate_name(candidacy) -> str:
+    """The candidate's name: the person's, or the name on the candidacy (a prospective candidate has no person row)."""
+    if candidacy is None:
+        return ""
+    return candidacy.person.name if candidacy.person_id else candidacy.person_name
 
 
 def values_for(*, message: Message, supporter: Supporter, backing: dict[int, tuple[str, str]]) -> dict[str, str]:

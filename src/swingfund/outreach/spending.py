@@ -43,14 +43,21 @@ def _texts(message: Message) -> list[str]:
     return [f"{t.subject}\n{t.body}" for t in message.translations.all()]
 
 
+def message_election(*, message: Message, on: date) -> str:
+    """The election a message sent on `on` counts for: its own when `on` is in that election's regulated period,
+    else the one whose period `on` is in, else '' (outside any regulated period)."""
+    from swingfund.reports.services import material_election
+
+    return material_election(on=on, preferred=message.election_id) or ""
+
+
 def _inputs(*, message: Message, seat_counts: dict[int, int], on: date):
     from swingfund.elections.models import Constituency
-    from swingfund.reports.services import material_election
 
     price = price_pence(channel=message.segment.channel)
     seats = Constituency.objects.in_bulk(list(seat_counts))
     seat_costs = {seats[pk]: n * price for pk, n in sorted(seat_counts.items())}
-    election_id = material_election(on=on, preferred=message.election_id) or ""
+    election_id = message_election(message=message, on=on)
     backed = backed_candidacies(organisation=message.organisation, election_id=election_id) if election_id else {}
     return seat_costs, election_id, backed
 

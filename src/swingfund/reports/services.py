@@ -409,7 +409,8 @@ def material_cost_record(*, organisation, election, incurred_on, seat_costs: dic
                     limit=money(authority.limit_pence), organisation=organisation,
                     amount=money(charge.pence), incurred_on=incurred.isoformat(), description=description.strip(),
                     supplier=supplier.strip(), total=money(charge.spent_before_pence + charge.pence),
-                    due=due.isoformat(), days=f"{days.value} days after the result", citation=days.citation)
+                    due=due.isoformat(), citation=days.citation,
+                    days=f"{days.value} days after the result is declared, counted here from polling day")
             MaterialCost.objects.create(organisation=organisation, regime=material.Regime.CANDIDATE,
                                         election_id=election_id, candidacy=candidacy, authority=authority,
                                         amount_pence=charge.pence, incurred_on=incurred, supplier=supplier.strip(),

@@ -117,3 +117,26 @@ def folder_import(*, folder: Path, progress: bool = True) -> list[ImportSummary]
         planned.append((importer.order, path.name, path))
     summaries = [file_import(path=path, progress=progress) for _, _, path in sorted(planned)]
     return summaries + skipped
+
+
+NOT_A_POLL_FILE = "not a poll file: its header is {title}, not one row per poll ({columns})"
+POLL_PROGRESS_FROM = 200  # rows: a shorter poll file imports without a progress bar
+
+
+def polls_import(*, path: Path, progress: bool = True) -> ImportSummary:
+    """Import a poll file (`importers/polls.py`: one row per poll) in one transaction; return its summary.
+
+    Another official file is refused (use `swingfund data import` for it); a bad row raises ImportFailure
+    (`FILE:LINE: column X: …`) with nothing written. The progress bar shows for files of `POLL_PROGRESS_FROM` rows
+    or more."""
+    from swingfund.elections.importers.polls import FIXED_COLUMNS, OpinionPolls
+
+    path = Path(path)
+    importer, _ = detect(path)
+    if importer is not OpinionPolls:
+        raise ImportFailure(file=path.name, line=1, column="header", message=NOT_A_POLL_FILE.format(
+            title=importer.title, columns=", ".join(FIXED_COLUMNS)))
+    if progress:
+        with path.open("rb") as handle:
+            progress = sum(1 for _ in handle) > POLL_PROGRESS_FROM
+    return file_import(path=path, progress=progress)

@@ -28,11 +28,15 @@ from swingfund.targeting.forecast import (
     forecast_sample,
     seat_error_or_default,
 )
+from swingfund.targeting.polls import NO_GB_POLL, NO_RESULT_NO_POLLS, PollAverage, poll_average
 from swingfund.targeting.selectors import (
     SeatArrays,
+    TargetingError,
     bloc_categories,
     bloc_population,
     boundary_check,
+    forward_election,
+    poll_points,
     seat_arrays,
     sources_get,
 )
@@ -144,6 +148,8 @@ class TargetTable:
     adult_notes: tuple[str, ...] = ()
     kind: str = KIND_CENSUS
     p_change: np.ndarray | None = None
+    poll_average: PollAverage | None = None
+    baseline: str | None = None  # a forward election's baseline result (its id)
 
     @property
     def no_data_count(self) -> int:
@@ -200,6 +206,7 @@ class TargetTable:
                  f"boundaries; bloc {self.bloc} from {', '.join(self.censuses) or 'no census'}."]
         if self.projection:
             lines.append(f"Majorities projected by {self.projection}.")
+        lines += self._poll_notes()
         lines.append("Leverage = bloc voters ÷ majority (the foundation's measure); cohesive leverage = cohesive bloc "
                      "vote ÷ majority. Seed criteria: population, bloc voters, cohesive bloc vote each > majority "
                      f"({', '.join(f'{k} {v}' for k, v in self.criteria_counts().items())} seats).")
@@ -229,6 +236,7 @@ class TargetTable:
                  "boundaries; no census categories."]
         if self.projection:
             lines.append(f"Majorities projected by {self.projection}.")
+        lines += self._poll_notes()
         if self.kind == KIND_SUPPORTERS:
             lines.append("Our supporters: consenting supporters counted per seat (aggregate counts only), each taken "
                          "as one vote that follows us. Leverage = supporters ÷ majority; P(pivotal) = the chance, "
@@ -245,9 +253,33 @@ class TargetTable:
         lines += [f"Source: {s.title} — {s.publisher} ({s.file_name})" for s in self.sources]
         return lines
 
+    def _poll_notes(self) -> list[str]:
+        """A forward election's baseline and poll average, one line each (none for an election with a result)."""
+        if self.baseline is None:
+            return []
+        lines = [f"{self.seats.election_id} has no result yet: it is forecast from the {self.baseline} result, the "
+                 "last on these boundaries."]
+        avg = self.poll_average
+        if avg is not None:
+            for code, area in avg.areas.items():
+                shares = ", ".join(f"{p} {a.share:.1%} ± {a.sd:.1%}" for p, a in area.parties.items())
+                lines.append(f"Poll average, {code} ({len(area.polls)} polls to {avg.as_of}"
+                             f"{', illustrative: invented polls' if any(p.illustrative for p, _ in area.polls) else ''}"
+                             f"): {shares}.")
+            if set(avg.areas) - {"GB"}:
+                lines.append("The projection moves every seat by the GB average; Scotland's and Wales's own averages "
+                             "are shown here and in the JSON (poll_average.nations).")
+            unprojected = [p for p in avg.areas["GB"].parties if p not in self.seats.carrier_abbreviations]
+            if unprojected:
+                lines.append(f"Not projected (no candidacy at {self.baseline} to move): {', '.join(unprojected)}.")
+            lines.append(f"Poll average rule: {avg.rule()}.")
+        return lines
+
     def as_dict(self, rows: list[TargetRow]) -> dict[str, object]:
         return {
             "election": self.seats.election_id, "boundary_set": self.seats.boundary_set, "bloc": str(self.bloc),
+            "baseline": self.baseline,
+            "poll_average": None if self.poll_average is None else self.poll_average.as_dict(),
             "kind": self.kind,
             "censuses": self.censuses, "draws": self.draws, "seed": self.seed, "projection": self.projection,
             "assumptions": self.assumptions.as_dict(),
@@ -285,18 +317,89 @@ def shares_parse(*, text: str, seats: SeatArrays) -> dict[int, float]:
     return out
 
 
+@dataclass(frozen=True)
+class Centre:
+    """What the forecast is centred on: the seats' last result, moved to `targets` (carrier column → share) if any."""
+
+    seats: SeatArrays
+    targets: dict[int, float] | None
+    projection: str | None
+    basis_gb: bool
+    poll_average: PollAverage | None = None
+    baseline: str | None = None
+
+
+def carrier_aliases(seats: SeatArrays) -> dict[str, str]:
+    """Casefolded carrier name or abbreviation → the carrier's abbreviation (how polls name parties)."""
+    out: dict[str, str] = {}
+    for name, abbr in zip(seats.carrier_names, seats.carrier_abbreviations, strict=True):
+        out.setdefault(abbr.casefold(), abbr)
+        out.setdefault(name.casefold(), abbr)
+    return out
+
+
+def centre_resolve(*, election_id: str, swing: str | None, shares: str | None, share_basis: str) -> Centre:
+    """The seats and target shares of an analysis. An election with a result: its own result, moved to `shares`
+    if given. An election without one (a future election): its baseline's result (`selectors.forward_election`),
+    moved to `shares` if given, else to the GB poll average (`polls.py`) of the polls since the baseline."""
+    forward = forward_election(election_id=election_id)
+    if swing and not shares and forward is None:
+        raise SwingError(SHARES_BAD_FORMAT.format(text=""))
+    if forward is None:
+        seats = seat_arrays(election_id=election_id)
+        targets = shares_parse(text=shares, seats=seats) if shares else None
+        projection = (f"{swing or 'uniform'} national swing to {shares} ({share_basis.upper()} shares, by party "
+                      "carrier)") if targets else None
+        return Centre(seats=seats, targets=targets, projection=projection, basis_gb=share_basis == "gb")
+    base = seat_arrays(election_id=forward.baseline.id)
+    seats = replace(base, election_id=forward.election.id, election_name=forward.election.name)
+    if shares:
+        return Centre(seats=seats, targets=shares_parse(text=shares, seats=seats), basis_gb=share_basis == "gb",
+                      projection=f"{swing or 'uniform'} national swing to {shares} ({share_basis.upper()} shares, by "
+                                 f"party carrier) from the {forward.baseline.id} result", baseline=forward.baseline.id)
+    points = poll_points(forward=forward, aliases=carrier_aliases(seats))
+    if not points:
+        raise TargetingError(NO_RESULT_NO_POLLS.format(
+            election=forward.election.id, baseline=forward.baseline.poll_date, date=forward.election.poll_date))
+    average = poll_average(polls=points)
+    if "GB" not in average.areas:
+        raise TargetingError(NO_GB_POLL.format(election=forward.election.id,
+                                               areas=", ".join(sorted(average.areas))))
+    column = {abbr: i for i, abbr in enumerate(seats.carrier_abbreviations)}
+    gb = average.areas["GB"].parties
+    targets = {column[p]: a.share for p, a in gb.items() if p in column}
+    text = ", ".join(f"{seats.carrier_abbreviations[c]} {v:.1%}" for c, v in targets.items())
+    projection = (f"{swing or 'uniform'} national swing to the GB poll average ({text}; by party carrier) from the "
+                  f"{forward.baseline.id} result")
+    return Centre(seats=seats, targets=targets, projection=projection, basis_gb=True, poll_average=average,
+                  baseline=forward.baseline.id)
+
+
+def national_sd_resolve(*, national_sd: float | None, centre: Centre) -> float:
+    """The national error: as given; else the GB poll average's (over the projected parties) when the centre is a
+    poll average; else `NATIONAL_SD`."""
+    if national_sd is not None:
+        return national_sd
+    if centre.poll_average is None:
+        return NATIONAL_SD
+    projected = [centre.seats.carrier_abbreviations[c] for c in centre.targets or {}]
+    return centre.poll_average.national_sd("GB", projected)
+
+
 def targets_compute(
     *, election_id: str, bloc: Bloc | None, supporters: Mapping[int, int] | None = None,
     assumptions: Assumptions | None = None, draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED, swing: str | None = None, shares: str | None = None,
-    progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float = NATIONAL_SD,
+    progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float | None = None,
     seat_error: SeatError | None = None, tails: str = "student-t", allocation: str | None = None,
     allocation_source: str = "",
 ) -> TargetTable:
     """Run one analysis over every seat of the election (see the module docstring).
 
     The next result is a distribution (`forecast.py`): the last result moved by the projection (if `shares` are
-    given), a national error (`national_sd`) and a seat error estimated from the imported history (or `seat_error`).
+    given, or for an election without a result the poll average: `centre_resolve`), a national error (`national_sd`;
+    None: the poll average's, else `NATIONAL_SD`) and a seat error estimated from the imported history (or
+    `seat_error`).
     P(pivotal) per lens comes from `simulate.p_pivotal`, the majority interval from `forecast.forecast_sample`.
 
     Without a census bloc (`bloc` None) the table counts no census categories: with `supporters` (consenting
@@ -311,7 +414,9 @@ def targets_compute(
             election_id=election_id, supporters=supporters, draws=draws, seed=seed, swing=swing, shares=shares,
             progress=progress, share_basis=share_basis, national_sd=national_sd, seat_error=seat_error, tails=tails)
     assumptions = assumptions or Assumptions()
-    seats = seat_arrays(election_id=election_id)
+    centre = centre_resolve(election_id=election_id, swing=swing, shares=shares, share_basis=share_basis)
+    seats, targets = centre.seats, centre.targets
+    national_sd = national_sd_resolve(national_sd=national_sd, centre=centre)
     boundary_check(seats=seats, census=bloc.census)
     bloc_validate(bloc=bloc, available=bloc_categories(boundary_set=seats.boundary_set, census=bloc.census),
                   boundary_set=seats.boundary_set)
@@ -320,11 +425,8 @@ def targets_compute(
     adult_notes += older_census_notes(censuses=pop.censuses, election_id=seats.election_id)
     if seat_error is None:
         seat_error = seat_error_or_default()
-    targets = shares_parse(text=shares, seats=seats) if (swing or shares) else None
-    if swing and not shares:
-        raise SwingError(SHARES_BAD_FORMAT.format(text=""))
     fc = forecast_build(seats=seats, targets=targets, method=swing or "uniform", seat_error=seat_error,
-                        national_sd=national_sd, tails=tails, basis_gb=share_basis == "gb")
+                        national_sd=national_sd, tails=tails, basis_gb=centre.basis_gb)
     alloc = allocation_parse(allocation, carriers=seats.carrier_names, abbreviations=seats.carrier_abbreviations)
     if isinstance(alloc, dict) and not allocation_source.strip():
         raise SwingError(ALLOCATION_NEEDS_SOURCE)
@@ -332,12 +434,11 @@ def targets_compute(
     majority = fc.majority
     winner_votes = np.where(fc.winner >= 0, fc.centre[np.maximum(fc.winner, 0)] * fc.valid, np.nan)
     valid = fc.valid
-    mp, party, projection = seats.winner_name, seats.winner_party, None
+    mp, party, projection = seats.winner_name, seats.winner_party, centre.projection
     if targets:
         mp = [f"projected: {fc.names[w]}" if w >= 0 and fc.names[w] else "projected" for w in fc.winner]
         party = [seats.carrier_abbreviations[fc.carrier[w]] if w >= 0 and fc.carrier[w] >= 0 else ""
                  for w in fc.winner]
-        projection = f"{swing or 'uniform'} national swing to {shares} ({share_basis.upper()} shares, by party carrier)"
 
     a = assumptions
     base = lev.bloc_base(population=pop.population, seat_adult_share=pop.adult_share, turnout=seats.turnout)
@@ -368,14 +469,14 @@ def targets_compute(
         adult_share=pop.adult_share, seat_error=seat_error, national_sd=national_sd, tails=tails,
         allocation_text=allocation_describe(alloc, abbreviations=seats.carrier_abbreviations)
         + (f" (source: {allocation_source.strip()})" if allocation_source.strip() else ""),
-        adult_notes=tuple(adult_notes),
+        adult_notes=tuple(adult_notes), poll_average=centre.poll_average, baseline=centre.baseline,
     )
 
 
 def marginality_compute(
     *, election_id: str, supporters: Mapping[int, int] | None = None, draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED, swing: str | None = None, shares: str | None = None,
-    progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float = NATIONAL_SD,
+    progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float | None = None,
     seat_error: SeatError | None = None, tails: str = "student-t",
 ) -> TargetTable:
     """Every seat of the election without a census bloc: its majority, its forecast and P(change of hands).
@@ -388,22 +489,20 @@ def marginality_compute(
     """
     if share_basis not in SHARE_BASES:
         raise SwingError(SHARE_BASIS_BAD.format(basis=share_basis))
-    seats = seat_arrays(election_id=election_id)
+    centre = centre_resolve(election_id=election_id, swing=swing, shares=shares, share_basis=share_basis)
+    seats, targets = centre.seats, centre.targets
+    national_sd = national_sd_resolve(national_sd=national_sd, centre=centre)
     if seat_error is None:
         seat_error = seat_error_or_default()
-    targets = shares_parse(text=shares, seats=seats) if (swing or shares) else None
-    if swing and not shares:
-        raise SwingError(SHARES_BAD_FORMAT.format(text=""))
     fc = forecast_build(seats=seats, targets=targets, method=swing or "uniform", seat_error=seat_error,
-                        national_sd=national_sd, tails=tails, basis_gb=share_basis == "gb")
+                        national_sd=national_sd, tails=tails, basis_gb=centre.basis_gb)
     majority = np.asarray(fc.majority, dtype=np.float64)
     winner_votes = np.where(fc.winner >= 0, fc.centre[np.maximum(fc.winner, 0)] * fc.valid, np.nan)
-    mp, party, projection = seats.winner_name, seats.winner_party, None
+    mp, party, projection = seats.winner_name, seats.winner_party, centre.projection
     if targets:
         mp = [f"projected: {fc.names[w]}" if w >= 0 and fc.names[w] else "projected" for w in fc.winner]
         party = [seats.carrier_abbreviations[fc.carrier[w]] if w >= 0 and fc.carrier[w] >= 0 else ""
                  for w in fc.winner]
-        projection = f"{swing or 'uniform'} national swing to {shares} ({share_basis.upper()} shares, by party carrier)"
     sample = forecast_sample(fc, seed=seed)
     p_change = np.where(np.isnan(majority), np.nan, 1.0 - sample.p_win[:, 0])
     n = len(seats)
@@ -434,7 +533,7 @@ def marginality_compute(
         majority_p90=sample.lead_quantiles[0.9], p_win=sample.p_win[:, 0], criteria={}, cohesive_leverage=swing_lev,
         adult_share=nan, seat_error=seat_error, national_sd=national_sd, tails=tails,
         allocation_text="supporters' votes go to the trailing candidate" if supporters is not None else "",
-        kind=kind, p_change=p_change,
+        kind=kind, p_change=p_change, poll_average=centre.poll_average, baseline=centre.baseline,
     )
 
 

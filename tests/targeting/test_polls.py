@@ -84,7 +84,8 @@ def csv_average(text: str, area: str, party: str) -> float:
     for r in rows:
         if r["area"] != area or not r[party]:
             continue
-        middle = (D.fromisoformat(r["fieldwork_start"]).toordinal() + D.fromisoformat(r["fieldwork_end"]).toordinal()) / 2
+        start, end = D.fromisoformat(r["fieldwork_start"]), D.fromisoformat(r["fieldwork_end"])
+        middle = (start.toordinal() + end.toordinal()) / 2
         weight = 0.5 ** ((as_of.toordinal() - middle) / 14) * math.sqrt(min(int(r["sample_size"]), 5000) / 1000)
         num += weight * float(r[party]) / 100
         den += weight

@@ -173,3 +173,17 @@ def poll_average(*, polls: list[PollPoint], as_of: dt.date | None = None,
         ordered = dict(sorted(parties.items(), key=lambda item: (-item[1].share, item[0])))
         areas[area] = AreaAverage(area=area, polls=weighted, parties=ordered)
     return PollAverage(as_of=as_of, areas=areas, half_life_days=half_life_days, k=k, sources=error_sources())
+
+
+def method_context() -> dict[str, object]:
+    """The figures `/targets/method/` states about the poll average (its rule, its historical error, sources)."""
+    k = relative_error()
+    return {
+        "half_life_days": f"{HALF_LIFE_DAYS:g}", "sample_reference": f"{SAMPLE_REFERENCE:,}",
+        "sample_cap": f"{SAMPLE_CAP:,}", "cap_weight": f"{math.sqrt(SAMPLE_CAP / SAMPLE_REFERENCE):.2f}",
+        "k": f"{k:.3f}", "sd_35": f"{k * math.sqrt(0.35 * 0.65) * 100:.1f}",
+        "sd_10": f"{k * math.sqrt(0.10 * 0.90) * 100:.1f}", "sd_3": f"{k * math.sqrt(0.03 * 0.97) * 100:.1f}",
+        "misses": [{"election": r.election, "party": r.party, "polls": f"{r.polls:g}", "result": f"{r.result:g}",
+                    "error": f"{r.error:+.1f}"} for r in FINAL_POLL_ERRORS],
+        "sources": error_sources(),
+    }

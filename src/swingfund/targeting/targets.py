@@ -150,6 +150,7 @@ class TargetTable:
     p_change: np.ndarray | None = None
     poll_average: PollAverage | None = None
     baseline: str | None = None  # a forward election's baseline result (its id)
+    national_sd_source: str = "assumption"
 
     @property
     def no_data_count(self) -> int:
@@ -213,8 +214,8 @@ class TargetTable:
         if self.seat_error is not None:
             se = self.seat_error
             lines.append(f"Forecast: centre {self.projection or 'the last result'}; national error sd "
-                         f"{self.national_sd:.3f} per party (assumption); seat error sd = {se.intercept:.4f} + "
-                         f"{se.slope:.3f} × |national change| ({self.tails} tails), {se.source}.")
+                         f"{self.national_sd:.3f} per party ({self.national_sd_source}); seat error sd = "
+                         f"{se.intercept:.4f} + {se.slope:.3f} × |national change| ({self.tails} tails), {se.source}.")
             lines.append(f"P(pivotal): mean over {self.draws:,} simulations (seed {self.seed}) of the chance, "
                          "given each simulation's national error and assumption draws, that the bloc's cohesive "
                          "move decides the seat (swing lens) or elects its own candidate (own lens); the seat "
@@ -248,8 +249,8 @@ class TargetTable:
         if self.seat_error is not None:
             se = self.seat_error
             lines.append(f"Forecast: centre {self.projection or 'the last result'}; national error sd "
-                         f"{self.national_sd:.3f} per party (assumption); seat error sd = {se.intercept:.4f} + "
-                         f"{se.slope:.3f} × |national change| ({self.tails} tails), {se.source}.")
+                         f"{self.national_sd:.3f} per party ({self.national_sd_source}); seat error sd = "
+                         f"{se.intercept:.4f} + {se.slope:.3f} × |national change| ({self.tails} tails), {se.source}.")
         lines += [f"Source: {s.title} — {s.publisher} ({s.file_name})" for s in self.sources]
         return lines
 
@@ -416,6 +417,7 @@ def targets_compute(
     assumptions = assumptions or Assumptions()
     centre = centre_resolve(election_id=election_id, swing=swing, shares=shares, share_basis=share_basis)
     seats, targets = centre.seats, centre.targets
+    sd_source = "the poll average's uncertainty" if national_sd is None and centre.poll_average else "assumption"
     national_sd = national_sd_resolve(national_sd=national_sd, centre=centre)
     boundary_check(seats=seats, census=bloc.census)
     bloc_validate(bloc=bloc, available=bloc_categories(boundary_set=seats.boundary_set, census=bloc.census),
@@ -470,6 +472,7 @@ def targets_compute(
         allocation_text=allocation_describe(alloc, abbreviations=seats.carrier_abbreviations)
         + (f" (source: {allocation_source.strip()})" if allocation_source.strip() else ""),
         adult_notes=tuple(adult_notes), poll_average=centre.poll_average, baseline=centre.baseline,
+        national_sd_source=sd_source,
     )
 
 
@@ -491,6 +494,7 @@ def marginality_compute(
         raise SwingError(SHARE_BASIS_BAD.format(basis=share_basis))
     centre = centre_resolve(election_id=election_id, swing=swing, shares=shares, share_basis=share_basis)
     seats, targets = centre.seats, centre.targets
+    sd_source = "the poll average's uncertainty" if national_sd is None and centre.poll_average else "assumption"
     national_sd = national_sd_resolve(national_sd=national_sd, centre=centre)
     if seat_error is None:
         seat_error = seat_error_or_default()
@@ -534,6 +538,7 @@ def marginality_compute(
         adult_share=nan, seat_error=seat_error, national_sd=national_sd, tails=tails,
         allocation_text="supporters' votes go to the trailing candidate" if supporters is not None else "",
         kind=kind, p_change=p_change, poll_average=centre.poll_average, baseline=centre.baseline,
+        national_sd_source=sd_source,
     )
 
 

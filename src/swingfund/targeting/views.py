@@ -215,6 +215,7 @@ def _method_results(*, census_group: bool = True) -> str:
     from swingfund.targeting.backtest import backtest_run
     from swingfund.targeting.calibration import calibration_svg
     from swingfund.targeting.forecast import NATIONAL_SD, seat_error_or_default
+    from swingfund.targeting.polls import method_context as poll_method_context
 
     seat_error = seat_error_or_default()
     results, error = [], ""
@@ -234,6 +235,6 @@ def _method_results(*, census_group: bool = True) -> str:
         "backtest_error": error or "Import the 2015 (BES), 2017, 2019 and 2024 results to run the backtests.",
         "chart": mark_safe(calibration_svg(series=[(f"{b.baseline} → {b.target}", b.reliability) for b in results])),
         "census_group": census_group, "ordinary_c80": next(iter(c80.values()), "—") if len(c80) > 1 else "—",
-        "volatile_c80": list(c80.values())[-1] if c80 else "—",
+        "volatile_c80": list(c80.values())[-1] if c80 else "—", "polls": poll_method_context(),
     }
     return render_to_string("targeting/_method_results.html", context)

@@ -134,3 +134,18 @@ def test_an_election_without_a_result_or_polls_says_so_plainly(next_election):
     # shares typed by hand still work without polls
     data = targets_json("--election", "parl.2029-05-03", "--shares", "Lab=0.30,Con=0.25")
     assert data["baseline"] == "parl.2024-07-04" and data["poll_average"] is None
+
+
+def test_the_method_page_explains_the_poll_average_with_its_sources(official_db, client):
+    html = client.get("/targets/method/").content.decode()
+    section = html[html.index('id="polls"'):]
+    assert "halves for every 14 days" in section and "square root of the sample" in section
+    assert "Samples over 5,000" in section and "polls' spread" in section
+    # the historical part in points for a party on 35 %, as an independent calculation from the published misses
+    polls_pub, result = np.array(PUBLISHED).T / 100
+    k = np.sqrt(np.mean(((polls_pub - result) / np.sqrt(result * (1 - result))) ** 2))
+    assert f"about {k * math.sqrt(0.35 * 0.65) * 100:.1f} points for a party on 35 %" in section
+    assert section.count("<li>parl.20") == len(PUBLISHED)
+    for link in ("britishpollingcouncil.org/general-election-7-may-2015", "anthonybmasters.medium.com",
+                 "hastingsonlinetimes.co.uk", "order-order.com/2017/06/14"):
+        assert link in section

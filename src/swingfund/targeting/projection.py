@@ -24,6 +24,8 @@ n_p and target t_p:
   in every seat, s' = s × t_p/n_p (so it loses most where it was strongest: Electoral Calculus's public
   description of its strong transition model); the votes lost in a seat form that seat's pool, and each party that
   gains takes the fraction (t_p − n_p)/Σ gains of the pool. Shares sum to 1 in every seat and land exactly.
+* **proportional-losses**: a party that loses loses the same fraction everywhere (as above); a party that gains
+  gains the same number of points everywhere (then raked, below).
 * **proportional**: every party's share scaled by t_p/n_p in every seat (then raked, below).
 * **uniform**: every party's share moved by t_p − n_p points (then clipped at 0 and raked).
 
@@ -53,7 +55,11 @@ from swingfund.targeting.swing import top_two
 UNIFORM = "uniform"
 PROPORTIONAL = "proportional"
 STRONG_TRANSITION = "strong-transition"
-PROJECTION_METHODS = (STRONG_TRANSITION, PROPORTIONAL, UNIFORM)
+PROPORTIONAL_LOSSES = "proportional-losses"
+PROJECTION_METHODS = (STRONG_TRANSITION, PROPORTIONAL_LOSSES, PROPORTIONAL, UNIFORM)
+TRANSITION_METHODS = (STRONG_TRANSITION, PROPORTIONAL_LOSSES, PROPORTIONAL)
+"""The methods a backtest chooses among (`backtest.settings_choose`): transition models, as issue 19 asks; uniform
+swing stays available when asked for by name."""
 GB, UK = "GB", "UK"
 NATIONS = ("E", "W", "S", "N")
 GB_NATIONS = ("E", "W", "S")
@@ -311,6 +317,8 @@ def _move(share, seat, carrier, valid, full, method) -> np.ndarray:
         factor = np.where(last > 0, full / last, 1.0)
     if method == PROPORTIONAL:
         return share * factor[carrier]
+    if method == PROPORTIONAL_LOSSES:
+        return np.where(full[carrier] < last[carrier], share * factor[carrier], share + (full - last)[carrier])
     # strong transition: losers lose a fixed fraction everywhere; gainers split each seat's pool of lost votes
     loser = full < last
     lost = np.where(loser[carrier], share * (1.0 - factor[carrier]), 0.0)

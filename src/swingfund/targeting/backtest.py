@@ -35,6 +35,7 @@ import numpy as np
 
 from swingfund.targeting.forecast import (
     DEFAULT_METHOD,
+    DEFAULT_TAILS,
     SAMPLE_DRAWS,
     TAILS,
     SeatError,
@@ -44,7 +45,7 @@ from swingfund.targeting.forecast import (
     history_pairs,
     seat_error_estimate,
 )
-from swingfund.targeting.projection import PROJECTION_METHODS, UNIFORM
+from swingfund.targeting.projection import TRANSITION_METHODS, UNIFORM
 from swingfund.targeting.selectors import TargetingError, election_get, seat_arrays
 
 LEVELS = (0.5, 0.8, 0.95)
@@ -53,8 +54,6 @@ COMPETITIVE_BELOW = 0.9
 REGION_LEVEL = 0.8
 OTHER = "(no party carrier)"
 TUNING_DRAWS = 2_000
-DEFAULT_TAILS = "student-t"
-"""Tails when no earlier pair can choose them (`settings_choose`)."""
 AUTO = "auto"
 DIFFERENT_BOUNDARIES = ("A backtest needs both elections on the same boundaries: {baseline} is on {a}, {target} on "
                         "{b}. Use the notional results (the earlier "
@@ -141,7 +140,7 @@ def _check(baseline_id: str, target_id: str):
     return base_e, target_e
 
 
-def settings_choose(*, before, methods: tuple[str, ...] = PROJECTION_METHODS,
+def settings_choose(*, before, methods: tuple[str, ...] = TRANSITION_METHODS,
                     tails_options: tuple[str, ...] = TAILS, seed: int = 2024) -> Settings:
     """The setting (method, tails) with the lowest mean Brier score over the pairs polled before `before` (a date),
     each pair forecast with a seat error from the other earlier pairs (see the module docstring)."""
@@ -174,8 +173,8 @@ def settings_choose(*, before, methods: tuple[str, ...] = PROJECTION_METHODS,
                        else "the other earlier pairs"})
     chosen = min(scores, key=lambda s: float(np.mean(scores[s])))
     names = ", ".join(f"{a}→{b}" for a, b in pairs)
-    return Settings(chosen[0], chosen[1], f"lowest mean Brier score over the pairs before {before} ({names})",
-                    report)
+    when = f"the pairs before {before}" if before else "every imported pair"
+    return Settings(chosen[0], chosen[1], f"lowest mean Brier score over {when} ({names})", report)
 
 
 def backtest_run(*, baseline_id: str, target_id: str, tails: str | None = None, method: str | None = None,

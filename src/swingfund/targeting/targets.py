@@ -22,7 +22,10 @@ from swingfund.targeting.allocation import allocation_parse
 from swingfund.targeting.allocation import describe as allocation_describe
 from swingfund.targeting.bloc import Assumption, Assumptions, Bloc, bloc_validate
 from swingfund.targeting.forecast import (
+    DEFAULT_METHOD,
+    DEFAULT_TAILS,
     NATIONAL_SD,
+    Forecast,
     SeatError,
     forecast_build,
     forecast_sample,
@@ -144,6 +147,14 @@ class TargetTable:
     adult_notes: tuple[str, ...] = ()
     kind: str = KIND_CENSUS
     p_change: np.ndarray | None = None
+    forecast: Forecast | None = None
+
+    def national_text(self) -> str:
+        fc = self.forecast
+        if fc is not None and fc.national_cov is not None:
+            return ("national error per party from the given covariance (e.g. the final polls' historical error, "
+                    "swingfund.targeting.polling_error), correlated between parties")
+        return f"national error sd {self.national_sd:.3f} per party (assumption), independent"
 
     @property
     def no_data_count(self) -> int:
@@ -205,9 +216,10 @@ class TargetTable:
                      f"({', '.join(f'{k} {v}' for k, v in self.criteria_counts().items())} seats).")
         if self.seat_error is not None:
             se = self.seat_error
-            lines.append(f"Forecast: centre {self.projection or 'the last result'}; national error sd "
-                         f"{self.national_sd:.3f} per party (assumption); seat error sd = {se.intercept:.4f} + "
-                         f"{se.slope:.3f} × |national change| ({self.tails} tails), {se.source}.")
+            lines.append(f"Forecast: centre {self.projection or 'the last result'}; {self.national_text()}; "
+                         f"seat error sd = ({se.intercept:.4f} + {se.slope:.3f} × |national change|) × "
+                         f"{se.margin_factor:.3f} ({self.tails} tails), {se.region_share:.0%} of its variance shared "
+                         f"by the seats of a region, {se.source}.")
             lines.append(f"P(pivotal): mean over {self.draws:,} simulations (seed {self.seed}) of the chance, "
                          "given each simulation's national error and assumption draws, that the bloc's cohesive "
                          "move decides the seat (swing lens) or elects its own candidate (own lens); the seat "
@@ -239,9 +251,10 @@ class TargetTable:
                          "(the projected winner loses) under the forecast, then the smallest majority.")
         if self.seat_error is not None:
             se = self.seat_error
-            lines.append(f"Forecast: centre {self.projection or 'the last result'}; national error sd "
-                         f"{self.national_sd:.3f} per party (assumption); seat error sd = {se.intercept:.4f} + "
-                         f"{se.slope:.3f} × |national change| ({self.tails} tails), {se.source}.")
+            lines.append(f"Forecast: centre {self.projection or 'the last result'}; {self.national_text()}; "
+                         f"seat error sd = ({se.intercept:.4f} + {se.slope:.3f} × |national change|) × "
+                         f"{se.margin_factor:.3f} ({self.tails} tails), {se.region_share:.0%} of its variance shared "
+                         f"by the seats of a region, {se.source}.")
         lines += [f"Source: {s.title} — {s.publisher} ({s.file_name})" for s in self.sources]
         return lines
 
@@ -254,10 +267,51 @@ class TargetTable:
             "seat_error": None if self.seat_error is None else self.seat_error.as_dict(),
             "national_sd": self.national_sd, "tails": self.tails, "allocation": self.allocation_text,
             "criteria_counts": self.criteria_counts(), "notes": self.notes(),
+            "shares": self.shares_dict(),
             "sources": [{"title": s.title, "publisher": s.publisher, "file": s.file_name, "url": s.url,
                          "sha256": s.sha256} for s in self.sources],
             "seats": [r.as_dict() for r in rows],
         }
+
+
+    def shares_dict(self) -> dict[str, object] | None:
+        """Asked and achieved national shares by area, and every seat's projected votes by party (None: no
+        projection), so that anyone can recompute the achieved shares from the votes."""
+        fc = self.forecast
+        if fc is None or fc.projection is None:
+            return None
+        p = fc.projection
+        votes: dict[str, dict[str, float]] = {}
+        for seat, carrier, v in zip(p.seat.tolist(), p.carrier.tolist(), p.votes.tolist(), strict=True):
+            name = p.carrier_names[carrier] if carrier >= 0 else "(no party)"
+            per = votes.setdefault(self.seats.codes[seat], {})
+            per[name] = round(per.get(name, 0.0) + v, 3)
+        nations = dict(zip(self.seats.codes, self.seats.nations, strict=True))
+        return {**p.as_dict(), "nation_of_seat": nations, "speaker_seats": [
+            c for c, f in zip(self.seats.codes, self.seats.speaker_seat.tolist(), strict=True) if f],
+            "projected_votes": votes}
+
+
+def _forecast(*, seats: SeatArrays, swing: str | None, shares: str | None,
+              shares_by_nation: Mapping[str, Mapping[str, float]] | None, share_basis: str, national_sd: float,
+              national_cov, seat_error: SeatError | None, tails: str) -> tuple[Forecast, SeatError, str | None]:
+    """The forecast of a table: (forecast, its seat error, a description of the projection or None)."""
+    if swing and not (shares or shares_by_nation):
+        raise SwingError(SHARES_BAD_FORMAT.format(text=""))
+    method = swing or DEFAULT_METHOD
+    if seat_error is None:
+        seat_error = seat_error_or_default(method=method)
+    targets = shares_parse(text=shares, seats=seats) if shares else None
+    fc = forecast_build(seats=seats, targets=targets, method=method, seat_error=seat_error, national_sd=national_sd,
+                        tails=tails, basis_gb=share_basis == "gb",
+                        shares_by_nation={k: dict(v) for k, v in shares_by_nation.items()} if shares_by_nation
+                        else None, national_cov=national_cov)
+    projection = None
+    if fc.projection is not None:
+        asked = "; ".join(f"{area}: " + ",".join(f"{p}={v:g}" for p, v in parties.items())
+                          for area, parties in fc.projection.asked.items())
+        projection = f"{method} projection by nation to {asked} (shares land exactly; by party carrier)"
+    return fc, seat_error, projection
 
 
 def shares_parse(*, text: str, seats: SeatArrays) -> dict[int, float]:
@@ -290,13 +344,17 @@ def targets_compute(
     assumptions: Assumptions | None = None, draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED, swing: str | None = None, shares: str | None = None,
     progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float = NATIONAL_SD,
-    seat_error: SeatError | None = None, tails: str = "student-t", allocation: str | None = None,
-    allocation_source: str = "",
+    seat_error: SeatError | None = None, tails: str = DEFAULT_TAILS, allocation: str | None = None,
+    allocation_source: str = "", shares_by_nation: Mapping[str, Mapping[str, float]] | None = None,
+    national_cov=None,
 ) -> TargetTable:
     """Run one analysis over every seat of the election (see the module docstring).
 
-    The next result is a distribution (`forecast.py`): the last result moved by the projection (if `shares` are
-    given), a national error (`national_sd`) and a seat error estimated from the imported history (or `seat_error`).
+    The next result is a distribution (`forecast.py`): the last result moved by the projection by nation (if
+    `shares`, GB or UK shares as text, or `shares_by_nation`, `projection.projection_by_nation`'s argument, are
+    given; method `swing`, default `forecast.DEFAULT_METHOD`), a national error (`national_cov`, `(parties,
+    covariance)` as `polling_error.national_error_covariance` gives, else `national_sd` per party, independent), a
+    regional error and a seat error estimated from the imported history (or `seat_error`).
     P(pivotal) per lens comes from `simulate.p_pivotal`, the majority interval from `forecast.forecast_sample`.
 
     Without a census bloc (`bloc` None) the table counts no census categories: with `supporters` (consenting
@@ -309,7 +367,8 @@ def targets_compute(
     if bloc is None:
         return marginality_compute(
             election_id=election_id, supporters=supporters, draws=draws, seed=seed, swing=swing, shares=shares,
-            progress=progress, share_basis=share_basis, national_sd=national_sd, seat_error=seat_error, tails=tails)
+            progress=progress, share_basis=share_basis, national_sd=national_sd, seat_error=seat_error, tails=tails,
+            shares_by_nation=shares_by_nation, national_cov=national_cov)
     assumptions = assumptions or Assumptions()
     seats = seat_arrays(election_id=election_id)
     boundary_check(seats=seats, census=bloc.census)
@@ -318,13 +377,9 @@ def targets_compute(
     assumptions, adult_notes = bloc_adult_ratio(bloc=bloc, assumptions=assumptions)
     pop = bloc_population(seats=seats, bloc=bloc, default_adult_share=assumptions.seat_adult_share_default)
     adult_notes += older_census_notes(censuses=pop.censuses, election_id=seats.election_id)
-    if seat_error is None:
-        seat_error = seat_error_or_default()
-    targets = shares_parse(text=shares, seats=seats) if (swing or shares) else None
-    if swing and not shares:
-        raise SwingError(SHARES_BAD_FORMAT.format(text=""))
-    fc = forecast_build(seats=seats, targets=targets, method=swing or "uniform", seat_error=seat_error,
-                        national_sd=national_sd, tails=tails, basis_gb=share_basis == "gb")
+    fc, seat_error, projection = _forecast(
+        seats=seats, swing=swing, shares=shares, shares_by_nation=shares_by_nation, share_basis=share_basis,
+        national_sd=national_sd, national_cov=national_cov, seat_error=seat_error, tails=tails)
     alloc = allocation_parse(allocation, carriers=seats.carrier_names, abbreviations=seats.carrier_abbreviations)
     if isinstance(alloc, dict) and not allocation_source.strip():
         raise SwingError(ALLOCATION_NEEDS_SOURCE)
@@ -332,12 +387,10 @@ def targets_compute(
     majority = fc.majority
     winner_votes = np.where(fc.winner >= 0, fc.centre[np.maximum(fc.winner, 0)] * fc.valid, np.nan)
     valid = fc.valid
-    mp, party, projection = seats.winner_name, seats.winner_party, None
-    if targets:
+    mp, party = seats.winner_name, seats.winner_party
+    if projection:
         mp = [f"projected: {fc.names[w]}" if w >= 0 and fc.names[w] else "projected" for w in fc.winner]
-        party = [seats.carrier_abbreviations[fc.carrier[w]] if w >= 0 and fc.carrier[w] >= 0 else ""
-                 for w in fc.winner]
-        projection = f"{swing or 'uniform'} national swing to {shares} ({share_basis.upper()} shares, by party carrier)"
+        party = [_abbreviation(seats, fc, fc.carrier[w]) if w >= 0 else "" for w in fc.winner]
 
     a = assumptions
     base = lev.bloc_base(population=pop.population, seat_adult_share=pop.adult_share, turnout=seats.turnout)
@@ -368,7 +421,7 @@ def targets_compute(
         adult_share=pop.adult_share, seat_error=seat_error, national_sd=national_sd, tails=tails,
         allocation_text=allocation_describe(alloc, abbreviations=seats.carrier_abbreviations)
         + (f" (source: {allocation_source.strip()})" if allocation_source.strip() else ""),
-        adult_notes=tuple(adult_notes),
+        adult_notes=tuple(adult_notes), forecast=fc,
     )
 
 
@@ -376,7 +429,8 @@ def marginality_compute(
     *, election_id: str, supporters: Mapping[int, int] | None = None, draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED, swing: str | None = None, shares: str | None = None,
     progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float = NATIONAL_SD,
-    seat_error: SeatError | None = None, tails: str = "student-t",
+    seat_error: SeatError | None = None, tails: str = DEFAULT_TAILS,
+    shares_by_nation: Mapping[str, Mapping[str, float]] | None = None, national_cov=None,
 ) -> TargetTable:
     """Every seat of the election without a census bloc: its majority, its forecast and P(change of hands).
 
@@ -389,21 +443,15 @@ def marginality_compute(
     if share_basis not in SHARE_BASES:
         raise SwingError(SHARE_BASIS_BAD.format(basis=share_basis))
     seats = seat_arrays(election_id=election_id)
-    if seat_error is None:
-        seat_error = seat_error_or_default()
-    targets = shares_parse(text=shares, seats=seats) if (swing or shares) else None
-    if swing and not shares:
-        raise SwingError(SHARES_BAD_FORMAT.format(text=""))
-    fc = forecast_build(seats=seats, targets=targets, method=swing or "uniform", seat_error=seat_error,
-                        national_sd=national_sd, tails=tails, basis_gb=share_basis == "gb")
+    fc, seat_error, projection = _forecast(
+        seats=seats, swing=swing, shares=shares, shares_by_nation=shares_by_nation, share_basis=share_basis,
+        national_sd=national_sd, national_cov=national_cov, seat_error=seat_error, tails=tails)
     majority = np.asarray(fc.majority, dtype=np.float64)
     winner_votes = np.where(fc.winner >= 0, fc.centre[np.maximum(fc.winner, 0)] * fc.valid, np.nan)
-    mp, party, projection = seats.winner_name, seats.winner_party, None
-    if targets:
+    mp, party = seats.winner_name, seats.winner_party
+    if projection:
         mp = [f"projected: {fc.names[w]}" if w >= 0 and fc.names[w] else "projected" for w in fc.winner]
-        party = [seats.carrier_abbreviations[fc.carrier[w]] if w >= 0 and fc.carrier[w] >= 0 else ""
-                 for w in fc.winner]
-        projection = f"{swing or 'uniform'} national swing to {shares} ({share_basis.upper()} shares, by party carrier)"
+        party = [_abbreviation(seats, fc, fc.carrier[w]) if w >= 0 else "" for w in fc.winner]
     sample = forecast_sample(fc, seed=seed)
     p_change = np.where(np.isnan(majority), np.nan, 1.0 - sample.p_win[:, 0])
     n = len(seats)
@@ -434,8 +482,16 @@ def marginality_compute(
         majority_p90=sample.lead_quantiles[0.9], p_win=sample.p_win[:, 0], criteria={}, cohesive_leverage=swing_lev,
         adult_share=nan, seat_error=seat_error, national_sd=national_sd, tails=tails,
         allocation_text="supporters' votes go to the trailing candidate" if supporters is not None else "",
-        kind=kind, p_change=p_change,
+        kind=kind, p_change=p_change, forecast=fc,
     )
+
+
+def _abbreviation(seats: SeatArrays, fc: Forecast, carrier: int) -> str:
+    if carrier < 0:
+        return ""
+    if carrier < len(seats.carrier_abbreviations):
+        return seats.carrier_abbreviations[carrier]
+    return fc.carrier_names[carrier]
 
 
 def _over(value: np.ndarray, majority: np.ndarray) -> np.ndarray:

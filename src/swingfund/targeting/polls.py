@@ -11,10 +11,17 @@ Each area polled (Great Britain, Scotland, Wales) is averaged on its own polls. 
   - **the polls' spread**: se = √(Σ wᵢ² vᵢ) ÷ Σ wᵢ with vᵢ = (xᵢ − x̄)² + x̄ (1 − x̄) ÷ nᵢ: the standard error of
     a weighted mean, each poll's error taken as its distance from the average plus its own sampling error (so
     one poll alone still carries its sampling error);
-  - **the historical error of final polls**: h = k √(x̄ (1 − x̄)), k from the published misses of the final polls
-    at the 2015–2024 general elections (`final_poll_errors.py`, each with its source). Pollsters have erred
-    together, in the same direction, so this part does not shrink with more polls.
+  - **the historical error of final polls**: h = the root mean square of the final polls' miss of the party at the
+    2015–2024 general elections, from `polling_error.py` (the one place for those figures, each with its source:
+    the British Polling Council's reviews and Sturgis et al. 2016); parties those reviews do not report get its
+    `MINOR_PARTY_SD`. Pollsters have erred together, in the same direction, so this part does not shrink with more
+    polls.
   Not included: how far opinion may move between the newest poll and polling day.
+
+For the forecast (`forecast.forecast_build(national_cov=...)`) the average gives a covariance of the parties'
+national errors (`PollAverage.national_cov`): the historical part as `polling_error.national_error_covariance`
+builds it (the Conservative and Labour misses strongly negatively correlated), plus each party's se² on the
+diagonal (the polls' spread, independent between parties).
 
 `poll_average` is pure (polls in, average out); `forward_inputs` reads the polls of a future election from the
 database: fieldwork ending before its polling day and starting after its baseline election (the last result on
@@ -28,8 +35,16 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from swingfund.targeting.final_poll_errors import FINAL_POLL_ERRORS, relative_error
-from swingfund.targeting.final_poll_errors import sources as error_sources
+import numpy as np
+
+from swingfund.targeting.polling_error import (
+    FINAL_POLL_ERRORS,
+    FINAL_POLL_SOURCES,
+    MINOR_PARTY_SD,
+    main_party_correlation,
+    national_error_covariance,
+    party_error_sd,
+)
 
 HALF_LIFE_DAYS = 14.0
 """A poll's weight halves for every 14 days its fieldwork is older than the newest poll's."""
@@ -113,7 +128,6 @@ class PollAverage:
     as_of: dt.date
     areas: dict[str, AreaAverage]
     half_life_days: float = HALF_LIFE_DAYS
-    k: float = 0.0
     sources: list[str] = field(default_factory=list)
 
     @property
@@ -127,21 +141,30 @@ class PollAverage:
         total = sum(a.share for a in chosen)
         return math.sqrt(sum(a.share * a.sd ** 2 for a in chosen) / total) if total > 0 else 0.0
 
+    def national_cov(self, area: str = "GB", parties: Iterable[str] | None = None) -> tuple[list[str], np.ndarray]:
+        """(parties, covariance in shares²) of the parties' national errors, for `forecast_build(national_cov=…)`:
+        `polling_error.national_error_covariance` (the historical part) plus diag(se²) (the polls' spread)."""
+        chosen = [p for p in self.areas[area].parties if parties is None or p in set(parties)]
+        cov = national_error_covariance(chosen)
+        cov += np.diag([self.areas[area].parties[p].spread_se ** 2 for p in chosen])
+        return chosen, cov
+
     def rule(self) -> str:
         return (f"weight = ½^(days since the middle of fieldwork ÷ {self.half_life_days:g}) × √(min(sample, "
                 f"{SAMPLE_CAP:,}) ÷ {SAMPLE_REFERENCE:,}); share = weighted mean of the polls reporting the party; "
                 "sd = √(se² + h²), se = √(Σ w² ((x − mean)² + mean (1 − mean) ÷ n)) ÷ Σ w (the polls' spread), "
-                f"h = {self.k:.4f} × √(mean (1 − mean)) (the historical error of final polls, "
-                f"{len(FINAL_POLL_ERRORS)} published misses 2015–2024)")
+                "h = the root mean square of the final polls' miss of the party at the "
+                f"{len(FINAL_POLL_ERRORS)} general elections 2015–2024 (swingfund.targeting.polling_error; "
+                f"{MINOR_PARTY_SD * 100:g} points for a party the reviews do not report)")
 
     def as_dict(self) -> dict[str, object]:
         return {
             "as_of": self.as_of.isoformat(), "rule": self.rule(), "half_life_days": self.half_life_days,
-            "sample_reference": SAMPLE_REFERENCE, "sample_cap": SAMPLE_CAP, "historical_k": round(self.k, 5),
+            "sample_reference": SAMPLE_REFERENCE, "sample_cap": SAMPLE_CAP,
             "illustrative": self.illustrative, "historical_error_sources": self.sources,
             "nations": {
                 code: {"name": AREA_NAMES.get(code, code),
-                       "asked": {p: round(a.share, 5) for p, a in area.parties.items()},
+                       "shares": {p: round(a.share, 5) for p, a in area.parties.items()},
                        "parties": {p: a.as_dict() for p, a in area.parties.items()},
                        "polls": [{"pollster": p.pollster, "fieldwork": f"{p.start}/{p.end}", "sample": p.sample_size,
                                   "weight": round(w, 5), "illustrative": p.illustrative, "from": p.where}
@@ -152,12 +175,11 @@ class PollAverage:
 
 
 def poll_average(*, polls: list[PollPoint], as_of: dt.date | None = None,
-                 half_life_days: float = HALF_LIFE_DAYS, k: float | None = None) -> PollAverage:
+                 half_life_days: float = HALF_LIFE_DAYS) -> PollAverage:
     """Average each area's polls by the rule of the module docstring. `as_of` defaults to the newest poll's end."""
     if not polls:
         raise ValueError("no polls to average")
     as_of = as_of or max(p.end for p in polls)
-    k = relative_error() if k is None else k
     areas: dict[str, AreaAverage] = {}
     for area in sorted({p.area for p in polls}, key=lambda a: (a != "GB", a)):
         weighted = [(p, poll_weight(poll=p, as_of=as_of, half_life_days=half_life_days))
@@ -169,21 +191,23 @@ def poll_average(*, polls: list[PollPoint], as_of: dt.date | None = None,
             mean = sum(x * w for x, w, _ in rows) / total
             var = sum(w * w * ((x - mean) ** 2 + mean * (1 - mean) / n) for x, w, n in rows)
             parties[party] = PartyAverage(party=party, share=mean, spread_se=math.sqrt(var) / total,
-                                          historical_sd=k * math.sqrt(mean * (1 - mean)), polls=len(rows))
+                                          historical_sd=party_error_sd(party), polls=len(rows))
         ordered = dict(sorted(parties.items(), key=lambda item: (-item[1].share, item[0])))
         areas[area] = AreaAverage(area=area, polls=weighted, parties=ordered)
-    return PollAverage(as_of=as_of, areas=areas, half_life_days=half_life_days, k=k, sources=error_sources())
+    return PollAverage(as_of=as_of, areas=areas, half_life_days=half_life_days,
+                       sources=list(FINAL_POLL_SOURCES.values()))
 
 
 def method_context() -> dict[str, object]:
     """The figures `/targets/method/` states about the poll average (its rule, its historical error, sources)."""
-    k = relative_error()
+    named = sorted({p for errors in FINAL_POLL_ERRORS.values() for p in errors})
     return {
         "half_life_days": f"{HALF_LIFE_DAYS:g}", "sample_reference": f"{SAMPLE_REFERENCE:,}",
         "sample_cap": f"{SAMPLE_CAP:,}", "cap_weight": f"{math.sqrt(SAMPLE_CAP / SAMPLE_REFERENCE):.2f}",
-        "k": f"{k:.3f}", "sd_35": f"{k * math.sqrt(0.35 * 0.65) * 100:.1f}",
-        "sd_10": f"{k * math.sqrt(0.10 * 0.90) * 100:.1f}", "sd_3": f"{k * math.sqrt(0.03 * 0.97) * 100:.1f}",
-        "misses": [{"election": r.election, "party": r.party, "polls": f"{r.polls:g}", "result": f"{r.result:g}",
-                    "error": f"{r.error:+.1f}"} for r in FINAL_POLL_ERRORS],
-        "sources": error_sources(),
+        "historical": [{"party": p, "sd": f"{party_error_sd(p) * 100:.1f}"} for p in named
+                       if party_error_sd(p) != MINOR_PARTY_SD],
+        "minor_sd": f"{MINOR_PARTY_SD * 100:g}", "correlation": f"{main_party_correlation():.2f}",
+        "misses": [{"election": e, "party": p, "error": f"{v:+.1f}"}
+                   for e, errors in FINAL_POLL_ERRORS.items() for p, v in errors.items()],
+        "sources": list(FINAL_POLL_SOURCES.values()),
     }

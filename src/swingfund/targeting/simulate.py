@@ -87,7 +87,7 @@ def p_pivotal(
     With zero-width ranges, no national error and no seat error, P is exactly 0 or 1: the deterministic test.
     """
     from swingfund.targeting.allocation import bloc_shares, gap_weights
-    from swingfund.targeting.forecast import leading_rows
+    from swingfund.targeting.forecast import leading_rows, shared_offsets
 
     if not 1 <= draws <= MAX_DRAWS:
         raise ValueError(DRAWS_OUT_OF_RANGE.format(max=MAX_DRAWS, draws=draws))
@@ -97,13 +97,10 @@ def p_pivotal(
         mult *= a.central if a.width == 0 else rng.uniform(a.low, a.high, size=draws)
     o = assumptions.other_support
     other = np.full(draws, o.central) if o.width == 0 else rng.uniform(o.low, o.high, size=draws)
-    k = forecast.change.size
     rows = leading_rows(forecast, OWN_COMPETITORS)
-    national = np.zeros((k + 1, draws), dtype=np.float32)
-    if forecast.national_sd > 0:  # only the parties among some seat's leading candidacies, in carrier order
-        used = np.unique(forecast.carrier[rows[rows >= 0]])
-        used = used[used >= 0]
-        national[used] = rng.standard_normal(size=(used.size, draws)) * forecast.national_sd
+    national, car = shared_offsets(forecast, rng, draws, rows)  # national and regional errors, shared by seats
+    has_shared = bool(forecast.national_sd > 0 or forecast.national_cov is not None
+                      or (forecast.region_sd.size and np.any(forecast.region_sd > 0)))
     heavy = forecast.tails != "normal"
     inv_scale = (1.0 / np.sqrt(assumptions_t_scale(rng, draws)) if heavy else np.ones(draws)).astype(np.float32)
 
@@ -115,11 +112,9 @@ def p_pivotal(
     out = {name: np.where(np.isnan(base), np.nan, 0.0) for name in ("swing", "own", "swing_se", "own_se")}
     live = np.flatnonzero(~np.isnan(base) & (rows[:, 1] >= 0))
     safe = np.maximum(rows, 0)
-    car = np.where(rows >= 0, forecast.carrier[safe], k)
-    car = np.where(car < 0, k, car)
     kernel = _PivotalKernel(
         national=national, mult=mult.astype(np.float32), other=other.astype(np.float32), inv_scale=inv_scale,
-        heavy=heavy, has_national=forecast.national_sd > 0)
+        heavy=heavy, has_national=has_shared)
     v = forecast.valid
     s, sd, aa = forecast.centre[safe], forecast.sd[safe], a[safe]
     k_w, k_r = gap_weights(a_leader=aa[:, 0], a_challenger=aa[:, 1])

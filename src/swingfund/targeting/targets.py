@@ -22,7 +22,10 @@ from swingfund.targeting.allocation import allocation_parse
 from swingfund.targeting.allocation import describe as allocation_describe
 from swingfund.targeting.bloc import Assumption, Assumptions, Bloc, bloc_validate
 from swingfund.targeting.forecast import (
+    DEFAULT_METHOD,
+    DEFAULT_TAILS,
     NATIONAL_SD,
+    Forecast,
     SeatError,
     forecast_build,
     forecast_sample,
@@ -148,9 +151,20 @@ class TargetTable:
     adult_notes: tuple[str, ...] = ()
     kind: str = KIND_CENSUS
     p_change: np.ndarray | None = None
+    forecast: Forecast | None = None
     poll_average: PollAverage | None = None
     baseline: str | None = None  # a forward election's baseline result (its id)
-    national_sd_source: str = "assumption"
+    national_from_polls: bool = False
+
+    def national_text(self) -> str:
+        fc = self.forecast
+        if self.national_from_polls:
+            return ("national error per party from the poll average's uncertainty (the polls' spread plus the final "
+                    "polls' historical error, swingfund.targeting.polling_error), correlated between parties")
+        if fc is not None and fc.national_cov is not None:
+            return ("national error per party from the given covariance (e.g. the final polls' historical error, "
+                    "swingfund.targeting.polling_error), correlated between parties")
+        return f"national error sd {self.national_sd:.3f} per party (assumption), independent"
 
     @property
     def no_data_count(self) -> int:
@@ -213,9 +227,10 @@ class TargetTable:
                      f"({', '.join(f'{k} {v}' for k, v in self.criteria_counts().items())} seats).")
         if self.seat_error is not None:
             se = self.seat_error
-            lines.append(f"Forecast: centre {self.projection or 'the last result'}; national error sd "
-                         f"{self.national_sd:.3f} per party ({self.national_sd_source}); seat error sd = "
-                         f"{se.intercept:.4f} + {se.slope:.3f} × |national change| ({self.tails} tails), {se.source}.")
+            lines.append(f"Forecast: centre {self.projection or 'the last result'}; {self.national_text()}; "
+                         f"seat error sd = ({se.intercept:.4f} + {se.slope:.3f} × |national change|) × "
+                         f"{se.margin_factor:.3f} ({self.tails} tails), {se.region_share:.0%} of its variance shared "
+                         f"by the seats of a region, {se.source}.")
             lines.append(f"P(pivotal): mean over {self.draws:,} simulations (seed {self.seed}) of the chance, "
                          "given each simulation's national error and assumption draws, that the bloc's cohesive "
                          "move decides the seat (swing lens) or elects its own candidate (own lens); the seat "
@@ -248,9 +263,10 @@ class TargetTable:
                          "(the projected winner loses) under the forecast, then the smallest majority.")
         if self.seat_error is not None:
             se = self.seat_error
-            lines.append(f"Forecast: centre {self.projection or 'the last result'}; national error sd "
-                         f"{self.national_sd:.3f} per party ({self.national_sd_source}); seat error sd = "
-                         f"{se.intercept:.4f} + {se.slope:.3f} × |national change| ({self.tails} tails), {se.source}.")
+            lines.append(f"Forecast: centre {self.projection or 'the last result'}; {self.national_text()}; "
+                         f"seat error sd = ({se.intercept:.4f} + {se.slope:.3f} × |national change|) × "
+                         f"{se.margin_factor:.3f} ({self.tails} tails), {se.region_share:.0%} of its variance shared "
+                         f"by the seats of a region, {se.source}.")
         lines += [f"Source: {s.title} — {s.publisher} ({s.file_name})" for s in self.sources]
         return lines
 
@@ -264,15 +280,8 @@ class TargetTable:
         if avg is not None:
             for code, area in avg.areas.items():
                 shares = ", ".join(f"{p} {a.share:.1%} ± {a.sd:.1%}" for p, a in area.parties.items())
-                lines.append(f"Poll average, {code} ({len(area.polls)} polls to {avg.as_of}"
-                             f"{', illustrative: invented polls' if any(p.illustrative for p, _ in area.polls) else ''}"
-                             f"): {shares}.")
-            if set(avg.areas) - {"GB"}:
-                lines.append("The projection moves every seat by the GB average; Scotland's and Wales's own averages "
-                             "are shown here and in the JSON (poll_average.nations).")
-            unprojected = [p for p in avg.areas["GB"].parties if p not in self.seats.carrier_abbreviations]
-            if unprojected:
-                lines.append(f"Not projected (no candidacy at {self.baseline} to move): {', '.join(unprojected)}.")
+                invented = ", illustrative: invented polls" if any(p.illustrative for p, _ in area.polls) else ""
+                lines.append(f"Poll average, {code} ({len(area.polls)} polls to {avg.as_of}{invented}): {shares}.")
             lines.append(f"Poll average rule: {avg.rule()}.")
         return lines
 
@@ -287,10 +296,125 @@ class TargetTable:
             "seat_error": None if self.seat_error is None else self.seat_error.as_dict(),
             "national_sd": self.national_sd, "tails": self.tails, "allocation": self.allocation_text,
             "criteria_counts": self.criteria_counts(), "notes": self.notes(),
+            "shares": self.shares_dict(),
             "sources": [{"title": s.title, "publisher": s.publisher, "file": s.file_name, "url": s.url,
                          "sha256": s.sha256} for s in self.sources],
             "seats": [r.as_dict() for r in rows],
         }
+
+
+    def shares_dict(self) -> dict[str, object] | None:
+        """Asked and achieved national shares by area, and every seat's projected votes by party (None: no
+        projection), so that anyone can recompute the achieved shares from the votes."""
+        fc = self.forecast
+        if fc is None or fc.projection is None:
+            return None
+        p = fc.projection
+        votes: dict[str, dict[str, float]] = {}
+        for seat, carrier, v in zip(p.seat.tolist(), p.carrier.tolist(), p.votes.tolist(), strict=True):
+            name = p.carrier_names[carrier] if carrier >= 0 else "(no party)"
+            per = votes.setdefault(self.seats.codes[seat], {})
+            per[name] = round(per.get(name, 0.0) + v, 3)
+        nations = dict(zip(self.seats.codes, self.seats.nations, strict=True))
+        return {**p.as_dict(), "nation_of_seat": nations, "speaker_seats": [
+            c for c, f in zip(self.seats.codes, self.seats.speaker_seat.tolist(), strict=True) if f],
+            "projected_votes": votes}
+
+
+@dataclass(frozen=True)
+class Centre:
+    """What an analysis projects from and to: the seats' last result and the shares asked (if any)."""
+
+    seats: SeatArrays
+    shares_by_nation: Mapping[str, Mapping[str, float]] | None
+    national_cov: tuple[list[str], np.ndarray] | None
+    poll_average: PollAverage | None = None
+    baseline: str | None = None
+    cov_from_polls: bool = False
+
+
+def carrier_aliases(seats: SeatArrays) -> dict[str, str]:
+    """Casefolded carrier name or abbreviation → the carrier's abbreviation (how polls name parties)."""
+    out: dict[str, str] = {}
+    for name, abbr in zip(seats.carrier_names, seats.carrier_abbreviations, strict=True):
+        out.setdefault(abbr.casefold(), abbr)
+        out.setdefault(name.casefold(), abbr)
+    return out
+
+
+def nation_only_parties(*, seats: SeatArrays, polled: set[str]) -> list[str]:
+    """Carriers (abbreviations) that stood last time only in nations with their own poll average (SNP in Scotland,
+    Plaid Cymru in Wales): their target comes from that nation's average, not from the GB polls' rounded figure."""
+    nations = np.array(seats.nations)[seats.cand_seat]
+    stood: dict[str, set[str]] = {}  # by abbreviation: two carriers may share one (the Green parties)
+    for i, abbr in enumerate(seats.carrier_abbreviations):
+        stood.setdefault(abbr, set()).update(nations[seats.cand_carrier == i].tolist())
+    return [abbr for abbr, where in stood.items() if where and where <= polled]
+
+
+def centre_resolve(*, election_id: str, shares: str | None,
+                   shares_by_nation: Mapping[str, Mapping[str, float]] | None,
+                   national_cov: tuple[list[str], np.ndarray] | None, national_sd: float | None) -> Centre:
+    """The seats and shares of an analysis.
+
+    * An election with a result: its own result, projected to the shares given (if any).
+    * An election without one (a future election): its baseline's result (`selectors.forward_election`, the last
+      result on the same boundaries), projected to the shares given; when none are given, to the poll average
+      (`polls.py`) of the polls since the baseline, by nation (GB, Scotland, Wales: every area polled), with the
+      average's national error covariance unless a national error is given (`national_cov` or `national_sd`).
+      A column for the rest of the field (`Other`) is averaged and shown but not projected as a party; a party that
+      stood only in a nation with its own average (`nation_only_parties`) is projected by that average alone.
+    """
+    from swingfund.elections.importers.polls import OTHER_LABELS
+
+    forward = forward_election(election_id=election_id)
+    if forward is None:
+        return Centre(seats=seat_arrays(election_id=election_id), shares_by_nation=shares_by_nation,
+                      national_cov=national_cov)
+    base = seat_arrays(election_id=forward.baseline.id)
+    seats = replace(base, election_id=forward.election.id, election_name=forward.election.name)
+    if shares or shares_by_nation:
+        return Centre(seats=seats, shares_by_nation=shares_by_nation, national_cov=national_cov,
+                      baseline=forward.baseline.id)
+    points = poll_points(forward=forward, aliases=carrier_aliases(seats))
+    if not points:
+        raise TargetingError(NO_RESULT_NO_POLLS.format(
+            election=forward.election.id, baseline=forward.baseline.poll_date, date=forward.election.poll_date))
+    average = poll_average(polls=points)
+    if "GB" not in average.areas:
+        raise TargetingError(NO_GB_POLL.format(election=forward.election.id,
+                                               areas=", ".join(sorted(average.areas))))
+    asked = {area: {p: a.share for p, a in avg.parties.items() if p.casefold() not in OTHER_LABELS}
+             for area, avg in average.areas.items()}
+    for party in nation_only_parties(seats=seats, polled=set(average.areas) - {"GB"}):
+        asked["GB"].pop(party, None)  # SNP with a Scottish average: its GB figure is a rounded echo of it
+    from_polls = national_cov is None and national_sd is None
+    if from_polls:
+        national_cov = average.national_cov("GB", asked["GB"])
+    return Centre(seats=seats, shares_by_nation=asked, national_cov=national_cov, poll_average=average,
+                  baseline=forward.baseline.id, cov_from_polls=from_polls)
+
+
+def _forecast(*, seats: SeatArrays, swing: str | None, shares: str | None,
+              shares_by_nation: Mapping[str, Mapping[str, float]] | None, share_basis: str, national_sd: float,
+              national_cov, seat_error: SeatError | None, tails: str) -> tuple[Forecast, SeatError, str | None]:
+    """The forecast of a table: (forecast, its seat error, a description of the projection or None)."""
+    if swing and not (shares or shares_by_nation):
+        raise SwingError(SHARES_BAD_FORMAT.format(text=""))
+    method = swing or DEFAULT_METHOD
+    if seat_error is None:
+        seat_error = seat_error_or_default(method=method)
+    targets = shares_parse(text=shares, seats=seats) if shares else None
+    fc = forecast_build(seats=seats, targets=targets, method=method, seat_error=seat_error, national_sd=national_sd,
+                        tails=tails, basis_gb=share_basis == "gb",
+                        shares_by_nation={k: dict(v) for k, v in shares_by_nation.items()} if shares_by_nation
+                        else None, national_cov=national_cov)
+    projection = None
+    if fc.projection is not None:
+        asked = "; ".join(f"{area}: " + ",".join(f"{p}={v:g}" for p, v in parties.items())
+                          for area, parties in fc.projection.asked.items())
+        projection = f"{method} projection by nation to {asked} (shares land exactly; by party carrier)"
+    return fc, seat_error, projection
 
 
 def shares_parse(*, text: str, seats: SeatArrays) -> dict[int, float]:
@@ -318,89 +442,22 @@ def shares_parse(*, text: str, seats: SeatArrays) -> dict[int, float]:
     return out
 
 
-@dataclass(frozen=True)
-class Centre:
-    """What the forecast is centred on: the seats' last result, moved to `targets` (carrier column → share) if any."""
-
-    seats: SeatArrays
-    targets: dict[int, float] | None
-    projection: str | None
-    basis_gb: bool
-    poll_average: PollAverage | None = None
-    baseline: str | None = None
-
-
-def carrier_aliases(seats: SeatArrays) -> dict[str, str]:
-    """Casefolded carrier name or abbreviation → the carrier's abbreviation (how polls name parties)."""
-    out: dict[str, str] = {}
-    for name, abbr in zip(seats.carrier_names, seats.carrier_abbreviations, strict=True):
-        out.setdefault(abbr.casefold(), abbr)
-        out.setdefault(name.casefold(), abbr)
-    return out
-
-
-def centre_resolve(*, election_id: str, swing: str | None, shares: str | None, share_basis: str) -> Centre:
-    """The seats and target shares of an analysis. An election with a result: its own result, moved to `shares`
-    if given. An election without one (a future election): its baseline's result (`selectors.forward_election`),
-    moved to `shares` if given, else to the GB poll average (`polls.py`) of the polls since the baseline."""
-    forward = forward_election(election_id=election_id)
-    if swing and not shares and forward is None:
-        raise SwingError(SHARES_BAD_FORMAT.format(text=""))
-    if forward is None:
-        seats = seat_arrays(election_id=election_id)
-        targets = shares_parse(text=shares, seats=seats) if shares else None
-        projection = (f"{swing or 'uniform'} national swing to {shares} ({share_basis.upper()} shares, by party "
-                      "carrier)") if targets else None
-        return Centre(seats=seats, targets=targets, projection=projection, basis_gb=share_basis == "gb")
-    base = seat_arrays(election_id=forward.baseline.id)
-    seats = replace(base, election_id=forward.election.id, election_name=forward.election.name)
-    if shares:
-        return Centre(seats=seats, targets=shares_parse(text=shares, seats=seats), basis_gb=share_basis == "gb",
-                      projection=f"{swing or 'uniform'} national swing to {shares} ({share_basis.upper()} shares, by "
-                                 f"party carrier) from the {forward.baseline.id} result", baseline=forward.baseline.id)
-    points = poll_points(forward=forward, aliases=carrier_aliases(seats))
-    if not points:
-        raise TargetingError(NO_RESULT_NO_POLLS.format(
-            election=forward.election.id, baseline=forward.baseline.poll_date, date=forward.election.poll_date))
-    average = poll_average(polls=points)
-    if "GB" not in average.areas:
-        raise TargetingError(NO_GB_POLL.format(election=forward.election.id,
-                                               areas=", ".join(sorted(average.areas))))
-    column = {abbr: i for i, abbr in enumerate(seats.carrier_abbreviations)}
-    gb = average.areas["GB"].parties
-    targets = {column[p]: a.share for p, a in gb.items() if p in column}
-    text = ", ".join(f"{seats.carrier_abbreviations[c]} {v:.1%}" for c, v in targets.items())
-    projection = (f"{swing or 'uniform'} national swing to the GB poll average ({text}; by party carrier) from the "
-                  f"{forward.baseline.id} result")
-    return Centre(seats=seats, targets=targets, projection=projection, basis_gb=True, poll_average=average,
-                  baseline=forward.baseline.id)
-
-
-def national_sd_resolve(*, national_sd: float | None, centre: Centre) -> float:
-    """The national error: as given; else the GB poll average's (over the projected parties) when the centre is a
-    poll average; else `NATIONAL_SD`."""
-    if national_sd is not None:
-        return national_sd
-    if centre.poll_average is None:
-        return NATIONAL_SD
-    projected = [centre.seats.carrier_abbreviations[c] for c in centre.targets or {}]
-    return centre.poll_average.national_sd("GB", projected)
-
-
 def targets_compute(
     *, election_id: str, bloc: Bloc | None, supporters: Mapping[int, int] | None = None,
     assumptions: Assumptions | None = None, draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED, swing: str | None = None, shares: str | None = None,
     progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float | None = None,
-    seat_error: SeatError | None = None, tails: str = "student-t", allocation: str | None = None,
-    allocation_source: str = "",
+    seat_error: SeatError | None = None, tails: str = DEFAULT_TAILS, allocation: str | None = None,
+    allocation_source: str = "", shares_by_nation: Mapping[str, Mapping[str, float]] | None = None,
+    national_cov=None,
 ) -> TargetTable:
     """Run one analysis over every seat of the election (see the module docstring).
 
-    The next result is a distribution (`forecast.py`): the last result moved by the projection (if `shares` are
-    given, or for an election without a result the poll average: `centre_resolve`), a national error (`national_sd`;
-    None: the poll average's, else `NATIONAL_SD`) and a seat error estimated from the imported history (or
-    `seat_error`).
+    The next result is a distribution (`forecast.py`): the last result moved by the projection by nation (if
+    `shares`, GB or UK shares as text, or `shares_by_nation`, `projection.projection_by_nation`'s argument, are
+    given; method `swing`, default `forecast.DEFAULT_METHOD`), a national error (`national_cov`, `(parties,
+    covariance)` as `polling_error.national_error_covariance` gives, else `national_sd` per party, independent), a
+    regional error and a seat error estimated from the imported history (or `seat_error`).
     P(pivotal) per lens comes from `simulate.p_pivotal`, the majority interval from `forecast.forecast_sample`.
 
     Without a census bloc (`bloc` None) the table counts no census categories: with `supporters` (consenting
@@ -413,22 +470,23 @@ def targets_compute(
     if bloc is None:
         return marginality_compute(
             election_id=election_id, supporters=supporters, draws=draws, seed=seed, swing=swing, shares=shares,
-            progress=progress, share_basis=share_basis, national_sd=national_sd, seat_error=seat_error, tails=tails)
+            progress=progress, share_basis=share_basis, national_sd=national_sd, seat_error=seat_error, tails=tails,
+            shares_by_nation=shares_by_nation, national_cov=national_cov)
     assumptions = assumptions or Assumptions()
-    centre = centre_resolve(election_id=election_id, swing=swing, shares=shares, share_basis=share_basis)
-    seats, targets = centre.seats, centre.targets
-    sd_source = "the poll average's uncertainty" if national_sd is None and centre.poll_average else "assumption"
-    national_sd = national_sd_resolve(national_sd=national_sd, centre=centre)
+    centre = centre_resolve(election_id=election_id, shares=shares, shares_by_nation=shares_by_nation,
+                            national_cov=national_cov, national_sd=national_sd)
+    seats, shares_by_nation, national_cov = centre.seats, centre.shares_by_nation, centre.national_cov
+    from_polls = centre.cov_from_polls
+    national_sd = NATIONAL_SD if national_sd is None else national_sd
     boundary_check(seats=seats, census=bloc.census)
     bloc_validate(bloc=bloc, available=bloc_categories(boundary_set=seats.boundary_set, census=bloc.census),
                   boundary_set=seats.boundary_set)
     assumptions, adult_notes = bloc_adult_ratio(bloc=bloc, assumptions=assumptions)
     pop = bloc_population(seats=seats, bloc=bloc, default_adult_share=assumptions.seat_adult_share_default)
     adult_notes += older_census_notes(censuses=pop.censuses, election_id=seats.election_id)
-    if seat_error is None:
-        seat_error = seat_error_or_default()
-    fc = forecast_build(seats=seats, targets=targets, method=swing or "uniform", seat_error=seat_error,
-                        national_sd=national_sd, tails=tails, basis_gb=centre.basis_gb)
+    fc, seat_error, projection = _forecast(
+        seats=seats, swing=swing, shares=shares, shares_by_nation=shares_by_nation, share_basis=share_basis,
+        national_sd=national_sd, national_cov=national_cov, seat_error=seat_error, tails=tails)
     alloc = allocation_parse(allocation, carriers=seats.carrier_names, abbreviations=seats.carrier_abbreviations)
     if isinstance(alloc, dict) and not allocation_source.strip():
         raise SwingError(ALLOCATION_NEEDS_SOURCE)
@@ -436,11 +494,10 @@ def targets_compute(
     majority = fc.majority
     winner_votes = np.where(fc.winner >= 0, fc.centre[np.maximum(fc.winner, 0)] * fc.valid, np.nan)
     valid = fc.valid
-    mp, party, projection = seats.winner_name, seats.winner_party, centre.projection
-    if targets:
+    mp, party = seats.winner_name, seats.winner_party
+    if projection:
         mp = [f"projected: {fc.names[w]}" if w >= 0 and fc.names[w] else "projected" for w in fc.winner]
-        party = [seats.carrier_abbreviations[fc.carrier[w]] if w >= 0 and fc.carrier[w] >= 0 else ""
-                 for w in fc.winner]
+        party = [_abbreviation(seats, fc, fc.carrier[w]) if w >= 0 else "" for w in fc.winner]
 
     a = assumptions
     base = lev.bloc_base(population=pop.population, seat_adult_share=pop.adult_share, turnout=seats.turnout)
@@ -471,8 +528,8 @@ def targets_compute(
         adult_share=pop.adult_share, seat_error=seat_error, national_sd=national_sd, tails=tails,
         allocation_text=allocation_describe(alloc, abbreviations=seats.carrier_abbreviations)
         + (f" (source: {allocation_source.strip()})" if allocation_source.strip() else ""),
-        adult_notes=tuple(adult_notes), poll_average=centre.poll_average, baseline=centre.baseline,
-        national_sd_source=sd_source,
+        adult_notes=tuple(adult_notes), forecast=fc, poll_average=centre.poll_average, baseline=centre.baseline,
+        national_from_polls=from_polls,
     )
 
 
@@ -480,7 +537,8 @@ def marginality_compute(
     *, election_id: str, supporters: Mapping[int, int] | None = None, draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED, swing: str | None = None, shares: str | None = None,
     progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float | None = None,
-    seat_error: SeatError | None = None, tails: str = "student-t",
+    seat_error: SeatError | None = None, tails: str = DEFAULT_TAILS,
+    shares_by_nation: Mapping[str, Mapping[str, float]] | None = None, national_cov=None,
 ) -> TargetTable:
     """Every seat of the election without a census bloc: its majority, its forecast and P(change of hands).
 
@@ -492,21 +550,20 @@ def marginality_compute(
     """
     if share_basis not in SHARE_BASES:
         raise SwingError(SHARE_BASIS_BAD.format(basis=share_basis))
-    centre = centre_resolve(election_id=election_id, swing=swing, shares=shares, share_basis=share_basis)
-    seats, targets = centre.seats, centre.targets
-    sd_source = "the poll average's uncertainty" if national_sd is None and centre.poll_average else "assumption"
-    national_sd = national_sd_resolve(national_sd=national_sd, centre=centre)
-    if seat_error is None:
-        seat_error = seat_error_or_default()
-    fc = forecast_build(seats=seats, targets=targets, method=swing or "uniform", seat_error=seat_error,
-                        national_sd=national_sd, tails=tails, basis_gb=centre.basis_gb)
+    centre = centre_resolve(election_id=election_id, shares=shares, shares_by_nation=shares_by_nation,
+                            national_cov=national_cov, national_sd=national_sd)
+    seats, shares_by_nation, national_cov = centre.seats, centre.shares_by_nation, centre.national_cov
+    from_polls = centre.cov_from_polls
+    national_sd = NATIONAL_SD if national_sd is None else national_sd
+    fc, seat_error, projection = _forecast(
+        seats=seats, swing=swing, shares=shares, shares_by_nation=shares_by_nation, share_basis=share_basis,
+        national_sd=national_sd, national_cov=national_cov, seat_error=seat_error, tails=tails)
     majority = np.asarray(fc.majority, dtype=np.float64)
     winner_votes = np.where(fc.winner >= 0, fc.centre[np.maximum(fc.winner, 0)] * fc.valid, np.nan)
-    mp, party, projection = seats.winner_name, seats.winner_party, centre.projection
-    if targets:
+    mp, party = seats.winner_name, seats.winner_party
+    if projection:
         mp = [f"projected: {fc.names[w]}" if w >= 0 and fc.names[w] else "projected" for w in fc.winner]
-        party = [seats.carrier_abbreviations[fc.carrier[w]] if w >= 0 and fc.carrier[w] >= 0 else ""
-                 for w in fc.winner]
+        party = [_abbreviation(seats, fc, fc.carrier[w]) if w >= 0 else "" for w in fc.winner]
     sample = forecast_sample(fc, seed=seed)
     p_change = np.where(np.isnan(majority), np.nan, 1.0 - sample.p_win[:, 0])
     n = len(seats)
@@ -537,9 +594,17 @@ def marginality_compute(
         majority_p90=sample.lead_quantiles[0.9], p_win=sample.p_win[:, 0], criteria={}, cohesive_leverage=swing_lev,
         adult_share=nan, seat_error=seat_error, national_sd=national_sd, tails=tails,
         allocation_text="supporters' votes go to the trailing candidate" if supporters is not None else "",
-        kind=kind, p_change=p_change, poll_average=centre.poll_average, baseline=centre.baseline,
-        national_sd_source=sd_source,
+        kind=kind, p_change=p_change, forecast=fc, poll_average=centre.poll_average, baseline=centre.baseline,
+        national_from_polls=from_polls,
     )
+
+
+def _abbreviation(seats: SeatArrays, fc: Forecast, carrier: int) -> str:
+    if carrier < 0:
+        return ""
+    if carrier < len(seats.carrier_abbreviations):
+        return seats.carrier_abbreviations[carrier]
+    return fc.carrier_names[carrier]
 
 
 def _over(value: np.ndarray, majority: np.ndarray) -> np.ndarray:

@@ -298,13 +298,16 @@ class Forward:
 
 
 def forward_election(*, election_id: str) -> Forward | None:
-    """None for an election with results; else the election and its baseline: the latest election with results on
-    the same boundaries polled before it (TargetingError if there is none)."""
+    """None for an election with results; else the election and its baseline: the one it names, else the latest
+    election with results on the same boundaries polled before it (TargetingError if there is none)."""
     from swingfund.targeting.polls import NO_BASELINE
 
     election = election_get(election_id=election_id)
     if Result.objects.filter(election=election).exists():
         return None
+    named = getattr(election, "baseline", None)  # the baseline `swingfund election add` names, where it does
+    if named is not None:
+        return Forward(election=election, baseline=named)
     baseline = (Election.objects.filter(boundary_set=election.boundary_set, poll_date__lt=election.poll_date,
                                         results__isnull=False).distinct().order_by("-poll_date", "notional", "id")
                 .first())

@@ -371,8 +371,11 @@ def centre_resolve(*, election_id: str, shares: str | None,
     if forward is None:
         return Centre(seats=seat_arrays(election_id=election_id), shares_by_nation=shares_by_nation,
                       national_cov=national_cov)
-    base = seat_arrays(election_id=forward.baseline.id)
-    seats = replace(base, election_id=forward.election.id, election_name=forward.election.name)
+    try:  # where seat_arrays reads a future election from its baseline itself (a by-election: its one seat)
+        seats = seat_arrays(election_id=election_id)
+    except TargetingError:
+        base = seat_arrays(election_id=forward.baseline.id)
+        seats = replace(base, election_id=forward.election.id, election_name=forward.election.name)
     if shares or shares_by_nation:
         return Centre(seats=seats, shares_by_nation=shares_by_nation, national_cov=national_cov,
                       baseline=forward.baseline.id)

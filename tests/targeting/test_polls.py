@@ -168,3 +168,21 @@ def test_the_method_page_explains_the_poll_average_with_its_sources(official_db,
     assert section.count('<li>parl.20') == 11  # the misses listed (2 + 2 + 2 + 5)
     for source in ("Sturgis", "britishpollingcouncil.org/?p=1239"):
         assert source in section
+
+
+def test_which_average_moves_which_seats(next_election, tmp_path):
+    text = ILLUSTRATIVE_POLLS.read_text(encoding="utf-8").splitlines()
+    header, rows = text[0], text[1:]
+    # Scottish and Welsh polls alone cannot move England: refused, naming what is missing
+    only_nations = tmp_path / "nations.csv"
+    only_nations.write_text("\n".join([header, *[r for r in rows if ",GB," not in r]]) + "\n", encoding="utf-8")
+    polls_import(path=only_nations, progress=False)
+    with pytest.raises(CommandError, match="no Great Britain poll"):
+        targets_json("--election", "parl.2029-05-03")
+    # GB polls alone move every GB seat, SNP and Plaid Cymru included (there is no nation's own average to use)
+    gb_only = tmp_path / "nations.csv"  # the same file again: its polls are replaced
+    gb_only.write_text("\n".join([header, *[r for r in rows if ",GB," in r]]) + "\n", encoding="utf-8")
+    polls_import(path=gb_only, progress=False)
+    data = targets_json("--election", "parl.2029-05-03")
+    assert set(data["shares"]["asked"]) == {"GB"} and {"SNP", "PC"} <= set(data["shares"]["asked"]["GB"])
+    assert set(data["poll_average"]["nations"]) == {"GB"}

@@ -63,6 +63,10 @@ NO_GB_POLL = (
     "Election {election} has no result yet and no Great Britain poll (only {areas}): the projection needs GB "
     "shares. Import a GB poll with `swingfund polls import FILE`, or give the shares by hand with --shares."
 )
+NOT_POLLED = (
+    "Election {election} has no result yet and is in Northern Ireland, which the polls swingfund reads do not cover "
+    "(Great Britain, Scotland, Wales): give the shares by hand with --shares."
+)
 NO_BASELINE = (
     "Election {election} has no result yet, and no earlier election on its boundaries ({boundary_set}) has one to "
     "forecast it from: import the last general election's results first (`swingfund data import PATH`)."

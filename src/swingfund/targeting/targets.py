@@ -31,7 +31,7 @@ from swingfund.targeting.forecast import (
     forecast_sample,
     seat_error_or_default,
 )
-from swingfund.targeting.polls import NO_GB_POLL, NO_RESULT_NO_POLLS, PollAverage, poll_average
+from swingfund.targeting.polls import NO_GB_POLL, NO_RESULT_NO_POLLS, NOT_POLLED, PollAverage, poll_average
 from swingfund.targeting.selectors import (
     SeatArrays,
     TargetingError,
@@ -352,6 +352,33 @@ def nation_only_parties(*, seats: SeatArrays, polled: set[str]) -> list[str]:
     return [abbr for abbr, where in stood.items() if where and where <= polled]
 
 
+def polled_shares(*, seats: SeatArrays, average: PollAverage, election_id: str) -> dict[str, dict[str, float]]:
+    """The shares to project each area of `seats` to, from the poll average: Scotland's and Wales's own averages for
+    their seats, where polled; the GB average for the rest of Great Britain (England, and a nation without its own
+    average); only areas with seats (a by-election has one). Northern Ireland is not polled: it keeps its last
+    result. Labels for the rest of the field (`Other`) are not projected; a party that stood only in nations with
+    their own average (`nation_only_parties`) takes its target from there, not from the GB polls' rounded figure."""
+    from swingfund.elections.importers.polls import OTHER_LABELS
+
+    present = set(seats.nations) & {"E", "W", "S"}
+    if not present:
+        raise TargetingError(NOT_POLLED.format(election=election_id))
+    nations = sorted(a for a in average.areas if a in present)
+    rest = present - set(nations)
+    if rest and "GB" not in average.areas:
+        raise TargetingError(NO_GB_POLL.format(election=election_id, areas=", ".join(sorted(average.areas))))
+
+    def shares(area: str) -> dict[str, float]:
+        return {p: a.share for p, a in average.areas[area].parties.items() if p.casefold() not in OTHER_LABELS}
+
+    asked = {}
+    if rest:
+        asked["GB"] = shares("GB")
+        for party in nation_only_parties(seats=seats, polled=set(nations)):
+            asked["GB"].pop(party, None)
+    return asked | {area: shares(area) for area in nations}
+
+
 def centre_resolve(*, election_id: str, shares: str | None,
                    shares_by_nation: Mapping[str, Mapping[str, float]] | None,
                    national_cov: tuple[list[str], np.ndarray] | None, national_sd: float | None) -> Centre:
@@ -365,8 +392,6 @@ def centre_resolve(*, election_id: str, shares: str | None,
       A column for the rest of the field (`Other`) is averaged and shown but not projected as a party; a party that
       stood only in a nation with its own average (`nation_only_parties`) is projected by that average alone.
     """
-    from swingfund.elections.importers.polls import OTHER_LABELS
-
     forward = forward_election(election_id=election_id)
     if forward is None:
         return Centre(seats=seat_arrays(election_id=election_id), shares_by_nation=shares_by_nation,
@@ -384,16 +409,11 @@ def centre_resolve(*, election_id: str, shares: str | None,
         raise TargetingError(NO_RESULT_NO_POLLS.format(
             election=forward.election.id, baseline=forward.baseline.poll_date, date=forward.election.poll_date))
     average = poll_average(polls=points)
-    if "GB" not in average.areas:
-        raise TargetingError(NO_GB_POLL.format(election=forward.election.id,
-                                               areas=", ".join(sorted(average.areas))))
-    asked = {area: {p: a.share for p, a in avg.parties.items() if p.casefold() not in OTHER_LABELS}
-             for area, avg in average.areas.items()}
-    for party in nation_only_parties(seats=seats, polled=set(average.areas) - {"GB"}):
-        asked["GB"].pop(party, None)  # SNP with a Scottish average: its GB figure is a rounded echo of it
+    asked = polled_shares(seats=seats, average=average, election_id=forward.election.id)
     from_polls = national_cov is None and national_sd is None
     if from_polls:
-        national_cov = average.national_cov("GB", asked["GB"])
+        first = next(iter(asked))
+        national_cov = average.national_cov(first, asked[first])
     return Centre(seats=seats, shares_by_nation=asked, national_cov=national_cov, poll_average=average,
                   baseline=forward.baseline.id, cov_from_polls=from_polls)
 

@@ -43,6 +43,10 @@ def test_a_good_file_is_stored_with_its_provenance_and_again_replaces_it(db, tmp
     path = write(tmp_path, GOOD)
     code, out, _ = run("import", str(path), "--no-progress")
     assert code == 0 and "imported 3 polls" in out
+    # a party no imported party is named like is kept (a new party) and said so; known names are not flagged
+    assert "Newco: no imported party has this name or abbreviation" in out and "Reform UK:" not in out
+    listed = run("list")[1]
+    assert "Alpha Research" in listed and "polls-nov.csv:2" in listed and "Reform UK 28" in listed
     polls = {p.pollster: p for p in Poll.objects.select_related("source")}
     alpha = polls["Alpha Research"]
     assert (alpha.area, alpha.sample_size, str(alpha.fieldwork_start), str(alpha.fieldwork_end)) == (

@@ -212,6 +212,14 @@ def pair_residuals(*, baseline: SeatArrays, target: SeatArrays, method: str = DE
     return PairResiduals(baseline.election_id, target.election_id, out, np.array(lead).reshape(-1, 2))
 
 
+def pair_changes(*, baseline: SeatArrays, target: SeatArrays, method: str = DEFAULT_METHOD) -> list[PairChange]:
+    """Per carrier of one pair: its GB change and the RMS of its seats' misses under the `method` projection."""
+    res = pair_residuals(baseline=baseline, target=target, method=method)
+    return [PairChange(baseline.election_id, target.election_id, carrier, change,
+                       float(np.sqrt(np.mean(resid ** 2))), int(resid.size))
+            for carrier, (change, resid, _) in sorted(res.residuals.items())]
+
+
 def region_variance_share(resid: np.ndarray, regions: np.ndarray) -> tuple[float, float]:
     """(between-region variance component, within-region variance) of one carrier's residuals: one-way ANOVA
     (method of moments), so the noise of each region's mean is not mistaken for a regional effect."""

@@ -242,3 +242,39 @@ def assumptions_t_scale(rng: np.random.Generator, draws: int) -> np.ndarray:
     from swingfund.targeting.forecast import T_DEGREES
 
     return T_DEGREES / rng.chisquare(T_DEGREES, size=draws)
+
+
+@dataclass(frozen=True)
+class SeatsWon:
+    """How many of a group's backed seats its candidates win, over the forecast's simulations."""
+
+    pmf: np.ndarray            # P(exactly k), k = 0 … number of backed seats
+    at_least: np.ndarray       # P(at least k), k = 0 … number of backed seats
+    mean: float
+    interval_80: tuple[int, int]
+    not_sampled: list[int]     # backed seats whose candidacy is not among the sampled leaders (counted as lost)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"mean": round(self.mean, 3), "interval_80": list(self.interval_80),
+                "p_exactly": [round(float(p), 4) for p in self.pmf],
+                "p_at_least": [round(float(p), 4) for p in self.at_least], "not_sampled": self.not_sampled}
+
+
+def seats_won(*, sample, backed: dict[int, int]) -> SeatsWon:
+    """The distribution of the number of backed seats won: `backed` maps a seat index to the forecast row of the
+    backed candidacy there; `sample` is `forecast.forecast_sample`'s (its draws share national and regional
+    errors, so the count is as correlated as the seats are)."""
+    wins = np.zeros(sample.draws, dtype=np.int64)
+    missing = []
+    for seat, row in backed.items():
+        cols = np.flatnonzero(sample.rows[seat] == row)
+        if cols.size == 0:
+            missing.append(int(seat))
+            continue
+        wins += sample.best_col[seat] == cols[0]
+    n = len(backed)
+    pmf = np.bincount(wins, minlength=n + 1)[: n + 1] / sample.draws
+    at_least = np.cumsum(pmf[::-1])[::-1]
+    lo, hi = np.quantile(wins, [0.1, 0.9])
+    return SeatsWon(pmf=pmf, at_least=at_least, mean=float(wins.mean()), interval_80=(int(lo), int(hi)),
+                    not_sampled=missing)

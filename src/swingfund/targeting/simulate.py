@@ -87,7 +87,7 @@ def p_pivotal(
     With zero-width ranges, no national error and no seat error, P is exactly 0 or 1: the deterministic test.
     """
     from swingfund.targeting.allocation import bloc_shares, gap_weights
-    from swingfund.targeting.forecast import leading_rows, shared_offsets
+    from swingfund.targeting.forecast import bloc_draws, leading_rows, shared_offsets
 
     if not 1 <= draws <= MAX_DRAWS:
         raise ValueError(DRAWS_OUT_OF_RANGE.format(max=MAX_DRAWS, draws=draws))
@@ -99,6 +99,7 @@ def p_pivotal(
     other = np.full(draws, o.central) if o.width == 0 else rng.uniform(o.low, o.high, size=draws)
     rows = leading_rows(forecast, OWN_COMPETITORS)
     national, car = shared_offsets(forecast, rng, draws, rows)  # national and regional errors, shared by seats
+    beta = bloc_draws(forecast, rng, draws)  # the bloc-linked slope per party, shared by seats (None: no term)
     has_shared = bool(forecast.national_sd > 0 or forecast.national_cov is not None
                       or (forecast.region_sd.size and np.any(forecast.region_sd > 0)))
     heavy = forecast.tails != "normal"
@@ -114,14 +115,18 @@ def p_pivotal(
     safe = np.maximum(rows, 0)
     kernel = _PivotalKernel(
         national=national, mult=mult.astype(np.float32), other=other.astype(np.float32), inv_scale=inv_scale,
-        heavy=heavy, has_national=has_shared)
+        heavy=heavy, has_national=has_shared, beta=beta)
     v = forecast.valid
     s, sd, aa = forecast.centre[safe], forecast.sd[safe], a[safe]
+    kk = forecast.bloc_sd.size if forecast.bloc_sd is not None else 0
+    bcar = np.where(rows >= 0, forecast.carrier[safe], -1)
+    bcar = np.where(bcar >= 0, bcar, kk)
+    bx = forecast.bloc_x if forecast.bloc_x is not None else np.zeros(forecast.n_seats)
     k_w, k_r = gap_weights(a_leader=aa[:, 0], a_challenger=aa[:, 1])
     for start in range(0, live.size, PIVOTAL_SEAT_BLOCK):
         idx = live[start:start + PIVOTAL_SEAT_BLOCK]
         sums = kernel.run(idx=idx, base=base, valid=v, s=s, sd=sd, a=aa, k_w=k_w, k_r=k_r, car=car,
-                          present=rows >= 0)
+                          present=rows >= 0, bcar=bcar, bx=bx)
         for name, (total, squares) in sums.items():
             mean = total / draws
             out[name][idx] = mean
@@ -138,8 +143,9 @@ class _PivotalKernel:
 
     DRAW_CHUNK = 8192
 
-    def __init__(self, *, national, mult, other, inv_scale, heavy: bool, has_national: bool) -> None:
+    def __init__(self, *, national, mult, other, inv_scale, heavy: bool, has_national: bool, beta=None) -> None:
         self.national, self.mult, self.other, self.inv_scale = national, mult, other, inv_scale
+        self.beta = beta
         self.heavy, self.has_national = heavy, has_national
         self.draws = mult.size
         self._buffers: dict[tuple[str, tuple[int, int]], np.ndarray] = {}
@@ -157,7 +163,8 @@ class _PivotalKernel:
         np.copyto(index, z, casting="unsafe")
         return np.take(_PHI[0], index, out=out)
 
-    def run(self, *, idx, base, valid, s, sd, a, k_w, k_r, car, present) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    def run(self, *, idx, base, valid, s, sd, a, k_w, k_r, car, present, bcar=None,
+            bx=None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         f32 = np.float32
         _, scale, offset = _PHI
         n = idx.size
@@ -173,13 +180,17 @@ class _PivotalKernel:
         swing_down = (-k_r[idx] * inv).astype(f32)[col]  # × bloc
         swing_mu = (mu0 * inv).astype(f32)[col]
         swing_nat = (v * inv).astype(f32)[col]
+        has_beta = self.beta is not None
+        swing_bx = (bx[idx] * v * inv).astype(f32)[col] if has_beta else None
         comps = []
         for j in range(OWN_COMPETITORS):
             inv_c = scale / np.maximum(sd[idx, j] * v, 1e-30)
             # z = (bloc (1 + a_c) + other × v − s_c v − national_c v) / σ_c
             comps.append((present[idx, j],
                           ((1 + a[idx, j]) * inv_c).astype(f32)[col], (v * inv_c).astype(f32)[col],
-                          (s[idx, j] * v * inv_c).astype(f32)[col], car[idx, j]))
+                          (s[idx, j] * v * inv_c).astype(f32)[col], car[idx, j],
+                          (bx[idx] * v * inv_c).astype(f32)[col] if has_beta else None,
+                          bcar[idx, j] if has_beta else None))
         for d0 in range(0, self.draws, self.DRAW_CHUNK):
             d1 = min(self.draws, d0 + self.DRAW_CHUNK)
             shape = (n, d1 - d0)
@@ -194,6 +205,11 @@ class _PivotalKernel:
                 centre += swing_mu
             else:
                 centre[:] = swing_mu
+            if has_beta:
+                term = self.buf("term", shape)
+                np.subtract(self.beta[bcar[idx, 0], d0:d1], self.beta[bcar[idx, 1], d0:d1], out=term)
+                term *= swing_bx
+                centre += term
             z = self.buf("z", shape)
             up = self.buf("up", shape)
             down = self.buf("down", shape)
@@ -216,12 +232,14 @@ class _PivotalKernel:
             p_own.fill(1.0)
             term = self.buf("term", shape)
             other = self.other[None, d0:d1]
-            for present_c, bloc_k, v_k, s_k, car_c in comps:
+            for present_c, bloc_k, v_k, s_k, car_c, bx_k, bcar_c in comps:
                 np.multiply(bloc, bloc_k, out=z)
                 z += other * v_k
                 z -= s_k
                 if self.has_national:
                     z -= self.national[car_c, d0:d1] * v_k
+                if bx_k is not None:
+                    z -= self.beta[bcar_c, d0:d1] * bx_k
                 if self.heavy:
                     z *= self.inv_scale[None, d0:d1]
                 z += f32(offset)

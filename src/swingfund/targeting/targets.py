@@ -36,6 +36,7 @@ from swingfund.targeting.selectors import (
     bloc_categories,
     bloc_population,
     boundary_check,
+    election_get,
     seat_arrays,
     sources_get,
 )
@@ -228,6 +229,10 @@ class TargetTable:
                          f"{_largest(self.p_own_se)} (own). Allocation: {self.allocation_text}.")
             lines.append("Majority interval: 10–90 % of the projected winner's lead over its strongest rival, "
                          "sampled from the forecast.")
+            if self.forecast is not None and self.forecast.bloc_note:
+                lines.append("The bloc's own move: each party's share moves with the bloc's population share of the "
+                             "seat by a slope shared by every seat, its mean and spread " + self.forecast.bloc_note
+                             + " (swingfund.targeting.blocterm).")
         lines += list(self.adult_notes)
         lines += [f"Assumption — {line}" for line in self.assumptions.describe()]
         if self.no_data_count:
@@ -268,11 +273,17 @@ class TargetTable:
             "national_sd": self.national_sd, "tails": self.tails, "allocation": self.allocation_text,
             "criteria_counts": self.criteria_counts(), "notes": self.notes(),
             "shares": self.shares_dict(),
+            "bloc_term": None if self.forecast is None or self.forecast.bloc_note == "" else self.bloc_term_dict(),
             "sources": [{"title": s.title, "publisher": s.publisher, "file": s.file_name, "url": s.url,
                          "sha256": s.sha256} for s in self.sources],
             "seats": [r.as_dict() for r in rows],
         }
 
+
+    def bloc_term_dict(self) -> dict[str, object]:
+        fc = self.forecast
+        return {"note": fc.bloc_note, "sd": {c: round(float(v), 4) for c, v in zip(
+            fc.carrier_names, fc.bloc_sd.tolist() if fc.bloc_sd is not None else [], strict=False) if v > 0}}
 
     def shares_dict(self) -> dict[str, object] | None:
         """Asked and achieved national shares by area, and every seat's projected votes by party (None: no
@@ -294,7 +305,8 @@ class TargetTable:
 
 def _forecast(*, seats: SeatArrays, swing: str | None, shares: str | None,
               shares_by_nation: Mapping[str, Mapping[str, float]] | None, share_basis: str, national_sd: float,
-              national_cov, seat_error: SeatError | None, tails: str) -> tuple[Forecast, SeatError, str | None]:
+              national_cov, seat_error: SeatError | None, tails: str,
+              bloc: Bloc | None = None) -> tuple[Forecast, SeatError, str | None]:
     """The forecast of a table: (forecast, its seat error, a description of the projection or None)."""
     if swing and not (shares or shares_by_nation):
         raise SwingError(SHARES_BAD_FORMAT.format(text=""))
@@ -302,10 +314,17 @@ def _forecast(*, seats: SeatArrays, swing: str | None, shares: str | None,
     if seat_error is None:
         seat_error = seat_error_or_default(method=method)
     targets = shares_parse(text=shares, seats=seats) if shares else None
+    share = term = None
+    if bloc is not None and bloc.terms:
+        from swingfund.targeting.blocterm import bloc_share, bloc_term_cached
+
+        share = bloc_share(seats=seats, bloc=bloc)
+        term = bloc_term_cached(bloc=bloc, last_poll=election_get(election_id=seats.election_id).poll_date,
+                                method=method)
     fc = forecast_build(seats=seats, targets=targets, method=method, seat_error=seat_error, national_sd=national_sd,
                         tails=tails, basis_gb=share_basis == "gb",
                         shares_by_nation={k: dict(v) for k, v in shares_by_nation.items()} if shares_by_nation
-                        else None, national_cov=national_cov)
+                        else None, national_cov=national_cov, bloc_share=share, bloc_term=term)
     projection = None
     if fc.projection is not None:
         asked = "; ".join(f"{area}: " + ",".join(f"{p}={v:g}" for p, v in parties.items())
@@ -379,7 +398,7 @@ def targets_compute(
     adult_notes += older_census_notes(censuses=pop.censuses, election_id=seats.election_id)
     fc, seat_error, projection = _forecast(
         seats=seats, swing=swing, shares=shares, shares_by_nation=shares_by_nation, share_basis=share_basis,
-        national_sd=national_sd, national_cov=national_cov, seat_error=seat_error, tails=tails)
+        national_sd=national_sd, national_cov=national_cov, seat_error=seat_error, tails=tails, bloc=bloc)
     alloc = allocation_parse(allocation, carriers=seats.carrier_names, abbreviations=seats.carrier_abbreviations)
     if isinstance(alloc, dict) and not allocation_source.strip():
         raise SwingError(ALLOCATION_NEEDS_SOURCE)

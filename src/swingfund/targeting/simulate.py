@@ -69,6 +69,7 @@ class Pivotal:
 def p_pivotal(
     *, base: np.ndarray, forecast, assumptions: Assumptions, allocation: str | dict[int, float] = "seat",
     draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, progress: Callable[[int, int], None] | None = None,
+    own_ratios: np.ndarray | None = None,
 ) -> Pivotal:
     """P(pivotal), swing and own lenses, for every seat of `forecast` (a `forecast.Forecast`); NaN without data.
 
@@ -82,6 +83,10 @@ def p_pivotal(
       the seat when −B·k_R < margin < B·k_W (`allocation.gap_weights`): P = Φ((B k_W − μ)/σ) − Φ((−B k_R − μ)/σ).
     * own: the own candidate has T = B + other_support × valid; every one of the three leading candidacies c
       keeps (s_c + national_c + seat_c) × valid − B × a_c; independent seat errors make P = Π_c Φ((T − mean_c)/σ_c).
+
+    With `own_ratios` (`owncandidates.OwnEvidence.ratios`: the last election's own candidates' votes ÷ bloc voters)
+    the own lens gives its candidate r × the bloc's voters (r drawn from the ratios, each equally likely; the
+    assumptions' adult ratio, registration and turnout drawn as usual, cohesion and outside support not used).
 
     P is the mean over simulations; its standard error is the standard deviation over simulations ÷ √draws.
     With zero-width ranges, no national error and no seat error, P is exactly 0 or 1: the deterministic test.
@@ -102,6 +107,14 @@ def p_pivotal(
     beta = bloc_draws(forecast, rng, draws)  # the bloc-linked slope per party, shared by seats (None: no term)
     has_shared = bool(forecast.national_sd > 0 or forecast.national_cov is not None
                       or (forecast.region_sd.size and np.any(forecast.region_sd > 0)))
+    own_mult = None
+    if own_ratios is not None and np.size(own_ratios):
+        own_mult = np.ones(draws)
+        for x in assumptions.multipliers():
+            if x.name != "cohesion":
+                own_mult *= x.central if x.width == 0 else rng.uniform(x.low, x.high, size=draws)
+        own_mult *= rng.choice(np.asarray(own_ratios, dtype=np.float64), size=draws)
+        own_mult = own_mult.astype(np.float32)
     heavy = forecast.tails != "normal"
     inv_scale = (1.0 / np.sqrt(assumptions_t_scale(rng, draws)) if heavy else np.ones(draws)).astype(np.float32)
 
@@ -115,7 +128,7 @@ def p_pivotal(
     safe = np.maximum(rows, 0)
     kernel = _PivotalKernel(
         national=national, mult=mult.astype(np.float32), other=other.astype(np.float32), inv_scale=inv_scale,
-        heavy=heavy, has_national=has_shared, beta=beta)
+        heavy=heavy, has_national=has_shared, beta=beta, own_mult=own_mult)
     v = forecast.valid
     s, sd, aa = forecast.centre[safe], forecast.sd[safe], a[safe]
     kk = forecast.bloc_sd.size if forecast.bloc_sd is not None else 0
@@ -143,9 +156,10 @@ class _PivotalKernel:
 
     DRAW_CHUNK = 8192
 
-    def __init__(self, *, national, mult, other, inv_scale, heavy: bool, has_national: bool, beta=None) -> None:
+    def __init__(self, *, national, mult, other, inv_scale, heavy: bool, has_national: bool, beta=None,
+                 own_mult=None) -> None:
         self.national, self.mult, self.other, self.inv_scale = national, mult, other, inv_scale
-        self.beta = beta
+        self.beta, self.own_mult = beta, own_mult
         self.heavy, self.has_national = heavy, has_national
         self.draws = mult.size
         self._buffers: dict[tuple[str, tuple[int, int]], np.ndarray] = {}
@@ -232,6 +246,9 @@ class _PivotalKernel:
             p_own.fill(1.0)
             term = self.buf("term", shape)
             other = self.other[None, d0:d1]
+            if self.own_mult is not None:  # the evidence scenario: the own candidate polls r × bloc voters
+                np.multiply(base_c, self.own_mult[None, d0:d1], out=bloc)
+                other = np.zeros_like(other)
             for present_c, bloc_k, v_k, s_k, car_c, bx_k, bcar_c in comps:
                 np.multiply(bloc, bloc_k, out=z)
                 z += other * v_k

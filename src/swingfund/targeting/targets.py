@@ -149,6 +149,7 @@ class TargetTable:
     kind: str = KIND_CENSUS
     p_change: np.ndarray | None = None
     forecast: Forecast | None = None
+    own_evidence: dict[str, object] | None = None
 
     def national_text(self) -> str:
         fc = self.forecast
@@ -229,6 +230,9 @@ class TargetTable:
                          f"{_largest(self.p_own_se)} (own). Allocation: {self.allocation_text}.")
             lines.append("Majority interval: 10–90 % of the projected winner's lead over its strongest rival, "
                          "sampled from the forecast.")
+            if self.own_evidence:
+                lines.append("Own lens: " + str(self.own_evidence["note"]) + "; where such a candidate won, P(own) "
+                             "is the chance the incumbent holds the seat (swingfund.targeting.owncandidates).")
             if self.forecast is not None and self.forecast.bloc_note:
                 lines.append("The bloc's own move: each party's share moves with the bloc's population share of the "
                              "seat by a slope shared by every seat, its mean and spread " + self.forecast.bloc_note
@@ -272,7 +276,7 @@ class TargetTable:
             "seat_error": None if self.seat_error is None else self.seat_error.as_dict(),
             "national_sd": self.national_sd, "tails": self.tails, "allocation": self.allocation_text,
             "criteria_counts": self.criteria_counts(), "notes": self.notes(),
-            "shares": self.shares_dict(),
+            "shares": self.shares_dict(), "own_evidence": self.own_evidence,
             "bloc_term": None if self.forecast is None or self.forecast.bloc_note == "" else self.bloc_term_dict(),
             "sources": [{"title": s.title, "publisher": s.publisher, "file": s.file_name, "url": s.url,
                          "sha256": s.sha256} for s in self.sources],
@@ -419,9 +423,19 @@ def targets_compute(
     swing_lev = lev.swing_leverage(bloc_vote=voters, majority=majority, count_twice=False)  # the foundation's ratio
     own_lev = lev.own_candidate_leverage(bloc_vote=bloc_vote, winner_votes=winner_votes, valid_votes=valid,
                                          other_support=a.other_support.central, count_twice=a.count_twice)
+    from swingfund.targeting.blocterm import bloc_share
+    from swingfund.targeting.owncandidates import own_evidence
+
+    evidence = own_evidence(seats=seats, bloc_share=bloc_share(seats=seats, bloc=bloc), bloc_voters=voters)
     pivotal = p_pivotal(base=base, forecast=fc, assumptions=a, allocation=alloc, draws=draws, seed=seed,
-                        progress=progress)
+                        progress=progress, own_ratios=evidence.ratios if evidence.ratios.size else None)
     sample = forecast_sample(fc, seed=seed)
+    p_own, p_own_se = pivotal.own.copy(), pivotal.own_se.copy()
+    for i, row in evidence.incumbent_rows.items():  # the bloc's own candidate is the incumbent: will they hold?
+        cols = np.flatnonzero(sample.rows[i] == row)
+        if cols.size:
+            p = float(sample.p_win[i, cols[0]])
+            p_own[i], p_own_se[i] = p, float(np.sqrt(p * (1 - p) / sample.draws))
     criteria = {
         "population_over_majority": _over(pop.population, majority),
         "voters_over_majority": _over(voters, majority),
@@ -432,15 +446,15 @@ def targets_compute(
         population=pop.population, adult_share_from_census=pop.adult_share_from_census, bloc_voters=voters,
         bloc_vote=bloc_vote, majority=np.asarray(majority, dtype=np.float64), winner_votes=winner_votes,
         leverage=swing_lev, own_leverage=own_lev, seed_flag=lev.seed_flag(swing_lev), p_swing=pivotal.swing,
-        p_own=pivotal.own, mp=mp, party=party, censuses=pop.censuses,
+        p_own=p_own, mp=mp, party=party, censuses=pop.censuses,
         sources=sources_get(ids=seats.source_ids | pop.source_ids),
-        p_swing_se=pivotal.swing_se, p_own_se=pivotal.own_se, majority_p10=sample.lead_quantiles[0.1],
+        p_swing_se=pivotal.swing_se, p_own_se=p_own_se, majority_p10=sample.lead_quantiles[0.1],
         majority_p90=sample.lead_quantiles[0.9], p_win=sample.p_win[:, 0], criteria=criteria,
         cohesive_leverage=lev.swing_leverage(bloc_vote=bloc_vote, majority=majority, count_twice=a.count_twice),
         adult_share=pop.adult_share, seat_error=seat_error, national_sd=national_sd, tails=tails,
         allocation_text=allocation_describe(alloc, abbreviations=seats.carrier_abbreviations)
         + (f" (source: {allocation_source.strip()})" if allocation_source.strip() else ""),
-        adult_notes=tuple(adult_notes), forecast=fc,
+        adult_notes=tuple(adult_notes), forecast=fc, own_evidence=evidence.as_dict(),
     )
 
 

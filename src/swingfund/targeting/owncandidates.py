@@ -28,6 +28,8 @@ import numpy as np
 MIN_SHARE = 0.10
 MIN_BLOC_SHARE = 0.10
 NEW_PARTY_SHARE = 0.02
+COMBINED = "Other candidates (combined)"
+"""How the notional and BES files name the combined votes of minor candidates: not one candidacy."""
 NO_EVIDENCE = ("no candidacy outside the established parties took {share:.0%} of the vote in a seat where the "
                "bloc is {bloc:.0%} of the population at {election}: the own lens keeps the assumed cohesion and "
                "outside support")
@@ -60,7 +62,9 @@ def own_evidence(*, seats, bloc_share: np.ndarray, bloc_voters: np.ndarray) -> O
         share = seats.cand_votes / valid[seats.cand_seat]
     x = np.asarray(bloc_share, dtype=np.float64)[seats.cand_seat]
     voters = np.asarray(bloc_voters, dtype=np.float64)[seats.cand_seat]
-    named = np.array([bool(name.strip()) for name in seats.cand_name])  # combined "other" rows name nobody
+    combined = {i for i, name in enumerate(seats.party_names) if name == COMBINED}
+    named = np.array([bool(name.strip()) and int(p) not in combined  # a combined "others" row is nobody
+                      for name, p in zip(seats.cand_name, seats.cand_party, strict=True)])
     pick = np.flatnonzero(outside & named & (share >= MIN_SHARE) & (x >= MIN_BLOC_SHARE) & np.isfinite(voters)
                           & (voters > 0) & ~seats.speaker_seat[seats.cand_seat])
     if pick.size == 0:

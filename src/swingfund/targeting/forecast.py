@@ -1,30 +1,33 @@
-"""The next result as a distribution: a projected centre, a national error and a seat error estimated from history.
+"""The next result as a distribution: a projected centre, and national, regional, bloc-linked and seat errors.
 
-Model (after Gelman, Silver and Edlin 2012: a national error shared by every seat plus a seat-level error). For
-candidacy c of carrier p in seat i, the share of valid votes next time is
+Model (after Gelman, Silver and Edlin 2012: errors shared by every seat plus a seat-level error; The Economist's
+model: correlated errors, every setting backtested). For candidacy c of carrier p in seat i of region r,
 
-    share_c = centre_c + national_p + seat_c,        votes_c = max(share_c, 0) × valid_i
+    share_c = centre_c + national_p + regional_rp + β_p × (x_i − x̄) + seat_c,   votes_c = max(share_c, 0) × valid_i
 
-* **centre**: the last result moved by the chosen projection (`swing.py`: none, uniform or proportional), by
-  party carrier. Under uniform swing a carrier with a target share also gets a candidacy, from a share of zero,
-  in seats of a nation where it stood somewhere but not in that seat (a party standing everywhere, like Reform UK
-  in 2024, must not be missing where it stood down last time).
-* **national_p** ~ Normal(0, `national_sd`): one draw per simulation, shared by every seat (the poll's error).
-  An assumption, stated with every output; zero in backtests, which use the actual result as a perfect poll.
-* **seat_c** ~ Normal(0, sd_c), independent across candidacies and seats, with
-  sd_c = intercept + slope × |change of p's national share|. Both numbers are **estimated from the imported
-  history** (`seat_error_estimate`): for each pair of consecutive elections on the same boundaries, each seat's
-  change in a carrier's share minus the carrier's national change; the root mean square of those residuals per
-  carrier and pair, regressed (weighted by seats) on the size of the national change. A larger national change
-  brings a larger scatter about it, which is why 2024 needs wider intervals than 2019. The two leading parties'
-  seat errors are negatively correlated (votes move from one to the other), which widens the margin between
-  them; independent errors would miss that, so every sd is multiplied by √(1 − ρ) (ρ ≤ 0, the correlation of
-  the leading pair's residuals in the same history): the margin's spread is then the one history shows.
+* **centre**: the last result projected by nation to the shares asked (`projection.projection_by_nation`; method
+  `DEFAULT_METHOD` unless given; they land exactly; a party new to a seat enters by the stated rule), or the
+  last result itself when no shares are given.
+* **national_p**: one draw per simulation, shared by every seat: correlated between parties by `national_cov`
+  (the final polls' historical error, `polling_error.national_error_covariance`), else Normal(0, `national_sd`)
+  independently. Zero in backtests, which use the actual result as a perfect poll.
+* **seat error**, sd_c = (intercept + slope × |change of p's national share|) × margin_factor, **estimated from
+  the imported history** (`seat_error_estimate`): for each pair of consecutive elections on the same boundaries,
+  the later one is projected from the earlier with its own actual shares by nation, and each seat's miss (actual
+  share − projected share) is measured; the root mean square per carrier and pair is regressed (weighted by seats)
+  on the size of the national change. The two leading parties' misses are negatively correlated, which widens
+  the margin between them: every sd is multiplied by √(1 − ρ) (ρ ≤ 0, their correlation in the same history).
+* **regional_rp**: a part `region_share` of that variance (one-way analysis of variance of the misses by region,
+  in the same history) is drawn once per region, party and simulation and shared by the region's seats; the
+  seat's own part, seat_c ~ Normal(0, sd_c × √(1 − region_share)), is independent.
+* **β_p × (x_i − x̄)**: the bloc's own move (`blocterm.py`), only with a census bloc: x the bloc's population
+  share of the seat; β_p drawn once per party and simulation, from the slopes fitted on the earlier pairs.
 * heavier tails (`tails="student-t"`): every seat error of one simulation is scaled by √w, w ~ ν/χ²_ν (ν = 4),
   one w per simulation: some elections are more volatile than others; each seat's error is then Student-t.
 
-The majority interval and P(win) come from plain sampling of every modelled candidacy (`forecast_sample`), a few
-thousand draws; P(pivotal) integrates the seat error exactly instead (`simulate.py`).
+The majority interval, P(win) and the number of seats won come from plain sampling of every modelled candidacy
+(`forecast_sample`, a few thousand draws, every shared error shared); P(pivotal) integrates the seat error exactly
+instead (`simulate.py`).
 """
 
 from __future__ import annotations

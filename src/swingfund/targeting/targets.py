@@ -319,7 +319,7 @@ def _forecast(*, seats: SeatArrays, swing: str | None, shares: str | None,
         seat_error = seat_error_or_default(method=method)
     targets = shares_parse(text=shares, seats=seats) if shares else None
     share = term = None
-    if bloc is not None and bloc.terms:
+    if bloc is not None and bloc.terms and not seat_error.user_set:  # a user's seat error replaces all of history's
         from swingfund.targeting.blocterm import bloc_share, bloc_term_cached
 
         share = bloc_share(seats=seats, bloc=bloc)

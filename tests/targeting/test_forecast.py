@@ -41,7 +41,8 @@ def test_seat_error_formula_on_two_small_synthetic_elections():
     a_after = [50 + d for d in (-8, -4, 0, 4, 8, 12, 16, 20, 24, 28)]  # national A: 50 → 60 (+10 points)
     rows_before = [(i, "A", a_before[i]) for i in range(10)] + [(i, "B", 100 - a_before[i]) for i in range(10)]
     rows_after = [(i, "A", a_after[i]) for i in range(10)] + [(i, "B", 100 - a_after[i]) for i in range(10)]
-    changes = pair_changes(baseline=synthetic("x.1", rows_before), target=synthetic("x.2", rows_after))
+    changes = pair_changes(baseline=synthetic("x.1", rows_before), target=synthetic("x.2", rows_after),
+                           method="uniform")
     by = {c.carrier: c for c in changes}
     resid = np.array(a_after) / 100 - 0.5 - 0.10  # each seat's change minus the national change, by hand
     assert by["A"].national_change == pytest.approx(0.10)
@@ -51,7 +52,7 @@ def test_seat_error_formula_on_two_small_synthetic_elections():
     # a second, calmer pair: the fit grows the error with the size of the national change
     calm_after = [50 + d for d in (-3, -2, -1, 0, 1, 2, 3, 0, 0, 0)]
     rows_calm = [(i, "A", calm_after[i]) for i in range(10)] + [(i, "B", 100 - calm_after[i]) for i in range(10)]
-    calm = pair_changes(baseline=synthetic("x.2", rows_before), target=synthetic("x.3", rows_calm))
+    calm = pair_changes(baseline=synthetic("x.2", rows_before), target=synthetic("x.3", rows_calm), method="uniform")
     fit = seat_error_fit(changes + calm)
     rms_calm = float(np.sqrt(np.mean((np.array(calm_after) / 100 - 0.5) ** 2)))
     slope = (by["A"].rms - rms_calm) / 0.10

@@ -1,30 +1,33 @@
-"""The next result as a distribution: a projected centre, a national error and a seat error estimated from history.
+"""The next result as a distribution: a projected centre, and national, regional, bloc-linked and seat errors.
 
-Model (after Gelman, Silver and Edlin 2012: a national error shared by every seat plus a seat-level error). For
-candidacy c of carrier p in seat i, the share of valid votes next time is
+Model (after Gelman, Silver and Edlin 2012: errors shared by every seat plus a seat-level error; The Economist's
+model: correlated errors, every setting backtested). For candidacy c of carrier p in seat i of region r,
 
-    share_c = centre_c + national_p + seat_c,        votes_c = max(share_c, 0) × valid_i
+    share_c = centre_c + national_p + regional_rp + β_p × (x_i − x̄) + seat_c,   votes_c = max(share_c, 0) × valid_i
 
-* **centre**: the last result moved by the chosen projection (`swing.py`: none, uniform or proportional), by
-  party carrier. Under uniform swing a carrier with a target share also gets a candidacy, from a share of zero,
-  in seats of a nation where it stood somewhere but not in that seat (a party standing everywhere, like Reform UK
-  in 2024, must not be missing where it stood down last time).
-* **national_p** ~ Normal(0, `national_sd`): one draw per simulation, shared by every seat (the poll's error).
-  An assumption, stated with every output; zero in backtests, which use the actual result as a perfect poll.
-* **seat_c** ~ Normal(0, sd_c), independent across candidacies and seats, with
-  sd_c = intercept + slope × |change of p's national share|. Both numbers are **estimated from the imported
-  history** (`seat_error_estimate`): for each pair of consecutive elections on the same boundaries, each seat's
-  change in a carrier's share minus the carrier's national change; the root mean square of those residuals per
-  carrier and pair, regressed (weighted by seats) on the size of the national change. A larger national change
-  brings a larger scatter about it, which is why 2024 needs wider intervals than 2019. The two leading parties'
-  seat errors are negatively correlated (votes move from one to the other), which widens the margin between
-  them; independent errors would miss that, so every sd is multiplied by √(1 − ρ) (ρ ≤ 0, the correlation of
-  the leading pair's residuals in the same history): the margin's spread is then the one history shows.
+* **centre**: the last result projected by nation to the shares asked (`projection.projection_by_nation`; method
+  `DEFAULT_METHOD` unless given; they land exactly; a party new to a seat enters by the stated rule), or the
+  last result itself when no shares are given.
+* **national_p**: one draw per simulation, shared by every seat: correlated between parties by `national_cov`
+  (the final polls' historical error, `polling_error.national_error_covariance`), else Normal(0, `national_sd`)
+  independently. Zero in backtests, which use the actual result as a perfect poll.
+* **seat error**, sd_c = (intercept + slope × |change of p's national share|) × margin_factor, **estimated from
+  the imported history** (`seat_error_estimate`): for each pair of consecutive elections on the same boundaries,
+  the later one is projected from the earlier with its own actual shares by nation, and each seat's miss (actual
+  share − projected share) is measured; the root mean square per carrier and pair is regressed (weighted by seats)
+  on the size of the national change. The two leading parties' misses are negatively correlated, which widens
+  the margin between them: every sd is multiplied by √(1 − ρ) (ρ ≤ 0, their correlation in the same history).
+* **regional_rp**: a part `region_share` of that variance (one-way analysis of variance of the misses by region,
+  in the same history) is drawn once per region, party and simulation and shared by the region's seats; the
+  seat's own part, seat_c ~ Normal(0, sd_c × √(1 − region_share)), is independent.
+* **β_p × (x_i − x̄)**: the bloc's own move (`blocterm.py`), only with a census bloc: x the bloc's population
+  share of the seat; β_p drawn once per party and simulation, from the slopes fitted on the earlier pairs.
 * heavier tails (`tails="student-t"`): every seat error of one simulation is scaled by √w, w ~ ν/χ²_ν (ν = 4),
   one w per simulation: some elections are more volatile than others; each seat's error is then Student-t.
 
-The majority interval and P(win) come from plain sampling of every modelled candidacy (`forecast_sample`), a few
-thousand draws; P(pivotal) integrates the seat error exactly instead (`simulate.py`).
+The majority interval, P(win) and the number of seats won come from plain sampling of every modelled candidacy
+(`forecast_sample`, a few thousand draws, every shared error shared); P(pivotal) integrates the seat error exactly
+instead (`simulate.py`).
 """
 
 from __future__ import annotations
@@ -167,6 +170,7 @@ class PairResiduals:
     target: str
     residuals: dict[str, tuple[float, np.ndarray, np.ndarray]]   # carrier → (GB change, residuals, region labels)
     leading: np.ndarray    # seats × 2: residuals of each seat's two projected leaders
+    seats: dict[str, np.ndarray] = field(default_factory=dict)   # carrier → baseline seat index of each residual
 
 
 def pair_residuals(*, baseline: SeatArrays, target: SeatArrays, method: str = DEFAULT_METHOD) -> PairResiduals:
@@ -189,6 +193,7 @@ def pair_residuals(*, baseline: SeatArrays, target: SeatArrays, method: str = DE
     rt = np.array([p[1] for p in pairs], dtype=np.int64)
     regions = np.array(baseline.regions, dtype=object)
     out: dict[str, tuple[float, np.ndarray, np.ndarray]] = {}
+    where: dict[str, np.ndarray] = {}
     resid_matrix = np.full((rb.size, kp), np.nan)
     for pc, name in enumerate(proj.carrier_names):
         t = col_t.get(name)
@@ -203,13 +208,22 @@ def pair_residuals(*, baseline: SeatArrays, target: SeatArrays, method: str = DE
         ok = ~np.isnan(resid)
         if ok.sum() >= 10:
             out[name] = (float(nat_t[t] - last), resid[ok], regions[rb[ok]])
+            where[name] = rb[ok]
     lead = []
     for row_i, i in enumerate(rb):
         order = np.argsort(-np.nan_to_num(projected[i], nan=-1.0))[:2]
         r = resid_matrix[row_i, order]
         if not np.isnan(r).any():
             lead.append(r)
-    return PairResiduals(baseline.election_id, target.election_id, out, np.array(lead).reshape(-1, 2))
+    return PairResiduals(baseline.election_id, target.election_id, out, np.array(lead).reshape(-1, 2), where)
+
+
+def pair_changes(*, baseline: SeatArrays, target: SeatArrays, method: str = DEFAULT_METHOD) -> list[PairChange]:
+    """Per carrier of one pair: its GB change and the RMS of its seats' misses under the `method` projection."""
+    res = pair_residuals(baseline=baseline, target=target, method=method)
+    return [PairChange(baseline.election_id, target.election_id, carrier, change,
+                       float(np.sqrt(np.mean(resid ** 2))), int(resid.size))
+            for carrier, (change, resid, _) in sorted(res.residuals.items())]
 
 
 def region_variance_share(resid: np.ndarray, regions: np.ndarray) -> tuple[float, float]:
@@ -348,6 +362,9 @@ class Forecast:
     national_cov: np.ndarray | None = None   # carriers × carriers, or None: independent, `national_sd` each
     projection: ProjectionByNation | None = None
     carrier_names: list[str] = field(default_factory=list)
+    bloc_x: np.ndarray | None = None    # per seat: bloc population share minus its vote-weighted mean (0: no data)
+    bloc_sd: np.ndarray | None = None   # per carrier: sd of the shared bloc-linked slope β_p (`blocterm.py`)
+    bloc_note: str = ""
 
     @property
     def n_seats(self) -> int:
@@ -381,14 +398,18 @@ def forecast_build(
     *, seats: SeatArrays, targets: dict[int, float] | None = None, method: str | None = None,
     seat_error: SeatError, national_sd: float = NATIONAL_SD, tails: str = "normal", basis_gb: bool = True,
     shares_by_nation: dict[str, dict[str, float]] | None = None,
-    national_cov: tuple[list[str], np.ndarray] | None = None,
+    national_cov: tuple[list[str], np.ndarray] | None = None, bloc_share: np.ndarray | None = None,
+    bloc_term=None,
 ) -> Forecast:
     """The forecast distribution for every seat of `seats` (see the module docstring).
 
     The centre: `shares_by_nation` (`projection.projection_by_nation`'s argument), or `targets` (carrier column →
     share over GB, or the UK when `basis_gb` is False), projected by `method` (default `DEFAULT_METHOD`); neither:
     the last result. `national_cov`: `(parties, covariance)` of the parties' national errors (shares²), e.g.
-    `polling_error.national_error_covariance(parties)`; parties not named in it get `national_sd`, independent."""
+    `polling_error.national_error_covariance(parties)`; parties not named in it get `national_sd`, independent.
+    `bloc_share` (per seat, the bloc's population share) with `bloc_term` (`blocterm.BlocTerm`) adds the bloc's own
+    move: each candidacy's centre moves by mean_p × (x_i − x̄) and a slope β_p ~ Normal(0, sd_p), one per party
+    per simulation, adds β_p × (x_i − x̄) to every seat of the party (x̄ the vote-weighted mean of x)."""
     if tails not in TAILS:
         raise ValueError(BAD_TAILS.format(tails=tails))
     n = len(seats)
@@ -422,6 +443,19 @@ def forecast_build(
     region_sd = seat_error.sd(change) * np.sqrt(lam)
     region_names = sorted(set(seats.regions))
     region = np.array([region_names.index(r) for r in seats.regions], dtype=np.int64)
+    bloc_x = bloc_sd = None
+    bloc_note = ""
+    if bloc_share is not None and bloc_term is not None:
+        x = np.asarray(bloc_share, dtype=np.float64)
+        ok = np.isfinite(x) & ~seats.speaker_seat
+        x_bar = np.average(x[ok], weights=valid[ok]) if ok.any() else 0.0
+        bloc_x = np.where(ok, x - x_bar, 0.0)
+        mean = np.array([bloc_term.mean.get(c, 0.0) for c in carrier_names] + [0.0])
+        bloc_sd = np.array([bloc_term.sd.get(c, 0.0) for c in carrier_names])
+        shift = mean[np.where(carrier >= 0, carrier, k)] * bloc_x[seat]
+        centre = np.clip(centre + shift, 0.0, None)
+        new_votes = centre * valid[seat]
+        bloc_note = bloc_term.note
     winner, runner_up = top_two(seat=seat, votes=new_votes, n_seats=n)
     wv = np.where(winner >= 0, new_votes[np.maximum(winner, 0)], 0.0)
     rv = np.where(runner_up >= 0, new_votes[np.maximum(runner_up, 0)], 0.0)
@@ -430,7 +464,21 @@ def forecast_build(
                     tails=tails, seat_error=seat_error, frozen=seats.speaker_seat.copy(), names=names,
                     region=region, region_sd=region_sd,
                     national_cov=_cov_for(carrier_names, abbreviations, national_cov, national_sd),
-                    projection=projection, carrier_names=carrier_names)
+                    projection=projection, carrier_names=carrier_names, bloc_x=bloc_x, bloc_sd=bloc_sd,
+                    bloc_note=bloc_note)
+
+
+def bloc_draws(forecast: Forecast, rng: np.random.Generator, draws: int) -> np.ndarray | None:
+    """(carriers + 1) × draws float32: each party's bloc-linked slope β_p per simulation (last row zero, for rows
+    of no party); None without a bloc term."""
+    if forecast.bloc_sd is None or not np.any(forecast.bloc_sd > 0):
+        return None
+    k = forecast.bloc_sd.size
+    beta = np.zeros((k + 1, draws), dtype=np.float32)
+    used = np.flatnonzero(forecast.bloc_sd > 0)
+    beta[used] = rng.standard_normal(size=(used.size, draws), dtype=np.float32)
+    beta[used] *= forecast.bloc_sd[used].astype(np.float32)[:, None]
+    return beta
 
 
 def shared_offsets(forecast: Forecast, rng: np.random.Generator, draws: int,
@@ -527,6 +575,7 @@ def forecast_sample(forecast: Forecast, *, draws: int = SAMPLE_DRAWS, seed: int 
     rng = np.random.default_rng(seed)
     rows = leading_rows(forecast, SAMPLE_CANDIDATES)
     offsets, key = shared_offsets(forecast, rng, draws, rows)
+    beta = bloc_draws(forecast, rng, draws)
     scale = _draw_scale(rng, forecast.tails, draws).astype(np.float32)[None, :]
     valid = forecast.valid.astype(np.float32)[:, None]
     n, columns = rows.shape
@@ -541,6 +590,9 @@ def forecast_sample(forecast: Forecast, *, draws: int = SAMPLE_DRAWS, seed: int 
         votes *= scale
         votes += forecast.centre[safe].astype(np.float32)[:, None]
         votes += offsets[key[:, j]]
+        if beta is not None:
+            car = np.where(present, forecast.carrier[safe], -1)
+            votes += beta[np.where(car >= 0, car, beta.shape[0] - 1)] * forecast.bloc_x.astype(np.float32)[:, None]
         np.maximum(votes, 0, out=votes)
         votes *= valid
         votes[~present] = -1.0

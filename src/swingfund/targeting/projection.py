@@ -5,7 +5,7 @@ This is the API a poll average (or a user typing shares) calls::
     projection_by_nation(seats=seat_arrays(election_id=...),
                          shares_by_nation={"GB": {"Lab": 0.30, "Con": 0.22, "Reform UK": 0.25},
                                            "S": {"SNP": 0.32, "Lab": 0.22}},
-                         method=STRONG_TRANSITION) -> ProjectionByNation
+                         method=PROPORTIONAL_LOSSES) -> ProjectionByNation
 
 * ``shares_by_nation``: ``{area: {party: share}}``, shares of all valid votes, 0–1. An area is a nation code as on
   the constituency (``"E"`` England, ``"W"`` Wales, ``"S"`` Scotland, ``"N"`` Northern Ireland), ``"GB"`` (Great
@@ -20,12 +20,15 @@ This is the API a poll average (or a user typing shares) calls::
 Within each pool (the seats of one area; the Speaker's seat is kept out), for each party p with last national share
 n_p and target t_p:
 
-* **strong-transition** (default, ``STRONG_TRANSITION``): a party that loses loses the same *fraction* of its vote
-  in every seat, s' = s × t_p/n_p (so it loses most where it was strongest: Electoral Calculus's public
-  description of its strong transition model); the votes lost in a seat form that seat's pool, and each party that
-  gains takes the fraction (t_p − n_p)/Σ gains of the pool. Shares sum to 1 in every seat and land exactly.
-* **proportional-losses**: a party that loses loses the same fraction everywhere (as above); a party that gains
-  gains the same number of points everywhere (then raked, below).
+* **strong-transition** (``STRONG_TRANSITION``): a party that loses loses the same *fraction* of its vote in every
+  seat, s' = s × t_p/n_p (so it loses most where it was strongest: Electoral Calculus's public description of its
+  strong transition model); the votes lost in a seat form that seat's pool, and each party that gains and stands
+  there takes the fraction w_p ÷ (the sum of w over the gainers standing there) of the pool. Where every gainer
+  stands everywhere, w_p is its national gain t_p − n_p; otherwise the weights are fitted (iterative scaling) so
+  that every gainer's national gain lands. Shares sum to 1 in every seat and land exactly.
+* **proportional-losses** (the default, chosen by backtest: `backtest.settings_choose`): a party that loses loses
+  the same fraction everywhere (as above); a party that gains gains the same number of points everywhere (then
+  raked, below).
 * **proportional**: every party's share scaled by t_p/n_p in every seat (then raked, below).
 * **uniform**: every party's share moved by t_p − n_p points (then clipped at 0 and raked).
 
@@ -134,7 +137,7 @@ def _resolve(label: str, lookup: dict[str, int]) -> int | None:
 
 
 def projection_by_nation(
-    *, seats, shares_by_nation: Mapping[str, Mapping[str, float]], method: str = STRONG_TRANSITION,
+    *, seats, shares_by_nation: Mapping[str, Mapping[str, float]], method: str = PROPORTIONAL_LOSSES,
 ) -> ProjectionByNation:
     """Project every seat of `seats` (a `selectors.SeatArrays`) to the shares asked (see the module docstring)."""
     if method not in PROJECTION_METHODS:
@@ -188,7 +191,7 @@ def projection_by_nation(
 
     # GB given together with some nations: the rest of GB gets the target that lands the GB total exactly
     if GB in targets and any(a in targets for a in GB_NATIONS):
-        weight = {a: valid[(nations == a) & ~frozen].sum() for a in GB_NATIONS}
+        weight = {a: valid[nations == a].sum() for a in GB_NATIONS}
         rest_w = sum(w for a, w in weight.items() if a not in targets)
         gb_w = sum(weight.values())
         derived = {}
@@ -197,7 +200,7 @@ def projection_by_nation(
             for a in GB_NATIONS:
                 if a in targets:
                     held += weight[a] * targets[a].get(col, _pool_share(share, seat, carrier, valid,
-                                                                        (nations == a) & ~frozen, col))
+                                                                        nations == a, col))
             value = (gb_share * gb_w - held) / rest_w if rest_w > 0 else 0.0
             if value < -1e-9:
                 raise ProjectionError(PROJECTION_DERIVED_NEGATIVE.format(
@@ -209,6 +212,12 @@ def projection_by_nation(
     for area, mask in pools.items():
         if not mask.any():
             raise ProjectionError(PROJECTION_EMPTY_POOL.format(election=seats.election_id, area=area))
+        # a share is of every vote of the area, the Speaker's seat included: its votes stay, the rest move to land
+        held = _pools(nations=nations, frozen=~frozen, areas=list(targets))[area]
+        if held.any():
+            v_area, v_pool = valid[mask | held].sum(), valid[mask].sum()
+            targets[area] = {col: max((t * v_area - _pool_share(share, seat, carrier, valid, held, col)
+                                       * valid[held].sum()) / v_pool, 0.0) for col, t in targets[area].items()}
 
     # the new-party rule: rows for parties with a target where they did not stand
     extra_seat, extra_carrier, extra_share = [], [], []
@@ -270,11 +279,12 @@ def projection_by_nation(
 
 
 def _area_mask(area: str, nations: np.ndarray, frozen: np.ndarray) -> np.ndarray:
+    """Every seat of the area (the Speaker's included: the shares asked are of all its votes)."""
     if area == UK:
-        return ~frozen
+        return np.ones(nations.size, dtype=bool)
     if area == GB:
-        return np.isin(nations, GB_NATIONS) & ~frozen
-    return (nations == area) & ~frozen
+        return np.isin(nations, GB_NATIONS)
+    return nations == area
 
 
 def _pool_share(share, seat, carrier, valid, seat_mask, col) -> float:
@@ -319,17 +329,29 @@ def _move(share, seat, carrier, valid, full, method) -> np.ndarray:
         return share * factor[carrier]
     if method == PROPORTIONAL_LOSSES:
         return np.where(full[carrier] < last[carrier], share * factor[carrier], share + (full - last)[carrier])
-    # strong transition: losers lose a fixed fraction everywhere; gainers split each seat's pool of lost votes
+    # strong transition: losers lose a fixed fraction everywhere; the gainers standing in a seat split its pool of
+    # lost votes by weights w_p, fitted so that each gainer's national gain lands (w_p ∝ its national gain when
+    # every gainer stands everywhere)
     loser = full < last
     lost = np.where(loser[carrier], share * (1.0 - factor[carrier]), 0.0)
     n = valid.size
     pool = np.bincount(seat, weights=lost, minlength=n)
     gain = np.where(~loser, full - last, 0.0)
-    total_gain = gain.sum()
     out = np.where(loser[carrier], share * factor[carrier], share)
-    if total_gain > 0:
-        out = out + pool[seat] * (gain / total_gain)[carrier]
-    return out
+    weight = gain.copy()
+    total = valid[np.unique(seat)].sum()
+    taken = np.zeros_like(share)
+    for _ in range(RAKE_ITERATIONS):
+        row_w = weight[carrier]
+        seat_w = np.bincount(seat, weights=row_w, minlength=n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            taken = np.where(seat_w[seat] > 0, pool[seat] * row_w / seat_w[seat], 0.0)
+        got = np.bincount(carrier, weights=taken * valid[seat], minlength=width) / total
+        if np.max(np.abs(got - gain)) < RAKE_TOLERANCE:
+            break
+        with np.errstate(divide="ignore", invalid="ignore"):
+            weight = np.where(got > 0, weight * gain / got, weight)
+    return out + taken
 
 
 def _rake(share, seat, carrier, valid, full) -> np.ndarray:

@@ -38,6 +38,7 @@ from swingfund.targeting.selectors import (
     bloc_categories,
     bloc_population,
     boundary_check,
+    election_get,
     forward_election,
     poll_points,
     seat_arrays,
@@ -155,6 +156,7 @@ class TargetTable:
     poll_average: PollAverage | None = None
     baseline: str | None = None  # a forward election's baseline result (its id)
     national_from_polls: bool = False
+    own_evidence: dict[str, object] | None = None
 
     def national_text(self) -> str:
         fc = self.forecast
@@ -239,6 +241,13 @@ class TargetTable:
                          f"{_largest(self.p_own_se)} (own). Allocation: {self.allocation_text}.")
             lines.append("Majority interval: 10–90 % of the projected winner's lead over its strongest rival, "
                          "sampled from the forecast.")
+            if self.own_evidence:
+                lines.append("Own lens: " + str(self.own_evidence["note"]) + "; where such a candidate won, P(own) "
+                             "is the chance the incumbent holds the seat (swingfund.targeting.owncandidates).")
+            if self.forecast is not None and self.forecast.bloc_note:
+                lines.append("The bloc's own move: each party's share moves with the bloc's population share of the "
+                             "seat by a slope shared by every seat, its mean and spread " + self.forecast.bloc_note
+                             + " (swingfund.targeting.blocterm).")
         lines += list(self.adult_notes)
         lines += [f"Assumption — {line}" for line in self.assumptions.describe()]
         if self.no_data_count:
@@ -296,12 +305,18 @@ class TargetTable:
             "seat_error": None if self.seat_error is None else self.seat_error.as_dict(),
             "national_sd": self.national_sd, "tails": self.tails, "allocation": self.allocation_text,
             "criteria_counts": self.criteria_counts(), "notes": self.notes(),
-            "shares": self.shares_dict(),
+            "shares": self.shares_dict(), "own_evidence": self.own_evidence,
+            "bloc_term": None if self.forecast is None or self.forecast.bloc_note == "" else self.bloc_term_dict(),
             "sources": [{"title": s.title, "publisher": s.publisher, "file": s.file_name, "url": s.url,
                          "sha256": s.sha256} for s in self.sources],
             "seats": [r.as_dict() for r in rows],
         }
 
+
+    def bloc_term_dict(self) -> dict[str, object]:
+        fc = self.forecast
+        return {"note": fc.bloc_note, "sd": {c: round(float(v), 4) for c, v in zip(
+            fc.carrier_names, fc.bloc_sd.tolist() if fc.bloc_sd is not None else [], strict=False) if v > 0}}
 
     def shares_dict(self) -> dict[str, object] | None:
         """Asked and achieved national shares by area, and every seat's projected votes by party (None: no
@@ -420,7 +435,8 @@ def centre_resolve(*, election_id: str, shares: str | None,
 
 def _forecast(*, seats: SeatArrays, swing: str | None, shares: str | None,
               shares_by_nation: Mapping[str, Mapping[str, float]] | None, share_basis: str, national_sd: float,
-              national_cov, seat_error: SeatError | None, tails: str) -> tuple[Forecast, SeatError, str | None]:
+              national_cov, seat_error: SeatError | None, tails: str,
+              bloc: Bloc | None = None) -> tuple[Forecast, SeatError, str | None]:
     """The forecast of a table: (forecast, its seat error, a description of the projection or None)."""
     if swing and not (shares or shares_by_nation):
         raise SwingError(SHARES_BAD_FORMAT.format(text=""))
@@ -428,10 +444,17 @@ def _forecast(*, seats: SeatArrays, swing: str | None, shares: str | None,
     if seat_error is None:
         seat_error = seat_error_or_default(method=method)
     targets = shares_parse(text=shares, seats=seats) if shares else None
+    share = term = None
+    if bloc is not None and bloc.terms and not seat_error.user_set:  # a user's seat error replaces all of history's
+        from swingfund.targeting.blocterm import bloc_share, bloc_term_cached
+
+        share = bloc_share(seats=seats, bloc=bloc)
+        term = bloc_term_cached(bloc=bloc, last_poll=election_get(election_id=seats.election_id).poll_date,
+                                method=method)
     fc = forecast_build(seats=seats, targets=targets, method=method, seat_error=seat_error, national_sd=national_sd,
                         tails=tails, basis_gb=share_basis == "gb",
                         shares_by_nation={k: dict(v) for k, v in shares_by_nation.items()} if shares_by_nation
-                        else None, national_cov=national_cov)
+                        else None, national_cov=national_cov, bloc_share=share, bloc_term=term)
     projection = None
     if fc.projection is not None:
         asked = "; ".join(f"{area}: " + ",".join(f"{p}={v:g}" for p, v in parties.items())
@@ -509,7 +532,7 @@ def targets_compute(
     adult_notes += older_census_notes(censuses=pop.censuses, election_id=seats.election_id)
     fc, seat_error, projection = _forecast(
         seats=seats, swing=swing, shares=shares, shares_by_nation=shares_by_nation, share_basis=share_basis,
-        national_sd=national_sd, national_cov=national_cov, seat_error=seat_error, tails=tails)
+        national_sd=national_sd, national_cov=national_cov, seat_error=seat_error, tails=tails, bloc=bloc)
     alloc = allocation_parse(allocation, carriers=seats.carrier_names, abbreviations=seats.carrier_abbreviations)
     if isinstance(alloc, dict) and not allocation_source.strip():
         raise SwingError(ALLOCATION_NEEDS_SOURCE)
@@ -530,9 +553,19 @@ def targets_compute(
     swing_lev = lev.swing_leverage(bloc_vote=voters, majority=majority, count_twice=False)  # the foundation's ratio
     own_lev = lev.own_candidate_leverage(bloc_vote=bloc_vote, winner_votes=winner_votes, valid_votes=valid,
                                          other_support=a.other_support.central, count_twice=a.count_twice)
+    from swingfund.targeting.blocterm import bloc_share
+    from swingfund.targeting.owncandidates import own_evidence
+
+    evidence = own_evidence(seats=seats, bloc_share=bloc_share(seats=seats, bloc=bloc), bloc_voters=voters)
     pivotal = p_pivotal(base=base, forecast=fc, assumptions=a, allocation=alloc, draws=draws, seed=seed,
-                        progress=progress)
+                        progress=progress, own_ratios=evidence.ratios if evidence.ratios.size else None)
     sample = forecast_sample(fc, seed=seed)
+    p_own, p_own_se = pivotal.own.copy(), pivotal.own_se.copy()
+    for i, row in evidence.incumbent_rows.items():  # the bloc's own candidate is the incumbent: will they hold?
+        cols = np.flatnonzero(sample.rows[i] == row)
+        if cols.size:
+            p = float(sample.p_win[i, cols[0]])
+            p_own[i], p_own_se[i] = p, float(np.sqrt(p * (1 - p) / sample.draws))
     criteria = {
         "population_over_majority": _over(pop.population, majority),
         "voters_over_majority": _over(voters, majority),
@@ -543,16 +576,16 @@ def targets_compute(
         population=pop.population, adult_share_from_census=pop.adult_share_from_census, bloc_voters=voters,
         bloc_vote=bloc_vote, majority=np.asarray(majority, dtype=np.float64), winner_votes=winner_votes,
         leverage=swing_lev, own_leverage=own_lev, seed_flag=lev.seed_flag(swing_lev), p_swing=pivotal.swing,
-        p_own=pivotal.own, mp=mp, party=party, censuses=pop.censuses,
+        p_own=p_own, mp=mp, party=party, censuses=pop.censuses,
         sources=sources_get(ids=seats.source_ids | pop.source_ids),
-        p_swing_se=pivotal.swing_se, p_own_se=pivotal.own_se, majority_p10=sample.lead_quantiles[0.1],
+        p_swing_se=pivotal.swing_se, p_own_se=p_own_se, majority_p10=sample.lead_quantiles[0.1],
         majority_p90=sample.lead_quantiles[0.9], p_win=sample.p_win[:, 0], criteria=criteria,
         cohesive_leverage=lev.swing_leverage(bloc_vote=bloc_vote, majority=majority, count_twice=a.count_twice),
         adult_share=pop.adult_share, seat_error=seat_error, national_sd=national_sd, tails=tails,
         allocation_text=allocation_describe(alloc, abbreviations=seats.carrier_abbreviations)
         + (f" (source: {allocation_source.strip()})" if allocation_source.strip() else ""),
-        adult_notes=tuple(adult_notes), forecast=fc, poll_average=centre.poll_average, baseline=centre.baseline,
-        national_from_polls=from_polls,
+        adult_notes=tuple(adult_notes), forecast=fc, own_evidence=evidence.as_dict(),
+        poll_average=centre.poll_average, baseline=centre.baseline, national_from_polls=from_polls,
     )
 
 

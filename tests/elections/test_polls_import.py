@@ -144,3 +144,18 @@ def test_a_bad_header_is_refused_on_line_one(db, tmp_path, header, expected):
 def test_another_official_file_is_not_a_poll_file(official_db, data_dir):
     code, _, err = run("import", str(data_dir / "HoC-GE2024-results-by-constituency.csv"), "--no-progress")
     assert code == 2 and "not a poll file" in err
+
+
+def test_a_long_file_imports_with_a_progress_bar(db, tmp_path, capsys):
+    import datetime as dt
+
+    from swingfund.elections.services import POLL_PROGRESS_FROM
+
+    first = dt.date(2025, 1, 1)
+    rows = [f"Pollster {i % 7},{first + dt.timedelta(days=i)},{first + dt.timedelta(days=i + 2)},1000,GB,no,"
+            f"20,25,12,28,5" for i in range(POLL_PROGRESS_FROM + 50)]
+    path = write(tmp_path, rows, name="long.csv")
+    code, out, _ = run("import", str(path))
+    assert code == 0 and f"imported {len(rows)} polls" in out
+    assert "long.csv" in capsys.readouterr().err  # rich's bar, labelled with the file, on stderr
+    assert Poll.objects.count() == len(rows) and PollShare.objects.count() == 5 * len(rows)

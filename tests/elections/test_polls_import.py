@@ -133,6 +133,8 @@ def test_a_bad_row_in_a_second_edition_keeps_the_first_edition_whole(db, tmp_pat
 @pytest.mark.parametrize(("header", "expected"), [
     ("pollster,fieldwork_start,fieldwork_end,sample_size,Con,Lab", "1: column area: "),
     ("pollster,fieldwork_start,fieldwork_end,sample_size,area", "1: column header: " + poll_format.NO_PARTY_COLUMN),
+    ("pollster,fieldwork_start,fieldwork_end,sample_size,area,Lab,lab", "1: column lab: "
+     + poll_format.DUPLICATE_COLUMN),
 ])
 def test_a_bad_header_is_refused_on_line_one(db, tmp_path, header, expected):
     path = write(tmp_path, ["Beta,2026-11-20,2026-11-22,900,GB,20,25"], header=header)

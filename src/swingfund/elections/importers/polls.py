@@ -53,6 +53,7 @@ SHARES_OVER_TOTAL = "shares add up to {total:g} %, more than {limit:g} %: a slip
 NOT_YES_NO = "expected yes or no, got {value!r}"
 NO_PARTY_COLUMN = "the header has no party column (one column per party, e.g. Con, Lab, LD)"
 BLANK_HEADER = "a party column has no name in the header"
+DUPLICATE_COLUMN = "appears twice in the header (one column per party)"
 DUPLICATE_POLL = "pollster, area and fieldwork dates"
 
 
@@ -106,6 +107,11 @@ class OpinionPolls(Importer):
             raise self.table.fail(1, "header", BLANK_HEADER)
         if not columns:
             raise self.table.fail(1, "header", NO_PARTY_COLUMN)
+        seen: set[str] = set()
+        for column in self.table.header:
+            if column.casefold() in seen:
+                raise self.table.fail(1, column, DUPLICATE_COLUMN)
+            seen.add(column.casefold())
         return columns
 
     def read(self, *, tick: ProgressHook) -> list[PollRow]:

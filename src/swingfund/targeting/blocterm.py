@@ -7,10 +7,14 @@ depends on the bloc's population share x of a seat:
 
     miss_c = b_p × (x_i − x̄) + …     (ordinary least squares per party and pair; x̄ the vote-weighted mean)
 
-and gives the forecast a term shared by every seat: β_p × (x_i − x̄), with β_p ~ Normal(mean of the pairs' b_p,
-sd_p), sd_p the root mean square of the pairs' b_p (so a bloc that has moved in one pair widens every later
-forecast in its seats; a single pair's slope is its own spread). One β_p per party per simulation, shared by
-every seat: the seats of a bloc move together. With no earlier pair on boundaries where the bloc's census
+and gives the forecast a term shared by every seat: β_p × (x_i − x̄), with β_p ~ Normal(0, sd_p), sd_p the root mean
+square of the pairs' b_p (so a bloc that has moved in one pair widens every later forecast in its seats; a single
+pair's slope is its own spread). One β_p per party per simulation, shared by every seat: the seats of a bloc move
+together. The centre is not moved by the mean slope: the slope has changed sign between pairs (Labour on the
+Muslim share: +0.23 in 2015→2017, +0.25 in 2017→2019, −0.64 in 2019→2024), so its direction next time is not
+known, only that it can be large; `BlocTerm.mean` is reported for reading, not used.
+
+With no earlier pair on boundaries where the bloc's census
 figures exist, there is no term, and the forecast says so (`BlocTerm.note`).
 """
 

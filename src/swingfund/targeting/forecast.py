@@ -408,8 +408,8 @@ def forecast_build(
     the last result. `national_cov`: `(parties, covariance)` of the parties' national errors (shares²), e.g.
     `polling_error.national_error_covariance(parties)`; parties not named in it get `national_sd`, independent.
     `bloc_share` (per seat, the bloc's population share) with `bloc_term` (`blocterm.BlocTerm`) adds the bloc's own
-    move: each candidacy's centre moves by mean_p × (x_i − x̄) and a slope β_p ~ Normal(0, sd_p), one per party
-    per simulation, adds β_p × (x_i − x̄) to every seat of the party (x̄ the vote-weighted mean of x)."""
+    move: a slope β_p ~ Normal(0, sd_p), one per party per simulation, adds β_p × (x_i − x̄) to every seat of the
+    party (x̄ the vote-weighted mean of x). The centre is not moved (see `blocterm`)."""
     if tails not in TAILS:
         raise ValueError(BAD_TAILS.format(tails=tails))
     n = len(seats)
@@ -450,11 +450,7 @@ def forecast_build(
         ok = np.isfinite(x) & ~seats.speaker_seat
         x_bar = np.average(x[ok], weights=valid[ok]) if ok.any() else 0.0
         bloc_x = np.where(ok, x - x_bar, 0.0)
-        mean = np.array([bloc_term.mean.get(c, 0.0) for c in carrier_names] + [0.0])
         bloc_sd = np.array([bloc_term.sd.get(c, 0.0) for c in carrier_names])
-        shift = mean[np.where(carrier >= 0, carrier, k)] * bloc_x[seat]
-        centre = np.clip(centre + shift, 0.0, None)
-        new_votes = centre * valid[seat]
         bloc_note = bloc_term.note
     winner, runner_up = top_two(seat=seat, votes=new_votes, n_seats=n)
     wv = np.where(winner >= 0, new_votes[np.maximum(winner, 0)], 0.0)

@@ -63,8 +63,8 @@ def own_evidence(*, seats, bloc_share: np.ndarray, bloc_voters: np.ndarray) -> O
     x = np.asarray(bloc_share, dtype=np.float64)[seats.cand_seat]
     voters = np.asarray(bloc_voters, dtype=np.float64)[seats.cand_seat]
     combined = {i for i, name in enumerate(seats.party_names) if name == COMBINED}
-    named = np.array([bool(name.strip()) and int(p) not in combined  # a combined "others" row is nobody
-                      for name, p in zip(seats.cand_name, seats.cand_party, strict=True)])
+    named = np.array([bool(name.strip()) and name.strip() != COMBINED and int(p) not in combined
+                      for name, p in zip(seats.cand_name, seats.cand_party, strict=True)])  # "others" is nobody
     pick = np.flatnonzero(outside & named & (share >= MIN_SHARE) & (x >= MIN_BLOC_SHARE) & np.isfinite(voters)
                           & (voters > 0) & ~seats.speaker_seat[seats.cand_seat])
     if pick.size == 0:

@@ -557,6 +557,11 @@ def targets_compute(
     from swingfund.targeting.owncandidates import own_evidence
 
     evidence = own_evidence(seats=seats, bloc_share=bloc_share(seats=seats, bloc=bloc), bloc_voters=voters)
+    defaults = Assumptions()
+    if (a.cohesion, a.other_support) != (defaults.cohesion, defaults.other_support):  # the user's own values win
+        evidence = replace(evidence, ratios=np.zeros(0), incumbent_rows={},
+                           note="cohesion or outside support set by the user: the last election's own candidates "
+                                "are not used")
     pivotal = p_pivotal(base=base, forecast=fc, assumptions=a, allocation=alloc, draws=draws, seed=seed,
                         progress=progress, own_ratios=evidence.ratios if evidence.ratios.size else None)
     sample = forecast_sample(fc, seed=seed)

@@ -465,6 +465,24 @@ def forecast_build(
                     bloc_note=bloc_note)
 
 
+def forecast_subset(forecast: Forecast, seats: np.ndarray) -> tuple[Forecast, np.ndarray]:
+    """The forecast of some seats only (their order as given), and per kept row its row in `forecast`: for
+    sampling a few seats with many draws. Marginal probabilities are those of the full forecast."""
+    seats = np.asarray(seats, dtype=np.int64)
+    new_index = np.full(forecast.n_seats, -1, dtype=np.int64)
+    new_index[seats] = np.arange(seats.size)
+    keep = np.flatnonzero(new_index[forecast.seat] >= 0)
+    seat = new_index[forecast.seat[keep]]
+    votes = forecast.centre[keep] * forecast.valid[seats][seat]
+    winner, runner_up = top_two(seat=seat, votes=votes, n_seats=seats.size)
+    return replace(
+        forecast, seat=seat, carrier=forecast.carrier[keep], centre=forecast.centre[keep], sd=forecast.sd[keep],
+        valid=forecast.valid[seats], winner=winner, runner_up=runner_up, majority=forecast.majority[seats],
+        frozen=forecast.frozen[seats], names=[forecast.names[r] for r in keep],
+        region=forecast.region[seats] if forecast.region.size else forecast.region,
+        bloc_x=None if forecast.bloc_x is None else forecast.bloc_x[seats]), keep
+
+
 def bloc_draws(forecast: Forecast, rng: np.random.Generator, draws: int) -> np.ndarray | None:
     """(carriers + 1) × draws float32: each party's bloc-linked slope β_p per simulation (last row zero, for rows
     of no party); None without a bloc term."""

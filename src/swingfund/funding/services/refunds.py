@@ -149,7 +149,7 @@ def donation_release(*, donation: Donation, by: str = "") -> Donation:
             gift.release = ledger.transaction_post(
                 kind="gift_released", description=f"Gift #{gift.pk} released: donor confirmed permissible"[:300],
                 lines=[Line(ledger.account_for_campaign(gift.campaign, "held"), net, f"gift #{gift.pk}"),
-                       Line(ledger.account_for_campaign(gift.campaign, "donations"), -net, f"released by {by}")],
+                       Line(ledger.account_for_campaign(gift.campaign, "donations"), -net, "released")],
                 campaign=gift.campaign, head=head,
             )
             gift.save(update_fields=["release"])

@@ -55,7 +55,7 @@ def test_donations_report_itemises_aggregates_and_totals():
     assert [(r["DonorName"], r["DonationAction"]) for r in impermissible] == [
         ("Donor E", "Returned to the donor"), ("Donor F", "Held: permissibility not yet established"),
     ]
-    assert impermissible[1]["ReturnDueDate"] == "2024-06-07"  # 30 days after 8 May
+    assert impermissible[1]["ReturnDueDate"] == "2024-06-06"  # 30 days beginning with 8 May
     summary = {r["ReportSection"]: r["Value"] for r in rows if not r["DonorName"]}
     assert summary["Total of other accepted donations over £500 and up to £7,500"] == "1000.00"
     assert summary["Total of gifts of £500 or less (not donations in law)"] == "800.00"

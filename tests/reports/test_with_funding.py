@@ -91,7 +91,7 @@ def test_donations_report_command_columns_and_totals(funded, tmp_path):
                         ("Bo", "4000.00", "True", "1 Bo Road")]
     bad = {r["DonorName"]: r for r in rows if r["ReportSection"] == SECTION_IMPERMISSIBLE}
     assert bad["Eve"]["DonationAction"] == "Returned to the donor" and bad["Eve"]["ReturnedDate"] == "2024-05-20"
-    assert bad["Flo"]["ReturnDueDate"] == "2024-06-07"
+    assert bad["Flo"]["ReturnDueDate"] == "2024-06-06"
     totals = {r["ReportSection"]: r["Value"] for r in rows if not r["DonorName"]}
     assert totals["Total received in the regulated period"] == "18800.00"  # the 2023-06-01 gift is outside it
     assert totals["Total of other accepted donations over £500 and up to £7,500"] == "1000.00"

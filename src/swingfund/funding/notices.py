@@ -1,6 +1,7 @@
 """The donation notice for a candidate's election agent: what the agent needs for the candidate's return.
 
-For a grant from pooled funds the donor is the group itself; in earmarked mode each true donor whose gift the
+For a grant from pooled funds the donor is the group itself, and the notice also names the true source of each
+gift over the candidate donation threshold that the grant passes on (the ledger's allocations); in earmarked mode each true donor whose gift the
 grant passes on is listed with name, address, amount, date received and permissibility (gifts over the
 candidate donation threshold must be checked and reported by the agent). Built as data (`notice_for_grant`),
 rendered as a printable HTML page by the view and as a PDF here (fpdf2).
@@ -48,6 +49,7 @@ class DonationNotice:
     threshold: Figure
     donors: list[dict] = field(default_factory=list)
     earmarked: bool = False
+    sources: list[dict] = field(default_factory=list)
 
     @property
     def total_pence(self) -> int:
@@ -105,12 +107,13 @@ def notice_for_grant(grant: Grant) -> DonationNotice:
                    "total_to_candidate_pence": pooled.aggregate(t=Sum("amount_pence"))["t"] or grant.amount_pence,
                    "received_on": (grant.paid_at or grant.created_at).date(),
                    "permissibility": permissibility, "evidence": evidence, "checked_at": None}]
+    sources = [] if earmarked else selectors.pooled_grant_sources(grant, threshold_pence=threshold.value)
     for donor in donors:  # the test is on each donor's total to this candidate, not on one line of one grant
         donor["over_threshold"] = donor["total_to_candidate_pence"] > threshold.value
     return DonationNotice(
         grant=grant, organisation_name=org_name, organisation_address=group.address_line,
         candidate=candidacy.person_name or str(candidacy.person or ""), seat=str(candidacy.constituency),
-        election=candidacy.election_id, threshold=threshold, donors=donors, earmarked=earmarked,
+        election=candidacy.election_id, threshold=threshold, donors=donors, earmarked=earmarked, sources=sources,
     )
 
 
@@ -159,6 +162,12 @@ def notice_pdf(notice: DonationNotice) -> bytes:
         checked = f", checked {_date(donor['checked_at'])}" if donor.get("checked_at") else ""
         evidence = f" ({donor['evidence']})" if donor.get("evidence") else ""
         line(f"    Permissibility: {donor['permissibility']}{evidence}{checked}")
+    if notice.sources:
+        pdf.ln(3)
+        line("True sources of the gifts over the threshold this grant passes on:", 11, 7)
+        for source in notice.sources:
+            line(f"{source['name']}, {source['address']}: {money(source['amount_pence'], short=True)}, received "
+                 f"{_date(source['received_on'])}; {source['permissibility']}")
     pdf.ln(3)
     line(f"Total: {money(notice.total_pence, short=True)}", 11, 7)
     return bytes(pdf.output())

@@ -7,7 +7,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from swingfund.compliance import gifts as law
@@ -75,6 +76,54 @@ def political_contributions_pence(*, organisation, year: int) -> int:
     grants = _sum(Grant.objects.filter(pooled, created_at__year=year))
     spends = _sum(CandidateSpend.objects.filter(pooled, spent_at__year=year))
     return grants + spends
+
+
+def _summed(model, field: str = "donation"):
+    """The total of `model`'s amounts for the outer gift, as a subquery (0 when none)."""
+    rows = (model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+            .annotate(t=Sum("amount_pence")).values("t"))
+    return Coalesce(Subquery(rows), Value(0))
+
+
+def clean_gift_filter(*, on: dt.date) -> Q:
+    """The candidate-side test of `compliance.gifts.gift_clean_for_grant` as a query: at or under the candidate
+    donation threshold, or from an identified donor checked and in a category permissible for a candidate."""
+    threshold = figure(law.GRANT_FIGURE, on=on).value
+    return Q(amount_pence__lte=threshold) | Q(donor__isnull=False, donor__checked_at__isnull=False,
+                                               donor__category__in=sorted(law.PERMISSIBLE_CATEGORIES))
+
+
+def gifts_free_to_grant(campaign: Campaign) -> QuerySet[Donation]:
+    """The campaign's accepted gifts, oldest first, each annotated `free_pence`: what is left after refunds,
+    disputes not won and what earlier grants already passed on."""
+    return (Donation.objects.filter(campaign=campaign, status=Donation.Status.ACCEPTED)
+            .annotate(free_pence=F("amount_pence") - _summed(Refund)
+                      - Coalesce(Subquery(Dispute.objects.filter(donation=OuterRef("pk"))
+                                          .exclude(status=Dispute.Status.WON).order_by().values("donation")
+                                          .annotate(t=Sum("amount_pence")).values("t")), Value(0))
+                      - _summed(GrantAllocation))
+            .filter(free_pence__gt=0).order_by("received_at", "id"))
+
+
+def campaign_clean_pence(campaign: Campaign, *, on: dt.date | None = None) -> int:
+    """What the treasurer may still pass on to candidates in grants: the unallocated part of the clean gifts
+    (`clean_gift_filter`), and never more than the campaign's spendable funds."""
+    day = on or timezone.now().date()
+    clean = _sum(gifts_free_to_grant(campaign).filter(clean_gift_filter(on=day)), "free_pence")
+    return max(0, min(clean, campaign_spendable_pence(campaign)))
+
+
+def pooled_grant_sources(grant: Grant, *, threshold_pence: int) -> list[dict]:
+    """The true sources the agent must know of a pooled grant: each gift over the candidate donation threshold
+    that the grant passes on (its allocations), with the donor's name, address, the part passed on, the date
+    received and the permissibility checked. Gifts at or under the threshold are not donations and are not named."""
+    rows = (GrantAllocation.objects.filter(grant=grant, donation__amount_pence__gt=threshold_pence)
+            .select_related("donation__donor").order_by("donation__received_at", "donation__id"))
+    return [{"name": a.donation.donor.name if a.donation.donor else "Unidentified",
+             "address": ", ".join(p for p in (a.donation.donor.address, a.donation.donor.postcode) if p)
+             if a.donation.donor else "", "amount_pence": a.amount_pence, "received_on": a.donation.received_at.date(),
+             "permissibility": a.donation.donor.get_category_display() if a.donation.donor else "Unidentifiable"}
+            for a in rows]
 
 
 def public_name_threshold(*, on: dt.date | None = None) -> Figure:

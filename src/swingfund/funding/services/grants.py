@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from swingfund.committee.content import proposal_hash
 from swingfund.compliance import checks
+from swingfund.compliance import gifts as law
 from swingfund.compliance.models import LegalForm
 from swingfund.compliance.selectors import figure_table, legal_status_for
 from swingfund.display import money
@@ -58,6 +59,12 @@ CHARITY_REFUSED = (
 NOT_STANDING = (
     "Refused: {candidacy} is not standing at {election} ({reason}). A grant is a donation to a candidate at that "
     "election (Representation of the People Act 1983, Schedule 2A)."
+)
+UNCLEAN_FUNDS = (
+    "Refused: only {clean} of campaign '{campaign}' is clean money for grants, less than the {amount} asked. A grant "
+    "passes on gifts to a candidate, so any gift over {threshold.display} in it must come from an identified donor "
+    "checked permissible; an anonymous gift over {threshold.display} can never fund one ({threshold.source}). "
+    "Check the donors, or fund the grant from other gifts."
 )
 SLUG_TAKEN = "A campaign with the slug '{slug}' already exists."
 # A campaign's slug is in its URLs, file names and CSV exports: lower-case words joined by single hyphens.
@@ -146,6 +153,7 @@ def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int,
                 raise ValueError(INSUFFICIENT_FUNDS.format(
                     campaign=campaign.slug, available=available, amount=amount_pence,
                     held_note=HELD_NOTE.format(held=held) if held else ""))
+            allocations = _allocate_clean(campaign=campaign, amount_pence=amount_pence, on=moment.date())
         approval = ledger.transaction_post(
             kind="grant", description=f"Grant of {money(amount_pence)} to {candidacy}"[:300],
             lines=[Line(ledger.account_for_grants_to(candidacy), amount_pence,
@@ -162,9 +170,28 @@ def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int,
     return grant
 
 
+def _allocate_clean(*, campaign: Campaign, amount_pence: int, on: dt.date) -> list[tuple[Donation, int]]:
+    """Pooled mode: the clean gifts (`selectors.clean_gift_filter`) a grant passes on, oldest first, so the ledger
+    records which gifts fund it; refused (UNCLEAN_FUNDS) when the clean part of the fund does not cover it."""
+    clean = selectors.campaign_clean_pence(campaign, on=on)
+    if amount_pence > clean:
+        raise ValueError(UNCLEAN_FUNDS.format(clean=money(clean), campaign=campaign.slug, amount=money(amount_pence),
+                                              threshold=figure_table().get(law.GRANT_FIGURE, on=on)))
+    gifts = selectors.gifts_free_to_grant(campaign).filter(selectors.clean_gift_filter(on=on))
+    allocations, needed = [], amount_pence
+    for gift in gifts.iterator():
+        share = min(gift.free_pence, needed)
+        allocations.append((gift, share))
+        needed -= share
+        if needed == 0:
+            break
+    return allocations
+
+
 def _allocate_earmarked(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int) -> list[tuple[Donation, int]]:
     gifts = Donation.objects.select_for_update().filter(
-        campaign=campaign, earmarked_candidacy=candidacy, status=Donation.Status.ACCEPTED).order_by("received_at", "id")
+        selectors.clean_gift_filter(on=campaign.starts_at.date()), campaign=campaign, earmarked_candidacy=candidacy,
+        status=Donation.Status.ACCEPTED).order_by("received_at", "id")
     allocations, needed = [], amount_pence
     for gift in gifts:
         passed_on = gift.allocations.aggregate(t=Sum("amount_pence"))["t"] or 0

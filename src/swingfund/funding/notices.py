@@ -1,10 +1,10 @@
 """The donation notice for a candidate's election agent: what the agent needs for the candidate's return.
 
 For a grant from pooled funds the donor is the group itself, and the notice also names the true source of each
-gift over the candidate donation threshold that the grant passes on (the ledger's allocations); in earmarked mode each true donor whose gift the
-grant passes on is listed with name, address, amount, date received and permissibility (gifts over the
-candidate donation threshold must be checked and reported by the agent). Built as data (`notice_for_grant`),
-rendered as a printable HTML page by the view and as a PDF here (fpdf2).
+gift over the candidate donation threshold that the grant passes on (the ledger's allocations); in earmarked mode
+each true donor whose gift the grant passes on is listed with name, address, amount, date received and
+permissibility (gifts over the candidate donation threshold must be checked and reported by the agent). Built as
+data (`notice_for_grant`), rendered as a printable HTML page by the view and as a PDF here (fpdf2).
 """
 
 from __future__ import annotations

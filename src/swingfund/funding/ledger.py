@@ -240,7 +240,8 @@ def transactions_post_many(postings: Sequence[Posting], *, head: ChainHead | Non
     return posted
 
 
-def transaction_reverse(*, original: LedgerTransaction, reason: str = "") -> LedgerTransaction:
+def transaction_reverse(*, original: LedgerTransaction, reason: str = "",
+                        posted_at: dt.datetime | None = None) -> LedgerTransaction:
     """Post the exact opposite of `original`, linked to it: the only way to correct the ledger. The ledger is public
     and unerasable, so it carries no free text: `reason` is kept by the caller on its own record."""
     with db_transaction.atomic():
@@ -255,6 +256,7 @@ def transaction_reverse(*, original: LedgerTransaction, reason: str = "") -> Led
             lines=lines,
             campaign=original.campaign,
             reverses=original,
+            posted_at=posted_at,
         )
 
 

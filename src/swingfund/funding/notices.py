@@ -50,6 +50,8 @@ class DonationNotice:
     donors: list[dict] = field(default_factory=list)
     earmarked: bool = False
     sources: list[dict] = field(default_factory=list)
+    agent_name: str = ""
+    agent_contact: str = ""
 
     @property
     def total_pence(self) -> int:
@@ -114,6 +116,8 @@ def notice_for_grant(grant: Grant) -> DonationNotice:
         grant=grant, organisation_name=org_name, organisation_address=group.address_line,
         candidate=candidacy.person_name or str(candidacy.person or ""), seat=str(candidacy.constituency),
         election=candidacy.election_id, threshold=threshold, donors=donors, earmarked=earmarked, sources=sources,
+        agent_name=grant.agent_name, agent_contact=" · ".join(
+            part for part in (grant.agent_email, grant.agent_phone, " ".join(grant.agent_address.split())) if part),
     )
 
 
@@ -141,6 +145,8 @@ def notice_pdf(notice: DonationNotice) -> bytes:
 
     grant = notice.grant
     line("Donation notice for the candidate's election agent", 15, 9)
+    line(f"To {notice.agent_name}, election agent ({notice.agent_contact})" if notice.agent_name
+         else "To the candidate's election agent (not yet named: offer the grant to the agent first)")
     line(f"From {notice.organisation_name}, {notice.organisation_address}")
     line(f"Candidate: {notice.candidate} — {notice.seat}, election {notice.election}")
     line(f"Grant #{grant.pk}: {money(grant.amount_pence, short=True)}; paid {_date(grant.paid_at)}"

@@ -59,7 +59,8 @@ def campaign_held_pence(campaign: Campaign) -> int:
 
 def campaign_committed_pence(campaign: Campaign) -> int:
     """Grants made and spending about candidates, charged to this campaign."""
-    return _sum(Grant.objects.filter(campaign=campaign)) + _sum(CandidateSpend.objects.filter(campaign=campaign))
+    return (_sum(Grant.objects.filter(campaign=campaign, reversal__isnull=True))
+            + _sum(CandidateSpend.objects.filter(campaign=campaign)))
 
 
 def campaign_spendable_pence(campaign: Campaign) -> int:
@@ -73,14 +74,15 @@ def political_contributions_pence(*, organisation, year: int) -> int:
     pooled = Q(campaign__mode=GivingMode.POOLED)
     if organisation is not None:
         pooled &= Q(campaign__organisation=organisation)
-    grants = _sum(Grant.objects.filter(pooled, created_at__year=year))
+    grants = _sum(Grant.objects.filter(pooled, created_at__year=year, reversal__isnull=True))
     spends = _sum(CandidateSpend.objects.filter(pooled, spent_at__year=year))
     return grants + spends
 
 
 def _summed(model, field: str = "donation"):
     """The total of `model`'s amounts for the outer gift, as a subquery (0 when none)."""
-    rows = (model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    live = {"grant__reversal__isnull": True} if model is GrantAllocation else {}  # a grant that came back frees it
+    rows = (model.objects.filter(**{field: OuterRef("pk")}, **live).order_by().values(field)
             .annotate(t=Sum("amount_pence")).values("t"))
     return Coalesce(Subquery(rows), Value(0))
 

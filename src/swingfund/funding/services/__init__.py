@@ -15,9 +15,13 @@ from swingfund.funding.services.grants import (
     agent_authorisation_record,
     campaign_create,
     candidate_spend_record,
+    grant_accept,
     grant_create,
     grant_create_from_decision,
+    grant_decline,
+    grant_offer,
     grant_pay,
+    grant_return,
 )
 from swingfund.funding.services.refunds import (
     donation_dispute,
@@ -50,4 +54,8 @@ __all__ = [
     "grant_create",
     "grant_create_from_decision",
     "grant_pay",
+    "grant_offer",
+    "grant_accept",
+    "grant_decline",
+    "grant_return",
 ]

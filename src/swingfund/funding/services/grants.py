@@ -66,6 +66,11 @@ UNCLEAN_FUNDS = (
     "checked permissible; an anonymous gift over {threshold.display} can never fund one ({threshold.source}). "
     "Check the donors, or fund the grant from other gifts."
 )
+AGENT_REQUIRED = ("A grant is offered to the candidate's election agent: give the agent's name and at least one way to "
+                  "reach them (email, phone or postal address).")
+GRANT_CLOSED = "Grant #{id} was {state} by the candidate's agent: it can no longer be offered, accepted or paid."
+NOT_PAID_YET = "Grant #{id} was never paid, so it cannot be returned: record that the agent declined it instead."
+NOT_YET_PAID_DECLINE = "Grant #{id} was already paid: money the agent sends back is a return, not a refusal."
 SLUG_TAKEN = "A campaign with the slug '{slug}' already exists."
 # A campaign's slug is in its URLs, file names and CSV exports: lower-case words joined by single hyphens.
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -194,7 +199,7 @@ def _allocate_earmarked(*, campaign: Campaign, candidacy: Candidacy, amount_penc
         status=Donation.Status.ACCEPTED).order_by("received_at", "id")
     allocations, needed = [], amount_pence
     for gift in gifts:
-        passed_on = gift.allocations.aggregate(t=Sum("amount_pence"))["t"] or 0
+        passed_on = gift.allocations.filter(grant__reversal__isnull=True).aggregate(t=Sum("amount_pence"))["t"] or 0
         free = remaining_pence(gift) - passed_on
         if free <= 0:
             continue
@@ -246,6 +251,8 @@ def grant_pay(*, grant: Grant, bank_reference: str, paid_at: dt.datetime | None 
     with transaction.atomic():
         ledger.chain_lock()
         grant = Grant.objects.select_for_update().get(pk=grant.pk)
+        if grant.came_back:
+            raise ValueError(GRANT_CLOSED.format(id=grant.pk, state=grant.get_agent_response_display().lower()))
         if grant.status == Grant.Status.PAID:
             if grant.bank_reference == bank_reference:
                 return grant
@@ -260,6 +267,78 @@ def grant_pay(*, grant: Grant, bank_reference: str, paid_at: dt.datetime | None 
         grant.agent_name = agent_name or grant.agent_name
         grant.agent_address = agent_address or grant.agent_address
         grant.save(update_fields=["payment", "status", "paid_at", "bank_reference", "agent_name", "agent_address"])
+    return grant
+
+
+def grant_offer(*, grant: Grant, agent_name: str, agent_email: str = "", agent_phone: str = "",
+                agent_address: str = "", offered_at: dt.datetime | None = None) -> Grant:
+    """Offer the grant to the candidate's election agent, named with a way to reach them: the donation notice is
+    addressed to this agent, who accepts or declines."""
+    agent_name = (agent_name or "").strip()
+    contacts = [(value or "").strip() for value in (agent_email, agent_phone, agent_address)]
+    if not agent_name or not any(contacts):
+        raise ValueError(AGENT_REQUIRED)
+    moment = _require_aware(offered_at or timezone.now())
+    with transaction.atomic():
+        grant = Grant.objects.select_for_update().get(pk=grant.pk)
+        if grant.came_back:
+            raise ValueError(GRANT_CLOSED.format(id=grant.pk, state=grant.get_agent_response_display().lower()))
+        grant.agent_name = agent_name
+        grant.agent_email, grant.agent_phone, grant.agent_address = contacts
+        grant.offered_at = moment
+        grant.save(update_fields=["agent_name", "agent_email", "agent_phone", "agent_address", "offered_at"])
+    return grant
+
+
+def _respond(grant: Grant, *, on: dt.date, note: str, response: str) -> Grant:
+    if not isinstance(on, dt.date):
+        raise ValueError("The agent's answer needs its date (a date, e.g. 2024-06-20).")
+    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    if grant.came_back:
+        raise ValueError(GRANT_CLOSED.format(id=grant.pk, state=grant.get_agent_response_display().lower()))
+    if not grant.agent_name:
+        raise ValueError(AGENT_REQUIRED)
+    grant.agent_response, grant.responded_on, grant.response_note = response, on, (note or "")[:300]
+    return grant
+
+
+def _on_day(on: dt.date) -> dt.datetime:
+    return dt.datetime.combine(on, dt.time(12), tzinfo=dt.UTC)
+
+
+def grant_accept(*, grant: Grant, on: dt.date, note: str = "") -> Grant:
+    """The agent accepts the grant on `on` (candidates do welcome or refuse such support)."""
+    with transaction.atomic():
+        grant = _respond(grant, on=on, note=note, response=Grant.Response.ACCEPTED)
+        grant.save(update_fields=["agent_response", "responded_on", "response_note"])
+    return grant
+
+
+def grant_decline(*, grant: Grant, on: dt.date, note: str = "") -> Grant:
+    """The agent declines an unpaid grant on `on`: its approval is reversed by a new ledger transaction linked to
+    it, so the money is back in the group's fund (and free to fund another grant)."""
+    with transaction.atomic():
+        ledger.chain_lock()
+        grant = _respond(grant, on=on, note=note, response=Grant.Response.DECLINED)
+        if grant.status == Grant.Status.PAID:
+            raise ValueError(NOT_YET_PAID_DECLINE.format(id=grant.pk))
+        grant.reversal = ledger.transaction_reverse(original=grant.approval, posted_at=_on_day(on))
+        grant.save(update_fields=["agent_response", "responded_on", "response_note", "reversal"])
+    return grant
+
+
+def grant_return(*, grant: Grant, on: dt.date, note: str = "") -> Grant:
+    """The agent sends a paid grant back on `on`: the payment and then the approval are reversed, each by a new
+    ledger transaction linked to its original, so the money is back in the bank and in the group's fund."""
+    with transaction.atomic():
+        ledger.chain_lock()
+        grant = _respond(grant, on=on, note=note, response=Grant.Response.RETURNED)
+        if grant.status != Grant.Status.PAID:
+            raise ValueError(NOT_PAID_YET.format(id=grant.pk))
+        grant.payment_reversal = ledger.transaction_reverse(original=grant.payment, posted_at=_on_day(on))
+        grant.reversal = ledger.transaction_reverse(original=grant.approval, posted_at=_on_day(on))
+        grant.save(update_fields=["agent_response", "responded_on", "response_note", "reversal",
+                                  "payment_reversal"])
     return grant
 
 

@@ -53,12 +53,14 @@ SHARED_ACCOUNTS: dict[str, tuple[str, str]] = {
     "grants_payable": ("Grants payable to candidates", AccountKind.LIABILITY),
     "candidate_spend": ("Spending about named candidates", AccountKind.EXPENSE),
     "campaign_spend": ("General campaign spending (PPERA 2000 Part VI)", AccountKind.EXPENSE),
+    "non_money_used": ("Non-money gifts received, at their value (notional spending when used)", AccountKind.EXPENSE),
 }
 CAMPAIGN_ACCOUNTS: dict[str, tuple[str, str]] = {
     "donations": ("Donations income", AccountKind.INCOME),
     "refunds": ("Refunds to donors", AccountKind.INCOME),
     "disputes": ("Card disputes (chargebacks)", AccountKind.INCOME),
     "held": ("Held: impermissible or unverified gifts", AccountKind.LIABILITY),
+    "non_money": ("Non-money gifts (goods, services or property, at value)", AccountKind.INCOME),
 }
 
 

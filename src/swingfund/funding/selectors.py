@@ -27,6 +27,7 @@ from swingfund.funding.models import (
     Grant,
     GrantAllocation,
     LedgerTransaction,
+    Method,
     Refund,
 )
 
@@ -40,7 +41,8 @@ def _sum(qs: QuerySet, field: str = "amount_pence") -> int:
 
 def campaign_raised_pence(campaign: Campaign) -> int:
     """Raised, from the gift records: accepted gifts, less refunds and disputes not won."""
-    accepted = Donation.objects.filter(campaign=campaign, status=Donation.Status.ACCEPTED)
+    accepted = Donation.objects.filter(campaign=campaign, status=Donation.Status.ACCEPTED).exclude(
+        method=Method.NON_MONEY)  # a non-money gift's value is recorded, but it is not money to spend
     refunded = _sum(Refund.objects.filter(donation__in=accepted))
     disputed = _sum(Dispute.objects.filter(donation__in=accepted).exclude(status=Dispute.Status.WON))
     return _sum(accepted) - refunded - disputed
@@ -98,7 +100,7 @@ def clean_gift_filter(*, on: dt.date) -> Q:
 def gifts_free_to_grant(campaign: Campaign) -> QuerySet[Donation]:
     """The campaign's accepted gifts, oldest first, each annotated `free_pence`: what is left after refunds,
     disputes not won and what earlier grants already passed on."""
-    return (Donation.objects.filter(campaign=campaign, status=Donation.Status.ACCEPTED)
+    return (Donation.objects.filter(campaign=campaign, status=Donation.Status.ACCEPTED).exclude(method=Method.NON_MONEY)
             .annotate(free_pence=F("amount_pence") - _summed(Refund)
                       - Coalesce(Subquery(Dispute.objects.filter(donation=OuterRef("pk"))
                                           .exclude(status=Dispute.Status.WON).order_by().values("donation")

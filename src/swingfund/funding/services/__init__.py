@@ -23,11 +23,13 @@ from swingfund.funding.services.grants import (
     grant_pay,
     grant_return,
 )
+from swingfund.funding.services.non_money import donation_non_money_record
 from swingfund.funding.services.refunds import (
     donation_dispute,
     donation_refund,
     donation_release,
     donation_return,
+    donation_unreturnable,
     donation_void,
 )
 
@@ -49,6 +51,8 @@ __all__ = [
     "donation_release",
     "donation_return",
     "donation_void",
+    "donation_non_money_record",
+    "donation_unreturnable",
     "donor_declare",
     "donor_get_or_create",
     "grant_create",

@@ -145,7 +145,8 @@ def test_compliance_page_shows_figures_sources_verify_flags_and_gauges(funded, c
     assert "regulated period 6 July 2023 – 4 July 2024" in html
     assert "PPERA 2000, Sch 10 para 3(2A)" in html and "[verify]" in html
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
-    assert 'data-key="ua_registration_threshold" data-percent="15"' in html  # £5,650 of £37,270
+    # the £5,000 grant and £650 of spending about a candidate are not Schedule 19A political contributions
+    assert 'data-key="ua_registration_threshold" data-percent="0"' in html
     assert 'class="gauge gauge-near" data-key="local_permitted_sum" data-percent="92"' in html  # £650 of £700
     assert "£5,000 of £50 (10000%)" in html  # the grant is a donation: over £50 the agent records and checks it
     assert "candidate's spending limit" not in html.split('id="position"')[1].split('id="figures"')[0]

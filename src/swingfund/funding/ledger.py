@@ -53,6 +53,7 @@ SHARED_ACCOUNTS: dict[str, tuple[str, str]] = {
     "grants_payable": ("Grants payable to candidates", AccountKind.LIABILITY),
     "candidate_spend": ("Spending about named candidates", AccountKind.EXPENSE),
     "campaign_spend": ("General campaign spending (PPERA 2000 Part VI)", AccountKind.EXPENSE),
+    "political_contributions": ("Political contributions made (PPERA 2000 Sch 19A)", AccountKind.EXPENSE),
     "non_money_used": ("Non-money gifts received, at their value (notional spending when used)", AccountKind.EXPENSE),
 }
 CAMPAIGN_ACCOUNTS: dict[str, tuple[str, str]] = {

@@ -12,8 +12,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from swingfund.compliance import gifts as law
-from swingfund.compliance.limits import Figure
-from swingfund.compliance.selectors import figure
+from swingfund.compliance import ua
+from swingfund.compliance.limits import Figure, FigureNotInForce
+from swingfund.compliance.selectors import figure, figure_table
 from swingfund.display import money
 from swingfund.funding import rules
 from swingfund.funding.models import (
@@ -28,6 +29,7 @@ from swingfund.funding.models import (
     GrantAllocation,
     LedgerTransaction,
     Method,
+    PoliticalContribution,
     Refund,
 )
 
@@ -70,15 +72,23 @@ def campaign_spendable_pence(campaign: Campaign) -> int:
     return campaign_raised_pence(campaign) - campaign_committed_pence(campaign)
 
 
-def political_contributions_pence(*, organisation, year: int) -> int:
-    """Pooled mode: the group's political contributions (grants and spending about candidates) in a year,
-    counted against the unincorporated-association registration threshold."""
-    pooled = Q(campaign__mode=GivingMode.POOLED)
+def political_contributions(*, organisation, year: int) -> list[ua.Contribution]:
+    """The political contributions the group made in a calendar year (PPERA 2000 Sch 19A), as the law reads them."""
+    rows = PoliticalContribution.objects.filter(made_on__year=year)
     if organisation is not None:
-        pooled &= Q(campaign__organisation=organisation)
-    grants = _sum(Grant.objects.filter(pooled, created_at__year=year, reversal__isnull=True))
-    spends = _sum(CandidateSpend.objects.filter(pooled, spent_at__year=year))
-    return grants + spends
+        rows = rows.filter(organisation=organisation)
+    return [ua.Contribution(kind=r.recipient_kind, amount_pence=r.amount_pence, made_on=r.made_on) for r in rows]
+
+
+def political_contributions_pence(*, organisation, year: int) -> int:
+    """What counts towards the unincorporated-association registration threshold in a year: political contributions
+    over £500 only (`compliance.ua.registration`). Grants to candidates and spending about candidates are not
+    political contributions and are not counted."""
+    made = political_contributions(organisation=organisation, year=year)
+    try:
+        return ua.registration(figures=figure_table(), contributions=made, year=year).counted_pence
+    except FigureNotInForce:  # no Schedule 19A figures for that year: every political contribution, uncounted floor
+        return sum(c.amount_pence for c in made if c.kind in ua.POLITICAL_CONTRIBUTION_KINDS)
 
 
 def _summed(model, field: str = "donation"):

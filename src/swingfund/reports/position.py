@@ -308,8 +308,13 @@ def _ua_regime(position: Position, organisation) -> Regime:
                         key="ua_registration_threshold", kind="threshold", on=position.poll_date))
     if status is not None and status.ua_registered_on:
         regime.notes.append(f"Registered as an unincorporated association on {status.ua_registered_on.isoformat()}.")
-    regime.deadline = ("Past the threshold in a calendar year: notify the Commission, then report gifts received "
-                       "over the gift reporting threshold quarterly (PPERA 2000 Sch 19A).")
+    regime.notes.append("Counted: donations the group made to parties, registered campaigners and regulated donees, "
+                        "each over the counting floor; grants to candidates and spending about candidates are not "
+                        "political contributions.")
+    regime.deadline = ("Past the threshold in a calendar year: notify the Commission within 30 days beginning with "
+                       "the contribution that crossed it, then report gifts received over the gift reporting "
+                       "threshold, and further gifts from a reported source over the further-gift threshold "
+                       "(PPERA 2000 Sch 19A).")
     regime.returns = "Quarterly gift reports to the Electoral Commission once registered."
     if status is None:
         regime.notes.append("Legal form not recorded: shown as if the group were an unincorporated association.")

@@ -146,3 +146,27 @@ class CandidateSpend(models.Model):
     class Meta:
         ordering = ["-spent_at"]
         constraints = [models.CheckConstraint(condition=Q(amount_pence__gt=0), name="candidatespend_positive")]
+
+
+class PoliticalContribution(models.Model):
+    """A donation the group itself makes to a registered party, a registered campaigner or a regulated donee: a
+    *political contribution* under PPERA 2000 Schedule 19A, counted (over £500) towards an unincorporated
+    association's registration threshold. A grant to a candidate is a `Grant`, not one of these."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
+                                     related_name="political_contributions")
+    campaign = models.ForeignKey("funding.Campaign", on_delete=models.PROTECT, related_name="political_contributions")
+    recipient_kind = models.CharField(max_length=30)
+    recipient_name = models.CharField(max_length=200)
+    amount_pence = models.BigIntegerField()
+    made_on = models.DateField()
+    recorded_by = models.CharField(max_length=150, blank=True)
+    transaction = models.OneToOneField("funding.LedgerTransaction", on_delete=models.PROTECT,
+                                       related_name="political_contribution")
+
+    class Meta:
+        ordering = ["made_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount_pence__gt=0), name="politicalcontribution_positive")]
+
+    def __str__(self) -> str:
+        return f"{money(self.amount_pence)} to {self.recipient_name} on {self.made_on}"

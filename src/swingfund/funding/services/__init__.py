@@ -1,6 +1,7 @@
 """Writes of the money side (keyword-only functions named `<noun>_<verb>`). Import from here:
 `from swingfund.funding.services import donation_record, donation_refund, donation_dispute, …`."""
 
+from swingfund.funding.services.contributions import political_contribution_record
 from swingfund.funding.services.donors import ErasureRefused, donor_address_change, donor_erase, donor_export
 from swingfund.funding.services.gifts import (
     DonorDetails,
@@ -62,4 +63,5 @@ __all__ = [
     "grant_accept",
     "grant_decline",
     "grant_return",
+    "political_contribution_record",
 ]

@@ -23,7 +23,6 @@ from swingfund.funding.models import (
     AgentAuthorisation,
     Campaign,
     CandidateSpend,
-    ComplianceTask,
     Donation,
     GivingMode,
     Grant,
@@ -170,8 +169,6 @@ def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int,
                                      amount_pence=amount_pence, reason=reason, created_at=moment, approval=approval)
         GrantAllocation.objects.bulk_create(
             [GrantAllocation(grant=grant, donation=gift, amount_pence=share) for gift, share in allocations])
-        if campaign.mode == GivingMode.POOLED:
-            _registration_task(campaign=campaign, on=moment.date())
     return grant
 
 
@@ -209,17 +206,6 @@ def _allocate_earmarked(*, campaign: Campaign, candidacy: Candidacy, amount_penc
         if needed == 0:
             return allocations
     raise ValueError(EARMARK_SHORT.format(available=amount_pence - needed, candidacy=candidacy, amount=amount_pence))
-
-
-def _registration_task(*, campaign: Campaign, on: dt.date) -> None:
-    """Pooled mode: warn (a dashboard task) at 80 % of the unincorporated-association registration threshold."""
-    total = selectors.political_contributions_pence(organisation=campaign.organisation, year=on.year)
-    warning = checks.registration_warning(figures=figure_table(), contributions_pence=total, on=on)
-    if warning is not None:
-        ComplianceTask.objects.get_or_create(
-            kind=ComplianceTask.Kind.REGISTER, campaign=campaign, done_at=None,
-            defaults={"description": warning.message[:400], "citation": warning.figure.source[:400], "due_on": None},
-        )
 
 
 def grant_create_from_decision(*, decision, campaign: Campaign | None = None) -> Grant:

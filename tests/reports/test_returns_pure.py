@@ -108,3 +108,31 @@ def test_grants_return_counts_only_grants_that_stayed_given():
     assert list(rows[0].keys()) == GRANT_COLUMNS
     assert [r["AgentResponse"] for r in rows if r["ReportSection"] == SECTION_GRANT] == ["accepted", "declined"]
     assert report.totals == {"grants": 100_000, "came_back": 50_000}
+
+
+def test_weekly_pre_poll_reports_run_from_dissolution_and_list_each_gift_over_7500_pounds():
+    """Dissolution 30 May 2024 (25 working days before the 4 July poll, RPA 1983 Sch 1 r.1): week 1 is 30 May-5 June,
+    week 2 is 6-12 June. A single gift over £7,500 (PPERA 2000 Sch 11 para 10) is reported in its week, accepted or
+    not yet; £7,500 exactly is not, and aggregated gifts are not."""
+    from swingfund.compliance.seed import seed_table
+    from swingfund.compliance.timetables import dissolution_date
+    from swingfund.reports.returns import PRE_POLL_COLUMNS, pre_poll_rows
+
+    dissolution = dissolution_date(figures=seed_table(), election_id="parl.2024-07-04")
+    assert dissolution == date(2024, 5, 30)
+
+    def on(key, pence, day, status="accepted"):
+        return GiftRecord(donor_key=key, donor_name=f"Donor {key}", donor_status="Individual", address="a",
+                          postcode="", company_number="", amount_pence=pence, received_on=day,
+                          accepted_on=day if status == "accepted" else None, status=status)
+
+    report = pre_poll_rows(gifts=[on("A", 800_000, date(2024, 6, 3)), on("B", 750_000, date(2024, 6, 4)),
+                                  on("C", 900_000, date(2024, 6, 12), status="held"),
+                                  on("D", 900_000, date(2024, 5, 29))], dissolution=dissolution, poll_date=POLL)
+    rows = [r for r in parse(report.csv_text()) if r["PeriodStart"]]
+    assert list(rows[0].keys()) == PRE_POLL_COLUMNS
+    assert [(r["ReportSection"], r["PeriodStart"], r["PeriodEnd"], r["DonorName"], r["DonationAction"])
+            for r in rows] == [
+        ("Weekly pre-poll report, week 1", "2024-05-30", "2024-06-05", "Donor A", "Accepted"),
+        ("Weekly pre-poll report, week 2", "2024-06-06", "2024-06-12", "Donor C", "Received, not yet accepted")]
+    assert report.totals["weeks"] == 2

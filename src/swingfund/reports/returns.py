@@ -436,3 +436,38 @@ def grant_rows(*, grants: list[GrantRecord], poll_date: date) -> Report:
     rows.append(_summary(GRANT_COLUMNS, SECTION_GRANT_BACK_TOTAL, totals["came_back"], "Value"))
     rows += _figure_rows(GRANT_COLUMNS, [threshold], source_column="TrueSources")
     return Report(columns=GRANT_COLUMNS, rows=rows, figures=[threshold], totals=totals)
+
+
+PRE_POLL_COLUMNS = [
+    "ReportSection", "Organisation", "PeriodStart", "PeriodEnd", "DonorName", "DonorStatus",
+    "CompanyRegistrationNumber", "DonorAddress", "Postcode", "DonationType", "NatureOfDonation", "Value",
+    "ReceivedDate", "AcceptedDate", "DonationAction", "Reference", "LedgerTransaction",
+]
+SECTION_WEEK = "Weekly pre-poll report, week {n}"
+SECTION_NONE_DUE = "No weekly report due: no donation over {high} received from dissolution ({start}) to polling day"
+
+
+def pre_poll_rows(*, gifts: list[GiftRecord], dissolution: date, poll_date: date) -> Report:
+    """The weekly pre-poll donation reports a registered non-party campaigner files between dissolution and polling
+    day (the Commission's "weekly pre-poll reports"): for each week from dissolution, every single gift over the
+    individual-report threshold received that week, accepted or not yet (aggregated gifts are not included). A week
+    with no such gift needs no report, so has no row."""
+    high = figure("non_party_donation_report_threshold", on=poll_date)
+    rows: list[dict[str, str]] = []
+    week, start = 1, dissolution
+    while start <= poll_date:
+        end = min(start + timedelta(days=6), poll_date)
+        for gift in sorted(gifts, key=lambda g: (g.received_on, g.donor_name)):
+            if start <= gift.received_on <= end and gift.amount_pence > high.value:
+                row = _gift_row(gift, SECTION_WEEK.format(n=week), action={
+                    "accepted": "Accepted", "held": "Received, not yet accepted", "returned": "Returned",
+                    "impermissible": "To be returned"}[gift.status])
+                rows.append({column: row.get(column, "") for column in PRE_POLL_COLUMNS}
+                            | {"PeriodStart": _iso(start), "PeriodEnd": _iso(end)})
+        week, start = week + 1, end + timedelta(days=1)
+    if not rows:
+        rows.append(dict.fromkeys(PRE_POLL_COLUMNS, "") | {"ReportSection": SECTION_NONE_DUE.format(
+            high=high.display, start=_iso(dissolution))})
+    rows += _figure_rows(PRE_POLL_COLUMNS, [high], source_column="Reference")
+    return Report(columns=PRE_POLL_COLUMNS, rows=rows, figures=[high],
+                  totals={"weeks": len({r["PeriodStart"] for r in rows if r["PeriodStart"]})})

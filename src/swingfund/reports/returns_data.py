@@ -20,9 +20,9 @@ from rich.progress import track
 from swingfund.compliance import general
 from swingfund.compliance.checks import Situation
 from swingfund.compliance.gifts import donor_permissible
-from swingfund.compliance.selectors import figure
+from swingfund.compliance.selectors import figure, figure_table
 from swingfund.compliance.selectors_general import regulated_period_for, seats_per_nation
-from swingfund.compliance.timetables import parse_election_id, poll_date
+from swingfund.compliance.timetables import dissolution_date, parse_election_id, poll_date
 from swingfund.elections.models import Constituency, Election
 from swingfund.funding.models import CandidateSpend, Donation, GivingMode, Grant, PermissibilityCategory, Refund
 from swingfund.reports.models import CampaignSpend
@@ -37,6 +37,7 @@ from swingfund.reports.returns import (
     donation_rows,
     grant_rows,
     pounds,
+    pre_poll_rows,
     spending_rows,
 )
 from swingfund.reports.selectors import as_item
@@ -70,8 +71,7 @@ def _gift_purpose(*, election_id: str, start, polling, organisation) -> Q:
     return purpose
 
 
-def donations_report(*, election_id: str, progress: bool = True, organisation=None) -> Report:
-    """The donations report for `election_id` (of one organisation when given), gifts selected by purpose."""
+def _gift_records(*, election_id: str, organisation, progress: bool) -> tuple[list[GiftRecord], object]:
     start, polling = regulated_period_for(election_id=election_id)
     gifts = (
         Donation.objects.filter(_gift_purpose(election_id=election_id, start=start, polling=polling,
@@ -113,7 +113,20 @@ def donations_report(*, election_id: str, progress: bool = True, organisation=No
             manner_made=f"Given by {gift.get_method_display().lower()}",
             manner_of_return=returned[-1].get_manner_display() if returned and returned[-1].manner else "",
         ))
+    return records, polling
+
+
+def donations_report(*, election_id: str, progress: bool = True, organisation=None) -> Report:
+    """The donations report for `election_id` (of one organisation when given), gifts selected by purpose."""
+    records, polling = _gift_records(election_id=election_id, organisation=organisation, progress=progress)
     return donation_rows(gifts=records, poll_date=polling)
+
+
+def pre_poll_report(*, election_id: str, progress: bool = True, organisation=None) -> Report:
+    """The weekly pre-poll donation reports from dissolution to polling day, from the same gifts."""
+    records, polling = _gift_records(election_id=election_id, organisation=organisation, progress=progress)
+    return pre_poll_rows(gifts=records, dissolution=dissolution_date(figures=figure_table(), election_id=election_id),
+                         poll_date=polling)
 
 
 def _general_items(*, election_id: str, start, polling, organisation, progress: bool):
@@ -225,4 +238,5 @@ REPORTS = {
     "spending": spending_report,
     "candidate-spending": candidate_spending_report,
     "grants": grants_report,
+    "pre-poll": pre_poll_report,
 }

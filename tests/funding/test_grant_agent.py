@@ -82,3 +82,14 @@ def test_the_notice_is_addressed_to_the_named_agent_and_offering_needs_a_name_an
     notice = notices.notice_for_grant(offer(grant))
     assert (notice.agent_name, notice.agent_contact) == (
         "Jo Agent", "jo.agent@example.org · 0113 496 0000 · 4 Park Row, Leeds LS1 5HD")
+
+
+def test_the_command_offers_a_grant_and_records_the_agents_refusal(grant, pooled, capsys):
+    from django.core.management import call_command
+
+    call_command("funding", "offer", "--grant", str(grant.pk), "--agent", "Jo Agent", "--email", "jo@example.org")
+    call_command("funding", "answer", "--grant", str(grant.pk), "--answer", "declined", "--on", "2024-06-20")
+    grant.refresh_from_db()
+    assert grant.agent_response == Grant.Response.DECLINED and grant.responded_on == dt.date(2024, 6, 20)
+    assert f"back in the fund by reversal #{grant.reversal_id}" in capsys.readouterr().out
+    assert selectors.campaign_spendable_pence(pooled) == 150_000

@@ -199,3 +199,22 @@ def test_candidate_spending_and_grants_have_their_own_returns(election_fund, off
     assert (row["AgentName"], row["AgentResponse"], row["ResponseDate"], row["TrueSources"]) == (
         "Jo Agent", "declined", "2024-06-14", "Ann Kaur 1000.00")
     assert row["ReversalTransaction"]
+
+
+def test_schedule_19a_gift_report_from_the_groups_records(election_fund):
+    """£11,180 then £2,230 (PPERA 2000 Sch 19A, SI 2023/1235 art. 4): £12,000 from one donor is reportable, a further
+    £2,231 from them is reportable again; £11,180 from another is not (not over)."""
+    from swingfund.reports.returns_data import ua_gifts_report
+
+    org, campaign, _ = election_fund
+    x, y = donor("Xavier Giver"), donor("Yolanda Giver")
+    for person, pence, day in ((x, 1_200_000, dt.date(2024, 3, 1)), (x, 223_100, dt.date(2024, 4, 1)),
+                               (y, 1_118_000, dt.date(2024, 3, 5))):
+        services.donation_record(campaign=campaign, donor=person, amount_pence=pence, method="bank_transfer",
+                                 reference=f"{person.name}-{day}",
+                                 received_at=dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC))
+    report = ua_gifts_report(election_id=ELECTION, progress=False, organisation=org)
+    rows = [r for r in parse(report) if r["ReportTotal"]]
+    got = [(r["DonorName"], r["Value"], r["ReportableOn"], r["ReportSection"].startswith("Further")) for r in rows]
+    assert got == [("Xavier Giver", "12000.00", "2024-03-01", False), ("Xavier Giver", "2231.00", "2024-04-01", True)]
+    assert report.totals == {"reports": 2, "further": 1}

@@ -471,3 +471,51 @@ def pre_poll_rows(*, gifts: list[GiftRecord], dissolution: date, poll_date: date
     rows += _figure_rows(PRE_POLL_COLUMNS, [high], source_column="Reference")
     return Report(columns=PRE_POLL_COLUMNS, rows=rows, figures=[high],
                   totals={"weeks": len({r["PeriodStart"] for r in rows if r["PeriodStart"]})})
+
+
+UA_GIFT_COLUMNS = [
+    "ReportSection", "Organisation", "DonorName", "DonorStatus", "DonorAddress", "Postcode", "DonationType",
+    "NatureOfDonation", "Value", "ReceivedDate", "ReportTotal", "ReportableOn", "Reference",
+]
+SECTION_UA_FIRST = "Reportable gift (Schedule 19A): over {threshold} from one source in {year}"
+SECTION_UA_FURTHER = "Further reportable gift (Schedule 19A): over {threshold} more from a source already reported"
+SECTION_UA_NONE = "No reportable gift in {year}"
+
+
+def ua_gift_rows(*, gifts: list[tuple[GiftRecord, str]], year: int) -> Report:
+    """An unincorporated association's reportable gifts for `year` (`compliance.ua.gift_reports`): one row per gift
+    in each report, with the report's total and the day it became reportable. `gifts` pairs each record with the
+    source key that groups one source's gifts."""
+    from swingfund.compliance import ua
+
+    table = figure_table()
+    on = date(year, 12, 31)
+    first, further = table.get("ua_gift_reporting_threshold", on=on), table.get("ua_further_gift_threshold", on=on)
+    by_ref = {}
+    law_gifts = []
+    for record, source in gifts:
+        key = f"{source}:{record.ledger_transaction or record.reference}"
+        by_ref[key] = record
+        law_gifts.append(ua.Gift(source=source, amount_pence=record.amount_pence, received_on=record.received_on,
+                                 reference=key))
+    rows: list[dict[str, str]] = []
+    reports = ua.gift_reports(figures=table, gifts=law_gifts, year=year)
+    for report in reports:
+        section = (SECTION_UA_FURTHER.format(threshold=further.display) if report.further
+                   else SECTION_UA_FIRST.format(threshold=first.display, year=year))
+        for item in report.gifts:
+            record = by_ref[item.reference]
+            rows.append({
+                "ReportSection": section, "Organisation": record.organisation,
+                "DonorName": record.donor_name or "Unidentified", "DonorStatus": record.donor_status,
+                "DonorAddress": record.address, "Postcode": record.postcode,
+                "DonationType": "Non Cash" if record.nature else "Cash", "NatureOfDonation": record.nature,
+                "Value": pounds(record.amount_pence), "ReceivedDate": _iso(record.received_on),
+                "ReportTotal": pounds(report.total_pence), "ReportableOn": _iso(report.reportable_on),
+                "Reference": record.reference,
+            })
+    if not rows:
+        rows.append(dict.fromkeys(UA_GIFT_COLUMNS, "") | {"ReportSection": SECTION_UA_NONE.format(year=year)})
+    rows += _figure_rows(UA_GIFT_COLUMNS, [first, further], source_column="Reference")
+    return Report(columns=UA_GIFT_COLUMNS, rows=rows, figures=[first, further],
+                  totals={"reports": len(reports), "further": sum(r.further for r in reports)})

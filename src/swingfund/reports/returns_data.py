@@ -39,6 +39,7 @@ from swingfund.reports.returns import (
     pounds,
     pre_poll_rows,
     spending_rows,
+    ua_gift_rows,
 )
 from swingfund.reports.selectors import as_item
 
@@ -232,6 +233,28 @@ def _candidate_name(candidacy) -> str:
     return candidacy.person_name or (candidacy.person.name if candidacy.person else "")
 
 
+def ua_gifts_report(*, election_id: str, progress: bool = True, organisation=None) -> Report:
+    """Schedule 19A: the gifts an unincorporated association received in the calendar year of `election_id`'s poll
+    (every campaign of the organisation, pooled or earmarked, money or not) that are reportable."""
+    year = poll_date(election_id=election_id).year
+    gifts = (Donation.objects.filter(received_at__year=year, status=Donation.Status.ACCEPTED)
+             .select_related("donor", "campaign__organisation").order_by("received_at", "id"))
+    if organisation is not None:
+        gifts = gifts.filter(campaign__organisation=organisation)
+    pairs = []
+    for gift in _each(gifts, progress=progress, total=gifts.count(), what="Gifts"):
+        donor = gift.donor
+        pairs.append((GiftRecord(
+            donor_key=f"donor:{donor.pk}" if donor else f"gift:{gift.pk}", donor_name=donor.name if donor else "",
+            donor_status=donor.get_category_display() if donor else "Unidentifiable",
+            address=donor.address if donor else "", postcode=donor.postcode if donor else "", company_number="",
+            amount_pence=gift.amount_pence, received_on=gift.received_at.date(), accepted_on=None, status="accepted",
+            reference=gift.reference, ledger_transaction=str(gift.transaction_id),
+            organisation=str(gift.campaign.organisation or ""), nature=gift.nature,
+        ), f"donor:{donor.pk}" if donor else f"gift:{gift.pk}"))
+    return ua_gift_rows(gifts=pairs, year=year)
+
+
 # The returns by the name the command line and the pages use.
 REPORTS = {
     "donations": donations_report,
@@ -239,4 +262,5 @@ REPORTS = {
     "candidate-spending": candidate_spending_report,
     "grants": grants_report,
     "pre-poll": pre_poll_report,
+    "ua-gifts": ua_gifts_report,
 }

@@ -1,21 +1,26 @@
-"""Electoral Commission returns for a general non-party campaign: a donations report and a spending report for
-the regulated period, as CSV.
+"""Electoral Commission returns, as CSV: the non-party campaigner's donations report and PPERA spending return,
+the weekly pre-poll donation reports, the return of spending about named candidates (RPA 1983 s.75), the grants
+return for candidates' agents, and an unincorporated association's Schedule 19A gift report.
 
 Column names follow the Commission's own published registers (search.electoralcommission.org.uk CSV exports:
 `DonorName`, `DonorStatus`, `CompanyRegistrationNumber`, `Postcode`, `DonationType`, `Value`, `ReceivedDate`,
 `AcceptedDate`, `IsAggregation`, `DonationAction`; spending: `ExpenseCategoryName`, `SupplierName`,
-`TotalExpenditure`, `AmountInEngland` … `AmountInNorthernIreland`, `DateIncurred`, `DatePaid`), extended with
-what the non-party spending and donations return asks for and the register omits (donor and supplier address,
-return dates, invoice references, the constituency for the constituency itemisation).
+`TotalExpenditure`, `AmountInEngland` … `AmountInNorthernIreland`, `DateIncurred`, `DatePaid`), extended with every
+field the non-party spending return and donations report ask for (`DONATION_FIELDS`, `SPENDING_FIELDS` name the
+source of each: date of claim, notional spending, unpaid or disputed claims, joint campaigning, the nature of a
+non-money gift, the manner in which an unidentifiable gift was made and the manner of its return).
 
 Donations (PPERA Sch 11; the Commission's "Donations" reporting page): every impermissible or unidentifiable gift
-over the permissibility threshold is itemised with what was done with it; accepted donations over the
-permissibility threshold whose donor's total passes the individual-report threshold are itemised (flagged
-`IsAggregation` when no single one passes it); the rest are reported as one total. Gifts at or under the
-permissibility threshold are not donations in law: only their total is given, for reconciliation.
+over the permissibility threshold is itemised with what was done with it; a held gift (its check under way) has
+its own section; accepted donations over the permissibility threshold whose donor's total passes the
+individual-report threshold are itemised (flagged `IsAggregation` when no single one passes it); the rest are
+reported as one total. Gifts at or under the permissibility threshold are not donations in law: only their total is
+given, for reconciliation. Spending about named candidates and grants are not PPERA spending: the spending return
+refuses them, and each has its own return.
 
-The pure part (`donation_rows`, `spending_rows`) works on plain records and is tested by hand-worked cases;
-`returns_data.py` reads them from the funding app. Money in the CSV is pounds with two decimals.
+The pure part (`donation_rows`, `spending_rows`, `candidate_spending_rows`, `grant_rows`, `pre_poll_rows`,
+`ua_gift_rows`) works on plain records and is tested by hand-worked cases; `returns_data.py` reads them from the
+funding and reports apps. Money in the CSV is pounds with two decimals.
 """
 
 from __future__ import annotations

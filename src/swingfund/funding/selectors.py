@@ -208,6 +208,7 @@ PUBLIC_KINDS = {
     "refund": "Refund to a donor", "dispute": "Card dispute: funds withdrawn",
     "dispute_won": "Card dispute won: funds reinstated", "grant": "Grant approved", "grant_paid": "Grant paid",
     "candidate_spend": "Spending about a candidate", "reversal": "Correction: reverses an earlier transaction",
+    "gift_non_money": "Non-money gift received (at its value)", "political_contribution": "Political contribution made",
 }
 
 

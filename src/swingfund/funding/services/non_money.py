@@ -46,8 +46,9 @@ def donation_non_money_record(*, campaign: Campaign, donor: Donor | None, value_
         head = ledger.chain_lock()
         posted = ledger.transaction_post(
             kind="gift_non_money", description=f"Non-money gift of {money(value_pence)}"[:300],
-            lines=[Line(ledger.account_shared("non_money_used"), value_pence, nature[:200]),
-                   Line(ledger.account_for_campaign(campaign, "non_money"), -value_pence, nature[:200])],
+            # the ledger is public and unerasable: the nature (typed by staff) stays on the gift's record
+            lines=[Line(ledger.account_shared("non_money_used"), value_pence, "non-money gift"),
+                   Line(ledger.account_for_campaign(campaign, "non_money"), -value_pence, "non-money gift")],
             campaign=campaign, posted_at=received_at, head=head)
         return Donation.objects.create(
             campaign=campaign, donor=donor, amount_pence=value_pence, method=Method.NON_MONEY, reference=reference,

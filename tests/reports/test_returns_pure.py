@@ -131,8 +131,10 @@ def test_weekly_pre_poll_reports_run_from_dissolution_and_list_each_gift_over_75
                                   on("D", 900_000, date(2024, 5, 29))], dissolution=dissolution, poll_date=POLL)
     rows = [r for r in parse(report.csv_text()) if r["PeriodStart"]]
     assert list(rows[0].keys()) == PRE_POLL_COLUMNS
-    assert [(r["ReportSection"], r["PeriodStart"], r["PeriodEnd"], r["DonorName"], r["DonationAction"])
-            for r in rows] == [
-        ("Weekly pre-poll report, week 1", "2024-05-30", "2024-06-05", "Donor A", "Accepted"),
-        ("Weekly pre-poll report, week 2", "2024-06-06", "2024-06-12", "Donor C", "Received, not yet accepted")]
+    # the weeks and due dates are the Commission's own table for 2024 (30 May-5 June due 12 June, ...)
+    assert [(r["ReportSection"], r["PeriodStart"], r["PeriodEnd"], r["ReportDueDate"], r["DonorName"],
+             r["DonationAction"]) for r in rows] == [
+        ("Weekly pre-poll report, week 1", "2024-05-30", "2024-06-05", "2024-06-12", "Donor A", "Accepted"),
+        ("Weekly pre-poll report, week 2", "2024-06-06", "2024-06-12", "2024-06-19", "Donor C",
+         "Received, not yet accepted")]
     assert report.totals["weeks"] == 2

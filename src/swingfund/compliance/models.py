@@ -59,6 +59,7 @@ class FigureKey(models.TextChoices):
     INVOICE_KEEP_THRESHOLD = "invoice_keep_threshold", "Keep invoices and receipts for payments over"
     NON_PARTY_AUDITOR_THRESHOLD = "non_party_auditor_threshold", "Spending return needs an auditor's report above"
     DISSOLUTION_WORKING_DAYS = "dissolution_working_days", "Working days from dissolution to the poll"
+    PRE_POLL_REPORT_DAYS = "pre_poll_report_days", "Days after each weekly period to deliver its pre-poll report"
     PUBLIC_DONOR_NAME_THRESHOLD = "public_donor_name_threshold", "Donor names published above"
 
 

@@ -148,6 +148,12 @@ SEED_FIGURES: list[dict[str, Any]] = [
          "poll); weekly pre-poll donation reports run from dissolution to polling day (PPERA 2000 s.95B-95D)",
          f"{NP}/donations/when-do-you-report-donations/dissolution-parliament-until-polling-day-weekly-pre-poll-"
          "reports", verified=False, note="Weekly report sections to be confirmed against the Act."),
+    _row("pre_poll_report_days", 7, "days", Y2019,
+         "PPERA 2000 Part VI (weekly pre-poll donation reports, delivered within 7 days of the end of each weekly "
+         "period, as the Commission's table for 2024 shows: 30 May-5 June due 12 June)",
+         f"{EC}/party-spending-and-pre-poll-donations-and-loans-uk-parliamentary-general-election/pre-poll-reporting",
+         verified=False, note="The 7 days are the Commission's for parties; confirm the same for non-party "
+                              "campaigners."),
     _row("invoice_keep_threshold", 20_000, "pence", Y2019,
          "PPERA 2000, s.97 (invoices or receipts for payments over £200)",
          f"{NP}/notifications-and-registration/what-do-you-need-do-after-your-notification-place"),

@@ -444,7 +444,7 @@ def grant_rows(*, grants: list[GrantRecord], poll_date: date) -> Report:
 
 
 PRE_POLL_COLUMNS = [
-    "ReportSection", "Organisation", "PeriodStart", "PeriodEnd", "DonorName", "DonorStatus",
+    "ReportSection", "Organisation", "PeriodStart", "PeriodEnd", "ReportDueDate", "DonorName", "DonorStatus",
     "CompanyRegistrationNumber", "DonorAddress", "Postcode", "DonationType", "NatureOfDonation", "Value",
     "ReceivedDate", "AcceptedDate", "DonationAction", "Reference", "LedgerTransaction",
 ]
@@ -458,6 +458,7 @@ def pre_poll_rows(*, gifts: list[GiftRecord], dissolution: date, poll_date: date
     individual-report threshold received that week, accepted or not yet (aggregated gifts are not included). A week
     with no such gift needs no report, so has no row."""
     high = figure("non_party_donation_report_threshold", on=poll_date)
+    deliver = figure("pre_poll_report_days", on=poll_date)
     rows: list[dict[str, str]] = []
     week, start = 1, dissolution
     while start <= poll_date:
@@ -468,13 +469,14 @@ def pre_poll_rows(*, gifts: list[GiftRecord], dissolution: date, poll_date: date
                     "accepted": "Accepted", "held": "Received, not yet accepted", "returned": "Returned",
                     "impermissible": "To be returned"}[gift.status])
                 rows.append({column: row.get(column, "") for column in PRE_POLL_COLUMNS}
-                            | {"PeriodStart": _iso(start), "PeriodEnd": _iso(end)})
+                            | {"PeriodStart": _iso(start), "PeriodEnd": _iso(end),
+                               "ReportDueDate": _iso(end + timedelta(days=deliver.value))})
         week, start = week + 1, end + timedelta(days=1)
     if not rows:
         rows.append(dict.fromkeys(PRE_POLL_COLUMNS, "") | {"ReportSection": SECTION_NONE_DUE.format(
             high=high.display, start=_iso(dissolution))})
-    rows += _figure_rows(PRE_POLL_COLUMNS, [high], source_column="Reference")
-    return Report(columns=PRE_POLL_COLUMNS, rows=rows, figures=[high],
+    rows += _figure_rows(PRE_POLL_COLUMNS, [high, deliver], source_column="Reference")
+    return Report(columns=PRE_POLL_COLUMNS, rows=rows, figures=[high, deliver],
                   totals={"weeks": len({r["PeriodStart"] for r in rows if r["PeriodStart"]})})
 
 

@@ -118,6 +118,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from swingfund import dbroles
 
     settings_dict = connections["default"].settings_dict
+    if settings_dict["ENGINE"] == "swingfund.dbsqlite":
+        # pytest-xdist: pytest-django names a per-worker test database for any engine but its own SQLite one; ours
+        # (dbsqlite/) is SQLite too, and its test database lives in each worker's memory, private to the process.
+        settings_dict.setdefault("TEST", {})["NAME"] = None
     owner = settings_dict.get(dbroles.OWNER_KEY)
     if owner:  # set up as the owner; django_db_setup below switches to the application's role
         app = {"USER": settings_dict["USER"], "PASSWORD": settings_dict["PASSWORD"]}
@@ -179,6 +183,8 @@ def pytest_unconfigure(config):
     written, skipping the interpreter's clean-up: on one CI run an SQLite suite whose 1,142 tests had all passed then
     crashed (SIGSEGV) while the interpreter tore down the threads and connections that live servers left behind.
     The status is the tests' own; nothing is hidden from the report."""
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: it leaves as xdist says, after its last report
+        return
     if os.environ.get("SWINGFUND_TEST_EXIT_AFTER_REPORT") == "1" and _EXIT_STATUS:
         import sys
 

@@ -99,3 +99,101 @@ def test_each_host_has_its_own_cached_pages(official_db, settings):
     leeds = [Client(HTTP_HOST="leeds.example").get("/funding/ledger/") for _ in range(2)]
     bristol = Client(HTTP_HOST="bristol.example").get("/funding/ledger/")
     assert [r["X-Page-Cache"] for r in [*leeds, bristol]] == ["miss", "hit", "miss"]
+
+
+# --- pure computations: kept by the content of their inputs -------------------------------------------------------
+
+def test_a_pure_computation_is_kept_by_the_content_of_its_inputs_and_handed_out_as_a_copy():
+    import dataclasses
+
+    import numpy as np
+
+    @dataclasses.dataclass
+    class Inputs:
+        centre: np.ndarray
+        label: str
+
+    calls = []
+
+    @caching.pure("test:double")
+    def double(inputs: Inputs, *, seed: int) -> dict:
+        calls.append(seed)
+        return {"out": inputs.centre * 2 + seed}
+
+    caching.pure_clear()
+    first = double(Inputs(np.array([0.1, 0.2, 0.3]), "a"), seed=1)
+    again = double(Inputs(np.array([0.1, 0.2, 0.3]), "a"), seed=1)  # other objects, the same content
+    assert calls == [1] and caching.pure_stats() == {"hits": 1, "misses": 1}
+    np.testing.assert_array_equal(again["out"], [1.2, 1.4, 1.6])
+    again["out"][0] = 99.0  # a caller changing what it was handed changes nobody else's copy
+    np.testing.assert_array_equal(double(Inputs(np.array([0.1, 0.2, 0.3]), "a"), seed=1)["out"], first["out"])
+
+    double(Inputs(np.array([0.1, 0.2, 0.30000001]), "a"), seed=1)  # one element moved
+    double(Inputs(np.array([0.1, 0.2, 0.3], dtype=np.float32), "a"), seed=1)  # the same numbers, another dtype
+    double(Inputs(np.array([0.1, 0.2, 0.3]), "b"), seed=1)  # another field
+    double(Inputs(np.array([0.1, 0.2, 0.3]), "a"), seed=2)  # another seed
+    assert calls == [1, 1, 1, 1, 2]
+
+    caching.clear()  # the data-versioned results go; a key that is the inputs' own content is never stale
+    double(Inputs(np.array([0.1, 0.2, 0.3]), "a"), seed=1)
+    assert calls == [1, 1, 1, 1, 2]
+    caching.pure_clear()
+    double(Inputs(np.array([0.1, 0.2, 0.3]), "a"), seed=1)
+    assert calls == [1, 1, 1, 1, 2, 1]
+
+
+def test_a_call_with_a_progress_callback_or_an_undigestible_argument_is_computed_and_not_kept():
+    calls = []
+
+    @caching.pure("test:count")
+    def count(values, *, progress=None) -> int:
+        calls.append(1)
+        if progress:
+            progress(1, 1)
+        return len(values)
+
+    caching.pure_clear()
+    seen = []
+    assert count([1, 2], progress=lambda done, total: seen.append(done)) == 2
+    assert count([1, 2], progress=lambda done, total: seen.append(done)) == 2
+    assert len(calls) == 2 and seen == [1, 1]  # the command line's progress bar still moves
+    handle = object()
+    count([handle])
+    count([handle])
+    assert len(calls) == 4 and caching.pure_stats()["hits"] == 0
+
+
+def test_the_same_target_table_twice_runs_its_monte_carlo_once_and_gives_the_same_figures(official_db):
+    import numpy as np
+
+    from swingfund.targeting.bloc import bloc_parse
+    from swingfund.targeting.targets import targets_compute
+
+    caching.pure_clear()
+    bloc = bloc_parse(text="religion:muslim")
+    first = targets_compute(election_id="parl.2024-07-04", bloc=bloc, draws=2_000)
+    misses = caching.pure_stats()["misses"]
+    assert misses >= 2  # P(pivotal) and the majority sample
+    second = targets_compute(election_id="parl.2024-07-04", bloc=bloc, draws=2_000)
+    assert caching.pure_stats() == {"hits": misses, "misses": misses}
+    np.testing.assert_array_equal(first.p_swing, second.p_swing)
+    np.testing.assert_array_equal(first.p_own, second.p_own)
+    assert np.isfinite(first.p_swing).sum() > 500
+    targets_compute(election_id="parl.2024-07-04", bloc=bloc, draws=2_001)  # other inputs: computed again
+    assert caching.pure_stats()["misses"] > misses
+
+
+def test_a_call_asking_for_a_result_too_large_to_keep_is_computed_each_time():
+    calls = []
+
+    @caching.pure("test:large", skip_if=("keep_votes",))
+    def sample(seed: int, *, keep_votes: bool = False) -> int:
+        calls.append(keep_votes)
+        return seed
+
+    caching.pure_clear()
+    sample(1, keep_votes=True)
+    sample(1, keep_votes=True)
+    sample(1)
+    sample(1)
+    assert calls == [True, True, False]

@@ -146,3 +146,30 @@ def execute(connection, statements: list[str]) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+
+
+def postgres_head_guard(head: str, *, position: str, log: str, log_position: str) -> list[str]:
+    """A chain head that only moves forward (PostgreSQL): the row trigger `<head>_advances_only` refuses deleting the
+    head, moving its `position` back, changing its hash in place, and pointing it at a row of `log` (by
+    `log_position` and `hash`) that does not exist. The application's role must update the head to append, so its
+    rights cannot forbid this; owning nothing, it cannot drop or disable the trigger either."""
+    name = f"{head}_advances_only"
+    refuse = "USING ERRCODE = 'integrity_constraint_violation'"
+    return [
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$\nBEGIN\n"
+        f"  IF TG_OP = 'DELETE' THEN\n"
+        f"    RAISE EXCEPTION '{head}: the chain head cannot be deleted' {refuse};\n  END IF;\n"
+        f"  IF NEW.id <> OLD.id OR NEW.{position} < OLD.{position}\n"
+        f"     OR (NEW.{position} = OLD.{position} AND NEW.last_hash <> OLD.last_hash)\n"
+        f"     OR (NEW.{position} > 0 AND NOT EXISTS (SELECT 1 FROM {log} l\n"
+        f"         WHERE l.{log_position} = NEW.{position} AND l.hash = NEW.last_hash)) THEN\n"
+        f"    RAISE EXCEPTION '{head}: the chain head only moves forward, onto a row that exists (% -> %)',\n"
+        f"      OLD.{position}, NEW.{position} {refuse};\n  END IF;\n  RETURN NEW;\nEND;\n$$ LANGUAGE plpgsql;",
+        f"DROP TRIGGER IF EXISTS {name} ON {head};",
+        f"CREATE TRIGGER {name} BEFORE UPDATE OR DELETE ON {head} FOR EACH ROW EXECUTE FUNCTION {name}();",
+    ]
+
+
+def postgres_head_guard_drop(head: str) -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS {head}_advances_only ON {head};",
+            f"DROP FUNCTION IF EXISTS {head}_advances_only();"]

@@ -76,7 +76,7 @@ place)."""
 # scope -> (model label, SQL aggregate over its table's columns, or ROWS); each is one scalar subquery.
 VERSION_SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
     "imports": (("elections.DataSource", "MAX(imported_at)"), ("elections.DataSource", "MAX(id)"),
-                ("elections.DataSource", "COUNT(*)")),
+                ("elections.DataSource", "COUNT(*)"), ("elections.Candidacy", "MAX(recorded_at)")),
     "organisations": (("organisations.Organisation", ROWS),),
     "scorecards": (("scorecards.StatementVersion", "MAX(published_at)"), ("scorecards.StatementVersion", "COUNT(*)"),
                    ("scorecards.Evidence", "MAX(recorded_at)"), ("scorecards.Evidence", "COUNT(*)"),
@@ -127,6 +127,117 @@ def clear() -> None:
     with _local_lock:
         _local.clear()
         _generation += 1
+
+
+# --- pure computations -----------------------------------------------------------------------------------------
+
+PURE_ENTRIES = int(os.environ.get("SWINGFUND_PURE_ENTRIES", "32"))
+"""How many results of pure computations (`pure`) this process keeps, least recently used dropped first."""
+
+_pure: OrderedDict[str, object] = OrderedDict()
+_pure_lock = threading.Lock()
+_pure_stats = {"hits": 0, "misses": 0}
+
+
+class _Unkeyable(Exception):
+    """An argument whose content cannot be digested (an open file, a generator): the call is simply not kept."""
+
+
+def _feed(h, value) -> None:
+    """Feed `value`'s whole content to the hash `h`: arrays by dtype, shape and bytes, dataclasses field by field,
+    containers item by item, scalars by type and repr. Anything else is `_Unkeyable`."""
+    import dataclasses
+
+    if value is None or isinstance(value, (bool, int, float, str, bytes, complex)):
+        h.update(f"{type(value).__name__}:{value!r};".encode())
+    elif hasattr(value, "dtype") and hasattr(value, "tobytes") and hasattr(value, "shape"):  # a numpy array/scalar
+        h.update(f"array:{value.dtype.str}:{getattr(value, 'shape', ())};".encode())
+        if getattr(value, "dtype", None) is not None and value.dtype.hasobject:
+            for item in value.ravel().tolist():
+                _feed(h, item)
+        else:
+            import numpy as np
+
+            h.update(np.ascontiguousarray(value).tobytes())
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        h.update(f"dataclass:{type(value).__module__}.{type(value).__qualname__}(".encode())
+        for f in dataclasses.fields(value):
+            h.update(f"{f.name}=".encode())
+            _feed(h, getattr(value, f.name))
+        h.update(b")")
+    elif isinstance(value, dict):
+        h.update(f"dict:{len(value)}{{".encode())
+        for k in sorted(value, key=repr):
+            _feed(h, k)
+            _feed(h, value[k])
+        h.update(b"}")
+    elif isinstance(value, (list, tuple, frozenset, set)):
+        items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
+        h.update(f"{type(value).__name__}:{len(value)}[".encode())
+        for item in items:
+            _feed(h, item)
+        h.update(b"]")
+    else:
+        raise _Unkeyable(type(value).__name__)
+
+
+def pure(name: str, *, skip_if: tuple[str, ...] = ()) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Keep the results of a pure computation (a seeded Monte Carlo run) in this process, keyed by `name` and a
+    digest of the whole content of its arguments (`_feed`): the same inputs give the same answer, so a repeated
+    call returns a copy of the kept one instead of computing it again, whatever else changed in the database (a
+    gift moving the data version of a page whose target table is unchanged). A call with a callable argument (a
+    progress callback: the command line, which runs once anyway) or an argument that cannot be digested is computed
+    as usual and not kept, and so is one where a keyword argument named in `skip_if` is true (a result too large to
+    keep: every draw's votes). `clear()` leaves these entries alone: a key that is the inputs' own content is never
+    stale; `pure_clear()` forgets them."""
+    import copy
+    import functools
+
+    def decorate(function: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            if (PURE_ENTRIES <= 0 or any(callable(v) for v in (*args, *kwargs.values()))
+                    or any(kwargs.get(flag) for flag in skip_if)):
+                return function(*args, **kwargs)
+            h = hashlib.sha256(f"{name}:".encode())
+            try:
+                _feed(h, args)
+                _feed(h, kwargs)
+            except _Unkeyable:
+                return function(*args, **kwargs)
+            key = h.hexdigest()
+            with _pure_lock:
+                found = _pure.get(key, _pure)
+                if found is not _pure:
+                    _pure.move_to_end(key)
+                    _pure_stats["hits"] += 1
+            if found is not _pure:
+                return copy.deepcopy(found)
+            value = function(*args, **kwargs)
+            with _pure_lock:
+                _pure_stats["misses"] += 1
+                _pure[key] = copy.deepcopy(value)
+                _pure.move_to_end(key)
+                while len(_pure) > PURE_ENTRIES:
+                    _pure.popitem(last=False)
+            return value
+
+        return wrapper
+
+    return decorate
+
+
+def pure_clear() -> None:
+    """Forget every kept result of a pure computation (`pure`), and its hit and miss counts."""
+    with _pure_lock:
+        _pure.clear()
+        _pure_stats.update(hits=0, misses=0)
+
+
+def pure_stats() -> dict[str, int]:
+    """How many calls of `pure` computations were answered from memory (hits) and computed (misses)."""
+    with _pure_lock:
+        return dict(_pure_stats)
 
 
 # --- the data version ---------------------------------------------------------------------------------------------

@@ -64,14 +64,26 @@ def as_owner(alias: str = "default") -> Iterator[None]:
         settings_dict.update(app)
 
 
+# The ledger's and the committee's chains: their append-only triggers refuse UPDATE and DELETE whoever writes.
+CHAIN_TABLES = ("funding_ledgertransaction", "funding_entry", "committee_chainlink")
+# The signed checkpoints: the application's role may read and add them, and has no right to change or delete one
+# (refused before any trigger runs).
+CHECKPOINT_TABLES = ("funding_ledgercheckpoint", "committee_recordcheckpoint")
+# The chain heads: updated to append (their trigger lets them only move forward), never deleted.
+CHAIN_HEADS = ("funding_chainhead", "committee_recordchainhead")
+
+
 def grant_statements(*, app_role: str, owner_role: str) -> list[str]:
     """What the owner grants the application's role: data, not structure. No TRUNCATE, no REFERENCES, no TRIGGER,
-    no ownership (so no ALTER TABLE … DISABLE TRIGGER, no DROP TRIGGER)."""
+    no ownership (so no ALTER TABLE … DISABLE TRIGGER, no DROP TRIGGER); no UPDATE or DELETE of a signed checkpoint,
+    no DELETE of a chain head."""
     role = f'"{app_role}"'
     return [
         f"GRANT USAGE ON SCHEMA public TO {role}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        *(f"REVOKE UPDATE, DELETE ON {table} FROM {role}" for table in CHECKPOINT_TABLES),
+        *(f"REVOKE DELETE ON {table} FROM {role}" for table in CHAIN_HEADS),
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}",
         f'ALTER DEFAULT PRIVILEGES FOR ROLE "{owner_role}" IN SCHEMA public '
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
@@ -94,8 +106,10 @@ def grant(*, app_role: str, alias: str = "default") -> list[str]:
 
 
 def role_problems(alias: str = "default") -> list[str]:
-    """Why the connected role could rewrite the ledger's history (empty when it cannot): superuser, owner of a
-    ledger table, or holding TRUNCATE on one. PostgreSQL only."""
+    """Why the connected role could rewrite the ledger's or the committee's history (empty when it cannot): superuser;
+    owner of a chain's table, a checkpoint table or a chain head, or holding TRUNCATE on one; holding UPDATE or DELETE
+    on a checkpoint table, or DELETE on a chain head; a chain head without the trigger that lets it only move forward
+    (so it could be rewound or pointed at a made-up hash). PostgreSQL only."""
     connection = connections[alias]
     if connection.vendor != "postgresql":
         return []
@@ -105,12 +119,30 @@ def role_problems(alias: str = "default") -> list[str]:
         user, superuser = cursor.fetchone()
         if superuser:
             problems.append(f"role {user} is a superuser")
-        for table in ("funding_ledgertransaction", "funding_entry"):
-            cursor.execute("SELECT pg_get_userbyid(relowner) = current_user, has_table_privilege(%s, 'TRUNCATE') "
-                           "FROM pg_class WHERE relname = %s", [table, table])
+        for table in (*CHAIN_TABLES, *CHECKPOINT_TABLES, *CHAIN_HEADS):
+            cursor.execute("SELECT pg_get_userbyid(relowner) = current_user, has_table_privilege(%s, 'TRUNCATE'), "
+                           "has_table_privilege(%s, 'UPDATE'), has_table_privilege(%s, 'DELETE') "
+                           "FROM pg_class WHERE relname = %s AND relkind = 'r'", [table, table, table, table])
             row = cursor.fetchone()
-            if row and row[0]:
+            if row is None:
+                continue  # not migrated yet
+            owns, truncate, update, delete = row
+            if owns:
                 problems.append(f"role {user} owns {table}")
-            elif row and row[1]:
+                continue
+            if truncate:
                 problems.append(f"role {user} may TRUNCATE {table}")
+            if update and table in CHECKPOINT_TABLES:
+                problems.append(f"role {user} may UPDATE {table}")
+            if delete and table in (*CHECKPOINT_TABLES, *CHAIN_HEADS):
+                problems.append(f"role {user} may DELETE from {table}")
+        for head in CHAIN_HEADS:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_class WHERE relname = %s AND relkind = 'r'), "
+                           "EXISTS (SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                           "WHERE c.relname = %s AND t.tgname = %s AND t.tgenabled <> 'D')",
+                           [head, head, f"{head}_advances_only"])
+            exists, guarded = cursor.fetchone()
+            if exists and not guarded:
+                problems.append(f"{head} has no enabled trigger keeping it moving forward: role {user} could rewind "
+                                f"it or point it at a made-up hash")
     return problems

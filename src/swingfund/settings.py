@@ -172,9 +172,14 @@ if os.environ.get("DATABASE_OWNER_URL"):
     DATABASES["default"]["OWNER"] = _owner_settings(app=DATABASES["default"],
                                                     owner_url=os.environ["DATABASE_OWNER_URL"])
 
-# The Ed25519 key that signs ledger checkpoints: a file outside the database (created 0600 on first
-# `swingfund ledger checkpoint`). Whoever can rewrite the database must not be able to re-sign its history.
-LEDGER_SIGNING_KEY = os.environ.get("SWINGFUND_LEDGER_KEY") or str(data_home() / "ledger-signing-key.pem")
+# The Ed25519 key that signs ledger checkpoints: a file kept away from the database (created 0600 on first
+# `swingfund ledger checkpoint`), never in the data folder beside it (refused): whoever can rewrite the database must
+# not be able to re-sign its history. Unset, checkpoints cannot be signed (the command says where to put the key).
+LEDGER_SIGNING_KEY = os.environ.get("SWINGFUND_LEDGER_KEY", "")
+# Where the group publishes its checkpoints (a URL or file of /funding/ledger/checkpoints.json kept elsewhere) and
+# the public key they are signed with (base64): plain `swingfund ledger verify` then checks the chain against both.
+LEDGER_PUBLISHED = os.environ.get("SWINGFUND_LEDGER_PUBLISHED", "")
+LEDGER_PUBLIC_KEY = os.environ.get("SWINGFUND_LEDGER_PUBLIC_KEY", "")
 
 # Donor data rights (funding/services/donors.py, funding/payments/retention.py): how long a regulated donation's
 # record is kept (years after the year received), and how long applied Stripe events keep personal data (days).

@@ -66,6 +66,7 @@ def world(db):
     person = Person.objects.create(name="Pat Candidate")
     candidacy = Candidacy.objects.create(election=election, constituency=seat, person=person,
                                          person_name="Pat Candidate", party=party, votes=24120, elected=True,
+                                         became_candidate_on=timezone.now().date() - dt.timedelta(days=30),
                                          source=source)
     runner_up = Candidacy.objects.create(election=election, constituency=seat, person=Person.objects.create(
         name="Sam Second"), person_name="Sam Second", party=party, votes=16873, source=source)

@@ -86,6 +86,8 @@ ACCESS: dict[str, Rule] = {
     "scorecards:scorecard": Rule("/scorecards/person/{person}/", PUBLIC, PUBLIC),
     "scorecards:seat": Rule("/scorecards/seat/{election}/{gss}/", PUBLIC, PUBLIC),
     "scorecards:recommendations": Rule("/scorecards/recommendations/", PUBLIC, PUBLIC),
+    # A candidate's survey link opens for whoever holds it; this token was never issued: a 404 for everyone.
+    "scorecards:survey-answer": Rule("/scorecards/answer/{token}/", NOBODY, NOBODY),
     "committee:proposals": Rule("/committee/", {CHAIR_A}, {CHAIR_A}),
     "committee:proposal": Rule("/committee/proposals/{proposal}/", {CHAIR_A}, {CHAIR_A}),
     "committee:vote": Rule("/committee/proposals/{proposal}/vote/", NOT_ALLOWED, {CHAIR_A}),
@@ -153,6 +155,8 @@ ACCESS: dict[str, Rule] = {
     # The workspace: money for the treasurers (second factor given), the committee for A's members, drafts for A's
     # organisers.
     "public:workspace": Rule("/workspace/", WORKSPACE, WORKSPACE),
+    # The candidate survey's page (who answered; send a link or a reminder): A's organisers.
+    "public:workspace-survey": Rule("/workspace/survey/", {ORGANISER_A}, {ORGANISER_A}),
     # Outreach: sign-up, confirm, unsubscribe and the share kit are the public's; the rest A's organiser's.
     "outreach:join": Rule("/outreach/join/", PUBLIC, PUBLIC),
     "outreach:confirm": Rule("/outreach/confirm/{token}/", PUBLIC, PUBLIC),

@@ -100,7 +100,8 @@ def test_checks_of_the_page_apply(demo_all, organiser_token, client):
     cases = [
         ({**GIFT, "amount": "-5"}, 400, "amount"),
         ({**GIFT, "amount": "12.345"}, 400, ""),
-        ({**GIFT, "method": "card"}, 400, "not an offline method"),
+        ({**GIFT, "method": "card"}, 422, "'cash', 'cheque' or 'bank_transfer'"),  # the schema names the methods
+        ({**GIFT, "method": ""}, 422, "'cash', 'cheque' or 'bank_transfer'"),
         ({**GIFT, "name": ""}, 400, "anonymous"),
         ({**GIFT, "for_candidacy": 7159}, 400, "pooled"),
         ({k: v for k, v in GIFT.items() if k != "reference"}, 422, ""),

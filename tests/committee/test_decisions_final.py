@@ -34,6 +34,9 @@ def funded(world):
 
     legal_figures_seed()
     now = dt.datetime.now(dt.UTC)
+    # The backed candidate declared a month ago: the law by date allows a grant from that day to polling day.
+    world.corbyn.__class__.objects.filter(pk=world.corbyn.pk).update(
+        became_candidate_on=(now - dt.timedelta(days=30)).date())
     campaign = funding.campaign_create(
         organisation=world.org, slug="fund", title="Fund", description="d", purpose="p", mode="pooled",
         goal_pence=5_000_000, starts_at=now - dt.timedelta(days=30), ends_at=now + dt.timedelta(days=30))

@@ -64,9 +64,11 @@ def test_every_append_only_table_has_its_triggers_after_all_migrations(db):
         if connection.vendor == "sqlite":
             cursor.execute("SELECT tbl_name, COUNT(*) FROM sqlite_master WHERE type = 'trigger' "
                            "AND tbl_name LIKE 'committee_%' GROUP BY tbl_name")
-            expected = dict.fromkeys((*immutability.IMMUTABLE_TABLES, immutability.DECIDED_TABLE), 2)
+            expected = dict.fromkeys((*immutability.IMMUTABLE_TABLES, *immutability.CHAIN_TABLES,
+                                      immutability.DECIDED_TABLE), 2)
         else:
             cursor.execute("SELECT c.relname, COUNT(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                            "WHERE NOT t.tgisinternal AND c.relname LIKE 'committee_%' GROUP BY c.relname")
-            expected = dict.fromkeys((*immutability.IMMUTABLE_TABLES, immutability.DECIDED_TABLE), 1)
+            expected = dict.fromkeys((*immutability.IMMUTABLE_TABLES, *immutability.CHAIN_TABLES,
+                                      immutability.DECIDED_TABLE, "committee_recordchainhead"), 1)
         assert dict(cursor.fetchall()) == expected

@@ -12,8 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from swingfund.committee import chain as record_chain
 from swingfund.committee.content import proposal_hash
-from swingfund.committee.models import Decision, Proposal
+from swingfund.committee.models import CommitteeMember, Decision, Proposal, Vote
 from swingfund.elections.models import Candidacy, Constituency, DataSource, DemographicStat, Election, Party, Result
 from swingfund.evaluation import scoring
 from swingfund.organisations.models import Organisation
@@ -46,6 +47,7 @@ def hand_made(official_db):
     org = Organisation.objects.create(name="Hand Group", slug="hand-group", bloc_kind="census",
                                       bloc="religion:muslim")
     user = get_user_model().objects.create_user("chair-eval")
+    member = CommitteeMember.objects.create(user=user, organisation=org, role="chair", joined_at=timezone.now())
     for code, (muslims, now, before) in SEATS.items():
         seat = Constituency.objects.create(gss_code=code, boundary_set="pcon2024", name=f"Seat {code[-1]}",
                                            nation="E", constituency_type="Borough", source=source)
@@ -66,10 +68,16 @@ def hand_made(official_db):
                                                    constituency=seat, candidacy=cands[0], amount_pence=100_000,
                                                    reason="test", proposer=user, created_at=now_, updated_at=now_,
                                                    status="decided", content_hash="0" * 64)
-                # the decision records the proposal's hash, as the committee does: a grant is made only from it
-                Decision.objects.create(proposal=proposal, outcome="approved", trigger="count", decided_at=now_,
-                                        proposal_hash=proposal_hash(proposal), tally={}, ballots=[],
-                                        explanation="test")
+                # the decision records the proposal's hash and the vote for it, as the committee does, on the
+                # committee's record chain: a grant is made only from a decision its votes support
+                voted = proposal_hash(proposal)
+                vote = Vote.objects.create(proposal=proposal, member=member, choice="for", proposal_hash=voted,
+                                           cast_at=now_)
+                record_chain.append(vote)
+                record_chain.append(Decision.objects.create(
+                    proposal=proposal, outcome="approved", trigger="count", decided_at=now_, proposal_hash=voted,
+                    tally={"votes_for": 1}, ballots=[{"member": member.pk, "choice": "for", "proposal_hash": voted}],
+                    explanation="test"))
     _fund(org)
     return org
 
@@ -79,6 +87,8 @@ def _fund(org: Organisation) -> None:
     from swingfund.funding import services as funding
 
     start = timezone.now() - dt.timedelta(days=1)
+    # The backed candidates declared yesterday: the law by date allows grants from that day to polling day.
+    Candidacy.objects.filter(election_id=E).update(became_candidate_on=start.date())
     campaign = funding.campaign_create(organisation=org, slug="hand-fund", title="Hand fund", description="-",
                                        purpose="Grants to backed candidates", mode="pooled", goal_pence=500_000,
                                        starts_at=start, ends_at=start + dt.timedelta(days=30))
@@ -128,6 +138,17 @@ def test_every_field_on_a_hand_made_election(hand_made):
     assert f["brier"] == pytest.approx(np.mean((p - won) ** 2), abs=1e-4)
     covered = [lo <= s["lead"] <= hi for s in seats.values() for lo, hi in [s["forecast"]["lead_interval"]]]
     assert f["coverage"] == pytest.approx(sum(covered) / 3, abs=1e-4)
+    # the reliability tables: every seat, and the competitive ones (the favourite's P below 0.9) on their own
+    close = [(a, b) for a, b in zip(p, won, strict=True) if max(a, 1 - a) < 0.9]
+    assert f["competitive_seats"] == len(close)
+    assert sum(r["count"] for r in f["reliability"]) == 3
+    assert sum(r["count"] for r in f["reliability_competitive"]) == len(close)
+    if close:
+        assert f["brier_competitive"] == pytest.approx(np.mean([(a - b) ** 2 for a, b in close]), abs=1e-4)
+    for r in f["reliability"]:
+        inside = [(a, b) for a, b in zip(p, won, strict=True)
+                  if float(r["bin"][:3]) <= a < float(r["bin"][-3:]) or (a == 1.0 and r["bin"].endswith("1.0"))]
+        assert r["count"] == len(inside)
     assert data["summary"]["backed_won"] == 2 and data["summary"]["plausibly_pivotal"] == 2
     assert data["summary"]["money_paid_pence"] == 100_000
     assert data["summary"]["money_per_aligned_elected_pence"] == 50_000  # £1,000 paid ÷ 2 aligned MPs elected

@@ -25,7 +25,7 @@ def test_crossing_the_registration_threshold_opens_the_notice_task_and_grants_do
                                            recipient_name="Fair Votes Now", amount_pence=3_700_000,
                                            made_on=dt.date(2024, 2, 10))
     services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=500_000, reason="backed",
-                          created_at=at("03-01"))  # a donation to a candidate: not a political contribution
+                          created_at=at("06-10"))  # a donation to a candidate: not a political contribution
     services.political_contribution_record(campaign=pooled, recipient_kind="registered_party",
                                            recipient_name="A Party", amount_pence=50_000,
                                            made_on=dt.date(2024, 4, 1))  # £500: not over £500, not counted

@@ -13,7 +13,7 @@ from swingfund.compliance.selectors import figure
 from swingfund.funding import ledger, notices, selectors, services
 from swingfund.funding.models import ComplianceTask, Grant
 from swingfund.funding.services import grants
-from tests.funding.conftest import approved_decision, at, make_donor
+from tests.funding.conftest import GRANT_DAY, approved_decision, at, make_donor
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,8 @@ def test_decision_becomes_one_payable_grant_and_paying_posts_the_bank_reference(
     pooled.save(update_fields=["organisation"])
     fund(pooled, 150_000)
     decision = approved_decision(organisation, candidacy, django_user_model)
-    grant = services.grant_create_from_decision(decision=decision)
-    assert services.grant_create_from_decision(decision=decision).pk == grant.pk
+    grant = services.grant_create_from_decision(decision=decision, created_at=GRANT_DAY)
+    assert services.grant_create_from_decision(decision=decision, created_at=GRANT_DAY).pk == grant.pk
     assert (grant.status, grant.amount_pence, grant.campaign_id) == (Grant.Status.PAYABLE, 100_000, pooled.pk)
     assert ledger.account_balance(ledger.account_shared("grants_payable")) == -100_000
     paid = services.grant_pay(grant=grant, bank_reference="FPS 88812", paid_at=at("06-20"))
@@ -50,7 +50,8 @@ def test_grant_refused_beyond_spendable_funds_and_held_gifts_are_not_spendable(p
     message = grants.INSUFFICIENT_FUNDS.format(campaign="pooled", available=40_000, amount=100_000,
                                                held_note=grants.HELD_NOTE.format(held=90_000))
     with pytest.raises(ValueError, match=re.escape(message)):
-        services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="r")
+        services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="r",
+            created_at=GRANT_DAY)
     assert Grant.objects.count() == 0
 
 
@@ -66,7 +67,8 @@ def test_a_grant_is_a_donation_not_spending_so_it_is_not_tested_against_the_spen
                                            constituency_type=candidacy.constituency.constituency_type,
                                            on=candidacy.election.poll_date)
     fund(pooled, limit + 100_000)
-    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=limit + 100, reason="large")
+    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=limit + 100, reason="large",
+        created_at=GRANT_DAY)
     assert grant.amount_pence == limit + 100 > limit
 
 
@@ -77,8 +79,10 @@ def test_earmarked_grant_passes_on_each_true_donor_and_the_notice_names_them(ear
         services.donation_record(campaign=earmarked, donor=donor, amount_pence=pence, method="bank_transfer",
                                  reference="e", received_at=at("06-05"), earmarked_candidacy=who)
     with pytest.raises(ValueError, match="only 10500 pence"):
-        services.grant_create(campaign=earmarked, candidacy=backed, amount_pence=10_501, reason="r")
-    grant = services.grant_create(campaign=earmarked, candidacy=backed, amount_pence=10_500, reason="passed on")
+        services.grant_create(campaign=earmarked, candidacy=backed, amount_pence=10_501, reason="r",
+            created_at=GRANT_DAY)
+    grant = services.grant_create(campaign=earmarked, candidacy=backed, amount_pence=10_500, reason="passed on",
+        created_at=GRANT_DAY)
     assert sorted((a.donation.donor.name, a.amount_pence) for a in grant.allocations.all()) == [
         ("Ann Kaur", 7_500), ("Bob Evans", 3_000)]
     notice = notices.notice_for_grant(grant)
@@ -94,7 +98,8 @@ def test_earmarked_grant_passes_on_each_true_donor_and_the_notice_names_them(ear
 
 def test_pooled_notice_names_the_group_as_donor(pooled, candidacy):
     fund(pooled, 100_000)
-    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="r")
+    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="r",
+        created_at=GRANT_DAY)
     notice = notices.notice_for_grant(grant)
     assert [(d["name"], d["address"], d["amount_pence"]) for d in notice.donors] == [
         ("Leeds Fair Vote", "3 Briggate, Leeds, LS1 6HD", 100_000)]
@@ -104,11 +109,13 @@ def test_pooled_notice_names_the_group_as_donor(pooled, candidacy):
 def test_grants_to_candidates_are_not_political_contributions_under_schedule_19a(pooled, candidacies):
     """A grant is a donation to a candidate (RPA 1983 Sch 2A), which is not among Schedule 19A's political
     contributions: grants past the £37,270 registration threshold count nothing and open no registration task."""
-    threshold = figure("ua_registration_threshold", on=dt.date.today()).value
+    threshold = figure("ua_registration_threshold", on=GRANT_DAY.date()).value
     fund(pooled, threshold + 100_000)
-    services.grant_create(campaign=pooled, candidacy=candidacies[0], amount_pence=threshold // 2, reason="r")
-    services.grant_create(campaign=pooled, candidacy=candidacies[1], amount_pence=threshold // 2 + 1, reason="r")
-    assert selectors.political_contributions_pence(organisation=None, year=dt.date.today().year) == 0
+    services.grant_create(campaign=pooled, candidacy=candidacies[0], amount_pence=threshold // 2, reason="r",
+                          created_at=GRANT_DAY)
+    services.grant_create(campaign=pooled, candidacy=candidacies[1], amount_pence=threshold // 2 + 1, reason="r",
+                          created_at=GRANT_DAY)
+    assert selectors.political_contributions_pence(organisation=None, year=GRANT_DAY.year) == 0
     assert not ComplianceTask.objects.filter(kind__in=[ComplianceTask.Kind.REGISTER,
                                                        ComplianceTask.Kind.UA_NOTIFY]).exists()
 

@@ -14,7 +14,7 @@ from swingfund.compliance.services import group_legal_status_set
 from swingfund.funding import ledger, notices, services
 from swingfund.funding.models import ComplianceTask, Donation, Grant
 from swingfund.funding.services import grants
-from tests.funding.conftest import at, make_donor
+from tests.funding.conftest import GRANT_DAY, at, make_donor
 
 pytestmark = pytest.mark.django_db
 
@@ -65,11 +65,13 @@ def test_a_charity_group_cannot_make_a_grant(pooled, candidacy, organisation):
     fund(pooled, 200_000)
     group_legal_status_set(organisation=organisation, legal_form="charity", charity_number="1234567")
     with pytest.raises(ValueError, match=re.escape("is recorded as a charity (no. 1234567)")) as refused:
-        services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="r")
+        services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="r",
+            created_at=GRANT_DAY)
     assert "CC9" in str(refused.value)
     assert Grant.objects.count() == 0 and not ledger.LedgerTransaction.objects.filter(kind="grant").exists()
     group_legal_status_set(organisation=organisation, legal_form="unincorporated_association")
-    assert services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="r").pk
+    assert services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="r",
+        created_at=GRANT_DAY).pk
 
 
 def test_a_grant_to_someone_not_standing_at_that_election_is_refused(pooled, candidacy, organisation,
@@ -83,11 +85,12 @@ def test_a_grant_to_someone_not_standing_at_that_election_is_refused(pooled, can
     message = grants.NOT_STANDING.format(candidacy=old, election="parl.2024-07-04",
                                          reason="their candidacy is at parl.2019-12-12")
     with pytest.raises(ValueError, match=re.escape(message)):
-        services.grant_create(campaign=pooled, candidacy=old, amount_pence=100_000, reason="r")
+        services.grant_create(created_at=GRANT_DAY, campaign=pooled, candidacy=old, amount_pence=100_000, reason="r")
     notional = Candidacy.objects.filter(election__notional=True).first()
     if notional is not None:
         with pytest.raises(ValueError, match="notional"):
-            services.grant_create(campaign=pooled, candidacy=notional, amount_pence=100_000, reason="r")
+            services.grant_create(campaign=pooled, candidacy=notional, amount_pence=100_000, reason="r",
+                created_at=GRANT_DAY)
     assert Grant.objects.count() == 0
     # A committee decision about a 2024 seat whose candidacy is from another election is refused too.
     pooled.election = None
@@ -117,7 +120,8 @@ def test_the_pooled_notice_states_the_recorded_legal_form(pooled, candidacy, org
     pooled.save(update_fields=["organisation"])
     fund(pooled, 100_000)
     group_legal_status_set(organisation=organisation, legal_form=form, company_number=number)
-    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="r")
+    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="r",
+        created_at=GRANT_DAY)
     (line,) = notices.notice_for_grant(grant).donors
     assert line["permissibility"].startswith(expected)
     assert (f"company no. {number}" in line["evidence"]) == bool(number)
@@ -125,7 +129,8 @@ def test_the_pooled_notice_states_the_recorded_legal_form(pooled, candidacy, org
 
 def test_the_notice_without_a_recorded_form_says_so(pooled, candidacy):
     fund(pooled, 100_000)
-    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="r")
+    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="r",
+        created_at=GRANT_DAY)
     assert notices.notice_for_grant(grant).donors[0]["permissibility"] == notices.FORM_NOT_RECORDED
 
 
@@ -136,12 +141,14 @@ def test_the_over_50_test_is_on_each_donors_total_to_the_candidate(earmarked, ca
     for donor, pence, day in ((ann, 3_000, "06-05"), (bob, 4_000, "06-05")):
         services.donation_record(campaign=earmarked, donor=donor, amount_pence=pence, method="bank_transfer",
                                  reference="e", received_at=at(day), earmarked_candidacy=candidacy)
-    first = services.grant_create(campaign=earmarked, candidacy=candidacy, amount_pence=7_000, reason="one")
+    first = services.grant_create(campaign=earmarked, candidacy=candidacy, amount_pence=7_000, reason="one",
+        created_at=GRANT_DAY)
     assert [(d["name"], d["over_threshold"]) for d in notices.notice_for_grant(first).donors] == [
         ("Ann Kaur", False), ("Bob Evans", False)]
     services.donation_record(campaign=earmarked, donor=ann, amount_pence=3_000, method="bank_transfer",
                              reference="e2", received_at=at("06-09"), earmarked_candidacy=candidacy)
-    second = services.grant_create(campaign=earmarked, candidacy=candidacy, amount_pence=3_000, reason="two")
+    second = services.grant_create(campaign=earmarked, candidacy=candidacy, amount_pence=3_000, reason="two",
+        created_at=GRANT_DAY)
     (line,) = notices.notice_for_grant(second).donors
     assert (line["name"], line["amount_pence"], line["total_to_candidate_pence"], line["over_threshold"]) == (
         "Ann Kaur", 3_000, 6_000, True)

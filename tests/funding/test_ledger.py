@@ -177,6 +177,12 @@ def test_tampering_that_keeps_the_balance_is_still_caught(transactional_db, acco
 def test_a_truncated_chain_is_caught(accounts):
     for pence in (100, 200, 300):
         post(accounts, pence)
+    if connection.vendor == "postgresql":  # the application's role cannot even move the head past the chain there
+        with pytest.raises(DB_REFUSALS, match="only moves forward"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute("UPDATE funding_chainhead SET last_id = 4")
+        assert ChainHead.objects.get().last_id == 3 and ledger.ledger_verify().ok
+        return
     with connection.cursor() as cursor:
         cursor.execute("UPDATE funding_chainhead SET last_id = 4")
     report = ledger.ledger_verify()
@@ -207,6 +213,8 @@ def test_a_checkpoint_row_cannot_be_changed_in_the_database(transactional_db):
                                     public_key="p", signature="s")
     for statement in ("UPDATE funding_ledgercheckpoint SET head_hash = 'forged'",
                       "DELETE FROM funding_ledgercheckpoint"):
-        with pytest.raises(DB_REFUSALS, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        # the trigger refuses it; on PostgreSQL the application's role lacks the right before any trigger runs
+        with pytest.raises(DB_REFUSALS, match="append-only|permission denied for table funding_ledgercheckpoint"), \
+                transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement)
     assert LedgerCheckpoint.objects.get().head_hash == "0" * 64

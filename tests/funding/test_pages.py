@@ -16,7 +16,7 @@ from swingfund.funding import notices, selectors, services
 from swingfund.funding.forms import NAME_REQUIRED
 from swingfund.funding.models import Donation, Grant
 from swingfund.organisations.models import Organisation
-from tests.funding.conftest import approved_decision, at, make_donor
+from tests.funding.conftest import GRANT_DAY, approved_decision, at, make_donor
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,8 @@ def filled(pooled, candidacy):
     services.donation_refund(donation=gift, amount_pence=500, reason="asked", refunded_at=at("06-04"))
     services.donation_record(campaign=pooled, donor=None, amount_pence=90_000, method="cash", reference="env",
                              received_at=at("06-05"))
-    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="backed")
+    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="backed",
+        created_at=GRANT_DAY)
     services.grant_pay(grant=grant, bank_reference="FPS-1")
     return pooled
 
@@ -109,7 +110,8 @@ def test_offline_gift_form_records_a_cheque_and_refuses_bad_input(staff_client, 
 def test_grant_payment_form_and_donation_notice_page_and_pdf(staff_client, pooled, candidacy):
     services.donation_record(campaign=pooled, donor=make_donor("Wyn Rich"), amount_pence=100_000,
                              method="bank_transfer", reference="w", received_at=at("06-01"))
-    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="backed")
+    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="backed",
+        created_at=GRANT_DAY)
     assert staff_client.post(f"/funding/grants/{grant.pk}/pay/", {"reference": "FPS 777"}).status_code == 302
     grant.refresh_from_db()
     assert (grant.status, grant.bank_reference) == (Grant.Status.PAID, "FPS 777")
@@ -124,7 +126,8 @@ def test_grant_payment_form_and_donation_notice_page_and_pdf(staff_client, poole
 def test_the_donation_notice_is_refused_while_the_group_has_no_postal_address(staff_client, pooled, candidacy):
     services.donation_record(campaign=pooled, donor=make_donor("Wyn Rich"), amount_pence=100_000,
                              method="bank_transfer", reference="w", received_at=at("06-01"))
-    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="backed")
+    grant = services.grant_create(campaign=pooled, candidacy=candidacy, amount_pence=100_000, reason="backed",
+        created_at=GRANT_DAY)
     Organisation.objects.filter(pk=pooled.organisation_id).update(address="")
     expected = notices.NOTICE_ADDRESS_MISSING.format(name="Leeds Fair Vote")
     with pytest.raises(notices.NoticeRefused, match=re.escape(expected)):

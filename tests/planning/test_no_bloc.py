@@ -9,23 +9,23 @@ import pytest
 from django.core.management import call_command
 
 from swingfund.planning.sources import NON_VOTER_HEADROOM
-from tests.planning.conftest import ELECTION
+from tests.planning.conftest import NEXT
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def issue_group(demo_org):
-    demo_org.bloc_kind, demo_org.bloc, demo_org.default_election = "none", "", ELECTION
-    demo_org.save()
-    return demo_org
+def issue_group(next_election):
+    next_election.bloc_kind, next_election.bloc, next_election.default_election = "none", "", NEXT
+    next_election.save()
+    return next_election
 
 
 def test_plan_runs_without_a_census_bloc_on_the_groups_defaults(issue_group):
     out = io.StringIO()
     call_command("plan", "--budget", "20000", "--draws", "2000", "--format", "json", stdout=out)
     data = json.loads(out.getvalue())
-    assert data["election"] == ELECTION and data["bloc"] == ""
+    assert data["election"] == NEXT and data["bloc"] == ""
     assert data["allocation"], "money goes somewhere"
     assert sum(row["amount_pence"] for row in data["allocation"]) <= 2_000_000
     assert NON_VOTER_HEADROOM in data["notes"]
@@ -42,4 +42,4 @@ def test_planning_page_opens_on_the_groups_own_defaults(issue_group, client, dja
     html = client.get("/planning/?budget=5000").content.decode()
     assert 'id="allocation"' in html, html[:3000]
     assert "A bloc needs at least one census category" not in html
-    assert f'value="{ELECTION}"' in html and 'value="none"' in html
+    assert f'value="{NEXT}"' in html and 'value="none"' in html

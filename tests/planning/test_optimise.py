@@ -71,7 +71,8 @@ def test_no_worse_than_either_baseline_and_strictly_better_somewhere():
 def test_a_hand_worked_seat():
     # Behind by 100 votes, sd 100 votes. £2,000 at £40 a vote buys 50 votes: P = Φ(-0.5); nothing: Φ(-1).
     problem = Problem(margin=np.array([-100.0]), sigma=np.array([100.0]), headroom=np.array([1_000.0]),
-                      cap_pence=np.array([200_000]), budget_pence=200_000, step_pence=200_000)
+                      cap_pence=np.array([200_000]), budget_pence=200_000, step_pence=200_000,
+                      effect=EffectCurve(cost_per_vote=40.0, cost_low=20.0, cost_high=80.0))
     solution = solve(problem)
     assert solution.amounts_pence.tolist() == [200_000]
     assert solution.expected == pytest.approx(phi(-0.5), abs=1e-12)
@@ -88,10 +89,12 @@ def test_money_beyond_the_headroom_buys_nothing_so_the_optimiser_leaves_it():
 
 def test_effect_curve_is_concave_and_matches_the_stated_segments():
     curve = EffectCurve()
-    # £2,000 at £40/vote = 50 votes; next £3,000 at £80/vote = 37.5; next £5,000 at £160/vote = 31.25.
-    assert curve.votes(200_000) == pytest.approx(50.0)
-    assert curve.votes(500_000) == pytest.approx(87.5)
-    assert curve.votes(1_000_000) == pytest.approx(118.75)
+    # £2,000 at £26.25/vote (£15 an hour × 14 contacts per vote ÷ 8 an hour) = 76.19 votes; next £3,000 at
+    # £52.50/vote = 57.14; next £5,000 at £105/vote (≈ 177 letters × 59p) = 47.62; beyond, still £105 a vote.
+    assert curve.votes(200_000) == pytest.approx(2_000 / 26.25)
+    assert curve.votes(500_000) == pytest.approx(2_000 / 26.25 + 3_000 / 52.5)
+    assert curve.votes(1_000_000) == pytest.approx(2_000 / 26.25 + 3_000 / 52.5 + 5_000 / 105)
+    assert curve.votes(1_500_000) - curve.votes(1_000_000) == pytest.approx(5_000 / 105)
     slopes = np.diff(curve.votes(np.arange(0, 2_000_000, 10_000)))
     assert np.all(np.diff(slopes) <= 1e-12)
 

@@ -1,4 +1,5 @@
-"""`swingfund plan` on the demo organisation and the real 2024 results: the law's caps, fixed decisions, baselines."""
+"""`swingfund plan` on the demo organisation before the next election, forecast from the real 2024 results: the law's
+caps, the committee's approved grants, baselines."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.core.management import CommandError, call_command
 from swingfund.committee.models import Decision
 from swingfund.compliance.models import LegalFigure
 from swingfund.elections.models import Result
-from tests.planning.conftest import BLOC, ELECTION
+from tests.planning.conftest import BLOC, ELECTION, NEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +22,17 @@ BASE, PER_ELECTOR = 1_139_000, {"borough": 8, "burgh": 8, "county": 12}
 
 def plan(*args: str) -> dict:
     out = io.StringIO()
-    call_command("plan", "--election", ELECTION, "--bloc", BLOC, "--draws", "2000", *args, "--format", "json",
+    call_command("plan", "--election", NEXT, "--bloc", BLOC, "--draws", "2000", *args, "--format", "json",
                  stdout=out)
     return json.loads(out.getvalue())
 
 
-def test_acceptance_fields_and_candidate_limits(demo_org):
+def test_acceptance_fields_and_candidate_limits(next_election):
     data = plan("--budget", "20000")
     assert data["allocation"], "the demo group backs candidates, so money goes somewhere"
     assert sum(r["amount_pence"] for r in data["allocation"]) <= 2_000_000
     for row in data["allocation"]:
+        # the electorate of the latest register known before the election: 2024's, the forecast's base
         result = Result.objects.select_related("constituency").get(election_id=ELECTION,
                                                                    constituency__gss_code=row["gss_code"])
         rate = PER_ELECTOR[result.constituency.constituency_type.lower()]
@@ -51,17 +53,20 @@ def test_acceptance_fields_and_candidate_limits(demo_org):
     assert any("Green and Gerber" in n for n in data["notes"])
 
 
-def test_committee_decisions_are_fixed(demo_org):
+def test_committee_decisions_are_fixed(next_election):
     decided = {d.proposal.constituency.gss_code: d.proposal.amount_pence
-               for d in Decision.objects.filter(outcome="approved", proposal__kind="grant",
-                                                proposal__organisation=demo_org).select_related("proposal__constituency")}
-    assert decided, "the demo committee approves grants"
+               for d in Decision.objects.filter(outcome="approved", proposal__kind="grant", proposal__election_id=NEXT,
+                                                proposal__organisation=next_election)
+               .select_related("proposal__constituency")}
+    assert decided, "the committee approved grants"
     rows = {r["gss_code"]: r for r in plan("--budget", "20000")["allocation"]}
+    assert set(rows) == set(decided)  # new money only where the committee approved a grant, on top of it
     for code, amount in decided.items():
-        assert rows[code]["decided"] and rows[code]["fixed_pence"] == amount and rows[code]["amount_pence"] == 0
+        assert rows[code]["decided"] and rows[code]["fixed_pence"] == amount
+        assert rows[code]["amount_pence"] + amount <= rows[code]["cap"]["pence"]
 
 
-def test_local_channel_respects_the_s75_permitted_sum(demo_org):
+def test_local_channel_respects_the_s75_permitted_sum(next_election):
     data = plan("--budget", "20000", "--channel", "local")
     assert data["allocation"]
     for row in data["allocation"]:
@@ -70,7 +75,7 @@ def test_local_channel_respects_the_s75_permitted_sum(demo_org):
     assert any(r["binding_cap"] and "permitted sum" in r["binding_cap"] for r in data["allocation"])
 
 
-def test_campaign_channel_respects_constituency_limit_and_notification_threshold(demo_org):
+def test_campaign_channel_respects_constituency_limit_and_notification_threshold(next_election):
     # An administrator's edit of a legal figure takes effect in the plan: a £3,000 constituency limit binds.
     LegalFigure.objects.filter(key="non_party_constituency_limit").update(value=300_000)
     data = plan("--budget", "20000", "--channel", "campaign")
@@ -82,13 +87,13 @@ def test_campaign_channel_respects_constituency_limit_and_notification_threshold
     assert any(r["binding_cap"] == "notification threshold (not registered)" for r in unregistered["allocation"])
 
 
-def test_fixed_grants_mode_gives_nothing_or_one_grant(demo_org):
+def test_fixed_grants_mode_gives_nothing_or_one_grant(next_election):
     data = plan("--budget", "3000", "--grant", "1000")
     assert {r["amount_pence"] for r in data["allocation"]} <= {0, 100_000}
     assert data["allocated_pence"] <= 300_000
 
 
-def test_bad_input_is_refused_with_a_clear_message(demo_org):
+def test_bad_input_is_refused_with_a_clear_message(next_election):
     with pytest.raises(CommandError, match="--budget: 'lots' is not an amount in pounds"):
         plan("--budget", "lots")
     with pytest.raises(CommandError, match="No organisation 'nobody'"):
@@ -97,8 +102,8 @@ def test_bad_input_is_refused_with_a_clear_message(demo_org):
         plan("--budget", "100", "--cost-per-vote", "40:50:30")
 
 
-def test_organisers_page_shows_the_plan_and_the_public_is_sent_to_sign_in(demo_org, client, django_user_model):
-    url = f"/planning/?election={ELECTION}&bloc={BLOC}&budget=5000"
+def test_organisers_page_shows_the_plan_and_the_public_is_sent_to_sign_in(next_election, client, django_user_model):
+    url = f"/planning/?election={NEXT}&bloc={BLOC}&budget=5000"
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     from swingfund.accounts.services import role_grant
@@ -111,9 +116,9 @@ def test_organisers_page_shows_the_plan_and_the_public_is_sent_to_sign_in(demo_o
     outsider = django_user_model.objects.create_user("outsider", password="x")
     role_grant(user=outsider, organisation=other, role="organiser")
     client.force_login(outsider)  # another organisation's organiser may not plan with this one's decisions
-    assert client.get(f"{url}&organisation={demo_org.slug}").status_code == 403
+    assert client.get(f"{url}&organisation={next_election.slug}").status_code == 403
     organiser = django_user_model.objects.create_user("planner", password="x")
-    role_grant(user=organiser, organisation=demo_org, role="organiser")
+    role_grant(user=organiser, organisation=next_election, role="organiser")
     client.force_login(organiser)
     html = client.get(url).content.decode()
     assert 'id="allocation"' in html and "<svg" in html and "Marginal value of the next £1,000" in html

@@ -40,7 +40,7 @@ def seat(figures):
     seat = Constituency.objects.create(gss_code="E14001001", boundary_set="pcon2024", name="Testford",
                                        nation="E", constituency_type="Borough", source=source)
     candidacy = Candidacy.objects.create(election=election, constituency=seat, person_name="Alex Example",
-                                         source=source)
+                                         became_candidate_on=dt.date(2024, 5, 23), source=source)
     Result.objects.create(election=election, constituency=seat, electorate=60_000, valid_votes=40_000, majority=500,
                           source=source)
     return candidacy  # limit: £11,390 + 8p × 60,000 = £16,190

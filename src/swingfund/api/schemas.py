@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
 
 class Problem(Schema):
-    detail: str
+    detail: str = Field(min_length=1)
+
+
+class ValidationIssue(Schema):
+    """One problem with a parameter or the body, as django-ninja reports it (`loc` says where)."""
+
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationProblem(Schema):
+    """A 422: the parameters or body that do not validate (a list), or a write the law or an idempotency key refuses
+    (a sentence)."""
+
+    detail: str | list[ValidationIssue]
 
 
 class ElectionOut(Schema):
@@ -207,9 +222,10 @@ class LedgerOut(Schema):
 
 
 class GiftIn(Schema):
-    amount: str
-    method: str
-    reference: str
+    amount: str = Field(min_length=1, max_length=30, description="In pounds: '25', '£1,025.50'.")
+    method: Literal["cash", "cheque", "bank_transfer"] = Field(description="An offline method (card gifts come "
+                                                                           "through the payment provider).")
+    reference: str = Field(max_length=200)
     received_on: dt.date | None = None
     anonymous: bool = False
     name: str = ""
@@ -253,6 +269,7 @@ class EvaluationOut(Schema):
     summary: dict[str, Any]
     seats: list[SeatEvaluationOut]
     notes: list[str]
+    stored_forecasts: list[dict[str, Any]] = []  # the forecasts the group stored, scored (evaluation/stored.py)
 
 
 class SupporterIn(Schema):

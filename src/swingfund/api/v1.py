@@ -60,9 +60,42 @@ METHOD_NOT_OFFLINE = "Method {method!r} is not an offline method: use one of {kn
 NAME_OR_ANONYMOUS = "Give the donor's name, or mark the gift anonymous (not both)."
 
 
+ERROR_RESPONSES = {  # every answer the API may give besides an operation's own, documented on every operation
+    "400": "Bad input: a parameter out of its range, or a value the service refuses; `detail` names the problem.",
+    "404": "No such election, organisation, campaign, person or page.",
+    "422": "A parameter or body that does not validate (`detail` lists each problem), or a write the law refuses.",
+    "429": "Too many requests, or too many new calculations, from this address: see Retry-After.",
+    "503": "Every compute slot is busy: try again after Retry-After seconds.",
+}
+UNAUTHORISED = "No valid bearer token (`Authorization: Bearer …`), or the token has expired or been revoked."
+
+
 class CorsNinjaAPI(NinjaAPI):
     """Read-only responses (GET, HEAD) may be read by any web page: `Access-Control-Allow-Origin: *`. Write
-    endpoints get no CORS headers, so a browser page elsewhere cannot call them with a visitor's credentials."""
+    endpoints get no CORS headers, so a browser page elsewhere cannot call them with a visitor's credentials.
+    Its OpenAPI schema documents the error answers every operation may give (`ERROR_RESPONSES`, and 401 where a
+    token is needed), each with its body (`schemas.Problem`; a validation error's `detail` is a list)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Problem"] = schemas.Problem.model_json_schema()
+        components["ValidationProblem"] = schemas.ValidationProblem.model_json_schema(
+            ref_template="#/components/schemas/{model}")
+        components.update(components["ValidationProblem"].pop("$defs", {}))
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                errors = dict(ERROR_RESPONSES)
+                if operation.get("security"):
+                    errors["401"] = UNAUTHORISED
+                for code, description in errors.items():
+                    if code in responses:
+                        continue
+                    ref = "ValidationProblem" if code == "422" else "Problem"
+                    responses[code] = {"description": description, "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+        return schema
 
     def create_response(self, request: HttpRequest, data, *, status=None, temporal_response=None) -> HttpResponse:
         response = super().create_response(request, data, status=status, temporal_response=temporal_response)
@@ -283,7 +316,7 @@ def ledger(request: HttpRequest, campaign: str | None = None, limit: int = Query
 
 
 @api.post("/campaigns/{slug}/gifts", response={201: schemas.GiftOut, 400: schemas.Problem, 403: schemas.Problem,
-                                               422: schemas.Problem},
+                                               422: schemas.ValidationProblem},
           auth=OrganiserToken(), throttle=[AuthRateThrottle(WRITE_RATE)], tags=["funding"],
           openapi_extra=IDEMPOTENCY_DOC)
 def gift_create(request: HttpRequest, slug: str, payload: schemas.GiftIn):
@@ -331,7 +364,7 @@ CONSENT_EVIDENCE = "Say where and how the person gave their consent (evidence), 
 
 
 @api.post("/organisations/{slug}/supporters", response={201: schemas.SupporterOut, 400: schemas.Problem,
-                                                        403: schemas.Problem, 422: schemas.Problem},
+                                                        403: schemas.Problem, 422: schemas.ValidationProblem},
           auth=OrganiserToken(), throttle=[AuthRateThrottle(WRITE_RATE)], tags=["outreach"],
           openapi_extra=IDEMPOTENCY_DOC)
 def supporter_create(request: HttpRequest, slug: str, payload: schemas.SupporterIn):

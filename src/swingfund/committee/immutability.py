@@ -26,6 +26,9 @@ from django.db import connection as default_connection
 from swingfund import appendonly
 
 IMMUTABLE_TABLES = ("committee_decision", "committee_vote", "committee_auditevent")
+# The record chain's links and checkpoints (`chain.py`): append-only too, with triggers of migration 0008 that, like
+# the ledger's, let the whole-database flush empty them (so they are not lifted by `triggers_lifted`).
+CHAIN_TABLES = ("committee_chainlink", "committee_recordcheckpoint")
 TRIGGER_MESSAGE = "swingfund: committee records are append-only"
 # A proposal may change while it is open; once decided (status 'decided') it is as final as its decision, and once
 # withdrawn by its proposer (status 'withdrawn') it is as final as the withdrawal in the audit log.

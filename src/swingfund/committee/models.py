@@ -240,3 +240,53 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class ChainLink(AppendOnlyModel):
+    """One vote or decision on the committee's record chain (`chain.py`), in the order written: its position, the
+    hash of its predecessor and its own hash over the record's canonical document."""
+
+    class Record(models.TextChoices):
+        VOTE = "vote", "vote"
+        DECISION = "decision", "decision"
+
+    position = models.BigIntegerField(primary_key=True)
+    record = models.CharField(max_length=10, choices=Record.choices)
+    object_id = models.BigIntegerField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(position__gte=1), name="chainlink_position_positive"),
+            models.CheckConstraint(condition=Q(record__in=["vote", "decision"]), name="chainlink_record_valid"),
+            models.UniqueConstraint(fields=["record", "object_id"], name="chainlink_one_per_record"),
+        ]
+
+
+class RecordChainHead(models.Model):
+    """The single row locked while a link is appended; `last_position`/`last_hash` describe the newest link."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_position = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="recordchainhead_single_row")]
+
+
+class RecordCheckpoint(AppendOnlyModel):
+    """A signed statement of the committee chain's head (`swingfund ledger checkpoint` signs it with the ledger's
+    key, `funding.checkpoints`): after `tree_size` links the head hash was `head_hash`."""
+
+    tree_size = models.BigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    key_id = models.CharField(max_length=64)
+    public_key = models.CharField(max_length=64, help_text="Raw Ed25519 public key, base64.")
+    signature = models.CharField(max_length=128, help_text="Ed25519 signature of the statement, base64.")
+
+    class Meta:
+        ordering = ["tree_size", "id"]
+        constraints = [models.CheckConstraint(condition=Q(tree_size__gte=0), name="recordcheckpoint_size_nonneg")]

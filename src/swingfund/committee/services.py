@@ -20,7 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from swingfund.committee import content, rules, selectors
+from swingfund.committee import chain, content, rules, selectors
 from swingfund.committee.models import (
     AuditEvent,
     CommitteeMember,
@@ -384,6 +384,7 @@ def vote_cast(*, proposal: Proposal, user: AbstractBaseUser, choice: str, propos
             raise CommitteeError(ERROR_ALREADY_VOTED.format(member=member.display_name, id=proposal.pk))
         vote = Vote.objects.create(proposal=proposal, member=member, choice=choice,
                                    proposal_hash=proposal_hash, cast_at=timezone.now(), reason=reason)
+        chain.append(vote)
         _audit(organisation=proposal.organisation, actor=user, action="vote.cast", obj=proposal,
                summary=f"voted on proposal #{proposal.pk}",
                details={"member": member.pk, "choice": choice, "proposal_hash": proposal_hash, "reason": reason})
@@ -421,6 +422,7 @@ def _record_decision(*, proposal: Proposal, count: rules.Tally, closed_by: Abstr
         decided_at=now, closed_by=closed_by, proposal_hash=proposal.content_hash, tally=count.as_dict(),
         ballots=ballots, recused=recused, explanation=count.explanation, reasons=reasons,
     )
+    chain.append(decision)
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.DECIDED, updated_at=now)
     proposal.status = Proposal.Status.DECIDED
     _audit(organisation=proposal.organisation, actor=closed_by, action=f"decision.{count.outcome}", obj=proposal,

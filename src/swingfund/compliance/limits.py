@@ -40,6 +40,8 @@ class Figure:
             return money(self.value, short=True)
         if self.unit == Unit.PENCE_PER_ELECTOR:
             return f"{self.value}p per elector"
+        if self.unit == Unit.MONTHS:
+            return f"{self.value} months"
         return f"{self.value} days"
 
     @property

@@ -8,8 +8,7 @@ from datetime import date
 from django.db.models import Count
 
 from swingfund.compliance.general import NATIONS, NO_SEATS, Status
-from swingfund.compliance.selectors import figure_table, legal_status_for
-from swingfund.compliance.timetables import regulated_period
+from swingfund.compliance.selectors import legal_status_for
 
 
 def limits_status(organisation) -> Status:
@@ -33,12 +32,11 @@ def seats_per_nation(*, boundary_set: str) -> dict[str, int]:
 
 
 def regulated_period_for(*, election_id: str) -> tuple[date, date]:
-    """The regulated period of `election_id`, starting the day after an earlier general election's poll when that
-    was less than 365 days before (PPERA 2000 Sch 10 para 3(3)(b)), from the imported elections."""
-    from swingfund.elections.models import Election
+    """The regulated period of `election_id` as spending is counted in it: starting the day after an earlier
+    general election's poll when that was less than 365 days before (PPERA 2000 Sch 10 para 3(3)(b)), from the
+    imported elections, and ending on the polling day in force. While that day is provisional, the range assumed
+    (`selectors_bydate.counted_period_for`: from the day after the previous general election)."""
+    from swingfund.compliance.selectors_bydate import counted_period_for
 
-    figures = figure_table()
-    polling = regulated_period(figures=figures, election_id=election_id)[1]
-    previous = (Election.objects.filter(pk__startswith="parl.", notional=False, poll_date__lt=polling)
-                .order_by("-poll_date").values_list("poll_date", flat=True).first())
-    return regulated_period(figures=figures, election_id=election_id, previous_poll=previous)
+    period = counted_period_for(election_id=election_id)
+    return period.counted_start, period.end

@@ -48,14 +48,16 @@ def poll_date(*, election_id: str) -> date:
     return built.date if isinstance(built.date, date) else date.fromisoformat(built.date)
 
 
-def regulated_period(*, figures: FigureTable, election_id: str, previous_poll: date | None = None) -> tuple[date, date]:
+def regulated_period(*, figures: FigureTable, election_id: str, previous_poll: date | None = None,
+                     polling: date | None = None) -> tuple[date, date]:
     """First and last day of the non-party regulated period: the `regulated_period_days` days up to and including
     polling day (PPERA 2000 Sch 10 para 3), or from the day after an earlier general election's poll if that was
-    more recent (`previous_poll`)."""
+    more recent (`previous_poll`). `polling` is the polling day in force when it differs from the date in the id
+    (an election whose expected date has moved); by default, the id's date."""
     built = parse_election_id(election_id)
     if built.election_type != "parl" or built.contest_type == "by":
         raise ValueError(NO_REGULATED_PERIOD.format(election_id=election_id))
-    polling = poll_date(election_id=election_id)
+    polling = polling or poll_date(election_id=election_id)
     days = figures.get("regulated_period_days", on=polling)
     start = polling - timedelta(days=days.value - 1)
     if previous_poll is not None and previous_poll >= start:
@@ -68,12 +70,14 @@ def in_regulated_period(*, figures: FigureTable, election_id: str, on: date) -> 
     return start <= on <= end
 
 
-def election_dates(*, figures: FigureTable, election_id: str, nation: str | None = None) -> ElectionDates:
+def election_dates(*, figures: FigureTable, election_id: str, nation: str | None = None,
+                   polling: date | None = None, previous_poll: date | None = None) -> ElectionDates:
     """The regulated period plus the statutory timetable (notice of election, nominations, registration and
-    postal/VAC deadlines) computed by `uk-election-timetables` for the nation's bank holidays."""
-    start, end = regulated_period(figures=figures, election_id=election_id)
-    group_id = parse_election_id(election_id).election_group_id
-    election = from_election_id(group_id, country=COUNTRIES.get(nation or "E"))
+    postal/VAC deadlines) computed by `uk-election-timetables` for the nation's bank holidays. `polling`: the
+    polling day in force, when it differs from the id's date."""
+    start, end = regulated_period(figures=figures, election_id=election_id, polling=polling,
+                                  previous_poll=previous_poll)
+    election = from_election_id(f"parl.{end.isoformat()}", country=COUNTRIES.get(nation or "E"))
     source = "uk-election-timetables (Democracy Club), from the Representation of the People Act 1983 timetable"
     timetable = [TimetableDate(label=row["label"], date=row["date"], source=source) for row in election.timetable]
     regulated = "PPERA 2000, Schedule 10 para 3"

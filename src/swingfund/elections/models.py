@@ -41,9 +41,21 @@ class DataSource(models.Model):
         return f"{self.title} ({self.publisher})"
 
 
+class ElectionKind(models.TextChoices):
+    GENERAL = "general", "UK general election"
+    BY_ELECTION = "by", "By-election (one seat)"
+
+
 class Election(models.Model):
-    """One poll, named by its Democracy Club id (`parl.YYYY-MM-DD`). Notional results (a past election
-    recomputed on newer boundaries) are separate elections with `notional=True` and their own id."""
+    """One poll, named by its Democracy Club id (`parl.YYYY-MM-DD`; a by-election by its ballot id,
+    `parl.<seat-slug>.by.YYYY-MM-DD`). Notional results (a past election recomputed on newer boundaries) are
+    separate elections with `notional=True` and their own id.
+
+    An election may lie in the future: its `poll_date` is then expected (`poll_date_provisional`, with the
+    assumption it rests on in `date_assumption`) or announced, and it is forecast from its `baseline` election's
+    result. A by-election is one seat (`seat`). The date in the id is the one it was added with; `poll_date` is
+    the date in force, and every date-derived figure is computed from it.
+    """
 
     id = models.CharField(max_length=80, primary_key=True)
     name = models.CharField(max_length=200)
@@ -51,9 +63,30 @@ class Election(models.Model):
     boundary_set = models.CharField(max_length=10, choices=BoundarySet.choices)
     notional = models.BooleanField(default=False)
     source = models.ForeignKey(DataSource, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=ElectionKind.choices, default=ElectionKind.GENERAL)
+    poll_date_provisional = models.BooleanField(
+        default=False, help_text="True while the polling date is expected, not announced.")
+    date_assumption = models.CharField(
+        max_length=300, blank=True, help_text="What a provisional polling date assumes, in words.")
+    baseline = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The election whose result this one is forecast from.")
+    seat = models.ForeignKey(
+        "Constituency", null=True, blank=True, on_delete=models.PROTECT, related_name="by_elections",
+        help_text="A by-election's one seat.")
+    parliament_first_met = models.DateField(
+        null=True, blank=True, help_text="The day the outgoing parliament first met (a general election's long "
+                                         "campaign starts the day after 55 months from it; RPA 1983 s.76ZA).")
 
     class Meta:
         ordering = ["poll_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="by") & Q(seat__isnull=False)) | (Q(kind="general") & Q(seat__isnull=True)),
+                name="election_by_election_has_one_seat",
+            ),
+            models.CheckConstraint(condition=~Q(baseline=models.F("id")), name="election_baseline_not_itself"),
+        ]
 
     def __str__(self) -> str:
         return self.id
@@ -114,8 +147,21 @@ class Person(models.Model):
         return self.name
 
 
+class CandidacyStatus(models.TextChoices):
+    STANDING = "standing", "standing"
+    WITHDRAWN = "withdrawn", "withdrawn"
+    NOT_NOMINATED = "not_nominated", "not nominated"
+
+
 class Candidacy(models.Model):
-    """One person standing in one seat at one election. Notional elections have party rows and no person."""
+    """One person standing in one seat at one election. Notional elections have party rows and no person.
+
+    A prospective candidacy (announced before nominations, entered by hand or from a CSV) carries the URL and date
+    of its announcement; Democracy Club's list for the election reconciles with it later (`candidacies.py`). A
+    candidacy withdrawn or not nominated is marked (`status`, with the date and source of the change), never
+    deleted. `illustrative` marks invented demo candidacies. `contact_email` is the address Democracy Club
+    publishes for the candidate, used only to send the group's candidate survey.
+    """
 
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="candidacies")
     constituency = models.ForeignKey(Constituency, on_delete=models.PROTECT, related_name="candidacies")
@@ -126,12 +172,37 @@ class Candidacy(models.Model):
     elected = models.BooleanField(default=False)
     sitting_mp = models.BooleanField(default=False)
     former_mp = models.BooleanField(default=False)
+    became_candidate_on = models.DateField(
+        null=True, blank=True, help_text="The day the person became a candidate in law (declared or nominated; "
+                                         "RPA 1983 s.118A). Blank when not recorded.")
     source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=CandidacyStatus.choices, default=CandidacyStatus.STANDING)
+    status_changed_on = models.DateField(null=True, blank=True, help_text="When it was withdrawn or not nominated.")
+    status_source_url = models.URLField(max_length=500, blank=True, help_text="Where the change of status is stated.")
+    source_url = models.URLField(max_length=500, blank=True, help_text="Where the candidacy was announced.")
+    announced_on = models.DateField(null=True, blank=True, help_text="When the candidacy was announced.")
+    illustrative = models.BooleanField(default=False, help_text="Invented for the demo, and labelled so.")
+    contact_email = models.EmailField(blank=True, help_text="As published by Democracy Club; for the survey only.")
+    recorded_at = models.DateTimeField(null=True, blank=True, help_text="When entered by hand or last reconciled.")
 
     class Meta:
         ordering = ["election", "constituency", "-votes"]
         verbose_name_plural = "candidacies"
         indexes = [models.Index(fields=["election", "constituency"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["standing", "withdrawn", "not_nominated"]), name="candidacy_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="standing") | Q(status_changed_on__isnull=False),
+                name="candidacy_status_change_dated",
+            ),
+            models.UniqueConstraint(
+                fields=["election", "constituency", "person"],
+                condition=Q(person__isnull=False),
+                name="candidacy_one_per_person_seat",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_name or self.party} — {self.constituency.name} ({self.election_id})"
@@ -223,3 +294,63 @@ class Postcode(models.Model):
 
     def __str__(self) -> str:
         return self.postcode
+
+
+class PollArea(models.TextChoices):
+    """Where a poll sampled: Great Britain as a whole, or one nation's own poll."""
+
+    GB = "GB", "Great Britain"
+    SCOTLAND = "S", "Scotland"
+    WALES = "W", "Wales"
+
+
+class Poll(models.Model):
+    """One published opinion poll of Westminster voting intention: who ran it, when, how many, where.
+
+    Its shares are `PollShare` rows, one per party reported, kept by the label the file gives (a party that did not
+    stand last time is allowed; labels are matched to parties when the polls are used). `source` is the poll
+    file it came from (its name, checksum and import time); `illustrative` marks invented polls (the demo's),
+    never real ones.
+    """
+
+    pollster = models.CharField(max_length=120)
+    fieldwork_start = models.DateField()
+    fieldwork_end = models.DateField()
+    sample_size = models.PositiveIntegerField()
+    area = models.CharField(max_length=2, choices=PollArea.choices)
+    illustrative = models.BooleanField(default=False, help_text="Invented numbers (a demo), not a real poll.")
+    line = models.PositiveIntegerField(help_text="Line of the poll file this poll was read from.")
+    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-fieldwork_end", "pollster", "area"]
+        constraints = [
+            models.CheckConstraint(condition=Q(fieldwork_end__gte=models.F("fieldwork_start")),
+                                   name="poll_fieldwork_in_order"),
+            models.CheckConstraint(condition=Q(sample_size__gte=1), name="poll_sample_positive"),
+            models.CheckConstraint(condition=Q(area__in=["GB", "S", "W"]), name="poll_area_known"),
+            models.UniqueConstraint(fields=["source", "pollster", "area", "fieldwork_start", "fieldwork_end"],
+                                    name="poll_unique_in_file"),
+        ]
+        indexes = [models.Index(fields=["area", "fieldwork_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.pollster} {self.area} {self.fieldwork_start}–{self.fieldwork_end} (n={self.sample_size})"
+
+
+class PollShare(models.Model):
+    """One party's share in one poll, as a fraction of those giving a party (0–1)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="shares")
+    party_label = models.CharField(max_length=120, help_text="The party as the poll file names it (Con, Reform UK).")
+    share = models.FloatField()
+
+    class Meta:
+        ordering = ["poll", "-share"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "party_label"], name="pollshare_unique_party"),
+            models.CheckConstraint(condition=Q(share__gte=0) & Q(share__lte=1), name="pollshare_share_0_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_label} {self.share:.1%}"

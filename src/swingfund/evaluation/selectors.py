@@ -15,6 +15,7 @@ from swingfund.committee.models import Decision, Proposal
 from swingfund.display import money
 from swingfund.elections.models import Candidacy, Election, Result
 from swingfund.evaluation import scoring
+from swingfund.evaluation.stored import stored_forecast_scores
 from swingfund.funding.models import Grant
 from swingfund.organisations.models import Organisation
 from swingfund.targeting.bloc import Assumptions, bloc_parse
@@ -79,6 +80,7 @@ class Evaluation:
     seats: list[SeatEvaluation]
     prior_election: str | None
     notes: list[str] = field(default_factory=list)
+    stored_forecasts: list[dict[str, object]] = field(default_factory=list)
 
     def summary(self) -> dict[str, object]:
         won = sum(s.won for s in self.seats)
@@ -102,12 +104,28 @@ class Evaluation:
                     low=np.array([s.forecast_lead_interval[0] for s in scored]),
                     high=np.array([s.forecast_lead_interval[1] for s in scored])), 4),
                 "interval_level": "5–95 %",
+                **_reliability(p=[s.forecast_p_win for s in scored], won=[s.won for s in scored]),
             }
         return out
 
     def as_dict(self) -> dict[str, object]:
         return {"election": self.election_id, "organisation": self.organisation, "bloc": self.bloc,
-                "summary": self.summary(), "seats": [s.as_dict() for s in self.seats], "notes": self.notes}
+                "summary": self.summary(), "seats": [s.as_dict() for s in self.seats], "notes": self.notes,
+                "stored_forecasts": self.stored_forecasts}
+
+
+def _reliability(*, p: list[float], won: list[bool]) -> dict[str, object]:
+    """The reliability table of the backed candidates' P(win), for every scored seat and for the competitive ones
+    (the forecast's favourite, backed candidate or not, below `backtest.COMPETITIVE_BELOW`): the near-certain
+    seats would otherwise fill the table and hide how the close calls did."""
+    from swingfund.targeting.backtest import COMPETITIVE_BELOW, reliability_table
+
+    pairs = [(float(a), float(b)) for a, b in zip(p, won, strict=True)]
+    close = [(a, b) for a, b in pairs if max(a, 1 - a) < COMPETITIVE_BELOW]
+    return {"reliability": reliability_table(pairs), "competitive_below": COMPETITIVE_BELOW,
+            "competitive_seats": len(close), "reliability_competitive": reliability_table(close),
+            "brier_competitive": round(scoring.brier(p=np.array([a for a, _ in close]),
+                                                     won=np.array([b for _, b in close])), 4) if close else None}
 
 
 def organisation_get(*, slug: str) -> Organisation:
@@ -261,7 +279,8 @@ def evaluate(*, election_id: str, organisation: str, bloc: str | None = None,
         *[f"Source: {s.title} — {s.publisher} ({s.file_name})" for s in table.sources],
     ]
     return Evaluation(election_id=election.pk, organisation=org.slug, bloc=bloc or "", seats=rows,
-                      prior_election=prior.pk if prior else None, notes=notes)
+                      prior_election=prior.pk if prior else None, notes=notes,
+                      stored_forecasts=stored_forecast_scores(organisation=org, election_id=election.pk))
 
 
 def track_record(*, organisation: str, bloc: str | None = None) -> list[Evaluation]:

@@ -16,6 +16,9 @@ from swingfund.funding.models import Campaign, Donation, Grant, Method
 CAMPAIGN_START = dt.datetime(2024, 5, 23, 9, 0, tzinfo=dt.UTC)
 CAMPAIGN_END = dt.datetime(2024, 7, 4, 22, 0, tzinfo=dt.UTC)
 CHECKED_AT = dt.datetime(2024, 6, 20, 10, 0, tzinfo=dt.UTC)
+# The demo rehearses the 2024 election: its grants are made and paid inside the candidacies (after the close of
+# nominations, before polling day), where the law by date allows them.
+GRANT_AT = dt.datetime(2024, 6, 21, 10, 0, tzinfo=dt.UTC)
 
 # (reference, name, email, address, postcode, pounds, method, day in June 2024, consent, checked elector)
 DEMO_GIFTS = [
@@ -99,9 +102,9 @@ def demo_run(*, organisation) -> DemoSummary:
                                      reference=TOP_UP_REFERENCE, external_id=TOP_UP_REFERENCE,
                                      received_at=dt.datetime(2024, 6, 14, 12, 0, tzinfo=dt.UTC))
         for decision in decisions:
-            grant = services.grant_create_from_decision(decision=decision, campaign=pooled)
+            grant = services.grant_create_from_decision(decision=decision, campaign=pooled, created_at=GRANT_AT)
             if grant.status == Grant.Status.PAYABLE:
-                services.grant_pay(grant=grant, bank_reference=f"DEMO-GRANT-{decision.pk}")
+                services.grant_pay(grant=grant, bank_reference=f"DEMO-GRANT-{decision.pk}", paid_at=GRANT_AT)
         if decisions:
             _earmarked_demo(organisation, decisions[0].proposal.candidacy)
     paid = Grant.objects.filter(campaign=pooled, status=Grant.Status.PAID)
@@ -125,5 +128,6 @@ def _earmarked_demo(organisation, candidacy) -> None:
     if not Grant.objects.filter(campaign=campaign, candidacy=candidacy).exists():
         total = sum(p for *_, p, _ in EARMARKED_GIFTS) * 100
         grant = services.grant_create(campaign=campaign, candidacy=candidacy, amount_pence=total,
-                                      reason="Earmarked gifts passed on to the candidate the donors chose.")
-        services.grant_pay(grant=grant, bank_reference=f"DEMO-EM-GRANT-{grant.pk}")
+                                      reason="Earmarked gifts passed on to the candidate the donors chose.",
+                                      created_at=GRANT_AT)
+        services.grant_pay(grant=grant, bank_reference=f"DEMO-EM-GRANT-{grant.pk}", paid_at=GRANT_AT)

@@ -33,6 +33,9 @@ ZERO_ENTRY = "A ledger entry cannot be zero pence."
 NOT_INTEGER = "Ledger amounts are integer pence; got {value!r}."
 ALREADY_REVERSED = "Ledger transaction #{id} has already been reversed by #{by}."
 VERIFY_CHUNK = 2000
+EXPORT_FORMAT = "swingfund-ledger/2"  # the public JSON export: each transaction carries its hash inputs ("hashed")
+HASH_RULE = ("sha256 of the UTF-8 JSON of each transaction's \"hashed\" object, keys sorted, no spaces, non-ASCII "
+             "unescaped; its prev_hash is the previous transaction's hash (the first's is genesis_hash)")
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def _utc_text(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def canonical_bytes(
+def hash_document(
     *,
     position: int,
     posted_at: dt.datetime,
@@ -123,10 +126,11 @@ def canonical_bytes(
     reverses_id: int | None,
     prev_hash: str,
     entries: Iterable[tuple[str, int, str]],
-) -> bytes:
-    """The exact bytes hashed for one transaction: sorted-key compact JSON of its fields and its entries
-    (account code, pence, memo) in posting order, plus the previous transaction's hash."""
-    document = {
+) -> dict:
+    """Every input of one transaction's hash, as the JSON object that is hashed: its fields and its entries (account
+    code, pence, memo) in posting order, plus the previous transaction's hash. The public ledger export publishes
+    exactly this object per transaction (`public_chain`), so anyone can recompute the chain without the database."""
+    return {
         "position": position,
         "posted_at": _utc_text(posted_at),
         "kind": kind,
@@ -136,12 +140,37 @@ def canonical_bytes(
         "prev_hash": prev_hash,
         "entries": [[code, int(amount), memo] for code, amount, memo in entries],
     }
+
+
+def document_bytes(document: dict) -> bytes:
+    """The canonical serialisation hashed: sorted keys, no spaces, UTF-8 (not ASCII-escaped)."""
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def canonical_bytes(**fields) -> bytes:
+    """The exact bytes hashed for one transaction: `document_bytes(hash_document(**fields))`."""
+    return document_bytes(hash_document(**fields))
 
 
 def transaction_hash(**fields) -> str:
     """SHA-256 (hex) of `canonical_bytes(**fields)`."""
     return hashlib.sha256(canonical_bytes(**fields)).hexdigest()
+
+
+def stored_hash_document(tx: LedgerTransaction, entries: Sequence[Entry]) -> dict:
+    """`hash_document` of a stored transaction, from its row and its entries (in posting order)."""
+    return hash_document(
+        position=tx.pk, posted_at=tx.posted_at, kind=tx.kind, description=tx.description,
+        campaign_id=tx.campaign_id, reverses_id=tx.reverses_id, prev_hash=tx.prev_hash,
+        entries=[(e.account.code, e.amount_pence, e.memo) for e in entries])
+
+
+def hash_documents() -> dict[int, dict]:
+    """{position: `stored_hash_document`} of every transaction: what the public export carries, so that the chain can
+    be recomputed from the export alone (`tools/verify_ledger.py`)."""
+    rows = LedgerTransaction.objects.order_by("id").prefetch_related("entries__account")
+    return {tx.pk: stored_hash_document(tx, sorted(tx.entries.all(), key=lambda e: e.pk))
+            for tx in rows.iterator(chunk_size=VERIFY_CHUNK)}
 
 
 # --- posting -------------------------------------------------------------------------------------------
@@ -303,16 +332,7 @@ def ledger_verify(*, progress=None) -> VerifyReport:
             return report.fail(tx.pk, f"transaction #{tx.pk} found where #{expected} was expected (gap in the chain)")
         if tx.prev_hash != prev_hash:
             return report.fail(tx.pk, f"transaction #{tx.pk} does not point at the hash of its predecessor")
-        digest = transaction_hash(
-            position=tx.pk,
-            posted_at=tx.posted_at,
-            kind=tx.kind,
-            description=tx.description,
-            campaign_id=tx.campaign_id,
-            reverses_id=tx.reverses_id,
-            prev_hash=tx.prev_hash,
-            entries=[(e.account.code, e.amount_pence, e.memo) for e in entries],
-        )
+        digest = hashlib.sha256(document_bytes(stored_hash_document(tx, entries))).hexdigest()
         if digest != tx.hash:
             return report.fail(tx.pk, f"transaction #{tx.pk} has been altered: its hash does not match its contents")
         total = sum(e.amount_pence for e in entries)

@@ -18,13 +18,14 @@ from swingfund.compliance.checks import ComplianceRefusal, registration_warning
 from swingfund.compliance.selectors import figure, figure_table
 from swingfund.display import money
 from swingfund.elections.models import Candidacy
-from swingfund.funding import charts, checkpoints, giving, notices, rules, selectors, services
+from swingfund.funding import charts, checkpoints, giving, ledger, notices, rules, selectors, services
 from swingfund.funding.forms import DonorCheckForm, OfflineGiftForm, ReferenceForm
 from swingfund.funding.models import Campaign, Donation, Grant
 
 NO_DONOR_TO_CHECK = "An anonymous gift cannot be checked: it must be returned."
 PAGE_ROWS = 500
-LEDGER_SOURCE = "swingfund ledger: append-only, SHA-256 chained; verify with `swingfund ledger verify`"
+LEDGER_SOURCE = ("swingfund ledger: append-only, SHA-256 chained; recompute it from this file with "
+                 "`python3 verify_ledger.py ledger.json` (tools/verify_ledger.py), or run `swingfund ledger verify`")
 CSV_COLUMNS = ["id", "posted_at", "kind", "description", "campaign", "giver", "account", "account_name",
                "amount_pence", "amount", "reverses", "prev_hash", "hash"]
 
@@ -113,10 +114,16 @@ def ledger_checkpoints(request: HttpRequest) -> JsonResponse:
 
 
 def ledger_json(request: HttpRequest) -> JsonResponse:
+    """The whole public ledger. Each transaction carries under "hashed" every input of its hash, exactly as hashed
+    (`ledger.hash_document`), and the signed checkpoints travel with it: `tools/verify_ledger.py` recomputes the
+    chain and checks the latest checkpoint from this file alone."""
     rows = selectors.public_ledger_rows()
+    hashed = ledger.hash_documents()
     for row in rows:
         row["posted_at"] = row["posted_at"].isoformat()
-    return JsonResponse({"transactions": rows, "totals": selectors.public_ledger_totals(rows),
+        row["hashed"] = hashed[row["id"]]
+    return JsonResponse({"format": ledger.EXPORT_FORMAT, "hash": ledger.HASH_RULE, "genesis_hash": ledger.GENESIS_HASH,
+                         "transactions": rows, "totals": selectors.public_ledger_totals(rows),
                          "campaigns": {c.slug: selectors.campaign_raised_pence(c) for c in Campaign.objects.all()},
                          "checkpoints": checkpoints.checkpoints_document(), "source": LEDGER_SOURCE},
                         json_dumps_params={"indent": 1})

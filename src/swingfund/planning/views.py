@@ -14,14 +14,14 @@ from swingfund.organisations.selectors import organisation_defaults
 from swingfund.planning.access import plan_refusal, plannable_organisations
 from swingfund.planning.caps import CHANNELS
 from swingfund.planning.charts import comparison_svg
-from swingfund.planning.effect import EffectError, effect_parse
+from swingfund.planning.effect import DEFAULT_COST_TEXT, EffectError, effect_parse
 from swingfund.planning.plan import plan_compute
 from swingfund.scorecards.recommend_cli import BLOC_NONE, BLOC_SUPPORTERS, bloc_resolve
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.selectors import TargetingError
 
 DEFAULTS = {"election": "", "bloc": "", "budget": "20000", "grant": "",
-            "channel": "donation", "cost_per_vote": "40:20:80", "organisation": ""}
+            "channel": "donation", "cost_per_vote": DEFAULT_COST_TEXT, "organisation": ""}
 """The form's defaults; an empty election or bloc is the organisation's own (`organisation_defaults`)."""
 AMOUNT_BAD = "{name} must be an amount in pounds (got {value!r})."
 
@@ -48,6 +48,7 @@ def _organisation(request: HttpRequest, slug: str) -> Organisation | None:
 
 def plan_page(request: HttpRequest) -> HttpResponse:
     form = {k: request.GET.get(k, v).strip() for k, v in DEFAULTS.items()}
+    what_if = request.GET.get("what_if") == "1"
     org = _organisation(request, form["organisation"])
     refused = plan_refusal(request, organisation=org)
     if refused is not None:
@@ -58,7 +59,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
     if not form["bloc"]:
         form["bloc"] = defaults.bloc if defaults.has_census_bloc else (
             BLOC_SUPPORTERS if defaults.counts_supporters else BLOC_NONE)
-    context: dict[str, object] = {"form": form, "channels": CHANNELS,
+    context: dict[str, object] = {"form": form, "channels": CHANNELS, "what_if": what_if,
                                   "organisations": [o.slug for o in plannable_organisations(user=request.user)]}
     if "budget" in request.GET:
         try:
@@ -68,13 +69,13 @@ def plan_page(request: HttpRequest) -> HttpResponse:
                 budget_pence=_pence(form["budget"], "Budget"), lens=defaults.lens,
                 organisation=org.slug,
                 grant_pence=_pence(form["grant"], "Grant") if form["grant"] else None, channel=form["channel"],
-                effect=effect_parse(text=form["cost_per_vote"]))
+                effect=effect_parse(text=form["cost_per_vote"]), what_if=what_if, store=True)
         except (ValueError, EffectError, BlocError, TargetingError, FigureNotInForce) as exc:
             context["error"] = str(exc)
         else:
             data = plan.as_dict()
             e = data["expected_aligned_elected"]
-            rows = [("Optimal plan", e["expected"], *e["interval"])]
+            rows = [("What-if plan" if plan.what_if else "Optimal plan", e["expected"], *e["interval"])]
             rows += [(name.replace("_", " "), b["expected"], *b["interval"]) for name, b in data["baselines"].items()]
             context.update(plan=data, chart=mark_safe(comparison_svg(rows=rows)))  # noqa: S308 (escaped in charts)
     return render(request, "planning/plan.html", context)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from swingfund.public import downloads, views, workspace
+from swingfund.scorecards import survey_views
 
 app_name = "public"
 urlpatterns = [
@@ -15,4 +16,5 @@ urlpatterns = [
     path("downloads/decisions.<str:fmt>", downloads.decisions, name="decisions-download"),
     path("downloads/scorecards.<str:fmt>", downloads.scorecards, name="scorecards-download"),
     path("workspace/", workspace.workspace, name="workspace"),
+    path("workspace/survey/", survey_views.survey_dashboard, name="workspace-survey"),
 ]

@@ -22,6 +22,7 @@ from django.db.models import Sum
 from swingfund.compliance import general
 from swingfund.compliance.checks import WARN_AT_PERCENT
 from swingfund.compliance.limits import Figure
+from swingfund.compliance.models import AgentAuthority, MaterialCost
 from swingfund.compliance.selectors import FigureNotInForce, figure, legal_status_for
 from swingfund.compliance.selectors_general import limits_status, regulated_period_for, seats_per_nation
 from swingfund.compliance.timetables import parse_election_id
@@ -34,6 +35,9 @@ from swingfund.organisations.models import Organisation
 from swingfund.reports.selectors import as_item, campaign_spends
 
 TOP_SEATS = 5
+REPORTING_ACTION = ("over the reporting threshold in a part of the UK, a registered campaigner reports its spending "
+                    "and the donations for it to the Electoral Commission after the election, and pre-poll donation "
+                    "reports while the election runs")
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,12 @@ def organisation_position(*, election_id: str, organisation=None) -> Position:
     if organisation is not None:
         grants_qs = grants_qs.filter(campaign__organisation=organisation)
         spends_qs = spends_qs.filter(campaign__organisation=organisation)
+    material_qs = MaterialCost.objects.filter(regime="candidate", candidacy__election_id=group)
+    if organisation is not None:
+        material_qs = material_qs.filter(organisation=organisation)
     grants, spent = _sum_by(grants_qs, "candidacy"), _sum_by(spends_qs, "candidacy")
+    for candidacy_id, pence in _sum_by(material_qs, "candidacy").items():  # messages and other material (s.75)
+        spent[candidacy_id] = spent.get(candidacy_id, 0) + pence
     candidacies = {c.pk: c for c in Candidacy.objects.filter(pk__in=set(grants) | set(spent))
                    .select_related("constituency", "person", "party")}
     order = sorted(candidacies.values(), key=lambda c: (c.constituency.name, c.pk))
@@ -205,7 +214,11 @@ def _local_regime(position: Position, order: list, spent: dict[int, int], author
     regime = Regime(key="local", title="2. Local spending about a named candidate",
                     law="Representation of the People Act 1983, s.75 (enforced by the police)")
     on = position.poll_date
-    authorised = {a.candidacy_id: a for a in authorisation_model.objects.order_by("authorised_on", "id")}
+    # the latest written authority per candidacy, whether recorded with the funding app's spending or, with a
+    # copy of the document, in the law's own table (`compliance.AgentAuthority`)
+    rows = [*authorisation_model.objects.all(), *AgentAuthority.objects.filter(
+        **({"organisation": position.organisation} if position.organisation is not None else {}))]
+    authorised = {a.candidacy_id: a for a in sorted(rows, key=lambda a: (a.authorised_on, a.created_at))}
     for c in (c for c in order if spent.get(c.pk)):
         auth = authorised.get(c.pk)
         if auth is None:
@@ -261,6 +274,11 @@ def _general_regime(position: Position, organisation, group: str) -> Regime:
                                 amount=totals.by_nation[nation], key="non_party_limit", kind="limit", on=on,
                                 nation=nation, limit_name=f"registered campaigner's limit, "
                                                           f"{general.NATION_NAMES[nation]}"))
+    for nation in (n for n in general.NATIONS if totals.by_nation[n]):  # the reporting thresholds, per part
+        _add(regime, _gauge(position.gaps, label=f"Regulated spending in {general.NATION_NAMES[nation]}",
+                            amount=totals.by_nation[nation], key="non_party_reporting_threshold", kind="threshold",
+                            on=on, nation=nation,
+                            limit_name=f"reporting threshold, {general.NATION_NAMES[nation]}", action=REPORTING_ACTION))
     names = {c.pk: f"{c.name} ({c.gss_code})" for c in Constituency.objects.filter(pk__in=list(totals.seat_nation))}
     if totals.total:
         for seat_id, nation, amount in totals.busiest_seats()[:TOP_SEATS]:

@@ -8,8 +8,8 @@ from django.utils.safestring import mark_safe
 
 from swingfund.accounts.access import administrator_required
 from swingfund.compliance.checks import WARN_AT_PERCENT
-from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figure_table, figures_in_force
-from swingfund.compliance.timetables import election_dates
+from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figures_in_force
+from swingfund.compliance.selectors_bydate import election_dates_for
 from swingfund.elections.models import Election
 from swingfund.organisations.models import Organisation
 from swingfund.organisations.selectors import group_defaults
@@ -39,7 +39,8 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
     context: dict = {"election_id": election_id, "elections": _election_choices(default), "warn_at": WARN_AT_PERCENT,
                      "organisations": Organisation.objects.order_by("name")}
     try:
-        dates = election_dates(figures=figure_table(), election_id=election_id)
+        dates, counted = election_dates_for(election_id=election_id)
+        context["counted"] = counted
         position = organisation_position(election_id=election_id, organisation=organisation)
     except (ValueError, FigureNotInForce) as exc:
         context["error"] = str(exc)

@@ -123,6 +123,18 @@ class EvidenceAdmin(OrganiserScopedAdmin, admin.ModelAdmin):
         "recorded_at",
     )
 
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        """The candidate's own answer comes only through their survey link: not a kind to enter by hand."""
+        if db_field.name == "kind":
+            kwargs["choices"] = [(k, label) for k, label in db_field.choices if k != "own_answer"]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        """The candidate's own answer is shown, never edited (services.ERROR_OWN_ANSWER)."""
+        if obj is not None and obj.kind == "own_answer":
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         if change and obj.kind != "division":
             saved = services.evidence_correct(evidence=obj, recorded_by=request.user)

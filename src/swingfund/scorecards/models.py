@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from swingfund.appendonly import AppendOnlyModel
+
 PUBLIC_NEEDS_SOURCE = "Evidence shown publicly needs a source URL."
 
 
@@ -66,6 +68,7 @@ class EvidenceKind(models.TextChoices):
     DIVISION = "division", "Commons division vote"
     PUBLIC_STATEMENT = "public_statement", "public statement"
     MANIFESTO = "manifesto", "manifesto commitment"
+    OWN_ANSWER = "own_answer", "the candidate's own answer"
 
 
 class Vote(models.TextChoices):
@@ -106,7 +109,8 @@ class DivisionMapping(models.Model):
 
 
 class Evidence(models.Model):
-    """One sourced fact about a person on a statement version. Public evidence must name its source URL."""
+    """One sourced fact about a person on a statement version. Public evidence must name its source URL, except
+    the candidate's own answer to the group's survey, whose source is the answer itself (`SurveyAnswer`)."""
 
     statement_version = models.ForeignKey(StatementVersion, on_delete=models.PROTECT, related_name="evidence")
     person = models.ForeignKey("elections.Person", on_delete=models.PROTECT, related_name="+")
@@ -134,7 +138,7 @@ class Evidence(models.Model):
         verbose_name_plural = "evidence"
         constraints = [
             models.CheckConstraint(
-                condition=Q(public=False) | ~Q(source_url=""),
+                condition=Q(public=False) | ~Q(source_url="") | Q(kind="own_answer"),
                 name="evidence_public_has_source",
                 violation_error_message=PUBLIC_NEEDS_SOURCE,
             ),
@@ -228,3 +232,49 @@ class StandDown(models.Model):
 
     def __str__(self) -> str:
         return f"stand-down of candidacy {self.candidacy_id}"
+
+
+class SurveyLink(models.Model):
+    """A candidacy's unique link to answer the organisation's statements, valid until `expires_at`.
+
+    Only the sha256 of the token is stored; the token itself exists in the email (or on the organiser's screen,
+    once) and nowhere else. A reminder issues a new token and the old one stops working.
+    """
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    candidacy = models.ForeignKey("elections.Candidacy", on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    sent_to = models.EmailField(blank=True, help_text="Where the link was emailed (blank: handed over).")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminders = models.PositiveSmallIntegerField(default=0)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "candidacy"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "candidacy"], name="surveylink_one_per_candidacy"),
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="surveylink_expires_later"),
+        ]
+
+    def __str__(self) -> str:
+        return f"survey link of candidacy {self.candidacy_id}"
+
+
+class SurveyAnswer(AppendOnlyModel):
+    """One answer through a survey link: a candidacy answers each statement *version* once. The answer is stored as
+    evidence (kind "the candidate's own answer", dated the day it was given); a later version's answer is new
+    evidence, never an overwrite. Rows are written once (the append-only kit refuses changing or deleting them)."""
+
+    link = models.ForeignKey(SurveyLink, on_delete=models.PROTECT, related_name="answers")
+    candidacy = models.ForeignKey("elections.Candidacy", on_delete=models.PROTECT, related_name="+")
+    statement_version = models.ForeignKey(StatementVersion, on_delete=models.PROTECT, related_name="+")
+    evidence = models.OneToOneField(Evidence, on_delete=models.PROTECT, related_name="survey_answer")
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["candidacy", "statement_version"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidacy", "statement_version"], name="surveyanswer_once_per_version"),
+        ]

@@ -29,7 +29,8 @@ stance (agree / disagree / mixed / unknown). "Unknown" stays unknown: it is neve
 1. evidence under an upheld dispute is left out (the coding was withdrawn);
 2. votes → the chosen scorer's distance → agree if distance < `AGREE_BELOW`, disagree if > `DISAGREE_ABOVE`,
    otherwise mixed; no scorable vote → unknown;
-3. pledge-survey answers → the most recent known answer (a candidate may answer again);
+3. pledge-survey answers → the most recent known answer (a candidate may answer again); likewise the candidate's
+   own answers given through the group's survey link (`own_answer`: one per statement version);
 4. public statements and manifesto commitments → the common stance of the known items, mixed if they differ;
 5. overall → the common stance of the known per-type stances, mixed if they differ, unknown if none is known.
 
@@ -192,7 +193,7 @@ class EvidenceItem:
     """The facts of one evidence row that scoring needs (built by the selectors from the database)."""
 
     evidence_id: int
-    kind: str  # pledge | division | public_statement | manifesto
+    kind: str  # pledge | division | public_statement | manifesto | own_answer
     stance: str  # agree | disagree | mixed | unknown
     date: dt.date
     vote: str = ""  # aye | no | abstain | absent, for divisions
@@ -252,6 +253,9 @@ def statement_score(*, items: Sequence[EvidenceItem], method: Method = DEFAULT_M
         by_kind["pledge"] = pledges[-1].stance
     elif any(i.kind == "pledge" for i in live):
         by_kind["pledge"] = "unknown"
+    answers = sorted((i for i in live if i.kind == "own_answer"), key=lambda i: (i.date, i.evidence_id))
+    if answers:
+        by_kind["own_answer"] = answers[-1].stance
     for kind in ("public_statement", "manifesto"):
         kind_items = [i.stance for i in live if i.kind == kind]
         if kind_items:

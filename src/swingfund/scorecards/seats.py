@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from swingfund.elections.models import Candidacy
+from swingfund.elections.models import Candidacy, CandidacyStatus
 from swingfund.organisations.models import Organisation
 
 from . import scoring
@@ -56,7 +56,7 @@ def seat_views(
                 label=candidacy_label(c),
                 place=place[c.pk],
                 stances=stances.get(c.person_id, unknown) if c.person_id else unknown,
-                standing=c.pk not in stood_down,
+                standing=c.pk not in stood_down and c.status == CandidacyStatus.STANDING,
                 newcomer=c.pk in newcomers,
             )
             for c in group

@@ -52,6 +52,10 @@ ERROR_NO_PUBLISHED = "statement '{slug}' has no published version"
 ERROR_UNKNOWN_STATEMENT = "organisation '{org}' has no statement '{slug}'"
 ERROR_UNKNOWN_ORGANISATION = "no organisation '{slug}'"
 ERROR_EMPTY_TEXT = "a statement needs a title, a text and what counts as agreement"
+ERROR_OWN_ANSWER = (
+    "the candidate's own answer is kept as they gave it through their survey link: it is never entered or edited "
+    "by hand (a miscoding is disputed; a new version of the statement gets a new answer)"
+)
 
 _url = URLValidator(schemes=["http", "https"])
 
@@ -204,6 +208,8 @@ def evidence_record(
     same person on the same statement version is updated instead of duplicated, so re-importing is safe."""
     if kind == EvidenceKind.DIVISION:
         raise ValidationError(ERROR_DIVISION_EVIDENCE)
+    if kind == EvidenceKind.OWN_ANSWER:
+        raise ValidationError(ERROR_OWN_ANSWER)
     if kind not in EvidenceKind.values:
         raise ValidationError(ERROR_BAD_KIND.format(value=kind))
     _check_evidence(person=person, candidacy=candidacy, stance=stance, source_url=source_url, public=public)
@@ -364,6 +370,9 @@ def evidence_correct(*, evidence: Evidence, recorded_by: AbstractBaseUser | None
     """Save an organiser's correction of a (non-vote) evidence row, re-checking it and recording who and when."""
     if evidence.kind == EvidenceKind.DIVISION:
         raise ValidationError(ERROR_DIVISION_EVIDENCE)
+    stored_answer = Evidence.objects.filter(pk=evidence.pk, kind=EvidenceKind.OWN_ANSWER).exists()
+    if evidence.kind == EvidenceKind.OWN_ANSWER or stored_answer:
+        raise ValidationError(ERROR_OWN_ANSWER)
     if evidence.kind not in EvidenceKind.values:
         raise ValidationError(ERROR_BAD_KIND.format(value=evidence.kind))
     _check_evidence(

@@ -15,10 +15,16 @@ from swingfund.elections.errors import ImportFailure
 from swingfund.elections.importers.base import CsvTable, Importer, ImportSummary, Schema
 from swingfund.elections.importers.bes import Bes2019Census2011
 from swingfund.elections.importers.census import Census2021EW, ScotlandCensus2022
-from swingfund.elections.importers.democracy_club import DemocracyClub2019, DemocracyClub2024Snapshot
+from swingfund.elections.importers.democracy_club import (
+    DemocracyClub2019,
+    DemocracyClub2024Snapshot,
+    DemocracyClubForward,
+)
+from swingfund.elections.importers.elections import GE2024
 from swingfund.elections.importers.ge2024_summary import GbSummaryNotional2019
 from swingfund.elections.importers.hoc_candidates import HocCandidateResults
 from swingfund.elections.importers.hoc_results import HocConstituencyResults
+from swingfund.elections.importers.polls import OpinionPolls
 from swingfund.elections.importers.postcodes import OnsPostcodeDirectory
 from swingfund.elections.importers.scotland_xlsx import ScotlandCensus2022Workbook
 from swingfund.elections.importers.workbooks import Bes2019Workbook, sheet_as_csv_text, workbook_header
@@ -33,6 +39,7 @@ IMPORTERS: tuple[type[Importer], ...] = (
     ScotlandCensus2022,
     Bes2019Census2011,
     OnsPostcodeDirectory,
+    OpinionPolls,
 )
 MATCH_THRESHOLD = 0.6  # a header sharing this share of a schema's columns is "that format, with columns missing"
 
@@ -105,4 +112,9 @@ def importer_for(path: Path) -> Importer:
         return importer(path=path, schema=schema, table=None)
     if importer is Bes2019Workbook:
         return importer(path=path, schema=schema, table=CsvTable(path, text=sheet_as_csv_text(path)))
+    if importer is DemocracyClub2024Snapshot:  # the same columns serve every election: the rows say which
+        first = next(CsvTable(path).rows(), None)
+        election_id = first.text("election_id") if first is not None else GE2024.id
+        if election_id != GE2024.id:
+            return DemocracyClubForward(path=path, schema=schema, table=CsvTable(path), election_id=election_id)
     return importer(path=path, schema=schema, table=CsvTable(path))

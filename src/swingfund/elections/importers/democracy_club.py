@@ -14,6 +14,7 @@ Contact details in these files (emails, social media) are personal data and are 
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from collections import defaultdict
@@ -142,10 +143,35 @@ class DemocracyClub2024Snapshot(DemocracyClubImporter):
         Schema("snapshot", frozenset({"person_id", "person_name", "election_id", "party_id", "post_label"})),
     )
 
+    def _file_election_id(self) -> str:
+        """The election the file is for: an election added with `swingfund election add` (one that has not
+        happened yet) when its first row names one, else GE2024 (every row is then checked against it)."""
+        if getattr(self, "_election_id", None) is None:
+            with self.path.open(encoding="utf-8", newline="") as handle:
+                first = next(csv.DictReader(handle), None) or {}
+            self._election_id = (first.get("election_id") or "").strip()
+        named = self._election_id
+        if named and named != GE2024.id and Election.objects.filter(pk=named, baseline__isnull=False).exists():
+            return named
+        return GE2024.id
+
+    def source_key(self) -> str:
+        election_id = self._file_election_id()
+        return self.key if election_id == GE2024.id else f"democracyclub-candidates-{election_id}"
+
+    def source_defaults(self) -> dict[str, object]:
+        election_id = self._file_election_id()
+        title = self.title if election_id == GE2024.id else f"Democracy Club candidates, {election_id}"
+        return {**super().source_defaults(), "title": title}
+
     def run(self, *, source: DataSource, tick: ProgressHook) -> None:
         summary = self.summary
-        election = election_or_fail(self, GE2024.id, "election_id")
-        seats = {c.name: c for c in Constituency.objects.filter(boundary_set=BoundarySet.PCON2024)}
+        election_id = self._file_election_id()
+        election = election_or_fail(self, election_id, "election_id")
+        seat_rows = Constituency.objects.filter(boundary_set=election.boundary_set or BoundarySet.PCON2024)
+        if election.seat_id:  # a by-election: its one seat
+            seat_rows = seat_rows.filter(pk=election.seat_id)
+        seats = {c.name: c for c in seat_rows}
         standing = {
             (c.constituency_id, c.person.dc_person_id): c
             for c in Candidacy.objects.filter(election=election).exclude(person=None).select_related("person", "party")
@@ -153,7 +179,7 @@ class DemocracyClub2024Snapshot(DemocracyClubImporter):
         unmatched: list[str] = []
         matched_parties = {}
         seen: dict[tuple[int, str], int] = {}
-        for row in self._rows(tick=tick, column="election_id", election_id=GE2024.id):
+        for row in self._rows(tick=tick, column="election_id", election_id=election.id):
             dc_id = row.int("person_id")
             key = (dc_id, row.text("post_label"))
             if key in seen:
@@ -182,5 +208,144 @@ class DemocracyClub2024Snapshot(DemocracyClubImporter):
             party.ec_id = ec_id
             party.save(update_fields=["ec_id"])
         summary.elections.add(election.id)
-        summary.warnings.append(f"{len(unmatched)} of {summary.rows} rows match no 2024 candidacy (never guessed)")
+        summary.warnings.append(
+            f"{len(unmatched)} of {summary.rows} rows match no {election.id} candidacy (never guessed)")
         summary.warnings.extend(unmatched[:SHOWN_UNMATCHED])
+
+
+FORWARD_COUNTED = "{election} already has its result: Democracy Club's list is reconciled only before polling day"
+FORWARD_SEAT = "{label!r} is not a {boundary_set} seat name"
+FORWARD_SHARED_NAME = (
+    "{file}:{line}: {name} ({seat}) shares a name with {count} hand-entered candidacies or rows there: not matched "
+    "by name; give the right one its id (`swingfund candidates link ID {dc_id}`) and import again"
+)
+FORWARD_NOT_LISTED = "{name} ({seat}, candidacy #{pk}) is not on Democracy Club's list: still standing? " \
+                     "(`swingfund candidates status {pk} withdrawn|not-nominated --source URL`)"
+FORWARD_LISTED_BUT_MARKED = "{name} ({seat}) is marked {status} here but Democracy Club lists them"
+FORWARD_MOVED = "{name} (Democracy Club {dc_id}) stood as candidacy #{pk} in {old}; Democracy Club lists them in {new}"
+
+
+class DemocracyClubForward(DemocracyClubImporter):
+    """Democracy Club's candidate list for an election still to come, reconciled with what the group entered.
+
+    Same columns as the 2024 snapshot (`person_id`, `person_name`, `election_id`, `party_id`, `post_label`, and an
+    optional `email`); `importer_for` picks this importer when the file's election is not 2024. Each row is matched
+    in its seat: first by Democracy Club person id (a person already known by it — a sitting MP — keeps their
+    record and evidence); failing that to the one hand-entered candidacy without an id whose name is the same, but
+    only when neither the seat's hand-entered candidacies nor the file's rows in that seat share the name (never
+    by name alone where two people share it); failing that a new candidacy is created. Candidacies of the
+    election that the list does not name are reported, never deleted.
+    """
+
+    key = "democracyclub-candidates"
+    title = "Democracy Club candidates for an election still to come"
+    order = 31
+    schemas: ClassVar[tuple[Schema, ...]] = DemocracyClub2024Snapshot.schemas
+
+    def __init__(self, *, election_id: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.election_id = election_id
+
+    def source_key(self) -> str:
+        return f"democracyclub-candidates-{self.election_id}"
+
+    def source_defaults(self) -> dict[str, object]:
+        return {**super().source_defaults(), "title": f"Democracy Club candidates, {self.election_id}"}
+
+    def run(self, *, source: DataSource, tick: ProgressHook) -> None:  # noqa: C901 - one reconciliation, in order
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+        from django.utils import timezone
+
+        from swingfund.elections.models import CandidacyStatus, Party, Result
+
+        summary = self.summary
+        election = election_or_fail(self, self.election_id, "election_id")
+        if Result.objects.filter(election=election).exists():
+            raise self.table.fail(1, "election_id", FORWARD_COUNTED.format(election=election.pk))
+        seats = {c.name: c for c in Constituency.objects.filter(boundary_set=election.boundary_set)}
+        candidacies = list(
+            Candidacy.objects.filter(election=election).select_related("person", "party", "constituency")
+        )
+        with_id = [c for c in candidacies if c.person and c.person.dc_person_id]
+        by_id = {(c.constituency_id, c.person.dc_person_id): c for c in with_id}
+        anywhere = {c.person.dc_person_id: c for c in with_id}
+        by_name: dict[tuple[int, str], list[Candidacy]] = defaultdict(list)
+        for c in candidacies:
+            if c.person and c.person.dc_person_id is None:
+                by_name[(c.constituency_id, name_key(c.person_name))].append(c)
+        rows = []
+        seen: dict[int, int] = {}
+        for row in self._rows(tick=tick, column="election_id", election_id=election.pk):
+            dc_id = row.int("person_id")
+            if dc_id in seen:
+                duplicate = errors.DUPLICATE_ROW.format(what="Democracy Club person id", line=seen[dc_id])
+                raise row.fail("person_id", duplicate)
+            seen[dc_id] = row.line
+            seat = seats.get(row.text("post_label"))
+            if seat is None:
+                raise row.fail("post_label", FORWARD_SEAT.format(label=row.text("post_label"),
+                                                                 boundary_set=election.boundary_set))
+            email = row.text("email") if "email" in row.cells else ""
+            if email:
+                try:
+                    validate_email(email)
+                except ValidationError:
+                    raise row.fail("email", f"not an email address: {email!r}") from None
+            rows.append((row, dc_id, seat, row.text("person_name"), email))
+        in_file = defaultdict(int)
+        for _, _, seat, name, _ in rows:
+            in_file[(seat.pk, name_key(name))] += 1
+        known = {p.dc_person_id: p for p in Person.objects.filter(dc_person_id__in=list(seen))}
+        now = timezone.now()
+        matched: set[int] = set()
+        for row, dc_id, seat, name, email in rows:
+            candidacy = by_id.get((seat.pk, dc_id))
+            if candidacy is None and dc_id in anywhere:
+                old = anywhere[dc_id]
+                summary.warnings.append(FORWARD_MOVED.format(name=name, dc_id=dc_id, pk=old.pk,
+                                                             old=old.constituency.name, new=seat.name))
+            if candidacy is None:
+                key = (seat.pk, name_key(name))
+                hand = [c for c in by_name.get(key, []) if c.pk not in matched]
+                if len(hand) > 1 or (hand and in_file[key] > 1):
+                    summary.warnings.append(FORWARD_SHARED_NAME.format(
+                        file=self.path.name, line=row.line, name=name, seat=seat.name,
+                        count=max(len(hand), in_file[key]), dc_id=dc_id))
+                    continue
+                if hand:
+                    candidacy = hand[0]
+                    if dc_id in known:  # Democracy Club's id is someone already on record: keep that record
+                        candidacy.person = known[dc_id]
+                    else:
+                        candidacy.person.dc_person_id = dc_id
+                        candidacy.person.save(update_fields=["dc_person_id"])
+                        known[dc_id] = candidacy.person
+            if candidacy is None:
+                person = known.get(dc_id) or Person.objects.create(name=name, dc_person_id=dc_id)
+                known[dc_id] = person
+                party_name = row.text("party_name") if "party_name" in row.cells else ""
+                ec_id = row.text("party_id") if EC_PARTY_ID.match(row.text("party_id")) else ""
+                party = (Party.objects.filter(ec_id=ec_id).order_by("id").first() if ec_id else None) or (
+                    Party.objects.filter(name__iexact=party_name).order_by("id").first() if party_name else None)
+                if party is None and party_name:
+                    party = Party.objects.create(name=party_name, ec_id=ec_id)
+                candidacy = Candidacy.objects.create(
+                    election=election, constituency=seat, person=person, person_name=name, party=party,
+                    source=source, contact_email=email, recorded_at=now)
+            else:
+                if candidacy.status != CandidacyStatus.STANDING:
+                    summary.warnings.append(FORWARD_LISTED_BUT_MARKED.format(
+                        name=name, seat=seat.name, status=candidacy.get_status_display()))
+                if email:
+                    candidacy.contact_email = email
+                candidacy.recorded_at = now
+                candidacy.save()
+            matched.add(candidacy.pk)
+            summary.written += 1
+            summary.seats.add(seat.gss_code)
+        for c in candidacies:
+            if c.pk not in matched and c.status == CandidacyStatus.STANDING and c.person is not None:
+                summary.warnings.append(FORWARD_NOT_LISTED.format(name=c.person_name, seat=c.constituency.name,
+                                                                  pk=c.pk))
+        summary.elections.add(election.pk)

@@ -10,11 +10,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from swingfund.committee import chain as record_chain
 from swingfund.committee.content import proposal_hash
 from swingfund.compliance import checks
 from swingfund.compliance import gifts as law
 from swingfund.compliance.models import LegalForm
 from swingfund.compliance.selectors import figure_table, legal_status_for
+from swingfund.compliance.selectors_bydate import candidate_spend_date_check, grant_date_check
 from swingfund.display import money
 from swingfund.elections.models import Candidacy
 from swingfund.funding import ledger, selectors
@@ -35,6 +37,10 @@ NOT_A_GRANT = "Decision #{id} is not an approved grant: only approved grant deci
 PROPOSAL_CHANGED = (
     "Refused: proposal #{proposal} no longer matches what decision #{id} approved (recorded hash {recorded}, "
     "the proposal now hashes to {now}); a grant is made only from the proposal exactly as decided."
+)
+DECISION_DISAGREES = (
+    "Refused: decision #{id}, the votes it counted and their hashes do not agree ({problems}); a grant is made only "
+    "from a decision its votes and the committee's record chain still support."
 )
 NO_CAMPAIGN = "No campaign of {organisation} can pay this grant: create a campaign first."
 INSUFFICIENT_FUNDS = (
@@ -141,6 +147,7 @@ def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int,
     refusal = grant_refusal(campaign=campaign, candidacy=candidacy, election_id=election_id)
     if refusal:
         raise ValueError(refusal)
+    grant_date_check(candidacy=candidacy, on=moment.date())  # the law by date: inside the candidacy, or refused
     with transaction.atomic():
         ledger.chain_lock()
         if decision_id is not None:
@@ -208,7 +215,8 @@ def _allocate_earmarked(*, campaign: Campaign, candidacy: Candidacy, amount_penc
     raise ValueError(EARMARK_SHORT.format(available=amount_pence - needed, candidacy=candidacy, amount=amount_pence))
 
 
-def grant_create_from_decision(*, decision, campaign: Campaign | None = None) -> Grant:
+def grant_create_from_decision(*, decision, campaign: Campaign | None = None,
+                               created_at: dt.datetime | None = None) -> Grant:
     """The payable grant of an approved committee grant decision (idempotent: one grant per decision)."""
     proposal = decision.proposal
     if decision.outcome != "approved" or proposal.kind != "grant" or proposal.candidacy_id is None:
@@ -218,13 +226,17 @@ def grant_create_from_decision(*, decision, campaign: Campaign | None = None) ->
     if current != decision.proposal_hash:
         raise ValueError(PROPOSAL_CHANGED.format(proposal=proposal.pk, id=decision.pk,
                                                  recorded=decision.proposal_hash[:12], now=current[:12]))
+    problems = record_chain.decision_problems(decision)  # the votes, the decision and their chained hashes agree
+    if problems:
+        raise ValueError(DECISION_DISAGREES.format(id=decision.pk, problems="; ".join(problems)))
     existing = Grant.objects.filter(decision_id=decision.pk).first()
     if existing is not None:
         return existing
     if campaign is None:
         campaign = _pick_campaign(organisation=proposal.organisation, candidacy=proposal.candidacy)
     return grant_create(campaign=campaign, candidacy=proposal.candidacy, amount_pence=int(proposal.amount_pence),
-                        reason=proposal.reason, decision_id=decision.pk, election_id=proposal.election_id)
+                        reason=proposal.reason, decision_id=decision.pk, election_id=proposal.election_id,
+                        created_at=created_at)
 
 
 def grant_pay(*, grant: Grant, bank_reference: str, paid_at: dt.datetime | None = None, agent_name: str = "",
@@ -344,6 +356,7 @@ def candidate_spend_record(*, campaign: Campaign, candidacy: Candidacy, kind: st
     amount. Also refused beyond the campaign's spendable funds. Posts Dr candidate spend / Cr bank."""
     amount_pence = _require_amount(amount_pence)
     moment = _require_aware(spent_at)
+    candidate_spend_date_check(candidacy=candidacy, on=moment.date())  # s.75: only within the candidacy
     with transaction.atomic():
         ledger.chain_lock()
         spent = CandidateSpend.objects.filter(candidacy=candidacy).aggregate(t=Sum("amount_pence"))["t"] or 0

@@ -20,7 +20,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("migrate", help="Run migrations as DATABASE_OWNER_URL's role, then grant DATABASE_URL's role.")
         sub.add_parser("grant", help="Grant DATABASE_URL's role data rights only (no TRUNCATE, no triggers).")
-        sub.add_parser("roles", help="Say whether the application's role could rewrite the ledger; exit 1 if so.")
+        sub.add_parser("roles", help="Say whether the application's role could rewrite the ledger, the committee's "
+                                     "records, their checkpoints or chain heads; exit 1 if so.")
 
     def handle(self, *args, action: str, verbosity: int = 1, **options):
         if action == "migrate":
@@ -42,7 +43,8 @@ class Command(BaseCommand):
         if problems:
             raise CommandError("The application's database role could rewrite the ledger: " + "; ".join(problems))
         self.stdout.write(self.style.SUCCESS(
-            f"{connection.vendor}: the application's role cannot truncate the ledger or change its triggers."))
+            f"{connection.vendor}: the application's role cannot truncate the ledger or change its triggers, change "
+            f"or delete a transaction, a vote, a decision or a checkpoint, or rewind a chain head."))
 
     def _grant(self, verbosity: int) -> None:
         app_role = connection.settings_dict["USER"]

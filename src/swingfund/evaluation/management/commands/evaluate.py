@@ -67,5 +67,13 @@ class Command(BaseCommand):
             f = summary["forecast"]
             console.print(f"Forecast from {f['prior_election']}: Brier {f['brier']}, coverage of its "
                           f"{f['interval_level']} interval {f['coverage']:.0%} ({f['seats']} seats).")
+        for f in data["stored_forecasts"]:
+            when = "made after polling day (a rehearsal)" if f["made_after_poll"] else "made before polling day"
+            score = ("not scored yet" if f["brier"] is None else
+                     f"Brier {f['brier']}, coverage of its {f['interval_level']} interval {f['coverage']:.0%} "
+                     f"({f['seats_scored']} seats)")
+            console.print(f"Stored {f['kind']} forecast #{f['id']} of {f['made_at'][:10]} from {f['forecast_from']}, "
+                          f"{when}: {score}; money went to {len(f['money_seats'])} seats, "
+                          f"{f['money_seats_won']} won.")
         for note in data["notes"]:
             console.print(f"[dim]{note}[/dim]")

@@ -1,6 +1,8 @@
 """`swingfund ledger verify [--against FILE|URL] [--key PUBKEY]`: recompute the hash chain and the balances, name the
-first bad transaction, and (with --against) check the chain still extends every published checkpoint.
-`swingfund ledger checkpoint`: sign the head hash and length with the Ed25519 key kept outside the database."""
+first bad transaction, check the ledger and the committee's record chain against the latest checkpoints stored here,
+and against every published checkpoint (--against, else SWINGFUND_LEDGER_PUBLISHED when set).
+`swingfund ledger checkpoint`: sign both heads with the Ed25519 key kept away from the database (never in the data
+folder: refused)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import base64
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -34,18 +37,43 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         if action == "checkpoint":
-            key = checkpoints.signing_key(create=True)
-            try:
-                made = checkpoints.checkpoint_sign(key=key)
-            except ValueError as error:
-                raise CommandError(str(error)) from error
-            self.stdout.write(self.style.SUCCESS(
-                f"Checkpoint {made.pk}: {made.tree_size} transactions, head {made.head_hash}, signed by key "
-                f"{made.key_id[:16]}… Published at /funding/ledger/checkpoints.json; keep a copy elsewhere."))
+            self._checkpoint()
             return
         self._verify(**options)
-        if options.get("against"):
-            self._anchor(options["against"], options.get("key"))
+        try:
+            pinned = _public_key(options.get("key") or settings.LEDGER_PUBLIC_KEY or None)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        stored = checkpoints.verify_stored(pinned=pinned, recompute=False)  # _verify has just recomputed the chain
+        if not stored.ok:
+            raise CommandError("Ledger does NOT extend the checkpoints stored here:\n  "
+                               + "\n  ".join(stored.problems))
+        if stored.checked or stored.committee_checked:
+            self.stdout.write(self.style.SUCCESS(
+                f"The ledger and the committee's record chain extend all {stored.checked + stored.committee_checked} "
+                f"checkpoint(s) stored here, the latest included."))
+        else:
+            self.stdout.write("No checkpoint stored yet: sign one with `swingfund ledger checkpoint`.")
+        against = options.get("against") or settings.LEDGER_PUBLISHED
+        if against:
+            self._anchor(against, options.get("key") or settings.LEDGER_PUBLIC_KEY or None)
+
+    def _checkpoint(self) -> None:
+        path = settings.LEDGER_SIGNING_KEY
+        if not path:
+            raise CommandError(checkpoints.NO_KEY_SET)
+        refusal = checkpoints.key_location_refusal(path)  # before a key is ever created there
+        if refusal:
+            raise CommandError(refusal)
+        try:
+            key = checkpoints.signing_key(path=path, create=True)
+            made = checkpoints.checkpoint_sign(key=key, key_path=path)
+        except (ValueError, OSError) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(self.style.SUCCESS(
+            f"Checkpoint {made.pk}: {made.tree_size} transactions, head {made.head_hash}, and the committee's record "
+            f"chain, signed by key {made.key_id[:16]}… (public key {made.public_key}). Published at "
+            f"/funding/ledger/checkpoints.json; keep a copy elsewhere."))
 
     def _anchor(self, source: str, key: str | None) -> None:
         try:
@@ -58,7 +86,9 @@ class Command(BaseCommand):
             raise CommandError(f"Ledger does NOT extend the published checkpoints of {source}:\n  "
                                + "\n  ".join(report.problems))
         self.stdout.write(self.style.SUCCESS(
-            f"Ledger extends all {report.checked} published checkpoint(s) of {source}."))
+            f"Ledger extends all {report.checked} published checkpoint(s) of {source}"
+            + (f", and the committee's record chain all {report.committee_checked} of its own."
+               if report.committee_checked else ".")))
 
     def _verify(self, **options):
         total = LedgerTransaction.objects.count()

@@ -2,10 +2,14 @@
 
     swingfund plan --election parl.YYYY-MM-DD --budget 20000 --format json
     swingfund plan --bloc none --campaign library --variable --channel campaign
-    swingfund plan --bloc topic:category --budget 5000 --grant 1000 --cost-per-vote 40:20:80
+    swingfund plan --bloc topic:category --budget 5000 --grant 1000 --cost-per-vote 26.25:17.5:35
 
 The election, bloc and lens default to the group's own (its organisation's defaults); `--bloc none` ranks seats by
 marginality, `--bloc supporters` by the group's own consenting supporters per seat.
+
+A plan funds only the seats whose grant the committee approved, on the forecast from the election before (never the
+election's own result), and stores that forecast with its date and inputs for `swingfund evaluate` to score.
+`--what-if` adds the seats the committee rejected or has not decided, and labels the whole plan a what-if.
 
 Amounts are in pounds on the command line and in pence in the JSON. See `swingfund/planning/` for the model.
 """
@@ -27,7 +31,7 @@ from swingfund.funding.models import Campaign
 from swingfund.funding.selectors import campaign_spendable_pence
 from swingfund.organisations.selectors import organisation_defaults
 from swingfund.planning.caps import CHANNELS
-from swingfund.planning.effect import EffectError, effect_parse
+from swingfund.planning.effect import DEFAULT_COST_TEXT, EffectError, effect_parse
 from swingfund.planning.plan import DEFAULT_STEP, plan_compute
 from swingfund.planning.sources import organisation_get
 from swingfund.scorecards.recommend_cli import bloc_resolve
@@ -36,8 +40,9 @@ from swingfund.targeting.selectors import TargetingError
 
 POUNDS_BAD = "{flag}: {text!r} is not an amount in pounds (e.g. 20000 or 1000.50)."
 CAMPAIGN_UNKNOWN = "No campaign {slug!r}. Campaigns: {known}."
-CSV_COLUMNS = ["gss_code", "seat", "candidate", "party", "amount_pence", "fixed_pence", "binding_cap",
-               "p_win_without", "p_win_with", "p_pivotal", "leverage"]
+CSV_COLUMNS = ["gss_code", "seat", "candidate", "party", "status", "what_if", "amount_pence", "fixed_pence",
+               "binding_cap", "p_win_without", "p_win_with", "value_per_1000", "pounds_per_hundredth_seat",
+               "p_pivotal", "leverage"]
 
 
 def pounds_to_pence(text: str, *, flag: str) -> int:
@@ -71,9 +76,11 @@ class Command(BaseCommand):
         parser.add_argument("--not-registered", action="store_true",
                             help="campaign: the group has not notified the Commission (notification threshold).")
         parser.add_argument("--cost-per-vote", metavar="C[:LOW:HIGH]",
-                            help="Pounds per extra vote for a seat's first £2,000 (default 40:20:80).")
+                            help=f"Pounds per extra vote for a seat's first £2,000 (default {DEFAULT_COST_TEXT}).")
         parser.add_argument("--lens", choices=["swing", "own"], help="Default: the group's lens.")
         parser.add_argument("--draws", type=int, default=20_000, help="Targeting's Monte Carlo draws per seat.")
+        parser.add_argument("--what-if", action="store_true",
+                            help="Also seats the committee rejected or has not decided: a what-if, labelled as one.")
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
     def handle(self, *args, **o):
@@ -95,7 +102,8 @@ class Command(BaseCommand):
                 budget_pence=budget, organisation=org.slug,
                 grant_pence=grant, step_pence=pounds_to_pence(o["step"], flag="--step"), channel=o["channel"],
                 agent_authorised=o["agent_authorised"], registered=not o["not_registered"],
-                effect=effect_parse(text=o["cost_per_vote"]), lens=o["lens"] or defaults.lens, draws=o["draws"])
+                effect=effect_parse(text=o["cost_per_vote"]), lens=o["lens"] or defaults.lens, draws=o["draws"],
+                what_if=o["what_if"], store=True)
         except (ValueError, EffectError, BlocError, TargetingError, FigureNotInForce) as exc:
             raise CommandError(str(exc)) from exc
         data = plan.as_dict()
@@ -113,15 +121,22 @@ class Command(BaseCommand):
     def _table(self, data: dict) -> None:
         console = Console(file=self.stdout, width=160)
         bloc = f", bloc {data['bloc']}" if data["bloc"] else ""
-        table = Table(title=f"Plan for {data['organisation']}: {money(data['budget_pence'], short=True)}, "
-                            f"{data['election']}{bloc} ({data['channel']})")
-        for col in ("Seat", "Candidate", "Amount", "Binding cap", "P(win) without → with", "P(pivotal)"):
+        kind = "WHAT-IF (not the committee's plan)" if data["what_if"] else "Plan"
+        table = Table(title=f"{kind} for {data['organisation']}: {money(data['budget_pence'], short=True)}, "
+                            f"{data['election']}{bloc} ({data['channel']}), forecast from {data['forecast_from']}")
+        for col in ("Seat", "Candidate", "Committee", "Amount", "Binding cap", "P(win) without → with",
+                    "ΔP per £1,000 (range)", "£ per 0.01 seat", "P(pivotal)"):
             table.add_column(col)
         for row in data["allocation"]:
-            fixed = f" (+{money(row['fixed_pence'], short=True)} decided)" if row["fixed_pence"] else ""
+            fixed = f" (+{money(row['fixed_pence'], short=True)} approved)" if row["fixed_pence"] else ""
             pivotal = "—" if row["p_pivotal"] is None else f"{row['p_pivotal']:.0%}"
-            table.add_row(row["seat"], f"{row['candidate']} ({row['party']})", row["amount"] + fixed,
-                          row["binding_cap"] or "—", f"{row['p_win_without']:.0%} → {row['p_win_with']:.0%}", pivotal)
+            lo, hi = row["value_interval"]
+            per = row["pounds_per_hundredth_seat"]
+            table.add_row(row["seat"], f"{row['candidate']} ({row['party']})",
+                          row["status"] + (" (what-if)" if row["what_if"] else ""), row["amount"] + fixed,
+                          row["binding_cap"] or "—", f"{row['p_win_without']:.1%} → {row['p_win_with']:.1%}",
+                          f"{row['value_per_1000']:.4f} ({lo:.4f}–{hi:.4f})",
+                          "—" if per is None else money(per * 100, short=True), pivotal)
         console.print(table)
         e = data["expected_aligned_elected"]
         console.print(f"Expected aligned candidates elected: {e['expected']:.2f} "
@@ -131,7 +146,14 @@ class Command(BaseCommand):
         console.print(f"Marginal value of the next £1,000: {data['marginal_value_next_1000']:+.3f} candidates "
                       f"({lo:+.3f} to {hi:+.3f} across the effect assumption's range)")
         for key, b in data["baselines"].items():
-            console.print(f"Baseline {key}: {b['expected']:.2f} ({b['interval'][0]:g}–{b['interval'][1]:g}) — "
-                          f"{b['description']}")
+            g = b["gain"]
+            console.print(f"Baseline {key}: {b['expected']:.3f} expected (seat count {b['interval'][0]:g}–"
+                          f"{b['interval'][1]:g}), spends {money(b['allocated_pence'], short=True)} — "
+                          f"{b['description']}. Gain of the plan over it: {g['expected']:+.4f} seats "
+                          f"({g['interval_level']} interval of the gain {g['interval'][0]:+.4f} to "
+                          f"{g['interval'][1]:+.4f})")
+        if data["stored_forecast_id"]:
+            console.print(f"Forecast stored (#{data['stored_forecast_id']}, {data['made_at']}): "
+                          "`swingfund evaluate` scores it once the result is imported.")
         for note in data["notes"]:
             console.print(f"[dim]{note}[/dim]")

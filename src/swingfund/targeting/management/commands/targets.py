@@ -32,11 +32,12 @@ from swingfund.targeting.bloc import (
     bloc_parse,
 )
 from swingfund.targeting.display import leverage_text, mp_text, probability_text, votes_text
-from swingfund.targeting.forecast import NATIONAL_SD, TAILS, seat_error_parse
-from swingfund.targeting.selectors import TargetingError
+from swingfund.targeting.forecast import DEFAULT_METHOD, DEFAULT_TAILS, NATIONAL_SD, TAILS, seat_error_parse
+from swingfund.targeting.projection import PROJECTION_METHODS
+from swingfund.targeting.selectors import TargetingError, forward_election
 from swingfund.targeting.simulate import DEFAULT_DRAWS, DEFAULT_SEED
 from swingfund.targeting.supporters import supporter_counts
-from swingfund.targeting.swing import METHODS, SwingError
+from swingfund.targeting.swing import SwingError
 from swingfund.targeting.targets import SORT_KEYS, TargetRow, TargetTable, targets_compute
 
 USAGE_ERROR = 2
@@ -72,16 +73,25 @@ class Command(BaseCommand):
                            help="A bloc vote turns out or stays at home (closes the gap by 1; default).")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
         parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS)
-        parser.add_argument("--swing", choices=METHODS, help="Project the result by national swing first.")
-        parser.add_argument("--shares", help="Target national shares for --swing, e.g. Lab=0.34,Con=0.24.")
+        parser.add_argument("--swing", choices=PROJECTION_METHODS,
+                            help=f"Projection by nation to --shares (default {DEFAULT_METHOD}, chosen by backtest).")
+        parser.add_argument("--shares", help="National shares to project to, e.g. Lab=0.34,Con=0.24 (they land "
+                                             "exactly; a party new to a seat enters by the stated rule).")
         parser.add_argument("--share-basis", choices=["gb", "uk"], default="gb",
                             help="National shares over Great Britain (default; polls quote GB) or the UK.")
-        parser.add_argument("--national-sd", type=float, default=NATIONAL_SD,
-                            help="Standard deviation of each party's national error (default %(default)s).")
+        parser.add_argument("--national-sd", type=float, default=None,
+                            help=f"Standard deviation of each party's national error (default {NATIONAL_SD}; for an "
+                                 "election without a result, the poll average's).")
         parser.add_argument("--seat-error", metavar="INTERCEPT[:SLOPE]",
                             help="Override the seat error estimated from the imported history (e.g. 0 for none).")
-        parser.add_argument("--tails", choices=list(TAILS), default="student-t", help="Seat error distribution.")
+        parser.add_argument("--tails", choices=list(TAILS), default=DEFAULT_TAILS,
+                            help="Seat error distribution (default %(default)s, chosen by backtest).")
         parser.add_argument("--allocation-source", help="Where allocation shares by party come from (required).")
+        parser.add_argument("--publish", metavar="ELECTION",
+                            help="Publish these targets as the group's forecast of ELECTION (the election after the "
+                                 "one whose result they start from): stored with its date and inputs, scored by "
+                                 "`swingfund evaluate` once ELECTION's result is imported.")
+        parser.add_argument("--organisation", help="With --publish: the group's slug (default: the only one).")
         parser.add_argument("--allocation", default="seat",
                             help="Where the bloc's votes are now: seat (default), turnout, winner, or Lab=0.6,Con=0.1.")
 
@@ -95,20 +105,19 @@ class Command(BaseCommand):
         if choice == "supporters":
             organisation = organisation_current()
             supporters = supporter_counts(organisation_id=organisation.pk) if organisation else {}
+        election_id = o["election"] or group.election_id
         try:
             bloc = None if choice in ("none", "supporters") else bloc_parse(text=choice, census=o["census"])
             assumptions = assumptions_build(overrides=overrides, count_twice=o["count_twice"],
                                             seat_adult_share_default=o["adult_share"])
-            if o["shares"] and not o["swing"]:
-                o["swing"] = "uniform"
-            if o["swing"] and not o["shares"]:
+            if o["swing"] and not o["shares"] and forward_election(election_id=election_id) is None:
                 raise SwingError("--swing needs --shares (e.g. --shares Lab=0.34,Con=0.24).")
             with Progress(TextColumn("Monte Carlo"), BarColumn(), TextColumn("{task.completed}/{task.total} seats"),
                           TimeElapsedColumn(), console=err, transient=True,
                           disable=not err.is_terminal or o["format"] != "table") as bar:
                 task = bar.add_task("seats", total=None)
                 table = targets_compute(
-                    election_id=o["election"] or group.election_id, bloc=bloc, supporters=supporters,
+                    election_id=election_id, bloc=bloc, supporters=supporters,
                     assumptions=assumptions, draws=o["draws"],
                     seed=o["seed"], swing=o["swing"], shares=o["shares"], share_basis=o["share_basis"],
                     national_sd=o["national_sd"], seat_error=seat_error_parse(o["seat_error"]), tails=o["tails"],
@@ -120,12 +129,33 @@ class Command(BaseCommand):
                               include_no_data=not o["top"] or bool(o["region"]))
         except (BlocError, TargetingError, SwingError, ValueError) as exc:
             raise CommandError(str(exc), returncode=USAGE_ERROR) from exc
+        if o["publish"]:
+            self._publish(table, election_id=o["publish"], organisation=o["organisation"], options=o)
         if o["format"] == "json":
             self.stdout.write(json.dumps(table.as_dict(rows), indent=2, ensure_ascii=False))
         elif o["format"] == "csv":
             self.stdout.write(self._csv(rows, assumptions=self._assumptions_text(table)), ending="")
         else:
             self.stdout.write(self._table(table, rows, lens=o["lens"], top=o["top"]), ending="")
+
+    def _publish(self, table: TargetTable, *, election_id: str, organisation: str | None, options: dict) -> None:
+        """Store the published forecast (targeting.forecasts.targets_publish) and say so on stderr."""
+        from swingfund.organisations.models import Organisation
+        from swingfund.targeting.forecasts import targets_publish
+
+        orgs = Organisation.objects.filter(slug=organisation) if organisation else Organisation.objects.all()[:2]
+        if len(orgs) != 1:
+            raise CommandError("--publish: say which organisation publishes with --organisation SLUG.",
+                               returncode=USAGE_ERROR)
+        inputs = {k: options[k] for k in ("bloc", "census", "draws", "seed", "swing", "shares", "share_basis",
+                                          "national_sd", "seat_error", "tails", "allocation", "allocation_source")}
+        inputs["assumptions"] = table.assumptions.as_dict()
+        try:
+            stored = targets_publish(organisation=orgs[0], election_id=election_id, table=table, inputs=inputs)
+        except ValueError as exc:
+            raise CommandError(str(exc), returncode=USAGE_ERROR) from exc
+        self.stderr.write(f"Published: forecast #{stored.pk} of {election_id} from {table.seats.election_id}, "
+                          f"stored {stored.made_at:%Y-%m-%d %H:%M} UTC.")
 
     @staticmethod
     def _assumptions_text(table: TargetTable) -> str:

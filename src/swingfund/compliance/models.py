@@ -48,6 +48,11 @@ class FigureKey(models.TextChoices):
     UA_REGISTRATION_THRESHOLD = "ua_registration_threshold", "Unincorporated association: registration threshold"
     UA_GIFT_REPORTING_THRESHOLD = "ua_gift_reporting_threshold", "Unincorporated association: gift reporting threshold"
     UA_FURTHER_GIFT_THRESHOLD = "ua_further_gift_threshold", "Unincorporated association: further gift threshold"
+    UA_CONTRIBUTION_COUNT_THRESHOLD = (
+        "ua_contribution_count_threshold",
+        "Unincorporated association: political contributions counted only above",
+    )
+    UA_NOTIFY_DAYS = "ua_notify_days", "Unincorporated association: days to notify the Commission"
     # Situation 2: local campaigning about a named candidate (s.75 RPA 1983).
     LOCAL_PERMITTED_SUM = "local_permitted_sum", "Local permitted sum per candidate (without agent's authority)"
     LOCAL_AUTHORISED_RETURN_DAYS = "local_authorised_return_days", "Days to report authorised local spending"
@@ -69,6 +74,9 @@ class FigureKey(models.TextChoices):
         "Non-party: gifts from one source reported individually above",
     )
     INVOICE_KEEP_THRESHOLD = "invoice_keep_threshold", "Keep invoices and receipts for payments over"
+    NON_PARTY_AUDITOR_THRESHOLD = "non_party_auditor_threshold", "Spending return needs an auditor's report above"
+    DISSOLUTION_WORKING_DAYS = "dissolution_working_days", "Working days from dissolution to the poll"
+    PRE_POLL_REPORT_DAYS = "pre_poll_report_days", "Days after each weekly period to deliver its pre-poll report"
     PUBLIC_DONOR_NAME_THRESHOLD = "public_donor_name_threshold", "Donor names published above"
 
 

@@ -204,7 +204,9 @@ def _grants_regime(position: Position, order: list, grants: dict[int, int], gran
                            f"impermissible one within {days.display} of receipt{when} ({days.citation}).")
     except FigureNotInForce as exc:
         position.gaps.append(str(exc))
-    regime.returns = "A donation notice for each grant (Funding → dashboard → grants), for the agent's return."
+    regime.returns = ("A donation notice for each grant, addressed to the agent it was offered to (Funding → dashboard "
+                      "→ grants), naming the true sources over the threshold; the grants return: swingfund compliance "
+                      "report grants --election ….")
     return regime
 
 
@@ -236,7 +238,8 @@ def _local_regime(position: Position, order: list, spent: dict[int, int], author
                            f"{days.citation}).")
     except FigureNotInForce as exc:
         position.gaps.append(str(exc))
-    regime.returns = "The spending report's 'Spending about a named candidate' section; the agent's own return."
+    regime.returns = ("Its own return, not the PPERA one: swingfund compliance report candidate-spending --election "
+                      "…; the agent's own return.")
     return regime
 
 
@@ -307,8 +310,9 @@ def _general_regime(position: Position, organisation, group: str) -> Regime:
     else:
         regime.deadline = "No return while unregistered; notify the Commission before passing the figure above " \
                           "(PPERA 2000 ss.88, 94)."
-    regime.returns = "swingfund compliance report spending --election … (general campaign section, by part of the " \
-                     "UK and constituency)."
+    regime.returns = ("swingfund compliance report spending --election … (by part of the UK and constituency, with "
+                      "notional spending, unpaid or disputed claims and joint campaigning); donations (gifts for the "
+                      "election whenever received); pre-poll (weekly donation reports from dissolution).")
     return regime
 
 
@@ -326,9 +330,15 @@ def _ua_regime(position: Position, organisation) -> Regime:
                         key="ua_registration_threshold", kind="threshold", on=position.poll_date))
     if status is not None and status.ua_registered_on:
         regime.notes.append(f"Registered as an unincorporated association on {status.ua_registered_on.isoformat()}.")
-    regime.deadline = ("Past the threshold in a calendar year: notify the Commission, then report gifts received "
-                       "over the gift reporting threshold quarterly (PPERA 2000 Sch 19A).")
-    regime.returns = "Quarterly gift reports to the Electoral Commission once registered."
+    regime.notes.append("Counted: donations the group made to parties, registered campaigners and regulated donees, "
+                        "each over the counting floor; grants to candidates and spending about candidates are not "
+                        "political contributions.")
+    regime.deadline = ("Past the threshold in a calendar year: notify the Commission within 30 days beginning with "
+                       "the contribution that crossed it, then report gifts received over the gift reporting "
+                       "threshold, and further gifts from a reported source over the further-gift threshold "
+                       "(PPERA 2000 Sch 19A).")
+    regime.returns = ("Gift reports to the Electoral Commission once registered: swingfund compliance report ua-gifts "
+                      "--election … (the poll's calendar year).")
     if status is None:
         regime.notes.append("Legal form not recorded: shown as if the group were an unincorporated association.")
     return regime

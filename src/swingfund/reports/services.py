@@ -17,7 +17,7 @@ from swingfund.compliance.timetables import parse_election_id
 from swingfund.display import money
 from swingfund.funding import ledger
 from swingfund.funding.ledger import Line
-from swingfund.reports.models import CampaignSpend, SpendArea, SpendCategory
+from swingfund.reports.models import CampaignSpend, ClaimStatus, SpendArea, SpendCategory
 from swingfund.reports.selectors import as_item, campaign_spends
 
 UNKNOWN_CATEGORY = "Unknown spending category {value!r}: use one of {known} (PPERA 2000 Schedule 8A)."
@@ -32,6 +32,7 @@ UNKNOWN_SEAT = "Constituency '{code}' is not in boundary set {boundary_set} used
 UNKNOWN_PARTY = "Unknown party {value!r}: use the party's name as imported."
 BAD_AMOUNT = "Amount must be a positive whole number of pence (got {value!r})."
 BAD_DATE = "{name} must be a date (got {value!r})."
+BAD_CLAIM_STATUS = "Claim status must be blank, 'unpaid' or 'disputed' (got {value!r})."
 PAID_BEFORE_INCURRED = "Paid on {paid} is before the spending was incurred on {incurred}."
 OUTSIDE_PERIOD = (
     "Spending incurred on {on} is outside the regulated period for {election_id} ({start} to {end}, PPERA 2000 "
@@ -157,7 +158,8 @@ def campaign_spending_record(*, organisation, election, incurred_on, paid_on=Non
                              amount_pence: int, category: str, constituencies: Iterable = (),
                              nation: str | None = None, targets_party=None, description: str, source_ref: str = "",
                              supplier_address: str = "", invoice_reference: str = "", party_authorised: bool = False,
-                             recorded_by: str = "") -> CampaignSpend:
+                             recorded_by: str = "", claimed_on=None, notional: bool = False, claim_status: str = "",
+                             joint_campaigners: str = "") -> CampaignSpend:
     """Record one item of general-campaign spending after checking every limit (see `general.py`); raises
     `swingfund.compliance.errors.LimitExceeded` naming the figure and its citation, and then writes nothing.
 
@@ -167,6 +169,9 @@ def campaign_spending_record(*, organisation, election, incurred_on, paid_on=Non
     candidates. `source_ref` links the outreach message or material that caused it. The payment posts to the
     ledger: Dr general campaign spending / Cr bank, dated when paid (or incurred)."""
     incurred, paid = _as_date("Date incurred", incurred_on), _as_date("Date paid", paid_on)
+    claimed = _as_date("Date of claim", claimed_on)
+    if claim_status not in ("", *ClaimStatus.values):
+        raise ValueError(BAD_CLAIM_STATUS.format(value=claim_status))
     prepared = _prepare(election=election, incurred_on=incurred, paid_on=paid, amount_pence=amount_pence,
                         category=category, constituencies=constituencies, nation=nation,
                         targets_party=targets_party, supplier=supplier, description=description)
@@ -178,7 +183,9 @@ def campaign_spending_record(*, organisation, election, incurred_on, paid_on=Non
         posted = ledger.transaction_post(
             kind="campaign_spend", description=f"General campaign: {supplier}: {description}"[:300],
             lines=[Line(ledger.account_shared("campaign_spend"), amount_pence, f"{prepared.election_id}"[:200]),
-                   Line(ledger.account_shared("bank"), -amount_pence, (invoice_reference or supplier)[:200])],
+                   # notional spending uses a non-money gift's value: no money leaves the bank
+                   Line(ledger.account_shared("non_money_used" if notional else "bank"), -amount_pence,
+                        (invoice_reference or supplier)[:200])],
             posted_at=dt.datetime(day.year, day.month, day.day, 12, 0, tzinfo=dt.UTC))
         spend = CampaignSpend.objects.create(
             organisation=organisation, election_id=prepared.election_id, incurred_on=incurred, paid_on=paid,
@@ -186,7 +193,8 @@ def campaign_spending_record(*, organisation, election, incurred_on, paid_on=Non
             category=category, area=prepared.area, nation=prepared.nation, targets_party=prepared.party,
             party_authorised=party_authorised, description=description.strip()[:300],
             invoice_reference=invoice_reference.strip(), source_ref=source_ref[:300], recorded_by=recorded_by,
-            transaction=posted)
+            transaction=posted, claimed_on=claimed, notional=bool(notional), claim_status=claim_status,
+            joint_campaigners=joint_campaigners.strip()[:300])
         if prepared.seats:
             spend.constituencies.set(prepared.seats)
     return spend

@@ -38,7 +38,7 @@ from swingfund.display import money
 from swingfund.funding.rules import parse_pounds
 from swingfund.organisations.models import Organisation
 from swingfund.reports.models import SpendCategory
-from swingfund.reports.returns_data import donations_report, spending_report
+from swingfund.reports.returns_data import REPORTS
 from swingfund.reports.services import campaign_spending_record
 
 EXIT_BAD_INPUT = 2
@@ -71,7 +71,7 @@ class Command(BaseCommand):
         dates.add_argument("--election", help="Election id (default: the group's election).")
         dates.add_argument("--nation", default=None, choices=["E", "W", "S", "N"])
         report = sub.add_parser("report", help="Write the donations or spending report (CSV) for the regulated period.")
-        report.add_argument("kind", choices=["donations", "spending"])
+        report.add_argument("kind", choices=list(REPORTS))
         report.add_argument("--election", required=True)
         report.add_argument("--out", required=True, type=Path)
         report.add_argument("--no-progress", action="store_true")
@@ -175,11 +175,9 @@ class Command(BaseCommand):
 
     def _report(self, options: dict) -> None:
         progress = not options["no_progress"]
-        if options["kind"] == "donations":
-            report = donations_report(election_id=options["election"], progress=progress)
-        else:
-            organisation = self._organisation(options["organisation"]) if options["organisation"] else None
-            report = spending_report(election_id=options["election"], progress=progress, organisation=organisation)
+        organisation = self._organisation(options["organisation"]) if options["organisation"] else None
+        report = REPORTS[options["kind"]](election_id=options["election"], progress=progress,
+                                          organisation=organisation)
         out: Path = options["out"]
         out.parent.mkdir(parents=True, exist_ok=True)
         # Write beside the target and rename, so a failure never leaves half a report.

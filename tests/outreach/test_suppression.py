@@ -8,7 +8,7 @@ import hmac
 
 import pytest
 
-from swingfund.outreach import errors
+from swingfund.outreach import consent, errors
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.importing import supporters_import
 from swingfund.outreach.models import Consent, Supporter, Suppression
@@ -21,7 +21,7 @@ HEADER = "first_name,email,phone,postcode,consent_special_at,consent_email_at,co
 
 
 def row(email: str, phone: str = "") -> str:
-    return f"Ann,{email},{phone},AB10 1PE,2026-01-02T10:00:00Z,2026-01-02T10:00:00Z,2026-11-1,stall\n"
+    return f"Ann,{email},{phone},AB10 1PE,2026-01-02T10:00:00Z,2026-01-02T10:00:00Z,{consent.VERSION},stall\n"
 
 
 def erased_ann(organisation):

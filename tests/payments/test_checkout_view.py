@@ -98,3 +98,21 @@ def test_earmarked_campaign_without_a_backed_candidate_takes_no_card_gifts(clien
     campaign.__class__.objects.filter(pk=campaign.pk).update(mode="earmarked")
     response = client.get(URL)
     assert response.status_code == 409 and NO_BACKED_CANDIDATE in response.content.decode()
+
+
+def test_bank_and_cheque_givers_over_the_threshold_are_told_what_to_send(client, campaign):
+    """Over £500 (PPERA 2000 Sch 11) a gift needs the giver's name, address and declaration: the campaign page says
+    how a bank or cheque giver supplies them, and where."""
+    from swingfund.organisations.models import Organisation
+
+    Organisation.objects.create(name="Library Friends", slug="lf", address="1 High St\nLeeds LS1 1AA",
+                                privacy_contact="treasurer@lf.example", bank_account_name="Library Friends",
+                                bank_sort_code="12-34-56", bank_account_number="12345678", 
+                                cheque_payee="Library Friends",
+                                cheque_address="1 High St, Leeds")
+    html = client.get(f"/funding/campaigns/{campaign.slug}/").content.decode()
+    said = html[html.index('id="offline-over"'):]
+    said = said[:said.index("</p>")]
+    assert "Giving more than £500 by bank or cheque?" in said
+    assert "home address" in said and "declaration" in said and "treasurer@lf.example" in said
+    assert threshold().citation in said and threshold().value == 50_000

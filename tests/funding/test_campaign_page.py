@@ -92,3 +92,35 @@ def test_the_treasurer_makes_grants_from_approved_decisions_on_the_dashboard(gro
     assert f"Grant #{grant.pk}: £100 to" in made.content.decode() and grant.amount_pence == 10_000
     again = client.post("/funding/dashboard/grants/", follow=True)
     assert "No approved grant decisions are waiting" in again.content.decode() and Grant.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["treasurer", "organiser"])
+def test_the_treasurer_or_an_organiser_closes_an_open_campaign_on_the_web(group, role):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from swingfund.funding.services import campaign_create
+
+    now = timezone.now()
+    campaign = campaign_create(organisation=group, slug="open-fund", title="Open fund", description="x",
+                               purpose="Grants.", mode="pooled", goal_pence=100_000,
+                               starts_at=now - dt.timedelta(days=3), ends_at=now + dt.timedelta(days=30))
+    client = _client(group, role)
+    page = client.get(f"{URL}?organisation={group.slug}").content.decode()
+    assert 'id="close-open-fund"' in page
+    response = client.post(f"/funding/dashboard/campaign/{campaign.slug}/close/")
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert now < campaign.ends_at <= timezone.now()  # closed from the moment of the request
+    assert 'id="closed"' in client.get(f"/funding/campaigns/{campaign.slug}/").content.decode()
+    again = client.post(f"/funding/dashboard/campaign/{campaign.slug}/close/", follow=True).content.decode()
+    assert "already closed on" in again
+    other = organisation_create(name="Other Group", address="2 Road, York")
+    stranger = user_make(f"other-{role}")
+    role_grant(user=stranger, organisation=other, role=role)
+    outsider = Client()
+    sign_in(outsider, stranger)
+    if role == "treasurer":
+        second_factor(outsider, stranger)
+    assert outsider.post(f"/funding/dashboard/campaign/{campaign.slug}/close/").status_code in (403, 404)

@@ -98,6 +98,7 @@ def test_donor_gives_by_card_and_the_thanks_page_updates_itself(live_server, pag
     expect(page.locator("#id_amount")).to_have_value("25")
     page.fill("#id_name", "Grace Hopper")
     page.fill("#id_email", "grace@example.org")
+    page.check("#id_consent_special")
     page.click("text=Continue to card payment")
     page.wait_for_selector("#pay")
     page.click("#pay")

@@ -183,7 +183,7 @@ def test_a_democracy_club_candidates_file_for_an_added_future_election_is_import
     path = tmp_path / "democracyclub-candidates-next.csv"
     path.write_text(header + row.format(pid=4252, name="Stephen Kinnock", eid=NEXT)
                     + row.format(pid=999999, name="Nobody Known", eid=NEXT), encoding="utf-8")
-    with pytest.raises(ImportFailure, match="expected parl.2024-07-04"):  # not added yet: refused as before
+    with pytest.raises(ImportFailure, match="parl.2029-05-03 is not in the database"):  # not added yet: refused
         file_import(path=path, progress=False)
     election_add(election_id=NEXT, baseline_id="parl.2024-07-04", today=DEC_2026.date())
     seat = Result.objects.get(election_id="parl.2024-07-04", constituency__name="Aberafan Maesteg").constituency

@@ -19,7 +19,7 @@ FORM = {"organisation": "leeds-fair-vote", "title": "Back candidates who back pu
 
 
 @pytest.fixture
-def group(db):
+def group(official_db):
     return organisation_create(name="Leeds Fair Vote", address="1 Park Row, Leeds")
 
 
@@ -62,17 +62,25 @@ def test_the_treasurer_makes_grants_from_approved_decisions_on_the_dashboard(gro
 
     from swingfund.committee import services as committee
     from swingfund.elections.models import Candidacy, Election
+    from swingfund.elections.services import election_add
     from swingfund.funding import services as funding
     from swingfund.funding.models import Grant
 
     client = _client(group, "treasurer")
-    candidacy = Candidacy.objects.filter(election_id="parl.2024-07-04").select_related("constituency").first()
+    # A grant goes to a candidacy of an election still to come, from the day the person declared (the law by date:
+    # compliance/bydate.py); the next general election, on the 2024 boundaries, with a candidate declared last month.
+    today = timezone.now().date()
+    _, future = election_add(election_id=f"parl.{today.year + 2}-05-03", baseline_id="parl.2024-07-04", today=today)
+    last = Candidacy.objects.filter(election_id="parl.2024-07-04").select_related("constituency").first()
+    candidacy = Candidacy.objects.create(election=future, constituency=last.constituency, person_name="Dee Clared",
+                                         party=last.party, became_candidate_on=today - dt.timedelta(days=30),
+                                         source=last.source)
     members = [user_make(name) for name in ("chris", "dana", "eli")]
     for member in members:
         committee.member_add(organisation=group, user=member)
     committee.policy_set(organisation=group, quorum=2, approvals_required=2)
     proposal = committee.proposal_create(organisation=group, kind="grant", election=Election.objects.get(
-        pk="parl.2024-07-04"), constituency=candidacy.constituency, candidacy=candidacy, amount_pence=10_000,
+        pk=future.pk), constituency=candidacy.constituency, candidacy=candidacy, amount_pence=10_000,
         reason="Agrees with our statements.", proposer=members[0])
     for member in members[1:]:
         proposal.refresh_from_db()

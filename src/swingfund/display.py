@@ -68,6 +68,19 @@ def money(pence: int | None, *, short: bool = False, symbol: bool = True, groupi
     return f"{'-' if pence < 0 else ''}{digits}"
 
 
+def percent(share: float | None, *, none: str = "—") -> str:
+    """The one percent format for a share between 0 and 1 (a probability, a vote share): whole percents ("81 %"),
+    one decimal below 10 % ("5.2 %"), "under 0.1 %" for a tiny positive share. None → `none`."""
+    if share is None or share == "":
+        return none
+    value = float(share) * 100
+    if 0 < value < 0.05:
+        return "under 0.1 %"
+    if abs(value) < 9.95:
+        return f"{value:.1f} %"
+    return f"{value:.0f} %"
+
+
 def when_words(value: dt.datetime | None) -> str:
     """An aware datetime → "4 Jul 2024 21:15" in UK time (no seconds, no microseconds)."""
     if not value:

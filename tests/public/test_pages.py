@@ -56,7 +56,7 @@ def test_whom_we_back_opens_on_the_groups_bloc_and_shows_rejections_and_every_de
     response = client.get("/recommendations/")
     html = response.content.decode()
     assert response.status_code == 200 and "Muslim (census 2021)" in html
-    assert "Rejected" in html and f'href="/decisions/{world.rejected_decision.pk}/"' in html
+    assert "Voted down" in html and f'href="/decisions/{world.rejected_decision.pk}/"' in html
     assert 'data-gss="E14001120"' in html  # Bradford West: two grants paid there, whatever its rank
     assert html.count('class="hex marked"') == 2  # the two approved grants (Bradford West, Birmingham Ladywood)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from swingfund.display import money
 from swingfund.funding.models import Account, Campaign, CandidateSpend
-from swingfund.funding.selectors import CASH_ACCOUNTS
 
 # The organisation-wide accounts, named for the people reading the ledger.
 SHARED_WORDS = {
@@ -74,7 +73,8 @@ def ledger_page_rows(rows: list[dict]) -> list[dict]:
     for row in rows:
         entries = row["entries"]
         moved = max((abs(e["amount_pence"]) for e in entries), default=0)
-        parts = [f"{KIND_WORDS.get(row['kind'], row['kind'].replace('_', ' ').capitalize())}: {money(moved, short=True)}"]
+        kind = KIND_WORDS.get(row["kind"], row["kind"].replace("_", " ").capitalize())
+        parts = [f"{kind}: {money(moved, short=True)}"]
         grant = next((e for e in entries if e["account"].startswith("grant:")), None)
         if grant is not None:
             parts.append(account_words(grant["account"], names=names, titles=titles).replace("Grants to", "to", 1))

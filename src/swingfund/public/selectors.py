@@ -353,7 +353,8 @@ def group_record(*, organisation: Organisation | None, limit: int = LATEST_DECIS
         "backed": backed,
         "others": [line for line in lines if line not in backed][:limit],
         "granted_pence": sum(line.grant.amount_pence for line in backed if line.grant is not None),
-        "paid_pence": sum(line.grant.amount_pence for line in backed if line.grant is not None and line.grant.payment_id),
+        "paid_pence": sum(line.grant.amount_pence for line in backed
+                          if line.grant is not None and line.grant.payment_id),
     }
 
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from django import template
 
 from swingfund.display import bloc_words, day_words, election_words, when_words
-from swingfund.display import percent as percent_words
 from swingfund.display import money as money_text
+from swingfund.display import percent as percent_words
 
 register = template.Library()
 

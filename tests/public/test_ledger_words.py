@@ -36,3 +36,30 @@ def test_the_ledger_reads_in_plain_words_and_its_headline_reconciles(world, clie
     assert balances and not any(b.startswith("−") for b in balances)
     first = re.search(r'data-label="Held after">(−?£[\d,.]+)<', table).group(1)
     assert first == money(cash, short=True)
+
+
+def test_the_headline_reconciles_card_fees_held_gifts_and_promised_grants_worked_by_hand():
+    from swingfund.funding.ledger_words import ledger_summary
+
+    def row(cash, fees, *entries):
+        return {"cash_pence": cash, "fees_pence": fees,
+                "entries": [{"account": a, "amount_pence": p} for a, p in entries]}
+
+    rows = [
+        # a £20 card gift: Stripe keeps a 55p fee, £19.45 on its way
+        row(1_945, 55, ("card_clearing", 2_000), ("campaign:1:donations", -2_000), ("fees", 55),
+            ("card_clearing", -55)),
+        # a £600 bank gift held until the giver is checked
+        row(60_000, 0, ("bank", 60_000), ("campaign:1:held", -60_000)),
+        # £10 refunded by card
+        row(-1_000, 0, ("campaign:1:refunds", 1_000), ("card_clearing", -1_000)),
+        # a £500 grant promised, then £300 of grants paid
+        row(0, 0, ("grant:7", 50_000), ("grants_payable", -50_000)),
+        row(-30_000, 0, ("grants_payable", 30_000), ("bank", -30_000)),
+    ]
+    s = ledger_summary(rows)
+    # by hand: in £20 + £600 = £620.00; fees £0.55; out £10 + £300 = £310; held now 19.45 + 600 − 10 − 300 = £309.45
+    assert (s["came_in"], s["fees"], s["went_out"], s["balance"]) == (62_000, 55, 31_000, 30_945)
+    assert s["held"] == 60_000 and s["promised"] == 20_000 and s["reconciles"]
+    assert s["words"] == ("£620 came in; £0.55 went on card fees; £310 went out; £309.45 is held now, of which £600 "
+                          "waits until its givers are checked and £200 is promised to candidates, not yet paid.")

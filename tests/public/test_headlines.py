@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from swingfund.display import percent
 from tests.public.conftest import JOURNEY_SEAT
 
@@ -82,3 +84,31 @@ def test_scottish_seat_names_scotlands_2022_census(world, client):
     html = client.get(f"/seats/{scottish.gss_code}/").content.decode()
     assert "Scotland&#x27;s census 2022" in html or "Scotland's census 2022" in html
     assert "(census 2021)" not in html
+
+
+def test_majority_range_bar_places_the_range_and_the_tie_by_hand():
+    from types import SimpleNamespace
+
+    from swingfund.public.selectors import majority_bar
+
+    bar = majority_bar(SimpleNamespace(majority_interval=(-5_634.0, 5_346.0)))
+    # axis from −5,634 − 549 (5 % of 10,980) to 5,346 + 549: 12,078 votes wide
+    assert bar.left == pytest.approx(100 * 549 / 12_078)
+    assert bar.width == pytest.approx(100 * 10_980 / 12_078)
+    assert bar.zero == pytest.approx(100 * 6_183 / 12_078)
+    assert bar.crosses_zero and (bar.low, bar.high) == (-5_634, 5_346)
+    safe = majority_bar(SimpleNamespace(majority_interval=(1_000.0, 3_000.0)))
+    assert not safe.crosses_zero and safe.zero == pytest.approx(100 * 150 / 3_300)  # the axis still shows the tie
+    assert majority_bar(SimpleNamespace(majority_interval=(float("nan"), float("nan")))) is None
+
+
+def test_seat_page_explains_the_majority_range(world, client):
+    from swingfund.public.selectors import bloc_estimate
+
+    est = bloc_estimate(election_id="parl.2024-07-04", code=JOURNEY_SEAT, bloc="religion:muslim")
+    low, high = (round(v) for v in est.row.majority_interval)
+    page = text_of(client.get(f"/seats/{JOURNEY_SEAT}/").content.decode())
+    assert f"between {low:,} and {high:,} votes" in page
+    expected = ("could go either way" if low < 0 < high else "expects the runner-up to win" if high < 0
+                else "expects the leader to hold the seat")
+    assert expected in page

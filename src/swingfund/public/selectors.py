@@ -379,3 +379,30 @@ def give_link(*, organisation: Organisation | None) -> tuple[str, str]:
             campaign = row["campaign"]
             return reverse("funding:campaign", args=[campaign.slug]), f"Give to {campaign.title}"
     return reverse("funding:campaigns"), "Give to the fund"
+
+
+@dataclass(frozen=True)
+class MajorityBar:
+    """The forecast's 10–90 % range of the projected winner's lead, drawn on an axis that always shows zero:
+    positions in percent of the bar's width."""
+    low: int
+    high: int
+    left: float  # where the range starts
+    width: float  # how wide it is
+    zero: float  # where a lead of zero (a tie) sits
+    crosses_zero: bool
+
+
+def majority_bar(row: TargetRow) -> MajorityBar | None:
+    """The bar for a target row's majority interval; None when the forecast gives none."""
+    import math
+
+    low, high = row.majority_interval
+    if math.isnan(low) or math.isnan(high):
+        return None
+    start, end = min(low, 0.0), max(high, 0.0)
+    span = (end - start) or 1.0
+    start, span = start - 0.05 * span, 1.1 * span  # a margin either side
+    return MajorityBar(low=round(low), high=round(high), left=100 * (low - start) / span,
+                       width=max(100 * (high - low) / span, 0.5), zero=100 * (0 - start) / span,
+                       crosses_zero=low < 0 < high)

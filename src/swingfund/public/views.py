@@ -110,6 +110,7 @@ def seat(request: HttpRequest, gss_code: str) -> HttpResponse:
         "decisions": [(d, selectors.decision_headline(d, next((g for g in grants if g.decision_id == d.pk), None)))
                       for d in decisions],
         "headline": selectors.seat_headline(decisions=decisions, grants=grants),
+        "majority_bar": selectors.majority_bar(estimate.row) if estimate else None,
         "rejected_latest": bool(decisions) and decisions[0].outcome == Decision.Outcome.REJECTED,
         "grants": grants, "give": selectors.give_link(organisation=org),
         "postcode": request.GET.get("postcode", ""), "org": org,

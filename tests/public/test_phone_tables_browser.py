@@ -1,6 +1,6 @@
 """On a 390 px phone the main table of every public page that has one shows its key columns on the screen, without
 sideways scrolling: seat, P(pivotal) and the decision for targets and whom we back; date, seat and decision for
-the committee's decisions; date, amount and what for the ledger."""
+the committee's decisions; date, amount and what for the ledger. Tapping a hex of the map shows its figures."""
 
 from __future__ import annotations
 
@@ -40,5 +40,17 @@ def test_key_columns_of_every_main_table_are_on_a_phone_screen(live_server, brow
         page.goto(live_server.url + path)
         shoot(page, "phone-table" + path.replace("/", "_"))
         problems += [f"{path}: {p}" for p in page.evaluate(OFF_SCREEN, [table, cells, PHONE["width"]])]
+    # tapping a hex of the map shows its figures above the map, on the screen; tapping it again opens the seat
+    page.goto(live_server.url + "/targets/")
+    hex_link = page.locator("svg.hexmap a").first
+    hex_link.dispatch_event("click")
+    figures = page.locator(".hex-figures")
+    figures.wait_for()
+    assert "leverage" in figures.inner_text()
+    box = figures.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5
+    href = hex_link.get_attribute("href")
+    hex_link.dispatch_event("click")
+    page.wait_for_url("**" + href)
     context.close()
     assert problems == []

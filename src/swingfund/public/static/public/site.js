@@ -57,5 +57,31 @@
     });
   }
 
+  // Tapping a hex of a map shows its figures in a box above the map (a phone has no hover), with a link to the
+  // seat; tapping the same hex again follows its link.
+  function hexFigures(event) {
+    var link = event.target.closest && event.target.closest("svg.hexmap a");
+    if (!link) { return; }
+    var svg = link.closest("svg.hexmap");
+    var box = svg.parentNode.querySelector(".hex-figures");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "hex-figures card";
+      box.setAttribute("aria-live", "polite");
+      svg.parentNode.insertBefore(box, svg.closest(".chart-scroll") || svg);
+    }
+    var href = link.getAttribute("href");
+    if (box.getAttribute("data-href") === href) { return; }
+    event.preventDefault();
+    var title = link.querySelector("title");
+    box.textContent = (title ? title.textContent : "") + " ";
+    var open = document.createElement("a");
+    open.href = href;
+    open.textContent = "Open this seat";
+    box.appendChild(open);
+    box.setAttribute("data-href", href);
+  }
+
+  document.addEventListener("click", hexFigures);
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", run); } else { run(); }
 }());

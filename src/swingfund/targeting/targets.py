@@ -362,7 +362,10 @@ class TargetTable:
         p = fc.projection
         votes: dict[str, dict[str, float]] = {}
         for seat, carrier, v in zip(p.seat.tolist(), p.carrier.tolist(), p.votes.tolist(), strict=True):
-            name = p.carrier_names[carrier] if carrier >= 0 else "(no party)"
+            # by the party's abbreviation, as the shares asked name it (two carriers may share one: the Greens)
+            abbreviations = self.seats.carrier_abbreviations
+            name = ("(no party)" if carrier < 0 else abbreviations[carrier] if carrier < len(abbreviations)
+                    else p.carrier_names[carrier])
             per = votes.setdefault(self.seats.codes[seat], {})
             per[name] = round(per.get(name, 0.0) + v, 3)
         nations = dict(zip(self.seats.codes, self.seats.nations, strict=True))

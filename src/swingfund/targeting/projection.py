@@ -136,6 +136,30 @@ def _resolve(label: str, lookup: dict[str, int]) -> int | None:
     return lookup.get(label.strip().lower())
 
 
+def _same_label(label: str, *, seats) -> list[int]:
+    key = label.strip().lower()
+    return [i for i, (name, abbr) in enumerate(zip(seats.carrier_names, seats.carrier_abbreviations, strict=True))
+            if key in (name.lower(), abbr.lower())]
+
+
+def _resolve_in(label: str, area: str, *, seats, lookup: dict[str, int]) -> int | None:
+    """The carrier a label names in `area`: where two carriers share a name or abbreviation (the Green Party of
+    England and Wales and the Scottish Greens, both "Green"), the one with the most votes last time in the area's
+    seats, so that Scotland's own average moves the Scottish Greens and does not bring the other party in."""
+    key = label.strip().lower()
+    matches = [i for i, (name, abbr) in enumerate(zip(seats.carrier_names, seats.carrier_abbreviations, strict=True))
+               if key in (name.lower(), abbr.lower())]
+    if len(matches) <= 1:
+        return lookup.get(key)
+    nations = np.array(seats.nations)
+    in_area = (np.ones(nations.size, dtype=bool) if area == UK else np.isin(nations, GB_NATIONS) if area == GB
+               else nations == area)
+    cand_seat, cand_carrier = np.asarray(seats.cand_seat), np.asarray(seats.cand_carrier)
+    votes = np.asarray(seats.cand_votes, dtype=np.float64)
+    here = in_area[cand_seat]
+    return max(matches, key=lambda i: (votes[here & (cand_carrier == i)].sum(), -i))
+
+
 def projection_by_nation(
     *, seats, shares_by_nation: Mapping[str, Mapping[str, float]], method: str = PROPORTIONAL_LOSSES,
 ) -> ProjectionByNation:
@@ -156,6 +180,7 @@ def projection_by_nation(
     carrier_names = list(seats.carrier_names)
     asked: dict[str, dict[str, float]] = {}
     targets: dict[str, dict[int, float]] = {}
+    resolved: dict[tuple[str, str], int] = {}
     for raw_area, parties in shares_by_nation.items():
         area = raw_area.strip().upper()
         asked[area] = {}
@@ -164,7 +189,8 @@ def projection_by_nation(
             share = float(share)
             if not 0 <= share <= 1:
                 raise ProjectionError(PROJECTION_BAD_SHARE.format(party=label, area=area, share=share))
-            col = _resolve(label, lookup)
+            col = _resolve_in(label, area, seats=seats, lookup=lookup)
+            resolved[(area, label)] = col if col is not None else -1
             if col is None:  # a party new to this election: a new column
                 col = len(carrier_names)
                 carrier_names.append(label.strip())
@@ -195,12 +221,15 @@ def projection_by_nation(
         rest_w = sum(w for a, w in weight.items() if a not in targets)
         gb_w = sum(weight.values())
         derived = {}
+        label_of = {col: label for (area, label), col in resolved.items() if area == GB}
         for col, gb_share in targets[GB].items():
             held = 0.0
             for a in GB_NATIONS:
                 if a in targets:
-                    held += weight[a] * targets[a].get(col, _pool_share(share, seat, carrier, valid,
-                                                                        nations == a, col))
+                    # the same party as that nation's own average names it (the Scottish Greens for "Green")
+                    own = resolved.get((a, label_of.get(col, "")), -1)
+                    held += weight[a] * (targets[a][own] if own in targets[a] else targets[a].get(
+                        col, _pool_share(share, seat, carrier, valid, nations == a, col)))
             value = (gb_share * gb_w - held) / rest_w if rest_w > 0 else 0.0
             if value < -1e-9:
                 raise ProjectionError(PROJECTION_DERIVED_NEGATIVE.format(
@@ -265,8 +294,14 @@ def projection_by_nation(
     for area in asked:
         mask = _area_mask(area, nations, frozen)
         for label in asked[area]:
-            col = _resolve(label, lookup)
-            achieved.setdefault(area, {})[label] = _pool_share(new_share, seat, carrier, valid, mask, col)
+            col = resolved.get((area, label), -1)
+            col = col if col >= 0 else _resolve(label, lookup)
+            # every carrier the label names (both Green parties in "GB"): the share a poll of the area measures
+            same = _same_label(label, seats=seats) or [col]
+            if col not in same:
+                same.append(col)
+            achieved.setdefault(area, {})[label] = sum(
+                _pool_share(new_share, seat, carrier, valid, mask, c) for c in same)
             change.setdefault(area, {})[label] = asked[area][label] - _pool_share(
                 share, seat, carrier, valid, mask, col)
     winner, runner_up = top_two(seat=seat, votes=new_votes, n_seats=n)

@@ -58,6 +58,9 @@ def test_the_demo_home_page_shows_an_open_campaign_and_no_decision_after_its_ele
     assert all(today <= day <= election.poll_date for day in open_until), open_until
     assert "campaign-status closed" not in html
 
+    latest = html.split('id="latest-decisions"', 1)[1].split("</ul>", 1)[0]
+    grants_shown = [li for li in latest.split("<li>")[1:] if "grant of" in li]
+    assert grants_shown and all("(illustrative)" in li for li in grants_shown), "an invented candidate is unlabelled"
     shown = re.findall(r'<a href="/decisions/(\d+)/">.*?<span class="source">([^<]+)</span>', html, re.S)
     assert shown, "the home page shows no decision"
     polls = dict(Election.objects.values_list("pk", "poll_date"))

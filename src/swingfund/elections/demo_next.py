@@ -4,7 +4,7 @@ file; and ILLUSTRATIVE prospective candidates.
 
 Honesty first: the prospective candidates below are invented people. Their names are not real candidates; each
 candidacy is stored with `illustrative=True` (every page and command labels it "illustrative") and its source URL
-is this project's own demo page, not an announcement. The seats and parties are real (2024's top two in each).
+is on the reserved example.org domain, not an announcement. The seats and parties are real (2024's top two in each).
 
 Every function is safe to repeat: it updates the same rows and adds nothing twice.
 """
@@ -25,7 +25,7 @@ NEXT_ASSUMPTION = (
     "of May 2029, with local elections. It must be held by August 2029 (dissolution 5 years after it first met)."
 )
 PARLIAMENT_FIRST_MET = dt.date(2024, 7, 9)
-ILLUSTRATIVE_SOURCE = "https://github.com/swingfund/swingfund#demo-illustrative-candidates"
+ILLUSTRATIVE_SOURCE = "https://example.org/swingfund-demo/illustrative-candidates"  # reserved domain: no real page
 DECLARED_DAYS_AGO = 5
 """The illustrative candidates declared themselves candidates this many days before the demo is run (their
 `became_candidate_on`), so a grant made on the day it is run falls inside their candidacy (compliance/bydate.py)."""

@@ -1,9 +1,12 @@
 """Benchmark: the full targeting model (P(pivotal) over the forecast distribution, `simulate.p_pivotal`) for 650
 seats × 100,000 simulations against the random-number floor.
 
-Full model (first block of output): the real 2024 forecast (seat error estimated from the imported history,
-national error 2 points, Student-t tails, bloc religion:muslim; the 18 Northern Irish seats, which have no census
-figures, are given the median bloc so that all 650 seats are simulated), best of --repeat runs, against:
+Full model (first block of output): the real 2024 forecast (seat error estimated from the imported history with its
+regional part shared by every seat of a region, the national error correlated between parties from the final
+polls' record (`polling_error`), the bloc-linked term shared by the bloc's seats (`blocterm`), the own lens driven
+by the 2024 own candidates (`owncandidates`), Student-t tails, bloc religion:muslim; the 18 Northern Irish seats,
+which have no census figures, are given the median bloc so that all 650 seats are simulated), best of --repeat
+runs, against:
   * the random-number floor: drawing 650 × 100,000 float32 normals (`Generator.standard_normal(out=…)`), the
     least a plain sampler needs (one random number per seat-draw; sampling each leading party's seat error
     needs three);
@@ -36,9 +39,13 @@ def full_model(*, draws: int, repeat: int) -> None:
     import django
 
     django.setup()
+    from datetime import date
+
     from swingfund.targeting import leverage as lev
     from swingfund.targeting.bloc import Assumptions, bloc_parse
-    from swingfund.targeting.forecast import forecast_build, seat_error_estimate
+    from swingfund.targeting.blocterm import bloc_share, bloc_term_estimate
+    from swingfund.targeting.forecast import DEFAULT_METHOD, forecast_build, seat_error_estimate
+    from swingfund.targeting.polling_error import national_error_covariance
     from swingfund.targeting.selectors import bloc_population, seat_arrays
     from swingfund.targeting.simulate import p_pivotal
 
@@ -48,15 +55,22 @@ def full_model(*, draws: int, repeat: int) -> None:
     except Exception as exc:  # not imported: say so
         reason = str(exc).splitlines()[0][:100]
         raise SystemExit(f"full model: needs the imported 2024 results and history ({reason})") from exc
-    forecast = forecast_build(seats=seats, targets=None, method=None, seat_error=seat_error, tails="student-t")
-    pop = bloc_population(seats=seats, bloc=bloc_parse(text="religion:muslim"), default_adult_share=0.79)
+    bloc = bloc_parse(text="religion:muslim")
+    parties = ["Con", "Lab", "LD", "RUK", "Green"]
+    forecast = forecast_build(seats=seats, targets=None, method=None, seat_error=seat_error, tails="student-t",
+                              national_cov=(parties, national_error_covariance(parties)),
+                              bloc_share=bloc_share(seats=seats, bloc=bloc),
+                              bloc_term=bloc_term_estimate(bloc=bloc, before=date(2024, 7, 5), method=DEFAULT_METHOD))
+    assert forecast.region_sd.max() > 0 and forecast.bloc_sd is not None and forecast.national_cov is not None
+    pop = bloc_population(seats=seats, bloc=bloc, default_adult_share=0.79)
     base = lev.bloc_base(population=pop.population, seat_adult_share=pop.adult_share, turnout=seats.turnout)
     base = np.where(np.isnan(base), np.nanmedian(base), base)
     a = Assumptions()
+    ratios = np.array([0.82, 0.79, 1.09, 1.34, 1.21, 1.39, 0.94])  # a stand-in for the evidence's ratios
 
     def model() -> tuple[float, object]:
         start = CLOCK()
-        result = p_pivotal(base=base, forecast=forecast, assumptions=a, draws=draws, seed=1)
+        result = p_pivotal(base=base, forecast=forecast, assumptions=a, draws=draws, seed=1, own_ratios=ratios)
         return CLOCK() - start, result
 
     def floor() -> float:
@@ -91,7 +105,8 @@ def full_model(*, draws: int, repeat: int) -> None:
 
 
 def brute_force_sampling(forecast, base, a, *, seats: np.ndarray, draws: int) -> np.ndarray:
-    """P(pivotal), swing lens, by sampling everything (seat errors of the two leading parties included)."""
+    """P(pivotal), swing lens, by sampling everything (national, regional, bloc-linked and seat errors of the two
+    leading parties), seat by seat: an independent check of the exact integration."""
     from swingfund.targeting.forecast import T_DEGREES, leading_rows
 
     rng = np.random.default_rng(5)
@@ -104,8 +119,16 @@ def brute_force_sampling(forecast, base, a, *, seats: np.ndarray, draws: int) ->
         scale = np.sqrt(T_DEGREES / rng.chisquare(T_DEGREES, draws))
         w, r = rows[i]
         v = forecast.valid[i]
-        nat = rng.normal(0, forecast.national_sd, (2, draws))
-        nat *= (forecast.carrier[[w, r]] >= 0)[:, None]  # a candidate of no party has no national error
+        cars = forecast.carrier[[w, r]]
+        has = cars >= 0  # a candidate of no party has no national, regional or bloc-linked error
+        safe = np.maximum(cars, 0)
+        cov = forecast.national_cov[np.ix_(safe, safe)] if forecast.national_cov is not None else (
+            np.eye(2) * forecast.national_sd ** 2)
+        nat = rng.multivariate_normal(np.zeros(2), cov, size=draws).T
+        nat += rng.standard_normal((2, draws)) * forecast.region_sd[safe][:, None]
+        if forecast.bloc_sd is not None:
+            nat += rng.standard_normal((2, draws)) * (forecast.bloc_sd[safe] * forecast.bloc_x[i])[:, None]
+        nat *= has[:, None]
         vw = (forecast.centre[w] + nat[0] + rng.standard_normal(draws) * forecast.sd[w] * scale) * v
         vr = (forecast.centre[r] + nat[1] + rng.standard_normal(draws) * forecast.sd[r] * scale) * v
         bloc = base[i] * m

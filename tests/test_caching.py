@@ -181,3 +181,19 @@ def test_the_same_target_table_twice_runs_its_monte_carlo_once_and_gives_the_sam
     assert np.isfinite(first.p_swing).sum() > 500
     targets_compute(election_id="parl.2024-07-04", bloc=bloc, draws=2_001)  # other inputs: computed again
     assert caching.pure_stats()["misses"] > misses
+
+
+def test_a_call_asking_for_a_result_too_large_to_keep_is_computed_each_time():
+    calls = []
+
+    @caching.pure("test:large", skip_if=("keep_votes",))
+    def sample(seed: int, *, keep_votes: bool = False) -> int:
+        calls.append(keep_votes)
+        return seed
+
+    caching.pure_clear()
+    sample(1, keep_votes=True)
+    sample(1, keep_votes=True)
+    sample(1)
+    sample(1)
+    assert calls == [True, True, False]

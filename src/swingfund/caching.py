@@ -181,13 +181,14 @@ def _feed(h, value) -> None:
         raise _Unkeyable(type(value).__name__)
 
 
-def pure(name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+def pure(name: str, *, skip_if: tuple[str, ...] = ()) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Keep the results of a pure computation (a seeded Monte Carlo run) in this process, keyed by `name` and a
     digest of the whole content of its arguments (`_feed`): the same inputs give the same answer, so a repeated
     call returns a copy of the kept one instead of computing it again, whatever else changed in the database (a
     gift moving the data version of a page whose target table is unchanged). A call with a callable argument (a
     progress callback: the command line, which runs once anyway) or an argument that cannot be digested is computed
-    as usual and not kept. `clear()` leaves these entries alone: a key that is the inputs' own content is never
+    as usual and not kept, and so is one where a keyword argument named in `skip_if` is true (a result too large to
+    keep: every draw's votes). `clear()` leaves these entries alone: a key that is the inputs' own content is never
     stale; `pure_clear()` forgets them."""
     import copy
     import functools
@@ -195,7 +196,8 @@ def pure(name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
     def decorate(function: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
-            if PURE_ENTRIES <= 0 or any(callable(v) for v in (*args, *kwargs.values())):
+            if (PURE_ENTRIES <= 0 or any(callable(v) for v in (*args, *kwargs.values()))
+                    or any(kwargs.get(flag) for flag in skip_if)):
                 return function(*args, **kwargs)
             h = hashlib.sha256(f"{name}:".encode())
             try:

@@ -20,6 +20,7 @@ VERBS: dict[str, str] = {
     "data": "fetch and import the official files (results, candidates, polls, census, postcodes)",
     "election": "add the next general election or a by-election; move its polling date and see what changes",
     "candidates": "prospective candidates: add by hand or from a CSV, mark withdrawn, list",
+    "polls": "import opinion polls (one row per poll) and list them; targets averages them",
     "targets": "rank an election's seats by leverage and P(pivotal), with the forecast behind them",
     "backtest": "forecast a past election from the one before and score it against the result",
     "scorecard": "a candidate's stance on each statement, with every source",

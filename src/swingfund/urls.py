@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from swingfund.api.pages import tokens as api_tokens
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -17,6 +19,7 @@ urlpatterns = [
     path("planning/", include("swingfund.planning.urls")),
     path("track-record/", include("swingfund.evaluation.urls")),
     path("api/", include("swingfund.api.urls")),
+    path("workspace/tokens/", api_tokens, name="api-tokens"),
     path("outreach/", include("swingfund.outreach.urls")),
     path("", include("swingfund.public.urls")),
 ]

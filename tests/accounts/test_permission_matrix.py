@@ -157,6 +157,9 @@ ACCESS: dict[str, Rule] = {
     "public:workspace": Rule("/workspace/", WORKSPACE, WORKSPACE),
     # The candidate survey's page (who answered; send a link or a reminder): A's organisers.
     "public:workspace-survey": Rule("/workspace/survey/", {ORGANISER_A}, {ORGANISER_A}),
+    # API tokens: whoever holds a role that uses them (organiser, treasurer), after their second factor (the matrix
+    # gives it to the treasurers; the organiser is sent to the second-factor step).
+    "api-tokens": Rule("/workspace/tokens/", {TREASURER_A, TREASURER_B}, {TREASURER_A, TREASURER_B}),
     # Outreach: sign-up, confirm, unsubscribe and the share kit are the public's; the rest A's organiser's.
     "outreach:join": Rule("/outreach/join/", PUBLIC, PUBLIC),
     "outreach:confirm": Rule("/outreach/confirm/{token}/", PUBLIC, PUBLIC),

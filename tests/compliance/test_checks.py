@@ -150,9 +150,15 @@ def test_gift_requires_permissibility_per_situation(situation, amount, aggregate
                                                on=POLL_2024) is required
 
 
-def test_return_is_due_30_days_after_receipt():
-    assert checks.return_due_date(figures=LAW, received_on=date(2024, 6, 20)) == date(2024, 7, 20)
-    assert checks.return_due_date(figures=LAW, received_on=date(2024, 2, 15)) == date(2024, 3, 16)  # leap year
+def test_return_is_due_within_30_days_beginning_with_the_day_of_receipt():
+    """£ figure: 30 days (PPERA 2000 Sch 11 para 7(2) and RPA 1983 Sch 2A para 7: "within the period of 30 days
+    beginning with the date of its receipt"). The day of receipt is day 1, so the last day is receipt + 29: a gift
+    received on 20 June 2024 goes back by 19 July, not 20 July (counted by hand on a calendar)."""
+    period = LAW.get("return_impermissible_days", on=date(2024, 6, 20))
+    assert period.value == 30 and "Schedule 11 para 7" in period.citation
+    assert checks.return_due_date(figures=LAW, received_on=date(2024, 6, 20)) == date(2024, 7, 19)
+    assert checks.return_due_date(figures=LAW, received_on=date(2024, 2, 15)) == date(2024, 3, 15)  # leap year: 29 Feb
+    assert checks.return_due_date(figures=LAW, received_on=date(2024, 12, 31)) == date(2025, 1, 29)
 
 
 def test_impermissible_gift_over_threshold_is_held_with_its_return_date():
@@ -161,7 +167,7 @@ def test_impermissible_gift_over_threshold_is_held_with_its_return_date():
                                     situation=Situation.NON_PARTY_CAMPAIGN, on=date(2024, 6, 1),
                                     received_on=date(2024, 6, 1))
     assert refused.value.code == "gift_impermissible"
-    assert "must be returned by 2024-07-01" in str(refused.value)
+    assert "must be returned by 2024-06-30" in str(refused.value)
     assert "£500" in str(refused.value) and "Schedule 11" in str(refused.value)
 
 

@@ -43,7 +43,7 @@ def test_over_500_pounds_from_an_unchecked_donor_is_held_with_the_return_date_an
     position = assess(mode="pooled", donor=Donor(category="uk_elector"), amount_pence=50_001)
     assert position.needs_check and position.held and position.permissible is None
     assert position.hold_reason == HOLD_UNVERIFIED
-    assert position.return_due == date(2024, 7, 20)  # 30 days beginning with the day of receipt
+    assert position.return_due == date(2024, 7, 19)  # 30 days beginning with the day of receipt
     assert any("PPERA 2000, Schedule 11" in c for c in position.citations)
 
 

@@ -41,5 +41,5 @@ def test_refused_exactly_when_the_total_passes_the_limit_and_warned_from_80_perc
 
 @fast
 @given(day=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)))
-def test_return_is_always_due_30_days_after_receipt(day):
-    assert checks.return_due_date(figures=LAW, received_on=day) - day == timedelta(days=30)
+def test_return_is_always_due_on_the_30th_day_counting_the_day_of_receipt(day):
+    assert checks.return_due_date(figures=LAW, received_on=day) - day == timedelta(days=29)

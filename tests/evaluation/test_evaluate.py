@@ -138,6 +138,17 @@ def test_every_field_on_a_hand_made_election(hand_made):
     assert f["brier"] == pytest.approx(np.mean((p - won) ** 2), abs=1e-4)
     covered = [lo <= s["lead"] <= hi for s in seats.values() for lo, hi in [s["forecast"]["lead_interval"]]]
     assert f["coverage"] == pytest.approx(sum(covered) / 3, abs=1e-4)
+    # the reliability tables: every seat, and the competitive ones (the favourite's P below 0.9) on their own
+    close = [(a, b) for a, b in zip(p, won, strict=True) if max(a, 1 - a) < 0.9]
+    assert f["competitive_seats"] == len(close)
+    assert sum(r["count"] for r in f["reliability"]) == 3
+    assert sum(r["count"] for r in f["reliability_competitive"]) == len(close)
+    if close:
+        assert f["brier_competitive"] == pytest.approx(np.mean([(a - b) ** 2 for a, b in close]), abs=1e-4)
+    for r in f["reliability"]:
+        inside = [(a, b) for a, b in zip(p, won, strict=True)
+                  if float(r["bin"][:3]) <= a < float(r["bin"][-3:]) or (a == 1.0 and r["bin"].endswith("1.0"))]
+        assert r["count"] == len(inside)
     assert data["summary"]["backed_won"] == 2 and data["summary"]["plausibly_pivotal"] == 2
     assert data["summary"]["money_paid_pence"] == 100_000
     assert data["summary"]["money_per_aligned_elected_pence"] == 50_000  # £1,000 paid ÷ 2 aligned MPs elected

@@ -83,6 +83,8 @@ def test_the_treasurer_makes_grants_from_approved_decisions_on_the_dashboard(gro
     assert "gives no grant yet" in poor.content.decode() and not Grant.objects.exists()
     donor = funding.donor_get_or_create(name="Priya Shah", email="p@example.org", address="4 Kirkgate, Leeds",
                                         postcode="LS1 6BY", consent_publish=False)
+    # a grant passes on only clean money: a gift over £50 from a donor checked permissible (RPA 1983 Sch 2A)
+    donor = funding.donor_declare(donor=donor, category="uk_elector", evidence="register", checked_by="treasurer")
     funding.donation_record(campaign=campaign, donor=donor, amount_pence=25_000, method="cash", reference="R1",
                             received_at=timezone.now() - dt.timedelta(hours=1))
     made = client.post("/funding/dashboard/grants/", follow=True)

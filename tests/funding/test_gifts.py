@@ -67,7 +67,7 @@ def test_anonymous_gift_at_the_threshold_is_accepted_but_over_it_is_held_with_a_
     assert big.status == Donation.Status.HELD and big.hold_reason == law.HOLD_ANONYMOUS
     task = big.tasks.get()
     days = figure("return_impermissible_days", on=dt.date(2024, 6, 10)).value
-    assert task.kind == ComplianceTask.Kind.RETURN and task.due_on == dt.date(2024, 6, 10) + dt.timedelta(days=days)
+    assert task.kind == ComplianceTask.Kind.RETURN and task.due_on == dt.date(2024, 6, 10) + dt.timedelta(days=days - 1)
     assert "30 days" in task.citation
     assert selectors.campaign_held_pence(pooled) == threshold + 1
     assert selectors.campaign_spendable_pence(pooled) == threshold
@@ -93,7 +93,7 @@ def test_impermissible_gift_is_held_and_returned_within_the_limit(pooled):
     gift = give(pooled, donor, 100_000, day="06-03")
     assert gift.status == Donation.Status.HELD and gift.hold_reason == law.HOLD_IMPERMISSIBLE
     task = gift.tasks.get()
-    assert task.kind == ComplianceTask.Kind.RETURN and task.due_on == dt.date(2024, 7, 3)
+    assert task.kind == ComplianceTask.Kind.RETURN and task.due_on == dt.date(2024, 7, 2)
     returned = services.donation_return(donation=gift, reference="BACS-RET-1", by="treasurer",
                                         returned_at=at("06-05"))
     assert returned.kind == Refund.Kind.RETURN and returned.amount_pence == 100_000

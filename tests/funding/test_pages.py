@@ -191,7 +191,7 @@ def test_funding_check_and_return_commands(pooled, capsys):
     call_command("funding", "check", "--gift", str(held[1].pk), "--category", "impermissible",
                  "--evidence", "overseas, not on any register")
     call_command("funding", "tasks")
-    assert "Return £600 (Cheque Zoe Two) by 2024-07-01" in capsys.readouterr().out
+    assert "Return £600 (Cheque Zoe Two) by 2024-06-30" in capsys.readouterr().out
     call_command("funding", "return", "--gift", str(held[1].pk), "--reference", "CHQ back 1")
     assert [Donation.objects.get(pk=g.pk).status for g in held] == ["accepted", "returned"]
     call_command("ledger", "verify")

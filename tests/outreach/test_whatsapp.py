@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-import logging
 from datetime import timedelta
 
 import pytest
@@ -14,11 +14,12 @@ from swingfund.outreach.messaging import message_approve, message_create, messag
 from swingfund.outreach.models import Consent, Delivery
 from swingfund.outreach.segments import segment_create
 from swingfund.outreach.spending import CATEGORY, SUPPLIER
-from swingfund.reports import services as compliance_services
+from swingfund.reports.models import CampaignSpend
 from swingfund.testing.whatsapp import CloudApiStandIn, signature
 from tests.outreach.conftest import IMPRINT, NORTH, SOUTH, make_supporter
 
 SECRET = "app-secret-for-tests"
+IN_PERIOD = dt.datetime(2024, 6, 20, 9, 0, tzinfo=dt.UTC)  # inside the 2024 regulated period
 
 
 @pytest.fixture
@@ -32,15 +33,6 @@ def cloud(settings):
         yield stand_in
 
 
-@pytest.fixture
-def spending_calls(monkeypatch):
-    """A recording fake of the one boundary outreach does not own: compliance's spending service."""
-    calls = []
-    monkeypatch.setattr(compliance_services, "campaign_spending_record", lambda **kw: calls.append(kw),
-                        raising=False)  # fmt: skip
-    return calls
-
-
 def _queue(organisation, organisers, seats=(SOUTH, NORTH)):
     segment = segment_create(organisation=organisation, name="WA", basis="list", gss_codes=seats, channel="whatsapp")
     message = message_create(segment=segment, title="Polling day", author=organisers[0],
@@ -48,7 +40,7 @@ def _queue(organisation, organisers, seats=(SOUTH, NORTH)):
                              translations={"en": ("-", "Hi {first_name}, {seat} is close."),
                                            "ur": ("-", "سلام {first_name}، {seat}")})  # fmt: skip
     message_approve(message=message, approver=organisers[1])
-    message_queue(message=message)
+    message_queue(message=message, now=IN_PERIOD)  # its cost is recorded as spending for the 2024 election
     return message
 
 
@@ -58,8 +50,7 @@ def _webhook(client, payload: dict, *, secret: str = SECRET, sign: bool = True):
     return client.post("/outreach/whatsapp/webhook/", body, content_type="application/json", **headers)
 
 
-def test_template_sends_carry_text_imprint_language_and_tracker(organisation, postcodes, organisers, cloud,
-                                                                spending_calls):  # fmt: skip
+def test_template_sends_carry_text_imprint_language_and_tracker(organisation, postcodes, organisers, cloud):
     a = make_supporter(organisation, 1, language="ur")
     b = make_supporter(organisation, 2, postcode="AB10 1PE")
     make_supporter(organisation, 3, channels=("email",))  # no WhatsApp consent
@@ -74,23 +65,12 @@ def test_template_sends_carry_text_imprint_language_and_tracker(organisation, po
     assert params["text"] == f"سلام Person1، Aberdeen South\n\n{IMPRINT}" and params["seat"] == "Aberdeen South"
     d = Delivery.objects.get(supporter=a)
     assert sent_a["biz_opaque_callback_data"] == f"delivery:{d.pk}" and d.provider_id == sent_a["id"]
-    # the cost reaches compliance as general-campaign spending in the seats reached
-    assert len(spending_calls) == 1
-    call = spending_calls[0]
-    assert call["amount_pence"] == 2 * 4 and call["supplier"] == SUPPLIER and call["category"] == CATEGORY
-    assert sorted(c.gss_code for c in call["constituencies"]) == [NORTH, SOUTH]
-    assert call["organisation"] == organisation and call["election"].pk == "parl.2024-07-04"
+    # the cost was recorded, before queueing, as general-campaign spending in the seats reached (2 × 4p)
+    spend = CampaignSpend.objects.get()
+    assert spend.amount_pence == 2 * 4 and spend.supplier == SUPPLIER and spend.category == CATEGORY
+    assert sorted(c.gss_code for c in spend.constituencies.all()) == [NORTH, SOUTH]
+    assert spend.organisation == organisation and spend.election_id == "parl.2024-07-04"
     assert message.deliveries.filter(cost_pence=4).count() == 2
-
-
-def test_without_the_compliance_function_the_send_goes_on_with_a_warning(organisation, postcodes, organisers, cloud,
-                                                                        monkeypatch, caplog):  # fmt: skip
-    monkeypatch.delattr(compliance_services, "campaign_spending_record", raising=False)
-    make_supporter(organisation, 1)
-    _queue(organisation, organisers)
-    with caplog.at_level(logging.WARNING):
-        assert channel_drain(channel="whatsapp").sent == 1
-    assert "WhatsApp cost 4p not recorded" in caplog.text
 
 
 def test_forged_or_missing_signature_is_refused_and_changes_nothing(client, organisation, postcodes, cloud):
@@ -106,7 +86,7 @@ def test_forged_or_missing_signature_is_refused_and_changes_nothing(client, orga
 
 @pytest.mark.parametrize("reply", ["STOP", "stop.", "بند کریں", "توقف", "Jooji"])
 def test_a_stop_reply_removes_consent_before_the_next_batch(client, organisation, postcodes, organisers, cloud,
-                                                            spending_calls, reply):  # fmt: skip
+                                                            reply):  # fmt: skip
     people = [make_supporter(organisation, n) for n in range(1, 4)]
     _queue(organisation, organisers)
     assert channel_drain(channel="whatsapp", max_messages=1).sent == 1  # first batch (of one)
@@ -117,7 +97,7 @@ def test_a_stop_reply_removes_consent_before_the_next_batch(client, organisation
     assert Delivery.objects.get(supporter=people[2]).status == Delivery.Status.CANCELLED
 
 
-def test_status_webhooks_update_the_delivery_log(client, organisation, postcodes, organisers, cloud, spending_calls):
+def test_status_webhooks_update_the_delivery_log(client, organisation, postcodes, organisers, cloud):
     a = make_supporter(organisation, 1)
     _queue(organisation, organisers)
     channel_drain(channel="whatsapp")
@@ -128,7 +108,7 @@ def test_status_webhooks_update_the_delivery_log(client, organisation, postcodes
     assert list(d.events.values_list("kind", flat=True)) == ["sent", "wa:delivered", "wa:read"]
 
 
-def test_the_messaging_tier_is_honoured(organisation, postcodes, organisers, cloud, spending_calls):
+def test_the_messaging_tier_is_honoured(organisation, postcodes, organisers, cloud):
     cloud.tier = "TIER_250"
     for n in range(1, 261):
         make_supporter(organisation, n, channels=("whatsapp",))
@@ -141,7 +121,7 @@ def test_the_messaging_tier_is_honoured(organisation, postcodes, organisers, clo
     assert result.deferred_until == first + timedelta(hours=24)
 
 
-def test_a_transient_api_error_is_retried_later(organisation, postcodes, organisers, cloud, spending_calls):
+def test_a_transient_api_error_is_retried_later(organisation, postcodes, organisers, cloud):
     make_supporter(organisation, 1)
     cloud.fail_next = 1
     _queue(organisation, organisers)

@@ -189,3 +189,27 @@ def test_an_item_recorded_late_with_an_earlier_date_still_counts_against_the_100
     spend(org, 900_000, incurred_on=dt.date(2024, 6, 20))
     message = refused(org, 150_000, incurred_on=dt.date(2024, 6, 1))  # £10,500 incurred while not registered
     assert "to £10,500, over the limit for a campaigner not registered with the Commission of £10,000" in message
+
+
+def test_the_reporting_thresholds_feed_a_gauge_for_each_part_of_the_uk_with_spending(registered, client):
+    """PPERA 2000 s.94(5)–(6): £20,000 in England, £10,000 in Scotland, Wales and Northern Ireland."""
+    def gauges():
+        html = client.get(f"/compliance/?election={ELECTION}&organisation={registered.slug}").content.decode()
+        general = html_module.unescape(html.split('id="regime-general"')[1].split("</section>")[0])
+        return general, re.findall(r'data-key="non_party_reporting_threshold" data-amount="(\d+)" '
+                                   r'data-threshold="(\d+)"', general)
+
+    spend(registered, 1_600_000, nation="E")  # £16,000: 80 % of England's £20,000
+    general, found = gauges()
+    assert found == [("1600000", "2000000")]
+    assert "Regulated spending in England: £16,000, 80% of the reporting threshold, England of £20,000" in general
+    spend(registered, 1, nation="E")
+    spend(registered, 500_000, nation="W")  # £5,000 of Wales's £10,000
+    general, found = gauges()
+    assert found == [("1600001", "2000000"), ("500000", "1000000")]
+    assert "Action: Regulated spending in England: £16,000.01 — over" not in general  # 80 %: a warning, no action
+    spend(registered, 400_000, nation="E")  # £20,000.01: one penny over
+    general, found = gauges()
+    assert found[0] == ("2000001", "2000000")
+    assert "Action: Regulated spending in England: £20,000.01 — over the reporting threshold in a part of the UK, " \
+           "a registered campaigner reports its spending" in general

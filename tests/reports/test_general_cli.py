@@ -75,3 +75,60 @@ def test_spending_now_for_a_provisional_next_election_is_counted_and_the_range_a
     call_command("compliance", "dates", "--election", "parl.2029-05-03")
     out = capsys.readouterr().out
     assert "regulated period 2028-05-04 – 2029-05-03" in out and "2024-07-05 – 2029-05-03" in out
+
+
+def test_compliance_figures_shows_the_verify_flag_of_an_unconfirmed_figure(official_db, figures, capsys):
+    """Scotland's registered-campaigner limit, £20,000 + 2% × 57 × £54,010 = £81,571 (PPERA 2000, Sch 10 para
+    3(2)(b)), is computed, not confirmed by a Commission table: its row carries "[verify]"; England's £586,548 does
+    not."""
+    call_command("compliance", "figures", "--on", "2024-07-04")
+    rows = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]
+    scotland = [r for r in rows if "non_party_limit" in r and " S " in f" {r} "]
+    england = [r for r in rows if "non_party_limit" in r and " E " in f" {r} "]
+    assert scotland and "£81,571 [verify]" in scotland[0]
+    assert england and "£586,548" in england[0] and "[verify]" not in england[0]
+
+
+def test_the_agents_written_authority_is_recorded_with_a_copy_of_the_document(org, tmp_path, capsys):
+    from swingfund.compliance.models import AgentAuthority
+    from swingfund.elections.models import Candidacy
+
+    candidacy = Candidacy.objects.filter(election_id=ELECTION).exclude(person_name="").order_by("pk").first()
+    letter = tmp_path / "authority.pdf"
+    letter.write_bytes(b"%PDF-1.4 signed by the agent")
+    args = ["compliance", "authority", "--organisation", "lfv", "--candidacy", str(candidacy.pk), "--agent",
+            "Morag Agent", "--agent-address", "1 Union Street, Aberdeen", "--authorised-on", "2024-06-10"]
+    call_command(*args, "--limit", "1,000", "--document", str(letter))
+    row = AgentAuthority.objects.get()
+    assert (row.limit_pence, bytes(row.document), row.document_name) == (100_000, letter.read_bytes(),
+                                                                         "authority.pdf")
+    assert "Morag Agent's authority" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_code:  # no copy, no record
+        call_command(*args, "--limit", "1,000", "--document", str(tmp_path / "missing.pdf"))
+    assert exit_code.value.code == 2 and "Cannot read the authority's copy" in capsys.readouterr().err
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    with pytest.raises(SystemExit):
+        call_command(*args, "--limit", "1,000", "--document", str(empty))
+    assert "Attach a copy of the agent's signed written authority" in capsys.readouterr().err
+    assert AgentAuthority.objects.count() == 1
+
+
+def test_a_leaflet_naming_a_candidate_is_their_spending_and_one_naming_none_is_general(org, capsys):
+    """£900 of leaflets over three seats is £300 a seat. In the seat where it names a candidate, that £300 is
+    spending about them (s.75, £400 left of the £700 permitted sum); the other £600 is general (PPERA)."""
+    from swingfund.compliance.models import MaterialCost
+    from swingfund.elections.models import Candidacy
+
+    seats = ["S14000060", "S14000061", "S14000111"]
+    named = Candidacy.objects.filter(election_id=ELECTION, constituency__gss_code=seats[1]).exclude(
+        person_name="").order_by("pk").first()
+    call_command("compliance", "material", "--organisation", "lfv", "--incurred", "2024-06-10", "--supplier",
+                 "Canal Print", "--amount", "900", "--description", "Scorecard leaflets", "--candidacy",
+                 str(named.pk), *[arg for code in seats for arg in ("--constituency", code)])
+    out = capsys.readouterr().out
+    assert f"Recorded for {ELECTION}:" in out and "£300, £400 left of £700" in out and "general campaign: £600" in out
+    assert MaterialCost.objects.get(regime="candidate").amount_pence == 30_000
+    spend = CampaignSpend.objects.get()
+    assert spend.amount_pence == 60_000 and sorted(c.gss_code for c in spend.constituencies.all()) == [
+        seats[0], seats[2]]

@@ -9,16 +9,20 @@ from datetime import date
 import pytest
 
 from swingfund.reports.returns import (
+    CANDIDATE_SPEND_COLUMNS,
     DONATION_COLUMNS,
+    GRANT_COLUMNS,
     SECTION_GRANT,
+    SECTION_HELD,
     SECTION_IMPERMISSIBLE,
     SECTION_ITEMISED,
     SECTION_SPEND,
-    SPENDING_COLUMNS,
+    CandidateSpendRecord,
     GiftRecord,
-    SpendRecord,
+    GrantRecord,
+    candidate_spending_rows,
     donation_rows,
-    spending_rows,
+    grant_rows,
 )
 
 POLL = date(2024, 7, 4)
@@ -28,7 +32,8 @@ pytestmark = pytest.mark.usefixtures("figures")
 def gift(key: str, pence: int, day: int, status: str = "accepted") -> GiftRecord:
     return GiftRecord(donor_key=key, donor_name=f"Donor {key}", donor_status="Individual", address=f"{key} Street",
                       postcode="N1 1AA", company_number="", amount_pence=pence, received_on=date(2024, 5, day),
-                      accepted_on=date(2024, 5, day) if status == "accepted" else None, status=status)
+                      accepted_on=date(2024, 5, day) if status == "accepted" else None, status=status,
+                      manner_of_return="Returned to the donor" if status == "returned" else "")
 
 
 def parse(text: str) -> list[dict[str, str]]:
@@ -52,10 +57,12 @@ def test_donations_report_itemises_aggregates_and_totals():
         ("Donor A", "8000.00", "False"), ("Donor B", "4000.00", "True"), ("Donor B", "4000.00", "True"),
     ]
     impermissible = [r for r in rows if r["ReportSection"] == SECTION_IMPERMISSIBLE]
-    assert [(r["DonorName"], r["DonationAction"]) for r in impermissible] == [
-        ("Donor E", "Returned to the donor"), ("Donor F", "Held: permissibility not yet established"),
-    ]
-    assert impermissible[1]["ReturnDueDate"] == "2024-06-07"  # 30 days after 8 May
+    assert [(r["DonorName"], r["DonationAction"], r["MannerOfReturn"]) for r in impermissible] == [
+        ("Donor E", "Returned to the donor", "Returned to the donor")]
+    # a held gift is not (yet) impermissible: its own section
+    (held,) = [r for r in rows if r["ReportSection"] == SECTION_HELD]
+    assert (held["DonorName"], held["DonationAction"]) == ("Donor F", "Held: permissibility not yet established")
+    assert held["ReturnDueDate"] == "2024-06-06"  # 30 days beginning with 8 May
     summary = {r["ReportSection"]: r["Value"] for r in rows if not r["DonorName"]}
     assert summary["Total of other accepted donations over £500 and up to £7,500"] == "1000.00"
     assert summary["Total of gifts of £500 or less (not donations in law)"] == "800.00"
@@ -67,27 +74,67 @@ def test_donations_report_itemises_aggregates_and_totals():
     assert t["itemised"] + t["impermissible"] + t["other"] + t["small"] + t["held"] == t["received"] == 1_930_000
 
 
-def test_spending_report_allocates_to_nations_totals_seats_and_flags_invoices():
-    def spend(pence: int, nation: str, code: str, section: str = SECTION_SPEND) -> SpendRecord:
-        return SpendRecord(section=section, category="Advertising", description="Ads", amount_pence=pence,
-                           incurred_on=date(2024, 6, 1), paid_on=date(2024, 6, 2), supplier_name="Printer Ltd",
-                           supplier_address="1 Print St", invoice_reference="INV-1", nation=nation,
-                           constituency_code=code, constituency_name=f"Seat {code}", candidate_name="A Candidate",
-                           agent_authorised=False)
+def test_candidate_spending_return_totals_each_candidate_against_the_permitted_sum():
+    """£700 (RPA 1983 s.75(1ZZB)): above it a candidate's total needs the agent's written authority; authorised
+    items are due to the Returning Officer 21 days after the poll (s.75(2)): 25 July 2024."""
+    def spend(pence: int, code: str, authorised: bool = False) -> CandidateSpendRecord:
+        return CandidateSpendRecord(
+            organisation="G", candidate_name=f"Candidate {code}", constituency_code=code,
+            constituency_name=f"Seat {code}", category="Advertising", description="Ads", amount_pence=pence,
+            incurred_on=date(2024, 6, 1), paid_on=date(2024, 6, 2), supplier_name="Printer Ltd",
+            supplier_address="1 Print St", agent_authorised=authorised, agent_name="Jo" if authorised else "")
 
-    items = [spend(15_000, "E", "E14000001"), spend(1_450_000, "E", "E14000001"), spend(30_000, "S", "S14000002"),
-             spend(100_000, "W", "W07000003", section=SECTION_GRANT)]
-    rows = parse(spending_rows(items=items, poll_date=POLL).csv_text())
-    assert list(rows[0].keys()) == SPENDING_COLUMNS
-    items_out = [r for r in rows if r["ReportSection"] in {SECTION_SPEND, SECTION_GRANT}]
-    assert [r["InvoiceRequired"] for r in items_out] == ["False", "True", "True", "True"]  # over £200
-    assert items_out[2]["AmountInScotland"] == "300.00" and items_out[2]["AmountInEngland"] == ""
+    report = candidate_spending_rows(items=[spend(40_000, "E1"), spend(30_001, "E1", authorised=True),
+                                            spend(70_000, "S2")], poll_date=POLL)
+    rows = parse(report.csv_text())
+    assert list(rows[0].keys()) == CANDIDATE_SPEND_COLUMNS
+    items = [r for r in rows if r["ReportSection"] == SECTION_SPEND]
+    assert [(r["TotalExpenditure"], r["AgentAuthorised"], r["ReturnDueDate"]) for r in items] == [
+        ("400.00", "False", ""), ("300.01", "True", "2024-07-25"), ("700.00", "False", "")]
     seats = {r["ConstituencyCode"]: r for r in rows if r["ReportSection"] == "Constituency total"}
-    assert seats["E14000001"]["TotalExpenditure"] == "14650.00"
-    assert seats["E14000001"]["Description"] == "Over the itemisation threshold"  # over £14,042
-    assert seats["S14000002"]["Description"] == ""
-    assert "W07000003" not in seats  # a grant is not the group's campaign spending
-    total = next(r for r in rows if r["ReportSection"] == "Total spending about named candidates")
-    assert (total["TotalExpenditure"], total["AmountInEngland"], total["AmountInScotland"]) == (
-        "14950.00", "14650.00", "300.00")
-    assert next(r for r in rows if r["ReportSection"] == "Total grants")["TotalExpenditure"] == "1000.00"
+    assert seats["E1"]["TotalExpenditure"] == "700.01" and "permitted sum" in seats["E1"]["Description"]
+    assert seats["S2"]["Description"] == ""  # £700 is not over £700
+    assert report.totals["spending"] == 140_001
+
+
+def test_grants_return_counts_only_grants_that_stayed_given():
+    def grant(pence: int, response: str) -> GrantRecord:
+        return GrantRecord(organisation="G", candidate_name="C", constituency_code="E1", constituency_name="Seat",
+                           agent_name="Jo", agent_contact="jo@example.org", amount_pence=pence,
+                           offered_on=date(2024, 6, 1), response=response, responded_on=date(2024, 6, 3),
+                           paid_on=None, bank_reference="", true_sources="", ledger_transaction="7")
+    report = grant_rows(grants=[grant(100_000, "accepted"), grant(50_000, "declined")], poll_date=POLL)
+    rows = parse(report.csv_text())
+    assert list(rows[0].keys()) == GRANT_COLUMNS
+    assert [r["AgentResponse"] for r in rows if r["ReportSection"] == SECTION_GRANT] == ["accepted", "declined"]
+    assert report.totals == {"grants": 100_000, "came_back": 50_000}
+
+
+def test_weekly_pre_poll_reports_run_from_dissolution_and_list_each_gift_over_7500_pounds():
+    """Dissolution 30 May 2024 (25 working days before the 4 July poll, RPA 1983 Sch 1 r.1): week 1 is 30 May-5 June,
+    week 2 is 6-12 June. A single gift over £7,500 (PPERA 2000 Sch 11 para 10) is reported in its week, accepted or
+    not yet; £7,500 exactly is not, and aggregated gifts are not."""
+    from swingfund.compliance.seed import seed_table
+    from swingfund.compliance.timetables import dissolution_date
+    from swingfund.reports.returns import PRE_POLL_COLUMNS, pre_poll_rows
+
+    dissolution = dissolution_date(figures=seed_table(), election_id="parl.2024-07-04")
+    assert dissolution == date(2024, 5, 30)
+
+    def on(key, pence, day, status="accepted"):
+        return GiftRecord(donor_key=key, donor_name=f"Donor {key}", donor_status="Individual", address="a",
+                          postcode="", company_number="", amount_pence=pence, received_on=day,
+                          accepted_on=day if status == "accepted" else None, status=status)
+
+    report = pre_poll_rows(gifts=[on("A", 800_000, date(2024, 6, 3)), on("B", 750_000, date(2024, 6, 4)),
+                                  on("C", 900_000, date(2024, 6, 12), status="held"),
+                                  on("D", 900_000, date(2024, 5, 29))], dissolution=dissolution, poll_date=POLL)
+    rows = [r for r in parse(report.csv_text()) if r["PeriodStart"]]
+    assert list(rows[0].keys()) == PRE_POLL_COLUMNS
+    # the weeks and due dates are the Commission's own table for 2024 (30 May-5 June due 12 June, ...)
+    assert [(r["ReportSection"], r["PeriodStart"], r["PeriodEnd"], r["ReportDueDate"], r["DonorName"],
+             r["DonationAction"]) for r in rows] == [
+        ("Weekly pre-poll report, week 1", "2024-05-30", "2024-06-05", "2024-06-12", "Donor A", "Accepted"),
+        ("Weekly pre-poll report, week 2", "2024-06-06", "2024-06-12", "2024-06-19", "Donor C",
+         "Received, not yet accepted")]
+    assert report.totals["weeks"] == 2

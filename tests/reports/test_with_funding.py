@@ -14,7 +14,14 @@ from swingfund.elections.models import Candidacy, Constituency, DataSource, Elec
 from swingfund.funding.services.gifts import donation_record, donor_declare, donor_get_or_create
 from swingfund.funding.services.grants import campaign_create, candidate_spend_record, grant_create
 from swingfund.funding.services.refunds import donation_return
-from swingfund.reports.returns import DONATION_COLUMNS, SECTION_IMPERMISSIBLE, SECTION_ITEMISED, SPENDING_COLUMNS
+from swingfund.reports.returns import (
+    CANDIDATE_SPEND_COLUMNS,
+    DONATION_COLUMNS,
+    SECTION_HELD,
+    SECTION_IMPERMISSIBLE,
+    SECTION_ITEMISED,
+    SPENDING_COLUMNS,
+)
 
 ELECTION = "parl.2024-07-04"
 UTC = dt.UTC
@@ -91,7 +98,9 @@ def test_donations_report_command_columns_and_totals(funded, tmp_path):
                         ("Bo", "4000.00", "True", "1 Bo Road")]
     bad = {r["DonorName"]: r for r in rows if r["ReportSection"] == SECTION_IMPERMISSIBLE}
     assert bad["Eve"]["DonationAction"] == "Returned to the donor" and bad["Eve"]["ReturnedDate"] == "2024-05-20"
-    assert bad["Flo"]["ReturnDueDate"] == "2024-06-07"
+    assert bad["Eve"]["MannerOfReturn"] == "Returned to the donor" and "Flo" not in bad  # Flo is held, not bad
+    held = {r["DonorName"]: r for r in rows if r["ReportSection"] == SECTION_HELD}
+    assert held["Flo"]["ReturnDueDate"] == "2024-06-06"
     totals = {r["ReportSection"]: r["Value"] for r in rows if not r["DonorName"]}
     assert totals["Total received in the regulated period"] == "18800.00"  # the 2023-06-01 gift is outside it
     assert totals["Total of other accepted donations over £500 and up to £7,500"] == "1000.00"
@@ -105,14 +114,21 @@ def test_spending_report_command_columns_and_totals(funded, tmp_path):
     call_command("compliance", "report", "spending", "--election", ELECTION, "--out", str(out), "--no-progress")
     rows = read(out)
     assert list(rows[0]) == SPENDING_COLUMNS
+    assert not [r for r in rows if r["LedgerTransaction"]]  # the advert and the grant are not PPERA spending
+    out = tmp_path / "candidate.csv"
+    call_command("compliance", "report", "candidate-spending", "--election", ELECTION, "--out", str(out),
+                 "--no-progress")
+    rows = read(out)
+    assert list(rows[0]) == CANDIDATE_SPEND_COLUMNS
     advert = next(r for r in rows if r["ExpenseCategoryName"] == "Advertising")
-    assert (advert["TotalExpenditure"], advert["AmountInEngland"], advert["SupplierName"]) == ("650.00", "650.00",
-                                                                                               "Ads Ltd")
-    assert advert["InvoiceRequired"] == "True" and advert["ConstituencyCode"] == "E14001001"
+    assert (advert["TotalExpenditure"], advert["SupplierName"], advert["ConstituencyCode"]) == (
+        "650.00", "Ads Ltd", "E14001001")
     by_section = {r["ReportSection"]: r for r in rows}
     assert by_section["Total spending about named candidates"]["TotalExpenditure"] == "650.00"
-    assert by_section["Total grants"]["TotalExpenditure"] == "5000.00"
     assert by_section["Constituency total"]["ConstituencyName"] == "Testford"
+    out = tmp_path / "grants.csv"
+    call_command("compliance", "report", "grants", "--election", ELECTION, "--out", str(out), "--no-progress")
+    assert {r["ReportSection"]: r for r in read(out)}["Total grants"]["Value"] == "5000.00"
 
 
 def test_report_for_a_bad_election_id_exits_2_and_writes_no_file(funded, tmp_path, capsys):
@@ -129,7 +145,8 @@ def test_compliance_page_shows_figures_sources_verify_flags_and_gauges(funded, c
     assert "regulated period 6 July 2023 – 4 July 2024" in html
     assert "PPERA 2000, Sch 10 para 3(2A)" in html and "[verify]" in html
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
-    assert 'data-key="ua_registration_threshold" data-percent="15"' in html  # £5,650 of £37,270
+    # the £5,000 grant and £650 of spending about a candidate are not Schedule 19A political contributions
+    assert 'data-key="ua_registration_threshold" data-percent="0"' in html
     assert 'class="gauge gauge-near" data-key="local_permitted_sum" data-percent="92"' in html  # £650 of £700
     assert "£5,000 of £50 (10000%)" in html  # the grant is a donation: over £50 the agent records and checks it
     assert "candidate's spending limit" not in html.split('id="position"')[1].split('id="figures"')[0]

@@ -9,6 +9,7 @@ import pytest
 
 from swingfund.elections.carriers import carrier_name, is_speaker
 from swingfund.targeting.bloc import bloc_parse
+from swingfund.targeting.projection import projection_by_nation
 from swingfund.targeting.selectors import seat_arrays
 from swingfund.targeting.swing import national_shares
 from swingfund.targeting.targets import targets_compute
@@ -47,23 +48,33 @@ def test_gb_shares_by_carrier_match_the_file(official_db, data_dir):
     assert 0.328 < lab < 0.330  # Labour's 2019 GB share with its Co-op candidates, not the 28.9 % of "Labour" alone
 
 
-def test_thurrock_stays_conservative_under_a_labour_swing(official_db, data_dir):
-    """With Lab=0.40, Con=0.30 on 2019: uniform swing on GB shares by carrier, shares renormalised per seat.
+def test_thurrock_under_a_labour_swing_by_strong_transition_hand_worked(official_db, data_dir):
+    """England Lab=0.40, Con=0.30 on 2019 by strong transition, checked by hand from the CSV.
 
-    Hand calculation from the CSV: Thurrock's shares move by (0.30 − GB Con) and (0.40 − GB Lab), every other
-    party keeps its share, then the seat's shares are rescaled to sum to 1: a Conservative hold by about 1,214.
-    """
-    con, lab, thurrock = _gb_shares_from_the_file(data_dir)
+    The shares are of every English vote, the Speaker's seat (Chorley, kept out of the move) included, so the
+    moving seats' targets are t × V_England ÷ V_moving. Every other party is scaled together to fill the rest, so
+    only the Conservatives lose: they lose the same fraction everywhere, t_Con ÷ n_Con. The votes they lose in
+    Thurrock go to the parties standing there, so the seat keeps its valid votes, and Labour gains the seat."""
+    with open(data_dir / "HoC-GE2019-results-by-candidate.csv", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["country_name"] == "England"]
+    v_england = sum(int(r["votes"]) for r in rows)
+    moving = [r for r in rows if r["constituency_name"] != "Chorley"]
+    v_moving = sum(int(r["votes"]) for r in moving)
+    n_con = sum(int(r["votes"]) for r in moving if carrier_name(r["party_name"]) == "Conservative") / v_moving
+    t_con = 0.30 * v_england / v_moving  # Chorley had no Conservative candidate
+    thurrock = {carrier_name(r["party_name"]): int(r["votes"]) for r in rows if r["constituency_name"] == "Thurrock"}
     valid = sum(thurrock.values())
-    c = thurrock["Conservative"] / valid + 0.30 - con
-    ll = thurrock["Labour"] / valid + 0.40 - lab
-    expected = (c - ll) / (1 + (0.30 - con) + (0.40 - lab)) * valid
-    assert 1_100 <= expected <= 1_350
-    table = targets_compute(election_id="parl.2019-12-12", bloc=MUSLIM, draws=10, swing="uniform",
-                            shares="Lab=0.40,Con=0.30")
-    i = table.seats.names.index("Thurrock")
-    assert table.party[i] == "Con"
-    assert table.majority[i] == pytest.approx(expected, abs=0.5)
+    seats = seat_arrays(election_id="parl.2019-12-12")
+    p = projection_by_nation(seats=seats, shares_by_nation={"E": {"Lab": 0.40, "Con": 0.30}},
+                             method="strong-transition")
+    i = seats.names.index("Thurrock")
+    got = {p.carrier_names[c] if c >= 0 else None: v for s, c, v in zip(p.seat, p.carrier, p.votes, strict=True)
+           if s == i}
+    assert got["Conservative"] == pytest.approx(thurrock["Conservative"] * t_con / n_con, rel=1e-3)
+    assert sum(got.values()) == pytest.approx(valid)
+    assert all(got[k] > v for k, v in thurrock.items() if k != "Conservative")  # everyone else gains
+    assert got["Labour"] > got["Conservative"]
+    assert p.achieved["E"] == pytest.approx({"Lab": 0.40, "Con": 0.30}, abs=1e-6)
 
 
 def test_labour_and_cooperative_candidates_take_labours_swing(official_db):

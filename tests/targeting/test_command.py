@@ -84,7 +84,7 @@ def test_lens_own_ranks_by_own_candidate_leverage(official_db):
 def test_projection_flags(official_db):
     text = run("--election", "parl.2019-12-12", "--bloc", "religion:muslim", "--swing", "proportional",
                "--shares", "Lab=0.40,Con=0.35", "--draws", "200")
-    assert "Projected winner" in text and "proportional national swing to Lab=0.40,Con=0.35" in text
+    assert "Projected winner" in text and "proportional projection by nation to GB: Lab=0.4,Con=0.35" in text
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 
 def test_method_page_shows_backtests_and_calibration_chart(official_db, client):
     response = client.get("/targets/method/")
@@ -11,7 +13,9 @@ def test_method_page_shows_backtests_and_calibration_chart(official_db, client):
     html = response.content.decode()
     assert html.count('class="backtest"') == 2
     assert "parl.2017-06-08 → parl.2019-12-12" in html and "parl.2019-12-12.notional → parl.2024-07-04" in html
-    assert 10 <= html.count('class="bin"') <= 20  # one dot per non-empty reliability bin of each backtest
+    assert 6 <= html.count('class="bin"') <= 20  # a dot per non-empty bin of each backtest's competitive seats
+    assert "Wrong calls" in html and "Region counts covered" in html and "chose proportional-losses" in html
+    assert 'style="width:100%;max-width:26rem;height:auto"' in html  # the chart shrinks to a phone's width
     assert "parl.2015-05-07" in html  # the seat error's source: the imported history
     c80 = re.search(r"covered about (\d+)% of\s+seats", html)
     assert c80 and 70 <= int(c80.group(1)) <= 90
@@ -34,3 +38,15 @@ def test_the_backtests_run_once_per_import_not_once_per_request(official_db, cli
     second = client.get("/targets/method/")  # a signed-in reader: not the anonymous page memo, the fragment cache
     assert second.status_code == 200 and len(calls) == 2
     assert first.content.count(b'class="backtest"') == second.content.count(b'class="backtest"') == 2
+
+
+@pytest.mark.slow
+def test_a_census_group_sees_the_in_sample_own_lens_check(official_db):
+    from swingfund.targeting.views import _method_results
+
+    html = _method_results(census_group=True, bloc="religion:muslim")
+    assert "This check is in-sample" in html
+    rows = re.findall(r'<tr class="own-check"><td>([^<]+)</td>.*?<td>([0-9.]+)</td></tr>', html, flags=re.S)
+    names = {name for name, _ in rows}
+    assert {"Ilford North", "Leicester South", "Blackburn", "Dewsbury and Batley", "Birmingham Perry Barr"} <= names
+    assert all(float(p) > 0.05 for _, p in rows)

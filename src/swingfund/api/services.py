@@ -3,7 +3,9 @@
 A token is issued for one role (organiser or treasurer) in one organisation, to a person who holds it, and lives
 `SWINGFUND_API_TOKEN_DAYS` days (default `DEFAULT_TOKEN_DAYS`) unless given another lifetime. It is refused once
 revoked, expired, or when its holder no longer holds that role there. Each request it authenticates is counted
-(`use_count`, `last_used_at`). Tokens are issued from the command line (the server's own operator) only.
+(`use_count`, `last_used_at`). A token is issued only after its holder's second factor: on the tokens page
+(/workspace/tokens/) to a person who gave it this session, or from the command line with the code their authenticator
+shows now (`token_issue`).
 
 Every write carries an `Idempotency-Key` (`write_once`): the same key gives the same answer, never a second gift."""
 
@@ -38,6 +40,10 @@ TOKEN_ROLE_NOT_HELD = ("{name} does not hold the role {role!r} in {organisation}
 TOKEN_ROLE_UNKNOWN = "A token is for the role organiser or treasurer, not {role!r}."
 TOKEN_DAYS_RANGE = "A token's lifetime is between 1 and {most} days (got {days!r})."
 TOKEN_UNKNOWN = "No API token #{id}."
+NO_SECOND_FACTOR = ("{name} has no second factor set up: a token is issued only after its holder's second factor. "
+                    "They sign in once and set one up at /accounts/two-factor/, then give its code.")
+BAD_SECOND_FACTOR = ("That is not {name}'s current second-factor code: a token is issued only after its holder's "
+                     "second factor (--code: the 6 digits their authenticator app shows now).")
 
 
 def _hash(raw: str) -> str:
@@ -96,6 +102,23 @@ def token_create(*, username: str, label: str, organisation=None, role: str | No
     row = ApiToken.objects.create(user=user, organisation=organisation, role=role, label=label[:100],
                                   key_hash=_hash(raw), created_at=now, expires_at=now + dt.timedelta(days=lifetime))
     return raw, row
+
+
+def token_issue(*, username: str, code: str, label: str, organisation=None, role: str | None = None,
+                days: int | None = None) -> tuple[str, ApiToken]:
+    """`token_create` after the holder's second factor: `code` must be the current code of one of their confirmed
+    devices (django-otp; a code is good once). Refuses a holder without a device, or a wrong code; nothing is
+    written then."""
+    from django_otp import devices_for_user, match_token
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise ValueError(USER_UNKNOWN.format(name=username))
+    if not any(True for _ in devices_for_user(user, confirmed=True)):
+        raise ValueError(NO_SECOND_FACTOR.format(name=username))
+    if not (code or "").strip() or match_token(user, (code or "").strip()) is None:
+        raise ValueError(BAD_SECOND_FACTOR.format(name=username))
+    return token_create(username=username, label=label, organisation=organisation, role=role, days=days)
 
 
 def token_list(*, username: str | None = None):

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from swingfund.compliance.models import GroupLegalStatus, LegalFigure
+from swingfund.compliance.models import AgentAuthority, GroupLegalStatus, LegalFigure, MaterialCost
 
 
 class LegalFigureForm(forms.ModelForm):
@@ -26,3 +26,28 @@ class LegalFigureAdmin(admin.ModelAdmin):
 class GroupLegalStatusAdmin(admin.ModelAdmin):
     list_display = ["organisation", "legal_form", "uk_based", "non_party_registered_on", "ua_registered_on"]
     list_filter = ["legal_form", "uk_based"]
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Written only through the services (the copy's hash, the ledger posting): shown here, never edited."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AgentAuthority)
+class AgentAuthorityAdmin(_ReadOnly):
+    list_display = ["candidacy", "agent_name", "authorised_on", "limit_pence", "document_name", "document_sha256"]
+    exclude = ["document"]
+
+
+@admin.register(MaterialCost)
+class MaterialCostAdmin(_ReadOnly):
+    list_display = ["incurred_on", "regime", "election_id", "candidacy", "amount_pence", "description"]
+    list_filter = ["regime", "election_id"]

@@ -182,9 +182,11 @@ def gift_requires_permissibility(*, figures: FigureTable, amount_pence: int, agg
 
 
 def return_due_date(*, figures: FigureTable, received_on: date) -> date:
-    """The last day to return an impermissible gift: the return period counts from the day of receipt."""
+    """The last day to return an impermissible gift: the return period is "30 days beginning with the date of its
+    receipt" (PPERA 2000 Sch 11 para 7(2); RPA 1983 Sch 2A para 7), so the day of receipt is the first of the
+    period and the last day is receipt + (days - 1)."""
     days = figures.get("return_impermissible_days", on=received_on)
-    return received_on + timedelta(days=days.value)
+    return received_on + timedelta(days=days.value - 1)
 
 
 def check_gift_spendable(*, figures: FigureTable, permissible: bool | None, amount_pence: int, aggregate_pence: int,

@@ -153,3 +153,16 @@ def _optional(figures: FigureTable, key: str, *, on: date) -> Figure | None:
         return figures.get(key, on=on)
     except FigureNotInForce:
         return None
+
+
+GRANT_FIGURE = "candidate_donation_threshold"
+
+
+def gift_clean_for_grant(*, figures: FigureTable, donor: DonorFacts | None, amount_pence: int, on: date) -> bool:
+    """Whether a gift to the group's fund may be passed on to a candidate in a grant (LAW.md, "Whose money funds a
+    grant"; RPA 1983 Schedule 2A): a gift at or under the candidate donation threshold (£50) is not a donation in
+    law; over it, the true source must be identified and checked permissible for a candidate. An anonymous gift
+    over the threshold can never fund a grant, whatever the group's own (higher) threshold let it accept."""
+    if amount_pence <= figures.get(GRANT_FIGURE, on=on).value:
+        return True
+    return donor_permissible(donor, situation=Situation.CANDIDATE_GIFT) is True

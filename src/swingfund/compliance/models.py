@@ -48,6 +48,11 @@ class FigureKey(models.TextChoices):
     UA_REGISTRATION_THRESHOLD = "ua_registration_threshold", "Unincorporated association: registration threshold"
     UA_GIFT_REPORTING_THRESHOLD = "ua_gift_reporting_threshold", "Unincorporated association: gift reporting threshold"
     UA_FURTHER_GIFT_THRESHOLD = "ua_further_gift_threshold", "Unincorporated association: further gift threshold"
+    UA_CONTRIBUTION_COUNT_THRESHOLD = (
+        "ua_contribution_count_threshold",
+        "Unincorporated association: political contributions counted only above",
+    )
+    UA_NOTIFY_DAYS = "ua_notify_days", "Unincorporated association: days to notify the Commission"
     # Situation 2: local campaigning about a named candidate (s.75 RPA 1983).
     LOCAL_PERMITTED_SUM = "local_permitted_sum", "Local permitted sum per candidate (without agent's authority)"
     LOCAL_AUTHORISED_RETURN_DAYS = "local_authorised_return_days", "Days to report authorised local spending"
@@ -69,6 +74,9 @@ class FigureKey(models.TextChoices):
         "Non-party: gifts from one source reported individually above",
     )
     INVOICE_KEEP_THRESHOLD = "invoice_keep_threshold", "Keep invoices and receipts for payments over"
+    NON_PARTY_AUDITOR_THRESHOLD = "non_party_auditor_threshold", "Spending return needs an auditor's report above"
+    DISSOLUTION_WORKING_DAYS = "dissolution_working_days", "Working days from dissolution to the poll"
+    PRE_POLL_REPORT_DAYS = "pre_poll_report_days", "Days after each weekly period to deliver its pre-poll report"
     PUBLIC_DONOR_NAME_THRESHOLD = "public_donor_name_threshold", "Donor names published above"
 
 
@@ -185,3 +193,89 @@ class GroupLegalStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.get_legal_form_display()}"
+
+
+# --- Material about a named candidate (s.75 RPA 1983): the agent's written authority and each cost --------------
+
+
+class AgentAuthority(models.Model):
+    """An election agent's written authority for the group to spend about their candidate beyond the permitted sum
+    (Representation of the People Act 1983, s.75(1)): up to `limit_pence` in all, with a copy of the signed
+    document. Written only by `services.agent_authority_record`; a correction is a new row (the latest applies)."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    candidacy = models.ForeignKey("elections.Candidacy", on_delete=models.PROTECT, related_name="+")
+    agent_name = models.CharField(max_length=200)
+    agent_address = models.TextField(help_text="Where the costs are reported to the agent.")
+    authorised_on = models.DateField()
+    limit_pence = models.BigIntegerField(help_text="The total the agent authorised, including the permitted sum.")
+    document = models.BinaryField(help_text="A copy of the agent's signed authority (PDF or image).")
+    document_name = models.CharField(max_length=200)
+    document_sha256 = models.CharField(max_length=64)
+    recorded_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-authorised_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(limit_pence__gt=0), name="agentauthority_limit_positive"),
+            models.CheckConstraint(condition=~Q(agent_name=""), name="agentauthority_agent_named"),
+            models.CheckConstraint(condition=~Q(document_sha256="") & ~Q(document_name=""),
+                                   name="agentauthority_document_copy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_name}'s authority for {self.candidacy}"
+
+
+class MaterialRegime(models.TextChoices):
+    """Which law a piece of material's cost falls under (`material.Regime`)."""
+
+    CANDIDATE = "candidate", "Spending about a named candidate (RPA 1983 s.75)"
+    GENERAL = "general", "General campaign spending (PPERA 2000 Part VI)"
+    OUTSIDE = "outside", "Outside any regulated period (not regulated spending)"
+
+
+class MaterialCost(models.Model):
+    """The cost of one piece of material (a message, a leaflet, a share kit) as the law classified it before it
+    went out: spending about one named candidacy (s.75), general-campaign spending (PPERA, whose item is the
+    spending record's `CampaignSpend` with the same `source_ref`) or outside any regulated period.
+
+    A candidate row under the agent's authority is the candidate's election expense: `agent_notice` is the
+    statement reported to the agent, due by `agent_notice_due_on`. Written by `reports.services`."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    regime = models.CharField(max_length=10, choices=MaterialRegime.choices)
+    election_id = models.CharField(max_length=80, blank=True, help_text="Blank: outside any regulated period.")
+    candidacy = models.ForeignKey("elections.Candidacy", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    authority = models.ForeignKey(AgentAuthority, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="costs")
+    amount_pence = models.BigIntegerField()
+    incurred_on = models.DateField()
+    supplier = models.CharField(max_length=200)
+    description = models.CharField(max_length=300)
+    source_ref = models.CharField(max_length=300)
+    transaction = models.OneToOneField("funding.LedgerTransaction", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="material_cost")
+    agent_notice = models.TextField(blank=True)
+    agent_notice_due_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["incurred_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="materialcost_amount_positive"),
+            models.CheckConstraint(condition=Q(regime__in=["candidate", "general", "outside"]),
+                                   name="materialcost_regime"),
+            models.CheckConstraint(condition=~Q(regime="candidate") | Q(candidacy__isnull=False),
+                                   name="materialcost_candidate_named"),
+            models.CheckConstraint(condition=Q(regime="outside") | ~Q(election_id=""),
+                                   name="materialcost_election_unless_outside"),
+            models.CheckConstraint(condition=Q(authority__isnull=True) | ~Q(agent_notice=""),
+                                   name="materialcost_authorised_reported"),
+        ]
+        indexes = [models.Index(fields=["organisation", "candidacy"], name="materialcost_org_candidacy")]
+
+    def __str__(self) -> str:
+        return f"{self.regime}: {self.description}"

@@ -87,6 +87,14 @@ SEED_FIGURES: list[dict[str, Any]] = [
     _row("ua_further_gift_threshold", 223_000, "pence", Y2024,
          f"PPERA 2000, Schedule 19A (unincorporated associations), as varied by {SI_2023_1235}, art. 4",
          f"{EC}/unincorporated-associations"),
+    _row("ua_contribution_count_threshold", 50_000, "pence", Y2024,
+         "PPERA 2000, Schedule 19A para 1 (a political contribution counts towards the registration threshold only "
+         "if it is over £500; notify within 30 days beginning with the contribution date)",
+         f"{EC}/unincorporated-associations/when-does-unincorporated-association-have-register-us"),
+    _row("ua_notify_days", 30, "days", Y2024,
+         "PPERA 2000, Schedule 19A para 1 (notify the Commission within 30 days beginning with the date of the "
+         "contribution that took the year's total over the registration threshold)",
+         f"{EC}/unincorporated-associations/when-does-unincorporated-association-have-register-us"),
     # --- Situation 2: local campaigning about a named candidate ---------------------------------------
     _row("local_permitted_sum", 70_000, "pence", Y2019,
          "Representation of the People Act 1983, s.75(1ZZB) (permitted sum, UK Parliamentary elections)",
@@ -150,6 +158,21 @@ SEED_FIGURES: list[dict[str, Any]] = [
     _row("non_party_donation_report_threshold", 750_000, "pence", Y2024,
          "PPERA 2000, Schedule 11 para 10 (accepted gifts over £7,500 from one source reported individually)",
          f"{NP}/after-election/reporting-requirements-after-election/donations"),
+    _row("non_party_auditor_threshold", 25_000_000, "pence", Y2019,
+         "PPERA 2000, s.97 (a spending return over £250,000 comes with a qualified auditor's report)",
+         f"{NP}/after-election/reporting-requirements-after-election/spending", verified=False,
+         note="The amount is the Commission's; the section number is to be confirmed against the Act."),
+    _row("dissolution_working_days", 25, "days", Y2019,
+         "Representation of the People Act 1983, Schedule 1 r.1 (timetable: dissolution 25 working days before the "
+         "poll); weekly pre-poll donation reports run from dissolution to polling day (PPERA 2000 s.95B-95D)",
+         f"{NP}/donations/when-do-you-report-donations/dissolution-parliament-until-polling-day-weekly-pre-poll-"
+         "reports", verified=False, note="Weekly report sections to be confirmed against the Act."),
+    _row("pre_poll_report_days", 7, "days", Y2019,
+         "PPERA 2000 Part VI (weekly pre-poll donation reports, delivered within 7 days of the end of each weekly "
+         "period, as the Commission's table for 2024 shows: 30 May-5 June due 12 June)",
+         f"{EC}/party-spending-and-pre-poll-donations-and-loans-uk-parliamentary-general-election/pre-poll-reporting",
+         verified=False, note="The 7 days are the Commission's for parties; confirm the same for non-party "
+                              "campaigners."),
     _row("invoice_keep_threshold", 20_000, "pence", Y2019,
          "PPERA 2000, s.97 (invoices or receipts for payments over £200)",
          f"{NP}/notifications-and-registration/what-do-you-need-do-after-your-notification-place"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from uk_election_ids.election_ids import IdBuilder
-from uk_election_timetables.calendars import Country
+from uk_election_timetables.calendars import Country, UnitedKingdomBankHolidays, working_days_before
 from uk_election_timetables.election_ids import from_election_id
 
 from swingfund.compliance.limits import FigureTable
@@ -85,3 +85,15 @@ def election_dates(*, figures: FigureTable, election_id: str, nation: str | None
     timetable.append(TimetableDate(label="Polling day (regulated period ends)", date=end, source=regulated))
     return ElectionDates(election_id=election_id, poll_date=end, regulated_period_start=start,
                          regulated_period_end=end, timetable=sorted(timetable, key=lambda t: t.date))
+
+
+def dissolution_date(*, figures: FigureTable, election_id: str) -> date:
+    """The day Parliament is dissolved before a UK general election: the `dissolution_working_days` working days
+    before the poll (RPA 1983 Sch 1 r.1), counted on England and Wales's calendar of bank holidays. From it until
+    polling day registered non-party campaigners file weekly pre-poll donation reports."""
+    built = parse_election_id(election_id)
+    if built.election_type != "parl" or built.contest_type == "by":
+        raise ValueError(NO_REGULATED_PERIOD.format(election_id=election_id))
+    polling = poll_date(election_id=election_id)
+    days = figures.get("dissolution_working_days", on=polling)
+    return working_days_before(polling, days.value, UnitedKingdomBankHolidays().england_and_wales())

@@ -294,3 +294,63 @@ class Postcode(models.Model):
 
     def __str__(self) -> str:
         return self.postcode
+
+
+class PollArea(models.TextChoices):
+    """Where a poll sampled: Great Britain as a whole, or one nation's own poll."""
+
+    GB = "GB", "Great Britain"
+    SCOTLAND = "S", "Scotland"
+    WALES = "W", "Wales"
+
+
+class Poll(models.Model):
+    """One published opinion poll of Westminster voting intention: who ran it, when, how many, where.
+
+    Its shares are `PollShare` rows, one per party reported, kept by the label the file gives (a party that did not
+    stand last time is allowed; labels are matched to parties when the polls are used). `source` is the poll
+    file it came from (its name, checksum and import time); `illustrative` marks invented polls (the demo's),
+    never real ones.
+    """
+
+    pollster = models.CharField(max_length=120)
+    fieldwork_start = models.DateField()
+    fieldwork_end = models.DateField()
+    sample_size = models.PositiveIntegerField()
+    area = models.CharField(max_length=2, choices=PollArea.choices)
+    illustrative = models.BooleanField(default=False, help_text="Invented numbers (a demo), not a real poll.")
+    line = models.PositiveIntegerField(help_text="Line of the poll file this poll was read from.")
+    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-fieldwork_end", "pollster", "area"]
+        constraints = [
+            models.CheckConstraint(condition=Q(fieldwork_end__gte=models.F("fieldwork_start")),
+                                   name="poll_fieldwork_in_order"),
+            models.CheckConstraint(condition=Q(sample_size__gte=1), name="poll_sample_positive"),
+            models.CheckConstraint(condition=Q(area__in=["GB", "S", "W"]), name="poll_area_known"),
+            models.UniqueConstraint(fields=["source", "pollster", "area", "fieldwork_start", "fieldwork_end"],
+                                    name="poll_unique_in_file"),
+        ]
+        indexes = [models.Index(fields=["area", "fieldwork_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.pollster} {self.area} {self.fieldwork_start}–{self.fieldwork_end} (n={self.sample_size})"
+
+
+class PollShare(models.Model):
+    """One party's share in one poll, as a fraction of those giving a party (0–1)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="shares")
+    party_label = models.CharField(max_length=120, help_text="The party as the poll file names it (Con, Reform UK).")
+    share = models.FloatField()
+
+    class Meta:
+        ordering = ["poll", "-share"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "party_label"], name="pollshare_unique_party"),
+            models.CheckConstraint(condition=Q(share__gte=0) & Q(share__lte=1), name="pollshare_share_0_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_label} {self.share:.1%}"

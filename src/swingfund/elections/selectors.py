@@ -108,3 +108,15 @@ def postcode_example(*, boundary_set: str) -> str:
     key = (Postcode.objects.filter(boundary_set=boundary_set, terminated=False).order_by("postcode")
            .values_list("postcode", flat=True).first())
     return f"{key[:-3]} {key[-3:]}" if key else ""
+
+
+def polls_list(*, source_key: str | None = None, areas: list[str] | None = None) -> list:
+    """Imported polls, newest fieldwork first, with their shares and source (optionally one file's, some areas)."""
+    from swingfund.elections.models import Poll
+
+    qs = Poll.objects.select_related("source").prefetch_related("shares")
+    if source_key:
+        qs = qs.filter(source__key=source_key)
+    if areas:
+        qs = qs.filter(area__in=areas)
+    return list(qs.order_by("-fieldwork_end", "pollster", "area"))

@@ -232,3 +232,26 @@ def election_date_set(*, election_id: str, poll_date: dt.date, today: dt.date, p
         provisional=keep, date_assumption=before.date_assumption if date_assumption is None else date_assumption,
         seat_code=before.seat.gss_code if before.seat_id else None)
     return before, after
+
+
+NOT_A_POLL_FILE = "not a poll file: its header is {title}, not one row per poll ({columns})"
+POLL_PROGRESS_FROM = 200  # rows: a shorter poll file imports without a progress bar
+
+
+def polls_import(*, path: Path, progress: bool = True) -> ImportSummary:
+    """Import a poll file (`importers/polls.py`: one row per poll) in one transaction; return its summary.
+
+    Another official file is refused (use `swingfund data import` for it); a bad row raises ImportFailure
+    (`FILE:LINE: column X: …`) with nothing written. The progress bar shows for files of `POLL_PROGRESS_FROM` rows
+    or more."""
+    from swingfund.elections.importers.polls import FIXED_COLUMNS, OpinionPolls
+
+    path = Path(path)
+    importer, _ = detect(path)
+    if importer is not OpinionPolls:
+        raise ImportFailure(file=path.name, line=1, column="header", message=NOT_A_POLL_FILE.format(
+            title=importer.title, columns=", ".join(FIXED_COLUMNS)))
+    if progress:
+        with path.open("rb") as handle:
+            progress = sum(1 for _ in handle) > POLL_PROGRESS_FROM
+    return file_import(path=path, progress=progress)

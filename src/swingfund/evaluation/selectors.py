@@ -104,6 +104,7 @@ class Evaluation:
                     low=np.array([s.forecast_lead_interval[0] for s in scored]),
                     high=np.array([s.forecast_lead_interval[1] for s in scored])), 4),
                 "interval_level": "5–95 %",
+                **_reliability(p=[s.forecast_p_win for s in scored], won=[s.won for s in scored]),
             }
         return out
 
@@ -111,6 +112,20 @@ class Evaluation:
         return {"election": self.election_id, "organisation": self.organisation, "bloc": self.bloc,
                 "summary": self.summary(), "seats": [s.as_dict() for s in self.seats], "notes": self.notes,
                 "stored_forecasts": self.stored_forecasts}
+
+
+def _reliability(*, p: list[float], won: list[bool]) -> dict[str, object]:
+    """The reliability table of the backed candidates' P(win), for every scored seat and for the competitive ones
+    (the forecast's favourite, backed candidate or not, below `backtest.COMPETITIVE_BELOW`): the near-certain
+    seats would otherwise fill the table and hide how the close calls did."""
+    from swingfund.targeting.backtest import COMPETITIVE_BELOW, reliability_table
+
+    pairs = [(float(a), float(b)) for a, b in zip(p, won, strict=True)]
+    close = [(a, b) for a, b in pairs if max(a, 1 - a) < COMPETITIVE_BELOW]
+    return {"reliability": reliability_table(pairs), "competitive_below": COMPETITIVE_BELOW,
+            "competitive_seats": len(close), "reliability_competitive": reliability_table(close),
+            "brier_competitive": round(scoring.brier(p=np.array([a for a, _ in close]),
+                                                     won=np.array([b for _, b in close])), 4) if close else None}
 
 
 def organisation_get(*, slug: str) -> Organisation:

@@ -141,7 +141,8 @@ def demo_run(*, organisation, election_id: str | None = None, now: dt.datetime |
         decisions = [d for d in decided_grants(organisation=organisation)
                      if election_id is None or d.proposal.election_id == election_id]
         needed = sum(d.proposal.amount_pence for d in decisions if not Grant.objects.filter(decision_id=d.pk).exists())
-        short = needed - selectors.campaign_spendable_pence(pooled)
+        # grants pass on only clean money (gifts of £50 or less, or from donors checked permissible): top up to that
+        short = needed - selectors.campaign_clean_pence(pooled)
         if short > 0 and not Donation.objects.filter(external_id=TOP_UP_REFERENCE).exists():
             donor = _donor("Northfield Traders Ltd", "accounts@northfield.example", "Unit 4, Canal Wharf, Leeds",
                            "LS11 5PS", consent=True, checked=False, dates=dates)

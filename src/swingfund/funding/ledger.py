@@ -56,12 +56,15 @@ SHARED_ACCOUNTS: dict[str, tuple[str, str]] = {
     "grants_payable": ("Grants payable to candidates", AccountKind.LIABILITY),
     "candidate_spend": ("Spending about named candidates", AccountKind.EXPENSE),
     "campaign_spend": ("General campaign spending (PPERA 2000 Part VI)", AccountKind.EXPENSE),
+    "political_contributions": ("Political contributions made (PPERA 2000 Sch 19A)", AccountKind.EXPENSE),
+    "non_money_used": ("Non-money gifts received, at their value (notional spending when used)", AccountKind.EXPENSE),
 }
 CAMPAIGN_ACCOUNTS: dict[str, tuple[str, str]] = {
     "donations": ("Donations income", AccountKind.INCOME),
     "refunds": ("Refunds to donors", AccountKind.INCOME),
     "disputes": ("Card disputes (chargebacks)", AccountKind.INCOME),
     "held": ("Held: impermissible or unverified gifts", AccountKind.LIABILITY),
+    "non_money": ("Non-money gifts (goods, services or property, at value)", AccountKind.INCOME),
 }
 
 
@@ -269,7 +272,8 @@ def transactions_post_many(postings: Sequence[Posting], *, head: ChainHead | Non
     return posted
 
 
-def transaction_reverse(*, original: LedgerTransaction, reason: str = "") -> LedgerTransaction:
+def transaction_reverse(*, original: LedgerTransaction, reason: str = "",
+                        posted_at: dt.datetime | None = None) -> LedgerTransaction:
     """Post the exact opposite of `original`, linked to it: the only way to correct the ledger. The ledger is public
     and unerasable, so it carries no free text: `reason` is kept by the caller on its own record."""
     with db_transaction.atomic():
@@ -284,6 +288,7 @@ def transaction_reverse(*, original: LedgerTransaction, reason: str = "") -> Led
             lines=lines,
             campaign=original.campaign,
             reverses=original,
+            posted_at=posted_at,
         )
 
 

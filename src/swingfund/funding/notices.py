@@ -1,9 +1,10 @@
 """The donation notice for a candidate's election agent: what the agent needs for the candidate's return.
 
-For a grant from pooled funds the donor is the group itself; in earmarked mode each true donor whose gift the
-grant passes on is listed with name, address, amount, date received and permissibility (gifts over the
-candidate donation threshold must be checked and reported by the agent). Built as data (`notice_for_grant`),
-rendered as a printable HTML page by the view and as a PDF here (fpdf2).
+For a grant from pooled funds the donor is the group itself, and the notice also names the true source of each
+gift over the candidate donation threshold that the grant passes on (the ledger's allocations); in earmarked mode
+each true donor whose gift the grant passes on is listed with name, address, amount, date received and
+permissibility (gifts over the candidate donation threshold must be checked and reported by the agent). Built as
+data (`notice_for_grant`), rendered as a printable HTML page by the view and as a PDF here (fpdf2).
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class DonationNotice:
     threshold: Figure
     donors: list[dict] = field(default_factory=list)
     earmarked: bool = False
+    sources: list[dict] = field(default_factory=list)
+    agent_name: str = ""
+    agent_contact: str = ""
 
     @property
     def total_pence(self) -> int:
@@ -105,12 +109,15 @@ def notice_for_grant(grant: Grant) -> DonationNotice:
                    "total_to_candidate_pence": pooled.aggregate(t=Sum("amount_pence"))["t"] or grant.amount_pence,
                    "received_on": (grant.paid_at or grant.created_at).date(),
                    "permissibility": permissibility, "evidence": evidence, "checked_at": None}]
+    sources = [] if earmarked else selectors.pooled_grant_sources(grant, threshold_pence=threshold.value)
     for donor in donors:  # the test is on each donor's total to this candidate, not on one line of one grant
         donor["over_threshold"] = donor["total_to_candidate_pence"] > threshold.value
     return DonationNotice(
         grant=grant, organisation_name=org_name, organisation_address=group.address_line,
         candidate=candidacy.person_name or str(candidacy.person or ""), seat=str(candidacy.constituency),
-        election=candidacy.election_id, threshold=threshold, donors=donors, earmarked=earmarked,
+        election=candidacy.election_id, threshold=threshold, donors=donors, earmarked=earmarked, sources=sources,
+        agent_name=grant.agent_name, agent_contact=" · ".join(
+            part for part in (grant.agent_email, grant.agent_phone, " ".join(grant.agent_address.split())) if part),
     )
 
 
@@ -138,6 +145,8 @@ def notice_pdf(notice: DonationNotice) -> bytes:
 
     grant = notice.grant
     line("Donation notice for the candidate's election agent", 15, 9)
+    line(f"To {notice.agent_name}, election agent ({notice.agent_contact})" if notice.agent_name
+         else "To the candidate's election agent (not yet named: offer the grant to the agent first)")
     line(f"From {notice.organisation_name}, {notice.organisation_address}")
     line(f"Candidate: {notice.candidate} — {notice.seat}, election {notice.election}")
     line(f"Grant #{grant.pk}: {money(grant.amount_pence, short=True)}; paid {_date(grant.paid_at)}"
@@ -159,6 +168,12 @@ def notice_pdf(notice: DonationNotice) -> bytes:
         checked = f", checked {_date(donor['checked_at'])}" if donor.get("checked_at") else ""
         evidence = f" ({donor['evidence']})" if donor.get("evidence") else ""
         line(f"    Permissibility: {donor['permissibility']}{evidence}{checked}")
+    if notice.sources:
+        pdf.ln(3)
+        line("True sources of the gifts over the threshold this grant passes on:", 11, 7)
+        for source in notice.sources:
+            line(f"{source['name']}, {source['address']}: {money(source['amount_pence'], short=True)}, received "
+                 f"{_date(source['received_on'])}; {source['permissibility']}")
     pdf.ln(3)
     line(f"Total: {money(notice.total_pence, short=True)}", 11, 7)
     return bytes(pdf.output())

@@ -7,12 +7,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from swingfund.compliance import gifts as law
-from swingfund.compliance.limits import Figure
-from swingfund.compliance.selectors import figure
+from swingfund.compliance import ua
+from swingfund.compliance.limits import Figure, FigureNotInForce
+from swingfund.compliance.selectors import figure, figure_table
 from swingfund.display import money
 from swingfund.funding import rules
 from swingfund.funding.models import (
@@ -26,6 +28,8 @@ from swingfund.funding.models import (
     Grant,
     GrantAllocation,
     LedgerTransaction,
+    Method,
+    PoliticalContribution,
     Refund,
 )
 
@@ -39,7 +43,8 @@ def _sum(qs: QuerySet, field: str = "amount_pence") -> int:
 
 def campaign_raised_pence(campaign: Campaign) -> int:
     """Raised, from the gift records: accepted gifts, less refunds and disputes not won."""
-    accepted = Donation.objects.filter(campaign=campaign, status=Donation.Status.ACCEPTED)
+    accepted = Donation.objects.filter(campaign=campaign, status=Donation.Status.ACCEPTED).exclude(
+        method=Method.NON_MONEY)  # a non-money gift's value is recorded, but it is not money to spend
     refunded = _sum(Refund.objects.filter(donation__in=accepted))
     disputed = _sum(Dispute.objects.filter(donation__in=accepted).exclude(status=Dispute.Status.WON))
     return _sum(accepted) - refunded - disputed
@@ -58,7 +63,8 @@ def campaign_held_pence(campaign: Campaign) -> int:
 
 def campaign_committed_pence(campaign: Campaign) -> int:
     """Grants made and spending about candidates, charged to this campaign."""
-    return _sum(Grant.objects.filter(campaign=campaign)) + _sum(CandidateSpend.objects.filter(campaign=campaign))
+    return (_sum(Grant.objects.filter(campaign=campaign, reversal__isnull=True))
+            + _sum(CandidateSpend.objects.filter(campaign=campaign)))
 
 
 def campaign_spendable_pence(campaign: Campaign) -> int:
@@ -66,15 +72,72 @@ def campaign_spendable_pence(campaign: Campaign) -> int:
     return campaign_raised_pence(campaign) - campaign_committed_pence(campaign)
 
 
-def political_contributions_pence(*, organisation, year: int) -> int:
-    """Pooled mode: the group's political contributions (grants and spending about candidates) in a year,
-    counted against the unincorporated-association registration threshold."""
-    pooled = Q(campaign__mode=GivingMode.POOLED)
+def political_contributions(*, organisation, year: int) -> list[ua.Contribution]:
+    """The political contributions the group made in a calendar year (PPERA 2000 Sch 19A), as the law reads them."""
+    rows = PoliticalContribution.objects.filter(made_on__year=year)
     if organisation is not None:
-        pooled &= Q(campaign__organisation=organisation)
-    grants = _sum(Grant.objects.filter(pooled, created_at__year=year))
-    spends = _sum(CandidateSpend.objects.filter(pooled, spent_at__year=year))
-    return grants + spends
+        rows = rows.filter(organisation=organisation)
+    return [ua.Contribution(kind=r.recipient_kind, amount_pence=r.amount_pence, made_on=r.made_on) for r in rows]
+
+
+def political_contributions_pence(*, organisation, year: int) -> int:
+    """What counts towards the unincorporated-association registration threshold in a year: political contributions
+    over £500 only (`compliance.ua.registration`). Grants to candidates and spending about candidates are not
+    political contributions and are not counted."""
+    made = political_contributions(organisation=organisation, year=year)
+    try:
+        return ua.registration(figures=figure_table(), contributions=made, year=year).counted_pence
+    except FigureNotInForce:  # no Schedule 19A figures for that year: every political contribution, uncounted floor
+        return sum(c.amount_pence for c in made if c.kind in ua.POLITICAL_CONTRIBUTION_KINDS)
+
+
+def _summed(model, field: str = "donation"):
+    """The total of `model`'s amounts for the outer gift, as a subquery (0 when none)."""
+    live = {"grant__reversal__isnull": True} if model is GrantAllocation else {}  # a grant that came back frees it
+    rows = (model.objects.filter(**{field: OuterRef("pk")}, **live).order_by().values(field)
+            .annotate(t=Sum("amount_pence")).values("t"))
+    return Coalesce(Subquery(rows), Value(0))
+
+
+def clean_gift_filter(*, on: dt.date) -> Q:
+    """The candidate-side test of `compliance.gifts.gift_clean_for_grant` as a query: at or under the candidate
+    donation threshold, or from an identified donor checked and in a category permissible for a candidate."""
+    threshold = figure(law.GRANT_FIGURE, on=on).value
+    return Q(amount_pence__lte=threshold) | Q(donor__isnull=False, donor__checked_at__isnull=False,
+                                               donor__category__in=sorted(law.PERMISSIBLE_CATEGORIES))
+
+
+def gifts_free_to_grant(campaign: Campaign) -> QuerySet[Donation]:
+    """The campaign's accepted gifts, oldest first, each annotated `free_pence`: what is left after refunds,
+    disputes not won and what earlier grants already passed on."""
+    return (Donation.objects.filter(campaign=campaign, status=Donation.Status.ACCEPTED).exclude(method=Method.NON_MONEY)
+            .annotate(free_pence=F("amount_pence") - _summed(Refund)
+                      - Coalesce(Subquery(Dispute.objects.filter(donation=OuterRef("pk"))
+                                          .exclude(status=Dispute.Status.WON).order_by().values("donation")
+                                          .annotate(t=Sum("amount_pence")).values("t")), Value(0))
+                      - _summed(GrantAllocation))
+            .filter(free_pence__gt=0).order_by("received_at", "id"))
+
+
+def campaign_clean_pence(campaign: Campaign, *, on: dt.date | None = None) -> int:
+    """What the treasurer may still pass on to candidates in grants: the unallocated part of the clean gifts
+    (`clean_gift_filter`), and never more than the campaign's spendable funds."""
+    day = on or timezone.now().date()
+    clean = _sum(gifts_free_to_grant(campaign).filter(clean_gift_filter(on=day)), "free_pence")
+    return max(0, min(clean, campaign_spendable_pence(campaign)))
+
+
+def pooled_grant_sources(grant: Grant, *, threshold_pence: int) -> list[dict]:
+    """The true sources the agent must know of a pooled grant: each gift over the candidate donation threshold
+    that the grant passes on (its allocations), with the donor's name, address, the part passed on, the date
+    received and the permissibility checked. Gifts at or under the threshold are not donations and are not named."""
+    rows = (GrantAllocation.objects.filter(grant=grant, donation__amount_pence__gt=threshold_pence)
+            .select_related("donation__donor").order_by("donation__received_at", "donation__id"))
+    return [{"name": a.donation.donor.name if a.donation.donor else "Unidentified",
+             "address": ", ".join(p for p in (a.donation.donor.address, a.donation.donor.postcode) if p)
+             if a.donation.donor else "", "amount_pence": a.amount_pence, "received_on": a.donation.received_at.date(),
+             "permissibility": a.donation.donor.get_category_display() if a.donation.donor else "Unidentifiable"}
+            for a in rows]
 
 
 def public_name_threshold(*, on: dt.date | None = None) -> Figure:
@@ -145,6 +208,7 @@ PUBLIC_KINDS = {
     "refund": "Refund to a donor", "dispute": "Card dispute: funds withdrawn",
     "dispute_won": "Card dispute won: funds reinstated", "grant": "Grant approved", "grant_paid": "Grant paid",
     "candidate_spend": "Spending about a candidate", "reversal": "Correction: reverses an earlier transaction",
+    "gift_non_money": "Non-money gift received (at its value)", "political_contribution": "Political contribution made",
 }
 
 

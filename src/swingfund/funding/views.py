@@ -151,7 +151,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "split": selectors.split_flagged_gifts().filter(campaign__in=campaigns),
         "grants": Grant.objects.filter(campaign__in=campaigns).select_related("candidacy", "campaign")
         .order_by("status", "-created_at"),
-        "campaigns": [{"campaign": c, "totals": selectors.campaign_totals(c)} for c in campaigns],
+        "campaigns": [{"campaign": c, "totals": selectors.campaign_totals(c),
+                       "clean_pence": selectors.campaign_clean_pence(c, on=today)} for c in campaigns],
         "check_form": DonorCheckForm(),
         "contributions": contributions, "registration": registration_warning(
             figures=figure_table(), contributions_pence=contributions, on=today),

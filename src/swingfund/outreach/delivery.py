@@ -5,7 +5,9 @@ then sends each message with an idempotency key derived from the delivery (email
 `<delivery-ID@domain>`, WhatsApp `biz_opaque_callback_data` `delivery:ID`) and marks it SENT in its own commit.
 A worker killed mid-batch leaves its claims SENDING; `deliveries_recover` (run when a worker starts) hands
 claims of dead workers back as READY, and they are re-sent with the same key. Consent is re-checked just before
-each send, so an opt-out stops every message not yet sent. Failures retry with exponential back-off.
+each send, so an opt-out stops every message not yet sent. Failures retry with exponential back-off. A paid
+message's cost was classified, checked and recorded when it was queued (`spending.message_cost_record`), so
+nothing is recorded here, after sending.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import logging
 import os
 import secrets
 import socket
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,13 +24,13 @@ from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from swingfund.outreach import spending
 from swingfund.outreach.channels.base import ChannelError, get_channel
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.messaging import message_render, seat_backing
 from swingfund.outreach.models import Channel, Delivery, DeliveryEvent
 from swingfund.outreach.ratelimit import TokenBucket
 from swingfund.outreach.segments import reachable
+from swingfund.outreach.spending import price_pence
 
 log = logging.getLogger(__name__)
 BATCH = 50
@@ -142,17 +143,12 @@ def channel_drain(*, channel: str, worker: str | None = None, max_messages: int 
         ids = deliveries_claim(channel=channel, limit=limit, worker=worker, now=now)
         if not ids:
             break
-        paid: list[int] = []
         for delivery in Delivery.objects.filter(id__in=ids).select_related(
             "message", "message__segment", "message__organisation", "message__election", "supporter",
             "supporter__constituency",
         ).order_by("id"):
             outcome = _send_one(delivery=delivery, sender=sender, bucket=bucket, worker=worker, cache=backing_cache)
             setattr(result, outcome, getattr(result, outcome) + 1)
-            if outcome == "sent" and channel == Channel.WHATSAPP:
-                paid.append(delivery.pk)
-        if paid:
-            _record_costs(delivery_ids=paid)
     if result.deferred_until is None:
         nxt = Delivery.objects.filter(channel=channel, status=Delivery.Status.READY).aggregate(m=Min("next_attempt_at"))
         result.deferred_until = nxt["m"]
@@ -183,7 +179,7 @@ def _send_one(*, delivery: Delivery, sender, bucket: TokenBucket, worker: str, c
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING, claimed_by=worker).update(
             status=Delivery.Status.SENT, sent_at=now, provider_id=provider_id[:200], attempts=delivery.attempts + 1,
-            cost_pence=settings.OUTREACH_WHATSAPP_PRICE_PENCE if delivery.channel == Channel.WHATSAPP else 0,
+            cost_pence=price_pence(channel=delivery.channel),
         )
         _log(delivery.pk, "sent", provider_id, now)
     return "sent"
@@ -200,29 +196,3 @@ def _failed(*, delivery: Delivery, worker: str, error: str) -> str:
         )
         _log(delivery.pk, "failed" if final else "retry", f"attempt {attempts}: {error}", now)
     return "failed" if final else "retried"
-
-
-def _record_costs(*, delivery_ids: list[int]) -> None:
-    """One spending item per message per batch, naming the seats it reached."""
-    groups: dict[int, list[Delivery]] = defaultdict(list)
-    for d in Delivery.objects.filter(id__in=delivery_ids).select_related("message", "message__organisation",
-                                                                         "message__election", "constituency"):
-        groups[d.message_id].append(d)
-    for rows in groups.values():
-        message = rows[0].message
-        total = sum(d.cost_pence for d in rows)
-        seats = sorted({d.constituency for d in rows}, key=lambda c: c.gss_code)
-        try:
-            with transaction.atomic():
-                spending.campaign_cost_record(
-                    organisation=message.organisation, election=message.election, incurred_on=timezone.now().date(),
-                    amount_pence=total, constituencies=seats,
-                    description=f"WhatsApp template messages: {message.title} ({len(rows)} messages)",
-                    source_ref=f"outreach:deliveries:{min(delivery_ids)}-{max(delivery_ids)}:message:{message.pk}",
-                )
-        except ValueError as exc:  # the law's limit (LimitExceeded): stop paid sends of this message
-            n = Delivery.objects.filter(message=message, status=Delivery.Status.READY).update(
-                status=Delivery.Status.CANCELLED, error=f"spending limit: {exc}"[:300]
-            )
-            log.error("WhatsApp spending refused for message %s (%s); %s unsent deliveries cancelled", message.pk,
-                      exc, n)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from swingfund.organisations.selectors import organisation_sender
-from swingfund.outreach import compose, errors
+from swingfund.outreach import compose, errors, spending
 from swingfund.outreach.bulk import db_datetime, rows_insert
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.models import Channel, Delivery, Message, Segment, Supporter, Translation
@@ -92,14 +92,18 @@ def seat_backing(*, message: Message) -> dict[int, tuple[str, str]]:
         outcome=Decision.Outcome.APPROVED, proposal__organisation=message.organisation,
         proposal__kind=Proposal.Kind.GRANT,
     ).select_related("proposal__candidacy__person")
-    if message.election_id:
-        qs = qs.filter(proposal__election_id=message.election_id)
-    return {
-        d.proposal.constituency_id: (
-            d.proposal.candidacy.person.name if d.proposal.candidacy else "", d.proposal.reason
-        )
-        for d in qs
-    }
+    # tied to no election: the one whose regulated period today is in, as its cost was classified (`spending`)
+    election_id = message.election_id or spending.message_election(message=message, on=timezone.now().date())
+    if election_id:
+        qs = qs.filter(proposal__election_id=election_id)
+    return {d.proposal.constituency_id: (_candidate_name(d.proposal.candidacy), d.proposal.reason) for d in qs}
+
+
+def _candidate_name(candidacy) -> str:
+    """The candidate's name: the person's, or the name on the candidacy (a prospective candidate has no person row)."""
+    if candidacy is None:
+        return ""
+    return candidacy.person.name if candidacy.person_id else candidacy.person_name
 
 
 def values_for(*, message: Message, supporter: Supporter, backing: dict[int, tuple[str, str]]) -> dict[str, str]:
@@ -133,7 +137,8 @@ def message_preview(*, message: Message, language: str) -> compose.Rendered:
 
 def message_queue(*, message: Message, now: datetime | None = None) -> int:
     """Create one READY delivery per segment member (once per supporter, however often it is called) and wake
-    the worker after commit. Refuses a message not approved, or changed since it was approved."""
+    the worker after commit. Refuses a message not approved, or changed since it was approved, and a paid message
+    whose cost the law refuses (`spending.message_cost_record`, in the same transaction: refused, nothing queues)."""
     now = now or timezone.now()
     message.refresh_from_db()
     if message.status == Message.Status.DRAFT or not message.approved_by_id:
@@ -155,6 +160,8 @@ def message_queue(*, message: Message, now: datetime | None = None) -> int:
              "", "", "", "", 0, None)
             for pk, seat, lang in members.iterator(chunk_size=5000) if pk not in already
         ]  # fmt: skip
+        if rows and spending.price_pence(channel=channel):  # classified, checked and recorded before anything queues
+            spending.message_cost_record(message=message, seat_counts=spending.seat_counts_of(rows), on=start.date())
         rows_insert(model=Delivery, columns=DELIVERY_COLUMNS, rows=rows)
         Message.objects.filter(pk=message.pk).update(status=Message.Status.QUEUED)
         transaction.on_commit(lambda: _wake(channel=channel, run_after=start))

@@ -8,11 +8,12 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from swingfund.organisations.selectors import organisation_defaults
-from swingfund.outreach import messaging, selectors, services
+from swingfund.outreach import messaging, selectors, services, spending
 from swingfund.outreach.access import is_organiser, organised_by
 from swingfund.outreach.channels import share as share_kits
 from swingfund.outreach.channels.whatsapp import WebhookRefused, webhook_handle
@@ -188,10 +189,12 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
             flash.error(request, str(exc))
         return redirect("outreach:message", message_id=message.pk)
     previews = [messaging.message_preview(message=message, language=t.language) for t in message.translations.all()]
+    seat_counts = segment_counts(segment=message.segment)
+    on = max(timezone.now(), message.send_after) if message.send_after else timezone.now()
+    law = spending.message_law(message=message, seat_counts={seat.pk: n for seat, n in seat_counts}, on=on.date())
     return render(request, "outreach/message.html", {
         "message": message, "previews": previews, "counts": selectors.delivery_counts(message=message),
-        "log": selectors.delivery_log(message=message), "form": form,
-        "seat_counts": segment_counts(segment=message.segment),
+        "log": selectors.delivery_log(message=message), "form": form, "seat_counts": seat_counts, "law": law,
     })  # fmt: skip
 
 

@@ -22,6 +22,13 @@ class SpendCategory(models.TextChoices):
     EVENTS = "events", "Public rallies and other public events"
 
 
+class ClaimStatus(models.TextChoices):
+    """A claim the return lists apart (PPERA 2000 s.96: unpaid and disputed claims)."""
+
+    UNPAID = "unpaid", "Unpaid claim"
+    DISPUTED = "disputed", "Disputed claim"
+
+
 class SpendArea(models.TextChoices):
     UK = "uk", "The whole UK"
     NATION = "nation", "One part of the UK"
@@ -42,6 +49,12 @@ class CampaignSpend(models.Model):
     election_id = models.CharField(max_length=80, help_text="Democracy Club election id, e.g. parl.YYYY-MM-DD")
     incurred_on = models.DateField(help_text="When the group became committed to pay (the order confirmed).")
     paid_on = models.DateField(null=True, blank=True)
+    claimed_on = models.DateField(null=True, blank=True, help_text="When the supplier's claim for payment was made.")
+    notional = models.BooleanField(default=False, help_text="Notional spending: goods or services given free or at "
+                                   "a discount, reported at their value (no invoice needed).")
+    claim_status = models.CharField(max_length=10, choices=ClaimStatus.choices, blank=True)
+    joint_campaigners = models.CharField(max_length=300, blank=True, help_text="The other campaigners this item was "
+                                         "spent jointly with (joint campaigning), if any.")
     supplier = models.CharField(max_length=200)
     supplier_address = models.TextField(blank=True)
     amount_pence = models.BigIntegerField()

@@ -22,6 +22,7 @@ from django.db.models import Sum
 from swingfund.compliance import general
 from swingfund.compliance.checks import WARN_AT_PERCENT
 from swingfund.compliance.limits import Figure
+from swingfund.compliance.models import AgentAuthority, MaterialCost
 from swingfund.compliance.selectors import FigureNotInForce, figure, legal_status_for
 from swingfund.compliance.selectors_general import limits_status, regulated_period_for, seats_per_nation
 from swingfund.compliance.timetables import parse_election_id
@@ -34,6 +35,9 @@ from swingfund.organisations.models import Organisation
 from swingfund.reports.selectors import as_item, campaign_spends
 
 TOP_SEATS = 5
+REPORTING_ACTION = ("over the reporting threshold in a part of the UK, a registered campaigner reports its spending "
+                    "and the donations for it to the Electoral Commission after the election, and pre-poll donation "
+                    "reports while the election runs")
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,12 @@ def organisation_position(*, election_id: str, organisation=None) -> Position:
     if organisation is not None:
         grants_qs = grants_qs.filter(campaign__organisation=organisation)
         spends_qs = spends_qs.filter(campaign__organisation=organisation)
+    material_qs = MaterialCost.objects.filter(regime="candidate", candidacy__election_id=group)
+    if organisation is not None:
+        material_qs = material_qs.filter(organisation=organisation)
     grants, spent = _sum_by(grants_qs, "candidacy"), _sum_by(spends_qs, "candidacy")
+    for candidacy_id, pence in _sum_by(material_qs, "candidacy").items():  # messages and other material (s.75)
+        spent[candidacy_id] = spent.get(candidacy_id, 0) + pence
     candidacies = {c.pk: c for c in Candidacy.objects.filter(pk__in=set(grants) | set(spent))
                    .select_related("constituency", "person", "party")}
     order = sorted(candidacies.values(), key=lambda c: (c.constituency.name, c.pk))
@@ -195,7 +204,9 @@ def _grants_regime(position: Position, order: list, grants: dict[int, int], gran
                            f"impermissible one within {days.display} of receipt{when} ({days.citation}).")
     except FigureNotInForce as exc:
         position.gaps.append(str(exc))
-    regime.returns = "A donation notice for each grant (Funding → dashboard → grants), for the agent's return."
+    regime.returns = ("A donation notice for each grant, addressed to the agent it was offered to (Funding → dashboard "
+                      "→ grants), naming the true sources over the threshold; the grants return: swingfund compliance "
+                      "report grants --election ….")
     return regime
 
 
@@ -203,7 +214,11 @@ def _local_regime(position: Position, order: list, spent: dict[int, int], author
     regime = Regime(key="local", title="2. Local spending about a named candidate",
                     law="Representation of the People Act 1983, s.75 (enforced by the police)")
     on = position.poll_date
-    authorised = {a.candidacy_id: a for a in authorisation_model.objects.order_by("authorised_on", "id")}
+    # the latest written authority per candidacy, whether recorded with the funding app's spending or, with a
+    # copy of the document, in the law's own table (`compliance.AgentAuthority`)
+    rows = [*authorisation_model.objects.all(), *AgentAuthority.objects.filter(
+        **({"organisation": position.organisation} if position.organisation is not None else {}))]
+    authorised = {a.candidacy_id: a for a in sorted(rows, key=lambda a: (a.authorised_on, a.created_at))}
     for c in (c for c in order if spent.get(c.pk)):
         auth = authorised.get(c.pk)
         if auth is None:
@@ -223,7 +238,8 @@ def _local_regime(position: Position, order: list, spent: dict[int, int], author
                            f"{days.citation}).")
     except FigureNotInForce as exc:
         position.gaps.append(str(exc))
-    regime.returns = "The spending report's 'Spending about a named candidate' section; the agent's own return."
+    regime.returns = ("Its own return, not the PPERA one: swingfund compliance report candidate-spending --election "
+                      "…; the agent's own return.")
     return regime
 
 
@@ -258,6 +274,11 @@ def _general_regime(position: Position, organisation, group: str) -> Regime:
                                 amount=totals.by_nation[nation], key="non_party_limit", kind="limit", on=on,
                                 nation=nation, limit_name=f"registered campaigner's limit, "
                                                           f"{general.NATION_NAMES[nation]}"))
+    for nation in (n for n in general.NATIONS if totals.by_nation[n]):  # the reporting thresholds, per part
+        _add(regime, _gauge(position.gaps, label=f"Regulated spending in {general.NATION_NAMES[nation]}",
+                            amount=totals.by_nation[nation], key="non_party_reporting_threshold", kind="threshold",
+                            on=on, nation=nation,
+                            limit_name=f"reporting threshold, {general.NATION_NAMES[nation]}", action=REPORTING_ACTION))
     names = {c.pk: f"{c.name} ({c.gss_code})" for c in Constituency.objects.filter(pk__in=list(totals.seat_nation))}
     if totals.total:
         for seat_id, nation, amount in totals.busiest_seats()[:TOP_SEATS]:
@@ -289,8 +310,9 @@ def _general_regime(position: Position, organisation, group: str) -> Regime:
     else:
         regime.deadline = "No return while unregistered; notify the Commission before passing the figure above " \
                           "(PPERA 2000 ss.88, 94)."
-    regime.returns = "swingfund compliance report spending --election … (general campaign section, by part of the " \
-                     "UK and constituency)."
+    regime.returns = ("swingfund compliance report spending --election … (by part of the UK and constituency, with "
+                      "notional spending, unpaid or disputed claims and joint campaigning); donations (gifts for the "
+                      "election whenever received); pre-poll (weekly donation reports from dissolution).")
     return regime
 
 
@@ -308,9 +330,15 @@ def _ua_regime(position: Position, organisation) -> Regime:
                         key="ua_registration_threshold", kind="threshold", on=position.poll_date))
     if status is not None and status.ua_registered_on:
         regime.notes.append(f"Registered as an unincorporated association on {status.ua_registered_on.isoformat()}.")
-    regime.deadline = ("Past the threshold in a calendar year: notify the Commission, then report gifts received "
-                       "over the gift reporting threshold quarterly (PPERA 2000 Sch 19A).")
-    regime.returns = "Quarterly gift reports to the Electoral Commission once registered."
+    regime.notes.append("Counted: donations the group made to parties, registered campaigners and regulated donees, "
+                        "each over the counting floor; grants to candidates and spending about candidates are not "
+                        "political contributions.")
+    regime.deadline = ("Past the threshold in a calendar year: notify the Commission within 30 days beginning with "
+                       "the contribution that crossed it, then report gifts received over the gift reporting "
+                       "threshold, and further gifts from a reported source over the further-gift threshold "
+                       "(PPERA 2000 Sch 19A).")
+    regime.returns = ("Gift reports to the Electoral Commission once registered: swingfund compliance report ua-gifts "
+                      "--election … (the poll's calendar year).")
     if status is None:
         regime.notes.append("Legal form not recorded: shown as if the group were an unincorporated association.")
     return regime

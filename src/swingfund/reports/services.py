@@ -9,24 +9,30 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from swingfund.compliance import general
+from swingfund.compliance import general, material
 from swingfund.compliance.checks import ComplianceWarning
-from swingfund.compliance.selectors import figure_table
+from swingfund.compliance.selectors import figure_table, legal_status_for
 from swingfund.compliance.selectors_general import limits_status, regulated_period_for, seats_per_nation
 from swingfund.compliance.timetables import parse_election_id
+from swingfund.display import money
 from swingfund.funding import ledger
 from swingfund.funding.ledger import Line
-from swingfund.reports.models import CampaignSpend, SpendArea, SpendCategory
+from swingfund.reports.models import CampaignSpend, ClaimStatus, SpendArea, SpendCategory
 from swingfund.reports.selectors import as_item, campaign_spends
 
 UNKNOWN_CATEGORY = "Unknown spending category {value!r}: use one of {known} (PPERA 2000 Schedule 8A)."
 UNKNOWN_NATION = "Unknown part of the UK {value!r}: use E, S, W or N."
 AREA_BOTH = "Give either a part of the UK or named constituencies, not both."
+ELECTION_REQUIRED = (
+    "Name the election this spending is for: a Democracy Club id such as parl.YYYY-MM-DD (spending tied to no "
+    "election is first assigned to the one whose regulated period it falls in, or recorded as outside any period)."
+)
 ELECTION_NOT_IMPORTED = "Election '{election_id}' is not imported: import the official files for it first."
 UNKNOWN_SEAT = "Constituency '{code}' is not in boundary set {boundary_set} used by {election_id}."
 UNKNOWN_PARTY = "Unknown party {value!r}: use the party's name as imported."
 BAD_AMOUNT = "Amount must be a positive whole number of pence (got {value!r})."
 BAD_DATE = "{name} must be a date (got {value!r})."
+BAD_CLAIM_STATUS = "Claim status must be blank, 'unpaid' or 'disputed' (got {value!r})."
 PAID_BEFORE_INCURRED = "Paid on {paid} is before the spending was incurred on {incurred}."
 OUTSIDE_PERIOD = (
     "Spending incurred on {on} is outside the regulated period for {election_id} ({start} to {end}, PPERA 2000 "
@@ -75,6 +81,8 @@ def _prepare(*, election, incurred_on: dt.date, paid_on: dt.date | None, amount_
         raise ValueError(DESCRIPTION_REQUIRED)
     if paid_on is not None and paid_on < incurred_on:
         raise ValueError(PAID_BEFORE_INCURRED.format(paid=paid_on, incurred=incurred_on))
+    if election is None or election == "":
+        raise ValueError(ELECTION_REQUIRED)
     election_id = election if isinstance(election, str) else election.pk
     parse_election_id(election_id)
     row = Election.objects.filter(pk=election_id).first()
@@ -113,6 +121,11 @@ def _prepare(*, election, incurred_on: dt.date, paid_on: dt.date | None, amount_
 
 def _check(*, organisation, prepared: _Prepared, incurred_on: dt.date, amount_pence: int,
            party_authorised: bool) -> list[ComplianceWarning]:
+    if prepared.party is not None:  # a charity may not spend for or against a party, authorised or not
+        status = legal_status_for(organisation)
+        material.check_charity(legal_form=status.legal_form if status else None,
+                               charity_number=status.charity_number if status else "",
+                               organisation=str(organisation), doing=material.CHARITY_PARTY)
     item = general.Item(amount_pence=amount_pence, incurred_on=incurred_on, area=prepared.area,
                         nation=prepared.nation, seats=tuple((s.pk, s.nation) for s in prepared.seats),
                         party_id=prepared.party.pk if prepared.party else None, party_authorised=party_authorised)
@@ -145,7 +158,8 @@ def campaign_spending_record(*, organisation, election, incurred_on, paid_on=Non
                              amount_pence: int, category: str, constituencies: Iterable = (),
                              nation: str | None = None, targets_party=None, description: str, source_ref: str = "",
                              supplier_address: str = "", invoice_reference: str = "", party_authorised: bool = False,
-                             recorded_by: str = "") -> CampaignSpend:
+                             recorded_by: str = "", claimed_on=None, notional: bool = False, claim_status: str = "",
+                             joint_campaigners: str = "") -> CampaignSpend:
     """Record one item of general-campaign spending after checking every limit (see `general.py`); raises
     `swingfund.compliance.errors.LimitExceeded` naming the figure and its citation, and then writes nothing.
 
@@ -155,6 +169,9 @@ def campaign_spending_record(*, organisation, election, incurred_on, paid_on=Non
     candidates. `source_ref` links the outreach message or material that caused it. The payment posts to the
     ledger: Dr general campaign spending / Cr bank, dated when paid (or incurred)."""
     incurred, paid = _as_date("Date incurred", incurred_on), _as_date("Date paid", paid_on)
+    claimed = _as_date("Date of claim", claimed_on)
+    if claim_status not in ("", *ClaimStatus.values):
+        raise ValueError(BAD_CLAIM_STATUS.format(value=claim_status))
     prepared = _prepare(election=election, incurred_on=incurred, paid_on=paid, amount_pence=amount_pence,
                         category=category, constituencies=constituencies, nation=nation,
                         targets_party=targets_party, supplier=supplier, description=description)
@@ -166,7 +183,9 @@ def campaign_spending_record(*, organisation, election, incurred_on, paid_on=Non
         posted = ledger.transaction_post(
             kind="campaign_spend", description=f"General campaign: {supplier}: {description}"[:300],
             lines=[Line(ledger.account_shared("campaign_spend"), amount_pence, f"{prepared.election_id}"[:200]),
-                   Line(ledger.account_shared("bank"), -amount_pence, (invoice_reference or supplier)[:200])],
+                   # notional spending uses a non-money gift's value: no money leaves the bank
+                   Line(ledger.account_shared("non_money_used" if notional else "bank"), -amount_pence,
+                        (invoice_reference or supplier)[:200])],
             posted_at=dt.datetime(day.year, day.month, day.day, 12, 0, tzinfo=dt.UTC))
         spend = CampaignSpend.objects.create(
             organisation=organisation, election_id=prepared.election_id, incurred_on=incurred, paid_on=paid,
@@ -174,7 +193,237 @@ def campaign_spending_record(*, organisation, election, incurred_on, paid_on=Non
             category=category, area=prepared.area, nation=prepared.nation, targets_party=prepared.party,
             party_authorised=party_authorised, description=description.strip()[:300],
             invoice_reference=invoice_reference.strip(), source_ref=source_ref[:300], recorded_by=recorded_by,
-            transaction=posted)
+            transaction=posted, claimed_on=claimed, notional=bool(notional), claim_status=claim_status,
+            joint_campaigners=joint_campaigners.strip()[:300])
         if prepared.seats:
             spend.constituencies.set(prepared.seats)
     return spend
+
+
+# --- Material before it goes out: classified, checked and recorded in one transaction ------------------------
+
+AGENT_NOTICE = (
+    "To {agent}, election agent for {candidate}, {address}: under your written authority of {authorised_on} "
+    "(total authorised {limit}), {organisation} incurred {amount} on {incurred_on} for {description} (supplier: "
+    "{supplier}), promoting or opposing your candidate. This is an election expense of the candidate (Representation "
+    "of the People Act 1983, s.75(1)); spending about the candidate under your authority is now {total} of {limit}. "
+    "Our return of it to the Returning Officer is due by {due} ({days}, {citation})."
+)
+
+
+@dataclass(frozen=True)
+class MaterialCharge:
+    """How one piece of material's cost was classified and checked: the election (blank: outside any regulated
+    period), the charge to each candidacy it names (s.75), the general-campaign part and its seats (PPERA), the
+    part outside any period, and the general limits' warnings."""
+
+    election_id: str
+    candidates: tuple[material.CandidateCharge, ...]
+    general_pence: int
+    general_seats: tuple
+    outside_pence: int
+    warnings: tuple[ComplianceWarning, ...] = ()
+
+    @property
+    def regimes(self) -> list[str]:
+        return [r for r, on in ((material.Regime.CANDIDATE, self.candidates), (material.Regime.GENERAL,
+                                self.general_pence), (material.Regime.OUTSIDE, self.outside_pence)) if on]
+
+
+def material_election(*, on: dt.date, preferred: str | None = None) -> str | None:
+    """The imported election whose regulated period contains `on` (`material.assign_election`), or None. The
+    `preferred` election (the one the material is tied to) wins when `on` is inside its period; material it is tied
+    to but sent outside that period is not regulated spending for it, and is assigned like untied material."""
+    from swingfund.compliance.limits import FigureNotInForce
+    from swingfund.elections.models import Election
+
+    periods = {}
+    elections = Election.objects.filter(notional=False)
+    if preferred:
+        elections = elections.filter(pk=preferred)
+        try:
+            start, poll = regulated_period_for(election_id=preferred)
+        except (ValueError, FigureNotInForce):
+            start = poll = None
+        if start is not None and start <= on <= poll and elections.exists():
+            return preferred
+        elections = Election.objects.filter(notional=False)
+    for election_id in elections.values_list("pk", flat=True):
+        try:
+            periods[election_id] = regulated_period_for(election_id=election_id)
+        except (ValueError, FigureNotInForce):  # a by-election or a local election: no PPERA regulated period
+            continue
+    return material.assign_election(on=on, periods=periods)
+
+
+def candidate_spent_pence(*, organisation, candidacy_ids: Iterable[int]) -> dict[int, int]:
+    """The organisation's spending about each candidacy so far: material costs charged to it, and the funding app's
+    recorded spending about it (both count towards the group's permitted sum, RPA 1983 s.75)."""
+    from django.db.models import Sum
+
+    from swingfund.compliance.models import MaterialCost
+    from swingfund.funding.models import CandidateSpend
+
+    ids = list(candidacy_ids)
+    spent = dict.fromkeys(ids, 0)
+    for rows in (MaterialCost.objects.filter(organisation=organisation, regime=material.Regime.CANDIDATE),
+                 CandidateSpend.objects.filter(campaign__organisation=organisation)):
+        for row in rows.filter(candidacy_id__in=ids).values("candidacy_id").annotate(t=Sum("amount_pence")):
+            spent[row["candidacy_id"]] += row["t"] or 0
+    return spent
+
+
+def agent_authorities(*, organisation, candidacy_ids: Iterable[int], on: dt.date | None = None) -> dict[int, object]:
+    """The latest recorded agent's authority of the organisation per candidacy (`compliance.AgentAuthority`), signed
+    on or before `on` when given (an authority does not reach back to spending incurred before it)."""
+    from swingfund.compliance.models import AgentAuthority
+
+    found: dict[int, object] = {}
+    rows = AgentAuthority.objects.filter(organisation=organisation, candidacy_id__in=list(candidacy_ids))
+    if on is not None:
+        rows = rows.filter(authorised_on__lte=on)
+    for row in rows:
+        found.setdefault(row.candidacy_id, row)  # ordered latest first
+    return found
+
+
+def _authority(row) -> material.Authority | None:
+    if row is None:
+        return None
+    return material.Authority(limit_pence=row.limit_pence, agent_name=row.agent_name,
+                              authorised_on=row.authorised_on)
+
+
+def _candidate_name(candidacy) -> str:
+    person = candidacy.person.name if candidacy.person_id else ""
+    return f"{candidacy.person_name or person} ({candidacy.constituency.name})"
+
+
+def _material_plan(*, organisation, election_id: str, seat_costs: dict, texts: Iterable[str],
+                   backed: dict[int, int]):
+    from swingfund.elections.models import Candidacy, Election
+
+    election = Election.objects.filter(pk=election_id).first()
+    if election is None:
+        raise ValueError(ELECTION_NOT_IMPORTED.format(election_id=election_id))
+    seats = {seat.pk: seat for seat in seat_costs}
+    rows = {c.pk: c for c in Candidacy.objects.filter(election_id=election_id, constituency_id__in=list(seats))
+            .select_related("person", "constituency")}
+    candidates = [material.Candidate(candidacy_id=c.pk, seat_id=c.constituency_id,
+                                     name=c.person_name or (c.person.name if c.person_id else ""))
+                  for c in rows.values()]
+    named = material.candidates_named(texts=list(texts), candidates=candidates,
+                                      backed={s: c for s, c in backed.items() if c in rows})
+    per_candidacy, general_seats = material.split_costs(seat_costs={s.pk: p for s, p in seat_costs.items()},
+                                                        named=named)
+    return election, rows, per_candidacy, {seats[s]: p for s, p in general_seats.items()}
+
+
+def material_cost_check(*, organisation, election, incurred_on, seat_costs: dict, texts: Iterable[str] = (),
+                        backed: dict[int, int] | None = None) -> MaterialCharge:
+    """What `material_cost_record` would decide, writing nothing (the message page shows it)."""
+    with transaction.atomic():
+        charge = material_cost_record(organisation=organisation, election=election, incurred_on=incurred_on,
+                                      seat_costs=seat_costs, texts=texts, backed=backed, supplier="-",
+                                      description="check", source_ref="check")
+        transaction.set_rollback(True)
+    return charge
+
+
+def material_cost_record(*, organisation, election, incurred_on, seat_costs: dict, texts: Iterable[str] = (),
+                         backed: dict[int, int] | None = None, supplier: str, description: str,
+                         source_ref: str, recorded_by: str = "") -> MaterialCharge:
+    """Classify, check and record the cost of one piece of material BEFORE it goes out; raises (a ValueError:
+    `LimitExceeded`, `CharityRefused` or bad input) and writes nothing when the law refuses it.
+
+    `seat_costs` maps each `Constituency` the material reaches to its cost there in pence; `texts` are its words
+    as written (with outreach's placeholders); `backed` maps a seat id to the candidacy the group backs there (what
+    `{candidate}` becomes). `election` None: the election whose regulated period `incurred_on` falls in, else the
+    cost is recorded as outside any period. The cost in a seat where the material names a candidacy is spending
+    about that candidacy (s.75: the permitted sum, or the agent's written authority, when it is reported to the
+    agent); elsewhere it is general-campaign spending (`campaign_spending_record`, every PPERA limit)."""
+    from swingfund.compliance.models import MaterialCost
+
+    incurred = _as_date("Date incurred", incurred_on)
+    if incurred is None:
+        raise ValueError(BAD_DATE.format(name="Date incurred", value=incurred_on))
+    if not (supplier or "").strip():
+        raise ValueError(SUPPLIER_REQUIRED)
+    if not (description or "").strip():
+        raise ValueError(DESCRIPTION_REQUIRED)
+    for seat, pence in seat_costs.items():
+        if not isinstance(pence, int) or isinstance(pence, bool) or pence < 0:
+            raise ValueError(BAD_AMOUNT.format(value=f"{pence} in {seat}"))
+    total = sum(seat_costs.values())
+    election_id = election.pk if election is not None and not isinstance(election, str) else (election or "")
+    if not election_id:
+        election_id = material_election(on=incurred) or ""
+    if total == 0:
+        return MaterialCharge(election_id=election_id, candidates=(), general_pence=0, general_seats=(),
+                              outside_pence=0)
+    if not election_id:
+        with transaction.atomic():
+            MaterialCost.objects.create(organisation=organisation, regime=material.Regime.OUTSIDE, election_id="",
+                                        amount_pence=total, incurred_on=incurred, supplier=supplier.strip(),
+                                        description=description.strip()[:300], source_ref=source_ref[:300])
+        return MaterialCharge(election_id="", candidates=(), general_pence=0, general_seats=(), outside_pence=total)
+    election_row, rows, per_candidacy, general_seats = _material_plan(
+        organisation=organisation, election_id=election_id, seat_costs=seat_costs, texts=texts, backed=backed or {})
+    status = legal_status_for(organisation)
+    if per_candidacy:
+        material.check_charity(legal_form=status.legal_form if status else None,
+                               charity_number=status.charity_number if status else "",
+                               organisation=str(organisation), doing=material.CHARITY_CANDIDATE)
+    figures = figure_table()
+    warnings: list[ComplianceWarning] = []
+    with transaction.atomic():
+        ledger.chain_lock()  # one writer at a time: the totals checked are the totals written against
+        authorities = agent_authorities(organisation=organisation, candidacy_ids=per_candidacy, on=incurred)
+        charges = material.check_candidate_material(
+            figures=figures, costs=per_candidacy,
+            earlier=candidate_spent_pence(organisation=organisation, candidacy_ids=per_candidacy),
+            authorities={c: _authority(authorities.get(c)) for c in per_candidacy},
+            names={c: _candidate_name(rows[c]) for c in per_candidacy}, on=election_row.poll_date)
+        general_pence = sum(general_seats.values())
+        if general_pence:
+            seats = sorted(general_seats, key=lambda s: s.gss_code)
+            warnings = _check(organisation=organisation, prepared=_prepare(
+                election=election_id, incurred_on=incurred, paid_on=None, amount_pence=general_pence,
+                category=SpendCategory.MATERIAL, constituencies=seats, nation=None, targets_party=None,
+                supplier=supplier, description=description), incurred_on=incurred, amount_pence=general_pence,
+                party_authorised=False)
+            campaign_spending_record(organisation=organisation, election=election_id, incurred_on=incurred,
+                                     supplier=supplier, amount_pence=general_pence, category=SpendCategory.MATERIAL,
+                                     constituencies=seats, description=description, source_ref=source_ref,
+                                     recorded_by=recorded_by)
+            MaterialCost.objects.create(organisation=organisation, regime=material.Regime.GENERAL,
+                                        election_id=election_id, amount_pence=general_pence, incurred_on=incurred,
+                                        supplier=supplier.strip(), description=description.strip()[:300],
+                                        source_ref=source_ref[:300])
+        days = figures.get(material.REPORT_DAYS_KEY, on=election_row.poll_date)
+        for charge in charges:
+            candidacy, authority = rows[charge.candidacy_id], authorities.get(charge.candidacy_id)
+            posted = ledger.transaction_post(
+                kind="candidate_spend", description=f"Material about {candidacy}: {description}"[:300],
+                lines=[Line(ledger.account_shared("candidate_spend"), charge.pence, f"candidacy #{candidacy.pk}"),
+                       Line(ledger.account_shared("bank"), -charge.pence, supplier[:200])],
+                posted_at=dt.datetime(incurred.year, incurred.month, incurred.day, 12, 0, tzinfo=dt.UTC))
+            notice, due = "", None
+            if authority is not None:
+                due = election_row.poll_date + dt.timedelta(days=days.value)
+                notice = AGENT_NOTICE.format(
+                    agent=authority.agent_name, candidate=charge.name, address=authority.agent_address.replace(
+                        "\n", ", "), authorised_on=authority.authorised_on.isoformat(),
+                    limit=money(authority.limit_pence), organisation=organisation,
+                    amount=money(charge.pence), incurred_on=incurred.isoformat(), description=description.strip(),
+                    supplier=supplier.strip(), total=money(charge.spent_before_pence + charge.pence),
+                    due=due.isoformat(), citation=days.citation,
+                    days=f"{days.value} days after the result is declared, counted here from polling day")
+            MaterialCost.objects.create(organisation=organisation, regime=material.Regime.CANDIDATE,
+                                        election_id=election_id, candidacy=candidacy, authority=authority,
+                                        amount_pence=charge.pence, incurred_on=incurred, supplier=supplier.strip(),
+                                        description=description.strip()[:300], source_ref=source_ref[:300],
+                                        transaction=posted, agent_notice=notice, agent_notice_due_on=due)
+    return MaterialCharge(election_id=election_id, candidates=tuple(charges), general_pence=general_pence,
+                          general_seats=tuple(sorted(general_seats, key=lambda s: s.gss_code)), outside_pence=0,
+                          warnings=tuple(warnings))

@@ -15,9 +15,9 @@ from swingfund.organisations.models import Organisation
 from swingfund.organisations.selectors import group_defaults
 from swingfund.reports.charts import gauges_svg
 from swingfund.reports.position import organisation_position
-from swingfund.reports.returns_data import donations_report, spending_report
+from swingfund.reports.returns_data import REPORTS
 
-REPORT_KINDS = ("donations", "spending")
+REPORT_KINDS = tuple(REPORTS)
 
 
 def _default_election(request: HttpRequest) -> str:
@@ -63,7 +63,7 @@ def report_csv(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in REPORT_KINDS:
         raise Http404(kind)
     election_id = request.GET.get("election") or _default_election(request)
-    build = donations_report if kind == "donations" else spending_report
+    build = REPORTS[kind]
     try:
         report = build(election_id=election_id, progress=False)
     except (ValueError, FigureNotInForce) as exc:

@@ -20,7 +20,8 @@ def calibration_svg(*, series: list[tuple[str, list[dict[str, object]]]]) -> str
         return SIZE - PAD - p * inner
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE + 20 * len(series)}" '
-             'role="img" aria-label="Calibration of the winner forecast">',
+             'role="img" aria-label="Calibration of the winner forecast" '
+             'style="width:100%;max-width:26rem;height:auto">',
              f'<rect x="{PAD}" y="{PAD}" width="{inner}" height="{inner}" fill="none" stroke="#999"/>',
              f'<line x1="{x(0)}" y1="{y(0)}" x2="{x(1)}" y2="{y(1)}" stroke="#999" stroke-dasharray="4 3"/>']
     for t in (0, 0.5, 1):

@@ -296,3 +296,52 @@ def bloc_population(*, seats: SeatArrays, bloc: Bloc, default_adult_share: float
 
 def sources_get(*, ids: set[int]) -> list[DataSource]:
     return list(DataSource.objects.filter(id__in=ids).order_by("publisher", "title"))
+
+
+@dataclass(frozen=True)
+class Forward:
+    """An election without a result, and the baseline result it is forecast from."""
+
+    election: Election
+    baseline: Election
+
+
+def forward_election(*, election_id: str) -> Forward | None:
+    """None for an election with results; else the election and its baseline: the one it names, else the latest
+    election with results on the same boundaries polled before it (TargetingError if there is none)."""
+    from swingfund.targeting.polls import NO_BASELINE
+
+    election = election_get(election_id=election_id)
+    if Result.objects.filter(election=election).exists():
+        return None
+    named = getattr(election, "baseline", None)  # the baseline `swingfund election add` names, where it does
+    if named is not None:
+        return Forward(election=election, baseline=named)
+    baseline = (Election.objects.filter(boundary_set=election.boundary_set, poll_date__lt=election.poll_date,
+                                        results__isnull=False).distinct().order_by("-poll_date", "notional", "id")
+                .first())
+    if baseline is None:
+        raise TargetingError(NO_BASELINE.format(election=election.id, boundary_set=election.boundary_set))
+    return Forward(election=election, baseline=baseline)
+
+
+def poll_points(*, forward: Forward, aliases: dict[str, str]) -> list:
+    """The polls of a forward election as `polls.PollPoint`s: fieldwork ending before its polling day and starting
+    after its baseline's. Party labels are mapped through `aliases` (casefolded label → party key); others are kept
+    as printed (a new party, or the rest of the field)."""
+    from swingfund.elections.models import Poll
+    from swingfund.targeting.polls import PollPoint
+
+    polls = (Poll.objects.filter(fieldwork_end__lt=forward.election.poll_date,
+                                 fieldwork_start__gt=forward.baseline.poll_date)
+             .select_related("source").prefetch_related("shares").order_by("fieldwork_end", "id"))
+    out = []
+    for poll in polls:
+        shares: dict[str, float] = {}
+        for s in poll.shares.all():
+            key = aliases.get(s.party_label.casefold(), s.party_label)
+            shares[key] = shares.get(key, 0.0) + s.share
+        out.append(PollPoint(pollster=poll.pollster, start=poll.fieldwork_start, end=poll.fieldwork_end,
+                             sample_size=poll.sample_size, area=poll.area, shares=shares,
+                             illustrative=poll.illustrative, where=f"{poll.source.file_name}:{poll.line}"))
+    return out

@@ -71,6 +71,7 @@ class Pivotal:
 def p_pivotal(
     *, base: np.ndarray, forecast, assumptions: Assumptions, allocation: str | dict[int, float] = "seat",
     draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, progress: Callable[[int, int], None] | None = None,
+    own_ratios: np.ndarray | None = None,
 ) -> Pivotal:
     """P(pivotal), swing and own lenses, for every seat of `forecast` (a `forecast.Forecast`); NaN without data.
 
@@ -85,11 +86,15 @@ def p_pivotal(
     * own: the own candidate has T = B + other_support × valid; every one of the three leading candidacies c
       keeps (s_c + national_c + seat_c) × valid − B × a_c; independent seat errors make P = Π_c Φ((T − mean_c)/σ_c).
 
+    With `own_ratios` (`owncandidates.OwnEvidence.ratios`: the last election's own candidates' votes ÷ bloc voters)
+    the own lens gives its candidate r × the bloc's voters (r drawn from the ratios, each equally likely; the
+    assumptions' adult ratio, registration and turnout drawn as usual, cohesion and outside support not used).
+
     P is the mean over simulations; its standard error is the standard deviation over simulations ÷ √draws.
     With zero-width ranges, no national error and no seat error, P is exactly 0 or 1: the deterministic test.
     """
     from swingfund.targeting.allocation import bloc_shares, gap_weights
-    from swingfund.targeting.forecast import leading_rows
+    from swingfund.targeting.forecast import bloc_draws, leading_rows, shared_offsets
 
     if not 1 <= draws <= MAX_DRAWS:
         raise ValueError(DRAWS_OUT_OF_RANGE.format(max=MAX_DRAWS, draws=draws))
@@ -99,13 +104,19 @@ def p_pivotal(
         mult *= a.central if a.width == 0 else rng.uniform(a.low, a.high, size=draws)
     o = assumptions.other_support
     other = np.full(draws, o.central) if o.width == 0 else rng.uniform(o.low, o.high, size=draws)
-    k = forecast.change.size
     rows = leading_rows(forecast, OWN_COMPETITORS)
-    national = np.zeros((k + 1, draws), dtype=np.float32)
-    if forecast.national_sd > 0:  # only the parties among some seat's leading candidacies, in carrier order
-        used = np.unique(forecast.carrier[rows[rows >= 0]])
-        used = used[used >= 0]
-        national[used] = rng.standard_normal(size=(used.size, draws)) * forecast.national_sd
+    national, car = shared_offsets(forecast, rng, draws, rows)  # national and regional errors, shared by seats
+    beta = bloc_draws(forecast, rng, draws)  # the bloc-linked slope per party, shared by seats (None: no term)
+    has_shared = bool(forecast.national_sd > 0 or forecast.national_cov is not None
+                      or (forecast.region_sd.size and np.any(forecast.region_sd > 0)))
+    own_mult = None
+    if own_ratios is not None and np.size(own_ratios):
+        own_mult = np.ones(draws)
+        for x in assumptions.multipliers():
+            if x.name != "cohesion":
+                own_mult *= x.central if x.width == 0 else rng.uniform(x.low, x.high, size=draws)
+        own_mult *= rng.choice(np.asarray(own_ratios, dtype=np.float64), size=draws)
+        own_mult = own_mult.astype(np.float32)
     heavy = forecast.tails != "normal"
     inv_scale = (1.0 / np.sqrt(assumptions_t_scale(rng, draws)) if heavy else np.ones(draws)).astype(np.float32)
 
@@ -117,18 +128,20 @@ def p_pivotal(
     out = {name: np.where(np.isnan(base), np.nan, 0.0) for name in ("swing", "own", "swing_se", "own_se")}
     live = np.flatnonzero(~np.isnan(base) & (rows[:, 1] >= 0))
     safe = np.maximum(rows, 0)
-    car = np.where(rows >= 0, forecast.carrier[safe], k)
-    car = np.where(car < 0, k, car)
     kernel = _PivotalKernel(
         national=national, mult=mult.astype(np.float32), other=other.astype(np.float32), inv_scale=inv_scale,
-        heavy=heavy, has_national=forecast.national_sd > 0)
+        heavy=heavy, has_national=has_shared, beta=beta, own_mult=own_mult)
     v = forecast.valid
     s, sd, aa = forecast.centre[safe], forecast.sd[safe], a[safe]
+    kk = forecast.bloc_sd.size if forecast.bloc_sd is not None else 0
+    bcar = np.where(rows >= 0, forecast.carrier[safe], -1)
+    bcar = np.where(bcar >= 0, bcar, kk)
+    bx = forecast.bloc_x if forecast.bloc_x is not None else np.zeros(forecast.n_seats)
     k_w, k_r = gap_weights(a_leader=aa[:, 0], a_challenger=aa[:, 1])
     for start in range(0, live.size, PIVOTAL_SEAT_BLOCK):
         idx = live[start:start + PIVOTAL_SEAT_BLOCK]
         sums = kernel.run(idx=idx, base=base, valid=v, s=s, sd=sd, a=aa, k_w=k_w, k_r=k_r, car=car,
-                          present=rows >= 0)
+                          present=rows >= 0, bcar=bcar, bx=bx)
         for name, (total, squares) in sums.items():
             mean = total / draws
             out[name][idx] = mean
@@ -145,8 +158,10 @@ class _PivotalKernel:
 
     DRAW_CHUNK = 8192
 
-    def __init__(self, *, national, mult, other, inv_scale, heavy: bool, has_national: bool) -> None:
+    def __init__(self, *, national, mult, other, inv_scale, heavy: bool, has_national: bool, beta=None,
+                 own_mult=None) -> None:
         self.national, self.mult, self.other, self.inv_scale = national, mult, other, inv_scale
+        self.beta, self.own_mult = beta, own_mult
         self.heavy, self.has_national = heavy, has_national
         self.draws = mult.size
         self._buffers: dict[tuple[str, tuple[int, int]], np.ndarray] = {}
@@ -164,7 +179,8 @@ class _PivotalKernel:
         np.copyto(index, z, casting="unsafe")
         return np.take(_PHI[0], index, out=out)
 
-    def run(self, *, idx, base, valid, s, sd, a, k_w, k_r, car, present) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    def run(self, *, idx, base, valid, s, sd, a, k_w, k_r, car, present, bcar=None,
+            bx=None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         f32 = np.float32
         _, scale, offset = _PHI
         n = idx.size
@@ -180,13 +196,17 @@ class _PivotalKernel:
         swing_down = (-k_r[idx] * inv).astype(f32)[col]  # × bloc
         swing_mu = (mu0 * inv).astype(f32)[col]
         swing_nat = (v * inv).astype(f32)[col]
+        has_beta = self.beta is not None
+        swing_bx = (bx[idx] * v * inv).astype(f32)[col] if has_beta else None
         comps = []
         for j in range(OWN_COMPETITORS):
             inv_c = scale / np.maximum(sd[idx, j] * v, 1e-30)
             # z = (bloc (1 + a_c) + other × v − s_c v − national_c v) / σ_c
             comps.append((present[idx, j],
                           ((1 + a[idx, j]) * inv_c).astype(f32)[col], (v * inv_c).astype(f32)[col],
-                          (s[idx, j] * v * inv_c).astype(f32)[col], car[idx, j]))
+                          (s[idx, j] * v * inv_c).astype(f32)[col], car[idx, j],
+                          (bx[idx] * v * inv_c).astype(f32)[col] if has_beta else None,
+                          bcar[idx, j] if has_beta else None))
         for d0 in range(0, self.draws, self.DRAW_CHUNK):
             d1 = min(self.draws, d0 + self.DRAW_CHUNK)
             shape = (n, d1 - d0)
@@ -201,6 +221,11 @@ class _PivotalKernel:
                 centre += swing_mu
             else:
                 centre[:] = swing_mu
+            if has_beta:
+                term = self.buf("term", shape)
+                np.subtract(self.beta[bcar[idx, 0], d0:d1], self.beta[bcar[idx, 1], d0:d1], out=term)
+                term *= swing_bx
+                centre += term
             z = self.buf("z", shape)
             up = self.buf("up", shape)
             down = self.buf("down", shape)
@@ -223,12 +248,17 @@ class _PivotalKernel:
             p_own.fill(1.0)
             term = self.buf("term", shape)
             other = self.other[None, d0:d1]
-            for present_c, bloc_k, v_k, s_k, car_c in comps:
+            if self.own_mult is not None:  # the evidence scenario: the own candidate polls r × bloc voters
+                np.multiply(base_c, self.own_mult[None, d0:d1], out=bloc)
+                other = np.zeros_like(other)
+            for present_c, bloc_k, v_k, s_k, car_c, bx_k, bcar_c in comps:
                 np.multiply(bloc, bloc_k, out=z)
                 z += other * v_k
                 z -= s_k
                 if self.has_national:
                     z -= self.national[car_c, d0:d1] * v_k
+                if bx_k is not None:
+                    z -= self.beta[bcar_c, d0:d1] * bx_k
                 if self.heavy:
                     z *= self.inv_scale[None, d0:d1]
                 z += f32(offset)
@@ -249,3 +279,39 @@ def assumptions_t_scale(rng: np.random.Generator, draws: int) -> np.ndarray:
     from swingfund.targeting.forecast import T_DEGREES
 
     return T_DEGREES / rng.chisquare(T_DEGREES, size=draws)
+
+
+@dataclass(frozen=True)
+class SeatsWon:
+    """How many of a group's backed seats its candidates win, over the forecast's simulations."""
+
+    pmf: np.ndarray            # P(exactly k), k = 0 … number of backed seats
+    at_least: np.ndarray       # P(at least k), k = 0 … number of backed seats
+    mean: float
+    interval_80: tuple[int, int]
+    not_sampled: list[int]     # backed seats whose candidacy is not among the sampled leaders (counted as lost)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"mean": round(self.mean, 3), "interval_80": list(self.interval_80),
+                "p_exactly": [round(float(p), 4) for p in self.pmf],
+                "p_at_least": [round(float(p), 4) for p in self.at_least], "not_sampled": self.not_sampled}
+
+
+def seats_won(*, sample, backed: dict[int, int]) -> SeatsWon:
+    """The distribution of the number of backed seats won: `backed` maps a seat index to the forecast row of the
+    backed candidacy there; `sample` is `forecast.forecast_sample`'s (its draws share national and regional
+    errors, so the count is as correlated as the seats are)."""
+    wins = np.zeros(sample.draws, dtype=np.int64)
+    missing = []
+    for seat, row in backed.items():
+        cols = np.flatnonzero(sample.rows[seat] == row)
+        if cols.size == 0:
+            missing.append(int(seat))
+            continue
+        wins += sample.best_col[seat] == cols[0]
+    n = len(backed)
+    pmf = np.bincount(wins, minlength=n + 1)[: n + 1] / sample.draws
+    at_least = np.cumsum(pmf[::-1])[::-1]
+    lo, hi = np.quantile(wins, [0.1, 0.9])
+    return SeatsWon(pmf=pmf, at_least=at_least, mean=float(wins.mean()), interval_80=(int(lo), int(hi)),
+                    not_sampled=missing)

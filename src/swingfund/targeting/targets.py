@@ -23,17 +23,26 @@ from swingfund.targeting.allocation import allocation_parse
 from swingfund.targeting.allocation import describe as allocation_describe
 from swingfund.targeting.bloc import Assumption, Assumptions, Bloc, bloc_validate
 from swingfund.targeting.forecast import (
+    DEFAULT_METHOD,
+    DEFAULT_TAILS,
     NATIONAL_SD,
+    Forecast,
     SeatError,
     forecast_build,
     forecast_sample,
+    forecast_subset,
     seat_error_or_default,
 )
+from swingfund.targeting.polls import NO_GB_POLL, NO_RESULT_NO_POLLS, NOT_POLLED, PollAverage, poll_average
 from swingfund.targeting.selectors import (
     SeatArrays,
+    TargetingError,
     bloc_categories,
     bloc_population,
     boundary_check,
+    election_get,
+    forward_election,
+    poll_points,
     seat_arrays,
     sources_get,
 )
@@ -51,6 +60,8 @@ SHARE_BASIS_BAD = "Share basis must be gb or uk (got {basis!r})."
 SORT_UNKNOWN = "Unknown sort {sort!r}. Choose one of: {choices}."
 KIND_CENSUS, KIND_NONE, KIND_SUPPORTERS = "census", "none", "supporters"
 """What a table counts per seat: a census bloc, nobody (marginality only), or the group's own supporters."""
+INCUMBENT_DRAWS = 40_000
+"""Draws for P(the incumbent own candidate holds): standard error at most 0.5 ÷ √40,000 = 0.0025."""
 NO_BLOC = Bloc(terms=())
 """The bloc of a table that counts no census categories (kind none or supporters)."""
 SUPPORTER_MULTIPLIER = 1.0
@@ -151,6 +162,21 @@ class TargetTable:
     adult_notes: tuple[str, ...] = ()
     kind: str = KIND_CENSUS
     p_change: np.ndarray | None = None
+    forecast: Forecast | None = None
+    poll_average: PollAverage | None = None
+    baseline: str | None = None  # a forward election's baseline result (its id)
+    national_from_polls: bool = False
+    own_evidence: dict[str, object] | None = None
+
+    def national_text(self) -> str:
+        fc = self.forecast
+        if self.national_from_polls:
+            return ("national error per party from the poll average's uncertainty (the polls' spread plus the final "
+                    "polls' historical error, swingfund.targeting.polling_error), correlated between parties")
+        if fc is not None and fc.national_cov is not None:
+            return ("national error per party from the given covariance (e.g. the final polls' historical error, "
+                    "swingfund.targeting.polling_error), correlated between parties")
+        return f"national error sd {self.national_sd:.3f} per party (assumption), independent"
 
     @property
     def no_data_count(self) -> int:
@@ -225,14 +251,16 @@ class TargetTable:
                  f"boundaries; bloc {self.bloc} from {', '.join(self.censuses) or 'no census'}."]
         if self.projection:
             lines.append(f"Majorities projected by {self.projection}.")
+        lines += self._poll_notes()
         lines.append("Leverage = bloc voters ÷ majority (the foundation's measure); cohesive leverage = cohesive bloc "
                      "vote ÷ majority. Seed criteria: population, bloc voters, cohesive bloc vote each > majority "
                      f"({', '.join(f'{k} {v}' for k, v in self.criteria_counts().items())} seats).")
         if self.seat_error is not None:
             se = self.seat_error
-            lines.append(f"Forecast: centre {self.projection or 'the last result'}; national error sd "
-                         f"{self.national_sd:.3f} per party (assumption); seat error sd = {se.intercept:.4f} + "
-                         f"{se.slope:.3f} × |national change| ({self.tails} tails), {se.source}.")
+            lines.append(f"Forecast: centre {self.projection or 'the last result'}; {self.national_text()}; "
+                         f"seat error sd = ({se.intercept:.4f} + {se.slope:.3f} × |national change|) × "
+                         f"{se.margin_factor:.3f} ({self.tails} tails), {se.region_share:.0%} of its variance shared "
+                         f"by the seats of a region, {se.source}.")
             lines.append(f"P(pivotal): mean over {self.draws:,} simulations (seed {self.seed}) of the chance, "
                          "given each simulation's national error and assumption draws, that the bloc's cohesive "
                          "move decides the seat (swing lens) or elects its own candidate (own lens); the seat "
@@ -243,6 +271,13 @@ class TargetTable:
                          "sampled from the forecast.")
             lines.append(value_describe() + " Here the backed candidate is the challenger (the forecast's "
                          "runner-up, behind by the majority).")
+            if self.own_evidence:
+                lines.append("Own lens: " + str(self.own_evidence["note"]) + "; where such a candidate won, P(own) "
+                             "is the chance the incumbent holds the seat (swingfund.targeting.owncandidates).")
+            if self.forecast is not None and self.forecast.bloc_note:
+                lines.append("The bloc's own move: each party's share moves with the bloc's population share of the "
+                             "seat by a slope shared by every seat, its mean and spread " + self.forecast.bloc_note
+                             + " (swingfund.targeting.blocterm).")
         lines += list(self.adult_notes)
         lines += [f"Assumption — {line}" for line in self.assumptions.describe()]
         if self.no_data_count:
@@ -256,6 +291,7 @@ class TargetTable:
                  "boundaries; no census categories."]
         if self.projection:
             lines.append(f"Majorities projected by {self.projection}.")
+        lines += self._poll_notes()
         if self.kind == KIND_SUPPORTERS:
             lines.append("Our supporters: consenting supporters counted per seat (aggregate counts only), each taken "
                          "as one vote that follows us. Leverage = supporters ÷ majority; P(pivotal) = the chance, "
@@ -266,27 +302,197 @@ class TargetTable:
                          "(the projected winner loses) under the forecast, then the smallest majority.")
         if self.seat_error is not None:
             se = self.seat_error
-            lines.append(f"Forecast: centre {self.projection or 'the last result'}; national error sd "
-                         f"{self.national_sd:.3f} per party (assumption); seat error sd = {se.intercept:.4f} + "
-                         f"{se.slope:.3f} × |national change| ({self.tails} tails), {se.source}.")
+            lines.append(f"Forecast: centre {self.projection or 'the last result'}; {self.national_text()}; "
+                         f"seat error sd = ({se.intercept:.4f} + {se.slope:.3f} × |national change|) × "
+                         f"{se.margin_factor:.3f} ({self.tails} tails), {se.region_share:.0%} of its variance shared "
+                         f"by the seats of a region, {se.source}.")
             lines.append(value_describe() + " Here the backed candidate is the challenger (the forecast's "
                          "runner-up, behind by the majority).")
         lines += [f"Source: {s.title} — {s.publisher} ({s.file_name})" for s in self.sources]
         return lines
 
+    def _poll_notes(self) -> list[str]:
+        """A forward election's baseline and poll average, one line each (none for an election with a result)."""
+        if self.baseline is None:
+            return []
+        lines = [f"{self.seats.election_id} has no result yet: it is forecast from the {self.baseline} result, the "
+                 "last on these boundaries."]
+        avg = self.poll_average
+        if avg is not None:
+            for code, area in avg.areas.items():
+                shares = ", ".join(f"{p} {a.share:.1%} ± {a.sd:.1%}" for p, a in area.parties.items())
+                invented = ", illustrative: invented polls" if any(p.illustrative for p, _ in area.polls) else ""
+                lines.append(f"Poll average, {code} ({len(area.polls)} polls to {avg.as_of}{invented}): {shares}.")
+            lines.append(f"Poll average rule: {avg.rule()}.")
+        return lines
+
     def as_dict(self, rows: list[TargetRow]) -> dict[str, object]:
         return {
             "election": self.seats.election_id, "boundary_set": self.seats.boundary_set, "bloc": str(self.bloc),
+            "baseline": self.baseline,
+            "poll_average": None if self.poll_average is None else self.poll_average.as_dict(),
             "kind": self.kind,
             "censuses": self.censuses, "draws": self.draws, "seed": self.seed, "projection": self.projection,
             "assumptions": self.assumptions.as_dict(),
             "seat_error": None if self.seat_error is None else self.seat_error.as_dict(),
             "national_sd": self.national_sd, "tails": self.tails, "allocation": self.allocation_text,
             "criteria_counts": self.criteria_counts(), "notes": self.notes(),
+            "shares": self.shares_dict(), "own_evidence": self.own_evidence,
+            "bloc_term": None if self.forecast is None or self.forecast.bloc_note == "" else self.bloc_term_dict(),
             "sources": [{"title": s.title, "publisher": s.publisher, "file": s.file_name, "url": s.url,
                          "sha256": s.sha256} for s in self.sources],
             "seats": [r.as_dict() for r in rows],
         }
+
+
+    def bloc_term_dict(self) -> dict[str, object]:
+        fc = self.forecast
+        return {"note": fc.bloc_note, "sd": {c: round(float(v), 4) for c, v in zip(
+            fc.carrier_names, fc.bloc_sd.tolist() if fc.bloc_sd is not None else [], strict=False) if v > 0}}
+
+    def shares_dict(self) -> dict[str, object] | None:
+        """Asked and achieved national shares by area, and every seat's projected votes by party (None: no
+        projection), so that anyone can recompute the achieved shares from the votes."""
+        fc = self.forecast
+        if fc is None or fc.projection is None:
+            return None
+        p = fc.projection
+        votes: dict[str, dict[str, float]] = {}
+        for seat, carrier, v in zip(p.seat.tolist(), p.carrier.tolist(), p.votes.tolist(), strict=True):
+            name = p.carrier_names[carrier] if carrier >= 0 else "(no party)"
+            per = votes.setdefault(self.seats.codes[seat], {})
+            per[name] = round(per.get(name, 0.0) + v, 3)
+        nations = dict(zip(self.seats.codes, self.seats.nations, strict=True))
+        return {**p.as_dict(), "nation_of_seat": nations, "speaker_seats": [
+            c for c, f in zip(self.seats.codes, self.seats.speaker_seat.tolist(), strict=True) if f],
+            "projected_votes": votes}
+
+
+@dataclass(frozen=True)
+class Centre:
+    """What an analysis projects from and to: the seats' last result and the shares asked (if any)."""
+
+    seats: SeatArrays
+    shares_by_nation: Mapping[str, Mapping[str, float]] | None
+    national_cov: tuple[list[str], np.ndarray] | None
+    poll_average: PollAverage | None = None
+    baseline: str | None = None
+    cov_from_polls: bool = False
+
+
+def carrier_aliases(seats: SeatArrays) -> dict[str, str]:
+    """Casefolded carrier name or abbreviation → the carrier's abbreviation (how polls name parties)."""
+    out: dict[str, str] = {}
+    for name, abbr in zip(seats.carrier_names, seats.carrier_abbreviations, strict=True):
+        out.setdefault(abbr.casefold(), abbr)
+        out.setdefault(name.casefold(), abbr)
+    return out
+
+
+def nation_only_parties(*, seats: SeatArrays, polled: set[str]) -> list[str]:
+    """Carriers (abbreviations) that stood last time only in nations with their own poll average (SNP in Scotland,
+    Plaid Cymru in Wales): their target comes from that nation's average, not from the GB polls' rounded figure."""
+    nations = np.array(seats.nations)[seats.cand_seat]
+    stood: dict[str, set[str]] = {}  # by abbreviation: two carriers may share one (the Green parties)
+    for i, abbr in enumerate(seats.carrier_abbreviations):
+        stood.setdefault(abbr, set()).update(nations[seats.cand_carrier == i].tolist())
+    return [abbr for abbr, where in stood.items() if where and where <= polled]
+
+
+def polled_shares(*, seats: SeatArrays, average: PollAverage, election_id: str) -> dict[str, dict[str, float]]:
+    """The shares to project each area of `seats` to, from the poll average: Scotland's and Wales's own averages for
+    their seats, where polled; the GB average for the rest of Great Britain (England, and a nation without its own
+    average); only areas with seats (a by-election has one). Northern Ireland is not polled: it keeps its last
+    result. Labels for the rest of the field (`Other`) are not projected; a party that stood only in nations with
+    their own average (`nation_only_parties`) takes its target from there, not from the GB polls' rounded figure."""
+    from swingfund.elections.importers.polls import OTHER_LABELS
+
+    present = set(seats.nations) & {"E", "W", "S"}
+    if not present:
+        raise TargetingError(NOT_POLLED.format(election=election_id))
+    nations = sorted(a for a in average.areas if a in present)
+    rest = present - set(nations)
+    if rest and "GB" not in average.areas:
+        raise TargetingError(NO_GB_POLL.format(election=election_id, areas=", ".join(sorted(average.areas))))
+
+    def shares(area: str) -> dict[str, float]:
+        return {p: a.share for p, a in average.areas[area].parties.items() if p.casefold() not in OTHER_LABELS}
+
+    asked = {}
+    if rest:
+        asked["GB"] = shares("GB")
+        for party in nation_only_parties(seats=seats, polled=set(nations)):
+            asked["GB"].pop(party, None)
+    return asked | {area: shares(area) for area in nations}
+
+
+def centre_resolve(*, election_id: str, shares: str | None,
+                   shares_by_nation: Mapping[str, Mapping[str, float]] | None,
+                   national_cov: tuple[list[str], np.ndarray] | None, national_sd: float | None) -> Centre:
+    """The seats and shares of an analysis.
+
+    * An election with a result: its own result, projected to the shares given (if any).
+    * An election without one (a future election): its baseline's result (`selectors.forward_election`, the last
+      result on the same boundaries), projected to the shares given; when none are given, to the poll average
+      (`polls.py`) of the polls since the baseline, by nation (GB, Scotland, Wales: every area polled), with the
+      average's national error covariance unless a national error is given (`national_cov` or `national_sd`).
+      A column for the rest of the field (`Other`) is averaged and shown but not projected as a party; a party that
+      stood only in a nation with its own average (`nation_only_parties`) is projected by that average alone.
+    """
+    forward = forward_election(election_id=election_id)
+    if forward is None:
+        return Centre(seats=seat_arrays(election_id=election_id), shares_by_nation=shares_by_nation,
+                      national_cov=national_cov)
+    try:  # where seat_arrays reads a future election from its baseline itself (a by-election: its one seat)
+        seats = seat_arrays(election_id=election_id)
+    except TargetingError:
+        base = seat_arrays(election_id=forward.baseline.id)
+        seats = replace(base, election_id=forward.election.id, election_name=forward.election.name)
+    if shares or shares_by_nation:
+        return Centre(seats=seats, shares_by_nation=shares_by_nation, national_cov=national_cov,
+                      baseline=forward.baseline.id)
+    points = poll_points(forward=forward, aliases=carrier_aliases(seats))
+    if not points:
+        raise TargetingError(NO_RESULT_NO_POLLS.format(
+            election=forward.election.id, baseline=forward.baseline.poll_date, date=forward.election.poll_date))
+    average = poll_average(polls=points)
+    asked = polled_shares(seats=seats, average=average, election_id=forward.election.id)
+    from_polls = national_cov is None and national_sd is None
+    if from_polls:
+        first = next(iter(asked))
+        national_cov = average.national_cov(first, asked[first])
+    return Centre(seats=seats, shares_by_nation=asked, national_cov=national_cov, poll_average=average,
+                  baseline=forward.baseline.id, cov_from_polls=from_polls)
+
+
+def _forecast(*, seats: SeatArrays, swing: str | None, shares: str | None,
+              shares_by_nation: Mapping[str, Mapping[str, float]] | None, share_basis: str, national_sd: float,
+              national_cov, seat_error: SeatError | None, tails: str,
+              bloc: Bloc | None = None) -> tuple[Forecast, SeatError, str | None]:
+    """The forecast of a table: (forecast, its seat error, a description of the projection or None)."""
+    if swing and not (shares or shares_by_nation):
+        raise SwingError(SHARES_BAD_FORMAT.format(text=""))
+    method = swing or DEFAULT_METHOD
+    if seat_error is None:
+        seat_error = seat_error_or_default(method=method)
+    targets = shares_parse(text=shares, seats=seats) if shares else None
+    share = term = None
+    if bloc is not None and bloc.terms and not seat_error.user_set:  # a user's seat error replaces all of history's
+        from swingfund.targeting.blocterm import bloc_share, bloc_term_cached
+
+        share = bloc_share(seats=seats, bloc=bloc)
+        term = bloc_term_cached(bloc=bloc, last_poll=election_get(election_id=seats.election_id).poll_date,
+                                method=method)
+    fc = forecast_build(seats=seats, targets=targets, method=method, seat_error=seat_error, national_sd=national_sd,
+                        tails=tails, basis_gb=share_basis == "gb",
+                        shares_by_nation={k: dict(v) for k, v in shares_by_nation.items()} if shares_by_nation
+                        else None, national_cov=national_cov, bloc_share=share, bloc_term=term)
+    projection = None
+    if fc.projection is not None:
+        asked = "; ".join(f"{area}: " + ",".join(f"{p}={v:g}" for p, v in parties.items())
+                          for area, parties in fc.projection.asked.items())
+        projection = f"{method} projection by nation to {asked} (shares land exactly; by party carrier)"
+    return fc, seat_error, projection
 
 
 VALUE_Z80 = 1.2815515655446004
@@ -331,14 +537,18 @@ def targets_compute(
     *, election_id: str, bloc: Bloc | None, supporters: Mapping[int, int] | None = None,
     assumptions: Assumptions | None = None, draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED, swing: str | None = None, shares: str | None = None,
-    progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float = NATIONAL_SD,
-    seat_error: SeatError | None = None, tails: str = "student-t", allocation: str | None = None,
-    allocation_source: str = "",
+    progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float | None = None,
+    seat_error: SeatError | None = None, tails: str = DEFAULT_TAILS, allocation: str | None = None,
+    allocation_source: str = "", shares_by_nation: Mapping[str, Mapping[str, float]] | None = None,
+    national_cov=None,
 ) -> TargetTable:
     """Run one analysis over every seat of the election (see the module docstring).
 
-    The next result is a distribution (`forecast.py`): the last result moved by the projection (if `shares` are
-    given), a national error (`national_sd`) and a seat error estimated from the imported history (or `seat_error`).
+    The next result is a distribution (`forecast.py`): the last result moved by the projection by nation (if
+    `shares`, GB or UK shares as text, or `shares_by_nation`, `projection.projection_by_nation`'s argument, are
+    given; method `swing`, default `forecast.DEFAULT_METHOD`), a national error (`national_cov`, `(parties,
+    covariance)` as `polling_error.national_error_covariance` gives, else `national_sd` per party, independent), a
+    regional error and a seat error estimated from the imported history (or `seat_error`).
     P(pivotal) per lens comes from `simulate.p_pivotal`, the majority interval from `forecast.forecast_sample`.
 
     Without a census bloc (`bloc` None) the table counts no census categories: with `supporters` (consenting
@@ -351,22 +561,23 @@ def targets_compute(
     if bloc is None:
         return marginality_compute(
             election_id=election_id, supporters=supporters, draws=draws, seed=seed, swing=swing, shares=shares,
-            progress=progress, share_basis=share_basis, national_sd=national_sd, seat_error=seat_error, tails=tails)
+            progress=progress, share_basis=share_basis, national_sd=national_sd, seat_error=seat_error, tails=tails,
+            shares_by_nation=shares_by_nation, national_cov=national_cov)
     assumptions = assumptions or Assumptions()
-    seats = seat_arrays(election_id=election_id)
+    centre = centre_resolve(election_id=election_id, shares=shares, shares_by_nation=shares_by_nation,
+                            national_cov=national_cov, national_sd=national_sd)
+    seats, shares_by_nation, national_cov = centre.seats, centre.shares_by_nation, centre.national_cov
+    from_polls = centre.cov_from_polls
+    national_sd = NATIONAL_SD if national_sd is None else national_sd
     boundary_check(seats=seats, census=bloc.census)
     bloc_validate(bloc=bloc, available=bloc_categories(boundary_set=seats.boundary_set, census=bloc.census),
                   boundary_set=seats.boundary_set)
     assumptions, adult_notes = bloc_adult_ratio(bloc=bloc, assumptions=assumptions)
     pop = bloc_population(seats=seats, bloc=bloc, default_adult_share=assumptions.seat_adult_share_default)
     adult_notes += older_census_notes(censuses=pop.censuses, election_id=seats.election_id)
-    if seat_error is None:
-        seat_error = seat_error_or_default()
-    targets = shares_parse(text=shares, seats=seats) if (swing or shares) else None
-    if swing and not shares:
-        raise SwingError(SHARES_BAD_FORMAT.format(text=""))
-    fc = forecast_build(seats=seats, targets=targets, method=swing or "uniform", seat_error=seat_error,
-                        national_sd=national_sd, tails=tails, basis_gb=share_basis == "gb")
+    fc, seat_error, projection = _forecast(
+        seats=seats, swing=swing, shares=shares, shares_by_nation=shares_by_nation, share_basis=share_basis,
+        national_sd=national_sd, national_cov=national_cov, seat_error=seat_error, tails=tails, bloc=bloc)
     alloc = allocation_parse(allocation, carriers=seats.carrier_names, abbreviations=seats.carrier_abbreviations)
     if isinstance(alloc, dict) and not allocation_source.strip():
         raise SwingError(ALLOCATION_NEEDS_SOURCE)
@@ -374,12 +585,10 @@ def targets_compute(
     majority = fc.majority
     winner_votes = np.where(fc.winner >= 0, fc.centre[np.maximum(fc.winner, 0)] * fc.valid, np.nan)
     valid = fc.valid
-    mp, party, projection = seats.winner_name, seats.winner_party, None
-    if targets:
+    mp, party = seats.winner_name, seats.winner_party
+    if projection:
         mp = [f"projected: {fc.names[w]}" if w >= 0 and fc.names[w] else "projected" for w in fc.winner]
-        party = [seats.carrier_abbreviations[fc.carrier[w]] if w >= 0 and fc.carrier[w] >= 0 else ""
-                 for w in fc.winner]
-        projection = f"{swing or 'uniform'} national swing to {shares} ({share_basis.upper()} shares, by party carrier)"
+        party = [_abbreviation(seats, fc, fc.carrier[w]) if w >= 0 else "" for w in fc.winner]
 
     a = assumptions
     base = lev.bloc_base(population=pop.population, seat_adult_share=pop.adult_share, turnout=seats.turnout)
@@ -389,9 +598,29 @@ def targets_compute(
     swing_lev = lev.swing_leverage(bloc_vote=voters, majority=majority, count_twice=False)  # the foundation's ratio
     own_lev = lev.own_candidate_leverage(bloc_vote=bloc_vote, winner_votes=winner_votes, valid_votes=valid,
                                          other_support=a.other_support.central, count_twice=a.count_twice)
+    from swingfund.targeting.blocterm import bloc_share
+    from swingfund.targeting.owncandidates import own_evidence
+
+    evidence = own_evidence(seats=seats, bloc_share=bloc_share(seats=seats, bloc=bloc), bloc_voters=voters)
+    defaults = Assumptions()
+    if (a.cohesion, a.other_support) != (defaults.cohesion, defaults.other_support):  # the user's own values win
+        evidence = replace(evidence, ratios=np.zeros(0), incumbent_rows={},
+                           note="cohesion or outside support set by the user: the last election's own candidates "
+                                "are not used")
     pivotal = p_pivotal(base=base, forecast=fc, assumptions=a, allocation=alloc, draws=draws, seed=seed,
-                        progress=progress)
+                        progress=progress, own_ratios=evidence.ratios if evidence.ratios.size else None)
     sample = forecast_sample(fc, seed=seed)
+    p_own, p_own_se = pivotal.own.copy(), pivotal.own_se.copy()
+    if evidence.incumbent_rows:  # the bloc's own candidate is the incumbent: will they hold? (many draws, few seats)
+        seat_list = np.array(sorted(evidence.incumbent_rows))
+        sub, kept = forecast_subset(fc, seat_list)
+        held = forecast_sample(sub, draws=INCUMBENT_DRAWS, seed=seed)
+        for j, i in enumerate(seat_list.tolist()):
+            cols = np.flatnonzero(kept[np.maximum(held.rows[j], 0)] == evidence.incumbent_rows[i])
+            cols = cols[held.rows[j, cols] >= 0]
+            if cols.size:
+                p = float(held.p_win[j, cols[0]])
+                p_own[i], p_own_se[i] = p, float(np.sqrt(p * (1 - p) / held.draws))
     criteria = {
         "population_over_majority": _over(pop.population, majority),
         "voters_over_majority": _over(voters, majority),
@@ -402,23 +631,25 @@ def targets_compute(
         population=pop.population, adult_share_from_census=pop.adult_share_from_census, bloc_voters=voters,
         bloc_vote=bloc_vote, majority=np.asarray(majority, dtype=np.float64), winner_votes=winner_votes,
         leverage=swing_lev, own_leverage=own_lev, seed_flag=lev.seed_flag(swing_lev), p_swing=pivotal.swing,
-        p_own=pivotal.own, mp=mp, party=party, censuses=pop.censuses,
+        p_own=p_own, mp=mp, party=party, censuses=pop.censuses,
         sources=sources_get(ids=seats.source_ids | pop.source_ids),
-        p_swing_se=pivotal.swing_se, p_own_se=pivotal.own_se, majority_p10=sample.lead_quantiles[0.1],
+        p_swing_se=pivotal.swing_se, p_own_se=p_own_se, majority_p10=sample.lead_quantiles[0.1],
         majority_p90=sample.lead_quantiles[0.9], p_win=sample.p_win[:, 0], criteria=criteria,
         cohesive_leverage=lev.swing_leverage(bloc_vote=bloc_vote, majority=majority, count_twice=a.count_twice),
         adult_share=pop.adult_share, seat_error=seat_error, national_sd=national_sd, tails=tails,
         allocation_text=allocation_describe(alloc, abbreviations=seats.carrier_abbreviations)
         + (f" (source: {allocation_source.strip()})" if allocation_source.strip() else ""),
-        adult_notes=tuple(adult_notes),
+        adult_notes=tuple(adult_notes), forecast=fc, own_evidence=evidence.as_dict(),
+        poll_average=centre.poll_average, baseline=centre.baseline, national_from_polls=from_polls,
     )
 
 
 def marginality_compute(
     *, election_id: str, supporters: Mapping[int, int] | None = None, draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED, swing: str | None = None, shares: str | None = None,
-    progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float = NATIONAL_SD,
-    seat_error: SeatError | None = None, tails: str = "student-t",
+    progress: Callable[[int, int], None] | None = None, share_basis: str = "gb", national_sd: float | None = None,
+    seat_error: SeatError | None = None, tails: str = DEFAULT_TAILS,
+    shares_by_nation: Mapping[str, Mapping[str, float]] | None = None, national_cov=None,
 ) -> TargetTable:
     """Every seat of the election without a census bloc: its majority, its forecast and P(change of hands).
 
@@ -430,22 +661,20 @@ def marginality_compute(
     """
     if share_basis not in SHARE_BASES:
         raise SwingError(SHARE_BASIS_BAD.format(basis=share_basis))
-    seats = seat_arrays(election_id=election_id)
-    if seat_error is None:
-        seat_error = seat_error_or_default()
-    targets = shares_parse(text=shares, seats=seats) if (swing or shares) else None
-    if swing and not shares:
-        raise SwingError(SHARES_BAD_FORMAT.format(text=""))
-    fc = forecast_build(seats=seats, targets=targets, method=swing or "uniform", seat_error=seat_error,
-                        national_sd=national_sd, tails=tails, basis_gb=share_basis == "gb")
+    centre = centre_resolve(election_id=election_id, shares=shares, shares_by_nation=shares_by_nation,
+                            national_cov=national_cov, national_sd=national_sd)
+    seats, shares_by_nation, national_cov = centre.seats, centre.shares_by_nation, centre.national_cov
+    from_polls = centre.cov_from_polls
+    national_sd = NATIONAL_SD if national_sd is None else national_sd
+    fc, seat_error, projection = _forecast(
+        seats=seats, swing=swing, shares=shares, shares_by_nation=shares_by_nation, share_basis=share_basis,
+        national_sd=national_sd, national_cov=national_cov, seat_error=seat_error, tails=tails)
     majority = np.asarray(fc.majority, dtype=np.float64)
     winner_votes = np.where(fc.winner >= 0, fc.centre[np.maximum(fc.winner, 0)] * fc.valid, np.nan)
-    mp, party, projection = seats.winner_name, seats.winner_party, None
-    if targets:
+    mp, party = seats.winner_name, seats.winner_party
+    if projection:
         mp = [f"projected: {fc.names[w]}" if w >= 0 and fc.names[w] else "projected" for w in fc.winner]
-        party = [seats.carrier_abbreviations[fc.carrier[w]] if w >= 0 and fc.carrier[w] >= 0 else ""
-                 for w in fc.winner]
-        projection = f"{swing or 'uniform'} national swing to {shares} ({share_basis.upper()} shares, by party carrier)"
+        party = [_abbreviation(seats, fc, fc.carrier[w]) if w >= 0 else "" for w in fc.winner]
     sample = forecast_sample(fc, seed=seed)
     p_change = np.where(np.isnan(majority), np.nan, 1.0 - sample.p_win[:, 0])
     n = len(seats)
@@ -476,8 +705,17 @@ def marginality_compute(
         majority_p90=sample.lead_quantiles[0.9], p_win=sample.p_win[:, 0], criteria={}, cohesive_leverage=swing_lev,
         adult_share=nan, seat_error=seat_error, national_sd=national_sd, tails=tails,
         allocation_text="supporters' votes go to the trailing candidate" if supporters is not None else "",
-        kind=kind, p_change=p_change,
+        kind=kind, p_change=p_change, forecast=fc, poll_average=centre.poll_average, baseline=centre.baseline,
+        national_from_polls=from_polls,
     )
+
+
+def _abbreviation(seats: SeatArrays, fc: Forecast, carrier: int) -> str:
+    if carrier < 0:
+        return ""
+    if carrier < len(seats.carrier_abbreviations):
+        return seats.carrier_abbreviations[carrier]
+    return fc.carrier_names[carrier]
 
 
 def _over(value: np.ndarray, majority: np.ndarray) -> np.ndarray:

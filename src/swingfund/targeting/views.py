@@ -211,12 +211,14 @@ def method_page(request: HttpRequest) -> HttpResponse:
     full forecasts of past elections) depend only on the imported data: their part of the page is computed once per
     import and then served from the result cache (`caching.result`), and anonymous visitors get the whole page from
     `caching.AnonymousPageMiddleware`."""
-    census_group = group_defaults(host=request.get_host()).has_census_bloc
+    group = group_defaults(host=request.get_host())
+    census_group = group.has_census_bloc
+    bloc = group.bloc if census_group else ""
     try:
         results = caching.result(request=request, name="method",
-                                 params={"backtests": _backtests(), "census_group": census_group},
+                                 params={"backtests": _backtests(), "census_group": census_group, "bloc": bloc},
                                  version=caching.data_version(*DATA_SCOPES),
-                                 compute=lambda: _method_results(census_group=census_group))
+                                 compute=lambda: _method_results(census_group=census_group, bloc=bloc))
     except caching.Refused as refused:
         response = render(request, "targeting/method.html", {"error": str(refused)}, status=refused.status)
         response["Retry-After"] = str(refused.retry_after)
@@ -224,11 +226,13 @@ def method_page(request: HttpRequest) -> HttpResponse:
     return render(request, "targeting/method.html", {"results": mark_safe(results)})  # autoescaped in compute
 
 
-def _method_results(*, census_group: bool = True) -> str:
+def _method_results(*, census_group: bool = True, bloc: str = "") -> str:
     """The data-dependent part of the method page, rendered (see `method_page`)."""
-    from swingfund.targeting.backtest import backtest_run
+    from swingfund.targeting.backtest import COMPETITIVE_BELOW, backtest_run
     from swingfund.targeting.calibration import calibration_svg
-    from swingfund.targeting.forecast import NATIONAL_SD, seat_error_or_default
+    from swingfund.targeting.forecast import DEFAULT_METHOD, DEFAULT_TAILS, NATIONAL_SD, seat_error_or_default
+    from swingfund.targeting.polling_error import FINAL_POLL_SOURCES, party_error_sd
+    from swingfund.targeting.polls import method_context as poll_method_context
 
     seat_error = seat_error_or_default()
     results, error = [], ""
@@ -239,15 +243,54 @@ def _method_results(*, census_group: bool = True) -> str:
             error = str(exc)
     rows = [{"baseline": b.baseline, "target": b.target, "n_seats": len(b.seats), "brier": b.brier,
              "brier_same_winner": b.brier_same_winner, "brier_uniform_swing": b.brier_uniform_swing,
-             "log_loss": b.log_loss, **{f"c{round(k * 100)}": f"{v:.0%}" for k, v in b.coverage.items()}}
+             "log_loss": b.log_loss, "wrong_calls": b.wrong_calls, "brier_competitive": b.brier_competitive,
+             "gap": b.calibration_gap_competitive, "n_competitive": b.n_competitive,
+             "region_coverage": f"{b.region_coverage:.0%}",
+             "settings": f"{b.method}, {b.tails} tails" + (f" ({b.settings.chosen_by})" if b.settings else ""),
+             "pairs": b.settings.pairs if b.settings else [],
+             **{f"c{round(k * 100)}": f"{v:.0%}" for k, v in b.coverage.items()}}
             for b in results]
     c80 = {b.target: f"{b.coverage[0.8]:.0%}" for b in results}
     context = {
         "seat_error": seat_error, "intercept_points": f"{seat_error.intercept * 100:.1f}",
+        "region_share": f"{seat_error.region_share:.0%}", "method": DEFAULT_METHOD, "tails": DEFAULT_TAILS,
         "national_sd_points": f"{NATIONAL_SD * 100:g}", "backtests": rows,
+        "poll_error": {"con": f"{party_error_sd('Con') * 100:.1f}", "lab": f"{party_error_sd('Lab') * 100:.1f}",
+                       "sources": sorted(set(FINAL_POLL_SOURCES.values()))},
         "backtest_error": error or "Import the 2015 (BES), 2017, 2019 and 2024 results to run the backtests.",
-        "chart": mark_safe(calibration_svg(series=[(f"{b.baseline} → {b.target}", b.reliability) for b in results])),
+        "competitive_below": f"{COMPETITIVE_BELOW:g}",
+        "chart": mark_safe(calibration_svg(series=[(f"{b.baseline} → {b.target}", b.reliability_competitive)
+                                                   for b in results])),
         "census_group": census_group, "ordinary_c80": next(iter(c80.values()), "—") if len(c80) > 1 else "—",
-        "volatile_c80": list(c80.values())[-1] if c80 else "—",
+        "volatile_c80": list(c80.values())[-1] if c80 else "—", "polls": poll_method_context(),
+        "own_check": _own_check(bloc) if census_group and bloc else None,
     }
     return render_to_string("targeting/_method_results.html", context)
+
+
+OWN_CHECK_WITHIN = 0.10
+"""The own lens's in-sample check lists the seats where the bloc's own candidate came within 10 % of the winner."""
+
+
+def _own_check(bloc_text: str) -> dict[str, object] | None:
+    """In-sample: P(own) forward from the latest election, in the seats where an own candidate came close there."""
+    from swingfund.targeting.bloc import bloc_parse
+    from swingfund.targeting.targets import targets_compute
+
+    latest = max(elections_with_results(), key=lambda e: e.poll_date, default=None)
+    if latest is None:
+        return None
+    try:
+        table = targets_compute(election_id=latest.id, bloc=bloc_parse(text=bloc_text), draws=20_000)
+    except (TargetingError, ValueError):
+        return None
+    evidence = table.own_evidence or {}
+    code_index = {c: i for i, c in enumerate(table.seats.codes)}
+    rows = []
+    for c in evidence.get("candidacies", []):
+        i = code_index[c["code"]]
+        winner = float(table.seats.winner_votes[i])
+        if c["won"] or c["votes"] >= (1 - OWN_CHECK_WITHIN) * winner:
+            rows.append({"seat": c["seat"], "candidate": c["candidate"], "won": c["won"],
+                         "behind": 0 if c["won"] else round(winner - c["votes"]), "p_own": f"{table.p_own[i]:.2f}"})
+    return {"election": latest.id, "rows": rows, "note": evidence.get("note", "")}

@@ -24,6 +24,7 @@ from swingfund.elections.importers.elections import GE2024
 from swingfund.elections.importers.ge2024_summary import GbSummaryNotional2019
 from swingfund.elections.importers.hoc_candidates import HocCandidateResults
 from swingfund.elections.importers.hoc_results import HocConstituencyResults
+from swingfund.elections.importers.polls import OpinionPolls
 from swingfund.elections.importers.postcodes import OnsPostcodeDirectory
 from swingfund.elections.importers.scotland_xlsx import ScotlandCensus2022Workbook
 from swingfund.elections.importers.workbooks import Bes2019Workbook, sheet_as_csv_text, workbook_header
@@ -38,6 +39,7 @@ IMPORTERS: tuple[type[Importer], ...] = (
     ScotlandCensus2022,
     Bes2019Census2011,
     OnsPostcodeDirectory,
+    OpinionPolls,
 )
 MATCH_THRESHOLD = 0.6  # a header sharing this share of a schema's columns is "that format, with columns missing"
 

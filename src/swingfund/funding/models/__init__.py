@@ -16,7 +16,13 @@ from swingfund.funding.models.gifts import (
     PermissibilityCategory,
     Refund,
 )
-from swingfund.funding.models.grants import AgentAuthorisation, CandidateSpend, Grant, GrantAllocation
+from swingfund.funding.models.grants import (
+    AgentAuthorisation,
+    CandidateSpend,
+    Grant,
+    GrantAllocation,
+    PoliticalContribution,
+)
 from swingfund.funding.models.ledger import (
     Account,
     AccountKind,
@@ -47,5 +53,6 @@ __all__ = [
     "LedgerTransaction",
     "Method",
     "PermissibilityCategory",
+    "PoliticalContribution",
     "Refund",
 ]

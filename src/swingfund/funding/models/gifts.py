@@ -102,6 +102,7 @@ class Method(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", "Bank transfer"
     CHEQUE = "cheque", "Cheque"
     CASH = "cash", "Cash"
+    NON_MONEY = "non_money", "Non-money (goods, services or property)"
 
 
 class Donation(models.Model):
@@ -131,6 +132,8 @@ class Donation(models.Model):
     split_suspected = models.BooleanField(default=False)
     consent_publish = models.BooleanField(default=False, help_text="The giver agreed, with this gift, to have "
                                                                    "their name published with it.")
+    nature = models.CharField(max_length=300, blank=True, help_text="A non-money gift: what was given (goods, "
+                              "services, property); its value is `amount_pence` (PPERA 2000 Sch 11 para 10).")
     recorded_by = models.CharField(max_length=150, blank=True)
     transaction = models.OneToOneField(
         "funding.LedgerTransaction", on_delete=models.PROTECT, related_name="donation"
@@ -151,6 +154,8 @@ class Donation(models.Model):
             models.CheckConstraint(
                 condition=Q(fee_pence__gte=0, fee_pence__lte=F("amount_pence")), name="donation_fee_in_range"
             ),
+            models.CheckConstraint(condition=Q(method="non_money", fee_pence=0) & ~Q(nature="")
+                                   | (~Q(method="non_money") & Q(nature="")), name="donation_non_money_has_nature"),
         ]
         indexes = [models.Index(fields=["campaign", "received_at"]), models.Index(fields=["donor", "received_at"])]
 
@@ -165,8 +170,19 @@ class Refund(models.Model):
         REFUND = "refund", "Refund"
         RETURN = "return", "Return of an impermissible gift"
 
+    class Manner(models.TextChoices):
+        """How an impermissible or unidentifiable gift went back (PPERA 2000 Sch 11 paras 7-8; the return reports
+        the date and manner of return)."""
+
+        DONOR = "donor", "Returned to the donor"
+        PAYER = "payer", "Returned to the person who transferred it"
+        INSTITUTION = "institution", "Returned to the financial institution that transferred it"
+        COMMISSION = "commission", "Sent to the Electoral Commission (no payer or institution could be identified)"
+
     donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="refunds")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REFUND)
+    manner = models.CharField(max_length=12, choices=Manner.choices, blank=True,
+                              help_text="For the return of an impermissible or unidentifiable gift.")
     amount_pence = models.BigIntegerField()
     reason = models.CharField(max_length=300)
     external_id = models.CharField(max_length=200, null=True, blank=True, unique=True)
@@ -215,6 +231,10 @@ class ComplianceTask(models.Model):
         SPLIT = "split", "Review possible splitting of a gift"
         REGISTER = "register", "Registration threshold approaching"
         DUPLICATE = "duplicate", "Possible duplicate donor: check whether two records are one person"
+        COMMISSION = "commission", "Send an unreturnable anonymous gift to the Electoral Commission"
+        UA_NOTIFY = "ua_notify", "Notify the Electoral Commission: political contributions over the threshold"
+        UA_REPORT = "ua_report", "Report a gift to the Electoral Commission (unincorporated association)"
+        PRE_POLL = "pre_poll", "File a pre-poll donation report with the Electoral Commission"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     donation = models.ForeignKey(Donation, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")

@@ -16,6 +16,15 @@ class Grant(models.Model):
         PAYABLE = "payable", "Payable"
         PAID = "paid", "Paid"
 
+    class Response(models.TextChoices):
+        """The candidate's side: offered to their election agent, who accepts or declines it; a grant accepted and
+        paid may later be returned. Declined and returned grants come back through reversing ledger transactions."""
+
+        OFFERED = "offered", "Offered"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        RETURNED = "returned", "Returned"
+
     decision = models.OneToOneField(
         "committee.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="grant",
         help_text="The committee decision this grant carries out (blank for a grant passing on earmarked gifts).",
@@ -28,12 +37,25 @@ class Grant(models.Model):
     created_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
     bank_reference = models.CharField(max_length=200, blank=True)
-    agent_name = models.CharField(max_length=200, blank=True)
+    agent_name = models.CharField(max_length=200, blank=True, help_text="The candidate's election agent.")
     agent_address = models.TextField(blank=True)
+    agent_email = models.EmailField(blank=True)
+    agent_phone = models.CharField(max_length=40, blank=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    agent_response = models.CharField(max_length=10, choices=Response.choices, default=Response.OFFERED)
+    responded_on = models.DateField(null=True, blank=True, help_text="The day the agent accepted, declined or "
+                                                                     "returned it.")
+    response_note = models.CharField(max_length=300, blank=True)
     approval = models.OneToOneField("funding.LedgerTransaction", on_delete=models.PROTECT, related_name="grant")
     payment = models.OneToOneField(
         "funding.LedgerTransaction", null=True, blank=True, on_delete=models.PROTECT, related_name="grant_payment"
     )
+    reversal = models.OneToOneField(
+        "funding.LedgerTransaction", null=True, blank=True, on_delete=models.PROTECT, related_name="grant_reversal",
+        help_text="The reversal of the approval when the agent declined or returned the grant.")
+    payment_reversal = models.OneToOneField(
+        "funding.LedgerTransaction", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="grant_payment_reversal", help_text="The reversal of the payment when the grant came back.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -44,10 +66,24 @@ class Grant(models.Model):
                 | Q(status="paid", payment__isnull=False, paid_at__isnull=False),
                 name="grant_paid_has_payment",
             ),
+            models.CheckConstraint(
+                condition=Q(agent_response__in=["offered", "accepted"], reversal__isnull=True)
+                | Q(agent_response__in=["declined", "returned"], reversal__isnull=False, responded_on__isnull=False),
+                name="grant_declined_or_returned_is_reversed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(agent_response="returned") | Q(payment_reversal__isnull=False),
+                name="grant_returned_reverses_its_payment",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Grant {money(self.amount_pence)} to {self.candidacy}"
+
+    @property
+    def came_back(self) -> bool:
+        """Declined or returned: no longer the candidate's, back in the group's fund."""
+        return self.agent_response in (self.Response.DECLINED, self.Response.RETURNED)
 
 
 class GrantAllocation(models.Model):
@@ -110,3 +146,27 @@ class CandidateSpend(models.Model):
     class Meta:
         ordering = ["-spent_at"]
         constraints = [models.CheckConstraint(condition=Q(amount_pence__gt=0), name="candidatespend_positive")]
+
+
+class PoliticalContribution(models.Model):
+    """A donation the group itself makes to a registered party, a registered campaigner or a regulated donee: a
+    *political contribution* under PPERA 2000 Schedule 19A, counted (over £500) towards an unincorporated
+    association's registration threshold. A grant to a candidate is a `Grant`, not one of these."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
+                                     related_name="political_contributions")
+    campaign = models.ForeignKey("funding.Campaign", on_delete=models.PROTECT, related_name="political_contributions")
+    recipient_kind = models.CharField(max_length=30)
+    recipient_name = models.CharField(max_length=200)
+    amount_pence = models.BigIntegerField()
+    made_on = models.DateField()
+    recorded_by = models.CharField(max_length=150, blank=True)
+    transaction = models.OneToOneField("funding.LedgerTransaction", on_delete=models.PROTECT,
+                                       related_name="political_contribution")
+
+    class Meta:
+        ordering = ["made_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount_pence__gt=0), name="politicalcontribution_positive")]
+
+    def __str__(self) -> str:
+        return f"{money(self.amount_pence)} to {self.recipient_name} on {self.made_on}"

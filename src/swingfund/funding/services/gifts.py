@@ -236,8 +236,12 @@ def donor_aggregate_pence(*, donor: Donor, campaign: Campaign, year: int, candid
     return max(sums["per_campaign"] or 0, sums["per_year"] or 0)
 
 
+NON_MONEY_ELSEWHERE = ("A non-money gift (goods, services or property) is recorded with its nature and value "
+                       "(`donation_non_money_record`), not as money.")
+
+
 def gift_validate(*, campaign: Campaign, amount_pence: int, fee_pence: int, method: str, received_at: dt.datetime,
-                  earmarked_candidacy=None) -> dt.datetime:
+                  earmarked_candidacy=None, non_money: bool = False) -> dt.datetime:
     """Refuse a gift that cannot be recorded as given (amount, fee, method, naive time, earmark against the
     campaign's mode); returns the time of receipt in UTC."""
     _require_amount(amount_pence)
@@ -245,6 +249,8 @@ def gift_validate(*, campaign: Campaign, amount_pence: int, fee_pence: int, meth
         raise ValueError(FEE_OUT_OF_RANGE.format(amount=amount_pence, fee=fee_pence))
     if method not in Method.values:
         raise ValueError(UNKNOWN_METHOD.format(method=method, known=", ".join(Method.values)))
+    if method == Method.NON_MONEY and not non_money:
+        raise ValueError(NON_MONEY_ELSEWHERE)
     received_at = _require_aware(received_at)
     now = timezone.now()
     if received_at > now + rules.CLOCK_SLACK:

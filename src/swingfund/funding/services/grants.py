@@ -13,6 +13,7 @@ from django.utils import timezone
 from swingfund.committee import chain as record_chain
 from swingfund.committee.content import proposal_hash
 from swingfund.compliance import checks
+from swingfund.compliance import gifts as law
 from swingfund.compliance.bydate import OutOfTime
 from swingfund.compliance.models import LegalForm
 from swingfund.compliance.selectors import figure_table, legal_status_for
@@ -25,7 +26,6 @@ from swingfund.funding.models import (
     AgentAuthorisation,
     Campaign,
     CandidateSpend,
-    ComplianceTask,
     Donation,
     GivingMode,
     Grant,
@@ -67,6 +67,17 @@ NOT_STANDING = (
     "Refused: {candidacy} is not standing at {election} ({reason}). A grant is a donation to a candidate at that "
     "election (Representation of the People Act 1983, Schedule 2A)."
 )
+UNCLEAN_FUNDS = (
+    "Refused: only {clean} of campaign '{campaign}' is clean money for grants, less than the {amount} asked. A grant "
+    "passes on gifts to a candidate, so any gift over {threshold.display} in it must come from an identified donor "
+    "checked permissible; an anonymous gift over {threshold.display} can never fund one ({threshold.source}). "
+    "Check the donors, or fund the grant from other gifts."
+)
+AGENT_REQUIRED = ("A grant is offered to the candidate's election agent: give the agent's name and at least one way to "
+                  "reach them (email, phone or postal address).")
+GRANT_CLOSED = "Grant #{id} was {state} by the candidate's agent: it can no longer be offered, accepted or paid."
+NOT_PAID_YET = "Grant #{id} was never paid, so it cannot be returned: record that the agent declined it instead."
+NOT_YET_PAID_DECLINE = "Grant #{id} was already paid: money the agent sends back is a return, not a refusal."
 SLUG_TAKEN = "A campaign with the slug '{slug}' already exists."
 # A campaign's slug is in its URLs, file names and CSV exports: lower-case words joined by single hyphens.
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -161,6 +172,7 @@ def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int,
                 raise ValueError(INSUFFICIENT_FUNDS.format(
                     campaign=campaign.slug, available=available, amount=amount_pence,
                     held_note=HELD_NOTE.format(held=held) if held else ""))
+            allocations = _allocate_clean(campaign=campaign, amount_pence=amount_pence, on=moment.date())
         approval = ledger.transaction_post(
             kind="grant", description=f"Grant of {money(amount_pence)} to {candidacy}"[:300],
             lines=[Line(ledger.account_for_grants_to(candidacy), amount_pence,
@@ -172,17 +184,34 @@ def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int,
                                      amount_pence=amount_pence, reason=reason, created_at=moment, approval=approval)
         GrantAllocation.objects.bulk_create(
             [GrantAllocation(grant=grant, donation=gift, amount_pence=share) for gift, share in allocations])
-        if campaign.mode == GivingMode.POOLED:
-            _registration_task(campaign=campaign, on=moment.date())
     return grant
+
+
+def _allocate_clean(*, campaign: Campaign, amount_pence: int, on: dt.date) -> list[tuple[Donation, int]]:
+    """Pooled mode: the clean gifts (`selectors.clean_gift_filter`) a grant passes on, oldest first, so the ledger
+    records which gifts fund it; refused (UNCLEAN_FUNDS) when the clean part of the fund does not cover it."""
+    clean = selectors.campaign_clean_pence(campaign, on=on)
+    if amount_pence > clean:
+        raise ValueError(UNCLEAN_FUNDS.format(clean=money(clean), campaign=campaign.slug, amount=money(amount_pence),
+                                              threshold=figure_table().get(law.GRANT_FIGURE, on=on)))
+    gifts = selectors.gifts_free_to_grant(campaign).filter(selectors.clean_gift_filter(on=on))
+    allocations, needed = [], amount_pence
+    for gift in gifts.iterator():
+        share = min(gift.free_pence, needed)
+        allocations.append((gift, share))
+        needed -= share
+        if needed == 0:
+            break
+    return allocations
 
 
 def _allocate_earmarked(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int) -> list[tuple[Donation, int]]:
     gifts = Donation.objects.select_for_update().filter(
-        campaign=campaign, earmarked_candidacy=candidacy, status=Donation.Status.ACCEPTED).order_by("received_at", "id")
+        selectors.clean_gift_filter(on=campaign.starts_at.date()), campaign=campaign, earmarked_candidacy=candidacy,
+        status=Donation.Status.ACCEPTED).order_by("received_at", "id")
     allocations, needed = [], amount_pence
     for gift in gifts:
-        passed_on = gift.allocations.aggregate(t=Sum("amount_pence"))["t"] or 0
+        passed_on = gift.allocations.filter(grant__reversal__isnull=True).aggregate(t=Sum("amount_pence"))["t"] or 0
         free = remaining_pence(gift) - passed_on
         if free <= 0:
             continue
@@ -192,17 +221,6 @@ def _allocate_earmarked(*, campaign: Campaign, candidacy: Candidacy, amount_penc
         if needed == 0:
             return allocations
     raise ValueError(EARMARK_SHORT.format(available=amount_pence - needed, candidacy=candidacy, amount=amount_pence))
-
-
-def _registration_task(*, campaign: Campaign, on: dt.date) -> None:
-    """Pooled mode: warn (a dashboard task) at 80 % of the unincorporated-association registration threshold."""
-    total = selectors.political_contributions_pence(organisation=campaign.organisation, year=on.year)
-    warning = checks.registration_warning(figures=figure_table(), contributions_pence=total, on=on)
-    if warning is not None:
-        ComplianceTask.objects.get_or_create(
-            kind=ComplianceTask.Kind.REGISTER, campaign=campaign, done_at=None,
-            defaults={"description": warning.message[:400], "citation": warning.figure.source[:400], "due_on": None},
-        )
 
 
 def grant_create_from_decision(*, decision, campaign: Campaign | None = None,
@@ -239,6 +257,8 @@ def grant_pay(*, grant: Grant, bank_reference: str, paid_at: dt.datetime | None 
     with transaction.atomic():
         ledger.chain_lock()
         grant = Grant.objects.select_for_update().get(pk=grant.pk)
+        if grant.came_back:
+            raise ValueError(GRANT_CLOSED.format(id=grant.pk, state=grant.get_agent_response_display().lower()))
         if grant.status == Grant.Status.PAID:
             if grant.bank_reference == bank_reference:
                 return grant
@@ -253,6 +273,78 @@ def grant_pay(*, grant: Grant, bank_reference: str, paid_at: dt.datetime | None 
         grant.agent_name = agent_name or grant.agent_name
         grant.agent_address = agent_address or grant.agent_address
         grant.save(update_fields=["payment", "status", "paid_at", "bank_reference", "agent_name", "agent_address"])
+    return grant
+
+
+def grant_offer(*, grant: Grant, agent_name: str, agent_email: str = "", agent_phone: str = "",
+                agent_address: str = "", offered_at: dt.datetime | None = None) -> Grant:
+    """Offer the grant to the candidate's election agent, named with a way to reach them: the donation notice is
+    addressed to this agent, who accepts or declines."""
+    agent_name = (agent_name or "").strip()
+    contacts = [(value or "").strip() for value in (agent_email, agent_phone, agent_address)]
+    if not agent_name or not any(contacts):
+        raise ValueError(AGENT_REQUIRED)
+    moment = _require_aware(offered_at or timezone.now())
+    with transaction.atomic():
+        grant = Grant.objects.select_for_update().get(pk=grant.pk)
+        if grant.came_back:
+            raise ValueError(GRANT_CLOSED.format(id=grant.pk, state=grant.get_agent_response_display().lower()))
+        grant.agent_name = agent_name
+        grant.agent_email, grant.agent_phone, grant.agent_address = contacts
+        grant.offered_at = moment
+        grant.save(update_fields=["agent_name", "agent_email", "agent_phone", "agent_address", "offered_at"])
+    return grant
+
+
+def _respond(grant: Grant, *, on: dt.date, note: str, response: str) -> Grant:
+    if not isinstance(on, dt.date):
+        raise ValueError("The agent's answer needs its date (a date, e.g. 2024-06-20).")
+    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    if grant.came_back:
+        raise ValueError(GRANT_CLOSED.format(id=grant.pk, state=grant.get_agent_response_display().lower()))
+    if not grant.agent_name:
+        raise ValueError(AGENT_REQUIRED)
+    grant.agent_response, grant.responded_on, grant.response_note = response, on, (note or "")[:300]
+    return grant
+
+
+def _on_day(on: dt.date) -> dt.datetime:
+    return dt.datetime.combine(on, dt.time(12), tzinfo=dt.UTC)
+
+
+def grant_accept(*, grant: Grant, on: dt.date, note: str = "") -> Grant:
+    """The agent accepts the grant on `on` (candidates do welcome or refuse such support)."""
+    with transaction.atomic():
+        grant = _respond(grant, on=on, note=note, response=Grant.Response.ACCEPTED)
+        grant.save(update_fields=["agent_response", "responded_on", "response_note"])
+    return grant
+
+
+def grant_decline(*, grant: Grant, on: dt.date, note: str = "") -> Grant:
+    """The agent declines an unpaid grant on `on`: its approval is reversed by a new ledger transaction linked to
+    it, so the money is back in the group's fund (and free to fund another grant)."""
+    with transaction.atomic():
+        ledger.chain_lock()
+        grant = _respond(grant, on=on, note=note, response=Grant.Response.DECLINED)
+        if grant.status == Grant.Status.PAID:
+            raise ValueError(NOT_YET_PAID_DECLINE.format(id=grant.pk))
+        grant.reversal = ledger.transaction_reverse(original=grant.approval, posted_at=_on_day(on))
+        grant.save(update_fields=["agent_response", "responded_on", "response_note", "reversal"])
+    return grant
+
+
+def grant_return(*, grant: Grant, on: dt.date, note: str = "") -> Grant:
+    """The agent sends a paid grant back on `on`: the payment and then the approval are reversed, each by a new
+    ledger transaction linked to its original, so the money is back in the bank and in the group's fund."""
+    with transaction.atomic():
+        ledger.chain_lock()
+        grant = _respond(grant, on=on, note=note, response=Grant.Response.RETURNED)
+        if grant.status != Grant.Status.PAID:
+            raise ValueError(NOT_PAID_YET.format(id=grant.pk))
+        grant.payment_reversal = ledger.transaction_reverse(original=grant.payment, posted_at=_on_day(on))
+        grant.reversal = ledger.transaction_reverse(original=grant.approval, posted_at=_on_day(on))
+        grant.save(update_fields=["agent_response", "responded_on", "response_note", "reversal",
+                                  "payment_reversal"])
     return grant
 
 

@@ -149,7 +149,7 @@ def donation_release(*, donation: Donation, by: str = "") -> Donation:
             gift.release = ledger.transaction_post(
                 kind="gift_released", description=f"Gift #{gift.pk} released: donor confirmed permissible"[:300],
                 lines=[Line(ledger.account_for_campaign(gift.campaign, "held"), net, f"gift #{gift.pk}"),
-                       Line(ledger.account_for_campaign(gift.campaign, "donations"), -net, f"released by {by}")],
+                       Line(ledger.account_for_campaign(gift.campaign, "donations"), -net, "released")],
                 campaign=gift.campaign, head=head,
             )
             gift.save(update_fields=["release"])
@@ -157,15 +157,51 @@ def donation_release(*, donation: Donation, by: str = "") -> Donation:
     return gift
 
 
+BAD_MANNER = "Manner of return must be one of {choices} (got {manner!r})."
+DONOR_KNOWN = "This gift's donor is known: it goes back to the donor, not to the Electoral Commission."
+COMMISSION_TASK = ("Send {amount} (anonymous {method} {reference}, received {received}) to the Electoral Commission "
+                   "by {due}: neither the person nor the financial institution that transferred it can be identified")
+COMMISSION_CITATION = ("PPERA 2000 Sch 11 paras 7-8 (as s.57(2) for parties): an unidentifiable gift goes back to "
+                       "the person or financial institution that transferred it, otherwise to the Electoral "
+                       "Commission, within 30 days beginning with its receipt; https://www.electoralcommission.org.uk/"
+                       "political-party-donations-and-loans-great-britain/what-do-you-do-if-you-receive-a-donation-"
+                       "impermissible-or-unidentifiable-source")
+
+
+def donation_unreturnable(*, donation: Donation, by: str = "") -> ComplianceTask:
+    """A held anonymous gift whose payer and bank cannot be identified: open the task of sending it to the Electoral
+    Commission by the gift's return date (`donation_return(..., manner="commission")` closes it)."""
+    with transaction.atomic():
+        gift = Donation.objects.select_for_update().get(pk=donation.pk)
+        if gift.status != Donation.Status.HELD:
+            raise ValueError(NOT_HELD.format(status=gift.status))
+        if gift.donor_id is not None:
+            raise ValueError(DONOR_KNOWN)
+        due = checks.return_due_date(figures=figure_table(), received_on=gift.received_at.date())
+        task, _ = ComplianceTask.objects.get_or_create(
+            kind=ComplianceTask.Kind.COMMISSION, donation=gift, done_at=None,
+            defaults={"campaign": gift.campaign, "due_on": due, "citation": COMMISSION_CITATION[:400],
+                      "description": COMMISSION_TASK.format(
+                          amount=money(remaining_pence(gift), short=True), method=gift.get_method_display().lower(),
+                          reference=gift.reference, received=gift.received_at.date(), due=due)[:400]})
+    return task
+
+
 def donation_return(*, donation: Donation, reference: str, by: str = "",
-                    returned_at: dt.datetime | None = None) -> Refund:
-    """Send a held gift back to the giver (what remains of it) and close its tasks."""
+                    returned_at: dt.datetime | None = None, manner: str | None = None) -> Refund:
+    """Send a held gift back (what remains of it) and close its tasks, recording the manner of return: to the donor
+    when known, otherwise to the person or institution that transferred it, or else to the Electoral Commission."""
     moment = _require_aware(returned_at or timezone.now())
+    if manner is not None and manner not in Refund.Manner.values:
+        raise ValueError(BAD_MANNER.format(choices=", ".join(Refund.Manner.values), manner=manner))
     with transaction.atomic():
         head = ledger.chain_lock()
         gift = Donation.objects.select_for_update().get(pk=donation.pk)
         if gift.status != Donation.Status.HELD:
             raise ValueError(NOT_HELD.format(status=gift.status))
+        manner = manner or (Refund.Manner.DONOR if gift.donor_id else Refund.Manner.PAYER)
+        if gift.donor_id and manner == Refund.Manner.COMMISSION:
+            raise ValueError(DONOR_KNOWN)
         amount = remaining_pence(gift)
         if amount <= 0:
             raise ValueError(NOTHING_TO_RETURN)
@@ -175,7 +211,7 @@ def donation_return(*, donation: Donation, reference: str, by: str = "",
                    Line(_cash_account(gift.method), -amount, f"gift #{gift.pk}")],
             campaign=gift.campaign, posted_at=moment, head=head,
         )
-        returned = Refund.objects.create(donation=gift, kind=Refund.Kind.RETURN, amount_pence=amount,
+        returned = Refund.objects.create(donation=gift, kind=Refund.Kind.RETURN, amount_pence=amount, manner=manner,
                                          reason=f"Returned ({reference}): {gift.hold_reason}"[:300], created_at=moment,
                                          transaction=posted)
         _close_held(gift, status=Donation.Status.RETURNED, note=f"Returned by {by}, reference {reference}")

@@ -1,17 +1,18 @@
 """API tokens of organisers and treasurers, each for one role in one organisation, expiring:
 
-    swingfund api token --user NAME [--organisation SLUG --role organiser|treasurer] [--days 90] [--label L]
+    swingfund api token --user NAME --code 123456 [--organisation SLUG --role organiser|treasurer] [--days 90]
     swingfund api token --list [--user NAME]      # id, holder, organisation and role, expiry, last use, uses
     swingfund api token --revoke ID               # (also: swingfund api revoke ID)
 
-A new token is printed once; only its hash is stored."""
+A new token is printed once; only its hash is stored. It is issued only after the holder's second factor: --code is
+the code their authenticator app shows now (or they issue their own on /workspace/tokens/)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from swingfund.api.services import token_create, token_list, token_revoke
+from swingfund.api.services import token_issue, token_list, token_revoke
 
 NEEDS_USER = "Give --user NAME to issue a token (or --list, or --revoke ID)."
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         token = sub.add_parser("token", help="Issue, list or revoke tokens (a new one is printed once).")
         token.add_argument("--user")
+        token.add_argument("--code", help="The holder's current second-factor code (their authenticator app)")
         token.add_argument("--organisation", help="Organisation slug the token acts for")
         token.add_argument("--role", choices=["organiser", "treasurer"])
         token.add_argument("--days", type=int, help="Lifetime in days (default SWINGFUND_API_TOKEN_DAYS, or 90)")
@@ -54,8 +56,8 @@ class Command(BaseCommand):
             org = Organisation.objects.filter(slug=o["organisation"]).first()
             if org is None:
                 raise ValueError(f"No organisation {o['organisation']!r}.")
-        raw, row = token_create(username=o["user"], label=o["label"], organisation=org, role=o["role"],
-                                days=o["days"])
+        raw, row = token_issue(username=o["user"], code=o["code"] or "", label=o["label"], organisation=org,
+                               role=o["role"], days=o["days"])
         self.stdout.write(f"Token {row.pk} for {row.user} as {row.role} of {row.organisation.slug}, expires "
                           f"{row.expires_at:%Y-%m-%d %H:%M} UTC: {raw}\nSend it as 'Authorization: Bearer <token>'.")
 

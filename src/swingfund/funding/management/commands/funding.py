@@ -25,9 +25,10 @@ from django.utils import timezone
 
 from swingfund.cliargs import past_moment, positive_id
 from swingfund.compliance.checks import ComplianceRefusal
+from swingfund.compliance.ua import POLITICAL_CONTRIBUTION_KINDS
 from swingfund.display import money
 from swingfund.funding import rules, selectors, services
-from swingfund.funding.models import Campaign, Donation, Grant, Method, PermissibilityCategory
+from swingfund.funding.models import Campaign, Donation, Grant, Method, PermissibilityCategory, Refund
 
 UNKNOWN_CAMPAIGN = "No campaign with slug '{slug}'."
 UNKNOWN_GRANT = "No grant #{id}."
@@ -101,6 +102,30 @@ class Command(BaseCommand):
         give_back.add_argument("--gift", type=positive_id, required=True)
         give_back.add_argument("--reference", required=True)
         give_back.add_argument("--by", default="treasurer")
+        give_back.add_argument("--manner", choices=Refund.Manner.values, default=None,
+                               help="To whom it went back (default: the donor, or for an anonymous gift the payer)")
+        to_commission = sub.add_parser("unreturnable", help="An anonymous held gift whose payer and bank are unknown: "
+                                                            "open the task of sending it to the Electoral Commission.")
+        to_commission.add_argument("--gift", type=positive_id, required=True)
+        offer = sub.add_parser("offer", help="Offer a grant to the candidate's election agent (named, with contact).")
+        offer.add_argument("--grant", type=positive_id, required=True)
+        offer.add_argument("--agent", required=True, help="The election agent's name")
+        offer.add_argument("--email", default="")
+        offer.add_argument("--phone", default="")
+        offer.add_argument("--address", default="")
+        answer = sub.add_parser("answer", help="Record the agent's answer: accepted, declined, or returned (paid "
+                                               "and sent back); declined and returned grants come back to the fund.")
+        answer.add_argument("--grant", type=positive_id, required=True)
+        answer.add_argument("--answer", choices=["accepted", "declined", "returned"], required=True)
+        answer.add_argument("--on", type=dt.date.fromisoformat, required=True, help="Date of the answer (YYYY-MM-DD)")
+        answer.add_argument("--note", default="")
+        contribute = sub.add_parser("contribute", help="Record a political contribution the group made (PPERA 2000 "
+                                                       "Sch 19A): to a party, a registered campaigner or a donee.")
+        contribute.add_argument("--campaign", required=True)
+        contribute.add_argument("--kind", choices=list(POLITICAL_CONTRIBUTION_KINDS), required=True)
+        contribute.add_argument("--recipient", required=True)
+        contribute.add_argument("--amount", required=True, help="In pounds")
+        contribute.add_argument("--on", type=dt.date.fromisoformat, required=True, help="Date made (YYYY-MM-DD)")
         spend = sub.add_parser("spend", help="Record spending about a named candidate (ads, leaflets, messages).")
         spend.add_argument("--campaign", required=True)
         spend.add_argument("--candidacy", type=positive_id, required=True)
@@ -231,8 +256,37 @@ class Command(BaseCommand):
         released = services.donation_release(donation=held, by=by)
         self.stdout.write(f"Gift #{released.pk} released to {released.campaign.slug}; ledger #{released.release_id}.")
 
-    def _return(self, *, gift, reference, by, **_):
-        refund = services.donation_return(donation=self._held(gift), reference=reference, by=by)
+    def _grant(self, pk: int) -> Grant:
+        row = Grant.objects.filter(pk=pk).first()
+        if row is None:
+            raise CommandError(UNKNOWN_GRANT.format(id=pk))
+        return row
+
+    def _offer(self, *, grant, agent, email, phone, address, **_):
+        offered = services.grant_offer(grant=self._grant(grant), agent_name=agent, agent_email=email,
+                                       agent_phone=phone, agent_address=address)
+        self.stdout.write(f"Grant #{offered.pk} offered to {offered.agent_name}; the donation notice is addressed to "
+                          f"them: /funding/grants/{offered.pk}/notice/")
+
+    def _answer(self, *, grant, answer, on, note, **_):
+        act = {"accepted": services.grant_accept, "declined": services.grant_decline,
+               "returned": services.grant_return}[answer]
+        row = act(grant=self._grant(grant), on=on, note=note)
+        back = f"; back in the fund by reversal #{row.reversal_id}" if row.reversal_id else ""
+        self.stdout.write(f"Grant #{row.pk} {row.agent_response} on {on}{back}.")
+
+    def _unreturnable(self, *, gift, **_):
+        task = services.donation_unreturnable(donation=self._held(gift))
+        self.stdout.write(f"Task #{task.pk}: {task.description} ({task.citation})")
+
+    def _contribute(self, *, campaign, kind, recipient, amount, on, **_):
+        row = services.political_contribution_record(campaign=self._campaign(campaign), recipient_kind=kind,
+                                                     recipient_name=recipient, amount_pence=rules.parse_pounds(amount),
+                                                     made_on=on)
+        self.stdout.write(f"Political contribution #{row.pk}: {row}; ledger #{row.transaction_id}.")
+
+    def _return(self, *, gift, reference, by, manner=None, **_):
+        refund = services.donation_return(donation=self._held(gift), reference=reference, by=by, manner=manner)
         self.stdout.write(f"Gift #{gift} returned ({money(refund.amount_pence, short=True)}, {reference}); "
                           f"ledger #{refund.transaction_id}.")
 

@@ -7,6 +7,11 @@
     swingfund compliance status --organisation SLUG --form unincorporated_association [--registered-on DATE] …
     swingfund compliance spend --organisation SLUG --election parl.YYYY-MM-DD --incurred DATE --supplier NAME
         --amount POUNDS --category material --description TEXT [--nation S | --constituency GSS …] [--party NAME]
+    swingfund compliance material --organisation SLUG --incurred DATE --supplier NAME --amount POUNDS
+        --description TEXT --constituency GSS … [--election ID] [--candidacy ID …] [--text FILE]
+        (a leaflet, advert or share kit: classified and checked before it goes out, s.75 RPA 1983 or PPERA)
+    swingfund compliance authority --organisation SLUG --candidacy ID --agent NAME --agent-address TEXT
+        --authorised-on DATE --limit POUNDS --document FILE   (the election agent's written authority, s.75 RPA 1983)
 
 Bad input (an unknown election id, a date in the wrong format, no figure in force) prints one line naming the
 problem on stderr and exits with status 2; a report file is written whole or not at all.
@@ -22,17 +27,18 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from swingfund.compliance.limits import VERIFY_FLAG
 from swingfund.compliance.models import LegalForm
 from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing, figures_in_force
 from swingfund.compliance.selectors_bydate import counted_period_for, election_dates_for, election_poll_date
-from swingfund.compliance.services import group_legal_status_set, legal_figures_seed
+from swingfund.compliance.services import agent_authority_record, group_legal_status_set, legal_figures_seed
 from swingfund.display import money
 from swingfund.funding.rules import parse_pounds
 from swingfund.organisations.models import Organisation
 from swingfund.reports.models import SpendCategory
-from swingfund.reports.returns_data import donations_report, spending_report
+from swingfund.reports.returns_data import REPORTS
 from swingfund.reports.services import campaign_spending_record
 
 EXIT_BAD_INPUT = 2
@@ -46,6 +52,10 @@ def default_election() -> str:
 
     return group_defaults().election_id
 UNKNOWN_ORGANISATION = "No organisation with the slug {slug!r}."
+UNKNOWN_CANDIDACY = "No candidacy with the id {id}."
+UNKNOWN_SEATS = "Not constituencies of the 2024 boundaries: {codes}."
+CANDIDACY_NOT_REACHED = "Candidacy {ids}: no such candidacy in the constituencies the material reaches."
+UNREADABLE_DOCUMENT = "Cannot read the authority's copy {path}: {error}."
 
 
 class Command(BaseCommand):
@@ -61,7 +71,7 @@ class Command(BaseCommand):
         dates.add_argument("--election", help="Election id (default: the group's election).")
         dates.add_argument("--nation", default=None, choices=["E", "W", "S", "N"])
         report = sub.add_parser("report", help="Write the donations or spending report (CSV) for the regulated period.")
-        report.add_argument("kind", choices=["donations", "spending"])
+        report.add_argument("kind", choices=list(REPORTS))
         report.add_argument("--election", required=True)
         report.add_argument("--out", required=True, type=Path)
         report.add_argument("--no-progress", action="store_true")
@@ -90,6 +100,28 @@ class Command(BaseCommand):
         spend.add_argument("--party-authorised", action="store_true")
         spend.add_argument("--invoice", default="")
         spend.add_argument("--source-ref", default="")
+        mat = sub.add_parser("material", help="Record material before it goes out: its cost in the seats it reaches "
+                                              "is spending about each candidate it names (s.75), else general.")
+        mat.add_argument("--organisation", required=True)
+        mat.add_argument("--election", default=None, help="Default: the election whose regulated period it is in.")
+        mat.add_argument("--incurred", required=True, help="YYYY-MM-DD the group became committed to pay.")
+        mat.add_argument("--supplier", required=True)
+        mat.add_argument("--amount", required=True, help="Pounds, split equally across the seats.")
+        mat.add_argument("--description", required=True)
+        mat.add_argument("--constituency", action="append", required=True, help="GSS code; repeat for several.")
+        mat.add_argument("--candidacy", action="append", type=int, default=[],
+                         help="A candidacy the material names, backs or opposes (its id); repeat for several.")
+        mat.add_argument("--text", type=Path, default=None, help="The material's words (candidates' names found).")
+        mat.add_argument("--source-ref", default="")
+        auth = sub.add_parser("authority", help="Record an election agent's written authority to spend about their "
+                                                "candidate beyond the permitted sum, with a copy of the document.")
+        auth.add_argument("--organisation", required=True)
+        auth.add_argument("--candidacy", required=True, type=int, help="The candidacy's id.")
+        auth.add_argument("--agent", required=True, help="The election agent's name.")
+        auth.add_argument("--agent-address", required=True, help="Where costs are reported to the agent.")
+        auth.add_argument("--authorised-on", required=True, help="YYYY-MM-DD the agent signed it.")
+        auth.add_argument("--limit", required=True, help="The total authorised, in pounds (permitted sum included).")
+        auth.add_argument("--document", required=True, type=Path, help="The signed authority (PDF or image).")
 
     def handle(self, *args, **options) -> None:
         try:
@@ -119,12 +151,14 @@ class Command(BaseCommand):
         for fig in rows:
             flag = "" if fig.verified else f" {VERIFY_FLAG}"
             period = f"{fig.effective_from.isoformat()} – {fig.effective_to.isoformat() if fig.effective_to else 'now'}"
-            table.add_row(fig.key, fig.nation or "UK", fig.display + flag, period, fig.citation, fig.source_url)
+            # Text, not markup: rich would read "[verify]" (and any bracket in a citation) as a style tag and drop it
+            table.add_row(*(Text(cell) for cell in (fig.key, fig.nation or "UK", fig.display + flag, period,
+                                                    fig.citation, fig.source_url)))
         console = self._console()
         console.print(table)
         missing = figure_keys_missing(on=on)
         if missing:
-            console.print(f"No figure in force for: {', '.join(missing)} (add them in the admin).")
+            console.print(Text(f"No figure in force for: {', '.join(missing)} (add them in the admin)."))
 
     def _dates(self, options: dict) -> None:
         dates, counted = election_dates_for(election_id=options["election"] or default_election(),
@@ -134,18 +168,16 @@ class Command(BaseCommand):
         for column in ("Date", "Event", "Source"):
             table.add_column(column)
         for row in dates.timetable:
-            table.add_row(row.date.isoformat(), row.label, row.source)
+            table.add_row(Text(row.date.isoformat()), Text(row.label), Text(row.source))
         self._console().print(table)
         if counted.provisional:
             self.stdout.write(counted.note)
 
     def _report(self, options: dict) -> None:
         progress = not options["no_progress"]
-        if options["kind"] == "donations":
-            report = donations_report(election_id=options["election"], progress=progress)
-        else:
-            organisation = self._organisation(options["organisation"]) if options["organisation"] else None
-            report = spending_report(election_id=options["election"], progress=progress, organisation=organisation)
+        organisation = self._organisation(options["organisation"]) if options["organisation"] else None
+        report = REPORTS[options["kind"]](election_id=options["election"], progress=progress,
+                                          organisation=organisation)
         out: Path = options["out"]
         out.parent.mkdir(parents=True, exist_ok=True)
         # Write beside the target and rename, so a failure never leaves half a report.
@@ -190,6 +222,62 @@ class Command(BaseCommand):
         counted = counted_period_for(election_id=options["election"])
         if counted.provisional:
             self.stdout.write(counted.note)
+
+    def _material(self, options: dict) -> None:
+        from swingfund.compliance.general import split_pence
+        from swingfund.elections.models import Candidacy, Constituency
+        from swingfund.reports.services import material_cost_record
+
+        codes = list(dict.fromkeys(options["constituency"]))
+        seats = {c.gss_code: c for c in Constituency.objects.filter(gss_code__in=codes, boundary_set="pcon2024")}
+        missing = [c for c in codes if c not in seats]
+        if missing:
+            raise ValueError(UNKNOWN_SEATS.format(codes=", ".join(missing)))
+        shares = split_pence(parse_pounds(options["amount"]), dict.fromkeys(codes, 1))
+        named = list(Candidacy.objects.filter(pk__in=options["candidacy"]).select_related("person"))
+        stray = sorted(set(options["candidacy"]) - {c.pk for c in named if c.constituency_id in
+                                                     {s.pk for s in seats.values()}})
+        if stray:
+            raise ValueError(CANDIDACY_NOT_REACHED.format(ids=", ".join(map(str, stray))))
+        try:
+            text = options["text"].read_text(encoding="utf-8") if options["text"] else ""
+        except OSError as exc:
+            raise ValueError(UNREADABLE_DOCUMENT.format(path=options["text"], error=exc.strerror or exc)) from None
+        charge = material_cost_record(
+            organisation=self._organisation(options["organisation"]), election=options["election"],
+            incurred_on=_date("--incurred", options["incurred"]), supplier=options["supplier"],
+            description=options["description"], source_ref=options["source_ref"] or "command line",
+            seat_costs={seats[code]: shares.get(code, 0) for code in codes},
+            texts=[text, *(c.person_name or (c.person.name if c.person_id else "") for c in named)],
+            recorded_by="command line")
+        where = charge.election_id or "outside any regulated period"
+        parts = [f"{c.name}: {money(c.pence, short=True)}, {money(c.left_pence, short=True)} left of "
+                 f"{money(c.limit_pence, short=True)}" for c in charge.candidates]
+        if charge.general_pence:
+            parts.append(f"general campaign: {money(charge.general_pence, short=True)}")
+        if charge.outside_pence:
+            parts.append(f"not regulated: {money(charge.outside_pence, short=True)}")
+        self.stdout.write(f"Recorded for {where}: " + "; ".join(parts) + ".")
+
+    def _authority(self, options: dict) -> None:
+        from swingfund.elections.models import Candidacy
+
+        candidacy = Candidacy.objects.filter(pk=options["candidacy"]).select_related("election").first()
+        if candidacy is None:
+            raise ValueError(UNKNOWN_CANDIDACY.format(id=options["candidacy"]))
+        path: Path = options["document"]
+        try:
+            document = path.read_bytes()
+        except OSError as exc:
+            raise ValueError(UNREADABLE_DOCUMENT.format(path=path, error=exc.strerror or exc)) from None
+        authorised_on = _date("--authorised-on", options["authorised_on"])
+        row = agent_authority_record(
+            organisation=self._organisation(options["organisation"]), candidacy=candidacy, agent_name=options["agent"],
+            agent_address=options["agent_address"], authorised_on=authorised_on,
+            limit_pence=parse_pounds(options["limit"]), document=document, document_name=path.name,
+            recorded_by="command line")
+        self.stdout.write(f"Recorded {row} up to {money(row.limit_pence, short=True)} (copy {path.name}, sha256 "
+                          f"{row.document_sha256[:12]}…).")
 
 
 def _date(flag: str, value: str | None) -> date | None:

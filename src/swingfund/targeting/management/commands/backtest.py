@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
-from swingfund.targeting.backtest import backtest_run
+from swingfund.targeting.backtest import AUTO, COMPETITIVE_BELOW, backtest_run
 from swingfund.targeting.forecast import TAILS
+from swingfund.targeting.projection import PROJECTION_METHODS
 from swingfund.targeting.selectors import TargetingError
 
 USAGE_ERROR = 2
@@ -22,13 +23,17 @@ class Command(BaseCommand):
         parser.add_argument("--baseline", required=True, help="The election forecast from (parl.2017-06-08).")
         parser.add_argument("--target", required=True, help="The election forecast (parl.2019-12-12).")
         parser.add_argument("--bloc", help="Accepted for symmetry with `targets`; the forecast does not depend on it.")
-        parser.add_argument("--tails", choices=list(TAILS), default="student-t")
+        parser.add_argument("--tails", choices=[AUTO, *TAILS], default=AUTO,
+                            help="Seat error tails (default auto: chosen on the pairs before the target).")
+        parser.add_argument("--method", choices=[AUTO, *PROJECTION_METHODS], default=AUTO,
+                            help="Projection by nation (default auto: chosen on the pairs before the target).")
         parser.add_argument("--seed", type=int, default=2024)
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args, **o):
         try:
-            result = backtest_run(baseline_id=o["baseline"], target_id=o["target"], tails=o["tails"], seed=o["seed"])
+            result = backtest_run(baseline_id=o["baseline"], target_id=o["target"], tails=o["tails"],
+                                  method=o["method"], seed=o["seed"])
         except (TargetingError, ValueError) as exc:
             raise CommandError(str(exc), returncode=USAGE_ERROR) from exc
         data = result.as_dict()
@@ -38,11 +43,22 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
             return
         console = Console(file=self.stdout, width=120, color_system=None)
-        console.print(f"Backtest {result.baseline} → {result.target} ({len(result.seats)} seats, {result.tails} tails)")
+        console.print(f"Backtest {result.baseline} → {result.target} ({len(result.seats)} seats, {result.method} "
+                      f"projection by nation, {result.tails} tails)")
+        if result.settings is not None:
+            console.print(f"Settings chosen by {result.settings.chosen_by}", markup=False)
+            for p in result.settings.pairs:
+                console.print(f"  {p['pair']} chose {p['best']['method']}, {p['best']['tails']} tails (seat error "
+                              f"from {p['seat_error_from']}; Brier by setting: {p['brier']})", markup=False)
         console.print(f"Seat error: sd = {result.seat_error.intercept:.4f} + {result.seat_error.slope:.3f} × "
                       f"|national change|, {result.seat_error.source}", markup=False)
         for level, value in result.coverage.items():
             console.print(f"Coverage of the {level:.0%} majority interval: {value:.1%}")
+        console.print(f"Wrong winner calls: {result.wrong_calls} of {len(result.seats)}; region coverage (80 % "
+                      f"interval of seats won, per region and party): {result.region_coverage:.1%}")
+        console.print(f"Competitive seats (forecast winner's P < {COMPETITIVE_BELOW:g}): {result.n_competitive}, "
+                      f"Brier {result.brier_competitive:.3f}, claimed minus observed "
+                      f"{result.calibration_gap_competitive:+.3f}")
         console.print(f"Brier {result.brier:.3f} (same winner {result.brier_same_winner:.3f}, uniform swing "
                       f"{result.brier_uniform_swing:.3f}); log loss {result.log_loss:.3f}")
         grid = Table(title="Reliability")

@@ -32,11 +32,12 @@ from swingfund.targeting.bloc import (
     bloc_parse,
 )
 from swingfund.targeting.display import leverage_text, mp_text, probability_text, votes_text
-from swingfund.targeting.forecast import NATIONAL_SD, TAILS, seat_error_parse
-from swingfund.targeting.selectors import TargetingError
+from swingfund.targeting.forecast import DEFAULT_METHOD, DEFAULT_TAILS, NATIONAL_SD, TAILS, seat_error_parse
+from swingfund.targeting.projection import PROJECTION_METHODS
+from swingfund.targeting.selectors import TargetingError, forward_election
 from swingfund.targeting.simulate import DEFAULT_DRAWS, DEFAULT_SEED
 from swingfund.targeting.supporters import supporter_counts
-from swingfund.targeting.swing import METHODS, SwingError
+from swingfund.targeting.swing import SwingError
 from swingfund.targeting.targets import SORT_KEYS, TargetRow, TargetTable, targets_compute
 
 USAGE_ERROR = 2
@@ -72,15 +73,19 @@ class Command(BaseCommand):
                            help="A bloc vote turns out or stays at home (closes the gap by 1; default).")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
         parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS)
-        parser.add_argument("--swing", choices=METHODS, help="Project the result by national swing first.")
-        parser.add_argument("--shares", help="Target national shares for --swing, e.g. Lab=0.34,Con=0.24.")
+        parser.add_argument("--swing", choices=PROJECTION_METHODS,
+                            help=f"Projection by nation to --shares (default {DEFAULT_METHOD}, chosen by backtest).")
+        parser.add_argument("--shares", help="National shares to project to, e.g. Lab=0.34,Con=0.24 (they land "
+                                             "exactly; a party new to a seat enters by the stated rule).")
         parser.add_argument("--share-basis", choices=["gb", "uk"], default="gb",
                             help="National shares over Great Britain (default; polls quote GB) or the UK.")
-        parser.add_argument("--national-sd", type=float, default=NATIONAL_SD,
-                            help="Standard deviation of each party's national error (default %(default)s).")
+        parser.add_argument("--national-sd", type=float, default=None,
+                            help=f"Standard deviation of each party's national error (default {NATIONAL_SD}; for an "
+                                 "election without a result, the poll average's).")
         parser.add_argument("--seat-error", metavar="INTERCEPT[:SLOPE]",
                             help="Override the seat error estimated from the imported history (e.g. 0 for none).")
-        parser.add_argument("--tails", choices=list(TAILS), default="student-t", help="Seat error distribution.")
+        parser.add_argument("--tails", choices=list(TAILS), default=DEFAULT_TAILS,
+                            help="Seat error distribution (default %(default)s, chosen by backtest).")
         parser.add_argument("--allocation-source", help="Where allocation shares by party come from (required).")
         parser.add_argument("--publish", metavar="ELECTION",
                             help="Publish these targets as the group's forecast of ELECTION (the election after the "
@@ -100,20 +105,19 @@ class Command(BaseCommand):
         if choice == "supporters":
             organisation = organisation_current()
             supporters = supporter_counts(organisation_id=organisation.pk) if organisation else {}
+        election_id = o["election"] or group.election_id
         try:
             bloc = None if choice in ("none", "supporters") else bloc_parse(text=choice, census=o["census"])
             assumptions = assumptions_build(overrides=overrides, count_twice=o["count_twice"],
                                             seat_adult_share_default=o["adult_share"])
-            if o["shares"] and not o["swing"]:
-                o["swing"] = "uniform"
-            if o["swing"] and not o["shares"]:
+            if o["swing"] and not o["shares"] and forward_election(election_id=election_id) is None:
                 raise SwingError("--swing needs --shares (e.g. --shares Lab=0.34,Con=0.24).")
             with Progress(TextColumn("Monte Carlo"), BarColumn(), TextColumn("{task.completed}/{task.total} seats"),
                           TimeElapsedColumn(), console=err, transient=True,
                           disable=not err.is_terminal or o["format"] != "table") as bar:
                 task = bar.add_task("seats", total=None)
                 table = targets_compute(
-                    election_id=o["election"] or group.election_id, bloc=bloc, supporters=supporters,
+                    election_id=election_id, bloc=bloc, supporters=supporters,
                     assumptions=assumptions, draws=o["draws"],
                     seed=o["seed"], swing=o["swing"], shares=o["shares"], share_basis=o["share_basis"],
                     national_sd=o["national_sd"], seat_error=seat_error_parse(o["seat_error"]), tails=o["tails"],

@@ -1,14 +1,15 @@
 """The next election from an empty database (issue 18's first acceptance line), through the CLI and the browser:
 
-* add the next general election with a provisional date and see its forward targets with P(pivotal) (CLI);
+* add the next general election with a provisional date, import a poll file, and see its forward targets on the poll
+  average with P(pivotal) (CLI);
 * add two prospective candidates by hand (one declared), score them on the group's statements, propose a grant to
   the declared one, vote, decide; the treasurer opens a campaign, a supporter gives by card (the Stripe stand-in),
   the treasurer turns the decision into a grant and pays it;
 * then the committee approves a grant to a 2024 candidate and one to a sitting MP outside any candidacy, and the
   treasurer's page refuses both, each naming the law (RPA 1983 Sch 2A; PPERA 2000 Sch 7).
 
-Not yet covered: importing a poll file (`swingfund polls import`, landing on branch h-polls); the forward targets
-are read from the CLI because /targets/ lists only elections with results.
+The poll file is the illustrative one the demo imports. The forward targets are read from the CLI because /targets/
+lists only elections with results.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from swingfund.compliance.bydate import CITE_SCH7
+from swingfund.elections.demo_next import POLL_FILE
 from swingfund.testing.smtp import SmtpSink
 from swingfund.testing.stripe_standin import StandIn
 from tests.organisations.test_from_scratch import _code, _env, _gss, _invitation_link, _served, _sign_in, _swingfund
@@ -82,8 +84,12 @@ def test_the_next_election_from_an_empty_database(scratch_url, browser, tmp_path
         added = _swingfund(env, "election", "add", NEXT, "--baseline", PAST,
                            "--assumption", "The parliament runs close to its full term.")
         assert "provisional" in added.lower(), added
+        polls = _swingfund(env, "polls", "import", str(POLL_FILE))
+        assert POLL_FILE.name in polls, polls
         targets = json.loads(_swingfund(env, "targets", "--election", NEXT, "--bloc", "religion:muslim",
                                         "--format", "json", "--draws", "500", "--top", "40"))
+        assert (targets["election"], targets["baseline"]) == (NEXT, PAST)
+        assert targets["poll_average"]["illustrative"] is True and "GB" in targets["poll_average"]["nations"]
         rows = targets["seats"]
         assert len(rows) == 40 and all(r["p_swing"] is not None for r in rows)
         p_swing = [r["p_swing"] for r in rows if r.get("p_swing") is not None]

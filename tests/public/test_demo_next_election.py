@@ -51,6 +51,10 @@ def test_the_demo_home_page_shows_an_open_campaign_and_no_decision_after_its_ele
     assert election.poll_date > today and election.poll_date_provisional and election.date_assumption
     assert election.baseline_id == PAST
     assert "provisional" in demo_output and election.date_assumption in demo_output
+    from swingfund.elections.models import Poll
+
+    assert "illustrative-polls.csv (illustrative) imported" in demo_output
+    assert Poll.objects.exists()
 
     html = client.get("/").content.decode()
     open_until = [_day(m) for m in re.findall(r'campaign-status open">Open until ([^<]+)<', html)]

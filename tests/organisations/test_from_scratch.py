@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from swingfund.elections.demo_next import POLL_FILE
 from swingfund.testing.smtp import SmtpSink
 from tests.accounts.helpers import totp_now
 
@@ -225,6 +226,7 @@ def test_a_group_set_up_from_scratch_shows_nothing_of_the_demo(scratch_url, brow
                            "--party", "Labour", "--source", "https://leedsfairvote.org/news/candidates",
                            "--announced", declared, "--declared", declared)
         assert f"A candidate in law from {declared}" in added, added
+        _swingfund(env, "polls", "import", str(POLL_FILE))  # the next election's forecast reads the polls
         with _served(env, tmp_path / "serve.log") as base:
             contexts = []
 

@@ -68,6 +68,19 @@ def money(pence: int | None, *, short: bool = False, symbol: bool = True, groupi
     return f"{'-' if pence < 0 else ''}{digits}"
 
 
+def percent(share: float | None, *, none: str = "—") -> str:
+    """The one percent format for a share between 0 and 1 (a probability, a vote share): whole percents ("81 %"),
+    one decimal below 10 % ("5.2 %"), "under 0.1 %" for a tiny positive share. None → `none`."""
+    if share is None or share == "":
+        return none
+    value = float(share) * 100
+    if 0 < value < 0.05:
+        return "under 0.1 %"
+    if abs(value) < 9.95:
+        return f"{value:.1f} %"
+    return f"{value:.0f} %"
+
+
 def when_words(value: dt.datetime | None) -> str:
     """An aware datetime → "4 Jul 2024 21:15" in UK time (no seconds, no microseconds)."""
     if not value:
@@ -75,6 +88,31 @@ def when_words(value: dt.datetime | None) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(UK_TIME)
     return f"{value.day} {value:%b %Y %H:%M}"
+
+
+def ago_words(value: dt.datetime | str | None, *, now: dt.datetime) -> str:
+    """A moment said the way people say it, relative to `now`: "just now", "5 minutes ago", "3 hours ago",
+    "yesterday at 14:05", "2 days ago", "in 3 days"; older than a week (or further ahead), the date and time
+    ("4 Jul 2024 21:15", UK time). Accepts an aware datetime or its ISO text (as a decision's ballots store it)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    seconds = (now - value).total_seconds()
+    ahead = seconds < 0
+    seconds = abs(seconds)
+    if seconds < 60:
+        return "just now"
+    for size, unit in ((86_400, "day"), (3_600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = int(seconds // size)
+            break
+    if unit == "day" and count >= 7:
+        return when_words(value)
+    if unit == "day" and count == 1 and not ahead:
+        return f"yesterday at {value.astimezone(UK_TIME):%H:%M}"
+    words = f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"in {words}" if ahead else f"{words} ago"
 
 
 def day_words(value: dt.date | dt.datetime | None) -> str:

@@ -185,6 +185,9 @@ LEDGER_PUBLIC_KEY = os.environ.get("SWINGFUND_LEDGER_PUBLIC_KEY", "")
 # record is kept (years after the year received), and how long applied Stripe events keep personal data (days).
 DONATION_RECORD_YEARS = int(os.environ.get("SWINGFUND_DONATION_RECORD_YEARS", "6"))
 STRIPE_PAYLOAD_RETENTION_DAYS = int(os.environ.get("SWINGFUND_STRIPE_PAYLOAD_RETENTION_DAYS", "90"))
+# The key of the suppression list's hashes (outreach/suppression.py). Unset, a key is derived from SECRET_KEY; set it
+# to keep the list working across a change of SECRET_KEY (a new key would let erased people be re-added).
+SUPPRESSION_KEY = os.environ.get("SWINGFUND_SUPPRESSION_KEY", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

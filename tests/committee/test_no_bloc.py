@@ -38,7 +38,7 @@ def recommended(*args: str) -> list[str]:
 @pytest.mark.parametrize("args", [
     ("--election", ELECTION, "--top", "3"),
     ("--election", ELECTION, "--top", "5", "--bloc", "none"),
-    ("--election", ELECTION, "--top", "6", "--min-agree", "1", "--competitive", "all", "--min-p-decisive", "0.58"),
+    ("--election", ELECTION, "--top", "6", "--min-agree", "1", "--competitive", "all", "--min-p-decisive", "0.3"),
 ])
 def test_propose_proposes_the_seats_recommend_lists(issue_group, args):
     listed = recommended("--organisation", issue_group.slug, *args)

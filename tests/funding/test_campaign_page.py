@@ -19,7 +19,7 @@ FORM = {"organisation": "leeds-fair-vote", "title": "Back candidates who back pu
 
 
 @pytest.fixture
-def group(db):
+def group(official_db):
     return organisation_create(name="Leeds Fair Vote", address="1 Park Row, Leeds")
 
 
@@ -62,17 +62,25 @@ def test_the_treasurer_makes_grants_from_approved_decisions_on_the_dashboard(gro
 
     from swingfund.committee import services as committee
     from swingfund.elections.models import Candidacy, Election
+    from swingfund.elections.services import election_add
     from swingfund.funding import services as funding
     from swingfund.funding.models import Grant
 
     client = _client(group, "treasurer")
-    candidacy = Candidacy.objects.filter(election_id="parl.2024-07-04").select_related("constituency").first()
+    # A grant goes to a candidacy of an election still to come, from the day the person declared (the law by date:
+    # compliance/bydate.py); the next general election, on the 2024 boundaries, with a candidate declared last month.
+    today = timezone.now().date()
+    _, future = election_add(election_id=f"parl.{today.year + 2}-05-03", baseline_id="parl.2024-07-04", today=today)
+    last = Candidacy.objects.filter(election_id="parl.2024-07-04").select_related("constituency").first()
+    candidacy = Candidacy.objects.create(election=future, constituency=last.constituency, person_name="Dee Clared",
+                                         party=last.party, became_candidate_on=today - dt.timedelta(days=30),
+                                         source=last.source)
     members = [user_make(name) for name in ("chris", "dana", "eli")]
     for member in members:
         committee.member_add(organisation=group, user=member)
     committee.policy_set(organisation=group, quorum=2, approvals_required=2)
     proposal = committee.proposal_create(organisation=group, kind="grant", election=Election.objects.get(
-        pk="parl.2024-07-04"), constituency=candidacy.constituency, candidacy=candidacy, amount_pence=10_000,
+        pk=future.pk), constituency=candidacy.constituency, candidacy=candidacy, amount_pence=10_000,
         reason="Agrees with our statements.", proposer=members[0])
     for member in members[1:]:
         proposal.refresh_from_db()
@@ -92,3 +100,35 @@ def test_the_treasurer_makes_grants_from_approved_decisions_on_the_dashboard(gro
     assert f"Grant #{grant.pk}: £100 to" in made.content.decode() and grant.amount_pence == 10_000
     again = client.post("/funding/dashboard/grants/", follow=True)
     assert "No approved grant decisions are waiting" in again.content.decode() and Grant.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["treasurer", "organiser"])
+def test_the_treasurer_or_an_organiser_closes_an_open_campaign_on_the_web(group, role):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from swingfund.funding.services import campaign_create
+
+    now = timezone.now()
+    campaign = campaign_create(organisation=group, slug="open-fund", title="Open fund", description="x",
+                               purpose="Grants.", mode="pooled", goal_pence=100_000,
+                               starts_at=now - dt.timedelta(days=3), ends_at=now + dt.timedelta(days=30))
+    client = _client(group, role)
+    page = client.get(f"{URL}?organisation={group.slug}").content.decode()
+    assert 'id="close-open-fund"' in page
+    response = client.post(f"/funding/dashboard/campaign/{campaign.slug}/close/")
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert now < campaign.ends_at <= timezone.now()  # closed from the moment of the request
+    assert 'id="closed"' in client.get(f"/funding/campaigns/{campaign.slug}/").content.decode()
+    again = client.post(f"/funding/dashboard/campaign/{campaign.slug}/close/", follow=True).content.decode()
+    assert "already closed on" in again
+    other = organisation_create(name="Other Group", address="2 Road, York")
+    stranger = user_make(f"other-{role}")
+    role_grant(user=stranger, organisation=other, role=role)
+    outsider = Client()
+    sign_in(outsider, stranger)
+    if role == "treasurer":
+        second_factor(outsider, stranger)
+    assert outsider.post(f"/funding/dashboard/campaign/{campaign.slug}/close/").status_code in (403, 404)

@@ -132,3 +132,19 @@ def test_erasure_waits_for_a_held_gift_to_be_returned(pooled):
     assert held.status == Donation.Status.HELD
     with pytest.raises(services.ErasureRefused, match="until the gift is returned — gift #.* is held"):
         services.donor_erase(donor=held.donor, by="treasurer")
+
+
+def test_an_earmarked_75_pound_gift_is_kept_under_rpa_schedule_2a_as_group_policy(earmarked, candidacy):
+    """A £75 gift earmarked for a candidate is over the £50 of RPA 1983 Schedule 2A (a donation to the candidate), not
+    a PPERA Schedule 11 donation (that test is £500); no statute fixes how long the group keeps it: group policy."""
+    from .conftest import make_donor
+
+    gift = services.donation_record(campaign=earmarked, donor=make_donor("Ann Kaur"), amount_pence=7_500,
+                                    method="bank_transfer", reference="e", received_at=at("06-05"),
+                                    earmarked_candidacy=candidacy)
+    with pytest.raises(services.ErasureRefused) as refused:
+        services.donor_erase(donor=gift.donor, by="treasurer")
+    message = str(refused.value)
+    assert "RPA 1983 Sch 2A" in message and "over £50" in message
+    assert "PPERA" not in message and "Sch 11" not in message
+    assert "group policy" in message and refused.value.until == dt.date(2024 + 6, 12, 31)

@@ -183,7 +183,7 @@ def test_a_democracy_club_candidates_file_for_an_added_future_election_is_import
     path = tmp_path / "democracyclub-candidates-next.csv"
     path.write_text(header + row.format(pid=4252, name="Stephen Kinnock", eid=NEXT)
                     + row.format(pid=999999, name="Nobody Known", eid=NEXT), encoding="utf-8")
-    with pytest.raises(ImportFailure, match="expected parl.2024-07-04"):  # not added yet: refused as before
+    with pytest.raises(ImportFailure, match="parl.2029-05-03 is not in the database"):  # not added yet: refused
         file_import(path=path, progress=False)
     election_add(election_id=NEXT, baseline_id="parl.2024-07-04", today=DEC_2026.date())
     seat = Result.objects.get(election_id="parl.2024-07-04", constituency__name="Aberafan Maesteg").constituency
@@ -191,6 +191,9 @@ def test_a_democracy_club_candidates_file_for_an_added_future_election_is_import
     Candidacy.objects.create(election_id=NEXT, constituency=seat, person=Person.objects.get(dc_person_id=4252),
                              person_name="Stephen Kinnock", source=source)
     summary = file_import(path=path, progress=False)
-    assert (summary.rows, summary.written, summary.elections) == (2, 1, {NEXT})
+    # Reconciled (elections/importers/democracy_club.py): the candidacy entered by hand is matched by Democracy
+    # Club's person id and kept, not doubled; the person Democracy Club lists and nobody entered is added.
+    assert (summary.rows, summary.written, summary.elections) == (2, 2, {NEXT})
     assert summary.source_key == f"democracyclub-candidates-{NEXT}"
-    assert "1 of 2 rows match no parl.2029-05-03 candidacy" in summary.warnings[0]
+    assert Candidacy.objects.filter(election_id=NEXT, person__dc_person_id=4252).count() == 1
+    assert Candidacy.objects.filter(election_id=NEXT, person_name="Nobody Known").count() == 1

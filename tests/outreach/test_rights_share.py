@@ -41,7 +41,9 @@ def test_erasure_removes_the_person_and_keeps_anonymous_counts(organisation, pos
     supporter_erase(supporter=a)
     a.refresh_from_db()
     assert (a.first_name, a.email, a.phone, a.postcode) == ("", "", "", "") and a.erased_at is not None
-    assert not Consent.objects.filter(supporter=a).exists()
+    # The consents stay only as the record that consent ended: withdrawn, their source gone.
+    assert set(Consent.objects.filter(supporter=a).values_list("withdrawn_via", "source")) == \
+        {("erased at the person's request", "(erased)")}
     kept = Delivery.objects.filter(message=message, status="sent", supporter=None, constituency__gss_code=SOUTH)
     assert kept.count() == 1
     assert Delivery.objects.get(supporter=b).status == "ready"

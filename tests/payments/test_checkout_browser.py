@@ -20,6 +20,7 @@ def test_card_gift_from_form_to_ledger(page, live_server, standin, campaign):
     page.fill("#id_email", "grace@example.org")
     page.fill("#id_address", "2 Low Road")
     page.fill("#id_postcode", "E1 6AN")
+    page.check("#id_consent_special")
     page.click("text=Continue to card payment")
 
     page.wait_for_selector("#pay")

@@ -33,10 +33,11 @@ def test_home_postcode_seat_decision_grant_in_ledger(live_server, browser, journ
     expect(page.locator("#result")).to_contain_text("Shabana Mahmood")
     expect(page.locator("#bloc-estimate")).to_contain_text("against a majority of 3,421")
     shoot(page, f"journey-2-seat-{name}")
-    page.click("text=Grant of £1,000.00 to Akhmed Yakoob")
+    expect(page.locator("#headline")).to_have_text("The committee backs Akhmed Yakoob: £1,000 paid")
+    page.click("text=The committee backs Akhmed Yakoob: £1,000 paid >> nth=-1")
 
     expect(page).to_have_url(re.compile(rf"/decisions/{journey.grant_decision.pk}/"))
-    expect(page.locator("#outcome")).to_have_text("Approved")
+    expect(page.locator("#outcome")).to_have_text("Agreed")
     expect(page.locator("#reason")).to_contain_text("Akhmed Yakoob")
     shoot(page, f"journey-3-decision-{name}")
     page.click("#ledger-payment")
@@ -69,8 +70,26 @@ def test_the_public_sees_the_rejection_beside_the_approvals(live_server, page, j
     table = page.locator("table.decisions")
     expect(table).to_contain_text("Rejected")
     page.click(f"a[href='/decisions/{journey.rejected_decision.pk}/']")
-    expect(page.locator("#outcome")).to_have_text("Rejected")
-    expect(page.locator("#grant")).to_contain_text("No money: the committee rejected this grant.")
+    expect(page.locator("#outcome")).to_have_text("Voted down")
+    expect(page.locator("#grant")).to_contain_text("No money: the committee voted this grant down.")
+
+
+@pytest.mark.browser
+def test_a_rejected_decisions_seat_page_says_voted_not_to_back_with_the_reason(live_server, browser, journey, viewport):
+    """At 390 px and 1280 px: the seat of a rejected grant says "voted not to back" with the reason, never
+    "We back" (the text of the proposal the committee voted down)."""
+    rejected = journey.rejected_decision
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/seats/{rejected.proposal.constituency.gss_code}/")
+    name = rejected.proposal.candidacy.person_name
+    expect(page.locator("#headline")).to_have_text(
+        f"The committee voted not to back {name}: no member gave a reason (2 of 3 voted against)")
+    assert "We back" not in page.locator("main").inner_text()
+    box = page.locator("#headline").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+    shoot(page, f"rejected-seat-{viewport['width']}")
+    context.close()
 
 
 @pytest.mark.browser
@@ -98,6 +117,7 @@ def test_donor_gives_by_card_and_the_thanks_page_updates_itself(live_server, pag
     expect(page.locator("#id_amount")).to_have_value("25")
     page.fill("#id_name", "Grace Hopper")
     page.fill("#id_email", "grace@example.org")
+    page.check("#id_consent_special")
     page.click("text=Continue to card payment")
     page.wait_for_selector("#pay")
     page.click("#pay")

@@ -31,7 +31,7 @@ def test_seat_page_tells_the_story_in_plain_words(world, client):
     assert "Last result: 4 July 2024 general election" in html
     assert "Majority <strong>3,421</strong>" in html  # Mahmood 15,558 − Yakoob 12,137 (HoC 2024 file)
     assert "Muslim (census 2021)" in html and "religion:muslim" not in html.split("<details>")[0]
-    assert "Grant of £1,000.00 to Akhmed Yakoob" in html
+    assert "The committee backs Akhmed Yakoob: £1,000 paid" in html
     assert f'href="/decisions/{world.grant_decision.pk}/"' in html
     assert f'href="/funding/ledger/#tx-{world.grant.payment_id}"' in html
     story = html.split("<details>")[0]  # the figures' technical notes (with ids) sit inside <details>
@@ -56,7 +56,7 @@ def test_whom_we_back_opens_on_the_groups_bloc_and_shows_rejections_and_every_de
     response = client.get("/recommendations/")
     html = response.content.decode()
     assert response.status_code == 200 and "Muslim (census 2021)" in html
-    assert "Rejected" in html and f'href="/decisions/{world.rejected_decision.pk}/"' in html
+    assert "Voted down" in html and f'href="/decisions/{world.rejected_decision.pk}/"' in html
     assert 'data-gss="E14001120"' in html  # Bradford West: two grants paid there, whatever its rank
     assert html.count('class="hex marked"') == 2  # the two approved grants (Bradford West, Birmingham Ladywood)
 

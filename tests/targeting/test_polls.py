@@ -149,8 +149,10 @@ def test_targets_for_an_election_without_a_result_uses_the_poll_average(next_ele
 
 
 def test_an_election_without_a_result_or_polls_says_so_plainly(next_election):
-    with pytest.raises(CommandError, match="has no result yet and no polls"):
-        targets_json("--election", "parl.2029-05-03")
+    data = targets_json("--election", "parl.2029-05-03")  # answered from the baseline unchanged, and said so
+    assert data["baseline"] == "parl.2024-07-04" and data["poll_average"] is None
+    assert any("has no result yet and no polls" in line and "2024-07-04 result unchanged" in line
+               for line in data["notes"])
     # shares typed by hand still work without polls
     data = targets_json("--election", "parl.2029-05-03", "--shares", "Lab=0.30,Con=0.25")
     assert data["baseline"] == "parl.2024-07-04" and data["poll_average"] is None

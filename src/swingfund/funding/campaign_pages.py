@@ -9,19 +9,23 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from swingfund.accounts.access import refusal
 from swingfund.accounts.roles import ORGANISER, TREASURER, organisations_for, user_has_role
 from swingfund.elections.models import Election
 from swingfund.funding import services
 from swingfund.funding.models import Campaign, GivingMode
+from swingfund.funding.services import closing
 from swingfund.organisations.models import Organisation
 from swingfund.organisations.selectors import organisation_defaults
 
 OPENED = "Campaign “{title}” is open: {url}"
+CLOSED = "Campaign “{title}” is closed: it takes no more gifts."
 GOAL_BAD = "The goal must be a whole number of pounds above zero."
 
 
@@ -55,14 +59,35 @@ def _organisation(request: HttpRequest) -> Organisation | None:
     return None
 
 
+def _role(request: HttpRequest, organisation: Organisation | None) -> str:
+    return ORGANISER if (organisation is not None and not user_has_role(
+        user=request.user, organisation=organisation, role=TREASURER) and user_has_role(
+        user=request.user, organisation=organisation, role=ORGANISER)) else TREASURER
+
+
+@require_POST
+def campaign_close(request: HttpRequest, slug: str) -> HttpResponse:
+    """Close one of the group's open campaigns now (its treasurer or organiser, as for opening one)."""
+    campaign = get_object_or_404(Campaign, slug=slug)
+    if not request.user.is_authenticated:
+        return refusal(request, organisation=None, role=TREASURER)
+    organisation = campaign.organisation
+    if refused := refusal(request, organisation=organisation, role=_role(request, organisation)):
+        return refused
+    try:
+        closing.campaign_close(campaign=campaign)
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, CLOSED.format(title=campaign.title))
+    return redirect(f"{reverse('funding:campaign-new')}?organisation={organisation.slug if organisation else ''}")
+
+
 def campaign_new(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return refusal(request, organisation=None, role=TREASURER)
     organisation = _organisation(request)
-    role = ORGANISER if (organisation is not None and not user_has_role(
-        user=request.user, organisation=organisation, role=TREASURER) and user_has_role(
-        user=request.user, organisation=organisation, role=ORGANISER)) else TREASURER
-    if refused := refusal(request, organisation=organisation, role=role):
+    if refused := refusal(request, organisation=organisation, role=_role(request, organisation)):
         return refused
     today = timezone.localdate()
     defaults = organisation_defaults(organisation=organisation)
@@ -89,6 +114,8 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, OPENED.format(title=campaign.title, url=url))
             return redirect(url)
     campaigns = Campaign.objects.filter(organisation=organisation).order_by("-starts_at")
+    now = timezone.now()
     return render(request, "funding/campaign_new.html",
-                  {"form": form, "organisation": organisation, "campaigns": campaigns},
+                  {"form": form, "organisation": organisation, "campaigns": campaigns,
+                   "open_campaigns": [c for c in campaigns if c.starts_at <= now < c.ends_at]},
                   status=400 if form.is_bound and form.errors else 200)

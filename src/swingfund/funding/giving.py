@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from swingfund.display import money
 from swingfund.funding.models import Campaign
 from swingfund.organisations.models import Organisation
 from swingfund.organisations.selectors import organisation_defaults
@@ -52,6 +53,21 @@ def offline_details(*, organisation: Organisation | None) -> dict[str, str]:
     }
 
 
+def offline_over_threshold(*, campaign: Campaign, contact: str, address: str) -> dict[str, str] | None:
+    """What a bank or cheque giver over the permissibility threshold must send, and where: the figure in force today
+    for the campaign's mode (£500 to the group, PPERA 2000 Sch 11; £50 passed on to a candidate, RPA 1983 Sch 2A),
+    with its citation; None when no figure is in force."""
+    from swingfund.compliance.selectors import FigureNotInForce
+    from swingfund.funding.payments.selectors import declaration_threshold
+
+    try:
+        threshold = declaration_threshold(mode=campaign.mode, on=timezone.now().date())
+    except FigureNotInForce:
+        return None
+    return {"display": money(threshold.value, short=True), "citation": threshold.citation,
+            "source_url": threshold.source_url, "send_to": contact or address}
+
+
 def share_links(*, url: str, text: str) -> list[tuple[str, str]]:
     """(label, link) for sharing a page without any third-party script on our page."""
     u, t = quote(url, safe=""), quote(text, safe="")
@@ -68,7 +84,10 @@ def giving_context(request: HttpRequest, *, campaign: Campaign) -> dict[str, obj
     organisation = campaign_organisation(campaign=campaign, request=request)
     offline = offline_details(organisation=organisation)
     url = request.build_absolute_uri(request.path)
+    group = organisation_defaults(organisation=organisation)
     return {
+        "offline_over": offline_over_threshold(campaign=campaign, contact=group.privacy_contact,
+                                               address=group.address_line),
         "is_open": campaign_is_open(campaign=campaign), "days_left": days_left(campaign=campaign),
         "card": card_enabled() and bool(checkout), "checkout_url": checkout,
         "presets": [(p, p * 100) for p in PRESET_POUNDS], "offline": offline,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/gift/", views.gift_new, name="gift-new"),
     path("dashboard/campaign/", campaign_pages.campaign_new, name="campaign-new"),
+    path("dashboard/campaign/<slug:slug>/close/", campaign_pages.campaign_close, name="campaign-close"),
     path("dashboard/grants/", grant_pages.grants_from_decisions, name="grants-from-decisions"),
     path("dashboard/gifts/<id:pk>/return/", views.held_return, name="held-return"),
     path("dashboard/gifts/<id:pk>/check/", views.held_check, name="held-check"),

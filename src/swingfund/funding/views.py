@@ -67,7 +67,9 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def ledger_page(request: HttpRequest) -> HttpResponse:
-    rows = selectors.public_ledger_rows()
+    from swingfund.funding import ledger_words
+
+    rows = ledger_words.ledger_page_rows(selectors.public_ledger_rows())
     totals = selectors.public_ledger_totals(rows)
     campaigns = [{"campaign": c, "raised": selectors.campaign_raised_pence(c)} for c in Campaign.objects.all()]
     grants = Grant.objects.select_related("candidacy", "candidacy__constituency")
@@ -82,7 +84,7 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
         row["about"] = about.get(row["id"])
     return render(request, "funding/ledger.html", {
         "rows": shown, "all_rows": len(rows), "page_rows": PAGE_ROWS,
-        "totals": totals, "campaigns": campaigns,
+        "totals": totals, "campaigns": campaigns, "summary": ledger_words.ledger_summary(rows),
         "threshold": selectors.public_name_threshold(),
         "head": rows[-1]["hash"] if rows else "",
         "chart": mark_safe(charts.money_flow_svg(selectors.cash_series(), title="Money in and out — all campaigns")),

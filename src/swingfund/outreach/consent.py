@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from swingfund.organisations.models import Organisation
 
-VERSION = "2026-11-1"
+VERSION = "2026-12-1"  # 2026-12-1: the special-category consent names its purposes
 NO_GROUP = "this group"
 
 
@@ -27,8 +27,9 @@ def wording_for(*, purpose: str, name: str) -> str:
             "I can reply STOP at any time."
         ),
         "special": (
-            f"I give my explicit consent for {name} to hold my details, knowing that my signing up may reveal my "
-            "political opinions or religious beliefs (special-category data, UK GDPR Article 9(2)(a)). "
+            f"I give my explicit consent for {name} to hold my name, contact details and postcode in order to tell "
+            "me where my vote can count and to send me the campaign messages I ticked, knowing that joining it may "
+            "reveal my political opinions or religious beliefs (special-category data, UK GDPR Article 9(2)(a)). "
             "I can withdraw it at any time, and my data will then be erased."
         ),
     }
@@ -38,3 +39,4 @@ def wording_for(*, purpose: str, name: str) -> str:
 def wording(*, purpose: str, organisation: Organisation | None) -> str:
     """The words for `purpose` (email, whatsapp, special) as `organisation` shows them."""
     return wording_for(purpose=purpose, name=speaker(organisation=organisation))
+

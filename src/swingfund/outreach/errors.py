@@ -18,6 +18,10 @@ NO_SPECIAL_CONSENT = (
 NO_CHANNEL_CONSENT = "Choose at least one way for us to contact you (email or WhatsApp) and tick its consent box."
 CHANNEL_WITHOUT_CONTACT = "You ticked {channel} consent but gave no {what}."
 ALREADY_SIGNED_UP = "This {what} is already signed up."
+SUPPRESSED = (
+    "This {what} belongs to someone erased at their request and is on the suppression list (UK GDPR Article 17 and "
+    "21): they are not added again."
+)
 UNKNOWN_LANGUAGE = "{language!r} is not a language we write in ({choices})."
 CSV_MISSING_COLUMNS = "the CSV file lacks the column(s) {columns}"
 CSV_NO_CONSENT_EVIDENCE = (

@@ -27,7 +27,7 @@ from swingfund.elections.importers.postcodes import normalise_postcode
 from swingfund.elections.models import Postcode
 from swingfund.elections.selectors import POSTCODE
 from swingfund.organisations.models import Organisation
-from swingfund.outreach import consent, errors
+from swingfund.outreach import consent, errors, suppression
 from swingfund.outreach.bulk import datetime_adapter, rows_insert
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.models import Consent, Purpose, Supporter, Tag
@@ -83,13 +83,15 @@ def supporters_import(
     existing = Supporter.objects.filter(organisation=organisation)
     seen_email = {e.lower() for e in existing.exclude(email="").values_list("email", flat=True)}
     seen_phone = set(existing.exclude(phone="").values_list("phone", flat=True))
+    blocked = suppression.digests(organisation=organisation)  # people erased at their request: never re-added
     report = ImportReport()
     accepted: list[tuple[tuple, list[tuple], list[str]]] = []
     now = timezone.now()
     adapt = datetime_adapter()
     for line, row in enumerate(rows, start=2):
         try:
-            accepted.append(_row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now, adapt))
+            accepted.append(_row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now, adapt,
+                                 blocked))
         except OutreachRefusal as exc:
             text = str(exc)
             refusal = text if text.startswith("line ") else errors.CSV_ROW_REFUSED.format(line=line, reason=text)
@@ -110,7 +112,7 @@ def _checked_when(row: dict, column: str, line: int, now: datetime) -> datetime 
     return when
 
 
-def _row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now, adapt):
+def _row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now, adapt, blocked):
     for column, value in row.items():
         if any("\x00" in v for v in ([value] if isinstance(value, str) else value or [])):
             raise OutreachRefusal(errors.CSV_NUL.format(line=line, column=column or "(extra)"))
@@ -146,6 +148,9 @@ def _row(organisation, row, line, file_name, lookup, seen_email, seen_phone, now
     seat, gone = lookup[key]
     if gone:
         raise OutreachRefusal(errors.POSTCODE_TERMINATED.format(postcode=row.get("postcode")))
+    for kind, value in (("email", email), ("phone", phone)):
+        if blocked and value and (kind, suppression.digest(kind=kind, value=value)) in blocked:
+            raise OutreachRefusal(errors.SUPPRESSED.format(what=suppression.Suppression.Kind(kind).label))
     if email and email.lower() in seen_email:
         raise OutreachRefusal(errors.ALREADY_SIGNED_UP.format(what="email address"))
     if phone and phone in seen_phone:

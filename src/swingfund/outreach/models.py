@@ -216,3 +216,26 @@ class Pledge(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["supporter", "message"], name="pledge_once")]
+
+
+class Suppression(models.Model):
+    """A contact erased at the person's request, kept only as a keyed hash (HMAC-SHA256 of the normalised email
+    address or E.164 number) so that no import or sign-up adds them back; no name, address or number is stored."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "email address"
+        PHONE = "phone", "mobile number"
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    digest = models.CharField(max_length=64, help_text="HMAC-SHA256 (hex) of the normalised contact")
+    reason = models.CharField(max_length=60, default="erased at the person's request")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind", "digest"], name="suppression_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"suppressed {self.kind} {self.digest[:8]}…"

@@ -7,9 +7,12 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from swingfund.compliance.retention import period
+from swingfund.outreach import suppression
 from swingfund.outreach.models import Consent, Delivery, Supporter
 
-RETENTION_DAYS_DEFAULT = 180  # after polling day; the group's privacy notice names its own figure
+# After polling day: the group's own policy (no statute sets it), shown with that label on the privacy notice.
+RETENTION_DAYS_DEFAULT = period("supporters").value
 
 
 def supporter_export(*, supporter: Supporter) -> dict:
@@ -46,17 +49,28 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+ERASED_VIA = "erased at the person's request"
+RETENTION_VIA = "erased when the retention period ended"
+
+
 @transaction.atomic
-def supporter_erase(*, supporter: Supporter, now: datetime | None = None) -> None:
-    """Erase the person (UK GDPR Article 17): contact details, name, postcode, consents, pledges and tags go;
-    deliveries stay as anonymous counts per seat (supporter unlinked, constituency kept); unsent ones are
-    cancelled."""
+def supporter_erase(*, supporter: Supporter, now: datetime | None = None, requested: bool = True) -> None:
+    """Erase the person (UK GDPR Article 17): contact details, name, postcode, pledges and tags go; deliveries stay
+    as anonymous counts per seat (supporter unlinked, constituency kept); unsent ones are cancelled. The consent
+    records stay, withdrawn and without their source, as the record that consent ended (the wording is the group's,
+    not the person's). Erased at the person's `requested` wish, their email address and number go on the
+    suppression list (keyed hashes only), so no import or sign-up adds them back."""
     now = now or timezone.now()
+    if requested:
+        suppression.suppress(organisation=supporter.organisation, email=supporter.email, phone=supporter.phone,
+                             now=now)
     Delivery.objects.filter(supporter=supporter, status=Delivery.Status.READY).update(
         status=Delivery.Status.CANCELLED, error="supporter erased"
     )
     Delivery.objects.filter(supporter=supporter).update(supporter=None)
-    Consent.objects.filter(supporter=supporter).delete()
+    via = ERASED_VIA if requested else RETENTION_VIA
+    Consent.objects.filter(supporter=supporter, withdrawn_at__isnull=True).update(withdrawn_at=now, withdrawn_via=via)
+    Consent.objects.filter(supporter=supporter).update(source="(erased)")
     supporter.pledges.all().delete()
     supporter.tags.clear()
     Supporter.objects.filter(pk=supporter.pk).update(
@@ -74,6 +88,6 @@ def retention_apply(*, polling_day: datetime, days: int = RETENTION_DAYS_DEFAULT
         return 0
     erased = 0
     for supporter in Supporter.objects.filter(erased_at__isnull=True).iterator():
-        supporter_erase(supporter=supporter, now=now)
+        supporter_erase(supporter=supporter, now=now, requested=False)
         erased += 1
     return erased

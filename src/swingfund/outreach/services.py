@@ -24,7 +24,7 @@ from swingfund.elections.importers.postcodes import normalise_postcode
 from swingfund.elections.models import BoundarySet, Constituency, Postcode
 from swingfund.elections.selectors import constituency_for_postcode
 from swingfund.organisations.models import Organisation
-from swingfund.outreach import consent, errors
+from swingfund.outreach import consent, errors, suppression
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.languages import LANGUAGES
 from swingfund.outreach.models import Consent, Delivery, Pledge, Purpose, Supporter, Tag
@@ -144,6 +144,8 @@ def supporter_sign_up(
         raise OutreachRefusal("Give your first name.")
     email, phone = _contact_check(email=email, phone=phone, consents=consents, language=language)
     key, seat = constituency_resolve(postcode=postcode)
+    if what := suppression.suppressed(organisation=organisation, email=email, phone=phone):
+        raise OutreachRefusal(errors.SUPPRESSED.format(what=what))
     if email and Supporter.objects.filter(organisation=organisation, email__iexact=email).exists():
         raise OutreachRefusal(errors.ALREADY_SIGNED_UP.format(what="email address"))
     if phone and Supporter.objects.filter(organisation=organisation, phone=phone).exists():
@@ -209,6 +211,9 @@ def supporter_join(
     _key, seat = constituency_resolve(postcode=postcode)
     answer = Joined(first_name=first_name.strip(), seat=seat, check_email=bool(email and Purpose.EMAIL in consents),
                     check_whatsapp=bool(phone and Purpose.WHATSAPP in consents))
+    if suppression.suppressed(organisation=organisation, email=email, phone=phone):
+        log.info("sign-up for a contact on the suppression list of %s: nothing stored", organisation)
+        return answer
     on_list = Supporter.objects.filter(organisation=organisation, erased_at__isnull=True)
     known = [s for s in (on_list.filter(email__iexact=email).first() if email else None,
                          on_list.filter(phone=phone).first() if phone else None) if s is not None]

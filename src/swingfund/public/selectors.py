@@ -277,3 +277,134 @@ def whom_we_back(*, organisation: Organisation, election_id: str, bloc: str, len
     rows = [BackingRow(rank=i + 1, recommendation=r, decision=decisions.get(r.gss_code))
             for i, r in enumerate(recs) if i < top or r.gss_code in decisions]
     return rows, notes
+
+
+# One plain headline per decision and per seat (issue 22, part 2). The words are module constants so that tests
+# and templates agree on them.
+BACKS_PAID = "The committee backs {name}: {amount} paid"
+BACKS_PROMISED = "The committee backs {name}: {amount} promised, not yet paid"
+BACKS_APPROVED = "The committee backs {name}: {amount} agreed, not yet granted"
+NOT_BACKED = "The committee voted not to back {name}: {reason}"
+STAY_OUT = "We stay out here: {reason}"
+NOT_STAYING_OUT = "The committee voted against staying out here: {reason}"
+NO_DECISION = "The committee has not decided anything about this seat yet."
+NO_REASON_GIVEN = "no member gave a reason ({against} of {eligible} voted against)"
+
+
+def rejection_words(decision: Decision) -> str:
+    """The reasons members gave for a rejection, in words ("The amount is not right for this seat; …"); when none
+    was given, who voted against."""
+    reasons = decision.reasons or []
+    if reasons:
+        return "; ".join(r["label"] + (f" ({r['count']} members)" if r.get("count", 1) > 1 else "") for r in reasons)
+    tally = decision.tally or {}
+    return NO_REASON_GIVEN.format(against=tally.get("votes_against", 0), eligible=tally.get("eligible", 0))
+
+
+def decision_headline(decision: Decision, grant: Grant | None = None) -> str:
+    """The one sentence a visitor reads for a decision: whom the committee backs and what it paid, whom it voted
+    not to back and why, or why it stays out."""
+    from swingfund.display import money
+
+    proposal = decision.proposal
+    approved = decision.outcome == Decision.Outcome.APPROVED
+    if proposal.kind == "grant":
+        name = proposal.candidacy.person_name if proposal.candidacy else "a candidate"
+        if proposal.candidacy and proposal.candidacy.illustrative:  # an invented (demo) candidate, labelled so
+            name += " (illustrative)"
+        if not approved:
+            return NOT_BACKED.format(name=name, reason=rejection_words(decision))
+        if grant is None:
+            return BACKS_APPROVED.format(name=name, amount=money(proposal.amount_pence, short=True))
+        words = BACKS_PAID if grant.payment_id else BACKS_PROMISED
+        return words.format(name=name, amount=money(grant.amount_pence, short=True))
+    if approved:
+        return STAY_OUT.format(reason=proposal.reason.rstrip("."))
+    return NOT_STAYING_OUT.format(reason=rejection_words(decision))
+
+
+def seat_headline(*, decisions: list[Decision], grants: list[Grant]) -> str:
+    """The seat's headline: its latest decision's (`decisions` newest first), with that decision's grant."""
+    if not decisions:
+        return NO_DECISION
+    latest = decisions[0]
+    grant = next((g for g in grants if g.decision_id == latest.pk), None)
+    return decision_headline(latest, grant)
+
+
+@dataclass
+class RecordLine:
+    decision: Decision
+    headline: str
+    grant: Grant | None
+
+
+def group_record(*, organisation: Organisation | None, limit: int = LATEST_DECISIONS) -> dict:
+    """What the group backs and what it gave: every approved grant decision with its headline and grant (newest
+    first), the total granted and paid, and the latest other decisions with their headlines."""
+    mine = {"proposal__organisation": organisation} if organisation is not None else {}
+    decisions = list(Decision.objects.filter(**mine).select_related(
+        "proposal", "proposal__constituency", "proposal__candidacy", "proposal__candidacy__party",
+        "proposal__election").order_by("-decided_at", "-id"))
+    grants = {g.decision_id: g for g in Grant.objects.filter(decision__in=[d.pk for d in decisions])}
+    lines = [RecordLine(decision=d, headline=decision_headline(d, grants.get(d.pk)), grant=grants.get(d.pk))
+             for d in decisions]
+    backed = [line for line in lines if line.decision.proposal.kind == "grant"
+              and line.decision.outcome == Decision.Outcome.APPROVED]
+    return {
+        "backed": backed,
+        "others": [line for line in lines if line not in backed][:limit],
+        "granted_pence": sum(line.grant.amount_pence for line in backed if line.grant is not None),
+        "paid_pence": sum(line.grant.amount_pence for line in backed
+                          if line.grant is not None and line.grant.payment_id),
+    }
+
+
+def seat_bloc_words(*, seat: Constituency, bloc: str) -> str:
+    """The bloc in words with the census of the seat's nation: Scotland's was taken in 2022, the rest of the UK's
+    in 2021 ("Muslim (Scotland's census 2022)")."""
+    from swingfund.display import bloc_words
+
+    if not bloc:
+        return ""
+    if seat.gss_code.upper().startswith("S") and "/" not in bloc:
+        return bloc_words(f"census2022/{bloc}")
+    return bloc_words(bloc)
+
+
+def give_link(*, organisation: Organisation | None) -> tuple[str, str]:
+    """Where a visitor gives: (url, words) for the group's open campaign ending soonest, else the fund's page."""
+    from django.urls import reverse
+
+    for row in sorted(campaigns_with_totals(organisation=organisation), key=lambda r: r["campaign"].ends_at):
+        if row["status"] == "open":
+            campaign = row["campaign"]
+            return reverse("funding:campaign", args=[campaign.slug]), f"Give to {campaign.title}"
+    return reverse("funding:campaigns"), "Give to the fund"
+
+
+@dataclass(frozen=True)
+class MajorityBar:
+    """The forecast's 10–90 % range of the projected winner's lead, drawn on an axis that always shows zero:
+    positions in percent of the bar's width."""
+    low: int
+    high: int
+    left: float  # where the range starts
+    width: float  # how wide it is
+    zero: float  # where a lead of zero (a tie) sits
+    crosses_zero: bool
+
+
+def majority_bar(row: TargetRow) -> MajorityBar | None:
+    """The bar for a target row's majority interval; None when the forecast gives none."""
+    import math
+
+    low, high = row.majority_interval
+    if math.isnan(low) or math.isnan(high):
+        return None
+    start, end = min(low, 0.0), max(high, 0.0)
+    span = (end - start) or 1.0
+    start, span = start - 0.05 * span, 1.1 * span  # a margin either side
+    return MajorityBar(low=round(low), high=round(high), left=100 * (low - start) / span,
+                       width=max(100 * (high - low) / span, 0.5), zero=100 * (0 - start) / span,
+                       crosses_zero=low < 0 < high)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from swingfund.public import downloads, views, workspace
+from swingfund.public import downloads, privacy, views, workspace
 from swingfund.scorecards import survey_views
 
 app_name = "public"
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("postcode/", views.postcode, name="postcode"),
+    path("privacy/", privacy.privacy_notice, name="privacy"),
     path("seats/<str:gss_code>/", views.seat, name="seat"),
     path("decisions/<int:pk>/", views.decision, name="decision"),
     path("recommendations/", views.recommendations, name="recommendations"),

@@ -15,7 +15,6 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from swingfund.committee.models import Decision
-from swingfund.display import bloc_words
 from swingfund.elections.errors import LookupFailure
 from swingfund.elections.models import Constituency, Result
 from swingfund.public import selectors
@@ -55,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "public/home.html", {
         "org": org, "statements": list(current.values()),
         "campaigns": selectors.campaigns_with_totals(organisation=org),
-        "decisions": selectors.latest_decisions(organisation=org), "bloc": selectors.group_bloc(request),
+        "record": selectors.group_record(organisation=org), "bloc": selectors.group_bloc(request),
         "examples": selectors.search_examples(organisation=org),
     })
 
@@ -103,11 +102,17 @@ def seat(request: HttpRequest, gss_code: str) -> HttpResponse:
                 if election else None)
     org = request.organisation
     decisions = list(selectors.seat_decisions(seat=constituency, organisation=org))
+    grants = list(selectors.seat_grants(seat=constituency, organisation=org))
     return render(request, "public/seat.html", {
         "seat": constituency, "election": election, "result": result,
         "lines": selectors.result_lines(result=result) if result else [],
-        "estimate": estimate, "bloc": bloc, "bloc_words": bloc_words(bloc) if bloc else "", "decisions": decisions,
-        "grants": list(selectors.seat_grants(seat=constituency, organisation=org)),
+        "estimate": estimate, "bloc": bloc, "bloc_words": selectors.seat_bloc_words(seat=constituency, bloc=bloc),
+        "decisions": [(d, selectors.decision_headline(d, next((g for g in grants if g.decision_id == d.pk), None)))
+                      for d in decisions],
+        "headline": selectors.seat_headline(decisions=decisions, grants=grants),
+        "majority_bar": selectors.majority_bar(estimate.row) if estimate else None,
+        "rejected_latest": bool(decisions) and decisions[0].outcome == Decision.Outcome.REJECTED,
+        "grants": grants, "give": selectors.give_link(organisation=org),
         "postcode": request.GET.get("postcode", ""), "org": org,
     })
 
@@ -117,8 +122,10 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
         item = selectors.decision_get(pk=pk)
     except Decision.DoesNotExist:
         raise Http404(f"No committee decision #{pk}.") from None
+    grant = selectors.grant_for(item)
     return render(request, "public/decision.html", {
-        "decision": item, "proposal": item.proposal, "grant": selectors.grant_for(item),
+        "decision": item, "proposal": item.proposal, "grant": grant, "org": item.proposal.organisation,
+        "headline": selectors.decision_headline(item, grant), "rejection": selectors.rejection_words(item),
     })
 
 

@@ -72,7 +72,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
     is_verified = getattr(request.user, "is_verified", None)
     access = workspace_access(request.user, verified=bool(is_verified and is_verified()))
     today = timezone.now().date()
-    context: dict = {"access": access}
+    treasurer = organisations_for(user=request.user, role=TREASURER).exists()
+    context: dict = {"access": access, "second_factor_needed": treasurer and not access.money,
+                     "treasurer": treasurer}
     if access.money:
         mine = access.organisation_ids
         context.update(
@@ -89,5 +91,5 @@ def workspace(request: HttpRequest) -> HttpResponse:
         context["drafts"] = list(Message.objects.filter(organisation_id__in=access.outreach_ids,
                                                         status=Message.Status.DRAFT)
                                  .exclude(author=request.user).select_related("segment").order_by("created_at"))
-    status = 200 if (access.money or access.committee or access.outreach_ids) else 403
+    status = 200 if (access.money or access.committee or access.outreach_ids or treasurer) else 403
     return render(request, "public/workspace.html", context, status=status)

@@ -69,7 +69,15 @@ class Gauge:
 
     @property
     def summary(self) -> str:
-        return f"{money(self.amount_pence, short=True)} of {money(self.threshold_pence, short=True)} ({self.percent}%)"
+        """The gauge in words, saying which kind of figure it is: a limit may not be passed ("£650 of the £700
+        limit (92%)"); a threshold may, once its action is taken ("£5,000: past the £50 threshold"), so a passed
+        threshold is never shown as a percentage, as if a limit were broken."""
+        amount, figure = money(self.amount_pence, short=True), money(self.threshold_pence, short=True)
+        if self.kind == "threshold":
+            if self.amount_pence > self.threshold_pence:
+                return f"{amount}: past the {figure} threshold"
+            return f"{amount}, under the {figure} threshold"
+        return f"{amount} of the {figure} limit ({self.percent}%)"
 
     @property
     def warning(self) -> str:

@@ -55,9 +55,9 @@ SAMPLE_CAP = 5_000
 AREA_NAMES = {"GB": "Great Britain", "S": "Scotland", "W": "Wales"}
 
 NO_RESULT_NO_POLLS = (
-    "Election {election} has no result yet and no polls to forecast it from: import polls with "
-    "`swingfund polls import FILE` (one row per poll; fieldwork after {baseline} and before {date}), or give "
-    "the national shares by hand with --shares."
+    "Election {election} has no result yet and no polls to forecast it from: its centre is the {baseline_id} "
+    "result unchanged, as if nothing had moved since. Import polls with `swingfund polls import FILE` (one row per "
+    "poll; fieldwork after {baseline} and before {date}), or give the national shares by hand with --shares."
 )
 NO_GB_POLL = (
     "Election {election} has no result yet and no Great Britain poll (only {areas}): the projection needs GB "

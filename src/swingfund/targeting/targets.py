@@ -165,6 +165,7 @@ class TargetTable:
     forecast: Forecast | None = None
     poll_average: PollAverage | None = None
     baseline: str | None = None  # a forward election's baseline result (its id)
+    no_polls_note: str = ""  # a forward election without polls: its centre is the baseline unchanged, and says so
     national_from_polls: bool = False
     own_evidence: dict[str, object] | None = None
 
@@ -317,6 +318,8 @@ class TargetTable:
             return []
         lines = [f"{self.seats.election_id} has no result yet: it is forecast from the {self.baseline} result, the "
                  "last on these boundaries."]
+        if self.no_polls_note:
+            lines.append(self.no_polls_note)
         avg = self.poll_average
         if avg is not None:
             for code, area in avg.areas.items():
@@ -378,6 +381,7 @@ class Centre:
     poll_average: PollAverage | None = None
     baseline: str | None = None
     cov_from_polls: bool = False
+    no_polls_note: str = ""
 
 
 def carrier_aliases(seats: SeatArrays) -> dict[str, str]:
@@ -453,8 +457,10 @@ def centre_resolve(*, election_id: str, shares: str | None,
                       baseline=forward.baseline.id)
     points = poll_points(forward=forward, aliases=carrier_aliases(seats))
     if not points:
-        raise TargetingError(NO_RESULT_NO_POLLS.format(
-            election=forward.election.id, baseline=forward.baseline.poll_date, date=forward.election.poll_date))
+        return Centre(seats=seats, shares_by_nation=None, national_cov=national_cov, baseline=forward.baseline.id,
+                      no_polls_note=NO_RESULT_NO_POLLS.format(
+                          election=forward.election.id, baseline_id=forward.baseline.id,
+                          baseline=forward.baseline.poll_date, date=forward.election.poll_date))
     average = poll_average(polls=points)
     asked = polled_shares(seats=seats, average=average, election_id=forward.election.id)
     from_polls = national_cov is None and national_sd is None
@@ -640,7 +646,8 @@ def targets_compute(
         allocation_text=allocation_describe(alloc, abbreviations=seats.carrier_abbreviations)
         + (f" (source: {allocation_source.strip()})" if allocation_source.strip() else ""),
         adult_notes=tuple(adult_notes), forecast=fc, own_evidence=evidence.as_dict(),
-        poll_average=centre.poll_average, baseline=centre.baseline, national_from_polls=from_polls,
+        poll_average=centre.poll_average, baseline=centre.baseline,
+        no_polls_note=centre.no_polls_note, national_from_polls=from_polls,
     )
 
 
@@ -706,6 +713,7 @@ def marginality_compute(
         adult_share=nan, seat_error=seat_error, national_sd=national_sd, tails=tails,
         allocation_text="supporters' votes go to the trailing candidate" if supporters is not None else "",
         kind=kind, p_change=p_change, forecast=fc, poll_average=centre.poll_average, baseline=centre.baseline,
+        no_polls_note=centre.no_polls_note,
         national_from_polls=from_polls,
     )
 

@@ -24,7 +24,7 @@ from swingfund.targeting.swing import SwingError
 from swingfund.targeting.targets import TargetRow, TargetTable, targets_compute
 
 BAR_SEATS = 20
-PAGE_ROWS = 100
+PAGE_ROWS = 50  # the first 50 seats by leverage; "show all" for the rest (fewer elements: Lighthouse, phones)
 MARGINAL_ROWS = 100
 # Anonymous runs are bounded: the default number of draws at most (signed-in people may ask for up to the form's cap).
 ANONYMOUS_MAX_DRAWS = DEFAULT_DRAWS

@@ -18,6 +18,10 @@ DECLARATION_NEEDED = (
 NEEDED_OVER = "needed for gifts over {threshold}"
 NEEDED_OVER_FIELDS = ("address", "postcode", "category", "declaration")
 ADDRESS_NEEDED = "A gift over {threshold} needs your home address (the law requires the donor's name and address)."
+SPECIAL_CONSENT_NEEDED = (
+    "We cannot take your gift without your explicit consent to our holding data that may reveal your political "
+    "opinions or religious beliefs (UK GDPR Article 9(2)(a)): tick the box to give it."
+)
 MINIMUM_PENCE = 100
 MAXIMUM_PENCE = 10_000_00  # a fraud-control ceiling for a single card gift, not a legal figure
 
@@ -31,6 +35,17 @@ DECLARABLE = [
     ("friendly_society", "A UK friendly society"),
     ("unincorporated_association", "An unincorporated association based and carrying on business in the UK"),
 ]
+
+
+def special_consent_wording(*, name: str) -> str:
+    """The explicit consent the donation form asks (its words are stored with the gift's payment): giving to such a
+    group can reveal political opinions or religious beliefs, so holding a giver's details needs it."""
+    return (
+        f"I give my explicit consent for {name or 'this group'} to hold my name, contact details, address and "
+        "declaration in order to take this gift, check that it is lawful and keep the records election law "
+        "requires, knowing that giving to it may reveal my political opinions or religious beliefs "
+        "(special-category data, UK GDPR Article 9(2)(a))."
+    )
 
 
 def pence_from_pounds(text: str) -> int:
@@ -59,11 +74,14 @@ class DonateForm(forms.Form):
         required=False,
     )
     consent_publish = forms.BooleanField(label="Publish my name with my gift", required=False)
+    consent_special = forms.BooleanField(label="", required=True,
+                                         error_messages={"required": SPECIAL_CONSENT_NEEDED})
     candidacy = forms.TypedChoiceField(label="For candidate", coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, threshold_pence: int, threshold_citation: str,
-                 candidacies: list[tuple[int, str]] | None = None, **kwargs):
+                 candidacies: list[tuple[int, str]] | None = None, group_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["consent_special"].label = special_consent_wording(name=group_name)
         self.threshold_pence, self.threshold_citation = threshold_pence, threshold_citation
         needed = NEEDED_OVER.format(threshold=money(threshold_pence, short=True))
         self.fields["consent_publish"].widget.attrs["aria-describedby"] = "publish-rules"  # the page's rules text

@@ -4,8 +4,9 @@ Erasure removes the personal data — name, email, address, postcode, evidence, 
 the personal data in the Stripe events of their payments — while the donor row stays as a pseudonym ("Erased donor
 #12") so the ledger (which names donors only by number), the totals and the returns still add up. It is refused, with
 the reason and the date, while a gift of theirs is a record the group must keep: a gift over the permissibility
-threshold is a donation the law regulates (PPERA 2000 Sch 11; checked, reported, and open to the Electoral
-Commission's questions), kept until the end of the `DONATION_RECORD_YEARS`-th year after the year it was received;
+threshold is a donation the law regulates (over £500 to the group: PPERA 2000 Sch 11; over £50 earmarked for a
+candidate: a donation to the candidate, RPA 1983 Sch 2A), kept until the end of the `DONATION_RECORD_YEARS`-th year
+after the year it was received — a period no statute sets, so the group's policy (`compliance.retention`);
 a gift at or under the threshold is not a donation in law and does not stop erasure. A held gift not yet returned
 stops it too: the return needs the giver's details.
 """
@@ -16,10 +17,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from swingfund.compliance.retention import period
 from swingfund.compliance.selectors import figure
 from swingfund.display import money
 from swingfund.funding.models import ComplianceTask, Donation, Donor, Method
@@ -27,7 +28,11 @@ from swingfund.funding.models import ComplianceTask, Donation, Donor, Method
 ERASE_REFUSED = ("Refused: donor #{id}'s record must be kept until {until} — {reason}. Ask again after that date "
                  "(their gifts stay in the ledger under 'donor #{id}' either way).")
 KEEP_DONATION = ("gift #{gift} of {amount} received {received} is over the {threshold} permissibility threshold, a "
-                 "regulated donation (PPERA 2000 Sch 11) whose record is kept {years} years after its year")
+                 "regulated donation to the group (PPERA 2000 Sch 11) whose record is kept {years} years after its "
+                 "year ({basis})")
+KEEP_CANDIDATE = ("gift #{gift} of {amount} received {received} is over {threshold} and earmarked for a candidate, "
+                  "a donation to the candidate (RPA 1983 Sch 2A) whose true donor the agent must be able to name; "
+                  "its record is kept {years} years after its year ({basis})")
 KEEP_HELD = "gift #{gift} is held and not yet returned: returning it needs the giver's details"
 ALREADY_ERASED = "Donor #{id} was already erased on {on}."
 ERASED_NAME = "Erased donor #{id}"
@@ -49,11 +54,12 @@ def keep_until(gift: Donation) -> tuple[dt.date, str] | None:
     threshold = _threshold(gift)
     if gift.amount_pence <= threshold:
         return None
-    years = settings.DONATION_RECORD_YEARS
-    until = dt.date(gift.received_at.year + years, 12, 31)
-    return until, KEEP_DONATION.format(gift=gift.pk, amount=money(gift.amount_pence, short=True),
-                                       received=gift.received_at.date(), threshold=money(threshold, short=True),
-                                       years=years)
+    earmarked = gift.campaign.mode == "earmarked"
+    kept = period("candidate_donations" if earmarked else "regulated_donations")
+    until = dt.date(gift.received_at.year + kept.value, 12, 31)
+    return until, (KEEP_CANDIDATE if earmarked else KEEP_DONATION).format(
+        gift=gift.pk, amount=money(gift.amount_pence, short=True), received=gift.received_at.date(),
+        threshold=money(threshold, short=True), years=kept.value, basis=kept.label)
 
 
 def donor_address_change(*, donor: Donor, address: str, postcode: str, by: str) -> Donor:

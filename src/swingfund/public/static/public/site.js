@@ -48,11 +48,41 @@
 
   function run() {
     document.querySelectorAll("main svg").forEach(keepChartTextReadable);
-    document.querySelectorAll("main *").forEach(function (el) {
+    // Only the boxes that can scroll sideways (tables, charts, cards, code): asking every element of a long page
+    // for its computed style cost /targets/ a third of a second of main-thread time.
+    document.querySelectorAll("main table, main .chart-scroll, main .scroll, main .chart, main .card, main pre")
+      .forEach(function (el) {
       var o = getComputedStyle(el).overflowX;
       if (o === "auto" || o === "scroll") { focusableWhenScrolling(el); }
     });
   }
 
+  // Tapping a hex of a map shows its figures in a box above the map (a phone has no hover), with a link to the
+  // seat; tapping the same hex again follows its link.
+  function hexFigures(event) {
+    var link = event.target.closest && event.target.closest("svg.hexmap a");
+    if (!link) { return; }
+    var svg = link.closest("svg.hexmap");
+    var anchor = svg.closest(".chart-scroll") || svg;
+    var box = anchor.parentNode.querySelector(".hex-figures");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "hex-figures card";
+      box.setAttribute("aria-live", "polite");
+      anchor.parentNode.insertBefore(box, anchor);
+    }
+    var href = link.getAttribute("href");
+    if (box.getAttribute("data-href") === href) { return; }
+    event.preventDefault();
+    var title = link.querySelector("title");
+    box.textContent = (title ? title.textContent : "") + " ";
+    var open = document.createElement("a");
+    open.href = href;
+    open.textContent = "Open this seat";
+    box.appendChild(open);
+    box.setAttribute("data-href", href);
+  }
+
+  document.addEventListener("click", hexFigures);
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", run); } else { run(); }
 }());

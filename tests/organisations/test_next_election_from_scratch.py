@@ -180,6 +180,7 @@ def test_the_next_election_from_an_empty_database(scratch_url, browser, tmp_path
                 donor.fill("#id_amount", "30")
                 donor.fill("#id_name", "Grace Hopper")
                 donor.fill("#id_email", "grace@leedsfairvote.org")
+                donor.check("#id_consent_special")  # Article 9 explicit consent: giving reveals a political opinion
                 donor.click("text=Continue to card payment")
                 donor.wait_for_selector("#pay")
                 donor.click("#pay")

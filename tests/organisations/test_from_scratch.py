@@ -5,8 +5,10 @@ statements, the committee proposes and decides one seat, and the treasurer opens
 page, imprint, consent wording, outgoing email or donation-notice PDF says "Demo", "Example Street", "Muslim" or
 "localhost".
 
-The treasurer turns the approved decision into a payable grant from the dashboard and the notice PDF is read from
-its page.
+The grant is for the next general election (issue 18: the law by date refuses a grant to a 2024 candidate now):
+the volunteer adds `parl.2029-05-03` with a provisional date and a prospective candidate who declared three days ago,
+by the CLI; the chair's proposal for the seat is for that election. The treasurer turns the approved decision into a
+payable grant from the dashboard and the notice PDF is read from its page.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import csv
+import datetime as dt
 import os
 import re
 import signal
@@ -27,6 +30,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from swingfund.elections.demo_next import POLL_FILE
 from swingfund.testing.smtp import SmtpSink
 from tests.accounts.helpers import totp_now
 
@@ -38,7 +42,9 @@ SENDER = "hello@leedsfairvote.org"
 ADMIN, ADMIN_PASSWORD = "amina", "amina-keeps-the-group-7"
 PASSWORD = "a-volunteer-password-31"
 SEAT = "Leeds Central and Headingley"
-ELECTION = "parl.2024-07-04"
+ELECTION = "parl.2029-05-03"
+BASELINE = "parl.2024-07-04"
+CANDIDATE = "Morgan Ellis"  # a prospective candidate for the test, declared three days ago
 FILES = ("HoC-GE2024-results-by-constituency.csv", "HoC-GE2024-results-by-candidate.csv")
 STATEMENTS = [
     ("Fund public services", "Councils, schools and the NHS need stable, multi-year funding.",
@@ -213,6 +219,14 @@ def test_a_group_set_up_from_scratch_shows_nothing_of_the_demo(scratch_url, brow
                            "--admin-password-stdin", stdin=ADMIN_PASSWORD + "\n")
         admin_secret = re.search(r"otpauth://\S+secret=([A-Z2-7]+)", setup).group(1)
         gss = _gss(data_dir, SEAT)
+        declared = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=3)).isoformat()
+        _swingfund(env, "election", "add", ELECTION, "--baseline", BASELINE,
+                   "--assumption", "The parliament runs close to its full term.")
+        added = _swingfund(env, "candidates", "add", "--election", ELECTION, "--seat", gss, "--name", CANDIDATE,
+                           "--party", "Labour", "--source", "https://leedsfairvote.org/news/candidates",
+                           "--announced", declared, "--declared", declared)
+        assert f"A candidate in law from {declared}" in added, added
+        _swingfund(env, "polls", "import", str(POLL_FILE))  # the next election's forecast reads the polls
         with _served(env, tmp_path / "serve.log") as base:
             contexts = []
 
@@ -279,9 +293,11 @@ def test_a_group_set_up_from_scratch_shows_nothing_of_the_demo(scratch_url, brow
                 # -- the committee: the chair proposes a grant in one seat, two members approve ------------------
                 chair = pages["chair"]
                 chair.goto(f"{base}/committee/proposals/new/?seat={gss}")
+                expect(chair.locator("#proposal-form h2")).to_contain_text("2029")  # the election still to come
                 chair.check("input[name=kind][value=grant]")
-                chair.select_option("#id_candidacy", index=1)  # the seat's leading candidate
-                chair.fill("#id_amount_pounds", "100")
+                chair.select_option("#id_candidacy", chair.locator("#id_candidacy option", has_text=CANDIDATE)
+                                    .get_attribute("value"))
+                chair.fill("#id_amount_pounds", "40")
                 chair.fill("#id_reason", "The candidate agrees with our five statements and the seat is marginal.")
                 chair.click("#create-proposal")
                 expect(chair).to_have_url(re.compile(r"/committee/proposals/\d+/$"))
@@ -305,7 +321,9 @@ def test_a_group_set_up_from_scratch_shows_nothing_of_the_demo(scratch_url, brow
                 slug = campaign_path.rstrip("/").rsplit("/", 1)[1]
                 treasurer.goto(f"{base}/funding/dashboard/gift/")
                 treasurer.select_option("select[name=campaign]", slug)
-                treasurer.fill("input[name=amount]", "250")
+                # £50 or less is not a donation (RPA 1983 Sch 2A), so it is clean money for a grant without a donor
+                # check (a larger unchecked cash gift cannot fund one: funding's grant rule)
+                treasurer.fill("input[name=amount]", "50")
                 treasurer.select_option("select[name=method]", "cash")
                 treasurer.fill("input[name=reference]", "RECEIPT 1")
                 treasurer.fill("input[name=name]", "Priya Shah")

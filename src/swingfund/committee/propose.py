@@ -1,5 +1,7 @@
 """`/committee/proposals/new/`: a committee member opens a proposal from the web (pick a seat, then the candidate,
-amount and reason). Parses input, calls `services.proposal_create`, renders; the service's rules refuse what is
+amount and reason). The proposal is for `?election=ID` when given; else for the soonest election still to come that
+has candidacies in the seat (the next general election or a by-election); else for the seat's latest result.
+Parses input, calls `services.proposal_create`, renders; the service's rules refuse what is
 not allowed (not a member, a proposal already open for the seat, a candidate not standing there…)."""
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from swingfund.committee import selectors, services
 from swingfund.committee.forms import ProposalForm, SeatPickForm
 from swingfund.committee.models import CommitteeMember
 from swingfund.committee.services import CommitteeError
-from swingfund.elections.models import Candidacy, Constituency, Result
+from swingfund.elections.models import Candidacy, Constituency, Election, Result
 
 MESSAGE_CREATED = "Proposal #{id} is open for the committee's votes."
 MESSAGE_NO_SEAT = "No seat called {seat!r}: type part of its name or its GSS code, and pick from the list."
+MESSAGE_NO_ELECTION = "No election {election!r}: give a Democracy Club id such as parl.2029-05-03."
 MESSAGE_NOT_MEMBER = "Only committee members can make proposals. Ask your organisation's administrator for a seat."
 
 
@@ -37,6 +40,18 @@ def _find_seat(text: str) -> tuple[Constituency | None, Result | None]:
     return (result.constituency, result) if result else (None, None)
 
 
+def _election_for(seat: Constituency, result: Result, wanted: str) -> Election | None:
+    """The election asked for (None if unknown); else the soonest one still to come with candidacies in the seat;
+    else the election of the seat's latest result."""
+    from django.utils import timezone
+
+    if wanted:
+        return Election.objects.filter(pk=wanted).first()
+    ahead = (Election.objects.filter(poll_date__gt=timezone.now().date(), candidacies__constituency=seat)
+             .distinct().order_by("poll_date", "id").first())
+    return ahead or result.election
+
+
 @login_required
 def proposal_new(request: HttpRequest) -> HttpResponse:
     seat_member = member_seat(request.user)
@@ -52,17 +67,21 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
         return render(request, "committee/proposal_new.html", context, status=404)
     if seat is None:
         return render(request, "committee/proposal_new.html", context)
-    candidacies = list(Candidacy.objects.filter(election=result.election, constituency=seat)
+    election = _election_for(seat, result, request.GET.get("election", "").strip())
+    if election is None:
+        context["error"] = MESSAGE_NO_ELECTION.format(election=request.GET["election"])
+        return render(request, "committee/proposal_new.html", context, status=404)
+    candidacies = list(Candidacy.objects.filter(election=election, constituency=seat)
                        .select_related("party").order_by("-votes", "person_name"))
     choices = [(c.pk, f"{c.person_name} ({c.party or 'no party'})") for c in candidacies]
     form = ProposalForm(request.POST or None, candidacies=choices)
-    context.update(seat=seat, election=result.election, form=form)
+    context.update(seat=seat, election=election, form=form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = next((c for c in candidacies if c.pk == data["candidacy"]), None)
         try:
             proposal = services.proposal_create(
-                organisation=seat_member.organisation, kind=data["kind"], election=result.election,
+                organisation=seat_member.organisation, kind=data["kind"], election=election,
                 constituency=seat, candidacy=chosen if data["kind"] == "grant" else None,
                 amount_pence=form.amount_pence() if data["kind"] == "grant" else None, reason=data["reason"],
                 proposer=request.user)

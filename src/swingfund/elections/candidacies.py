@@ -48,6 +48,7 @@ PARTY_BLANK = "the party is blank (write Independent for a candidate without one
 BAD_URL = "{url!r} is not a valid http(s) URL: give the page where the candidacy was announced"
 BAD_DATE = "{value!r} is not a date: write it as YYYY-MM-DD"
 DATE_IN_FUTURE = "{date} is after today: a candidacy is announced on or before the day it is entered"
+DECLARED_IN_FUTURE = "{date} is after today: record the day a person became a candidate once it has come"
 DATE_AFTER_POLL = "{date} is after polling day ({poll})"
 BAD_EMAIL = "{value!r} is not an email address"
 ALREADY_STANDING = "{name} is already a candidate in {seat} at {election} (candidacy #{pk})"
@@ -276,8 +277,11 @@ def candidacy_add(
     email: str = "",
     illustrative: bool = False,
     today: dt.date | None = None,
+    declared: str | dt.date | None = None,
 ) -> tuple[Candidacy, str]:
     """Add one prospective candidacy by hand; returns it and a note (e.g. linked to the sitting MP).
+    `declared`: the day the person became a candidate in law (declared themselves one, RPA 1983 s.118A), recorded
+    as `became_candidate_on` (grants are allowed from that day; compliance/bydate.py); not after today.
     CandidacyError lists every problem; a candidate already standing in the seat is refused."""
     now = timezone.now()
     today = today or now.date()
@@ -285,6 +289,15 @@ def candidacy_add(
     entry = Entry(name=name, party=party, seat=seat, source_url=source_url, announced=announced,
                   dc_person_id=dc_person_id, email=email)
     checked, problems = _check(entry, election=election, today=today)
+    became = None
+    if declared is not None and declared != "":
+        try:
+            became = _date(declared)
+        except ValueError as exc:
+            problems.append(("declared", str(exc)))
+        else:
+            if became > today:
+                problems.append(("declared", DECLARED_IN_FUTURE.format(date=became.isoformat())))
     if problems:
         raise CandidacyError([f"{column}: {message}" for column, message in problems])
     if checked.existing is not None:
@@ -293,6 +306,9 @@ def candidacy_add(
                                                       election=election.pk, pk=c.pk)])
     source = _source(election=election, file_name="(entered by hand)", sha256="", now=now)
     candidacy, _ = _write(checked, election=election, source=source, illustrative=illustrative, now=now)
+    if became is not None:
+        candidacy.became_candidate_on = became
+        candidacy.save(update_fields=["became_candidate_on"])
     return candidacy, checked.note
 
 

@@ -310,6 +310,8 @@ def decision_headline(decision: Decision, grant: Grant | None = None) -> str:
     approved = decision.outcome == Decision.Outcome.APPROVED
     if proposal.kind == "grant":
         name = proposal.candidacy.person_name if proposal.candidacy else "a candidate"
+        if proposal.candidacy and proposal.candidacy.illustrative:  # an invented (demo) candidate, labelled so
+            name += " (illustrative)"
         if not approved:
             return NOT_BACKED.format(name=name, reason=rejection_words(decision))
         if grant is None:

@@ -119,13 +119,70 @@ def _statements(organisation: Organisation) -> list[StatementVersion]:
     return versions
 
 
+# The illustrative prospective candidates of the demo's next election (elections/demo_next.py: invented people),
+# by (GSS code, name): their ILLUSTRATIVE stances on the five statements.
+NEXT_CODINGS = {
+    ("E14001102", "Farah Siddiqui"): ALL,
+    ("E14001102", "Daniel Hargreaves"): (A, A, M, A, M),
+    ("E14001098", "Yasmin Choudhury"): ALL,
+    ("E14001098", "Owen Pritchard"): (A, M, A, M, U),
+    ("E14001327", "Hamza Mistry"): ALL,
+    ("E14001327", "Grace Whitmore"): (A, A, M, M, A),
+    ("E14001300", "Ruth Adeyemi"): (A, M, A, M, M),
+    ("E14001300", "Nadia Karim"): ALL,
+    ("E14001120", "Imran Aziz"): ALL,
+    ("E14001120", "Laila Haque"): (A, A, U, A, U),
+    ("E14001305", "Joseph Marsh"): ALL,
+    ("E14001305", "Helen Okoro"): ALL,
+}
+NEXT_NOTE = (
+    "DEMO DATA — an illustrative coding of an invented prospective candidate, made up for the swingfund demo. "
+    "Neither the person nor the stance is real."
+)
+
+
+def _organisation(election_id: str) -> Organisation:
+    organisation, _ = Organisation.objects.get_or_create(
+        slug=DEMO_SLUG, defaults={**DEMO_IDENTITY, "demo": True, "standard_grant_pence": 100_000,
+                                  "default_election": election_id, "bloc_kind": "census", "bloc": DEMO_BLOC},
+    )
+    return organisation
+
+
+@transaction.atomic
+def demo_seed_next(*, election_id: str, today: dt.date) -> Organisation:
+    """The demo organisation for the next election: its defaults point at `election_id`, its five statements, and
+    illustrative evidence for the illustrative prospective candidates (elections/demo_next.py), dated a day after
+    they declared."""
+    organisation = _organisation(election_id)
+    if organisation.default_election != election_id:
+        organisation.default_election = election_id
+        organisation.save(update_fields=["default_election"])
+    versions = _statements(organisation)
+    candidacies = Candidacy.objects.filter(election_id=election_id, illustrative=True).select_related(
+        "person", "constituency")
+    persons = set()
+    for candidacy in candidacies:
+        stances = NEXT_CODINGS.get((candidacy.constituency.gss_code, candidacy.person_name))
+        if stances is None or candidacy.person is None:
+            continue
+        day = min(today, (candidacy.became_candidate_on or today) + dt.timedelta(days=1))
+        for version, stance in zip(versions, stances, strict=True):
+            services.evidence_record(
+                statement_version=version, person=candidacy.person, candidacy=candidacy, kind="pledge",
+                stance=stance, date=day, source_url=candidacy.source_url,
+                summary=f"DEMO DATA: illustrative pledge-survey answer of an invented candidate ({stance}).",
+                note=NEXT_NOTE, recorded_via="scorecards.demo.demo_seed_next", replace_same_source=True,
+            )
+        persons.add(candidacy.person_id)
+    services.scores_recompute(organisation=organisation, persons=persons)
+    return organisation
+
+
 @transaction.atomic
 def demo_seed(*, election_id: str = DEMO_ELECTION) -> Organisation:
     """Create (or refresh) the demo organisation, its five statements and the illustrative evidence."""
-    organisation, _ = Organisation.objects.get_or_create(
-        slug=DEMO_SLUG, defaults={**DEMO_IDENTITY, "demo": True, "standard_grant_pence": 100_000,
-                                  "default_election": DEMO_ELECTION, "bloc_kind": "census", "bloc": DEMO_BLOC},
-    )
+    organisation = _organisation(DEMO_ELECTION)
     changed = [name for name, value in DEMO_IDENTITY.items() if not getattr(organisation, name)]
     for name in changed:  # a demo database from before the identity moved to the row: fill what is empty
         setattr(organisation, name, DEMO_IDENTITY[name])

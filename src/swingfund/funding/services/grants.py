@@ -14,6 +14,7 @@ from swingfund.committee import chain as record_chain
 from swingfund.committee.content import proposal_hash
 from swingfund.compliance import checks
 from swingfund.compliance import gifts as law
+from swingfund.compliance.bydate import OutOfTime
 from swingfund.compliance.models import LegalForm
 from swingfund.compliance.selectors import figure_table, legal_status_for
 from swingfund.compliance.selectors_bydate import candidate_spend_date_check, grant_date_check
@@ -61,6 +62,7 @@ CHARITY_REFUSED = (
     "candidate or party (Charity Commission, CC9 'Speaking out: guidance on campaigning and political activity by "
     "charities'). Change the group's legal status only if it is wrong."
 )
+SITTING_MP_CODE = "grant_sitting_mp"
 NOT_STANDING = (
     "Refused: {candidacy} is not standing at {election} ({reason}). A grant is a donation to a candidate at that "
     "election (Representation of the People Act 1983, Schedule 2A)."
@@ -145,9 +147,15 @@ def grant_create(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int,
     amount_pence = _require_amount(amount_pence)
     moment = _require_aware(created_at or timezone.now())
     refusal = grant_refusal(campaign=campaign, candidacy=candidacy, election_id=election_id)
+    try:
+        grant_date_check(candidacy=candidacy, on=moment.date())  # the law by date: inside the candidacy, or refused
+    except OutOfTime as out_of_time:
+        # Money to a sitting MP outside a candidacy is a donation to a regulated donee (PPERA Sch 7): say that
+        # first, whatever election the campaign is for; any other refusal by date comes after grant_refusal's.
+        if out_of_time.code == SITTING_MP_CODE or not refusal:
+            raise
     if refusal:
         raise ValueError(refusal)
-    grant_date_check(candidacy=candidacy, on=moment.date())  # the law by date: inside the candidacy, or refused
     with transaction.atomic():
         ledger.chain_lock()
         if decision_id is not None:

@@ -37,6 +37,9 @@ class Command(BaseCommand):
         add.add_argument("--dc-person-id", type=int, default=None, help="Democracy Club person id, if known")
         add.add_argument("--email", default="", help="Published contact address (for the candidate survey)")
         add.add_argument("--illustrative", action="store_true", help="Invented (demo) data, labelled so")
+        add.add_argument("--declared", default=None,
+                         help="Day the person became a candidate in law (declared, RPA 1983 s.118A), YYYY-MM-DD; "
+                              "grants are allowed from it")
         imp = sub.add_parser("import", help="Import a CSV: name, party, seat, source URL, date announced.")
         imp.add_argument("file", type=Path)
         imp.add_argument("--election", required=True)
@@ -64,9 +67,11 @@ class Command(BaseCommand):
         candidacy, note = candidacy_add(
             election_id=o["election"], seat=o["seat"], name=o["name"], party=o["party"], source_url=o["source"],
             announced=o["announced"], dc_person_id=o["dc_person_id"], email=o["email"],
-            illustrative=o["illustrative"],
+            illustrative=o["illustrative"], declared=o["declared"],
         )
         self.stdout.write(f"Added candidacy #{candidacy.pk}: {self._line(candidacy)}")
+        if candidacy.became_candidate_on:
+            self.stdout.write(f"A candidate in law from {candidacy.became_candidate_on.isoformat()} (declared).")
         if note:
             self.stdout.write(note)
 

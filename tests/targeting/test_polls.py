@@ -148,9 +148,12 @@ def test_targets_for_an_election_without_a_result_uses_the_poll_average(next_ele
     assert any("no result yet" in line for line in data["notes"])
 
 
-def test_an_election_without_a_result_or_polls_says_so_plainly(next_election):
+def test_an_election_without_a_result_or_polls_says_so_plainly(next_election, client):
     with pytest.raises(CommandError, match="has no result yet and no polls"):
         targets_json("--election", "parl.2029-05-03")
+    # the API says the same with a 400, never a server error
+    answer = client.get("/api/v1/elections/parl.2029-05-03/targets", {"bloc": "religion:muslim", "draws": "10"})
+    assert answer.status_code == 400 and "has no result yet and no polls" in answer.content.decode()
     # shares typed by hand still work without polls
     data = targets_json("--election", "parl.2029-05-03", "--shares", "Lab=0.30,Con=0.25")
     assert data["baseline"] == "parl.2024-07-04" and data["poll_average"] is None

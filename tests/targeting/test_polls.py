@@ -157,13 +157,19 @@ def test_targets_for_an_election_without_a_result_uses_the_poll_average(next_ele
         whole = sum(totals[area].values())
         for party, v in parties.items():
             assert abs(totals[area][party] / whole - v) < 0.002, (area, party, totals[area][party] / whole, v)
+    # the national error is the average's uncertainty (spread + final polls' history), not the fixed 2 points
+    assert any("poll average's uncertainty" in line for line in data["notes"])
+    assert any("no result yet" in line for line in data["notes"])
 
 
-def test_an_election_without_a_result_or_polls_says_so_plainly(next_election):
+def test_an_election_without_a_result_or_polls_says_so_plainly(next_election, client):
     data = targets_json("--election", "parl.2029-05-03")  # answered from the baseline unchanged, and said so
     assert data["baseline"] == "parl.2024-07-04" and data["poll_average"] is None
     assert any("has no result yet and no polls" in line and "2024-07-04 result unchanged" in line
                for line in data["notes"])
+    # the API answers the same, never a server error
+    answer = client.get("/api/v1/elections/parl.2029-05-03/targets", {"bloc": "religion:muslim", "draws": "10"})
+    assert answer.status_code == 200, answer.content.decode()[:300]
     # shares typed by hand still work without polls
     data = targets_json("--election", "parl.2029-05-03", "--shares", "Lab=0.30,Con=0.25")
     assert data["baseline"] == "parl.2024-07-04" and data["poll_average"] is None

@@ -57,7 +57,9 @@ def own_evidence(*, seats, bloc_share: np.ndarray, bloc_voters: np.ndarray) -> O
     gb = national_shares(party=seats.cand_carrier, votes=seats.cand_votes, n_parties=len(seats.carrier_names),
                          counted=seats.in_gb[seats.cand_seat])
     car = seats.cand_carrier
-    outside = (car < 0) | (gb[np.maximum(car, 0)] < NEW_PARTY_SHARE)
+    outside = car < 0  # no carrier: an independent (an election where nobody carries a party has no `gb` at all)
+    carried = np.flatnonzero(~outside)
+    outside[carried] = gb[car[carried]] < NEW_PARTY_SHARE
     with np.errstate(divide="ignore", invalid="ignore"):
         share = seats.cand_votes / valid[seats.cand_seat]
     x = np.asarray(bloc_share, dtype=np.float64)[seats.cand_seat]

@@ -133,8 +133,11 @@ def test_recommendations_are_cached_per_parameters_too(official_db, monkeypatch)
     assert len(calls) == 2
 
 
-def test_a_crowd_asking_for_the_same_new_table_waits_for_one_computation_and_is_not_rate_limited(official_db,
-                                                                                                  monkeypatch):
+def test_a_crowd_asking_for_the_same_new_table_waits_for_one_computation_and_is_not_rate_limited(
+        transactional_db, official_db, monkeypatch):
+    """Six threads, each on its own connection: the official rows must be committed for them to read (a
+    transactional test; under pytest-xdist an earlier flush in the same worker meant the rows were restored inside
+    this test's open transaction, and SQLite's shared in-memory database then locked the other threads out)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from django.db import connection as thread_connection

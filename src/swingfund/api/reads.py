@@ -143,7 +143,8 @@ def campaigns() -> list[dict]:
     out = []
     for c in Campaign.objects.select_related("organisation").order_by("slug"):
         t = campaign_totals(c)
-        out.append({"slug": c.slug, "title": c.title, "organisation": c.organisation.slug, "mode": c.mode,
+        group = c.organisation.slug if c.organisation_id else ""  # an older campaign opened for no group
+        out.append({"slug": c.slug, "title": c.title, "organisation": group, "mode": c.mode,
                     "purpose": c.purpose, "election": c.election_id, "goal_pence": c.goal_pence,
                     "raised_pence": t.raised_pence, "held_pence": t.held_pence,
                     "committed_pence": t.committed_pence, "spendable_pence": t.spendable_pence, "gifts": t.gifts,

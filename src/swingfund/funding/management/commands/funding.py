@@ -166,7 +166,16 @@ class Command(BaseCommand):
     def _campaign_open(self, **options):
         from swingfund.organisations.models import Organisation
 
-        org = Organisation.objects.get(slug=options["organisation"]) if options["organisation"] else None
+        if options["organisation"]:
+            org = Organisation.objects.filter(slug=options["organisation"]).first()
+            if org is None:
+                raise CommandError(f"No organisation {options['organisation']!r}.")
+        else:  # the group this install serves; a campaign always raises for a group
+            groups = list(Organisation.objects.order_by("slug").values_list("slug", flat=True)[:6])
+            if len(groups) != 1:
+                raise CommandError("Name the group the campaign raises for: --organisation SLUG ("
+                                   + (", ".join(groups) or "no group yet: run `swingfund setup`") + ").")
+            org = Organisation.objects.get(slug=groups[0])
         made = services.campaign_create(
             organisation=org, slug=options["slug"], title=options["title"],
             description=options["description"] or options["purpose"], purpose=options["purpose"],

@@ -206,7 +206,7 @@ def _allocate_clean(*, campaign: Campaign, amount_pence: int, on: dt.date) -> li
 
 
 def _allocate_earmarked(*, campaign: Campaign, candidacy: Candidacy, amount_pence: int) -> list[tuple[Donation, int]]:
-    gifts = Donation.objects.select_for_update().filter(
+    gifts = Donation.objects.select_for_update(of=("self",)).filter(  # a gift row, not its donor
         selectors.clean_gift_filter(on=campaign.starts_at.date()), campaign=campaign, earmarked_candidacy=candidacy,
         status=Donation.Status.ACCEPTED).order_by("received_at", "id")
     allocations, needed = [], amount_pence

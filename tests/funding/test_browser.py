@@ -56,4 +56,4 @@ def test_treasurer_records_a_cheque_and_the_public_sees_it(live_server, page, dj
 
     page.goto(f"{live_server.url}/funding/ledger/")
     assert page.locator("#ledger tbody tr").count() == 1
-    assert "Gift received: £250.00" in page.inner_text("#ledger")
+    assert "Gift received: £250" in page.inner_text("#ledger")

@@ -199,6 +199,9 @@ def test_funding_check_and_return_commands(pooled, capsys):
 
 def test_funding_campaign_command_opens_a_campaign_and_refuses_bad_dates(figures, capsys):
     from swingfund.funding.models import Campaign
+    from swingfund.organisations.models import Organisation
+
+    Organisation.objects.create(slug="library-group", name="Library Group")  # the only group: the campaign's
 
     call_command("funding", "campaign", "--slug", "library", "--title", "Keep the library open", "--goal", "20,000",
                  "--purpose", "Grants to candidates who pledge to keep it open", "--starts", "2024-05-23",

@@ -170,7 +170,7 @@ def test_committee_member_votes_from_the_workspace(live_server, page, journey):
     row = page.locator("#workspace-proposals tbody tr").first
     expect(row).to_contain_text("needs your vote")
     shoot(page, "workspace-member")
-    row.locator("a").click()
+    row.locator("a").first.click()  # the proposal (the row also links to its seat's figures and scorecards)
     page.check("input[name=choice][value=for]")
     page.click("#cast-vote")
     expect(page.locator("#my-vote")).to_contain_text("for")

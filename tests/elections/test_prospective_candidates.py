@@ -228,3 +228,18 @@ def test_the_candidates_command_adds_imports_and_exits_2_on_bad_input(next_elect
     listing = StringIO()
     call_command("candidates", "list", "--election", NEXT, stdout=listing)
     assert f"#{added.pk}  Kim Ode (Lab) in Burnley, {NEXT}  [not nominated]" in listing.getvalue()
+
+
+def test_still_to_come_is_one_definition_polling_day_counts_and_a_result_ends_it(next_election):
+    """`Election.objects.ahead(today)`: polling day itself is still to come, the day after is not, and an election
+    whose result is imported is over whatever its date. Prospective candidates follow the same rule."""
+    polling = next_election.poll_date
+    assert list(Election.objects.ahead(polling).values_list("pk", flat=True)) == [NEXT]
+    assert not Election.objects.ahead(polling + dt.timedelta(days=1)).exists()
+    assert cands.election_ahead(election_id=NEXT, today=polling) == next_election
+    with pytest.raises(CandidacyError, match="polled on 2028-10-05"):
+        cands.election_ahead(election_id=NEXT, today=polling + dt.timedelta(days=1))
+    # 2024 has its result imported: not ahead, even on a day before its poll.
+    assert not Election.objects.ahead(dt.date(2024, 1, 1)).filter(pk="parl.2024-07-04").exists()
+    with pytest.raises(CandidacyError, match="already has its result"):
+        cands.election_ahead(election_id="parl.2024-07-04", today=dt.date(2024, 1, 1))

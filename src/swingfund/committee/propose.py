@@ -47,7 +47,7 @@ def _election_for(seat: Constituency, result: Result, wanted: str) -> Election |
 
     if wanted:
         return Election.objects.filter(pk=wanted).first()
-    ahead = (Election.objects.filter(poll_date__gt=timezone.now().date(), candidacies__constituency=seat)
+    ahead = (Election.objects.ahead(timezone.now().date()).filter(candidacies__constituency=seat)
              .distinct().order_by("poll_date", "id").first())
     return ahead or result.election
 

@@ -122,11 +122,11 @@ def election_ahead(*, election_id: str, today: dt.date | None = None) -> Electio
     election = Election.objects.filter(pk=election_id).first()
     if election is None:
         raise CandidacyError([ELECTION_UNKNOWN.format(election=election_id)])
+    if Election.objects.ahead(today).filter(pk=election.pk).exists():
+        return election
     if election.poll_date < today:
         raise CandidacyError([ELECTION_PASSED.format(election=election.pk, date=election.poll_date.isoformat())])
-    if Result.objects.filter(election=election).exists():
-        raise CandidacyError([ELECTION_COUNTED.format(election=election.pk)])
-    return election
+    raise CandidacyError([ELECTION_COUNTED.format(election=election.pk)])
 
 
 def seat_find(*, election: Election, seat: str) -> Constituency | None:

@@ -46,6 +46,13 @@ class ElectionKind(models.TextChoices):
     BY_ELECTION = "by", "By-election (one seat)"
 
 
+class ElectionQuerySet(models.QuerySet):
+    def ahead(self, today):
+        """Elections still to come on `today`: polling day not passed (polling day itself counts) and no result
+        imported. The one definition: prospective candidates, the candidate survey and proposals ask this."""
+        return self.filter(poll_date__gte=today).exclude(results__isnull=False)
+
+
 class Election(models.Model):
     """One poll, named by its Democracy Club id (`parl.YYYY-MM-DD`; a by-election by its ballot id,
     `parl.<seat-slug>.by.YYYY-MM-DD`). Notional results (a past election recomputed on newer boundaries) are
@@ -77,6 +84,8 @@ class Election(models.Model):
     parliament_first_met = models.DateField(
         null=True, blank=True, help_text="The day the outgoing parliament first met (a general election's long "
                                          "campaign starts the day after 55 months from it; RPA 1983 s.76ZA).")
+
+    objects = ElectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["poll_date", "id"]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from swingfund.elections.models import Candidacy, CandidacyStatus
+from swingfund.elections.models import Candidacy, CandidacyStatus, Election
 from swingfund.organisations.models import Organisation
 from swingfund.organisations.selectors import organisation_sender
 
@@ -69,7 +69,7 @@ def _check_candidacy(candidacy: Candidacy, *, today: dt.date) -> None:
         raise SurveyRefused(NO_PERSON.format(pk=candidacy.pk))
     if candidacy.status != CandidacyStatus.STANDING:
         raise SurveyRefused(NOT_STANDING.format(name=candidacy.person_name, status=candidacy.get_status_display()))
-    if candidacy.election.poll_date < today:
+    if not Election.objects.ahead(today).filter(pk=candidacy.election_id).exists():
         raise SurveyRefused(ELECTION_PASSED.format(election=candidacy.election_id, date=candidacy.election.poll_date))
 
 

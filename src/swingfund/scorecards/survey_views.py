@@ -82,7 +82,7 @@ def survey_dashboard(request: HttpRequest) -> HttpResponse:
     wanted = request.POST.get("org") or request.GET.get("org")
     org = next((o for o in organisations if o.slug == wanted), organisations[0])
     today = timezone.now().date()
-    elections = list(Election.objects.filter(poll_date__gte=today, candidacies__isnull=False).distinct()
+    elections = list(Election.objects.ahead(today).filter(candidacies__isnull=False).distinct()
                      .order_by("poll_date", "id"))
     known = {e.pk for e in elections}
     default = organisation_defaults(organisation=org).election_id

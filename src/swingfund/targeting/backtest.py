@@ -4,8 +4,7 @@ The target's actual shares by nation (England, Scotland, Wales; every party with
 perfect one (no national error). Everything else is learnt **only from pairs of elections polled before the target**:
 
 * the seat error (and its regional part) is the spread of the projection's misses on those pairs;
-* the settings (the projection method, `projection.PROJECTION_METHODS`, the tails, `forecast.TAILS`, and the shared
-  errors, `forecast.SHARED_OPTIONS`: by region, or by region and contest) are chosen
+* the settings (the projection method, `projection.PROJECTION_METHODS`, and the tails, `forecast.TAILS`) are chosen
   by `settings_choose`: each setting forecasts every earlier pair, with a seat error estimated from the *other*
   earlier pairs (leave one out; where only one earlier pair exists, from that pair itself, and the report says
   so), and the setting with the lowest mean Brier score wins. The report lists which pair chose which setting.
@@ -36,10 +35,8 @@ import numpy as np
 
 from swingfund.targeting.forecast import (
     DEFAULT_METHOD,
-    DEFAULT_SHARED,
     DEFAULT_TAILS,
     SAMPLE_DRAWS,
-    SHARED_OPTIONS,
     TAILS,
     SeatError,
     actual_shares_by_nation,
@@ -47,7 +44,6 @@ from swingfund.targeting.forecast import (
     forecast_sample,
     history_pairs,
     seat_error_estimate,
-    shared_setting,
 )
 from swingfund.targeting.projection import TRANSITION_METHODS, UNIFORM
 from swingfund.targeting.selectors import TargetingError, election_get, seat_arrays
@@ -73,11 +69,9 @@ class Settings:
     tails: str
     chosen_by: str
     pairs: list[dict[str, object]] = field(default_factory=list)
-    shared: str = DEFAULT_SHARED
 
     def as_dict(self) -> dict[str, object]:
-        return {"method": self.method, "tails": self.tails, "shared": self.shared, "chosen_by": self.chosen_by,
-                "pairs": self.pairs}
+        return {"method": self.method, "tails": self.tails, "chosen_by": self.chosen_by, "pairs": self.pairs}
 
 
 @dataclass(frozen=True)
@@ -147,16 +141,15 @@ def _check(baseline_id: str, target_id: str):
 
 
 def settings_choose(*, before, methods: tuple[str, ...] = TRANSITION_METHODS,
-                    tails_options: tuple[str, ...] = TAILS, shared_options: tuple[str, ...] = SHARED_OPTIONS,
-                    seed: int = 2024) -> Settings:
-    """The setting (method, tails, shared errors) with the lowest mean Brier score over the pairs polled before
-    `before` (a date), each pair forecast with a seat error from the other earlier pairs (see the module doc)."""
+                    tails_options: tuple[str, ...] = TAILS, seed: int = 2024) -> Settings:
+    """The setting (method, tails) with the lowest mean Brier score over the pairs polled before `before` (a date),
+    each pair forecast with a seat error from the other earlier pairs (see the module docstring)."""
     pairs = history_pairs(before=before)
     if not pairs:
         return Settings(DEFAULT_METHOD, DEFAULT_TAILS,
                         f"no pair of elections before {before} is imported: the built-in defaults "
-                        f"({DEFAULT_METHOD}, {DEFAULT_TAILS} tails, {DEFAULT_SHARED} shared errors)")
-    scores: dict[tuple[str, str, str], list[float]] = {}
+                        f"({DEFAULT_METHOD}, {DEFAULT_TAILS} tails)")
+    scores: dict[tuple[str, str], list[float]] = {}
     report = []
     for a, b in pairs:
         base, target = seat_arrays(election_id=a), seat_arrays(election_id=b)
@@ -169,20 +162,19 @@ def settings_choose(*, before, methods: tuple[str, ...] = TRANSITION_METHODS,
                 seat_error = seat_error_estimate(before=before, method=method)
                 in_sample = True
             for tails in tails_options:
-                for shared in shared_options:
-                    result = _score(base=base, target=target, seat_error=shared_setting(seat_error, shared),
-                                    method=method, tails=tails, draws=TUNING_DRAWS, seed=seed)
-                    per_pair[(method, tails, shared)] = result.brier
-                    scores.setdefault((method, tails, shared), []).append(result.brier)
+                result = _score(base=base, target=target, seat_error=seat_error, method=method, tails=tails,
+                                draws=TUNING_DRAWS, seed=seed)
+                per_pair[(method, tails)] = result.brier
+                scores.setdefault((method, tails), []).append(result.brier)
         best = min(per_pair, key=per_pair.get)
-        report.append({"pair": f"{a}→{b}", "best": {"method": best[0], "tails": best[1], "shared": best[2]},
-                       "brier": {"/".join(k): round(v, 4) for k, v in per_pair.items()},
+        report.append({"pair": f"{a}→{b}", "best": {"method": best[0], "tails": best[1]},
+                       "brier": {f"{m}/{t}": round(v, 4) for (m, t), v in per_pair.items()},
                        "seat_error_from": "this pair itself (no other earlier pair)" if in_sample
                        else "the other earlier pairs"})
     chosen = min(scores, key=lambda s: float(np.mean(scores[s])))
     names = ", ".join(f"{a}→{b}" for a, b in pairs)
     when = f"the pairs before {before}" if before else "every imported pair"
-    return Settings(chosen[0], chosen[1], f"lowest mean Brier score over {when} ({names})", report, chosen[2])
+    return Settings(chosen[0], chosen[1], f"lowest mean Brier score over {when} ({names})", report)
 
 
 def backtest_run(*, baseline_id: str, target_id: str, tails: str | None = None, method: str | None = None,
@@ -197,7 +189,6 @@ def backtest_run(*, baseline_id: str, target_id: str, tails: str | None = None, 
         method = settings.method if method in (None, AUTO) else method
         tails = settings.tails if tails in (None, AUTO) else tails
     seat_error = seat_error_estimate(before=target_e.poll_date, method=method)
-    seat_error = shared_setting(seat_error, settings.shared if settings else DEFAULT_SHARED)
     base, target = seat_arrays(election_id=baseline_id), seat_arrays(election_id=target_id)
     result = _score(base=base, target=target, seat_error=seat_error, method=method, tails=tails, draws=draws,
                     seed=seed)

@@ -69,22 +69,6 @@ DEFAULT_METHOD = PROPORTIONAL_LOSSES
 backtest of each target chooses again from the pairs before it). A test checks the two agree."""
 DEFAULT_TAILS = "student-t"
 """Tails of a forward forecast, chosen the same way as `DEFAULT_METHOD`."""
-REGION_ONLY = "region"
-REGION_AND_CONTEST = "region+contest"
-SHARED_OPTIONS = (REGION_ONLY, REGION_AND_CONTEST)
-"""The errors seats share beyond the national one: by region only, or by region and by contest (the seat's
-projected winner and runner-up parties: seats fought between the same two parties move together, as tactical
-voting does). A backtest chooses between them like the method and tails (`backtest.settings_choose`)."""
-DEFAULT_SHARED = REGION_AND_CONTEST
-"""The shared errors of a forward forecast, chosen the same way as `DEFAULT_METHOD` (lowest mean Brier score over
-2015→2017, 2017→2019 and 2019 notional→2024)."""
-
-
-def shared_setting(seat_error: SeatError, shared: str) -> SeatError:
-    """The seat error with the contest part (`SeatError.contest_share`) kept, or returned to the seat's own error."""
-    if shared == REGION_AND_CONTEST or not seat_error.contest_share:
-        return seat_error
-    return replace(seat_error, contest_share=0.0)
 NATIONAL_COV_BAD = "National error covariance must be a symmetric positive semi-definite {n}×{n} matrix."
 
 
@@ -112,7 +96,6 @@ class SeatError:
     user_set: bool = False
     margin_factor: float = 1.0  # √(1 − ρ): ρ the correlation of the two leading parties' seat errors in history
     region_share: float = 0.0   # the share of the seat error's variance that a region's seats share (history)
-    contest_share: float = 0.0  # the share that seats of the same contest share, beyond their region (history)
     method: str = DEFAULT_METHOD  # the projection whose misses were measured
 
     def sd(self, change: np.ndarray | float) -> np.ndarray:
@@ -134,11 +117,9 @@ class SeatError:
         return {
             "intercept": round(self.intercept, 5), "slope": round(self.slope, 5), "pooled_sd": round(self.pooled, 5),
             "margin_factor": round(self.margin_factor, 4), "region_share": round(self.region_share, 4),
-            "contest_share": round(self.contest_share, 4),
             "projection": self.method,
             "formula": ("sd = (intercept + slope × |national change of the party's share|) × margin_factor; a share "
-                        "region_share of its variance is shared by every seat of the region, and contest_share by every seat "
-                        "of the same contest (its projected winner and runner-up parties, in that order)"),
+                        "region_share of its variance is shared by every seat of the region"),
             "pairs": [f"{a}→{b}" for a, b in self.pairs], "source": self.source,
             "rows": [{"baseline": r.baseline, "target": r.target, "party": r.carrier,
                       "national_change": round(r.national_change, 4), "rms": round(r.rms, 4), "seats": r.seats}
@@ -191,7 +172,6 @@ class PairResiduals:
     residuals: dict[str, tuple[float, np.ndarray, np.ndarray]]   # carrier → (GB change, residuals, region labels)
     leading: np.ndarray    # seats × 2: residuals of each seat's two projected leaders
     seats: dict[str, np.ndarray] = field(default_factory=dict)   # carrier → baseline seat index of each residual
-    contests: dict[str, np.ndarray] = field(default_factory=dict)   # carrier → contest label of each residual
 
 
 def pair_residuals(*, baseline: SeatArrays, target: SeatArrays, method: str = DEFAULT_METHOD) -> PairResiduals:
@@ -215,10 +195,6 @@ def pair_residuals(*, baseline: SeatArrays, target: SeatArrays, method: str = DE
     regions = np.array(baseline.regions, dtype=object)
     out: dict[str, tuple[float, np.ndarray, np.ndarray]] = {}
     where: dict[str, np.ndarray] = {}
-    contests: dict[str, np.ndarray] = {}
-    top = np.argsort(-np.nan_to_num(projected, nan=-1.0), axis=1)[:, :2]
-    seat_contest = np.array([f"{proj.carrier_names[w]}>{proj.carrier_names[r]}" for w, r in top.tolist()],
-                            dtype=object)
     resid_matrix = np.full((rb.size, kp), np.nan)
     for pc, name in enumerate(proj.carrier_names):
         t = col_t.get(name)
@@ -234,15 +210,13 @@ def pair_residuals(*, baseline: SeatArrays, target: SeatArrays, method: str = DE
         if ok.sum() >= 10:
             out[name] = (float(nat_t[t] - last), resid[ok], regions[rb[ok]])
             where[name] = rb[ok]
-            contests[name] = seat_contest[rb[ok]]
     lead = []
     for row_i, i in enumerate(rb):
         order = np.argsort(-np.nan_to_num(projected[i], nan=-1.0))[:2]
         r = resid_matrix[row_i, order]
         if not np.isnan(r).any():
             lead.append(r)
-    return PairResiduals(baseline.election_id, target.election_id, out, np.array(lead).reshape(-1, 2), where,
-                         contests)
+    return PairResiduals(baseline.election_id, target.election_id, out, np.array(lead).reshape(-1, 2), where)
 
 
 def pair_changes(*, baseline: SeatArrays, target: SeatArrays, method: str = DEFAULT_METHOD) -> list[PairChange]:
@@ -305,7 +279,7 @@ def seat_error_estimate(*, before: date | None = None, method: str = DEFAULT_MET
     """Estimate the seat error from every imported pair of consecutive elections (the later one polled before
     `before`; pairs in `exclude` left out): the misses of the `method` projection given each pair's actual shares."""
     rows: list[PairChange] = []
-    leading, between, contest_between, total = [], 0.0, 0.0, 0.0
+    leading, between, total = [], 0.0, 0.0
     for a, b in history_pairs(before=before):
         if (a, b) in exclude:
             continue
@@ -315,11 +289,6 @@ def seat_error_estimate(*, before: date | None = None, method: str = DEFAULT_MET
             sb, sw = region_variance_share(resid, regions)
             between += sb * resid.size
             total += (sb + sw) * resid.size
-            # the contest's part: the same analysis of variance on what the region leaves (each region's mean out)
-            labels, inv = np.unique(regions.astype(str), return_inverse=True)
-            within = resid - (np.bincount(inv, weights=resid) / np.bincount(inv))[inv]
-            sc, _ = region_variance_share(within, res.contests[carrier])
-            contest_between += sc * resid.size
         leading.append(res.leading)
     if not rows:
         raise ValueError(NO_HISTORY.format(before=f" before {before}" if before else ""))
@@ -327,9 +296,7 @@ def seat_error_estimate(*, before: date | None = None, method: str = DEFAULT_MET
     pairs = np.concatenate(leading)
     rho = float(np.mean(pairs[:, 0] * pairs[:, 1]) / np.sqrt(np.mean(pairs[:, 0] ** 2) * np.mean(pairs[:, 1] ** 2)))
     return replace(fit, margin_factor=float(np.sqrt(max(1.0 - min(rho, 0.0), 1.0))),
-                   region_share=float(between / total) if total > 0 else 0.0,
-                   contest_share=float(min(contest_between, total - between) / total) if total > 0 else 0.0,
-                   method=method)
+                   region_share=float(between / total) if total > 0 else 0.0, method=method)
 
 
 DEFAULT_SEAT_ERROR = SeatError(intercept=0.036, slope=0.10, pooled=0.042)
@@ -399,8 +366,6 @@ class Forecast:
     bloc_x: np.ndarray | None = None    # per seat: bloc population share minus its vote-weighted mean (0: no data)
     bloc_sd: np.ndarray | None = None   # per carrier: sd of the shared bloc-linked slope β_p (`blocterm.py`)
     bloc_note: str = ""
-    contest: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # per seat: contest index
-    contest_sd: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per carrier: sd of the contest error
 
     @property
     def n_seats(self) -> int:
@@ -475,10 +440,8 @@ def forecast_build(
     total_sd = seat_error.sd(row_change)
     total_sd = np.where(seats.speaker_seat[seat], 0.0, total_sd)
     lam = min(max(seat_error.region_share, 0.0), 1.0)
-    kappa = min(max(seat_error.contest_share, 0.0), 1.0 - lam)
-    sd = total_sd * np.sqrt(1.0 - lam - kappa)
+    sd = total_sd * np.sqrt(1.0 - lam)
     region_sd = seat_error.sd(change) * np.sqrt(lam)
-    contest_sd = seat_error.sd(change) * np.sqrt(kappa)
     region_names = sorted(set(seats.regions))
     region = np.array([region_names.index(r) for r in seats.regions], dtype=np.int64)
     bloc_x = bloc_sd = None
@@ -493,17 +456,13 @@ def forecast_build(
     winner, runner_up = top_two(seat=seat, votes=new_votes, n_seats=n)
     wv = np.where(winner >= 0, new_votes[np.maximum(winner, 0)], 0.0)
     rv = np.where(runner_up >= 0, new_votes[np.maximum(runner_up, 0)], 0.0)
-    # the contest of each seat: its projected winner's and runner-up's parties, in that order (k: none)
-    cw = np.where(winner >= 0, carrier[np.maximum(winner, 0)], -1)
-    cr = np.where(runner_up >= 0, carrier[np.maximum(runner_up, 0)], -1)
-    _, contest = np.unique(np.where(cw >= 0, cw, k) * (k + 1) + np.where(cr >= 0, cr, k), return_inverse=True)
     return Forecast(seat=seat, carrier=carrier, centre=centre, sd=sd, valid=valid, winner=winner,
                     runner_up=runner_up, majority=wv - rv, change=change, national_sd=float(national_sd),
                     tails=tails, seat_error=seat_error, frozen=seats.speaker_seat.copy(), names=names,
                     region=region, region_sd=region_sd,
                     national_cov=_cov_for(carrier_names, abbreviations, national_cov, national_sd),
                     projection=projection, carrier_names=carrier_names, bloc_x=bloc_x, bloc_sd=bloc_sd,
-                    bloc_note=bloc_note, contest=contest.reshape(-1).astype(np.int64), contest_sd=contest_sd)
+                    bloc_note=bloc_note)
 
 
 def forecast_subset(forecast: Forecast, seats: np.ndarray) -> tuple[Forecast, np.ndarray]:
@@ -521,7 +480,6 @@ def forecast_subset(forecast: Forecast, seats: np.ndarray) -> tuple[Forecast, np
         valid=forecast.valid[seats], winner=winner, runner_up=runner_up, majority=forecast.majority[seats],
         frozen=forecast.frozen[seats], names=[forecast.names[r] for r in keep],
         region=forecast.region[seats] if forecast.region.size else forecast.region,
-        contest=forecast.contest[seats] if forecast.contest.size else forecast.contest,
         bloc_x=None if forecast.bloc_x is None else forecast.bloc_x[seats]), keep
 
 
@@ -538,44 +496,22 @@ def bloc_draws(forecast: Forecast, rng: np.random.Generator, draws: int) -> np.n
     return beta
 
 
-@dataclass(frozen=True)
-class SharedErrors:
-    """The errors that seats share, per simulation, each drawn once in its own low dimension (float32 rows ×
-    draws; the last row of each is zero, for entries of no party, no candidacy or no contest):
+def shared_offsets(forecast: Forecast, rng: np.random.Generator, draws: int,
+                   rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The errors every seat of a region shares, per simulation: (offsets (G + 1) × draws float32, per entry of
+    `rows` the offset row it takes; the last offset row is zero, for rows of no party or no candidacy).
 
-    * `offsets`: national_p + region_sd_p × z_rp per region and carrier, the row of each entry of `rows` in `key`;
-    * `contest`: contest_sd_p × y_tp per contest (projected winner and runner-up parties) and carrier, the row of
-      each entry in `contest_key`.
-
-    With `volatility` (per draw, the heavy tails' √w) the regional and contest parts are multiplied by it, as the
-    seat error is: a volatile election is volatile in every region and contest; the national part, the polls'
-    error, is not."""
-
-    offsets: np.ndarray
-    key: np.ndarray
-    contest: np.ndarray
-    contest_key: np.ndarray
-
-    def total(self, column: int) -> np.ndarray:
-        """seats × draws: the shared error of the entries `rows[:, column]`."""
-        out = self.offsets[self.key[:, column]]
-        out += self.contest[self.contest_key[:, column]]
-        return out
-
-
-def shared_errors(forecast: Forecast, rng: np.random.Generator, draws: int, rows: np.ndarray,
-                  volatility: np.ndarray | None = None) -> SharedErrors:
-    """Draw the errors that the entries `rows` (seats × candidacies, −1: none) share (see `SharedErrors`)."""
-    k = max(forecast.change.size, 1)
+    Offset of (region r, carrier p) = national_p + region_sd_p × z_rp: one national draw per carrier (correlated by
+    `national_cov`, else independent with `national_sd`), one regional draw per region and carrier."""
+    k = forecast.change.size
     safe = np.maximum(rows, 0)
     car = np.where(rows >= 0, forecast.carrier[safe], -1)
     live = car >= 0
-    seat = forecast.seat[safe]
-    reg = forecast.region[seat] if forecast.region.size else np.zeros(rows.shape, dtype=np.int64)
-    code = np.where(live, reg * k + np.maximum(car, 0), -1)
+    reg = forecast.region[forecast.seat[safe]] if forecast.region.size else np.zeros(rows.shape, dtype=np.int64)
+    code = np.where(live, reg * max(k, 1) + np.maximum(car, 0), -1)
     uniq, inv = np.unique(code[live], return_inverse=True)
     offsets = np.zeros((uniq.size + 1, draws), dtype=np.float32)
-    u_car = uniq % k
+    u_car = uniq % max(k, 1)
     used = np.unique(u_car)
     if forecast.national_cov is not None:
         cov = forecast.national_cov[np.ix_(used, used)]
@@ -586,31 +522,15 @@ def shared_errors(forecast: Forecast, rng: np.random.Generator, draws: int, rows
         nat = rng.standard_normal(size=(used.size, draws), dtype=np.float32) * np.float32(forecast.national_sd)
     else:
         nat = np.zeros((used.size, draws), dtype=np.float32)
-    vol = None if volatility is None else np.asarray(volatility, dtype=np.float32)[None, :]
     rsd = forecast.region_sd[u_car] if forecast.region_sd.size else np.zeros(u_car.size)
     if np.any(rsd > 0):  # the regional draws straight into their rows (no temporary of regions × draws)
         rng.standard_normal(out=offsets[:-1], dtype=np.float32)
         offsets[:-1] *= rsd.astype(np.float32)[:, None]
-        if vol is not None:
-            offsets[:-1] *= vol
     for row, n_row in enumerate(np.searchsorted(used, u_car).tolist()):
         offsets[row] += nat[n_row]
     key = np.full(rows.shape, uniq.size, dtype=np.int64)
     key[live] = inv
-    contest = np.zeros((1, draws), dtype=np.float32)
-    contest_key = np.zeros(rows.shape, dtype=np.int64)
-    if forecast.contest_sd.size and np.any(forecast.contest_sd > 0):
-        con = forecast.contest[seat]
-        c_code = np.where(live, con * k + np.maximum(car, 0), -1)
-        c_uniq, c_inv = np.unique(c_code[live], return_inverse=True)
-        contest = np.zeros((c_uniq.size + 1, draws), dtype=np.float32)
-        rng.standard_normal(out=contest[:-1], dtype=np.float32)
-        contest[:-1] *= forecast.contest_sd[c_uniq % k].astype(np.float32)[:, None]
-        if vol is not None:
-            contest[:-1] *= vol
-        contest_key = np.full(rows.shape, c_uniq.size, dtype=np.int64)
-        contest_key[live] = c_inv
-    return SharedErrors(offsets=offsets, key=key, contest=contest, contest_key=contest_key)
+    return offsets, key
 
 
 def leading_rows(forecast: Forecast, count: int) -> np.ndarray:
@@ -670,10 +590,9 @@ def forecast_sample(forecast: Forecast, *, draws: int = SAMPLE_DRAWS, seed: int 
     few arrays of seats × draws whatever the number of candidacies sampled."""
     rng = np.random.default_rng(seed)
     rows = leading_rows(forecast, SAMPLE_CANDIDATES)
-    scale = _draw_scale(rng, forecast.tails, draws).astype(np.float32)
-    shared = shared_errors(forecast, rng, draws, rows, volatility=scale)
+    offsets, key = shared_offsets(forecast, rng, draws, rows)
     beta = bloc_draws(forecast, rng, draws)
-    scale = scale[None, :]
+    scale = _draw_scale(rng, forecast.tails, draws).astype(np.float32)[None, :]
     valid = forecast.valid.astype(np.float32)[:, None]
     n, columns = rows.shape
     lead = best_other = best = None
@@ -686,8 +605,7 @@ def forecast_sample(forecast: Forecast, *, draws: int = SAMPLE_DRAWS, seed: int 
         votes *= forecast.sd[safe].astype(np.float32)[:, None]
         votes *= scale
         votes += forecast.centre[safe].astype(np.float32)[:, None]
-        votes += shared.offsets[shared.key[:, j]]
-        votes += shared.contest[shared.contest_key[:, j]]
+        votes += offsets[key[:, j]]
         if beta is not None:
             car = np.where(present, forecast.carrier[safe], -1)
             votes += beta[np.where(car >= 0, car, beta.shape[0] - 1)] * forecast.bloc_x.astype(np.float32)[:, None]

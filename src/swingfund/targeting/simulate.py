@@ -94,7 +94,7 @@ def p_pivotal(
     With zero-width ranges, no national error and no seat error, P is exactly 0 or 1: the deterministic test.
     """
     from swingfund.targeting.allocation import bloc_shares, gap_weights
-    from swingfund.targeting.forecast import bloc_draws, leading_rows, shared_errors
+    from swingfund.targeting.forecast import bloc_draws, leading_rows, shared_offsets
 
     if not 1 <= draws <= MAX_DRAWS:
         raise ValueError(DRAWS_OUT_OF_RANGE.format(max=MAX_DRAWS, draws=draws))
@@ -104,16 +104,11 @@ def p_pivotal(
         mult *= a.central if a.width == 0 else rng.uniform(a.low, a.high, size=draws)
     o = assumptions.other_support
     other = np.full(draws, o.central) if o.width == 0 else rng.uniform(o.low, o.high, size=draws)
-    heavy = forecast.tails != "normal"
-    w = assumptions_t_scale(rng, draws) if heavy else None
     rows = leading_rows(forecast, OWN_COMPETITORS)
-    # national, regional and contest errors, shared by seats (the regional and contest parts × √w, as in
-    # `forecast_sample`)
-    shared = shared_errors(forecast, rng, draws, rows, volatility=None if w is None else np.sqrt(w))
+    national, car = shared_offsets(forecast, rng, draws, rows)  # national and regional errors, shared by seats
     beta = bloc_draws(forecast, rng, draws)  # the bloc-linked slope per party, shared by seats (None: no term)
     has_shared = bool(forecast.national_sd > 0 or forecast.national_cov is not None
-                      or (forecast.region_sd.size and np.any(forecast.region_sd > 0))
-                      or (forecast.contest_sd.size and np.any(forecast.contest_sd > 0)))
+                      or (forecast.region_sd.size and np.any(forecast.region_sd > 0)))
     own_mult = None
     if own_ratios is not None and np.size(own_ratios):
         own_mult = np.ones(draws)
@@ -122,7 +117,8 @@ def p_pivotal(
                 own_mult *= x.central if x.width == 0 else rng.uniform(x.low, x.high, size=draws)
         own_mult *= rng.choice(np.asarray(own_ratios, dtype=np.float64), size=draws)
         own_mult = own_mult.astype(np.float32)
-    inv_scale = (1.0 / np.sqrt(w) if heavy else np.ones(draws)).astype(np.float32)
+    heavy = forecast.tails != "normal"
+    inv_scale = (1.0 / np.sqrt(assumptions_t_scale(rng, draws)) if heavy else np.ones(draws)).astype(np.float32)
 
     leader = np.zeros(forecast.centre.size, dtype=bool)
     leader[rows[:, 0][rows[:, 0] >= 0]] = True
@@ -136,7 +132,7 @@ def p_pivotal(
     bcar = np.where(rows >= 0, forecast.carrier[safe], -1)
     bcar = np.where(bcar >= 0, bcar, kk)
     kernel = _PivotalKernel(
-        shared=shared if has_shared else None, rows=rows, beta=beta, bcar=bcar, mult=mult, other=other,
+        national=national if has_shared else None, key=car, beta=beta, bcar=bcar, mult=mult, other=other,
         own_mult=own_mult, inv_scale=inv_scale if heavy else None)
     v = forecast.valid
     s, sd, aa = forecast.centre[safe], forecast.sd[safe], a[safe]
@@ -181,7 +177,7 @@ class _PivotalKernel:
 
     DRAW_CHUNK = 8192
 
-    def __init__(self, *, shared, rows, beta, bcar, mult, other, own_mult, inv_scale) -> None:
+    def __init__(self, *, national, key, beta, bcar, mult, other, own_mult, inv_scale) -> None:
         f32 = np.float32
         draws = mult.size
         inv = np.ones(draws, dtype=f32) if inv_scale is None else inv_scale.astype(f32)
@@ -190,14 +186,11 @@ class _PivotalKernel:
         self.mult = (mult * inv).astype(f32)
         own_other = np.zeros(draws, dtype=f32) if own_mult is not None else (other * inv).astype(f32)
         self.own_mult = self.mult if own_mult is None else (own_mult * inv).astype(f32)
-        offsets = shared.offsets if shared is not None else np.zeros((1, draws), dtype=f32)
-        self.shared = np.multiply(offsets, inv[None, :], dtype=f32)
-        self.shared -= own_other[None, :]   # rows × draws: Q without the bloc-linked and contest parts
-        self.key = shared.key if shared is not None else np.zeros(rows.shape, dtype=np.int64)
-        self.contest = None
-        if shared is not None and shared.contest.shape[0] > 1:
-            self.contest = np.multiply(shared.contest, inv[None, :], dtype=f32)
-            self.contest_key = shared.contest_key
+        rows = (national if national is not None else np.zeros((1, draws), dtype=f32))
+        shared = np.multiply(rows, inv[None, :], dtype=f32)
+        shared -= own_other[None, :]
+        self.shared = shared          # rows × draws: Q without the bloc-linked part
+        self.key = key if national is not None else np.zeros_like(key)
         self.beta, self.bcar = None, bcar
         if beta is not None:  # only the parties that the seats' leading candidacies stand for, scaled
             used, self.bcar = np.unique(bcar, return_inverse=True)
@@ -229,15 +222,11 @@ class _PivotalKernel:
         if bx is None:
             for i, k in enumerate(keys):
                 out[i] = shared[k]
-        else:
-            beta = self.beta[:, d0:d1]
-            for i, (k, c, x) in enumerate(zip(keys, self.bcar[idx, j].tolist(), bx.tolist(), strict=True)):
-                np.multiply(beta[c], x, out=out[i])
-                out[i] += shared[k]
-        if self.contest is not None:
-            contest = self.contest[:, d0:d1]
-            for i, t in enumerate(self.contest_key[idx, j].tolist()):
-                out[i] += contest[t]
+            return out
+        beta = self.beta[:, d0:d1]
+        for i, (k, c, x) in enumerate(zip(keys, self.bcar[idx, j].tolist(), bx.tolist(), strict=True)):
+            np.multiply(beta[c], x, out=out[i])
+            out[i] += shared[k]
         return out
 
     def run(self, *, idx, base, valid, s, sd, a, k_w, k_r, present, bx) -> dict[str, tuple[np.ndarray, np.ndarray]]:

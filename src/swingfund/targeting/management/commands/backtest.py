@@ -44,14 +44,12 @@ class Command(BaseCommand):
             return
         console = Console(file=self.stdout, width=120, color_system=None)
         console.print(f"Backtest {result.baseline} → {result.target} ({len(result.seats)} seats, {result.method} "
-                      f"projection by nation, {result.tails} tails"
-                      + (f", {result.settings.shared} shared errors)" if result.settings else ")"))
+                      f"projection by nation, {result.tails} tails)")
         if result.settings is not None:
             console.print(f"Settings chosen by {result.settings.chosen_by}", markup=False)
             for p in result.settings.pairs:
-                console.print(f"  {p['pair']} chose {p['best']['method']}, {p['best']['tails']} tails, "
-                              f"{p['best']['shared']} shared errors (seat error from {p['seat_error_from']}; "
-                              f"Brier by setting: {p['brier']})", markup=False)
+                console.print(f"  {p['pair']} chose {p['best']['method']}, {p['best']['tails']} tails (seat error "
+                              f"from {p['seat_error_from']}; Brier by setting: {p['brier']})", markup=False)
         console.print(f"Seat error: sd = {result.seat_error.intercept:.4f} + {result.seat_error.slope:.3f} × "
                       f"|national change|, {result.seat_error.source}", markup=False)
         for level, value in result.coverage.items():

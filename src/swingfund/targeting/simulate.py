@@ -175,7 +175,7 @@ class _PivotalKernel:
     * own, competitor j: z = (1 + a_j) B/σ_j × scale − (s_j v/σ_j × scale)/√w − (v/σ_j × scale) Q_j + table
       offset, B/√w the scaled bloc of the draw."""
 
-    DRAW_CHUNK = 8192
+    DRAW_CHUNK = 16_384
 
     def __init__(self, *, national, key, beta, bcar, mult, other, own_mult, inv_scale) -> None:
         f32 = np.float32

@@ -522,12 +522,12 @@ def shared_offsets(forecast: Forecast, rng: np.random.Generator, draws: int,
         nat = rng.standard_normal(size=(used.size, draws), dtype=np.float32) * np.float32(forecast.national_sd)
     else:
         nat = np.zeros((used.size, draws), dtype=np.float32)
-    offsets[:-1] = nat[np.searchsorted(used, u_car)]
     rsd = forecast.region_sd[u_car] if forecast.region_sd.size else np.zeros(u_car.size)
-    if np.any(rsd > 0):
-        z = rng.standard_normal(size=(uniq.size, draws), dtype=np.float32)
-        z *= rsd.astype(np.float32)[:, None]
-        offsets[:-1] += z
+    if np.any(rsd > 0):  # the regional draws straight into their rows (no temporary of regions × draws)
+        rng.standard_normal(out=offsets[:-1], dtype=np.float32)
+        offsets[:-1] *= rsd.astype(np.float32)[:, None]
+    for row, n_row in enumerate(np.searchsorted(used, u_car).tolist()):
+        offsets[row] += nat[n_row]
     key = np.full(rows.shape, uniq.size, dtype=np.int64)
     key[live] = inv
     return offsets, key

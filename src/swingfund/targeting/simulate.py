@@ -128,20 +128,20 @@ def p_pivotal(
     out = {name: np.where(np.isnan(base), np.nan, 0.0) for name in ("swing", "own", "swing_se", "own_se")}
     live = np.flatnonzero(~np.isnan(base) & (rows[:, 1] >= 0))
     safe = np.maximum(rows, 0)
-    kernel = _PivotalKernel(
-        national=national, mult=mult.astype(np.float32), other=other.astype(np.float32), inv_scale=inv_scale,
-        heavy=heavy, has_national=has_shared, beta=beta, own_mult=own_mult)
-    v = forecast.valid
-    s, sd, aa = forecast.centre[safe], forecast.sd[safe], a[safe]
     kk = forecast.bloc_sd.size if forecast.bloc_sd is not None else 0
     bcar = np.where(rows >= 0, forecast.carrier[safe], -1)
     bcar = np.where(bcar >= 0, bcar, kk)
+    kernel = _PivotalKernel(
+        national=national if has_shared else None, key=car, beta=beta, bcar=bcar, mult=mult, other=other,
+        own_mult=own_mult, inv_scale=inv_scale if heavy else None)
+    v = forecast.valid
+    s, sd, aa = forecast.centre[safe], forecast.sd[safe], a[safe]
     bx = forecast.bloc_x if forecast.bloc_x is not None else np.zeros(forecast.n_seats)
     k_w, k_r = gap_weights(a_leader=aa[:, 0], a_challenger=aa[:, 1])
     for start in range(0, live.size, PIVOTAL_SEAT_BLOCK):
         idx = live[start:start + PIVOTAL_SEAT_BLOCK]
-        sums = kernel.run(idx=idx, base=base, valid=v, s=s, sd=sd, a=aa, k_w=k_w, k_r=k_r, car=car,
-                          present=rows >= 0, bcar=bcar, bx=bx)
+        sums = kernel.run(idx=idx, base=base, valid=v, s=s, sd=sd, a=aa, k_w=k_w, k_r=k_r, present=rows >= 0,
+                          bx=bx)
         for name, (total, squares) in sums.items():
             mean = total / draws
             out[name][idx] = mean
@@ -152,18 +152,51 @@ def p_pivotal(
                    draws=draws, seed=seed)
 
 
+ABSENT = 1e12
+"""A competitor that did not stand: its z is set this far above zero, so its factor Φ(z) of the own lens is 1."""
+SIGMA_FLOOR = 1e-3
+"""The smallest seat-error sd, in votes, that z is divided by: with no seat error at all (the deterministic test)
+z is still ±(votes ÷ a thousandth of a vote), far beyond the table; and every |z| stays below 1e13, so it fits
+the integer index of the Φ lookup."""
+
+
 class _PivotalKernel:
     """The inner loop of `p_pivotal`: a block of seats × a chunk of draws at a time, small enough for the CPU cache,
-    in float32 with reused buffers; returns per seat the sum and sum of squares of each lens's conditional P."""
+    in float32 with reused buffers (no array is allocated inside the loop); returns per seat the sum and sum of
+    squares of each lens's conditional P.
 
-    DRAW_CHUNK = 8192
+    Everything shared by the seats is prepared once, in low dimension (a few dozen rows × draws), before the loop:
+    with heavy tails every per-draw quantity is multiplied by the draw's 1/√w there, so that z needs no per-element
+    rescaling; the outside support of the own lens is folded into the rows of shared offsets (it enters every
+    competitor's z as v × (other − offset), and cancels in the swing lens's difference of two offsets). Per seat
+    and draw, in Φ-table units (`_PHI`: z × scale + offset), with Q_j = (offset_j + x β_j − other) / √w:
 
-    def __init__(self, *, national, mult, other, inv_scale, heavy: bool, has_national: bool, beta=None,
-                 own_mult=None) -> None:
-        self.national, self.mult, self.other, self.inv_scale = national, mult, other, inv_scale
-        self.beta, self.own_mult = beta, own_mult
-        self.heavy, self.has_national = heavy, has_national
-        self.draws = mult.size
+    * swing: z = k B/σ × scale − (μ/σ × scale)/√w − (v/σ × scale) (Q_W − Q_R) + table offset, for both ends;
+    * own, competitor j: z = (1 + a_j) B/σ_j × scale − (s_j v/σ_j × scale)/√w − (v/σ_j × scale) Q_j + table
+      offset, B/√w the scaled bloc of the draw."""
+
+    DRAW_CHUNK = 16_384
+
+    def __init__(self, *, national, key, beta, bcar, mult, other, own_mult, inv_scale) -> None:
+        f32 = np.float32
+        draws = mult.size
+        inv = np.ones(draws, dtype=f32) if inv_scale is None else inv_scale.astype(f32)
+        self.heavy = inv_scale is not None
+        self.inv = inv
+        self.mult = (mult * inv).astype(f32)
+        own_other = np.zeros(draws, dtype=f32) if own_mult is not None else (other * inv).astype(f32)
+        self.own_mult = self.mult if own_mult is None else (own_mult * inv).astype(f32)
+        rows = (national if national is not None else np.zeros((1, draws), dtype=f32))
+        shared = np.multiply(rows, inv[None, :], dtype=f32)
+        shared -= own_other[None, :]
+        self.shared = shared          # rows × draws: Q without the bloc-linked part
+        self.key = key if national is not None else np.zeros_like(key)
+        self.beta, self.bcar = None, bcar
+        if beta is not None:  # only the parties that the seats' leading candidacies stand for, scaled
+            used, self.bcar = np.unique(bcar, return_inverse=True)
+            self.bcar = self.bcar.reshape(bcar.shape)
+            self.beta = np.multiply(beta[used], inv[None, :], dtype=f32)
+        self.draws = draws
         self._buffers: dict[tuple[str, tuple[int, int]], np.ndarray] = {}
 
     def buf(self, name: str, shape: tuple[int, int], dtype=np.float32) -> np.ndarray:
@@ -173,105 +206,116 @@ class _PivotalKernel:
         return self._buffers[key]
 
     def phi_into(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
-        """out = Φ(z) where z is already in table units (z × scale + offset); z is overwritten."""
-        np.clip(z, 0, PHI_LEVELS - 1, out=z)
-        index = self.buf("index", z.shape, np.int32)
+        """out = Φ(z) where z is already in table units (z × scale + offset). The index is clipped by `np.take`
+        itself (below 0: Φ = 0, beyond the table: 1); the per-seat coefficients are bounded (`SIGMA_FLOOR`,
+        `ABSENT`) so that z always fits an integer index."""
+        index = self.buf("index", z.shape, np.intp)
         np.copyto(index, z, casting="unsafe")
-        return np.take(_PHI[0], index, out=out)
+        return np.take(_PHI[0], index, out=out, mode="clip")
 
-    def run(self, *, idx, base, valid, s, sd, a, k_w, k_r, car, present, bcar=None,
-            bx=None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    def offsets_into(self, out: np.ndarray, j: int, idx: np.ndarray, bx: np.ndarray | None,
+                     d0: int, d1: int) -> np.ndarray:
+        """out = Q_j for the seats `idx` and draws d0…d1 (see the class docstring), row by row: a gather of a few
+        rows is a plain copy, where `np.take` over a slice of the draws is several times slower."""
+        shared = self.shared[:, d0:d1]
+        keys = self.key[idx, j].tolist()
+        if bx is None:
+            for i, k in enumerate(keys):
+                out[i] = shared[k]
+            return out
+        beta = self.beta[:, d0:d1]
+        for i, (k, c, x) in enumerate(zip(keys, self.bcar[idx, j].tolist(), bx.tolist(), strict=True)):
+            np.multiply(beta[c], x, out=out[i])
+            out[i] += shared[k]
+        return out
+
+    def run(self, *, idx, base, valid, s, sd, a, k_w, k_r, present, bx) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         f32 = np.float32
         _, scale, offset = _PHI
         n = idx.size
         col = (slice(None), None)
         v = valid[idx]
-        base_c = base[idx].astype(f32)[col]
+        b = base[idx]
         sums = {"swing": [np.zeros(n), np.zeros(n)], "own": [np.zeros(n), np.zeros(n)]}
         # per-seat constants, in Φ-table units: z_units = (x / σ) × scale + offset
         sigma = np.sqrt(sd[idx, 0] ** 2 + sd[idx, 1] ** 2) * v
-        inv = (scale / np.maximum(sigma, 1e-30))
-        mu0 = (s[idx, 0] - s[idx, 1]) * v
-        swing_up = (k_w[idx] * inv).astype(f32)[col]     # × bloc
-        swing_down = (-k_r[idx] * inv).astype(f32)[col]  # × bloc
-        swing_mu = (mu0 * inv).astype(f32)[col]
-        swing_nat = (v * inv).astype(f32)[col]
-        has_beta = self.beta is not None
-        swing_bx = (bx[idx] * v * inv).astype(f32)[col] if has_beta else None
+        inv = scale / np.maximum(sigma, SIGMA_FLOOR)
+        swing_up = (k_w[idx] * b * inv).astype(f32)[col]     # × B/√w
+        swing_down = (-k_r[idx] * b * inv).astype(f32)[col]  # × B/√w
+        swing_mu = (-(s[idx, 0] - s[idx, 1]) * v * inv).astype(f32)[col]   # × 1/√w
+        swing_q = (-v * inv).astype(f32)[col]                 # × (Q_W − Q_R)
+        bx_seats = bx[idx].astype(f32) if self.beta is not None and np.any(bx[idx] != 0) else None
         comps = []
         for j in range(OWN_COMPETITORS):
-            inv_c = scale / np.maximum(sd[idx, j] * v, 1e-30)
-            # z = (bloc (1 + a_c) + other × v − s_c v − national_c v) / σ_c
-            comps.append((present[idx, j],
-                          ((1 + a[idx, j]) * inv_c).astype(f32)[col], (v * inv_c).astype(f32)[col],
-                          (s[idx, j] * v * inv_c).astype(f32)[col], car[idx, j],
-                          (bx[idx] * v * inv_c).astype(f32)[col] if has_beta else None,
-                          bcar[idx, j] if has_beta else None))
+            here = present[idx, j]
+            inv_c = scale / np.maximum(sd[idx, j] * v, SIGMA_FLOOR)
+            comps.append(((np.where(here, (1 + a[idx, j]) * b * inv_c, 0.0)).astype(f32)[col],   # × B/√w
+                          (np.where(here, -v * inv_c, 0.0)).astype(f32)[col],                    # × Q_j
+                          (np.where(here, -s[idx, j] * v * inv_c, ABSENT)).astype(f32)[col]))    # × 1/√w
         for d0 in range(0, self.draws, self.DRAW_CHUNK):
             d1 = min(self.draws, d0 + self.DRAW_CHUNK)
             shape = (n, d1 - d0)
-            bloc = self.buf("bloc", shape)
-            np.multiply(base_c, self.mult[None, d0:d1], out=bloc)
-            nat_w = self.national[car[idx, 0], d0:d1] if self.has_national else None
-            # swing: centre of the margin in table units, shared by both ends
+            mult = self.mult[None, d0:d1]
+            inv_w = self.inv[None, d0:d1]
+            q = [self.offsets_into(self.buf(f"q{j}", shape), j, idx, bx_seats, d0, d1)
+                 for j in range(OWN_COMPETITORS)]
+            # swing: the centre of the margin, in table units, shared by both ends
             centre = self.buf("centre", shape)
-            if self.has_national:
-                np.subtract(nat_w, self.national[car[idx, 1], d0:d1], out=centre)
-                centre *= swing_nat
-                centre += swing_mu
+            np.subtract(q[0], q[1], out=centre)
+            centre *= swing_q
+            tmp = self.buf("tmp", shape)
+            if self.heavy:
+                np.multiply(swing_mu, inv_w, out=tmp)
+                centre += tmp
+                centre += f32(offset)
             else:
-                centre[:] = swing_mu
-            if has_beta:
-                term = self.buf("term", shape)
-                np.subtract(self.beta[bcar[idx, 0], d0:d1], self.beta[bcar[idx, 1], d0:d1], out=term)
-                term *= swing_bx
-                centre += term
-            z = self.buf("z", shape)
+                centre += swing_mu + f32(offset)
             up = self.buf("up", shape)
             down = self.buf("down", shape)
-            np.multiply(bloc, swing_up, out=z)
-            z -= centre
-            if self.heavy:
-                z *= self.inv_scale[None, d0:d1]
-            z += f32(offset)
+            z = self.buf("z", shape)
+            np.multiply(swing_up, mult, out=z)
+            z += centre
             self.phi_into(z, up)
-            np.multiply(bloc, swing_down, out=z)
-            z -= centre
-            if self.heavy:
-                z *= self.inv_scale[None, d0:d1]
-            z += f32(offset)
+            np.multiply(swing_down, mult, out=z)
+            z += centre
             self.phi_into(z, down)
             up -= down
             _accumulate(sums["swing"], up)
-            # own
+            # own: the product over the three leading candidacies of Φ(z_j)
             p_own = self.buf("own", shape)
-            p_own.fill(1.0)
-            term = self.buf("term", shape)
-            other = self.other[None, d0:d1]
-            if self.own_mult is not None:  # the evidence scenario: the own candidate polls r × bloc voters
-                np.multiply(base_c, self.own_mult[None, d0:d1], out=bloc)
-                other = np.zeros_like(other)
-            for present_c, bloc_k, v_k, s_k, car_c, bx_k, bcar_c in comps:
-                np.multiply(bloc, bloc_k, out=z)
-                z += other * v_k
-                z -= s_k
-                if self.has_national:
-                    z -= self.national[car_c, d0:d1] * v_k
-                if bx_k is not None:
-                    z -= self.beta[bcar_c, d0:d1] * bx_k
+            own_mult = self.own_mult[None, d0:d1]
+            for j, (bloc_k, q_k, s_k) in enumerate(comps):
+                np.multiply(q[j], q_k, out=z)
+                np.multiply(bloc_k, own_mult, out=tmp)
+                z += tmp
                 if self.heavy:
-                    z *= self.inv_scale[None, d0:d1]
-                z += f32(offset)
-                self.phi_into(z, term)
-                term[~present_c] = 1.0
-                p_own *= term
+                    np.multiply(s_k, inv_w, out=tmp)
+                    z += tmp
+                    z += f32(offset)
+                else:
+                    z += s_k + f32(offset)
+                if j == 0:
+                    self.phi_into(z, p_own)
+                else:
+                    self.phi_into(z, up)
+                    p_own *= up
             _accumulate(sums["own"], p_own)
-        return {name: (t, q) for name, (t, q) in sums.items()}
+        return {name: (t, q2) for name, (t, q2) in sums.items()}
 
 
 def _accumulate(sums: list[np.ndarray], p: np.ndarray) -> None:
-    sums[0] += p.sum(axis=1)  # float32 pairwise sums within a chunk, float64 across chunks
-    sums[1] += np.einsum("ij,ij->i", p, p)
+    """Add each row's sum and sum of squares (BLAS: float32 within a chunk, float64 across chunks)."""
+    sums[0] += p @ _ones(p.shape[1])
+    sums[1] += np.matmul(p[:, None, :], p[:, :, None]).ravel()
+
+
+_ONES: dict[int, np.ndarray] = {}
+
+
+def _ones(n: int) -> np.ndarray:
+    if n not in _ONES:
+        _ONES[n] = np.ones(n, dtype=np.float32)
+    return _ONES[n]
 
 
 def assumptions_t_scale(rng: np.random.Generator, draws: int) -> np.ndarray:

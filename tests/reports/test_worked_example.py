@@ -104,3 +104,32 @@ def test_the_worked_example_names_its_law_and_keeps_nothing(page_html):
     assert not Donation.objects.filter(reference__startswith="illustrative-").exists()
     assert not Grant.objects.filter(bank_reference__startswith="ILLUSTRATIVE-").exists()
     assert not AgentAuthority.objects.exists() and not MaterialCost.objects.exists()
+
+
+PHONE = {"width": 390, "height": 844}
+OFF_SCREEN = """(width) => [...document.querySelectorAll('#worked-example :is(.fig, h2, li)')]
+  .map(e => ({what: e.textContent.trim().slice(0, 40), box: e.getBoundingClientRect()}))
+  .filter(e => e.box.left < 0 || e.box.right > width + 0.5).map(e => e.what)"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_worked_example_reads_on_a_390_px_phone(page_html, browser):
+    """The page as served, with the site's own stylesheet, on a 390 × 844 screen: the worked example is no wider
+    than the screen and every one of its figures is on it."""
+    from pathlib import Path
+
+    import swingfund
+
+    css = (Path(swingfund.__file__).parent / "public" / "static" / "public" / "site.css").read_text()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_content(page_html.replace('<link rel="stylesheet" href="/static/public/site.css">', ""))
+    page.add_style_tag(content=css)
+    card = page.locator("#worked-example")
+    assert card.locator(".fig").count() == len(EXPECTED)
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5
+    assert page.evaluate(OFF_SCREEN, PHONE["width"]) == []
+    assert page.evaluate("document.querySelector('#worked-example').scrollWidth") <= box["width"] + 0.5
+    context.close()

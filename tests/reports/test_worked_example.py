@@ -5,6 +5,7 @@ module; and the scenario is rolled back (nothing of it is kept)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -27,6 +28,7 @@ MONTHS = "January|February|March|April|May|June|July|August|September|October|No
 # £7,500 itemised (Asha £8,000), other donations over £500: £5,000 + £4,000 = £9,000, gifts of £500 or less:
 # £3,000, received £20,000. Schedule 19A: political contributions £0 of £37,270 (grants are not contributions).
 EXPECTED = {
+    "election": "4 July 2024 general election",
     "raised": "£20,000.00",
     "gift_day": "5 May 2024", "period_start": "6 July 2023", "poll_day": "4 July 2024",
     "gift_1": "£8,000.00", "gift_2": "£5,000.00", "gift_3": "£4,000.00", "small_count": "10", "small_gift": "£300.00",
@@ -133,3 +135,12 @@ def test_the_worked_example_reads_on_a_390_px_phone(page_html, browser):
     assert page.evaluate(OFF_SCREEN, PHONE["width"]) == []
     assert page.evaluate("document.querySelector('#worked-example').scrollWidth") <= box["width"] + 0.5
     context.close()
+
+
+def test_the_example_is_built_for_an_election_already_held(official_db):
+    """A gift cannot be received in the future, so for an election still to come the example is the latest general
+    election already held (the official files hold 12 December 2019 and 4 July 2024)."""
+    from swingfund.reports.worked import example_election
+
+    assert example_election(election_id=ELECTION, today=dt.date(2026, 12, 7)) == ELECTION
+    assert example_election(election_id=ELECTION, today=dt.date(2024, 7, 3)) == "parl.2019-12-12"

@@ -16,7 +16,7 @@ from swingfund.organisations.selectors import group_defaults
 from swingfund.reports.charts import gauges_svg
 from swingfund.reports.position import organisation_position
 from swingfund.reports.returns_data import REPORTS
-from swingfund.reports.worked import worked_example
+from swingfund.reports.worked import example_election, worked_example
 
 REPORT_KINDS = tuple(REPORTS)
 
@@ -61,8 +61,11 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
 def _worked(request: HttpRequest, election_id: str):
     """The worked example for the election (built by the real services and rolled back; `reports.worked`), once
     per version of the imported data and the legal figures."""
+    from django.utils import timezone
+
     from swingfund import caching
 
+    election_id = example_election(election_id=election_id, today=timezone.now().date())
     try:
         return caching.result(name="compliance.worked_example", params={"election": election_id},
                               version=caching.data_version("imports", "law"),

@@ -115,6 +115,19 @@ def _name(candidacy) -> str:
     return f"{person} ({candidacy.constituency.name})"
 
 
+def example_election(*, election_id: str, today: dt.date) -> str:
+    """The election the worked example is built for: the one shown when its polling day has passed (a gift cannot
+    be received in the future); else the latest UK general election already held, if one is imported."""
+    from swingfund.elections.models import Election
+
+    shown = Election.objects.filter(pk=election_id, notional=False).values_list("poll_date", flat=True).first()
+    if shown is not None and shown <= today:
+        return election_id
+    held = (Election.objects.filter(id__startswith="parl.", notional=False, poll_date__lte=today)
+            .order_by("-poll_date").values_list("pk", flat=True).first())
+    return held or election_id
+
+
 def worked_example(*, election_id: str) -> WorkedExample:
     """Build the scenario for `election_id`, read every figure back, and roll it all back."""
     example = WorkedExample(election_id=election_id)
@@ -181,7 +194,8 @@ def _build(example: WorkedExample) -> None:
     clean_before = funding.campaign_clean_pence(campaign, on=grant_day)
     grant_threshold = figures.get("candidate_donation_threshold", on=poll)
 
-    step = Step(title=["1. The money raised: ", Fig("raised", money(raised))])
+    step = Step(title=["1. The money raised for the ", Fig("election", election_words(election_id)), ": ",
+                       Fig("raised", money(raised))])
     step.lines.append(["Received on ", Fig("gift_day", day_words(gift_day)), ", inside the regulated period (",
                        Fig("period_start", day_words(start)), " to ", Fig("poll_day", day_words(poll)), "): ",
                        *[p for n, (name, pence) in enumerate(GIFTS)

@@ -93,3 +93,37 @@ def test_the_command_offers_a_grant_and_records_the_agents_refusal(grant, pooled
     assert grant.agent_response == Grant.Response.DECLINED and grant.responded_on == dt.date(2024, 6, 20)
     assert f"back in the fund by reversal #{grant.reversal_id}" in capsys.readouterr().out
     assert selectors.campaign_spendable_pence(pooled) == 150_000
+
+
+def test_the_treasurer_records_the_agents_answer_on_the_dashboard_and_no_one_else_can(grant, pooled, staff_client,
+                                                                                     organisation):
+    """The web form of `funding answer`: the grant's treasurer records "declined on 20 June 2024" and the £1,000
+    approval is reversed by a linked transaction (the fund's £1,500 spendable again); an organiser of the same group,
+    and a bad date, change nothing."""
+    from django.test import Client
+
+    from swingfund.accounts.roles import ORGANISER
+    from swingfund.accounts.services import role_grant
+    from tests.accounts.helpers import sign_in, user_make
+
+    offer(grant)
+    url = f"/funding/grants/{grant.pk}/answer/"
+    assert url in staff_client.get("/funding/dashboard/").content.decode()
+    organiser = user_make("organiser")
+    role_grant(user=organiser, organisation=organisation, role=ORGANISER)
+    client = Client()
+    sign_in(client, organiser)
+    assert client.post(url, {"answer": "declined", "on": "2024-06-20"}).status_code == 403
+    bad = staff_client.post(url, {"answer": "declined", "on": "2024-13-40"}, follow=True).content.decode()
+    assert "Give the agent&#x27;s answer and its date" in bad
+    grant.refresh_from_db()
+    assert (grant.agent_response, grant.reversal_id) == (Grant.Response.OFFERED, None)
+    assert selectors.campaign_spendable_pence(pooled) == 50_000
+    done = staff_client.post(url, {"answer": "declined", "on": "2024-06-20", "note": "refuses support"}, follow=True)
+    assert f"Grant #{grant.pk}: Jo Agent declined it on 2024-06-20." in done.content.decode()
+    grant.refresh_from_db()
+    assert (grant.agent_response, grant.responded_on) == (Grant.Response.DECLINED, dt.date(2024, 6, 20))
+    assert grant.reversal.reverses_id == grant.approval_id and grant.response_note == "refuses support"
+    assert selectors.campaign_spendable_pence(pooled) == 150_000
+    again = staff_client.post(url, {"answer": "accepted", "on": "2024-06-21"}, follow=True).content.decode()
+    assert "was declined by the candidate" in again

@@ -152,3 +152,24 @@ def test_the_over_50_test_is_on_each_donors_total_to_the_candidate(earmarked, ca
     (line,) = notices.notice_for_grant(second).donors
     assert (line["name"], line["amount_pence"], line["total_to_candidate_pence"], line["over_threshold"]) == (
         "Ann Kaur", 3_000, 6_000, True)
+
+
+def test_a_charity_group_cannot_spend_about_a_candidate(pooled, candidacy, organisation):
+    """A charity may not spend to promote or oppose a candidate (Charity Commission CC9): £100 of leaflets about a
+    candidate, well inside the £700 permitted sum (RPA 1983 s.75), is refused, and nothing is written."""
+    from swingfund.funding.models import CandidateSpend
+
+    pooled.organisation = organisation
+    pooled.save(update_fields=["organisation"])
+    fund(pooled, 200_000)
+    group_legal_status_set(organisation=organisation, legal_form="charity", charity_number="1234567")
+    spent_before = ledger.LedgerTransaction.objects.filter(kind="candidate_spend").count()
+    with pytest.raises(ValueError, match=re.escape("is recorded as a charity (no. 1234567)")) as refused:
+        services.candidate_spend_record(campaign=pooled, candidacy=candidacy, kind="leaflet", description="Leaflets",
+                                        amount_pence=10_000, spent_at=GRANT_DAY)
+    assert "CC9" in str(refused.value) and "promote or oppose a candidate" in str(refused.value)
+    assert not CandidateSpend.objects.exists()
+    assert ledger.LedgerTransaction.objects.filter(kind="candidate_spend").count() == spent_before
+    group_legal_status_set(organisation=organisation, legal_form="unincorporated_association")
+    assert services.candidate_spend_record(campaign=pooled, candidacy=candidacy, kind="leaflet",
+                                           description="Leaflets", amount_pence=10_000, spent_at=GRANT_DAY).pk

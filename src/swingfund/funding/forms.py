@@ -54,6 +54,15 @@ class ReferenceForm(forms.Form):
     reference = forms.CharField(max_length=200, help_text="The bank reference of the payment")
 
 
+class GrantAnswerForm(forms.Form):
+    """The election agent's answer to a grant offer, as the treasurer records it (`funding answer` on the CLI)."""
+
+    answer = forms.ChoiceField(choices=[("accepted", "Accepted"), ("declined", "Declined"),
+                                        ("returned", "Returned after payment")])
+    on = forms.DateField(label="Date of the answer", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    note = forms.CharField(max_length=300, required=False)
+
+
 class DonorCheckForm(forms.Form):
     """The treasurer's permissibility check of a held gift's donor."""
 

@@ -19,7 +19,7 @@ from swingfund.compliance.selectors import figure, figure_table
 from swingfund.display import money
 from swingfund.elections.models import Candidacy
 from swingfund.funding import charts, checkpoints, giving, ledger, notices, rules, selectors, services
-from swingfund.funding.forms import DonorCheckForm, OfflineGiftForm, ReferenceForm
+from swingfund.funding.forms import DonorCheckForm, GrantAnswerForm, OfflineGiftForm, ReferenceForm
 from swingfund.funding.models import Campaign, Donation, Grant
 
 NO_DONOR_TO_CHECK = "An anonymous gift cannot be checked: it must be returned."
@@ -241,6 +241,35 @@ def grant_pay(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Grant #{grant.pk} paid.")
     except ValueError as error:
         messages.error(request, str(error))
+    return redirect("funding:dashboard")
+
+
+GRANT_ANSWERS = {"accepted": services.grant_accept, "declined": services.grant_decline,
+                 "returned": services.grant_return}
+ANSWER_RECORDED = "Grant #{id}: {agent} {answer} it on {on}."
+ANSWER_INVALID = "Give the agent's answer and its date: {problems}"
+
+
+@require_POST
+def grant_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agent's answer to a grant offer (accepted, declined, or returned after payment), with its date: the
+    treasurer of the grant's organisation records it. A decline or return reverses the grant in the ledger."""
+    grant = get_object_or_404(Grant.objects.select_related("campaign"), pk=pk)
+    if refused := refusal(request, organisation=grant.campaign.organisation, role=TREASURER):
+        return refused
+    form = GrantAnswerForm(request.POST)
+    if not form.is_valid():
+        problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
+        messages.error(request, ANSWER_INVALID.format(problems=problems))
+        return redirect("funding:dashboard")
+    answer, on = form.cleaned_data["answer"], form.cleaned_data["on"]
+    try:
+        grant = GRANT_ANSWERS[answer](grant=grant, on=on, note=form.cleaned_data["note"])
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("funding:dashboard")
+    messages.success(request, ANSWER_RECORDED.format(id=grant.pk, agent=grant.agent_name, answer=answer,
+                                                     on=on.isoformat()))
     return redirect("funding:dashboard")
 
 

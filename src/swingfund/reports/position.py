@@ -20,10 +20,10 @@ from datetime import date, timedelta
 from django.db.models import Sum
 
 from swingfund.compliance import general
-from swingfund.compliance.checks import WARN_AT_PERCENT
+from swingfund.compliance.checks import WARN_AT_PERCENT, return_due_date
 from swingfund.compliance.limits import Figure
 from swingfund.compliance.models import AgentAuthority, MaterialCost
-from swingfund.compliance.selectors import FigureNotInForce, figure, legal_status_for
+from swingfund.compliance.selectors import FigureNotInForce, figure, figure_table, legal_status_for
 from swingfund.compliance.selectors_general import limits_status, regulated_period_for, seats_per_nation
 from swingfund.compliance.timetables import parse_election_id
 from swingfund.display import money
@@ -206,10 +206,10 @@ def _grants_regime(position: Position, order: list, grants: dict[int, int], gran
     try:
         days = figure("return_impermissible_days", on=on)
         last = grants_qs.order_by("-paid_at").values_list("paid_at", flat=True).first()
-        when = f"; latest grant paid {last.date().isoformat()}, so by {(last.date() + timedelta(days=days.value))}" \
-            if last else ""
+        when = (f"; latest grant paid {last.date().isoformat()}, so by "
+                f"{return_due_date(figures=figure_table(), received_on=last.date()).isoformat()}") if last else ""
         regime.deadline = (f"The candidate's agent checks each donation over the threshold and returns an "
-                           f"impermissible one within {days.display} of receipt{when} ({days.citation}).")
+                           f"impermissible one within {days.display} beginning with receipt{when} ({days.citation}).")
     except FigureNotInForce as exc:
         position.gaps.append(str(exc))
     regime.returns = ("A donation notice for each grant, addressed to the agent it was offered to (Funding → dashboard "

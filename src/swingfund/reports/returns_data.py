@@ -196,7 +196,33 @@ def candidate_spending_report(*, election_id: str, progress: bool = True, organi
             agent_name=auth.agent_name if auth else "", authorised_on=auth.authorised_on if auth else None,
             authorisation_document=auth.document_reference if auth else "",
             ledger_transaction=str(spend.transaction_id)))
+    items += _material_items(group=group, organisation=organisation, progress=progress)
     return candidate_spending_rows(items=items, poll_date=polling)
+
+
+def _material_items(*, group: str, organisation, progress: bool) -> list[CandidateSpendRecord]:
+    """Material (messages, leaflets, share kits) that named, backed or opposed a candidacy standing at `group`,
+    as classified before it went out (`compliance.MaterialCost`, regime "candidate"): s.75 spending about that
+    candidate, in this return like the funding app's own spending about candidates."""
+    from swingfund.compliance.models import MaterialCost, MaterialRegime
+
+    costs = (MaterialCost.objects.filter(regime=MaterialRegime.CANDIDATE, candidacy__election_id=group)
+             .select_related("candidacy__constituency", "candidacy__person", "authority", "organisation")
+             .order_by("incurred_on", "id"))
+    if organisation is not None:
+        costs = costs.filter(organisation=organisation)
+    items = []
+    for cost in _each(costs, progress=progress, total=costs.count(), what="Material about candidates"):
+        seat, auth = cost.candidacy.constituency, cost.authority
+        items.append(CandidateSpendRecord(
+            organisation=str(cost.organisation), candidate_name=_candidate_name(cost.candidacy),
+            constituency_code=seat.gss_code, constituency_name=seat.name, category=EXPENSE_CATEGORY["message"],
+            description=cost.description, amount_pence=cost.amount_pence, incurred_on=cost.incurred_on,
+            paid_on=None, supplier_name=cost.supplier, supplier_address="", agent_authorised=auth is not None,
+            agent_name=auth.agent_name if auth else "", authorised_on=auth.authorised_on if auth else None,
+            authorisation_document=f"{auth.document_name} (sha256 {auth.document_sha256[:12]}…)" if auth else "",
+            ledger_transaction=str(cost.transaction_id or "")))
+    return items
 
 
 def grants_report(*, election_id: str, progress: bool = True, organisation=None) -> Report:

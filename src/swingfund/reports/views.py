@@ -16,6 +16,7 @@ from swingfund.organisations.selectors import group_defaults
 from swingfund.reports.charts import gauges_svg
 from swingfund.reports.position import organisation_position
 from swingfund.reports.returns_data import REPORTS
+from swingfund.reports.worked import example_election, worked_example
 
 REPORT_KINDS = tuple(REPORTS)
 
@@ -52,8 +53,25 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
         position=position,
         regimes=[(regime, mark_safe(gauges_svg(regime.gauges, title=regime.title)) if regime.gauges else "")
                  for regime in position.regimes],
+        worked=_worked(request, election_id),
     )
     return render(request, "reports/index.html", context)
+
+
+def _worked(request: HttpRequest, election_id: str):
+    """The worked example for the election (built by the real services and rolled back; `reports.worked`), once
+    per version of the imported data and the legal figures."""
+    from django.utils import timezone
+
+    from swingfund import caching
+
+    election_id = example_election(election_id=election_id, today=timezone.now().date())
+    try:
+        return caching.result(name="compliance.worked_example", params={"election": election_id},
+                              version=caching.data_version("imports", "law"),
+                              compute=lambda: worked_example(election_id=election_id), request=request)
+    except caching.Refused as refused:
+        return {"unavailable": str(refused)}
 
 
 @administrator_required

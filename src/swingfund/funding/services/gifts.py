@@ -347,8 +347,58 @@ def gift_posting(*, campaign: Campaign, donor: Donor | None, amount_pence: int, 
     )
 
 
+PRE_POLL_TASK = (
+    "Weekly pre-poll donation report, week {week} ({start} to {end}): a gift of {amount} from one source was "
+    "received on {received}, over {threshold}. A registered non-party campaigner whose regulated spending passes a "
+    "reporting threshold reports it to the Electoral Commission by {due}{verify}."
+)
+
+
+def pre_poll_task_open(gift: Donation) -> ComplianceTask | None:
+    """Prompt the weekly pre-poll report a gift calls for: a gift over the individual-report threshold to a pooled
+    campaign for a UK general election, received from dissolution to polling day by a group registered as a
+    non-party campaigner, opens a task due the report's last day (the week from dissolution it fell in, plus the
+    delivery days: `reports.returns.pre_poll_rows` lists the same gifts). None when no report is called for."""
+    from swingfund.compliance.selectors import legal_status_for
+    from swingfund.compliance.timetables import dissolution_date, parse_election_id
+
+    campaign = gift.campaign
+    election = campaign.election
+    if election is None or campaign.mode != GivingMode.POOLED or election.notional:
+        return None
+    built = parse_election_id(election.pk)
+    if built.election_type != "parl" or built.contest_type == "by":
+        return None
+    table, polling, received = figure_table(), election.poll_date, gift.received_at.date()
+    high = table.get("non_party_donation_report_threshold", on=polling)
+    if gift.amount_pence <= high.value:
+        return None
+    status = legal_status_for(campaign.organisation) if campaign.organisation_id else None
+    if status is None or status.non_party_registered_on is None or status.non_party_registered_on > received:
+        return None
+    dissolution = dissolution_date(figures=table, election_id=election.pk)
+    if not dissolution <= received <= polling:
+        return None
+    week = (received - dissolution).days // 7
+    start = dissolution + dt.timedelta(days=7 * week)
+    end = min(start + dt.timedelta(days=6), polling)
+    days = table.get("pre_poll_report_days", on=polling)
+    due = end + dt.timedelta(days=days.value)
+    task, _ = ComplianceTask.objects.get_or_create(
+        kind=ComplianceTask.Kind.PRE_POLL, donation=gift, done_at=None,
+        defaults={"campaign": campaign, "donor": gift.donor, "due_on": due,
+                  "description": PRE_POLL_TASK.format(
+                      week=week + 1, start=start.isoformat(), end=end.isoformat(), amount=money(gift.amount_pence),
+                      received=received.isoformat(), threshold=high.display, due=due.isoformat(),
+                      verify="" if days.verified else " (the 7 days are marked [verify])")[:400],
+                  "citation": f"{high.citation}; {days.citation}"[:400]})
+    return task
+
+
 def gift_tasks_open(gift: Donation, assessment: GiftPosition) -> None:
-    """The organiser's tasks a recorded gift needs: verify or return a held gift, review a suspected split."""
+    """The organiser's tasks a recorded gift needs: verify or return a held gift, review a suspected split, file
+    the weekly pre-poll report it calls for (`pre_poll_task_open`)."""
+    pre_poll_task_open(gift)
     if assessment.held:
         kind = ComplianceTask.Kind.RETURN if assessment.permissible is False else ComplianceTask.Kind.VERIFY
         _task_open(gift, kind=kind, permissible=assessment.permissible, position=assessment)

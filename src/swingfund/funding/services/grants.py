@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from swingfund.committee import chain as record_chain
 from swingfund.committee.content import proposal_hash
-from swingfund.compliance import checks
+from swingfund.compliance import checks, material
 from swingfund.compliance import gifts as law
 from swingfund.compliance.bydate import OutOfTime
 from swingfund.compliance.models import LegalForm
@@ -365,6 +365,10 @@ def candidate_spend_record(*, campaign: Campaign, candidacy: Candidacy, kind: st
     amount_pence = _require_amount(amount_pence)
     moment = _require_aware(spent_at)
     candidate_spend_date_check(candidacy=candidacy, on=moment.date())  # s.75: only within the candidacy
+    status = legal_status_for(campaign.organisation)
+    material.check_charity(legal_form=status.legal_form if status else None,  # CC9: a charity may not, at any sum
+                           charity_number=status.charity_number if status else "",
+                           organisation=str(campaign.organisation), doing=material.CHARITY_CANDIDATE)
     with transaction.atomic():
         ledger.chain_lock()
         spent = CandidateSpend.objects.filter(candidacy=candidacy).aggregate(t=Sum("amount_pence"))["t"] or 0

@@ -63,7 +63,8 @@
     var link = event.target.closest && event.target.closest("svg.hexmap a");
     if (!link) { return; }
     var svg = link.closest("svg.hexmap");
-    var anchor = svg.closest(".chart-scroll") || svg;
+    // between the map's key and the map(s), where a phone shows it on the screen
+    var anchor = svg.closest(".hexmap-maps") || svg.closest(".chart-scroll") || svg;
     var box = anchor.parentNode.querySelector(".hex-figures");
     if (!box) {
       box = document.createElement("p");

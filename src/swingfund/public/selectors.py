@@ -25,7 +25,7 @@ from swingfund.funding.rules import campaign_status
 from swingfund.organisations.models import Organisation
 from swingfund.organisations.selectors import GroupDefaults, group_defaults, organisation_current, organisation_defaults
 from swingfund.targeting.bloc import BlocError, bloc_parse
-from swingfund.targeting.display import LEVERAGE_HREF
+from swingfund.targeting.display import LEVERAGE_HREF, LEVERAGE_NOTE
 from swingfund.targeting.selectors import TargetingError
 from swingfund.targeting.targets import TargetRow, TargetTable, targets_compute
 
@@ -146,7 +146,7 @@ def bloc_estimate(*, election_id: str, code: str, bloc: str) -> BlocEstimate | N
     return BlocEstimate(
         bloc=bloc, row=row, voters_low=voters * low / central, voters_high=voters * high / central,
         vote_low=voters * low / central * a.cohesion.low, vote_high=voters * high / central * a.cohesion.high,
-        notes=table.notes())
+        notes=[n for n in table.notes() if n != LEVERAGE_NOTE])  # the page links to /targets/#leverage instead
 
 
 @dataclass

@@ -18,6 +18,7 @@ LEVERAGE_DEFINITION = (
     "candidate's other support).")
 LEVERAGE_NOTE = f"{LEVERAGE_TERM}: {LEVERAGE_DEFINITION}"
 LEVERAGE_HREF = "/targets/#leverage"
+OWN_LEVERAGE_FIELD = "Own-candidate leverage, as defined under leverage."
 
 
 def votes_text(value: float) -> str:

@@ -271,13 +271,23 @@ def _method_results(*, census_group: bool = True, bloc: str = "") -> str:
                        "sources": sorted(set(FINAL_POLL_SOURCES.values()))},
         "backtest_error": error or "Import the 2015 (BES), 2017, 2019 and 2024 results to run the backtests.",
         "competitive_below": f"{COMPETITIVE_BELOW:g}",
-        "chart": mark_safe(calibration_svg(series=[(f"{b.baseline} → {b.target}", b.reliability_competitive)
+        "chart": mark_safe(calibration_svg(series=[(_backtest_name(b.baseline, b.target), b.reliability_competitive)
                                                    for b in results])),
         "census_group": census_group, "ordinary_c80": next(iter(c80.values()), "—") if len(c80) > 1 else "—",
         "volatile_c80": list(c80.values())[-1] if c80 else "—", "polls": poll_method_context(),
         "own_check": _own_check(bloc) if census_group and bloc else None,
     }
     return render_to_string("targeting/_method_results.html", context)
+
+
+def _backtest_name(baseline: str, target: str) -> str:
+    """A backtest in words: "UK general election 2019, forecast from 2017" (notional results named as such)."""
+    elections = {e.id: e for e in elections_with_results()}
+    before, after = elections.get(baseline), elections.get(target)
+    if before is None or after is None:
+        return f"{target}, forecast from {baseline}"
+    return (f"{after.name}, forecast from {before.poll_date.year}"
+            + (" (notional results on the new boundaries)" if before.notional else ""))
 
 
 OWN_CHECK_WITHIN = 0.10

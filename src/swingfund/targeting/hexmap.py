@@ -82,9 +82,11 @@ def linked_hex_map_html(*, hexes: list[MapHex], values: dict[str, float], titles
         mark = ' stroke="%s" stroke-width="2"' % MARK_COLOUR if h.code in marked else ""
         tab = ' tabindex="-1"' if focusable else ' tabindex="-1" aria-hidden="true"'
         fill = leverage_colour(value) if value is not None else NO_DATA_COLOUR
+        # the inset's copy has no title: tapping it shows the main map's (site.js), and fewer elements to parse
+        backed = " — backed by the group" if h.code in marked else ""
+        tip = f"<title>{escape(title)}{backed}</title>" if focusable else ""
         return (f'<a href="{escape(link(h.code))}"{tab}><use href="#{ref}" class="{cls}{" marked" if mark else ""}" '
-                f'data-code="{escape(h.code)}" x="{x:.1f}" y="{y:.1f}" fill="{fill}"{mark}/>'
-                f"<title>{escape(title)}{' — backed by the group' if h.code in marked else ''}</title></a>")
+                f'data-code="{escape(h.code)}" x="{x:.1f}" y="{y:.1f}" fill="{fill}"{mark}/>{tip}</a>')
 
     ordered = sorted(hexes, key=lambda h: (-h.r, h.q))
     shapes = ['<g stroke="#fff" stroke-width="0.6">',

@@ -62,6 +62,14 @@ def test_hex_map_key_is_above_the_map_and_london_is_on_screen(official_db, live_
         figures.wait_for()
         assert "leverage" in figures.inner_text()
         assert inside_width(page_box(page, ".hex-figures"), width)
+        # London's enlarged hexes are taps too: they show the seat's figures from the main map
+        inset_link = page.locator("#hex-figure svg.hexmap.inset a").first
+        inset_link.scroll_into_view_if_needed()
+        href = inset_link.get_attribute("href")
+        inset_link.dispatch_event("click")
+        seat_title = page.locator(f'#hex-figure svg.hexmap:not(.inset) a[href="{href}"] title').text_content()
+        page.wait_for_function("t => document.querySelector('.hex-figures').textContent.startsWith(t)", arg=seat_title)
+        assert "leverage" in seat_title and page.locator(".hex-figures a").get_attribute("href") == href
     context.close()
 
 

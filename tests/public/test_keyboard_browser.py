@@ -41,7 +41,9 @@ def test_the_hex_map_is_one_tab_stop_and_the_linked_ledger_row_is_highlighted(li
     stops = page.evaluate(f"""() => [...document.querySelectorAll("svg.hexmap, svg.hexmap *")]
         .filter(e => e.matches("{FOCUSABLE}")).length""")
     assert stops == 1
-    assert page.locator("svg.hexmap").get_attribute("tabindex") == "0"
+    # the map is the one stop; London enlarged beside it is a picture only (aria-hidden, no stops)
+    assert page.locator("svg.hexmap:not(.inset)").get_attribute("tabindex") == "0"
+    assert page.locator("svg.hexmap.inset").get_attribute("aria-hidden") == "true"
 
     payment = journey.grant.payment_id
     page.goto(f"{live_server.url}/funding/ledger/#tx-{payment}")

@@ -63,3 +63,41 @@ def test_the_headline_reconciles_card_fees_held_gifts_and_promised_grants_worked
     assert s["held"] == 60_000 and s["promised"] == 20_000 and s["reconciles"]
     assert s["words"] == ("£620 came in; £0.55 went on card fees; £310 went out; £309.45 is held now, of which £600 "
                           "waits until its givers are checked and £200 is promised to candidates, not yet paid.")
+
+
+def test_general_campaign_spending_shows_its_supplier_and_purpose_and_the_hashed_row_is_untouched(world, client):
+    """A general-campaign item (recorded in the spending record, above money) reads on the public ledger page and in
+    its JSON with its supplier and its purpose category — never the treasurer's free-text description — while the
+    hashed transaction is exactly what was posted and the chain still verifies."""
+    import datetime as dt
+
+    from swingfund.compliance.services import group_legal_status_set
+    from swingfund.funding import ledger
+    from swingfund.reports.services import campaign_spending_record
+
+    group_legal_status_set(organisation=world.organisation, legal_form="unincorporated_association")
+    spend = campaign_spending_record(
+        organisation=world.organisation, election="parl.2024-07-04", incurred_on=dt.date(2024, 6, 10),
+        paid_on=dt.date(2024, 6, 12), supplier="Harbour Print Ltd", amount_pence=45_000, category="canvassing",
+        description="door-knocking scripts (note for the treasurer only)")
+    tx = spend.transaction
+    posted = {"description": tx.description, "hash": tx.hash}
+
+    html = client.get("/funding/ledger/").content.decode()
+    row = re.search(rf'<tr id="tx-{tx.pk}">(.*?)</tr>', html, flags=re.S).group(1)
+    what = re.search(r'class="wide what" data-label="What">([^<]*)', row).group(1)
+    assert what.strip() == "General campaign spending: £450 · canvassing or market research from Harbour Print Ltd"
+    assert "door-knocking" not in html  # the free text typed by staff stays off the page
+
+    data = client.get("/funding/ledger.json").json()
+    line = next(t for t in data["transactions"] if t["id"] == tx.pk)
+    assert line["spending"] == {"supplier": "Harbour Print Ltd", "purpose": "canvassing or market research"}
+    assert line["what"] == what.strip()
+    assert line["description"] == "General campaign spending: £450.00"  # built from the structured fields
+    assert not any("spending" in t for t in data["transactions"] if t["kind"] not in ("campaign_spend",
+                                                                                    "candidate_spend"))
+    # the stored, hashed row is what was posted: the words are beside it, not in it
+    tx.refresh_from_db()
+    assert {"description": tx.description, "hash": tx.hash} == posted
+    assert line["hashed"]["description"] == posted["description"] and line["hash"] == posted["hash"]
+    assert ledger.ledger_verify().ok

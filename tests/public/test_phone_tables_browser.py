@@ -43,6 +43,7 @@ def test_key_columns_of_every_main_table_are_on_a_phone_screen(live_server, brow
     # tapping a hex of the map shows its figures above the map, on the screen; tapping it again opens the seat
     page.goto(live_server.url + "/targets/")
     hex_link = page.locator("svg.hexmap a").first
+    hex_link.scroll_into_view_if_needed()  # a visitor taps a hex on the screen (the map is drawn when near it)
     hex_link.dispatch_event("click")
     figures = page.locator(".hex-figures")
     figures.wait_for()

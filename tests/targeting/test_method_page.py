@@ -15,7 +15,7 @@ def test_method_page_shows_backtests_and_calibration_chart(official_db, client):
     assert "parl.2017-06-08 → parl.2019-12-12" in html and "parl.2019-12-12.notional → parl.2024-07-04" in html
     assert 6 <= html.count('class="bin"') <= 20  # a dot per non-empty bin of each backtest's competitive seats
     assert "Wrong calls" in html and "Region counts covered" in html and "chose proportional-losses" in html
-    assert 'style="width:100%;max-width:26rem;height:auto"' in html  # the chart shrinks to a phone's width
+    assert 'style="width:100%;max-width:26rem;height:auto;display:block"' in html  # a phone's width, at most 26rem
     assert "parl.2015-05-07" in html  # the seat error's source: the imported history
     c80 = re.search(r"covered about (\d+)% of\s+seats", html)
     assert c80 and 70 <= int(c80.group(1)) <= 90

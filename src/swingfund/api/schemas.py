@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from swingfund.targeting.display import LEVERAGE_NOTE, OWN_LEVERAGE_FIELD
+
 
 class Problem(Schema):
     detail: str = Field(min_length=1)
@@ -68,8 +70,8 @@ class TargetOut(Schema):
     population: float | None
     bloc_voters: float | None
     bloc_vote: float | None
-    leverage: float | str | None
-    own_leverage: float | str | None
+    leverage: float | str | None = Field(description=LEVERAGE_NOTE)  # the words of /targets/#leverage
+    own_leverage: float | str | None = Field(description=OWN_LEVERAGE_FIELD)
     seed_flag: bool | None
     p_swing: float | None
     p_own: float | None
@@ -98,7 +100,7 @@ class RecommendationOut(Schema):
     candidacy_id: int | None
     reason: str
     majority: int | None
-    leverage: float | None
+    leverage: float | None = Field(description=LEVERAGE_NOTE)
     p_decisive: float | None
     expected_impact: float
 

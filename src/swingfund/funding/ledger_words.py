@@ -5,8 +5,26 @@ promised). Read-only; works on `selectors.public_ledger_rows()` and never touche
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from swingfund.display import money
 from swingfund.funding.models import Account, Campaign, CandidateSpend
+
+
+@dataclass(frozen=True)
+class SpendWords:
+    """What a spending line says beside its amount: the supplier paid and the purpose, in words."""
+
+    supplier: str
+    purpose: str
+
+    def words(self) -> str:
+        return f"{self.purpose} from {self.supplier or 'a supplier not named'}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"supplier": self.supplier, "purpose": self.purpose}
+
 
 # The organisation-wide accounts, named for the people reading the ledger.
 SHARED_WORDS = {
@@ -62,13 +80,22 @@ def account_words(code: str, *, names: dict[str, str], titles: dict[int, str]) -
     return "Other"
 
 
-def ledger_page_rows(rows: list[dict]) -> list[dict]:
+def spending_words(rows: list[dict]) -> dict[int, SpendWords]:
+    """{transaction id: its supplier and purpose} for the spending about candidates among `rows` (this app's
+    `CandidateSpend`). General campaign spending is recorded above money (the reports app): the page that shows
+    the ledger adds its words from there."""
+    spends = CandidateSpend.objects.filter(transaction_id__in=[r["id"] for r in rows if r["kind"] == "candidate_spend"])
+    return {s.transaction_id: SpendWords(supplier=s.supplier, purpose=s.get_kind_display().lower()) for s in spends}
+
+
+def ledger_page_rows(rows: list[dict], *, spending: Mapping[int, SpendWords] | None = None) -> list[dict]:
     """The public rows (oldest first) with plain words added: `what` (the movement in a sentence, with the
     campaign's title, a spend's supplier and purpose category), `lines` ([(plain account, pence)]), `fees_pence`
-    and `balance_pence` (the money the group holds — bank and Stripe — after this transaction)."""
+    and `balance_pence` (the money the group holds — bank and Stripe — after this transaction). `spending` gives
+    the supplier and purpose of spending recorded outside this app, by transaction id (general campaign
+    spending, from the reports app's spending record); without it such a line names neither."""
     names, titles = _names()
-    spends = {s.transaction_id: s for s in CandidateSpend.objects.filter(
-        transaction_id__in=[r["id"] for r in rows if r["kind"] == "candidate_spend"])}
+    spends = {**spending_words(rows), **(spending or {})}
     balance, out = 0, []
     for row in rows:
         entries = row["entries"]
@@ -80,7 +107,7 @@ def ledger_page_rows(rows: list[dict]) -> list[dict]:
             parts.append(account_words(grant["account"], names=names, titles=titles).replace("Grants to", "to", 1))
         spend = spends.get(row["id"])
         if spend is not None:
-            parts.append(f"{spend.get_kind_display().lower()} from {spend.supplier or 'a supplier not named'}")
+            parts.append(spend.words())
         campaign = next((e["account"].split(":")[1] for e in entries if e["account"].startswith("campaign:")), None)
         if campaign is not None and campaign.isdigit():
             parts.append(f"from {titles.get(int(campaign), 'a campaign')}" if row["kind"] in (

@@ -209,6 +209,7 @@ PUBLIC_KINDS = {
     "dispute_won": "Card dispute won: funds reinstated", "grant": "Grant approved", "grant_paid": "Grant paid",
     "candidate_spend": "Spending about a candidate", "reversal": "Correction: reverses an earlier transaction",
     "gift_non_money": "Non-money gift received (at its value)", "political_contribution": "Political contribution made",
+    "campaign_spend": "General campaign spending",
 }
 
 

@@ -3,13 +3,13 @@ from django.urls import path
 import swingfund.urlconverters  # noqa: F401  (registers <id:…>)
 from swingfund.funding import campaign_pages, grant_pages, views
 
+# The ledger's page and JSON are the public app's (`public:ledger`, `public:ledger-json`): they add the spending
+# record's supplier and purpose, which live above money.
 app_name = "funding"
 urlpatterns = [
     path("", views.campaign_list, name="campaigns"),
     path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign"),
-    path("ledger/", views.ledger_page, name="ledger"),
     path("ledger.csv", views.ledger_csv, name="ledger-csv"),
-    path("ledger.json", views.ledger_json, name="ledger-json"),
     path("ledger/checkpoints.json", views.ledger_checkpoints, name="ledger-checkpoints"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/gift/", views.gift_new, name="gift-new"),

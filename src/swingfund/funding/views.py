@@ -18,14 +18,11 @@ from swingfund.compliance.checks import ComplianceRefusal, registration_warning
 from swingfund.compliance.selectors import figure, figure_table
 from swingfund.display import money
 from swingfund.elections.models import Candidacy
-from swingfund.funding import charts, checkpoints, giving, ledger, notices, rules, selectors, services
+from swingfund.funding import charts, checkpoints, giving, notices, rules, selectors, services
 from swingfund.funding.forms import DonorCheckForm, GrantAnswerForm, OfflineGiftForm, ReferenceForm
 from swingfund.funding.models import Campaign, Donation, Grant
 
 NO_DONOR_TO_CHECK = "An anonymous gift cannot be checked: it must be returned."
-PAGE_ROWS = 500
-LEDGER_SOURCE = ("swingfund ledger: append-only, SHA-256 chained; recompute it from this file with "
-                 "`python3 verify_ledger.py ledger.json` (tools/verify_ledger.py), or run `swingfund ledger verify`")
 CSV_COLUMNS = ["id", "posted_at", "kind", "description", "campaign", "giver", "account", "account_name",
                "amount_pence", "amount", "reverses", "prev_hash", "hash"]
 
@@ -66,31 +63,6 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
-def ledger_page(request: HttpRequest) -> HttpResponse:
-    from swingfund.funding import ledger_words
-
-    rows = ledger_words.ledger_page_rows(selectors.public_ledger_rows())
-    totals = selectors.public_ledger_totals(rows)
-    campaigns = [{"campaign": c, "raised": selectors.campaign_raised_pence(c)} for c in Campaign.objects.all()]
-    grants = Grant.objects.select_related("candidacy", "candidacy__constituency")
-    about = {}  # transaction id → the grant it approves or pays: its seat and the committee decision behind it
-    for g in grants:
-        for tx in (g.approval_id, g.payment_id):
-            if tx:
-                about[tx] = {"gss": g.candidacy.constituency.gss_code, "seat": g.candidacy.constituency.name,
-                             "decision": g.decision_id}
-    shown = list(reversed(rows))[:PAGE_ROWS]
-    for row in shown:
-        row["about"] = about.get(row["id"])
-    return render(request, "funding/ledger.html", {
-        "rows": shown, "all_rows": len(rows), "page_rows": PAGE_ROWS,
-        "totals": totals, "campaigns": campaigns, "summary": ledger_words.ledger_summary(rows),
-        "threshold": selectors.public_name_threshold(),
-        "head": rows[-1]["hash"] if rows else "",
-        "chart": mark_safe(charts.money_flow_svg(selectors.cash_series(), title="Money in and out — all campaigns")),
-    })
-
-
 def ledger_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="swingfund-ledger.csv"'
@@ -113,22 +85,6 @@ def ledger_csv(request: HttpRequest) -> HttpResponse:
 def ledger_checkpoints(request: HttpRequest) -> JsonResponse:
     """The signed checkpoints of the ledger (`swingfund ledger checkpoint`), for `ledger verify --against`."""
     return JsonResponse(checkpoints.checkpoints_document(), json_dumps_params={"indent": 1})
-
-
-def ledger_json(request: HttpRequest) -> JsonResponse:
-    """The whole public ledger. Each transaction carries under "hashed" every input of its hash, exactly as hashed
-    (`ledger.hash_document`), and the signed checkpoints travel with it: `tools/verify_ledger.py` recomputes the
-    chain and checks the latest checkpoint from this file alone."""
-    rows = selectors.public_ledger_rows()
-    hashed = ledger.hash_documents()
-    for row in rows:
-        row["posted_at"] = row["posted_at"].isoformat()
-        row["hashed"] = hashed[row["id"]]
-    return JsonResponse({"format": ledger.EXPORT_FORMAT, "hash": ledger.HASH_RULE, "genesis_hash": ledger.GENESIS_HASH,
-                         "transactions": rows, "totals": selectors.public_ledger_totals(rows),
-                         "campaigns": {c.slug: selectors.campaign_raised_pence(c) for c in Campaign.objects.all()},
-                         "checkpoints": checkpoints.checkpoints_document(), "source": LEDGER_SOURCE},
-                        json_dumps_params={"indent": 1})
 
 
 def _treasurer_campaigns(request: HttpRequest):

@@ -17,6 +17,7 @@ from swingfund.public import selectors
 from swingfund.public.views import RECOMMENDATIONS_TOP
 from swingfund.scorecards.models import Evidence
 from swingfund.scorecards.selectors import current_versions, stances_by_person
+from swingfund.targeting.display import LEVERAGE_NOTE, OWN_LEVERAGE_FIELD
 
 FORMATS = ("csv", "json")
 SOURCE_TARGETS = "swingfund targeting over the official results and census files (see `sources`)"
@@ -63,7 +64,8 @@ def targets(request: HttpRequest, fmt: str) -> HttpResponse:
     columns = ["code", "name", "region", "nation", "mp", "party", "majority", "population", "bloc_voters",
                "bloc_vote", "leverage", "own_leverage", "seed_flag", "p_swing", "p_own", "has_data"]
     return _respond(fmt=fmt, name=f"targets-{election}", columns=columns, rows=rows,
-                    meta={**meta, "source": SOURCE_TARGETS})
+                    meta={**meta, "source": SOURCE_TARGETS,
+                          "fields": {"leverage": LEVERAGE_NOTE, "own_leverage": OWN_LEVERAGE_FIELD}})
 
 
 def recommendations(request: HttpRequest, fmt: str) -> HttpResponse:

@@ -25,6 +25,7 @@ from swingfund.funding.rules import campaign_status
 from swingfund.organisations.models import Organisation
 from swingfund.organisations.selectors import GroupDefaults, group_defaults, organisation_current, organisation_defaults
 from swingfund.targeting.bloc import BlocError, bloc_parse
+from swingfund.targeting.display import LEVERAGE_HREF, LEVERAGE_NOTE
 from swingfund.targeting.selectors import TargetingError
 from swingfund.targeting.targets import TargetRow, TargetTable, targets_compute
 
@@ -145,7 +146,7 @@ def bloc_estimate(*, election_id: str, code: str, bloc: str) -> BlocEstimate | N
     return BlocEstimate(
         bloc=bloc, row=row, voters_low=voters * low / central, voters_high=voters * high / central,
         vote_low=voters * low / central * a.cohesion.low, vote_high=voters * high / central * a.cohesion.high,
-        notes=table.notes())
+        notes=[n for n in table.notes() if n != LEVERAGE_NOTE])  # the page links to /targets/#leverage instead
 
 
 @dataclass
@@ -235,7 +236,7 @@ def backed_map_svg(*, election_id: str, bloc: str, organisation: Organisation) -
 
     from swingfund.display import money
     from swingfund.targeting.charts import ChartError, hexjson_path
-    from swingfund.targeting.hexmap import linked_hex_map_svg, map_hexes_load
+    from swingfund.targeting.hexmap import linked_hex_map_html, map_hexes_load
 
     if not bloc:
         return ""
@@ -254,8 +255,9 @@ def backed_map_svg(*, election_id: str, bloc: str, organisation: Organisation) -
         extra = (f"; we gave {money(backed.proposal.amount_pence)} to {backed.proposal.candidacy.person_name}"
                  if backed else "")
         titles[r.code] = f"{r.name}: leverage {r.leverage:.1f}{extra}"
-    return linked_hex_map_svg(hexes=hexes, values={r.code: r.leverage for r in rows}, titles=titles,
-                              link=lambda code: reverse("public:seat", args=[code]), marked=set(grants))
+    return linked_hex_map_html(hexes=hexes, values={r.code: r.leverage for r in rows}, titles=titles,
+                               link=lambda code: reverse("public:seat", args=[code]), marked=set(grants),
+                               legend_title="Leverage", legend_href=LEVERAGE_HREF)
 
 
 @dataclass

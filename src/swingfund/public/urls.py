@@ -1,6 +1,6 @@
 from django.urls import path
 
-from swingfund.public import downloads, privacy, views, workspace
+from swingfund.public import downloads, ledger, privacy, views, workspace
 from swingfund.scorecards import survey_views
 
 app_name = "public"
@@ -12,6 +12,8 @@ urlpatterns = [
     path("seats/<str:gss_code>/", views.seat, name="seat"),
     path("decisions/<int:pk>/", views.decision, name="decision"),
     path("recommendations/", views.recommendations, name="recommendations"),
+    path("funding/ledger/", ledger.ledger_page, name="ledger"),
+    path("funding/ledger.json", ledger.ledger_json, name="ledger-json"),
     path("downloads/targets.<str:fmt>", downloads.targets, name="targets-download"),
     path("downloads/recommendations.<str:fmt>", downloads.recommendations, name="recommendations-download"),
     path("downloads/decisions.<str:fmt>", downloads.decisions, name="decisions-download"),

@@ -19,6 +19,7 @@ from swingfund.elections.errors import LookupFailure
 from swingfund.elections.models import Constituency, Result
 from swingfund.public import selectors
 from swingfund.scorecards.models import StatementVersion
+from swingfund.targeting.display import LEVERAGE_NOTE
 
 RECOMMENDATIONS_TOP = 25
 # What a visitor reads when the box cannot find a seat: plain words and a way on (an example, as a link, that works).
@@ -150,7 +151,8 @@ def recommendations(request: HttpRequest) -> HttpResponse:
                                                                 "lens": lens, "top": top}, status=400)
     return render(request, "public/recommendations.html", {
         "map": mark_safe(selectors.backed_map_svg(election_id=election, bloc=bloc, organisation=org)),  # escaped
-        "org": org, "rows": rows, "notes": notes, "bloc": bloc, "lens": lens, "top": top, "election": election,
+        "org": org, "rows": rows, "bloc": bloc, "lens": lens, "top": top, "election": election,
+        "notes": [n for n in notes if n != LEVERAGE_NOTE],  # defined once: the page links to /targets/#leverage
         "backed": sum(1 for r in rows if r.recommendation.action == "back"),
         "decided": sum(1 for r in rows if r.decision is not None),
         "rejected": sum(1 for r in rows if r.decision is not None and r.decision.outcome == "rejected"),

@@ -3,9 +3,11 @@ limits (`swingfund.compliance.general`) compute on."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from swingfund.compliance.general import Item
+from swingfund.funding.ledger_words import SpendWords
 from swingfund.reports.models import CampaignSpend
 
 
@@ -15,6 +17,15 @@ def campaign_spends(*, organisation, election_id: str, start: date, end: date):
                                          incurred_on__gte=start, incurred_on__lte=end)
             .select_related("targets_party", "transaction").prefetch_related("constituencies")
             .order_by("incurred_on", "id"))
+
+
+def spending_words(*, transaction_ids: Iterable[int]) -> dict[int, SpendWords]:
+    """{ledger transaction id: its supplier and purpose category} for the general-campaign items paid by those
+    transactions: what the public ledger says beside "General campaign spending" (structured fields only: the
+    supplier's name and the category of regulated activity, never the item's free-text description)."""
+    spends = CampaignSpend.objects.filter(transaction_id__in=list(transaction_ids))
+    return {s.transaction_id: SpendWords(supplier=s.supplier, purpose=s.get_category_display().lower())
+            for s in spends}
 
 
 def as_item(spend: CampaignSpend) -> Item:

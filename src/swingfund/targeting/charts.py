@@ -76,12 +76,16 @@ def leverage_colour(value: float | None) -> str:
     return LEVERAGE_COLOURS[-1]
 
 
+def legend_items() -> list[tuple[str, str]]:
+    """The colour classes of leverage as (label, colour), lowest first, then no data."""
+    labels = ["< 0.25", "0.25–0.5", "0.5–1", "1–2", "2–4", "≥ 4", "no data"]
+    return list(zip(labels, [*LEVERAGE_COLOURS, NO_DATA_COLOUR], strict=True))
+
+
 def _legend(x: float, y: float) -> list[str]:
     out = [f'<g class="legend" font-size="11" transform="translate({x:.1f},{y:.1f})">',
-           '<text x="0" y="-20" font-weight="600">Leverage</text>',
-           '<text x="0" y="-6">(bloc vote ÷ majority)</text>']
-    labels = ["< 0.25", "0.25–0.5", "0.5–1", "1–2", "2–4", "≥ 4", "no data"]
-    for i, (label, colour) in enumerate(zip(labels, [*LEVERAGE_COLOURS, NO_DATA_COLOUR], strict=True)):
+           '<text x="0" y="-6" font-weight="600">Leverage</text>']
+    for i, (label, colour) in enumerate(legend_items()):
         out.append(f'<rect x="0" y="{i * 16}" width="14" height="12" fill="{colour}" stroke="#666" '
                    f'stroke-width="0.5"/><text x="20" y="{i * 16 + 10}">{escape(label)}</text>')
     out.append("</g>")

@@ -22,6 +22,7 @@ from swingfund.targeting.adults import bloc_adult_ratio, older_census_notes
 from swingfund.targeting.allocation import allocation_parse
 from swingfund.targeting.allocation import describe as allocation_describe
 from swingfund.targeting.bloc import Assumption, Assumptions, Bloc, bloc_validate
+from swingfund.targeting.display import LEVERAGE_NOTE
 from swingfund.targeting.forecast import (
     DEFAULT_METHOD,
     DEFAULT_TAILS,
@@ -253,8 +254,8 @@ class TargetTable:
         if self.projection:
             lines.append(f"Majorities projected by {self.projection}.")
         lines += self._poll_notes()
-        lines.append("Leverage = bloc voters ÷ majority (the foundation's measure); cohesive leverage = cohesive bloc "
-                     "vote ÷ majority. Seed criteria: population, bloc voters, cohesive bloc vote each > majority "
+        lines.append(LEVERAGE_NOTE)
+        lines.append("Seed criteria: population, bloc voters, cohesive bloc vote each > majority "
                      f"({', '.join(f'{k} {v}' for k, v in self.criteria_counts().items())} seats).")
         if self.seat_error is not None:
             se = self.seat_error

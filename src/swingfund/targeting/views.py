@@ -15,9 +15,17 @@ from swingfund.display import money
 from swingfund.organisations.selectors import group_defaults
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.charts import HEX_CREDIT, ChartError, hexjson_path, leverage_bars_svg
-from swingfund.targeting.display import leverage_text, mp_text, probability_text, votes_text
+from swingfund.targeting.display import (
+    LEVERAGE_DEFINITION,
+    LEVERAGE_NOTE,
+    LEVERAGE_TERM,
+    leverage_text,
+    mp_text,
+    probability_text,
+    votes_text,
+)
 from swingfund.targeting.forms import TargetsForm
-from swingfund.targeting.hexmap import linked_hex_map_svg, map_hexes_load
+from swingfund.targeting.hexmap import linked_hex_map_html, map_hexes_load
 from swingfund.targeting.selectors import TargetingError, elections_with_results
 from swingfund.targeting.simulate import DEFAULT_DRAWS, DEFAULT_SEED
 from swingfund.targeting.swing import SwingError
@@ -31,6 +39,8 @@ ANONYMOUS_MAX_DRAWS = DEFAULT_DRAWS
 ANONYMOUS_DRAWS = "Without signing in, a run takes at most {limit:,} draws."
 # The data a target table is computed from (`caching.data_version`): a new or repeated import changes it.
 DATA_SCOPES = ("imports",)
+# The page's glossary: leverage defined once, in the words of `display.LEVERAGE_DEFINITION`.
+GLOSSARY = {"leverage_term": LEVERAGE_TERM, "leverage_definition": LEVERAGE_DEFINITION}
 NO_ELECTIONS = "No election results are imported yet: run `swingfund data import PATH…` (or `swingfund demo`)."
 
 
@@ -40,7 +50,7 @@ def targets_page(request: HttpRequest) -> HttpResponse:
     for the same query and data."""
     elections = [e.id for e in elections_with_results()]
     if not elections:
-        return render(request, "targeting/targets.html", {"error": NO_ELECTIONS}, status=200)
+        return render(request, "targeting/targets.html", {"error": NO_ELECTIONS, **GLOSSARY}, status=200)
     group = group_defaults(host=request.get_host())
     default_election = group.election_id if group.election_id in elections else elections[0]
     if "bloc" not in request.GET and not group.has_census_bloc:
@@ -52,7 +62,7 @@ def targets_page(request: HttpRequest) -> HttpResponse:
     params.setdefault("draws", str(DEFAULT_DRAWS))
     params.setdefault("seed", str(DEFAULT_SEED))
     form = TargetsForm(params, elections=elections)
-    context: dict[str, object] = {"form": form}
+    context: dict[str, object] = {"form": form, **GLOSSARY}
     if not form.is_valid():
         return render(request, "targeting/targets.html", context, status=400)
     d = form.cleaned_data
@@ -144,7 +154,8 @@ def _table_context(table: TargetTable, *, region: str, all_rows: bool = False) -
         titles = {r.code: (f"{r.name}: leverage {leverage_text(r.leverage)}, bloc voters {votes_text(r.bloc_voters)}"
                            f", majority {votes_text(r.majority)}, P(decisive) {probability_text(r.p_swing)}")
                   for r in rows}
-        hexmap = linked_hex_map_svg(hexes=hexes, values=values, titles=titles, link=_seat_url)
+        hexmap = linked_hex_map_html(hexes=hexes, values=values, titles=titles, link=_seat_url,
+                                     legend_title="Cohesive leverage", legend_href="#leverage")
     except ChartError as exc:
         hex_error = str(exc)
     display = [{
@@ -169,7 +180,8 @@ def _table_context(table: TargetTable, *, region: str, all_rows: bool = False) -
     return {"table": table, "rows": display, "paged": paged, "total_rows": total,
             "regions": table.regions(), "region": region,
             "bar_chart": mark_safe(bars), "hex_map": mark_safe(hexmap), "hex_error": hex_error,
-            "hex_credit": HEX_CREDIT, "notes": table.notes(), "bar_seats": len(top)}
+            "hex_credit": HEX_CREDIT, "bar_seats": len(top),
+            "notes": [line for line in table.notes() if line != LEVERAGE_NOTE]}  # defined once: the glossary
 
 
 def _value_text(r: TargetRow) -> str:
@@ -259,13 +271,23 @@ def _method_results(*, census_group: bool = True, bloc: str = "") -> str:
                        "sources": sorted(set(FINAL_POLL_SOURCES.values()))},
         "backtest_error": error or "Import the 2015 (BES), 2017, 2019 and 2024 results to run the backtests.",
         "competitive_below": f"{COMPETITIVE_BELOW:g}",
-        "chart": mark_safe(calibration_svg(series=[(f"{b.baseline} → {b.target}", b.reliability_competitive)
+        "chart": mark_safe(calibration_svg(series=[(_backtest_name(b.baseline, b.target), b.reliability_competitive)
                                                    for b in results])),
         "census_group": census_group, "ordinary_c80": next(iter(c80.values()), "—") if len(c80) > 1 else "—",
         "volatile_c80": list(c80.values())[-1] if c80 else "—", "polls": poll_method_context(),
         "own_check": _own_check(bloc) if census_group and bloc else None,
     }
     return render_to_string("targeting/_method_results.html", context)
+
+
+def _backtest_name(baseline: str, target: str) -> str:
+    """A backtest in words: "UK general election 2019, forecast from 2017" (notional results named as such)."""
+    elections = {e.id: e for e in elections_with_results()}
+    before, after = elections.get(baseline), elections.get(target)
+    if before is None or after is None:
+        return f"{target}, forecast from {baseline}"
+    return (f"{after.name}, forecast from {before.poll_date.year}"
+            + (" (notional results on the new boundaries)" if before.notional else ""))
 
 
 OWN_CHECK_WITHIN = 0.10

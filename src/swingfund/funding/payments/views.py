@@ -114,7 +114,7 @@ def checkout_thanks(request: HttpRequest, campaign_slug: str) -> HttpResponse:
         group = organisation_defaults(organisation=campaign.organisation or getattr(request, "organisation", None))
         receipt = receipt_for(donation=donation, group_name=group.legal_name or group.name,
                               group_address=group.address)
-    ledger_line = (f"{reverse('funding:ledger')}#tx-{receipt.ledger_tx}" if receipt and receipt.ledger_tx else "")
+    ledger_line = (f"{reverse('public:ledger')}#tx-{receipt.ledger_tx}" if receipt and receipt.ledger_tx else "")
     if request.GET.get("format") == "json":  # the thanks page polls this until the payment is confirmed
         return JsonResponse({"confirmed": donation is not None,
                              "amount": money(donation.amount_pence) if donation else ""})

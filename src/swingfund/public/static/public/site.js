@@ -47,11 +47,14 @@
   }
 
   function run() {
-    document.querySelectorAll("main svg").forEach(keepChartTextReadable);
+    // The hex maps are laid out for their screen by the stylesheet (and drawn only when they near the screen:
+    // content-visibility); measuring them here would lay them out at load, so they are left alone.
+    document.querySelectorAll("main svg:not(.hexmap)").forEach(keepChartTextReadable);
     // Only the boxes that can scroll sideways (tables, charts, cards, code): asking every element of a long page
     // for its computed style cost /targets/ a third of a second of main-thread time.
     document.querySelectorAll("main table, main .chart-scroll, main .scroll, main .chart, main .card, main pre")
       .forEach(function (el) {
+      if (el.querySelector(".hexmap-block")) { return; }  // fits its box by design; not measured (see above)
       var o = getComputedStyle(el).overflowX;
       if (o === "auto" || o === "scroll") { focusableWhenScrolling(el); }
     });
@@ -63,7 +66,8 @@
     var link = event.target.closest && event.target.closest("svg.hexmap a");
     if (!link) { return; }
     var svg = link.closest("svg.hexmap");
-    var anchor = svg.closest(".chart-scroll") || svg;
+    // between the map's key and the map(s), where a phone shows it on the screen
+    var anchor = svg.closest(".hexmap-maps") || svg.closest(".chart-scroll") || svg;
     var box = anchor.parentNode.querySelector(".hex-figures");
     if (!box) {
       box = document.createElement("p");
@@ -74,7 +78,9 @@
     var href = link.getAttribute("href");
     if (box.getAttribute("data-href") === href) { return; }
     event.preventDefault();
-    var title = link.querySelector("title");
+    // the inset's hexes carry no title of their own: their seat's figures are on the main map's hex
+    var title = link.querySelector("title") ||
+      document.querySelector('svg.hexmap a[href="' + href + '"] title');
     box.textContent = (title ? title.textContent : "") + " ";
     var open = document.createElement("a");
     open.href = href;

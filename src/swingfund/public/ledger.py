@@ -1,0 +1,70 @@
+"""The public ledger's page and JSON (`/funding/ledger/`, `/funding/ledger.json`). They live above money and the
+spending record because a line of general campaign spending is said with its supplier and purpose, which the
+spending record (reports) holds and the ledger (funding) cannot read. Read-only: the stored, hashed transactions are
+shown as they are; the words beside them are added here."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from swingfund.funding import charts, checkpoints, ledger, ledger_words, selectors
+from swingfund.funding.models import Campaign, Grant
+from swingfund.reports.selectors import spending_words
+
+PAGE_ROWS = 500
+LEDGER_SOURCE = ("swingfund ledger: append-only, SHA-256 chained; recompute it from this file with "
+                 "`python3 verify_ledger.py ledger.json` (tools/verify_ledger.py), or run `swingfund ledger verify`")
+
+
+def _spending(rows: list[dict]) -> dict[int, ledger_words.SpendWords]:
+    """Supplier and purpose of every spending line among `rows`: about candidates (funding) and general (reports)."""
+    general = spending_words(transaction_ids=[r["id"] for r in rows if r["kind"] == "campaign_spend"])
+    return {**ledger_words.spending_words(rows), **general}
+
+
+def ledger_page(request: HttpRequest) -> HttpResponse:
+    rows = selectors.public_ledger_rows()
+    rows = ledger_words.ledger_page_rows(rows, spending=_spending(rows))
+    totals = selectors.public_ledger_totals(rows)
+    campaigns = [{"campaign": c, "raised": selectors.campaign_raised_pence(c)} for c in Campaign.objects.all()]
+    grants = Grant.objects.select_related("candidacy", "candidacy__constituency")
+    about = {}  # transaction id → the grant it approves or pays: its seat and the committee decision behind it
+    for g in grants:
+        for tx in (g.approval_id, g.payment_id):
+            if tx:
+                about[tx] = {"gss": g.candidacy.constituency.gss_code, "seat": g.candidacy.constituency.name,
+                             "decision": g.decision_id}
+    shown = list(reversed(rows))[:PAGE_ROWS]
+    for row in shown:
+        row["about"] = about.get(row["id"])
+    return render(request, "public/ledger.html", {
+        "rows": shown, "all_rows": len(rows), "page_rows": PAGE_ROWS,
+        "totals": totals, "campaigns": campaigns, "summary": ledger_words.ledger_summary(rows),
+        "threshold": selectors.public_name_threshold(),
+        "head": rows[-1]["hash"] if rows else "",
+        "chart": mark_safe(charts.money_flow_svg(selectors.cash_series(), title="Money in and out — all campaigns")),
+    })
+
+
+def ledger_json(request: HttpRequest) -> JsonResponse:
+    """The whole public ledger. Each transaction carries under "hashed" every input of its hash, exactly as hashed
+    (`ledger.hash_document`), and the signed checkpoints travel with it: `tools/verify_ledger.py` recomputes the
+    chain and checks the latest checkpoint from this file alone. Beside them, outside the hash: "what", the line in
+    plain words, and for spending its "spending" (supplier and purpose)."""
+    rows = selectors.public_ledger_rows()
+    hashed = ledger.hash_documents()
+    spending = _spending(rows)
+    words = {r["id"]: r["what"] for r in ledger_words.ledger_page_rows(rows, spending=spending)}
+    for row in rows:
+        row["posted_at"] = row["posted_at"].isoformat()
+        row["hashed"] = hashed[row["id"]]
+        row["what"] = words[row["id"]]
+        if row["id"] in spending:
+            row["spending"] = spending[row["id"]].as_dict()
+    return JsonResponse({"format": ledger.EXPORT_FORMAT, "hash": ledger.HASH_RULE, "genesis_hash": ledger.GENESIS_HASH,
+                         "transactions": rows, "totals": selectors.public_ledger_totals(rows),
+                         "campaigns": {c.slug: selectors.campaign_raised_pence(c) for c in Campaign.objects.all()},
+                         "checkpoints": checkpoints.checkpoints_document(), "source": LEDGER_SOURCE},
+                        json_dumps_params={"indent": 1})

@@ -48,6 +48,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashes():
+    """Users made inside the test process get MD5 hashes, not Django's 1,000,000-round PBKDF2 (a quarter of a
+    second each; the demo's committee alone makes three). Commands run as subprocesses (the from-scratch, set-up and
+    serve tests) keep the real settings, so the production hasher is still what they exercise."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def cache_forgotten():
     """Each test starts with nothing cached (swingfund/caching.py): no result or page in this process's memory, and

@@ -197,3 +197,22 @@ def test_a_call_asking_for_a_result_too_large_to_keep_is_computed_each_time():
     sample(1)
     sample(1)
     assert calls == [True, True, False]
+
+
+def test_a_shared_cache_that_refuses_a_read_or_a_write_is_a_miss_not_a_failure(official_db, monkeypatch, caplog):
+    """SQLite answers "database table is locked" to a crowd of threads writing the cache table at once: the page
+    is still served, computed once, and kept in this process; the refusal is logged."""
+    from django.db import OperationalError
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database table is locked: swingfund_cache")
+
+    monkeypatch.setattr(caching.cache, "set", locked)
+    monkeypatch.setattr(caching.cache, "get", locked)
+    calls = []
+    answer = caching.result(name="t", params={"seed": 2}, version="v", compute=lambda: calls.append(1) or "table",
+                            heavy=False)
+    again = caching.result(name="t", params={"seed": 2}, version="v", compute=lambda: calls.append(1) or "other",
+                           heavy=False)
+    assert (answer, again, len(calls)) == ("table", "table", 1)
+    assert "shared cache not written" in caplog.text and "database table is locked" in caplog.text

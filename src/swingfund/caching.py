@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 import time
@@ -51,10 +52,12 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -317,7 +320,11 @@ def _local_set(key: str, value: object, timeout: int | None) -> None:
 def _get(key: str, *, shared: bool, timeout: int | None):
     value = _local_get(key)
     if value is None and shared:
-        value = cache.get(key)
+        try:
+            value = cache.get(key)
+        except DatabaseError as error:  # the shared cache is an optimisation: unreadable is a miss, never a failure
+            logger.warning("shared cache not read (%s): %s", key, error)
+            return None
         if value is not None:
             _local_set(key, value, timeout)
     return value
@@ -325,7 +332,10 @@ def _get(key: str, *, shared: bool, timeout: int | None):
 
 def _put(key: str, value: object, *, shared: bool, timeout: int | None) -> None:
     if shared:
-        cache.set(key, value, timeout or DEFAULT_TIMEOUT)  # else the cache's own TIMEOUT
+        try:  # Django's database cache writes inside its own savepoint: a refused write leaves nothing behind
+            cache.set(key, value, timeout or DEFAULT_TIMEOUT)  # else the cache's own TIMEOUT
+        except DatabaseError as error:  # e.g. SQLite's "table is locked" under a crowd: kept in this process only
+            logger.warning("shared cache not written (%s): %s", key, error)
     _local_set(key, value, timeout)
 
 

@@ -16,7 +16,7 @@ def _run(args: list[str], home, **env: str) -> subprocess.CompletedProcess:
     environment = {**os.environ, "SWINGFUND_HOME": str(home), **env}
     environment.pop("DATABASE_URL", None)  # the default: an SQLite file in SWINGFUND_HOME
     return subprocess.run([sys.executable, "-m", "swingfund", *args], env=environment, capture_output=True,
-                          text=True, timeout=120, check=False)
+                          text=True, timeout=600, check=False)
 
 
 def test_the_help_fits_on_one_screen_and_lists_only_the_products_verbs(tmp_path):

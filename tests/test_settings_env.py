@@ -18,7 +18,7 @@ SHOW = ("import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'swingfund.settings';
 def settings_seen(*, cwd: Path, home: Path, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
              if k not in ("SWINGFUND_SITE_URL", "SWINGFUND_FROM_EMAIL", "SWINGFUND_ENV_FILE")}
-    return subprocess.run([sys.executable, "-c", SHOW], cwd=cwd, capture_output=True, text=True, timeout=120,
+    return subprocess.run([sys.executable, "-c", SHOW], cwd=cwd, capture_output=True, text=True, timeout=600,
                           env={**clean, "PYTHONPATH": str(SRC), "SWINGFUND_HOME": str(home), **env})
 
 

@@ -193,7 +193,7 @@ def deploy_env(tmp_path, env_extra: dict[str, str]) -> dict[str, str]:
 
 def run_check(env_extra: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "swingfund", "check", "--deploy", "--fail-level", "WARNING"],
-                          env=deploy_env(tmp_path, env_extra), capture_output=True, text=True, timeout=120, cwd=ROOT)
+                          env=deploy_env(tmp_path, env_extra), capture_output=True, text=True, timeout=600, cwd=ROOT)
 
 
 @pytest.mark.slow
@@ -223,7 +223,7 @@ def test_the_sqlite_file_is_created_readable_by_its_owner_only(tmp_path):
             "'swingfund.sqlite3-shm'); "
             "print(json.dumps({n: (oct(stat.S_IMODE(os.stat(os.path.join(home, n)).st_mode)) "
             "if os.path.exists(os.path.join(home, n)) else None) for n in names}))")
-    done = subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120, capture_output=True,
+    done = subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=600, capture_output=True,
                           text=True)
     modes = json.loads(done.stdout.strip().splitlines()[-1])
     assert modes == {"swingfund.sqlite3": "0o600", "swingfund.sqlite3-wal": "0o600",

@@ -71,7 +71,7 @@ def _processes(tmp_path: Path) -> tuple[list[str], int, sqlite3.Connection]:
     go.touch()
     results = []
     for worker in workers:
-        out, err = worker.communicate(timeout=120)
+        out, err = worker.communicate(timeout=600)
         assert worker.returncode == 0, err
         results.append(json.loads(out.strip().splitlines()[-1])["result"])
     return results, proposal_id, sqlite3.connect(tmp_path / "swingfund.sqlite3")

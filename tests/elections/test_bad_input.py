@@ -168,7 +168,7 @@ def test_real_command_exit_status(data_dir, tmp_path):
     env = {**os.environ, "SWINGFUND_HOME": str(tmp_path / "home"), "DATABASE_URL": ""}
     proc = subprocess.run(
         [sys.executable, "-m", "swingfund", "data", "import", str(data_dir / CANDIDATES_2024), "--no-progress"],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True, text=True, env=env, timeout=600,
     )  # fmt: skip
     assert proc.returncode == 2, proc.stderr
     message = errors.ELECTION_NOT_IMPORTED.format(election="parl.2024-07-04")

@@ -129,7 +129,7 @@ def test_the_verifier_recomputes_the_demos_ledger_served_by_swingfund_serve(scra
                                                   worker=False) as server:
         url = server.url + "/funding/ledger.json"
         verified = subprocess.run([sys.executable, str(TOOL), url, "--key", key], capture_output=True, text=True,
-                                  timeout=120, check=False, env={"PATH": os.environ.get("PATH", "")})
+                                  timeout=600, check=False, env={"PATH": os.environ.get("PATH", "")})
         export = json.loads(urllib.request.urlopen(url, timeout=60).read())  # noqa: S310 — our own loopback server
     assert verified.returncode == 0, verified.stderr
     transactions = export["transactions"]

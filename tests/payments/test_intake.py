@@ -132,7 +132,7 @@ def test_a_real_server_groups_concurrent_deliveries_and_stores_and_applies_each_
         server_standin, campaign="grouped", count=300, amount=lambda i: 1_000 + i))
     with loadtest.AppServer(database_url=scratch_url, standin=server_standin, threads=16) as server:
         statuses = loadtest.fire(server.webhook_url, events + events[:30], threads=32)
-        loadtest.wait_until_applied(database_url=scratch_url, timeout=120)
+        loadtest.wait_until_applied(database_url=scratch_url, timeout=600)
     assert statuses == [200] * 330
     counts = loadtest.database_counts(database_url=scratch_url, campaign="grouped")
     assert counts["events"] == counts["events_handled"] == counts["gifts"] == counts["distinct_payments"] == 300

@@ -34,13 +34,13 @@ def test_a_bad_address_is_refused_naming_it(value):
 def test_the_command_refuses_a_bad_address_with_exit_status_and_message(tmp_path):
     done = subprocess.run([sys.executable, "-m", "swingfund", "serve", "nowhere"], capture_output=True, text=True,
                           env={"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PATH": "/usr/bin:/bin"},
-                          timeout=120, check=False)
+                          timeout=600, check=False)
     assert done.returncode != 0 and "'nowhere' is not HOST:PORT or PORT" in done.stderr
 
 
 def _serve(addrport: str, database_url: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "swingfund", "serve", addrport], capture_output=True, text=True,
-                          env={**os.environ, "DATABASE_URL": database_url}, timeout=120, check=False)
+                          env={**os.environ, "DATABASE_URL": database_url}, timeout=600, check=False)
 
 
 def _listener(*, reuse_port: bool) -> socket.socket:
@@ -96,7 +96,7 @@ def test_the_health_check_says_503_when_the_database_is_unreachable(tmp_path):
     broken = tmp_path / "no-such-folder" / "db.sqlite3"  # SQLite cannot create a file in a missing folder
     code = ("import django, os; django.setup(); from django.test import Client; "
             "r = Client().get('/healthz', HTTP_HOST='127.0.0.1'); print(r.status_code, r.json()['ok'])")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False,
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=False,
                           env={"DATABASE_URL": f"sqlite:///{broken}", "DJANGO_SETTINGS_MODULE": "swingfund.settings",
                                "PATH": "/usr/bin:/bin"})
     assert done.stdout.split() == ["503", "False"], done.stderr[-2000:]

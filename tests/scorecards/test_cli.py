@@ -36,7 +36,7 @@ def test_malformed_file_exits_2_through_the_real_cli(tmp_path):
         "SWINGFUND_HOME": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "swingfund.settings",
     }
-    subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, timeout=120)
+    subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, timeout=600)
     bad = tmp_path / "pledges.csv"
     bad.write_text(
         "dc_person_id,stance,date,source_url\n1,agree,2024-06-01,https://example.org/a\n"
@@ -62,7 +62,7 @@ def test_malformed_file_exits_2_through_the_real_cli(tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
     assert run.returncode == 2
     assert f"{bad}:3: column stance: 'perhaps' is not one of" in run.stderr

@@ -94,7 +94,7 @@ def test_the_pledge_template_and_sample_are_offered_and_read_by_the_importer(gro
 
 def test_evidence_import_pledges_help_names_the_template_and_the_sample(tmp_path):
     done = subprocess.run([sys.executable, "-m", "swingfund", "evidence", "import", "pledges", "--help"],
-                          capture_output=True, text=True, timeout=120,
+                          capture_output=True, text=True, timeout=600,
                           env={**__import__("os").environ, "SWINGFUND_HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     assert "pledges-template.csv" in done.stdout and "pledges-sample.csv" in done.stdout

@@ -23,7 +23,7 @@ from swingfund.reports.services import campaign_spending_record, material_cost_r
 ELECTION = "parl.2024-07-04"
 LEAFLETS_REF = "demo:leaflets"
 LEAFLETS_PENCE = 90_000
-LEAFLETS_SUPPLIER = "Canal Print Co-operative"
+LEAFLETS_SUPPLIER = "Canal Print Co-operative (illustrative)"
 LEAFLETS_DESCRIPTION = "Scorecard leaflets in our target seats"
 LEAFLET_TEXT = ("Where the candidates stand on our statements: see the scorecard. Our committee backs {candidate} "
                 "here.")
@@ -91,10 +91,10 @@ def demo_run(*, organisation, election_id: str = ELECTION, today: dt.date | None
         seats = _target_seats(organisation, election_id)
         items = [
             ("demo:uk-ads", {"incurred_on": ads, "paid_on": ads_paid,
-                             "supplier": "Example Digital Ads Ltd", "amount_pence": 120_000, "category": "material",
+                             "supplier": "Example Digital Ads Ltd (illustrative)", "amount_pence": 120_000, "category": "material",
                              "description": "Online adverts across the UK: 'Ask every candidate where they stand'",
                              "invoice_reference": "EDA-2024-118"}),
-            ("demo:scotland-press", {"incurred_on": press, "supplier": "Example Scottish Weekly",
+            ("demo:scotland-press", {"incurred_on": press, "supplier": "Example Scottish Weekly (illustrative)",
                                      "amount_pence": 40_000, "category": "material", "nation": "S",
                                      "invoice_reference": "ESW-77",
                                      "description": "Newspaper advert in Scotland: the statements and scorecards"}),

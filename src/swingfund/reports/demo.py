@@ -91,7 +91,8 @@ def demo_run(*, organisation, election_id: str = ELECTION, today: dt.date | None
         seats = _target_seats(organisation, election_id)
         items = [
             ("demo:uk-ads", {"incurred_on": ads, "paid_on": ads_paid,
-                             "supplier": "Example Digital Ads Ltd (illustrative)", "amount_pence": 120_000, "category": "material",
+                             "supplier": "Example Digital Ads Ltd (illustrative)", "amount_pence": 120_000,
+                             "category": "material",
                              "description": "Online adverts across the UK: 'Ask every candidate where they stand'",
                              "invoice_reference": "EDA-2024-118"}),
             ("demo:scotland-press", {"incurred_on": press, "supplier": "Example Scottish Weekly (illustrative)",

@@ -179,6 +179,35 @@ def django_db_setup(django_db_setup, django_db_blocker):
     connection.close()
     settings_dict.update(owner)
     settings_dict.pop(dbroles.OWNER_KEY, None)
+    with django_db_blocker.unblock():
+        _end_sessions_left_on(connection)
+
+
+def _end_sessions_left_on(connection, wait_s: float = 10.0) -> None:
+    """Before pytest-django drops the test database: a session another thread or process of the run left open
+    (one CI run's drop failed on "1 other session using the database") is given `wait_s` to end, then named on
+    stderr and ended, so that the drop cannot fail on it and the leak is still seen."""
+    import sys
+    import time
+
+    name = connection.settings_dict["NAME"]
+    query = ("SELECT pid, usename, application_name, state, backend_start, left(query, 200) FROM pg_stat_activity"
+             " WHERE datname = %s AND pid <> pg_backend_pid()")
+    deadline = time.monotonic() + wait_s
+    try:
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute(query, [name])
+                rows = cursor.fetchall()
+                if not rows or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            for row in rows:
+                print(f"swingfund tests: a session was left open on {name} at the end of the run; ending it: {row}",
+                      file=sys.stderr)
+                cursor.execute("SELECT pg_terminate_backend(%s)", [row[0]])
+    finally:
+        connection.close()
 
 
 _EXIT_STATUS: list[int] = []

@@ -60,6 +60,9 @@ def test_hex_map_key_is_above_the_map_and_london_is_on_screen(official_db, live_
         hex_link.dispatch_event("click")
         figures = page.locator(".hex-figures")
         figures.wait_for()
+        # drawn on screen: the map's figure is laid out only when it nears the screen (content-visibility), so its
+        # rendered text may lag the tap by a frame on a loaded machine
+        page.wait_for_function("() => document.querySelector('.hex-figures').innerText.includes('leverage')")
         assert "leverage" in figures.inner_text()
         assert inside_width(page_box(page, ".hex-figures"), width)
         # London's enlarged hexes are taps too: they show the seat's figures from the main map

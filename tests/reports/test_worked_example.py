@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 
@@ -144,3 +145,13 @@ def test_the_example_is_built_for_an_election_already_held(official_db):
 
     assert example_election(election_id=ELECTION, today=dt.date(2026, 12, 7)) == ELECTION
     assert example_election(election_id=ELECTION, today=dt.date(2024, 7, 3)) == "parl.2019-12-12"
+
+
+def test_the_pages_s75_deadline_is_the_day_the_notice_and_the_return_give(page_html):
+    """One day for the group's return of agent-authorised spending (RPA 1983 s.75(2)) wherever it shows: the local
+    regime's deadline on the page is the worked example's (the notice's and the return's: 21 days counted from
+    polling day, 4 July 2024), not a day later."""
+    deadlines = [unescape(d) for d in re.findall(r"<strong>Deadline:</strong> ([^<]*)</p>", page_html)]
+    local = next(d for d in deadlines if "the agent authorised" in d)
+    assert EXPECTED["s75_due"] == EXPECTED["notice_due"] == "25 July 2024"
+    assert f"by {EXPECTED['s75_due']} at the latest" in local and "s.75(2)" in local

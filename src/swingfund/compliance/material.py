@@ -23,7 +23,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from swingfund.compliance.errors import ComplianceRefusal, LimitExceeded
 from swingfund.compliance.general import split_pence
@@ -34,6 +34,14 @@ from swingfund.display import money
 CANDIDATE_PLACEHOLDER = "{candidate}"  # outreach's placeholder for the candidate the committee backs in the seat
 PERMITTED_SUM_KEY = "local_permitted_sum"
 REPORT_DAYS_KEY = "local_authorised_return_days"
+
+
+def authorised_return_due(*, figures: FigureTable, poll_date: date) -> date:
+    """The last day for the group's return of spending an election agent authorised (RPA 1983 s.75(2)): "within 21
+    days after the day on which the result of the election is declared". The result is declared on polling night or
+    the next morning, so the return is counted from polling day, the earlier of the two: a group keeping to this day
+    is never late. The one computation of it (the agent's notice, the return's CSV, the compliance page)."""
+    return poll_date + timedelta(days=figures.get(REPORT_DAYS_KEY, on=poll_date).value)
 
 REFUSE_PERMITTED_SUM = (
     "Refused before sending: this material names, backs or opposes {candidate}, so its cost is spending about that "

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Sum
 
 from swingfund.compliance import general
 from swingfund.compliance.checks import WARN_AT_PERCENT, return_due_date
 from swingfund.compliance.limits import Figure
+from swingfund.compliance.material import authorised_return_due
 from swingfund.compliance.models import AgentAuthority, MaterialCost
 from swingfund.compliance.selectors import FigureNotInForce, figure, figure_table, legal_status_for
 from swingfund.compliance.selectors_general import limits_status, regulated_period_for, seats_per_nation
@@ -241,9 +242,10 @@ def _local_regime(position: Position, order: list, spent: dict[int, int], author
                 detail=f"written authorisation by {auth.agent_name}, {auth.authorised_on.isoformat()}"))
     try:
         days = figure("local_authorised_return_days", on=on)
+        due = authorised_return_due(figures=figure_table(), poll_date=on)
         regime.deadline = (f"Spending the agent authorised is reported to the Returning Officer within {days.display} "
-                           f"of the declaration of the result (about {on + timedelta(days=1 + days.value)}; "
-                           f"{days.citation}).")
+                           f"of the declaration of the result: by {due:%-d %B %Y} at the latest, counting from polling "
+                           f"day ({days.citation}).")
     except FigureNotInForce as exc:
         position.gaps.append(str(exc))
     regime.returns = ("Its own return, not the PPERA one: swingfund compliance report candidate-spending --election "

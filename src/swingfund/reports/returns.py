@@ -33,6 +33,7 @@ from datetime import date, timedelta
 from swingfund import csvsafe
 from swingfund.compliance.checks import return_due_date
 from swingfund.compliance.limits import Figure
+from swingfund.compliance.material import authorised_return_due
 from swingfund.compliance.selectors import figure, figure_table
 from swingfund.display import money
 
@@ -389,7 +390,7 @@ def candidate_spending_rows(*, items: list[CandidateSpendRecord], poll_date: dat
     candidate's total against the permitted sum. Not part of the PPERA spending return."""
     permitted = figure("local_permitted_sum", on=poll_date)
     days = figure("local_authorised_return_days", on=poll_date)
-    due = poll_date + timedelta(days=days.value)
+    due = authorised_return_due(figures=figure_table(), poll_date=poll_date)
     rows: list[dict[str, str]] = []
     per_candidate: dict[tuple[str, str, str, str], int] = defaultdict(int)
     for item in sorted(items, key=lambda i: (i.constituency_code, i.candidate_name, i.incurred_on)):

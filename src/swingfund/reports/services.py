@@ -410,7 +410,7 @@ def material_cost_record(*, organisation, election, incurred_on, seat_costs: dic
                 posted_at=dt.datetime(incurred.year, incurred.month, incurred.day, 12, 0, tzinfo=dt.UTC))
             notice, due = "", None
             if authority is not None:
-                due = election_row.poll_date + dt.timedelta(days=days.value)
+                due = material.authorised_return_due(figures=figures, poll_date=election_row.poll_date)
                 notice = AGENT_NOTICE.format(
                     agent=authority.agent_name, candidate=charge.name, address=authority.agent_address.replace(
                         "\n", ", "), authorised_on=authority.authorised_on.isoformat(),

@@ -71,7 +71,7 @@ def test_top_takes_the_best_target_seats_before_the_rule(organisation, three_sea
 def test_every_seat_by_marginality_without_a_bloc(organisation, three_seats):
     recs = recommendations(organisation=organisation, election_id=TEST_ELECTION)
     assert {r.seat_name for r in recs} == {"Alpha", "Beta", "Gamma"}
-    # no bloc: P(decisive) is the chance the seat changes hands under the forecast; nothing is counted
+    # no bloc: the chance the seat changes hands under the forecast; nothing is counted
     assert all(0 <= r.p_decisive <= 1 and r.leverage is None and r.bloc_voters is None for r in recs)
     assert all(r.expected_impact == (r.p_decisive if r.action == "back" else 0.0) for r in recs)
     by_name = {r.seat_name: r for r in recs}

@@ -99,6 +99,9 @@ def test_page_shows_p_pivotal_with_its_error_and_the_majority_interval(official_
     assert "P(pivotal) swing ± s.e." in html and "Majority 10–90 %" in html
     row = re.search(r'<tr class="" data-code="E14001120".*?</tr>', html, re.S).group()  # Bradford West
     assert re.search(r"−?[\d,]+ to [\d,]+", row) and " ± " in row and " pt" in row
+    # the map's hover text names the table's figure by the page's own word (defined at #p-pivotal)
+    titles = re.findall(r"<title>Bradford West: (leverage [^<]*)</title>", html)
+    assert titles and all("P(pivotal)" in t and "decisive" not in t for t in titles)
 
 
 def test_default_view_pages_the_table_and_asks_for_the_rest(official_db, client):

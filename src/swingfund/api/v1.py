@@ -206,10 +206,10 @@ def targets(request: HttpRequest, election_id: str, bloc: str, census: str | Non
             cohesion: str | None = None, other_support: str | None = None, count_twice: bool = False,
             draws: int = DEFAULT_API_DRAWS, seed: int = Query(DEFAULT_SEED, ge=0, le=MAX_SEED), sort: str = "leverage",
             top: int | None = Query(None, ge=1, le=MAX_TOP)):
-    """Leverage and P(decisive) of a bloc in every seat. Assumptions are `central` or `central:low:high`
-    (defaults as `swingfund targets`); results for the same parameters are cached until new data is imported. A new
-    table is a heavy computation: it takes a compute slot (503 when every slot stays busy) and, without signing in,
-    counts against the address's rate limit (429)."""
+    """Leverage and P(pivotal) (field `p_decisive`) of a bloc in every seat. Assumptions are `central` or
+    `central:low:high` (defaults as `swingfund targets`); results for the same parameters are cached until new data is
+    imported. A new table is a heavy computation: it takes a compute slot (503 when every slot stays busy) and,
+    without signing in, counts against the address's rate limit (429)."""
     _election(election_id)
     given = {"adult_ratio": adult_ratio, "registration": registration, "turnout_ratio": turnout_ratio,
              "cohesion": cohesion, "other_support": other_support}

@@ -152,7 +152,7 @@ def _table_context(table: TargetTable, *, region: str, all_rows: bool = False) -
         hexes = map_hexes_load(path=hexjson_path(boundary_set=table.seats.boundary_set))
         values = {r.code: r.cohesive_leverage for r in rows}  # moves with every assumption, cohesion included
         titles = {r.code: (f"{r.name}: leverage {leverage_text(r.leverage)}, bloc voters {votes_text(r.bloc_voters)}"
-                           f", majority {votes_text(r.majority)}, P(decisive) {probability_text(r.p_swing)}")
+                           f", majority {votes_text(r.majority)}, P(pivotal) {probability_text(r.p_swing)}")
                   for r in rows}
         hexmap = linked_hex_map_html(hexes=hexes, values=values, titles=titles, link=_seat_url,
                                      legend_title="Cohesive leverage", legend_href="#leverage")

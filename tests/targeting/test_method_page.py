@@ -12,11 +12,14 @@ def test_method_page_shows_backtests_and_calibration_chart(official_db, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('class="backtest"') == 2
-    assert "parl.2017-06-08 → parl.2019-12-12" in html and "parl.2019-12-12.notional → parl.2024-07-04" in html
+    # in words, not ids: the backtests, the pairs their settings were chosen on, the seat error's source, the polls
+    assert "UK general election 2019, forecast from 2017" in html
+    assert "UK general election 2024, forecast from 2019 (notional results on the new boundaries)" in html
+    assert "Forecasting 2017 from 2015 chose" in html and "parl." not in html
     assert 6 <= html.count('class="bin"') <= 20  # a dot per non-empty bin of each backtest's competitive seats
     assert "Wrong calls" in html and "Region counts covered" in html and "chose proportional-losses" in html
     assert 'style="width:100%;max-width:26rem;height:auto;display:block"' in html  # a phone's width, at most 26rem
-    assert "parl.2015-05-07" in html  # the seat error's source: the imported history
+    assert "(2015 → 2017, 2017 → 2019, 2019 (notional) → 2024)" in html  # the seat error's source: the history
     c80 = re.search(r"covered about (\d+)% of\s+seats", html)
     assert c80 and 70 <= int(c80.group(1)) <= 90
     assert "How far to trust the intervals" in html

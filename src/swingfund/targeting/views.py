@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
 from swingfund import caching
-from swingfund.display import money
+from swingfund.display import election_words, money
 from swingfund.organisations.selectors import group_defaults
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.charts import HEX_CREDIT, ChartError, hexjson_path, leverage_bars_svg
@@ -253,18 +254,22 @@ def _method_results(*, census_group: bool = True, bloc: str = "") -> str:
             results.append(backtest_run(baseline_id=baseline, target_id=target))
         except (TargetingError, ValueError) as exc:
             error = str(exc)
-    rows = [{"baseline": b.baseline, "target": b.target, "n_seats": len(b.seats), "brier": b.brier,
+    rows = [{"name": _backtest_name(b.baseline, b.target), "n_seats": len(b.seats), "brier": b.brier,
              "brier_same_winner": b.brier_same_winner, "brier_uniform_swing": b.brier_uniform_swing,
              "log_loss": b.log_loss, "wrong_calls": b.wrong_calls, "brier_competitive": b.brier_competitive,
              "gap": b.calibration_gap_competitive, "n_competitive": b.n_competitive,
              "region_coverage": f"{b.region_coverage:.0%}",
-             "settings": f"{b.method}, {b.tails} tails" + (f" ({b.settings.chosen_by})" if b.settings else ""),
-             "pairs": b.settings.pairs if b.settings else [],
+             "settings": f"{b.method}, {b.tails} tails" + (f" ({_election_years(b.settings.chosen_by)})"
+                                                            if b.settings else ""),
+             "pairs": [{**p, "pair": _pair_words(str(p["pair"]))} for p in (b.settings.pairs if b.settings else [])],
              **{f"c{round(k * 100)}": f"{v:.0%}" for k, v in b.coverage.items()}}
             for b in results]
     c80 = {b.target: f"{b.coverage[0.8]:.0%}" for b in results}
+    polls = poll_method_context()
+    polls["misses"] = [{**m, "election": _election_years(m["election"])} for m in polls.get("misses", [])]
     context = {
-        "seat_error": seat_error, "intercept_points": f"{seat_error.intercept * 100:.1f}",
+        "seat_error": seat_error, "seat_error_source": _election_years(seat_error.source),
+        "intercept_points": f"{seat_error.intercept * 100:.1f}",
         "region_share": f"{seat_error.region_share:.0%}", "method": DEFAULT_METHOD, "tails": DEFAULT_TAILS,
         "national_sd_points": f"{NATIONAL_SD * 100:g}", "backtests": rows,
         "poll_error": {"con": f"{party_error_sd('Con') * 100:.1f}", "lab": f"{party_error_sd('Lab') * 100:.1f}",
@@ -274,7 +279,7 @@ def _method_results(*, census_group: bool = True, bloc: str = "") -> str:
         "chart": mark_safe(calibration_svg(series=[(_backtest_name(b.baseline, b.target), b.reliability_competitive)
                                                    for b in results])),
         "census_group": census_group, "ordinary_c80": next(iter(c80.values()), "—") if len(c80) > 1 else "—",
-        "volatile_c80": list(c80.values())[-1] if c80 else "—", "polls": poll_method_context(),
+        "volatile_c80": list(c80.values())[-1] if c80 else "—", "polls": polls,
         "own_check": _own_check(bloc) if census_group and bloc else None,
     }
     return render_to_string("targeting/_method_results.html", context)
@@ -288,6 +293,22 @@ def _backtest_name(baseline: str, target: str) -> str:
         return f"{target}, forecast from {baseline}"
     return (f"{after.name}, forecast from {before.poll_date.year}"
             + (" (notional results on the new boundaries)" if before.notional else ""))
+
+
+_ELECTION_ID_IN_TEXT = re.compile(r"\bparl\.(\d{4})-\d{2}-\d{2}(\.notional)?\b")
+
+
+def _election_years(text: str) -> str:
+    """The method page's readers see years, not ids: "parl.2015-05-07 → parl.2019-12-12.notional" becomes "2015 →
+    2019 (notional)" (the ids stay in `swingfund backtest`'s JSON and the CLI)."""
+    return _ELECTION_ID_IN_TEXT.sub(lambda m: m[1] + (" (notional)" if m[2] else ""), str(text))
+
+
+def _pair_words(pair: str) -> str:
+    """A pair of elections the settings were chosen on ("parl.2015-05-07→parl.2017-06-08") in words: "2017 from
+    2015"."""
+    before, _, after = pair.partition("→")
+    return f"{_election_years(after)} from {_election_years(before)}"
 
 
 OWN_CHECK_WITHIN = 0.10
@@ -315,4 +336,4 @@ def _own_check(bloc_text: str) -> dict[str, object] | None:
         if c["won"] or c["votes"] >= (1 - OWN_CHECK_WITHIN) * winner:
             rows.append({"seat": c["seat"], "candidate": c["candidate"], "won": c["won"],
                          "behind": 0 if c["won"] else round(winner - c["votes"]), "p_own": f"{table.p_own[i]:.2f}"})
-    return {"election": latest.id, "rows": rows, "note": evidence.get("note", "")}
+    return {"election": election_words(latest.id), "rows": rows, "note": evidence.get("note", "")}

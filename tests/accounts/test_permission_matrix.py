@@ -103,7 +103,7 @@ ACCESS: dict[str, Rule] = {
     "funding:campaigns": Rule("/funding/", PUBLIC, PUBLIC),
     "funding:campaign": Rule("/funding/campaigns/{campaign}/", PUBLIC, PUBLIC),
     "public:ledger": Rule("/funding/ledger/", PUBLIC, PUBLIC),
-    "funding:ledger-csv": Rule("/funding/ledger.csv", PUBLIC, PUBLIC),
+    "public:ledger-csv": Rule("/funding/ledger.csv", PUBLIC, PUBLIC),
     "public:ledger-json": Rule("/funding/ledger.json", PUBLIC, PUBLIC),
     "funding:ledger-checkpoints": Rule("/funding/ledger/checkpoints.json", PUBLIC, PUBLIC),
     "funding:dashboard": Rule("/funding/dashboard/", TREASURERS, TREASURERS),

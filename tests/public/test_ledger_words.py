@@ -96,6 +96,19 @@ def test_general_campaign_spending_shows_its_supplier_and_purpose_and_the_hashed
     assert line["description"] == "General campaign spending: £450.00"  # built from the structured fields
     assert not any("spending" in t for t in data["transactions"] if t["kind"] not in ("campaign_spend",
                                                                                     "candidate_spend"))
+    # the CSV and the API say the same, beside their own columns (one reading: reports.selectors.ledger_spending)
+    import csv
+    import io
+
+    entries = [r for r in csv.DictReader(io.StringIO(client.get("/funding/ledger.csv").content.decode()))
+               if r["id"] == str(tx.pk)]
+    assert len(entries) == 2 and {(r["supplier"], r["purpose"], r["what"]) for r in entries} == {
+        ("Harbour Print Ltd", "canvassing or market research", what.strip())}
+    api = client.get("/api/v1/ledger", {"limit": 1000}).json()
+    api_line = next(t for t in api["transactions"] if t["id"] == tx.pk)
+    assert api_line["spending"] == line["spending"] and api_line["what"] == line["what"]
+    assert all(t["spending"] is None for t in api["transactions"] if t["kind"] not in ("campaign_spend",
+                                                                                       "candidate_spend"))
     # the stored, hashed row is what was posted: the words are beside it, not in it
     tx.refresh_from_db()
     assert {"description": tx.description, "hash": tx.hash} == posted

@@ -12,9 +12,11 @@ from django.db.models import Count
 
 from swingfund.committee.selectors import public_decisions
 from swingfund.elections.models import Election, Result
+from swingfund.funding.ledger_words import ledger_page_rows
 from swingfund.funding.models import Campaign
 from swingfund.funding.selectors import campaign_totals, public_ledger_rows, public_ledger_totals
 from swingfund.organisations.models import Organisation
+from swingfund.reports.selectors import ledger_spending
 from swingfund.scorecards.models import Evidence
 from swingfund.scorecards.recommendations import recommendations_with_notes
 from swingfund.scorecards.selectors import current_versions, person_scorecard
@@ -154,4 +156,10 @@ def campaigns() -> list[dict]:
 
 def ledger(*, campaign: Campaign | None, limit: int, offset: int) -> dict:
     rows = public_ledger_rows(campaign=campaign)
-    return {"count": len(rows), "totals": public_ledger_totals(rows), "transactions": rows[offset:offset + limit]}
+    spending = ledger_spending(rows)
+    words = {r["id"]: r["what"] for r in ledger_page_rows(rows, spending=spending)}
+    page = rows[offset:offset + limit]
+    for row in page:  # as the public page says it: the line in words, and a spend's supplier and purpose
+        spend = spending.get(row["id"])
+        row.update(what=words[row["id"]], spending=spend.as_dict() if spend else None)
+    return {"count": len(rows), "totals": public_ledger_totals(rows), "transactions": page}

@@ -203,6 +203,11 @@ class LedgerEntryOut(Schema):
     amount_pence: int
 
 
+class LedgerSpendingOut(Schema):
+    supplier: str = Field(description="The supplier paid, as recorded (a demo's suppliers are illustrative).")
+    purpose: str = Field(description="What the money was for, as the public ledger page says it.")
+
+
 class LedgerRowOut(Schema):
     id: int
     posted_at: dt.datetime
@@ -215,6 +220,8 @@ class LedgerRowOut(Schema):
     entries: list[LedgerEntryOut]
     prev_hash: str
     hash: str
+    what: str = Field(description="The line in plain words, as on the public ledger page (not part of the hash).")
+    spending: LedgerSpendingOut | None = Field(None, description="For spending: its supplier and purpose.")
 
 
 class LedgerOut(Schema):

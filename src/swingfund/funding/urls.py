@@ -9,7 +9,6 @@ app_name = "funding"
 urlpatterns = [
     path("", views.campaign_list, name="campaigns"),
     path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign"),
-    path("ledger.csv", views.ledger_csv, name="ledger-csv"),
     path("ledger/checkpoints.json", views.ledger_checkpoints, name="ledger-checkpoints"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/gift/", views.gift_new, name="gift-new"),

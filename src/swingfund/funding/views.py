@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from swingfund import csvsafe
 from swingfund.accounts.access import refusal, refusal_any, visible_organisations
 from swingfund.accounts.roles import TREASURER
 from swingfund.compliance.checks import ComplianceRefusal, registration_warning
@@ -23,8 +22,6 @@ from swingfund.funding.forms import DonorCheckForm, GrantAnswerForm, OfflineGift
 from swingfund.funding.models import Campaign, Donation, Grant
 
 NO_DONOR_TO_CHECK = "An anonymous gift cannot be checked: it must be returned."
-CSV_COLUMNS = ["id", "posted_at", "kind", "description", "campaign", "giver", "account", "account_name",
-               "amount_pence", "amount", "reverses", "prev_hash", "hash"]
 
 
 def _checkout_url(campaign: Campaign) -> str:
@@ -61,25 +58,6 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "earmarked": selectors.earmarked_totals(campaign) if campaign.mode == "earmarked" else [],
         **giving.giving_context(request, campaign=campaign),
     })
-
-
-def ledger_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="swingfund-ledger.csv"'
-    writer = csvsafe.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for row in selectors.public_ledger_rows():
-        for entry in row["entries"]:
-            writer.writerow([row["id"], row["posted_at"].isoformat(), row["kind"], row["description"], row["campaign"],
-                             row["giver"], entry["account"], entry["account_name"], entry["amount_pence"],
-                             money(entry["amount_pence"], short=True), row["reverses"], row["prev_hash"], row["hash"]])
-    # The signed checkpoints travel with every export: id = the transaction count signed, hash = the head signed.
-    document = checkpoints.checkpoints_document()
-    for c in document["checkpoints"]:
-        writer.writerow([c["tree_size"], c["signed_at"], "checkpoint",
-                         f"{checkpoints.FORMAT} key {c['key_id']} ({document['keys'][c['key_id']]}) "
-                         f"signature {c['signature']}", "", "", "", "", "", "", "", "", c["head_hash"]])
-    return response
 
 
 def ledger_checkpoints(request: HttpRequest) -> JsonResponse:

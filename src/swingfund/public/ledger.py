@@ -1,7 +1,7 @@
-"""The public ledger's page and JSON (`/funding/ledger/`, `/funding/ledger.json`). They live above money and the
-spending record because a line of general campaign spending is said with its supplier and purpose, which the
-spending record (reports) holds and the ledger (funding) cannot read. Read-only: the stored, hashed transactions are
-shown as they are; the words beside them are added here."""
+"""The public ledger's page, JSON and CSV (`/funding/ledger/`, `/funding/ledger.json`, `/funding/ledger.csv`). They
+live above money and the spending record because a line of general campaign spending is said with its supplier and
+purpose, which the spending record (reports) holds and the ledger (funding) cannot read. Read-only: the stored,
+hashed transactions are shown as they are; the words beside them are added here."""
 
 from __future__ import annotations
 
@@ -9,24 +9,22 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from swingfund import csvsafe
+from swingfund.display import money
 from swingfund.funding import charts, checkpoints, ledger, ledger_words, selectors
 from swingfund.funding.models import Campaign, Grant
-from swingfund.reports.selectors import spending_words
+from swingfund.reports.selectors import ledger_spending
 
 PAGE_ROWS = 500
+CSV_COLUMNS = ["id", "posted_at", "kind", "description", "campaign", "giver", "account", "account_name",
+               "amount_pence", "amount", "reverses", "prev_hash", "hash", "what", "supplier", "purpose"]
 LEDGER_SOURCE = ("swingfund ledger: append-only, SHA-256 chained; recompute it from this file with "
                  "`python3 verify_ledger.py ledger.json` (tools/verify_ledger.py), or run `swingfund ledger verify`")
 
 
-def _spending(rows: list[dict]) -> dict[int, ledger_words.SpendWords]:
-    """Supplier and purpose of every spending line among `rows`: about candidates (funding) and general (reports)."""
-    general = spending_words(transaction_ids=[r["id"] for r in rows if r["kind"] == "campaign_spend"])
-    return {**ledger_words.spending_words(rows), **general}
-
-
 def ledger_page(request: HttpRequest) -> HttpResponse:
     rows = selectors.public_ledger_rows()
-    rows = ledger_words.ledger_page_rows(rows, spending=_spending(rows))
+    rows = ledger_words.ledger_page_rows(rows, spending=ledger_spending(rows))
     totals = selectors.public_ledger_totals(rows)
     campaigns = [{"campaign": c, "raised": selectors.campaign_raised_pence(c)} for c in Campaign.objects.all()]
     grants = Grant.objects.select_related("candidacy", "candidacy__constituency")
@@ -55,7 +53,7 @@ def ledger_json(request: HttpRequest) -> JsonResponse:
     plain words, and for spending its "spending" (supplier and purpose)."""
     rows = selectors.public_ledger_rows()
     hashed = ledger.hash_documents()
-    spending = _spending(rows)
+    spending = ledger_spending(rows)
     words = {r["id"]: r["what"] for r in ledger_words.ledger_page_rows(rows, spending=spending)}
     for row in rows:
         row["posted_at"] = row["posted_at"].isoformat()
@@ -68,3 +66,29 @@ def ledger_json(request: HttpRequest) -> JsonResponse:
                          "campaigns": {c.slug: selectors.campaign_raised_pence(c) for c in Campaign.objects.all()},
                          "checkpoints": checkpoints.checkpoints_document(), "source": LEDGER_SOURCE},
                         json_dumps_params={"indent": 1})
+
+
+def ledger_csv(request: HttpRequest) -> HttpResponse:
+    """The public ledger, one row per entry, then the signed checkpoints. Beside the hashed columns, as on the page:
+    "what" (the line in plain words) and, for spending, its "supplier" and "purpose"."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="swingfund-ledger.csv"'
+    writer = csvsafe.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    rows = selectors.public_ledger_rows()
+    spending = ledger_spending(rows)
+    words = {r["id"]: r["what"] for r in ledger_words.ledger_page_rows(rows, spending=spending)}
+    for row in rows:
+        spend = spending.get(row["id"])
+        for entry in row["entries"]:
+            writer.writerow([row["id"], row["posted_at"].isoformat(), row["kind"], row["description"], row["campaign"],
+                             row["giver"], entry["account"], entry["account_name"], entry["amount_pence"],
+                             money(entry["amount_pence"], short=True), row["reverses"], row["prev_hash"], row["hash"],
+                             words[row["id"]], spend.supplier if spend else "", spend.purpose if spend else ""])
+    # The signed checkpoints travel with every export: id = the transaction count signed, hash = the head signed.
+    document = checkpoints.checkpoints_document()
+    for c in document["checkpoints"]:
+        writer.writerow([c["tree_size"], c["signed_at"], "checkpoint",
+                         f"{checkpoints.FORMAT} key {c['key_id']} ({document['keys'][c['key_id']]}) "
+                         f"signature {c['signature']}", "", "", "", "", "", "", "", "", c["head_hash"], "", "", ""])
+    return response

@@ -14,6 +14,7 @@ urlpatterns = [
     path("recommendations/", views.recommendations, name="recommendations"),
     path("funding/ledger/", ledger.ledger_page, name="ledger"),
     path("funding/ledger.json", ledger.ledger_json, name="ledger-json"),
+    path("funding/ledger.csv", ledger.ledger_csv, name="ledger-csv"),
     path("downloads/targets.<str:fmt>", downloads.targets, name="targets-download"),
     path("downloads/recommendations.<str:fmt>", downloads.recommendations, name="recommendations-download"),
     path("downloads/decisions.<str:fmt>", downloads.decisions, name="decisions-download"),

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from swingfund.compliance.general import Item
+from swingfund.funding import ledger_words
 from swingfund.funding.ledger_words import SpendWords
 from swingfund.reports.models import CampaignSpend
 
@@ -32,3 +33,11 @@ def as_item(spend: CampaignSpend) -> Item:
     return Item(amount_pence=spend.amount_pence, incurred_on=spend.incurred_on, area=spend.area, nation=spend.nation,
                 seats=tuple((c.pk, c.nation) for c in spend.constituencies.all()), party_id=spend.targets_party_id,
                 party_authorised=spend.party_authorised)
+
+
+def ledger_spending(rows: list[dict]) -> dict[int, SpendWords]:
+    """Supplier and purpose of every spending line among the public ledger's `rows`: about candidates (the funding
+    app's record) and general campaign spending (this app's). The one reading behind the ledger's page, JSON, CSV
+    and API."""
+    general = spending_words(transaction_ids=[r["id"] for r in rows if r["kind"] == "campaign_spend"])
+    return {**ledger_words.spending_words(rows), **general}

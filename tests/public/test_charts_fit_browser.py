@@ -95,3 +95,26 @@ def test_calibration_chart_fits_the_screen_and_names_its_series_in_words(officia
     assert [k for k in key if RAW_ID.search(k)] == []  # "UK general election 2019, forecast from 2017", not an id
     assert any("2019" in k and "2017" in k for k in key) and any("2024" in k for k in key)
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_the_leverage_bars_fit_the_screen_with_readable_names(official_db, live_server, browser, viewport):
+    """The leverage bars of /targets/ on the screen they are on: no sideways scrolling, every seat's name and value
+    drawn at 11 px or more, the same seats in both layouts (a phone's names above their bars)."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(live_server.url + TARGETS)
+    shown = page.locator("#bar-figure svg.barchart:visible")
+    assert shown.count() == 1
+    chart = page_box(page, "#bar-figure svg.barchart:visible")
+    assert inside_width(chart, viewport["width"]), chart
+    assert shown.evaluate("s => s.parentElement.scrollWidth <= s.parentElement.clientWidth + 1")
+    heights = page.locator("#bar-figure svg.barchart:visible text").evaluate_all(TEXT_HEIGHTS)
+    assert len(heights) > 20 and min(heights) >= 11, min(heights)
+    names = [page.locator(f"#bar-figure svg.barchart{s} rect.bar title").all_text_contents()
+             for s in (".narrow", ":not(.narrow)")]
+    assert names[0] == names[1] and len(names[0]) >= 10
+    assert ("narrow" in (shown.get_attribute("class") or "")) == (viewport is PHONE)
+    shoot(page, f"leverage-bars-{viewport['width']}")
+    context.close()

@@ -46,7 +46,12 @@ def test_bars_one_per_seat_with_no_data_and_infinity():
     svg = leverage_bars_svg(labels=["Tie", "Big", "None", "A very long constituency name indeed and more"],
                             values=[float("inf"), 12.5, float("nan"), 0.3])
     assert svg.count('class="bar"') == 3 and "∞" in svg and "12.50" in svg and "no data" in svg
-    assert "A very long constituency name…" in svg
+    assert "A very long constituency na…" in svg  # 28 characters: the name is whole in the bar's title
+    # the phone's layout: the same bars and values, 296 units wide, every name at the left edge above its bar
+    narrow = leverage_bars_svg(labels=["Tie", "Big", "None", "A very long constituency name indeed and more"],
+                               values=[float("inf"), 12.5, float("nan"), 0.3], narrow=True)
+    assert 'class="barchart narrow" viewBox="0 0 296 ' in narrow and narrow.count('class="bar"') == 3
+    assert narrow.count('<text x="0" ') == 4 and "∞" in narrow and "12.50" in narrow
 
 
 def test_layout_errors(tmp_path, settings):

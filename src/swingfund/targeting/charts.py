@@ -29,7 +29,7 @@ HEX_CREDIT = "Hex map layout: Open Innovations (open-innovations/constituencies)
 LEVERAGE_BINS = (0.25, 0.5, 1.0, 2.0, 4.0, math.inf)
 LEVERAGE_COLOURS = ("#e8eef3", "#bfd3e0", "#8fb3c9", "#f6c35b", "#e8812c", "#b3261e")
 NO_DATA_COLOUR = "#b8b8b8"
-LABEL_CHARS = 30
+LABEL_CHARS = 28
 
 
 class ChartError(ValueError):
@@ -129,41 +129,53 @@ def _nice_log_ticks(lo: float, hi: float) -> list[float]:
     return ticks
 
 
-def leverage_bars_svg(*, labels: list[str], values: list[float], titles: list[str] | None = None) -> str:
-    """Horizontal bars of leverage on a log scale (leverage spans orders of magnitude), with a line at 1."""
+def leverage_bars_svg(*, labels: list[str], values: list[float], titles: list[str] | None = None,
+                      narrow: bool = False) -> str:
+    """Horizontal bars of leverage on a log scale (leverage spans orders of magnitude), with a line at 1.
+
+    Two layouts, each drawn at one unit per pixel or more where the stylesheet shows it (its 11-unit text at 11 px or
+    more, no sideways scrolling): 520 units wide, names beside their bars; `narrow`, 296 units (a 360 px phone),
+    each seat's name on its own line above its bar."""
     titles = titles or labels
     finite = [v for v in values if v is not None and math.isfinite(v) and v > 0]
     lo = 0.1
     hi = max([2.0, *finite]) * 1.15
-    label_w, bar_w, row_h = 190, 330, 18
+    if narrow:
+        label_w, bar_w, row_h, bar_dy, text_x = 0, 240, 32, 15, 0
+    else:
+        label_w, bar_w, row_h, bar_dy, text_x = 180, 280, 18, 2, 174
+    width = label_w + bar_w + (56 if narrow else 60)  # 296 and 520: see NARROW_BARS_BELOW in site.css
     height = 30 + row_h * len(values) + 40
 
     def x(v: float) -> float:
         v = min(max(v, lo), hi)
         return label_w + bar_w * (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="barchart" viewBox="0 0 {label_w + bar_w + 70} '
-             f'{height}" role="img" aria-label="Leverage of the top seats" font-size="11">']
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="barchart{" narrow" if narrow else ""}" '
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="Leverage of the top seats" font-size="11">']
     for t in _nice_log_ticks(lo, hi):
         parts.append(f'<line x1="{x(t):.1f}" y1="22" x2="{x(t):.1f}" y2="{height - 34}" stroke="#e3e7ee"/>'
                      f'<text x="{x(t):.1f}" y="{height - 16}" text-anchor="middle">{t:g}</text>')
     for i, (label, value, title) in enumerate(zip(labels, values, titles, strict=True)):
         y = 26 + i * row_h
         short = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
-        parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{escape(short)}</text>')
+        anchor = "start" if narrow else "end"
+        parts.append(f'<text x="{text_x}" y="{y + 12}" text-anchor="{anchor}">{escape(short)}</text>')
         if value is None or math.isnan(value):
-            parts.append(f'<text x="{label_w + 4}" y="{y + 12}" fill="#777">no data</text>')
+            parts.append(f'<text x="{label_w + (90 if narrow else 4)}" y="{y + 12}" fill="#777">no data</text>')
             continue
         end = x(value) if math.isfinite(value) else label_w + bar_w
         shown = "∞" if math.isinf(value) else f"{value:.2f}"
-        parts.append(f'<rect class="bar" x="{label_w}" y="{y + 2}" width="{max(end - label_w, 1):.1f}" '
-                     f'height="{row_h - 5}" fill="{leverage_colour(value)}" stroke="#555" stroke-width="0.4">'
+        parts.append(f'<rect class="bar" x="{label_w}" y="{y + bar_dy}" width="{max(end - label_w, 1):.1f}" '
+                     f'height="13" fill="{leverage_colour(value)}" stroke="#555" stroke-width="0.4">'
                      f"<title>{escape(title)}</title></rect>"
-                     f'<text x="{end + 4:.1f}" y="{y + 12}">{shown}</text>')
+                     f'<text x="{end + 4:.1f}" y="{y + bar_dy + 10}">{shown}</text>')
     one = x(1.0)
+    note = escape("1 = bloc vote equals majority")
+    at_end = narrow and one > width / 2  # the note ends at the line, inside the chart
     parts.append(f'<line x1="{one:.1f}" y1="18" x2="{one:.1f}" y2="{height - 34}" stroke="#b3261e" '
-                 f'stroke-dasharray="4 3"/><text x="{one + 3:.1f}" y="14" fill="#b3261e">'
-                 f"{escape('1 = bloc vote equals majority')}</text>")
+                 f'stroke-dasharray="4 3"/><text x="{one + (-3 if at_end else 3):.1f}" y="14" fill="#b3261e"'
+                 f'{" text-anchor=" + quoteattr("end") if at_end else ""}>{note}</text>')
     parts.append(f"<text x=\"{label_w + bar_w / 2}\" y=\"{height - 2}\" text-anchor=\"middle\" fill=\"#555\" "
                  f"{'font-style=' + quoteattr('italic')}>leverage (log scale)</text></svg>")
     return "".join(parts)

@@ -144,10 +144,10 @@ def _table_context(table: TargetTable, *, region: str, all_rows: bool = False) -
     region's seats), the rest on demand (`rows=all`), so the page stays small on a phone."""
     rows = table.rows(sort="leverage")
     top = [r for r in rows if r.has_data][:BAR_SEATS]
-    bars = leverage_bars_svg(
-        labels=[r.name for r in top], values=[r.leverage for r in top],
-        titles=[f"{r.name}: bloc vote {votes_text(r.bloc_vote)} against a majority of {votes_text(r.majority)}"
-                for r in top])
+    bar_args = {"labels": [r.name for r in top], "values": [r.leverage for r in top],
+                "titles": [f"{r.name}: bloc vote {votes_text(r.bloc_vote)} against a majority of "
+                           f"{votes_text(r.majority)}" for r in top]}
+    bars = leverage_bars_svg(**bar_args) + leverage_bars_svg(**bar_args, narrow=True)  # the stylesheet shows one
     hexmap, hex_error = "", ""
     try:
         hexes = map_hexes_load(path=hexjson_path(boundary_set=table.seats.boundary_set))

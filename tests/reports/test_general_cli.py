@@ -132,3 +132,50 @@ def test_a_leaflet_naming_a_candidate_is_their_spending_and_one_naming_none_is_g
     spend = CampaignSpend.objects.get()
     assert spend.amount_pence == 60_000 and sorted(c.gss_code for c in spend.constituencies.all()) == [
         seats[0], seats[2]]
+
+
+def test_an_unpaid_claim_is_owed_not_paid_until_claim_paid_moves_the_money(org, capsys, client):
+    """An unpaid claim (PPERA 2000 s.96) is spending when incurred, but no money leaves the bank: the ledger owes it
+    to the supplier, and the public ledger's money out and balance do not move. `compliance claim-paid` then pays it
+    on its day: the bank goes down by the claim, the debt is cleared, and the return no longer lists it apart."""
+    from swingfund.funding import ledger
+    from swingfund.funding.models import Entry
+    from swingfund.reports.services import campaign_claim_pay
+
+    def balance(code: str) -> int:
+        return sum(Entry.objects.filter(account__code=code).values_list("amount_pence", flat=True))
+
+    def money_out() -> int:
+        return client.get("/funding/ledger.json").json()["totals"]["out_pence"]
+
+    call_command("compliance", "status", "--organisation", "lfv", "--form", "unincorporated_association")
+    before_out, before_bank = money_out(), balance("bank")
+    call_command("compliance", "spend", "--organisation", "lfv", "--election", ELECTION, "--incurred", "2024-06-01",
+                 "--supplier", "Print Co", "--amount", "450", "--category", "material", "--description", "Leaflets",
+                 "--constituency", "E14001063", "--claim", "unpaid", "--claimed", "2024-06-20")
+    item = CampaignSpend.objects.get()
+    assert "an unpaid claim: owed, not paid" in capsys.readouterr().out
+    assert (item.claim_status, item.paid_on, item.claimed_on) == ("unpaid", None, dt.date(2024, 6, 20))
+    assert balance("bank") == before_bank and balance("claims_payable") == -45_000  # owed: a credit balance
+    assert balance("campaign_spend") == 45_000 and money_out() == before_out
+    # paying it before it was incurred, or a claim twice, is refused and writes nothing
+    with pytest.raises(SystemExit) as exited:
+        call_command("compliance", "claim-paid", str(item.pk), "--paid", "2024-05-31")
+    assert exited.value.code == 2
+    assert "Paid on 2024-05-31 is before the spending was incurred on 2024-06-01" in capsys.readouterr().err
+    call_command("compliance", "claim-paid", str(item.pk), "--paid", "2024-07-15")
+    assert "£450 left the bank on 2024-07-15" in capsys.readouterr().out
+    item.refresh_from_db()
+    assert (item.claim_status, item.paid_on) == ("", dt.date(2024, 7, 15))
+    assert balance("bank") == before_bank - 45_000 and balance("claims_payable") == 0
+    assert money_out() == before_out + 45_000 and balance("campaign_spend") == 45_000  # counted once, when incurred
+    with pytest.raises(ValueError, match="not an unpaid or disputed claim"):
+        campaign_claim_pay(spend=item, paid_on=dt.date(2024, 7, 16))
+    assert balance("bank") == before_bank - 45_000
+    # a claim with a date paid is a contradiction, refused before anything is written
+    with pytest.raises(SystemExit):
+        call_command("compliance", "spend", "--organisation", "lfv", "--election", ELECTION, "--incurred",
+                     "2024-06-01", "--paid", "2024-06-02", "--supplier", "Ads", "--amount", "10", "--category",
+                     "media", "--description", "Press", "--nation", "E", "--claim", "disputed")
+    assert "A claim marked disputed has not been paid" in capsys.readouterr().err
+    assert CampaignSpend.objects.count() == 1 and ledger.ledger_verify().ok

@@ -54,6 +54,8 @@ SHARED_ACCOUNTS: dict[str, tuple[str, str]] = {
     "card_clearing": ("Card payments clearing (Stripe balance)", AccountKind.ASSET),
     "fees": ("Payment processing fees", AccountKind.EXPENSE),
     "grants_payable": ("Grants payable to candidates", AccountKind.LIABILITY),
+    "claims_payable": ("Suppliers' claims not yet paid (PPERA 2000 s.96: unpaid and disputed claims)",
+                       AccountKind.LIABILITY),
     "candidate_spend": ("Spending about named candidates", AccountKind.EXPENSE),
     "campaign_spend": ("General campaign spending (PPERA 2000 Part VI)", AccountKind.EXPENSE),
     "political_contributions": ("Political contributions made (PPERA 2000 Sch 19A)", AccountKind.EXPENSE),

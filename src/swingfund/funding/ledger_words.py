@@ -32,6 +32,7 @@ SHARED_WORDS = {
     "card_clearing": "Card gifts on their way from Stripe",
     "fees": "Card fees paid to Stripe",
     "grants_payable": "Grants promised, not yet paid",
+    "claims_payable": "Owed to suppliers, not yet paid",
     "candidate_spend": "Spent on adverts, leaflets and messages about candidates",
     "campaign_spend": "General campaign spending",
 }
@@ -49,6 +50,7 @@ KIND_WORDS = {
     "refund": "Gift refunded", "dispute": "Card gift disputed: money taken back",
     "dispute_won": "Card dispute won: money returned", "grant": "Grant promised", "grant_paid": "Grant paid",
     "candidate_spend": "Spent about a candidate", "campaign_spend": "General campaign spending",
+    "claim_paid": "Supplier's claim paid",
     "reversal": "Correction of an earlier line",
 }
 HEADLINE = ("{came_in} came in; {fees} went on card fees; {went_out} went out; {balance} is held now, of which "

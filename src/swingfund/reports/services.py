@@ -33,6 +33,9 @@ UNKNOWN_PARTY = "Unknown party {value!r}: use the party's name as imported."
 BAD_AMOUNT = "Amount must be a positive whole number of pence (got {value!r})."
 BAD_DATE = "{name} must be a date (got {value!r})."
 BAD_CLAIM_STATUS = "Claim status must be blank, 'unpaid' or 'disputed' (got {value!r})."
+CLAIM_PAID_ALREADY = ("A claim marked {status} has not been paid: leave the date paid empty, or record the item as "
+                      "paid (no claim status).")
+NOT_AN_OPEN_CLAIM = "General-campaign item #{pk} is not an unpaid or disputed claim: there is nothing to pay."
 PAID_BEFORE_INCURRED = "Paid on {paid} is before the spending was incurred on {incurred}."
 OUTSIDE_PERIOD = (
     "Spending incurred on {on} is outside the regulated period for {election_id} ({start} to {end}, PPERA 2000 "
@@ -172,6 +175,8 @@ def campaign_spending_record(*, organisation, election, incurred_on, paid_on=Non
     claimed = _as_date("Date of claim", claimed_on)
     if claim_status not in ("", *ClaimStatus.values):
         raise ValueError(BAD_CLAIM_STATUS.format(value=claim_status))
+    if claim_status and paid is not None:
+        raise ValueError(CLAIM_PAID_ALREADY.format(status=claim_status))
     prepared = _prepare(election=election, incurred_on=incurred, paid_on=paid, amount_pence=amount_pence,
                         category=category, constituencies=constituencies, nation=nation,
                         targets_party=targets_party, supplier=supplier, description=description)
@@ -180,12 +185,13 @@ def campaign_spending_record(*, organisation, election, incurred_on, paid_on=Non
         _check(organisation=organisation, prepared=prepared, incurred_on=incurred, amount_pence=amount_pence,
                party_authorised=party_authorised)
         day = paid or incurred
+        # notional spending uses a non-money gift's value, and an unpaid or disputed claim is owed, not paid: in
+        # neither case does money leave the bank (a claim paid later: `campaign_claim_pay`)
+        credit = "non_money_used" if notional else "claims_payable" if claim_status else "bank"
         posted = ledger.transaction_post(
             kind="campaign_spend", description=f"General campaign: {supplier}: {description}"[:300],
             lines=[Line(ledger.account_shared("campaign_spend"), amount_pence, f"{prepared.election_id}"[:200]),
-                   # notional spending uses a non-money gift's value: no money leaves the bank
-                   Line(ledger.account_shared("non_money_used" if notional else "bank"), -amount_pence,
-                        (invoice_reference or supplier)[:200])],
+                   Line(ledger.account_shared(credit), -amount_pence, (invoice_reference or supplier)[:200])],
             posted_at=dt.datetime(day.year, day.month, day.day, 12, 0, tzinfo=dt.UTC))
         spend = CampaignSpend.objects.create(
             organisation=organisation, election_id=prepared.election_id, incurred_on=incurred, paid_on=paid,
@@ -197,6 +203,29 @@ def campaign_spending_record(*, organisation, election, incurred_on, paid_on=Non
             joint_campaigners=joint_campaigners.strip()[:300])
         if prepared.seats:
             spend.constituencies.set(prepared.seats)
+    return spend
+
+
+def campaign_claim_pay(*, spend: CampaignSpend, paid_on) -> CampaignSpend:
+    """Pay an unpaid or disputed claim recorded earlier: the money leaves the bank on `paid_on` (Dr suppliers'
+    claims / Cr bank) and the item is no longer a claim the return lists apart. The spending itself was counted
+    when incurred, so no limit changes. Raises ValueError naming the problem, and then writes nothing."""
+    paid = _as_date("Date paid", paid_on)
+    with transaction.atomic():
+        ledger.chain_lock()
+        spend = CampaignSpend.objects.select_for_update().get(pk=spend.pk)
+        if not spend.claim_status or spend.paid_on is not None or spend.notional:
+            raise ValueError(NOT_AN_OPEN_CLAIM.format(pk=spend.pk))
+        if paid is None or paid < spend.incurred_on:
+            raise ValueError(PAID_BEFORE_INCURRED.format(paid=paid, incurred=spend.incurred_on))
+        ledger.transaction_post(
+            kind="claim_paid", description=f"Claim paid: {spend.supplier}: general-campaign item #{spend.pk}"[:300],
+            lines=[Line(ledger.account_shared("claims_payable"), spend.amount_pence, f"item #{spend.pk}"),
+                   Line(ledger.account_shared("bank"), -spend.amount_pence,
+                        (spend.invoice_reference or spend.supplier)[:200])],
+            posted_at=dt.datetime(paid.year, paid.month, paid.day, 12, 0, tzinfo=dt.UTC))
+        spend.paid_on, spend.claim_status = paid, ""
+        spend.save(update_fields=["paid_on", "claim_status"])
     return spend
 
 

@@ -100,6 +100,14 @@ class Command(BaseCommand):
         spend.add_argument("--party-authorised", action="store_true")
         spend.add_argument("--invoice", default="")
         spend.add_argument("--source-ref", default="")
+        spend.add_argument("--claim", default="", choices=["unpaid", "disputed"],
+                           help="The supplier's claim is not paid yet (unpaid) or is disputed: no money leaves the "
+                                "bank until `compliance claim-paid`; the return lists it apart.")
+        spend.add_argument("--claimed", default=None, help="YYYY-MM-DD the supplier's claim was made.")
+        claim = sub.add_parser("claim-paid", help="Pay an unpaid or disputed claim recorded earlier: the money "
+                                                   "leaves the bank on the day paid.")
+        claim.add_argument("item", type=int, help="The general-campaign item's number (as `spend` printed it).")
+        claim.add_argument("--paid", required=True, help="YYYY-MM-DD the claim was paid.")
         mat = sub.add_parser("material", help="Record material before it goes out: its cost in the seats it reaches "
                                               "is spending about each candidate it names (s.75), else general.")
         mat.add_argument("--organisation", required=True)
@@ -125,7 +133,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
-            getattr(self, f"_{options['action']}")(options)
+            getattr(self, f"_{options['action'].replace('-', '_')}")(options)
         except (ValueError, FigureNotInForce) as exc:
             self.stderr.write(str(exc))
             raise SystemExit(EXIT_BAD_INPUT) from None
@@ -209,6 +217,17 @@ class Command(BaseCommand):
             ua_registered_on=_date("--ua-registered-on", options["ua_registered_on"]), recorded_by="command line")
         self.stdout.write(f"Recorded: {status}.")
 
+    def _claim_paid(self, options: dict) -> None:
+        from swingfund.reports.models import CampaignSpend
+        from swingfund.reports.services import campaign_claim_pay
+
+        spend = CampaignSpend.objects.filter(pk=options["item"]).first()
+        if spend is None:
+            raise ValueError(f"No general-campaign item #{options['item']}.")
+        spend = campaign_claim_pay(spend=spend, paid_on=_date("--paid", options["paid"]))
+        self.stdout.write(f"Paid the claim of item #{spend.pk} ({spend.supplier}): "
+                          f"{money(spend.amount_pence, short=True)} left the bank on {spend.paid_on.isoformat()}.")
+
     def _spend(self, options: dict) -> None:
         item = campaign_spending_record(
             organisation=self._organisation(options["organisation"]), election=options["election"],
@@ -216,9 +235,11 @@ class Command(BaseCommand):
             supplier=options["supplier"], amount_pence=parse_pounds(options["amount"]), category=options["category"],
             constituencies=options["constituency"], nation=options["nation"], targets_party=options["party"],
             party_authorised=options["party_authorised"], description=options["description"],
-            invoice_reference=options["invoice"], source_ref=options["source_ref"], recorded_by="command line")
+            invoice_reference=options["invoice"], source_ref=options["source_ref"], recorded_by="command line",
+            claim_status=options["claim"], claimed_on=_date("--claimed", options["claimed"]))
         self.stdout.write(f"Recorded general-campaign item #{item.pk}: {money(item.amount_pence, short=True)} "
-                          f"({item.get_area_display()}), ledger transaction #{item.transaction_id}.")
+                          f"({item.get_area_display()}), ledger transaction #{item.transaction_id}"
+                          + (f"; an {item.claim_status} claim: owed, not paid" if item.claim_status else "") + ".")
         counted = counted_period_for(election_id=options["election"])
         if counted.provisional:
             self.stdout.write(counted.note)

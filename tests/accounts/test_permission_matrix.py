@@ -112,6 +112,7 @@ ACCESS: dict[str, Rule] = {
     "funding:held-check": Rule("/funding/dashboard/gifts/{gift}/check/", NOT_ALLOWED, {TREASURER_A}),
     "funding:grant-pay": Rule("/funding/grants/{grant}/pay/", NOT_ALLOWED, {TREASURER_A}),
     "funding:grant-answer": Rule("/funding/grants/{grant}/answer/", NOT_ALLOWED, {TREASURER_A}),
+    "funding:grant-offer": Rule("/funding/grants/{grant}/offer/", NOT_ALLOWED, {TREASURER_A}),
     "funding:grant-notice": Rule("/funding/grants/{grant}/notice/", {TREASURER_A}, {TREASURER_A}),
     "funding:grant-notice-pdf": Rule("/funding/grants/{grant}/notice.pdf", {TREASURER_A}, {TREASURER_A}),
     "payments:checkout": Rule("/payments/checkout/{campaign}/", PUBLIC, PUBLIC),

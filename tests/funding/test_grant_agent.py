@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -127,3 +128,34 @@ def test_the_treasurer_records_the_agents_answer_on_the_dashboard_and_no_one_els
     assert selectors.campaign_spendable_pence(pooled) == 150_000
     again = staff_client.post(url, {"answer": "accepted", "on": "2024-06-21"}, follow=True).content.decode()
     assert "was declined by the candidate" in again
+
+
+def test_the_treasurer_offers_a_grant_to_the_agent_on_the_dashboard_and_no_one_else_can(grant, staff_client,
+                                                                                       organisation):
+    """The web form of `funding offer`: a grant not yet offered shows the form; an organiser is refused, a name
+    without any way to reach the agent is refused naming the problem, and nothing changes; the treasurer's offer
+    names the agent, whose answer form then shows in its place."""
+    from django.test import Client
+
+    from swingfund.accounts.roles import ORGANISER
+    from swingfund.accounts.services import role_grant
+    from tests.accounts.helpers import sign_in, user_make
+
+    url = f"/funding/grants/{grant.pk}/offer/"
+    assert f'action="{url}"' in staff_client.get("/funding/dashboard/").content.decode()
+    organiser = user_make("organiser")
+    role_grant(user=organiser, organisation=organisation, role=ORGANISER)
+    client = Client()
+    sign_in(client, organiser)
+    assert client.post(url, {"agent_name": "Jo Agent", "agent_email": "jo@example.org"}).status_code == 403
+    bad = staff_client.post(url, {"agent_name": "Jo Agent"}, follow=True).content.decode()
+    assert grants.AGENT_REQUIRED in unescape(bad)
+    grant.refresh_from_db()
+    assert (grant.agent_name, grant.offered_at) == ("", None)
+    done = staff_client.post(url, {"agent_name": "Jo Agent", "agent_email": "jo.agent@example.org",
+                                   "agent_address": "4 Park Row, Leeds LS1 5HD"}, follow=True).content.decode()
+    assert f"Grant #{grant.pk} offered to Jo Agent" in done
+    grant.refresh_from_db()
+    assert (grant.agent_name, grant.agent_email, grant.agent_phone) == ("Jo Agent", "jo.agent@example.org", "")
+    assert grant.offered_at is not None and grant.agent_response == Grant.Response.OFFERED
+    assert f'action="{url}"' not in done and f"/funding/grants/{grant.pk}/answer/" in done

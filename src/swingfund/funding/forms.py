@@ -63,6 +63,16 @@ class GrantAnswerForm(forms.Form):
     note = forms.CharField(max_length=300, required=False)
 
 
+class GrantOfferForm(forms.Form):
+    """The grant offered to the candidate's election agent, named with at least one way to reach them (`funding
+    offer` on the CLI): the donation notice is addressed to this agent."""
+
+    agent_name = forms.CharField(label="Election agent's name", max_length=200)
+    agent_email = forms.EmailField(label="Email", required=False)
+    agent_phone = forms.CharField(label="Phone", max_length=50, required=False)
+    agent_address = forms.CharField(label="Address", max_length=300, required=False)
+
+
 class DonorCheckForm(forms.Form):
     """The treasurer's permissibility check of a held gift's donor."""
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("dashboard/gifts/<id:pk>/check/", views.held_check, name="held-check"),
     path("grants/<id:pk>/pay/", views.grant_pay, name="grant-pay"),
     path("grants/<id:pk>/answer/", views.grant_answer, name="grant-answer"),
+    path("grants/<id:pk>/offer/", views.grant_offer, name="grant-offer"),
     path("grants/<id:pk>/notice/", views.grant_notice, name="grant-notice"),
     path("grants/<id:pk>/notice.pdf", views.grant_notice_pdf, name="grant-notice-pdf"),
 ]

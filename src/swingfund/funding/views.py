@@ -18,7 +18,7 @@ from swingfund.compliance.selectors import figure, figure_table
 from swingfund.display import money
 from swingfund.elections.models import Candidacy
 from swingfund.funding import charts, checkpoints, giving, notices, rules, selectors, services
-from swingfund.funding.forms import DonorCheckForm, GrantAnswerForm, OfflineGiftForm, ReferenceForm
+from swingfund.funding.forms import DonorCheckForm, GrantAnswerForm, GrantOfferForm, OfflineGiftForm, ReferenceForm
 from swingfund.funding.models import Campaign, Donation, Grant
 
 NO_DONOR_TO_CHECK = "An anonymous gift cannot be checked: it must be returned."
@@ -182,6 +182,29 @@ GRANT_ANSWERS = {"accepted": services.grant_accept, "declined": services.grant_d
                  "returned": services.grant_return}
 ANSWER_RECORDED = "Grant #{id}: {agent} {answer} it on {on}."
 ANSWER_INVALID = "Give the agent's answer and its date: {problems}"
+OFFER_RECORDED = "Grant #{id} offered to {agent}, the candidate's election agent: their notice is addressed to them."
+OFFER_INVALID = "Name the election agent and give at least one way to reach them: {problems}"
+
+
+@require_POST
+def grant_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The grant offered to the candidate's election agent (named, with a way to reach them): the treasurer of the
+    grant's organisation records it, as `swingfund funding offer` does."""
+    grant = get_object_or_404(Grant.objects.select_related("campaign"), pk=pk)
+    if refused := refusal(request, organisation=grant.campaign.organisation, role=TREASURER):
+        return refused
+    form = GrantOfferForm(request.POST)
+    if not form.is_valid():
+        problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
+        messages.error(request, OFFER_INVALID.format(problems=problems))
+        return redirect("funding:dashboard")
+    try:
+        grant = services.grant_offer(grant=grant, **form.cleaned_data)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("funding:dashboard")
+    messages.success(request, OFFER_RECORDED.format(id=grant.pk, agent=grant.agent_name))
+    return redirect("funding:dashboard")
 
 
 @require_POST

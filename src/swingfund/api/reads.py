@@ -12,11 +12,10 @@ from django.db.models import Count
 
 from swingfund.committee.selectors import public_decisions
 from swingfund.elections.models import Election, Result
-from swingfund.funding.ledger_words import ledger_page_rows
 from swingfund.funding.models import Campaign
 from swingfund.funding.selectors import campaign_totals, public_ledger_rows, public_ledger_totals
 from swingfund.organisations.models import Organisation
-from swingfund.reports.selectors import ledger_spending
+from swingfund.reports.selectors import ledger_line_words
 from swingfund.scorecards.models import Evidence
 from swingfund.scorecards.recommendations import recommendations_with_notes
 from swingfund.scorecards.selectors import current_versions, person_scorecard
@@ -156,8 +155,7 @@ def campaigns() -> list[dict]:
 
 def ledger(*, campaign: Campaign | None, limit: int, offset: int) -> dict:
     rows = public_ledger_rows(campaign=campaign)
-    spending = ledger_spending(rows)
-    words = {r["id"]: r["what"] for r in ledger_page_rows(rows, spending=spending)}
+    spending, words = ledger_line_words(rows)
     page = rows[offset:offset + limit]
     for row in page:  # as the public page says it: the line in words, and a spend's supplier and purpose
         spend = spending.get(row["id"])

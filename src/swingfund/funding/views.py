@@ -186,48 +186,46 @@ OFFER_RECORDED = "Grant #{id} offered to {agent}, the candidate's election agent
 OFFER_INVALID = "Name the election agent and give at least one way to reach them: {problems}"
 
 
+def _treasurer_grant_post(request: HttpRequest, pk: int, *, form_class, invalid: str, act) -> HttpResponse:
+    """A treasurer's form about one grant (the offer, the agent's answer): only the treasurer of the grant's
+    organisation; a bad form is refused naming each field's problem; `act(grant, cleaned_data)` calls the service
+    and returns the success message, or raises ValueError whose words are shown; back to the dashboard."""
+    grant = get_object_or_404(Grant.objects.select_related("campaign"), pk=pk)
+    if refused := refusal(request, organisation=grant.campaign.organisation, role=TREASURER):
+        return refused
+    form = form_class(request.POST)
+    if not form.is_valid():
+        problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
+        messages.error(request, invalid.format(problems=problems))
+        return redirect("funding:dashboard")
+    try:
+        messages.success(request, act(grant, form.cleaned_data))
+    except ValueError as error:
+        messages.error(request, str(error))
+    return redirect("funding:dashboard")
+
+
 @require_POST
 def grant_offer(request: HttpRequest, pk: int) -> HttpResponse:
     """The grant offered to the candidate's election agent (named, with a way to reach them): the treasurer of the
     grant's organisation records it, as `swingfund funding offer` does."""
-    grant = get_object_or_404(Grant.objects.select_related("campaign"), pk=pk)
-    if refused := refusal(request, organisation=grant.campaign.organisation, role=TREASURER):
-        return refused
-    form = GrantOfferForm(request.POST)
-    if not form.is_valid():
-        problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
-        messages.error(request, OFFER_INVALID.format(problems=problems))
-        return redirect("funding:dashboard")
-    try:
-        grant = services.grant_offer(grant=grant, **form.cleaned_data)
-    except ValueError as error:
-        messages.error(request, str(error))
-        return redirect("funding:dashboard")
-    messages.success(request, OFFER_RECORDED.format(id=grant.pk, agent=grant.agent_name))
-    return redirect("funding:dashboard")
+    def act(grant: Grant, data: dict) -> str:
+        grant = services.grant_offer(grant=grant, **data)
+        return OFFER_RECORDED.format(id=grant.pk, agent=grant.agent_name)
+
+    return _treasurer_grant_post(request, pk, form_class=GrantOfferForm, invalid=OFFER_INVALID, act=act)
 
 
 @require_POST
 def grant_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The agent's answer to a grant offer (accepted, declined, or returned after payment), with its date: the
     treasurer of the grant's organisation records it. A decline or return reverses the grant in the ledger."""
-    grant = get_object_or_404(Grant.objects.select_related("campaign"), pk=pk)
-    if refused := refusal(request, organisation=grant.campaign.organisation, role=TREASURER):
-        return refused
-    form = GrantAnswerForm(request.POST)
-    if not form.is_valid():
-        problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
-        messages.error(request, ANSWER_INVALID.format(problems=problems))
-        return redirect("funding:dashboard")
-    answer, on = form.cleaned_data["answer"], form.cleaned_data["on"]
-    try:
-        grant = GRANT_ANSWERS[answer](grant=grant, on=on, note=form.cleaned_data["note"])
-    except ValueError as error:
-        messages.error(request, str(error))
-        return redirect("funding:dashboard")
-    messages.success(request, ANSWER_RECORDED.format(id=grant.pk, agent=grant.agent_name, answer=answer,
-                                                     on=on.isoformat()))
-    return redirect("funding:dashboard")
+    def act(grant: Grant, data: dict) -> str:
+        answer, on = data["answer"], data["on"]
+        grant = GRANT_ANSWERS[answer](grant=grant, on=on, note=data["note"])
+        return ANSWER_RECORDED.format(id=grant.pk, agent=grant.agent_name, answer=answer, on=on.isoformat())
+
+    return _treasurer_grant_post(request, pk, form_class=GrantAnswerForm, invalid=ANSWER_INVALID, act=act)
 
 
 def grant_notice(request: HttpRequest, pk: int) -> HttpResponse:

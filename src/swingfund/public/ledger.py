@@ -13,7 +13,7 @@ from swingfund import csvsafe
 from swingfund.display import money
 from swingfund.funding import charts, checkpoints, ledger, ledger_words, selectors
 from swingfund.funding.models import Campaign, Grant
-from swingfund.reports.selectors import ledger_spending
+from swingfund.reports.selectors import ledger_line_words, ledger_spending
 
 PAGE_ROWS = 500
 CSV_COLUMNS = ["id", "posted_at", "kind", "description", "campaign", "giver", "account", "account_name",
@@ -53,8 +53,7 @@ def ledger_json(request: HttpRequest) -> JsonResponse:
     plain words, and for spending its "spending" (supplier and purpose)."""
     rows = selectors.public_ledger_rows()
     hashed = ledger.hash_documents()
-    spending = ledger_spending(rows)
-    words = {r["id"]: r["what"] for r in ledger_words.ledger_page_rows(rows, spending=spending)}
+    spending, words = ledger_line_words(rows)
     for row in rows:
         row["posted_at"] = row["posted_at"].isoformat()
         row["hashed"] = hashed[row["id"]]
@@ -76,8 +75,7 @@ def ledger_csv(request: HttpRequest) -> HttpResponse:
     writer = csvsafe.writer(response)
     writer.writerow(CSV_COLUMNS)
     rows = selectors.public_ledger_rows()
-    spending = ledger_spending(rows)
-    words = {r["id"]: r["what"] for r in ledger_words.ledger_page_rows(rows, spending=spending)}
+    spending, words = ledger_line_words(rows)
     for row in rows:
         spend = spending.get(row["id"])
         for entry in row["entries"]:

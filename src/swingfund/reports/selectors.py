@@ -41,3 +41,10 @@ def ledger_spending(rows: list[dict]) -> dict[int, SpendWords]:
     and API."""
     general = spending_words(transaction_ids=[r["id"] for r in rows if r["kind"] == "campaign_spend"])
     return {**ledger_words.spending_words(rows), **general}
+
+
+def ledger_line_words(rows: list[dict]) -> tuple[dict[int, SpendWords], dict[int, str]]:
+    """For the public ledger's JSON, CSV and API: each spending line's supplier and purpose (`ledger_spending`), and
+    every line in plain words as its page says it ({transaction id: "what"})."""
+    spending = ledger_spending(rows)
+    return spending, {r["id"]: r["what"] for r in ledger_words.ledger_page_rows(rows, spending=spending)}

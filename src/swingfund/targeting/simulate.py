@@ -25,7 +25,7 @@ PHI_LEVELS = 8_192
 """Φ table entries: 32 KB of float32, small enough to stay in the L1 cache during the gathers."""
 PHI_RANGE = 8.0
 OWN_COMPETITORS = 3  # the own candidate must beat the seat's three leading candidacies (by centre)
-PIVOTAL_SEAT_BLOCK = 16
+PIVOTAL_SEAT_BLOCK = 8
 
 
 def _phi_table() -> tuple[np.ndarray, float, float]:
@@ -173,132 +173,141 @@ class _PivotalKernel:
 
     * swing: z = k B/σ × scale − (μ/σ × scale)/√w − (v/σ × scale) (Q_W − Q_R) + table offset, for both ends;
     * own, competitor j: z = (1 + a_j) B/σ_j × scale − (s_j v/σ_j × scale)/√w − (v/σ_j × scale) Q_j + table
-      offset, B/√w the scaled bloc of the draw."""
+      offset, B/√w the scaled bloc of the draw.
 
-    DRAW_CHUNK = 16_384
+    Every term but the region's offset is a per-seat coefficient times a per-draw row (B/√w, the own lens's
+    B/√w, 1/√w, 1, and each party's β/√w), so all five z of a block of seats are one small matrix product
+    (coefficients × those rows, BLAS) to which the seat's own offset row is added: about two passes over the
+    block per z instead of six."""
+
+    DRAW_CHUNK = 8_192
+    BASIS = 4  # rows of every basis: B/√w, own lens B/√w, 1/√w, 1 (then the parties' β/√w)
 
     def __init__(self, *, national, key, beta, bcar, mult, other, own_mult, inv_scale) -> None:
         f32 = np.float32
         draws = mult.size
         inv = np.ones(draws, dtype=f32) if inv_scale is None else inv_scale.astype(f32)
-        self.heavy = inv_scale is not None
-        self.inv = inv
-        self.mult = (mult * inv).astype(f32)
-        own_other = np.zeros(draws, dtype=f32) if own_mult is not None else (other * inv).astype(f32)
-        self.own_mult = self.mult if own_mult is None else (own_mult * inv).astype(f32)
-        rows = (national if national is not None else np.zeros((1, draws), dtype=f32))
-        shared = np.multiply(rows, inv[None, :], dtype=f32)
-        shared -= own_other[None, :]
+        own_other = None if own_mult is not None else (other * inv).astype(f32)
+        if national is None:
+            shared = np.zeros((1, draws), dtype=f32)
+        else:  # scaled in place: the caller's offsets are not used again
+            shared = national if national.dtype == f32 else national.astype(f32)
+            shared *= inv[None, :]
+        if own_other is not None:
+            shared -= own_other[None, :]
         self.shared = shared          # rows × draws: Q without the bloc-linked part
         self.key = key if national is not None else np.zeros_like(key)
-        self.beta, self.bcar = None, bcar
-        if beta is not None:  # only the parties that the seats' leading candidacies stand for, scaled
-            used, self.bcar = np.unique(bcar, return_inverse=True)
-            self.bcar = self.bcar.reshape(bcar.shape)
-            self.beta = np.multiply(beta[used], inv[None, :], dtype=f32)
+        self.bcar = bcar
+        n_beta = 0
+        if beta is not None:  # only the parties that the seats' leading candidacies stand for
+            used, inverse = np.unique(bcar, return_inverse=True)
+            self.bcar = inverse.reshape(bcar.shape)
+            n_beta = used.size
+        basis = np.empty((self.BASIS + n_beta, draws), dtype=f32)
+        np.multiply(mult, inv, out=basis[0], casting="unsafe")
+        if own_mult is None:
+            basis[1] = basis[0]
+        else:
+            np.multiply(own_mult, inv, out=basis[1], casting="unsafe")
+        basis[2] = inv
+        basis[3] = 1.0
+        if n_beta:
+            np.multiply(beta[used], inv[None, :], out=basis[self.BASIS:], casting="unsafe")
+        self.basis = basis
+        self.has_beta = n_beta > 0
         self.draws = draws
-        self._buffers: dict[tuple[str, tuple[int, int]], np.ndarray] = {}
+        self._buffers: dict[tuple[str, tuple[int, ...]], np.ndarray] = {}
 
-    def buf(self, name: str, shape: tuple[int, int], dtype=np.float32) -> np.ndarray:
+    def buf(self, name: str, shape: tuple[int, ...], dtype=np.float32) -> np.ndarray:
         key = (name, shape)
         if key not in self._buffers:
             self._buffers[key] = np.empty(shape, dtype=dtype)
         return self._buffers[key]
 
     def phi_into(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
-        """out = Φ(z) where z is already in table units (z × scale + offset). The index is clipped by `np.take`
-        itself (below 0: Φ = 0, beyond the table: 1); the per-seat coefficients are bounded (`SIGMA_FLOOR`,
-        `ABSENT`) so that z always fits an integer index."""
+        """out = Φ(z) where z is already in table units (z × scale + offset); z is overwritten. z is clipped to the
+        table first (below 0: Φ = 0, beyond the table: 1), as floats: clipping the integer index inside `np.take`
+        instead is three times slower when many z fall outside the table (branch mispredictions)."""
+        np.clip(z, 0, PHI_LEVELS - 1, out=z)
         index = self.buf("index", z.shape, np.intp)
         np.copyto(index, z, casting="unsafe")
         return np.take(_PHI[0], index, out=out, mode="clip")
-
-    def offsets_into(self, out: np.ndarray, j: int, idx: np.ndarray, bx: np.ndarray | None,
-                     d0: int, d1: int) -> np.ndarray:
-        """out = Q_j for the seats `idx` and draws d0…d1 (see the class docstring), row by row: a gather of a few
-        rows is a plain copy, where `np.take` over a slice of the draws is several times slower."""
-        shared = self.shared[:, d0:d1]
-        keys = self.key[idx, j].tolist()
-        if bx is None:
-            for i, k in enumerate(keys):
-                out[i] = shared[k]
-            return out
-        beta = self.beta[:, d0:d1]
-        for i, (k, c, x) in enumerate(zip(keys, self.bcar[idx, j].tolist(), bx.tolist(), strict=True)):
-            np.multiply(beta[c], x, out=out[i])
-            out[i] += shared[k]
-        return out
 
     def run(self, *, idx, base, valid, s, sd, a, k_w, k_r, present, bx) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         f32 = np.float32
         _, scale, offset = _PHI
         n = idx.size
-        col = (slice(None), None)
         v = valid[idx]
         b = base[idx]
         sums = {"swing": [np.zeros(n), np.zeros(n)], "own": [np.zeros(n), np.zeros(n)]}
-        # per-seat constants, in Φ-table units: z_units = (x / σ) × scale + offset
+        # per-seat coefficients, in Φ-table units: z_units = (x / σ) × scale + offset
         sigma = np.sqrt(sd[idx, 0] ** 2 + sd[idx, 1] ** 2) * v
         inv = scale / np.maximum(sigma, SIGMA_FLOOR)
-        swing_up = (k_w[idx] * b * inv).astype(f32)[col]     # × B/√w
-        swing_down = (-k_r[idx] * b * inv).astype(f32)[col]  # × B/√w
-        swing_mu = (-(s[idx, 0] - s[idx, 1]) * v * inv).astype(f32)[col]   # × 1/√w
-        swing_q = (-v * inv).astype(f32)[col]                 # × (Q_W − Q_R)
-        bx_seats = bx[idx].astype(f32) if self.beta is not None and np.any(bx[idx] != 0) else None
-        comps = []
+        swing_q = -v * inv                                    # × (Q_W − Q_R)
+        x = bx[idx] if self.has_beta else np.zeros(n)
+        cars = self.bcar[idx] if self.has_beta else np.zeros((n, OWN_COMPETITORS), dtype=np.int64)
+        beta_cols = np.unique(cars[:, :OWN_COMPETITORS]) if self.has_beta and np.any(x != 0) else np.zeros(0, int)
+        col_of = {int(c): self.BASIS + i for i, c in enumerate(beta_cols.tolist())}
+        # the five coefficient blocks: swing up, swing down, own j = 0, 1, 2 (rows: seats; columns: basis rows)
+        coef = np.zeros((2 + OWN_COMPETITORS, n, self.BASIS + beta_cols.size))
+        coef[0, :, 0] = k_w[idx] * b * inv                   # × B/√w
+        coef[1, :, 0] = -k_r[idx] * b * inv
+        coef[:2, :, 2] = -(s[idx, 0] - s[idx, 1]) * v * inv  # × 1/√w
+        coef[:2, :, 3] = offset
+        q_own = np.zeros((OWN_COMPETITORS, n))
         for j in range(OWN_COMPETITORS):
             here = present[idx, j]
             inv_c = scale / np.maximum(sd[idx, j] * v, SIGMA_FLOOR)
-            comps.append(((np.where(here, (1 + a[idx, j]) * b * inv_c, 0.0)).astype(f32)[col],   # × B/√w
-                          (np.where(here, -v * inv_c, 0.0)).astype(f32)[col],                    # × Q_j
-                          (np.where(here, -s[idx, j] * v * inv_c, ABSENT)).astype(f32)[col]))    # × 1/√w
+            coef[2 + j, :, 1] = np.where(here, (1 + a[idx, j]) * b * inv_c, 0.0)   # × own B/√w
+            coef[2 + j, :, 2] = np.where(here, -s[idx, j] * v * inv_c, ABSENT)     # × 1/√w
+            coef[2 + j, :, 3] = offset
+            q_own[j] = np.where(here, -v * inv_c, 0.0)                              # × Q_j
+        rows_i = np.arange(n)
+        for j in range(OWN_COMPETITORS if beta_cols.size else 0):  # the bloc-linked part of Q_j: x β_j
+            cols = np.array([col_of[int(c)] for c in cars[:, j]])
+            coef[2 + j, rows_i, cols] += q_own[j] * x
+            if j < 2:
+                np.add.at(coef[0], (rows_i, cols), swing_q * x * (1 if j == 0 else -1))
+        if beta_cols.size:
+            coef[1, :, self.BASIS:] = coef[0, :, self.BASIS:]
+        coef = coef.reshape((2 + OWN_COMPETITORS) * n, -1).astype(f32)
+        rows = np.concatenate([np.arange(self.BASIS), self.BASIS + beta_cols])
+        swing_q32 = swing_q.astype(f32)[:, None]
+        q_own32 = [q.astype(f32).tolist() for q in q_own]
+        keys = [self.key[idx, j].tolist() for j in range(OWN_COMPETITORS)]
         for d0 in range(0, self.draws, self.DRAW_CHUNK):
             d1 = min(self.draws, d0 + self.DRAW_CHUNK)
             shape = (n, d1 - d0)
-            mult = self.mult[None, d0:d1]
-            inv_w = self.inv[None, d0:d1]
-            q = [self.offsets_into(self.buf(f"q{j}", shape), j, idx, bx_seats, d0, d1)
-                 for j in range(OWN_COMPETITORS)]
-            # swing: the centre of the margin, in table units, shared by both ends
+            basis = self.basis[rows, d0:d1]
+            shared = self.shared[:, d0:d1]
+            z_all = self.buf("z_all", (2 + OWN_COMPETITORS, *shape))
+            np.matmul(coef, basis, out=z_all.reshape((2 + OWN_COMPETITORS) * n, -1))
+            # swing: both ends share the regions' offsets, −(v/σ) (Q_W − Q_R)
             centre = self.buf("centre", shape)
-            np.subtract(q[0], q[1], out=centre)
-            centre *= swing_q
-            tmp = self.buf("tmp", shape)
-            if self.heavy:
-                np.multiply(swing_mu, inv_w, out=tmp)
-                centre += tmp
-                centre += f32(offset)
-            else:
-                centre += swing_mu + f32(offset)
-            up = self.buf("up", shape)
-            down = self.buf("down", shape)
-            z = self.buf("z", shape)
-            np.multiply(swing_up, mult, out=z)
-            z += centre
-            self.phi_into(z, up)
-            np.multiply(swing_down, mult, out=z)
-            z += centre
-            self.phi_into(z, down)
-            up -= down
-            _accumulate(sums["swing"], up)
+            for i, (k0, k1) in enumerate(zip(keys[0], keys[1], strict=True)):
+                np.subtract(shared[k0], shared[k1], out=centre[i])
+            centre *= swing_q32
+            up, down = z_all[0], z_all[1]
+            up += centre
+            down += centre
+            p_up = self.buf("p_up", shape)
+            p_down = self.buf("p_down", shape)
+            self.phi_into(up, p_up)
+            self.phi_into(down, p_down)
+            p_up -= p_down
+            _accumulate(sums["swing"], p_up)
             # own: the product over the three leading candidacies of Φ(z_j)
             p_own = self.buf("own", shape)
-            own_mult = self.own_mult[None, d0:d1]
-            for j, (bloc_k, q_k, s_k) in enumerate(comps):
-                np.multiply(q[j], q_k, out=z)
-                np.multiply(bloc_k, own_mult, out=tmp)
-                z += tmp
-                if self.heavy:
-                    np.multiply(s_k, inv_w, out=tmp)
-                    z += tmp
-                    z += f32(offset)
-                else:
-                    z += s_k + f32(offset)
+            for j in range(OWN_COMPETITORS):
+                z = z_all[2 + j]
+                for i, (k, q) in enumerate(zip(keys[j], q_own32[j], strict=True)):
+                    np.multiply(shared[k], q, out=centre[i])
+                z += centre
                 if j == 0:
                     self.phi_into(z, p_own)
                 else:
-                    self.phi_into(z, up)
-                    p_own *= up
+                    self.phi_into(z, p_down)
+                    p_own *= p_down
             _accumulate(sums["own"], p_own)
         return {name: (t, q2) for name, (t, q2) in sums.items()}
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from swingfund.compliance import checks, general
+from swingfund.compliance import checks, general, material
 from swingfund.compliance.checks import ComplianceRefusal, Situation
 from swingfund.compliance.errors import LimitExceeded
 from swingfund.compliance.seed import seed_table
@@ -96,26 +96,35 @@ def test_unknown_constituency_type_is_a_clear_error():
                                      on=POLL_2024)
 
 
+def spend_about(pence: int, before: int, authority: material.Authority | None = None, *, spending: bool = True):
+    return material.check_candidate_material(figures=LAW, costs={7: pence}, earlier={7: before},
+                                             authorities={7: authority}, names={7: "Ann Candidate (Testford)"},
+                                             on=POLL_2024, spending=spending)
+
+
 def test_negative_amounts_are_refused_as_bad_input():
-    with pytest.raises(ValueError, match=r"additional_pence must not be negative \(got -1 pence\)"):
-        checks.check_local_spend_about_candidate(figures=LAW,
-                                                 spent_pence=0, additional_pence=-1, agent_authorised=False,
-                                                 on=POLL_2024)
+    with pytest.raises(ValueError, match=r"A cost must not be negative \(got -1 pence for Ann Candidate"):
+        spend_about(-1, 0)
     with pytest.raises(ValueError, match=r"positive number of pence \(got -1\)"):
         check(named(-1))
 
 
 def test_local_spend_about_a_candidate_is_capped_at_700_unless_the_agent_authorised_it():
-    checks.check_local_spend_about_candidate(figures=LAW,
-                                             spent_pence=60_000, additional_pence=10_000, agent_authorised=False,
-                                             on=POLL_2024)
+    [charge] = spend_about(10_000, 60_000)  # £600 + £100 = the £700 permitted sum exactly
+    assert (charge.spent_before_pence, charge.limit_pence, charge.left_pence, charge.authorised) == (
+        60_000, 70_000, 0, False)
     with pytest.raises(ComplianceRefusal) as refused:
-        checks.check_local_spend_about_candidate(figures=LAW,
-                                                 spent_pence=60_000, additional_pence=10_001, agent_authorised=False,
-                                                 on=POLL_2024)
-    assert "£700" in str(refused.value) and "s.75" in str(refused.value)
-    assert checks.check_local_spend_about_candidate(figures=LAW, spent_pence=60_000, additional_pence=500_000,
-                                                    agent_authorised=True, on=POLL_2024) is None
+        spend_about(10_001, 60_000)
+    text = str(refused.value)
+    assert "£700" in text and "s.75" in text and "Ann Candidate (Testford)" in text and "£700.01" in text
+    assert text.startswith("Refused: this is spending about")  # recorded spending, worded as such
+    with pytest.raises(ComplianceRefusal, match="Refused before sending: this material names"):
+        spend_about(10_001, 60_000, spending=False)
+    agent = material.Authority(limit_pence=560_000, agent_name="Pat Agent", authorised_on=date(2024, 6, 11))
+    [charge] = spend_about(500_000, 60_000, agent)  # the agent's £5,600 exactly
+    assert (charge.limit_pence, charge.left_pence, charge.authorised) == (560_000, 0, True)
+    with pytest.raises(ComplianceRefusal, match="over the £5,600 their election agent Pat Agent authorised"):
+        spend_about(500_001, 60_000, agent)
 
 
 def test_targeted_spending_limit_is_per_nation_and_lifted_by_party_authorisation():

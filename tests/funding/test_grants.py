@@ -10,6 +10,7 @@ import pytest
 
 from swingfund.compliance.checks import ComplianceRefusal
 from swingfund.compliance.selectors import figure
+from swingfund.compliance.services import agent_authority_record
 from swingfund.funding import ledger, notices, selectors, services
 from swingfund.funding.models import ComplianceTask, Grant
 from swingfund.funding.services import grants
@@ -120,7 +121,8 @@ def test_grants_to_candidates_are_not_political_contributions_under_schedule_19a
                                                        ComplianceTask.Kind.UA_NOTIFY]).exists()
 
 
-def test_spending_about_a_candidate_is_capped_at_the_permitted_sum_without_written_authority(pooled, candidacy):
+def test_spending_about_a_candidate_is_capped_at_the_permitted_sum_without_written_authority(pooled, candidacy,
+                                                                                             organisation):
     fund(pooled, 500_000)
     permitted = figure("local_permitted_sum", on=dt.date(2024, 6, 10))
     services.candidate_spend_record(campaign=pooled, candidacy=candidacy, kind="leaflet", description="5,000 leaflets",
@@ -129,12 +131,13 @@ def test_spending_about_a_candidate_is_capped_at_the_permitted_sum_without_writt
         services.candidate_spend_record(campaign=pooled, candidacy=candidacy, kind="advert", description="ads",
                                         amount_pence=1, spent_at=at("06-11"))
     assert permitted.citation in str(refusal.value) and "£700" in str(refusal.value)
-    services.agent_authorisation_record(candidacy=candidacy, agent_name="Pat Agent", authorised_on=dt.date(2024, 6, 11),
-                                        limit_pence=150_000, document_reference="letter in file 3")
+    agent_authority_record(organisation=organisation, candidacy=candidacy, agent_name="Pat Agent",
+                           agent_address="1 Agent Row, Leeds", authorised_on=dt.date(2024, 6, 11), limit_pence=150_000,
+                           document=b"%PDF-1.4 signed letter", document_name="letter.pdf")
     spend = services.candidate_spend_record(campaign=pooled, candidacy=candidacy, kind="advert", description="ads",
                                             amount_pence=80_000, spent_at=at("06-12"))
-    assert spend.authorisation.agent_name == "Pat Agent"
-    with pytest.raises(ValueError, match="over the 150000 pence the agent Pat Agent authorised"):
+    assert spend.authority.agent_name == "Pat Agent"
+    with pytest.raises(ValueError, match="over the £1,500 their election agent Pat Agent authorised in writing"):
         services.candidate_spend_record(campaign=pooled, candidacy=candidacy, kind="advert", description="more",
                                         amount_pence=1, spent_at=at("06-13"))
     assert selectors.campaign_spendable_pence(pooled) == 500_000 - permitted.value - 80_000

@@ -235,16 +235,24 @@ def test_earmarked_campaign_page_shows_gifts_per_candidate(client, earmarked, ca
     assert "£50" in table and "£10" in table and "passed on to that candidate" in html
 
 
-def test_spend_and_authorise_commands_enforce_the_permitted_sum(pooled, candidacy, capsys):
+def test_spend_and_authority_commands_enforce_the_permitted_sum(pooled, candidacy, organisation, capsys, tmp_path):
     services.donation_record(campaign=pooled, donor=make_donor("Bo Fund"), amount_pence=300_000,
                              method="bank_transfer", reference="f", received_at=at("06-01"))
     base = ["funding", "spend", "--campaign", pooled.slug, "--candidacy", str(candidacy.pk), "--kind", "leaflet",
-            "--description", "leaflets about the candidate", "--spent", "2024-06-10"]
-    call_command(*base, "--amount", "700")
-    with pytest.raises(Exception, match=r"over the local permitted sum .* of £700 \(source: Representation of the"):
-        call_command(*base, "--amount", "0.01")
-    call_command("funding", "authorise", "--candidacy", str(candidacy.pk), "--agent", "Pat Agent", "--on",
-                 "2024-06-11", "--limit", "1500", "--document", "signed letter, file 3")
-    call_command(*base, "--amount", "800")
+            "--description", "leaflets about the candidate"]
+    call_command(*base, "--amount", "700", "--spent", "2024-06-10")
+    with pytest.raises(Exception, match=r"over the permitted sum of £700 per candidate .*\(source: Representation of "
+                                        r"the People Act 1983, s.75\(1ZZB\)"):
+        call_command(*base, "--amount", "0.01", "--spent", "2024-06-10")
+    letter = tmp_path / "authority.pdf"
+    letter.write_bytes(b"%PDF-1.4 signed by the election agent")
+    call_command("compliance", "authority", "--organisation", organisation.slug, "--candidacy", str(candidacy.pk),
+                 "--agent", "Pat Agent", "--agent-address", "1 Agent Row, Leeds", "--authorised-on", "2024-06-11",
+                 "--limit", "1500", "--document", str(letter))
+    with pytest.raises(Exception, match="over the permitted sum of £700"):  # it does not reach back to 10 June
+        call_command(*base, "--amount", "800", "--spent", "2024-06-10")
+    call_command(*base, "--amount", "800", "--spent", "2024-06-11")
     assert "Recorded £800 leaflet" in capsys.readouterr().out
+    with pytest.raises(Exception, match="over the £1,500 their election agent Pat Agent authorised in writing"):
+        call_command(*base, "--amount", "0.01", "--spent", "2024-06-12")
     assert selectors.campaign_committed_pence(pooled) == 150_000

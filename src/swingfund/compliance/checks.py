@@ -158,20 +158,6 @@ def check_candidate_spend(*, figures: FigureTable, electorate: int, constituency
     return _near(code="candidate_limit", subject=subject, total=total, limit=limit, fig=combined, limit_name=name)
 
 
-def check_local_spend_about_candidate(*, figures: FigureTable, spent_pence: int, additional_pence: int,
-                                      agent_authorised: bool,
-                                      on: date) -> ComplianceWarning | None:
-    """Spending about one named candidate is capped at the permitted sum unless their agent authorised it in
-    writing; authorised spending counts against the candidate's own limit instead (check that with
-    `check_candidate_spend`) and must be reported to the Returning Officer."""
-    if agent_authorised:
-        _not_negative(spent_pence=spent_pence, additional_pence=additional_pence)
-        return None
-    return _check_limit(figures=figures, code="local_permitted_sum", subject="spending about this candidate",
-                        key="local_permitted_sum", nation=None, spent_pence=spent_pence,
-                        additional_pence=additional_pence, on=on)
-
-
 def gift_requires_permissibility(*, figures: FigureTable, amount_pence: int, aggregate_pence: int, situation: str,
                                  on: date) -> bool:
     """True when the gift must come from a permissible source: the gift, or the donor's aggregate including it

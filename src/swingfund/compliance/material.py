@@ -49,6 +49,18 @@ REFUSE_PERMITTED_SUM = (
     "permitted sum of {limit} per candidate without the election agent's written authority (source: {citation}, "
     "{source_url}{verify}). Record the agent's written authority, with a copy, or send to fewer people."
 )
+REFUSE_PERMITTED_SUM_SPENDING = (
+    "Refused: this is spending about {candidate} (Representation of the People Act 1983, s.75). It would take the "
+    "group's spending about that candidate, messages and other material included, to {total}, over the permitted "
+    "sum of {limit} per candidate without the election agent's written authority (source: {citation}, "
+    "{source_url}{verify}). Record the agent's written authority, with a copy (swingfund compliance authority), "
+    "or spend less."
+)
+REFUSE_AUTHORITY_SPENDING = (
+    "Refused: this is spending about {candidate}; it would take the group's spending about that candidate, messages "
+    "and other material included, to {total}, over the {limit} their election agent {agent} authorised in writing "
+    "on {on} (source: {citation}, {source_url}{verify})."
+)
 REFUSE_AUTHORITY = (
     "Refused before sending: this material names, backs or opposes {candidate}; it would take spending about that "
     "candidate to {total}, over the {limit} their election agent {agent} authorised in writing on {on} "
@@ -156,11 +168,16 @@ def _verify(fig) -> str:
 
 def check_candidate_material(*, figures: FigureTable, costs: Mapping[int, int], earlier: Mapping[int, int],
                              authorities: Mapping[int, Authority | None], names: Mapping[int, str],
-                             on: date) -> list[CandidateCharge]:
+                             on: date, spending: bool = False) -> list[CandidateCharge]:
     """Check the cost charged to each candidacy before sending: refuse (`LimitExceeded`, naming the candidate, the
     figure and its citation) if, with what was spent about that candidacy before (`earlier`), it would pass the
     permitted sum where the agent has given no written authority, or the authority's limit where they have.
-    `on` is the polling day (the figures in force for the election). Returns one charge per candidacy."""
+    `on` is the polling day (the figures in force for the election). Returns one charge per candidacy.
+
+    The one rule of s.75 for the group: material before it goes out, and (`spending`, worded for it) spending
+    recorded about a candidate (`funding.services.candidate_spend_record`)."""
+    refuse_sum, refuse_authority = ((REFUSE_PERMITTED_SUM_SPENDING, REFUSE_AUTHORITY_SPENDING) if spending
+                                    else (REFUSE_PERMITTED_SUM, REFUSE_AUTHORITY))
     fig = figures.get(PERMITTED_SUM_KEY, on=on)
     charges = []
     for cid in sorted(costs):
@@ -171,7 +188,7 @@ def check_candidate_material(*, figures: FigureTable, costs: Mapping[int, int], 
         total, name = before + pence, names.get(cid, f"candidacy #{cid}")
         if authority is None:
             if total > fig.value:
-                raise LimitExceeded(REFUSE_PERMITTED_SUM.format(
+                raise LimitExceeded(refuse_sum.format(
                     candidate=name, total=money(total, short=True), limit=fig.display, citation=fig.citation,
                     source_url=fig.source_url, verify=_verify(fig)), code="local_permitted_sum", figure=fig,
                     total_pence=total)
@@ -179,7 +196,7 @@ def check_candidate_material(*, figures: FigureTable, costs: Mapping[int, int], 
                                            limit_pence=fig.value, authorised=False))
             continue
         if total > authority.limit_pence:
-            raise LimitExceeded(REFUSE_AUTHORITY.format(
+            raise LimitExceeded(refuse_authority.format(
                 candidate=name, total=money(total, short=True), limit=money(authority.limit_pence, short=True),
                 agent=authority.agent_name, on=authority.authorised_on.isoformat(), citation=fig.citation,
                 source_url=fig.source_url, verify=_verify(fig)), code="agent_authority", figure=fig,

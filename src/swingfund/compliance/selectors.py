@@ -17,7 +17,8 @@ from swingfund.compliance.limits import (  # noqa: F401 (the messages and error 
     FigureNotInForce,
     FigureTable,
 )
-from swingfund.compliance.models import GroupLegalStatus, LegalFigure
+from swingfund.compliance.material import Authority
+from swingfund.compliance.models import AgentAuthority, GroupLegalStatus, LegalFigure
 
 # Inside `figures_memo()` the table is read once and kept for the rest of that block only (one gift's
 # transaction): an administrator's edit takes effect for the next block.
@@ -73,6 +74,28 @@ def figure_keys_missing(*, on: date) -> list[str]:
 
 
 # --- the group's legal status and its general-campaign spending ----------------------------------------------
+
+
+def agent_authorities(*, organisation, candidacy_ids, on: date | None = None) -> dict[int, AgentAuthority]:
+    """The organisation's latest recorded election agent's authority per candidacy (RPA 1983 s.75(1)), signed on
+    or before `on` when given (an authority does not reach back to spending incurred before it). The one reading
+    of it: the check before material goes out, the check of recorded spending, the position and the returns."""
+    if organisation is None:
+        return {}
+    found: dict[int, AgentAuthority] = {}
+    rows = AgentAuthority.objects.filter(organisation=organisation, candidacy_id__in=list(candidacy_ids))
+    if on is not None:
+        rows = rows.filter(authorised_on__lte=on)
+    for row in rows.order_by("-authorised_on", "-id"):
+        found.setdefault(row.candidacy_id, row)  # the latest first
+    return found
+
+
+def authority_terms(row: AgentAuthority | None) -> Authority | None:
+    """What the law's check needs of a recorded authority (`material.Authority`), or None."""
+    if row is None:
+        return None
+    return Authority(limit_pence=row.limit_pence, agent_name=row.agent_name, authorised_on=row.authorised_on)
 
 
 def legal_status_for(organisation) -> GroupLegalStatus | None:

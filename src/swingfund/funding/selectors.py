@@ -326,3 +326,21 @@ def grants_for_notice(grant: Grant) -> list[dict]:
         if allocation.grant_id == grant.pk:
             line["amount_pence"] += allocation.amount_pence
     return [line for line in lines.values() if line["amount_pence"]]
+
+
+def candidate_spent_pence(*, organisation, candidacy_ids) -> dict[int, int]:
+    """The group's spending about each candidacy so far (RPA 1983 s.75, counted towards its permitted sum or its
+    agent's authority): the spending recorded about it (`CandidateSpend`, of the group's campaigns) and the cost of
+    material charged to it (`compliance.MaterialCost`). Another group's spending is not counted. The one total:
+    the check of recorded spending, the check of material before it goes out, and the message page."""
+    from swingfund.compliance.models import MaterialCost, MaterialRegime
+    from swingfund.funding.models import CandidateSpend
+
+    ids = list(candidacy_ids)
+    spent = dict.fromkeys(ids, 0)
+    material = (MaterialCost.objects.filter(organisation=organisation, regime=MaterialRegime.CANDIDATE)
+                if organisation is not None else MaterialCost.objects.none())
+    for rows in (material, CandidateSpend.objects.filter(campaign__organisation=organisation)):
+        for row in rows.filter(candidacy_id__in=ids).values("candidacy_id").annotate(t=Sum("amount_pence")):
+            spent[row["candidacy_id"]] += row["t"] or 0
+    return spent

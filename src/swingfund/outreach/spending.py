@@ -130,7 +130,7 @@ def _charged(recorded, organisation) -> tuple:
     """The recorded charges to candidacies, with what has been spent about each since and what is left."""
     from swingfund.compliance.material import CandidateCharge
     from swingfund.compliance.selectors import figure
-    from swingfund.reports.services import candidate_spent_pence
+    from swingfund.funding.selectors import candidate_spent_pence
 
     rows = [r for r in recorded if r.candidacy_id]
     spent = candidate_spent_pence(organisation=organisation, candidacy_ids=[r.candidacy_id for r in rows])

@@ -23,14 +23,20 @@ from swingfund.compliance import general
 from swingfund.compliance.checks import WARN_AT_PERCENT, return_due_date
 from swingfund.compliance.limits import Figure
 from swingfund.compliance.material import authorised_return_due
-from swingfund.compliance.models import AgentAuthority, MaterialCost
-from swingfund.compliance.selectors import FigureNotInForce, figure, figure_table, legal_status_for
+from swingfund.compliance.models import MaterialCost
+from swingfund.compliance.selectors import (
+    FigureNotInForce,
+    agent_authorities,
+    figure,
+    figure_table,
+    legal_status_for,
+)
 from swingfund.compliance.selectors_general import limits_status, regulated_period_for, seats_per_nation
 from swingfund.compliance.timetables import parse_election_id
 from swingfund.display import money
 from swingfund.elections.models import Candidacy, Election
 from swingfund.funding import selectors as funding
-from swingfund.funding.models import AgentAuthorisation, CandidateSpend, Grant
+from swingfund.funding.models import CandidateSpend, Grant
 from swingfund.funding.notices import group_as_donor
 from swingfund.organisations.models import Organisation
 from swingfund.reports.selectors import as_item, campaign_spends
@@ -187,7 +193,7 @@ def organisation_position(*, election_id: str, organisation=None) -> Position:
     order = sorted(candidacies.values(), key=lambda c: (c.constituency.name, c.pk))
     position.regimes = [
         _grants_regime(position, order, grants, grants_qs),
-        _local_regime(position, order, spent, AgentAuthorisation),
+        _local_regime(position, order, spent),
         _general_regime(position, organisation, group),
         _ua_regime(position, organisation),
     ]
@@ -219,15 +225,12 @@ def _grants_regime(position: Position, order: list, grants: dict[int, int], gran
     return regime
 
 
-def _local_regime(position: Position, order: list, spent: dict[int, int], authorisation_model) -> Regime:
+def _local_regime(position: Position, order: list, spent: dict[int, int]) -> Regime:
     regime = Regime(key="local", title="2. Local spending about a named candidate",
                     law="Representation of the People Act 1983, s.75 (enforced by the police)")
     on = position.poll_date
-    # the latest written authority per candidacy, whether recorded with the funding app's spending or, with a
-    # copy of the document, in the law's own table (`compliance.AgentAuthority`)
-    rows = [*authorisation_model.objects.all(), *AgentAuthority.objects.filter(
-        **({"organisation": position.organisation} if position.organisation is not None else {}))]
-    authorised = {a.candidacy_id: a for a in sorted(rows, key=lambda a: (a.authorised_on, a.created_at))}
+    # the group's latest written authority per candidacy (`compliance.AgentAuthority`, the one record of it)
+    authorised = agent_authorities(organisation=position.organisation, candidacy_ids=[c.pk for c in order])
     for c in (c for c in order if spent.get(c.pk)):
         auth = authorised.get(c.pk)
         if auth is None:

@@ -180,13 +180,13 @@ def candidate_spending_report(*, election_id: str, progress: bool = True, organi
     polling = poll_date(election_id=election_id)
     group = parse_election_id(election_id).election_group_id
     spends = (CandidateSpend.objects.filter(candidacy__election_id=group)
-              .select_related("candidacy__constituency", "candidacy__person", "authorisation",
+              .select_related("candidacy__constituency", "candidacy__person", "authority",
                               "campaign__organisation").order_by("spent_at", "id"))
     if organisation is not None:
         spends = spends.filter(campaign__organisation=organisation)
     items = []
     for spend in _each(spends, progress=progress, total=spends.count(), what="Spending about candidates"):
-        seat, auth = spend.candidacy.constituency, spend.authorisation
+        seat, auth = spend.candidacy.constituency, spend.authority
         items.append(CandidateSpendRecord(
             organisation=str(spend.campaign.organisation or ""), candidate_name=_candidate_name(spend.candidacy),
             constituency_code=seat.gss_code, constituency_name=seat.name,
@@ -194,10 +194,15 @@ def candidate_spending_report(*, election_id: str, progress: bool = True, organi
             amount_pence=spend.amount_pence, incurred_on=spend.spent_at.date(), paid_on=spend.spent_at.date(),
             supplier_name=spend.supplier, supplier_address="", agent_authorised=auth is not None,
             agent_name=auth.agent_name if auth else "", authorised_on=auth.authorised_on if auth else None,
-            authorisation_document=auth.document_reference if auth else "",
+            authorisation_document=_authority_document(auth),
             ledger_transaction=str(spend.transaction_id)))
     items += _material_items(group=group, organisation=organisation, progress=progress)
     return candidate_spending_rows(items=items, poll_date=polling)
+
+
+def _authority_document(auth) -> str:
+    """How the return names the copy of an agent's written authority (`compliance.AgentAuthority`)."""
+    return f"{auth.document_name} (sha256 {auth.document_sha256[:12]}…)" if auth else ""
 
 
 def _material_items(*, group: str, organisation, progress: bool) -> list[CandidateSpendRecord]:
@@ -220,7 +225,7 @@ def _material_items(*, group: str, organisation, progress: bool) -> list[Candida
             description=cost.description, amount_pence=cost.amount_pence, incurred_on=cost.incurred_on,
             paid_on=None, supplier_name=cost.supplier, supplier_address="", agent_authorised=auth is not None,
             agent_name=auth.agent_name if auth else "", authorised_on=auth.authorised_on if auth else None,
-            authorisation_document=f"{auth.document_name} (sha256 {auth.document_sha256[:12]}…)" if auth else "",
+            authorisation_document=_authority_document(auth),
             ledger_transaction=str(cost.transaction_id or "")))
     return items
 

@@ -11,12 +11,13 @@ from django.db import transaction
 
 from swingfund.compliance import general, material
 from swingfund.compliance.checks import ComplianceWarning
-from swingfund.compliance.selectors import figure_table, legal_status_for
+from swingfund.compliance.selectors import agent_authorities, authority_terms, figure_table, legal_status_for
 from swingfund.compliance.selectors_general import limits_status, regulated_period_for, seats_per_nation
 from swingfund.compliance.timetables import parse_election_id
 from swingfund.display import money
 from swingfund.funding import ledger
 from swingfund.funding.ledger import Line
+from swingfund.funding.selectors import candidate_spent_pence
 from swingfund.reports.models import CampaignSpend, ClaimStatus, SpendArea, SpendCategory
 from swingfund.reports.selectors import as_item, campaign_spends
 
@@ -285,44 +286,6 @@ def material_election(*, on: dt.date, preferred: str | None = None) -> str | Non
     return material.assign_election(on=on, periods=periods)
 
 
-def candidate_spent_pence(*, organisation, candidacy_ids: Iterable[int]) -> dict[int, int]:
-    """The organisation's spending about each candidacy so far: material costs charged to it, and the funding app's
-    recorded spending about it (both count towards the group's permitted sum, RPA 1983 s.75)."""
-    from django.db.models import Sum
-
-    from swingfund.compliance.models import MaterialCost
-    from swingfund.funding.models import CandidateSpend
-
-    ids = list(candidacy_ids)
-    spent = dict.fromkeys(ids, 0)
-    for rows in (MaterialCost.objects.filter(organisation=organisation, regime=material.Regime.CANDIDATE),
-                 CandidateSpend.objects.filter(campaign__organisation=organisation)):
-        for row in rows.filter(candidacy_id__in=ids).values("candidacy_id").annotate(t=Sum("amount_pence")):
-            spent[row["candidacy_id"]] += row["t"] or 0
-    return spent
-
-
-def agent_authorities(*, organisation, candidacy_ids: Iterable[int], on: dt.date | None = None) -> dict[int, object]:
-    """The latest recorded agent's authority of the organisation per candidacy (`compliance.AgentAuthority`), signed
-    on or before `on` when given (an authority does not reach back to spending incurred before it)."""
-    from swingfund.compliance.models import AgentAuthority
-
-    found: dict[int, object] = {}
-    rows = AgentAuthority.objects.filter(organisation=organisation, candidacy_id__in=list(candidacy_ids))
-    if on is not None:
-        rows = rows.filter(authorised_on__lte=on)
-    for row in rows:
-        found.setdefault(row.candidacy_id, row)  # ordered latest first
-    return found
-
-
-def _authority(row) -> material.Authority | None:
-    if row is None:
-        return None
-    return material.Authority(limit_pence=row.limit_pence, agent_name=row.agent_name,
-                              authorised_on=row.authorised_on)
-
-
 def _candidate_name(candidacy) -> str:
     person = candidacy.person.name if candidacy.person_id else ""
     return f"{candidacy.person_name or person} ({candidacy.constituency.name})"
@@ -411,7 +374,7 @@ def material_cost_record(*, organisation, election, incurred_on, seat_costs: dic
         charges = material.check_candidate_material(
             figures=figures, costs=per_candidacy,
             earlier=candidate_spent_pence(organisation=organisation, candidacy_ids=per_candidacy),
-            authorities={c: _authority(authorities.get(c)) for c in per_candidacy},
+            authorities={c: authority_terms(authorities.get(c)) for c in per_candidacy},
             names={c: _candidate_name(rows[c]) for c in per_candidacy}, on=election_row.poll_date)
         general_pence = sum(general_seats.values())
         if general_pence:

@@ -17,7 +17,6 @@ from swingfund.funding.models.gifts import (
     Refund,
 )
 from swingfund.funding.models.grants import (
-    AgentAuthorisation,
     CandidateSpend,
     Grant,
     GrantAllocation,
@@ -36,7 +35,6 @@ from swingfund.funding.models.ledger import (
 __all__ = [
     "Account",
     "AccountKind",
-    "AgentAuthorisation",
     "Campaign",
     "CandidateSpend",
     "ChainHead",

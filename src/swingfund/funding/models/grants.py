@@ -101,26 +101,10 @@ class GrantAllocation(models.Model):
         ]
 
 
-class AgentAuthorisation(models.Model):
-    """A candidate's election agent's written authorisation to spend more than the permitted sum
-    (s.75 RPA 1983). The spending then counts against the candidate's own limit."""
-
-    candidacy = models.ForeignKey("elections.Candidacy", on_delete=models.PROTECT, related_name="+")
-    agent_name = models.CharField(max_length=200)
-    authorised_on = models.DateField()
-    limit_pence = models.BigIntegerField(help_text="Total the agent authorised, including the permitted sum.")
-    document_reference = models.CharField(max_length=300, help_text="Where the signed letter is kept.")
-    recorded_by = models.CharField(max_length=150, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-authorised_on"]
-        constraints = [models.CheckConstraint(condition=Q(limit_pence__gt=0), name="agentauth_limit_positive")]
-
-
 class CandidateSpend(models.Model):
     """Money spent *about* a named candidate (ads, leaflets, messages), capped at the local permitted sum
-    unless the agent authorised more in writing."""
+    unless the agent authorised more in writing (`authority`: the group's `compliance.AgentAuthority` in force on
+    the day, if any; `services.candidate_spend_record`)."""
 
     class Kind(models.TextChoices):
         ADVERT = "advert", "Advert"
@@ -136,8 +120,8 @@ class CandidateSpend(models.Model):
     spent_at = models.DateTimeField()
     supplier = models.CharField(max_length=200, blank=True)
     invoice_reference = models.CharField(max_length=200, blank=True)
-    authorisation = models.ForeignKey(
-        AgentAuthorisation, null=True, blank=True, on_delete=models.PROTECT, related_name="spends"
+    authority = models.ForeignKey(
+        "compliance.AgentAuthority", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     transaction = models.OneToOneField(
         "funding.LedgerTransaction", on_delete=models.PROTECT, related_name="candidate_spend"

@@ -13,7 +13,6 @@ from swingfund.funding.services.gifts import (
 )
 from swingfund.funding.services.gifts_bulk import donations_record_many
 from swingfund.funding.services.grants import (
-    agent_authorisation_record,
     campaign_create,
     candidate_spend_record,
     grant_accept,
@@ -43,7 +42,6 @@ __all__ = [
     "GiftDetails",
     "donations_record_many",
     "donation_record_with_donor",
-    "agent_authorisation_record",
     "campaign_create",
     "candidate_spend_record",
     "donation_dispute",

@@ -12,18 +12,17 @@ from django.utils import timezone
 
 from swingfund.committee import chain as record_chain
 from swingfund.committee.content import proposal_hash
-from swingfund.compliance import checks, material
 from swingfund.compliance import gifts as law
+from swingfund.compliance import material
 from swingfund.compliance.bydate import OutOfTime
 from swingfund.compliance.models import LegalForm
-from swingfund.compliance.selectors import figure_table, legal_status_for
+from swingfund.compliance.selectors import agent_authorities, authority_terms, figure_table, legal_status_for
 from swingfund.compliance.selectors_bydate import candidate_spend_date_check, grant_date_check
 from swingfund.display import money
 from swingfund.elections.models import Candidacy
 from swingfund.funding import ledger, selectors
 from swingfund.funding.ledger import Line
 from swingfund.funding.models import (
-    AgentAuthorisation,
     Campaign,
     CandidateSpend,
     Donation,
@@ -53,10 +52,6 @@ EARMARK_SHORT = (
 )
 ALREADY_PAID = "Grant #{id} was already paid (bank reference {reference})."
 REFERENCE_REQUIRED = "Paying a grant needs the bank reference of the payment."
-AUTHORISATION_EXCEEDED = (
-    "Refused: spending about {candidacy} would reach {total} pence, over the {limit} pence the agent "
-    "{agent} authorised in writing on {on} ({document})."
-)
 CHARITY_REFUSED = (
     "Refused: {organisation} is recorded as a charity (no. {number}), and a charity may not give money to a "
     "candidate or party (Charity Commission, CC9 'Speaking out: guidance on campaigning and political activity by "
@@ -348,40 +343,33 @@ def grant_return(*, grant: Grant, on: dt.date, note: str = "") -> Grant:
     return grant
 
 
-def agent_authorisation_record(*, candidacy: Candidacy, agent_name: str, authorised_on: dt.date, limit_pence: int,
-                               document_reference: str, recorded_by: str = "") -> AgentAuthorisation:
-    """Record an election agent's written authorisation to spend up to `limit_pence` about their candidate."""
-    return AgentAuthorisation.objects.create(
-        candidacy=candidacy, agent_name=agent_name, authorised_on=authorised_on,
-        limit_pence=_require_amount(limit_pence), document_reference=document_reference, recorded_by=recorded_by)
-
-
 def candidate_spend_record(*, campaign: Campaign, candidacy: Candidacy, kind: str, description: str,
                            amount_pence: int, spent_at: dt.datetime, supplier: str = "",
                            invoice_reference: str = "") -> CandidateSpend:
-    """Spending about a named candidate. Without the agent's written authorisation the total per candidate is
-    capped at the local permitted sum (refused, naming the figure and its source); with it, at the authorised
-    amount. Also refused beyond the campaign's spendable funds. Posts Dr candidate spend / Cr bank."""
+    """Spending about a named candidate (RPA 1983 s.75), checked by the law's one rule for it
+    (`compliance.material.check_candidate_material`, the rule material is checked by before it goes out): with
+    everything the campaign's group has spent about that candidacy before (this record and the material costs
+    charged to it), it is refused past the permitted sum, unless the candidate's election agent authorised more in
+    writing (`swingfund compliance authority`: the group's latest authority signed on or before the day of the
+    spending), and then past the authority's limit. Another group's spending or authority does not count. Also
+    refused beyond the campaign's spendable funds. Posts Dr candidate spend / Cr bank."""
     amount_pence = _require_amount(amount_pence)
     moment = _require_aware(spent_at)
     candidate_spend_date_check(candidacy=candidacy, on=moment.date())  # s.75: only within the candidacy
-    status = legal_status_for(campaign.organisation)
+    organisation = campaign.organisation
+    status = legal_status_for(organisation)
     material.check_charity(legal_form=status.legal_form if status else None,  # CC9: a charity may not, at any sum
                            charity_number=status.charity_number if status else "",
-                           organisation=str(campaign.organisation), doing=material.CHARITY_CANDIDATE)
+                           organisation=str(organisation), doing=material.CHARITY_CANDIDATE)
     with transaction.atomic():
-        ledger.chain_lock()
-        spent = CandidateSpend.objects.filter(candidacy=candidacy).aggregate(t=Sum("amount_pence"))["t"] or 0
-        authorisation = AgentAuthorisation.objects.filter(candidacy=candidacy).order_by("-authorised_on", "-id").first()
-        if authorisation is None:
-            checks.check_local_spend_about_candidate(figures=figure_table(), spent_pence=spent,
-                                                     additional_pence=amount_pence, agent_authorised=False,
-                                                     on=moment.date())
-        elif spent + amount_pence > authorisation.limit_pence:
-            raise ValueError(AUTHORISATION_EXCEEDED.format(
-                candidacy=candidacy, total=spent + amount_pence, limit=authorisation.limit_pence,
-                agent=authorisation.agent_name, on=authorisation.authorised_on,
-                document=authorisation.document_reference))
+        ledger.chain_lock()  # one writer at a time: the total checked is the total written against
+        spent = selectors.candidate_spent_pence(organisation=organisation, candidacy_ids=[candidacy.pk])
+        authority = agent_authorities(organisation=organisation, candidacy_ids=[candidacy.pk],
+                                      on=moment.date()).get(candidacy.pk)
+        material.check_candidate_material(
+            figures=figure_table(), costs={candidacy.pk: amount_pence}, earlier=spent,
+            authorities={candidacy.pk: authority_terms(authority)}, names={candidacy.pk: str(candidacy)},
+            on=candidacy.election.poll_date, spending=True)
         available = selectors.campaign_spendable_pence(campaign)
         if amount_pence > available:
             held = selectors.campaign_held_pence(campaign)
@@ -398,5 +386,5 @@ def candidate_spend_record(*, campaign: Campaign, candidacy: Candidacy, kind: st
         )
         return CandidateSpend.objects.create(
             candidacy=candidacy, campaign=campaign, kind=kind, description=description, amount_pence=amount_pence,
-            spent_at=moment, supplier=supplier, invoice_reference=invoice_reference, authorisation=authorisation,
+            spent_at=moment, supplier=supplier, invoice_reference=invoice_reference, authority=authority,
             transaction=posted)

@@ -9,7 +9,7 @@
     swingfund funding check --gift ID --category uk_elector --evidence "register 2024"   # release a held gift
     swingfund funding return --gift ID --reference BANKREF                # return a held gift
     swingfund funding spend --campaign SLUG --candidacy ID --kind leaflet --description "…" --amount 350
-    swingfund funding authorise --candidacy ID --agent "Name" --on 2024-06-11 --limit 1500 --document "file 3"
+        (an election agent's written authority to spend more is recorded by `swingfund compliance authority`)
     swingfund funding tasks                                               # open compliance tasks
 """
 
@@ -126,7 +126,9 @@ class Command(BaseCommand):
         contribute.add_argument("--recipient", required=True)
         contribute.add_argument("--amount", required=True, help="In pounds")
         contribute.add_argument("--on", type=dt.date.fromisoformat, required=True, help="Date made (YYYY-MM-DD)")
-        spend = sub.add_parser("spend", help="Record spending about a named candidate (ads, leaflets, messages).")
+        spend = sub.add_parser("spend", help="Record spending about a named candidate (ads, leaflets, messages); "
+                                             "an agent's written authority to spend more: swingfund compliance "
+                                             "authority.")
         spend.add_argument("--campaign", required=True)
         spend.add_argument("--candidacy", type=positive_id, required=True)
         spend.add_argument("--kind", choices=["advert", "leaflet", "message", "other"], required=True)
@@ -135,12 +137,6 @@ class Command(BaseCommand):
         spend.add_argument("--spent", type=past_moment, help="UTC date or date-time (2000 to now), default now")
         spend.add_argument("--supplier", default="")
         spend.add_argument("--invoice", default="")
-        authorise = sub.add_parser("authorise", help="Record an election agent's written authorisation to spend more.")
-        authorise.add_argument("--candidacy", type=positive_id, required=True)
-        authorise.add_argument("--agent", required=True)
-        authorise.add_argument("--on", required=True, help="Date of the written authorisation")
-        authorise.add_argument("--limit", required=True, help="Total authorised, in pounds")
-        authorise.add_argument("--document", required=True, help="Where the signed authorisation is kept")
         sub.add_parser("tasks", help="List open compliance tasks (held gifts to verify or return, splitting, …).")
         export = sub.add_parser("export", help="Everything held on a donor, as JSON (a subject access request).")
         export.add_argument("--donor", type=positive_id, required=True)
@@ -308,14 +304,6 @@ class Command(BaseCommand):
             supplier=supplier, invoice_reference=invoice)
         self.stdout.write(f"Recorded {money(made.amount_pence, short=True)} {kind} about {made.candidacy}; "
                           f"ledger #{made.transaction_id}.")
-
-    def _authorise(self, *, candidacy, agent, on, limit, document, **_):
-        from swingfund.elections.models import Candidacy
-
-        made = services.agent_authorisation_record(
-            candidacy=Candidacy.objects.get(pk=candidacy), agent_name=agent,
-            authorised_on=_received(on).date(), limit_pence=rules.parse_pounds(limit), document_reference=document)
-        self.stdout.write(f"Recorded {agent}'s authorisation of up to {money(made.limit_pence, short=True)}.")
 
     def _tasks(self, **_):
         tasks = list(selectors.open_tasks())

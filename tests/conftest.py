@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,16 +104,151 @@ def page(browser):
     context.close()
 
 
+def run_database() -> tuple[str, str]:
+    """The kind of database this test run uses ("sqlite" or "postgres") and DATABASE_URL."""
+    url = os.environ.get("DATABASE_URL", "")
+    return ("postgres" if url.startswith(("postgres://", "postgresql://")) else "sqlite"), url
+
+
 @pytest.fixture
 def scratch_url():
-    """A fresh database of the kind this test run uses (a SQLite file, or a new PostgreSQL database next to the
-    test database), for a server running in its own process."""
+    """A fresh, empty database of the kind this test run uses (a SQLite file, or a new PostgreSQL database next to
+    the test database), for a server running in its own process: for tests whose subject is the first run on an
+    empty database (it migrates). Any other test takes `migrated_scratch_url`."""
     from swingfund.testing import loadtest
 
-    url = os.environ.get("DATABASE_URL", "")
-    kind = "postgres" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    kind, url = run_database()
     with loadtest.scratch_database(kind, postgres_url=url) as scratch:
         yield scratch
+
+
+# --- Migrated templates: a fresh database of the current schema in a moment, not a migration each time -----------
+# Migrating an empty database takes 10-30 s (Django renders the state of 112 migrations). A test that needs a fresh
+# database of the current schema, but whose subject is not the first run on an empty database, gets a copy of a
+# template instead: migrated once per test session by the product's own `swingfund db migrate`, in a subprocess, by
+# the first pytest-xdist worker that asks (under a file lock; the others wait for it, then copy). The folder is made
+# by the controller (or the only process) before the workers start, and removed at the end of the session with
+# every PostgreSQL template of the session (`_templates_remove`).
+
+TEMPLATES_ENV = "SWINGFUND_TEST_TEMPLATES"  # the session's folder of templates, inherited by the workers
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist starts the workers (its own sessionstart is trylast)
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controller, or a run without workers: one folder a session
+        import tempfile
+
+        os.environ[TEMPLATES_ENV] = tempfile.mkdtemp(prefix="swingfund-templates-")
+
+
+def _postgres_templates_prefix(folder: str | Path) -> str:
+    """This session's PostgreSQL templates are named after its folder, so that its end finds every one of them (a
+    half-built one too)."""
+    import hashlib
+
+    return "swingfund_template_" + hashlib.sha256(str(folder).encode()).hexdigest()[:12] + "_"
+
+
+class DatabaseTemplates:
+    """The session's migrated templates, one per kind of database, built on first use and shared between
+    processes: SQLite, a read-only file (its path); PostgreSQL, a template database (its name)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.known: dict[str, str] = {}
+
+    def get(self, kind: str) -> str:
+        if kind not in self.known:
+            self.known[kind] = self._shared(kind)
+        return self.known[kind]
+
+    def _shared(self, kind: str) -> str:
+        import fcntl
+
+        from swingfund.testing import loadtest
+
+        fingerprint = loadtest.migrations_fingerprint()[:16]  # keyed by the migrations' contents
+        stem = self.folder / f"{kind}-{fingerprint}"
+        with Path(f"{stem}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released on close, or if this process dies while building
+            ready = Path(f"{stem}.ready")
+            if ready.exists():
+                return ready.read_text()
+            _, url = run_database()
+            name = _postgres_templates_prefix(self.folder) + fingerprint
+            if kind != "sqlite":  # a build that died half-way left it behind
+                loadtest.template_drop(kind, name, postgres_url=url)
+            template = loadtest.template_database(kind, folder=stem, postgres_url=url, name=name)
+            ready.write_text(template)
+            return template
+
+
+def _templates_remove() -> list[str]:
+    """At the end of the session (in the controller): drop this session's PostgreSQL templates and remove the
+    folder. Returns what could not be removed, each with the reason."""
+    import shutil
+
+    folder = os.environ.get(TEMPLATES_ENV, "")
+    if not folder or not Path(folder).is_dir():
+        return []
+    left: list[str] = []
+    kind, url = run_database()
+    if kind == "postgres" and any(Path(folder).glob("postgres-*.lock")):  # one was asked for
+        import psycopg
+
+        from swingfund.testing import loadtest
+
+        prefix = _postgres_templates_prefix(folder)
+        try:
+            with psycopg.connect(loadtest.postgres_admin_url(url), autocommit=True) as conn:
+                names = [row[0] for row in conn.execute(
+                    "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [prefix]).fetchall()]
+            for name in names:
+                loadtest.template_drop(kind, name, postgres_url=url)
+        except psycopg.Error as error:
+            left.append(f"PostgreSQL template database(s) {prefix}*: {error}")
+    try:
+        shutil.rmtree(folder)
+    except OSError as error:
+        left.append(f"{folder}: {error}")
+    return left
+
+
+@pytest.fixture(scope="session")
+def database_templates() -> DatabaseTemplates:
+    folder = os.environ.get(TEMPLATES_ENV, "")
+    if not folder or not Path(folder).is_dir():
+        raise RuntimeError(f"{TEMPLATES_ENV} names no folder: tests/conftest.py's pytest_sessionstart makes it")
+    return DatabaseTemplates(Path(folder))
+
+
+@pytest.fixture
+def migrated_scratch_url(database_templates):
+    """A fresh database of the current schema, of the kind this test run uses, for commands or a server in their
+    own process: a copy of the session's migrated template (a SQLite file, or a PostgreSQL database made with
+    `CREATE DATABASE … TEMPLATE`), dropped afterwards. Tests whose subject is the first run take `scratch_url`."""
+    from swingfund.testing import loadtest
+
+    kind, url = run_database()
+    template = database_templates.get(kind)
+    with loadtest.scratch_database(kind, postgres_url=url, template=template) as scratch:
+        yield scratch
+
+
+@pytest.fixture
+def migrated_sqlite_file(database_templates):
+    """`copy(path)`: puts at `path` a SQLite database of the current schema, as `swingfund` leaves
+    `$SWINGFUND_HOME/swingfund.sqlite3` after its first run (a copy of the session's SQLite template, made even when
+    the run uses PostgreSQL), and returns the path. For tests that run the product on its default SQLite file."""
+    from swingfund.testing import loadtest
+
+    template = database_templates.get("sqlite")
+
+    def copy(path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return loadtest.sqlite_copy(template, path)
+
+    return copy
 
 
 # --- PostgreSQL: the tests run as the application's role, which owns nothing (see swingfund/dbroles.py) -----------
@@ -214,7 +350,14 @@ _EXIT_STATUS: list[int] = []
 
 
 def pytest_sessionfinish(session, exitstatus):
-    _EXIT_STATUS.append(int(exitstatus))
+    if not hasattr(session.config, "workerinput"):  # the workers are done with the templates by now
+        left = _templates_remove()
+        for problem in left:
+            print(f"swingfund tests: could not remove a migrated template at the end of the run: {problem}",
+                  file=sys.stderr)
+        if left and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    _EXIT_STATUS.append(int(session.exitstatus))
 
 
 @pytest.hookimpl(trylast=True)

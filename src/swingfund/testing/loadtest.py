@@ -7,17 +7,23 @@ database, say) is never touched:
 
     python -m swingfund.testing.loadtest prepare --campaign SLUG     # migrate + open a campaign
     python -m swingfund.testing.loadtest counts --campaign SLUG      # JSON: events, gifts, duplicates
+
+A scratch database can start empty (a first run migrates it) or as a copy of a migrated template
+(``template_database``: built once by the product's own ``swingfund db migrate``, then copied in a moment).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -106,23 +112,114 @@ def ledger_verify(*, database_url: str) -> subprocess.CompletedProcess:
     return _run(["-m", "swingfund", "ledger", "verify"], database_url)
 
 
+def database_migrate(database_url: str) -> None:
+    """``swingfund db migrate`` on that database, in its own process: the schema a first ``swingfund …`` makes (as
+    the owner's role, the application's role then granted, when DATABASE_OWNER_URL is set; see dbroles.py)."""
+    env = _env(database_url)
+    if database_url.startswith("sqlite:"):
+        env.pop("DATABASE_OWNER_URL", None)  # a PostgreSQL owner has no say over a SQLite file
+    done = subprocess.run([sys.executable, "-m", "swingfund", "db", "migrate"], env=env, capture_output=True,
+                          text=True, timeout=600, check=False)
+    if done.returncode:
+        raise RuntimeError(f"migrating {database_url} failed:\n{done.stdout[-2000:]}{done.stderr[-3000:]}")
+
+
+def migrations_fingerprint() -> str:
+    """SHA-256 over every installed app's migration files (this process's Django set-up): a migrated template is
+    only ever copied for the migrations it was built from."""
+    from django.apps import apps
+
+    digest = hashlib.sha256()
+    for app in sorted(apps.get_app_configs(), key=lambda a: a.label):
+        for path in sorted((Path(app.path) / "migrations").glob("*.py")):
+            digest.update(f"{app.label}/{path.name}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def postgres_admin_url(postgres_url: str) -> str:
+    """The same server's maintenance database (it always exists), for CREATE and DROP DATABASE."""
+    return urlsplit(postgres_url)._replace(path="/postgres").geturl()
+
+
+def template_database(kind: str, *, folder: Path, postgres_url: str = "", name: str = "") -> str:
+    """A migrated database to copy scratch databases from (``scratch_database(..., template=...)``), migrated by the
+    product itself (``database_migrate``). SQLite: the file ``folder/swingfund.sqlite3`` (its WAL folded in, made
+    read-only), whose path is returned. PostgreSQL: the database ``name`` (created next to ``postgres_url``, then
+    marked a template that accepts no connections, so a copy never finds a session on it), whose name is returned.
+    A failed build leaves nothing behind and raises. ``template_drop`` removes it."""
+    if kind == "sqlite":
+        folder.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix="building-", dir=folder))
+        try:
+            database_migrate(f"sqlite:///{building / 'swingfund.sqlite3'}")
+            with contextlib.closing(sqlite3.connect(building / "swingfund.sqlite3")) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file
+            if any(building.glob("swingfund.sqlite3-*")):
+                raise RuntimeError(f"the template {building / 'swingfund.sqlite3'} kept a -wal or -shm file")
+            (building / "swingfund.sqlite3").chmod(0o400)
+            return str((building / "swingfund.sqlite3").rename(folder / "swingfund.sqlite3"))
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+    import psycopg
+
+    if not name:
+        raise ValueError("a PostgreSQL template needs a name")
+    with psycopg.connect(postgres_admin_url(postgres_url), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        database_migrate(urlsplit(postgres_url)._replace(path=f"/{name}").geturl())
+        with psycopg.connect(postgres_admin_url(postgres_url), autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{name}" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false')
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
+    except BaseException:
+        template_drop("postgres", name, postgres_url=postgres_url)
+        raise
+    return name
+
+
+def template_drop(kind: str, template: str, *, postgres_url: str = "") -> None:
+    """Remove a template made by ``template_database`` (a PostgreSQL one even while a session is still on it)."""
+    if kind == "sqlite":
+        Path(template).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    with psycopg.connect(postgres_admin_url(postgres_url), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone():
+            conn.execute(f'ALTER DATABASE "{template}" WITH IS_TEMPLATE false')
+            conn.execute(f'DROP DATABASE "{template}" WITH (FORCE)')
+
+
+def sqlite_copy(template: str | Path, destination: str | Path) -> Path:
+    """A copy of a SQLite template at ``destination`` (a new file, readable by its owner only, as the product makes
+    its database file)."""
+    destination = Path(destination)
+    with Path(template).open("rb") as source, os.fdopen(
+            os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as copy:
+        shutil.copyfileobj(source, copy)
+    return destination
+
+
 @contextlib.contextmanager
-def scratch_database(kind: str, *, postgres_url: str = "") -> Iterator[str]:
-    """A new empty database for one run: a SQLite file in a temporary folder, or a PostgreSQL database created
-    next to ``postgres_url`` (the role needs CREATEDB) and dropped afterwards."""
+def scratch_database(kind: str, *, postgres_url: str = "", template: str = "") -> Iterator[str]:
+    """A new database for one run: a SQLite file in a temporary folder, or a PostgreSQL database created next to
+    ``postgres_url`` (the role needs CREATEDB) and dropped afterwards. Empty, or a copy of ``template`` (made by
+    ``template_database``)."""
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="swingfund-load-") as folder:
+            if template:
+                sqlite_copy(template, Path(folder) / "load.sqlite3")
             yield f"sqlite:///{Path(folder) / 'load.sqlite3'}"
         return
     import psycopg
 
-    parts = urlsplit(postgres_url)
     name = f"swingfund_scratch_{uuid.uuid4().hex[:10]}"
-    admin = parts._replace(path="/postgres").geturl()  # the maintenance database always exists
+    admin = postgres_admin_url(postgres_url)
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
-        yield parts._replace(path=f"/{name}").geturl()
+        yield urlsplit(postgres_url)._replace(path=f"/{name}").geturl()
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

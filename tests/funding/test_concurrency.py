@@ -1,10 +1,9 @@
-"""Several OS processes record gifts at once into one fresh database (a SQLite file, or a new PostgreSQL
-database when DATABASE_URL names one): the chain is not forked, positions stay contiguous, a payment
+"""Several OS processes record gifts at once into one fresh database of the current schema (a SQLite file, or a new
+PostgreSQL database when DATABASE_URL names one): the chain is not forked, positions stay contiguous, a payment
 delivered by every process at the same moment is recorded once, and `swingfund ledger verify` passes."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
@@ -12,8 +11,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from swingfund.testing import loadtest
 
 PROCESSES = 4
 GIFTS_EACH = 25
@@ -53,12 +50,6 @@ COUNT = textwrap.dedent("""
 """)
 
 
-def scratch_database() -> contextlib.AbstractContextManager[str]:
-    url = os.environ.get("DATABASE_URL", "")
-    kind = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
-    return loadtest.scratch_database(kind, postgres_url=url)
-
-
 def _env(url: str, home: str) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": url, "SWINGFUND_HOME": home, "DJANGO_SETTINGS_MODULE": "swingfund.settings",
             "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
@@ -69,25 +60,21 @@ def _python(code: str, *args: str, env: dict[str, str]) -> subprocess.CompletedP
 
 
 @pytest.mark.slow
-def test_concurrent_writers_cannot_fork_the_chain_or_double_count(tmp_path):
-    with scratch_database() as url:
-        env = _env(url, str(tmp_path))
-        migrate = subprocess.run([sys.executable, "-m", "swingfund", "django", "migrate", "-v0"], env=env,
-                                 capture_output=True, text=True, timeout=300)
-        assert migrate.returncode == 0, migrate.stderr
-        assert _python(SETUP, env=env).returncode == 0
-        writers = [subprocess.Popen([sys.executable, "-c", WRITER, f"p{n}", str(GIFTS_EACH)], env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                   for n in range(PROCESSES)]
-        for writer in writers:
-            _, err = writer.communicate(timeout=300)
-            assert writer.returncode == 0, err
-        donations, transactions, contiguous = _python(COUNT, env=env).stdout.split()
-        assert int(donations) == PROCESSES * GIFTS_EACH + GIFTS_EACH  # each shared payment recorded once
-        assert int(transactions) == int(donations) and contiguous == "True"
-        verify = subprocess.run([sys.executable, "-m", "swingfund", "ledger", "verify"], env=env,
-                                capture_output=True, text=True, timeout=300)
-        assert verify.returncode == 0, verify.stderr
-        assert f"Ledger OK: {transactions} transactions" in verify.stdout
+def test_concurrent_writers_cannot_fork_the_chain_or_double_count(migrated_scratch_url, tmp_path):
+    env = _env(migrated_scratch_url, str(tmp_path))
+    assert _python(SETUP, env=env).returncode == 0
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, f"p{n}", str(GIFTS_EACH)], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for n in range(PROCESSES)]
+    for writer in writers:
+        _, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0, err
+    donations, transactions, contiguous = _python(COUNT, env=env).stdout.split()
+    assert int(donations) == PROCESSES * GIFTS_EACH + GIFTS_EACH  # each shared payment recorded once
+    assert int(transactions) == int(donations) and contiguous == "True"
+    verify = subprocess.run([sys.executable, "-m", "swingfund", "ledger", "verify"], env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert verify.returncode == 0, verify.stderr
+    assert f"Ledger OK: {transactions} transactions" in verify.stdout
 
 

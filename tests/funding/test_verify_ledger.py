@@ -112,20 +112,20 @@ def test_a_rehashed_forgery_fails_the_signed_checkpoint(export, tmp_path, capsys
 
 
 @pytest.mark.slow
-def test_the_verifier_recomputes_the_demos_ledger_served_by_swingfund_serve(scratch_url, data_dir, tmp_path):
+def test_the_verifier_recomputes_the_demos_ledger_served_by_swingfund_serve(migrated_scratch_url, data_dir, tmp_path):
     from swingfund.testing import loadtest
     from swingfund.testing.stripe_standin import StandIn
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SWINGFUND_", "DATABASE_"))}
-    env |= {"DATABASE_URL": scratch_url, "SWINGFUND_HOME": str(tmp_path / "home"), "SWINGFUND_DATA": str(data_dir),
-            "SWINGFUND_LEDGER_KEY": str(tmp_path / "keys" / "ledger.pem"),
+    env |= {"DATABASE_URL": migrated_scratch_url, "SWINGFUND_HOME": str(tmp_path / "home"),
+            "SWINGFUND_DATA": str(data_dir), "SWINGFUND_LEDGER_KEY": str(tmp_path / "keys" / "ledger.pem"),
             "DJANGO_SETTINGS_MODULE": "swingfund.settings"}
     for command in (["demo", "--no-serve"], ["ledger", "checkpoint"]):
         done = subprocess.run([sys.executable, "-m", "swingfund", *command], env=env, capture_output=True, text=True,
                               timeout=900, check=False)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     key = done.stdout.split("(public key ")[1].split(")")[0]
-    with StandIn() as standin, loadtest.AppServer(database_url=scratch_url, standin=standin, threads=2,
+    with StandIn() as standin, loadtest.AppServer(database_url=migrated_scratch_url, standin=standin, threads=2,
                                                   worker=False) as server:
         url = server.url + "/funding/ledger.json"
         verified = subprocess.run([sys.executable, str(TOOL), url, "--key", key], capture_output=True, text=True,

@@ -34,9 +34,9 @@ def _load(env: dict, *args: str) -> dict:
 
 
 @pytest.mark.slow
-def test_sigkill_mid_batch_then_restart_sends_each_message_once(scratch_url, tmp_path):
+def test_sigkill_mid_batch_then_restart_sends_each_message_once(migrated_scratch_url, tmp_path):
     with SmtpSink() as sink:
-        env = _env(scratch_url, tmp_path, sink.port)
+        env = _env(migrated_scratch_url, tmp_path, sink.port)
         assert _load(env, "--supporters", str(MESSAGES))["queued"] == MESSAGES
         with (tmp_path / "worker1.log").open("w") as log:
             worker = subprocess.Popen([sys.executable, "-m", "swingfund", "worker"], env=env, stdout=log,

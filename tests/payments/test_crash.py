@@ -21,13 +21,13 @@ ACKED_SAMPLE = 0.05  # also redeliver 5 % of the acknowledged events: Stripe may
 
 
 @pytest.mark.crash
-def test_sigkill_mid_burst_then_retries_record_every_gift_exactly_once(scratch_url, server_standin):
+def test_sigkill_mid_burst_then_retries_record_every_gift_exactly_once(migrated_scratch_url, server_standin):
     count = int(os.environ.get("SWINGFUND_CRASH_EVENTS", DEFAULT_EVENTS))
-    loadtest.database_prepare(database_url=scratch_url, campaign=CAMPAIGN)
+    loadtest.database_prepare(database_url=migrated_scratch_url, campaign=CAMPAIGN)
     events = loadtest.paid_events(server_standin, campaign=CAMPAIGN, count=count, amount=lambda i: 500 + i % 9000)
     signed = loadtest.sign_all(server_standin, events)
 
-    server = loadtest.AppServer(database_url=scratch_url, standin=server_standin, threads=8)
+    server = loadtest.AppServer(database_url=migrated_scratch_url, standin=server_standin, threads=8)
     server.start()
     acknowledged = 0
     lock = threading.Lock()
@@ -57,16 +57,16 @@ def test_sigkill_mid_burst_then_retries_record_every_gift_exactly_once(scratch_u
         sample = random.Random(4).sample(acked, max(1, int(len(acked) * ACKED_SAMPLE)))
         again = loadtest.fire(server.webhook_url, loadtest.sign_all(server_standin, [events[i] for i in sample]))
         assert set(again) == {200}
-        loadtest.wait_until_applied(database_url=scratch_url, timeout=600)
+        loadtest.wait_until_applied(database_url=migrated_scratch_url, timeout=600)
     finally:
         server.stop()
 
-    counts = loadtest.database_counts(database_url=scratch_url, campaign=CAMPAIGN)
+    counts = loadtest.database_counts(database_url=migrated_scratch_url, campaign=CAMPAIGN)
     assert counts["events"] == counts["events_handled"] == count
     assert counts["gifts"] == counts["distinct_payments"] == count
     assert counts["payments_repeated"] == 0 and counts["ledger_gift_transactions"] == count
     assert counts["gift_pence"] == sum(500 + i % 9000 for i in range(count))
     assert counts["deliveries"] >= count + len(sample)
-    verify = loadtest.ledger_verify(database_url=scratch_url)
+    verify = loadtest.ledger_verify(database_url=migrated_scratch_url)
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert "Ledger OK" in verify.stdout

@@ -126,21 +126,22 @@ def test_a_caller_inside_a_transaction_stores_its_own_event_there():
 
 
 @pytest.mark.slow
-def test_a_real_server_groups_concurrent_deliveries_and_stores_and_applies_each_once(scratch_url, server_standin):
-    loadtest.database_prepare(database_url=scratch_url, campaign="grouped")
+def test_a_real_server_groups_concurrent_deliveries_and_stores_and_applies_each_once(migrated_scratch_url,
+                                                                                    server_standin):
+    loadtest.database_prepare(database_url=migrated_scratch_url, campaign="grouped")
     events = loadtest.sign_all(server_standin, loadtest.paid_events(
         server_standin, campaign="grouped", count=300, amount=lambda i: 1_000 + i))
-    with loadtest.AppServer(database_url=scratch_url, standin=server_standin, threads=16) as server:
+    with loadtest.AppServer(database_url=migrated_scratch_url, standin=server_standin, threads=16) as server:
         statuses = loadtest.fire(server.webhook_url, events + events[:30], threads=32)
-        loadtest.wait_until_applied(database_url=scratch_url, timeout=600)
+        loadtest.wait_until_applied(database_url=migrated_scratch_url, timeout=600)
     assert statuses == [200] * 330
-    counts = loadtest.database_counts(database_url=scratch_url, campaign="grouped")
+    counts = loadtest.database_counts(database_url=migrated_scratch_url, campaign="grouped")
     assert counts["events"] == counts["events_handled"] == counts["gifts"] == counts["distinct_payments"] == 300
     assert counts["deliveries"] == 330 and counts["payments_repeated"] == 0
     assert counts["gift_pence"] == sum(1_000 + i for i in range(300))
     # Events stored by one commit share their time of receipt: fewer distinct times than events means grouping.
     assert counts["receipt_times"] < 300
-    verify = loadtest.ledger_verify(database_url=scratch_url)
+    verify = loadtest.ledger_verify(database_url=migrated_scratch_url)
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 

@@ -19,15 +19,15 @@ CAMPAIGN = "concurrency"
 
 
 @pytest.mark.slow
-def test_concurrent_deliveries_record_each_event_once(scratch_url, server_standin):
-    loadtest.database_prepare(database_url=scratch_url, campaign=CAMPAIGN)
+def test_concurrent_deliveries_record_each_event_once(migrated_scratch_url, server_standin):
+    loadtest.database_prepare(database_url=migrated_scratch_url, campaign=CAMPAIGN)
     [same] = loadtest.sign_all(server_standin, loadtest.paid_events(
         server_standin, campaign=CAMPAIGN, count=1, amount=lambda i: 2000))
     different = loadtest.sign_all(server_standin, loadtest.paid_events(
         server_standin, campaign=CAMPAIGN, count=COPIES, amount=lambda i: 1000 + i))
     start = threading.Barrier(COPIES)
 
-    with loadtest.AppServer(database_url=scratch_url, standin=server_standin, threads=16) as server:
+    with loadtest.AppServer(database_url=migrated_scratch_url, standin=server_standin, threads=16) as server:
         def send(_: int) -> int | None:
             start.wait()  # all 50 copies of the same event leave together
             return loadtest.post(server.webhook_url, same)
@@ -35,16 +35,16 @@ def test_concurrent_deliveries_record_each_event_once(scratch_url, server_standi
         with ThreadPoolExecutor(COPIES) as pool:
             same_statuses = list(pool.map(send, range(COPIES)))
         different_statuses = loadtest.fire(server.webhook_url, different, threads=16)
-        loadtest.wait_until_applied(database_url=scratch_url, timeout=60)
+        loadtest.wait_until_applied(database_url=migrated_scratch_url, timeout=60)
 
     assert same_statuses == [200] * COPIES and different_statuses == [200] * COPIES
-    counts = loadtest.database_counts(database_url=scratch_url, campaign=CAMPAIGN)
+    counts = loadtest.database_counts(database_url=migrated_scratch_url, campaign=CAMPAIGN)
     assert counts["events"] == counts["events_handled"] == 1 + COPIES
     assert counts["deliveries"] == 2 * COPIES  # every copy was seen and counted; none applied twice
     assert counts["gifts"] == counts["distinct_payments"] == 1 + COPIES
     assert counts["payments_repeated"] == 0 and counts["ledger_gift_transactions"] == 1 + COPIES
     assert counts["gift_pence"] == 2000 + sum(1000 + i for i in range(COPIES))
-    verify = loadtest.ledger_verify(database_url=scratch_url)
+    verify = loadtest.ledger_verify(database_url=migrated_scratch_url)
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
@@ -68,19 +68,19 @@ def _delete_queued_passes(database_url: str) -> None:
 
 @pytest.mark.slow
 def test_the_web_process_only_stores_and_queues_and_the_worker_applies_even_what_was_never_queued(
-        scratch_url, server_standin):
-    loadtest.database_prepare(database_url=scratch_url, campaign=CAMPAIGN)
+        migrated_scratch_url, server_standin):
+    loadtest.database_prepare(database_url=migrated_scratch_url, campaign=CAMPAIGN)
     events = loadtest.sign_all(server_standin, loadtest.paid_events(
         server_standin, campaign=CAMPAIGN, count=5, amount=lambda i: 700))
-    with loadtest.AppServer(database_url=scratch_url, standin=server_standin, worker=False) as server:
+    with loadtest.AppServer(database_url=migrated_scratch_url, standin=server_standin, worker=False) as server:
         assert loadtest.fire(server.webhook_url, events) == [200] * 5  # acknowledged: Stripe will not resend
         assert urllib.request.urlopen(server.url + "/funding/", timeout=30).status == 200  # noqa: S310
-    with loadtest.counter(scratch_url) as count:
+    with loadtest.counter(migrated_scratch_url) as count:
         assert count(loadtest.PENDING_SQL) == 5  # stored, not applied: no worker ran
         assert count(QUEUED_SQL) >= 1  # each commit queued a pass (a burst shares one)
-    _delete_queued_passes(scratch_url)
+    _delete_queued_passes(migrated_scratch_url)
 
-    with loadtest.AppServer(database_url=scratch_url, standin=server_standin):  # the worker starts beside it
-        loadtest.wait_until_applied(database_url=scratch_url, timeout=60)
-    counts = loadtest.database_counts(database_url=scratch_url, campaign=CAMPAIGN)
+    with loadtest.AppServer(database_url=migrated_scratch_url, standin=server_standin):  # the worker starts beside it
+        loadtest.wait_until_applied(database_url=migrated_scratch_url, timeout=60)
+    counts = loadtest.database_counts(database_url=migrated_scratch_url, campaign=CAMPAIGN)
     assert counts["gifts"] == counts["events_handled"] == 5

@@ -31,9 +31,10 @@ def test_a_bad_address_is_refused_naming_it(value):
 
 
 @pytest.mark.slow
-def test_the_command_refuses_a_bad_address_with_exit_status_and_message(tmp_path):
+def test_the_command_refuses_a_bad_address_with_exit_status_and_message(tmp_path, migrated_sqlite_file):
+    database = migrated_sqlite_file(tmp_path / "db.sqlite3")  # of the current schema: no migration before the refusal
     done = subprocess.run([sys.executable, "-m", "swingfund", "serve", "nowhere"], capture_output=True, text=True,
-                          env={"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PATH": "/usr/bin:/bin"},
+                          env={"DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"},
                           timeout=600, check=False)
     assert done.returncode != 0 and "'nowhere' is not HOST:PORT or PORT" in done.stderr
 
@@ -64,23 +65,25 @@ def test_a_busy_port_is_refused_naming_it(reuse_port):
 
 
 @pytest.mark.slow
-def test_serve_on_a_busy_port_exits_non_zero_naming_the_port(tmp_path):
+def test_serve_on_a_busy_port_exits_non_zero_naming_the_port(tmp_path, migrated_sqlite_file):
+    database = migrated_sqlite_file(tmp_path / "db.sqlite3")
     with _listener(reuse_port=True) as busy:
         port = busy.getsockname()[1]
-        done = _serve(f"127.0.0.1:{port}", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+        done = _serve(f"127.0.0.1:{port}", f"sqlite:///{database}")
     assert done.returncode != 0
     assert PORT_IN_USE.format(host="127.0.0.1", port=port) in done.stderr
 
 
 @pytest.mark.slow
-def test_pages_and_static_files_are_served_and_a_second_server_on_the_port_is_refused(scratch_url):
-    with StandIn() as standin, loadtest.AppServer(database_url=scratch_url, standin=standin, threads=2) as server:
+def test_pages_and_static_files_are_served_and_a_second_server_on_the_port_is_refused(migrated_scratch_url):
+    with StandIn() as standin, \
+            loadtest.AppServer(database_url=migrated_scratch_url, standin=standin, threads=2) as server:
         home = urllib.request.urlopen(server.url + "/", timeout=30)  # noqa: S310 — our own loopback server
         assert home.status == 200 and b"swingfund" in home.read().lower()
         css = urllib.request.urlopen(server.url + "/static/admin/css/base.css", timeout=30)  # noqa: S310
         assert css.status == 200 and css.headers["Content-Type"].startswith("text/css")
         port = int(server.url.rsplit(":", 1)[1])
-        second = _serve(f"127.0.0.1:{port}", scratch_url)  # a restart that forgot to stop the running server
+        second = _serve(f"127.0.0.1:{port}", migrated_scratch_url)  # a restart that forgot to stop the running server
         assert second.returncode != 0
         assert PORT_IN_USE.format(host="127.0.0.1", port=port) in second.stderr
         assert urllib.request.urlopen(server.url + "/healthz", timeout=30).status == 200  # noqa: S310

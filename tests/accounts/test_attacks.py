@@ -176,7 +176,6 @@ def production_environment() -> dict[str, str]:
 
 
 GROUP_SETUP = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'swingfund.settings'; django.setup(); "
-               "from django.core.management import call_command; call_command('migrate', verbosity=0); "
                "from swingfund.organisations.services import organisation_create; "
                "organisation_create(name='Leeds Fair Vote', address='3 Briggate\\nLeeds\\nLS1 6HD', "
                "sender_email='hello@leedsfairvote.example')")
@@ -197,8 +196,10 @@ def run_check(env_extra: dict[str, str], tmp_path) -> subprocess.CompletedProces
 
 
 @pytest.mark.slow
-def test_check_deploy_is_clean_with_the_documented_production_settings_and_not_without(tmp_path):
-    # a real group set up first: without one, `check --deploy` fails (tests/organisations/test_checks.py)
+def test_check_deploy_is_clean_with_the_documented_production_settings_and_not_without(tmp_path, migrated_sqlite_file):
+    # a real group set up first, in the deployment's own database (of the current schema): without one,
+    # `check --deploy` fails (tests/organisations/test_checks.py)
+    migrated_sqlite_file(tmp_path / "swingfund.sqlite3")
     subprocess.run([sys.executable, "-c", GROUP_SETUP], env=deploy_env(tmp_path, {}), check=True, timeout=300,
                    cwd=ROOT)
     clean = run_check(production_environment(), tmp_path)

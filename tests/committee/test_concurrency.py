@@ -93,7 +93,8 @@ if ON_POSTGRES:
 else:
 
     @pytest.mark.slow
-    def test_simultaneous_votes_decide_exactly_once(tmp_path):
+    def test_simultaneous_votes_decide_exactly_once(tmp_path, migrated_sqlite_file):
+        migrated_sqlite_file(tmp_path / "swingfund.sqlite3")  # the SWINGFUND_HOME of the voters' processes
         results, proposal_id, db = _processes(tmp_path)
         assert results.count("voted") == 2
         assert sorted(r for r in results if r != "voted") == [DECIDED.format(id=proposal_id, outcome="approved")] * 2

@@ -163,8 +163,10 @@ def test_unknown_format(official_db, data_dir):
 
 
 @pytest.mark.slow
-def test_real_command_exit_status(data_dir, tmp_path):
-    """The entry point, in its own process and a fresh database: candidates before their seats → status 2."""
+def test_real_command_exit_status(data_dir, tmp_path, migrated_sqlite_file):
+    """The entry point, in its own process on a fresh database (of the current schema, in SWINGFUND_HOME):
+    candidates before their seats → status 2."""
+    migrated_sqlite_file(tmp_path / "home" / "swingfund.sqlite3")
     env = {**os.environ, "SWINGFUND_HOME": str(tmp_path / "home"), "DATABASE_URL": ""}
     proc = subprocess.run(
         [sys.executable, "-m", "swingfund", "data", "import", str(data_dir / CANDIDATES_2024), "--no-progress"],

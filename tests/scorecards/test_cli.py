@@ -13,9 +13,7 @@ import pytest
 SETUP = textwrap.dedent("""
     import datetime as dt, django
     django.setup()
-    from django.core.management import call_command
     from django.utils import timezone
-    call_command("migrate", verbosity=0)
     from swingfund.elections.models import DataSource, Election
     from swingfund.scorecards import services
     src = DataSource.objects.create(key="cli", title="t", publisher="p", file_name="-", sha256="0" * 64,
@@ -28,8 +26,8 @@ SETUP = textwrap.dedent("""
 
 
 @pytest.mark.slow
-def test_malformed_file_exits_2_through_the_real_cli(tmp_path):
-    db = tmp_path / "cli.sqlite3"
+def test_malformed_file_exits_2_through_the_real_cli(tmp_path, migrated_sqlite_file):
+    db = migrated_sqlite_file(tmp_path / "cli.sqlite3")  # a fresh database of the current schema
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{db}",

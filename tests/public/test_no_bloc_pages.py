@@ -98,3 +98,16 @@ def test_the_seat_page_has_no_census_estimate_and_recommendations_rank_by_margin
     assert "census 2021" not in page.lower() and 'id="bloc-estimate"' not in page
     page = reader_text(client.get("/recommendations/").content.decode())
     assert "P(changes hands)" in page and "Muslim" not in page
+
+
+def test_a_new_group_without_statements_is_told_so_on_whom_we_back_naming_its_election(official_db, client):
+    """A group just set up (no statements yet): the page explains there is nothing to decide on, and its opening
+    sentence still names the group's election (it read "each target seat of the , backing …")."""
+    from swingfund.scorecards.rules import ERROR_NO_STATEMENTS
+
+    Organisation.objects.create(name="Leeds Fair Vote", slug="leeds-fair-vote", address="2 Park Row\nLeeds",
+                                sender_email="hello@leedsfairvote.org", bloc_kind="none", default_election=ELECTION)
+    response = client.get("/recommendations/")
+    text = re.sub(r"\s+", " ", strip_tags(response.content.decode()))
+    assert response.status_code == 400 and ERROR_NO_STATEMENTS in text
+    assert "each target seat of the 4 July 2024 general election, backing" in text

@@ -148,7 +148,8 @@ def recommendations(request: HttpRequest) -> HttpResponse:
         rows, notes = selectors.whom_we_back(organisation=org, election_id=election, bloc=bloc, lens=lens, top=top)
     except ValueError as err:
         return render(request, "public/recommendations.html", {"error": str(err), "org": org, "bloc": bloc,
-                                                                "lens": lens, "top": top}, status=400)
+                                                                "lens": lens, "top": top, "election": election},
+                      status=400)
     return render(request, "public/recommendations.html", {
         "map": mark_safe(selectors.backed_map_svg(election_id=election, bloc=bloc, organisation=org)),  # escaped
         "org": org, "rows": rows, "bloc": bloc, "lens": lens, "top": top, "election": election,

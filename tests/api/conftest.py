@@ -12,13 +12,19 @@ from swingfund.api.services import token_create
 def demo_all(official_db):
     from swingfund.committee.demo import demo_run
     from swingfund.funding.demo import demo_run as funding_demo
-    from swingfund.scorecards.demo import demo_seed
+    from swingfund.organisations.models import Organisation
+    from swingfund.scorecards.demo import DEMO_SLUG, demo_seed
+    from tests.fixtures.worlds import world_restore_or_build
 
     cache.clear()  # the API's throttle lives in the cache
-    org = demo_seed()
-    demo_run(organisation=org, election_id="parl.2024-07-04", bloc="religion:muslim")
-    funding_demo(organisation=org)
-    return org
+
+    def build() -> None:
+        org = demo_seed()
+        demo_run(organisation=org, election_id="parl.2024-07-04", bloc="religion:muslim")
+        funding_demo(organisation=org)
+
+    world_restore_or_build("api-demo", build)  # built once per test process, then its rows put back
+    return Organisation.objects.get(slug=DEMO_SLUG)
 
 
 @pytest.fixture

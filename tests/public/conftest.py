@@ -60,22 +60,30 @@ def build_world(settings, monkeypatch) -> Journey:
     from swingfund.elections.models import Constituency, DataSource, Postcode
     from swingfund.funding.demo import demo_run as funding_demo
     from swingfund.funding.models import Grant
-    from swingfund.scorecards.demo import demo_seed
+    from swingfund.organisations.models import Organisation
+    from swingfund.scorecards.demo import DEMO_SLUG, demo_seed
     from tests.fixtures.official import official_loaded, official_restore
+    from tests.fixtures.worlds import world_restore_or_build
 
     monkeypatch.setenv("SWINGFUND_DEMO_PASSWORD", PASSWORD)
     if not official_loaded():
         official_restore()
-    legal_figures_seed()
-    organisation = demo_seed()
-    committee_demo(organisation=organisation, election_id=ELECTION, bloc=BLOC)
-    funding_demo(organisation=organisation)
-    source = DataSource.objects.create(key="test-postcodes", title="Test postcode", publisher="tests",
-                                       file_name="none.csv", sha256="1" * 64, imported_at=timezone.now())
-    Postcode.objects.create(postcode=POSTCODE.replace(" ", ""), boundary_set="pcon2024", source=source,
-                            constituency=Constituency.objects.get(gss_code=JOURNEY_SEAT, boundary_set="pcon2024"))
+
+    def build() -> None:
+        legal_figures_seed()
+        organisation = demo_seed()
+        committee_demo(organisation=organisation, election_id=ELECTION, bloc=BLOC)
+        funding_demo(organisation=organisation)
+        source = DataSource.objects.create(key="test-postcodes", title="Test postcode", publisher="tests",
+                                           file_name="none.csv", sha256="1" * 64, imported_at=timezone.now())
+        Postcode.objects.create(postcode=POSTCODE.replace(" ", ""), boundary_set="pcon2024", source=source,
+                                constituency=Constituency.objects.get(gss_code=JOURNEY_SEAT, boundary_set="pcon2024"))
+        get_user_model().objects.create_superuser("organiser", "organiser@example.org", PASSWORD)
+
+    world_restore_or_build("public-journey", build)  # built once per test process, then its rows put back
     users = get_user_model().objects
-    organiser = users.create_superuser("organiser", "organiser@example.org", PASSWORD)
+    organisation = Organisation.objects.get(slug=DEMO_SLUG)
+    organiser = users.get(username="organiser")
     grant_decision = Decision.objects.get(proposal__constituency__gss_code=JOURNEY_SEAT, proposal__kind="grant")
     return Journey(
         organisation=organisation, organiser=organiser, chair=users.get(username="demo-chair"),

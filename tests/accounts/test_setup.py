@@ -118,6 +118,7 @@ def test_interactive_setup_asks_each_question_with_its_default(monkeypatch):
     assert not any("Census categories" in q for q in asked)  # no census bloc: not asked
 
 
+@pytest.mark.slow  # a whole command run, in its own process, on a fresh database
 def test_the_real_command_exits_2_on_a_bad_answer(tmp_path):
     """As a volunteer's shell sees it: `swingfund setup` in its own process, on a fresh database."""
     import os

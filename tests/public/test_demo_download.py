@@ -32,7 +32,7 @@ class Quiet(SimpleHTTPRequestHandler):
 @pytest.mark.slow
 def test_demo_without_swingfund_data_downloads_the_official_files(scratch_url, data_dir, tmp_path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(data_dir)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     Quiet.requested = []
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SWINGFUND_", "DATABASE_"))}

@@ -46,7 +46,7 @@ class OnspdServer:
                 self.wfile.write(body[: outer.truncate_to] if outer.truncate_to else body)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/sharing/rest/content/items/onspd/data"
         return self
 

@@ -38,7 +38,7 @@ def official_data_dir() -> Path:
 SLOW_KINDS = ("browser", "crash")  # every test of these kinds is also `slow`
 
 
-def pytest_collection_modifyitems(config, items):
+def pytest_collection_modifyitems(config, items):  # after pytest-django's (tryfirst): it keeps that order per file
     """A test that drives Chromium (asks for `page`) is a browser test; browser and crash tests are slow, so that
     `pytest -m "not slow"` leaves them out. Other slow tests (real server or worker processes, whole-command runs)
     carry `@pytest.mark.slow` themselves."""
@@ -47,6 +47,11 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if any(item.get_closest_marker(kind) for kind in SLOW_KINDS) and item.get_closest_marker("slow") is None:
             item.add_marker(pytest.mark.slow)
+    # The files that hold slow tests go first: pytest-xdist hands out whole files in this order, so the long ones
+    # start at once on every worker and the short ones fill in after, instead of one worker finishing a 40-second
+    # test alone at the end.
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable: the order within each file is kept
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -65,6 +65,32 @@ def fast_password_hashes():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def static_files_listed_once():
+    """WhiteNoise lists and stats every static file each time Django builds its middleware, and the test client
+    builds the middleware once per `Client()`: 29 ms each, a third of the permission matrix's time. In a test
+    process the list is made once per configuration (static URL, apps, finders' folders) and shared; the files it
+    serves, and their headers, are the same. A server run by a test in its own process still lists its own."""
+    from django.conf import settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    original = WhiteNoiseMiddleware.add_files_from_finders
+    listed: dict[tuple, dict] = {}
+
+    def add_files_from_finders(self) -> None:
+        key = (self.static_prefix, tuple(settings.INSTALLED_APPS), tuple(map(str, settings.STATICFILES_DIRS)),
+               tuple(settings.STATICFILES_FINDERS), self.max_age, self.autorefresh)
+        if key not in listed:
+            before = dict(self.files)
+            original(self)
+            listed[key] = {url: found for url, found in self.files.items() if before.get(url) is not found}
+        self.files.update(listed[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = original
+
+
 @pytest.fixture(autouse=True)
 def cache_forgotten():
     """Each test starts with nothing cached (swingfund/caching.py): no result or page in this process's memory, and

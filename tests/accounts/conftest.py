@@ -46,6 +46,49 @@ def _token(user, *, organisation, role: str = "treasurer") -> str:
 def world(db):
     """Organisations A and B, each with a campaign; A has a committee with an open grant proposal (one member's
     private interest note on it), a held gift and a grant; one user per role."""
+    from tests.fixtures.worlds import world_restore_or_build
+
+    world_restore_or_build("access-matrix", _world_build)  # built once per test process, then its rows put back
+    return _world_read()
+
+
+@pytest.fixture
+def signed_in_world(db):
+    """The same world, with every role but the anonymous one signed in through the real pages (django-axes in the
+    path; the roles that move money have given their second factor): `(users, ids, sessions)`, where `sessions`
+    maps each role to its session key. Signing in once per test process instead of once per role per URL; the
+    tests whose subject is signing in take `world` and sign in themselves."""
+    from django.test import Client
+
+    from tests.accounts.helpers import second_factor, sign_in
+    from tests.fixtures.worlds import world_restore_or_build
+
+    def build() -> None:
+        _world_build()
+        users = _world_read()[0]
+        for role, user in users.items():
+            client = Client()
+            sign_in(client, user)
+            if role in (TREASURER_A, TREASURER_B, ADMIN_A, ADMIN):
+                second_factor(client, user)
+
+    world_restore_or_build("access-matrix-signed-in", build)
+    users, ids = _world_read()
+    return users, ids, _sessions_read(users)
+
+
+def _sessions_read(users: dict) -> dict[str, str]:
+    """Each role's session key, read back from the session rows (one per signed-in role)."""
+    from django.contrib.sessions.models import Session
+
+    role_of = {str(user.pk): role for role, user in users.items()}
+    sessions = {role_of[data["_auth_user_id"]]: session.session_key for session in Session.objects.all()
+                if (data := session.get_decoded()).get("_auth_user_id") in role_of}
+    assert set(sessions) == set(users), f"a session per signed-in role, found {sorted(sessions)}"
+    return sessions
+
+
+def _world_build() -> None:
     from swingfund.accounts.services import role_grant
     from swingfund.committee import services as committee
     from swingfund.compliance.services import legal_figures_seed
@@ -53,9 +96,8 @@ def world(db):
     from swingfund.funding import services as funding
     from swingfund.organisations.models import Organisation
     from swingfund.scorecards import services as scorecards
-    from tests.fixtures.worlds import world_restore_or_build
 
-    def build() -> None:
+    def build() -> None:  # through the product's services only (the world kit keeps the rows it writes)
         legal_figures_seed()
         source = DataSource.objects.create(key="matrix", title="Matrix seat", publisher="tests", file_name="none.csv",
                                            sha256="0" * 64, imported_at=timezone.now())
@@ -135,8 +177,8 @@ def world(db):
         messaging.message_create(segment=segment, title="Vote", author=users[ORGANISER_A],
                                  translations={"en": ("Polling day", "Hello {first_name}")})
 
-    world_restore_or_build("access-matrix", build)  # built once per test process, then its rows put back
-    return _world_read()
+
+    build()
 
 
 def _world_read() -> tuple[dict, dict]:

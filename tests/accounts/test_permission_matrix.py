@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -212,17 +212,16 @@ def test_every_url_pattern_is_in_the_table():
     assert not stale, f"Rows in ACCESS for URL patterns that no longer exist: {stale}"
 
 
-def client_as(role: str, users: dict, *, url: str = "/", tokens: dict | None = None) -> Client:
+def client_as(role: str, url: str, ids: dict, sessions: dict) -> Client:
+    """A client as `role` for `url`: the API's with the role's own token, the site's with the role's session (signed
+    in once per test process, `signed_in_world`)."""
     if url.startswith("/api/"):
-        token = (tokens or {}).get(role)
+        token = ids["tokens"].get(role)
         headers = {"HTTP_IDEMPOTENCY_KEY": uuid.uuid4().hex}  # every API write names itself
         return Client(**headers, **({"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}))
     client = Client()
-    if role == ANON:
-        return client
-    sign_in(client, users[role])
-    if role in (TREASURER_A, TREASURER_B, ADMIN_A, ADMIN):
-        second_factor(client, users[role])
+    if role != ANON:
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
     return client
 
 
@@ -253,18 +252,15 @@ def check(name: str, rule: Rule, method: str, role: str, response) -> list[str]:
 
 
 @pytest.mark.parametrize("name", sorted(ACCESS))
-def test_each_role_gets_what_the_table_says_and_nothing_across_organisations(world, name):
-    users, ids = world
+def test_each_role_gets_what_the_table_says_and_nothing_across_organisations(signed_in_world, name):
+    users, ids, sessions = signed_in_world
     rule = ACCESS[name]
     url = rule.url.format(**ids)
     problems: list[str] = []
     for role in ROLES:
-        signed_in = client_as(role, users, url=url, tokens=ids["tokens"])  # signed in once for both methods
         for method in ("GET", "POST"):
             with transaction.atomic():  # each request starts from the same world: its writes are rolled back
-                fresh_key = {"HTTP_IDEMPOTENCY_KEY": uuid.uuid4().hex} if url.startswith("/api/") else {}
-                client = Client(**{**signed_in.defaults, **fresh_key})
-                client.cookies = SimpleCookie(signed_in.cookies.output(header="", sep=";"))
+                client = client_as(role, url, ids, sessions)
                 if method == "GET":
                     response = client.get(url)
                 elif rule.json is not None:
@@ -280,10 +276,11 @@ def test_each_role_gets_what_the_table_says_and_nothing_across_organisations(wor
     ("/funding/dashboard/", TREASURER_A, HELD_DONOR),
     ("/committee/proposals/{proposal}/", CHAIR_A, INTEREST_NOTE),
 ])
-def test_the_private_strings_do_reach_the_roles_that_need_them(world, url, role, secret):
+def test_the_private_strings_do_reach_the_roles_that_need_them(signed_in_world, url, role, secret):
     """The control for the matrix's privacy check: each private string is on a page its readers open."""
-    users, ids = world
-    assert secret in client_as(role, users).get(url.format(**ids)).content.decode()
+    users, ids, sessions = signed_in_world
+    url = url.format(**ids)
+    assert secret in client_as(role, url, ids, sessions).get(url).content.decode()
 
 
 @pytest.mark.parametrize("role", [ADMIN, ORGANISER_A])
@@ -322,7 +319,7 @@ def test_an_expired_or_revoked_token_writes_nothing(world):
             (role,) = rule.post
             with transaction.atomic():
                 ApiToken.objects.filter(user=users[role]).update(**change)
-                client = client_as(role, users, url=rule.url, tokens=ids["tokens"])
-                response = client.post(rule.url.format(**ids), rule.json, content_type="application/json")
+                url = rule.url.format(**ids)
+                response = client_as(role, url, ids, {}).post(url, rule.json, content_type="application/json")
                 assert response.status_code == 401, f"{name} as {role} with {change}: {response.status_code}"
                 transaction.set_rollback(True)

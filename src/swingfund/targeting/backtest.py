@@ -205,11 +205,12 @@ def _score(*, base, target, seat_error: SeatError, method: str, tails: str, draw
     actual_winner, _ = _winner_carrier(target, target.carrier_names)
     index_t = {code: i for i, code in enumerate(target.codes)}
     names = fc.carrier_names
-    votes_t: dict[tuple[int, str], float] = {}
+    votes_t: dict[int, dict[str, float]] = {}  # seat of the target → carrier → its best candidate's votes
     for s, c, v in zip(target.cand_seat.tolist(), target.cand_carrier.tolist(), target.cand_votes.tolist(),
                        strict=True):
-        key = (s, target.carrier_names[c] if c >= 0 else OTHER)
-        votes_t[key] = max(votes_t.get(key, 0.0), v)
+        seat_votes = votes_t.setdefault(s, {})
+        name = target.carrier_names[c] if c >= 0 else OTHER
+        seat_votes[name] = max(seat_votes.get(name, 0.0), v)
     last_winner, _ = _winner_carrier(base, base.carrier_names)
 
     covered = {level: [] for level in LEVELS}
@@ -239,8 +240,9 @@ def _score(*, base, target, seat_error: SeatError, method: str, tails: str, draw
         logs_same.append(-np.log(1.0 if last_winner[i] == outcome else LOG_FLOOR))
         p_top = probs.get(centre_winner, 0.0)
         top.append((p_top, float(centre_winner == outcome)))
-        own = votes_t.get((j, centre_winner), 0.0)
-        rival = max((v for (s, c), v in votes_t.items() if s == j and c != centre_winner), default=0.0)
+        seat_votes = votes_t.get(j, {})
+        own = seat_votes.get(centre_winner, 0.0)
+        rival = max((v for c, v in seat_votes.items() if c != centre_winner), default=0.0)
         lead = own - rival
         q = sample.lead_quantiles
         for level in LEVELS:

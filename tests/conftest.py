@@ -100,6 +100,25 @@ def cache_forgotten():
     caching.clear()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that used the database has been torn down: if its teardown flushed the tables (a transactional
+    test), the session's official rows are put back at once, committed (tests/fixtures/official.py). Otherwise
+    every later `official_db` test of the process finds them gone and copies them back inside its own transaction,
+    which its rollback throws away: a restore per test, 1.3 s each on PostgreSQL by the end of a run, where each
+    rolled-back copy also leaves its rows behind as dead tuples (millions of them, with autovacuum off)."""
+    yield
+    if nextitem is None or not (item.get_closest_marker("django_db") or "_django_db_helper" in item.fixturenames):
+        return  # the last test of the process (the test database is gone by now), or one without the database
+    from pytest_django.plugin import blocking_manager_key
+
+    from tests.fixtures.official import official_loaded, official_restore
+
+    with item.config.stash[blocking_manager_key].unblock():
+        if not official_loaded():
+            official_restore()
+
+
 @pytest.fixture
 def admin_client(client, admin_user):
     """pytest-django's `admin_client`, with the second factor the admin asks of every administrator."""

@@ -194,6 +194,17 @@ def test_official_db_fixture_reimports_after_a_flush(transactional_db, official_
     assert Result.objects.filter(election_id="parl.2019-12-12").count() == 650
 
 
+def test_after_a_transactional_test_the_official_rows_are_back_committed(transactional_db):
+    """Runs right after the transactional test above, whose teardown flushed every table (pytest-django runs a
+    file's transactional tests after its others, in file order): the official rows are already back, committed,
+    before this test starts (tests/conftest.py: pytest_runtest_teardown), so `official_db` does not copy them again
+    inside every later test's rolled-back transaction. It asks for no `official_db`, which would restore them."""
+    from tests.fixtures.official import official_loaded
+
+    assert official_loaded(), "the official rows were left flushed after a transactional test"
+    assert Result.objects.filter(election_id="parl.2019-12-12").count() == 650
+
+
 def test_official_restore_after_a_flush_gives_back_exactly_the_imported_rows(transactional_db, official_db):
     """The fast path of `official_db` after a flush: the session's rows copied back, every elections table the same,
     and new rows still get fresh ids (the sequences moved past the restored ones)."""

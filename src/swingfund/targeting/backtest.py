@@ -214,12 +214,11 @@ def _score(*, base, target, seat_error: SeatError, method: str, tails: str, draw
     last_winner, _ = _winner_carrier(base, base.carrier_names)
 
     covered = {level: [] for level in LEVELS}
-    in_gb = base.in_gb  # a property that builds its array on each read: read once, not once a seat
     brier, brier_same, brier_uns, logs, logs_same, top, seats_out, used = [], [], [], [], [], [], [], []
     for i, code in enumerate(base.codes):
         j = index_t.get(code)
         w = fc.winner[i]
-        skip = not in_gb[i] or base.speaker_seat[i]
+        skip = not base.in_gb[i] or base.speaker_seat[i]
         if j is None or w < 0 or skip or target.speaker_seat[j] or fc.carrier[w] < 0:
             continue
         used.append((i, j))

@@ -187,9 +187,8 @@ def pair_residuals(*, baseline: SeatArrays, target: SeatArrays, method: str = DE
     _, _, nat_b, _ = carrier_shares(baseline)
     col_b = {name: i for i, name in enumerate(baseline.carrier_names)}
     index_t = {code: i for i, code in enumerate(target.codes)}
-    in_gb = baseline.in_gb  # a property that builds its array on each read: read once, not once a seat
     pairs = [(i, index_t[c]) for i, c in enumerate(baseline.codes)
-             if c in index_t and in_gb[i] and not baseline.speaker_seat[i]
+             if c in index_t and baseline.in_gb[i] and not baseline.speaker_seat[i]
              and not target.speaker_seat[index_t[c]]]
     rb = np.array([p[0] for p in pairs], dtype=np.int64)
     rt = np.array([p[1] for p in pairs], dtype=np.int64)

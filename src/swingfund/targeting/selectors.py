@@ -6,6 +6,7 @@ arrays. Seats are in a fixed order (GSS code), shared by every array of one `Sea
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -71,10 +72,12 @@ class SeatArrays:
     carrier_abbreviations: list[str] = field(default_factory=list)
     speaker_seat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per seat
 
-    @property
+    @functools.cached_property  # read once a seat in the backtests' loops: built once, then kept (read-only)
     def in_gb(self) -> np.ndarray:
         """Per seat: True in Great Britain (England, Scotland, Wales), False in Northern Ireland."""
-        return np.array([n != "N" for n in self.nations], dtype=bool)
+        mask = np.array([n != "N" for n in self.nations], dtype=bool)
+        mask.flags.writeable = False
+        return mask
 
     @property
     def turnout(self) -> np.ndarray:

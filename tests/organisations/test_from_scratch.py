@@ -17,6 +17,7 @@ import base64
 import contextlib
 import csv
 import datetime as dt
+import html
 import os
 import re
 import signal
@@ -24,13 +25,16 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import zlib
 from pathlib import Path
 
 import pytest
+from django.utils.html import strip_tags
 from playwright.sync_api import expect
 
 from swingfund.elections.demo_next import POLL_FILE
+from swingfund.elections.errors import NO_ELECTIONS
 from swingfund.testing.smtp import SmtpSink
 from tests.accounts.helpers import totp_now
 
@@ -213,10 +217,20 @@ def _findings(where: str, text: str) -> list[str]:
 def test_a_group_set_up_from_scratch_shows_nothing_of_the_demo(scratch_url, browser, tmp_path, data_dir):
     with SmtpSink() as sink:
         env = _env(scratch_url, tmp_path, sink.port)
-        _swingfund(env, "data", "import", *(str(data_dir / name) for name in FILES), "--no-progress")
         setup = _swingfund(env, "setup", "--no-input", "--name", GROUP, "--address", ADDRESS, "--sender", SENDER,
                            "--bloc-kind", "none", "--admin-username", ADMIN, "--admin-email", "amina@leedsfairvote.org",
                            "--admin-password-stdin", stdin=ADMIN_PASSWORD + "\n")
+        with _served(env, tmp_path / "serve-before-import.log") as base:
+            # Before any import: the pages that need an election say so in one plain sentence, with a 200 (they
+            # answered 400 "election '' is not imported" under "each target seat of the , backing", and "(or
+            # `swingfund demo`)").
+            for path in ("/recommendations/", "/targets/"):
+                with urllib.request.urlopen(f"{base}{path}", timeout=60) as response:
+                    text = re.sub(r"\s+", " ", html.unescape(strip_tags(response.read().decode())))
+                    assert response.status == 200, (path, response.status)
+                assert NO_ELECTIONS.replace("`", "") in text.replace("`", ""), (path, text[:2000])
+                assert "of the ," not in text and "''" not in text and "demo" not in text.lower(), (path, text)
+        _swingfund(env, "data", "import", *(str(data_dir / name) for name in FILES), "--no-progress")
         admin_secret = re.search(r"otpauth://\S+secret=([A-Z2-7]+)", setup).group(1)
         gss = _gss(data_dir, SEAT)
         declared = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=3)).isoformat()

@@ -31,6 +31,11 @@ SEAT_TOTAL_MISMATCH = (
 SEAT_MISSING = "{count} seats of {election} have no candidate rows (first: {code}): the file looks truncated"
 MAJORITY_MISMATCH = "{code}: winner minus runner-up is {got} votes but the constituency file says majority {expected}"
 ELECTION_NOT_IMPORTED = "{election} is not in the database: import its constituency results file first"
+# What a public page says before any results are imported: for the visitor plainly, and for the administrator how.
+NO_ELECTIONS = (
+    "No election results are imported yet. The site's administrator imports the official files with "
+    "`swingfund data fetch` and `swingfund data import`."
+)
 ELECTION_UNKNOWN = "cannot tell which election this file is for; put the year in its name (e.g. GE2019)"
 EMPTY_FILE = "the file has a header but no rows"
 NOT_A_FILE = "no such file"

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from swingfund.committee.models import Decision
-from swingfund.elections.errors import LookupFailure
+from swingfund.elections.errors import NO_ELECTIONS, LookupFailure
 from swingfund.elections.models import Constituency, Result
 from swingfund.public import selectors
 from swingfund.scorecards.models import StatementVersion
@@ -144,6 +144,9 @@ def recommendations(request: HttpRequest) -> HttpResponse:
         top = min(max(int(request.GET.get("top", RECOMMENDATIONS_TOP)), 1), 650)
     except ValueError:
         top = RECOMMENDATIONS_TOP
+    if not election:  # no default and nothing imported: a plain sentence, not an error about an empty id
+        return render(request, "public/recommendations.html", {"error": NO_ELECTIONS, "org": org, "bloc": bloc,
+                                                                "lens": lens, "top": top, "election": election})
     try:
         rows, notes = selectors.whom_we_back(organisation=org, election_id=election, bloc=bloc, lens=lens, top=top)
     except ValueError as err:

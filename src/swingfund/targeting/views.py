@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from swingfund import caching
 from swingfund.display import election_words, money
+from swingfund.elections.errors import NO_ELECTIONS
 from swingfund.organisations.selectors import group_defaults
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.charts import HEX_CREDIT, ChartError, hexjson_path, leverage_bars_svg
@@ -42,7 +43,6 @@ ANONYMOUS_DRAWS = "Without signing in, a run takes at most {limit:,} draws."
 DATA_SCOPES = ("imports",)
 # The page's glossary: leverage defined once, in the words of `display.LEVERAGE_DEFINITION`.
 GLOSSARY = {"leverage_term": LEVERAGE_TERM, "leverage_definition": LEVERAGE_DEFINITION}
-NO_ELECTIONS = "No election results are imported yet: run `swingfund data import PATH…` (or `swingfund demo`)."
 
 
 def targets_page(request: HttpRequest) -> HttpResponse:

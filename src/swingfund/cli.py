@@ -52,6 +52,9 @@ DJANGO_NO_MIGRATE = {
     "check", "diffsettings", "dbshell", "shell", "startapp", "startproject", "version", "collectstatic",
     "findstatic", "compilemessages", "makemessages", "test", "testserver", "sendtestemail", "flush", "db",
 }
+# Verbs that bring the schema up to date themselves, once their arguments are checked: `serve` refuses a bad
+# address or a busy port at once, before a first run's migrations (10-20 s), and leaves no database behind.
+MIGRATES_ITSELF = {"serve"}
 UNKNOWN = "Unknown command '{verb}'. See `swingfund --help`."
 IS_DJANGOS = "'{verb}' is one of Django's own commands: run `swingfund django {verb}`."
 
@@ -141,7 +144,7 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.stderr.write((IS_DJANGOS if verb in get_commands() else UNKNOWN).format(verb=verb) + "\n")
         sys.exit(2)
-    if not asks_help and verb not in DJANGO_NO_MIGRATE:
+    if not asks_help and verb not in DJANGO_NO_MIGRATE | MIGRATES_ITSELF:
         ensure_migrated()
     execute_from_command_line(["swingfund", *argv])
 

@@ -30,13 +30,14 @@ def test_a_bad_address_is_refused_naming_it(value):
         parse_addrport(value)
 
 
-@pytest.mark.slow
-def test_the_command_refuses_a_bad_address_with_exit_status_and_message(tmp_path, migrated_sqlite_file):
-    database = migrated_sqlite_file(tmp_path / "db.sqlite3")  # of the current schema: no migration before the refusal
+def test_the_command_refuses_a_bad_address_with_exit_status_and_message(tmp_path):
+    """On a first run (no database yet) the refusal comes before any migration: no database file is left."""
+    database = tmp_path / "db.sqlite3"
     done = subprocess.run([sys.executable, "-m", "swingfund", "serve", "nowhere"], capture_output=True, text=True,
-                          env={"DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"},
-                          timeout=600, check=False)
+                          env={"DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin",
+                               "SWINGFUND_HOME": str(tmp_path / "home")}, timeout=600, check=False)
     assert done.returncode != 0 and "'nowhere' is not HOST:PORT or PORT" in done.stderr
+    assert not database.exists(), "serve migrated a database before checking its address"
 
 
 def _serve(addrport: str, database_url: str) -> subprocess.CompletedProcess:
@@ -64,14 +65,15 @@ def test_a_busy_port_is_refused_naming_it(reuse_port):
     port_check("127.0.0.1", port)  # free again once the listener is closed
 
 
-@pytest.mark.slow
-def test_serve_on_a_busy_port_exits_non_zero_naming_the_port(tmp_path, migrated_sqlite_file):
-    database = migrated_sqlite_file(tmp_path / "db.sqlite3")
+def test_serve_on_a_busy_port_exits_non_zero_naming_the_port(tmp_path):
+    """Refused before any migration: a first run on a busy port leaves no database behind."""
+    database = tmp_path / "db.sqlite3"
     with _listener(reuse_port=True) as busy:
         port = busy.getsockname()[1]
         done = _serve(f"127.0.0.1:{port}", f"sqlite:///{database}")
     assert done.returncode != 0
     assert PORT_IN_USE.format(host="127.0.0.1", port=port) in done.stderr
+    assert not database.exists(), "serve migrated a database before checking its port"
 
 
 @pytest.mark.slow

@@ -27,6 +27,9 @@ class Command(BaseCommand):
             port_check(host, port)  # a second server on a busy port would share it (SO_REUSEPORT): refuse
         except PortUnavailable as err:
             raise CommandError(str(err)) from err
+        from swingfund.cli import ensure_migrated  # after the checks (cli.MIGRATES_ITSELF)
+
+        ensure_migrated()
         self.stdout.write(f"Serving swingfund at http://{host}:{port}/  ({workers} worker(s) × {threads} threads; "
                           "Ctrl-C to stop)")
         self.stdout.flush()

@@ -79,7 +79,7 @@ def test_an_anonymous_address_is_refused_beyond_its_rate_and_cached_results_stil
     assert [ask(1), ask(2)] == ["r1", "r2"]
     with pytest.raises(caching.Refused) as refused:
         ask(3)
-    assert refused.value.status == 429 and refused.value.retry_after == 60
+    assert refused.value.status == 429 and 59 <= refused.value.retry_after <= 60
     assert str(refused.value) == caching.RATE_LIMITED.format(limit=2)
     assert ask(1) == "r1"  # in the cache: no new calculation, no refusal
     member = RequestFactory().get("/targets/", REMOTE_ADDR="198.51.100.77")

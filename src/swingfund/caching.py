@@ -41,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import threading
 import time
@@ -64,6 +65,7 @@ T = TypeVar("T")
 COMPUTE_SLOTS = int(os.environ.get("SWINGFUND_COMPUTE_SLOTS", "2"))
 WAIT_SECONDS = float(os.environ.get("SWINGFUND_COMPUTE_WAIT_SECONDS", "20"))
 ANONYMOUS_RUNS_PER_MINUTE = int(os.environ.get("SWINGFUND_ANONYMOUS_RUNS_PER_MINUTE", "6"))
+RATE_WINDOW_SECONDS = 60  # the anonymous rate limit's window (a minute)
 DEFAULT_PAGE_SECONDS = 60
 LOCAL_ENTRIES = 64
 KEY_PREFIX = "swingfund:cache:v1"
@@ -110,6 +112,7 @@ _generation = 0
 _local: OrderedDict[str, tuple[float | None, object]] = OrderedDict()
 _local_lock = threading.Lock()
 _slots = threading.BoundedSemaphore(COMPUTE_SLOTS)
+_rate_lock = threading.Lock()
 _inflight: dict[str, threading.Event] = {}
 _inflight_lock = threading.Lock()
 _thread = threading.local()  # .in_slot: this thread is running a heavy computation
@@ -363,15 +366,22 @@ def client_address(request: HttpRequest) -> str:
 
 
 def _rate_check(request: HttpRequest) -> None:
-    key = f"{KEY_PREFIX}:{_generation}:rate:{client_address(request)}"
-    cache.add(key, 0, timeout=60)
-    try:
-        runs = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        runs = 1
-    if runs > ANONYMOUS_RUNS_PER_MINUTE:
-        raise Refused(RATE_LIMITED.format(limit=ANONYMOUS_RUNS_PER_MINUTE), status=429, retry_after=60)
+    """A sliding window of `RATE_WINDOW_SECONDS` per address: the times of its latest attempts (refused ones too,
+    at most one more than the limit), stored with an explicit timeout of one window, so a quiet address is free again
+    a minute later. (Never `cache.incr`: it re-stores a key with the cache's default timeout, seven days.) Counted
+    under a lock in this process; between processes two attempts at the same instant may be counted as one."""
+    now = time.time()
+    key = f"{KEY_PREFIX}:{_generation}:attempts:{client_address(request)}"  # ":rate:" held an int counter
+    with _rate_lock:
+        recent = [t for t in cache.get(key) or [] if t > now - RATE_WINDOW_SECONDS]
+        recent = [*recent, now][-(ANONYMOUS_RUNS_PER_MINUTE + 1):]
+        cache.set(key, recent, timeout=RATE_WINDOW_SECONDS)
+    if len(recent) > ANONYMOUS_RUNS_PER_MINUTE:
+        # free again when the oldest attempt but the limit's last leaves the window
+        left = recent[-ANONYMOUS_RUNS_PER_MINUTE] + RATE_WINDOW_SECONDS - now if ANONYMOUS_RUNS_PER_MINUTE else \
+            RATE_WINDOW_SECONDS
+        raise Refused(RATE_LIMITED.format(limit=ANONYMOUS_RUNS_PER_MINUTE), status=429,
+                      retry_after=max(1, math.ceil(left)))
 
 
 def _run(*, key: str, compute: Callable[[], T], request: HttpRequest | None, heavy: bool, shared: bool,

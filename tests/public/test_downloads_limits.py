@@ -17,5 +17,5 @@ def test_an_anonymous_address_downloads_a_few_new_tables_a_minute(official_db, m
     query = {"election": "parl.2024-07-04", "bloc": "religion:muslim"}
     assert visitor.get("/downloads/targets.json", query).status_code == 200
     refused = visitor.get("/downloads/targets.json", {**query, "bloc": "religion:hindu"})
-    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 60
     assert visitor.get("/downloads/targets.csv", query).status_code == 200  # computed already

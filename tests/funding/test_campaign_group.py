@@ -17,7 +17,7 @@ ARGS = ("funding", "campaign", "--slug", "open-one", "--title", "Open", "--goal"
 
 
 def test_without_a_group_named_the_only_group_is_taken_and_several_are_refused(client):
-    with pytest.raises(CommandError, match="no group yet"):
+    with pytest.raises(CommandError, match="No organisation is set up yet"):
         call_command(*ARGS)
     only = Organisation.objects.create(slug="only-group", name="Only Group")
     call_command(*ARGS)

@@ -52,7 +52,7 @@ def test_an_in_range_gift_is_recorded(pooled):
 
 
 def test_an_unknown_organisation_is_a_clear_error(figures):
-    with pytest.raises(CommandError, match="No such Organisation"):
+    with pytest.raises(CommandError, match="No organisation .no-such-group.. Organisations: "):
         call_command("funding", "grants", "--organisation", "no-such-group", stdout=io.StringIO())
 
 

@@ -38,7 +38,9 @@ LEEDS_IMPRINT = "Promoted by Leeds Fair Vote, 3 Briggate, Leeds, LS1 6HD."
 BRISTOL_IMPRINT = "Promoted by Bristol Voice Ltd, 9 Corn Street, Bristol, BS1 1HT."
 
 
-@pytest.mark.parametrize("path", ["/", "/outreach/join/", "/funding/ledger/"])
+@pytest.mark.parametrize("path", ["/", "/outreach/join/", "/funding/ledger/", "/compliance/",
+                                  "/compliance/?organisation=leeds-fair-vote",
+                                  "/compliance/?organisation=bristol-voice"])
 def test_each_host_shows_its_own_group_and_never_the_other(client, two_groups, path):
     leeds = client.get(path, HTTP_HOST=LEEDS_HOST).content.decode()
     bristol = client.get(path, HTTP_HOST=BRISTOL_HOST).content.decode()

@@ -59,3 +59,24 @@ def test_missing_evidence_columns_refuse_the_file(organisation, postcodes):
     with pytest.raises(OutreachRefusal, match="consent_special_at"):
         supporters_import(organisation=organisation, text="first_name,email,postcode\nA,a@example.org,AB10 1AB\n",
                           file_name="bare.csv")
+
+
+def test_the_command_imports_into_the_group_named_and_never_guesses_between_two(organisation, postcodes, tmp_path):
+    """With two groups and no --organisation, `swingfund outreach import` refuses and names both (it put the list
+    into the first group created: personal data given to another group); with --organisation it imports there."""
+    from django.core.management import CommandError, call_command
+
+    from swingfund.organisations.models import Organisation
+    from swingfund.organisations.selectors import WHICH_ORGANISATION
+
+    other = Organisation.objects.create(name="Other Group", slug="other-group", address="1 Other Street\nLeeds",
+                                        sender_email="hello@othergroup.example")
+    path = tmp_path / "list.csv"
+    path.write_text(HEADER + "\n".join(GOOD) + "\n", encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("outreach", "import", str(path))
+    assert str(refused.value) == WHICH_ORGANISATION.format(n=2, known="other-group, test-group")
+    assert Supporter.objects.count() == 0
+    call_command("outreach", "import", str(path), "--organisation", other.slug)
+    assert set(Supporter.objects.values_list("organisation__slug", flat=True)) == {"other-group"}
+    assert Supporter.objects.count() == 2

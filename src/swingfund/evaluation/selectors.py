@@ -18,6 +18,7 @@ from swingfund.evaluation import scoring
 from swingfund.evaluation.stored import stored_forecast_scores
 from swingfund.funding.models import Grant
 from swingfund.organisations.models import Organisation
+from swingfund.organisations.selectors import organisation_get
 from swingfund.targeting.bloc import Assumptions, bloc_parse
 from swingfund.targeting.leverage import vote_weight
 from swingfund.targeting.targets import targets_compute
@@ -28,7 +29,6 @@ NO_BLOC_NOTE = ("Outcomes, money and the forecast only: no estimate of the group
 ELECTION_UNKNOWN = "No election {election!r}. Imported elections: {known}."
 ELECTION_NO_RESULTS = ("Election {election} has no results yet: evaluation needs the count. Import the results "
                        "with `swingfund data import PATH…`.")
-ORGANISATION_UNKNOWN = "No organisation {slug!r}. Organisations: {known}."
 EFFECT_DRAWS = 1_000  # targeting's P(decisive) is not used here, only its bloc figures
 
 
@@ -126,14 +126,6 @@ def _reliability(*, p: list[float], won: list[bool]) -> dict[str, object]:
             "competitive_seats": len(close), "reliability_competitive": reliability_table(close),
             "brier_competitive": round(scoring.brier(p=np.array([a for a, _ in close]),
                                                      won=np.array([b for _, b in close])), 4) if close else None}
-
-
-def organisation_get(*, slug: str) -> Organisation:
-    org = Organisation.objects.filter(slug=slug).first()
-    if org is None:
-        known = ", ".join(Organisation.objects.order_by("slug").values_list("slug", flat=True)) or "none"
-        raise ValueError(ORGANISATION_UNKNOWN.format(slug=slug, known=known))
-    return org
 
 
 def _election(election_id: str) -> Election:

@@ -20,7 +20,8 @@ from swingfund.elections.models import Election
 from .models import BlocKind, Lens, Organisation
 
 NO_ORGANISATION = "No organisation is set up yet: run `swingfund setup` to create your group."
-UNKNOWN_ORGANISATION = "No organisation with the slug {slug!r}: `swingfund setup` creates one; the admin lists them."
+UNKNOWN_ORGANISATION = "No organisation {slug!r}. Organisations: {known}."
+WHICH_ORGANISATION = "There are {n} organisations ({known}): say which with --organisation SLUG."
 
 
 class OrganisationError(ValueError):
@@ -126,11 +127,23 @@ def organisation_current(*, host: str | None = None) -> Organisation | None:
     return organisations.filter(Q(host="")).first() or (None if host else organisations.first())
 
 
-def organisation_get(*, slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise OrganisationError(UNKNOWN_ORGANISATION.format(slug=slug))
-    return organisation
+def organisation_get(*, slug: str | None = None) -> Organisation:
+    """The group a command acts for: the one named by `slug`; without a slug, the only group set up. Never a guess:
+    with no group, or several and no slug, or an unknown slug, raises `OrganisationError` naming the groups there
+    are (a supporter list imported into the wrong group is personal data given to another controller)."""
+    if slug:
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is not None:
+            return organisation
+    slugs = list(Organisation.objects.order_by("slug").values_list("slug", flat=True))
+    known = ", ".join(slugs) or "none"
+    if slug:
+        raise OrganisationError(UNKNOWN_ORGANISATION.format(slug=slug, known=known))
+    if not slugs:
+        raise OrganisationError(NO_ORGANISATION)
+    if len(slugs) > 1:
+        raise OrganisationError(WHICH_ORGANISATION.format(n=len(slugs), known=known))
+    return Organisation.objects.get(slug=slugs[0])
 
 
 def organisation_defaults(*, organisation: Organisation | None) -> GroupDefaults:

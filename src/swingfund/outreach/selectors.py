@@ -8,10 +8,6 @@ from swingfund.organisations.models import Organisation
 from swingfund.outreach.models import Consent, Delivery, Message, Purpose, Segment, Supporter
 
 
-def default_organisation() -> Organisation | None:
-    return Organisation.objects.order_by("pk").first()
-
-
 def segments_for(*, organisation: Organisation) -> QuerySet[Segment]:
     return Segment.objects.filter(organisation=organisation).order_by("-created_at")
 

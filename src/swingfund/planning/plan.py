@@ -16,6 +16,7 @@ import numpy as np
 from swingfund.display import money
 from swingfund.elections.models import Election
 from swingfund.organisations.models import Organisation
+from swingfund.organisations.selectors import organisation_get
 from swingfund.planning import caps as legal
 from swingfund.planning.effect import EffectCurve
 from swingfund.planning.optimise import (
@@ -29,7 +30,7 @@ from swingfund.planning.optimise import (
     solve,
     with_budget,
 )
-from swingfund.planning.sources import FORECAST_SD_SHARE, SeatPlanInput, organisation_get, plan_seats
+from swingfund.planning.sources import FORECAST_SD_SHARE, SeatPlanInput, plan_seats
 from swingfund.targeting.bloc import Assumptions
 from swingfund.targeting.forecasts import stored_forecast_record
 from swingfund.targeting.value import PER_PENCE, REFERENCE_PENCE, delta_p

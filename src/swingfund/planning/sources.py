@@ -37,7 +37,6 @@ MIN_SIGMA_VOTES = 50.0
 NON_VOTER_HEADROOM = ("Without a census bloc, the votes money can add in a seat are at most the seat's electors who "
                       "did not vote at the imported result (electorate − valid votes).")
 
-ORGANISATION_UNKNOWN = "No organisation {slug!r}. Organisations: {known}."
 ELECTION_UNKNOWN = "No election {election!r}. Elections: {known}."
 NO_BASE = ("No earlier election with results on {boundary_set} boundaries to forecast {election} from: a plan reads "
            "the forecast from the election before, never the election's own result. Import the earlier results.")
@@ -45,21 +44,6 @@ BASELINE_ATTRIBUTES = ("baseline", "baseline_election")
 """Where an election may name the result it is forecast from (issue 18: `election add` names its baseline)."""
 APPROVED, UNDECIDED, REJECTED = "approved", "undecided", "rejected"
 """The committee's word on a backed seat's grant."""
-ORGANISATION_NEEDED = ("Say which organisation with --organisation SLUG (organisations: {known}). Run the demo's "
-                       "import (`swingfund demo`) to create demo-community-group.")
-
-
-def organisation_get(*, slug: str | None) -> Organisation:
-    known = ", ".join(Organisation.objects.order_by("slug").values_list("slug", flat=True)) or "none"
-    if slug:
-        org = Organisation.objects.filter(slug=slug).first()
-        if org is None:
-            raise ValueError(ORGANISATION_UNKNOWN.format(slug=slug, known=known))
-        return org
-    orgs = list(Organisation.objects.all()[:2])
-    if len(orgs) != 1:
-        raise ValueError(ORGANISATION_NEEDED.format(known=known))
-    return orgs[0]
 
 
 @dataclass(frozen=True)

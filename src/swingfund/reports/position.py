@@ -38,7 +38,6 @@ from swingfund.elections.models import Candidacy, Election
 from swingfund.funding import selectors as funding
 from swingfund.funding.models import CandidateSpend, Grant
 from swingfund.funding.notices import group_as_donor
-from swingfund.organisations.models import Organisation
 from swingfund.reports.selectors import as_item, campaign_spends
 
 TOP_SEATS = 5
@@ -166,24 +165,20 @@ def _name(c: Candidacy) -> str:
     return f"{c.person_name or c.person or c.party or ''} ({c.constituency.name})"
 
 
-def default_organisation():
-    return Organisation.objects.order_by("-demo", "pk").first()
-
-
-def organisation_position(*, election_id: str, organisation=None) -> Position:
-    """Every regime's gauges for `election_id`. A figure not in force is listed in `gaps`, never skipped silently."""
-    organisation = organisation or default_organisation()
+def organisation_position(*, election_id: str, organisation) -> Position:
+    """Every regime's gauges for `election_id`, for one group: its own grants, spending and material only. A figure
+    not in force is listed in `gaps`, never skipped silently. `organisation` None is a deployment with no group set
+    up: all its money is one campaigner's (callers pass a group whenever there is one)."""
     start, polling = regulated_period_for(election_id=election_id)
     position = Position(election_id=election_id, poll_date=polling, period=(start, polling),
                         organisation=organisation, status=legal_status_for(organisation))
     group = parse_election_id(election_id).election_group_id
     grants_qs = Grant.objects.filter(candidacy__election_id=group)
     spends_qs = CandidateSpend.objects.filter(candidacy__election_id=group)
+    material_qs = MaterialCost.objects.filter(regime="candidate", candidacy__election_id=group)
     if organisation is not None:
         grants_qs = grants_qs.filter(campaign__organisation=organisation)
         spends_qs = spends_qs.filter(campaign__organisation=organisation)
-    material_qs = MaterialCost.objects.filter(regime="candidate", candidacy__election_id=group)
-    if organisation is not None:
         material_qs = material_qs.filter(organisation=organisation)
     grants, spent = _sum_by(grants_qs, "candidacy"), _sum_by(spends_qs, "candidacy")
     for candidacy_id, pence in _sum_by(material_qs, "candidacy").items():  # messages and other material (s.75)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -36,9 +37,16 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
     position against each threshold as SVG gauges."""
     default = _default_election(request)
     election_id = request.GET.get("election") or default
-    organisation = Organisation.objects.filter(slug=request.GET.get("organisation") or "").first()
+    # The site's own group, unless another is asked for by name; a group with a host of its own is shown on that
+    # host only (a site serving several groups never shows one group's position on another's pages).
+    own = request.organisation
+    if own is None and Organisation.objects.exists():  # every group has a host of its own, and not this one
+        raise Http404("No group is served at this address.")
+    visible = Organisation.objects.filter(Q(host="") | Q(pk=own.pk if own else None)).order_by("name")
+    chosen = request.GET.get("organisation") or ""
+    organisation = (visible.filter(slug=chosen).first() if chosen else None) or own
     context: dict = {"election_id": election_id, "elections": _election_choices(default), "warn_at": WARN_AT_PERCENT,
-                     "organisations": Organisation.objects.order_by("name")}
+                     "organisations": visible}
     try:
         dates, counted = election_dates_for(election_id=election_id)
         context["counted"] = counted

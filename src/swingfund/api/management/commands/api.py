@@ -47,15 +47,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _issue(self, o) -> None:
-        from swingfund.organisations.models import Organisation
+        from swingfund.organisations.selectors import organisation_get
 
         if not o["user"]:
             raise ValueError(NEEDS_USER)
-        org = None
-        if o["organisation"]:
-            org = Organisation.objects.filter(slug=o["organisation"]).first()
-            if org is None:
-                raise ValueError(f"No organisation {o['organisation']!r}.")
+        org = organisation_get(slug=o["organisation"]) if o["organisation"] else None  # else: the user's own role
         raw, row = token_issue(username=o["user"], code=o["code"] or "", label=o["label"], organisation=org,
                                role=o["role"], days=o["days"])
         self.stdout.write(f"Token {row.pk} for {row.user} as {row.role} of {row.organisation.slug}, expires "

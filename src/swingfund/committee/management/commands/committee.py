@@ -29,10 +29,9 @@ from swingfund.committee.models import CommitteeMember, Proposal
 from swingfund.committee.services import CommitteeError
 from swingfund.display import money
 from swingfund.organisations.models import Organisation
+from swingfund.organisations.selectors import OrganisationError, organisation_get
 from swingfund.scorecards.recommend_cli import add_recommendation_arguments, recommendation_run
 
-ERROR_NO_ORGANISATION = "No organisation {slug!r}: create one in /admin/ or run `swingfund demo`."
-ERROR_ONE_ORGANISATION = "There are {n} organisations; say which with --organisation SLUG."
 ERROR_NO_USER = "No user {username!r}: create it with `swingfund django createsuperuser` or in /admin/."
 ERROR_NO_PROPOSAL = "No proposal #{id}."
 
@@ -97,15 +96,10 @@ class Command(BaseCommand):
 
     # --- lookups ---------------------------------------------------------------------------------
     def _organisation(self, slug: str | None) -> Organisation:
-        if slug:
-            org = Organisation.objects.filter(slug=slug).first()
-            if org is None:
-                raise CommandError(ERROR_NO_ORGANISATION.format(slug=slug), returncode=2)
-            return org
-        orgs = list(Organisation.objects.all()[:2])
-        if len(orgs) != 1:
-            raise CommandError(ERROR_ONE_ORGANISATION.format(n=Organisation.objects.count()), returncode=2)
-        return orgs[0]
+        try:
+            return organisation_get(slug=slug)
+        except OrganisationError as error:
+            raise CommandError(str(error), returncode=2) from None
 
     def _user(self, username: str):
         user = get_user_model().objects.filter(username=username).first()

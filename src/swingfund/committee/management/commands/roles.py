@@ -74,12 +74,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def _organisation(slug: str):
-        from swingfund.organisations.models import Organisation
+        from swingfund.organisations.selectors import organisation_get
 
-        try:
-            return Organisation.objects.get(slug=slug)
-        except Organisation.DoesNotExist:
-            raise ValueError(f"No organisation with slug {slug!r}.") from None
+        return organisation_get(slug=slug)  # OrganisationError is a ValueError
 
     def _list(self, options):
         rows = OrganisationRole.objects.select_related("user", "organisation")

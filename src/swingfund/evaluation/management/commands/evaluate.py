@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from swingfund.display import money
-from swingfund.evaluation.selectors import evaluate, organisation_get
-from swingfund.organisations.selectors import organisation_defaults
+from swingfund.evaluation.selectors import evaluate
+from swingfund.organisations.selectors import organisation_defaults, organisation_get
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.selectors import TargetingError
 

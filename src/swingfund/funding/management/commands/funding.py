@@ -160,18 +160,9 @@ class Command(BaseCommand):
         return campaign
 
     def _campaign_open(self, **options):
-        from swingfund.organisations.models import Organisation
+        from swingfund.organisations.selectors import organisation_get
 
-        if options["organisation"]:
-            org = Organisation.objects.filter(slug=options["organisation"]).first()
-            if org is None:
-                raise CommandError(f"No organisation {options['organisation']!r}.")
-        else:  # the group this install serves; a campaign always raises for a group
-            groups = list(Organisation.objects.order_by("slug").values_list("slug", flat=True)[:6])
-            if len(groups) != 1:
-                raise CommandError("Name the group the campaign raises for: --organisation SLUG ("
-                                   + (", ".join(groups) or "no group yet: run `swingfund setup`") + ").")
-            org = Organisation.objects.get(slug=groups[0])
+        org = organisation_get(slug=options["organisation"])  # a campaign always raises for one group
         made = services.campaign_create(
             organisation=org, slug=options["slug"], title=options["title"],
             description=options["description"] or options["purpose"], purpose=options["purpose"],
@@ -223,9 +214,9 @@ class Command(BaseCommand):
 
     def _grants(self, *, organisation, campaign, **_):
         from swingfund.committee.selectors import decided_grants
-        from swingfund.organisations.models import Organisation
+        from swingfund.organisations.selectors import organisation_get
 
-        org = Organisation.objects.get(slug=organisation) if organisation else None
+        org = organisation_get(slug=organisation)  # one group's decisions, never every group's at once
         payer = self._campaign(campaign) if campaign else None
         for decision in decided_grants(organisation=org):
             try:

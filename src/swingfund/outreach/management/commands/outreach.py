@@ -9,11 +9,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from swingfund.elections.models import Election
+from swingfund.organisations.selectors import OrganisationError, organisation_get
 from swingfund.outreach import rights, segments
 from swingfund.outreach.errors import OutreachRefusal
 from swingfund.outreach.importing import supporters_import
 from swingfund.outreach.models import Supporter
-from swingfund.outreach.selectors import default_organisation
 
 EXIT_REFUSED = 2
 
@@ -26,6 +26,8 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="Import supporters from CSV (rows need consent evidence).")
         imp.add_argument("path", type=Path)
         imp.add_argument("--skip-refused", action="store_true", help="Import the good rows; list the refused.")
+        imp.add_argument("--organisation", help="The group the supporters gave consent to (slug; default: the only "
+                                                "group; required when there are several).")
         seg = sub.add_parser("segment", help="Make a segment of seats and show its counts per seat.")
         seg.add_argument("name")
         seg.add_argument("--channel", choices=["email", "whatsapp"], required=True)
@@ -34,6 +36,7 @@ class Command(BaseCommand):
         source.add_argument("--from-decisions", action="store_true", help="Seats of the committee's decisions.")
         source.add_argument("--from-targets", metavar="BLOC", help="Top seats of a targets run for this bloc.")
         seg.add_argument("--top", type=int, default=25)
+        seg.add_argument("--organisation", help="The group (slug; default: the only group).")
         seg.add_argument("--election", help="Democracy Club id (default: the group's election).")
         seg.add_argument("--tag", action="append", default=[])
         seg.add_argument("--language", default="")
@@ -52,21 +55,22 @@ class Command(BaseCommand):
             self.stderr.write(str(exc))
             raise SystemExit(EXIT_REFUSED) from None
 
-    def _organisation(self):
-        organisation = default_organisation()
-        if organisation is None:
-            raise CommandError("No organisation yet: run `swingfund demo` or create one in the admin.")
-        return organisation
+    def _organisation(self, slug: str | None):
+        try:
+            return organisation_get(slug=slug)
+        except OrganisationError as error:
+            raise CommandError(str(error)) from None
 
-    def _import(self, *, path: Path, skip_refused: bool, **_) -> None:
-        report = supporters_import(organisation=self._organisation(), text=path.read_text(encoding="utf-8"),
+    def _import(self, *, path: Path, skip_refused: bool, organisation: str | None, **_) -> None:
+        report = supporters_import(organisation=self._organisation(organisation), text=path.read_text(encoding="utf-8"),
                                    file_name=path.name, skip_refused=skip_refused)  # fmt: skip
         self.stdout.write(f"{report.imported:,} supporters imported from {path.name}.")
         for line in report.refused:
             self.stdout.write(f"refused: {line}")
 
-    def _segment(self, *, name, channel, seats, from_decisions, from_targets, top, election, tag, language, **_):
-        organisation = self._organisation()
+    def _segment(self, *, name, channel, seats, from_decisions, from_targets, top, election, tag, language,
+                 organisation, **_):
+        organisation = self._organisation(organisation)
         if not election:
             from swingfund.organisations.selectors import organisation_defaults
 

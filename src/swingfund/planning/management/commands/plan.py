@@ -29,11 +29,10 @@ from swingfund.compliance.selectors import FigureNotInForce
 from swingfund.display import money
 from swingfund.funding.models import Campaign
 from swingfund.funding.selectors import campaign_spendable_pence
-from swingfund.organisations.selectors import organisation_defaults
+from swingfund.organisations.selectors import organisation_defaults, organisation_get
 from swingfund.planning.caps import CHANNELS
 from swingfund.planning.effect import DEFAULT_COST_TEXT, EffectError, effect_parse
 from swingfund.planning.plan import DEFAULT_STEP, plan_compute
-from swingfund.planning.sources import organisation_get
 from swingfund.scorecards.recommend_cli import bloc_resolve
 from swingfund.targeting.bloc import BlocError
 from swingfund.targeting.selectors import TargetingError

@@ -37,6 +37,7 @@ from swingfund.compliance.services import agent_authority_record, group_legal_st
 from swingfund.display import money
 from swingfund.funding.rules import parse_pounds
 from swingfund.organisations.models import Organisation
+from swingfund.organisations.selectors import organisation_get
 from swingfund.reports.models import SpendCategory
 from swingfund.reports.returns_data import REPORTS
 from swingfund.reports.services import campaign_spending_record
@@ -51,7 +52,6 @@ def default_election() -> str:
     from swingfund.organisations.selectors import group_defaults
 
     return group_defaults().election_id
-UNKNOWN_ORGANISATION = "No organisation with the slug {slug!r}."
 UNKNOWN_CANDIDACY = "No candidacy with the id {id}."
 UNKNOWN_SEATS = "Not constituencies of the 2024 boundaries: {codes}."
 CANDIDACY_NOT_REACHED = "Candidacy {ids}: no such candidacy in the constituencies the material reaches."
@@ -75,7 +75,8 @@ class Command(BaseCommand):
         report.add_argument("--election", required=True)
         report.add_argument("--out", required=True, type=Path)
         report.add_argument("--no-progress", action="store_true")
-        report.add_argument("--organisation", default=None, help="Only this organisation's general campaign (slug).")
+        report.add_argument("--organisation", default=None,
+                            help="The group whose returns these are (slug; default: the only group).")
         sub.add_parser("seed", help="Add any figure from LAW.md missing from the table (edits are kept).")
         status = sub.add_parser("status", help="Record the group's legal form and registrations.")
         status.add_argument("--organisation", required=True, help="Organisation slug.")
@@ -183,7 +184,10 @@ class Command(BaseCommand):
 
     def _report(self, options: dict) -> None:
         progress = not options["no_progress"]
-        organisation = self._organisation(options["organisation"]) if options["organisation"] else None
+        # A return is one group's, never several mixed: the group named, else the only one. With no group set up at
+        # all, the deployment's money is one campaigner's (None).
+        organisation = self._organisation(options["organisation"]) if options["organisation"] or \
+            Organisation.objects.exists() else None
         report = REPORTS[options["kind"]](election_id=options["election"], progress=progress,
                                           organisation=organisation)
         out: Path = options["out"]
@@ -203,10 +207,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Added {added} legal figure(s) from LAW.md; existing rows unchanged.")
 
     def _organisation(self, slug: str):
-        organisation = Organisation.objects.filter(slug=slug).first()
-        if organisation is None:
-            raise ValueError(UNKNOWN_ORGANISATION.format(slug=slug))
-        return organisation
+        return organisation_get(slug=slug)  # OrganisationError is a ValueError: refused with its message
 
     def _status(self, options: dict) -> None:
         status = group_legal_status_set(

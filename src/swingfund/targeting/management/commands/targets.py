@@ -140,18 +140,18 @@ class Command(BaseCommand):
 
     def _publish(self, table: TargetTable, *, election_id: str, organisation: str | None, options: dict) -> None:
         """Store the published forecast (targeting.forecasts.targets_publish) and say so on stderr."""
-        from swingfund.organisations.models import Organisation
+        from swingfund.organisations.selectors import OrganisationError, organisation_get
         from swingfund.targeting.forecasts import targets_publish
 
-        orgs = Organisation.objects.filter(slug=organisation) if organisation else Organisation.objects.all()[:2]
-        if len(orgs) != 1:
-            raise CommandError("--publish: say which organisation publishes with --organisation SLUG.",
-                               returncode=USAGE_ERROR)
+        try:
+            publisher = organisation_get(slug=organisation)
+        except OrganisationError as exc:
+            raise CommandError(f"--publish: {exc}", returncode=USAGE_ERROR) from None
         inputs = {k: options[k] for k in ("bloc", "census", "draws", "seed", "swing", "shares", "share_basis",
                                           "national_sd", "seat_error", "tails", "allocation", "allocation_source")}
         inputs["assumptions"] = table.assumptions.as_dict()
         try:
-            stored = targets_publish(organisation=orgs[0], election_id=election_id, table=table, inputs=inputs)
+            stored = targets_publish(organisation=publisher, election_id=election_id, table=table, inputs=inputs)
         except ValueError as exc:
             raise CommandError(str(exc), returncode=USAGE_ERROR) from exc
         self.stderr.write(f"Published: forecast #{stored.pk} of {election_id} from {table.seats.election_id}, "

@@ -251,7 +251,12 @@ def check(name: str, rule: Rule, method: str, role: str, response) -> list[str]:
             for secret, readers in PRIVATE.items() if secret in text and role not in readers]
 
 
-@pytest.mark.parametrize("name", sorted(ACCESS))
+# The method page computes its two backtests for the first role that opens it (8 s): slow, as a backtest is.
+HEAVY_PAGES = {"targeting:method"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in HEAVY_PAGES else n
+                                  for n in sorted(ACCESS)])
 def test_each_role_gets_what_the_table_says_and_nothing_across_organisations(signed_in_world, name):
     users, ids, sessions = signed_in_world
     rule = ACCESS[name]

@@ -113,6 +113,7 @@ def test_democracy_club_2024_snapshot_never_guesses(official_db, data_dir):
     assert Person.objects.count() == before  # matches only: creates nobody
 
 
+@pytest.mark.slow  # every official file imported again: 5 s
 def test_reimport_is_idempotent(official_db, data_dir):
     def state():
         return (

@@ -103,6 +103,7 @@ def _run(record, earlier, batch) -> dict:
         return state
 
 
+@pytest.mark.slow  # 60 examples, each two ledgers written: 8 s
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(earlier=st.lists(gift, max_size=5), batch=st.lists(gift, min_size=1, max_size=12))
 def test_a_batch_records_exactly_what_one_by_one_records(pooled, earmarked, candidacy, earlier, batch):

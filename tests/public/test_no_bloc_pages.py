@@ -80,6 +80,7 @@ def reader_text(html: str) -> str:
     return " ".join(strip_tags(body).split())
 
 
+@pytest.mark.slow  # every public page of the group, each computed over the official data: 7 s
 def test_no_public_page_of_a_group_without_a_census_bloc_says_community_or_bloc(issue_group, client):
     found = {}
     for url in public_pages(issue_group):

@@ -176,6 +176,7 @@ def test_an_election_without_a_result_or_polls_says_so_plainly(next_election, cl
     assert data["baseline"] == "parl.2024-07-04" and data["poll_average"] is None
 
 
+@pytest.mark.slow  # the method page's two backtests: 6 s
 def test_the_method_page_explains_the_poll_average_with_its_sources(official_db, client):
     html = client.get("/targets/method/").content.decode()
     section = html[html.index('id="polls"'):]

@@ -377,9 +377,8 @@ def _rate_check(request: HttpRequest) -> None:
         recent = [*recent, now][-(ANONYMOUS_RUNS_PER_MINUTE + 1):]
         cache.set(key, recent, timeout=RATE_WINDOW_SECONDS)
     if len(recent) > ANONYMOUS_RUNS_PER_MINUTE:
-        # free again when the oldest attempt but the limit's last leaves the window
-        left = recent[-ANONYMOUS_RUNS_PER_MINUTE] + RATE_WINDOW_SECONDS - now if ANONYMOUS_RUNS_PER_MINUTE else \
-            RATE_WINDOW_SECONDS
+        # free again when the limit-th latest attempt leaves the window (a limit of 0: the only one, this one)
+        left = recent[-ANONYMOUS_RUNS_PER_MINUTE] + RATE_WINDOW_SECONDS - now
         raise Refused(RATE_LIMITED.format(limit=ANONYMOUS_RUNS_PER_MINUTE), status=429,
                       retry_after=max(1, math.ceil(left)))
 

@@ -131,19 +131,22 @@ def organisation_get(*, slug: str | None = None) -> Organisation:
     """The group a command acts for: the one named by `slug`; without a slug, the only group set up. Never a guess:
     with no group, or several and no slug, or an unknown slug, raises `OrganisationError` naming the groups there
     are (a supporter list imported into the wrong group is personal data given to another controller)."""
-    if slug:
-        organisation = Organisation.objects.filter(slug=slug).first()
-        if organisation is not None:
-            return organisation
-    slugs = list(Organisation.objects.order_by("slug").values_list("slug", flat=True))
-    known = ", ".join(slugs) or "none"
+    organisations = list(Organisation.objects.order_by("slug"))  # a deployment has a handful of groups
+    named = [o for o in organisations if o.slug == slug] if slug else organisations
+    if len(named) == 1:
+        return named[0]
+    known = ", ".join(o.slug for o in organisations) or "none"
     if slug:
         raise OrganisationError(UNKNOWN_ORGANISATION.format(slug=slug, known=known))
-    if not slugs:
+    if not organisations:
         raise OrganisationError(NO_ORGANISATION)
-    if len(slugs) > 1:
-        raise OrganisationError(WHICH_ORGANISATION.format(n=len(slugs), known=known))
-    return Organisation.objects.get(slug=slugs[0])
+    raise OrganisationError(WHICH_ORGANISATION.format(n=len(organisations), known=known))
+
+
+def organisations_visible(*, own: Organisation | None):
+    """The groups a page served for `own` (the request's group) may name: `own`, and the groups without a host of
+    their own. A group with its own host is shown on that host only."""
+    return Organisation.objects.filter(Q(host="") | Q(pk=own.pk if own else None)).order_by("name")
 
 
 def organisation_defaults(*, organisation: Organisation | None) -> GroupDefaults:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -13,7 +12,7 @@ from swingfund.compliance.selectors import FigureNotInForce, figure_keys_missing
 from swingfund.compliance.selectors_bydate import election_dates_for
 from swingfund.elections.models import Election
 from swingfund.organisations.models import Organisation
-from swingfund.organisations.selectors import group_defaults
+from swingfund.organisations.selectors import group_defaults, organisations_visible
 from swingfund.reports.charts import gauges_svg
 from swingfund.reports.position import organisation_position
 from swingfund.reports.returns_data import REPORTS
@@ -42,7 +41,7 @@ def compliance_index(request: HttpRequest) -> HttpResponse:
     own = request.organisation
     if own is None and Organisation.objects.exists():  # every group has a host of its own, and not this one
         raise Http404("No group is served at this address.")
-    visible = Organisation.objects.filter(Q(host="") | Q(pk=own.pk if own else None)).order_by("name")
+    visible = organisations_visible(own=own)
     chosen = request.GET.get("organisation") or ""
     organisation = (visible.filter(slug=chosen).first() if chosen else None) or own
     context: dict = {"election_id": election_id, "elections": _election_choices(default), "warn_at": WARN_AT_PERCENT,

@@ -29,7 +29,7 @@ from swingfund.committee.models import CommitteeMember, Proposal
 from swingfund.committee.services import CommitteeError
 from swingfund.display import money
 from swingfund.organisations.models import Organisation
-from swingfund.organisations.selectors import OrganisationError, organisation_get
+from swingfund.organisations.selectors import organisation_get
 from swingfund.scorecards.recommend_cli import add_recommendation_arguments, recommendation_run
 
 ERROR_NO_USER = "No user {username!r}: create it with `swingfund django createsuperuser` or in /admin/."
@@ -96,10 +96,7 @@ class Command(BaseCommand):
 
     # --- lookups ---------------------------------------------------------------------------------
     def _organisation(self, slug: str | None) -> Organisation:
-        try:
-            return organisation_get(slug=slug)
-        except OrganisationError as error:
-            raise CommandError(str(error), returncode=2) from None
+        return organisation_get(slug=slug)  # OrganisationError is a ValueError: `handle` refuses it with exit 2
 
     def _user(self, username: str):
         user = get_user_model().objects.filter(username=username).first()

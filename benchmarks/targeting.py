@@ -2,11 +2,11 @@
 seats × 100,000 simulations against the random-number floor.
 
 Full model (first block of output): the real 2024 forecast (seat error estimated from the imported history with its
-regional part shared by every seat of a region, the national error correlated between parties from the final
-polls' record (`polling_error`), the bloc-linked term shared by the bloc's seats (`blocterm`), the own lens driven
-by the 2024 own candidates (`owncandidates`), Student-t tails, bloc religion:muslim; the 18 Northern Irish seats,
-which have no census figures, are given the median bloc so that all 650 seats are simulated), best of --repeat
-runs, against:
+regional part shared by every seat of a region and its seat-type part by every seat of a type, the national error
+correlated between parties from the final polls' record (`polling_error`), the bloc-linked term shared by the bloc's
+seats (`blocterm`), the own lens driven by the 2024 own candidates (`owncandidates`), Student-t tails, bloc
+religion:muslim; the 18 Northern Irish seats, which have no census figures, are given the median bloc so that all
+650 seats are simulated), best of --repeat runs, against:
   * the random-number floor: drawing 650 × 100,000 float32 normals (`Generator.standard_normal(out=…)`), the
     least a plain sampler needs (one random number per seat-draw; sampling each leading party's seat error
     needs three);
@@ -109,8 +109,9 @@ def full_model(*, draws: int, repeat: int) -> None:
 
 
 def brute_force_sampling(forecast, base, a, *, seats: np.ndarray, draws: int) -> np.ndarray:
-    """P(pivotal), swing lens, by sampling everything (national, regional, bloc-linked and seat errors of the two
-    leading parties), seat by seat: an independent check of the exact integration."""
+    """P(pivotal), swing lens, by sampling everything (national, regional, seat-type, bloc-linked and seat errors of
+    the two leading parties; the regional, seat-type and seat errors × √w), seat by seat: an independent check of
+    the exact integration."""
     from swingfund.targeting.forecast import T_DEGREES, leading_rows
 
     rng = np.random.default_rng(5)
@@ -128,8 +129,10 @@ def brute_force_sampling(forecast, base, a, *, seats: np.ndarray, draws: int) ->
         safe = np.maximum(cars, 0)
         cov = forecast.national_cov[np.ix_(safe, safe)] if forecast.national_cov is not None else (
             np.eye(2) * forecast.national_sd ** 2)
-        nat = rng.multivariate_normal(np.zeros(2), cov, size=draws).T
-        nat += rng.standard_normal((2, draws)) * forecast.region_sd[safe][:, None]
+        shared = rng.standard_normal((2, draws)) * forecast.region_sd[safe][:, None]
+        if forecast.type_sd.size:
+            shared += rng.standard_normal((2, draws)) * forecast.type_sd[safe][:, None]
+        nat = rng.multivariate_normal(np.zeros(2), cov, size=draws).T + shared * scale[None, :]
         if forecast.bloc_sd is not None:
             nat += rng.standard_normal((2, draws)) * (forecast.bloc_sd[safe] * forecast.bloc_x[i])[:, None]
         nat *= has[:, None]

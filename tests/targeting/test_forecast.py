@@ -221,9 +221,9 @@ def test_allocation_by_party_needs_its_source_and_changes_the_effect(official_db
 
 
 def correlated_forecast() -> Forecast:
-    """Two seats of one region, every shared error switched on: heavy tails, a national error correlated between
-    A and B, a regional error, the bloc-linked slope. Seat 0 has three candidacies; seat 1 only two, so its own
-    lens has no third competitor."""
+    """Two seats of one region and of two types, every shared error switched on: heavy tails, a national error
+    correlated between A and B, a regional error, a seat-type error, the bloc-linked slope. Seat 0 has three
+    candidacies; seat 1 only two, so its own lens has no third competitor."""
     cov = np.array([[0.02 ** 2, -0.8 * 0.02 * 0.03, 0.0], [-0.8 * 0.02 * 0.03, 0.03 ** 2, 0.0], [0.0, 0.0, 0.01 ** 2]])
     return Forecast(seat=np.array([0, 0, 0, 1, 1]), carrier=np.array([0, 1, 2, 0, 1]),
                     centre=np.array([0.44, 0.40, 0.16, 0.47, 0.53]), sd=np.array([0.03, 0.04, 0.02, 0.05, 0.03]),
@@ -231,6 +231,7 @@ def correlated_forecast() -> Forecast:
                     majority=np.array([1_600.0, 1_800.0]), change=np.zeros(3), national_sd=0.02, tails="student-t",
                     seat_error=SeatError(0.03, 0.0, 0.03), frozen=np.zeros(2, dtype=bool), names=[""] * 5,
                     region=np.array([0, 0]), region_sd=np.array([0.015, 0.01, 0.02]), national_cov=cov,
+                    seat_type=np.array([0, 1]), type_sd=np.array([0.02, 0.012, 0.01]),
                     carrier_names=["A", "B", "C"], bloc_x=np.array([0.12, -0.05]),
                     bloc_sd=np.array([0.3, 0.1, 0.0]))
 
@@ -238,8 +239,9 @@ def correlated_forecast() -> Forecast:
 def brute_force_correlated(fc: Forecast, base: float, a: Assumptions, ratios: np.ndarray, seat: int, draws: int,
                            seed: int) -> tuple[float, float]:
     """Plain sampling of one seat of `correlated_forecast`, every error drawn as the model states it: national
-    (multivariate normal), regional, bloc-linked slope × the seat's x, and the seat's own error × √w with
-    w ~ 4/χ²₄; the own candidate polls r × the bloc's voters (cohesion not applied), r one of `ratios`."""
+    (multivariate normal, not scaled), regional, seat type and the seat's own error, all three × √w with
+    w ~ 4/χ²₄ (jointly Student-t), and the bloc-linked slope × the seat's x (not scaled); the own candidate polls
+    r × the bloc's voters (cohesion not applied), r one of `ratios`."""
     rng = np.random.default_rng(seed)
     rows = np.flatnonzero(fc.seat == seat)
     rows = rows[np.argsort(-fc.centre[rows])]
@@ -253,12 +255,13 @@ def brute_force_correlated(fc: Forecast, base: float, a: Assumptions, ratios: np
             own_m *= u
     own_m *= rng.choice(ratios, draws)
     w = 4.0 / rng.chisquare(4, draws)
-    shared = rng.multivariate_normal(np.zeros(3), fc.national_cov, draws).T[car]
-    shared += rng.standard_normal((car.size, draws)) * fc.region_sd[car][:, None]
-    shared += rng.standard_normal((car.size, draws)) * (fc.bloc_sd[car] * fc.bloc_x[seat])[:, None]
-    own_err = rng.standard_normal((car.size, draws)) * fc.sd[rows][:, None] * np.sqrt(w)[None, :]
+    national = rng.multivariate_normal(np.zeros(3), fc.national_cov, draws).T[car]
+    scattered = rng.standard_normal((car.size, draws)) * fc.region_sd[car][:, None]
+    scattered += rng.standard_normal((car.size, draws)) * fc.type_sd[car][:, None]
+    scattered += rng.standard_normal((car.size, draws)) * fc.sd[rows][:, None]
+    slope = rng.standard_normal((car.size, draws)) * (fc.bloc_sd[car] * fc.bloc_x[seat])[:, None]
     v = fc.valid[seat]
-    votes = (fc.centre[rows][:, None] + shared + own_err) * v
+    votes = (fc.centre[rows][:, None] + national + scattered * np.sqrt(w)[None, :] + slope) * v
     alloc = fc.centre[rows]           # the bloc votes like its seat
     bloc = base * m
     margin = votes[0] - votes[1]
@@ -270,8 +273,9 @@ def brute_force_correlated(fc: Forecast, base: float, a: Assumptions, ratios: np
 
 
 def test_the_fast_kernel_agrees_with_plain_sampling_of_every_shared_error():
-    """Heavy tails, correlated national error, regional error, bloc-linked slope and the own candidates' evidence
-    all at once, and a seat whose own lens has no third competitor: the exact integration matches sampling."""
+    """Heavy tails, correlated national error, regional and seat-type errors, bloc-linked slope and the own
+    candidates' evidence all at once, and a seat whose own lens has no third competitor: the exact integration
+    matches sampling."""
     fc, a = correlated_forecast(), Assumptions()
     ratios = np.array([0.8, 1.1, 1.4])
     exact = p_pivotal(base=np.array([16_000.0, 11_000.0]), forecast=fc, assumptions=a, draws=200_000, seed=11,

@@ -23,9 +23,12 @@ def test_method_page_shows_backtests_and_calibration_chart(official_db, client):
     c80 = re.search(r"covered about (\d+)% of\s+seats", html)
     assert c80 and 70 <= int(c80.group(1)) <= 90
     assert "How far to trust the intervals" in html
-    # the 2024 region-count miss is stated, with what was tried and why it is not used
+    # the 2024 region-count miss is stated, with what was tried, why the 2024 backtest does not use it and why
+    # forecasts from now on do
     miss = html[html.index('id="region-miss"'):]
-    assert "not</strong> used" in miss[:1200] and "earlier" in miss[:1200]
+    assert "<strong>not</strong> use it" in miss[:1500] and "earlier pairs" in miss[:1500]
+    assert "Forecasts from now on do use it" in miss[:1500]
+    assert "by every seat of the same type" in html  # the forward forecast's seat error: region and seat type
     page = client.get("/targets/", {"draws": "200"}).content.decode()
     assert 'href="/targets/method/"' in page
 

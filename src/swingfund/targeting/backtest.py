@@ -7,7 +7,10 @@ perfect one (no national error). Everything else is learnt **only from pairs of 
 * the settings (the projection method, `projection.PROJECTION_METHODS`, and the tails, `forecast.TAILS`) are chosen
   by `settings_choose`: each setting forecasts every earlier pair, with a seat error estimated from the *other*
   earlier pairs (leave one out; where only one earlier pair exists, from that pair itself, and the report says
-  so), and the setting with the lowest mean Brier score wins. The report lists which pair chose which setting.
+  so), and the setting with the lowest mean Brier score wins. Then the errors that seats share (`forecast.SHARED`:
+  by region, or by region and seat type) are chosen the same way by the lowest mean CRPS of the region–party seat
+  counts: a seat's own chances, and so its Brier score, do not depend on how its error is split between parts
+  shared with other seats; the counts do. The report lists which pair chose which setting.
 
 Scores:
 
@@ -22,7 +25,8 @@ Scores:
   share that won;
 * `region_coverage`: over every region–party pair (the party won a seat of the region, in the result or in the
   projection), the share whose actual number of seats lies inside the 80 % interval of the simulated number (the
-  simulations share national and regional errors, so these counts are correlated as in the world);
+  simulations share national, regional and seat-type errors, so these counts are correlated as in the world), and
+  `region_crps`, the mean continuous ranked probability score of those counts (in seats; 0 is perfect);
 * a ten-bin reliability table of the forecast winner's P in every seat, and the same for the competitive seats
   (`reliability_competitive`), against how often it came true.
 """
@@ -35,8 +39,12 @@ import numpy as np
 
 from swingfund.targeting.forecast import (
     DEFAULT_METHOD,
+    DEFAULT_SHARED,
     DEFAULT_TAILS,
+    REGION,
+    REGION_AND_TYPE,
     SAMPLE_DRAWS,
+    SHARED,
     TAILS,
     SeatError,
     actual_shares_by_nation,
@@ -63,15 +71,17 @@ NOT_LATER = "The target {target} must be polled after the baseline {baseline}."
 
 @dataclass(frozen=True)
 class Settings:
-    """The projection method and tails used, and how they were chosen."""
+    """The projection method, tails and shared errors used, and how they were chosen."""
 
     method: str
     tails: str
     chosen_by: str
     pairs: list[dict[str, object]] = field(default_factory=list)
+    shared: str = DEFAULT_SHARED
 
     def as_dict(self) -> dict[str, object]:
-        return {"method": self.method, "tails": self.tails, "chosen_by": self.chosen_by, "pairs": self.pairs}
+        return {"method": self.method, "tails": self.tails, "shared": self.shared, "chosen_by": self.chosen_by,
+                "pairs": self.pairs}
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,7 @@ class Backtest:
     calibration_gap_competitive: float = float("nan")
     n_competitive: int = 0
     region_coverage: float = float("nan")
+    region_crps: float = float("nan")
     regions: list[dict[str, object]] = field(default_factory=list)
     reliability_competitive: list[dict[str, float]] = field(default_factory=list)
     method: str = DEFAULT_METHOD
@@ -112,6 +123,8 @@ class Backtest:
             "brier_competitive": round(self.brier_competitive, 4),
             "calibration_gap_competitive": round(self.calibration_gap_competitive, 4),
             "region_coverage": round(self.region_coverage, 4), "region_level": REGION_LEVEL,
+            "region_crps": round(self.region_crps, 4), "shared": REGION_AND_TYPE if self.seat_error.type_share > 0
+            else REGION,
             "regions": self.regions, "projection": self.projection,
             "reliability": self.reliability, "reliability_competitive": self.reliability_competitive,
             "seats": self.seats,
@@ -141,26 +154,36 @@ def _check(baseline_id: str, target_id: str):
 
 
 def settings_choose(*, before, methods: tuple[str, ...] = TRANSITION_METHODS,
-                    tails_options: tuple[str, ...] = TAILS, seed: int = 2024) -> Settings:
+                    tails_options: tuple[str, ...] = TAILS, shared_options: tuple[str, ...] = SHARED,
+                    seed: int = 2024) -> Settings:
     """The setting (method, tails) with the lowest mean Brier score over the pairs polled before `before` (a date),
-    each pair forecast with a seat error from the other earlier pairs (see the module docstring)."""
+    each pair forecast with a seat error from the other earlier pairs; then, with that setting, the shared errors
+    (`forecast.SHARED`) with the lowest mean CRPS of the region–party seat counts (see the module docstring)."""
     pairs = history_pairs(before=before)
     if not pairs:
         return Settings(DEFAULT_METHOD, DEFAULT_TAILS,
                         f"no pair of elections before {before} is imported: the built-in defaults "
-                        f"({DEFAULT_METHOD}, {DEFAULT_TAILS} tails)")
+                        f"({DEFAULT_METHOD}, {DEFAULT_TAILS} tails, shared errors by {DEFAULT_SHARED})",
+                        shared=DEFAULT_SHARED)
+
+    def seat_error_for(a: str, b: str, method: str, shared: str) -> tuple[SeatError, bool]:
+        try:
+            return seat_error_estimate(before=before, method=method, exclude=((a, b),), shared=shared), False
+        except ValueError:
+            return seat_error_estimate(before=before, method=method, shared=shared), True
+
     scores: dict[tuple[str, str], list[float]] = {}
     report = []
+    arrays = {}
     for a, b in pairs:
-        base, target = seat_arrays(election_id=a), seat_arrays(election_id=b)
+        for election_id in (a, b):
+            if election_id not in arrays:
+                arrays[election_id] = seat_arrays(election_id=election_id)
+        base, target = arrays[a], arrays[b]
         per_pair = {}
         in_sample = False
         for method in methods:
-            try:
-                seat_error = seat_error_estimate(before=before, method=method, exclude=((a, b),))
-            except ValueError:
-                seat_error = seat_error_estimate(before=before, method=method)
-                in_sample = True
+            seat_error, in_sample = seat_error_for(a, b, method, REGION)
             for tails in tails_options:
                 result = _score(base=base, target=target, seat_error=seat_error, method=method, tails=tails,
                                 draws=TUNING_DRAWS, seed=seed)
@@ -172,23 +195,38 @@ def settings_choose(*, before, methods: tuple[str, ...] = TRANSITION_METHODS,
                        "seat_error_from": "this pair itself (no other earlier pair)" if in_sample
                        else "the other earlier pairs"})
     chosen = min(scores, key=lambda s: float(np.mean(scores[s])))
+    shared_scores: dict[str, list[float]] = {}
+    for (a, b), row in zip(pairs, report, strict=True):
+        per_shared = {}
+        for shared in shared_options:
+            seat_error, _ = seat_error_for(a, b, chosen[0], shared)
+            result = _score(base=arrays[a], target=arrays[b], seat_error=seat_error, method=chosen[0],
+                            tails=chosen[1], draws=TUNING_DRAWS, seed=seed)
+            per_shared[shared] = result.region_crps
+            shared_scores.setdefault(shared, []).append(result.region_crps)
+        row["best"]["shared"] = min(per_shared, key=per_shared.get)
+        row["region_crps"] = {k: round(v, 4) for k, v in per_shared.items()}
+    shared = min(shared_scores, key=lambda k: float(np.mean(shared_scores[k])))
     names = ", ".join(f"{a}→{b}" for a, b in pairs)
     when = f"the pairs before {before}" if before else "every imported pair"
-    return Settings(chosen[0], chosen[1], f"lowest mean Brier score over {when} ({names})", report)
+    crps = "; ".join(f"{k} {np.mean(v):.3f}" for k, v in shared_scores.items())
+    return Settings(chosen[0], chosen[1], f"lowest mean Brier score over {when} ({names}); shared errors by the "
+                    f"lowest mean CRPS of the region–party seat counts ({crps})", report, shared=shared)
 
 
 def backtest_run(*, baseline_id: str, target_id: str, tails: str | None = None, method: str | None = None,
-                 draws: int = SAMPLE_DRAWS, seed: int = 2024) -> Backtest:
+                 shared: str | None = None, draws: int = SAMPLE_DRAWS, seed: int = 2024) -> Backtest:
     """Forecast `target_id` from `baseline_id` with a perfect poll and score it (see the module docstring).
 
-    `method` and `tails` None (or "auto"): chosen by `settings_choose` on the pairs before the target."""
+    `method`, `tails` and `shared` None (or "auto"): chosen by `settings_choose` on the pairs before the target."""
     _, target_e = _check(baseline_id, target_id)
     settings = None
-    if method in (None, AUTO) or tails in (None, AUTO):
+    if AUTO in (method, tails, shared) or None in (method, tails, shared):
         settings = settings_choose(before=target_e.poll_date, seed=seed)
         method = settings.method if method in (None, AUTO) else method
         tails = settings.tails if tails in (None, AUTO) else tails
-    seat_error = seat_error_estimate(before=target_e.poll_date, method=method)
+        shared = settings.shared if shared in (None, AUTO) else shared
+    seat_error = seat_error_estimate(before=target_e.poll_date, method=method, shared=shared)
     base, target = seat_arrays(election_id=baseline_id), seat_arrays(election_id=target_id)
     result = _score(base=base, target=target, seat_error=seat_error, method=method, tails=tails, draws=draws,
                     seed=seed)
@@ -260,7 +298,8 @@ def _score(*, base, target, seat_error: SeatError, method: str, tails: str, draw
     p_top = np.array([p for p, _ in top])
     won = np.array([o for _, o in top])
     competitive = p_top < COMPETITIVE_BELOW
-    region_cov, regions = _region_coverage(fc=fc, sample=sample, base=base, used=used, actual_winner=actual_winner)
+    region_cov, region_crps, regions = _region_coverage(fc=fc, sample=sample, base=base, used=used,
+                                                        actual_winner=actual_winner)
     return Backtest(
         baseline=base.election_id, target=target.election_id, seat_error=seat_error,
         coverage={level: float(np.mean(v)) for level, v in covered.items()}, brier=float(np.mean(brier)),
@@ -272,14 +311,15 @@ def _score(*, base, target, seat_error: SeatError, method: str, tails: str, draw
         else float("nan"),
         calibration_gap_competitive=float(p_top[competitive].mean() - won[competitive].mean()) if competitive.any()
         else float("nan"),
-        n_competitive=int(competitive.sum()), region_coverage=region_cov, regions=regions,
+        n_competitive=int(competitive.sum()), region_coverage=region_cov, region_crps=region_crps, regions=regions,
         reliability_competitive=reliability_table(list(zip(p_top[competitive], won[competitive], strict=True))),
         method=method, projection=fc.projection.as_dict() if fc.projection else {},
     )
 
 
-def _region_coverage(*, fc, sample, base, used, actual_winner) -> tuple[float, list[dict[str, object]]]:
-    """Share of region–party pairs whose actual seat count lies in the 80 % interval of the simulated count."""
+def _region_coverage(*, fc, sample, base, used, actual_winner) -> tuple[float, float, list[dict[str, object]]]:
+    """Share of region–party pairs whose actual seat count lies in the 80 % interval of the simulated count, and
+    the mean CRPS of those counts."""
     seats_i = np.array([i for i, _ in used], dtype=np.int64)
     winners = sample.winner_carrier(fc)[seats_i]           # scored seats × draws
     centre = np.array([fc.carrier[fc.winner[i]] for i in seats_i])
@@ -296,8 +336,21 @@ def _region_coverage(*, fc, sample, base, used, actual_winner) -> tuple[float, l
             lo, hi = np.quantile(counts, [lo_q, hi_q])
             won = int((actual[m] == c).sum())
             out.append({"region": r, "party": fc.carrier_names[c], "won": won,
-                        "interval_80": [int(np.floor(lo)), int(np.ceil(hi))], "covered": bool(lo <= won <= hi)})
-    return (float(np.mean([o["covered"] for o in out])) if out else float("nan")), out
+                        "interval_80": [int(np.floor(lo)), int(np.ceil(hi))], "covered": bool(lo <= won <= hi),
+                        "crps": round(crps(counts, won), 4)})
+    if not out:
+        return float("nan"), float("nan"), out
+    return float(np.mean([o["covered"] for o in out])), float(np.mean([o["crps"] for o in out])), out
+
+
+def crps(samples: np.ndarray, observed: float) -> float:
+    """The continuous ranked probability score of `observed` under the sample's distribution: E|X − y| − ½ E|X − X'|
+    (Gneiting and Raftery 2007), in the sample's units; 0 when every draw is the observed value. E|X − X'| from the
+    sorted sample: 2 Σ_i (2i − n − 1) x_(i) / n²."""
+    x = np.sort(np.asarray(samples, dtype=np.float64))
+    n = x.size
+    i = np.arange(1, n + 1)
+    return float(np.mean(np.abs(x - observed)) - np.sum((2 * i - n - 1) * x) / n ** 2)
 
 
 def reliability_table(pairs: list[tuple[float, float]], bins: int = 10) -> list[dict[str, float]]:

@@ -8,7 +8,7 @@ exactly given each simulation's shared draws (see `p_pivotal`). Benchmarked by `
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -77,14 +77,16 @@ def p_pivotal(
 
     Per simulation d: one draw of each assumption (uniform on its range) and of each party's national error, and
     (heavy tails) one volatility factor w, all shared by every seat; the bloc's cohesive vote in seat i is
-    B = base_i × Π assumptions. Given those, the seat errors are normal, so the chance that the bloc decides the
+    B = base_i × Π assumptions. Given those, each candidacy's seat, regional and seat-type errors are one normal
+    error of sd_c (`_marginal_sd`; the regional and type parts are shared between seats, which a count of seats
+    needs, `forecast.forecast_sample`, and one seat's chance does not), so the chance that the bloc decides the
     seat is computed exactly rather than sampled:
 
     * swing: the leader W's margin over the challenger R is Normal(μ, σ²) with μ = (s_W − s_R + national_W −
       national_R) × valid and σ = √(sd_W² + sd_R²) × valid × √w; the bloc's move to the trailing one decides
       the seat when −B·k_R < margin < B·k_W (`allocation.gap_weights`): P = Φ((B k_W − μ)/σ) − Φ((−B k_R − μ)/σ).
     * own: the own candidate has T = B + other_support × valid; every one of the three leading candidacies c
-      keeps (s_c + national_c + seat_c) × valid − B × a_c; independent seat errors make P = Π_c Φ((T − mean_c)/σ_c).
+      keeps (s_c + national_c + error_c) × valid − B × a_c; independent errors make P = Π_c Φ((T − mean_c)/σ_c).
 
     With `own_ratios` (`owncandidates.OwnEvidence.ratios`: the last election's own candidates' votes ÷ bloc voters)
     the own lens gives its candidate r × the bloc's voters (r drawn from the ratios, each equally likely; the
@@ -105,10 +107,13 @@ def p_pivotal(
     o = assumptions.other_support
     other = np.full(draws, o.central) if o.width == 0 else rng.uniform(o.low, o.high, size=draws)
     rows = leading_rows(forecast, OWN_COMPETITORS)
-    national, car = shared_offsets(forecast, rng, draws, rows)  # national and regional errors, shared by seats
+    # The national error, one draw per party shared by every seat; the regional and seat-type errors join each
+    # candidacy's own (`_marginal_sd`): a seat's P depends on its own parties' errors only.
+    national_only = replace(forecast, region=np.zeros(0, dtype=np.int64), region_sd=np.zeros(0),
+                            seat_type=np.zeros(0, dtype=np.int64), type_sd=np.zeros(0))
+    national, car = shared_offsets(national_only, rng, draws, rows)
     beta = bloc_draws(forecast, rng, draws)  # the bloc-linked slope per party, shared by seats (None: no term)
-    has_shared = bool(forecast.national_sd > 0 or forecast.national_cov is not None
-                      or (forecast.region_sd.size and np.any(forecast.region_sd > 0)))
+    has_shared = bool(forecast.national_sd > 0 or forecast.national_cov is not None)
     own_mult = None
     if own_ratios is not None and np.size(own_ratios):
         own_mult = np.ones(draws)
@@ -135,7 +140,7 @@ def p_pivotal(
         national=national if has_shared else None, key=car, beta=beta, bcar=bcar, mult=mult, other=other,
         own_mult=own_mult, inv_scale=inv_scale if heavy else None)
     v = forecast.valid
-    s, sd, aa = forecast.centre[safe], forecast.sd[safe], a[safe]
+    s, sd, aa = forecast.centre[safe], _marginal_sd(forecast)[safe], a[safe]
     bx = forecast.bloc_x if forecast.bloc_x is not None else np.zeros(forecast.n_seats)
     k_w, k_r = gap_weights(a_leader=aa[:, 0], a_challenger=aa[:, 1])
     for start in range(0, live.size, PIVOTAL_SEAT_BLOCK):
@@ -150,6 +155,20 @@ def p_pivotal(
             progress(min(start + PIVOTAL_SEAT_BLOCK, live.size), live.size)
     return Pivotal(swing=out["swing"], own=out["own"], swing_se=out["swing_se"], own_se=out["own_se"],
                    draws=draws, seed=seed)
+
+
+def _marginal_sd(forecast) -> np.ndarray:
+    """Per row: the sd of the candidacy's seat, regional and seat-type errors together. All three are normal, scaled
+    by the same √w and independent between parties, so for one seat's chances their sum is one normal error:
+    sd² = seat sd² + regional sd² + type sd² of its party (shared between seats, which counts of seats need and a
+    seat's own P does not)."""
+    sd2 = forecast.sd.astype(np.float64) ** 2
+    has = forecast.carrier >= 0
+    car = np.maximum(forecast.carrier, 0)
+    for shared in (forecast.region_sd, forecast.type_sd):
+        if shared.size:
+            sd2 = sd2 + np.where(has, shared[car] ** 2, 0.0)
+    return np.sqrt(sd2)
 
 
 ABSENT = 1e12
@@ -169,7 +188,8 @@ class _PivotalKernel:
     with heavy tails every per-draw quantity is multiplied by the draw's 1/√w there, so that z needs no per-element
     rescaling; the outside support of the own lens is folded into the rows of shared offsets (it enters every
     competitor's z as v × (other − offset), and cancels in the swing lens's difference of two offsets). Per seat
-    and draw, in Φ-table units (`_PHI`: z × scale + offset), with Q_j = (offset_j + x β_j − other) / √w:
+    and draw, in Φ-table units (`_PHI`: z × scale + offset), with Q_j = (offset_j + x β_j − other) / √w (the
+    offset: the party's national error):
 
     * swing: z = k B/σ × scale − (μ/σ × scale)/√w − (v/σ × scale) (Q_W − Q_R) + table offset, for both ends;
     * own, competitor j: z = (1 + a_j) B/σ_j × scale − (s_j v/σ_j × scale)/√w − (v/σ_j × scale) Q_j + table

@@ -262,7 +262,7 @@ class TargetTable:
             lines.append(f"Forecast: centre {self.projection or 'the last result'}; {self.national_text()}; "
                          f"seat error sd = ({se.intercept:.4f} + {se.slope:.3f} × |national change|) × "
                          f"{se.margin_factor:.3f} ({self.tails} tails), {se.region_share:.0%} of its variance shared "
-                         f"by the seats of a region, {se.source}.")
+                         f"by the seats of a region{se.type_text()}, {se.source}.")
             lines.append(f"P(pivotal): mean over {self.draws:,} simulations (seed {self.seed}) of the chance, "
                          "given each simulation's national error and assumption draws, that the bloc's cohesive "
                          "move decides the seat (swing lens) or elects its own candidate (own lens); the seat "
@@ -307,7 +307,7 @@ class TargetTable:
             lines.append(f"Forecast: centre {self.projection or 'the last result'}; {self.national_text()}; "
                          f"seat error sd = ({se.intercept:.4f} + {se.slope:.3f} × |national change|) × "
                          f"{se.margin_factor:.3f} ({self.tails} tails), {se.region_share:.0%} of its variance shared "
-                         f"by the seats of a region, {se.source}.")
+                         f"by the seats of a region{se.type_text()}, {se.source}.")
             lines.append(value_describe() + " Here the backed candidate is the challenger (the forecast's "
                          "runner-up, behind by the majority).")
         lines += [f"Source: {s.title} — {s.publisher} ({s.file_name})" for s in self.sources]

@@ -259,8 +259,9 @@ def _method_results(*, census_group: bool = True, bloc: str = "") -> str:
              "log_loss": b.log_loss, "wrong_calls": b.wrong_calls, "brier_competitive": b.brier_competitive,
              "gap": b.calibration_gap_competitive, "n_competitive": b.n_competitive,
              "region_coverage": f"{b.region_coverage:.0%}",
-             "settings": f"{b.method}, {b.tails} tails" + (f" ({_election_years(b.settings.chosen_by)})"
-                                                            if b.settings else ""),
+             "settings": f"{b.method}, {b.tails} tails, errors shared by "
+                         f"{'region and seat type' if b.seat_error.type_share > 0 else 'region'}"
+                         + (f" ({_election_years(b.settings.chosen_by)})" if b.settings else ""),
              "pairs": [{**p, "pair": _pair_words(str(p["pair"]))} for p in (b.settings.pairs if b.settings else [])],
              **{f"c{round(k * 100)}": f"{v:.0%}" for k, v in b.coverage.items()}}
             for b in results]
@@ -270,7 +271,9 @@ def _method_results(*, census_group: bool = True, bloc: str = "") -> str:
     context = {
         "seat_error": seat_error, "seat_error_source": _election_years(seat_error.source),
         "intercept_points": f"{seat_error.intercept * 100:.1f}",
-        "region_share": f"{seat_error.region_share:.0%}", "method": DEFAULT_METHOD, "tails": DEFAULT_TAILS,
+        "region_share": f"{seat_error.region_share:.0%}", "type_share": f"{seat_error.type_share:.0%}",
+        "with_type": seat_error.type_share > 0,
+        "method": DEFAULT_METHOD, "tails": DEFAULT_TAILS,
         "national_sd_points": f"{NATIONAL_SD * 100:g}", "backtests": rows,
         "poll_error": {"con": f"{party_error_sd('Con') * 100:.1f}", "lab": f"{party_error_sd('Lab') * 100:.1f}",
                        "sources": sorted(set(FINAL_POLL_SOURCES.values()))},

@@ -179,3 +179,16 @@ def test_a_crowd_asking_for_the_same_new_table_waits_for_one_computation_and_is_
     with ThreadPoolExecutor(6) as pool:
         statuses = list(pool.map(visit, range(6)))
     assert statuses == [200] * 6 and len(calls) == 1
+
+
+def test_the_default_view_counts_against_no_visitors_limit(official_db, monkeypatch, computations):
+    """The page everyone shares (no query) is computed for nobody: it waits for a slot and is never refused for
+    the rate limit, while a custom run by the same address is (`caching`'s docstring; it was counted against the
+    first visitor after each import)."""
+    monkeypatch.setattr(caching, "ANONYMOUS_RUNS_PER_MINUTE", 0)
+    visitor = Client(REMOTE_ADDR="198.51.100.31")
+    assert visitor.get("/targets/", {**QUERY, "seed": "21"}).status_code == 429
+    assert computations == []
+    assert visitor.get("/targets/").status_code == 200
+    assert len(computations) == 1
+    assert visitor.get("/targets/method/").status_code == 200

@@ -83,7 +83,7 @@ def targets_page(request: HttpRequest) -> HttpResponse:
         return render_to_string("targeting/_results.html", {**context, "all_rows_href": params["all_rows_href"]})
 
     try:
-        results = caching.result(request=request, name="targets", params=params, compute=compute,
+        results = caching.result(request=_asker(request), name="targets", params=params, compute=compute,
                                  version=caching.data_version(*DATA_SCOPES))
     except (TargetingError, BlocError, SwingError) as exc:
         context["error"] = str(exc)
@@ -95,6 +95,14 @@ def targets_page(request: HttpRequest) -> HttpResponse:
         return response
     context["results"] = mark_safe(results)  # rendered by Django's templates (autoescaped) in compute()
     return render(request, "targeting/targets.html", context)
+
+
+def _asker(request: HttpRequest) -> HttpRequest | None:
+    """Who the heavy result is computed for (`caching.result`): the visitor, whose custom runs are limited, or
+    nobody for the page's default view (no query), which every visitor shares: it waits for a compute slot and
+    counts against no one's rate limit. So are the no-bloc group's table (one per imported election) and the
+    method page (no parameters at all)."""
+    return request if request.GET else None
 
 
 def _marginality_page(request: HttpRequest, *, election: str, elections: list[str]) -> HttpResponse:
@@ -111,7 +119,7 @@ def _marginality_page(request: HttpRequest, *, election: str, elections: list[st
         return render_to_string("targeting/_marginality_results.html", {"rows": rows, "notes": table.notes()})
 
     try:
-        results = caching.result(request=request, name="targets:marginality", params={"election": election},
+        results = caching.result(request=None, name="targets:marginality", params={"election": election},
                                  compute=compute, version=caching.data_version(*DATA_SCOPES))
     except TargetingError as exc:
         return render(request, "targeting/marginality.html", {"election": election, "error": str(exc)},
@@ -228,7 +236,7 @@ def method_page(request: HttpRequest) -> HttpResponse:
     census_group = group.has_census_bloc
     bloc = group.bloc if census_group else ""
     try:
-        results = caching.result(request=request, name="method",
+        results = caching.result(request=None, name="method",
                                  params={"backtests": _backtests(), "census_group": census_group, "bloc": bloc},
                                  version=caching.data_version(*DATA_SCOPES),
                                  compute=lambda: _method_results(census_group=census_group, bloc=bloc))

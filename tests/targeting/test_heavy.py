@@ -184,11 +184,20 @@ def test_a_crowd_asking_for_the_same_new_table_waits_for_one_computation_and_is_
 def test_the_default_view_counts_against_no_visitors_limit(official_db, monkeypatch, computations):
     """The page everyone shares (no query) is computed for nobody: it waits for a slot and is never refused for
     the rate limit, while a custom run by the same address is (`caching`'s docstring; it was counted against the
-    first visitor after each import)."""
+    first visitor after each import). Both default tables: a group without a census bloc's, then a census group's."""
+    from swingfund.organisations.services import organisation_create
+
     monkeypatch.setattr(caching, "ANONYMOUS_RUNS_PER_MINUTE", 0)
+    monkeypatch.setattr(targeting_views, "DEFAULT_DRAWS", 300)  # the default view's draws: a quick table
     visitor = Client(REMOTE_ADDR="198.51.100.31")
     assert visitor.get("/targets/", {**QUERY, "seed": "21"}).status_code == 429
     assert computations == []
-    assert visitor.get("/targets/").status_code == 200
+    no_bloc = visitor.get("/targets/")  # no group yet: the table of seats by their chance of changing hands
+    assert no_bloc.status_code == 200 and "religion:muslim" not in no_bloc.content.decode()
     assert len(computations) == 1
-    assert visitor.get("/targets/method/").status_code == 200
+    # the site's one group targets a census bloc, so its default view is the bloc's table
+    organisation_create(name="Census Group", address="1 High Street\nLeeds LS1 1AA", bloc_kind="census",
+                        bloc="religion:muslim", default_election="parl.2024-07-04")
+    census = visitor.get("/targets/")
+    assert census.status_code == 200 and "religion:muslim" in census.content.decode()
+    assert len(computations) == 2

@@ -209,9 +209,9 @@ def settings_choose(*, before, methods: tuple[str, ...] = TRANSITION_METHODS,
     shared = min(shared_scores, key=lambda k: float(np.mean(shared_scores[k])))
     names = ", ".join(f"{a}→{b}" for a, b in pairs)
     when = f"the pairs before {before}" if before else "every imported pair"
-    crps = "; ".join(f"{k} {np.mean(v):.3f}" for k, v in shared_scores.items())
+    by_shared = "; ".join(f"{k} {np.mean(v):.3f}" for k, v in shared_scores.items())
     return Settings(chosen[0], chosen[1], f"lowest mean Brier score over {when} ({names}); shared errors by the "
-                    f"lowest mean CRPS of the region–party seat counts ({crps})", report, shared=shared)
+                    f"lowest mean CRPS of the region–party seat counts ({by_shared})", report, shared=shared)
 
 
 def backtest_run(*, baseline_id: str, target_id: str, tails: str | None = None, method: str | None = None,

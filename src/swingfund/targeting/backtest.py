@@ -42,7 +42,6 @@ from swingfund.targeting.forecast import (
     DEFAULT_SHARED,
     DEFAULT_TAILS,
     REGION,
-    REGION_AND_TYPE,
     SAMPLE_DRAWS,
     SHARED,
     TAILS,
@@ -123,8 +122,7 @@ class Backtest:
             "brier_competitive": round(self.brier_competitive, 4),
             "calibration_gap_competitive": round(self.calibration_gap_competitive, 4),
             "region_coverage": round(self.region_coverage, 4), "region_level": REGION_LEVEL,
-            "region_crps": round(self.region_crps, 4), "shared": REGION_AND_TYPE if self.seat_error.type_share > 0
-            else REGION,
+            "region_crps": round(self.region_crps, 4), "shared": self.seat_error.shared,
             "regions": self.regions, "projection": self.projection,
             "reliability": self.reliability, "reliability_competitive": self.reliability_competitive,
             "seats": self.seats,
@@ -175,6 +173,7 @@ def settings_choose(*, before, methods: tuple[str, ...] = TRANSITION_METHODS,
     scores: dict[tuple[str, str], list[float]] = {}
     report = []
     arrays = {}
+    runs: dict[tuple[str, str, str, str], Backtest] = {}  # the Brier runs (by region only), reused below
     for a, b in pairs:
         for election_id in (a, b):
             if election_id not in arrays:
@@ -187,6 +186,7 @@ def settings_choose(*, before, methods: tuple[str, ...] = TRANSITION_METHODS,
             for tails in tails_options:
                 result = _score(base=base, target=target, seat_error=seat_error, method=method, tails=tails,
                                 draws=TUNING_DRAWS, seed=seed)
+                runs[(a, b, method, tails)] = result
                 per_pair[(method, tails)] = result.brier
                 scores.setdefault((method, tails), []).append(result.brier)
         best = min(per_pair, key=per_pair.get)
@@ -199,9 +199,9 @@ def settings_choose(*, before, methods: tuple[str, ...] = TRANSITION_METHODS,
     for (a, b), row in zip(pairs, report, strict=True):
         per_shared = {}
         for shared in shared_options:
-            seat_error, _ = seat_error_for(a, b, chosen[0], shared)
-            result = _score(base=arrays[a], target=arrays[b], seat_error=seat_error, method=chosen[0],
-                            tails=chosen[1], draws=TUNING_DRAWS, seed=seed)
+            result = runs[(a, b, *chosen)] if shared == REGION else _score(
+                base=arrays[a], target=arrays[b], seat_error=seat_error_for(a, b, chosen[0], shared)[0],
+                method=chosen[0], tails=chosen[1], draws=TUNING_DRAWS, seed=seed)
             per_shared[shared] = result.region_crps
             shared_scores.setdefault(shared, []).append(result.region_crps)
         row["best"]["shared"] = min(per_shared, key=per_shared.get)

@@ -81,6 +81,7 @@ DEFAULT_TAILS = "student-t"
 REGION = "region"
 REGION_AND_TYPE = "region+type"
 SHARED = (REGION, REGION_AND_TYPE)
+SHARED_WORDS = {REGION: "region", REGION_AND_TYPE: "region and seat type"}
 DEFAULT_SHARED = REGION_AND_TYPE
 """The errors that seats share in a forward forecast (besides the national one): by region, or by region and by
 seat type (`seat_types`). What `backtest.settings_choose` picks over every imported pair by the score of the
@@ -121,6 +122,15 @@ class SeatError:
 
     def sd(self, change: np.ndarray | float) -> np.ndarray:
         return (self.intercept + self.slope * np.abs(np.asarray(change, dtype=np.float64))) * self.margin_factor
+
+    @property
+    def shared(self) -> str:
+        """Which errors seats share besides the national one (`SHARED`): by region, or by region and seat type."""
+        return REGION_AND_TYPE if self.type_share > 0 else REGION
+
+    @property
+    def shared_words(self) -> str:
+        return SHARED_WORDS[self.shared]
 
     def type_text(self) -> str:
         """", and 17 % by the seats of a type (…)" when seats of one type share a part, else nothing."""
@@ -341,13 +351,14 @@ def seat_error_estimate(*, before: date | None = None, method: str = DEFAULT_MET
         for carrier, (change, resid, regions) in sorted(res.residuals.items()):
             rows.append(PairChange(a, b, carrier, change, float(np.sqrt(np.mean(resid ** 2))), int(resid.size)))
             sb, sw = region_variance_share(resid, regions)
-            # the type's part, of what the region leaves: each seat's miss less its region's mean
-            _, inv = np.unique(regions.astype(str), return_inverse=True)
-            within = resid - (np.bincount(inv, weights=resid) / np.bincount(inv))[inv]
-            st, _ = region_variance_share(within, types[res.seats[carrier]])
             between += sb * resid.size
-            between_type += st * resid.size
             total += (sb + sw) * resid.size
+            if shared == REGION_AND_TYPE:
+                # the type's part, of what the region leaves: each seat's miss less its region's mean
+                _, inv = np.unique(regions.astype(str), return_inverse=True)
+                within = resid - (np.bincount(inv, weights=resid) / np.bincount(inv))[inv]
+                st, _ = region_variance_share(within, types[res.seats[carrier]])
+                between_type += st * resid.size
         leading.append(res.leading)
     if not rows:
         raise ValueError(NO_HISTORY.format(before=f" before {before}" if before else ""))
@@ -355,8 +366,7 @@ def seat_error_estimate(*, before: date | None = None, method: str = DEFAULT_MET
     pairs = np.concatenate(leading)
     rho = float(np.mean(pairs[:, 0] * pairs[:, 1]) / np.sqrt(np.mean(pairs[:, 0] ** 2) * np.mean(pairs[:, 1] ** 2)))
     region_share = float(between / total) if total > 0 else 0.0
-    type_share = min(float(between_type / total), 1.0 - region_share) if total > 0 and shared == REGION_AND_TYPE \
-        else 0.0
+    type_share = min(float(between_type / total), 1.0 - region_share) if total > 0 else 0.0
     return replace(fit, margin_factor=float(np.sqrt(max(1.0 - min(rho, 0.0), 1.0))),
                    region_share=region_share, type_share=type_share, method=method)
 
@@ -597,11 +607,7 @@ def shared_offsets(forecast: Forecast, rng: np.random.Generator, draws: int, row
         nat = np.zeros((used.size, draws), dtype=np.float32)
     rsd = forecast.region_sd[u_car] if forecast.region_sd.size else np.zeros(u_car.size)
     if np.any(rsd > 0):
-        if not with_type:  # one row per region and carrier: the draws straight into their rows
-            rng.standard_normal(out=offsets[:-1], dtype=np.float32)
-            offsets[:-1] *= rsd.astype(np.float32)[:, None]
-        else:
-            _shared_into(offsets, rng, u_reg * k + u_car, rsd, draws)
+        _shared_into(offsets, rng, u_reg * k + u_car, rsd, draws)
     if with_type:
         _shared_into(offsets, rng, u_typ * k + u_car, forecast.type_sd[u_car], draws)
     if scale is not None:

@@ -251,7 +251,14 @@ def _method_results(*, census_group: bool = True, bloc: str = "") -> str:
     """The data-dependent part of the method page, rendered (see `method_page`)."""
     from swingfund.targeting.backtest import COMPETITIVE_BELOW, backtest_run
     from swingfund.targeting.calibration import calibration_svg
-    from swingfund.targeting.forecast import DEFAULT_METHOD, DEFAULT_TAILS, NATIONAL_SD, seat_error_or_default
+    from swingfund.targeting.forecast import (
+        DEFAULT_METHOD,
+        DEFAULT_TAILS,
+        NATIONAL_SD,
+        REGION_AND_TYPE,
+        SHARED_WORDS,
+        seat_error_or_default,
+    )
     from swingfund.targeting.polling_error import FINAL_POLL_SOURCES, party_error_sd
     from swingfund.targeting.polls import method_context as poll_method_context
 
@@ -267,10 +274,10 @@ def _method_results(*, census_group: bool = True, bloc: str = "") -> str:
              "log_loss": b.log_loss, "wrong_calls": b.wrong_calls, "brier_competitive": b.brier_competitive,
              "gap": b.calibration_gap_competitive, "n_competitive": b.n_competitive,
              "region_coverage": f"{b.region_coverage:.0%}",
-             "settings": f"{b.method}, {b.tails} tails, errors shared by "
-                         f"{'region and seat type' if b.seat_error.type_share > 0 else 'region'}"
+             "settings": f"{b.method}, {b.tails} tails, errors shared by {b.seat_error.shared_words}"
                          + (f" ({_election_years(b.settings.chosen_by)})" if b.settings else ""),
-             "pairs": [{**p, "pair": _pair_words(str(p["pair"]))} for p in (b.settings.pairs if b.settings else [])],
+             "pairs": [{**p, "pair": _pair_words(str(p["pair"])), "shared_words": SHARED_WORDS[p["best"]["shared"]]}
+                       for p in (b.settings.pairs if b.settings else [])],
              **{f"c{round(k * 100)}": f"{v:.0%}" for k, v in b.coverage.items()}}
             for b in results]
     c80 = {b.target: f"{b.coverage[0.8]:.0%}" for b in results}
@@ -280,7 +287,7 @@ def _method_results(*, census_group: bool = True, bloc: str = "") -> str:
         "seat_error": seat_error, "seat_error_source": _election_years(seat_error.source),
         "intercept_points": f"{seat_error.intercept * 100:.1f}",
         "region_share": f"{seat_error.region_share:.0%}", "type_share": f"{seat_error.type_share:.0%}",
-        "with_type": seat_error.type_share > 0,
+        "with_type": seat_error.shared == REGION_AND_TYPE,
         "method": DEFAULT_METHOD, "tails": DEFAULT_TAILS,
         "national_sd_points": f"{NATIONAL_SD * 100:g}", "backtests": rows,
         "poll_error": {"con": f"{party_error_sd('Con') * 100:.1f}", "lab": f"{party_error_sd('Lab') * 100:.1f}",

@@ -46,9 +46,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
             return
         console = Console(file=self.stdout, width=120, color_system=None)
-        shared = "region and seat type" if result.seat_error.type_share > 0 else "region"
         console.print(f"Backtest {result.baseline} → {result.target} ({len(result.seats)} seats, {result.method} "
-                      f"projection by nation, {result.tails} tails, shared errors by {shared})")
+                      f"projection by nation, {result.tails} tails, shared errors by {result.seat_error.shared_words})")
         if result.settings is not None:
             console.print(f"Settings chosen by {result.settings.chosen_by}", markup=False)
             for p in result.settings.pairs:

@@ -336,7 +336,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connections
 
     from swingfund import dbroles
-    from tests.fixtures.official import official_import, official_snapshot_take
+    from tests.fixtures.official import (
+        flush_keeps_intact_official_rows,
+        official_import,
+        official_mark,
+        official_snapshot_take,
+    )
 
     connection = connections["default"]
     if connection.vendor != "postgresql":
@@ -364,7 +369,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
         with dbroles.as_owner(), connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # the planner's figures for the official rows, kept all session (see above)
         official_snapshot_take()
-    yield
+        official_mark()
+    with flush_keeps_intact_official_rows():
+        yield
     connection.close()
     settings_dict.update(owner)
     settings_dict.pop(dbroles.OWNER_KEY, None)

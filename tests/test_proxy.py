@@ -150,14 +150,9 @@ def committed(transactional_db):
     """Rows the live server's thread can see; flushed afterwards as the public journey's fixture flushes them (as
     the owner, with the committee's append-only triggers lifted)."""
     yield
-    from django.core.management import call_command
-    from django.db import connection
+    from tests.fixtures.official import flush_committed_rows
 
-    from swingfund import dbroles
-    from swingfund.committee import immutability
-
-    with dbroles.as_owner(), immutability.triggers_lifted(connection):
-        call_command("flush", interactive=False, verbosity=0)
+    flush_committed_rows()
 
 
 def test_through_a_real_proxy_a_spoofed_header_cannot_lock_out_the_real_user(committed, live_server, settings):

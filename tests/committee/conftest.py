@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from swingfund.committee import immutability, services
+from swingfund.committee import services
 from swingfund.committee.models import CommitteeMember
 from swingfund.elections.models import Candidacy, Constituency, DataSource, Election, Party, Person
 from swingfund.organisations.models import Organisation
@@ -77,10 +77,6 @@ def lift_triggers_at_teardown(transactional_db):
     SQLite, which empties tables with DELETE; PostgreSQL empties them with TRUNCATE, which fires no row trigger but
     needs the owner (the tests run as the application's role): the whole flush runs as the owner, triggers lifted."""
     yield
-    from django.core.management import call_command
-    from django.db import connection
+    from tests.fixtures.official import flush_committed_rows
 
-    from swingfund import dbroles
-
-    with dbroles.as_owner(), immutability.triggers_lifted(connection):
-        call_command("flush", interactive=False, verbosity=0)
+    flush_committed_rows()

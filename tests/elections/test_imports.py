@@ -224,6 +224,48 @@ def test_official_restore_after_a_flush_gives_back_exactly_the_imported_rows(tra
                               imported_at=dt.datetime(2024, 7, 5, tzinfo=dt.UTC))
 
 
+def _official_rows() -> dict:
+    from django.apps import apps
+
+    return {m: sorted(m.objects.values_list(*(f.attname for f in m._meta.concrete_fields)))
+            for m in apps.get_app_config("elections").get_models()}
+
+
+_OFFICIAL_BEFORE: list[dict] = []
+
+
+def test_a_transactional_test_changes_one_official_row_and_adds_others(transactional_db, official_db):
+    """With the next test: the flush that ends a transactional test must not keep an official row the test changed,
+    nor one it added (on PostgreSQL it keeps the official tables when their rows are intact and deletes only the
+    added ones: tests/fixtures/official.py, `official_kept`)."""
+    _OFFICIAL_BEFORE[:] = [_official_rows()]
+    result = Result.objects.filter(election_id="parl.2024-07-04").order_by("pk").first()
+    Result.objects.filter(pk=result.pk).update(majority=result.majority + 1)
+    source = DataSource.objects.create(key="added-by-a-test", title="t", publisher="p", file_name="f.csv",
+                                       sha256="0" * 64, imported_at=dt.datetime(2024, 7, 5, tzinfo=dt.UTC))
+    Election.objects.create(id="parl.2099-05-07", name="A test's election", poll_date=dt.date(2099, 5, 7),
+                            boundary_set="pcon2024", source=source)
+    assert _official_rows() != _OFFICIAL_BEFORE[0]
+
+
+def test_after_it_every_official_row_is_as_imported(transactional_db):
+    assert _OFFICIAL_BEFORE, "runs after the test above (same file, same process)"
+    assert _official_rows() == _OFFICIAL_BEFORE[0]
+
+
+def test_a_transactional_test_only_adds_official_rows(transactional_db, official_db):
+    _OFFICIAL_BEFORE[:] = [_official_rows()]
+    source = DataSource.objects.create(key="added-by-a-test", title="t", publisher="p", file_name="f.csv",
+                                       sha256="0" * 64, imported_at=dt.datetime(2024, 7, 5, tzinfo=dt.UTC))
+    Election.objects.create(id="parl.2099-05-07", name="A test's election", poll_date=dt.date(2099, 5, 7),
+                            boundary_set="pcon2024", source=source)
+
+
+def test_after_it_the_added_rows_are_gone_and_the_others_are_as_imported(transactional_db):
+    assert _OFFICIAL_BEFORE, "runs after the test above (same file, same process)"
+    assert _official_rows() == _OFFICIAL_BEFORE[0]
+
+
 def test_import_without_paths_reads_swingfund_data(official_db, settings, data_dir, tmp_path):
     (tmp_path / "HoC-GE2017-results-by-constituency.csv").write_bytes(
         (data_dir / "HoC-GE2017-results-by-constituency.csv").read_bytes()

@@ -101,18 +101,10 @@ def world(official_db, monkeypatch, fast_password_hashing, settings) -> Journey:
 @pytest.fixture
 def journey(transactional_db, monkeypatch, fast_password_hashing, settings):
     """The demo world committed, for a live server and a browser; flushed afterwards."""
-    from swingfund.committee import immutability
-
     yield build_world(settings, monkeypatch)
-    from django.core.management import call_command
-    from django.db import connection
+    from tests.fixtures.official import flush_committed_rows
 
-    from swingfund import dbroles
-
-    # The committee's append-only triggers refuse DELETE (SQLite flushes with DELETE): flush with them lifted. On
-    # PostgreSQL the tests run as a role that owns nothing, so the flush (TRUNCATE) runs as the owner.
-    with dbroles.as_owner(), immutability.triggers_lifted(connection):
-        call_command("flush", interactive=False, verbosity=0)
+    flush_committed_rows()
 
 
 def sign_in(page, base_url: str, username: str, next_path: str = "/workspace/") -> None:

@@ -102,13 +102,15 @@ def test_the_seat_page_has_no_census_estimate_and_recommendations_rank_by_margin
 
 
 def test_a_new_group_without_statements_is_told_so_on_whom_we_back_naming_its_election(official_db, client):
-    """A group just set up (no statements yet): the page explains there is nothing to decide on, and its opening
-    sentence still names the group's election (it read "each target seat of the , backing …")."""
-    from swingfund.scorecards.rules import ERROR_NO_STATEMENTS
-
+    """A group just set up (no statements yet): the page answers 200 (the group is in a state, not in error),
+    explains there is nothing to decide on and where the statements are written, and its opening sentence still
+    names the group's election (it read "each target seat of the , backing …"). A bad query is still a 400."""
     Organisation.objects.create(name="Leeds Fair Vote", slug="leeds-fair-vote", address="2 Park Row\nLeeds",
                                 sender_email="hello@leedsfairvote.org", bloc_kind="none", default_election=ELECTION)
     response = client.get("/recommendations/")
     text = re.sub(r"\s+", " ", strip_tags(response.content.decode()))
-    assert response.status_code == 400 and ERROR_NO_STATEMENTS in text
+    assert response.status_code == 200, text
+    assert "Leeds Fair Vote has not published its statements yet, so there is nothing to decide on" in text
+    assert 'href="/scorecards/statements/"' in response.content.decode()
     assert "each target seat of the 4 July 2024 general election, backing" in text
+    assert client.get("/recommendations/", {"election": "parl.1066-10-14"}).status_code == 400

@@ -19,6 +19,7 @@ from swingfund.elections.errors import NO_ELECTIONS, LookupFailure
 from swingfund.elections.models import Constituency, Result
 from swingfund.public import selectors
 from swingfund.scorecards.models import StatementVersion
+from swingfund.scorecards.rules import ERROR_NO_STATEMENTS
 from swingfund.targeting.display import LEVERAGE_NOTE
 
 RECOMMENDATIONS_TOP = 25
@@ -150,9 +151,12 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     try:
         rows, notes = selectors.whom_we_back(organisation=org, election_id=election, bloc=bloc, lens=lens, top=top)
     except ValueError as err:
-        return render(request, "public/recommendations.html", {"error": str(err), "org": org, "bloc": bloc,
-                                                                "lens": lens, "top": top, "election": election},
-                      status=400)
+        # A group that has not published its statements yet is in a state, not in error: the page says so (200).
+        # A bad query (an unknown election or bloc) is the visitor's error (400).
+        quiet = str(err) == ERROR_NO_STATEMENTS
+        return render(request, "public/recommendations.html", {
+            "error": "" if quiet else str(err), "no_statements": quiet, "org": org, "bloc": bloc, "lens": lens,
+            "top": top, "election": election}, status=200 if quiet else 400)
     return render(request, "public/recommendations.html", {
         "map": mark_safe(selectors.backed_map_svg(election_id=election, bloc=bloc, organisation=org)),  # escaped
         "org": org, "rows": rows, "bloc": bloc, "lens": lens, "top": top, "election": election,

@@ -19,7 +19,7 @@ from swingfund.elections.errors import NO_ELECTIONS, LookupFailure
 from swingfund.elections.models import Constituency, Result
 from swingfund.public import selectors
 from swingfund.scorecards.models import StatementVersion
-from swingfund.scorecards.rules import ERROR_NO_STATEMENTS
+from swingfund.scorecards.rules import NoStatements
 from swingfund.targeting.display import LEVERAGE_NOTE
 
 RECOMMENDATIONS_TOP = 25
@@ -153,7 +153,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     except ValueError as err:
         # A group that has not published its statements yet is in a state, not in error: the page says so (200).
         # A bad query (an unknown election or bloc) is the visitor's error (400).
-        quiet = str(err) == ERROR_NO_STATEMENTS
+        quiet = isinstance(err, NoStatements)
         return render(request, "public/recommendations.html", {
             "error": "" if quiet else str(err), "no_statements": quiet, "org": org, "bloc": bloc, "lens": lens,
             "top": top, "election": election}, status=200 if quiet else 400)

@@ -41,6 +41,10 @@ ERROR_NO_STATEMENTS = "the organisation has no published statements: nothing to 
 ERROR_STANCES_LENGTH = "candidacy {id} has {got} stances; expected one per statement ({want})"
 
 
+class NoStatements(ValueError):
+    """The group has published no statements yet: a state it is in (a page says so), not a bad request."""
+
+
 @dataclass(frozen=True)
 class RuleConfig:
     competitive: Literal["top_n", "all"] = "top_n"
@@ -90,7 +94,7 @@ def ordinal(n: int) -> str:
 
 def needed(*, config: RuleConfig, statement_count: int) -> int:
     if statement_count < 1:
-        raise ValueError(ERROR_NO_STATEMENTS)
+        raise NoStatements(ERROR_NO_STATEMENTS)
     need = statement_count if config.min_agree is None else config.min_agree
     if not 1 <= need <= statement_count:
         raise ValueError(ERROR_MIN_AGREE)
